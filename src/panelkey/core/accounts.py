@@ -1,0 +1,315 @@
+"""Accounts: the admin, resellers and customers, and who may see and change whom."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+import sqlalchemy as sa
+
+from panelkey.core.clock import iso
+from panelkey.core.errors import (
+    AlreadyExists,
+    InvalidValue,
+    NotFound,
+    OwnerNotFound,
+    PermissionDenied,
+)
+from panelkey.core.identity import AccountType, Identity
+from panelkey.core.passwords import hash_password
+from panelkey.store import tables
+from panelkey.store.database import Database
+
+LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,59}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ACTIVE = 0
+DISABLED = 16
+VALID_STATUSES = {0, 4, 16, 256}
+TYPES = {t.value for t in AccountType}
+
+# Plain-string fields a caller may set; everything else has its own rule.
+TEXT_FIELDS = (
+    "name", "company", "email", "phone", "fax", "address", "city", "state", "pcode",
+    "country", "locale", "description", "external_id",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: int
+    guid: str
+    type: str
+    login: str
+    name: str
+    company: str
+    email: str
+    phone: str
+    fax: str
+    address: str
+    city: str
+    state: str
+    pcode: str
+    country: str
+    locale: str
+    description: str
+    external_id: str
+    status: int
+    owner_id: int | None
+    owner_login: str
+    created: str
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+    def identity(self) -> Identity:
+        return Identity(self.id, self.login, self.type, self.owner_id)
+
+
+_ACCOUNT_FIELDS = [f.name for f in fields(Account) if f.name != "owner_login"]
+
+
+def check_login(login: str) -> str:
+    if not isinstance(login, str) or not LOGIN_RE.match(login):
+        raise InvalidValue(f"Invalid login: {login!r}")
+    return login
+
+
+def _check_text(values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in TEXT_FIELDS:
+        if name in values and values[name] is not None:
+            value = values[name]
+            if not isinstance(value, str):
+                raise InvalidValue(f"Invalid value of {name}")
+            out[name] = value
+    email = out.get("email")
+    if email and not EMAIL_RE.match(email):
+        raise InvalidValue(f"Invalid email address: {email!r}")
+    return out
+
+
+def _check_status(status: Any) -> int:
+    try:
+        value = int(status)
+    except (TypeError, ValueError):
+        raise InvalidValue(f"Invalid status: {status!r}") from None
+    if value not in VALID_STATUSES:
+        raise InvalidValue(f"Invalid status: {status!r}")
+    return value
+
+
+class Accounts:
+    """Reading and writing accounts. `on_change` runs after any write that can change
+    who may authenticate, so that caches are dropped at once in this process."""
+
+    def __init__(self, db: Database, on_change: Callable[[], None]) -> None:
+        self._db = db
+        self._on_change = on_change
+
+    # -- reading --------------------------------------------------------------------
+
+    def _select(self) -> sa.Select[Any]:
+        a = tables.accounts
+        owner = a.alias("owner")
+        return sa.select(a, sa.func.coalesce(owner.c.login, "").label("owner_login")).select_from(
+            a.outerjoin(owner, a.c.owner_id == owner.c.id)
+        )
+
+    @staticmethod
+    def _row(row: Any) -> Account:
+        m = row._mapping
+        return Account(**{f: m[f] for f in _ACCOUNT_FIELDS}, owner_login=m["owner_login"])
+
+    def get(self, account_id: int, conn: sa.Connection | None = None) -> Account | None:
+        return self._one(tables.accounts.c.id == account_id, conn)
+
+    def by_login(self, login: str, conn: sa.Connection | None = None) -> Account | None:
+        """Logins compare case-insensitively."""
+        return self._one(tables.accounts.c.login_key == login.lower(), conn)
+
+    def by_guid(self, guid: str, conn: sa.Connection | None = None) -> Account | None:
+        return self._one(tables.accounts.c.guid == guid.lower(), conn)
+
+    def by_external_id(self, external_id: str) -> Account | None:
+        if not external_id:
+            return None
+        return self._one(tables.accounts.c.external_id == external_id, None)
+
+    def _one(self, where: Any, conn: sa.Connection | None) -> Account | None:
+        q = self._select().where(where)
+        if conn is not None:
+            row = conn.execute(q).first()
+        else:
+            with self._db.read() as own:
+                row = own.execute(q).first()
+        return self._row(row) if row else None
+
+    def list(self, where: Any = None) -> list[Account]:
+        q = self._select().order_by(tables.accounts.c.id)
+        if where is not None:
+            q = q.where(where)
+        with self._db.read() as conn:
+            return [self._row(r) for r in conn.execute(q)]
+
+    def password_hash(self, account_id: int) -> str | None:
+        with self._db.read() as conn:
+            return conn.execute(
+                sa.select(tables.accounts.c.password_hash).where(tables.accounts.c.id == account_id)
+            ).scalar()
+
+    # -- rights ---------------------------------------------------------------------
+
+    @staticmethod
+    def can_manage(actor: Identity, account: Account) -> bool:
+        """The admin manages all; a reseller itself and its customers; a customer itself."""
+        if actor.is_admin or actor.account_id == account.id:
+            return True
+        return actor.type == AccountType.RESELLER.value and account.owner_id == actor.account_id
+
+    def visible(self, actor: Identity, accounts: list[Account]) -> list[Account]:
+        return [a for a in accounts if self.can_manage(actor, a)]
+
+    # -- writing --------------------------------------------------------------------
+
+    def create(
+        self,
+        actor: Identity,
+        *,
+        type: str,
+        login: str,
+        password: str,
+        owner: Account | None = None,
+        status: Any = ACTIVE,
+        **values: Any,
+    ) -> Account:
+        """A new reseller or customer. `owner` defaults to the actor (the admin or a
+        reseller). Raises InvalidValue, AlreadyExists (1007), PermissionDenied,
+        OwnerNotFound."""
+        if type not in (AccountType.RESELLER.value, AccountType.CUSTOMER.value):
+            raise InvalidValue(f"Invalid account type: {type!r}")
+        check_login(login)
+        if not isinstance(password, str) or not password:
+            raise InvalidValue("A password is required")
+        text = _check_text(values)
+        status_value = _check_status(status)
+        if actor.type == AccountType.CUSTOMER.value:
+            raise PermissionDenied("Permission denied.")
+        if type == AccountType.RESELLER.value and not actor.is_admin:
+            raise PermissionDenied("Only the administrator may create resellers.")
+        owner_id = owner.id if owner is not None else actor.account_id
+        if owner is not None:
+            if owner.type == AccountType.CUSTOMER.value or (
+                type == AccountType.RESELLER.value and not owner.type == "admin"
+            ):
+                raise OwnerNotFound(f"Account {owner.login!r} cannot own a {type}")
+            if not actor.is_admin and owner.id != actor.account_id:
+                raise PermissionDenied("Permission denied.")
+        password_hash = hash_password(password)
+        with self._db.begin() as conn:
+            if self.by_login(login, conn) is not None:
+                raise AlreadyExists(f"Client with login {login!r} already exists.")
+            new_id = conn.execute(
+                tables.accounts.insert().values(
+                    guid=str(uuid.uuid4()), type=type, login=login, login_key=login.lower(),
+                    password_hash=password_hash, status=status_value, owner_id=owner_id,
+                    created=iso(), **text,
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            account = self.get(int(new_id), conn)
+        assert account is not None
+        return account
+
+    def ensure_admin(self, password: str) -> bool:
+        """Create the single admin account unless it exists; True when this call made it.
+        The unique login makes concurrent first starts safe: one wins, the others see it."""
+        try:
+            with self._db.begin() as conn:
+                if self.by_login("admin", conn) is not None:
+                    return False
+                conn.execute(
+                    tables.accounts.insert().values(
+                        guid=str(uuid.uuid4()), type="admin", login="admin", login_key="admin",
+                        password_hash=hash_password(password), status=ACTIVE, owner_id=None,
+                        name="Administrator", created=iso(),
+                    )
+                )
+        except sa.exc.IntegrityError:
+            return False
+        return True
+
+    def admin(self) -> Account | None:
+        return self.by_login("admin")
+
+    def update(self, actor: Identity, account: Account, values: Mapping[str, Any]) -> Account:
+        """Change any subset of the text fields, `login`, `password`, `status`, `owner`."""
+        if not self.can_manage(actor, account):
+            raise NotFound("Client does not exist")
+        row = _check_text(values)
+        if values.get("login") is not None and values["login"] != account.login:
+            if account.type == AccountType.ADMIN.value:
+                raise PermissionDenied("The admin login cannot change.")
+            row["login"] = check_login(values["login"])
+            row["login_key"] = row["login"].lower()
+        if values.get("password") is not None:
+            if not isinstance(values["password"], str) or not values["password"]:
+                raise InvalidValue("Invalid password")
+            row["password_hash"] = hash_password(values["password"])
+        if values.get("status") is not None:
+            row["status"] = _check_status(values["status"])
+            if account.type == AccountType.ADMIN.value and row["status"] != ACTIVE:
+                raise PermissionDenied("The admin cannot be disabled.")
+            if actor.account_id == account.id and row["status"] != ACTIVE:
+                raise PermissionDenied("An account cannot disable itself.")
+        owner = values.get("owner")
+        if owner is not None:
+            if not actor.is_admin or account.type != AccountType.CUSTOMER.value:
+                raise PermissionDenied("Permission denied.")
+            if owner.type == AccountType.CUSTOMER.value:
+                raise OwnerNotFound(f"Account {owner.login!r} cannot own a customer")
+            row["owner_id"] = owner.id
+        if not row:
+            return account
+        with self._db.begin() as conn:
+            if "login_key" in row:
+                clash = self.by_login(row["login"], conn)
+                if clash is not None and clash.id != account.id:
+                    raise AlreadyExists(f"Client with login {row['login']!r} already exists.")
+            conn.execute(
+                tables.accounts.update().where(tables.accounts.c.id == account.id).values(**row)
+            )
+            if {"status", "password_hash", "login_key"} & row.keys():
+                self._db.record_change(conn, "account")
+            updated = self.get(account.id, conn)
+        self._on_change()
+        assert updated is not None
+        return updated
+
+    def delete(self, actor: Identity, account: Account) -> None:
+        """Deletes the account, its keys, its domains and (for a reseller) its customers."""
+        if not self.can_manage(actor, account):
+            raise NotFound("Client does not exist")
+        if actor.account_id == account.id:
+            raise PermissionDenied("An account cannot delete itself.")
+        if account.type == AccountType.ADMIN.value:
+            raise PermissionDenied("The admin cannot be deleted.")
+        with self._db.begin() as conn:
+            ids = [account.id]
+            ids += list(
+                conn.execute(
+                    sa.select(tables.accounts.c.id).where(tables.accounts.c.owner_id == account.id)
+                ).scalars()
+            )
+            domain_ids = sa.select(tables.domains.c.id).where(tables.domains.c.owner_id.in_(ids))
+            conn.execute(
+                tables.dns_records.delete().where(tables.dns_records.c.domain_id.in_(domain_ids))
+            )
+            conn.execute(tables.domains.delete().where(tables.domains.c.owner_id.in_(ids)))
+            conn.execute(tables.secret_keys.delete().where(tables.secret_keys.c.owner_id.in_(ids)))
+            conn.execute(tables.accounts.delete().where(tables.accounts.c.id.in_(ids[1:])))
+            conn.execute(tables.accounts.delete().where(tables.accounts.c.id == account.id))
+            self._db.record_change(conn, "account")
+        self._on_change()

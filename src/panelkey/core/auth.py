@@ -1,0 +1,164 @@
+"""Verification of keys and passwords, with caches that every write can empty.
+
+A key check on the hot path is one SHA-256, one dict lookup and an address test.
+What is cached is only ever derived from the store, and every write that could
+change an answer (a key deleted, an account disabled, deleted or given a new
+password) empties the caches: here at once, in other processes through the
+store's change feed. A generation counter keeps a lookup that raced with such a
+write from putting a stale answer back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+
+from panelkey.core.accounts import Accounts
+from panelkey.core.addresses import AllowList
+from panelkey.core.audit import AUTH_FAILED, Audit
+from panelkey.core.clock import iso
+from panelkey.core.identity import Identity, Reason, Refused, Verdict, Verified
+from panelkey.core.keys import Keys, digest, split_addresses
+from panelkey.core.passwords import check_password
+from panelkey.store.database import ChangeWatcher
+
+log = logging.getLogger("panelkey.auth")
+
+_CACHE_LIMIT = 100_000  # entries per cache; past it the cache starts again, bounded memory
+
+
+class _KeyEntry:
+    __slots__ = ("key_id", "allow", "identity", "active")
+
+    def __init__(self, key_id: int, allow: AllowList, identity: Identity, active: bool) -> None:
+        self.key_id = key_id
+        self.allow = allow
+        self.identity = identity
+        self.active = active
+
+
+class Authenticator:
+    def __init__(self, accounts: Accounts, keys: Keys, audit: Audit) -> None:
+        self._accounts = accounts
+        self._keys = keys
+        self._audit = audit
+        self._key_cache: dict[str, _KeyEntry] = {}
+        self._password_cache: dict[str, Identity] = {}
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._usage: dict[int, tuple[float, str]] = {}
+        self.watcher: ChangeWatcher | None = None
+
+    # -- caches ---------------------------------------------------------------------
+
+    def invalidate(self) -> None:
+        """Forget everything cached; called on every relevant write, local or remote."""
+        with self._lock:
+            self._generation += 1
+            self._key_cache = {}
+            self._password_cache = {}
+
+    def _remember(self, cache: dict[str, object], generation: int, key: str, value: object) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[key] = value
+
+    # -- keys -----------------------------------------------------------------------
+
+    def check_key_cached(self, value: str, address: str) -> Verdict | None:
+        """The fast path: an answer from the cache, or None when the store must be asked."""
+        if self.watcher is not None:
+            self.watcher.poll()
+        entry = self._key_cache.get(digest(value))
+        if entry is None:
+            return None
+        return self._judge(entry, address)
+
+    def _judge(self, entry: _KeyEntry, address: str) -> Verdict:
+        if not entry.active:
+            return Refused(Reason.OWNER_DISABLED, entry.key_id)
+        if not entry.allow.allows(address):
+            return Refused(Reason.ADDRESS_NOT_ALLOWED, entry.key_id)
+        self._usage[entry.key_id] = (time.time(), address)
+        return Verified(entry.identity, entry.key_id)
+
+    def check_key(self, value: str, address: str) -> Verdict:
+        """The full check: the cache, else the store. Does no audit."""
+        cached = self.check_key_cached(value, address)
+        if cached is not None:
+            return cached
+        generation = self._generation
+        found = self._keys.lookup(value)
+        if found is None:
+            return Refused(Reason.UNKNOWN_KEY)
+        key_id, stored, owner_id = found
+        owner = self._accounts.get(owner_id)
+        if owner is None:
+            return Refused(Reason.UNKNOWN_KEY, key_id)
+        entry = _KeyEntry(
+            key_id, AllowList.compile(split_addresses(stored)), owner.identity(), owner.active
+        )
+        self._remember(self._key_cache, generation, digest(value), entry)  # type: ignore[arg-type]
+        return self._judge(entry, address)
+
+    def verify_key(self, value: str, address: str, face: str) -> Verdict:
+        """`check_key`, and a refusal written to the audit log with its real reason."""
+        verdict = self.check_key(value, address)
+        if isinstance(verdict, Refused):
+            self.refused(verdict, face=face, address=address, detail=f"key {digest(value)[:12]}")
+        return verdict
+
+    # -- passwords ------------------------------------------------------------------
+
+    def check_password(self, login: str, password: str) -> Verdict:
+        """A login and password. A verified pair is cached under a digest of both, so the
+        slow hash runs once per pair until a change empties the cache."""
+        cache_key = hashlib.sha256(f"{login.lower()}\0{password}".encode()).hexdigest()
+        if self.watcher is not None:
+            self.watcher.poll()
+        identity = self._password_cache.get(cache_key)
+        if identity is not None:
+            return Verified(identity)
+        generation = self._generation
+        account = self._accounts.by_login(login)
+        if account is None:
+            return Refused(Reason.UNKNOWN_LOGIN)
+        stored = self._accounts.password_hash(account.id)
+        if stored is None or not check_password(stored, password):
+            return Refused(Reason.WRONG_PASSWORD)
+        if not account.active:
+            return Refused(Reason.ACCOUNT_DISABLED)
+        identity = account.identity()
+        self._remember(self._password_cache, generation, cache_key, identity)  # type: ignore[arg-type]
+        return Verified(identity)
+
+    def verify_password(self, login: str, password: str, address: str, face: str) -> Verdict:
+        verdict = self.check_password(login, password)
+        if isinstance(verdict, Refused):
+            self.refused(verdict, face=face, address=address, actor=login)
+        return verdict
+
+    # -- refusals and usage -----------------------------------------------------------
+
+    def refused(
+        self, verdict: Refused, *, face: str, address: str, actor: str = "", detail: str = ""
+    ) -> None:
+        log.warning(
+            "refused: reason=%s face=%s ip=%s key_id=%s %s",
+            verdict.reason.value, face, address, verdict.key_id, detail,
+        )
+        self._audit.record(
+            AUTH_FAILED, face=face, actor=actor, source_ip=address, key_id=verdict.key_id,
+            reason=verdict.reason.value, detail=detail,
+        )
+
+    def flush_usage(self) -> None:
+        """Write the last-used time and address of keys used since the last flush."""
+        usage, self._usage = self._usage, {}
+        if usage:
+            self._keys.record_usage({k: (iso(at), ip) for k, (at, ip) in usage.items()})

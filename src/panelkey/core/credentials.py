@@ -1,0 +1,67 @@
+"""Reading credentials from request headers: one parser for the XML and REST faces."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """At most one method wins: a login and password, or a key."""
+
+    login: str | None = None
+    password: str | None = None
+    key: str | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.key is not None or self.login is not None
+
+
+def basic_auth(header: str | None) -> tuple[str, str] | None:
+    """`Basic base64(login:password)` -> (login, password); None when absent or malformed."""
+    if not header:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "basic" or not token:
+        return None
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    login, sep, password = decoded.partition(":")
+    if not sep:
+        return None
+    return login, password
+
+
+def xml_credentials(headers: Mapping[str, str]) -> Credentials:
+    """XML API order: HTTP_AUTH_LOGIN + HTTP_AUTH_PASSWD, then KEY, then Basic.
+
+    `headers` maps lower-case names to values (as Starlette's Headers does).
+    """
+    login = headers.get("http_auth_login")
+    password = headers.get("http_auth_passwd")
+    if login is not None and password is not None:
+        return Credentials(login=login, password=password)
+    key = headers.get("key")
+    if key is not None:
+        return Credentials(key=key)
+    basic = basic_auth(headers.get("authorization"))
+    if basic is not None:
+        return Credentials(login=basic[0], password=basic[1])
+    return Credentials()
+
+
+def rest_credentials(headers: Mapping[str, str]) -> Credentials:
+    """REST order: X-API-Key, then Basic."""
+    key = headers.get("x-api-key")
+    if key is not None:
+        return Credentials(key=key)
+    basic = basic_auth(headers.get("authorization"))
+    if basic is not None:
+        return Credentials(login=basic[0], password=basic[1])
+    return Credentials()

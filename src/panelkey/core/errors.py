@@ -1,0 +1,83 @@
+"""The core's errors, each carrying the Plesk code every face reports.
+
+    PanelkeyError (1023 operation failed)
+    ├── AuthenticationFailed (1001)
+    ├── ProtocolVersionUnsupported (1005)
+    ├── PermissionDenied (1006)
+    ├── AlreadyExists (1007)
+    ├── AccountDisabled (1011)
+    ├── NotFound (1013)
+    ├── MalformedRequest (1014)
+    ├── OwnerNotFound (1015)
+    ├── InvalidValue (1019)
+    ├── AuthenticationMissing (1029)
+    └── KeyValidationFailed (11003)
+
+Core errors know nothing of HTTP or XML: each face maps them in one table.
+"""
+
+from __future__ import annotations
+
+
+class PanelkeyError(Exception):
+    code = 1023
+    default_message = "Operation failed"
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+
+class AuthenticationFailed(PanelkeyError):
+    code = 1001
+    default_message = "Authentication failed - wrong password."
+
+
+class ProtocolVersionUnsupported(PanelkeyError):
+    code = 1005
+    default_message = "Protocol version is not supported"
+
+
+class PermissionDenied(PanelkeyError):
+    code = 1006
+    default_message = "Permission denied."
+
+
+class AlreadyExists(PanelkeyError):
+    code = 1007
+    default_message = "Object already exists"
+
+
+class AccountDisabled(PanelkeyError):
+    code = 1011
+    default_message = "Account is disabled"
+
+
+class NotFound(PanelkeyError):
+    code = 1013
+    default_message = "Object does not exist"
+
+
+class MalformedRequest(PanelkeyError):
+    code = 1014
+    default_message = "Request is invalid"
+
+
+class OwnerNotFound(PanelkeyError):
+    code = 1015
+    default_message = "Owner not found"
+
+
+class InvalidValue(PanelkeyError):
+    code = 1019
+    default_message = "Invalid value"
+
+
+class AuthenticationMissing(PanelkeyError):
+    code = 1029
+    default_message = "Authentication method is not specified"
+
+
+class KeyValidationFailed(PanelkeyError):
+    code = 11003
+    default_message = "Secret key validation failed"

@@ -1,0 +1,214 @@
+"""Secret keys: made once, shown once, stored as a SHA-256 digest, bound to addresses."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from panelkey.core.accounts import Accounts
+from panelkey.core.addresses import parse_allow_list
+from panelkey.core.audit import KEY_CREATED, KEY_DELETED, Audit
+from panelkey.core.clock import iso
+from panelkey.core.errors import InvalidValue, NotFound, OwnerNotFound, PermissionDenied
+from panelkey.core.identity import Identity
+from panelkey.store import tables
+from panelkey.store.database import Database
+
+KEY_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def new_key_value() -> str:
+    """128 random bits as 36 lower-case hex characters in the 8-4-4-4-12 layout."""
+    h = secrets.token_hex(16)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def digest(value: str) -> str:
+    """What the store keeps instead of the value; presented values are trimmed and lowered."""
+    return hashlib.sha256(value.strip().lower().encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """A key as listings show it: never its value."""
+
+    id: int
+    ips: list[str]
+    description: str
+    login: str
+    owner_id: int
+    created: str
+    last_used: str | None
+    last_used_ip: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "ips": list(self.ips), "description": self.description,
+            "login": self.login, "created": self.created, "last_used": self.last_used,
+            "last_used_ip": self.last_used_ip,
+        }
+
+
+def split_addresses(stored: str) -> list[str]:
+    return [a for a in stored.split(",") if a]
+
+
+class Keys:
+    def __init__(
+        self, db: Database, accounts: Accounts, audit: Audit, on_change: Callable[[], None]
+    ) -> None:
+        self._db = db
+        self._accounts = accounts
+        self._audit = audit
+        self._on_change = on_change
+
+    def _select(self) -> sa.Select[Any]:
+        k, a = tables.secret_keys, tables.accounts
+        return (
+            sa.select(
+                k.c.id, k.c.addresses, k.c.description, a.c.login, k.c.owner_id, k.c.created,
+                k.c.last_used, k.c.last_used_ip,
+            )
+            .select_from(k.join(a, k.c.owner_id == a.c.id))
+            .order_by(k.c.id)
+        )
+
+    @staticmethod
+    def _info(row: Any) -> KeyInfo:
+        return KeyInfo(
+            id=row.id, ips=split_addresses(row.addresses), description=row.description,
+            login=row.login, owner_id=row.owner_id, created=row.created,
+            last_used=row.last_used, last_used_ip=row.last_used_ip,
+        )
+
+    def create(
+        self,
+        actor: Identity,
+        *,
+        addresses: str | Iterable[str] | None,
+        description: str = "",
+        login: str | None = None,
+        face: str,
+        source_ip: str = "",
+    ) -> tuple[str, KeyInfo]:
+        """Make a key and return its value (the only time it exists) with its listing.
+
+        Raises PermissionDenied unless the actor is the admin; InvalidValue for any bad
+        address (nothing is created); OwnerNotFound for an unknown or inactive login.
+        """
+        if not actor.is_admin:
+            raise PermissionDenied("Permission denied.")
+        allow = parse_allow_list(addresses)
+        if not isinstance(description, str):
+            raise InvalidValue("Invalid description")
+        owner = self._accounts.get(actor.account_id) if login is None else None
+        if login is not None:
+            owner = self._accounts.by_login(login)
+            if owner is None or not owner.active:
+                raise OwnerNotFound(
+                    f"Login {login!r} is not an existing active account"
+                    if owner is None
+                    else f"Account {login!r} is not active"
+                )
+        if owner is None:
+            raise OwnerNotFound("The owner does not exist")
+        value = new_key_value()
+        with self._db.begin() as conn:
+            key_id = conn.execute(
+                tables.secret_keys.insert().values(
+                    digest=digest(value), owner_id=owner.id, addresses=",".join(allow),
+                    description=description, created=iso(),
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            self._audit.record(
+                KEY_CREATED, face=face, actor=actor.login, source_ip=source_ip,
+                key_id=int(key_id), detail=f"owner={owner.login} ips={','.join(allow) or '*'}",
+                conn=conn,
+            )
+            self._db.record_change(conn, "key")
+            row = conn.execute(self._select().where(tables.secret_keys.c.id == key_id)).one()
+        return value, self._info(row)
+
+    def list(self, owner_id: int | None = None) -> list[KeyInfo]:
+        q = self._select()
+        if owner_id is not None:
+            q = q.where(tables.secret_keys.c.owner_id == owner_id)
+        with self._db.read() as conn:
+            return [self._info(r) for r in conn.execute(q)]
+
+    def _where(self, ref: str) -> Any:
+        """A string of digits is an id; anything else is a value."""
+        ref = ref.strip()
+        if ref.isdigit():
+            return tables.secret_keys.c.id == int(ref)
+        return tables.secret_keys.c.digest == digest(ref)
+
+    def find(self, ref: str) -> KeyInfo | None:
+        with self._db.read() as conn:
+            row = conn.execute(self._select().where(self._where(ref))).first()
+        return self._info(row) if row else None
+
+    def delete(self, actor: Identity, ref: str, *, face: str, source_ip: str = "") -> KeyInfo:
+        """Delete one key by value or id; raises NotFound. Effective on the next request."""
+        if not actor.is_admin:
+            raise PermissionDenied("Permission denied.")
+        with self._db.begin() as conn:
+            row = conn.execute(self._select().where(self._where(ref))).first()
+            if row is None:
+                raise NotFound("Secret key does not exist")
+            info = self._info(row)
+            self._delete_rows(conn, [info], actor, face, source_ip)
+        self._on_change()
+        return info
+
+    def delete_all(self, actor: Identity, *, face: str, source_ip: str = "") -> list[KeyInfo]:
+        if not actor.is_admin:
+            raise PermissionDenied("Permission denied.")
+        with self._db.begin() as conn:
+            infos = [self._info(r) for r in conn.execute(self._select())]
+            self._delete_rows(conn, infos, actor, face, source_ip)
+        self._on_change()
+        return infos
+
+    def _delete_rows(
+        self, conn: sa.Connection, infos: list[KeyInfo], actor: Identity, face: str, ip: str
+    ) -> None:
+        if not infos:
+            return
+        ids = [i.id for i in infos]
+        conn.execute(tables.secret_keys.delete().where(tables.secret_keys.c.id.in_(ids)))
+        for info in infos:
+            self._audit.record(
+                KEY_DELETED, face=face, actor=actor.login, source_ip=ip, key_id=info.id,
+                detail=f"owner={info.login}", conn=conn,
+            )
+        self._db.record_change(conn, "key")
+
+    def lookup(self, value: str) -> tuple[int, str, int] | None:
+        """(key id, stored addresses, owner id) for a presented value, or None."""
+        with self._db.read() as conn:
+            row = conn.execute(
+                sa.select(
+                    tables.secret_keys.c.id, tables.secret_keys.c.addresses,
+                    tables.secret_keys.c.owner_id,
+                ).where(tables.secret_keys.c.digest == digest(value))
+            ).first()
+        return (row.id, row.addresses, row.owner_id) if row else None
+
+    def record_usage(self, usage: dict[int, tuple[str, str]]) -> None:
+        """Write last-used time and address for many keys at once."""
+        if not usage:
+            return
+        with self._db.begin() as conn:
+            for key_id, (at, ip) in usage.items():
+                conn.execute(
+                    tables.secret_keys.update()
+                    .where(tables.secret_keys.c.id == key_id)
+                    .values(last_used=at, last_used_ip=ip)
+                )

@@ -1,0 +1,60 @@
+"""The core assembled: one object every face calls."""
+
+from __future__ import annotations
+
+import os
+
+from panelkey.core.accounts import Accounts
+from panelkey.core.audit import Audit
+from panelkey.core.auth import Authenticator
+from panelkey.core.dns import Dns
+from panelkey.core.domains import Domains
+from panelkey.core.keys import Keys
+from panelkey.core.passwords import generate_password
+from panelkey.store.database import Database
+
+
+class Panel:
+    """The store and every service over it. `open` migrates; `watch` starts the change
+    feed a long-running server needs (the CLI, which exits at once, does without)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.audit = Audit(db)
+        self.accounts = Accounts(db, self._invalidate)
+        self.keys = Keys(db, self.accounts, self.audit, self._invalidate)
+        self.auth = Authenticator(self.accounts, self.keys, self.audit)
+        self.domains = Domains(db, self.accounts)
+        self.dns = Dns(db, self.domains)
+
+    def _invalidate(self) -> None:
+        # Accounts and Keys are built before the authenticator; they call this late.
+        self.auth.invalidate()
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> Panel:
+        db = Database(url)
+        if migrate:
+            db.migrate()
+        return cls(db)
+
+    def bootstrap(self) -> str | None:
+        """Make sure the admin exists. Returns the generated password when this call
+        created the admin without `PANELKEY_ADMIN_PASSWORD`, so it can be shown once."""
+        if self.accounts.admin() is not None:
+            return None
+        given = os.environ.get("PANELKEY_ADMIN_PASSWORD")
+        password = given or generate_password()
+        created = self.accounts.ensure_admin(password)
+        return password if created and not given else None
+
+    def watch(self) -> None:
+        if self.auth.watcher is None:
+            self.auth.watcher = self.db.watch_changes(self.auth.invalidate)
+
+    def close(self) -> None:
+        if self.auth.watcher is not None:
+            self.auth.watcher.close()
+            self.auth.watcher = None
+        self.auth.flush_usage()
+        self.db.dispose()

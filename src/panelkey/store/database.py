@@ -1,0 +1,232 @@
+"""Opening the store: engines for SQLite and PostgreSQL, migrations under a lock,
+and the change feed that tells every process when to drop what it caches."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from panelkey.store import tables
+
+CHANNEL = "panelkey_changes"
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_PG_MIGRATION_LOCK = 0x70616E656C  # "panel": one advisory lock id for every panelkey
+
+
+def normalise_url(url: str) -> str:
+    """`postgresql://` and `postgres://` mean psycopg 3; anything else is passed on."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class Database:
+    """One store: an engine, its dialect's quirks, and its change feed."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalise_url(url)
+        parsed = sa.engine.make_url(self.url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.sqlite_path: Path | None = None
+        if self.is_sqlite:
+            if not parsed.database or parsed.database == ":memory:":
+                raise ValueError("SQLite needs a file: panelkey keeps its store on disk")
+            self.sqlite_path = Path(parsed.database)
+            _create_private_file(self.sqlite_path)
+            self.engine = sa.create_engine(
+                self.url, connect_args={"timeout": 30, "check_same_thread": False}
+            )
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            # pysqlite's own transaction handling is off; begin explicitly so that
+            # writers take the lock up front and never deadlock on an upgrade.
+            sa.event.listen(self.engine, "begin", _sqlite_begin)
+        else:
+            self.engine = sa.create_engine(self.url, pool_pre_ping=True, pool_size=5)
+
+    # -- transactions -------------------------------------------------------------
+
+    @contextmanager
+    def begin(self) -> Iterator[sa.Connection]:
+        """A transaction: committed when the block ends, rolled back if it raises."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        """A read-only transaction; on SQLite it does not take the write lock."""
+        with self.engine.connect().execution_options(panelkey_read=True) as conn, conn.begin():
+            yield conn
+
+    def record_change(self, conn: sa.Connection, kind: str) -> None:
+        """Note, inside the writer's transaction, that authentication may have changed."""
+        conn.execute(tables.changes.insert().values(at=utc_now(), kind=kind))
+        if not self.is_sqlite:
+            conn.execute(sa.text("SELECT pg_notify(:c, :k)"), {"c": CHANNEL, "k": kind})
+
+    # -- schema ---------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision; safe when many processes start at once."""
+        with self._migration_lock(), self.engine.begin() as conn:
+            if not self.is_sqlite:
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_MIGRATION_LOCK})
+            cfg = Config()
+            cfg.set_main_option("script_location", str(_MIGRATIONS))
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    @contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        if self.sqlite_path is None:
+            yield
+            return
+        lock_path = self.sqlite_path.with_name(self.sqlite_path.name + ".lock")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- change feed ---------------------------------------------------------------
+
+    def watch_changes(self, on_change: Callable[[], None]) -> ChangeWatcher:
+        if self.is_sqlite:
+            assert self.sqlite_path is not None
+            return SqliteChangeWatcher(self.sqlite_path, on_change)
+        return PostgresChangeWatcher(self.engine.url, on_change)
+
+
+class ChangeWatcher:
+    """Calls `on_change` when another connection may have changed authentication data."""
+
+    def poll(self) -> None:
+        """Checked before each authentication; cheap when nothing changed."""
+
+    def close(self) -> None:
+        """Stop watching."""
+
+
+class SqliteChangeWatcher(ChangeWatcher):
+    """SQLite tells a connection when any other connection committed (`data_version`);
+    only then is the `changes` table read. Costs about a microsecond per request."""
+
+    def __init__(self, path: Path, on_change: Callable[[], None]) -> None:
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        self._on_change = on_change
+        self._version = self._data_version()
+        self._seq = self._max_seq()
+
+    def _data_version(self) -> int:
+        row = self._conn.execute("PRAGMA data_version").fetchone()
+        return int(row[0])
+
+    def _max_seq(self) -> int:
+        row = self._conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()
+        return int(row[0])
+
+    def poll(self) -> None:
+        with self._lock:
+            version = self._data_version()
+            if version == self._version:
+                return
+            self._version = version
+            seq = self._max_seq()
+            if seq == self._seq:
+                return
+            self._seq = seq
+        self._on_change()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+class PostgresChangeWatcher(ChangeWatcher):
+    """LISTEN on one connection in a thread; every NOTIFY drops the caches.
+
+    Reconnects after a lost connection, and drops the caches then too, since
+    notifications sent while it was away are gone.
+    """
+
+    def __init__(self, url: sa.URL, on_change: Callable[[], None]) -> None:
+        import psycopg
+
+        self._psycopg = psycopg
+        self._dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._on_change = on_change
+        self._stop = threading.Event()
+        self._conn: Any = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="panelkey-listen", daemon=True)
+        self._thread.start()
+        self._ready.wait(10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                with self._psycopg.connect(self._dsn, autocommit=True) as conn:
+                    self._conn = conn
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self._on_change()
+                    self._ready.set()
+                    while not self._stop.is_set():
+                        for _ in conn.notifies(timeout=0.5, stop_after=1):
+                            self._on_change()
+            except Exception:  # noqa: BLE001 - any failure means: reconnect and resync
+                self._ready.set()
+                if not self._stop.wait(0.5):
+                    self._on_change()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+
+
+def _create_private_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")  # an acknowledged write survives a kill or a crash
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _sqlite_begin(conn: sa.Connection) -> None:
+    if conn.get_execution_options().get("panelkey_read"):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
