@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 from panelkey.core.accounts import Accounts
 from panelkey.core.audit import Audit
@@ -47,6 +48,10 @@ class Panel:
         password = given or generate_password()
         created = self.accounts.ensure_admin(password)
         return password if created and not given else None
+
+    def server_guid(self) -> str:
+        """A UUID made once per store and kept: every server on one store shares it."""
+        return self.db.meta_value("server_guid", lambda: str(uuid.uuid4()))
 
     def watch(self) -> None:
         if self.auth.watcher is None:

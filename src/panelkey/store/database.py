@@ -77,6 +77,24 @@ class Database:
         with self.engine.connect().execution_options(panelkey_read=True) as conn, conn.begin():
             yield conn
 
+    def meta_value(self, name: str, make: Callable[[], str]) -> str:
+        """The stored value of `name`, made by `make` and stored on first use."""
+        q = sa.select(tables.meta.c.value).where(tables.meta.c.name == name)
+        with self.read() as conn:
+            value = conn.execute(q).scalar()
+        if value is not None:
+            return str(value)
+        try:
+            with self.begin() as conn:
+                value = conn.execute(q).scalar()
+                if value is None:
+                    value = make()
+                    conn.execute(tables.meta.insert().values(name=name, value=value))
+        except sa.exc.IntegrityError:
+            with self.read() as conn:
+                value = conn.execute(q).scalar()
+        return str(value)
+
     def record_change(self, conn: sa.Connection, kind: str) -> None:
         """Note, inside the writer's transaction, that authentication may have changed."""
         conn.execute(tables.changes.insert().values(at=utc_now(), kind=kind))

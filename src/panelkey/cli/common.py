@@ -1,0 +1,31 @@
+"""What the console scripts share: settings from flags and environment, and the store."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from panelkey.config import ConfigError, Settings, load_settings
+from panelkey.core.panel import Panel
+
+
+def settings_or_exit(flags: Mapping[str, Any] | None = None) -> Settings:
+    try:
+        return load_settings(flags)
+    except ConfigError as exc:
+        print(f"panelkey: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def open_panel(settings: Settings) -> Panel:
+    """The store, migrated, with the admin account made if this is the very first use."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    panel = Panel.open(settings.database_url)
+    password = panel.bootstrap()
+    if password is not None:
+        print(
+            f"panelkey: created the admin account; its password (shown once): {password}",
+            file=sys.stderr,
+        )
+    return panel

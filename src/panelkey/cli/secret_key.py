@@ -1,0 +1,28 @@
+"""The `secret_key` console script: runs the utility against the local store."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from panelkey.cli.common import open_panel, settings_or_exit
+from panelkey.utilities import secret_key
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if any(a in ("--help", "-h", "-help") for a in args[:1]):
+        sys.stdout.write(secret_key.USAGE)
+        return 0
+    panel = open_panel(settings_or_exit())
+    try:
+        outcome = secret_key.run(panel, args, "cli")
+    finally:
+        panel.close()
+    sys.stdout.write(outcome.stdout)
+    sys.stderr.write(outcome.stderr)
+    return outcome.code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""What every face is handed: the core, the settings, and facts of the request's transport.
+
+The faces import this module, never `server` nor each other.
+"""
+
+from __future__ import annotations
+
+import platform
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+from panelkey import __version__
+from panelkey.config import LivePanelIni, LiveSettings, Settings
+from panelkey.core.panel import Panel
+
+Scope = dict[str, Any]
+
+
+class BodyTooLarge(Exception):
+    """The request body passed the configured limit; it was not read further."""
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    hostname: str
+    guid: str
+    version: str
+    platform: str
+
+    @classmethod
+    def of(cls, panel: Panel) -> ServerInfo:
+        return cls(
+            hostname=socket.getfqdn() or socket.gethostname(),
+            guid=panel.server_guid(),
+            version=__version__,
+            platform=platform.system() or "Unix",
+        )
+
+
+class Context:
+    def __init__(self, panel: Panel, settings: Settings, ini: LivePanelIni) -> None:
+        self.panel = panel
+        self.settings = settings
+        self.ini = ini
+        self.info = ServerInfo.of(panel)
+
+    def live(self) -> LiveSettings:
+        return self.ini.get()
+
+    @staticmethod
+    def client_address(scope: Scope, live: LiveSettings) -> str:
+        """The TCP peer, or the right-most untrusted X-Forwarded-For hop when the peer is a
+        trusted proxy. Never believes the header from anyone else."""
+        client = scope.get("client")
+        peer = client[0] if client else ""
+        if not live.trusts_proxy(peer):
+            return peer
+        for name, value in scope.get("headers", ()):
+            if name == b"x-forwarded-for":
+                hops = [h.strip() for h in value.decode("latin-1").split(",") if h.strip()]
+                for hop in reversed(hops):
+                    if not live.trusts_proxy(hop):
+                        return hop
+                return hops[0] if hops else peer
+        return peer
+
+    @staticmethod
+    def is_https(scope: Scope) -> bool:
+        return scope.get("scheme") == "https"
+
+    async def read_body(self, scope: Scope, receive: Any) -> bytes:
+        """The whole body, refused unread (BodyTooLarge) when it passes the limit."""
+        limit = self.settings.max_body
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    if int(value) > limit:
+                        raise BodyTooLarge()
+                except ValueError:
+                    pass
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise BodyTooLarge()
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return b"".join(chunks)

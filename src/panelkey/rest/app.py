@@ -1,0 +1,16 @@
+"""PLACEHOLDER until the REST face lands: answers 501."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from panelkey.context import Context, Scope
+
+
+class RestApi:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 501, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
