@@ -28,6 +28,11 @@ log = logging.getLogger("panelkey.server")
 AGENT_PATH = "/enterprise/control/agent.php"
 REST_PREFIX = "/api/v2"
 USAGE_FLUSH_SECONDS = 1.0
+_early_stop: list[int] = []  # signals that came before a worker's loop could take them
+
+
+def _note_early_stop(signum: int, _frame: Any) -> None:
+    _early_stop.append(signum)
 
 
 class PanelkeyApp:
@@ -136,6 +141,8 @@ async def _worker(settings: Settings, listeners: list[tuple[socket.socket, bool]
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop)
+    if _early_stop:
+        stop()
 
     async def flush_usage() -> None:
         while True:
@@ -165,6 +172,8 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    signal.signal(signal.SIGTERM, _note_early_stop)
+    signal.signal(signal.SIGINT, _note_early_stop)
     cert, key = prepare(settings, out)
     listeners = [(_listen(settings.host, settings.https_port), True)]
     if settings.http_port:
@@ -181,8 +190,6 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
     for _ in range(settings.workers):
         pid = os.fork()
         if pid == 0:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
             code = 0
             try:
                 _run_worker(settings, listeners, cert, key)
@@ -199,6 +206,8 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
 
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
+    if _early_stop:
+        forward(signal.SIGTERM, None)
     status = 0
     for pid in children:
         while True:

@@ -1,10 +1,63 @@
-"""PLACEHOLDER until the XML face lands: answers 501."""
+"""The XML API's transport: ``POST /enterprise/control/agent.php`` as raw ASGI.
+
+Checks run in the order of spec/xml-api.md; the first that fails answers with a
+packet-level ``<system>`` error and nothing in the packet runs:
+
+1. API enabled and the source address allowed (panel.ini ``[api]``) -> 1006
+2. credentials present (1029) and valid (1001 login/password, 11003 key)
+3. well-formed XML with root ``packet`` -> 1014
+4. ``version`` supported -> 1005
+5. the whole packet fits agent.xsd, and every operation has a handler -> 1014
+6. operations run in document order (dispatch.py)
+
+A body over the size limit is HTTP 413 before any of these; any method but POST is
+HTTP 405. Every protocol answer, errors included, is HTTP 200 ``text/xml``.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from panelkey.context import Context, Scope
+from lxml import etree
+
+from panelkey.context import BodyTooLarge, Context, Scope
+from panelkey.core.credentials import Credentials, xml_credentials
+from panelkey.core.errors import (
+    AuthenticationFailed,
+    AuthenticationMissing,
+    KeyValidationFailed,
+    PanelkeyError,
+    PermissionDenied,
+)
+from panelkey.core.identity import Identity, Verified
+from panelkey.xmlapi import dispatch, parsing, render
+from panelkey.xmlapi.request import FACE, Request
+
+# The request headers the XML face reads, as ASGI gives them: lower-case bytes.
+_WANTED = frozenset(
+    {b"key", b"http_auth_login", b"http_auth_passwd", b"authorization", b"http_pretty_print"}
+)
+_XML_HEADERS = [(b"content-type", b"text/xml")]
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, value in scope.get("headers", ()):
+        if name in _WANTED:
+            found.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+    return found
+
+
+async def _send(send: Any, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*headers, (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 class XmlApi:
@@ -12,5 +65,60 @@ class XmlApi:
         self.ctx = ctx
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        await send({"type": "http.response.start", "status": 501, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
+        if scope.get("method") != "POST":
+            body = b"Method Not Allowed. Use POST.\n"
+            await _send(send, 405, body, [(b"allow", b"POST"), (b"content-type", b"text/plain")])
+            return
+        try:
+            body = await self.ctx.read_body(scope, receive)
+        except BodyTooLarge:
+            text = b"Request body too large\n"
+            await _send(
+                send, 413, text, [(b"content-type", b"text/plain"), (b"connection", b"close")]
+            )
+            return
+        headers = _headers(scope)
+        pretty = headers.get("http_pretty_print", "").strip().lower() == "true"
+        answer = await self._answer(scope, headers, body)
+        await _send(send, 200, render.serialize(answer, pretty), _XML_HEADERS)
+
+    async def _answer(self, scope: Scope, headers: dict[str, str], body: bytes) -> etree._Element:
+        live = self.ctx.live()
+        address = Context.client_address(scope, live)
+        try:
+            if not live.api_enabled:
+                raise PermissionDenied("Access to the API is disabled.")
+            if not live.allowed_ips.allows(address):
+                raise PermissionDenied("Access to the API is not allowed from this address.")
+            identity = await self._authenticate(xml_credentials(headers), address)
+            packet = parsing.parse_packet(body)
+            parsing.check_version(packet)
+            parsing.validate(packet)
+            steps, store = dispatch.plan(packet)
+        except PanelkeyError as exc:
+            return render.system_error(exc)
+        req = Request(self.ctx, identity, address, FACE)
+        if store:
+            return await asyncio.to_thread(dispatch.run, steps, req)
+        return dispatch.run(steps, req)
+
+    async def _authenticate(self, creds: Credentials, address: str) -> Identity:
+        """The caller, or AuthenticationMissing / AuthenticationFailed / KeyValidationFailed.
+        Refusals always go through verify_*, which writes their real reason to the audit."""
+        auth = self.ctx.panel.auth
+        if creds.login is not None and creds.password is not None:
+            verdict = await asyncio.to_thread(
+                auth.verify_password, creds.login, creds.password, address, FACE
+            )
+            if isinstance(verdict, Verified):
+                return verdict.identity
+            raise AuthenticationFailed()
+        if creds.key is not None:
+            cached = auth.check_key_cached(creds.key, address)
+            if isinstance(cached, Verified):
+                return cached.identity
+            verdict = await asyncio.to_thread(auth.verify_key, creds.key, address, FACE)
+            if isinstance(verdict, Verified):
+                return verdict.identity
+            raise KeyValidationFailed()
+        raise AuthenticationMissing()

@@ -1,0 +1,197 @@
+"""OpenAPI 3.0 and Swagger 2.0 documents, both made from the route table and SCHEMAS."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import yaml
+
+from panelkey import __version__
+from panelkey.rest.routes import ROUTES, Route
+from panelkey.rest.schemas import INT32, SCHEMAS, Schema
+
+BASE_PATH = "/api/v2"
+TITLE = "panelkey REST API (Plesk-compatible)"
+DESCRIPTION = (
+    "Plesk's REST API under /api/v2. Authenticate with `X-API-Key: <key>` or HTTP Basic "
+    "as the administrator; keys and passwords are never accepted in the URL. Every error "
+    "answer has the body {\"code\": <HTTP status>, \"message\": \"...\"}."
+)
+_ERRORS = {
+    400: "The request is malformed or a value is invalid; nothing was changed",
+    401: "No credentials, wrong ones, or credentials in the URL",
+    403: "Not the administrator, or refused by panel.ini",
+    404: "No such object",
+    413: "The request body is too large",
+}
+
+
+def _convert(schema: Any, prefix: str, *, swagger: bool) -> Any:
+    """Point `$ref`s at the document's own place for schemas; spell `nullable` per version."""
+    if isinstance(schema, list):
+        return [_convert(x, prefix, swagger=swagger) for x in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "$ref":
+            out[key] = prefix + value
+        elif key == "nullable" and swagger:
+            out["x-nullable"] = value
+        elif key in ("properties",):
+            out[key] = {k: _convert(v, prefix, swagger=swagger) for k, v in value.items()}
+        else:
+            out[key] = _convert(value, prefix, swagger=swagger)
+    return out
+
+
+def _error_codes(route: Route) -> list[int]:
+    codes = [401, 403] if not route.auth else [400, 401, 403, 404]
+    if route.body:
+        codes.append(413)
+    return codes
+
+
+def _path_param(route: Route, name: str) -> Schema:
+    if name in route.int_params:
+        return {"type": "integer", "minimum": 1, "maximum": INT32}
+    return {"type": "string"}
+
+
+def _operation_id(route: Route) -> str:
+    words = [w for w in route.path.replace("{", "by_").replace("}", "").split("/") if w]
+    cleaned = "_".join(w.replace(".", "_") for w in words)
+    return f"{route.method.lower()}_{cleaned}"
+
+
+def _media(route: Route) -> str:
+    return "text/yaml" if route.path.endswith(".yml") else "application/json"
+
+
+def _security(route: Route) -> list[dict[str, list[str]]] | None:
+    return None if route.auth else []
+
+
+def openapi3() -> dict[str, Any]:
+    prefix = "#/components/schemas/"
+    paths: dict[str, dict[str, Any]] = {}
+    for route in ROUTES:
+        params: list[dict[str, Any]] = [
+            {"name": n, "in": "path", "required": True, "schema": _path_param(route, n)}
+            for n in route.params
+        ]
+        params += [
+            {"name": q.name, "in": "query", "required": q.required, "description": q.description,
+             "schema": {"type": "string"}}
+            for q in route.query
+        ]
+        responses: dict[str, Any] = {
+            str(route.status): {
+                "description": route.summary,
+                "content": {_media(route): {"schema": _convert(route.answer or {}, prefix,
+                                                                swagger=False)}},
+            }
+        }
+        for code in _error_codes(route):
+            responses[str(code)] = {
+                "description": _ERRORS[code],
+                "content": {"application/json": {"schema": {"$ref": prefix + "Error"}}},
+            }
+        op: dict[str, Any] = {
+            "operationId": _operation_id(route), "summary": route.summary, "tags": [route.tag],
+            "responses": responses,
+        }
+        if params:
+            op["parameters"] = params
+        if route.body:
+            op["requestBody"] = {
+                "required": route.body_required,
+                "content": {"application/json": {"schema": {"$ref": prefix + route.body}}},
+            }
+        security = _security(route)
+        if security is not None:
+            op["security"] = security
+        paths.setdefault(route.path, {})[route.method.lower()] = op
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": TITLE, "version": __version__, "description": DESCRIPTION},
+        "servers": [{"url": BASE_PATH}],
+        "paths": paths,
+        "components": {
+            "schemas": {k: _convert(v, prefix, swagger=False) for k, v in SCHEMAS.items()},
+            "securitySchemes": {
+                "BasicAuth": {"type": "http", "scheme": "basic"},
+                "APIKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            },
+        },
+        "security": [{"BasicAuth": []}, {"APIKeyHeader": []}],
+    }
+
+
+def swagger2() -> dict[str, Any]:
+    prefix = "#/definitions/"
+    paths: dict[str, dict[str, Any]] = {}
+    for route in ROUTES:
+        params: list[dict[str, Any]] = [
+            {"name": n, "in": "path", "required": True, **_path_param(route, n)}
+            for n in route.params
+        ]
+        params += [
+            {"name": q.name, "in": "query", "required": q.required, "description": q.description,
+             "type": "string"}
+            for q in route.query
+        ]
+        if route.body:
+            params.append({"name": "body", "in": "body", "required": route.body_required,
+                           "schema": {"$ref": prefix + route.body}})
+        responses: dict[str, Any] = {
+            str(route.status): {
+                "description": route.summary,
+                "schema": _convert(route.answer or {}, prefix, swagger=True),
+            }
+        }
+        for code in _error_codes(route):
+            responses[str(code)] = {"description": _ERRORS[code],
+                                    "schema": {"$ref": prefix + "Error"}}
+        op: dict[str, Any] = {
+            "operationId": _operation_id(route), "summary": route.summary, "tags": [route.tag],
+            "produces": [_media(route)], "responses": responses,
+        }
+        if route.body:
+            op["consumes"] = ["application/json"]
+        if params:
+            op["parameters"] = params
+        security = _security(route)
+        if security is not None:
+            op["security"] = security
+        paths.setdefault(route.path, {})[route.method.lower()] = op
+    return {
+        "swagger": "2.0",
+        "info": {"title": TITLE, "version": __version__, "description": DESCRIPTION},
+        "basePath": BASE_PATH,
+        "schemes": ["https"],
+        "consumes": ["application/json"],
+        "produces": ["application/json"],
+        "paths": paths,
+        "definitions": {k: _convert(v, prefix, swagger=True) for k, v in SCHEMAS.items()},
+        "securityDefinitions": {
+            "BasicAuth": {"type": "basic"},
+            "APIKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+        },
+        "security": [{"BasicAuth": []}, {"APIKeyHeader": []}],
+    }
+
+
+def rendered() -> dict[str, tuple[bytes, str]]:
+    """Each document's bytes and content type, by its path below /api/v2."""
+    v2 = swagger2()
+    return {
+        "/openapi.json": (json.dumps(openapi3(), indent=2).encode(), "application/json"),
+        "/swagger.json": (json.dumps(v2, indent=2).encode(), "application/json"),
+        "/swagger.yml": (
+            yaml.safe_dump(copy.deepcopy(v2), sort_keys=False, allow_unicode=True).encode(),
+            "text/yaml; charset=utf-8",
+        ),
+    }

@@ -1,0 +1,270 @@
+"""Handlers of clients, domains and DNS records: JSON in, core calls, JSON out.
+
+Bodies arrive already checked against their schema (types, enums, ranges); the core
+checks the rest (logins, names, addresses) and its errors become 400/403/404.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from panelkey.core.accounts import ACTIVE, DISABLED, Account
+from panelkey.core.dns import Record
+from panelkey.core.domains import Domain
+from panelkey.core.errors import InvalidValue, OwnerNotFound
+from panelkey.rest.errors import bad_request, not_found
+from panelkey.rest.handlers import Answer, Call
+
+_CLIENT_TEXT = ("name", "company", "email", "locale", "description", "external_id")
+
+
+# -- clients ----------------------------------------------------------------------------
+
+
+def client_dict(a: Account) -> dict[str, Any]:
+    return {
+        "id": a.id, "created": a.created, "name": a.name, "company": a.company,
+        "login": a.login, "status": a.status, "email": a.email, "locale": a.locale,
+        "guid": a.guid, "description": a.description, "type": a.type,
+        "owner_login": a.owner_login, "external_id": a.external_id,
+    }
+
+
+def _created(obj: Account | Domain) -> dict[str, Any]:
+    return {"id": obj.id, "guid": obj.guid}
+
+
+def _client(c: Call) -> Account:
+    found = c.ctx.panel.accounts.get(c.params["id"])
+    if found is None or not c.ctx.panel.accounts.can_manage(c.identity, found):
+        raise not_found("Client")
+    return found
+
+
+def _owner(c: Call, login: str | None) -> Account | None:
+    if not login:
+        return None
+    owner = c.ctx.panel.accounts.by_login(login)
+    if owner is None:
+        raise OwnerNotFound(f"Owner {login!r} does not exist")
+    return owner
+
+
+def list_clients(c: Call) -> Answer:
+    accounts = c.ctx.panel.accounts
+    return 200, [
+        client_dict(a) for a in accounts.visible(c.identity, accounts.list()) if a.type != "admin"
+    ]
+
+
+def create_client(c: Call) -> Answer:
+    b = c.body
+    created = c.ctx.panel.accounts.create(
+        c.identity, type=b["type"], login=b["login"], password=b["password"],
+        owner=_owner(c, b.get("owner_login")), status=b.get("status", ACTIVE),
+        **{k: b[k] for k in _CLIENT_TEXT if k in b},
+    )
+    return 201, _created(created)
+
+
+def get_client(c: Call) -> Answer:
+    return 200, client_dict(_client(c))
+
+
+def update_client(c: Call) -> Answer:
+    account = _client(c)
+    b = c.body
+    if b.get("type") is not None and b["type"] != account.type:
+        raise bad_request("The type of a client cannot change")
+    values: dict[str, Any] = {k: b[k] for k in (*_CLIENT_TEXT, "login", "password", "status")
+                              if k in b}
+    if b.get("owner_login"):
+        values["owner"] = _owner(c, b["owner_login"])
+    return 200, _created(c.ctx.panel.accounts.update(c.identity, account, values))
+
+
+def delete_client(c: Call) -> Answer:
+    account = _client(c)
+    c.ctx.panel.accounts.delete(c.identity, account)
+    return 200, _created(account)
+
+
+def activate_client(c: Call) -> Answer:
+    account = _client(c)
+    return 200, _created(c.ctx.panel.accounts.update(c.identity, account, {"status": ACTIVE}))
+
+
+def suspend_client(c: Call) -> Answer:
+    account = _client(c)
+    return 200, _created(c.ctx.panel.accounts.update(c.identity, account, {"status": DISABLED}))
+
+
+def client_domains(c: Call) -> Answer:
+    account = _client(c)
+    domains = c.ctx.panel.domains.list(c.identity)
+    return 200, [d.as_dict() for d in domains if d.owner_id == account.id]
+
+
+# -- domains ----------------------------------------------------------------------------
+
+
+def _domain(c: Call) -> Domain:
+    found = c.ctx.panel.domains.get(c.identity, c.params["id"])
+    if found is None:
+        raise not_found("Domain")
+    return found
+
+
+def _owner_client(c: Call, ref: dict[str, Any] | None) -> Account | None:
+    if not ref:
+        return None
+    accounts = c.ctx.panel.accounts
+    found: Account | None = None
+    if ref.get("id") is not None:
+        found = accounts.get(ref["id"])
+    elif ref.get("login"):
+        found = accounts.by_login(ref["login"])
+    elif ref.get("guid"):
+        found = accounts.by_guid(ref["guid"])
+    elif ref.get("external_id"):
+        found = accounts.by_external_id(ref["external_id"])
+    else:
+        raise bad_request("owner_client needs one of id, login, guid or external_id")
+    if found is None or not accounts.can_manage(c.identity, found):
+        raise OwnerNotFound("The owner client does not exist")
+    return found
+
+
+def _base_domain(c: Call, ref: dict[str, Any] | None) -> Domain | None:
+    if not ref:
+        return None
+    domains = c.ctx.panel.domains
+    found: Domain | None = None
+    if ref.get("id") is not None:
+        found = domains.get(c.identity, ref["id"])
+    elif ref.get("name"):
+        found = domains.by_name(c.identity, ref["name"])
+    elif ref.get("guid"):
+        found = domains.by_guid(c.identity, ref["guid"])
+    if found is None:
+        raise InvalidValue("The base domain does not exist")
+    return found
+
+
+def _ip_address(b: dict[str, Any]) -> str:
+    given = [*b.get("ipv4", []), *b.get("ipv6", []), *b.get("ip_addresses", [])]
+    if not given:
+        return ""
+    try:
+        return str(ipaddress.ip_address(given[0].strip()))
+    except ValueError:
+        raise InvalidValue(f"Invalid IP address: {given[0]!r}") from None
+
+
+def list_domains(c: Call) -> Answer:
+    domains = c.ctx.panel.domains
+    name = c.query.get("name")
+    if name is not None:
+        found = domains.by_name(c.identity, name)
+        return 200, [found.as_dict()] if found else []
+    return 200, [d.as_dict() for d in domains.list(c.identity)]
+
+
+def create_domain(c: Call) -> Answer:
+    b = c.body
+    hosting = b.get("hosting_settings") or {}
+    created = c.ctx.panel.domains.create(
+        c.identity, name=b["name"], owner=_owner_client(c, b.get("owner_client")),
+        hosting_type=b.get("hosting_type") or "virtual",
+        base_domain=_base_domain(c, b.get("base_domain") or b.get("parent_domain")),
+        ip_address=_ip_address(b), ftp_login=hosting.get("ftp_login") or "",
+        description=b.get("description") or "",
+    )
+    return 201, _created(created)
+
+
+def get_domain(c: Call) -> Answer:
+    return 200, _domain(c).as_dict()
+
+
+def update_domain(c: Call) -> Answer:
+    domain = _domain(c)
+    values = {k: c.body[k] for k in ("name", "description", "hosting_type") if k in c.body}
+    return 200, _created(c.ctx.panel.domains.update(c.identity, domain, values))
+
+
+def delete_domain(c: Call) -> Answer:
+    domain = _domain(c)
+    c.ctx.panel.domains.delete(c.identity, domain)
+    return 200, _created(domain)
+
+
+def domain_client(c: Call) -> Answer:
+    owner = c.ctx.panel.accounts.get(_domain(c).owner_id)
+    if owner is None:
+        raise not_found("Client")
+    return 200, client_dict(owner)
+
+
+def get_domain_status(c: Call) -> Answer:
+    return 200, {"status": _domain(c).status}
+
+
+def set_domain_status(c: Call) -> Answer:
+    domain = _domain(c)
+    updated = c.ctx.panel.domains.update(c.identity, domain, {"status": c.body["status"]})
+    return 200, {"status": updated.status}
+
+
+# -- DNS records ------------------------------------------------------------------------
+
+
+def _zone(c: Call, *, required: bool) -> Domain | None:
+    name = c.query.get("domain")
+    if name is None:
+        if required:
+            raise bad_request("The query parameter 'domain' is required")
+        return None
+    found = c.ctx.panel.domains.by_name(c.identity, name)
+    if found is None:
+        raise not_found("Domain")
+    return found
+
+
+def list_records(c: Call) -> Answer:
+    dns = c.ctx.panel.dns
+    zone = _zone(c, required=False)
+    zones = [zone] if zone is not None else c.ctx.panel.domains.list(c.identity)
+    return 200, [r.as_dict() for d in zones for r in dns.records(c.identity, d)]
+
+
+def add_record(c: Call) -> Answer:
+    zone = _zone(c, required=True)
+    assert zone is not None
+    b = c.body
+    record = c.ctx.panel.dns.add(
+        c.identity, zone, type=b["type"], host=b["host"], value=b["value"],
+        opt=b.get("opt") or "", ttl=b.get("ttl"),
+    )
+    return 201, record.as_dict()
+
+
+def _record(c: Call) -> Record:
+    found = c.ctx.panel.dns.get(c.identity, c.params["id"])
+    if found is None:
+        raise not_found("DNS record")
+    return found
+
+
+def get_record(c: Call) -> Answer:
+    return 200, _record(c).as_dict()
+
+
+def update_record(c: Call) -> Answer:
+    return 200, c.ctx.panel.dns.update(c.identity, _record(c), c.body).as_dict()
+
+
+def delete_record(c: Call) -> Answer:
+    c.ctx.panel.dns.delete(c.identity, _record(c).id)
+    return 200, {"status": "success"}

@@ -1,0 +1,243 @@
+"""Operator ``customer``: ``add``, ``get``, ``set``, ``del``.
+
+The admin reaches every customer, a reseller its own customers, a customer only
+itself (``get`` and ``set``). A customer the caller may not reach answers 1013, as
+if it did not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from panelkey.core.accounts import Account
+from panelkey.core.clock import plesk_date
+from panelkey.core.errors import NotFound, OwnerNotFound, PanelkeyError
+from panelkey.core.identity import AccountType
+from panelkey.xmlapi import render
+from panelkey.xmlapi.request import Operator, Request
+
+CLIENT_NOT_FOUND = "Client does not exist"
+
+# gen_info child -> core field, in Plesk's order. Owner children are handled apart.
+_FIELDS = (
+    ("cname", "company"),
+    ("pname", "name"),
+    ("login", "login"),
+    ("passwd", "password"),
+    ("status", "status"),
+    ("phone", "phone"),
+    ("fax", "fax"),
+    ("email", "email"),
+    ("address", "address"),
+    ("city", "city"),
+    ("state", "state"),
+    ("pcode", "pcode"),
+    ("country", "country"),
+    ("locale", "locale"),
+    ("external-id", "external_id"),
+    ("description", "description"),
+)
+
+
+def _values(gen_info: etree._Element | None) -> dict[str, Any]:
+    if gen_info is None:
+        return {}
+    values: dict[str, Any] = {}
+    for tag, field in _FIELDS:
+        text = render.text_of(gen_info, tag)
+        if text is not None:
+            values[field] = text.strip() if field in ("login", "status") else text
+    return values
+
+
+# -- selecting ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One answer of a filter: a customer, or a miss (account None) for the value asked."""
+
+    filter_id: str
+    account: Account | None
+    asked_id: str | None = None
+
+
+def _reachable(req: Request, account: Account | None) -> Account | None:
+    if account is None or account.type != AccountType.CUSTOMER.value:
+        return None
+    return account if req.ctx.panel.accounts.can_manage(req.identity, account) else None
+
+
+def _customers(req: Request) -> list[Account]:
+    accounts = req.ctx.panel.accounts
+    return [a for a in accounts.list() if _reachable(req, a) is not None]
+
+
+def _one(req: Request, kind: str, value: str) -> Account | None:
+    accounts = req.ctx.panel.accounts
+    if kind == "id":
+        return accounts.get(int(value)) if value.isdigit() else None
+    if kind == "login":
+        return accounts.by_login(value)
+    if kind == "guid":
+        return accounts.by_guid(value)
+    return accounts.by_external_id(value)
+
+
+def select(req: Request, flt: etree._Element | None) -> list[Match]:
+    """The customers a filter names, in request order; empty filter = all reachable."""
+    items = [] if flt is None else render.children(flt)
+    if not items:
+        return [Match(str(a.id), a) for a in _customers(req)]
+    accounts = req.ctx.panel.accounts
+    matches: list[Match] = []
+    for item in items:
+        kind, value = str(item.tag), (item.text or "").strip()
+        if kind in ("owner-id", "owner-login"):
+            if kind == "owner-id":
+                owner = accounts.get(int(value)) if value.isdigit() else None
+            else:
+                owner = accounts.by_login(value)
+            if owner is None or not accounts.can_manage(req.identity, owner):
+                matches.append(Match(value, None))
+                continue
+            matches += [Match(value, a) for a in _customers(req) if a.owner_id == owner.id]
+            continue
+        found = _reachable(req, _one(req, kind, value))
+        matches.append(Match(value, found, value if kind == "id" else None))
+    return matches
+
+
+def _each(req: Request, op: etree._Element, act: Any, fields: Any = None) -> list[etree._Element]:
+    """Run ``act(account)`` for every match; one result per customer."""
+    results: list[etree._Element] = []
+    for m in select(req, op.find("filter")):
+        if m.account is None:
+            results.append(
+                render.error(
+                    NotFound(CLIENT_NOT_FOUND), [("filter-id", m.filter_id), ("id", m.asked_id)]
+                )
+            )
+            continue
+        head: list[render.Field] = [("filter-id", m.filter_id), ("id", m.account.id)]
+        try:
+            account = act(m.account)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, head))
+            continue
+        results.append(render.ok(head + (fields(account) if fields else [])))
+    return results or [render.ok()]
+
+
+# -- operations --------------------------------------------------------------------
+
+
+def add(req: Request, op: etree._Element) -> list[etree._Element]:
+    gen_info = op.find("gen_info")
+    values = _values(gen_info)
+    accounts = req.ctx.panel.accounts
+    owner: Account | None = None
+    try:
+        if gen_info is not None:
+            for tag in ("owner-id", "owner-login", "owner-external-id"):
+                ref = render.text_of(gen_info, tag)
+                if ref is None:
+                    continue
+                ref = ref.strip()
+                if tag == "owner-id":
+                    owner = accounts.get(int(ref)) if ref.isdigit() else None
+                elif tag == "owner-login":
+                    owner = accounts.by_login(ref)
+                else:
+                    owner = accounts.by_external_id(ref)
+                if owner is None:
+                    raise OwnerNotFound(f"Owner {ref!r} does not exist")
+        login = values.pop("login", "")
+        password = values.pop("password", "")
+        account = accounts.create(
+            req.identity,
+            type=AccountType.CUSTOMER.value,
+            login=login,
+            password=password,
+            owner=owner,
+            **values,
+        )
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return [render.ok([("id", account.id), ("guid", account.guid)])]
+
+
+def _gen_info(a: Account) -> etree._Element:
+    return render.element(
+        "gen_info",
+        [
+            ("cr_date", plesk_date(a.created)),
+            ("cname", a.company),
+            ("pname", a.name),
+            ("login", a.login),
+            ("status", a.status),
+            ("phone", a.phone),
+            ("fax", a.fax),
+            ("email", a.email),
+            ("address", a.address),
+            ("city", a.city),
+            ("state", a.state),
+            ("pcode", a.pcode),
+            ("country", a.country),
+            ("locale", a.locale),
+            ("guid", a.guid),
+            ("owner-id", a.owner_id),
+            ("owner-login", a.owner_login),
+            ("external-id", a.external_id),
+            ("description", a.description),
+        ],
+    )
+
+
+def _stat(req: Request, a: Account) -> etree._Element:
+    domains = [d for d in req.ctx.panel.domains.list(req.identity) if d.owner_id == a.id]
+    return render.element(
+        "stat",
+        [
+            ("active_domains", sum(1 for d in domains if d.is_webspace and d.status == "active")),
+            ("subdomains", 0),
+            ("disk_space", 0),
+            ("web_users", 0),
+            ("data_bases", 0),
+            ("traffic", 0),
+            ("traffic_prevday", 0),
+        ],
+    )
+
+
+def get(req: Request, op: etree._Element) -> list[etree._Element]:
+    dataset = op.find("dataset")
+    wanted = set() if dataset is None else {str(c.tag) for c in render.children(dataset)}
+
+    def data(a: Account) -> list[render.Field]:
+        parts: list[render.Field] = []
+        if "gen_info" in wanted:
+            parts.append(("gen_info", _gen_info(a)))
+        if "stat" in wanted:
+            parts.append(("stat", _stat(req, a)))
+        return [("data", render.element("data", parts))]
+
+    return _each(req, op, lambda a: a, data)
+
+
+def set_(req: Request, op: etree._Element) -> list[etree._Element]:
+    values_el = op.find("values")
+    values = _values(None if values_el is None else values_el.find("gen_info"))
+    accounts = req.ctx.panel.accounts
+    return _each(req, op, lambda a: accounts.update(req.identity, a, values))
+
+
+def del_(req: Request, op: etree._Element) -> list[etree._Element]:
+    accounts = req.ctx.panel.accounts
+    return _each(req, op, lambda a: accounts.delete(req.identity, a))
+
+
+OPERATIONS: Operator = {"add": add, "get": get, "set": set_, "del": del_}

@@ -1,0 +1,314 @@
+"""Turn an agent.php request body into a checked ``<packet>`` element.
+
+Three small steps, run by the XML face in the order of spec/xml-api.md:
+
+    parse_packet(body)  well-formed XML, no DTD or entities, bounded depth,
+                        root ``packet``                    -> MalformedRequest (1014)
+    check_version(root) ``version`` absent, supported, or a prefix of a
+                        supported version                  -> ProtocolVersionUnsupported (1005)
+    validate(root)      the whole packet fits agent.xsd    -> MalformedRequest (1014)
+
+Nothing else escapes ``parse_packet`` whatever bytes it is given. The schema is
+loaded once, on first use, from ``agent.xsd`` beside this module.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any, cast
+
+from lxml import etree
+
+from panelkey.core.errors import MalformedRequest, ProtocolVersionUnsupported
+
+SERVER_PROTOCOL = "1.6.9.1"
+
+# Every protocol version the server answers to, oldest first, newest last
+# (server/get_protos lists them in this order).
+SUPPORTED_VERSIONS: tuple[str, ...] = (
+    "1.3.0.0",
+    "1.3.1.0",
+    "1.3.2.0",
+    "1.3.3.0",
+    "1.3.4.0",
+    "1.3.5.0",
+    "1.4.0.0",
+    "1.4.1.0",
+    "1.4.1.1",
+    "1.4.1.2",
+    "1.4.2.0",
+    "1.5.0.0",
+    "1.5.1.0",
+    "1.5.2.0",
+    "1.5.2.1",
+    "1.6.0.0",
+    "1.6.0.1",
+    "1.6.0.2",
+    "1.6.1.0",
+    "1.6.2.0",
+    "1.6.3.0",
+    "1.6.3.1",
+    "1.6.3.2",
+    "1.6.3.3",
+    "1.6.3.4",
+    "1.6.3.5",
+    "1.6.4.0",
+    "1.6.5.0",
+    "1.6.6.0",
+    "1.6.7.0",
+    "1.6.8.0",
+    "1.6.9.0",
+    SERVER_PROTOCOL,
+)
+
+# Real packets are about seven levels deep; anything past this is hostile.
+MAX_DEPTH = 64
+# libxml2 quotes names from the request (up to 50,000 characters) in its messages.
+_MAX_DETAIL = 300
+
+_INVALID = "Request is invalid."
+_DTD_REFUSED = f"{_INVALID} DTD is not allowed"
+_ENTITY_REFUSED = f"{_INVALID} Entity references are not allowed"
+# A DOCTYPE can only carry entities, so refusing it before parsing keeps
+# entity expansion (billion laughs) and external fetches away from libxml2.
+# UTF-16 bodies are caught after parsing, from the document's DTD.
+_DTD_MARKERS: tuple[bytes, ...] = tuple(
+    marker.encode(codec)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for codec in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+_SCHEMA_RESOURCE = ("panelkey.xmlapi", "agent.xsd")
+_XS = {"xs": "http://www.w3.org/2001/XMLSchema"}
+
+
+def parse_packet(body: bytes) -> etree._Element:
+    """Parse a request body into its ``<packet>`` root element.
+
+    Raises MalformedRequest for an empty body, XML that is not well formed, any
+    DTD or entity reference, elements nested deeper than MAX_DEPTH, or a root
+    other than ``packet``; never any other exception.
+    """
+    data = bytes(body)
+    if not data.strip():
+        raise MalformedRequest(f"{_INVALID} The request body is empty")
+    if any(marker in data for marker in _DTD_MARKERS):
+        raise MalformedRequest(_DTD_REFUSED)
+    try:
+        root = etree.fromstring(data, _hardened_parser())
+    except etree.XMLSyntaxError as exc:
+        raise MalformedRequest(_syntax_error_text(exc)) from None
+    except (etree.LxmlError, ValueError) as exc:
+        raise MalformedRequest(f"{_INVALID} XML parse error: {_clip(str(exc))}") from None
+    if not isinstance(root, etree._Element):
+        raise MalformedRequest(f"{_INVALID} The request holds no XML document")
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise MalformedRequest(_DTD_REFUSED)
+    _check_nodes(root)
+    if root.tag != "packet":
+        raise MalformedRequest(
+            f"{_INVALID} Error in line {_line(root)}: "
+            + _clip(f"root element '{root.tag}' is not expected; expected (packet)")
+        )
+    return root
+
+
+def check_version(packet: etree._Element) -> None:
+    """Accept a packet whose ``version`` is absent, supported, or a prefix of one.
+
+    A prefix is compared part by part: ``1.6`` and ``1.6.5`` are prefixes of
+    ``1.6.5.0``; ``1.6.`` and ``1.60`` are not. Raises ProtocolVersionUnsupported.
+    """
+    requested = packet.get("version")
+    if requested is None:
+        return
+    parts = requested.strip().split(".")
+    for supported in SUPPORTED_VERSIONS:
+        if supported.split(".")[: len(parts)] == parts:
+            return
+    raise ProtocolVersionUnsupported("XML API protocol version not supported.")
+
+
+def validate(packet: etree._Element) -> None:
+    """Check the whole packet against agent.xsd.
+
+    Raises MalformedRequest naming the line and the element of the first fault,
+    e.g. ``Request is invalid. Error in line 3: element 'secret-key' is not
+    expected; expected one of (secret_key, customer, server, webspace, site, dns)``.
+    """
+    with _schema_lock:
+        schema = _schema()
+        if schema.validate(packet):
+            return
+        fault = next(iter(cast(Iterable[Any], schema.error_log)), None)
+    if fault is None:
+        raise MalformedRequest(f"{_INVALID} The packet does not fit the schema")
+    line = int(fault.line) or _line(packet) or 0
+    text = _schema_error_text(str(fault.message), str(fault.path or ""))
+    raise MalformedRequest(f"{_INVALID} Error in line {line}: {_clip(text)}")
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _hardened_parser() -> etree.XMLParser:
+    # A fresh parser per call: lxml parsers must not be shared between threads.
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        dtd_validation=False,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
+
+
+_LXML_POSITION = re.compile(r", line \d+, column \d+$")
+
+
+def _syntax_error_text(exc: etree.XMLSyntaxError) -> str:
+    # exc.error_log may hold stale entries from earlier parses; exc.msg is this one.
+    message = _LXML_POSITION.sub("", str(exc.msg or exc))
+    line = exc.lineno or 1
+    if "depth" in message.lower():
+        # libxml2 stops at 256 levels on its own; report it as our own limit.
+        return _depth_error_text(line)
+    return f"{_INVALID} XML parse error in line {line}: {_clip(message)}"
+
+
+def _depth_error_text(line: int | None) -> str:
+    return f"{_INVALID} Error in line {line}: elements are nested deeper than {MAX_DEPTH} levels"
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 3] + "..."
+
+
+def _line(node: etree._Element) -> int | None:
+    # lxml-stubs leave sourceline untyped.
+    return cast("int | None", node.sourceline)
+
+
+def _check_nodes(root: etree._Element) -> None:
+    """Refuse entity references and nesting past MAX_DEPTH, without recursion."""
+    stack: list[tuple[etree._Element, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise MalformedRequest(_depth_error_text(_line(node)))
+        for child in node:
+            if isinstance(child, etree._Entity):
+                raise MalformedRequest(_ENTITY_REFUSED)
+            if isinstance(child.tag, str):
+                stack.append((child, depth + 1))
+
+
+# ------------------------------------------------------------- validation
+
+_schema_lock = threading.Lock()
+_loaded: etree.XMLSchema | None = None
+# Allowed children of the packet and of each operator, read from agent.xsd:
+# libxml2 leaves out the "expected" list once a repeated choice is satisfied.
+_operators: tuple[str, ...] = ()
+_operations: dict[str, tuple[str, ...]] = {}
+
+
+def _schema() -> etree.XMLSchema:
+    """The compiled agent.xsd, loaded on first use (call with _schema_lock held)."""
+    global _loaded, _operators, _operations
+    if _loaded is None:
+        package, name = _SCHEMA_RESOURCE
+        source = resources.files(package).joinpath(name).read_bytes()
+        document = etree.fromstring(source, _hardened_parser())
+        _operators, _operations = _children_of_operators(document)
+        _loaded = etree.XMLSchema(document)
+    return _loaded
+
+
+def _children_of_operators(
+    document: etree._Element,
+) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    operators = cast(
+        list[etree._Element],
+        document.xpath("xs:element[@name='packet']//xs:choice/xs:element", namespaces=_XS),
+    )
+    operations: dict[str, tuple[str, ...]] = {}
+    for operator in operators:
+        names = cast(
+            list[str],
+            document.xpath(
+                "xs:complexType[@name=$type]/xs:choice/xs:element/@name",
+                namespaces=_XS,
+                type=operator.get("type", ""),
+            ),
+        )
+        operations[operator.get("name", "")] = tuple(str(name) for name in names)
+    return tuple(operator.get("name", "") for operator in operators), operations
+
+
+_LXML_ELEMENT = re.compile(
+    r"Element '(?P<element>[^']*)'(?:, attribute '(?P<attribute>[^']*)')?: (?P<detail>.*)",
+    re.DOTALL,
+)
+_NOT_EXPECTED = re.compile(
+    r"This element is not expected\.(?: Expected is (?P<one_of>one of )?\( (?P<names>.*) \)\.)?",
+    re.DOTALL,
+)
+_MISSING = re.compile(
+    r"Missing child element\(s\)\. Expected is (?P<one_of>one of )?\( (?P<names>.*) \)\.",
+    re.DOTALL,
+)
+# A Flag (agent.xsd) holding text: libxml2 reports the maxLength facet.
+_MUST_BE_EMPTY = re.compile(r"\[facet 'maxLength'\] .* allowed maximum length of '0'\.", re.DOTALL)
+_PATH_STEP_INDEX = re.compile(r"\[\d+\]$")
+
+
+def _schema_error_text(message: str, path: str) -> str:
+    """Rewrite one libxml2 schema message in the spec's shape (see validate)."""
+    message = message.strip()
+    found = _LXML_ELEMENT.fullmatch(message)
+    if found is None:
+        return _sentence(message)
+    element, attribute, detail = found["element"], found["attribute"], found["detail"]
+    if attribute is not None:
+        return f"element '{element}', attribute '{attribute}': {_sentence(detail)}"
+    not_expected = _NOT_EXPECTED.fullmatch(detail)
+    if not_expected is not None:
+        text = f"element '{element}' is not expected"
+        if not_expected["names"] is not None:
+            return text + _expected(not_expected["names"], bool(not_expected["one_of"]))
+        siblings = _allowed_siblings(path)
+        return text + (_expected(", ".join(siblings), True) if siblings else "")
+    if _MUST_BE_EMPTY.fullmatch(detail):
+        return f"element '{element}' must be empty"
+    missing = _MISSING.fullmatch(detail)
+    if missing is not None:
+        names, one_of = missing["names"], bool(missing["one_of"])
+        return f"element '{element}' is missing a child element" + _expected(names, one_of)
+    return f"element '{element}': {_sentence(detail)}"
+
+
+def _expected(names: str, one_of: bool) -> str:
+    return f"; expected {'one of ' if one_of else ''}({names.strip()})"
+
+
+def _allowed_siblings(path: str) -> tuple[str, ...]:
+    """The packet's or an operator's allowed children, for an error at ``path``."""
+    steps = [_PATH_STEP_INDEX.sub("", step) for step in path.split("/") if step]
+    if len(steps) == 2 and steps[0] == "packet":
+        return _operators
+    if len(steps) == 3 and steps[0] == "packet":
+        return _operations.get(steps[1], ())
+    return ()
+
+
+def _sentence(detail: str) -> str:
+    """libxml2's sentence as a clause: lower-case first word, no final period."""
+    detail = detail.strip().removesuffix(".")
+    if len(detail) > 1 and detail[0].isupper() and detail[1].islower():
+        detail = detail[0].lower() + detail[1:]
+    return detail

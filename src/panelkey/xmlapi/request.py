@@ -1,0 +1,56 @@
+"""What an operation handler is given, and how it says it needs no store.
+
+A handler is a plain function::
+
+    def handler(req: Request, op: etree._Element) -> list[etree._Element]
+
+``op`` is the request's operation element (``<create>``, ``<get>``...), already
+checked against agent.xsd. The handler returns the children of the answer's
+operation element, usually one ``<result>`` per object (see render.py). It may
+raise a core error (PanelkeyError) to answer the whole operation with one error
+result; errors about one object belong in that object's result instead.
+
+Handlers run in a worker thread and may call the store through ``req.ctx.panel``,
+unless marked with ``@no_store``: a packet made only of such operations runs on
+the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from lxml import etree
+
+from panelkey.context import Context
+from panelkey.core.identity import Identity
+
+FACE = "xml"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """The authenticated caller of one packet."""
+
+    ctx: Context
+    identity: Identity
+    address: str
+    face: str = FACE
+
+
+Handler = Callable[[Request, etree._Element], list[etree._Element]]
+Operator = dict[str, Handler]
+
+_H = TypeVar("_H", bound=Handler)
+_NO_STORE: set[Handler] = set()
+
+
+def no_store(handler: _H) -> _H:
+    """Mark a handler that touches no store (no I/O): it may run on the event loop."""
+    _NO_STORE.add(handler)
+    return handler
+
+
+def needs_store(handler: Handler) -> bool:
+    return handler not in _NO_STORE

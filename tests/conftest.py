@@ -1,0 +1,184 @@
+"""Fixtures every test shares: a store on SQLite and on PostgreSQL, and running servers.
+
+PostgreSQL comes from PANELKEY_TEST_DATABASE_URL, or the local server at
+127.0.0.1:5432 (user postgres, database test); each test gets a schema of its own.
+Where none answers, PostgreSQL tests are skipped with that reason.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy as sa
+
+from panelkey.core.panel import Panel
+
+PG_URL = os.environ.get(
+    "PANELKEY_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+ADMIN_PASSWORD = "admin-test-password"
+BIN = Path(sys.executable).parent
+_pg_state: dict[str, str | None] = {}
+
+
+def _pg_unavailable() -> str | None:
+    """None when PostgreSQL answers, else the reason (checked once per session)."""
+    if "reason" not in _pg_state:
+        try:
+            engine = sa.create_engine(PG_URL)
+            with engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            engine.dispose()
+            _pg_state["reason"] = None
+        except Exception as exc:  # noqa: BLE001 - any failure means: no PostgreSQL here
+            _pg_state["reason"] = f"no PostgreSQL answers at {PG_URL}: {exc.__class__.__name__}"
+    return _pg_state["reason"]
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+    reason = _pg_unavailable()
+    if reason:
+        pytest.skip(reason)
+    schema = f"pk_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test on a SQLite file and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'panelkey.db'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def panel(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Panel]:
+    monkeypatch.setenv("PANELKEY_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    p = Panel.open(database_url)
+    p.bootstrap()
+    yield p
+    p.close()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A `panelkey serve` process on free ports, with the environment to reach its store."""
+
+    data_dir: Path
+    env: dict[str, str]
+    https_port: int
+    http_port: int
+    proc: subprocess.Popen[str] | None = None
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def https_url(self) -> str:
+        return f"https://127.0.0.1:{self.https_port}"
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def admin_password(self) -> str:
+        return ADMIN_PASSWORD
+
+    def start(self, *extra: str) -> Server:
+        cmd = [
+            str(BIN / "panelkey"), "serve", "--https-port", str(self.https_port),
+            "--http-port", str(self.http_port), *extra,
+        ]
+        log = open(self.data_dir.parent / f"serve-{self.https_port}.log", "a")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"panelkey serve exited: {self.log_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.https_port), timeout=0.2):
+                    pass
+                with socket.create_connection(("127.0.0.1", self.http_port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"panelkey serve did not listen in time: {self.log_text()}")
+
+    def log_text(self) -> str:
+        path = self.data_dir.parent / f"serve-{self.https_port}.log"
+        return path.read_text() if path.exists() else ""
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def cli(self, *args: str, tool: str = "secret_key") -> subprocess.CompletedProcess[str]:
+        """Run a console script (`secret_key`, `plesk`, `panelkey`) against this store."""
+        return subprocess.run(
+            [str(BIN / tool), *args], env=self.env, capture_output=True, text=True, timeout=60
+        )
+
+
+def make_server(tmp_path: Path, database_url: str | None = None) -> Server:
+    data_dir = tmp_path / f"data-{uuid.uuid4().hex[:6]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
+    env["PANELKEY_DATA_DIR"] = str(data_dir)
+    env["PANELKEY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
+    if database_url:
+        env["PANELKEY_DATABASE_URL"] = database_url
+    return Server(data_dir, env, free_port(), free_port())
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """A running server on SQLite in a fresh data folder."""
+    s = make_server(tmp_path).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path) -> Iterator[object]:
+    """Makes servers (not started) on a given store; stops every one at the end."""
+    made: list[Server] = []
+
+    def factory(database_url: str | None = None) -> Server:
+        s = make_server(tmp_path, database_url)
+        made.append(s)
+        return s
+
+    yield factory
+    for s in made:
+        s.stop()

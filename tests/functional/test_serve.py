@@ -1,0 +1,204 @@
+"""`panelkey serve` as a process: first start, second start, listeners, bad panel.ini."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+
+BIN = Path(sys.executable).parent
+
+
+_started: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _kill_leftovers():  # type: ignore[no-untyped-def]
+    yield
+    while _started:
+        proc = _started.pop()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def start(data_dir: Path, *extra: str, admin_password: str | None = None) -> tuple[
+    subprocess.Popen[str], int, int
+]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
+    if admin_password:
+        env["PANELKEY_ADMIN_PASSWORD"] = admin_password
+    https, http = free_port(), free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "panelkey"), "serve", "--data-dir", str(data_dir), "--https-port", str(https),
+         "--http-port", str(http), *extra],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    _started.append(proc)
+    return proc, https, http
+
+
+def read_until_listening(proc: subprocess.Popen[str]) -> list[str]:
+    lines: list[str] = []
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+        if line.startswith("TLS certificate:"):
+            return lines
+    raise AssertionError(f"no start banner: {lines}")
+
+
+def read_all(sock: socket.socket) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def wait_port(port: int) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"port {port} never opened")
+
+
+def stop(proc: subprocess.Popen[str]) -> int:
+    proc.send_signal(signal.SIGTERM)
+    return proc.wait(15)
+
+
+def test_first_start_creates_everything_and_second_start_reuses_it(tmp_path: Path) -> None:
+    data_dir = tmp_path / "fresh"
+    proc, https, http = start(data_dir)
+    banner = read_until_listening(proc)
+    text = "\n".join(banner)
+    password = re.search(r"password \(shown once\): (\S+)", text)
+    assert password, text
+    assert f"https://127.0.0.1:{https}" in text and f"http://127.0.0.1:{http}" in text
+    fingerprint = re.search(r"SHA-256 ([0-9A-F:]+)", text)
+    assert fingerprint
+    wait_port(https)
+    wait_port(http)
+    context = ssl.create_default_context(cafile=str(data_dir / "tls" / "cert.pem"))
+    with socket.create_connection(("127.0.0.1", https)) as raw, context.wrap_socket(
+        raw, server_hostname="localhost"
+    ) as tls:
+        tls.sendall(b"GET /nowhere HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        answer = read_all(tls)
+    assert answer.startswith(b"HTTP/1.1 404") and b'"code": 404' in answer
+    with socket.create_connection(("127.0.0.1", http)) as plain:
+        plain.sendall(b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert read_all(plain).startswith(b"HTTP/1.1 404")
+    assert stop(proc) == 0
+    for name in ("panelkey.db", "tls/cert.pem", "tls/key.pem"):
+        assert (data_dir / name).exists(), name
+    for name in ("panelkey.db", "tls/key.pem"):
+        assert (data_dir / name).stat().st_mode & 0o077 == 0, name
+
+    again, https2, _ = start(data_dir)
+    banner2 = "\n".join(read_until_listening(again))
+    assert "password" not in banner2
+    assert fingerprint.group(1) in banner2
+    wait_port(https2)
+    assert stop(again) == 0
+    assert password.group(1) not in (data_dir / "panelkey.db").read_bytes().decode("latin-1")
+
+
+@pytest.mark.parametrize(
+    ("ini", "named"),
+    [
+        ("[api]\nenabled = maybe\n", "line 2"),
+        ("; comment\n\n[api]\nallowedIPs = 10.0.0.1, 300.0.0.1\n", "line 4"),
+        ("[ext-rest-api\n", "line 1"),
+        ("[panelkey]\nhttpsPort = eighty\n", "line 2"),
+    ],
+)
+def test_malformed_panel_ini_stops_the_start_naming_the_line(
+    tmp_path: Path, ini: str, named: str
+) -> None:
+    data_dir = tmp_path / "bad"
+    data_dir.mkdir()
+    (data_dir / "panel.ini").write_text(ini)
+    proc, _, _ = start(data_dir, admin_password="x")
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode != 0
+    assert "panel.ini" in out and named in out, out
+
+
+def test_given_certificate_is_used(tmp_path: Path) -> None:
+    from panelkey.tls import ensure_self_signed, fingerprint
+
+    cert, key = ensure_self_signed(tmp_path / "own")
+    proc, https, _ = start(
+        tmp_path / "data", "--tls-cert", str(cert), "--tls-key", str(key), admin_password="x"
+    )
+    banner = "\n".join(read_until_listening(proc))
+    assert fingerprint(cert) in banner
+    wait_port(https)
+    assert stop(proc) == 0
+    assert not (tmp_path / "data" / "tls").exists()
+
+
+def test_plain_http_listener_can_be_turned_off(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
+    https = free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "panelkey"), "serve", "--data-dir", str(tmp_path / "d"), "--https-port",
+         str(https), "--http-port", "0"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    _started.append(proc)
+    banner = "\n".join(read_until_listening(proc))
+    assert "http://" not in banner
+    assert stop(proc) == 0
+
+
+def test_version_and_help() -> None:
+    out = subprocess.run([str(BIN / "panelkey"), "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("panelkey ")
+    for command in ("serve", "admin", "audit"):
+        helped = subprocess.run(
+            [str(BIN / "panelkey"), command, "--help"], capture_output=True, text=True
+        )
+        assert helped.returncode == 0 and "--data-dir" in helped.stdout
+        assert "--database-url" in helped.stdout
+
+
+def test_admin_set_password_reads_stdin(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
+    env["PANELKEY_DATA_DIR"] = str(tmp_path / "d")
+    env["PANELKEY_ADMIN_PASSWORD"] = "first"
+    out = subprocess.run(
+        [str(BIN / "panelkey"), "admin", "--set-password"], input="second\n", env=env,
+        capture_output=True, text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "second" not in out.stdout + out.stderr
+    from panelkey.config import load_settings
+    from panelkey.core.identity import Verified
+    from panelkey.core.panel import Panel
+
+    panel = Panel.open(load_settings(environ=env).database_url)
+    assert isinstance(panel.auth.check_password("admin", "second"), Verified)
+    assert not isinstance(panel.auth.check_password("admin", "first"), Verified)
+    panel.close()

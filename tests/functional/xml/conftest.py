@@ -1,0 +1,40 @@
+"""Fixtures of the XML API tests: the face in-process over the `panel` fixture's store
+(SQLite and PostgreSQL), driven from any client address."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from xml_helpers import XmlClient
+
+from panelkey.config import LivePanelIni, load_settings
+from panelkey.context import Context
+from panelkey.core.identity import Identity
+from panelkey.core.panel import Panel
+
+
+@pytest.fixture
+def ctx(panel: Panel, tmp_path: Path) -> Context:
+    settings = load_settings({"data_dir": str(tmp_path)}, environ={})
+    return Context(panel, settings, LivePanelIni(settings.panel_ini))
+
+
+@pytest.fixture
+def admin(panel: Panel) -> Identity:
+    account = panel.accounts.admin()
+    assert account is not None
+    return account.identity()
+
+
+@pytest.fixture
+def admin_key(panel: Panel, admin: Identity) -> str:
+    """A key of the admin that any address may use."""
+    value, _ = panel.keys.create(admin, addresses=None, face="cli")
+    return value
+
+
+@pytest.fixture
+def xml(ctx: Context, admin_key: str) -> XmlClient:
+    """The XML face, sending the admin's key unless told otherwise."""
+    return XmlClient(ctx, admin_key)
