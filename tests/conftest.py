@@ -110,8 +110,13 @@ class Server:
 
     def start(self, *extra: str) -> Server:
         cmd = [
-            str(BIN / "panelkey"), "serve", "--https-port", str(self.https_port),
-            "--http-port", str(self.http_port), *extra,
+            str(BIN / "panelkey"),
+            "serve",
+            "--https-port",
+            str(self.https_port),
+            "--http-port",
+            str(self.http_port),
+            *extra,
         ]
         log = open(self.data_dir.parent / f"serve-{self.https_port}.log", "a")  # noqa: SIM115
         self.proc = subprocess.Popen(

@@ -53,12 +53,13 @@ class Context:
         """The TCP peer, or the right-most untrusted X-Forwarded-For hop when the peer is a
         trusted proxy. Never believes the header from anyone else."""
         client = scope.get("client")
-        peer = client[0] if client else ""
+        peer = str(client[0]) if client else ""
         if not live.trusts_proxy(peer):
             return peer
         for name, value in scope.get("headers", ()):
             if name == b"x-forwarded-for":
-                hops = [h.strip() for h in value.decode("latin-1").split(",") if h.strip()]
+                text: str = value.decode("latin-1")
+                hops = [h.strip() for h in text.split(",") if h.strip()]
                 for hop in reversed(hops):
                     if not live.trusts_proxy(hop):
                         return hop

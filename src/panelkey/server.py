@@ -111,8 +111,9 @@ def _url(scheme: str, sock: socket.socket) -> str:
     return f"{scheme}://{shown}:{port}"
 
 
-async def _worker(settings: Settings, listeners: list[tuple[socket.socket, bool]],
-                  cert: Path, key: Path) -> None:
+async def _worker(
+    settings: Settings, listeners: list[tuple[socket.socket, bool]], cert: Path, key: Path
+) -> None:
     panel = Panel.open(settings.database_url, migrate=False)
     panel.watch()
     ctx = Context(panel, settings, LivePanelIni(settings.panel_ini))
@@ -157,8 +158,9 @@ async def _worker(settings: Settings, listeners: list[tuple[socket.socket, bool]
         panel.close()
 
 
-def _run_worker(settings: Settings, listeners: list[tuple[socket.socket, bool]],
-                cert: Path, key: Path) -> None:
+def _run_worker(
+    settings: Settings, listeners: list[tuple[socket.socket, bool]], cert: Path, key: Path
+) -> None:
     try:
         import uvloop
 
@@ -180,8 +182,11 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
         listeners.append((_listen(settings.host, settings.http_port), False))
     for sock, tls in listeners:
         faces = "XML API, REST API" if tls else "XML API"
-        print(f"panelkey listening on {_url('https' if tls else 'http', sock)} ({faces})",
-              file=out, flush=True)
+        print(
+            f"panelkey listening on {_url('https' if tls else 'http', sock)} ({faces})",
+            file=out,
+            flush=True,
+        )
     print(f"TLS certificate: {cert} (SHA-256 {fingerprint(cert)})", file=out, flush=True)
     if settings.workers == 1:
         _run_worker(settings, listeners, cert, key)

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import free_port
 
 BIN = Path(sys.executable).parent
@@ -34,17 +33,29 @@ def _kill_leftovers():  # type: ignore[no-untyped-def]
             proc.stdout.close()
 
 
-def start(data_dir: Path, *extra: str, admin_password: str | None = None) -> tuple[
-    subprocess.Popen[str], int, int
-]:
+def start(
+    data_dir: Path, *extra: str, admin_password: str | None = None
+) -> tuple[subprocess.Popen[str], int, int]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
     if admin_password:
         env["PANELKEY_ADMIN_PASSWORD"] = admin_password
     https, http = free_port(), free_port()
     proc = subprocess.Popen(
-        [str(BIN / "panelkey"), "serve", "--data-dir", str(data_dir), "--https-port", str(https),
-         "--http-port", str(http), *extra],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            str(BIN / "panelkey"),
+            "serve",
+            "--data-dir",
+            str(data_dir),
+            "--https-port",
+            str(https),
+            "--http-port",
+            str(http),
+            *extra,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     _started.append(proc)
     return proc, https, http
@@ -100,9 +111,10 @@ def test_first_start_creates_everything_and_second_start_reuses_it(tmp_path: Pat
     wait_port(https)
     wait_port(http)
     context = ssl.create_default_context(cafile=str(data_dir / "tls" / "cert.pem"))
-    with socket.create_connection(("127.0.0.1", https)) as raw, context.wrap_socket(
-        raw, server_hostname="localhost"
-    ) as tls:
+    with (
+        socket.create_connection(("127.0.0.1", https)) as raw,
+        context.wrap_socket(raw, server_hostname="localhost") as tls,
+    ):
         tls.sendall(b"GET /nowhere HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         answer = read_all(tls)
     assert answer.startswith(b"HTTP/1.1 404") and b'"code": 404' in answer
@@ -163,9 +175,20 @@ def test_plain_http_listener_can_be_turned_off(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
     https = free_port()
     proc = subprocess.Popen(
-        [str(BIN / "panelkey"), "serve", "--data-dir", str(tmp_path / "d"), "--https-port",
-         str(https), "--http-port", "0"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            str(BIN / "panelkey"),
+            "serve",
+            "--data-dir",
+            str(tmp_path / "d"),
+            "--https-port",
+            str(https),
+            "--http-port",
+            "0",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     _started.append(proc)
     banner = "\n".join(read_until_listening(proc))
@@ -189,8 +212,11 @@ def test_admin_set_password_reads_stdin(tmp_path: Path) -> None:
     env["PANELKEY_DATA_DIR"] = str(tmp_path / "d")
     env["PANELKEY_ADMIN_PASSWORD"] = "first"
     out = subprocess.run(
-        [str(BIN / "panelkey"), "admin", "--set-password"], input="second\n", env=env,
-        capture_output=True, text=True,
+        [str(BIN / "panelkey"), "admin", "--set-password"],
+        input="second\n",
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert out.returncode == 0, out.stderr
     assert "second" not in out.stdout + out.stderr

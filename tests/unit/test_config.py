@@ -33,7 +33,10 @@ def test_precedence_is_flag_then_environment_then_ini_then_default(tmp_path: Pat
 
 @pytest.mark.parametrize(
     ("flags", "env", "named"),
-    [({"https_port": "x"}, {}, "--https-port"), ({}, {"PANELKEY_WORKERS": "0"}, "PANELKEY_WORKERS")],
+    [
+        ({"https_port": "x"}, {}, "--https-port"),
+        ({}, {"PANELKEY_WORKERS": "0"}, "PANELKEY_WORKERS"),
+    ],
 )
 def test_bad_flag_or_environment_value_is_named(
     tmp_path: Path, flags: dict[str, str], env: dict[str, str], named: str
@@ -44,8 +47,10 @@ def test_bad_flag_or_environment_value_is_named(
 
 def test_lines_before_a_section_are_rest_api_settings(tmp_path: Path) -> None:
     path = tmp_path / "panel.ini"
-    path.write_text("allowPlainHttpAccess = on\ncors.origin = https://a.example, https://b\n"
-                    "unknown = 1\n[api]\nallowedIPs = 10.0.0.0/8 ::1\n")
+    path.write_text(
+        "allowPlainHttpAccess = on\ncors.origin = https://a.example, https://b\n"
+        "unknown = 1\n[api]\nallowedIPs = 10.0.0.0/8 ::1\n"
+    )
     values = read_ini(path)
     assert values["allow_plain_http"] is True
     assert values["cors_origins"] == ["https://a.example", "https://b"]
@@ -75,8 +80,10 @@ def test_forwarded_for_is_believed_only_from_trusted_proxies(tmp_path: Path) -> 
     path.write_text("[panelkey]\ntrustedProxies = 10.0.0.5\n")
     live = LivePanelIni(path).get()
     assert Context.client_address(_scope("10.0.0.5", "203.0.113.9"), live) == "203.0.113.9"
-    assert Context.client_address(_scope("10.0.0.5", "1.1.1.1, 203.0.113.9, 10.0.0.5"),
-                                  live) == "203.0.113.9"
+    assert (
+        Context.client_address(_scope("10.0.0.5", "1.1.1.1, 203.0.113.9, 10.0.0.5"), live)
+        == "203.0.113.9"
+    )
     assert Context.client_address(_scope("10.0.0.6", "203.0.113.9"), live) == "10.0.0.6"
     assert Context.client_address(_scope("10.0.0.5"), live) == "10.0.0.5"
     untrusting = LivePanelIni(tmp_path / "missing.ini").get()

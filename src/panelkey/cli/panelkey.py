@@ -34,8 +34,12 @@ def _parser() -> argparse.ArgumentParser:
 
     admin = sub.add_parser("admin", help="administer the admin account")
     _store_options(admin)
-    admin.add_argument("--set-password", action="store_true", required=True,
-                       help="set the admin password (from standard input when not a terminal)")
+    admin.add_argument(
+        "--set-password",
+        action="store_true",
+        required=True,
+        help="set the admin password (from standard input when not a terminal)",
+    )
 
     audit = sub.add_parser("audit", help="show the audit log")
     _store_options(audit)
@@ -66,8 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "admin":
             password = _read_password()
             if not password:
-                print("panelkey: an empty password is not allowed; nothing changed",
-                      file=sys.stderr)
+                print(
+                    "panelkey: an empty password is not allowed; nothing changed", file=sys.stderr
+                )
                 return 1
             admin = panel.accounts.admin()
             assert admin is not None

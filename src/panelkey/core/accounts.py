@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 import uuid
 from collections.abc import Callable, Mapping
@@ -32,8 +33,19 @@ TYPES = {t.value for t in AccountType}
 
 # Plain-string fields a caller may set; everything else has its own rule.
 TEXT_FIELDS = (
-    "name", "company", "email", "phone", "fax", "address", "city", "state", "pcode",
-    "country", "locale", "description", "external_id",
+    "name",
+    "company",
+    "email",
+    "phone",
+    "fax",
+    "address",
+    "city",
+    "state",
+    "pcode",
+    "country",
+    "locale",
+    "description",
+    "external_id",
 )
 
 
@@ -170,7 +182,7 @@ class Accounts:
             return True
         return actor.type == AccountType.RESELLER.value and account.owner_id == actor.account_id
 
-    def visible(self, actor: Identity, accounts: list[Account]) -> list[Account]:
+    def visible(self, actor: Identity, accounts: builtins.list[Account]) -> builtins.list[Account]:
         return [a for a in accounts if self.can_manage(actor, a)]
 
     # -- writing --------------------------------------------------------------------
@@ -214,9 +226,15 @@ class Accounts:
                 raise AlreadyExists(f"Client with login {login!r} already exists.")
             new_id = conn.execute(
                 tables.accounts.insert().values(
-                    guid=str(uuid.uuid4()), type=type, login=login, login_key=login.lower(),
-                    password_hash=password_hash, status=status_value, owner_id=owner_id,
-                    created=iso(), **text,
+                    guid=str(uuid.uuid4()),
+                    type=type,
+                    login=login,
+                    login_key=login.lower(),
+                    password_hash=password_hash,
+                    status=status_value,
+                    owner_id=owner_id,
+                    created=iso(),
+                    **text,
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             account = self.get(int(new_id), conn)
@@ -232,9 +250,15 @@ class Accounts:
                     return False
                 conn.execute(
                     tables.accounts.insert().values(
-                        guid=str(uuid.uuid4()), type="admin", login="admin", login_key="admin",
-                        password_hash=hash_password(password), status=ACTIVE, owner_id=None,
-                        name="Administrator", created=iso(),
+                        guid=str(uuid.uuid4()),
+                        type="admin",
+                        login="admin",
+                        login_key="admin",
+                        password_hash=hash_password(password),
+                        status=ACTIVE,
+                        owner_id=None,
+                        name="Administrator",
+                        created=iso(),
                     )
                 )
         except sa.exc.IntegrityError:

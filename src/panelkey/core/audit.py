@@ -49,8 +49,14 @@ class Audit:
     ) -> None:
         """Write one entry, inside `conn`'s transaction when given. Never pass a secret."""
         row = dict(
-            at=iso(), face=face, event=event, actor=actor, source_ip=source_ip,
-            key_id=key_id, reason=reason, detail=detail,
+            at=iso(),
+            face=face,
+            event=event,
+            actor=actor,
+            source_ip=source_ip,
+            key_id=key_id,
+            reason=reason,
+            detail=detail,
         )
         if conn is not None:
             conn.execute(tables.audit.insert().values(**row))
@@ -59,8 +65,13 @@ class Audit:
                 own.execute(tables.audit.insert().values(**row))
         log.info(
             "%s face=%s actor=%s ip=%s key_id=%s reason=%s %s",
-            event, face, actor or "-", source_ip or "-", key_id if key_id is not None else "-",
-            reason or "-", detail,
+            event,
+            face,
+            actor or "-",
+            source_ip or "-",
+            key_id if key_id is not None else "-",
+            reason or "-",
+            detail,
         )
 
     def entries(self, *, failures_only: bool = False, since: str | None = None) -> list[AuditEntry]:

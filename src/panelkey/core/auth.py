@@ -150,11 +150,20 @@ class Authenticator:
     ) -> None:
         log.warning(
             "refused: reason=%s face=%s ip=%s key_id=%s %s",
-            verdict.reason.value, face, address, verdict.key_id, detail,
+            verdict.reason.value,
+            face,
+            address,
+            verdict.key_id,
+            detail,
         )
         self._audit.record(
-            AUTH_FAILED, face=face, actor=actor, source_ip=address, key_id=verdict.key_id,
-            reason=verdict.reason.value, detail=detail,
+            AUTH_FAILED,
+            face=face,
+            actor=actor,
+            source_ip=address,
+            key_id=verdict.key_id,
+            reason=verdict.reason.value,
+            detail=detail,
         )
 
     def flush_usage(self) -> None:

@@ -34,8 +34,12 @@ class Record:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "type": self.type, "host": self.host, "value": self.value,
-            "opt": self.opt, "ttl": self.ttl,
+            "id": self.id,
+            "type": self.type,
+            "host": self.host,
+            "value": self.value,
+            "opt": self.opt,
+            "ttl": self.ttl,
         }
 
 
@@ -150,9 +154,13 @@ class Dns:
             raise InvalidValue("Invalid host")
         if ttl is not None and (not isinstance(ttl, int) or isinstance(ttl, bool) or ttl < 0):
             raise InvalidValue("Invalid TTL")
-        row = {
-            "domain_id": domain.id, "type": kind, "host": absolute_host(host, domain.ascii_name),
-            "value": text, "opt": opt, "ttl": DEFAULT_TTL if ttl is None else ttl,
+        row: dict[str, Any] = {
+            "domain_id": domain.id,
+            "type": kind,
+            "host": absolute_host(host, domain.ascii_name),
+            "value": text,
+            "opt": opt,
+            "ttl": DEFAULT_TTL if ttl is None else ttl,
         }
         with self._db.begin() as conn:
             new_id = conn.execute(tables.dns_records.insert().values(**row)).inserted_primary_key[0]  # type: ignore[index]
@@ -175,13 +183,18 @@ class Dns:
             ttl = record.ttl
         if not isinstance(ttl, int) or isinstance(ttl, bool) or ttl < 0:
             raise InvalidValue("Invalid TTL")
-        row = {
-            "type": kind, "value": text, "opt": opt, "ttl": ttl,
+        row: dict[str, Any] = {
+            "type": kind,
+            "value": text,
+            "opt": opt,
+            "ttl": ttl,
             "host": absolute_host(host, domain.ascii_name) if host is not None else record.host,
         }
         with self._db.begin() as conn:
             conn.execute(
-                tables.dns_records.update().where(tables.dns_records.c.id == record.id).values(**row)
+                tables.dns_records.update()
+                .where(tables.dns_records.c.id == record.id)
+                .values(**row)
             )
         return Record(id=record.id, domain_id=record.domain_id, **row)
 

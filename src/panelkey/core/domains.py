@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 import uuid
 from collections.abc import Mapping
@@ -47,9 +48,14 @@ class Domain:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "name": self.name, "ascii_name": self.ascii_name,
-            "hosting_type": self.hosting_type, "base_domain_id": self.base_domain_id,
-            "www_root": self.www_root, "guid": self.guid, "created": self.created,
+            "id": self.id,
+            "name": self.name,
+            "ascii_name": self.ascii_name,
+            "hosting_type": self.hosting_type,
+            "base_domain_id": self.base_domain_id,
+            "www_root": self.www_root,
+            "guid": self.guid,
+            "created": self.created,
             "description": self.description,
         }
 
@@ -170,9 +176,17 @@ class Domains:
                 raise AlreadyExists(f"Domain {text!r} already exists.")
             new_id = conn.execute(
                 tables.domains.insert().values(
-                    guid=str(uuid.uuid4()), name=text, ascii_name=ascii_name, owner_id=owner_id,
-                    hosting_type=hosting_type, base_domain_id=base_id, www_root=www_root,
-                    status=status, ip_address=ip, ftp_login=ftp_login, description=description,
+                    guid=str(uuid.uuid4()),
+                    name=text,
+                    ascii_name=ascii_name,
+                    owner_id=owner_id,
+                    hosting_type=hosting_type,
+                    base_domain_id=base_id,
+                    www_root=www_root,
+                    status=status,
+                    ip_address=ip,
+                    ftp_login=ftp_login,
+                    description=description,
                     created=iso(),
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
@@ -219,7 +233,7 @@ class Domains:
             out = conn.execute(self._select().where(tables.domains.c.id == domain.id)).one()
         return self._row(out)
 
-    def delete(self, actor: Identity, domain: Domain) -> list[int]:
+    def delete(self, actor: Identity, domain: Domain) -> builtins.list[int]:
         """Delete a domain with its zone; a webspace takes its sites along. Returns ids."""
         if self.get(actor, domain.id) is None:
             raise NotFound("Domain does not exist")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class AccountType(str, Enum):
+class AccountType(StrEnum):
     ADMIN = "admin"
     RESELLER = "reseller"
     CUSTOMER = "customer"
@@ -26,14 +26,14 @@ class Identity:
         return self.type == AccountType.ADMIN.value
 
 
-class Reason(str, Enum):
+class Reason(StrEnum):
     """Why a credential was refused: for the audit log and the server log, never the wire."""
 
     UNKNOWN_KEY = "unknown key"
     ADDRESS_NOT_ALLOWED = "address not allowed"
     OWNER_DISABLED = "owner disabled"
     UNKNOWN_LOGIN = "unknown login"
-    WRONG_PASSWORD = "wrong password"
+    WRONG_PASSWORD = "wrong password"  # noqa: S105 - a reason, not a password
     ACCOUNT_DISABLED = "account disabled"
 
 

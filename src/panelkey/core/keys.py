@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import re
 import secrets
@@ -49,8 +50,12 @@ class KeyInfo:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "ips": list(self.ips), "description": self.description,
-            "login": self.login, "created": self.created, "last_used": self.last_used,
+            "id": self.id,
+            "ips": list(self.ips),
+            "description": self.description,
+            "login": self.login,
+            "created": self.created,
+            "last_used": self.last_used,
             "last_used_ip": self.last_used_ip,
         }
 
@@ -72,8 +77,14 @@ class Keys:
         k, a = tables.secret_keys, tables.accounts
         return (
             sa.select(
-                k.c.id, k.c.addresses, k.c.description, a.c.login, k.c.owner_id, k.c.created,
-                k.c.last_used, k.c.last_used_ip,
+                k.c.id,
+                k.c.addresses,
+                k.c.description,
+                a.c.login,
+                k.c.owner_id,
+                k.c.created,
+                k.c.last_used,
+                k.c.last_used_ip,
             )
             .select_from(k.join(a, k.c.owner_id == a.c.id))
             .order_by(k.c.id)
@@ -82,9 +93,14 @@ class Keys:
     @staticmethod
     def _info(row: Any) -> KeyInfo:
         return KeyInfo(
-            id=row.id, ips=split_addresses(row.addresses), description=row.description,
-            login=row.login, owner_id=row.owner_id, created=row.created,
-            last_used=row.last_used, last_used_ip=row.last_used_ip,
+            id=row.id,
+            ips=split_addresses(row.addresses),
+            description=row.description,
+            login=row.login,
+            owner_id=row.owner_id,
+            created=row.created,
+            last_used=row.last_used,
+            last_used_ip=row.last_used_ip,
         )
 
     def create(
@@ -122,13 +138,20 @@ class Keys:
         with self._db.begin() as conn:
             key_id = conn.execute(
                 tables.secret_keys.insert().values(
-                    digest=digest(value), owner_id=owner.id, addresses=",".join(allow),
-                    description=description, created=iso(),
+                    digest=digest(value),
+                    owner_id=owner.id,
+                    addresses=",".join(allow),
+                    description=description,
+                    created=iso(),
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             self._audit.record(
-                KEY_CREATED, face=face, actor=actor.login, source_ip=source_ip,
-                key_id=int(key_id), detail=f"owner={owner.login} ips={','.join(allow) or '*'}",
+                KEY_CREATED,
+                face=face,
+                actor=actor.login,
+                source_ip=source_ip,
+                key_id=int(key_id),
+                detail=f"owner={owner.login} ips={','.join(allow) or '*'}",
                 conn=conn,
             )
             self._db.record_change(conn, "key")
@@ -167,7 +190,9 @@ class Keys:
         self._on_change()
         return info
 
-    def delete_all(self, actor: Identity, *, face: str, source_ip: str = "") -> list[KeyInfo]:
+    def delete_all(
+        self, actor: Identity, *, face: str, source_ip: str = ""
+    ) -> builtins.list[KeyInfo]:
         if not actor.is_admin:
             raise PermissionDenied("Permission denied.")
         with self._db.begin() as conn:
@@ -177,7 +202,12 @@ class Keys:
         return infos
 
     def _delete_rows(
-        self, conn: sa.Connection, infos: list[KeyInfo], actor: Identity, face: str, ip: str
+        self,
+        conn: sa.Connection,
+        infos: builtins.list[KeyInfo],
+        actor: Identity,
+        face: str,
+        ip: str,
     ) -> None:
         if not infos:
             return
@@ -185,8 +215,13 @@ class Keys:
         conn.execute(tables.secret_keys.delete().where(tables.secret_keys.c.id.in_(ids)))
         for info in infos:
             self._audit.record(
-                KEY_DELETED, face=face, actor=actor.login, source_ip=ip, key_id=info.id,
-                detail=f"owner={info.login}", conn=conn,
+                KEY_DELETED,
+                face=face,
+                actor=actor.login,
+                source_ip=ip,
+                key_id=info.id,
+                detail=f"owner={info.login}",
+                conn=conn,
             )
         self._db.record_change(conn, "key")
 
@@ -195,7 +230,8 @@ class Keys:
         with self._db.read() as conn:
             row = conn.execute(
                 sa.select(
-                    tables.secret_keys.c.id, tables.secret_keys.c.addresses,
+                    tables.secret_keys.c.id,
+                    tables.secret_keys.c.addresses,
                     tables.secret_keys.c.owner_id,
                 ).where(tables.secret_keys.c.digest == digest(value))
             ).first()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import ipaddress
+import json
 import socket
 import struct
 import time
@@ -57,8 +58,12 @@ def create_key(c: Call) -> Answer:
         items = [c.address]  # Plesk binds a key made without an address to the caller's
     login = body.get("login") or None
     value, _info = c.ctx.panel.keys.create(
-        c.identity, addresses=items, description=body.get("description") or "", login=login,
-        face=FACE, source_ip=c.address,
+        c.identity,
+        addresses=items,
+        description=body.get("description") or "",
+        login=login,
+        face=FACE,
+        source_ip=c.address,
     )
     return 201, {"key": value}
 
@@ -80,25 +85,28 @@ def list_keys(c: Call) -> Answer:
 
 # -- the server -------------------------------------------------------------------------
 
-_server_bodies: weakref.WeakKeyDictionary[Context, dict[str, str]] = weakref.WeakKeyDictionary()
+_server_bodies: weakref.WeakKeyDictionary[Context, bytes] = weakref.WeakKeyDictionary()
 
 
 def server_info(c: Call) -> Answer:
+    """Made once per context and answered as ready JSON bytes: this is the hot path."""
     found = _server_bodies.get(c.ctx)
     if found is None:
         info = c.ctx.info
         built = time.gmtime(Path(__file__).stat().st_mtime)
-        found = {
-            "platform": "Windows" if info.platform == "Windows" else "Unix",
-            "hostname": info.hostname,
-            "guid": info.guid,
-            "panel_version": info.version,
-            "panel_revision": f"panelkey-{info.version}",
-            "panel_build_date": time.strftime("%Y-%m-%d", built),
-            "panel_update_version": "0",
-            "extension_version": info.version,
-            "extension_release": "1",
-        }
+        found = json.dumps(
+            {
+                "platform": "Windows" if info.platform == "Windows" else "Unix",
+                "hostname": info.hostname,
+                "guid": info.guid,
+                "panel_version": info.version,
+                "panel_revision": f"panelkey-{info.version}",
+                "panel_build_date": time.strftime("%Y-%m-%d", built),
+                "panel_update_version": "0",
+                "extension_version": info.version,
+                "extension_release": "1",
+            }
+        ).encode()
         _server_bodies[c.ctx] = found
     return 200, found
 
@@ -124,8 +132,9 @@ def host_addresses() -> list[dict[str, str]]:
     """The host's addresses per interface, as Plesk lists them (IPv4 with its netmask,
     then IPv6 from /proc on Linux). Falls back to the loopback address."""
     found: list[dict[str, str]] = []
-    names = [name for _index, name in socket.if_nameindex()] if hasattr(socket, "if_nameindex") \
-        else []
+    names = (
+        [name for _index, name in socket.if_nameindex()] if hasattr(socket, "if_nameindex") else []
+    )
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         for name in names:
             ipv4 = _ioctl_ipv4(sock, _SIOCGIFADDR, name)
@@ -144,8 +153,13 @@ def host_addresses() -> list[dict[str, str]]:
 
 
 def _ip(ipv4: str, ipv6: str, netmask: str, interface: str) -> dict[str, str]:
-    return {"ipv4": ipv4, "ipv6": ipv6, "netmask": netmask, "interface": interface,
-            "type": "shared"}
+    return {
+        "ipv4": ipv4,
+        "ipv6": ipv6,
+        "netmask": netmask,
+        "interface": interface,
+        "type": "shared",
+    }
 
 
 # -- the command-line gate ---------------------------------------------------------------
@@ -173,4 +187,3 @@ def cli_call(c: Call) -> Answer:
     body = c.body if isinstance(c.body, dict) else {}
     outcome = utility(c.ctx.panel, list(body.get("params") or []), FACE)
     return 200, {"code": outcome.code, "stdout": outcome.stdout, "stderr": outcome.stderr}
-

@@ -17,7 +17,7 @@ TITLE = "panelkey REST API (Plesk-compatible)"
 DESCRIPTION = (
     "Plesk's REST API under /api/v2. Authenticate with `X-API-Key: <key>` or HTTP Basic "
     "as the administrator; keys and passwords are never accepted in the URL. Every error "
-    "answer has the body {\"code\": <HTTP status>, \"message\": \"...\"}."
+    'answer has the body {"code": <HTTP status>, "message": "..."}.'
 )
 _ERRORS = {
     400: "The request is malformed or a value is invalid; nothing was changed",
@@ -83,15 +83,21 @@ def openapi3() -> dict[str, Any]:
             for n in route.params
         ]
         params += [
-            {"name": q.name, "in": "query", "required": q.required, "description": q.description,
-             "schema": {"type": "string"}}
+            {
+                "name": q.name,
+                "in": "query",
+                "required": q.required,
+                "description": q.description,
+                "schema": {"type": "string"},
+            }
             for q in route.query
         ]
         responses: dict[str, Any] = {
             str(route.status): {
                 "description": route.summary,
-                "content": {_media(route): {"schema": _convert(route.answer or {}, prefix,
-                                                                swagger=False)}},
+                "content": {
+                    _media(route): {"schema": _convert(route.answer or {}, prefix, swagger=False)}
+                },
             }
         }
         for code in _error_codes(route):
@@ -100,7 +106,9 @@ def openapi3() -> dict[str, Any]:
                 "content": {"application/json": {"schema": {"$ref": prefix + "Error"}}},
             }
         op: dict[str, Any] = {
-            "operationId": _operation_id(route), "summary": route.summary, "tags": [route.tag],
+            "operationId": _operation_id(route),
+            "summary": route.summary,
+            "tags": [route.tag],
             "responses": responses,
         }
         if params:
@@ -139,13 +147,24 @@ def swagger2() -> dict[str, Any]:
             for n in route.params
         ]
         params += [
-            {"name": q.name, "in": "query", "required": q.required, "description": q.description,
-             "type": "string"}
+            {
+                "name": q.name,
+                "in": "query",
+                "required": q.required,
+                "description": q.description,
+                "type": "string",
+            }
             for q in route.query
         ]
         if route.body:
-            params.append({"name": "body", "in": "body", "required": route.body_required,
-                           "schema": {"$ref": prefix + route.body}})
+            params.append(
+                {
+                    "name": "body",
+                    "in": "body",
+                    "required": route.body_required,
+                    "schema": {"$ref": prefix + route.body},
+                }
+            )
         responses: dict[str, Any] = {
             str(route.status): {
                 "description": route.summary,
@@ -153,11 +172,16 @@ def swagger2() -> dict[str, Any]:
             }
         }
         for code in _error_codes(route):
-            responses[str(code)] = {"description": _ERRORS[code],
-                                    "schema": {"$ref": prefix + "Error"}}
+            responses[str(code)] = {
+                "description": _ERRORS[code],
+                "schema": {"$ref": prefix + "Error"},
+            }
         op: dict[str, Any] = {
-            "operationId": _operation_id(route), "summary": route.summary, "tags": [route.tag],
-            "produces": [_media(route)], "responses": responses,
+            "operationId": _operation_id(route),
+            "summary": route.summary,
+            "tags": [route.tag],
+            "produces": [_media(route)],
+            "responses": responses,
         }
         if route.body:
             op["consumes"] = ["application/json"]

@@ -24,10 +24,19 @@ _CLIENT_TEXT = ("name", "company", "email", "locale", "description", "external_i
 
 def client_dict(a: Account) -> dict[str, Any]:
     return {
-        "id": a.id, "created": a.created, "name": a.name, "company": a.company,
-        "login": a.login, "status": a.status, "email": a.email, "locale": a.locale,
-        "guid": a.guid, "description": a.description, "type": a.type,
-        "owner_login": a.owner_login, "external_id": a.external_id,
+        "id": a.id,
+        "created": a.created,
+        "name": a.name,
+        "company": a.company,
+        "login": a.login,
+        "status": a.status,
+        "email": a.email,
+        "locale": a.locale,
+        "guid": a.guid,
+        "description": a.description,
+        "type": a.type,
+        "owner_login": a.owner_login,
+        "external_id": a.external_id,
     }
 
 
@@ -61,8 +70,12 @@ def list_clients(c: Call) -> Answer:
 def create_client(c: Call) -> Answer:
     b = c.body
     created = c.ctx.panel.accounts.create(
-        c.identity, type=b["type"], login=b["login"], password=b["password"],
-        owner=_owner(c, b.get("owner_login")), status=b.get("status", ACTIVE),
+        c.identity,
+        type=b["type"],
+        login=b["login"],
+        password=b["password"],
+        owner=_owner(c, b.get("owner_login")),
+        status=b.get("status", ACTIVE),
         **{k: b[k] for k in _CLIENT_TEXT if k in b},
     )
     return 201, _created(created)
@@ -77,8 +90,9 @@ def update_client(c: Call) -> Answer:
     b = c.body
     if b.get("type") is not None and b["type"] != account.type:
         raise bad_request("The type of a client cannot change")
-    values: dict[str, Any] = {k: b[k] for k in (*_CLIENT_TEXT, "login", "password", "status")
-                              if k in b}
+    values: dict[str, Any] = {
+        k: b[k] for k in (*_CLIENT_TEXT, "login", "password", "status") if k in b
+    }
     if b.get("owner_login"):
         values["owner"] = _owner(c, b["owner_login"])
     return 200, _created(c.ctx.panel.accounts.update(c.identity, account, values))
@@ -175,10 +189,13 @@ def create_domain(c: Call) -> Answer:
     b = c.body
     hosting = b.get("hosting_settings") or {}
     created = c.ctx.panel.domains.create(
-        c.identity, name=b["name"], owner=_owner_client(c, b.get("owner_client")),
+        c.identity,
+        name=b["name"],
+        owner=_owner_client(c, b.get("owner_client")),
         hosting_type=b.get("hosting_type") or "virtual",
         base_domain=_base_domain(c, b.get("base_domain") or b.get("parent_domain")),
-        ip_address=_ip_address(b), ftp_login=hosting.get("ftp_login") or "",
+        ip_address=_ip_address(b),
+        ftp_login=hosting.get("ftp_login") or "",
         description=b.get("description") or "",
     )
     return 201, _created(created)
@@ -244,8 +261,13 @@ def add_record(c: Call) -> Answer:
     assert zone is not None
     b = c.body
     record = c.ctx.panel.dns.add(
-        c.identity, zone, type=b["type"], host=b["host"], value=b["value"],
-        opt=b.get("opt") or "", ttl=b.get("ttl"),
+        c.identity,
+        zone,
+        type=b["type"],
+        host=b["host"],
+        value=b["value"],
+        opt=b.get("opt") or "",
+        ttl=b.get("ttl"),
     )
     return 201, record.as_dict()
 

@@ -46,13 +46,15 @@ def ref(name: str) -> Schema:
 
 
 _CLIENT_TYPES = ["customer", "reseller"]
-_ACCOUNT_STATUS = _int("0 active, 16 disabled by the administrator (4 and 256 as Plesk)",
-                       enum=[0, 4, 16, 256])
+_ACCOUNT_STATUS = _int(
+    "0 active, 16 disabled by the administrator (4 and 256 as Plesk)", enum=[0, 4, 16, 256]
+)
 _CLIENT_FIELDS: dict[str, Schema] = {
     "name": _str("Contact name"),
     "company": _str(),
-    "login": _str("1-60 of A-Z a-z 0-9 . _ - @, starting with a letter or digit",
-                  minLength=1, maxLength=60),
+    "login": _str(
+        "1-60 of A-Z a-z 0-9 . _ - @, starting with a letter or digit", minLength=1, maxLength=60
+    ),
     "password": _str(minLength=1),
     "email": _str("Empty, or an e-mail address"),
     "type": _str(enum=_CLIENT_TYPES),
@@ -84,8 +86,10 @@ SCHEMAS: dict[str, Schema] = {
     "StatusResponse": _obj({"status": _str()}, ("status",)),
     "KeyRequest": _obj(
         {
-            "ip": _str("An address or network the key may be used from; a list is accepted too",
-                       **{"x-also-list": True}),
+            "ip": _str(
+                "An address or network the key may be used from; a list is accepted too",
+                **{"x-also-list": True},
+            ),
             "ips": _list(_str(), description="Addresses or networks (IPv4, IPv6, CIDR)"),
             "login": _str("Owner login (an active reseller or customer); default: the admin"),
             "description": _str(),
@@ -95,19 +99,42 @@ SCHEMAS: dict[str, Schema] = {
     "KeyResponse": _obj({"key": _str("The key value, shown this once")}, ("key",)),
     "KeyInfo": _obj(
         {
-            "id": _int(minimum=1), "ips": _list(_str()), "description": _str(),
-            "login": _str(), "created": _str(), "last_used": _str(nullable=True),
+            "id": _int(minimum=1),
+            "ips": _list(_str()),
+            "description": _str(),
+            "login": _str(),
+            "created": _str(),
+            "last_used": _str(nullable=True),
             "last_used_ip": _str(nullable=True),
         },
         ("id", "ips", "description", "login", "created", "last_used", "last_used_ip"),
     ),
     "ServerInfo": _obj(
-        {name: _str() for name in (
-            "platform", "hostname", "guid", "panel_version", "panel_revision",
-            "panel_build_date", "panel_update_version", "extension_version", "extension_release",
-        )},
-        ("platform", "hostname", "guid", "panel_version", "panel_revision", "panel_build_date",
-         "panel_update_version", "extension_version", "extension_release"),
+        {
+            name: _str()
+            for name in (
+                "platform",
+                "hostname",
+                "guid",
+                "panel_version",
+                "panel_revision",
+                "panel_build_date",
+                "panel_update_version",
+                "extension_version",
+                "extension_release",
+            )
+        },
+        (
+            "platform",
+            "hostname",
+            "guid",
+            "panel_version",
+            "panel_revision",
+            "panel_build_date",
+            "panel_update_version",
+            "extension_version",
+            "extension_release",
+        ),
     ),
     "ServerIp": _obj(
         {n: _str() for n in ("ipv4", "ipv6", "netmask", "interface", "type")},
@@ -120,8 +147,11 @@ SCHEMAS: dict[str, Schema] = {
     "CliCallRequest": _obj(
         {
             "params": _list(_str(), description="The command line's arguments"),
-            "env": _obj({}, additionalProperties=_str(),
-                        description="Accepted for compatibility; not passed on"),
+            "env": _obj(
+                {},
+                additionalProperties=_str(),
+                description="Accepted for compatibility; not passed on",
+            ),
         }
     ),
     "CliCallResult": _obj(
@@ -132,14 +162,35 @@ SCHEMAS: dict[str, Schema] = {
     "ClientUpdate": _obj(_CLIENT_FIELDS),
     "ClientResponse": _obj(
         {
-            "id": _int(minimum=1), "created": _str(), "name": _str(), "company": _str(),
-            "login": _str(), "status": _int(), "email": _str(), "locale": _str(),
-            "guid": _str(), "description": _str(),
-            "type": _str(enum=["admin", *_CLIENT_TYPES]), "owner_login": _str(),
+            "id": _int(minimum=1),
+            "created": _str(),
+            "name": _str(),
+            "company": _str(),
+            "login": _str(),
+            "status": _int(),
+            "email": _str(),
+            "locale": _str(),
+            "guid": _str(),
+            "description": _str(),
+            "type": _str(enum=["admin", *_CLIENT_TYPES]),
+            "owner_login": _str(),
             "external_id": _str(),
         },
-        ("id", "created", "name", "company", "login", "status", "email", "locale", "guid",
-         "description", "type", "owner_login", "external_id"),
+        (
+            "id",
+            "created",
+            "name",
+            "company",
+            "login",
+            "status",
+            "email",
+            "locale",
+            "guid",
+            "description",
+            "type",
+            "owner_login",
+            "external_id",
+        ),
     ),
     "CreatedResponse": _obj({"id": _int(minimum=1), "guid": _str()}, ("id", "guid")),
     "DomainRequest": _obj(
@@ -163,17 +214,34 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "DomainUpdate": _obj(
         {
-            "name": _str(), "description": _str(), "hosting_type": _str(enum=_HOSTING_TYPES),
+            "name": _str(),
+            "description": _str(),
+            "hosting_type": _str(enum=_HOSTING_TYPES),
         }
     ),
     "DomainResponse": _obj(
         {
-            "id": _int(minimum=1), "name": _str(), "ascii_name": _str(),
-            "hosting_type": _str(enum=_HOSTING_TYPES), "base_domain_id": _int(),
-            "www_root": _str(), "guid": _str(), "created": _str(), "description": _str(),
+            "id": _int(minimum=1),
+            "name": _str(),
+            "ascii_name": _str(),
+            "hosting_type": _str(enum=_HOSTING_TYPES),
+            "base_domain_id": _int(),
+            "www_root": _str(),
+            "guid": _str(),
+            "created": _str(),
+            "description": _str(),
         },
-        ("id", "name", "ascii_name", "hosting_type", "base_domain_id", "www_root", "guid",
-         "created", "description"),
+        (
+            "id",
+            "name",
+            "ascii_name",
+            "hosting_type",
+            "base_domain_id",
+            "www_root",
+            "guid",
+            "created",
+            "description",
+        ),
     ),
     "DomainStatus": _obj({"status": _str(enum=_DOMAIN_STATUSES)}, ("status",)),
     "DnsRecordRequest": _obj(_DNS_FIELDS, ("type", "host", "value")),
@@ -187,8 +255,13 @@ SCHEMAS: dict[str, Schema] = {
 
 # -- checking request bodies -------------------------------------------------------------
 
-_TYPE_NAMES = {"object": "an object", "array": "a list", "string": "a string",
-               "integer": "an integer", "boolean": "true or false"}
+_TYPE_NAMES = {
+    "object": "an object",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "boolean": "true or false",
+}
 
 
 def check(value: Any, schema: Schema, where: str = "body") -> None:

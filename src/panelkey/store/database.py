@@ -107,7 +107,9 @@ class Database:
         """Bring the schema to the newest revision; safe when many processes start at once."""
         with self._migration_lock(), self.engine.begin() as conn:
             if not self.is_sqlite:
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_MIGRATION_LOCK})
+                conn.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_MIGRATION_LOCK}
+                )
             cfg = Config()
             cfg.set_main_option("script_location", str(_MIGRATIONS))
             cfg.attributes["connection"] = conn

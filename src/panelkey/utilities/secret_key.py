@@ -11,14 +11,25 @@ from panelkey.core.panel import Panel
 from panelkey.utilities import REFERENCE, Outcome
 
 COMMANDS = {
-    "--create": "create", "-c": "create", "-create": "create",
-    "--list": "list", "-l": "list", "-list": "list",
-    "--delete": "delete", "-d": "delete", "-delete": "delete",
-    "--help": "help", "-h": "help", "-help": "help",
+    "--create": "create",
+    "-c": "create",
+    "-create": "create",
+    "--list": "list",
+    "-l": "list",
+    "-list": "list",
+    "--delete": "delete",
+    "-d": "delete",
+    "-delete": "delete",
+    "--help": "help",
+    "-h": "help",
+    "-help": "help",
 }
 OPTIONS = {
-    "-ip-address": "create", "-description": "create", "-login": "create",
-    "-key": "delete", "-format": "list",
+    "-ip-address": "create",
+    "-description": "create",
+    "-login": "create",
+    "-key": "delete",
+    "-format": "list",
 }
 REFERENCE["secret_key"] = {
     "allowed_commands": sorted(COMMANDS),
@@ -116,11 +127,16 @@ def run(panel: Panel, argv: Sequence[str], face: str = "cli") -> Outcome:
         if command == "create":
             addresses = options.get("-ip-address")
             value, _info = panel.keys.create(
-                actor, addresses=addresses, description=options.get("-description", ""),
-                login=options.get("-login"), face=face,
+                actor,
+                addresses=addresses,
+                description=options.get("-description", ""),
+                login=options.get("-login"),
+                face=face,
             )
-            note = "" if addresses else (
-                "Note: no -ip-address was given, so this key can be used from any address.\n"
+            note = (
+                ""
+                if addresses
+                else ("Note: no -ip-address was given, so this key can be used from any address.\n")
             )
             return Outcome(0, value + "\n", note)
         if command == "list":

@@ -57,7 +57,10 @@ def test_plesk_document_examples_run_verbatim(run: Run) -> None:
     blocks = listing.stdout.strip().split("\n\n")
     assert len(blocks) == 2
     assert blocks[1].splitlines()[:4] == [
-        "Key: 2", "Ip: 192.168.1.100", "Description: test key", "Login: admin",
+        "Key: 2",
+        "Ip: 192.168.1.100",
+        "Description: test key",
+        "Login: admin",
     ]
     assert re.match(r"Created: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", blocks[1].splitlines()[4])
     assert blocks[1].splitlines()[5] == "Last used: never"
@@ -90,8 +93,15 @@ def test_list_never_shows_a_value_and_json_has_the_rest_fields(run: Run) -> None
     data = run("secret_key --list -format json").stdout
     assert value not in text and value not in data
     (entry,) = json.loads(data)
-    assert set(entry) == {"id", "ips", "description", "login", "created", "last_used",
-                          "last_used_ip"}
+    assert set(entry) == {
+        "id",
+        "ips",
+        "description",
+        "login",
+        "created",
+        "last_used",
+        "last_used_ip",
+    }
     assert entry["id"] == 1 and entry["description"] == "d" and entry["last_used"] is None
 
 
@@ -193,6 +203,6 @@ def dump_database(url: str) -> bytes:
     rows: list[str] = []
     with engine.connect() as conn:
         for table in sa.inspect(conn).get_table_names():
-            rows += [repr(tuple(r)) for r in conn.execute(sa.text(f"SELECT * FROM {table}"))]
+            rows += [repr(tuple(r)) for r in conn.execute(sa.text(f"SELECT * FROM {table}"))  # noqa: S608 - names from the inspector]
     engine.dispose()
     return "\n".join(rows).encode()
