@@ -278,7 +278,7 @@ def check(value: Any, schema: Schema, where: str = "body") -> None:
             check(item, {"type": "string"}, f"{where}[{i}]")
         return
     if not _is(value, kind):
-        raise bad_request(f"Invalid value of {where}: expected {_TYPE_NAMES.get(kind, kind)}")
+        raise bad_request(f"Invalid value of {where}: expected {_TYPE_NAMES.get(str(kind), kind)}")
     if "enum" in schema and value not in schema["enum"]:
         allowed = ", ".join(str(x) for x in schema["enum"])
         raise bad_request(f"Invalid value of {where}: expected one of {allowed}")

@@ -203,6 +203,7 @@ def dump_database(url: str) -> bytes:
     rows: list[str] = []
     with engine.connect() as conn:
         for table in sa.inspect(conn).get_table_names():
-            rows += [repr(tuple(r)) for r in conn.execute(sa.text(f"SELECT * FROM {table}"))  # noqa: S608 - names from the inspector]
+            query = sa.text(f"SELECT * FROM {table}")  # noqa: S608 - names from the inspector
+            rows += [repr(tuple(r)) for r in conn.execute(query)]
     engine.dispose()
     return "\n".join(rows).encode()
