@@ -118,10 +118,11 @@ class Server:
             str(self.http_port),
             *extra,
         ]
-        log = open(self.data_dir.parent / f"serve-{self.https_port}.log", "a")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT, text=True
-        )
+        with open(self.data_dir.parent / f"serve-{self.https_port}.log", "a") as log:
+            # The child keeps its own copy of the descriptor; ours is closed at once.
+            self.proc = subprocess.Popen(
+                cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT, text=True
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -18,6 +18,7 @@ import uvicorn
 
 from panelkey.config import LivePanelIni, Settings
 from panelkey.context import Context, Scope
+from panelkey.core.auth import SiblingCounter
 from panelkey.core.panel import Panel
 from panelkey.rest.app import RestApi
 from panelkey.tls import ensure_self_signed, fingerprint
@@ -112,10 +113,15 @@ def _url(scheme: str, sock: socket.socket) -> str:
 
 
 async def _worker(
-    settings: Settings, listeners: list[tuple[socket.socket, bool]], cert: Path, key: Path
+    settings: Settings,
+    listeners: list[tuple[socket.socket, bool]],
+    cert: Path,
+    key: Path,
+    siblings: SiblingCounter | None,
 ) -> None:
     panel = Panel.open(settings.database_url, migrate=False)
     panel.watch()
+    panel.auth.siblings = siblings
     ctx = Context(panel, settings, LivePanelIni(settings.panel_ini))
     app = PanelkeyApp(ctx)
     servers: list[tuple[_Server, socket.socket]] = []
@@ -159,14 +165,18 @@ async def _worker(
 
 
 def _run_worker(
-    settings: Settings, listeners: list[tuple[socket.socket, bool]], cert: Path, key: Path
+    settings: Settings,
+    listeners: list[tuple[socket.socket, bool]],
+    cert: Path,
+    key: Path,
+    siblings: SiblingCounter | None,
 ) -> None:
     try:
         import uvloop
 
-        uvloop.run(_worker(settings, listeners, cert, key))
+        uvloop.run(_worker(settings, listeners, cert, key, siblings))
     except ImportError:  # pragma: no cover - uvloop is a dependency, but not on every OS
-        asyncio.run(_worker(settings, listeners, cert, key))
+        asyncio.run(_worker(settings, listeners, cert, key, siblings))
 
 
 def serve(settings: Settings, out: Any = sys.stdout) -> int:
@@ -189,15 +199,16 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
         )
     print(f"TLS certificate: {cert} (SHA-256 {fingerprint(cert)})", file=out, flush=True)
     if settings.workers == 1:
-        _run_worker(settings, listeners, cert, key)
+        _run_worker(settings, listeners, cert, key, None)
         return 0
+    siblings = SiblingCounter()
     children: list[int] = []
     for _ in range(settings.workers):
         pid = os.fork()
         if pid == 0:
             code = 0
             try:
-                _run_worker(settings, listeners, cert, key)
+                _run_worker(settings, listeners, cert, key, siblings)
             except BaseException:  # noqa: BLE001 - a worker reports and exits, never returns
                 log.exception("worker failed")
                 code = 1

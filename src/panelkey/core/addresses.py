@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
 from panelkey.core.errors import InvalidValue
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

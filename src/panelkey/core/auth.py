@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import threading
 import time
 
@@ -27,6 +28,29 @@ from panelkey.store.database import ChangeWatcher
 log = logging.getLogger("panelkey.auth")
 
 _CACHE_LIMIT = 100_000  # entries per cache; past it the cache starts again, bounded memory
+
+
+class SiblingCounter:
+    """A counter in shared memory, made before a server forks its workers. A worker that
+    writes bumps it; the others see the bump on their next request and drop their caches,
+    so workers of one server agree at once whatever the store's own feed does."""
+
+    def __init__(self) -> None:
+        self._value = multiprocessing.RawValue("q", 0)
+        self._lock = multiprocessing.Lock()
+        self._seen = 0
+
+    def bump(self) -> None:
+        with self._lock:
+            self._value.value += 1
+            self._seen = self._value.value
+
+    def changed(self) -> bool:
+        value = self._value.value  # an aligned 64-bit read: atomic, no lock needed
+        if value == self._seen:
+            return False
+        self._seen = value
+        return True
 
 
 class _KeyEntry:
@@ -50,6 +74,7 @@ class Authenticator:
         self._lock = threading.Lock()
         self._usage: dict[int, tuple[float, str]] = {}
         self.watcher: ChangeWatcher | None = None
+        self.siblings: SiblingCounter | None = None
 
     # -- caches ---------------------------------------------------------------------
 
@@ -59,6 +84,18 @@ class Authenticator:
             self._generation += 1
             self._key_cache = {}
             self._password_cache = {}
+
+    def written(self) -> None:
+        """This process changed who may authenticate: forget, and tell sibling workers."""
+        self.invalidate()
+        if self.siblings is not None:
+            self.siblings.bump()
+
+    def _poll(self) -> None:
+        if self.watcher is not None:
+            self.watcher.poll()
+        if self.siblings is not None and self.siblings.changed():
+            self.invalidate()
 
     def _remember(self, cache: dict[str, object], generation: int, key: str, value: object) -> None:
         with self._lock:
@@ -72,8 +109,7 @@ class Authenticator:
 
     def check_key_cached(self, value: str, address: str) -> Verdict | None:
         """The fast path: an answer from the cache, or None when the store must be asked."""
-        if self.watcher is not None:
-            self.watcher.poll()
+        self._poll()
         entry = self._key_cache.get(digest(value))
         if entry is None:
             return None
@@ -119,8 +155,7 @@ class Authenticator:
         """A login and password. A verified pair is cached under a digest of both, so the
         slow hash runs once per pair until a change empties the cache."""
         cache_key = hashlib.sha256(f"{login.lower()}\0{password}".encode()).hexdigest()
-        if self.watcher is not None:
-            self.watcher.poll()
+        self._poll()
         identity = self._password_cache.get(cache_key)
         if identity is not None:
             return Verified(identity)

@@ -30,7 +30,7 @@ class Panel:
 
     def _invalidate(self) -> None:
         # Accounts and Keys are built before the authenticator; they call this late.
-        self.auth.invalidate()
+        self.auth.written()
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Panel:

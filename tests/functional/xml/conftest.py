@@ -3,19 +3,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from tests.functional.xml.xml_helpers import XmlClient
 
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
-
-# The helpers module beside this file, importable whichever test file is run alone.
-sys.path.insert(0, str(Path(__file__).parent))
-from xml_helpers import XmlClient  # noqa: E402
 
 
 @pytest.fixture

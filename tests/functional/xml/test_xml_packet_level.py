@@ -8,7 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from xml_helpers import XmlClient, packet, parse, results, system_error
+from tests.functional.xml.xml_helpers import (
+    BILLION_LAUGHS,
+    DEEP,
+    EXTERNAL_ENTITY,
+    XmlClient,
+    packet,
+    parse,
+    results,
+    system_error,
+)
 
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
@@ -49,8 +58,10 @@ def test_other_methods_get_405_with_allow_post(xml: XmlClient) -> None:
         assert response.headers["allow"] == "POST"
 
 
-@pytest.mark.parametrize("content_type", [None, "text/xml", "TEXT/XML", "application/xml",
-                                          "application/x-www-form-urlencoded"])
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "text/xml", "TEXT/XML", "application/xml", "application/x-www-form-urlencoded"],
+)
 def test_any_or_no_content_type_is_accepted(
     xml: XmlClient, admin_key: str, content_type: str | None
 ) -> None:
@@ -76,9 +87,7 @@ def test_packet_without_declaration_and_indented_is_accepted(
     _ok(parse(xml.request(body, {"KEY": admin_key})))
 
 
-def test_header_names_are_matched_case_insensitively(
-    xml: XmlClient, admin_key: str
-) -> None:
+def test_header_names_are_matched_case_insensitively(xml: XmlClient, admin_key: str) -> None:
     _ok(parse(xml.request(packet(PROTOS), {"key": admin_key})))
     _ok(parse(xml.request(packet(PROTOS), {"Key": admin_key})))
     headers = {"http_auth_login": "admin", "Http_Auth_Passwd": ADMIN_PASSWORD}
@@ -147,7 +156,8 @@ def test_disabled_account_answers_1001_like_a_wrong_password(
         parse(xml.request(packet(PROTOS), wrong))
     )
     assert [e.reason for e in panel.audit.entries(failures_only=True)] == [
-        "account disabled", "wrong password",
+        "account disabled",
+        "wrong password",
     ]
 
 
@@ -187,8 +197,13 @@ def test_refusals_from_the_cache_are_audited_too(
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"not xml at all", b"<packet><server><get_protos/></server>", b"<other/>",
-     b"<packet version='1.6.9.1'><server><get_protos/></server></packet><extra/>"],
+    [
+        b"",
+        b"not xml at all",
+        b"<packet><server><get_protos/></server>",
+        b"<other/>",
+        b"<packet version='1.6.9.1'><server><get_protos/></server></packet><extra/>",
+    ],
 )
 def test_malformed_packets_answer_1014(xml: XmlClient, admin_key: str, body: bytes) -> None:
     code, text = system_error(parse(xml.request(body, {"KEY": admin_key})))
@@ -226,9 +241,7 @@ def test_schema_error_names_the_line_and_the_element(xml: XmlClient) -> None:
     assert "secret_key, customer, server" in text
 
 
-def test_unimplemented_operator_refuses_the_whole_packet(
-    xml: XmlClient, panel: Panel
-) -> None:
+def test_unimplemented_operator_refuses_the_whole_packet(xml: XmlClient, panel: Panel) -> None:
     inner = (
         "<secret_key><create><description>x</description></create></secret_key>"
         "<webspace><get><filter/><dataset/></get></webspace>"
@@ -247,29 +260,11 @@ def test_body_over_the_limit_is_413(xml: XmlClient, admin_key: str) -> None:
     _ok(xml.call(PROTOS))
 
 
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE packet [
- <!ENTITY lol "lol">
- <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
- <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
- <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
- <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
- <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
- <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
- <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-]>
-<packet><secret_key><create><description>&lol9;</description></create></secret_key></packet>"""
-
-EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
-<!DOCTYPE packet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
-<packet><secret_key><create><description>&xxe;</description></create></secret_key></packet>"""
-
-DEEP = b"<packet>" + b"<a>" * 10_000 + b"</a>" * 10_000 + b"</packet>"
-
-
-@pytest.mark.parametrize("body", [BILLION_LAUGHS, EXTERNAL_ENTITY, DEEP],
-                         ids=["billion-laughs", "external-entity", "deep"])
+@pytest.mark.parametrize(
+    "body",
+    [BILLION_LAUGHS, EXTERNAL_ENTITY, DEEP],
+    ids=["billion-laughs", "external-entity", "deep"],
+)
 def test_hostile_packets_are_refused_fast_and_create_nothing(
     xml: XmlClient, panel: Panel, admin_key: str, body: bytes
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from xml_helpers import XmlClient, error_of, results
+from tests.functional.xml.xml_helpers import XmlClient, error_of, results
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
@@ -30,14 +30,18 @@ def _new_key(xml: XmlClient, inner: str = "", address: str = "127.0.0.1") -> str
 
 def _infos(xml: XmlClient, keys: list[str] | None = None) -> list[etree._Element]:
     inner = "".join(f"<key>{k}</key>" for k in keys or [])
-    return results(xml.call(f"<secret_key><get_info><filter>{inner}</filter></get_info>"
-                            "</secret_key>"), "secret_key/get_info")
+    return results(
+        xml.call(f"<secret_key><get_info><filter>{inner}</filter></get_info></secret_key>"),
+        "secret_key/get_info",
+    )
 
 
 def _delete(xml: XmlClient, keys: list[str] | None = None) -> list[etree._Element]:
     inner = "".join(f"<key>{k}</key>" for k in keys or [])
-    return results(xml.call(f"<secret_key><delete><filter>{inner}</filter></delete>"
-                            "</secret_key>"), "secret_key/delete")
+    return results(
+        xml.call(f"<secret_key><delete><filter>{inner}</filter></delete></secret_key>"),
+        "secret_key/delete",
+    )
 
 
 # -- create ------------------------------------------------------------------------------
@@ -53,13 +57,16 @@ def test_key_without_ip_address_is_bound_to_the_caller(xml: XmlClient, panel: Pa
 
 def test_key_is_bound_to_the_addresses_given(xml: XmlClient, panel: Panel) -> None:
     value = _new_key(
-        xml, "<ip_address>192.0.2.1, 2001:db8::/32,192.0.2.1</ip_address>"
+        xml,
+        "<ip_address>192.0.2.1, 2001:db8::/32,192.0.2.1</ip_address>"
         "<description>test key</description>",
     )
     info = panel.keys.find(value)
     assert info is not None
     assert (info.ips, info.description, info.login) == (
-        ["192.0.2.1", "2001:db8::/32"], "test key", "admin",
+        ["192.0.2.1", "2001:db8::/32"],
+        "test key",
+        "admin",
     )
     assert xml.call(PROTOS, key=value, address="2001:db8::5").find("system") is None
 
@@ -168,7 +175,8 @@ def test_delete_by_value_by_id_and_several(xml: XmlClient, panel: Panel) -> None
     assert (r.findtext("status"), r.findtext("key")) == ("ok", str(ids[one]))
     rs = _delete(xml, [str(ids[two]), three])
     assert [(x.findtext("status"), x.findtext("key")) for x in rs] == [
-        ("ok", str(ids[two])), ("ok", str(ids[three])),
+        ("ok", str(ids[two])),
+        ("ok", str(ids[three])),
     ]
     assert [k.id for k in panel.keys.list()] == [1]
 
@@ -203,9 +211,7 @@ def test_a_deleted_key_is_refused_on_the_next_packet(xml: XmlClient) -> None:
 # -- rights ------------------------------------------------------------------------------
 
 
-def test_non_admins_get_1006_in_each_result(
-    xml: XmlClient, panel: Panel, admin: Identity
-) -> None:
+def test_non_admins_get_1006_in_each_result(xml: XmlClient, panel: Panel, admin: Identity) -> None:
     panel.accounts.create(admin, type="customer", login="jdoe", password="pw-jdoe-1")
     key, _ = panel.keys.create(admin, addresses=None, login="jdoe", face="cli")
     before = len(panel.keys.list())
@@ -220,7 +226,12 @@ def test_non_admins_get_1006_in_each_result(
     operations = root.find("secret_key")
     assert operations is not None
     assert [op.tag for op in operations] == [
-        "create", "create", "get_info", "get_info", "delete", "delete",
+        "create",
+        "create",
+        "get_info",
+        "get_info",
+        "delete",
+        "delete",
     ]
     counts = [len(op.findall("result")) for op in operations]
     assert counts == [1, 1, 1, 2, 1, 1]

@@ -15,6 +15,27 @@ AGENT = "/enterprise/control/agent.php"
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
 
 
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE packet [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<packet><secret_key><create><description>&lol9;</description></create></secret_key></packet>"""
+
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE packet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<packet><secret_key><create><description>&xxe;</description></create></secret_key></packet>"""
+
+DEEP = b"<packet>" + b"<a>" * 10_000 + b"</a>" * 10_000 + b"</packet>"
+
+
 def packet(inner: str, version: str | None = "1.6.9.1") -> bytes:
     attr = f' version="{version}"' if version is not None else ""
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<packet{attr}>{inner}</packet>'.encode()

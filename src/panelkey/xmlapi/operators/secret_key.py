@@ -5,8 +5,6 @@ Every other caller gets 1006 in each result. Listings show key ids, never values
 
 from __future__ import annotations
 
-from typing import cast
-
 from lxml import etree
 
 from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
@@ -85,10 +83,7 @@ def delete(req: Request, op: etree._Element) -> list[etree._Element]:
         return _refuse_all(asked)
     keys = req.ctx.panel.keys
     if not asked:
-        # cast: core annotates `list[KeyInfo]` inside a class whose method is named `list`
-        infos = cast(
-            "list[KeyInfo]", keys.delete_all(req.identity, face=req.face, source_ip=req.address)
-        )
+        infos = keys.delete_all(req.identity, face=req.face, source_ip=req.address)
         return [render.ok([("key", i.id)]) for i in infos] or [render.ok()]
     results = []
     for ref in asked:
