@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import free_port
 
 BIN = Path(sys.executable).parent
