@@ -1,0 +1,400 @@
+"""panelkey's benchmark: requests/s against a bare baseline measured in the same run.
+
+    scripts/bench            # full: 3 alternating rounds of 8 s, 100 / 10,000 / 1,000,000 keys
+    scripts/bench --quick    # under a minute: 1 round of 2 s, 100 / 10,000 keys
+
+Starts panelkey (one worker, SQLite) and the baseline (bench/baseline_app.py: a bare
+Starlette app on the same uvicorn, httptools and uvloop, answering the same bytes), drives
+each with wrk over plain HTTP and HTTPS, alternating runs so drift hits all alike, prints
+each result as requests/s and as a ratio to the baseline of the same scheme, and writes
+the table with the exact command and versions to docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import httpx
+
+from bench.verify_cost import fill_store, measure, rss_mb
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ADMIN_PASSWORD = "bench-admin-password"
+AGENT = "/enterprise/control/agent.php"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_port(port: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"a server exited early ({proc.args})")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"port {port} never opened")
+
+
+@dataclass
+class Scenario:
+    name: str
+    target: str  # "baseline" or "panelkey"
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: str = ""
+
+
+def lua(s: Scenario) -> str:
+    """A wrk script that sends this scenario's request."""
+
+    def q(text: str) -> str:
+        return "[==[" + text + "]==]"
+
+    lines = [f"wrk.method = {q(s.method)}"]
+    for name, value in s.headers.items():
+        lines.append(f"wrk.headers[{q(name)}] = {q(value)}")
+    if s.body:
+        lines.append(f"wrk.body = {q(s.body)}")
+    return "\n".join(lines) + "\n"
+
+
+def run_wrk(url: str, script: Path, seconds: float, connections: int) -> float:
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if not match:
+        raise SystemExit(f"wrk said: {out}")
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} error responses; the scenario is wrong:\n{out}")
+    return float(match.group(1))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="one short round; 100 and 10,000 keys")
+    parser.add_argument("--no-docs", action="store_true", help="do not write docs/performance.md")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: scripts/bench installs it (apt-get install wrk)")
+    rounds, seconds, connections = (1, 2, 32) if args.quick else (3, 8, 32)
+    key_counts = [100, 10_000] if args.quick else [100, 10_000, 1_000_000]
+    command = "scripts/bench" + (" --quick" if args.quick else "")
+    work = Path(tempfile.mkdtemp(prefix="panelkey-bench-"))
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        return _bench(work, procs, rounds, seconds, connections, key_counts, command, args.no_docs)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _bench(
+    work: Path,
+    procs: list[subprocess.Popen[bytes]],
+    rounds: int,
+    seconds: float,
+    connections: int,
+    key_counts: list[int],
+    command: str,
+    no_docs: bool,
+) -> int:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
+    env.update(PANELKEY_DATA_DIR=str(work / "data"), PANELKEY_ADMIN_PASSWORD=ADMIN_PASSWORD)
+    (work / "data").mkdir()
+    (work / "data" / "panel.ini").write_text("[ext-rest-api]\nallowPlainHttpAccess = on\n")
+    ports = {
+        "pk_https": free_port(),
+        "pk_http": free_port(),
+        "b_http": free_port(),
+        "b_https": free_port(),
+    }
+    pk = subprocess.Popen(
+        [
+            str(BIN / "panelkey"),
+            "serve",
+            "--https-port",
+            str(ports["pk_https"]),
+            "--http-port",
+            str(ports["pk_http"]),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    procs.append(pk)
+    wait_port(ports["pk_https"], pk)
+    wait_port(ports["pk_http"], pk)
+    made = subprocess.run(
+        [str(BIN / "secret_key"), "-c", "-ip-address", "127.0.0.1", "-description", "bench"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    key = made.stdout.strip()
+    key_id = "1"
+    server_body = httpx.get(
+        f"http://127.0.0.1:{ports['pk_http']}/api/v2/server", headers={"X-API-Key": key}
+    )
+    server_body.raise_for_status()
+    (work / "server.json").write_bytes(server_body.content)
+    cert, tls_key = work / "data" / "tls" / "cert.pem", work / "data" / "tls" / "key.pem"
+    baseline = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bench.baseline_app",
+            str(work / "server.json"),
+            str(ports["b_http"]),
+            str(ports["b_https"]),
+            str(cert),
+            str(tls_key),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    procs.append(baseline)
+    wait_port(ports["b_http"], baseline)
+    wait_port(ports["b_https"], baseline)
+
+    basic = base64.b64encode(f"admin:{ADMIN_PASSWORD}".encode()).decode()
+    protos = "<packet><server><get_protos/></server></packet>"
+    get_info = f"<packet><secret_key><get_info><filter><key>{key_id}</key></filter></get_info></secret_key></packet>"
+    scenarios = [
+        Scenario(
+            "baseline GET /api/v2/server (no auth, no store)",
+            "baseline",
+            "GET",
+            "/api/v2/server",
+            {},
+        ),
+        Scenario(
+            "REST GET /api/v2/server, X-API-Key",
+            "panelkey",
+            "GET",
+            "/api/v2/server",
+            {"X-API-Key": key},
+        ),
+        Scenario(
+            "REST GET /api/v2/server, Basic",
+            "panelkey",
+            "GET",
+            "/api/v2/server",
+            {"Authorization": f"Basic {basic}"},
+        ),
+        Scenario(
+            "XML server/get_protos, KEY",
+            "panelkey",
+            "POST",
+            AGENT,
+            {"KEY": key, "Content-Type": "text/xml"},
+            protos,
+        ),
+        Scenario(
+            "XML secret_key/get_info (one key), KEY",
+            "panelkey",
+            "POST",
+            AGENT,
+            {"KEY": key, "Content-Type": "text/xml"},
+            get_info,
+        ),
+    ]
+    for i, s in enumerate(scenarios):
+        (work / f"s{i}.lua").write_text(lua(s))
+    results: dict[tuple[int, str], list[float]] = {}
+    for round_no in range(rounds):
+        for scheme in ("http", "https"):
+            for i, s in enumerate(scenarios):
+                prefix = "b" if s.target == "baseline" else "pk"
+                url = f"{scheme}://127.0.0.1:{ports[f'{prefix}_{scheme}']}{s.path}"
+                rps = run_wrk(url, work / f"s{i}.lua", seconds, connections)
+                results.setdefault((i, scheme), []).append(rps)
+                print(f"round {round_no + 1} {scheme:5} {s.name}: {rps:,.0f} req/s", flush=True)
+    pk_rss = rss_mb(pk.pid)
+
+    rows = []
+    for scheme in ("http", "https"):
+        base = statistics.median(results[(0, scheme)])
+        for i, s in enumerate(scenarios):
+            rps = statistics.median(results[(i, scheme)])
+            rows.append((scheme, s.name, rps, rps / base))
+    ratio = {(scheme, name): r for scheme, name, _, r in rows}
+    key_rest = {sc: statistics.median(results[(1, sc)]) for sc in ("http", "https")}
+    basic_rest = {sc: statistics.median(results[(2, sc)]) for sc in ("http", "https")}
+
+    cost_rows = []
+    for count in key_counts:
+        url, value = fill_store(work / f"keys-{count}", count)
+        cost = measure(url, value)
+        rss = None
+        if count == max(key_counts):
+            rss = _server_rss(work / f"keys-{count}", value, env)
+        cost_rows.append((count, cost["hot_us"], cost["cold_us"], rss))
+        print(
+            f"verify with {count:,} keys: cached {cost['hot_us']:.2f} µs, store lookup "
+            f"{cost['cold_us']:.1f} µs" + (f", server RSS {rss:.0f} MB" if rss else ""),
+            flush=True,
+        )
+
+    table = _table(
+        rows, cost_rows, key_rest, basic_rest, ratio, pk_rss, rounds, seconds, connections, command
+    )
+    print("\n" + table)
+    if not no_docs:
+        (ROOT / "docs" / "performance.md").write_text(table)
+        print("written to docs/performance.md")
+    return 0
+
+
+def _server_rss(data_dir: Path, value: str, env: dict[str, str]) -> float:
+    """RSS of a panelkey server on the big store, after it has verified a key."""
+    https, http = free_port(), free_port()
+    env = dict(env, PANELKEY_DATA_DIR=str(data_dir))
+    proc = subprocess.Popen(
+        [
+            str(BIN / "panelkey"),
+            "serve",
+            "--https-port",
+            str(https),
+            "--http-port",
+            str(http),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_port(http, proc)
+        for _ in range(200):
+            r = httpx.post(
+                f"http://127.0.0.1:{http}{AGENT}",
+                headers={"KEY": value},
+                content=b"<packet><server><get_protos/></server></packet>",
+            )
+            assert b"<status>ok</status>" in r.content, r.text
+        return rss_mb(proc.pid)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(15)
+
+
+def _table(
+    rows, cost_rows, key_rest, basic_rest, ratio, pk_rss, rounds, seconds, connections, command
+) -> str:  # type: ignore[no-untyped-def]
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[
+        0
+    ]
+    out = [
+        "# Performance",
+        "",
+        f"Produced by `{command}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        f"Machine: {os.cpu_count()} cores ({cpu}), {platform.platform()}; Python {platform.python_version()}, "
+        f"uvicorn {version('uvicorn')}, starlette {version('starlette')}, httptools {version('httptools')}, "
+        f"uvloop {version('uvloop')}, lxml {version('lxml')}, SQLAlchemy {version('sqlalchemy')}; {wrk_version}.",
+        "",
+        f"wrk: 1 thread, {connections} connections, {seconds} s per run, {rounds} round(s), runs alternating "
+        "between the baseline and every scenario; medians shown. One panelkey worker, SQLite store. "
+        "Baseline: `bench/baseline_app.py`, a bare Starlette app on the same uvicorn (httptools, uvloop) "
+        "answering the same bytes as panelkey's `GET /api/v2/server`, with no authentication and no store. "
+        "Ratios are against the baseline of the same scheme in the same run.",
+        "",
+        "| scheme | scenario | requests/s | ratio to baseline |",
+        "| --- | --- | ---: | ---: |",
+    ]
+    for scheme, name, rps, r in rows:
+        out.append(f"| {scheme} | {name} | {rps:,.0f} | {r:.2f} |")
+    out += [
+        "",
+        "In-process key verification (`Authenticator.check_key`, SQLite store): median per call.",
+        "",
+        "| keys in store | cached check (µs) | store lookup, cache empty (µs) | server RSS (MB) |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for count, hot, cold, rss in cost_rows:
+        out.append(f"| {count:,} | {hot:.2f} | {cold:.1f} | {f'{rss:.0f}' if rss else '-'} |")
+    flat = cost_rows[-1][1] / cost_rows[0][1]
+    out += ["", "## Targets", "", "| target | measured | met |", "| --- | --- | --- |"]
+
+    def line(target: str, measured: str, ok: bool) -> None:
+        out.append(f"| {target} | {measured} | {'yes' if ok else 'no'} |")
+
+    for scheme in ("http", "https"):
+        r = ratio[(scheme, "REST GET /api/v2/server, X-API-Key")]
+        line(f"REST with X-API-Key >= 0.85 of baseline ({scheme})", f"{r:.2f}", r >= 0.85)
+        r = ratio[(scheme, "XML server/get_protos, KEY")]
+        line(f"XML get_protos with KEY >= 0.60 of baseline ({scheme})", f"{r:.2f}", r >= 0.60)
+        r = basic_rest[scheme] / key_rest[scheme]
+        line(f"Basic auth >= 0.50 of key auth ({scheme})", f"{r:.2f}", r >= 0.50)
+    line(
+        f"verification at {cost_rows[-1][0]:,} keys within 1.1x of 100 keys",
+        f"{flat:.2f}x",
+        flat <= 1.1,
+    )
+    line(
+        "verification median under 2 µs",
+        f"{max(c[1] for c in cost_rows):.2f} µs",
+        max(c[1] for c in cost_rows) < 2,
+    )
+    big_rss = cost_rows[-1][3]
+    if big_rss is not None:
+        line(
+            f"server RSS with {cost_rows[-1][0]:,} keys under 200 MB",
+            f"{big_rss:.0f} MB",
+            big_rss < 200,
+        )
+    out.append(f"\nRSS of the benchmarked server after the load runs: {pk_rss:.0f} MB.\n")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,369 @@
+"""Operator ``site``: ``add``, ``get``, ``del``; and what ``webspace`` shares with it.
+
+Every domain is a site; a domain with ``base_domain_id`` 0 is also a webspace,
+whose main site has the webspace's own id. The caller reaches the domains the
+core lets it see (its own; a reseller's customers' too; the admin all); any other
+domain answers 1013, as if it did not exist.
+
+Statuses on the wire are Plesk's numbers: 0 active, 16 for both ``disabled`` and
+``suspended`` (Plesk's "disabled/suspended by the administrator"); a site's
+``turn-off-action`` (``disable`` or ``suspend``) tells the two apart, as in Plesk.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from panelkey.core.accounts import Account
+from panelkey.core.clock import plesk_date
+from panelkey.core.domains import Domain
+from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
+from panelkey.core.identity import AccountType
+from panelkey.xmlapi import render
+from panelkey.xmlapi.request import Handler, Operator, Request
+
+SITE_NOT_FOUND = "Site does not exist"
+WEBSPACE_NOT_FOUND = "Webspace does not exist"
+
+# Plesk's htype <-> the model's hosting_type.
+HTYPES = {
+    "vrt_hst": "virtual",
+    "std_fwd": "standard_forwarding",
+    "frm_fwd": "frame_forwarding",
+    "none": "none",
+}
+_HTYPE_OF = {v: k for k, v in HTYPES.items()}
+_STATUS_CODE = {"active": 0, "disabled": 16, "suspended": 16}
+_TURN_OFF = {"disabled": "disable", "suspended": "suspend"}
+# Plesk's objectStatus codes on input: 16/32/64 are "disabled by" someone; the
+# others (backup, parent suspended, web service off, expired) mean suspended.
+_STATUS_OF_CODE = {0: "active", 16: "disabled", 32: "disabled", 64: "disabled"}
+_SUSPENDED_CODES = {1, 2, 4, 8, 256}
+_FTP_LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+# -- reading requests --------------------------------------------------------------
+
+
+def status_in(text: str | None) -> str:
+    """The model's status for a request's ``status`` (a Plesk code or a word)."""
+    if text is None:
+        return "active"
+    value = text.strip().lower()
+    if value in _STATUS_CODE:
+        return value
+    if value.isdigit():
+        code = int(value)
+        if code in _STATUS_OF_CODE:
+            return _STATUS_OF_CODE[code]
+        if code in _SUSPENDED_CODES:
+            return "suspended"
+    raise InvalidValue(f"Invalid status: {text!r}")
+
+
+def hosting_type_in(htype: str | None, default: str = "virtual") -> str:
+    return default if htype is None else HTYPES[htype.strip()]
+
+
+def ip_in(values: list[str]) -> str:
+    """The first address given (checked, canonical), or '' for the default."""
+    for value in values:
+        if value.strip():
+            try:
+                return str(ipaddress.ip_address(value.strip()))
+            except ValueError:
+                raise InvalidValue(f"Invalid IP address: {value!r}") from None
+    return ""
+
+
+def properties_in(hosting: etree._Element | None) -> tuple[dict[str, str], list[str]]:
+    """``hosting/vrt_hst``: its property name/value pairs and its ``ip_address`` list."""
+    vrt = None if hosting is None else hosting.find("vrt_hst")
+    if vrt is None:
+        return {}, []
+    props = {
+        (p.findtext("name") or "").strip(): p.findtext("value") or ""
+        for p in vrt.findall("property")
+    }
+    return props, [ip.text or "" for ip in vrt.findall("ip_address")]
+
+
+def ftp_login_in(props: dict[str, str]) -> str:
+    """The FTP login to keep. ``ftp_password`` is accepted and dropped: never stored."""
+    login = props.get("ftp_login", "").strip()
+    if login and not _FTP_LOGIN.match(login):
+        raise InvalidValue(f"Invalid FTP login: {login!r}")
+    return login
+
+
+# -- selecting ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One answer of a filter: a domain, or a miss (domain None) for the value asked."""
+
+    filter_id: str
+    domain: Domain | None
+    asked_id: str | None = None
+
+
+def select(req: Request, flt: etree._Element | None, *, webspaces: bool) -> list[Match]:
+    """The domains a filter names, in request order; empty filter = all visible."""
+    panel = req.ctx.panel
+    visible = {d.id: d for d in panel.domains.list(req.identity) if d.is_webspace or not webspaces}
+    items = [] if flt is None else render.children(flt)
+    if not items:
+        return [Match(str(d.id), d) for d in visible.values()]
+    matches: list[Match] = []
+    for item in items:
+        kind, value = str(item.tag), (item.text or "").strip()
+        if kind in ("owner-id", "owner-login"):
+            owner = reachable_account(req, kind, value)
+            if owner is None:
+                matches.append(Match(value, None))
+                continue
+            matches += [Match(value, d) for d in visible.values() if d.owner_id == owner.id]
+            continue
+        found: Domain | None = None
+        if kind == "id":
+            found = visible.get(int(value))
+        elif kind == "name":
+            named = panel.domains.by_name(req.identity, value)
+            found = visible.get(named.id) if named is not None else None
+        elif kind == "guid":
+            by_guid = panel.domains.by_guid(req.identity, value)
+            found = visible.get(by_guid.id) if by_guid is not None else None
+        matches.append(Match(value, found, value if kind == "id" else None))
+    return matches
+
+
+def reachable_account(req: Request, kind: str, value: str) -> Account | None:
+    """An account the caller may manage, by ``owner-id``/``owner-login`` and the like."""
+    accounts = req.ctx.panel.accounts
+    account: Account | None
+    if kind.endswith("-id"):
+        account = accounts.get(int(value)) if value.strip().isdigit() else None
+    elif kind.endswith("-login"):
+        account = accounts.by_login(value)
+    elif kind.endswith("-guid"):
+        account = accounts.by_guid(value)
+    else:
+        account = accounts.by_external_id(value)
+    if account is None or not accounts.can_manage(req.identity, account):
+        return None
+    return account
+
+
+# -- answering ---------------------------------------------------------------------
+
+
+@dataclass
+class Answers:
+    """Renders domains for one operation; remembers the accounts and webspaces it read."""
+
+    req: Request
+    webspace: bool
+    _accounts: dict[int, Account | None] = field(default_factory=dict)
+    _domains: dict[int, Domain | None] = field(default_factory=dict)
+
+    def account(self, account_id: int | None) -> Account | None:
+        if account_id is None:
+            return None
+        if account_id not in self._accounts:
+            self._accounts[account_id] = self.req.ctx.panel.accounts.get(account_id)
+        return self._accounts[account_id]
+
+    def base(self, d: Domain) -> Domain | None:
+        if d.is_webspace:
+            return d
+        if d.base_domain_id not in self._domains:
+            self._domains[d.base_domain_id] = self.req.ctx.panel.domains.get(
+                self.req.identity, d.base_domain_id
+            )
+        return self._domains[d.base_domain_id]
+
+    def gen_info(self, d: Domain) -> etree._Element:
+        head: list[render.Field] = [
+            ("cr_date", plesk_date(d.created)),
+            ("name", d.name),
+            ("ascii-name", d.ascii_name),
+            ("status", _STATUS_CODE.get(d.status, 16)),
+            ("real_size", 0),
+        ]
+        tail: list[render.Field] = [
+            ("dns_ip_address", d.ip_address),
+            ("htype", _HTYPE_OF.get(d.hosting_type, "none")),
+            ("guid", d.guid),
+        ]
+        if self.webspace:
+            owner = self.account(d.owner_id)
+            if self.req.identity.type != AccountType.CUSTOMER.value and owner is not None:
+                head += [("owner-id", owner.id), ("owner-login", owner.login)]
+            vendor = owner
+            if owner is not None and owner.type == AccountType.CUSTOMER.value:
+                vendor = self.account(owner.owner_id)
+            tail += [
+                ("vendor-guid", vendor.guid if vendor is not None else None),
+                ("description", d.description),
+            ]
+        else:
+            base = self.base(d)
+            tail += [
+                ("webspace-guid", base.guid if base is not None else None),
+                ("webspace-id", d.base_domain_id or d.id),
+                ("description", d.description),
+                ("turn-off-action", _TURN_OFF.get(d.status)),
+            ]
+        return render.element("gen_info", head + tail)
+
+    @staticmethod
+    def hosting(d: Domain) -> etree._Element:
+        htype = _HTYPE_OF.get(d.hosting_type, "none")
+        if htype != "vrt_hst":
+            inner = render.element(htype, [("ip_address", d.ip_address)] if htype != "none" else [])
+            return render.element("hosting", [(htype, inner)])
+        props = [("ftp_login", d.ftp_login), ("www_root", d.www_root)]
+        vrt = render.element(
+            "vrt_hst",
+            [("property", _property(n, v)) for n, v in props if v] + [("ip_address", d.ip_address)],
+        )
+        return render.element("hosting", [("vrt_hst", vrt)])
+
+    def data(self, d: Domain, wanted: set[str]) -> etree._Element:
+        parts: list[render.Field] = []
+        if "gen_info" in wanted:
+            parts.append(("gen_info", self.gen_info(d)))
+        if "hosting" in wanted:
+            parts.append(("hosting", self.hosting(d)))
+        return render.element("data", parts)
+
+
+def _property(name: str, value: str) -> etree._Element:
+    return render.element("property", [("name", name), ("value", value)])
+
+
+def _miss(m: Match, text: str) -> etree._Element:
+    return render.error(NotFound(text), [("filter-id", m.filter_id), ("id", m.asked_id)])
+
+
+# -- operations shared with webspace -----------------------------------------------
+
+
+def get_domains(req: Request, op: etree._Element, *, webspace: bool) -> list[etree._Element]:
+    dataset = op.find("dataset")
+    wanted = set() if dataset is None else {str(c.tag) for c in render.children(dataset)}
+    answers = Answers(req, webspace)
+    text = WEBSPACE_NOT_FOUND if webspace else SITE_NOT_FOUND
+    results: list[etree._Element] = []
+    for m in select(req, op.find("filter"), webspaces=webspace):
+        if m.domain is None:
+            results.append(_miss(m, text))
+            continue
+        results.append(
+            render.ok(
+                [
+                    ("filter-id", m.filter_id),
+                    ("id", m.domain.id),
+                    ("data", answers.data(m.domain, wanted)),
+                ]
+            )
+        )
+    return results or [render.ok()]
+
+
+def del_domains(req: Request, op: etree._Element, *, webspace: bool) -> list[etree._Element]:
+    """One result per domain deleted: a webspace's sites answer beside it."""
+    domains = req.ctx.panel.domains
+    text = WEBSPACE_NOT_FOUND if webspace else SITE_NOT_FOUND
+    gone: set[int] = set()
+    results: list[etree._Element] = []
+    for m in select(req, op.find("filter"), webspaces=webspace):
+        if m.domain is None:
+            results.append(_miss(m, text))
+            continue
+        if m.domain.id in gone:
+            continue  # already deleted with its webspace, and answered there
+        head: list[render.Field] = [("filter-id", m.filter_id)]
+        try:
+            ids = domains.delete(req.identity, m.domain)
+        except NotFound:
+            results.append(render.error(NotFound(text), [*head, ("id", m.domain.id)]))
+            continue
+        except PanelkeyError as exc:
+            results.append(render.error(exc, [*head, ("id", m.domain.id)]))
+            continue
+        gone.update(ids)
+        results += [render.ok([*head, ("id", i)]) for i in ids]
+    return results or [render.ok()]
+
+
+def guarded(add: Callable[[Request, etree._Element], Domain]) -> Handler:
+    """An ``add`` answering ``result/{status, id, guid}``, or its error."""
+
+    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
+        try:
+            created = add(req, op)
+        except PanelkeyError as exc:
+            return [render.error(exc)]
+        return [render.ok([("id", created.id), ("guid", created.guid)])]
+
+    handler.__name__ = add.__name__
+    handler.__doc__ = add.__doc__
+    return handler
+
+
+# -- site operations ---------------------------------------------------------------
+
+
+def _webspace_of(req: Request, gen: etree._Element) -> Domain:
+    domains = req.ctx.panel.domains
+    found: Domain | None = None
+    ref = render.text_of(gen, "webspace-id")
+    if ref is not None:
+        found = domains.get(req.identity, int(ref.strip()))
+    elif (ref := render.text_of(gen, "webspace-name")) is not None:
+        found = domains.by_name(req.identity, ref)
+    elif (ref := render.text_of(gen, "webspace-guid")) is not None:
+        found = domains.by_guid(req.identity, ref.strip())
+    if found is None or not found.is_webspace:
+        raise NotFound(WEBSPACE_NOT_FOUND)
+    return found
+
+
+def _add_site(req: Request, op: etree._Element) -> Domain:
+    """``gen_setup`` (name, the webspace, htype?, status?, description?), ``hosting``?."""
+    gen = op.find("gen_setup")
+    assert gen is not None  # the schema requires it
+    webspace = _webspace_of(req, gen)
+    _props, ips = properties_in(op.find("hosting"))
+    return req.ctx.panel.domains.create(
+        req.identity,
+        name=render.text_of(gen, "name") or "",
+        base_domain=webspace,
+        hosting_type=hosting_type_in(render.text_of(gen, "htype")),
+        status=status_in(render.text_of(gen, "status")),
+        ip_address=ip_in(ips) or webspace.ip_address,
+        # a site's files belong to its webspace's system user
+        ftp_login=webspace.ftp_login,
+        description=render.text_of(gen, "description") or "",
+    )
+
+
+add = guarded(_add_site)
+
+
+def get(req: Request, op: etree._Element) -> list[etree._Element]:
+    return get_domains(req, op, webspace=False)
+
+
+def del_(req: Request, op: etree._Element) -> list[etree._Element]:
+    return del_domains(req, op, webspace=False)
+
+
+OPERATIONS: Operator = {"add": add, "get": get, "del": del_}
