@@ -74,7 +74,7 @@ class AllowList:
         return not self.exact and not self.networks
 
     def allows(self, address: str) -> bool:
-        if self.anyone or address in self.exact:
+        if address in self.exact or (not self.exact and not self.networks):
             return True
         try:
             ip = ipaddress.ip_address(address)

@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import threading
 import time
+from typing import Any
 
 from panelkey.core.accounts import Accounts
 from panelkey.core.addresses import AllowList
@@ -27,6 +28,9 @@ from panelkey.store.database import ChangeWatcher
 
 log = logging.getLogger("panelkey.auth")
 
+# The key cache is keyed by the SHA-256 of the value exactly as presented (no trimming or
+# lower-casing on the hot path); the store lookup normalises, so every form still works.
+_sha256 = hashlib.sha256
 _CACHE_LIMIT = 100_000  # entries per cache; past it the cache starts again, bounded memory
 
 
@@ -54,13 +58,17 @@ class SiblingCounter:
 
 
 class _KeyEntry:
-    __slots__ = ("key_id", "allow", "identity", "active")
+    """A cached key: its allow list and its two possible answers, made once."""
+
+    __slots__ = ("key_id", "allow", "verified", "refused_address")
 
     def __init__(self, key_id: int, allow: AllowList, identity: Identity, active: bool) -> None:
         self.key_id = key_id
         self.allow = allow
-        self.identity = identity
-        self.active = active
+        self.verified: Verdict = (
+            Verified(identity, key_id) if active else Refused(Reason.OWNER_DISABLED, key_id)
+        )
+        self.refused_address = Refused(Reason.ADDRESS_NOT_ALLOWED, key_id)
 
 
 class Authenticator:
@@ -68,7 +76,7 @@ class Authenticator:
         self._accounts = accounts
         self._keys = keys
         self._audit = audit
-        self._key_cache: dict[str, _KeyEntry] = {}
+        self._key_cache: dict[bytes, _KeyEntry] = {}
         self._password_cache: dict[str, Identity] = {}
         self._generation = 0
         self._lock = threading.Lock()
@@ -97,7 +105,9 @@ class Authenticator:
         if self.siblings is not None and self.siblings.changed():
             self.invalidate()
 
-    def _remember(self, cache: dict[str, object], generation: int, key: str, value: object) -> None:
+    def _remember(
+        self, cache: dict[Any, Any], generation: int, key: bytes | str, value: object
+    ) -> None:
         with self._lock:
             if generation != self._generation:
                 return
@@ -110,18 +120,17 @@ class Authenticator:
     def check_key_cached(self, value: str, address: str) -> Verdict | None:
         """The fast path: an answer from the cache, or None when the store must be asked."""
         self._poll()
-        entry = self._key_cache.get(digest(value))
+        entry = self._key_cache.get(_sha256(value.encode()).digest())
         if entry is None:
             return None
         return self._judge(entry, address)
 
     def _judge(self, entry: _KeyEntry, address: str) -> Verdict:
-        if not entry.active:
-            return Refused(Reason.OWNER_DISABLED, entry.key_id)
         if not entry.allow.allows(address):
-            return Refused(Reason.ADDRESS_NOT_ALLOWED, entry.key_id)
-        self._usage[entry.key_id] = (time.time(), address)
-        return Verified(entry.identity, entry.key_id)
+            return entry.refused_address
+        if isinstance(entry.verified, Verified):
+            self._usage[entry.key_id] = (time.time(), address)
+        return entry.verified
 
     def check_key(self, value: str, address: str) -> Verdict:
         """The full check: the cache, else the store. Does no audit."""
@@ -139,7 +148,8 @@ class Authenticator:
         entry = _KeyEntry(
             key_id, AllowList.compile(split_addresses(stored)), owner.identity(), owner.active
         )
-        self._remember(self._key_cache, generation, digest(value), entry)  # type: ignore[arg-type]
+        cache_key = _sha256(value.encode()).digest()
+        self._remember(self._key_cache, generation, cache_key, entry)
         return self._judge(entry, address)
 
     def verify_key(self, value: str, address: str, face: str) -> Verdict:
@@ -169,7 +179,7 @@ class Authenticator:
         if not account.active:
             return Refused(Reason.ACCOUNT_DISABLED)
         identity = account.identity()
-        self._remember(self._password_cache, generation, cache_key, identity)  # type: ignore[arg-type]
+        self._remember(self._password_cache, generation, cache_key, identity)
         return Verified(identity)
 
     def verify_password(self, login: str, password: str, address: str, face: str) -> Verdict:

@@ -64,6 +64,13 @@ SUPPORTED_VERSIONS: tuple[str, ...] = (
     SERVER_PROTOCOL,
 )
 
+# Every supported version and each of its whole-part prefixes ("1", "1.6", "1.6.5", ...).
+_ACCEPTED_VERSIONS = frozenset(
+    ".".join(version.split(".")[:n])
+    for version in SUPPORTED_VERSIONS
+    for n in range(1, len(version.split(".")) + 1)
+)
+
 # Real packets are about seven levels deep; anything past this is hostile.
 MAX_DEPTH = 64
 # libxml2 quotes names from the request (up to 50,000 characters) in its messages.
@@ -124,12 +131,8 @@ def check_version(packet: etree._Element) -> None:
     ``1.6.5.0``; ``1.6.`` and ``1.60`` are not. Raises ProtocolVersionUnsupported.
     """
     requested = packet.get("version")
-    if requested is None:
+    if requested is None or requested.strip() in _ACCEPTED_VERSIONS:
         return
-    parts = requested.strip().split(".")
-    for supported in SUPPORTED_VERSIONS:
-        if supported.split(".")[: len(parts)] == parts:
-            return
     raise ProtocolVersionUnsupported("XML API protocol version not supported.")
 
 
@@ -155,16 +158,24 @@ def validate(packet: etree._Element) -> None:
 # ---------------------------------------------------------------- parsing
 
 
+_parsers = threading.local()
+
+
 def _hardened_parser() -> etree.XMLParser:
-    # A fresh parser per call: lxml parsers must not be shared between threads.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        dtd_validation=False,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=False,
-    )
+    # One parser per thread: lxml parsers must not be shared between threads, and
+    # making one per call costs more than parsing a small packet.
+    parser: etree.XMLParser | None = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            dtd_validation=False,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=False,
+        )
+        _parsers.parser = parser
+    return parser
 
 
 _LXML_POSITION = re.compile(r", line \d+, column \d+$")

@@ -49,9 +49,12 @@ class Api:
     client_ip: str = "127.0.0.1"
     scheme: str = "https"
 
+    def __post_init__(self) -> None:
+        self.app = RestApi(self.ctx)
+
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         async def go() -> httpx.Response:
-            transport = httpx.ASGITransport(app=RestApi(self.ctx), client=(self.client_ip, 40000))
+            transport = httpx.ASGITransport(app=self.app, client=(self.client_ip, 40000))
             async with httpx.AsyncClient(
                 transport=transport, base_url=f"{self.scheme}://panelkey.test/api/v2"
             ) as client:
