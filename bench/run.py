@@ -76,9 +76,10 @@ def lua(s: Scenario) -> str:
 
     lines = [f"wrk.method = {q(s.method)}"]
     for name, value in s.headers.items():
-        lines.append(f"wrk.headers[{q(name)}] = {q(value)}")
+        lines.append(f"wrk.headers[ {q(name)} ] = {q(value)}")
     if s.body:
         lines.append(f"wrk.body = {q(s.body)}")
+    lines.append("response = function(status, headers, body) if status ~= 200 then io.write(status, \" \", body, \"\\n\") end end")
     return "\n".join(lines) + "\n"
 
 
@@ -96,6 +97,13 @@ def run_wrk(url: str, script: Path, seconds: float, connections: int) -> float:
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} error responses; the scenario is wrong:\n{out}")
     return float(match.group(1))
+
+
+def probe(url: str, s: Scenario) -> None:
+    """One request of the scenario, so that a wrong one fails loudly before wrk runs."""
+    r = httpx.request(s.method, url, headers=s.headers, content=s.body or None, verify=False)
+    if r.status_code != 200 or b"<status>error</status>" in r.content:
+        raise SystemExit(f"{s.name} at {url}: HTTP {r.status_code}: {r.text[:500]}")
 
 
 def main() -> int:
@@ -122,7 +130,8 @@ def main() -> int:
                     p.wait(10)
                 except subprocess.TimeoutExpired:
                     p.kill()
-        shutil.rmtree(work, ignore_errors=True)
+        if not os.environ.get("BENCH_KEEP"):
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _bench(
@@ -247,6 +256,8 @@ def _bench(
             for i, s in enumerate(scenarios):
                 prefix = "b" if s.target == "baseline" else "pk"
                 url = f"{scheme}://127.0.0.1:{ports[f'{prefix}_{scheme}']}{s.path}"
+                if round_no == 0:
+                    probe(url, s)
                 rps = run_wrk(url, work / f"s{i}.lua", seconds, connections)
                 results.setdefault((i, scheme), []).append(rps)
                 print(f"round {round_no + 1} {scheme:5} {s.name}: {rps:,.0f} req/s", flush=True)

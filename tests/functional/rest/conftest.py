@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import Server, make_server
-from tests.functional.rest.rest_helpers import Api
 
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.panel import Panel
+from tests.conftest import Server, make_server
+from tests.functional.rest.rest_helpers import Api
 
 
 @pytest.fixture

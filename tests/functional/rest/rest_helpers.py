@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from tests.conftest import ADMIN_PASSWORD, Server
 
 from panelkey.context import Context
 from panelkey.core.panel import Panel
 from panelkey.rest.app import RestApi
+from tests.conftest import ADMIN_PASSWORD, Server
 
 ADMIN = ("admin", ADMIN_PASSWORD)
 CUSTOMER = {

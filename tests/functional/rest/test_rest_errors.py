@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.functional.rest.rest_helpers import ADMIN, CUSTOMER, Api, is_error_shape
 
 Key = dict[str, str]
@@ -49,69 +47,74 @@ def test_head_answers_like_get_without_a_body(api: Api, admin_key: Key) -> None:
     assert head.headers["content-length"] == get.headers["content-length"]
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "body"),
-    [
-        ("POST", "/clients", b"\xff\xfe"),
-        ("POST", "/clients", b"[" * 100_000),
-        ("POST", "/clients", b'{"name": NaN}'),
-        ("POST", "/clients", b"1" * 5000),
-        (
-            "POST",
-            "/clients",
-            b'{"name":"J","login":"j\\u0000","password":"p","email":"","type":"customer"}',
-        ),
-        (
-            "POST",
-            "/clients",
-            b'{"name":"\\ud800","login":"j","password":"p","email":"","type":"customer"}',
-        ),
-        (
-            "POST",
-            "/clients",
-            b'{"name":"J","login":"j","password":"p","email":"","type":"customer","status":true}',
-        ),
-        ("POST", "/domains", b'{"name":"example.com","owner_client":{"id":99999999999999}}'),
-        ("POST", "/domains", b'{"name":"ex\\u0000ample.com"}'),
-        ("POST", "/auth/keys", b'{"ip":["10.0.0.1",7]}'),
-        ("POST", "/auth/keys", b'{"login":"\\u0000"}'),
-        ("POST", "/cli/secret_key/call", b'{"params":"--list"}'),
-        ("POST", "/cli/secret_key/call", b'{"params":[1,2]}'),
-        ("POST", "/cli/secret_key/call", b'{"env":{"A":1}}'),
-        ("PUT", "/domains/1/status", b'{"status":"gone"}'),
-        ("PUT", "/dns/records/1", b'{"ttl":1e400}'),
-    ],
-)
-def test_garbage_bodies_are_400(
-    api: Api, admin_key: Key, method: str, path: str, body: bytes
-) -> None:
+GARBAGE_BODIES = [
+    ("POST", "/clients", b"\xff\xfe"),
+    ("POST", "/clients", b"[" * 100_000),
+    ("POST", "/clients", b'{"name": NaN}'),
+    ("POST", "/clients", b"1" * 5000),
+    (
+        "POST",
+        "/clients",
+        b'{"name":"J","login":"j\\u0000","password":"p","email":"","type":"customer"}',
+    ),
+    (
+        "POST",
+        "/clients",
+        b'{"name":"\\ud800","login":"j","password":"p","email":"","type":"customer"}',
+    ),
+    (
+        "POST",
+        "/clients",
+        b'{"name":"J","login":"j","password":"p","email":"","type":"customer","status":true}',
+    ),
+    ("POST", "/domains", b'{"name":"example.com","owner_client":{"id":99999999999999}}'),
+    ("POST", "/domains", b'{"name":"ex\\u0000ample.com"}'),
+    ("POST", "/auth/keys", b'{"ip":["10.0.0.1",7]}'),
+    ("POST", "/auth/keys", b'{"login":"\\u0000"}'),
+    ("POST", "/cli/secret_key/call", b'{"params":"--list"}'),
+    ("POST", "/cli/secret_key/call", b'{"params":[1,2]}'),
+    ("POST", "/cli/secret_key/call", b'{"env":{"A":1}}'),
+    ("PUT", "/domains/1/status", b'{"status":"gone"}'),
+    ("PUT", "/dns/records/1", b'{"ttl":1e400}'),
+]
+
+
+def test_garbage_bodies_are_400_and_change_nothing(api: Api, admin_key: Key) -> None:
     api.post("/domains", headers=admin_key, json={"name": "example.com"})
-    response = api.request(method, path, headers=admin_key, content=body)
-    assert response.status_code == 400, response.text
-    assert is_error_shape(response)
+
+    def state() -> tuple[object, ...]:
+        clients = api.get("/clients", headers=admin_key).json()
+        return clients, api.get("/domains", headers=admin_key).json(), api.panel.keys.list()
+
+    before = state()
+    for method, path, body in GARBAGE_BODIES:
+        response = api.request(method, path, headers=admin_key, content=body)
+        assert response.status_code == 400, (path, body, response.text)
+        assert is_error_shape(response)
+    assert state() == before
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/clients/99999999999999999999",
-        "/clients/0",
-        "/clients/-1",
-        "/clients/abc",
-        "/domains/%00",
-        "/dns/records?domain=%00",
-        "/domains?name=%00x",
-        "/domains?name=%ff",
-        "/auth/keys/%C2%B2",
-        "/cli/%00/ref",
-        "/cli/no_such_tool/ref",
-    ],
-)
-def test_odd_paths_and_queries_never_500(api: Api, admin_key: Key, path: str) -> None:
-    method = "DELETE" if path.startswith("/auth/keys/") else "GET"
-    response = api.request(method, path, headers=admin_key)
-    assert 400 <= response.status_code < 500, response.text
-    assert is_error_shape(response)
+ODD_PATHS = [
+    "/clients/99999999999999999999",
+    "/clients/0",
+    "/clients/-1",
+    "/clients/abc",
+    "/domains/%00",
+    "/dns/records?domain=%00",
+    "/domains?name=%00x",
+    "/domains?name=%ff",
+    "/auth/keys/%C2%B2",
+    "/cli/%00/ref",
+    "/cli/no_such_tool/ref",
+]
+
+
+def test_odd_paths_and_queries_never_500(api: Api, admin_key: Key) -> None:
+    for path in ODD_PATHS:
+        method = "DELETE" if path.startswith("/auth/keys/") else "GET"
+        response = api.request(method, path, headers=admin_key)
+        assert response.status_code < 500, (path, response.text)
+        assert response.status_code == 200 or is_error_shape(response)
 
 
 def test_a_body_on_a_route_without_one_is_ignored(api: Api, admin_key: Key) -> None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.functional.xml.xml_helpers import XmlClient
 
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+from tests.functional.xml.xml_helpers import XmlClient
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from tests.functional.xml.xml_helpers import XmlClient, error_of, results
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+from tests.functional.xml.xml_helpers import XmlClient, error_of, results
 
 
 def _add(xml: XmlClient, login: str, extra: str = "", key: str | None = None) -> etree._Element:
@@ -215,3 +215,18 @@ def test_customers_get_protos_but_not_server_get(
     root = xml.call("<server><get_protos/><get><gen_info/></get></server>", key=key)
     assert results(root, "server/get_protos")[0].findtext("status") == "ok"
     assert error_of(results(root, "server/get")[0])[0] == 1006
+
+
+def test_same_packet_from_another_caller_gets_its_own_answer(
+    xml: XmlClient, panel: Panel, admin: Identity
+) -> None:
+    _add(xml, "jdoe")
+    key = _key_of(panel, admin, "jdoe")
+    for _ in range(2):  # the second round is answered from the remembered answers
+        assert (
+            results(xml.call("<server><get/></server>"), "server/get")[0].findtext("status") == "ok"
+        )
+        assert (
+            error_of(results(xml.call("<server><get/></server>", key=key), "server/get")[0])[0]
+            == 1006
+        )

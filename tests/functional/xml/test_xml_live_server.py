@@ -7,6 +7,7 @@ import time
 
 import httpx
 from lxml import etree
+
 from tests.conftest import Server
 from tests.functional.xml.xml_helpers import (
     AGENT,

@@ -8,6 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from panelkey.config import LivePanelIni, load_settings
+from panelkey.context import Context
+from panelkey.core.identity import Identity
+from panelkey.core.panel import Panel
 from tests.functional.xml.xml_helpers import (
     BILLION_LAUGHS,
     DEEP,
@@ -18,11 +23,6 @@ from tests.functional.xml.xml_helpers import (
     results,
     system_error,
 )
-
-from panelkey.config import LivePanelIni, load_settings
-from panelkey.context import Context
-from panelkey.core.identity import Identity
-from panelkey.core.panel import Panel
 
 ADMIN_PASSWORD = "admin-test-password"  # tests/conftest.py
 PROTOS = "<server><get_protos/></server>"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from tests.functional.xml.xml_helpers import XmlClient, error_of, results
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+from tests.functional.xml.xml_helpers import XmlClient, error_of, results
 
 KEY_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 PROTOS = "<server><get_protos/></server>"

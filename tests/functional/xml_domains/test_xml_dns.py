@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lxml import etree
+
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results, system_error
 from tests.functional.xml_domains.conftest import World
 
@@ -24,9 +25,7 @@ def _data(result: etree._Element) -> tuple[str, str, str, str]:
 
 
 def _add(xml: XmlClient, site_id: int, inner: str, key: str | None = None) -> etree._Element:
-    root = xml.call(
-        f"<dns><add_rec><site-id>{site_id}</site-id>{inner}</add_rec></dns>", key=key
-    )
+    root = xml.call(f"<dns><add_rec><site-id>{site_id}</site-id>{inner}</add_rec></dns>", key=key)
     (result,) = results(root, "dns/add_rec")
     return result
 
@@ -46,9 +45,7 @@ def test_a_new_zone_has_the_records_of_a_new_plesk_domain(xml: XmlClient, world:
     assert any(t == "TXT" and v.startswith("v=spf1") for t, _h, v, _o in recs)
 
 
-def test_acme_challenge_with_a_relative_host_and_an_empty_opt(
-    xml: XmlClient, world: World
-) -> None:
+def test_acme_challenge_with_a_relative_host_and_an_empty_opt(xml: XmlClient, world: World) -> None:
     key = world.dave.key
     added = _add(
         xml,
@@ -58,7 +55,11 @@ def test_acme_challenge_with_a_relative_host_and_an_empty_opt(
     )
     assert [c.tag for c in added] == ["status", "id"]
     rid = added.findtext("id")
-    listed = [r for r in _records(xml, f"<site-id>{world.dave_ws}</site-id>", key) if r.findtext("id") == rid]
+    listed = [
+        r
+        for r in _records(xml, f"<site-id>{world.dave_ws}</site-id>", key)
+        if r.findtext("id") == rid
+    ]
     assert [_data(r) for r in listed] == [("TXT", "_acme-challenge.dave.example.", "tok-EN_1", "")]
     (one,) = _records(xml, f"<id>{rid}</id>", key)
     assert _data(one)[1] == "_acme-challenge.dave.example."
@@ -71,14 +72,22 @@ def test_acme_challenge_with_a_relative_host_and_an_empty_opt(
 
 def test_hosts_and_values_are_made_absolute(xml: XmlClient, world: World) -> None:
     cases = [
-        ("<type>CNAME</type><host>shop</host><value>dave.example</value>",
-         ("CNAME", "shop.dave.example.", "dave.example.", "")),
-        ("<type>MX</type><host/><value>mx.other.example.</value><opt>20</opt>",
-         ("MX", "dave.example.", "mx.other.example.", "20")),
-        ("<type>A</type><host>api.dave.example</host><value>192.0.2.1</value>",
-         ("A", "api.dave.example.", "192.0.2.1", "")),
-        ("<type>TXT</type><host>_x.dave.example.</host><value>v</value>",
-         ("TXT", "_x.dave.example.", "v", "")),
+        (
+            "<type>CNAME</type><host>shop</host><value>dave.example</value>",
+            ("CNAME", "shop.dave.example.", "dave.example.", ""),
+        ),
+        (
+            "<type>MX</type><host/><value>mx.other.example.</value><opt>20</opt>",
+            ("MX", "dave.example.", "mx.other.example.", "20"),
+        ),
+        (
+            "<type>A</type><host>api.dave.example</host><value>192.0.2.1</value>",
+            ("A", "api.dave.example.", "192.0.2.1", ""),
+        ),
+        (
+            "<type>TXT</type><host>_x.dave.example.</host><value>v</value>",
+            ("TXT", "_x.dave.example.", "v", ""),
+        ),
     ]
     for inner, expected in cases:
         added = _add(xml, world.dave_ws, inner)
@@ -120,7 +129,9 @@ def test_two_del_rec_siblings_one_real_one_unknown(xml: XmlClient, world: World)
 def test_several_dns_elements_in_one_packet(xml: XmlClient, world: World) -> None:
     """As lexicon sends deletions: one <dns> per record."""
     ids = [
-        _add(xml, world.dave_ws, f"<type>TXT</type><host>d{i}</host><value>v</value>").findtext("id")
+        _add(xml, world.dave_ws, f"<type>TXT</type><host>d{i}</host><value>v</value>").findtext(
+            "id"
+        )
         for i in range(2)
     ]
     root = xml.call(
@@ -153,7 +164,10 @@ def test_one_customer_cannot_touch_anothers_zone(xml: XmlClient, world: World) -
     # Nothing of dave's changed, and carol's empty filter lists only carol's zones.
     assert len(_records(xml, f"<site-id>{world.dave_ws}</site-id>")) == len(daves)
     mine = _records(xml, "", carol)
-    assert {r.findtext("data/site-id") for r in mine} == {str(world.carol_ws), str(world.carol_site)}
+    assert {r.findtext("data/site-id") for r in mine} == {
+        str(world.carol_ws),
+        str(world.carol_site),
+    }
 
 
 def test_a_reseller_reaches_its_customers_zones(xml: XmlClient, world: World) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from lxml import etree
-from tests.functional.xml.xml_helpers import XmlClient, error_of, results, system_error
-from tests.functional.xml_domains.conftest import World
 
 from panelkey.core.panel import Panel
 from panelkey.store import tables
+from tests.functional.xml.xml_helpers import XmlClient, error_of, results, system_error
+from tests.functional.xml_domains.conftest import World
 
 BOTH = "<dataset><gen_info/><hosting/></dataset>"
 
@@ -186,22 +186,27 @@ def test_webspace_add_for_a_customer_with_hosting(
     assert r.findtext("data/gen_info/guid") == result.findtext("guid")
     assert r.findtext("data/gen_info/owner-login") == "dave"
     assert r.findtext("data/gen_info/dns_ip_address") == "192.0.2.7"
-    assert _props(r) == {"ftp_login": "shopftp", "www_root": "/var/www/vhosts/shop.example/httpdocs"}
+    assert _props(r) == {
+        "ftp_login": "shopftp",
+        "www_root": "/var/www/vhosts/shop.example/httpdocs",
+    }
     # The FTP password is neither echoed nor stored anywhere.
     assert b"Secret-ftp-9" not in etree.tostring(r)
     with panel.db.read() as conn:
         rows = conn.execute(sa.select(tables.domains)).all()
     assert "Secret-ftp-9" not in repr(rows)
     # The new zone starts with the records of a new Plesk domain, on its address.
-    root = xml.call(f"<dns><get_rec><filter><site-id>{result.findtext('id')}</site-id></filter></get_rec></dns>")
+    root = xml.call(
+        f"<dns><get_rec><filter><site-id>{result.findtext('id')}</site-id></filter></get_rec></dns>"
+    )
     values = [x.findtext("data/value") for x in results(root, "dns/get_rec")]
     assert len(values) >= 5 and "192.0.2.7" in values
 
 
-def test_webspace_add_without_an_owner_belongs_to_the_caller(
-    xml: XmlClient, world: World
-) -> None:
-    result = _add_webspace(xml, "<gen_setup><name>mine.example</name></gen_setup>", world.reseller.key)
+def test_webspace_add_without_an_owner_belongs_to_the_caller(xml: XmlClient, world: World) -> None:
+    result = _add_webspace(
+        xml, "<gen_setup><name>mine.example</name></gen_setup>", world.reseller.key
+    )
     assert result.findtext("status") == "ok"
     (r,) = _get(xml, "webspace", "<name>mine.example</name>")
     assert r.findtext("data/gen_info/owner-login") == "rick"
@@ -278,7 +283,7 @@ def test_site_add_needs_a_webspace_the_caller_may_see(xml: XmlClient, world: Wor
 def test_webspace_del_takes_its_sites_and_zones_along(
     xml: XmlClient, world: World, panel: Panel
 ) -> None:
-    root = xml.call(f"<webspace><del><filter><name>carol.example</name></filter></del></webspace>")
+    root = xml.call("<webspace><del><filter><name>carol.example</name></filter></del></webspace>")
     deleted = results(root, "webspace/del")
     assert [(r.findtext("status"), r.findtext("filter-id"), r.findtext("id")) for r in deleted] == [
         ("ok", "carol.example", str(world.carol_ws)),
@@ -286,9 +291,9 @@ def test_webspace_del_takes_its_sites_and_zones_along(
     ]
     with panel.db.read() as conn:
         left = conn.execute(
-            sa.select(sa.func.count()).select_from(tables.dns_records).where(
-                tables.dns_records.c.domain_id.in_([world.carol_ws, world.carol_site])
-            )
+            sa.select(sa.func.count())
+            .select_from(tables.dns_records)
+            .where(tables.dns_records.c.domain_id.in_([world.carol_ws, world.carol_site]))
         ).scalar()
     assert left == 0
     (miss,) = _get(xml, "site", "<name>blog.carol.example</name>")
