@@ -120,11 +120,13 @@ class Accounts:
 
     def __init__(self, db: Database, on_change: Callable[[], None]) -> None:
         self._db = db
+        self._base = self._build_select()
         self._on_change = on_change
 
     # -- reading --------------------------------------------------------------------
 
-    def _select(self) -> sa.Select[Any]:
+    @staticmethod
+    def _build_select() -> sa.Select[Any]:
         a = tables.accounts
         owner = a.alias("owner")
         return sa.select(a, sa.func.coalesce(owner.c.login, "").label("owner_login")).select_from(
@@ -152,7 +154,7 @@ class Accounts:
         return self._one(tables.accounts.c.external_id == external_id, None)
 
     def _one(self, where: Any, conn: sa.Connection | None) -> Account | None:
-        q = self._select().where(where)
+        q = self._base.where(where)
         if conn is not None:
             row = conn.execute(q).first()
         else:
@@ -161,7 +163,7 @@ class Accounts:
         return self._row(row) if row else None
 
     def list(self, where: Any = None) -> list[Account]:
-        q = self._select().order_by(tables.accounts.c.id)
+        q = self._base.order_by(tables.accounts.c.id)
         if where is not None:
             q = q.where(where)
         with self._db.read() as conn:

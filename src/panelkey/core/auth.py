@@ -34,6 +34,10 @@ _sha256 = hashlib.sha256
 _CACHE_LIMIT = 100_000  # entries per cache; past it the cache starts again, bounded memory
 
 
+def _password_cache_key(login: str, password: str) -> bytes:
+    return _sha256(f"{login.lower()}\0{password}".encode()).digest()
+
+
 class SiblingCounter:
     """A counter in shared memory, made before a server forks its workers. A worker that
     writes bumps it; the others see the bump on their next request and drop their caches,
@@ -141,13 +145,8 @@ class Authenticator:
         found = self._keys.lookup(value)
         if found is None:
             return Refused(Reason.UNKNOWN_KEY)
-        key_id, stored, owner_id = found
-        owner = self._accounts.get(owner_id)
-        if owner is None:
-            return Refused(Reason.UNKNOWN_KEY, key_id)
-        entry = _KeyEntry(
-            key_id, AllowList.compile(split_addresses(stored)), owner.identity(), owner.active
-        )
+        key_id, stored, owner, active = found
+        entry = _KeyEntry(key_id, AllowList.compile(split_addresses(stored)), owner, active)
         cache_key = _sha256(value.encode()).digest()
         self._remember(self._key_cache, generation, cache_key, entry)
         return self._judge(entry, address)
@@ -161,14 +160,20 @@ class Authenticator:
 
     # -- passwords ------------------------------------------------------------------
 
+    def check_password_cached(self, login: str, password: str) -> Verdict | None:
+        """The fast path for a login and password: a verified pair from the cache, or None
+        when the store and the slow hash must be asked."""
+        self._poll()
+        identity = self._password_cache.get(_password_cache_key(login, password))
+        return None if identity is None else Verified(identity)
+
     def check_password(self, login: str, password: str) -> Verdict:
         """A login and password. A verified pair is cached under a digest of both, so the
         slow hash runs once per pair until a change empties the cache."""
-        cache_key = hashlib.sha256(f"{login.lower()}\0{password}".encode()).hexdigest()
-        self._poll()
-        identity = self._password_cache.get(cache_key)
-        if identity is not None:
-            return Verified(identity)
+        cached = self.check_password_cached(login, password)
+        if cached is not None:
+            return cached
+        cache_key = _password_cache_key(login, password)
         generation = self._generation
         account = self._accounts.by_login(login)
         if account is None:

@@ -80,9 +80,11 @@ def normalise_name(name: str) -> tuple[str, str]:
 class Domains:
     def __init__(self, db: Database, accounts: Accounts) -> None:
         self._db = db
+        self._base = self._build_select()
         self._accounts = accounts
 
-    def _select(self) -> sa.Select[Any]:
+    @staticmethod
+    def _build_select() -> sa.Select[Any]:
         d, a = tables.domains, tables.accounts
         return (
             sa.select(d, a.c.login.label("owner_login"))
@@ -96,7 +98,7 @@ class Domains:
 
     def list(self, actor: Identity, where: Any = None) -> list[Domain]:
         """Every domain the actor may see, oldest first."""
-        q = self._select().where(self._visible(actor))
+        q = self._base.where(self._visible(actor))
         if where is not None:
             q = q.where(where)
         with self._db.read() as conn:
@@ -195,7 +197,7 @@ class Domains:
                 conn.execute(
                     tables.dns_records.insert(), [dict(r, domain_id=new_id) for r in records]
                 )
-            row = conn.execute(self._select().where(tables.domains.c.id == new_id)).one()
+            row = conn.execute(self._base.where(tables.domains.c.id == new_id)).one()
         return self._row(row)
 
     def update(self, actor: Identity, domain: Domain, values: Mapping[str, Any]) -> Domain:
@@ -230,7 +232,7 @@ class Domains:
             conn.execute(
                 tables.domains.update().where(tables.domains.c.id == domain.id).values(**row)
             )
-            out = conn.execute(self._select().where(tables.domains.c.id == domain.id)).one()
+            out = conn.execute(self._base.where(tables.domains.c.id == domain.id)).one()
         return self._row(out)
 
     def delete(self, actor: Identity, domain: Domain) -> builtins.list[int]:

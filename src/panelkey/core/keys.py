@@ -69,11 +69,23 @@ class Keys:
         self, db: Database, accounts: Accounts, audit: Audit, on_change: Callable[[], None]
     ) -> None:
         self._db = db
+        self._base = self._build_select()
+        k, a = tables.secret_keys, tables.accounts
+        self._lookup = sa.select(
+            k.c.id,
+            k.c.addresses,
+            k.c.owner_id,
+            a.c.login,
+            a.c.type,
+            a.c.status,
+            a.c.owner_id.label("account_owner_id"),
+        ).select_from(k.join(a, k.c.owner_id == a.c.id))
         self._accounts = accounts
         self._audit = audit
         self._on_change = on_change
 
-    def _select(self) -> sa.Select[Any]:
+    @staticmethod
+    def _build_select() -> sa.Select[Any]:
         k, a = tables.secret_keys, tables.accounts
         return (
             sa.select(
@@ -155,11 +167,11 @@ class Keys:
                 conn=conn,
             )
             self._db.record_change(conn, "key")
-            row = conn.execute(self._select().where(tables.secret_keys.c.id == key_id)).one()
+            row = conn.execute(self._base.where(tables.secret_keys.c.id == key_id)).one()
         return value, self._info(row)
 
     def list(self, owner_id: int | None = None) -> list[KeyInfo]:
-        q = self._select()
+        q = self._base
         if owner_id is not None:
             q = q.where(tables.secret_keys.c.owner_id == owner_id)
         with self._db.read() as conn:
@@ -174,7 +186,7 @@ class Keys:
 
     def find(self, ref: str) -> KeyInfo | None:
         with self._db.read() as conn:
-            row = conn.execute(self._select().where(self._where(ref))).first()
+            row = conn.execute(self._base.where(self._where(ref))).first()
         return self._info(row) if row else None
 
     def delete(self, actor: Identity, ref: str, *, face: str, source_ip: str = "") -> KeyInfo:
@@ -182,7 +194,7 @@ class Keys:
         if not actor.is_admin:
             raise PermissionDenied("Permission denied.")
         with self._db.begin() as conn:
-            row = conn.execute(self._select().where(self._where(ref))).first()
+            row = conn.execute(self._base.where(self._where(ref))).first()
             if row is None:
                 raise NotFound("Secret key does not exist")
             info = self._info(row)
@@ -196,7 +208,7 @@ class Keys:
         if not actor.is_admin:
             raise PermissionDenied("Permission denied.")
         with self._db.begin() as conn:
-            infos = [self._info(r) for r in conn.execute(self._select())]
+            infos = [self._info(r) for r in conn.execute(self._base)]
             self._delete_rows(conn, infos, actor, face, source_ip)
         self._on_change()
         return infos
@@ -225,17 +237,17 @@ class Keys:
             )
         self._db.record_change(conn, "key")
 
-    def lookup(self, value: str) -> tuple[int, str, int] | None:
-        """(key id, stored addresses, owner id) for a presented value, or None."""
+    def lookup(self, value: str) -> tuple[int, str, Identity, bool] | None:
+        """(key id, stored addresses, owner, owner active) for a presented value, or None.
+        One indexed query: this is the cold path of every key check."""
         with self._db.read() as conn:
             row = conn.execute(
-                sa.select(
-                    tables.secret_keys.c.id,
-                    tables.secret_keys.c.addresses,
-                    tables.secret_keys.c.owner_id,
-                ).where(tables.secret_keys.c.digest == digest(value))
+                self._lookup.where(tables.secret_keys.c.digest == digest(value))
             ).first()
-        return (row.id, row.addresses, row.owner_id) if row else None
+        if row is None:
+            return None
+        owner = Identity(row.owner_id, row.login, row.type, row.account_owner_id)
+        return row.id, row.addresses, owner, row.status == 0
 
     def record_usage(self, usage: dict[int, tuple[str, str]]) -> None:
         """Write last-used time and address for many keys at once."""

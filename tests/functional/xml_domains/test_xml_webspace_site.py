@@ -324,3 +324,17 @@ def test_webspace_del_with_an_empty_filter_deletes_all_visible_once(
     assert [r.findtext("id") for r in _get(xml, "site", dataset="<dataset/>")] == [
         str(world.dave_ws)
     ]
+
+
+def test_customers_delete_sites_but_not_webspaces(xml: XmlClient, world: World) -> None:
+    carol = world.carol.key
+    root = xml.call(
+        f"<webspace><del><filter><id>{world.carol_ws}</id></filter></del></webspace>", key=carol
+    )
+    assert error_of(results(root, "webspace/del")[0])[0] == 1006
+    root = xml.call(
+        "<site><del><filter><name>carol.example</name></filter></del></site>", key=carol
+    )
+    (refused,) = results(root, "site/del")
+    assert error_of(refused)[0] == 1006 and refused.findtext("id") == str(world.carol_ws)
+    assert len(_get(xml, "site", dataset="<dataset/>", key=carol)) == 2

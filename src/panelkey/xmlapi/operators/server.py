@@ -18,9 +18,7 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 _PROTOS = tuple(sorted(SUPPORTED_VERSIONS, key=_version_key))
 # Built once: the hot path copies it (in C) rather than building 30-odd elements.
-_PROTOS_RESULT = render.ok(
-    [("protos", render.element("protos", [("proto", v) for v in _PROTOS]))]
-)
+_PROTOS_RESULT = render.ok([("protos", render.element("protos", [("proto", v) for v in _PROTOS]))])
 
 
 @no_store

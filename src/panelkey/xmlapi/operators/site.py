@@ -22,7 +22,7 @@ from lxml import etree
 from panelkey.core.accounts import Account
 from panelkey.core.clock import plesk_date
 from panelkey.core.domains import Domain
-from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
+from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Handler, Operator, Request
@@ -290,6 +290,10 @@ def del_domains(req: Request, op: etree._Element, *, webspace: bool) -> list[etr
         if m.domain.id in gone:
             continue  # already deleted with its webspace, and answered there
         head: list[render.Field] = [("filter-id", m.filter_id)]
+        if m.domain.is_webspace and req.identity.type == AccountType.CUSTOMER.value:
+            # its main site is the webspace itself, which customers may not delete
+            results.append(render.error(PermissionDenied(), [*head, ("id", m.domain.id)]))
+            continue
         try:
             ids = domains.delete(req.identity, m.domain)
         except NotFound:

@@ -2,7 +2,8 @@
 
 A webspace is a domain with ``base_domain_id`` 0 (see site.py, which holds what
 the two operators share). As in Plesk, only the admin and resellers create
-webspaces; a customer gets 1006. Deleting a webspace deletes its sites and every
+and delete webspaces; a customer gets 1006 (it may still add and delete sites in
+its own webspaces). Deleting a webspace deletes its sites and every
 zone with them, one result per domain deleted.
 """
 
@@ -72,6 +73,8 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 def del_(req: Request, op: etree._Element) -> list[etree._Element]:
+    if req.identity.type == AccountType.CUSTOMER.value:
+        return [render.error(PermissionDenied())]
     return del_domains(req, op, webspace=True)
 
 
