@@ -81,7 +81,7 @@ class Authenticator:
         self._keys = keys
         self._audit = audit
         self._key_cache: dict[bytes, _KeyEntry] = {}
-        self._password_cache: dict[str, Identity] = {}
+        self._password_cache: dict[bytes, Identity] = {}
         self._generation = 0
         self._lock = threading.Lock()
         self._usage: dict[int, tuple[float, str]] = {}
