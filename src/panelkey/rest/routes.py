@@ -83,7 +83,7 @@ ROUTES: tuple[Route, ...] = (
         None,
         "This API as a Swagger 2.0 document (YAML)",
         "Docs",
-        answer={"type": "string"},
+        answer={"type": "object"},
         auth=False,
         inline=True,
     ),

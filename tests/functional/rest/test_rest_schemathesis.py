@@ -1,0 +1,51 @@
+"""Schemathesis against a live server's own openapi.json: no 500, no answer off its schema."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import Server
+from tests.functional.rest.rest_helpers import ADMIN, https
+
+ST = Path(sys.executable).parent / "st"
+
+
+def test_schemathesis_finds_no_server_error_and_no_answer_off_schema(
+    live: Server, tmp_path: Path
+) -> None:
+    with https(live) as client:
+        made = client.post("/auth/keys", auth=ADMIN, json={"description": "schemathesis"})
+        assert made.status_code == 201
+        key = made.json()["key"]
+    done = subprocess.run(
+        [
+            str(ST),
+            "run",
+            f"{live.https_url}/api/v2/openapi.json",
+            "--header",
+            f"X-API-Key: {key}",
+            "--checks",
+            "not_a_server_error,response_schema_conformance",
+            "--max-examples",
+            "5",
+            "--generation-deterministic",
+            "--generation-database",
+            "none",
+            "--tls-verify",
+            str(live.data_dir / "tls" / "cert.pem"),
+            "--request-timeout",
+            "20",
+            "--max-time",
+            "100",
+            "--no-color",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=170,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    assert "Tested: 31" in done.stdout or "Tested:" in done.stdout
+    assert "Traceback" not in live.log_text()
