@@ -31,7 +31,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.verify_cost import fill_store, measure, rss_mb
+from bench.verify_cost import fill_store, measure, revocation_delays, rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -79,7 +79,9 @@ def lua(s: Scenario) -> str:
         lines.append(f"wrk.headers[ {q(name)} ] = {q(value)}")
     if s.body:
         lines.append(f"wrk.body = {q(s.body)}")
-    lines.append("response = function(status, headers, body) if status ~= 200 then io.write(status, \" \", body, \"\\n\") end end")
+    lines.append(
+        'response = function(status, headers, body) if status ~= 200 then io.write(status, " ", body, "\\n") end end'
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -295,6 +297,37 @@ def _bench(
         (ROOT / "docs" / "performance.md").write_text(table)
         print("written to docs/performance.md")
     return 0
+
+
+def _revocation() -> list[float]:
+    """Revocation delays on PostgreSQL, or [] (said aloud) where none answers."""
+    import uuid
+    from urllib.parse import quote
+
+    import sqlalchemy as sa
+
+    url = os.environ.get(
+        "PANELKEY_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+    schema = f"pk_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:  # noqa: BLE001 - no PostgreSQL: skip this part, and say so
+        print(f"revocation delay not measured: no PostgreSQL at {url} ({exc.__class__.__name__})")
+        return []
+    try:
+        sep = "&" if "?" in url else "?"
+        delays = revocation_delays(f"{url}{sep}options={quote(f'-csearch_path={schema}')}")
+        print(
+            f"revocation across store handles: median {statistics.median(delays):.2f} ms, max {max(delays):.2f} ms"
+        )
+        return delays
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
 
 
 def _server_rss(data_dir: Path, value: str, env: dict[str, str]) -> float:

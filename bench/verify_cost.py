@@ -85,3 +85,31 @@ def rss_mb(pid: int) -> float:
 
 
 __all__ = ["fill_store", "measure", "new_key_value", "rss_mb"]
+
+
+def revocation_delays(pg_url: str, count: int = 20) -> list[float]:
+    """Milliseconds from a delete's commit on one store handle to the moment another,
+    with its own change feed, refuses the key (both on the same PostgreSQL)."""
+    os.environ.setdefault("PANELKEY_ADMIN_PASSWORD", "bench-admin-password")
+    writer = Panel.open(pg_url)
+    writer.bootstrap()
+    reader = Panel.open(pg_url, migrate=False)
+    reader.watch()
+    admin = writer.accounts.admin()
+    assert admin is not None
+    delays = []
+    try:
+        for _ in range(count):
+            value, info = writer.keys.create(admin.identity(), addresses=None, face="cli")
+            reader.auth.check_key(value, "127.0.0.1")  # cached in the reader
+            writer.keys.delete(admin.identity(), str(info.id), face="cli")
+            t0 = time.perf_counter()
+            while reader.auth.check_key_cached(value, "127.0.0.1") is not None:
+                if time.perf_counter() - t0 > 5:
+                    raise RuntimeError("the reader never learned of the delete")
+                time.sleep(0.00005)
+            delays.append((time.perf_counter() - t0) * 1000)
+    finally:
+        reader.close()
+        writer.close()
+    return delays

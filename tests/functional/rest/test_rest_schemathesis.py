@@ -31,8 +31,6 @@ def test_schemathesis_finds_no_server_error_and_no_answer_off_schema(
             "--max-examples",
             "5",
             "--generation-deterministic",
-            "--generation-database",
-            "none",
             "--tls-verify",
             str(live.data_dir / "tls" / "cert.pem"),
             "--request-timeout",
@@ -47,5 +45,5 @@ def test_schemathesis_finds_no_server_error_and_no_answer_off_schema(
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    assert "Tested: 31" in done.stdout or "Tested:" in done.stdout
+    assert "Tested: 31" in done.stdout
     assert "Traceback" not in live.log_text()
