@@ -53,6 +53,7 @@ def test_plesk_knowledge_base_flow(server: Server) -> None:
     base = server.https_url
     root = parse(
         _post(
+            server,
             base,
             "<customer><add><gen_info><pname>John Doe</pname>"
             "<login>jdoe</login><passwd>jdoe-pass-123</passwd></gen_info>"
