@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import fcntl
 import ipaddress
 import os
 import socket
@@ -15,11 +16,24 @@ from cryptography.x509.oid import NameOID
 
 
 def ensure_self_signed(folder: Path) -> tuple[Path, Path]:
-    """(cert, key) in `folder`, made on the first call; the key file is mode 0600."""
+    """(cert, key) in `folder`, made on the first call; the key file is mode 0600.
+    Servers starting at once on one data folder agree on one pair (a file lock)."""
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     if cert_path.exists() and key_path.exists():
         return cert_path, key_path
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if not (cert_path.exists() and key_path.exists()):
+            _make(cert_path, key_path)
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    return cert_path, key_path
+
+
+def _make(cert_path: Path, key_path: Path) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
     host = socket.gethostname()
     names: list[x509.GeneralName] = [
@@ -57,7 +71,6 @@ def ensure_self_signed(folder: Path) -> tuple[Path, Path]:
     tmp_cert = cert_path.with_suffix(".tmp")
     tmp_cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     os.replace(tmp_cert, cert_path)
-    return cert_path, key_path
 
 
 def fingerprint(cert_path: Path) -> str:
