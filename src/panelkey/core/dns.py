@@ -56,6 +56,14 @@ def absolute_host(host: str, zone: str) -> str:
     return f"{text}.{zone}."
 
 
+def host_in_zone(host: str, zone: str) -> str:
+    """`absolute_host`, refusing (InvalidValue) a name outside the zone."""
+    full = absolute_host(host, zone)
+    if full != zone + "." and not full.endswith("." + zone + "."):
+        raise InvalidValue(f"The host {host!r} is outside the zone {zone!r}")
+    return full
+
+
 def default_records(zone: str, ip: str) -> list[dict[str, Any]]:
     """The zone a new Plesk domain starts with."""
     apex = zone + "."
@@ -157,7 +165,7 @@ class Dns:
         row: dict[str, Any] = {
             "domain_id": domain.id,
             "type": kind,
-            "host": absolute_host(host, domain.ascii_name),
+            "host": host_in_zone(host, domain.ascii_name),
             "value": text,
             "opt": opt,
             "ttl": DEFAULT_TTL if ttl is None else ttl,
@@ -188,7 +196,7 @@ class Dns:
             "value": text,
             "opt": opt,
             "ttl": ttl,
-            "host": absolute_host(host, domain.ascii_name) if host is not None else record.host,
+            "host": host_in_zone(host, domain.ascii_name) if host is not None else record.host,
         }
         with self._db.begin() as conn:
             conn.execute(

@@ -44,6 +44,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_off_schema(
         timeout=170,
         cwd=tmp_path,
     )
+    print(done.stdout[-3000:])
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
     assert "Tested: 31" in done.stdout
     assert "Traceback" not in live.log_text()
