@@ -173,6 +173,8 @@ class Authenticator:
         cached = self.check_password_cached(login, password)
         if cached is not None:
             return cached
+        if "\x00" in login or "\x00" in password:
+            return Refused(Reason.UNKNOWN_LOGIN)  # no store can even look such a login up
         cache_key = _password_cache_key(login, password)
         generation = self._generation
         account = self._accounts.by_login(login)
@@ -209,7 +211,7 @@ class Authenticator:
         self._audit.record(
             AUTH_FAILED,
             face=face,
-            actor=actor,
+            actor=actor.replace("\x00", "?"),
             source_ip=address,
             key_id=verdict.key_id,
             reason=verdict.reason.value,

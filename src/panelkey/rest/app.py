@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, unquote_plus
 from panelkey.config import LiveSettings
 from panelkey.context import BodyTooLarge, Context, Scope
 from panelkey.core.credentials import rest_credentials
-from panelkey.core.identity import Identity, Reason, Refused, Verdict, Verified
+from panelkey.core.identity import Identity, Refused, Verdict, Verified
 from panelkey.rest.errors import REASONS, ApiError, from_exception
 from panelkey.rest.handlers import FACE, Call
 from panelkey.rest.openapi import BASE_PATH, rendered
@@ -179,17 +179,8 @@ class RestApi:
             if not isinstance(verdict, Verified):
                 verdict = await asyncio.to_thread(auth.verify_key, creds.key, address, FACE)
         elif creds.login is not None and creds.password is not None:
-            if "\x00" in creds.login or "\x00" in creds.password:
-                # The store cannot even look such a login up; refuse it as unknown.
-                verdict = Refused(Reason.UNKNOWN_LOGIN)
-                await asyncio.to_thread(
-                    auth.refused,
-                    verdict,
-                    face=FACE,
-                    address=address,
-                    actor=creds.login.replace("\x00", "?"),
-                )
-            else:
+            verdict = auth.check_password_cached(creds.login, creds.password)
+            if verdict is None:
                 verdict = await asyncio.to_thread(
                     auth.verify_password, creds.login, creds.password, address, FACE
                 )

@@ -127,9 +127,11 @@ class XmlApi:
         Refusals always go through verify_*, which writes their real reason to the audit."""
         auth = self.ctx.panel.auth
         if creds.login is not None and creds.password is not None:
-            verdict = await asyncio.to_thread(
-                auth.verify_password, creds.login, creds.password, address, FACE
-            )
+            verdict = auth.check_password_cached(creds.login, creds.password)
+            if verdict is None:
+                verdict = await asyncio.to_thread(
+                    auth.verify_password, creds.login, creds.password, address, FACE
+                )
             if isinstance(verdict, Verified):
                 return verdict.identity
             raise AuthenticationFailed()
