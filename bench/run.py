@@ -66,6 +66,7 @@ class Scenario:
     path: str
     headers: dict[str, str]
     body: str = ""
+    vary: bool = False  # a different body every request (an XML comment with a counter)
 
 
 def lua(s: Scenario) -> str:
@@ -77,11 +78,15 @@ def lua(s: Scenario) -> str:
     lines = [f"wrk.method = {q(s.method)}"]
     for name, value in s.headers.items():
         lines.append(f"wrk.headers[ {q(name)} ] = {q(value)}")
-    if s.body:
+    if s.body and s.vary:
+        head, tail = s.body.split("<server>", 1)
+        lines.append("local n = 0")
+        lines.append(
+            f"request = function() n = n + 1; return wrk.format(nil, nil, nil, {q(head)} .. "
+            f'"<!-- " .. n .. " -->" .. {q("<server>" + tail)}) end'
+        )
+    elif s.body:
         lines.append(f"wrk.body = {q(s.body)}")
-    lines.append(
-        'response = function(status, headers, body) if status ~= 200 then io.write(status, " ", body, "\\n") end end'
-    )
     return "\n".join(lines) + "\n"
 
 
@@ -240,6 +245,15 @@ def _bench(
             AGENT,
             {"KEY": key, "Content-Type": "text/xml"},
             protos,
+        ),
+        Scenario(
+            "XML server/get_protos, KEY, every body different (no answer reuse)",
+            "panelkey",
+            "POST",
+            AGENT,
+            {"KEY": key, "Content-Type": "text/xml"},
+            protos,
+            vary=True,
         ),
         Scenario(
             "XML secret_key/get_info (one key), KEY",

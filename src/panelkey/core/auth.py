@@ -87,6 +87,7 @@ class Authenticator:
         self._usage: dict[int, tuple[float, str]] = {}
         self.watcher: ChangeWatcher | None = None
         self.siblings: SiblingCounter | None = None
+        self._poll_at = 0.0
 
     # -- caches ---------------------------------------------------------------------
 
@@ -104,9 +105,16 @@ class Authenticator:
             self.siblings.bump()
 
     def _poll(self) -> None:
-        if self.watcher is not None:
-            self.watcher.poll()
-        if self.siblings is not None and self.siblings.changed():
+        # Inlined checks first: this runs on every request, and the calls cost more than
+        # the work when nothing changed.
+        watcher = self.watcher
+        if watcher is not None:
+            now = time.monotonic()
+            if now >= self._poll_at:
+                self._poll_at = now + watcher.INTERVAL
+                watcher.poll()
+        siblings = self.siblings
+        if siblings is not None and siblings.changed():
             self.invalidate()
 
     def _remember(
@@ -130,11 +138,13 @@ class Authenticator:
         return self._judge(entry, address)
 
     def _judge(self, entry: _KeyEntry, address: str) -> Verdict:
-        if not entry.allow.allows(address):
+        allow = entry.allow
+        if address not in allow.exact and not allow.allows(address):
             return entry.refused_address
-        if isinstance(entry.verified, Verified):
+        verdict = entry.verified
+        if verdict.__class__ is Verified:
             self._usage[entry.key_id] = (time.time(), address)
-        return entry.verified
+        return verdict
 
     def check_key(self, value: str, address: str) -> Verdict:
         """The full check: the cache, else the store. Does no audit."""

@@ -144,6 +144,8 @@ class Database:
 class ChangeWatcher:
     """Calls `on_change` when another connection may have changed authentication data."""
 
+    INTERVAL = 3600.0  # how often `poll` is worth calling; a pushed feed needs no polling
+
     def poll(self) -> None:
         """Checked before each authentication; cheap when nothing changed."""
 
@@ -161,7 +163,6 @@ class SqliteChangeWatcher(ChangeWatcher):
         self._on_change = on_change
         self._version = self._data_version()
         self._seq = self._max_seq()
-        self._next = 0.0
 
     def _data_version(self) -> int:
         row = self._conn.execute("PRAGMA data_version").fetchone()
@@ -171,18 +172,14 @@ class SqliteChangeWatcher(ChangeWatcher):
         row = self._conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()
         return int(row[0])
 
-    # Reading data_version costs several microseconds, more than the rest of a key check;
-    # a millisecond between reads keeps the hot path cheap. Writes in this process and in
-    # sibling workers are seen at once by other means (Authenticator.written, siblings);
-    # this catches other processes, such as `secret_key`, within a millisecond.
+    # Reading data_version costs several microseconds, more than the rest of a key check,
+    # so callers poll at most once a millisecond. Writes in this process and in sibling
+    # workers are seen at once by other means (Authenticator.written, siblings); this
+    # catches other processes, such as `secret_key`, within a millisecond.
     INTERVAL = 0.001
 
     def poll(self) -> None:
-        now = time.monotonic()
-        if now < self._next:
-            return
         with self._lock:
-            self._next = now + self.INTERVAL
             version = self._data_version()
             if version == self._version:
                 return
