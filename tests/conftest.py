@@ -21,6 +21,9 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
+from panelkey.config import LivePanelIni, load_settings
+from panelkey.context import Context
+from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 
 PG_URL = os.environ.get(
@@ -77,6 +80,20 @@ def panel(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Panel]
     p.bootstrap()
     yield p
     p.close()
+
+
+@pytest.fixture
+def ctx(panel: Panel, tmp_path: Path) -> Context:
+    """What the faces are handed, over the `panel` fixture's store, with an empty panel.ini."""
+    settings = load_settings({"data_dir": str(tmp_path)}, environ={})
+    return Context(panel, settings, LivePanelIni(settings.panel_ini))
+
+
+@pytest.fixture
+def admin(panel: Panel) -> Identity:
+    account = panel.accounts.admin()
+    assert account is not None
+    return account.identity()
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -4,29 +4,14 @@ fixture's store (SQLite and PostgreSQL), with a reseller and customers to act as
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.accounts import Account
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from tests.functional.xml.xml_helpers import XmlClient
-
-
-@pytest.fixture
-def ctx(panel: Panel, tmp_path: Path) -> Context:
-    settings = load_settings({"data_dir": str(tmp_path)}, environ={})
-    return Context(panel, settings, LivePanelIni(settings.panel_ini))
-
-
-@pytest.fixture
-def admin(panel: Panel) -> Identity:
-    account = panel.accounts.admin()
-    assert account is not None
-    return account.identity()
 
 
 def key_of(panel: Panel, admin: Identity, login: str | None = None) -> str:
