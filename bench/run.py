@@ -31,7 +31,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.verify_cost import fill_store, measure, revocation_delays, rss_mb
+from bench.verify_cost import fill_store, revocation_delays, rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -292,7 +292,9 @@ def _bench(
     cost_rows = []
     for count in key_counts:
         url, value = fill_store(work / f"keys-{count}", count)
-        cost = measure(url, value)
+        # Best of three fresh processes: on a shared machine noise only ever adds time.
+        runs = [measure_apart(url, value) for _ in range(3)]
+        cost = {k: min(r[k] for r in runs) for k in runs[0]}
         rss = None
         if count == max(key_counts):
             rss = _server_rss(work / f"keys-{count}", value, env)
@@ -311,6 +313,27 @@ def _bench(
         (ROOT / "docs" / "performance.md").write_text(table)
         print("written to docs/performance.md")
     return 0
+
+
+def measure_apart(url: str, value: str) -> dict[str, float]:
+    """`measure` in a fresh process, as a server would be, not this one that filled the store."""
+    import json
+
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys; from bench.verify_cost import measure; "
+            "print(json.dumps(measure(sys.argv[1], sys.argv[2])))",
+            url,
+            value,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(out.stdout))
 
 
 def _revocation() -> list[float]:
@@ -413,7 +436,8 @@ def _table(
         out.append(f"| {scheme} | {name} | {rps:,.0f} | {r:.2f} |")
     out += [
         "",
-        "In-process key verification (`Authenticator.check_key`, SQLite store): median per call.",
+        "In-process key verification (`Authenticator.check_key`, SQLite store, checkpointed): median "
+        "per call over 2,000 batches of 100, in a fresh process; best of three such processes.",
         "",
         "| keys in store | cached check (µs) | store lookup, cache empty (µs) | server RSS (MB) |",
         "| ---: | ---: | ---: | ---: |",
