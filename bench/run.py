@@ -308,6 +308,16 @@ def _bench(
     table = _table(
         rows, cost_rows, key_rest, basic_rest, ratio, pk_rss, rounds, seconds, connections, command
     )
+    revocation = _revocation()
+    if revocation:
+        table += (
+            "\n## Revocation between servers (PostgreSQL LISTEN/NOTIFY)\n\n"
+            "Two store handles, each with its own change feed, on one PostgreSQL: a key cached by "
+            "the reader is deleted through the writer, and the reader is watched until it lets "
+            f"the key go. Over {len(revocation)} keys, counted from the moment the delete "
+            f"returned: median {statistics.median(revocation):.2f} ms, max "
+            f"{max(revocation):.2f} ms. Over HTTP, between two servers, see docs/scaling.md.\n"
+        )
     print("\n" + table)
     if not no_docs:
         (ROOT / "docs" / "performance.md").write_text(table)
