@@ -437,7 +437,9 @@ def _table(
         "between the baseline and every scenario; medians shown. One panelkey worker, SQLite store. "
         "Baseline: `bench/baseline_app.py`, a bare Starlette app on the same uvicorn (httptools, uvloop) "
         "answering the same bytes as panelkey's `GET /api/v2/server`, with no authentication and no store. "
-        "Ratios are against the baseline of the same scheme in the same run.",
+        "Ratios are against the baseline of the same scheme in the same run; on this shared "
+        "machine runs of the same scenario differ by up to about 10%, so ratios a little above "
+        "1 mean 'as fast as the baseline', not faster.",
         "",
         "| scheme | scenario | requests/s | ratio to baseline |",
         "| --- | --- | ---: | ---: |",
