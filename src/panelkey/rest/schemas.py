@@ -79,6 +79,18 @@ _DNS_FIELDS: dict[str, Schema] = {
     "ttl": _int(),
 }
 
+_SERVER_FIELDS = (
+    "platform",
+    "hostname",
+    "guid",
+    "panel_version",
+    "panel_revision",
+    "panel_build_date",
+    "panel_update_version",
+    "extension_version",
+    "extension_release",
+)
+
 SCHEMAS: dict[str, Schema] = {
     "Error": _obj(
         {"code": _int("The HTTP status", minimum=100), "message": _str()}, ("code", "message")
@@ -109,33 +121,7 @@ SCHEMAS: dict[str, Schema] = {
         },
         ("id", "ips", "description", "login", "created", "last_used", "last_used_ip"),
     ),
-    "ServerInfo": _obj(
-        {
-            name: _str()
-            for name in (
-                "platform",
-                "hostname",
-                "guid",
-                "panel_version",
-                "panel_revision",
-                "panel_build_date",
-                "panel_update_version",
-                "extension_version",
-                "extension_release",
-            )
-        },
-        (
-            "platform",
-            "hostname",
-            "guid",
-            "panel_version",
-            "panel_revision",
-            "panel_build_date",
-            "panel_update_version",
-            "extension_version",
-            "extension_release",
-        ),
-    ),
+    "ServerInfo": _obj({name: _str() for name in _SERVER_FIELDS}, _SERVER_FIELDS),
     "ServerIp": _obj(
         {n: _str() for n in ("ipv4", "ipv6", "netmask", "interface", "type")},
         ("ipv4", "ipv6", "netmask", "interface", "type"),
