@@ -335,21 +335,29 @@ def load_settings(
             origin = f"environment variable {setting.env}"
         else:
             if setting.section and ini is None:
-                ini = read_ini(Path(values["panel_ini"]).expanduser())
+                ini = read_ini(Path(values["panel_ini"]))
             if ini is not None and setting.name in ini:
                 values[setting.name] = ini[setting.name]
             else:
                 values[setting.name] = setting.default(values)
+            _expand(values, setting.name)
             continue
         try:
             values[setting.name] = setting.cast(str(raw))
+            _expand(values, setting.name)
         except ValueError as exc:
             raise ConfigError(
                 f"{origin}: invalid value {raw!r} for {setting.name}: {exc}"
             ) from None
-    values["data_dir"] = Path(values["data_dir"]).expanduser()
-    values["panel_ini"] = Path(values["panel_ini"]).expanduser()
+    values["data_dir"] = Path(values["data_dir"])
+    values["panel_ini"] = Path(values["panel_ini"])
     return Settings(**values)
+
+
+def _expand(values: dict[str, Any], name: str) -> None:
+    # At once, not at the end: the defaults of later settings are built from these.
+    if name in ("data_dir", "panel_ini"):
+        values[name] = str(Path(values[name]).expanduser())
 
 
 @dataclass(frozen=True)

@@ -88,3 +88,16 @@ def test_forwarded_for_is_believed_only_from_trusted_proxies(tmp_path: Path) -> 
     assert Context.client_address(_scope("10.0.0.5"), live) == "10.0.0.5"
     untrusting = LivePanelIni(tmp_path / "missing.ini").get()
     assert Context.client_address(_scope("127.0.0.1", "203.0.113.9"), untrusting) == "127.0.0.1"
+
+
+def test_default_data_folder_is_under_home_and_holds_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    settings = load_settings({}, environ={})
+    folder = tmp_path / ".local" / "share" / "panelkey"
+    assert settings.data_dir == folder
+    assert settings.database_url == f"sqlite:///{folder / 'panelkey.db'}"
+    assert settings.panel_ini == folder / "panel.ini"
+    given = load_settings({"data_dir": "~/elsewhere"}, environ={})
+    assert given.database_url == f"sqlite:///{tmp_path / 'elsewhere' / 'panelkey.db'}"
