@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from panelkey.core.dns import Record, absolute_host
+from panelkey.core.dns import Record
 from panelkey.core.domains import Domain
-from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
+from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.site import SITE_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
@@ -107,15 +107,12 @@ def add_rec(req: Request, op: etree._Element) -> list[etree._Element]:
         return [render.error(NotFound(SITE_NOT_FOUND))]
     host = (render.text_of(op, "host") or "").strip()
     try:
-        full = absolute_host(host, zone.ascii_name)
-        apex = zone.ascii_name + "."
-        if full != apex and not full.endswith("." + apex):
-            raise InvalidValue(f"The host {host!r} is outside the zone {zone.ascii_name!r}")
+        # The core makes the host absolute and refuses one outside the zone (1019).
         record = req.ctx.panel.dns.add(
             req.identity,
             zone,
             type=(render.text_of(op, "type") or "").strip(),
-            host=full,
+            host=host,
             value=render.text_of(op, "value") or "",
             opt=render.text_of(op, "opt") or "",
         )
