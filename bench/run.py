@@ -118,7 +118,11 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="one short round; 100 and 10,000 keys")
-    parser.add_argument("--no-docs", action="store_true", help="do not write docs/performance.md")
+    parser.add_argument(
+        "--no-docs",
+        action="store_true",
+        help="do not write docs/performance.md (--quick never does)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: scripts/bench installs it (apt-get install wrk)")
@@ -128,7 +132,16 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="panelkey-bench-"))
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        return _bench(work, procs, rounds, seconds, connections, key_counts, command, args.no_docs)
+        return _bench(
+            work,
+            procs,
+            rounds,
+            seconds,
+            connections,
+            key_counts,
+            command,
+            args.no_docs or args.quick,
+        )
     finally:
         for p in procs:
             if p.poll() is None:

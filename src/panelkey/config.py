@@ -44,10 +44,24 @@ def _port(text: str) -> int:
     return value
 
 
+def _optional_port(text: str) -> int | None:
+    """A port, or None (off) for an empty value or `off`; 0 picks a free port."""
+    if text.strip().lower() in ("", "off", "none"):
+        return None
+    return _port(text)
+
+
 def _positive(text: str) -> int:
     value = int(text.strip())
     if value < 1:
         raise ValueError("expected a whole number of at least 1")
+    return value
+
+
+def _natural(text: str) -> int:
+    value = int(text.strip())
+    if value < 0:
+        raise ValueError("expected a whole number of at least 0")
     return value
 
 
@@ -171,6 +185,33 @@ SETTINGS: tuple[Setting, ...] = (
         key="workers",
     ),
     Setting(
+        "ready_file",
+        _const(""),
+        _text,
+        "once listening, write JSON here: ports, URLs, admin password when known, certificate, pid",
+        flag="--ready-file",
+        env="PANELKEY_READY_FILE",
+    ),
+    Setting(
+        "metrics_port",
+        _const(0),
+        _port,
+        "port of the Prometheus /metrics listener on the same host; 0 (default) turns it off",
+        flag="--metrics-port",
+        env="PANELKEY_METRICS_PORT",
+        section="panelkey",
+        key="metricsPort",
+    ),
+    Setting(
+        "journal_size",
+        _const(1000),
+        _natural,
+        "requests kept in the request journal (journal.db in the data folder); 0 keeps none",
+        env="PANELKEY_JOURNAL_SIZE",
+        section="panelkey",
+        key="journalSize",
+    ),
+    Setting(
         "max_body",
         _const(1024 * 1024),
         _positive,
@@ -252,6 +293,26 @@ SETTINGS: tuple[Setting, ...] = (
         key="trustedProxies",
         live=True,
     ),
+    Setting(
+        "dns_port",
+        _const(None),
+        _optional_port,
+        "DNS listener port (UDP and TCP); off by default, 0 picks a free port",
+        flag="--dns-port",
+        env="PANELKEY_DNS_PORT",
+        section="panelkey",
+        key="dnsPort",
+    ),
+    Setting(
+        "dns_host",
+        lambda v: v["host"],
+        _text,
+        "address the DNS listener binds to; default: the HTTP host",
+        flag="--dns-host",
+        env="PANELKEY_DNS_HOST",
+        section="panelkey",
+        key="dnsHost",
+    ),
 )
 _BY_INI = {(s.section, s.key.lower()): s for s in SETTINGS if s.section and s.key}
 _DEFAULT_SECTION = (
@@ -312,8 +373,13 @@ class Settings:
     tls_cert: str
     tls_key: str
     workers: int
+    ready_file: str
+    journal_size: int
+    metrics_port: int
     max_body: int
     log_level: str
+    dns_port: int | None = None
+    dns_host: str = "127.0.0.1"
 
 
 def load_settings(

@@ -11,15 +11,21 @@ import signal
 import socket
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
+from panelkey import metrics
 from panelkey.config import LivePanelIni, Settings
+from panelkey.console.app import PREFIX as CONSOLE_PREFIX
+from panelkey.console.app import Console
 from panelkey.context import Context, Scope
-from panelkey.core.auth import SiblingCounter
+from panelkey.core.auth import RateLimiter, SiblingCounter
 from panelkey.core.panel import Panel
+from panelkey.dnsserver import DnsListener, bind_sockets
+from panelkey.journal import Journal, JournalMiddleware
 from panelkey.rest.app import RestApi
 from panelkey.tls import ensure_self_signed, fingerprint
 from panelkey.xmlapi.app import XmlApi
@@ -29,6 +35,7 @@ log = logging.getLogger("panelkey.server")
 AGENT_PATH = "/enterprise/control/agent.php"
 REST_PREFIX = "/api/v2"
 USAGE_FLUSH_SECONDS = 1.0
+JOURNAL_FLUSH_SECONDS = 0.2
 _early_stop: list[int] = []  # signals that came before a worker's loop could take them
 
 
@@ -43,6 +50,7 @@ class PanelkeyApp:
         self.ctx = ctx
         self.xml = XmlApi(ctx)
         self.rest = RestApi(ctx)
+        self.console = Console(ctx)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -52,6 +60,8 @@ class PanelkeyApp:
             await self.xml(scope, receive, send)
         elif path == REST_PREFIX or path.startswith(REST_PREFIX + "/"):
             await self.rest(scope, receive, send)
+        elif path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/"):
+            await self.console(scope, receive, send)
         else:
             body = json.dumps({"code": 404, "message": "Not found"}).encode()
             await send(
@@ -67,9 +77,16 @@ class PanelkeyApp:
             await send({"type": "http.response.body", "body": body})
 
 
-def prepare(settings: Settings, out: Any = sys.stdout) -> tuple[Path, Path]:
+@dataclass(frozen=True)
+class Prepared:
+    cert: Path
+    key: Path
+    admin_password: str | None  # generated now, or given by PANELKEY_ADMIN_PASSWORD
+
+
+def prepare(settings: Settings, out: Any = sys.stdout) -> Prepared:
     """First-start work, done once before any worker: data folder, schema, admin,
-    certificate. Prints the admin password when it was generated now. Returns (cert, key)."""
+    certificate. Prints the admin password when it was generated now."""
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     panel = Panel.open(settings.database_url)
     try:
@@ -84,7 +101,30 @@ def prepare(settings: Settings, out: Any = sys.stdout) -> tuple[Path, Path]:
         cert, key = Path(settings.tls_cert), Path(settings.tls_key or settings.tls_cert)
     else:
         cert, key = ensure_self_signed(settings.data_dir / "tls")
-    return cert, key
+    known = password or os.environ.get("PANELKEY_ADMIN_PASSWORD") or None
+    return Prepared(cert, key, known)
+
+
+def write_ready_file(
+    path: Path, listeners: list[tuple[socket.socket, bool]], prepared: Prepared
+) -> None:
+    """What a test suite in any language needs to reach this server, written atomically
+    (the file appears whole or not at all) and private, since it may hold the password."""
+    facts: dict[str, Any] = {"pid": os.getpid(), "https_port": None, "http_port": None}
+    for sock, tls in listeners:
+        scheme = "https" if tls else "http"
+        facts[f"{scheme}_port"] = sock.getsockname()[1]
+        facts[f"{scheme}_url"] = _url(scheme, sock)
+    facts["admin_login"] = "admin"
+    facts["admin_password"] = prepared.admin_password
+    facts["cert_path"] = str(prepared.cert)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(facts, f, indent=2)
+        f.write("\n")
+    os.replace(partial, path)
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -95,6 +135,9 @@ def _listen(host: str, port: int) -> socket.socket:
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
+
+
+DnsSockets = tuple[socket.socket, socket.socket] | None
 
 
 class _Server(uvicorn.Server):
@@ -118,13 +161,37 @@ async def _worker(
     cert: Path,
     key: Path,
     siblings: SiblingCounter | None,
+    limiter: RateLimiter | None = None,
+    metrics_sock: socket.socket | None = None,
+    dns_socks: DnsSockets = None,
 ) -> None:
     panel = Panel.open(settings.database_url, migrate=False)
     panel.watch()
     panel.auth.siblings = siblings
+    if limiter is not None:
+        panel.auth.limiter = limiter
     ctx = Context(panel, settings, LivePanelIni(settings.panel_ini))
-    app = PanelkeyApp(ctx)
+    journal = Journal(settings.data_dir / "journal.db", settings.journal_size)
+    app = JournalMiddleware(
+        PanelkeyApp(ctx),
+        journal,
+        lambda scope: Context.client_address(scope, ctx.live()),
+        AGENT_PATH,
+        REST_PREFIX,
+    )
     servers: list[tuple[_Server, socket.socket]] = []
+    if metrics_sock is not None:
+        metrics.enable()
+        config = uvicorn.Config(
+            metrics.asgi_app(panel.keys.states),
+            http="httptools",
+            loop="none",
+            lifespan="off",
+            server_header=False,
+            access_log=False,
+            log_config=None,
+        )
+        servers.append((_Server(config), metrics_sock))
     for sock, tls in listeners:
         config = uvicorn.Config(
             app,
@@ -134,7 +201,7 @@ async def _worker(
             proxy_headers=False,  # the client address is the peer's; see Context
             server_header=False,
             access_log=False,
-            log_level=settings.log_level,
+            log_config=None,  # panelkey's own logging; see _quiet_start
             timeout_graceful_shutdown=5,
             ssl_certfile=str(cert) if tls else None,
             ssl_keyfile=str(key) if tls else None,
@@ -156,11 +223,23 @@ async def _worker(
             await asyncio.sleep(USAGE_FLUSH_SECONDS)
             await asyncio.to_thread(panel.auth.flush_usage)
 
-    flusher = asyncio.create_task(flush_usage())
+    async def flush_journal() -> None:
+        while True:
+            await asyncio.sleep(JOURNAL_FLUSH_SECONDS)
+            await asyncio.to_thread(journal.flush)
+
+    flushers = [asyncio.create_task(flush_usage()), asyncio.create_task(flush_journal())]
+    dns_listener = DnsListener(panel.dns_zones, *dns_socks) if dns_socks else None
     try:
+        if dns_listener is not None:
+            await dns_listener.start()
         await asyncio.gather(*(s.serve(sockets=[sock]) for s, sock in servers))
     finally:
-        flusher.cancel()
+        for flusher in flushers:
+            flusher.cancel()
+        if dns_listener is not None:
+            await dns_listener.close()
+        journal.close()
         panel.close()
 
 
@@ -170,13 +249,32 @@ def _run_worker(
     cert: Path,
     key: Path,
     siblings: SiblingCounter | None,
+    limiter: RateLimiter | None = None,
+    metrics_sock: socket.socket | None = None,
+    dns_socks: DnsSockets = None,
 ) -> None:
+    work = _worker(settings, listeners, cert, key, siblings, limiter, metrics_sock, dns_socks)
     try:
         import uvloop
 
-        uvloop.run(_worker(settings, listeners, cert, key, siblings))
+        uvloop.run(work)
     except ImportError:  # pragma: no cover - uvloop is a dependency, but not on every OS
-        asyncio.run(_worker(settings, listeners, cert, key, siblings))
+        asyncio.run(work)
+
+
+class _OnlyMigrationsRun(logging.Filter):
+    """Alembic speaks at every start; only the lines of a migration actually running count."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage().startswith("Running ")
+
+
+def _quiet_start(level: str) -> None:
+    """One line per listener: uvicorn's per-server chatter only at debug, alembic's
+    preamble never."""
+    if level.lower() != "debug":
+        logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
+        logging.getLogger("alembic.runtime.migration").addFilter(_OnlyMigrationsRun())
 
 
 def serve(settings: Settings, out: Any = sys.stdout) -> int:
@@ -184,9 +282,11 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    _quiet_start(settings.log_level)
     signal.signal(signal.SIGTERM, _note_early_stop)
     signal.signal(signal.SIGINT, _note_early_stop)
-    cert, key = prepare(settings, out)
+    prepared = prepare(settings, out)
+    cert, key = prepared.cert, prepared.key
     listeners = [(_listen(settings.host, settings.https_port), True)]
     if settings.http_port:
         listeners.append((_listen(settings.host, settings.http_port), False))
@@ -198,17 +298,33 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
             flush=True,
         )
     print(f"TLS certificate: {cert} (SHA-256 {fingerprint(cert)})", file=out, flush=True)
+    dns_socks: DnsSockets = None
+    if settings.dns_port is not None:
+        dns_socks = bind_sockets(settings.dns_host, settings.dns_port)
+        host, port = dns_socks[0].getsockname()[:2]
+        shown = f"[{host}]" if ":" in host else host
+        print(f"panelkey DNS listening on {shown}:{port} (UDP and TCP)", file=out, flush=True)
+    metrics_sock = None
+    if settings.metrics_port:
+        metrics.prepare(settings.data_dir / "metrics")
+        metrics_sock = _listen(settings.host, settings.metrics_port)
+        print(f"metrics on {_url('http', metrics_sock)}/metrics", file=out, flush=True)
+    if settings.ready_file:
+        write_ready_file(Path(settings.ready_file), listeners, prepared)
     if settings.workers == 1:
-        _run_worker(settings, listeners, cert, key, None)
+        _run_worker(settings, listeners, cert, key, None, None, metrics_sock, dns_socks)
         return 0
     siblings = SiblingCounter()
+    limiter = RateLimiter()  # one per server: a key's rate holds across its workers
     children: list[int] = []
     for _ in range(settings.workers):
         pid = os.fork()
         if pid == 0:
             code = 0
             try:
-                _run_worker(settings, listeners, cert, key, siblings)
+                _run_worker(
+                    settings, listeners, cert, key, siblings, limiter, metrics_sock, dns_socks
+                )
             except BaseException:  # noqa: BLE001 - a worker reports and exits, never returns
                 log.exception("worker failed")
                 code = 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -229,3 +230,46 @@ def test_admin_set_password_reads_stdin(tmp_path: Path) -> None:
     assert isinstance(panel.auth.check_password("admin", "second"), Verified)
     assert not isinstance(panel.auth.check_password("admin", "first"), Verified)
     panel.close()
+
+
+def test_ready_file_tells_a_test_suite_where_the_server_is(tmp_path: Path) -> None:
+    ready = tmp_path / "ready.json"
+    proc, _, http = start(
+        tmp_path / "data", "--https-port", "0", "--ready-file", str(ready), admin_password="pw-r"
+    )
+    lines = read_until_listening(proc)
+    wait_for = time.monotonic() + 20
+    while not ready.exists() and time.monotonic() < wait_for:
+        time.sleep(0.05)
+    facts = json.loads(ready.read_text())
+    assert facts["pid"] == proc.pid
+    assert facts["http_port"] == http
+    assert facts["https_port"] not in (0, http)
+    assert facts["https_url"] == f"https://127.0.0.1:{facts['https_port']}"
+    assert facts["admin_password"] == "pw-r"
+    assert Path(facts["cert_path"]).is_file()
+    assert ready.stat().st_mode & 0o777 == 0o600
+    assert f"https://127.0.0.1:{facts['https_port']}" in "\n".join(lines)
+    ctx = ssl.create_default_context(cafile=facts["cert_path"])
+    raw = socket.create_connection(("127.0.0.1", facts["https_port"]), timeout=10)
+    with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+        tls.sendall(b"GET /api/v2/server HTTP/1.0\r\nHost: x\r\n\r\n")
+        assert read_all(tls).startswith(b"HTTP/1.1 401")
+    assert stop(proc) == 0
+
+
+def test_start_prints_one_line_per_listener_and_no_migration_chatter(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    proc, _, _ = start(data, admin_password="pw-q")
+    first = read_until_listening(proc)
+    assert stop(proc) == 0
+    assert sum("listening on" in line for line in first) == 2
+    assert any("Running upgrade" in line for line in first)  # the first start migrates
+    proc, _, _ = start(data, admin_password="pw-q")
+    second = read_until_listening(proc)
+    assert stop(proc) == 0
+    rest = proc.stdout.read() if proc.stdout else ""
+    text = "\n".join(second) + rest
+    assert sum("listening on" in line for line in second) == 2
+    for chatter in ("Running upgrade", "Context impl", "Started server process", "Uvicorn"):
+        assert chatter not in text, text

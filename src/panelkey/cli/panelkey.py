@@ -1,14 +1,21 @@
-"""The `panelkey` command: serve, admin --set-password, audit, --version."""
+"""The `panelkey` command: serve, admin, audit, journal, seed, reset, --version."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
 
 from panelkey import __version__
 from panelkey.cli.common import open_panel, settings_or_exit
+from panelkey.core import seed
+from panelkey.core.panel import Panel
+from panelkey.journal import Entry, Journal
 
 
 def _store_options(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +38,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-key", help="PEM private key of --tls-cert")
     serve.add_argument("--workers", help="worker processes (default 1)")
     serve.add_argument("--log-level", help="debug, info, warning, error")
+    serve.add_argument(
+        "--metrics-port", help="serve Prometheus /metrics on this port (default off)"
+    )
+    serve.add_argument(
+        "--ready-file",
+        help="once listening, write JSON (ports, URLs, admin password, certificate, pid) here",
+    )
+    serve.add_argument("--dns-port", help="DNS listener port, UDP and TCP (default off; 0 = free)")
+    serve.add_argument("--dns-host", help="DNS listener address (default: --host)")
 
     admin = sub.add_parser("admin", help="administer the admin account")
     _store_options(admin)
@@ -45,7 +61,78 @@ def _parser() -> argparse.ArgumentParser:
     _store_options(audit)
     audit.add_argument("--failures", action="store_true", help="only refused credentials")
     audit.add_argument("--since", help="from this ISO time or date on (UTC)")
+    seed = sub.add_parser("seed", help="load accounts, plans, subscriptions and keys from a file")
+    _store_options(seed)
+    seed.add_argument("file", help="YAML or JSON seed file (docs/testing.md)")
+
+    journal = sub.add_parser("journal", help="the last requests this server answered")
+    _store_options(journal)
+    journal.add_argument("--follow", "-f", action="store_true", help="keep printing new ones")
+    journal.add_argument("--json", action="store_true", help="one JSON object per line, bodies too")
+    journal.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    journal.add_argument("--face", choices=("xml", "rest"), help="only this API")
+    journal.add_argument("--errors", action="store_true", help="only refused or failed ones")
+
+    reset = sub.add_parser("reset", help="empty the store back to its first start")
+    _store_options(reset)
+    reset.add_argument("--yes", action="store_true", help="do not ask")
     return parser
+
+
+def _seed(panel: Panel, path: str) -> int:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"panelkey seed: cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        data = yaml.safe_load(text)  # JSON is YAML too
+    except yaml.YAMLError as exc:
+        print(f"panelkey seed: {path} is not YAML or JSON: {exc}", file=sys.stderr)
+        return 1
+    try:
+        loaded = seed.load(panel, data)
+    except seed.SeedError as exc:
+        print(f"panelkey seed: {path}: {exc}; nothing was loaded", file=sys.stderr)
+        return 1
+    print(f"Loaded {loaded} from {path}")
+    return 0
+
+
+def _reset(panel: Panel, yes: bool) -> int:
+    if not yes:
+        if not sys.stdin.isatty():
+            print("panelkey reset: add --yes to empty the store without a prompt", file=sys.stderr)
+            return 1
+        answer = input("Delete every account but admin, every key and domain? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was changed.")
+            return 1
+    seed.reset(panel)
+    print("The store is empty: only the admin remains.")
+    return 0
+
+
+def _journal(path: Path, args: argparse.Namespace) -> int:
+    book = Journal(path, size=1)
+    filters: dict[str, str] = {"face": args.face or "", "outcome": "error" if args.errors else ""}
+
+    def show(entry: Entry) -> None:
+        if args.json:
+            print(json.dumps(entry.as_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(f"{entry.id:>6} {entry.at} {entry.line()}", flush=True)
+
+    for entry in book.entries(limit=args.limit, face=filters["face"], outcome=filters["outcome"]):
+        show(entry)
+    if args.follow:
+        try:
+            for entry in book.follow():
+                if all(not v or getattr(entry, k) == v for k, v in filters.items()):
+                    show(entry)
+        except KeyboardInterrupt:
+            return 0
+    return 0
 
 
 def _read_password() -> str:
@@ -65,8 +152,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from panelkey.server import serve
 
         return serve(settings)
+    if args.command == "journal":
+        return _journal(settings.data_dir / "journal.db", args)
     panel = open_panel(settings)
     try:
+        if args.command == "seed":
+            return _seed(panel, args.file)
+        if args.command == "reset":
+            return _reset(panel, args.yes)
         if args.command == "admin":
             password = _read_password()
             if not password:

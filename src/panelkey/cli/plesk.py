@@ -1,29 +1,54 @@
-"""The `plesk` command: `plesk bin <utility> ...` runs that utility, as in Plesk's documents."""
+"""The `plesk` command: `plesk bin <utility> ...` runs that utility, as in Plesk's documents.
+
+The utilities are those of `panelkey.utilities.registry()`, the same list REST
+`/cli/commands` shows and `/cli/{id}/call` runs.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
 
-USAGE = "Usage: plesk bin <utility> [<arguments>]\nUtilities: secret_key\n"
+from panelkey import __version__
+from panelkey.utilities import registry
+
+
+def usage() -> str:
+    return (
+        "Usage: plesk bin <utility> [<arguments>]\nUtilities: "
+        + ", ".join(sorted(registry()))
+        + "\n"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--version"]:
+        print(f"plesk (panelkey {__version__})")
+        return 0
     if not args or args[0] in ("-h", "--help", "help"):
-        sys.stdout.write(USAGE) if args else sys.stderr.write(USAGE)
+        sys.stdout.write(usage()) if args else sys.stderr.write(usage())
         return 0 if args else 2
     if args[0] != "bin" or len(args) < 2:
-        sys.stderr.write(USAGE)
+        sys.stderr.write(usage())
         return 2
-    from panelkey.utilities import registry
-
-    if args[1] not in registry():
-        sys.stderr.write(f"plesk: unknown utility {args[1]!r}\n{USAGE}")
+    utility = registry().get(args[1])
+    if utility is None:
+        sys.stderr.write(f"plesk: unknown utility {args[1]!r}\n{usage()}")
         return 1
-    from panelkey.cli import secret_key
+    if args[2:] == ["--version"]:
+        print(f"{args[1]} (panelkey {__version__})")
+        return 0
+    from panelkey.cli.common import open_panel, settings_or_exit
 
-    return secret_key.main(args[2:])
+    panel = open_panel(settings_or_exit())
+    try:
+        outcome = utility(panel, args[2:], "cli")
+    finally:
+        panel.close()
+    sys.stdout.write(outcome.stdout)
+    sys.stderr.write(outcome.stderr)
+    return outcome.code
 
 
 if __name__ == "__main__":

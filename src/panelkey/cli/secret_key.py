@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from panelkey import __version__
 from panelkey.cli.common import open_panel, settings_or_exit
 from panelkey.utilities import secret_key
 
@@ -13,6 +14,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if any(a in ("--help", "-h", "-help") for a in args[:1]):
         sys.stdout.write(secret_key.USAGE)
+        return 0
+    if args[:1] == ["--version"]:
+        print(f"secret_key (panelkey {__version__})")
         return 0
     panel = open_panel(settings_or_exit())
     try:

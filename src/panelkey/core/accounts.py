@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import builtins
+import ipaddress
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlalchemy as sa
 
+from panelkey.core import events
 from panelkey.core.clock import iso
 from panelkey.core.errors import (
     AlreadyExists,
     InvalidValue,
     NotFound,
     OwnerNotFound,
+    PanelkeyError,
     PermissionDenied,
 )
 from panelkey.core.identity import AccountType, Identity
@@ -81,7 +84,19 @@ class Account:
         return Identity(self.id, self.login, self.type, self.owner_id)
 
 
+_ROW_FIELDS = [f.name for f in fields(Account)]
 _ACCOUNT_FIELDS = [f.name for f in fields(Account) if f.name != "owner_login"]
+# What an event may show of an account: never the password hash.
+_EVENT_FIELDS = ("login", *TEXT_FIELDS, "status", "owner_id", "type")
+
+
+def event_class(account_type: str) -> str:
+    """Plesk's object class of an account in the event log."""
+    return "reseller" if account_type == AccountType.RESELLER.value else "client"
+
+
+def _event_values(account: Account, names: Any = _EVENT_FIELDS) -> dict[str, Any]:
+    return {n: getattr(account, n) for n in names if n in _EVENT_FIELDS}
 
 
 def check_login(login: str) -> str:
@@ -127,16 +142,17 @@ class Accounts:
 
     @staticmethod
     def _build_select() -> sa.Select[Any]:
+        # The columns in Account's field order, so that a row becomes an Account
+        # positionally (the cheapest way); the password hash is never read here.
         a = tables.accounts
         owner = a.alias("owner")
-        return sa.select(a, sa.func.coalesce(owner.c.login, "").label("owner_login")).select_from(
-            a.outerjoin(owner, a.c.owner_id == owner.c.id)
-        )
+        owner_login = sa.func.coalesce(owner.c.login, "").label("owner_login")
+        columns = [owner_login if f == "owner_login" else a.c[f] for f in _ROW_FIELDS]
+        return sa.select(*columns).select_from(a.outerjoin(owner, a.c.owner_id == owner.c.id))
 
     @staticmethod
     def _row(row: Any) -> Account:
-        m = row._mapping
-        return Account(**{f: m[f] for f in _ACCOUNT_FIELDS}, owner_login=m["owner_login"])
+        return Account(*row)
 
     def get(self, account_id: int, conn: sa.Connection | None = None) -> Account | None:
         return self._one(tables.accounts.c.id == account_id, conn)
@@ -240,7 +256,16 @@ class Accounts:
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             account = self.get(int(new_id), conn)
-        assert account is not None
+            assert account is not None
+            events.record(
+                conn,
+                event_class(type),
+                events.CREATE,
+                obj_id=account.id,
+                obj_name=account.login,
+                actor=actor,
+                new=_event_values(account),
+            )
         return account
 
     def ensure_admin(self, password: str) -> bool:
@@ -310,6 +335,21 @@ class Accounts:
             if {"status", "password_hash", "login_key"} & row.keys():
                 self._db.record_change(conn, "account")
             updated = self.get(account.id, conn)
+            assert updated is not None
+            changed = [n for n in _EVENT_FIELDS if n in row]
+            events.record(
+                conn,
+                event_class(account.type),
+                events.UPDATE,
+                obj_id=account.id,
+                obj_name=updated.login,
+                actor=actor,
+                old=_event_values(account, changed),
+                new={
+                    **_event_values(updated, changed),
+                    **({"password": "changed"} if "password_hash" in row else {}),
+                },
+            )
         self._on_change()
         assert updated is not None
         return updated
@@ -335,7 +375,126 @@ class Accounts:
             )
             conn.execute(tables.domains.delete().where(tables.domains.c.owner_id.in_(ids)))
             conn.execute(tables.secret_keys.delete().where(tables.secret_keys.c.owner_id.in_(ids)))
+            gone = [self.get(i, conn) for i in ids[1:]] + [account]
             conn.execute(tables.accounts.delete().where(tables.accounts.c.id.in_(ids[1:])))
             conn.execute(tables.accounts.delete().where(tables.accounts.c.id == account.id))
+            for old in gone:
+                if old is not None:
+                    events.record(
+                        conn,
+                        event_class(old.type),
+                        events.DELETE,
+                        obj_id=old.id,
+                        obj_name=old.login,
+                        actor=actor,
+                        old=_event_values(old),
+                    )
             self._db.record_change(conn, "account")
         self._on_change()
+
+    def convert(self, actor: Identity, account: Account, to_type: str) -> Account:
+        """Turn an admin's customer into a reseller, or a reseller without customers into
+        a customer of the admin (its IP pool share is dropped). Only the admin may.
+        Raises PermissionDenied, InvalidValue, PanelkeyError (1023: the reseller still
+        owns customers)."""
+        if not actor.is_admin:
+            raise PermissionDenied("Permission denied.")
+        reseller, customer = AccountType.RESELLER.value, AccountType.CUSTOMER.value
+        if (account.type, to_type) not in ((customer, reseller), (reseller, customer)):
+            raise InvalidValue(f"Account {account.login!r} cannot become a {to_type}")
+        a = tables.accounts
+        with self._db.begin() as conn:
+            if to_type == reseller and account.owner_id != actor.account_id:
+                owner = self.get(account.owner_id or 0, conn)
+                if owner is not None and owner.type != AccountType.ADMIN.value:
+                    raise PanelkeyError(
+                        f"Customer {account.login!r} belongs to a reseller: "
+                        "only the administrator's customers can become resellers."
+                    )
+            if to_type == customer:
+                owned = conn.execute(
+                    sa.select(sa.func.count()).where(a.c.owner_id == account.id)
+                ).scalar()
+                if owned:
+                    raise PanelkeyError(
+                        f"Reseller {account.login!r} owns customers: move or remove them first."
+                    )
+                conn.execute(
+                    tables.ip_pool.delete().where(tables.ip_pool.c.account_id == account.id)
+                )
+            conn.execute(a.update().where(a.c.id == account.id).values(type=to_type))
+            self._db.record_change(conn, "account")
+            events.record(
+                conn,
+                event_class(to_type),
+                events.UPDATE,
+                obj_id=account.id,
+                obj_name=account.login,
+                actor=actor,
+                old={"type": account.type},
+                new={"type": to_type},
+            )
+            updated = self.get(account.id, conn)
+        self._on_change()
+        assert updated is not None
+        return updated
+
+    def change_owner(
+        self,
+        actor: Identity,
+        account: Account,
+        owner: Account,
+        *,
+        addresses: Sequence[str] = (),
+    ) -> Account:
+        """Give a customer to another owner (the admin or a reseller); only the admin may.
+        The customer's webspaces must stay on addresses the new owner has: `addresses`
+        (an IPv4 and/or an IPv6 one) move them there. Raises PermissionDenied,
+        OwnerNotFound, InvalidValue (an address the new owner does not have)."""
+        if not actor.is_admin or account.type != AccountType.CUSTOMER.value:
+            raise PermissionDenied("Permission denied.")
+        if owner.type == AccountType.CUSTOMER.value:
+            raise OwnerNotFound(f"Account {owner.login!r} cannot own a customer")
+        ip, pool, d = tables.ip_addresses, tables.ip_pool, tables.domains
+        with self._db.begin() as conn:
+            if owner.type == AccountType.RESELLER.value:
+                q = sa.select(ip.c.address).select_from(pool.join(ip, pool.c.ip_id == ip.c.id))
+                have = set(conn.execute(q.where(pool.c.account_id == owner.id)).scalars())
+            else:
+                have = set(conn.execute(sa.select(ip.c.address)).scalars())
+            moves: dict[int, str] = {}
+            for text in addresses:
+                try:
+                    parsed = ipaddress.ip_address(text.strip())
+                except ValueError:
+                    raise InvalidValue(f"Invalid IP address: {text!r}") from None
+                if str(parsed) not in have:
+                    raise InvalidValue(f"IP address {parsed} is not in the new owner's pool")
+                moves[parsed.version] = str(parsed)
+            webspaces = conn.execute(
+                sa.select(d.c.id, d.c.ip_address).where(d.c.owner_id == account.id)
+            ).all()
+            for row in webspaces:
+                version = ipaddress.ip_address(row.ip_address).version if row.ip_address else 4
+                target = moves.get(version, row.ip_address)
+                if target and target not in have:
+                    raise InvalidValue(
+                        f"IP address {target} is not in the new owner's pool: give one that is"
+                    )
+                if target != row.ip_address:
+                    conn.execute(d.update().where(d.c.id == row.id).values(ip_address=target))
+            a = tables.accounts
+            conn.execute(a.update().where(a.c.id == account.id).values(owner_id=owner.id))
+            events.record(
+                conn,
+                "client",
+                events.UPDATE,
+                obj_id=account.id,
+                obj_name=account.login,
+                actor=actor,
+                old={"owner_id": account.owner_id},
+                new={"owner_id": owner.id, **{f"ipv{v}": t for v, t in moves.items()}},
+            )
+            updated = self.get(account.id, conn)
+        assert updated is not None
+        return updated

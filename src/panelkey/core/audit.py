@@ -15,6 +15,9 @@ log = logging.getLogger("panelkey.audit")
 
 KEY_CREATED = "key_created"
 KEY_DELETED = "key_deleted"
+KEY_ROTATED = "key_rotated"
+SCOPE_DENIED = "scope_denied"
+RATE_LIMITED = "rate_limited"
 AUTH_FAILED = "auth_failed"
 
 

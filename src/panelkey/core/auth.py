@@ -17,12 +17,15 @@ import threading
 import time
 from typing import Any
 
+from panelkey import metrics
 from panelkey.core.accounts import Accounts
 from panelkey.core.addresses import AllowList
-from panelkey.core.audit import AUTH_FAILED, Audit
+from panelkey.core.audit import AUTH_FAILED, SCOPE_DENIED, Audit
 from panelkey.core.clock import iso
-from panelkey.core.identity import Identity, Reason, Refused, Verdict, Verified
-from panelkey.core.keys import Keys, digest, split_addresses
+from panelkey.core.errors import PermissionDenied, RateLimited
+from panelkey.core.identity import Identity, Reason, Refused, Verdict, Verified, note
+from panelkey.core.keypolicy import Rate, Scope, expires_epoch
+from panelkey.core.keys import KeyRecord, Keys, digest, split_addresses
 from panelkey.core.passwords import check_password
 from panelkey.store.database import ChangeWatcher
 
@@ -31,7 +34,10 @@ log = logging.getLogger("panelkey.auth")
 # The key cache is keyed by the SHA-256 of the value exactly as presented (no trimming or
 # lower-casing on the hot path); the store lookup normalises, so every form still works.
 _sha256 = hashlib.sha256
-_CACHE_LIMIT = 100_000  # entries per cache; past it the cache starts again, bounded memory
+_CACHE_LIMIT = 100_000
+_KEY_REASONS = frozenset(
+    {Reason.UNKNOWN_KEY, Reason.ADDRESS_NOT_ALLOWED, Reason.OWNER_DISABLED, Reason.EXPIRED}
+)  # entries per cache; past it the cache starts again, bounded memory
 
 
 def _password_cache_key(login: str, password: str) -> bytes:
@@ -62,17 +68,76 @@ class SiblingCounter:
 
 
 class _KeyEntry:
-    """A cached key: its allow list and its two possible answers, made once."""
+    """A cached key: its allow list, expiry and possible answers, made once."""
 
-    __slots__ = ("key_id", "allow", "verified", "refused_address")
+    __slots__ = (
+        "key_id", "label", "allow", "expires_at", "verified", "refused_address",
+        "refused_expired",
+    )  # fmt: skip
 
-    def __init__(self, key_id: int, allow: AllowList, identity: Identity, active: bool) -> None:
+    def __init__(self, record: KeyRecord) -> None:
+        key_id = record.id
         self.key_id = key_id
-        self.allow = allow
+        self.label = f"key {key_id}"  # what the request journal shows, never the value
+        self.allow = AllowList.compile(split_addresses(record.addresses))
+        self.expires_at = expires_epoch(record.expires)
+        owner = record.owner
+        scope = Scope.stored(record.scope)
+        identity = Identity(
+            owner.account_id,
+            owner.login,
+            owner.type,
+            owner.owner_id,
+            key_id=key_id,
+            scope=scope or None,
+            rate=Rate.parse(record.rate),
+        )
         self.verified: Verdict = (
-            Verified(identity, key_id) if active else Refused(Reason.OWNER_DISABLED, key_id)
+            Verified(identity, key_id) if record.active else Refused(Reason.OWNER_DISABLED, key_id)
         )
         self.refused_address = Refused(Reason.ADDRESS_NOT_ALLOWED, key_id)
+        self.refused_expired = Refused(Reason.EXPIRED, key_id)
+
+
+class RateLimiter:
+    """Fixed-window request counters per key in shared memory, made before a server
+    forks its workers, so that a key's rate holds across them. A slot is picked by key
+    id (open addressing); a key whose slots are all taken is counted in its own window
+    anyway, never refused for want of room."""
+
+    SLOTS = 4096
+    PROBES = 8
+
+    def __init__(self) -> None:
+        self._cells = multiprocessing.RawArray("q", self.SLOTS * 3)  # key, window, count
+        self._lock = multiprocessing.Lock()
+
+    def wait(self, key_id: int, rate: Rate, now: float | None = None) -> int:
+        """0 when this request is within the key's rate (and counts it), else the
+        whole seconds until the key's window ends."""
+        now = time.time() if now is None else now
+        window = int(now // rate.seconds)
+        cells = self._cells
+        with self._lock:
+            free = -1
+            for probe in range(self.PROBES):
+                slot = ((key_id + probe) % self.SLOTS) * 3
+                owner = cells[slot]
+                if owner == key_id:
+                    break
+                if free < 0 and (owner == 0 or cells[slot + 1] < window - 1):
+                    free = slot
+            else:
+                if free < 0:
+                    return 0
+                slot = free
+                cells[slot], cells[slot + 1], cells[slot + 2] = key_id, window, 0
+            if cells[slot + 1] != window:
+                cells[slot + 1], cells[slot + 2] = window, 0
+            if cells[slot + 2] >= rate.count:
+                return max(1, int((window + 1) * rate.seconds - now + 0.999))
+            cells[slot + 2] += 1
+            return 0
 
 
 class Authenticator:
@@ -85,6 +150,9 @@ class Authenticator:
         self._generation = 0
         self._lock = threading.Lock()
         self._usage: dict[int, tuple[float, str]] = {}
+        self._requests: dict[int, int] = {}
+        self._refusals: dict[int, int] = {}
+        self.limiter = RateLimiter()
         self.watcher: ChangeWatcher | None = None
         self.siblings: SiblingCounter | None = None
         self._poll_at = 0.0
@@ -141,9 +209,16 @@ class Authenticator:
         allow = entry.allow
         if address not in allow.exact and not allow.allows(address):
             return entry.refused_address
+        now = time.time()
+        if entry.expires_at is not None and now >= entry.expires_at:
+            return entry.refused_expired
         verdict = entry.verified
         if verdict.__class__ is Verified:
-            self._usage[entry.key_id] = (time.time(), address)
+            key_id = entry.key_id
+            self._usage[key_id] = (now, address)
+            self._requests[key_id] = self._requests.get(key_id, 0) + 1
+            note(credential=entry.label)
+            metrics.verified()
         return verdict
 
     def check_key(self, value: str, address: str) -> Verdict:
@@ -155,8 +230,7 @@ class Authenticator:
         found = self._keys.lookup(value)
         if found is None:
             return Refused(Reason.UNKNOWN_KEY)
-        key_id, stored, owner, active = found
-        entry = _KeyEntry(key_id, AllowList.compile(split_addresses(stored)), owner, active)
+        entry = _KeyEntry(found)
         cache_key = _sha256(value.encode()).digest()
         self._remember(self._key_cache, generation, cache_key, entry)
         return self._judge(entry, address)
@@ -210,6 +284,11 @@ class Authenticator:
     def refused(
         self, verdict: Refused, *, face: str, address: str, actor: str = "", detail: str = ""
     ) -> None:
+        note(reason=verdict.reason.value)
+        metrics.refused(verdict.reason.value, key=verdict.reason in _KEY_REASONS)
+        if verdict.key_id is not None:
+            note(credential=f"key {verdict.key_id}")
+            self._refusals[verdict.key_id] = self._refusals.get(verdict.key_id, 0) + 1
         log.warning(
             "refused: reason=%s face=%s ip=%s key_id=%s %s",
             verdict.reason.value,
@@ -231,5 +310,44 @@ class Authenticator:
     def flush_usage(self) -> None:
         """Write the last-used time and address of keys used since the last flush."""
         usage, self._usage = self._usage, {}
-        if usage:
-            self._keys.record_usage({k: (iso(at), ip) for k, (at, ip) in usage.items()})
+        requests, self._requests = self._requests, {}
+        refusals, self._refusals = self._refusals, {}
+        counts = {k: (requests.get(k, 0), refusals.get(k, 0)) for k in {*requests, *refusals}}
+        if usage or counts:
+            self._keys.record_usage({k: (iso(at), ip) for k, (at, ip) in usage.items()}, counts)
+
+    # -- panelkey's limits on keys ------------------------------------------------------
+
+    def admit(self, identity: Identity) -> None:
+        """Count a request of a rate-limited key; raises RateLimited past its rate. The
+        refusal is counted for the key (no audit row: a flood must not grow the store)."""
+        rate, key_id = identity.rate, identity.key_id
+        if rate is None or key_id is None:
+            return
+        wait = self.limiter.wait(key_id, rate)
+        if wait:
+            self._refusals[key_id] = self._refusals.get(key_id, 0) + 1
+            note(reason="rate limited")
+            metrics.refused("rate limited", key=True)
+            raise RateLimited(
+                f"Rate limit of key {key_id} exceeded ({rate.text}): retry in {wait} s",
+                retry_after=wait,
+            )
+
+    def scope_denied(
+        self, identity: Identity, operator: str, operation: str, *, face: str, address: str
+    ) -> PermissionDenied:
+        """The refusal of an operation outside the key's scope, written to the audit."""
+        scope = identity.scope.text if identity.scope else ""
+        if identity.key_id is not None:
+            self._refusals[identity.key_id] = self._refusals.get(identity.key_id, 0) + 1
+        metrics.refused("scope denied", key=True)
+        self._audit.record(
+            SCOPE_DENIED,
+            face=face,
+            actor=identity.login,
+            source_ip=address,
+            key_id=identity.key_id,
+            reason=f"scope {scope} does not allow {operator}/{operation}",
+        )
+        return PermissionDenied(f"The key's scope ({scope}) does not allow {operator}/{operation}.")

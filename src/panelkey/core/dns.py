@@ -1,14 +1,24 @@
-"""DNS zones: the records of each domain, hosts always absolute with a trailing dot."""
+"""DNS zones: the records of each domain, hosts always absolute with a trailing dot.
+
+Values are checked per type by `dns_rdata` (dnspython's parsers) and kept in Plesk's
+`value`/`opt` shapes. Every write bumps the zone's SOA serial and is logged as a
+`dns_zone_rec` event in the same transaction. Zone settings, the server-wide
+template and `sync-with-template` live in `dns_zones`.
+"""
 
 from __future__ import annotations
 
-import ipaddress
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import dns.exception
+import dns.name
 import sqlalchemy as sa
 
+from panelkey.core import events
+from panelkey.core.dns_rdata import TYPES, normalise
 from panelkey.core.errors import InvalidValue, NotFound
 from panelkey.core.identity import Identity
 from panelkey.store import tables
@@ -17,9 +27,11 @@ from panelkey.store.database import Database
 if TYPE_CHECKING:
     from panelkey.core.domains import Domain, Domains
 
-TYPES = ("A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "PTR", "CAA")
-_NAME_VALUED = ("CNAME", "MX", "NS", "PTR", "SRV")
+__all__ = ["TYPES", "DEFAULT_TTL", "Record", "Dns", "absolute_host", "host_in_zone"]
+
 DEFAULT_TTL = 86400
+_R = tables.dns_records
+RECORD_COLUMNS = (_R.c.id, _R.c.domain_id, _R.c.type, _R.c.host, _R.c.value, _R.c.opt, _R.c.ttl)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +54,9 @@ class Record:
             "ttl": self.ttl,
         }
 
+    def event_values(self) -> dict[str, Any]:
+        return {"type": self.type, "host": self.host, "value": self.value, "opt": self.opt}
+
 
 def absolute_host(host: str, zone: str) -> str:
     """`_acme-challenge` -> `_acme-challenge.example.com.`; `@` or empty -> the apex;
@@ -57,60 +72,64 @@ def absolute_host(host: str, zone: str) -> str:
 
 
 def host_in_zone(host: str, zone: str) -> str:
-    """`absolute_host`, refusing (InvalidValue) a name outside the zone."""
+    """`absolute_host`, refusing (InvalidValue) a name outside the zone or not a DNS name."""
     full = absolute_host(host, zone)
     if full != zone + "." and not full.endswith("." + zone + "."):
         raise InvalidValue(f"The host {host!r} is outside the zone {zone!r}")
+    try:
+        dns.name.from_text(full)
+    except (dns.exception.DNSException, ValueError):
+        raise InvalidValue(f"Invalid host: {host!r}") from None
+    if " " in full or ".." in full:
+        raise InvalidValue(f"Invalid host: {host!r}")
     return full
-
-
-def default_records(zone: str, ip: str) -> list[dict[str, Any]]:
-    """The zone a new Plesk domain starts with."""
-    apex = zone + "."
-
-    def rec(type_: str, host: str, value: str, opt: str = "") -> dict[str, Any]:
-        return {"type": type_, "host": host, "value": value, "opt": opt, "ttl": DEFAULT_TTL}
-
-    a_type = "AAAA" if ":" in ip else "A"
-    return [
-        rec("NS", apex, f"ns.{apex}"),
-        rec(a_type, f"ns.{apex}", ip),
-        rec(a_type, apex, ip),
-        rec(a_type, f"www.{apex}", ip),
-        rec(a_type, f"mail.{apex}", ip),
-        rec(a_type, f"webmail.{apex}", ip),
-        rec("CNAME", f"ftp.{apex}", apex),
-        rec("MX", apex, f"mail.{apex}", "10"),
-        rec("TXT", apex, "v=spf1 +a +mx -all"),
-        rec("TXT", f"_dmarc.{apex}", "v=DMARC1; p=none"),
-    ]
 
 
 def check_record(type_: str, value: str, opt: str) -> tuple[str, str, str]:
     """(type, value, opt) checked and normalised; raises InvalidValue."""
-    if not isinstance(type_, str) or type_.upper() not in TYPES:
-        raise InvalidValue(f"Invalid DNS record type: {type_!r}")
-    kind = type_.upper()
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidValue("A DNS record needs a value")
-    if not isinstance(opt, str):
-        raise InvalidValue("Invalid opt")
-    text = value.strip()
-    try:
-        if kind == "A":
-            text = str(ipaddress.IPv4Address(text))
-        elif kind == "AAAA":
-            text = str(ipaddress.IPv6Address(text))
-    except ValueError:
-        raise InvalidValue(f"Invalid IP address for a {kind} record: {value!r}") from None
-    if kind in _NAME_VALUED and not text.endswith("."):
-        text += "."
-    opt = opt.strip()
-    if kind == "MX":
-        opt = opt or "10"
-        if not opt.isdigit() or int(opt) > 65535:
-            raise InvalidValue(f"Invalid MX priority: {opt!r}")
-    return kind, text, opt
+    return normalise(type_, value, opt)
+
+
+def _ttl(ttl: Any, default: int) -> int:
+    if ttl is None:
+        return default
+    if not isinstance(ttl, int) or isinstance(ttl, bool) or not 0 <= ttl <= 2147483647:
+        raise InvalidValue("Invalid TTL")
+    return ttl
+
+
+def touch_zone(conn: sa.Connection, domain_id: int) -> None:
+    """Bump a zone's SOA serial (Unix time, always growing), in the writer's transaction."""
+    z = tables.dns_zones
+    serial = conn.execute(sa.select(z.c.serial).where(z.c.domain_id == domain_id)).scalar()
+    new = max(int(time.time()), int(serial or 0) + 1)
+    if serial is None:
+        conn.execute(z.insert().values(domain_id=domain_id, serial=new))
+    else:
+        conn.execute(z.update().where(z.c.domain_id == domain_id).values(serial=new))
+
+
+def insert_record(
+    conn: sa.Connection,
+    row: Mapping[str, Any],
+    actor: Identity | None,
+    template_id: int | None = None,
+) -> Record:
+    """Insert one checked record row and log it (no serial bump: callers do that once)."""
+    new_id = conn.execute(_R.insert().values(**row, template_id=template_id)).inserted_primary_key[
+        0
+    ]  # type: ignore[index]
+    record = Record(id=int(new_id), **row)
+    events.record(
+        conn,
+        "dns_zone_rec",
+        events.CREATE,
+        obj_id=record.id,
+        obj_name=record.host,
+        actor=actor,
+        new=record.event_values(),
+    )
+    return record
 
 
 class Dns:
@@ -126,20 +145,14 @@ class Dns:
         """The zone of a domain the actor may see (else NotFound)."""
         if self._domains.get(actor, domain.id) is None:
             raise NotFound("Site does not exist")
-        q = (
-            sa.select(tables.dns_records)
-            .where(tables.dns_records.c.domain_id == domain.id)
-            .order_by(tables.dns_records.c.id)
-        )
+        q = sa.select(*RECORD_COLUMNS).where(_R.c.domain_id == domain.id).order_by(_R.c.id)
         with self._db.read() as conn:
             return [self._row(r) for r in conn.execute(q)]
 
     def get(self, actor: Identity, record_id: int) -> Record | None:
         """A record of a domain the actor may see, else None (as if it did not exist)."""
         with self._db.read() as conn:
-            row = conn.execute(
-                sa.select(tables.dns_records).where(tables.dns_records.c.id == record_id)
-            ).first()
+            row = conn.execute(sa.select(*RECORD_COLUMNS).where(_R.c.id == record_id)).first()
         if row is None or self._domains.get(actor, row.domain_id) is None:
             return None
         return self._row(row)
@@ -155,26 +168,28 @@ class Dns:
         opt: str = "",
         ttl: int | None = None,
     ) -> Record:
+        """Add a record to a zone the actor may see. Raises NotFound, InvalidValue; on
+        InvalidValue nothing is written."""
         if self._domains.get(actor, domain.id) is None:
             raise NotFound("Site does not exist")
         kind, text, opt = check_record(type, value, opt)
         if not isinstance(host, str):
             raise InvalidValue("Invalid host")
-        if ttl is not None and (not isinstance(ttl, int) or isinstance(ttl, bool) or ttl < 0):
-            raise InvalidValue("Invalid TTL")
         row: dict[str, Any] = {
             "domain_id": domain.id,
             "type": kind,
             "host": host_in_zone(host, domain.ascii_name),
             "value": text,
             "opt": opt,
-            "ttl": DEFAULT_TTL if ttl is None else ttl,
+            "ttl": _ttl(ttl, DEFAULT_TTL),
         }
         with self._db.begin() as conn:
-            new_id = conn.execute(tables.dns_records.insert().values(**row)).inserted_primary_key[0]  # type: ignore[index]
-        return Record(id=int(new_id), **row)
+            record = insert_record(conn, row, actor)
+            touch_zone(conn, domain.id)
+        return record
 
     def update(self, actor: Identity, record: Record, values: Mapping[str, Any]) -> Record:
+        """Change a record; it is then user-modified (sync-with-template leaves it be)."""
         domain = self._domains.get(actor, record.domain_id)
         if domain is None:
             raise NotFound("DNS record does not exist")
@@ -186,25 +201,28 @@ class Dns:
         host = values.get("host")
         if host is not None and not isinstance(host, str):
             raise InvalidValue("Invalid host")
-        ttl = values.get("ttl", record.ttl)
-        if ttl is None:
-            ttl = record.ttl
-        if not isinstance(ttl, int) or isinstance(ttl, bool) or ttl < 0:
-            raise InvalidValue("Invalid TTL")
         row: dict[str, Any] = {
             "type": kind,
             "value": text,
             "opt": opt,
-            "ttl": ttl,
+            "ttl": _ttl(values.get("ttl"), record.ttl),
             "host": host_in_zone(host, domain.ascii_name) if host is not None else record.host,
         }
+        new = Record(id=record.id, domain_id=record.domain_id, **row)
         with self._db.begin() as conn:
-            conn.execute(
-                tables.dns_records.update()
-                .where(tables.dns_records.c.id == record.id)
-                .values(**row)
+            conn.execute(_R.update().where(_R.c.id == record.id).values(**row, modified=True))
+            events.record(
+                conn,
+                "dns_zone_rec",
+                events.UPDATE,
+                obj_id=record.id,
+                obj_name=new.host,
+                actor=actor,
+                old=record.event_values(),
+                new=new.event_values(),
             )
-        return Record(id=record.id, domain_id=record.domain_id, **row)
+            touch_zone(conn, record.domain_id)
+        return new
 
     def delete(self, actor: Identity, record_id: int) -> Record:
         """Raises NotFound for an unknown record or one the actor may not see."""
@@ -212,5 +230,17 @@ class Dns:
         if record is None:
             raise NotFound("DNS record does not exist")
         with self._db.begin() as conn:
-            conn.execute(tables.dns_records.delete().where(tables.dns_records.c.id == record_id))
+            gone = conn.execute(_R.delete().where(_R.c.id == record_id)).rowcount
+            if not gone:
+                raise NotFound("DNS record does not exist")
+            events.record(
+                conn,
+                "dns_zone_rec",
+                events.DELETE,
+                obj_id=record.id,
+                obj_name=record.host,
+                actor=actor,
+                old=record.event_values(),
+            )
+            touch_zone(conn, record.domain_id)
         return record

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
+import ipaddress
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
+from panelkey.core import events
 from panelkey.core.accounts import Account, Accounts
 from panelkey.core.clock import iso
-from panelkey.core.dns import default_records
+from panelkey.core.dns_zones import new_zone
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity
 from panelkey.store import tables
@@ -23,6 +26,14 @@ HOSTING_TYPES = ("virtual", "standard_forwarding", "frame_forwarding", "none")
 STATUSES = ("active", "suspended", "disabled")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 DEFAULT_IP = "127.0.0.1"
+# Run inside the write's transaction with the new or changed domain's id, so that
+# settings and plans kept elsewhere (core/subscriptions.py) change with it or not at all.
+Within = Callable[[sa.Connection, int], None]
+
+
+def event_class(domain_or_base: int) -> str:
+    """Plesk's event class: ``domain`` for a subscription, ``site`` for a site in one."""
+    return "domain" if domain_or_base == 0 else "site"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,16 +96,17 @@ class Domains:
 
     @staticmethod
     def _build_select() -> sa.Select[Any]:
+        # Columns in Domain's field order: a row becomes a Domain positionally.
         d, a = tables.domains, tables.accounts
-        return (
-            sa.select(d, a.c.login.label("owner_login"))
-            .select_from(d.join(a, d.c.owner_id == a.c.id))
-            .order_by(d.c.id)
-        )
+        columns = [
+            a.c.login.label("owner_login") if f.name == "owner_login" else d.c[f.name]
+            for f in dataclasses.fields(Domain)
+        ]
+        return sa.select(*columns).select_from(d.join(a, d.c.owner_id == a.c.id)).order_by(d.c.id)
 
     @staticmethod
     def _row(row: Any) -> Domain:
-        return Domain(**dict(row._mapping))
+        return Domain(*row)
 
     def list(self, actor: Identity, where: Any = None) -> list[Domain]:
         """Every domain the actor may see, oldest first."""
@@ -146,8 +158,12 @@ class Domains:
         ip_address: str = "",
         ftp_login: str = "",
         description: str = "",
+        www_root: str | None = None,
+        within: Within | None = None,
     ) -> Domain:
         """A webspace (no base_domain) or a site inside one, with its default DNS zone.
+        `www_root` defaults to httpdocs under the domain's folder for hosted domains;
+        `within` runs in the same transaction with the new id.
 
         Raises InvalidValue, AlreadyExists, PermissionDenied (owner not manageable).
         """
@@ -166,8 +182,10 @@ class Domains:
             if target is None or not self._accounts.can_manage(actor, target):
                 raise PermissionDenied("Permission denied.")
             owner_id, base_id = target.id, 0
-        ip = ip_address or DEFAULT_IP
-        www_root = f"/var/www/vhosts/{ascii_name}/httpdocs" if hosting_type == "virtual" else ""
+        ip = check_ip(ip_address) or DEFAULT_IP
+        if www_root is None:
+            www_root = f"/var/www/vhosts/{ascii_name}/httpdocs" if hosting_type == "virtual" else ""
+        www_root = check_www_root(www_root)
         with self._db.begin() as conn:
             clash = conn.execute(
                 sa.select(tables.domains.c.id).where(
@@ -192,17 +210,38 @@ class Domains:
                     created=iso(),
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
-            records = default_records(ascii_name, ip)
-            if records:
-                conn.execute(
-                    tables.dns_records.insert(), [dict(r, domain_id=new_id) for r in records]
-                )
+            new_zone(conn, new_id, ascii_name, ip, actor)
+            if within is not None:
+                within(conn, int(new_id))
             row = conn.execute(self._base.where(tables.domains.c.id == new_id)).one()
-        return self._row(row)
+            created = self._row(row)
+            events.record(
+                conn,
+                event_class(base_id),
+                events.CREATE,
+                obj_id=created.id,
+                obj_name=created.name,
+                actor=actor,
+                new=_public(created),
+            )
+        return created
 
-    def update(self, actor: Identity, domain: Domain, values: Mapping[str, Any]) -> Domain:
-        """Change `status`, `description`, `hosting_type` or the name (zone not renamed)."""
+    def update(
+        self,
+        actor: Identity,
+        domain: Domain,
+        values: Mapping[str, Any],
+        within: Within | None = None,
+    ) -> Domain:
+        """Change `status`, `description`, `hosting_type`, `ip_address`, `ftp_login`,
+        `www_root` or the name (zone not renamed); `within` runs in the same transaction."""
         row: dict[str, Any] = {}
+        if values.get("ip_address"):
+            row["ip_address"] = check_ip(values["ip_address"])
+        if values.get("ftp_login") is not None:
+            row["ftp_login"] = str(values["ftp_login"])
+        if values.get("www_root") is not None:
+            row["www_root"] = check_www_root(values["www_root"])
         if values.get("status") is not None:
             if values["status"] not in STATUSES:
                 raise InvalidValue(f"Invalid status: {values['status']!r}")
@@ -217,7 +256,7 @@ class Domains:
             row["hosting_type"] = values["hosting_type"]
         if values.get("name") is not None:
             row["name"], row["ascii_name"] = normalise_name(values["name"])
-        if not row:
+        if not row and within is None:
             return domain
         with self._db.begin() as conn:
             if "name" in row:
@@ -229,26 +268,81 @@ class Domains:
                 ).first()
                 if clash is not None:
                     raise AlreadyExists(f"Domain {row['name']!r} already exists.")
-            conn.execute(
-                tables.domains.update().where(tables.domains.c.id == domain.id).values(**row)
-            )
-            out = conn.execute(self._base.where(tables.domains.c.id == domain.id)).one()
-        return self._row(out)
+            if row:
+                conn.execute(
+                    tables.domains.update().where(tables.domains.c.id == domain.id).values(**row)
+                )
+            if within is not None:
+                within(conn, domain.id)
+            out = self._row(conn.execute(self._base.where(tables.domains.c.id == domain.id)).one())
+            if row:
+                events.record(
+                    conn,
+                    event_class(domain.base_domain_id),
+                    events.UPDATE,
+                    obj_id=domain.id,
+                    obj_name=out.name,
+                    actor=actor,
+                    old={k: v for k, v in _public(domain).items() if k in row},
+                    new={k: v for k, v in _public(out).items() if k in row},
+                )
+        return out
 
     def delete(self, actor: Identity, domain: Domain) -> builtins.list[int]:
         """Delete a domain with its zone; a webspace takes its sites along. Returns ids."""
         if self.get(actor, domain.id) is None:
             raise NotFound("Domain does not exist")
+        d = tables.domains
         with self._db.begin() as conn:
-            ids = [domain.id]
+            gone = [(domain.id, domain.name, domain.base_domain_id)]
             if domain.is_webspace:
-                ids += list(
-                    conn.execute(
-                        sa.select(tables.domains.c.id).where(
-                            tables.domains.c.base_domain_id == domain.id
-                        )
-                    ).scalars()
+                q = sa.select(d.c.id, d.c.name, d.c.base_domain_id).where(
+                    d.c.base_domain_id == domain.id
                 )
+                gone += [(r.id, r.name, r.base_domain_id) for r in conn.execute(q)]
+            ids = [g[0] for g in gone]
             conn.execute(tables.dns_records.delete().where(tables.dns_records.c.domain_id.in_(ids)))
-            conn.execute(tables.domains.delete().where(tables.domains.c.id.in_(ids)))
+            conn.execute(d.delete().where(d.c.id.in_(ids)))
+            for gone_id, name, base in reversed(gone):
+                events.record(
+                    conn,
+                    event_class(base),
+                    events.DELETE,
+                    obj_id=gone_id,
+                    obj_name=name,
+                    actor=actor,
+                )
         return ids
+
+
+def check_ip(value: str) -> str:
+    """The canonical form of an IP address, '' for none; raises InvalidValue."""
+    if not value or not value.strip():
+        return ""
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        raise InvalidValue(f"Invalid IP address: {value!r}") from None
+
+
+def check_www_root(value: str) -> str:
+    if (
+        not isinstance(value, str)
+        or len(value) > 1024
+        or "\x00" in value
+        or ".." in value.split("/")
+    ):
+        raise InvalidValue(f"Invalid document root: {value!r}")
+    return value
+
+
+def _public(d: Domain) -> dict[str, Any]:
+    return {
+        "name": d.name,
+        "owner_id": d.owner_id,
+        "hosting_type": d.hosting_type,
+        "status": d.status,
+        "ip_address": d.ip_address,
+        "www_root": d.www_root,
+        "description": d.description,
+    }

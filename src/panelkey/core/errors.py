@@ -11,7 +11,8 @@
     ├── OwnerNotFound (1015)
     ├── InvalidValue (1019)
     ├── AuthenticationMissing (1029)
-    └── KeyValidationFailed (11003)
+    ├── KeyValidationFailed (11003)
+    └── RateLimited (11004, panelkey's: a key past its rate; carries the wait)
 
 Core errors know nothing of HTTP or XML: each face maps them in one table.
 """
@@ -81,3 +82,15 @@ class AuthenticationMissing(PanelkeyError):
 class KeyValidationFailed(PanelkeyError):
     code = 11003
     default_message = "Secret key validation failed"
+
+
+class RateLimited(PanelkeyError):
+    """A key used past its rate limit (docs/keys.md). Not a Plesk code: Plesk has no
+    limits; 11004 sits beside 11003, the other refusal of a key."""
+
+    code = 11004
+    default_message = "Rate limit of the key exceeded"
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
+
+from panelkey.core.keypolicy import Rate, Scope
 
 
 class AccountType(StrEnum):
@@ -20,6 +23,10 @@ class Identity:
     login: str
     type: str
     owner_id: int | None = None
+    # Set when a key authenticated the request: its id and panelkey's limits on it.
+    key_id: int | None = None
+    scope: Scope | None = None
+    rate: Rate | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -35,6 +42,7 @@ class Reason(StrEnum):
     UNKNOWN_LOGIN = "unknown login"
     WRONG_PASSWORD = "wrong password"  # noqa: S105 - a reason, not a password
     ACCOUNT_DISABLED = "account disabled"
+    EXPIRED = "expired"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +58,16 @@ class Refused:
 
 
 Verdict = Verified | Refused
+
+
+# What verification decided for the request being served, for the request journal: the
+# server sets a fresh dict per request, verification fills in `credential` (a key id or
+# a login, never a secret) and a refusal's `reason`. Worker threads share the dict.
+request_note: ContextVar[dict[str, str] | None] = ContextVar("panelkey_request_note", default=None)
+
+
+def note(**facts: str) -> None:
+    """Add facts to the current request's note, when something is listening."""
+    current = request_note.get()
+    if current is not None:
+        current.update(facts)

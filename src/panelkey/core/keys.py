@@ -6,21 +6,30 @@ import builtins
 import hashlib
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
 from panelkey.core.accounts import Accounts
 from panelkey.core.addresses import parse_allow_list
-from panelkey.core.audit import KEY_CREATED, KEY_DELETED, Audit
+from panelkey.core.audit import KEY_CREATED, KEY_DELETED, KEY_ROTATED, Audit
 from panelkey.core.clock import iso
-from panelkey.core.errors import InvalidValue, NotFound, OwnerNotFound, PermissionDenied
+from panelkey.core.errors import (
+    AlreadyExists,
+    InvalidValue,
+    NotFound,
+    OwnerNotFound,
+    PermissionDenied,
+)
 from panelkey.core.identity import Identity
+from panelkey.core.keypolicy import Rate, Scope, duration_seconds, parse_expires
 from panelkey.store import tables
 from panelkey.store.database import Database
 
+_NO_RATE = Rate(0, 1)
 KEY_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -47,9 +56,22 @@ class KeyInfo:
     created: str
     last_used: str | None
     last_used_ip: str | None
+    expires: str | None = None
+    scope: list[str] = field(default_factory=list)
+    rate: str = ""
+    requests: int = 0
+    refusals: int = 0
+
+    @property
+    def plain(self) -> bool:
+        """Made the Plesk way: no expiry, scope or rate (listed exactly as Plesk lists)."""
+        return not (self.expires or self.scope or self.rate)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        """The REST and `-format json` listing. `expires` to `refusals` are panelkey's,
+        given for keys that have any of panelkey's options; a plain key keeps the shape
+        it always had."""
+        listed: dict[str, Any] = {
             "id": self.id,
             "ips": list(self.ips),
             "description": self.description,
@@ -58,6 +80,28 @@ class KeyInfo:
             "last_used": self.last_used,
             "last_used_ip": self.last_used_ip,
         }
+        if not self.plain:
+            listed.update(
+                expires=self.expires,
+                scope=list(self.scope),
+                rate=self.rate or None,
+                requests=self.requests,
+                refusals=self.refusals,
+            )
+        return listed
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRecord:
+    """What verification needs of a key, read in one query."""
+
+    id: int
+    addresses: str
+    owner: Identity
+    active: bool
+    expires: str | None
+    scope: str
+    rate: str
 
 
 def split_addresses(stored: str) -> list[str]:
@@ -79,6 +123,9 @@ class Keys:
             a.c.type,
             a.c.status,
             a.c.owner_id.label("account_owner_id"),
+            k.c.expires,
+            k.c.scope,
+            k.c.rate,
         ).select_from(k.join(a, k.c.owner_id == a.c.id))
         self._accounts = accounts
         self._audit = audit
@@ -97,6 +144,11 @@ class Keys:
                 k.c.created,
                 k.c.last_used,
                 k.c.last_used_ip,
+                k.c.expires,
+                k.c.scope,
+                k.c.rate,
+                k.c.requests,
+                k.c.refusals,
             )
             .select_from(k.join(a, k.c.owner_id == a.c.id))
             .order_by(k.c.id)
@@ -113,6 +165,11 @@ class Keys:
             created=row.created,
             last_used=row.last_used,
             last_used_ip=row.last_used_ip,
+            expires=row.expires,
+            scope=[p for p in row.scope.split(",") if p],
+            rate=row.rate,
+            requests=row.requests,
+            refusals=row.refusals,
         )
 
     def create(
@@ -124,17 +181,30 @@ class Keys:
         login: str | None = None,
         face: str,
         source_ip: str = "",
+        value: str | None = None,
+        expires: str | None = None,
+        scope: str | Iterable[str] | None = None,
+        rate: str | None = None,
     ) -> tuple[str, KeyInfo]:
         """Make a key and return its value (the only time it exists) with its listing.
 
+        `value` fixes the key's value instead of drawing one (seed files, so that test
+        suites can hard-code a key); it must have the 8-4-4-4-12 layout. `expires`,
+        `scope` and `rate` are panelkey's limits (core/keypolicy.py), checked here.
         Raises PermissionDenied unless the actor is the admin; InvalidValue for any bad
-        address (nothing is created); OwnerNotFound for an unknown or inactive login.
+        address or value (nothing is created); AlreadyExists for a fixed value in use;
+        OwnerNotFound for an unknown or inactive login.
         """
         if not actor.is_admin:
             raise PermissionDenied("Permission denied.")
         allow = parse_allow_list(addresses)
         if not isinstance(description, str):
             raise InvalidValue("Invalid description")
+        policy = {
+            "expires": parse_expires(expires) if expires else None,
+            "scope": Scope.parse(scope).text,
+            "rate": (Rate.parse(rate) or _NO_RATE).text if rate else "",
+        }
         owner = self._accounts.get(actor.account_id) if login is None else None
         if login is not None:
             owner = self._accounts.by_login(login)
@@ -146,8 +216,18 @@ class Keys:
                 )
         if owner is None:
             raise OwnerNotFound("The owner does not exist")
-        value = new_key_value()
+        if value is None:
+            value = new_key_value()
+        elif not isinstance(value, str) or not KEY_RE.match(value.strip().lower()):
+            raise InvalidValue("A key value has the layout 8-4-4-4-12 of hex digits")
+        else:
+            value = value.strip().lower()
         with self._db.begin() as conn:
+            taken = sa.select(tables.secret_keys.c.id).where(
+                tables.secret_keys.c.digest == digest(value)
+            )
+            if conn.execute(taken).first() is not None:
+                raise AlreadyExists("A key with this value exists already")
             key_id = conn.execute(
                 tables.secret_keys.insert().values(
                     digest=digest(value),
@@ -155,15 +235,18 @@ class Keys:
                     addresses=",".join(allow),
                     description=description,
                     created=iso(),
+                    **policy,
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
+            limits = " ".join(f"{k}={v}" for k, v in policy.items() if v)
             self._audit.record(
                 KEY_CREATED,
                 face=face,
                 actor=actor.login,
                 source_ip=source_ip,
                 key_id=int(key_id),
-                detail=f"owner={owner.login} ips={','.join(allow) or '*'}",
+                detail=f"owner={owner.login} ips={','.join(allow) or '*'}"
+                + (f" {limits}" if limits else ""),
                 conn=conn,
             )
             self._db.record_change(conn, "key")
@@ -237,9 +320,9 @@ class Keys:
             )
         self._db.record_change(conn, "key")
 
-    def lookup(self, value: str) -> tuple[int, str, Identity, bool] | None:
-        """(key id, stored addresses, owner, owner active) for a presented value, or None.
-        One indexed query: this is the cold path of every key check."""
+    def lookup(self, value: str) -> KeyRecord | None:
+        """What verification needs of the key with this value, or None. One indexed
+        query: this is the cold path of every key check."""
         with self._db.read() as conn:
             row = conn.execute(
                 self._lookup.where(tables.secret_keys.c.digest == digest(value))
@@ -247,16 +330,101 @@ class Keys:
         if row is None:
             return None
         owner = Identity(row.owner_id, row.login, row.type, row.account_owner_id)
-        return row.id, row.addresses, owner, row.status == 0
+        return KeyRecord(
+            row.id, row.addresses, owner, row.status == 0, row.expires, row.scope, row.rate
+        )
 
-    def record_usage(self, usage: dict[int, tuple[str, str]]) -> None:
-        """Write last-used time and address for many keys at once."""
-        if not usage:
+    def record_usage(
+        self,
+        usage: dict[int, tuple[str, str]],
+        counts: dict[int, tuple[int, int]] | None = None,
+    ) -> None:
+        """Write last-used time and address, and add (requests, refusals) counted since
+        the last call, for many keys at once. Deleted keys are skipped."""
+        counts = counts or {}
+        if not usage and not counts:
             return
+        k = tables.secret_keys
         with self._db.begin() as conn:
             for key_id, (at, ip) in usage.items():
                 conn.execute(
-                    tables.secret_keys.update()
-                    .where(tables.secret_keys.c.id == key_id)
-                    .values(last_used=at, last_used_ip=ip)
+                    k.update().where(k.c.id == key_id).values(last_used=at, last_used_ip=ip)
                 )
+            for key_id, (requests, refusals) in counts.items():
+                conn.execute(
+                    k.update()
+                    .where(k.c.id == key_id)
+                    .values(requests=k.c.requests + requests, refusals=k.c.refusals + refusals)
+                )
+
+    def states(self) -> dict[str, int]:
+        """How many keys are expired, plain (Plesk's kind), or limited (panelkey's
+        expiry, scope or rate), for the metrics."""
+        k = tables.secret_keys
+        now = iso()
+        with self._db.read() as conn:
+            rows = conn.execute(sa.select(k.c.expires, k.c.scope, k.c.rate)).all()
+        states = {"expired": 0, "plain": 0, "limited": 0}
+        for expires, scope, rate in rows:
+            if expires is not None and expires <= now:
+                states["expired"] += 1
+            elif expires or scope or rate:
+                states["limited"] += 1
+            else:
+                states["plain"] += 1
+        return states
+
+    def rotate(
+        self,
+        actor: Identity,
+        ref: str,
+        *,
+        grace: str | None = None,
+        face: str,
+        source_ip: str = "",
+    ) -> tuple[str, KeyInfo]:
+        """A new key with the old one's owner, addresses, description, expiry, scope and
+        rate; returns its value (shown once) and listing. The old key is deleted at once,
+        or, with a `grace` duration (`15m`), expires when the grace ends (sooner if it
+        expired sooner anyway). Raises NotFound, InvalidValue, PermissionDenied."""
+        if not actor.is_admin:
+            raise PermissionDenied("Permission denied.")
+        seconds = duration_seconds(grace) if grace else 0
+        value = new_key_value()
+        k = tables.secret_keys
+        with self._db.begin() as conn:
+            old = conn.execute(sa.select(k).where(self._where(ref))).first()
+            if old is None:
+                raise NotFound("Secret key does not exist")
+            new_id = conn.execute(
+                k.insert().values(
+                    digest=digest(value),
+                    owner_id=old.owner_id,
+                    addresses=old.addresses,
+                    description=old.description,
+                    created=iso(),
+                    expires=old.expires,
+                    scope=old.scope,
+                    rate=old.rate,
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            if seconds:
+                until = iso(time.time() + seconds)
+                if old.expires is None or old.expires > until:
+                    conn.execute(k.update().where(k.c.id == old.id).values(expires=until))
+            else:
+                conn.execute(k.delete().where(k.c.id == old.id))
+            self._audit.record(
+                KEY_ROTATED,
+                face=face,
+                actor=actor.login,
+                source_ip=source_ip,
+                key_id=int(new_id),
+                detail=f"from key {old.id}; old key "
+                + (f"valid {grace} more" if seconds else "deleted"),
+                conn=conn,
+            )
+            self._db.record_change(conn, "key")
+            row = conn.execute(self._base.where(k.c.id == new_id)).one()
+        self._on_change()
+        return value, self._info(row)

@@ -8,10 +8,20 @@ import uuid
 from panelkey.core.accounts import Accounts
 from panelkey.core.audit import Audit
 from panelkey.core.auth import Authenticator
+from panelkey.core.buttons import Buttons
 from panelkey.core.dns import Dns
+from panelkey.core.dns_zones import DnsZones
 from panelkey.core.domains import Domains
+from panelkey.core.events import Events
+from panelkey.core.extensions import Extensions
+from panelkey.core.ips import Ips
 from panelkey.core.keys import Keys
 from panelkey.core.passwords import generate_password
+from panelkey.core.plans import Plans
+from panelkey.core.resellers import Resellers
+from panelkey.core.server import ServerSettings
+from panelkey.core.sessions import Sessions
+from panelkey.core.subscriptions import Subscriptions
 from panelkey.store.database import Database
 
 
@@ -22,11 +32,21 @@ class Panel:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.audit = Audit(db)
+        self.events = Events(db)
         self.accounts = Accounts(db, self._invalidate)
         self.keys = Keys(db, self.accounts, self.audit, self._invalidate)
         self.auth = Authenticator(self.accounts, self.keys, self.audit)
         self.domains = Domains(db, self.accounts)
         self.dns = Dns(db, self.domains)
+        self.dns_zones = DnsZones(db, self.domains)
+        self.ips = Ips(db)
+        self.sessions = Sessions(db, self.accounts)
+        self.server = ServerSettings(db, self.accounts)
+        self.extensions = Extensions(db)
+        self.buttons = Buttons(db, self.accounts)
+        self.plans = Plans(db, self.accounts)
+        self.subscriptions = Subscriptions(db, self.domains, self.plans, self.ips)
+        self.resellers = Resellers(db, self.plans)
 
     def _invalidate(self) -> None:
         # Accounts and Keys are built before the authenticator; they call this late.
@@ -42,6 +62,7 @@ class Panel:
     def bootstrap(self) -> str | None:
         """Make sure the admin exists. Returns the generated password when this call
         created the admin without `PANELKEY_ADMIN_PASSWORD`, so it can be shown once."""
+        self.ips.seed()
         if self.accounts.admin() is not None:
             return None
         given = os.environ.get("PANELKEY_ADMIN_PASSWORD")

@@ -18,6 +18,7 @@ from panelkey.config import LiveSettings
 from panelkey.context import BodyTooLarge, Context, Scope
 from panelkey.core.credentials import rest_credentials
 from panelkey.core.identity import Identity, Refused, Verdict, Verified
+from panelkey.core.keypolicy import rest_operation
 from panelkey.rest.errors import REASONS, ApiError, from_exception
 from panelkey.rest.handlers import FACE, Call
 from panelkey.rest.openapi import BASE_PATH, rendered
@@ -155,6 +156,8 @@ class RestApi:
             body, content_type = self.documents[route.path]
             return 200, body, content_type.encode(), []
         identity = await self._authenticate(found, address)
+        if identity.key_id is not None:
+            self._limits(identity, method, path, address)
         call = Call(self.ctx, identity, address, params)
         if query_string:
             call.query = {
@@ -164,11 +167,22 @@ class RestApi:
         if route.body:
             call.body = await self._body(scope, receive, route)
         assert route.handler is not None
-        if route.inline:
+        if route.inline or method in ("GET", "HEAD"):
+            # Reads run on the event loop: a thread hop costs more than an indexed read
+            # (docs/performance.md); writes, which wait for the disk, go to a thread.
             status, payload = route.handler(call)
         else:
             status, payload = await asyncio.to_thread(route.handler, call)
         return status, encode(payload), _JSON, []
+
+    def _limits(self, identity: Identity, method: str, path: str, address: str) -> None:
+        """A key's scope (403) and rate (429), judged under XML names (core/keypolicy.py)."""
+        auth = self.ctx.panel.auth
+        if identity.scope is not None:
+            operator, operation = rest_operation(method, path)
+            if not identity.scope.allows(operator, operation):
+                raise auth.scope_denied(identity, operator, operation, face=FACE, address=address)
+        auth.admit(identity)
 
     async def _authenticate(self, found: dict[str, str], address: str) -> Identity:
         auth = self.ctx.panel.auth

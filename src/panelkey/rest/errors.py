@@ -10,6 +10,7 @@ from panelkey.core import errors as core
 # Plesk answers 400 for every "your request cannot be done" (even a taken login), 404 for
 # an unknown object and 403 for a right the caller lacks; the spec lists no 409 or 422.
 STATUS_OF: tuple[tuple[type[BaseException], int], ...] = (
+    (core.RateLimited, 429),
     (core.NotFound, 404),
     (core.PermissionDenied, 403),
     (core.AuthenticationFailed, 401),
@@ -33,6 +34,7 @@ REASONS = {
     404: "Not Found",
     405: "Method Not Allowed",
     413: "Payload Too Large",
+    429: "Too Many Requests",
     500: "Internal Server Error",
 }
 
@@ -53,6 +55,8 @@ def from_exception(exc: BaseException) -> ApiError | None:
         return exc
     for cls, status in STATUS_OF:
         if isinstance(exc, cls):
+            if isinstance(exc, core.RateLimited):
+                return ApiError(status, exc.message, {"Retry-After": str(exc.retry_after)})
             if isinstance(exc, core.PanelkeyError):
                 return ApiError(status, exc.message)
             return ApiError(status, "The request holds a value the store cannot accept")

@@ -24,10 +24,11 @@ from panelkey.core.errors import NotFound
 from panelkey.core.identity import Identity
 from panelkey.rest.errors import ApiError, not_found
 from panelkey.rest.schemas import INT32
-from panelkey.utilities import REFERENCE, registry
+from panelkey.utilities import reference, registry
 
 FACE = "rest"
 Answer = tuple[int, Any]
+SUCCESS = {"status": "success"}
 
 
 @dataclass(slots=True)
@@ -64,6 +65,9 @@ def create_key(c: Call) -> Answer:
         login=login,
         face=FACE,
         source_ip=c.address,
+        expires=body.get("expires") or None,
+        scope=body.get("scope"),
+        rate=body.get("rate") or None,
     )
     return 201, {"key": value}
 
@@ -76,7 +80,7 @@ def delete_key(c: Call) -> Answer:
         c.ctx.panel.keys.delete(c.identity, ref, face=FACE, source_ip=c.address)
     except NotFound:
         raise ApiError(404, "Key does not exist") from None  # never echo a presented value
-    return 200, {"status": "success"}
+    return 200, SUCCESS
 
 
 def list_keys(c: Call) -> Answer:
@@ -109,6 +113,36 @@ def server_info(c: Call) -> Answer:
         ).encode()
         _server_bodies[c.ctx] = found
     return 200, found
+
+
+def create_session(c: Call) -> Answer:
+    b = c.body
+    session_id, _session = c.ctx.panel.sessions.create(
+        c.identity,
+        b["login"],
+        user_ip=b.get("user_ip") or c.address,
+        source_server=b.get("source_server") or "",
+    )
+    return 201, {"id": session_id}
+
+
+def server_init(c: Call) -> Answer:
+    b = c.body
+    c.ctx.panel.server.init(
+        c.identity,
+        admin=b.get("admin"),
+        password=b.get("password"),
+        server_name=b.get("server_name"),
+    )
+    return 200, SUCCESS
+
+
+def install_license(c: Call) -> Answer:
+    b = c.body
+    c.ctx.panel.server.install_license(
+        c.identity, b["key"], code=b.get("code") or "", additional=bool(b.get("additional"))
+    )
+    return 200, SUCCESS
 
 
 def server_ips(c: Call) -> Answer:
@@ -173,11 +207,7 @@ def cli_ref(c: Call) -> Answer:
     name = c.params["id"]
     if name not in registry():
         raise not_found("Command")
-    ref = REFERENCE.get(name, {})
-    return 200, {
-        "allowed_commands": list(ref.get("allowed_commands", [])),
-        "allowed_options": list(ref.get("allowed_options", [])),
-    }
+    return 200, reference(name)
 
 
 def cli_call(c: Call) -> Answer:

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from panelkey import __version__
-from panelkey.rest.routes import ROUTES, Route
+from panelkey.rest.routes import ROUTES, Query, Route
 from panelkey.rest.schemas import INT32, SCHEMAS, Schema
 
 BASE_PATH = "/api/v2"
@@ -60,10 +60,19 @@ def _path_param(route: Route, name: str) -> Schema:
     return {"type": "string"}
 
 
-def _operation_id(route: Route) -> str:
-    words = [w for w in route.path.replace("{", "by_").replace("}", "").split("/") if w]
-    cleaned = "_".join(w.replace(".", "_") for w in words)
-    return f"{route.method.lower()}_{cleaned}"
+def _operation(route: Route) -> dict[str, Any]:
+    """Summary and tags as Plesk's document has them, and no operationId: generated
+    clients then name each operation after its summary, as they do for Plesk's."""
+    op: dict[str, Any] = {"summary": route.summary, "tags": list(route.tags)}
+    if route.extension:
+        op["description"] = f"panelkey extension (not in Plesk's API): {route.extension}."
+    return op
+
+
+def _query_schema(q: Query) -> Schema:
+    if q.type == "integer":
+        return {"type": "integer", "minimum": 1, "maximum": INT32}
+    return {"type": "string"}
 
 
 def _media(route: Route) -> str:
@@ -88,7 +97,7 @@ def openapi3() -> dict[str, Any]:
                 "in": "query",
                 "required": q.required,
                 "description": q.description,
-                "schema": {"type": "string"},
+                "schema": _query_schema(q),
             }
             for q in route.query
         ]
@@ -103,14 +112,10 @@ def openapi3() -> dict[str, Any]:
         for code in _error_codes(route):
             responses[str(code)] = {
                 "description": _ERRORS[code],
-                "content": {"application/json": {"schema": {"$ref": prefix + "Error"}}},
+                "content": {"application/json": {"schema": {"$ref": prefix + "ErrorResponse"}}},
             }
-        op: dict[str, Any] = {
-            "operationId": _operation_id(route),
-            "summary": route.summary,
-            "tags": [route.tag],
-            "responses": responses,
-        }
+        op = _operation(route)
+        op["responses"] = responses
         if params:
             op["parameters"] = params
         if route.body:
@@ -152,7 +157,7 @@ def swagger2() -> dict[str, Any]:
                 "in": "query",
                 "required": q.required,
                 "description": q.description,
-                "type": "string",
+                **_query_schema(q),
             }
             for q in route.query
         ]
@@ -174,15 +179,11 @@ def swagger2() -> dict[str, Any]:
         for code in _error_codes(route):
             responses[str(code)] = {
                 "description": _ERRORS[code],
-                "schema": {"$ref": prefix + "Error"},
+                "schema": {"$ref": prefix + "ErrorResponse"},
             }
-        op: dict[str, Any] = {
-            "operationId": _operation_id(route),
-            "summary": route.summary,
-            "tags": [route.tag],
-            "produces": [_media(route)],
-            "responses": responses,
-        }
+        op = _operation(route)
+        op["produces"] = [_media(route)]
+        op["responses"] = responses
         if route.body:
             op["consumes"] = ["application/json"]
         if params:

@@ -13,8 +13,9 @@ from panelkey.core.accounts import ACTIVE, DISABLED, Account
 from panelkey.core.dns import Record
 from panelkey.core.domains import Domain
 from panelkey.core.errors import InvalidValue, OwnerNotFound
+from panelkey.core.statistics import client_statistics as client_statistics_of
 from panelkey.rest.errors import bad_request, not_found
-from panelkey.rest.handlers import Answer, Call
+from panelkey.rest.handlers import SUCCESS, Answer, Call
 
 _CLIENT_TEXT = ("name", "company", "email", "locale", "description", "external_id")
 
@@ -38,6 +39,11 @@ def client_dict(a: Account) -> dict[str, Any]:
         "owner_login": a.owner_login,
         "external_id": a.external_id,
     }
+
+
+def domain_dict(c: Call, d: Domain) -> dict[str, Any]:
+    """Plesk's DomainResponse: the domain with its aliases."""
+    return {**d.as_dict(), "aliases": []}
 
 
 def _created(obj: Account | Domain) -> dict[str, Any]:
@@ -105,19 +111,23 @@ def delete_client(c: Call) -> Answer:
 
 
 def activate_client(c: Call) -> Answer:
-    account = _client(c)
-    return 200, _created(c.ctx.panel.accounts.update(c.identity, account, {"status": ACTIVE}))
+    c.ctx.panel.accounts.update(c.identity, _client(c), {"status": ACTIVE})
+    return 200, SUCCESS
 
 
 def suspend_client(c: Call) -> Answer:
-    account = _client(c)
-    return 200, _created(c.ctx.panel.accounts.update(c.identity, account, {"status": DISABLED}))
+    c.ctx.panel.accounts.update(c.identity, _client(c), {"status": DISABLED})
+    return 200, SUCCESS
+
+
+def client_statistics(c: Call) -> Answer:
+    return 200, client_statistics_of(c.ctx.panel.db, _client(c).id)
 
 
 def client_domains(c: Call) -> Answer:
     account = _client(c)
     domains = c.ctx.panel.domains.list(c.identity)
-    return 200, [d.as_dict() for d in domains if d.owner_id == account.id]
+    return 200, [domain_dict(c, d) for d in domains if d.owner_id == account.id]
 
 
 # -- domains ----------------------------------------------------------------------------
@@ -181,8 +191,8 @@ def list_domains(c: Call) -> Answer:
     name = c.query.get("name")
     if name is not None:
         found = domains.by_name(c.identity, name)
-        return 200, [found.as_dict()] if found else []
-    return 200, [d.as_dict() for d in domains.list(c.identity)]
+        return 200, [domain_dict(c, found)] if found else []
+    return 200, [domain_dict(c, d) for d in domains.list(c.identity)]
 
 
 def create_domain(c: Call) -> Answer:
@@ -202,7 +212,7 @@ def create_domain(c: Call) -> Answer:
 
 
 def get_domain(c: Call) -> Answer:
-    return 200, _domain(c).as_dict()
+    return 200, domain_dict(c, _domain(c))
 
 
 def update_domain(c: Call) -> Answer:
@@ -250,10 +260,9 @@ def _zone(c: Call, *, required: bool) -> Domain | None:
 
 
 def list_records(c: Call) -> Answer:
-    dns = c.ctx.panel.dns
-    zone = _zone(c, required=False)
-    zones = [zone] if zone is not None else c.ctx.panel.domains.list(c.identity)
-    return 200, [r.as_dict() for d in zones for r in dns.records(c.identity, d)]
+    zone = _zone(c, required=True)  # Plesk's quirk: ?domain= is required
+    assert zone is not None
+    return 200, [r.as_dict() for r in c.ctx.panel.dns.records(c.identity, zone)]
 
 
 def add_record(c: Call) -> Answer:
@@ -269,7 +278,7 @@ def add_record(c: Call) -> Answer:
         opt=b.get("opt") or "",
         ttl=b.get("ttl"),
     )
-    return 201, record.as_dict()
+    return 200, record.as_dict()  # Plesk answers 200, not 201
 
 
 def _record(c: Call) -> Record:
@@ -284,9 +293,11 @@ def get_record(c: Call) -> Answer:
 
 
 def update_record(c: Call) -> Answer:
-    return 200, c.ctx.panel.dns.update(c.identity, _record(c), c.body).as_dict()
+    values = {k: c.body[k] for k in ("type", "host", "value", "opt", "ttl") if k in c.body}
+    c.ctx.panel.dns.update(c.identity, _record(c), values)
+    return 200, SUCCESS
 
 
 def delete_record(c: Call) -> Answer:
     c.ctx.panel.dns.delete(c.identity, _record(c).id)
-    return 200, {"status": "success"}
+    return 200, SUCCESS

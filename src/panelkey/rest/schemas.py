@@ -8,16 +8,23 @@ another schema here and `nullable` is written as each document version spells it
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
+from panelkey.core.extensions import CATALOGUE
 from panelkey.rest.errors import bad_request
 
 Schema = dict[str, Any]
 INT32 = 2**31 - 1
 
 
+# Text the store can keep: no NUL, no lone surrogate (the check below refuses them).
+STORABLE = r"^[^\x00\uD800-\uDFFF]*$"
+
+
 def _str(description: str = "", **extra: Any) -> Schema:
-    out: Schema = {"type": "string", **extra}
+    out: Schema = {"type": "string", "pattern": STORABLE, **extra}
     if description:
         out["description"] = description
     return out
@@ -46,24 +53,36 @@ def ref(name: str) -> Schema:
 
 
 _CLIENT_TYPES = ["customer", "reseller"]
+_LOGIN = _str(
+    "1-60 of A-Z a-z 0-9 . _ - @, starting with a letter or digit",
+    minLength=1,
+    maxLength=60,
+    pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,59}$",
+)
+_EMAIL = _str(
+    "Empty, or an e-mail address",
+    pattern=r"^(|[^@\s\x00\uD800-\uDFFF]+@[^@\s\x00\uD800-\uDFFF]+\.[^@\s\x00\uD800-\uDFFF]+)$",
+)
 _ACCOUNT_STATUS = _int(
     "0 active, 16 disabled by the administrator (4 and 256 as Plesk)", enum=[0, 4, 16, 256]
 )
 _CLIENT_FIELDS: dict[str, Schema] = {
     "name": _str("Contact name"),
     "company": _str(),
-    "login": _str(
-        "1-60 of A-Z a-z 0-9 . _ - @, starting with a letter or digit", minLength=1, maxLength=60
-    ),
-    "password": _str(minLength=1),
-    "email": _str("Empty, or an e-mail address"),
-    "type": _str(enum=_CLIENT_TYPES),
+    "login": _LOGIN,
     "status": _ACCOUNT_STATUS,
+    "email": _EMAIL,
     "locale": _str(),
     "owner_login": _str("Login of the owner (the admin or a reseller); default: the admin"),
     "external_id": _str(),
     "description": _str(),
+    "password": _str(minLength=1),
 }
+_DOMAIN_NAME = _str(
+    "A domain name (internationalised names are accepted too)",
+    minLength=4,
+    maxLength=253,
+)
 _DOMAIN_REFERENCE = _obj(
     {"id": _int(minimum=1), "name": _str(), "guid": _str()},
     description="One of id, name or guid",
@@ -78,7 +97,7 @@ _DNS_FIELDS: dict[str, Schema] = {
     "opt": _str("MX priority and the like"),
     "ttl": _int(),
 }
-
+_DB_TYPES = ["mysql", "postgresql", "mssql"]
 _SERVER_FIELDS = (
     "platform",
     "hostname",
@@ -90,13 +109,54 @@ _SERVER_FIELDS = (
     "extension_version",
     "extension_release",
 )
+_CLIENT_ANSWER = (
+    "id",
+    "created",
+    "name",
+    "company",
+    "login",
+    "status",
+    "email",
+    "locale",
+    "guid",
+    "owner_login",
+    "external_id",
+    "description",
+    "type",
+)
+_STATISTICS = (
+    "active_domains",
+    "subdomains",
+    "disk_space",
+    "email_postboxes",
+    "email_redirects",
+    "email_response_messages",
+    "mailing_lists",
+    "databases",
+    "traffic",
+    "traffic_prevday",
+)
+_FTP_PERMISSIONS = _obj(
+    {"read": {"type": "boolean"}, "write": {"type": "boolean"}},
+    description="Read and write access to the home directory",
+)
+_ADMIN_FIELDS = (
+    "name",
+    "email",
+    "company",
+    "phone",
+    "fax",
+    "address",
+    "city",
+    "state",
+    "post_code",
+    "country",
+    "locale",
+)
 
+# Plesk's schema names, in the order of Plesk's document; panelkey's own come after.
 SCHEMAS: dict[str, Schema] = {
-    "Error": _obj(
-        {"code": _int("The HTTP status", minimum=100), "message": _str()}, ("code", "message")
-    ),
-    "StatusResponse": _obj({"status": _str()}, ("status",)),
-    "KeyRequest": _obj(
+    "SecretKeyRequest": _obj(
         {
             "ip": _str(
                 "An address or network the key may be used from; a list is accepted too",
@@ -105,31 +165,30 @@ SCHEMAS: dict[str, Schema] = {
             "ips": _list(_str(), description="Addresses or networks (IPv4, IPv6, CIDR)"),
             "login": _str("Owner login (an active reseller or customer); default: the admin"),
             "description": _str(),
+            "expires": _str(
+                "panelkey extension: ISO 8601 UTC time or a duration (90s, 15m, 12h, 30d)"
+            ),
+            "scope": _list(
+                _str(),
+                description="panelkey extension: read, or operator/operation patterns "
+                "with * (dns/*, site/get); see docs/keys.md",
+            ),
+            "rate": _str("panelkey extension: at most N requests per s, m or h (10/s)"),
         },
-        description="With no ip and no ips the key is bound to the caller's address",
+        description="Secret key parameters; with no ip and no ips the key is bound to the "
+        "caller's address",
     ),
-    "KeyResponse": _obj({"key": _str("The key value, shown this once")}, ("key",)),
-    "KeyInfo": _obj(
+    "SecretKeyResponse": _obj({"key": _str("The key value, shown this once")}, ("key",)),
+    "SessionRequest": _obj(
         {
-            "id": _int(minimum=1),
-            "ips": _list(_str()),
-            "description": _str(),
-            "login": _str(),
-            "created": _str(),
-            "last_used": _str(nullable=True),
-            "last_used_ip": _str(nullable=True),
+            "login": _LOGIN,
+            "user_ip": _str("The address the session is for; default: the caller's"),
+            "source_server": _str(),
         },
-        ("id", "ips", "description", "login", "created", "last_used", "last_used_ip"),
+        ("login",),
+        description="Whom a browser session is opened for",
     ),
-    "ServerInfo": _obj({name: _str() for name in _SERVER_FIELDS}, _SERVER_FIELDS),
-    "ServerIp": _obj(
-        {n: _str() for n in ("ipv4", "ipv6", "netmask", "interface", "type")},
-        ("ipv4", "ipv6", "netmask", "interface", "type"),
-    ),
-    "CliRef": _obj(
-        {"allowed_commands": _list(_str()), "allowed_options": _list(_str())},
-        ("allowed_commands", "allowed_options"),
-    ),
+    "SessionResponse": _obj({"id": _str("The session token")}, ("id",)),
     "CliCallRequest": _obj(
         {
             "params": _list(_str(), description="The command line's arguments"),
@@ -140,13 +199,64 @@ SCHEMAS: dict[str, Schema] = {
             ),
         }
     ),
-    "CliCallResult": _obj(
+    "CliCallResponse": _obj(
         {"code": _int("Exit code"), "stdout": _str(), "stderr": _str()},
         ("code", "stdout", "stderr"),
     ),
-    "ClientRequest": _obj(_CLIENT_FIELDS, ("name", "login", "password", "email", "type")),
-    "ClientUpdate": _obj(_CLIENT_FIELDS),
-    "ClientResponse": _obj(
+    "ServerMeta": _obj({name: _str() for name in _SERVER_FIELDS}, _SERVER_FIELDS),
+    "ServerIp": _obj(
+        {
+            **{n: _str() for n in ("ipv4", "ipv6", "netmask", "interface")},
+            "type": _str(enum=["shared", "exclusive"]),
+        },
+        ("ipv4", "ipv6", "netmask", "interface", "type"),
+    ),
+    "ServerInit": _obj(
+        {
+            "admin": _obj(
+                {
+                    **{n: _str() for n in _ADMIN_FIELDS},
+                    "email": _EMAIL,
+                    "send_announce": {"type": "boolean"},
+                    "multiple_sessions": {"type": "boolean"},
+                },
+                description="The administrator's contact information",
+            ),
+            "password": _str("The administrator's new password", minLength=1),
+            "server_name": _str("The server's host name"),
+        },
+        description="Initial server setup parameters",
+    ),
+    "ServerLicense": _obj(
+        {
+            "key": _str("The license key (kept as its digest, never shown)", minLength=1),
+            "code": _str("The activation code"),
+            "additional": {"type": "boolean", "description": "An additional license key"},
+        },
+        ("key",),
+        description="License parameters",
+    ),
+    "Extension": _obj(
+        {
+            "id": _str(),
+            "name": _str(),
+            "version": _str(),
+            "release": _str(),
+            "active": {"type": "boolean"},
+        },
+        ("id", "name", "version", "release", "active"),
+        description="Extension entity",
+    ),
+    "ExtensionInstallRequest": _obj(
+        {
+            "id": _str("An id from panelkey's catalogue", enum=sorted(CATALOGUE)),
+            "url": _str("Not used: panelkey installs by id from its catalogue, offline"),
+            "file": _str("Not used: panelkey installs by id from its catalogue, offline"),
+        },
+        ("id",),
+        description="Extension installation request",
+    ),
+    "Client": _obj(
         {
             "id": _int(minimum=1),
             "created": _str(),
@@ -157,31 +267,26 @@ SCHEMAS: dict[str, Schema] = {
             "email": _str(),
             "locale": _str(),
             "guid": _str(),
-            "description": _str(),
-            "type": _str(enum=["admin", *_CLIENT_TYPES]),
             "owner_login": _str(),
             "external_id": _str(),
+            "description": _str(),
+            "type": _str(enum=["admin", *_CLIENT_TYPES]),
         },
-        (
-            "id",
-            "created",
-            "name",
-            "company",
-            "login",
-            "status",
-            "email",
-            "locale",
-            "guid",
-            "description",
-            "type",
-            "owner_login",
-            "external_id",
-        ),
+        _CLIENT_ANSWER,
+        description="The client entity",
     ),
-    "CreatedResponse": _obj({"id": _int(minimum=1), "guid": _str()}, ("id", "guid")),
+    "ClientRequest": _obj(
+        {**_CLIENT_FIELDS, "type": _str(enum=_CLIENT_TYPES)},
+        ("name", "login", "password", "email", "type"),
+        description="The client entity",
+    ),
+    "ClientUpdateRequest": _obj(_CLIENT_FIELDS, description="The client entity"),
+    "ClientStatistics": _obj(
+        {name: _int() for name in _STATISTICS}, _STATISTICS, description="The client statistics"
+    ),
     "DomainRequest": _obj(
         {
-            "name": _str("The domain name; internationalised names are accepted"),
+            "name": _DOMAIN_NAME,
             "description": _str(),
             "hosting_type": _str(enum=_HOSTING_TYPES),
             "hosting_settings": _obj({"ftp_login": _str(), "ftp_password": _str()}),
@@ -194,16 +299,21 @@ SCHEMAS: dict[str, Schema] = {
             "ip_addresses": _list(_str()),
             "ipv4": _list(_str()),
             "ipv6": _list(_str()),
-            "plan": _obj({"name": _str()}, description="Accepted; panelkey has no plans"),
+            "plan": _obj({"name": _str()}, description="Accepted; not applied"),
         },
         ("name",),
+        description="A domain; on update only name, description and hosting_type apply",
     ),
-    "DomainUpdate": _obj(
+    "DomainAlias": _obj(
         {
             "name": _str(),
-            "description": _str(),
-            "hosting_type": _str(enum=_HOSTING_TYPES),
-        }
+            "ascii_name": _str(),
+            "web": {"type": "boolean"},
+            "dns": {"type": "boolean"},
+            "mail": {"type": "boolean"},
+            "seo_redirect": {"type": "boolean"},
+        },
+        ("name", "ascii_name", "web", "dns", "mail", "seo_redirect"),
     ),
     "DomainResponse": _obj(
         {
@@ -216,6 +326,7 @@ SCHEMAS: dict[str, Schema] = {
             "guid": _str(),
             "created": _str(),
             "description": _str(),
+            "aliases": _list(ref("DomainAlias")),
         },
         (
             "id",
@@ -227,14 +338,121 @@ SCHEMAS: dict[str, Schema] = {
             "guid",
             "created",
             "description",
+            "aliases",
         ),
     ),
     "DomainStatus": _obj({"status": _str(enum=_DOMAIN_STATUSES)}, ("status",)),
+    # No required members: Plesk's PUT /dns/records/{id} takes this shape, any subset.
+    "DnsRecord": _obj({"id": _int(minimum=1), **_DNS_FIELDS}),
     "DnsRecordRequest": _obj(_DNS_FIELDS, ("type", "host", "value")),
-    "DnsRecordUpdate": _obj(_DNS_FIELDS),
-    "DnsRecord": _obj(
-        {"id": _int(minimum=1), **_DNS_FIELDS, "value": _str()},
-        ("id", "type", "host", "value", "opt", "ttl"),
+    "FtpUser": _obj(
+        {
+            "id": _int(minimum=1),
+            "name": _str(),
+            "home": _str(),
+            "quota": _int("Bytes; 0 is unlimited", minimum=-1),
+            "permissions": _FTP_PERMISSIONS,
+            "parent_domain": _int("The domain's id", minimum=1),
+        },
+        ("id", "name", "home", "quota", "permissions", "parent_domain"),
+    ),
+    "FtpUserRequest": _obj(
+        {
+            "name": _LOGIN,
+            "password": _str(minLength=1),
+            "home": _str("Below the domain's root; default: the root"),
+            "quota": _int("Bytes; 0 or -1 is unlimited", minimum=-1),
+            "permissions": _FTP_PERMISSIONS,
+            "parent_domain": _DOMAIN_REFERENCE,
+        },
+        ("name", "password", "parent_domain"),
+    ),
+    "FtpUserUpdateRequest": _obj(
+        {
+            "name": _LOGIN,
+            "password": _str(minLength=1),
+            "home": _str(),
+            "quota": _int(minimum=-1),
+            "permissions": _FTP_PERMISSIONS,
+        }
+    ),
+    "Database": _obj(
+        {
+            "id": _int(minimum=1),
+            "name": _str(),
+            "type": _str(enum=_DB_TYPES),
+            "parent_domain": _int("The domain's id", minimum=1),
+            "server_id": _int(minimum=1),
+            "default_user_id": _int("0 when none"),
+        },
+        ("id", "name", "type", "parent_domain", "server_id", "default_user_id"),
+    ),
+    "DatabaseRequest": _obj(
+        {
+            "name": _str(minLength=1, maxLength=63, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$"),
+            "type": _str(enum=_DB_TYPES),
+            "parent_domain": _DOMAIN_REFERENCE,
+            "server_id": _int("Default: the default server of the type", minimum=1),
+        },
+        ("name", "type", "parent_domain"),
+    ),
+    "DatabaseUser": _obj(
+        {"id": _int(minimum=1), "login": _str(), "database_id": _int(minimum=1)},
+        ("id", "login", "database_id"),
+    ),
+    "DatabaseUserRequest": _obj(
+        {
+            "login": _str(minLength=1, maxLength=32, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$"),
+            "password": _str(minLength=1),
+            "parent_domain": _DOMAIN_REFERENCE,
+            "server_id": _int(minimum=1),
+            "database_id": _int(minimum=1),
+        },
+        ("login", "password", "database_id"),
+    ),
+    "DatabaseUserUpdateRequest": _obj(
+        {
+            "login": _str(minLength=1, maxLength=32, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$"),
+            "password": _str(minLength=1),
+        }
+    ),
+    "DatabaseServer": _obj(
+        {
+            "id": _int(minimum=1),
+            "host": _str(),
+            "port": _int(),
+            "type": _str(enum=_DB_TYPES),
+            "status": _str(),
+            "db_count": _int(),
+            "is_default": {"type": "boolean"},
+            "is_local": {"type": "boolean"},
+        },
+        ("id", "host", "port", "type", "status", "db_count", "is_default", "is_local"),
+    ),
+    "StatusResponse": _obj({"status": _str()}, ("status",)),
+    "CreatedResponse": _obj({"id": _int(minimum=1), "guid": _str()}, ("id", "guid")),
+    "ErrorResponse": _obj(
+        {"code": _int("The HTTP status", minimum=100), "message": _str()}, ("code", "message")
+    ),
+    # panelkey's own (extensions to Plesk's document).
+    "SecretKeyInfo": _obj(
+        {
+            "id": _int(minimum=1),
+            "ips": _list(_str()),
+            "description": _str(),
+            "login": _str(),
+            "created": _str(),
+            "last_used": _str(nullable=True),
+            "last_used_ip": _str(nullable=True),
+            "expires": _str(nullable=True),
+            "scope": _list(_str()),
+            "rate": _str(nullable=True),
+            "requests": _int(minimum=0),
+            "refusals": _int(minimum=0),
+        },
+        ("id", "ips", "description", "login", "created", "last_used", "last_used_ip"),
+        description="panelkey extension: a key without its value; expires to refusals are "
+        "given for keys with panelkey's options (docs/keys.md)",
     ),
 }
 
@@ -272,6 +490,8 @@ def check(value: Any, schema: Schema, where: str = "body") -> None:
         _check_text(value, where)
         if len(value) < schema.get("minLength", 0) or len(value) > schema.get("maxLength", 1 << 30):
             raise bad_request(f"Invalid value of {where}: wrong length")
+        if "pattern" in schema and not _pattern(schema["pattern"]).search(value):
+            raise bad_request(f"Invalid value of {where}: wrong format")
     elif kind == "integer":
         if value < schema.get("minimum", -INT32) or value > schema.get("maximum", INT32):
             raise bad_request(f"Invalid value of {where}: out of range")
@@ -285,11 +505,16 @@ def check(value: Any, schema: Schema, where: str = "body") -> None:
         properties = schema.get("properties", {})
         extra = schema.get("additionalProperties")
         for name, item in value.items():
-            _check_text(name, where)
+            # Members not in the schema are not kept: their names and values are not read.
             if name in properties:
                 check(item, properties[name], f"{name!r}" if where == "body" else f"{where}.{name}")
             elif isinstance(extra, dict):
                 check(item, extra, f"{where}.{name}")
+
+
+@functools.cache
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text)
 
 
 def _is(value: Any, kind: str | None) -> bool:

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,9 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
+        self._ambient: ContextVar[sa.Connection | None] = ContextVar(
+            f"panelkey_ambient_{id(self)}", default=None
+        )
         parsed = sa.engine.make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.sqlite_path: Path | None = None
@@ -67,15 +71,38 @@ class Database:
 
     @contextmanager
     def begin(self) -> Iterator[sa.Connection]:
-        """A transaction: committed when the block ends, rolled back if it raises."""
+        """A transaction: committed when the block ends, rolled back if it raises.
+        Inside `atomic()` it joins the ambient transaction instead."""
+        ambient = self._ambient.get()
+        if ambient is not None:
+            yield ambient
+            return
         with self.engine.begin() as conn:
             yield conn
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
-        """A read-only transaction; on SQLite it does not take the write lock."""
+        """A read-only transaction; on SQLite it does not take the write lock.
+        Inside `atomic()` it reads through the ambient transaction, seeing its writes."""
+        ambient = self._ambient.get()
+        if ambient is not None:
+            yield ambient
+            return
         with self.engine.connect().execution_options(panelkey_read=True) as conn, conn.begin():
             yield conn
+
+    @contextmanager
+    def atomic(self) -> Iterator[sa.Connection]:
+        """One transaction that every `begin()` and `read()` of this thread or task joins
+        until the block ends: many core calls commit together or not at all."""
+        if self._ambient.get() is not None:
+            raise RuntimeError("atomic() blocks do not nest")
+        with self.engine.begin() as conn:
+            token = self._ambient.set(conn)
+            try:
+                yield conn
+            finally:
+                self._ambient.reset(token)
 
     def meta_value(self, name: str, make: Callable[[], str]) -> str:
         """The stored value of `name`, made by `make` and stored on first use."""

@@ -51,6 +51,12 @@ secret_keys = sa.Table(
     sa.Column("created", sa.String(20), nullable=False),
     sa.Column("last_used", sa.String(20), nullable=True),
     sa.Column("last_used_ip", sa.String(45), nullable=True),
+    # panelkey's additions (docs/keys.md); empty for a plain key made the Plesk way.
+    sa.Column("expires", sa.String(20), nullable=True),
+    sa.Column("scope", sa.Text, nullable=False, server_default=""),
+    sa.Column("rate", sa.String(16), nullable=False, server_default=""),
+    sa.Column("requests", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("refusals", sa.Integer, nullable=False, server_default="0"),
     sqlite_autoincrement=True,
 )
 
@@ -85,6 +91,10 @@ dns_records = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("opt", sa.Text, nullable=False, server_default=""),
     sa.Column("ttl", sa.Integer, nullable=False, server_default="86400"),
+    # The template record this one was made from (no foreign key: it outlives its
+    # source, so that sync-with-template can remove it), and whether a user changed it.
+    sa.Column("template_id", sa.Integer, nullable=True),
+    sa.Column("modified", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_dns_records_domain", "domain_id"),
     sqlite_autoincrement=True,
 )
@@ -120,4 +130,205 @@ meta = sa.Table(
     metadata,
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+
+# Plesk's action log: one row per create, change and delete, whichever face did it.
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(20), nullable=False),
+    sa.Column("obj_class", sa.String(32), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("obj_id", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("obj_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("actor", sa.String(60), nullable=False, server_default=""),
+    sa.Column("old_values", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("new_values", sa.Text, nullable=False, server_default="{}"),
+    sa.Index("ix_events_class", "obj_class"),
+    sqlite_autoincrement=True,
+)
+
+# ---- dns ----
+
+# The server-wide DNS template: hosts and values hold <domain> and <ip> placeholders.
+dns_template = sa.Table(
+    "dns_template",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("type", sa.String(8), nullable=False),
+    sa.Column("host", sa.Text, nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("opt", sa.Text, nullable=False, server_default=""),
+    sa.Column("ttl", sa.Integer, nullable=False, server_default="86400"),
+    sqlite_autoincrement=True,
+)
+
+# One row per zone (domain): its status and SOA values. A domain without a row has
+# an enabled zone with the template's SOA values.
+dns_zones = sa.Table(
+    "dns_zones",
+    metadata,
+    sa.Column(
+        "domain_id",
+        sa.Integer,
+        sa.ForeignKey("domains.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("status", sa.String(16), nullable=False, server_default="enabled"),
+    sa.Column("ttl", sa.Integer, nullable=False, server_default="86400"),
+    sa.Column("refresh", sa.Integer, nullable=False, server_default="10800"),
+    sa.Column("retry", sa.Integer, nullable=False, server_default="3600"),
+    sa.Column("expire", sa.Integer, nullable=False, server_default="604800"),
+    sa.Column("minimum", sa.Integer, nullable=False, server_default="10800"),
+    sa.Column("serial", sa.BigInteger, nullable=False, server_default="1"),
+)
+
+# ---- plans and subscriptions (service plans, add-ons, reseller plans) ----
+
+# kind: "service" (service-plan), "addon" (service-plan-addon), "reseller" (reseller-plan).
+plans = sa.Table(
+    "plans",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("guid", sa.String(36), nullable=False, unique=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column(
+        "owner_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("external_id", sa.Text, nullable=False, server_default=""),
+    sa.Column("created", sa.String(20), nullable=False),
+    sa.UniqueConstraint("kind", "owner_id", "name", name="uq_plans_kind_owner_name"),
+    sqlite_autoincrement=True,
+)
+
+# One row per setting a plan sets (block as in core/settings.py, canonical text value).
+plan_settings = sa.Table(
+    "plan_settings",
+    metadata,
+    sa.Column(
+        "plan_id", sa.Integer, sa.ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("block", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(128), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+# The plans a subscription (a webspace) is on: one "service" plan, any "addon" plans.
+subscription_plans = sa.Table(
+    "subscription_plans",
+    metadata,
+    sa.Column(
+        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "plan_id", sa.Integer, sa.ForeignKey("plans.id", ondelete="RESTRICT"), primary_key=True
+    ),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Index("ix_subscription_plans_plan", "plan_id"),
+)
+
+# Settings set on a domain itself (a subscription's own limits, a site's prefs, ...).
+domain_settings = sa.Table(
+    "domain_settings",
+    metadata,
+    sa.Column(
+        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("block", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(128), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+# ---- IP pool, sessions, custom buttons (accounts family) ----
+
+# The server's addresses (Plesk's IP pool): the host's own at first start, then ip/add.
+ip_addresses = sa.Table(
+    "ip_addresses",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("address", sa.String(45), nullable=False, unique=True),
+    sa.Column("netmask", sa.String(45), nullable=False),
+    sa.Column("interface", sa.String(64), nullable=False, server_default=""),
+    sa.Column("type", sa.String(16), nullable=False, server_default="shared"),
+    sa.Column("public_address", sa.String(45), nullable=False, server_default=""),
+    sa.Column("certificate_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("created", sa.String(20), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# Which reseller has which address in its pool, shared or exclusive.
+ip_pool = sa.Table(
+    "ip_pool",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "account_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "ip_id", sa.Integer, sa.ForeignKey("ip_addresses.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("type", sa.String(16), nullable=False, server_default="shared"),
+    sa.UniqueConstraint("account_id", "ip_id", name="uq_ip_pool_account_ip"),
+    sqlite_autoincrement=True,
+)
+
+# Panel sessions (server/create_session, REST POST /server/session): only a digest of
+# the secret part of a session id is kept; `handle` is its public first part.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("handle", sa.String(32), nullable=False, unique=True),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column(
+        "account_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("ip", sa.String(45), nullable=False, server_default=""),
+    sa.Column("source_server", sa.Text, nullable=False, server_default=""),
+    sa.Column("created", sa.String(20), nullable=False),
+    sa.Column("last_active", sa.String(20), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# ui/create-custombutton: buttons kept as given, owned by an account.
+custom_buttons = sa.Table(
+    "custom_buttons",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "owner_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("properties", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("created", sa.String(20), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# ---- extensions ----
+# Installed extensions (the catalogue itself is core/extensions.py).
+extensions = sa.Table(
+    "extensions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("installed", sa.String(20), nullable=False),
+)
+
+# A reseller's reseller plan, and its own limits and permissions (name -> value, JSON)
+# over the plan's.
+reseller_settings = sa.Table(
+    "reseller_settings",
+    metadata,
+    sa.Column(
+        "account_id",
+        sa.Integer,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("limits", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("permissions", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id", ondelete="SET NULL"), nullable=True),
 )

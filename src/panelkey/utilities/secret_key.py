@@ -20,6 +20,8 @@ COMMANDS = {
     "--delete": "delete",
     "-d": "delete",
     "-delete": "delete",
+    "--rotate": "rotate",
+    "-rotate": "rotate",
     "--help": "help",
     "-h": "help",
     "-help": "help",
@@ -28,7 +30,11 @@ OPTIONS = {
     "-ip-address": "create",
     "-description": "create",
     "-login": "create",
-    "-key": "delete",
+    "-expires": "create",
+    "-scope": "create",
+    "-rate": "create",
+    "-key": "delete rotate",
+    "-grace": "rotate",
     "-format": "list",
 }
 REFERENCE["secret_key"] = {
@@ -43,6 +49,8 @@ Commands:
   --create, -c      make a key; prints the key value alone on one line
   --list, -l        list every key (ids, never values)
   --delete, -d      delete the key named by -key
+  --rotate          (panelkey) a new value for the key named by -key, same owner,
+                    addresses, scope and limits; prints the new value
   --help, -h        show this help
 
 Options:
@@ -50,7 +58,15 @@ Options:
                                   absent = any address
   -description <text>             (create) description
   -login <login>                  (create) owner; default admin
-  -key <value or id>              (delete) which key
+  -expires <when>                 (create, panelkey) ISO 8601 UTC time or a duration:
+                                  90s, 15m, 12h, 30d
+  -scope <list>                   (create, panelkey) read, or operator/operation
+                                  patterns with *: dns/*,site/get
+  -rate <N/s|N/m|N/h>             (create, panelkey) at most N requests per second,
+                                  minute or hour
+  -key <value or id>              (delete, rotate) which key
+  -grace <duration>               (rotate, panelkey) the old value keeps working this
+                                  long (default 0: it stops at once)
   -format text|json               (list) output format
 
 Examples:
@@ -58,6 +74,10 @@ Examples:
   plesk bin secret_key --create -ip-address 192.168.1.100 -description "test key"
   plesk bin secret_key --list
   plesk bin secret_key --delete -key 3
+  secret_key -c -ip-address 10.0.0.0/8 -expires 30d -scope dns/* -rate 10/s
+  secret_key --rotate -key 3 -grace 15m
+
+panelkey's options are documented in docs/keys.md.
 """
 
 
@@ -89,17 +109,17 @@ def _parse(argv: Sequence[str]) -> tuple[str, dict[str, str]]:
     if command is None:
         raise _Usage("no command given")
     for option in options:
-        if command != "help" and OPTIONS[option] != command:
+        if command != "help" and command not in OPTIONS[option].split():
             raise _Usage(f"option {option} does not go with --{command}")
-    if command == "delete" and "-key" not in options:
-        raise _Usage("--delete needs -key <value or id>")
+    if command in ("delete", "rotate") and "-key" not in options:
+        raise _Usage(f"--{command} needs -key <value or id>")
     if options.get("-format", "text") not in ("text", "json"):
         raise _Usage("-format takes text or json")
     return command, options
 
 
 def _block(info: KeyInfo) -> str:
-    return (
+    plesk = (
         f"Key: {info.id}\n"
         f"Ip: {','.join(info.ips)}\n"
         f"Description: {info.description}\n"
@@ -108,6 +128,15 @@ def _block(info: KeyInfo) -> str:
         f"Last used: {info.last_used or 'never'}"
         + (f" from {info.last_used_ip}" if info.last_used and info.last_used_ip else "")
         + "\n"
+    )
+    if info.plain:
+        return plesk  # a key made the Plesk way is listed exactly as Plesk lists it
+    return plesk + (
+        f"Expires: {info.expires or 'never'}\n"
+        f"Scope: {','.join(info.scope) or 'all'}\n"
+        f"Rate: {info.rate or 'unlimited'}\n"
+        f"Requests: {info.requests}\n"
+        f"Refusals: {info.refusals}\n"
     )
 
 
@@ -132,6 +161,9 @@ def run(panel: Panel, argv: Sequence[str], face: str = "cli") -> Outcome:
                 description=options.get("-description", ""),
                 login=options.get("-login"),
                 face=face,
+                expires=options.get("-expires"),
+                scope=options.get("-scope"),
+                rate=options.get("-rate"),
             )
             note = (
                 ""
@@ -144,6 +176,11 @@ def run(panel: Panel, argv: Sequence[str], face: str = "cli") -> Outcome:
             if options.get("-format") == "json":
                 return Outcome(0, json.dumps([k.as_dict() for k in keys], indent=2) + "\n", "")
             return Outcome(0, "\n".join(_block(k) for k in keys), "")
+        if command == "rotate":
+            grace = options.get("-grace")
+            value, info = panel.keys.rotate(actor, options["-key"], grace=grace, face=face)
+            said = f"the old value works {grace} more" if grace else "the old value stops now"
+            return Outcome(0, value + "\n", f"Key {info.id} replaces the old one; {said}.\n")
         info = panel.keys.delete(actor, options["-key"], face=face)
         return Outcome(0, f"Key {info.id} deleted\n", "")
     except PanelkeyError as exc:

@@ -33,8 +33,9 @@ elements become the children of the answer's element of the same name as ``op``,
 normally one ``<result>`` per object: ``render.ok(fields)`` or
 ``render.error(exc, fields)`` (status, errcode, errtext, then fields). A core error
 raised out of a handler answers the whole operation with one error result; any
-other exception answers 1023 and is logged. Handlers run in a worker thread and
-may use the store; mark one ``@no_store`` only when it does no I/O, so a packet of
-such operations runs on the event loop. An operation the schema accepts but no
-handler serves makes the whole packet a 1014, before anything runs.
+other exception answers 1023 and is logged. Handlers may use the store: a packet of a
+few reads (`get*`) runs on the event loop, anything else in a worker thread; mark one
+``@no_store`` only when it does no I/O, so a packet of such operations runs on the loop.
+An operation the schema accepts but no handler serves makes the whole packet a 1014,
+before anything runs.
 """

@@ -37,8 +37,9 @@ _WANTED = frozenset(
     {b"key", b"http_auth_login", b"http_auth_passwd", b"authorization", b"http_pretty_print"}
 )
 _XML_HEADERS = [(b"content-type", b"text/xml")]
-_REMEMBER_LIMIT = 512
-_REMEMBER_BODY = 4096
+# A packet of at most this many reads runs on the event loop: a thread hop costs more
+# than the indexed reads themselves (docs/performance.md); bigger ones go to a thread.
+_INLINE_READS = 8
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -63,9 +64,6 @@ async def _send(send: Any, status: int, body: bytes, headers: list[tuple[bytes, 
 class XmlApi:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        # Answers of packets that need no store, by (body, caller, pretty): checks 1 and 2
-        # still run for every packet; parsing, validation and the run are skipped.
-        self._answers: dict[tuple[bytes, Identity, bool], bytes] = {}
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope.get("method") != "POST":
@@ -96,12 +94,10 @@ class XmlApi:
             if not live.allowed_ips.allows(address):
                 raise PermissionDenied("Access to the API is not allowed from this address.")
             identity = await self._authenticate(xml_credentials(headers), address)
+            if identity.rate is not None:
+                self.ctx.panel.auth.admit(identity)
         except PanelkeyError as exc:
             return render.serialize(render.system_error(exc), pretty)
-        remembered = (body, identity, pretty)
-        cached = self._answers.get(remembered)
-        if cached is not None:
-            return cached
         try:
             packet = parsing.parse_packet(body)
             parsing.check_version(packet)
@@ -110,17 +106,11 @@ class XmlApi:
         except PanelkeyError as exc:
             return render.serialize(render.system_error(exc), pretty)
         req = Request(self.ctx, identity, address, FACE)
-        if store:
+        if store and not dispatch.only_reads(steps, _INLINE_READS):
             root = await asyncio.to_thread(dispatch.run, steps, req)
-            return render.serialize(root, pretty)
-        answer = render.serialize(dispatch.run(steps, req), pretty)
-        if len(body) <= _REMEMBER_BODY:
-            # @no_store handlers answer from the element and the caller alone (request.py),
-            # so the same packet from the same caller gets the same bytes.
-            if len(self._answers) >= _REMEMBER_LIMIT:
-                self._answers.clear()
-            self._answers[remembered] = answer
-        return answer
+        else:
+            root = dispatch.run(steps, req)
+        return render.serialize(root, pretty)
 
     async def _authenticate(self, creds: Credentials, address: str) -> Identity:
         """The caller, or AuthenticationMissing / AuthenticationFailed / KeyValidationFailed.

@@ -19,10 +19,12 @@ from panelkey.core.errors import (
     PanelkeyError,
     PermissionDenied,
     ProtocolVersionUnsupported,
+    RateLimited,
 )
 
 ERRCODES: tuple[tuple[type[Exception], int], ...] = (
     (KeyValidationFailed, 11003),
+    (RateLimited, 11004),
     (AuthenticationMissing, 1029),
     (AuthenticationFailed, 1001),
     (ProtocolVersionUnsupported, 1005),

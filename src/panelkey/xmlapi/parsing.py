@@ -232,12 +232,25 @@ def _schema() -> etree.XMLSchema:
     """The compiled agent.xsd, loaded on first use (call with _schema_lock held)."""
     global _loaded, _operators, _operations
     if _loaded is None:
-        package, name = _SCHEMA_RESOURCE
-        source = resources.files(package).joinpath(name).read_bytes()
-        document = etree.fromstring(source, _hardened_parser())
+        document = _agent_schema_document()
         _operators, _operations = _children_of_operators(document)
         _loaded = etree.XMLSchema(document)
     return _loaded
+
+
+def _agent_schema_document() -> etree._Element:
+    """agent.xsd with every schema/*.xsd inlined: one file per operator, read in one place."""
+    package, name = _SCHEMA_RESOURCE
+    folder = resources.files(package)
+    document = etree.fromstring(folder.joinpath(name).read_bytes(), _hardened_parser())
+    parts = sorted(
+        (item for item in folder.joinpath("schema").iterdir() if item.name.endswith(".xsd")),
+        key=lambda item: item.name,
+    )
+    for part in parts:
+        included = etree.fromstring(part.read_bytes(), _hardened_parser())
+        document.extend(child for child in included if isinstance(child.tag, str))
+    return document
 
 
 def _children_of_operators(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from lxml import etree
 
+from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.store import tables
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results, system_error
@@ -169,8 +170,9 @@ def test_resellers_reach_their_customers_domains_only(xml: XmlClient, world: Wor
 
 
 def test_webspace_add_for_a_customer_with_hosting(
-    xml: XmlClient, world: World, panel: Panel
+    xml: XmlClient, world: World, panel: Panel, admin: Identity
 ) -> None:
+    panel.ips.add(admin, address="192.0.2.7", netmask="255.255.255.0")
     result = _add_webspace(
         xml,
         "<gen_setup><name>Shop.Example</name><owner-login>dave</owner-login>"

@@ -60,7 +60,7 @@ def test_empty_string_gives_an_empty_element() -> None:
 
 
 def test_every_registered_operation_is_in_the_schema() -> None:
-    schema = etree.parse(str(parsing.__file__).replace("parsing.py", "agent.xsd"))
+    schema = parsing._agent_schema_document()
     ns = {"xs": "http://www.w3.org/2001/XMLSchema"}
     for operator, operations in OPERATORS.items():
         declared = schema.xpath(

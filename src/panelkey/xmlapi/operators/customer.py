@@ -1,4 +1,5 @@
-"""Operator ``customer``: ``add``, ``get``, ``set``, ``del``.
+"""Operator ``customer``: ``add``, ``get``, ``set``, ``del``, ``get-domain-list``,
+``convert-to-reseller``, ``change-owner``.
 
 The admin reaches every customer, a reseller its own customers, a customer only
 itself (``get`` and ``set``). A customer the caller may not reach answers 1013, as
@@ -42,7 +43,7 @@ _FIELDS = (
 )
 
 
-def _values(gen_info: etree._Element | None) -> dict[str, Any]:
+def values_of(gen_info: etree._Element | None) -> dict[str, Any]:
     if gen_info is None:
         return {}
     values: dict[str, Any] = {}
@@ -65,15 +66,17 @@ class Match:
     asked_id: str | None = None
 
 
-def _reachable(req: Request, account: Account | None) -> Account | None:
-    if account is None or account.type != AccountType.CUSTOMER.value:
+def _reachable(
+    req: Request, account: Account | None, kind: str = AccountType.CUSTOMER.value
+) -> Account | None:
+    if account is None or account.type != kind:
         return None
     return account if req.ctx.panel.accounts.can_manage(req.identity, account) else None
 
 
-def _customers(req: Request) -> list[Account]:
+def _customers(req: Request, kind: str = AccountType.CUSTOMER.value) -> list[Account]:
     accounts = req.ctx.panel.accounts
-    return [a for a in accounts.list() if _reachable(req, a) is not None]
+    return [a for a in accounts.list() if _reachable(req, a, kind) is not None]
 
 
 def _one(req: Request, kind: str, value: str) -> Account | None:
@@ -87,17 +90,20 @@ def _one(req: Request, kind: str, value: str) -> Account | None:
     return accounts.by_external_id(value)
 
 
-def select(req: Request, flt: etree._Element | None) -> list[Match]:
-    """The customers a filter names, in request order; empty filter = all reachable."""
+def select(
+    req: Request, flt: etree._Element | None, kind: str = AccountType.CUSTOMER.value
+) -> list[Match]:
+    """The accounts of one type (customers unless told) a filter names, in request
+    order; an empty filter, or ``all``, names every reachable one."""
     items = [] if flt is None else render.children(flt)
-    if not items:
-        return [Match(str(a.id), a) for a in _customers(req)]
+    if not items or items[0].tag == "all":
+        return [Match(str(a.id), a) for a in _customers(req, kind)]
     accounts = req.ctx.panel.accounts
     matches: list[Match] = []
     for item in items:
-        kind, value = str(item.tag), (item.text or "").strip()
-        if kind in ("owner-id", "owner-login"):
-            if kind == "owner-id":
+        value = (item.text or "").strip()
+        if item.tag in ("owner-id", "owner-login"):
+            if item.tag == "owner-id":
                 owner = accounts.get(int(value)) if value.isdigit() else None
             else:
                 owner = accounts.by_login(value)
@@ -106,20 +112,26 @@ def select(req: Request, flt: etree._Element | None) -> list[Match]:
                 continue
             matches += [Match(value, a) for a in _customers(req) if a.owner_id == owner.id]
             continue
-        found = _reachable(req, _one(req, kind, value))
-        matches.append(Match(value, found, value if kind == "id" else None))
+        found = _reachable(req, _one(req, str(item.tag), value), kind)
+        matches.append(Match(value, found, value if item.tag == "id" else None))
     return matches
 
 
-def _each(req: Request, op: etree._Element, act: Any, fields: Any = None) -> list[etree._Element]:
-    """Run ``act(account)`` for every match; one result per customer."""
+def each(
+    req: Request,
+    op: etree._Element,
+    act: Any,
+    fields: Any = None,
+    *,
+    kind: str = AccountType.CUSTOMER.value,
+    missing: str = CLIENT_NOT_FOUND,
+) -> list[etree._Element]:
+    """Run ``act(account)`` for every match; one result per account."""
     results: list[etree._Element] = []
-    for m in select(req, op.find("filter")):
+    for m in select(req, op.find("filter"), kind):
         if m.account is None:
             results.append(
-                render.error(
-                    NotFound(CLIENT_NOT_FOUND), [("filter-id", m.filter_id), ("id", m.asked_id)]
-                )
+                render.error(NotFound(missing), [("filter-id", m.filter_id), ("id", m.asked_id)])
             )
             continue
         head: list[render.Field] = [("filter-id", m.filter_id), ("id", m.account.id)]
@@ -137,7 +149,7 @@ def _each(req: Request, op: etree._Element, act: Any, fields: Any = None) -> lis
 
 def add(req: Request, op: etree._Element) -> list[etree._Element]:
     gen_info = op.find("gen_info")
-    values = _values(gen_info)
+    values = values_of(gen_info)
     accounts = req.ctx.panel.accounts
     owner: Account | None = None
     try:
@@ -225,19 +237,73 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
             parts.append(("stat", _stat(req, a)))
         return [("data", render.element("data", parts))]
 
-    return _each(req, op, lambda a: a, data)
+    return each(req, op, lambda a: a, data)
 
 
 def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     values_el = op.find("values")
-    values = _values(None if values_el is None else values_el.find("gen_info"))
+    values = values_of(None if values_el is None else values_el.find("gen_info"))
     accounts = req.ctx.panel.accounts
-    return _each(req, op, lambda a: accounts.update(req.identity, a, values))
+    return each(req, op, lambda a: accounts.update(req.identity, a, values))
 
 
 def del_(req: Request, op: etree._Element) -> list[etree._Element]:
     accounts = req.ctx.panel.accounts
-    return _each(req, op, lambda a: accounts.delete(req.identity, a))
+    return each(req, op, lambda a: accounts.delete(req.identity, a))
 
 
-OPERATIONS: Operator = {"add": add, "get": get, "set": set_, "del": del_}
+def domain_list(req: Request, a: Account) -> list[render.Field]:
+    """``domains`` of an account: its webspaces and the sites in them."""
+    owned = [d for d in req.ctx.panel.domains.list(req.identity) if d.owner_id == a.id]
+    items = [
+        render.element(
+            "domain",
+            [
+                ("id", d.id),
+                ("name", d.name),
+                ("ascii-name", d.ascii_name),
+                ("type", "webspace" if d.is_webspace else "site"),
+                ("main", "true" if d.is_webspace else "false"),
+                ("guid", d.guid),
+                ("parent-id", None if d.is_webspace else d.base_domain_id),
+            ],
+        )
+        for d in owned
+    ]
+    return [("domains", render.element("domains", [("domain", i) for i in items]))]
+
+
+def get_domain_list(req: Request, op: etree._Element) -> list[etree._Element]:
+    return each(req, op, lambda a: a, lambda a: domain_list(req, a))
+
+
+def convert_to_reseller(req: Request, op: etree._Element) -> list[etree._Element]:
+    accounts = req.ctx.panel.accounts
+    return each(req, op, lambda a: accounts.convert(req.identity, a, AccountType.RESELLER.value))
+
+
+def change_owner(req: Request, op: etree._Element) -> list[etree._Element]:
+    accounts = req.ctx.panel.accounts
+    ref = op.findtext("new-owner-login")
+    if ref is not None:
+        owner = accounts.by_login(ref.strip())
+    else:
+        raw = (op.findtext("new-owner-id") or "").strip()
+        owner = accounts.get(int(raw)) if raw.isdigit() else None
+    if owner is None or owner.type == AccountType.CUSTOMER.value:
+        return [render.error(OwnerNotFound("Owner does not exist"))]
+    addresses = [t for t in (op.findtext("ipv4-address"), op.findtext("ipv6-address")) if t]
+    return each(
+        req, op, lambda a: accounts.change_owner(req.identity, a, owner, addresses=addresses)
+    )
+
+
+OPERATIONS: Operator = {
+    "add": add,
+    "get": get,
+    "set": set_,
+    "del": del_,
+    "get-domain-list": get_domain_list,
+    "convert-to-reseller": convert_to_reseller,
+    "change-owner": change_owner,
+}

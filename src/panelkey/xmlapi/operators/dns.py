@@ -1,24 +1,33 @@
-"""Operator ``dns``: ``get_rec``, ``add_rec``, ``del_rec`` over the zones of sites.
+"""Operator ``dns``: records (``get_rec``, ``add_rec``, ``del_rec``), zone settings
+(``get``, ``set``, ``enable``, ``disable``) and ``sync-with-template``.
 
 Hosts are answered absolute with a trailing dot; a relative host on input (``www``,
 ``_acme-challenge``, empty for the apex) is made absolute in the site's zone, and
-an absolute one must lie inside it. ``opt`` carries the MX priority. Records of a
-zone the caller may not see answer 1013, as if they did not exist.
+an absolute one must lie inside it. ``opt`` carries what Plesk puts beside a value
+(MX priority, SRV 'priority weight port' or ``<Srv .../>``, CAA 'flag tag'). Records
+of a zone the caller may not see answer 1013, as if they did not exist.
 
-Filters hold children of one kind: ``id`` (records), ``site-id`` (zones),
-``dns-zone-name`` (zones by name) or ``site-alias-id`` (panelkey has no aliases:
-always 1013). An empty filter means every record the caller may see, as in Plesk.
+The server-wide template is reached as Plesk does: ``add_rec`` without ``site-id``,
+``get_rec``/``del_rec`` with ``<template/>`` after the filter (whose ``id`` children
+are then template record ids), ``get``/``set``/``enable``/``disable`` without a
+filter. Only the administrator reaches the template (1006 otherwise).
+
+Record filters hold children of one kind: ``id``, ``site-id``, ``dns-zone-name`` or
+``site-alias-id`` (panelkey has no aliases: always 1013). An empty filter means every
+record the caller may see, as in Plesk.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from lxml import etree
 
 from panelkey.core.dns import Record
+from panelkey.core.dns_rdata import srv_opt
+from panelkey.core.dns_zones import SOA_FIELDS, Soa, TemplateRecord, Zone
 from panelkey.core.domains import Domain
-from panelkey.core.errors import NotFound, PanelkeyError
+from panelkey.core.errors import MalformedRequest, NotFound, PanelkeyError, PermissionDenied
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.site import SITE_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
@@ -39,7 +48,7 @@ def _zone(req: Request, kind: str, value: str) -> Domain | None:
     domains = req.ctx.panel.domains
     if kind == "site-id":
         return domains.get(req.identity, int(value))
-    if kind == "dns-zone-name":
+    if kind in ("dns-zone-name", "site-name"):
         return domains.by_name(req.identity, value)
     return None
 
@@ -75,46 +84,101 @@ def select(req: Request, flt: etree._Element | None) -> list[Found]:
     return found
 
 
-def _record_result(r: Record) -> etree._Element:
-    data = render.element(
-        "data",
-        [
-            ("site-id", r.domain_id),
-            ("type", r.type),
-            ("host", r.host),
-            ("value", r.value),
-            ("opt", r.opt),
-        ],
+def _data(r: Record | TemplateRecord) -> etree._Element:
+    site = [("site-id", r.domain_id)] if isinstance(r, Record) else []
+    return render.element(
+        "data", [*site, ("type", r.type), ("host", r.host), ("value", r.value), ("opt", r.opt)]
     )
-    return render.ok([("id", r.id), ("data", data)])
+
+
+def _template_ids(req: Request, flt: etree._Element) -> list[TemplateRecord | etree._Element]:
+    """Template records a ``<template/>`` selection names: all, or by ``id``."""
+    items = render.children(flt)
+    if any(str(i.tag) != "id" for i in items):
+        raise MalformedRequest("With <template/>, a filter names template records by id only")
+    if not req.identity.is_admin:
+        raise PermissionDenied("Only the administrator manages the DNS template.")
+    template = {t.id: t for t in req.ctx.panel.dns_zones.template()}
+    if not items:
+        return list(template.values())
+    out: list[TemplateRecord | etree._Element] = []
+    for item in items:
+        value = (item.text or "").strip()
+        found = template.get(int(value))
+        out.append(
+            found
+            if found is not None
+            else render.error(NotFound(RECORD_NOT_FOUND), [("id", value)])
+        )
+    return out
 
 
 def get_rec(req: Request, op: etree._Element) -> list[etree._Element]:
+    flt = op.find("filter")
+    assert flt is not None
+    if op.find("template") is not None:
+        return [
+            t if isinstance(t, etree._Element) else render.ok([("id", t.id), ("data", _data(t))])
+            for t in _template_ids(req, flt)
+        ] or [render.ok()]
     results = [
-        f.error if f.record is None else _record_result(f.record)
-        for f in select(req, op.find("filter"))
+        f.error if f.record is None else render.ok([("id", f.record.id), ("data", _data(f.record))])
+        for f in select(req, flt)
     ]
     return [r for r in results if r is not None] or [render.ok()]
 
 
+def _opt(op: etree._Element, host: str) -> tuple[str, str]:
+    """(opt, host): Plesk's ``<Srv Protocol= Port= Priority= Weight=/>`` made plain."""
+    opt = op.find("opt")
+    if opt is None:
+        return "", host
+    srv = opt.find("Srv")
+    text = "".join(str(t) for t in opt.itertext()).strip()
+    if srv is None and text.startswith("<Srv"):
+        try:
+            srv = etree.fromstring(text.encode())
+        except etree.XMLSyntaxError:
+            srv = None
+    if srv is None:
+        return text, host
+    protocol = (srv.get("Protocol") or "").strip()
+    if protocol:
+        protocol = protocol if protocol.startswith("_") else f"_{protocol}"
+        head, _, rest = host.partition(".")
+        if not rest.startswith(protocol):
+            host = f"{head}.{protocol}" + (f".{rest}" if rest else "")
+    port, priority, weight = (srv.get(k) or "" for k in ("Port", "Priority", "Weight"))
+    return srv_opt(protocol, port, priority, weight), host
+
+
 def add_rec(req: Request, op: etree._Element) -> list[etree._Element]:
-    """(``site-id`` | ``site-alias-id``), ``type``, ``host``, ``value``, ``opt``?."""
+    """(``site-id`` | ``site-alias-id``)?, ``type``, ``host``, ``value``, ``opt``?."""
     if render.text_of(op, "site-alias-id") is not None:
         return [render.error(NotFound(ALIAS_NOT_FOUND))]
-    site_id = render.text_of(op, "site-id") or ""
-    zone = req.ctx.panel.domains.get(req.identity, int(site_id.strip()))
-    if zone is None:
-        return [render.error(NotFound(SITE_NOT_FOUND))]
-    host = (render.text_of(op, "host") or "").strip()
+    opt, host = _opt(op, (render.text_of(op, "host") or "").strip())
+    fields = {
+        "type": (render.text_of(op, "type") or "").strip(),
+        "host": host,
+        "value": render.text_of(op, "value") or "",
+        "opt": opt,
+    }
+    site_id = render.text_of(op, "site-id")
     try:
+        if site_id is None:
+            made = req.ctx.panel.dns_zones.add_template(req.identity, **fields)
+            return [render.ok([("id", made.id)])]
+        zone = req.ctx.panel.domains.get(req.identity, int(site_id.strip()))
+        if zone is None:
+            return [render.error(NotFound(SITE_NOT_FOUND))]
         # The core makes the host absolute and refuses one outside the zone (1019).
         record = req.ctx.panel.dns.add(
             req.identity,
             zone,
-            type=(render.text_of(op, "type") or "").strip(),
-            host=host,
-            value=render.text_of(op, "value") or "",
-            opt=render.text_of(op, "opt") or "",
+            type=fields["type"],
+            host=fields["host"],
+            value=fields["value"],
+            opt=fields["opt"],
         )
     except PanelkeyError as exc:
         return [render.error(exc)]
@@ -123,8 +187,18 @@ def add_rec(req: Request, op: etree._Element) -> list[etree._Element]:
 
 def del_rec(req: Request, op: etree._Element) -> list[etree._Element]:
     """One result per record deleted (``status``, ``id``); misses answer 1013."""
+    flt = op.find("filter")
+    assert flt is not None
     results: list[etree._Element] = []
-    for f in select(req, op.find("filter")):
+    if op.find("template") is not None:
+        for t in _template_ids(req, flt):
+            if isinstance(t, etree._Element):
+                results.append(t)
+                continue
+            req.ctx.panel.dns_zones.delete_template(req.identity, t.id)
+            results.append(render.ok([("id", t.id)]))
+        return results or [render.ok()]
+    for f in select(req, flt):
         if f.record is None:
             if f.error is not None:
                 results.append(f.error)
@@ -141,4 +215,117 @@ def del_rec(req: Request, op: etree._Element) -> list[etree._Element]:
     return results or [render.ok()]
 
 
-OPERATIONS: Operator = {"get_rec": get_rec, "add_rec": add_rec, "del_rec": del_rec}
+# -- zone settings ------------------------------------------------------------------
+
+
+def _zones(req: Request, flt: etree._Element) -> list[tuple[str, Domain | None]]:
+    """(site-id as asked, the zone or None) per filter child; empty = every zone seen."""
+    items = render.children(flt)
+    if not items:
+        return [(str(d.id), d) for d in req.ctx.panel.domains.list(req.identity)]
+    out: list[tuple[str, Domain | None]] = []
+    for item in items:
+        kind, value = str(item.tag), (item.text or "").strip()
+        zone = _zone(req, kind, value)
+        out.append((str(zone.id) if zone is not None else value, zone))
+    return out
+
+
+def _soa(soa: Soa) -> etree._Element:
+    return render.element("soa", list(asdict(soa).items()))
+
+
+def get(req: Request, op: etree._Element) -> list[etree._Element]:
+    """Zone type and status (and SOA with ``<soa/>``) per zone; the template's without
+    a filter."""
+    panel, flt, with_soa = req.ctx.panel, op.find("filter"), op.find("soa") is not None
+    if flt is None:
+        status, soa = panel.dns_zones.template_soa()
+        return [render.ok([("soa", _soa(soa)), ("zone_status", status)])]
+    results: list[etree._Element] = []
+    for asked, domain in _zones(req, flt):
+        if domain is None:
+            results.append(render.error(NotFound(SITE_NOT_FOUND), [("site-id", asked)]))
+            continue
+        zone: Zone = panel.dns_zones.zone(req.identity, domain)
+        results.append(
+            render.ok(
+                [
+                    ("site-id", domain.id),
+                    ("soa", _soa(zone.soa) if with_soa else None),
+                    ("zone_type", "master"),
+                    ("zone_status", zone.status),
+                ]
+            )
+        )
+    return results or [render.ok()]
+
+
+def _apply(req: Request, op: etree._Element, **change: object) -> list[etree._Element]:
+    zones = req.ctx.panel.dns_zones
+    flt = op.find("filter")
+    if flt is None:
+        zones.set_template(req.identity, **change)  # type: ignore[arg-type]
+        return [render.ok()]
+    results: list[etree._Element] = []
+    for asked, domain in _zones(req, flt):
+        if domain is None:
+            results.append(render.error(NotFound(SITE_NOT_FOUND), [("site-id", asked)]))
+            continue
+        try:
+            if "soa" in change:
+                zones.set_soa(req.identity, domain, change["soa"])  # type: ignore[arg-type]
+            else:
+                zones.set_status(req.identity, domain, str(change["status"]))
+        except PanelkeyError as exc:
+            results.append(render.error(exc, [("site-id", domain.id)]))
+            continue
+        results.append(render.ok([("site-id", domain.id)]))
+    return results or [render.ok()]
+
+
+def set_(req: Request, op: etree._Element) -> list[etree._Element]:
+    soa = op.find("soa")
+    assert soa is not None
+    values = {name: render.text_of(soa, name) for name in SOA_FIELDS}
+    return _apply(req, op, soa={k: v for k, v in values.items() if v is not None})
+
+
+def enable(req: Request, op: etree._Element) -> list[etree._Element]:
+    return _apply(req, op, status="enabled")
+
+
+def disable(req: Request, op: etree._Element) -> list[etree._Element]:
+    return _apply(req, op, status="disabled")
+
+
+def sync_with_template(req: Request, op: etree._Element) -> list[etree._Element]:
+    """Re-apply the template to the zones made for ``used-ip`` (or named by site-id)."""
+    zones = req.ctx.panel.dns_zones
+    flt = op.find("filter")
+    assert flt is not None
+    targets: list[Domain] = []
+    for item in render.children(flt):
+        value = (item.text or "").strip()
+        if str(item.tag) == "used-ip":
+            targets += zones.domains_using_ip(req.identity, value)
+            continue
+        domain = req.ctx.panel.domains.get(req.identity, int(value))
+        if domain is None:
+            return [render.error(NotFound(SITE_NOT_FOUND), [("site-id", value)])]
+        targets.append(domain)
+    for domain in {d.id: d for d in targets}.values():
+        zones.sync(req.identity, domain)
+    return [render.ok()]
+
+
+OPERATIONS: Operator = {
+    "get_rec": get_rec,
+    "add_rec": add_rec,
+    "del_rec": del_rec,
+    "get": get,
+    "set": set_,
+    "enable": enable,
+    "disable": disable,
+    "sync-with-template": sync_with_template,
+}

@@ -41,6 +41,9 @@ def create(req: Request, op: etree._Element) -> list[etree._Element]:
             login=login.strip() if login is not None else None,
             face=req.face,
             source_ip=req.address,
+            expires=render.text_of(op, "expires"),
+            scope=render.text_of(op, "scope"),
+            rate=render.text_of(op, "rate"),
         )
     except PanelkeyError as exc:
         return [render.error(exc)]
@@ -48,15 +51,22 @@ def create(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 def _key_info(info: KeyInfo) -> etree._Element:
-    return render.element(
-        "key_info",
-        [
-            ("key", info.id),
-            ("ip_address", ",".join(info.ips)),
-            ("description", info.description),
-            ("login", info.login),
-        ],
-    )
+    fields: list[render.Field] = [
+        ("key", info.id),
+        ("ip_address", ",".join(info.ips)),
+        ("description", info.description),
+        ("login", info.login),
+    ]
+    if not info.plain:
+        # panelkey's extensions, after Plesk's elements: a plain key keeps Plesk's shape.
+        fields += [
+            ("expires", info.expires or ""),
+            ("scope", ",".join(info.scope)),
+            ("rate", info.rate),
+            ("requests", info.requests),
+            ("refusals", info.refusals),
+        ]
+    return render.element("key_info", fields)
 
 
 def get_info(req: Request, op: etree._Element) -> list[etree._Element]:

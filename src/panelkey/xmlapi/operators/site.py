@@ -24,7 +24,8 @@ from panelkey.core.clock import plesk_date
 from panelkey.core.domains import Domain
 from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
-from panelkey.xmlapi import render
+from panelkey.core.subscriptions import Checked, check
+from panelkey.xmlapi import blocks, render
 from panelkey.xmlapi.request import Handler, Operator, Request
 
 SITE_NOT_FOUND = "Site does not exist"
@@ -115,14 +116,23 @@ class Match:
 
 def select(req: Request, flt: etree._Element | None, *, webspaces: bool) -> list[Match]:
     """The domains a filter names, in request order; empty filter = all visible."""
-    panel = req.ctx.panel
-    visible = {d.id: d for d in panel.domains.list(req.identity) if d.is_webspace or not webspaces}
+    visible = {
+        d.id: d for d in req.ctx.panel.domains.list(req.identity) if d.is_webspace or not webspaces
+    }
     items = [] if flt is None else render.children(flt)
     if not items:
         return [Match(str(d.id), d) for d in visible.values()]
     matches: list[Match] = []
     for item in items:
         kind, value = str(item.tag), (item.text or "").strip()
+        if kind.startswith("parent-"):
+            parent = _one_domain(req, kind.removeprefix("parent-"), value)
+            parent = visible.get(parent.id) if parent is not None else None
+            if parent is None or not parent.is_webspace:
+                matches.append(Match(value, None))
+                continue
+            matches += [Match(value, d) for d in visible.values() if d.base_domain_id == parent.id]
+            continue
         if kind in ("owner-id", "owner-login"):
             owner = reachable_account(req, kind, value)
             if owner is None:
@@ -130,17 +140,21 @@ def select(req: Request, flt: etree._Element | None, *, webspaces: bool) -> list
                 continue
             matches += [Match(value, d) for d in visible.values() if d.owner_id == owner.id]
             continue
-        found: Domain | None = None
-        if kind == "id":
-            found = visible.get(int(value))
-        elif kind == "name":
-            named = panel.domains.by_name(req.identity, value)
-            found = visible.get(named.id) if named is not None else None
-        elif kind == "guid":
-            by_guid = panel.domains.by_guid(req.identity, value)
-            found = visible.get(by_guid.id) if by_guid is not None else None
+        one = _one_domain(req, kind, value)
+        found = visible.get(one.id) if one is not None else None
         matches.append(Match(value, found, value if kind == "id" else None))
     return matches
+
+
+def _one_domain(req: Request, kind: str, value: str) -> Domain | None:
+    domains = req.ctx.panel.domains
+    if kind == "id":
+        return domains.get(req.identity, int(value)) if value.isdigit() else None
+    if kind == "name":
+        return domains.by_name(req.identity, value)
+    if kind == "guid":
+        return domains.by_guid(req.identity, value)
+    return None
 
 
 def reachable_account(req: Request, kind: str, value: str) -> Account | None:
@@ -222,26 +236,99 @@ class Answers:
             ]
         return render.element("gen_info", head + tail)
 
-    @staticmethod
-    def hosting(d: Domain) -> etree._Element:
+    def settings(self, d: Domain, *, defaults: bool = True) -> dict[str, dict[str, str]]:
+        return self.req.ctx.panel.subscriptions.effective(d, defaults=defaults)
+
+    def hosting(self, d: Domain) -> etree._Element:
+        """vrt_hst: the properties set (by the plan or the domain), then the address."""
         htype = _HTYPE_OF.get(d.hosting_type, "none")
         if htype != "vrt_hst":
             inner = render.element(htype, [("ip_address", d.ip_address)] if htype != "none" else [])
             return render.element("hosting", [(htype, inner)])
-        props = [("ftp_login", d.ftp_login), ("www_root", d.www_root)]
+        props = self.settings(d, defaults=False)["hosting"]
         vrt = render.element(
             "vrt_hst",
-            [("property", _property(n, v)) for n, v in props if v] + [("ip_address", d.ip_address)],
+            [("property", _property(n, v)) for n, v in props.items()]
+            + [("ip_address", d.ip_address)],
         )
         return render.element("hosting", [("vrt_hst", vrt)])
 
+    def stat(self, d: Domain) -> etree._Element:
+        """Counts of what exists; traffic is 0 as nothing is served."""
+        counts: list[render.Field] = [
+            ("traffic", 0),
+            ("traffic_prevday", 0),
+            ("subdom", 0),
+            ("wu", 0),
+            ("webapps", 0),
+            ("box", 0),
+            ("redir", 0),
+            ("mg", 0),
+            ("resp", 0),
+            ("maillists", 0),
+        ]
+        if self.webspace:
+            counts.append(("sites", self.req.ctx.panel.subscriptions.count_sites(d)))
+        return render.element("stat", counts)
+
+    def subscriptions(self, d: Domain) -> etree._Element:
+        main, addons = self.req.ctx.panel.subscriptions.plans_of(d.id)
+        plans: list[render.Field] = [
+            ("plan", render.element("plan", [("plan-guid", p.guid)]))
+            for p in ([main] if main is not None else [])
+        ]
+        plans += [
+            ("plan", render.element("plan", [("plan-guid", p.guid), ("plan-type", "addon")]))
+            for p in addons
+        ]
+        sub = render.element(
+            "subscription", [("locked", "false"), ("synchronized", "true"), *plans]
+        )
+        return render.element("subscriptions", [("subscription", sub)])
+
+    def block(self, d: Domain, tag: str) -> etree._Element:
+        return blocks.render_block(tag, tag, self.settings(d)[tag])
+
     def data(self, d: Domain, wanted: set[str]) -> etree._Element:
-        parts: list[render.Field] = []
-        if "gen_info" in wanted:
-            parts.append(("gen_info", self.gen_info(d)))
-        if "hosting" in wanted:
-            parts.append(("hosting", self.hosting(d)))
-        return render.element("data", parts)
+        """The datasets asked for, in Plesk's order."""
+        makers: dict[str, Callable[[Domain], etree._Element]] = {
+            "gen_info": self.gen_info,
+            "hosting": self.hosting,
+            "limits": lambda x: self.block(x, "limits"),
+            "stat": self.stat,
+            "prefs": lambda x: self.block(x, "prefs"),
+            "disk_usage": lambda _x: render.element("disk_usage", [(n, 0) for n in _DISK]),
+            "performance": lambda x: self.block(x, "performance"),
+            "subscriptions": self.subscriptions,
+            "permissions": lambda x: self.block(x, "permissions"),
+            "plan-items": lambda _x: render.element("plan-items"),
+            "php-settings": lambda x: self.block(x, "php-settings"),
+            "resource-usage": lambda _x: render.element(
+                "resource-usage", [("resource", _resource(n)) for n in _RESOURCES]
+            ),
+            "mail": lambda x: self.block(x, "mail"),
+        }
+        return render.element("data", [(n, makers[n](d)) for n in makers if n in wanted])
+
+
+_DISK = (
+    "httpdocs",
+    "httpsdocs",
+    "subdomains",
+    "anonftp",
+    "logs",
+    "dbases",
+    "mailboxes",
+    "maillists",
+    "domaindumps",
+    "configs",
+    "chroot",
+)
+_RESOURCES = ("diskusage", "max_site", "max_subdom", "max_db", "max_box", "max_traffic")
+
+
+def _resource(name: str) -> etree._Element:
+    return render.element("resource", [("name", name), ("value", 0)])
 
 
 def _property(name: str, value: str) -> etree._Element:
@@ -340,13 +427,32 @@ def _webspace_of(req: Request, gen: etree._Element) -> Domain:
     return found
 
 
+def _check_ip(req: Request, domain: Domain, address: str) -> None:
+    owner = req.ctx.panel.accounts.get(domain.owner_id)
+    if owner is not None and address:
+        req.ctx.panel.subscriptions.check_ip(owner, address)
+
+
+def _site_blocks(parent: etree._Element) -> Checked:
+    given = blocks.read_all(parent, {"prefs": "prefs"})
+    hosting = parent.find("hosting")
+    if hosting is not None:
+        props, _ips = properties_in(hosting)
+        given["hosting"] = list(props.items())
+    return check(given, ("hosting", "prefs"))
+
+
 def _add_site(req: Request, op: etree._Element) -> Domain:
-    """``gen_setup`` (name, the webspace, htype?, status?, description?), ``hosting``?."""
+    """``gen_setup`` (name, the webspace, htype?, status?, description?), ``hosting``?
+    (``www_root`` among its properties), ``prefs``?."""
     gen = op.find("gen_setup")
     assert gen is not None  # the schema requires it
     webspace = _webspace_of(req, gen)
     _props, ips = properties_in(op.find("hosting"))
-    return req.ctx.panel.domains.create(
+    checked = _site_blocks(op)
+    panel = req.ctx.panel
+    _check_ip(req, webspace, ip_in(ips))
+    return panel.domains.create(
         req.identity,
         name=render.text_of(gen, "name") or "",
         base_domain=webspace,
@@ -356,6 +462,8 @@ def _add_site(req: Request, op: etree._Element) -> Domain:
         # a site's files belong to its webspace's system user
         ftp_login=webspace.ftp_login,
         description=render.text_of(gen, "description") or "",
+        www_root=checked.domain.get("www_root") or None,
+        within=panel.subscriptions.writer(checked, actor=req.identity),
     )
 
 
@@ -366,8 +474,52 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
     return get_domains(req, op, webspace=False)
 
 
+def set_(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``values``: ``gen_setup`` (name, htype, status, description), ``hosting``, ``prefs``."""
+    panel = req.ctx.panel
+    values = op.find("values")
+    assert values is not None  # the schema requires it
+    results: list[etree._Element] = []
+    for m in select(req, op.find("filter"), webspaces=False):
+        head: list[render.Field] = [("filter-id", m.filter_id)]
+        if m.domain is None:
+            results.append(_miss(m, SITE_NOT_FOUND))
+            continue
+        try:
+            checked = _site_blocks(values)
+            change: dict[str, object] = {}
+            gen = values.find("gen_setup")
+            if gen is not None:
+                status, htype = render.text_of(gen, "status"), render.text_of(gen, "htype")
+                change = {
+                    "name": render.text_of(gen, "name"),
+                    "status": status_in(status) if status is not None else None,
+                    "hosting_type": hosting_type_in(htype) if htype is not None else None,
+                    "description": render.text_of(gen, "description"),
+                }
+            _props, ips = properties_in(values.find("hosting"))
+            change["ip_address"] = ip_in(ips) or None
+            _check_ip(req, m.domain, ip_in(ips))
+            if "www_root" in checked.domain:
+                change["www_root"] = checked.domain["www_root"]
+            customer = req.identity.type == AccountType.CUSTOMER.value
+            if m.domain.is_webspace and customer and change.get("status") is not None:
+                raise PermissionDenied()
+            panel.domains.update(
+                req.identity,
+                m.domain,
+                change,
+                within=panel.subscriptions.writer(checked, actor=req.identity),
+            )
+        except PanelkeyError as exc:
+            results.append(render.error(exc, [*head, ("id", m.domain.id)]))
+            continue
+        results.append(render.ok([*head, ("id", m.domain.id)]))
+    return results or [render.ok()]
+
+
 def del_(req: Request, op: etree._Element) -> list[etree._Element]:
     return del_domains(req, op, webspace=False)
 
 
-OPERATIONS: Operator = {"add": add, "get": get, "del": del_}
+OPERATIONS: Operator = {"add": add, "get": get, "set": set_, "del": del_}

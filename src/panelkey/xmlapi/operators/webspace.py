@@ -1,22 +1,38 @@
-"""Operator ``webspace``: ``add``, ``get``, ``del`` over subscriptions.
+"""Operator ``webspace``: subscriptions, their plans and their settings blocks.
 
 A webspace is a domain with ``base_domain_id`` 0 (see site.py, which holds what
-the two operators share). As in Plesk, only the admin and resellers create
-and delete webspaces; a customer gets 1006 (it may still add and delete sites in
-its own webspaces). Deleting a webspace deletes its sites and every
-zone with them, one result per domain deleted.
+the two operators share). As in Plesk, only the admin and resellers create,
+delete and re-plan webspaces; a customer gets 1006, and may only change the
+``hosting``, ``prefs`` and ``php-settings`` of its own webspaces, as far as its
+permissions (``manage_phosting``, ``manage_php_settings``) allow. Deleting a
+webspace deletes its sites and every zone with them, one result per domain.
+
+Settings: the subscription's effective values are the defaults, its plan's, its
+add-ons', then its own (core/subscriptions.py); ``get`` answers those.
 """
 
 from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
 
 from lxml import etree
 
 from panelkey.core.accounts import Account
 from panelkey.core.domains import Domain
-from panelkey.core.errors import OwnerNotFound, PermissionDenied
+from panelkey.core.errors import (
+    InvalidValue,
+    NotFound,
+    OwnerNotFound,
+    PanelkeyError,
+    PermissionDenied,
+)
 from panelkey.core.identity import AccountType
-from panelkey.xmlapi import render
+from panelkey.core.plans import Plan
+from panelkey.core.subscriptions import CUSTOMER_BLOCKS, check
+from panelkey.xmlapi import blocks, render
 from panelkey.xmlapi.operators.site import (
+    WEBSPACE_NOT_FOUND,
     del_domains,
     ftp_login_in,
     get_domains,
@@ -25,11 +41,19 @@ from panelkey.xmlapi.operators.site import (
     ip_in,
     properties_in,
     reachable_account,
+    select,
     status_in,
 )
-from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.request import Handler, Operator, Request
 
 _OWNER_TAGS = ("owner-id", "owner-login", "owner-guid", "owner-external-id")
+_PLAN_REFS = {
+    "plan-id": "id",
+    "plan-name": "name",
+    "plan-guid": "guid",
+    "plan-external-id": "external-id",
+}
+_BLOCK_TAGS = {t: t for t in ("limits", "prefs", "performance", "permissions", "php-settings")}
 
 
 def _owner(req: Request, gen: etree._Element) -> Account | None:
@@ -46,22 +70,50 @@ def _owner(req: Request, gen: etree._Element) -> Account | None:
     return None
 
 
+def _blocks_in(parent: etree._Element) -> dict[str, list[tuple[str, str]]]:
+    """The settings blocks of an ``add`` or ``set/values``, as core block -> pairs."""
+    given = blocks.read_all(parent, _BLOCK_TAGS)
+    hosting = parent.find("hosting")
+    if hosting is not None:
+        props, _ips = properties_in(hosting)
+        given["hosting"] = list(props.items())
+    return given
+
+
+def _plan(req: Request, parent: etree._Element, owner: Account, kind: str) -> Plan | None:
+    for tag, ref in _PLAN_REFS.items():
+        value = render.text_of(parent, tag)
+        if value is not None:
+            return req.ctx.panel.subscriptions.find_plan(owner, kind, ref, value)
+    return None
+
+
 def _add_webspace(req: Request, op: etree._Element) -> Domain:
-    """``gen_setup`` (name, owner?, htype?, ip_address*, status?, ...), then ``hosting``?."""
+    """``gen_setup``, the settings blocks, then the plan (by id, name, guid or external id)."""
     if req.identity.type == AccountType.CUSTOMER.value:
         raise PermissionDenied()
+    panel = req.ctx.panel
     gen = op.find("gen_setup")
     assert gen is not None  # the schema requires it
-    props, hosting_ips = properties_in(op.find("hosting"))
-    return req.ctx.panel.domains.create(
+    owner = _owner(req, gen)
+    vendor = owner or panel.accounts.get(req.identity.account_id)
+    assert vendor is not None
+    checked = check(_blocks_in(op))
+    plan = _plan(req, op, vendor, "service")
+    _props, hosting_ips = properties_in(op.find("hosting"))
+    address = ip_in([ip.text or "" for ip in gen.findall("ip_address")] + hosting_ips)
+    panel.subscriptions.check_ip(vendor, address)
+    return panel.domains.create(
         req.identity,
         name=render.text_of(gen, "name") or "",
-        owner=_owner(req, gen),
+        owner=owner,
         hosting_type=hosting_type_in(render.text_of(gen, "htype")),
         status=status_in(render.text_of(gen, "status")),
-        ip_address=ip_in([ip.text or "" for ip in gen.findall("ip_address")] + hosting_ips),
-        ftp_login=ftp_login_in(props),
+        ip_address=address,
+        ftp_login=ftp_login_in(checked.domain),
         description=render.text_of(gen, "description") or "",
+        www_root=checked.domain.get("www_root") or None,
+        within=panel.subscriptions.writer(checked, main=plan, actor=req.identity),
     )
 
 
@@ -78,4 +130,139 @@ def del_(req: Request, op: etree._Element) -> list[etree._Element]:
     return del_domains(req, op, webspace=True)
 
 
-OPERATIONS: Operator = {"add": add, "get": get, "del": del_}
+# -- per-webspace operations -----------------------------------------------------------
+
+Act = Callable[[Request, etree._Element, Domain], list[render.Field]]
+
+
+def each(act: Act) -> Handler:
+    """One result per webspace the filter names: status, filter-id, id, what `act`
+    adds; a miss is 1013 ``Webspace does not exist``, a core error that object's."""
+
+    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
+        results: list[etree._Element] = []
+        for m in select(req, op.find("filter"), webspaces=True):
+            head: list[render.Field] = [("filter-id", m.filter_id)]
+            if m.domain is None:
+                results.append(
+                    render.error(NotFound(WEBSPACE_NOT_FOUND), [*head, ("id", m.asked_id)])
+                )
+                continue
+            try:
+                fields = act(req, op, m.domain)
+            except PanelkeyError as exc:
+                results.append(render.error(exc, [*head, ("id", m.domain.id)]))
+                continue
+            results.append(render.ok([*head, ("id", m.domain.id), *fields]))
+        return results or [render.ok()]
+
+    handler.__name__ = act.__name__
+    return handler
+
+
+def _set(req: Request, op: etree._Element, d: Domain) -> list[render.Field]:
+    panel = req.ctx.panel
+    values = op.find("values")
+    assert values is not None  # the schema requires it
+    given = _blocks_in(values)
+    gen = values.find("gen_setup")
+    if req.identity.type == AccountType.CUSTOMER.value:
+        if gen is not None or set(given) - set(CUSTOMER_BLOCKS):
+            raise PermissionDenied()
+        perms = panel.subscriptions.effective(d)["permissions"]
+        if any(need and perms.get(need) != "true" for b in given for need in [CUSTOMER_BLOCKS[b]]):
+            raise PermissionDenied()
+    checked = check(given)
+    change: dict[str, object] = {}
+    if gen is not None:
+        if any(gen.find(tag) is not None for tag in _OWNER_TAGS):
+            raise InvalidValue("The owner of a subscription is changed with customer/change-owner")
+        status = render.text_of(gen, "status")
+        htype = render.text_of(gen, "htype")
+        change = {
+            "name": render.text_of(gen, "name"),
+            "status": status_in(status) if status is not None else None,
+            "hosting_type": hosting_type_in(htype) if htype is not None else None,
+            "ip_address": ip_in([ip.text or "" for ip in gen.findall("ip_address")]) or None,
+            "description": render.text_of(gen, "description"),
+        }
+    _props, hosting_ips = properties_in(values.find("hosting"))
+    if hosting_ips:
+        change["ip_address"] = ip_in(hosting_ips)
+    if change.get("ip_address"):
+        owner = panel.accounts.get(d.owner_id)
+        assert owner is not None
+        panel.subscriptions.check_ip(owner, str(change["ip_address"]))
+    if "ftp_login" in checked.domain:
+        change["ftp_login"] = ftp_login_in(checked.domain)
+    if "www_root" in checked.domain:
+        change["www_root"] = checked.domain["www_root"]
+    panel.domains.update(
+        req.identity, d, change, within=panel.subscriptions.writer(checked, actor=req.identity)
+    )
+    return []
+
+
+def _switch(req: Request, op: etree._Element, d: Domain) -> list[render.Field]:
+    panel = req.ctx.panel
+    if req.identity.type == AccountType.CUSTOMER.value:
+        raise PermissionDenied()
+    owner = panel.accounts.get(d.owner_id)
+    assert owner is not None
+    plan = None if op.find("no-plan") is not None else _plan(req, op, owner, "service")
+    panel.subscriptions.switch(req.identity, d, plan)
+    return []
+
+
+def _addon(remove: bool) -> Act:
+    def act(req: Request, op: etree._Element, d: Domain) -> list[render.Field]:
+        panel = req.ctx.panel
+        if req.identity.type == AccountType.CUSTOMER.value:
+            raise PermissionDenied()
+        owner = panel.accounts.get(d.owner_id)
+        assert owner is not None
+        plan = _plan(req, op, owner, "addon")
+        assert plan is not None  # the schema requires a plan reference
+        if remove:
+            panel.subscriptions.remove_addon(req.identity, d, plan)
+        else:
+            panel.subscriptions.add_addon(req.identity, d, plan)
+        return []
+
+    act.__name__ = "remove_subscription" if remove else "add_subscription"
+    return act
+
+
+def _descriptor(block: str) -> Handler:
+    """Server-level for an empty filter (one result), else one per webspace."""
+    per_webspace = each(lambda _req, _op, _d: [("descriptor", blocks.descriptor(block))])
+
+    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
+        flt = op.find("filter")
+        if flt is None or not render.children(flt):
+            return [render.ok([("descriptor", blocks.descriptor(block))])]
+        return per_webspace(req, op)
+
+    return handler
+
+
+def _traffic(req: Request, op: etree._Element, d: Domain) -> list[render.Field]:
+    day = render.text_of(op, "since_date") or datetime.date.today().isoformat()
+    counters = "http_in http_out ftp_in ftp_out smtp_in smtp_out pop3_imap_in pop3_imap_out"
+    traffic = render.element("traffic", [("date", day), *((c, 0) for c in counters.split())])
+    return [("traffic", traffic)]
+
+
+OPERATIONS: Operator = {
+    "add": add,
+    "get": get,
+    "set": each(_set),
+    "del": del_,
+    "switch-subscription": each(_switch),
+    "add-subscription": each(_addon(remove=False)),
+    "remove-subscription": each(_addon(remove=True)),
+    "get-limit-descriptor": _descriptor("limits"),
+    "get-permission-descriptor": _descriptor("permissions"),
+    "get-physical-hosting-descriptor": _descriptor("hosting"),
+    "get_traffic": each(_traffic),
+}

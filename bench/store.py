@@ -1,0 +1,617 @@
+"""Store benchmarks: the reads and writes integrations make most, beside a bare app.
+
+For each store (SQLite, and PostgreSQL where one answers) it starts panelkey (one worker)
+and `bench/store_baseline_app.py` (a bare Starlette app on the same uvicorn reading the
+same rows from the same database with the plain driver and a digest key check), fills
+the store through panelkey's XML API (20 customers, 20 subscriptions, a 12-record zone),
+and drives both with wrk, alternating runs. XML packets differ on every request (a
+counter in a comment), so no answer can be remembered by body.
+
+Writes (dns/add_rec + del_rec pairs, and a provisioning flow) are driven by an asyncio
+client, as pairs and flows per second. Scale: reads by filter, p50 and p99, with 1,000
+and then 100,000 subscriptions (1,000,000 DNS records) in the store.
+
+Run alone: python -m bench.store [--quick]; scripts/bench runs it as one of its sections.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ADMIN_PASSWORD = "bench-admin-password"
+AGENT = "/enterprise/control/agent.php"
+PG_URL = os.environ.get(
+    "PANELKEY_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+CUSTOMERS = 20
+ZONE_RECORDS = 12
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(port: int, proc: subprocess.Popen[bytes]) -> None:
+    import socket
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"a server exited early: {proc.args}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"port {port} never opened")
+
+
+@dataclass
+class Case:
+    name: str
+    kind: str  # "rest" or "xml": which target it counts for
+    pk_method: str
+    pk_path: str
+    pk_body: str
+    bare_method: str
+    bare_path: str
+
+
+def _lua(method: str, headers: dict[str, str], body: str) -> str:
+    def q(text: str) -> str:
+        return "[==[" + text + "]==]"
+
+    lines = [f"wrk.method = {q(method)}"]
+    lines += [f"wrk.headers[ {q(k)} ] = {q(v)}" for k, v in headers.items()]
+    if body and body.startswith("<packet>"):
+        # A different body on every request: nothing can be remembered by body.
+        rest = body[len("<packet>") :]
+        lines.append("local n = 0")
+        lines.append(
+            "request = function() n = n + 1; return wrk.format(nil, nil, nil, "
+            f'"<packet><!-- " .. n .. " -->" .. {q(rest)}) end'
+        )
+    elif body:
+        lines.append(f"wrk.body = {q(body)}")
+    return "\n".join(lines) + "\n"
+
+
+def _wrk(url: str, script: Path, seconds: float) -> float:
+    out = subprocess.run(
+        ["wrk", "-t1", "-c32", f"-d{seconds}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if not found or bad:
+        raise SystemExit(f"{url}: wrk said:\n{out}")
+    return float(found.group(1))
+
+
+class Store:
+    """A fresh database for one benchmark: a SQLite file, or a PostgreSQL schema."""
+
+    def __init__(self, kind: str, work: Path) -> None:
+        self.kind = kind
+        self.schema = ""
+        if kind == "sqlite":
+            self.url = f"sqlite:///{work / 'panelkey.db'}"
+        else:
+            self.schema = f"bench_{uuid.uuid4().hex[:10]}"
+            engine = sa.create_engine(PG_URL)
+            with engine.begin() as conn:
+                conn.execute(sa.text(f"CREATE SCHEMA {self.schema}"))
+            engine.dispose()
+            sep = "&" if "?" in PG_URL else "?"
+            self.url = f"{PG_URL}{sep}options={quote(f'-csearch_path={self.schema}')}"
+
+    def drop(self) -> None:
+        if self.schema:
+            engine = sa.create_engine(PG_URL)
+            with engine.begin() as conn:
+                conn.execute(sa.text(f"DROP SCHEMA {self.schema} CASCADE"))
+            engine.dispose()
+
+
+def pg_available() -> str | None:
+    try:
+        engine = sa.create_engine(PG_URL)
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure: no PostgreSQL here
+        return f"no PostgreSQL at {PG_URL} ({exc.__class__.__name__})"
+
+
+class Rig:
+    """panelkey and the bare store app over one store, filled for the read scenarios."""
+
+    def __init__(self, work: Path, kind: str) -> None:
+        self.work = work
+        self.store = Store(kind, work)
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
+        self.env.update(
+            PANELKEY_DATA_DIR=str(work / "data"),
+            PANELKEY_ADMIN_PASSWORD=ADMIN_PASSWORD,
+            PANELKEY_DATABASE_URL=self.store.url,
+        )
+        (work / "data").mkdir(parents=True)
+        (work / "data" / "panel.ini").write_text("[ext-rest-api]\nallowPlainHttpAccess = on\n")
+        self.pk_port = _free_port()
+        self.bare_port = _free_port()
+        pk = subprocess.Popen(
+            [str(BIN / "panelkey"), "serve", "--https-port", str(_free_port()),
+             "--http-port", str(self.pk_port), "--log-level", "warning"],
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.procs.append(pk)
+        _wait(self.pk_port, pk)
+        self.pk_pid = pk.pid
+        made = subprocess.run(
+            [str(BIN / "secret_key"), "-c", "-ip-address", "127.0.0.1", "-description", "bench"],
+            env=self.env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        self.key = made.stdout.strip()
+        basic = base64.b64encode(f"admin:{ADMIN_PASSWORD}".encode()).decode()
+        self.admin = {"Authorization": f"Basic {basic}", "Content-Type": "text/xml"}
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{self.pk_port}", timeout=120)
+        self.fill()
+        bare = subprocess.Popen(
+            [sys.executable, "-m", "bench.store_baseline_app", self.store.url, str(self.bare_port)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.procs.append(bare)
+        _wait(self.bare_port, bare)
+
+    def xml(self, packet: str) -> str:
+        answer = self.client.post(AGENT, headers=self.admin, content=packet).text
+        if "<status>error</status>" in answer:
+            raise SystemExit(f"bench set-up packet failed: {answer[:800]}")
+        return answer
+
+    def fill(self) -> None:
+        adds = "".join(
+            f"<add><gen_info><pname>Customer {i}</pname><login>cust{i}</login>"
+            f"<passwd>pw-cust-{i}-bench</passwd><email>c{i}@example.com</email></gen_info></add>"
+            for i in range(CUSTOMERS)
+        )
+        self.xml(f"<packet><customer>{adds}</customer></packet>")
+        spaces = "".join(
+            f"<add><gen_setup><name>bench{i}.example</name><owner-login>cust{i}</owner-login>"
+            "<htype>vrt_hst</htype><ip_address>127.0.0.1</ip_address></gen_setup></add>"
+            for i in range(CUSTOMERS)
+        )
+        answer = self.xml(f"<packet><webspace>{spaces}</webspace></packet>")
+        self.site_id = int(re.findall(r"<id>(\d+)</id>", answer)[0])
+        have = self.xml(
+            f"<packet><dns><get_rec><filter><site-id>{self.site_id}</site-id></filter>"
+            "</get_rec></dns></packet>"
+        ).count("<result>")
+        recs = "".join(
+            f"<add_rec><site-id>{self.site_id}</site-id><type>TXT</type><host>r{n}</host>"
+            f"<value>bench record {n}</value></add_rec>"
+            for n in range(max(0, ZONE_RECORDS - have))
+        )
+        if recs:
+            self.xml(f"<packet><dns>{recs}</dns></packet>")
+
+    def cases(self) -> list[Case]:
+        s = self.site_id
+        return [
+            Case("REST GET /clients", "rest", "GET", "/api/v2/clients", "", "GET", "/api/v2/clients"),
+            Case("REST GET /domains", "rest", "GET", "/api/v2/domains", "", "GET", "/api/v2/domains"),
+            Case(
+                "REST GET /dns/records?domain= (12 records)", "rest", "GET",
+                "/api/v2/dns/records?domain=bench0.example", "", "GET",
+                "/api/v2/dns/records?domain=bench0.example",
+            ),
+            Case(
+                "XML customer/get (one customer, gen_info)", "xml", "POST", AGENT,
+                "<packet><customer><get><filter><login>cust7</login></filter><dataset>"
+                "<gen_info/></dataset></get></customer></packet>",
+                "POST", "/bare/customer-get?login=cust7",
+            ),
+            Case(
+                "XML webspace/get (gen_info + hosting, by name)", "xml", "POST", AGENT,
+                "<packet><webspace><get><filter><name>bench7.example</name></filter><dataset>"
+                "<gen_info/><hosting/></dataset></get></webspace></packet>",
+                "POST", "/bare/site-get?name=bench7.example",
+            ),
+            Case(
+                "XML site/get (by name)", "xml", "POST", AGENT,
+                "<packet><site><get><filter><name>bench7.example</name></filter><dataset>"
+                "<gen_info/></dataset></get></site></packet>",
+                "POST", "/bare/site-get?name=bench7.example",
+            ),
+            Case(
+                "XML dns/get_rec (12-record zone)", "xml", "POST", AGENT,
+                f"<packet><dns><get_rec><filter><site-id>{s}</site-id></filter></get_rec></dns>"
+                "</packet>",
+                "POST", f"/bare/get-rec?site={s}",
+            ),
+            Case(
+                "XML server/get_protos (vs the no-store app)", "protos", "POST", AGENT,
+                "<packet><server><get_protos/></server></packet>", "POST", "/bare/protos",
+            ),
+        ]  # fmt: skip
+
+    def close(self) -> None:
+        self.client.close()
+        for p in self.procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(15)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        self.store.drop()
+
+
+def reads(rig: Rig, rounds: int, seconds: float) -> list[tuple[str, str, float, float]]:
+    """(kind, scenario, panelkey req/s, bare req/s), medians over alternating rounds."""
+    headers_pk = {"X-API-Key": rig.key, "KEY": rig.key, "Content-Type": "text/xml"}
+    results: dict[tuple[int, str], list[float]] = {}
+    cases = rig.cases()
+    for i, c in enumerate(cases):
+        (rig.work / f"pk{i}.lua").write_text(_lua(c.pk_method, headers_pk, c.pk_body))
+        (rig.work / f"bare{i}.lua").write_text(_lua(c.bare_method, headers_pk, c.pk_body))
+        probe = rig.client.request(
+            c.pk_method, c.pk_path, headers=headers_pk, content=c.pk_body or None
+        )
+        if probe.status_code != 200 or b"<status>error</status>" in probe.content:
+            raise SystemExit(f"{c.name}: {probe.status_code} {probe.text[:400]}")
+    for _ in range(rounds):
+        for i, c in enumerate(cases):
+            for side, port, path in (
+                ("pk", rig.pk_port, c.pk_path),
+                ("bare", rig.bare_port, c.bare_path),
+            ):
+                rps = _wrk(f"http://127.0.0.1:{port}{path}", rig.work / f"{side}{i}.lua", seconds)
+                results.setdefault((i, side), []).append(rps)
+                print(f"  {rig.store.kind:10} {side:4} {c.name}: {rps:,.0f} req/s", flush=True)
+    return [
+        (c.kind, c.name, statistics.median(results[(i, "pk")]), statistics.median(results[(i, "bare")]))
+        for i, c in enumerate(cases)
+    ]  # fmt: skip
+
+
+async def _pairs(
+    base: str, headers: dict[str, str], site: int, seconds: float, bare: bool
+) -> float:
+    done = 0
+    stop = time.monotonic() + seconds
+
+    async def worker(client: httpx.AsyncClient, n: int) -> None:
+        nonlocal done
+        while time.monotonic() < stop:
+            if bare:
+                r = await client.post(
+                    f"/bare/add-del-rec?site={site}", headers=headers, content=b"<packet/>"
+                )
+                r.raise_for_status()
+            else:
+                add = (
+                    f"<packet><dns><add_rec><site-id>{site}</site-id><type>TXT</type>"
+                    f"<host>_w{n}</host><value>v{done}</value></add_rec></dns></packet>"
+                )
+                r = await client.post(AGENT, headers=headers, content=add)
+                new_id = re.search(r"<id>(\d+)</id>", r.text)
+                if new_id is None:
+                    raise SystemExit(f"add_rec failed: {r.text[:300]}")
+                rm = (
+                    f"<packet><dns><del_rec><filter><id>{new_id.group(1)}</id></filter>"
+                    "</del_rec></dns></packet>"
+                )
+                r = await client.post(AGENT, headers=headers, content=rm)
+                if "<status>ok</status>" not in r.text:
+                    raise SystemExit(f"del_rec failed: {r.text[:300]}")
+            done += 1
+
+    limits = httpx.Limits(max_connections=8)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        started = time.monotonic()
+        await asyncio.gather(*(worker(client, n) for n in range(8)))
+        return done / (time.monotonic() - started)
+
+
+async def _flows(rig: Rig, seconds: float, plan: str | None) -> float:
+    done = 0
+    stop = time.monotonic() + seconds
+    headers = {"KEY": rig.key, "Content-Type": "text/xml"}
+
+    async def worker(client: httpx.AsyncClient, n: int) -> None:
+        nonlocal done
+        i = 0
+        while time.monotonic() < stop:
+            i += 1
+            login = f"flow{n}x{i}"
+            r = await client.post(AGENT, headers=headers, content=(
+                f"<packet><customer><add><gen_info><pname>Flow {login}</pname><login>{login}</login>"
+                f"<passwd>pw-{login}-flow</passwd></gen_info></add></customer></packet>"))  # fmt: skip
+            if "<status>ok</status>" not in r.text:
+                raise SystemExit(f"flow customer/add: {r.text[:300]}")
+            plan_el = f"<plan-name>{plan}</plan-name>" if plan else ""
+            r = await client.post(AGENT, headers=headers, content=(
+                f"<packet><webspace><add><gen_setup><name>{login}.example</name>"
+                f"<owner-login>{login}</owner-login><htype>vrt_hst</htype>"
+                f"<ip_address>127.0.0.1</ip_address></gen_setup>{plan_el}</add></webspace></packet>"))  # fmt: skip
+            site = re.search(r"<id>(\d+)</id>", r.text)
+            if site is None:
+                raise SystemExit(f"flow webspace/add: {r.text[:300]}")
+            recs = "".join(
+                f"<add_rec><site-id>{site.group(1)}</site-id><type>TXT</type><host>f{k}</host>"
+                f"<value>flow {k}</value></add_rec>"
+                for k in range(3)
+            )
+            r = await client.post(
+                AGENT, headers=headers, content=f"<packet><dns>{recs}</dns></packet>"
+            )
+            if r.text.count("<status>ok</status>") != 3:
+                raise SystemExit(f"flow add_rec: {r.text[:300]}")
+            done += 1
+
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{rig.pk_port}", timeout=60) as client:
+        started = time.monotonic()
+        await asyncio.gather(*(worker(client, n) for n in range(4)))
+        return done / (time.monotonic() - started)
+
+
+def writes(rig: Rig, seconds: float) -> dict[str, float]:
+    headers = {"KEY": rig.key, "Content-Type": "text/xml"}
+    pk = asyncio.run(
+        _pairs(f"http://127.0.0.1:{rig.pk_port}", headers, rig.site_id, seconds, False)
+    )
+    bare = asyncio.run(
+        _pairs(f"http://127.0.0.1:{rig.bare_port}", headers, rig.site_id, seconds, True)
+    )
+    plan = None
+    answer = rig.client.post(AGENT, headers=rig.admin, content=(
+        "<packet><service-plan><add><name>BenchPlan</name></add></service-plan></packet>")).text  # fmt: skip
+    if "<status>ok</status>" in answer:
+        plan = "BenchPlan"
+    flows = asyncio.run(_flows(rig, seconds, plan))
+    print(f"  {rig.store.kind:10} add_rec+del_rec pairs/s: panelkey {pk:,.1f}, bare {bare:,.1f}; "
+          f"provisioning flows/s {flows:,.1f} ({'with' if plan else 'without'} a plan)", flush=True)  # fmt: skip
+    return {"pairs_pk": pk, "pairs_bare": bare, "flows": flows, "flows_plan": 1.0 if plan else 0.0}
+
+
+def _latencies(
+    client: httpx.Client, headers: dict[str, str], asks: list[tuple[str, str, str]]
+) -> tuple[float, float]:
+    times = []
+    for method, path, body in asks:
+        t0 = time.perf_counter()
+        r = client.request(method, path, headers=headers, content=body or None)
+        times.append((time.perf_counter() - t0) * 1000)
+        if r.status_code != 200 or b"<status>error</status>" in r.content:
+            raise SystemExit(f"scale read failed: {r.text[:300]}")
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.99) - 1]
+
+
+def bulk_fill(url: str, subscriptions: int, records_each: int) -> list[int]:
+    """Subscriptions (owned by the admin) and their records straight through SQL, up to
+    `subscriptions` in the store; what the scale reads are measured against. Returns the
+    ids of every subscription such a fill made (named `s<id>.scale.example`)."""
+    from panelkey.store import tables
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    d, r = tables.domains, tables.dns_records
+    with engine.begin() as conn:
+        have = int(conn.execute(sa.select(sa.func.count()).select_from(d)).scalar() or 0)
+        start = int(conn.execute(sa.select(sa.func.max(d.c.id))).scalar() or 0) + 1
+        made = [
+            int(i)
+            for i in conn.execute(sa.select(d.c.id).where(d.c.name.like("%.scale.example")))
+            .scalars()
+            .all()
+        ]
+    batch = 5000
+    for first in range(start, start + subscriptions - have, batch):
+        ids = range(first, min(first + batch, start + subscriptions - have))
+        with engine.begin() as conn:
+            conn.execute(d.insert(), [
+                {"id": i, "guid": str(uuid.uuid4()), "name": f"s{i}.scale.example",
+                 "ascii_name": f"s{i}.scale.example", "owner_id": 1, "hosting_type": "virtual",
+                 "base_domain_id": 0, "www_root": f"/var/www/vhosts/s{i}.scale.example/httpdocs",
+                 "status": "active", "ip_address": "127.0.0.1", "created": "2026-01-01T00:00:00Z"}
+                for i in ids
+            ])  # fmt: skip
+            conn.execute(r.insert(), [
+                {"domain_id": i, "type": "TXT", "host": f"h{k}.s{i}.scale.example.",
+                 "value": f"v{k}", "opt": "", "ttl": 300}
+                for i in ids for k in range(records_each)
+            ])  # fmt: skip
+            made.extend(ids)
+    engine.dispose()
+    return made
+
+
+def scale(
+    rig: Rig, sizes: list[int], records_each: int, asks: int
+) -> list[tuple[int, str, float, float]]:
+    """(subscriptions, read, p50 ms, p99 ms) for reads by filter at each size."""
+    out = []
+    headers = {"KEY": rig.key, "X-API-Key": rig.key, "Content-Type": "text/xml"}
+    for size in sizes:
+        t0 = time.monotonic()
+        scale_ids = bulk_fill(rig.store.url, size, records_each)
+        print(
+            f"  {rig.store.kind:10} filled to {size:,} subscriptions in {time.monotonic() - t0:.0f} s",
+            flush=True,
+        )
+        client = httpx.Client(base_url=f"http://127.0.0.1:{rig.pk_port}", timeout=120)
+        picks = [scale_ids[(n * 7919) % len(scale_ids)] for n in range(asks)]
+        reads_by = {
+            "XML webspace/get by name": [
+                ("POST", AGENT, f"<packet><webspace><get><filter><name>s{i}.scale.example</name></filter>"
+                 "<dataset><gen_info/></dataset></get></webspace></packet>")
+                for i in picks
+            ],
+            "XML dns/get_rec by site-id": [
+                ("POST", AGENT, f"<packet><dns><get_rec><filter><site-id>{i}</site-id></filter></get_rec></dns></packet>")
+                for i in picks
+            ],
+            "REST GET /dns/records?domain=": [
+                ("GET", f"/api/v2/dns/records?domain=s{i}.scale.example", "")
+                for i in picks
+            ],
+        }  # fmt: skip
+        for name, asked in reads_by.items():
+            _latencies(client, headers, asked[:20])  # warm
+            p50, p99 = _latencies(client, headers, asked)
+            out.append((size, name, p50, p99))
+            print(
+                f"  {rig.store.kind:10} {size:>7,} subs {name}: p50 {p50:.2f} ms, p99 {p99:.2f} ms",
+                flush=True,
+            )
+        client.close()
+    return out
+
+
+def run(quick: bool, kinds: list[str] | None = None) -> str:
+    """Every store scenario on every store that answers; the Markdown section."""
+    rounds, seconds = (1, 2) if quick else (3, 6)
+    sizes = [1_000, 10_000] if quick else [1_000, 100_000]
+    records_each = 10
+    asks = 200 if quick else 1000
+    kinds = kinds or ["sqlite", "postgresql"]
+    skipped = pg_available()
+    sections: list[str] = []
+    summary: dict[str, dict[str, Any]] = {}
+    for kind in kinds:
+        if kind == "postgresql" and skipped:
+            sections.append(f"PostgreSQL skipped: {skipped}.\n")
+            continue
+        work = Path(tempfile.mkdtemp(prefix=f"panelkey-store-{kind}-"))
+        rig = Rig(work, kind)
+        try:
+            print(f"store benchmark on {kind}", flush=True)
+            read_rows = reads(rig, rounds, seconds)
+            wrote = writes(rig, max(3.0, seconds))
+            scaled = scale(rig, sizes, records_each, asks)
+        finally:
+            rig.close()
+            if not os.environ.get("BENCH_KEEP"):
+                shutil.rmtree(work, ignore_errors=True)
+        summary[kind] = {"reads": read_rows, "writes": wrote, "scale": scaled}
+    return _markdown(summary, sections, rounds, seconds, sizes, records_each, asks)
+
+
+def _markdown(summary: dict[str, dict[str, Any]], notes: list[str], rounds: int, seconds: float,
+              sizes: list[int], records_each: int, asks: int) -> str:  # fmt: skip
+    lines = [
+        "\n## Store operations (issue: reads and writes close to the in-language ceiling)\n",
+        f"One panelkey worker beside `bench/store_baseline_app.py` on the same database; wrk, "
+        f"1 thread, 32 connections, {seconds:g} s per run, {rounds} alternating round(s), medians. "
+        f"{CUSTOMERS} customers with a subscription each; the zone read has {ZONE_RECORDS} "
+        "records. XML bodies differ on every request. The bare app queries on the event loop "
+        "with the plain driver (sqlite3, psycopg) and formats answers by hand: it is the "
+        "ceiling, not a competitor.\n",
+        "| store | scenario | panelkey req/s | bare req/s | ratio |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    ratios: dict[str, dict[str, float]] = {}
+    for kind, data in summary.items():
+        for _kind, name, pk, bare in data["reads"]:
+            ratio = pk / bare if bare else 0.0
+            ratios.setdefault(kind, {})[name] = ratio
+            lines.append(f"| {kind} | {name} | {pk:,.0f} | {bare:,.0f} | {ratio:.2f} |")
+    lines.append("\nWrites, driven by 8 concurrent asyncio clients (pairs) and 4 (flows):\n")
+    lines.append(
+        "| store | dns/add_rec + del_rec pairs/s | bare app, same two statements | provisioning flows/s (customer, subscription with plan, 3 records) |"
+    )
+    lines.append("| --- | ---: | ---: | ---: |")
+    for kind, data in summary.items():
+        w = data["writes"]
+        plan = "" if w["flows_plan"] else " (no plan: service-plan not served)"
+        lines.append(
+            f"| {kind} | {w['pairs_pk']:,.1f} | {w['pairs_bare']:,.1f} | {w['flows']:,.1f}{plan} |"
+        )
+    lines.append(
+        f"\nScale: reads by filter, {asks} sequential requests each, after filling the store to "
+        f"each size ({records_each} records per subscription):\n"
+    )
+    lines.append("| store | subscriptions | read | p50 ms | p99 ms |")
+    lines.append("| --- | ---: | --- | ---: | ---: |")
+    p99: dict[tuple[str, int, str], float] = {}
+    for kind, data in summary.items():
+        for size, name, a, b in data["scale"]:
+            p99[(kind, size, name)] = b
+            lines.append(f"| {kind} | {size:,} | {name} | {a:.2f} | {b:.2f} |")
+    lines.append("\nTargets:\n")
+    lines.append("| target | measured | met |")
+    lines.append("| --- | --- | --- |")
+    for kind, by_name in ratios.items():
+        for name, r in by_name.items():
+            kind_target = 0.5 if name.startswith("REST") else 0.6 if "get_protos" in name else 0.35
+            lines.append(
+                f"| {kind}: {name} >= {kind_target} | {r:.2f} | {'yes' if r >= kind_target else 'no'} |"
+            )
+    if "sqlite" in ratios and "postgresql" in ratios:
+        for name, r in ratios["postgresql"].items():
+            base = ratios["sqlite"].get(name, 0.0)
+            ok = base == 0 or r >= 0.8 * base
+            lines.append(
+                f"| PostgreSQL within 20% of SQLite: {name} | {r:.2f} vs {base:.2f} | {'yes' if ok else 'no'} |"
+            )
+    for kind in summary:
+        small, large = sizes[0], sizes[-1]
+        for (k, size, name), value in p99.items():
+            if k == kind and size == large:
+                before = p99.get((kind, small, name), 0.0)
+                ok = before > 0 and value <= 1.5 * before
+                lines.append(
+                    f"| {kind}: p99 at {large:,} within 1.5x of {small:,}: {name} | {value:.2f} vs {before:.2f} ms | {'yes' if ok else 'no'} |"
+                )
+    return "\n".join(lines + notes) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="short runs, 1,000 and 10,000 subscriptions"
+    )
+    parser.add_argument(
+        "--store", choices=("sqlite", "postgresql"), action="append", help="only this store"
+    )
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: scripts/bench installs it (apt-get install wrk)")
+    print(run(args.quick, args.store))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,327 @@
+"""Plans: service plans, add-on plans and reseller plans, with their settings blocks.
+
+A plan has an owner (the admin, or a reseller for service and add-on plans), a name
+unique per owner and kind, a guid and an external id. Its settings are rows of
+(block, name, value) checked against core/settings.py. The admin manages every
+plan; a reseller only its own service and add-on plans; a customer none.
+"""
+
+from __future__ import annotations
+
+import builtins
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from panelkey.core import events
+from panelkey.core.accounts import Account, Accounts
+from panelkey.core.clock import iso
+from panelkey.core.errors import (
+    AlreadyExists,
+    InvalidValue,
+    NotFound,
+    OwnerNotFound,
+    PanelkeyError,
+    PermissionDenied,
+)
+from panelkey.core.identity import AccountType, Identity
+from panelkey.core.settings import BLOCKS, PER_DOMAIN_HOSTING, PLAN_BLOCKS
+from panelkey.store import tables
+from panelkey.store.database import Database
+
+KINDS = ("service", "addon", "reseller")
+# Plesk's event object classes.
+EVENT_CLASS = {
+    "service": "service_plan",
+    "addon": "service_plan_addon",
+    "reseller": "reseller_plan",
+}
+NOT_FOUND = {
+    "service": "Service plan does not exist",
+    "addon": "Add-on plan does not exist",
+    "reseller": "Reseller plan does not exist",
+}
+Settings = Mapping[str, Iterable[tuple[str, str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    id: int
+    guid: str
+    kind: str
+    name: str
+    owner_id: int
+    owner_login: str
+    external_id: str
+    created: str
+
+
+def check_settings(kind: str, given: Settings) -> dict[str, dict[str, str]]:
+    """{block: {name: canonical value}} for a plan of `kind`; raises InvalidValue for a
+    block the kind does not hold, an unknown name, or a bad value."""
+    out: dict[str, dict[str, str]] = {}
+    for block_name, pairs in given.items():
+        if block_name not in PLAN_BLOCKS[kind]:
+            raise InvalidValue(f"A {kind} plan has no {block_name} settings")
+        pairs = list(pairs)
+        if block_name == "hosting":
+            for name, _ in pairs:
+                if name in PER_DOMAIN_HOSTING:
+                    raise InvalidValue(f"The hosting property {name!r} cannot be set in a plan")
+        out[block_name] = BLOCKS[block_name].check(pairs)
+    return out
+
+
+class Plans:
+    def __init__(self, db: Database, accounts: Accounts) -> None:
+        self._db = db
+        self._accounts = accounts
+        p, a = tables.plans, tables.accounts
+        self._base = (
+            sa.select(p, a.c.login.label("owner_login"))
+            .select_from(p.join(a, p.c.owner_id == a.c.id))
+            .order_by(p.c.id)
+        )
+
+    # -- reading --------------------------------------------------------------------
+
+    def list(
+        self, actor: Identity, kind: str, *, owner_id: int | None = None, where: Any = None
+    ) -> builtins.list[Plan]:
+        """Plans of `kind` the actor may see (all for the admin, its own for a reseller,
+        none for a customer), narrowed to one owner and a condition, oldest first."""
+        p = tables.plans
+        q = self._base.where(p.c.kind == kind)
+        if not actor.is_admin:
+            q = q.where(p.c.owner_id == actor.account_id)
+            if actor.type != AccountType.RESELLER.value or kind == "reseller":
+                return []
+        if owner_id is not None:
+            q = q.where(p.c.owner_id == owner_id)
+        if where is not None:
+            q = q.where(where)
+        with self._db.read() as conn:
+            return [Plan(**dict(r._mapping)) for r in conn.execute(q)]
+
+    def find(self, kind: str, *, vendor_id: int, ref: str, value: str) -> Plan | None:
+        """A plan of `vendor_id` by `ref` ("id", "name", "guid", "external-id"), for the
+        subscriptions that vendor sells; None when there is none."""
+        p = tables.plans
+        column = {"id": p.c.id, "name": p.c.name, "guid": p.c.guid, "external-id": p.c.external_id}
+        if ref == "id" and not value.strip().isdigit():
+            return None
+        match = int(value) if ref == "id" else value.strip()
+        q = self._base.where(p.c.kind == kind, p.c.owner_id == vendor_id, column[ref] == match)
+        with self._db.read() as conn:
+            row = conn.execute(q).first()
+        return Plan(**dict(row._mapping)) if row is not None else None
+
+    def by_id(self, plan_id: int) -> Plan | None:
+        with self._db.read() as conn:
+            row = conn.execute(self._base.where(tables.plans.c.id == plan_id)).first()
+        return Plan(**dict(row._mapping)) if row is not None else None
+
+    def settings(self, plan: Plan, conn: sa.Connection | None = None) -> dict[str, dict[str, str]]:
+        """The values the plan sets itself, {block: {name: value}} (defaults left out)."""
+        s = tables.plan_settings
+        q = sa.select(s.c.block, s.c.name, s.c.value).where(s.c.plan_id == plan.id)
+        out: dict[str, dict[str, str]] = {}
+        if conn is None:
+            with self._db.read() as own:
+                rows = own.execute(q).all()
+        else:
+            rows = conn.execute(q).all()
+        for block, name, value in rows:
+            out.setdefault(block, {})[name] = value
+        return out
+
+    def effective(self, plan: Plan) -> dict[str, dict[str, str]]:
+        """Every block of the plan's kind, defaults overlaid by what the plan sets."""
+        own = self.settings(plan)
+        out = {b: BLOCKS[b].effective(own.get(b, {})) for b in PLAN_BLOCKS[plan.kind]}
+        if "hosting" in out:
+            out["hosting"] = {
+                n: v for n, v in out["hosting"].items() if n not in PER_DOMAIN_HOSTING
+            }
+        return out
+
+    def subscription_count(self, plan: Plan) -> int:
+        sp = tables.subscription_plans
+        with self._db.read() as conn:
+            q = sa.select(sa.func.count()).select_from(sp).where(sp.c.plan_id == plan.id)
+            return int(conn.execute(q).scalar() or 0)
+
+    # -- rights ---------------------------------------------------------------------
+
+    def _owner_for(self, actor: Identity, kind: str, owner: Account | None) -> int:
+        if actor.type == AccountType.CUSTOMER.value:
+            raise PermissionDenied()
+        if kind == "reseller" and not actor.is_admin:
+            raise PermissionDenied()
+        if owner is None:
+            return actor.account_id
+        if owner.type == AccountType.CUSTOMER.value or (
+            kind == "reseller" and owner.type != "admin"
+        ):
+            raise OwnerNotFound(f"Account {owner.login!r} cannot own a plan")
+        if not actor.is_admin and owner.id != actor.account_id:
+            raise PermissionDenied()
+        return owner.id
+
+    def _check_visible(self, actor: Identity, plan: Plan) -> None:
+        if not self.list(actor, plan.kind, where=tables.plans.c.id == plan.id):
+            raise NotFound(NOT_FOUND[plan.kind])
+
+    # -- writing --------------------------------------------------------------------
+
+    def create(
+        self,
+        actor: Identity,
+        kind: str,
+        *,
+        name: str,
+        owner: Account | None = None,
+        external_id: str = "",
+        settings: Settings | None = None,
+    ) -> Plan:
+        """A new plan. Raises PermissionDenied, OwnerNotFound, InvalidValue (name,
+        settings), AlreadyExists (the owner has a plan of that kind and name)."""
+        if kind not in KINDS:
+            raise InvalidValue(f"Invalid plan kind: {kind!r}")
+        name = _check_name(name)
+        owner_id = self._owner_for(actor, kind, owner)
+        values = check_settings(kind, settings or {})
+        p = tables.plans
+        with self._db.begin() as conn:
+            clash = conn.execute(
+                sa.select(p.c.id).where(
+                    p.c.kind == kind, p.c.owner_id == owner_id, p.c.name == name
+                )
+            ).first()
+            if clash is not None:
+                raise AlreadyExists(f"Plan with name {name!r} already exists.")
+            new_id = int(
+                conn.execute(
+                    p.insert().values(
+                        guid=str(uuid.uuid4()),
+                        kind=kind,
+                        name=name,
+                        owner_id=owner_id,
+                        external_id=_check_external_id(external_id),
+                        created=iso(),
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+            )
+            self._write_settings(conn, new_id, values)
+            events.record(
+                conn,
+                EVENT_CLASS[kind],
+                events.CREATE,
+                obj_id=new_id,
+                obj_name=name,
+                actor=actor,
+                new={"name": name, "owner_id": owner_id, **_flat(values)},
+            )
+            row = conn.execute(self._base.where(p.c.id == new_id)).one()
+        return Plan(**dict(row._mapping))
+
+    def update(
+        self,
+        actor: Identity,
+        plan: Plan,
+        *,
+        name: str | None = None,
+        external_id: str | None = None,
+        settings: Settings | None = None,
+    ) -> Plan:
+        """Rename, re-tag or change settings (only the names given change; an empty
+        php-settings value resets that setting). Subscriptions on the plan follow it."""
+        self._owner_for(actor, plan.kind, None)
+        self._check_visible(actor, plan)
+        row: dict[str, Any] = {}
+        if name is not None:
+            row["name"] = _check_name(name)
+        if external_id is not None:
+            row["external_id"] = _check_external_id(external_id)
+        values = check_settings(plan.kind, settings or {})
+        p = tables.plans
+        with self._db.begin() as conn:
+            old = self.settings(plan, conn)
+            if "name" in row and row["name"] != plan.name:
+                clash = conn.execute(
+                    sa.select(p.c.id).where(
+                        p.c.kind == plan.kind,
+                        p.c.owner_id == plan.owner_id,
+                        p.c.name == row["name"],
+                        p.c.id != plan.id,
+                    )
+                ).first()
+                if clash is not None:
+                    raise AlreadyExists(f"Plan with name {row['name']!r} already exists.")
+            if row:
+                conn.execute(p.update().where(p.c.id == plan.id).values(**row))
+            self._write_settings(conn, plan.id, values)
+            events.record(
+                conn,
+                EVENT_CLASS[plan.kind],
+                events.UPDATE,
+                obj_id=plan.id,
+                obj_name=row.get("name", plan.name),
+                actor=actor,
+                old={"name": plan.name, **_flat(old)},
+                new={**row, **_flat(values)},
+            )
+            out = conn.execute(self._base.where(p.c.id == plan.id)).one()
+        return Plan(**dict(out._mapping))
+
+    def delete(self, actor: Identity, plan: Plan) -> None:
+        """Raises NotFound, PermissionDenied, PanelkeyError when subscriptions use it."""
+        self._owner_for(actor, plan.kind, None)
+        self._check_visible(actor, plan)
+        if self.subscription_count(plan):
+            raise PanelkeyError(f"The plan {plan.name!r} cannot be removed: it has subscriptions")
+        with self._db.begin() as conn:
+            conn.execute(tables.plans.delete().where(tables.plans.c.id == plan.id))
+            events.record(
+                conn,
+                EVENT_CLASS[plan.kind],
+                events.DELETE,
+                obj_id=plan.id,
+                obj_name=plan.name,
+                actor=actor,
+                old={"name": plan.name, "owner_id": plan.owner_id},
+            )
+
+    @staticmethod
+    def _write_settings(
+        conn: sa.Connection, plan_id: int, values: dict[str, dict[str, str]]
+    ) -> None:
+        s = tables.plan_settings
+        for block, pairs in values.items():
+            for name, value in pairs.items():
+                where = sa.and_(s.c.plan_id == plan_id, s.c.block == block, s.c.name == name)
+                conn.execute(s.delete().where(where))
+                if block == "php-settings" and value == "":
+                    continue
+                conn.execute(
+                    s.insert().values(plan_id=plan_id, block=block, name=name, value=value)
+                )
+
+
+def _check_name(name: str) -> str:
+    if not isinstance(name, str) or not name.strip() or len(name) > 255 or "\x00" in name:
+        raise InvalidValue("Invalid plan name")
+    return name.strip()
+
+
+def _check_external_id(value: str) -> str:
+    if not isinstance(value, str) or len(value) > 255 or "\x00" in value:
+        raise InvalidValue("Invalid external id")
+    return value
+
+
+def _flat(values: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    return {f"{b}.{n}": v for b, pairs in values.items() for n, v in pairs.items()}

@@ -1,0 +1,132 @@
+"""Resellers' limits and permissions: the reseller plan they are on, and their own values.
+
+The names, types and defaults are core/settings.py's ``reseller-limits`` and
+``reseller-permissions`` blocks; a reseller's effective values are the defaults,
+overlaid by its reseller plan's, overlaid by what was set on the reseller itself.
+``switch`` moves a reseller to another reseller plan (Plesk's switch-subscription).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+
+from panelkey.core import events
+from panelkey.core.accounts import Account
+from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
+from panelkey.core.identity import AccountType, Identity
+from panelkey.core.plans import Plan, Plans
+from panelkey.core.settings import RESELLER_LIMITS, RESELLER_PERMISSIONS
+from panelkey.store import tables
+from panelkey.store.database import Database
+
+LIMITS_BLOCK = RESELLER_LIMITS.name
+PERMISSIONS_BLOCK = RESELLER_PERMISSIONS.name
+PLAN_NOT_FOUND = "Reseller plan does not exist"
+Pairs = Iterable[tuple[str, str]]
+
+
+def check(limits: Pairs = (), permissions: Pairs = ()) -> tuple[dict[str, str], dict[str, str]]:
+    """Canonical (limits, permissions) to store; raises InvalidValue naming a bad one."""
+    return RESELLER_LIMITS.check(limits), RESELLER_PERMISSIONS.check(permissions)
+
+
+class Resellers:
+    def __init__(self, db: Database, plans: Plans) -> None:
+        self._db = db
+        self._plans = plans
+
+    def _row(self, reseller: Account, conn: sa.Connection | None = None) -> Any:
+        t = tables.reseller_settings
+        q = sa.select(t.c.limits, t.c.permissions, t.c.plan_id).where(t.c.account_id == reseller.id)
+        if conn is not None:
+            return conn.execute(q).first()
+        with self._db.read() as own:
+            return own.execute(q).first()
+
+    def plan(self, reseller: Account) -> Plan | None:
+        """The reseller plan the reseller is on, or None."""
+        row = self._row(reseller)
+        plan_id = row.plan_id if row is not None else None
+        return self._plans.by_id(int(plan_id)) if plan_id is not None else None
+
+    def effective(self, reseller: Account) -> tuple[dict[str, str], dict[str, str]]:
+        """(limits, permissions) in the blocks' order: defaults, the plan's, its own."""
+        row = self._row(reseller)
+        own_limits = json.loads(str(row.limits)) if row is not None else {}
+        own_perms = json.loads(str(row.permissions)) if row is not None else {}
+        plan = self.plan(reseller)
+        from_plan = self._plans.settings(plan) if plan is not None else {}
+        return (
+            RESELLER_LIMITS.effective(from_plan.get(LIMITS_BLOCK, {}), own_limits),
+            RESELLER_PERMISSIONS.effective(from_plan.get(PERMISSIONS_BLOCK, {}), own_perms),
+        )
+
+    def find_plan(self, ref: str, value: str) -> Plan:
+        """A reseller plan (the admin's) by "id", "name", "guid" or "external-id".
+        Raises NotFound ("Reseller plan does not exist")."""
+        admin = tables.accounts
+        with self._db.read() as conn:
+            admin_id = conn.execute(sa.select(admin.c.id).where(admin.c.type == "admin")).scalar()
+        plan = self._plans.find("reseller", vendor_id=int(admin_id or 0), ref=ref, value=value)
+        if plan is None:
+            raise NotFound(PLAN_NOT_FOUND)
+        return plan
+
+    def put(
+        self,
+        actor: Identity,
+        reseller: Account,
+        *,
+        limits: Pairs = (),
+        permissions: Pairs = (),
+        plan: Plan | None = None,
+    ) -> None:
+        """Set some of a reseller's own limits and permissions and/or put it on `plan`
+        (which drops the values it had of its own). The admin only. Raises
+        PermissionDenied, InvalidValue, NotFound (not a reseller plan); nothing is
+        written on error."""
+        if not actor.is_admin:
+            raise PermissionDenied("Permission denied.")
+        if reseller.type != AccountType.RESELLER.value:
+            raise InvalidValue(f"Account {reseller.login!r} is not a reseller")
+        if plan is not None and plan.kind != "reseller":
+            raise NotFound(PLAN_NOT_FOUND)
+        new_limits, new_perms = check(limits, permissions)
+        if not new_limits and not new_perms and plan is None:
+            return
+        t = tables.reseller_settings
+        with self._db.begin() as conn:
+            row = self._row(reseller, conn)
+            old_limits = json.loads(str(row.limits)) if row is not None else {}
+            old_perms = json.loads(str(row.permissions)) if row is not None else {}
+            old_plan = row.plan_id if row is not None else None
+            # A new plan replaces the reseller's own values (Plesk syncs it with the plan).
+            keep_limits, keep_perms = ({}, {}) if plan is not None else (old_limits, old_perms)
+            values = {
+                "limits": json.dumps({**keep_limits, **new_limits}),
+                "permissions": json.dumps({**keep_perms, **new_perms}),
+                "plan_id": plan.id if plan is not None else old_plan,
+            }
+            if row is None:
+                conn.execute(t.insert().values(account_id=reseller.id, **values))
+            else:
+                conn.execute(t.update().where(t.c.account_id == reseller.id).values(**values))
+            old: dict[str, object] = {k: old_limits.get(k, "") for k in new_limits}
+            old.update({k: old_perms.get(k, "") for k in new_perms})
+            new: dict[str, object] = {**new_limits, **new_perms}
+            if plan is not None:
+                old["plan_id"], new["plan_id"] = old_plan, plan.id
+            events.record(
+                conn,
+                "reseller",
+                events.UPDATE,
+                obj_id=reseller.id,
+                obj_name=reseller.login,
+                actor=actor,
+                old=old,
+                new=new,
+            )

@@ -1,0 +1,255 @@
+"""Seed data: accounts, plans, subscriptions with DNS records, and keys, loaded at once.
+
+A seed is a mapping (parsed from YAML or JSON by the caller) with the lists
+`accounts`, `plans`, `subscriptions` and `keys`, each optional. Its shape is checked
+whole before anything is written, and then every entry is written through the same
+core calls the faces use, inside one transaction: a seed loads entirely or not at all.
+Every error names the entry (`subscriptions[1] (example.com): ...`). docs/testing.md
+documents the format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from panelkey.core.errors import InvalidValue, PanelkeyError
+from panelkey.core.identity import Identity
+
+if TYPE_CHECKING:
+    from panelkey.core.panel import Panel
+
+_STR, _LIST, _MAP, _INT = "text", "list", "mapping", "whole number"
+
+# entry kind -> field -> (expected type, required)
+FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
+    "accounts": {
+        "type": (_STR, True),
+        "login": (_STR, True),
+        "password": (_STR, True),
+        "name": (_STR, False),
+        "company": (_STR, False),
+        "email": (_STR, False),
+        "phone": (_STR, False),
+        "locale": (_STR, False),
+        "description": (_STR, False),
+        "external_id": (_STR, False),
+        "owner": (_STR, False),
+        "status": (_INT, False),
+    },
+    "plans": {
+        "name": (_STR, True),
+        "owner": (_STR, False),
+        "kind": (_STR, False),
+        "limits": (_MAP, False),
+        "permissions": (_MAP, False),
+        "hosting": (_MAP, False),
+        "preferences": (_MAP, False),
+    },
+    "subscriptions": {
+        "name": (_STR, True),
+        "owner": (_STR, False),
+        "plan": (_STR, False),
+        "ip": (_STR, False),
+        "status": (_STR, False),
+        "description": (_STR, False),
+        "dns": (_LIST, False),
+    },
+    "keys": {
+        "value": (_STR, False),
+        "login": (_STR, False),
+        "ips": (_LIST, False),
+        "description": (_STR, False),
+    },
+}
+DNS_FIELDS: dict[str, tuple[str, bool]] = {
+    "type": (_STR, True),
+    "host": (_STR, False),
+    "value": (_STR, True),
+    "opt": (_STR, False),
+    "ttl": (_INT, False),
+}
+
+
+class SeedError(InvalidValue):
+    """A seed entry that cannot be loaded; the message names the entry."""
+
+
+@dataclass
+class Loaded:
+    """How many objects of each kind a seed made."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{n} {kind}" for kind, n in self.counts.items()) or "nothing"
+
+
+def _type_ok(value: Any, expected: str) -> bool:
+    if expected == _STR:
+        return isinstance(value, str)
+    if expected == _INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected == _LIST:
+        return isinstance(value, list)
+    return isinstance(value, Mapping)
+
+
+def _label(kind: str, index: int, entry: Any) -> str:
+    if isinstance(entry, Mapping):
+        for name in ("login", "name", "description"):
+            if isinstance(entry.get(name), str) and entry[name]:
+                return f"{kind}[{index}] ({entry[name]})"
+    return f"{kind}[{index}]"
+
+
+def _check_fields(where: str, entry: Any, fields: Mapping[str, tuple[str, bool]]) -> None:
+    if not isinstance(entry, Mapping):
+        raise SeedError(f"{where}: expected a mapping of fields")
+    for name in entry:
+        if name not in fields:
+            known = ", ".join(fields)
+            raise SeedError(f"{where}: unknown field {name!r} (known: {known})")
+    for name, (expected, required) in fields.items():
+        if name not in entry:
+            if required:
+                raise SeedError(f"{where}: field {name!r} is required")
+            continue
+        if not _type_ok(entry[name], expected):
+            raise SeedError(f"{where}: field {name!r} must be {expected}")
+
+
+def check(data: Any) -> None:
+    """Raise SeedError naming the first entry whose shape is wrong; write nothing."""
+    if not isinstance(data, Mapping):
+        raise SeedError("a seed is a mapping with accounts, plans, subscriptions and keys")
+    for kind in data:
+        if kind not in FIELDS:
+            raise SeedError(f"unknown section {kind!r} (known: {', '.join(FIELDS)})")
+        if not isinstance(data[kind], list):
+            raise SeedError(f"{kind}: expected a list of entries")
+        for index, entry in enumerate(data[kind]):
+            where = _label(kind, index, entry)
+            _check_fields(where, entry, FIELDS[kind])
+            for n, record in enumerate(entry.get("dns", []) if kind == "subscriptions" else []):
+                _check_fields(f"{where} dns[{n}]", record, DNS_FIELDS)
+            for n, ip in enumerate(entry.get("ips", []) if kind == "keys" else []):
+                if not isinstance(ip, str):
+                    raise SeedError(f"{where} ips[{n}]: must be text")
+
+
+def load(panel: Panel, data: Any) -> Loaded:
+    """Check the seed, then write all of it in one transaction. Raises SeedError naming
+    the entry at fault; then nothing was written."""
+    check(data)
+    admin_account = panel.accounts.admin()
+    if admin_account is None:
+        raise SeedError("the store has no admin yet: start panelkey once first")
+    admin = admin_account.identity()
+    loaded = Loaded()
+    steps: list[tuple[str, Callable[[Panel, Identity, Mapping[str, Any]], None]]] = [
+        ("accounts", _account),
+        ("plans", _plan),
+        ("subscriptions", _subscription),
+        ("keys", _key),
+    ]
+    with panel.db.atomic():
+        for kind, write in steps:
+            for index, entry in enumerate(data.get(kind, [])):
+                try:
+                    write(panel, admin, entry)
+                except PanelkeyError as exc:
+                    why = str(exc).rstrip(".")
+                    raise SeedError(f"{_label(kind, index, entry)}: {why}") from None
+            if data.get(kind):
+                loaded.counts[kind] = len(data[kind])
+    panel.auth.written()
+    return loaded
+
+
+def _owner(panel: Panel, login: str | None) -> Any:
+    if login is None:
+        return None
+    account = panel.accounts.by_login(login)
+    if account is None:
+        raise InvalidValue(f"owner {login!r} does not exist")
+    return account
+
+
+def _account(panel: Panel, admin: Identity, e: Mapping[str, Any]) -> None:
+    extra = {k: e[k] for k in FIELDS["accounts"] if k in e and k not in _ACCOUNT_OWN}
+    panel.accounts.create(
+        admin,
+        type=e["type"],
+        login=e["login"],
+        password=e["password"],
+        owner=_owner(panel, e.get("owner")),
+        status=e.get("status", 0),
+        **extra,
+    )
+
+
+_ACCOUNT_OWN = ("type", "login", "password", "owner", "status")
+
+
+def _plan(panel: Panel, admin: Identity, e: Mapping[str, Any]) -> None:
+    raise InvalidValue("plans cannot be seeded yet by this server")
+
+
+def _subscription(panel: Panel, admin: Identity, e: Mapping[str, Any]) -> None:
+    if e.get("plan") is not None:
+        raise InvalidValue("subscriptions with a plan cannot be seeded yet by this server")
+    domain = panel.domains.create(
+        admin,
+        name=e["name"],
+        owner=_owner(panel, e.get("owner")),
+        status=e.get("status", "active"),
+        ip_address=e.get("ip", ""),
+        description=e.get("description", ""),
+    )
+    for record in e.get("dns", []):
+        panel.dns.add(
+            admin,
+            domain,
+            type=record["type"],
+            host=record.get("host", ""),
+            value=record["value"],
+            opt=record.get("opt", ""),
+            ttl=record.get("ttl"),
+        )
+
+
+def _key(panel: Panel, admin: Identity, e: Mapping[str, Any]) -> None:
+    panel.keys.create(
+        admin,
+        addresses=e.get("ips", []),
+        description=e.get("description", ""),
+        login=e.get("login"),
+        face="seed",
+        value=e.get("value"),
+    )
+
+
+# Server configuration that a reset keeps: it is the server's, not the test's data.
+# Every other table (the ones added later too) is emptied.
+KEEP_TABLES = frozenset({"meta", "changes"})
+
+
+def reset(panel: Panel) -> None:
+    """Empty the store back to its first start: every account but the admin (whose
+    password stays), with everything they own, every key, the audit and the events.
+    Server configuration (KEEP_TABLES) stays. One transaction; caches dropped everywhere."""
+    from panelkey.store import tables
+
+    with panel.db.atomic() as conn:
+        for table in reversed(tables.metadata.sorted_tables):
+            if table.name in KEEP_TABLES:
+                continue
+            if table is tables.accounts:
+                conn.execute(table.update().values(owner_id=None).where(table.c.type != "admin"))
+                conn.execute(table.delete().where(table.c.type != "admin"))
+            else:
+                conn.execute(table.delete())
+        panel.db.record_change(conn, "reset")
+    panel.auth.written()

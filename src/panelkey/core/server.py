@@ -1,0 +1,155 @@
+"""The server's own settings: the initial setup and the license key.
+
+Both live in the store's `meta` table, so every face and every process on one store
+sees them: REST `POST /server/init` and `POST /server/license` write them, XML
+`server/get` (section `key`) reads the license through `license()`. The license key
+text itself is kept only as a SHA-256 digest: it is never shown back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from panelkey.core import events
+from panelkey.core.accounts import Accounts
+from panelkey.core.clock import iso
+from panelkey.core.errors import InvalidValue, PermissionDenied
+from panelkey.core.identity import Identity
+from panelkey.store import tables
+from panelkey.store.database import Database
+
+LICENSE = "license"
+SERVER_NAME = "server_name"
+# REST ServerInit.admin names -> account columns.
+ADMIN_FIELDS = {
+    "name": "name",
+    "email": "email",
+    "company": "company",
+    "phone": "phone",
+    "fax": "fax",
+    "address": "address",
+    "city": "city",
+    "state": "state",
+    "post_code": "pcode",
+    "country": "country",
+    "locale": "locale",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class License:
+    """What is kept of an installed license key: never the key itself."""
+
+    key_digest: str
+    code: str
+    additional: bool
+    installed: str
+
+    @property
+    def key_id(self) -> str:
+        """A stable short name of the key (the digest's head), for listings."""
+        return "PK." + self.key_digest[:12]
+
+
+def _put(conn: sa.Connection, name: str, value: str) -> None:
+    m = tables.meta
+    found = conn.execute(sa.select(m.c.value).where(m.c.name == name)).first()
+    if found is None:
+        conn.execute(m.insert().values(name=name, value=value))
+    else:
+        conn.execute(m.update().where(m.c.name == name).values(value=value))
+
+
+class ServerSettings:
+    def __init__(self, db: Database, accounts: Accounts) -> None:
+        self._db = db
+        self._accounts = accounts
+
+    def init(
+        self,
+        actor: Identity,
+        *,
+        admin: Mapping[str, Any] | None = None,
+        password: str | None = None,
+        server_name: str | None = None,
+    ) -> None:
+        """Plesk's initial setup: the admin's contact data and password, the server's
+        name. Any part may be left out; calling it again changes them again.
+        Raises PermissionDenied (not the admin), InvalidValue (bad e-mail, name)."""
+        if not actor.is_admin:
+            raise PermissionDenied()
+        account = self._accounts.admin()
+        if account is None:
+            raise PermissionDenied("The administrator account does not exist yet")
+        values = {col: (admin or {})[k] for k, col in ADMIN_FIELDS.items() if k in (admin or {})}
+        if password is not None:
+            values["password"] = password
+        if server_name is not None and (len(server_name) > 255 or "\x00" in server_name):
+            raise InvalidValue("Invalid server_name")
+        if values:
+            self._accounts.update(actor, account, values)
+        if server_name is not None:
+            with self._db.begin() as conn:
+                _put(conn, SERVER_NAME, server_name)
+
+    def server_name(self) -> str | None:
+        """The name given by the initial setup, or None."""
+        with self._db.read() as conn:
+            value = conn.execute(
+                sa.select(tables.meta.c.value).where(tables.meta.c.name == SERVER_NAME)
+            ).scalar()
+        return None if value is None else str(value)
+
+    def install_license(
+        self, actor: Identity, key: str, *, code: str = "", additional: bool = False
+    ) -> License:
+        """Keep a license key (as its digest) with its activation code; a new one
+        replaces the old. Raises PermissionDenied (not the admin), InvalidValue."""
+        if not actor.is_admin:
+            raise PermissionDenied()
+        if not isinstance(key, str) or not key.strip():
+            raise InvalidValue("The license key is empty")
+        if len(code) > 255:
+            raise InvalidValue("Invalid license code")
+        found = License(
+            hashlib.sha256(key.strip().encode()).hexdigest(), code, bool(additional), iso()
+        )
+        with self._db.begin() as conn:
+            _put(
+                conn,
+                LICENSE,
+                json.dumps(
+                    {
+                        "key_digest": found.key_digest,
+                        "code": found.code,
+                        "additional": found.additional,
+                        "installed": found.installed,
+                    }
+                ),
+            )
+            events.record(
+                conn,
+                "license",
+                events.UPDATE,
+                obj_name=found.key_id,
+                actor=actor,
+                new={"key_id": found.key_id, "code": code},
+            )
+        return found
+
+    def license(self) -> License | None:
+        """The installed license, or None before any was installed."""
+        with self._db.read() as conn:
+            value = conn.execute(
+                sa.select(tables.meta.c.value).where(tables.meta.c.name == LICENSE)
+            ).scalar()
+        if value is None:
+            return None
+        data = json.loads(str(value))
+        return License(data["key_digest"], data["code"], data["additional"], data["installed"])

@@ -1,0 +1,380 @@
+"""Settings blocks as data: limits, permissions, preferences, hosting properties, ...
+
+Each block is a table of settings (name, type, default, help) from Plesk's XML API
+reference. Validation (`Block.check`), storage (canonical text values, one row per
+setting in `plan_settings` / `domain_settings`) and the `get-*-descriptor` answers
+all come from these tables; nothing else lists a setting's name.
+
+Types are the descriptor's (Plesk's descriptor.xsd): ``int``, ``bytes``, ``date``
+(limits: -1 means unlimited), ``boolean``, ``string``, ``password`` (accepted,
+never stored) and ``enum`` (one of `choices`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from panelkey.core.errors import InvalidValue
+
+UNLIMITED = "-1"
+_TRUE = {"true", "1", "on", "yes"}
+_FALSE = {"false", "0", "off", "no"}
+_PHP_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,127}$")
+_MAX_TEXT = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    type: str
+    default: str
+    help: str
+    choices: tuple[str, ...] = ()
+
+    def check(self, value: str) -> str:
+        """The canonical text of `value`; raises InvalidValue naming the setting."""
+        text = (value or "").strip()
+        if self.type in ("int", "bytes", "date"):
+            try:
+                number = int(text)
+            except ValueError:
+                raise InvalidValue(f"Invalid value of {self.name}: {value!r}") from None
+            if number < -1 or number > 2**62:
+                raise InvalidValue(f"Invalid value of {self.name}: {value!r}")
+            return str(number)
+        if self.type == "boolean":
+            if text.lower() in _TRUE:
+                return "true"
+            if text.lower() in _FALSE:
+                return "false"
+            raise InvalidValue(f"Invalid value of {self.name}: {value!r}")
+        if self.type == "enum":
+            if text not in self.choices:
+                raise InvalidValue(f"Invalid value of {self.name}: {value!r}")
+            return text
+        if len(value) > _MAX_TEXT or "\x00" in value:
+            raise InvalidValue(f"Invalid value of {self.name}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of settings. `open` blocks (php-settings) take any php.ini-like name
+    as a string; `secret` names are accepted and dropped, never stored."""
+
+    name: str
+    settings: tuple[Setting, ...]
+    open: bool = False
+    by_name: dict[str, Setting] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        self.by_name.update({s.name: s for s in self.settings})
+
+    def setting(self, name: str) -> Setting:
+        found = self.by_name.get(name)
+        if found is not None:
+            return found
+        if self.open and _PHP_NAME.match(name):
+            return Setting(name, "string", "", "")
+        raise InvalidValue(f"Unknown {self.name} setting: {name!r}")
+
+    def check(self, values: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """Validated canonical values to store, in the order given; a `password`
+        setting is checked for presence only and left out. Raises InvalidValue."""
+        out: dict[str, str] = {}
+        for name, value in values:
+            setting = self.setting(name.strip())
+            if setting.type == "password":
+                continue
+            out[setting.name] = setting.check(value)
+        return out
+
+    def defaults(self) -> dict[str, str]:
+        return {s.name: s.default for s in self.settings if s.type != "password"}
+
+    def effective(self, *layers: Mapping[str, str]) -> dict[str, str]:
+        """Defaults overlaid by each layer in turn, in the table's order (then extras)."""
+        merged = self.defaults()
+        for layer in layers:
+            merged.update(layer)
+        return merged
+
+
+def _ints(kind: str, items: Iterable[tuple[str, str]], default: str = UNLIMITED) -> list[Setting]:
+    return [Setting(name, kind, default, text) for name, text in items]
+
+
+def _flags(items: Iterable[tuple[str, str]], default: str = "false") -> list[Setting]:
+    return [Setting(name, "boolean", default, text) for name, text in items]
+
+
+OVERUSE = Setting(
+    "overuse",
+    "enum",
+    "normal",
+    "Policy when a limit is exceeded",
+    ("block", "notify", "normal", "not_suspend", "not_suspend_notify"),
+)
+
+_COUNTS = (
+    ("max_site", "Domains (sites)"),
+    ("max_subdom", "Subdomains"),
+    ("max_dom_aliases", "Domain aliases"),
+    ("max_wu", "Web users"),
+    ("max_subftp_users", "Additional FTP accounts"),
+    ("max_db", "Databases"),
+    ("max_box", "Mailboxes"),
+    ("max_maillists", "Mailing lists"),
+    ("max_webapps", "Java applications"),
+    ("max_site_builder", "Sites published with Site Builder"),
+)
+_SIZES = (
+    ("disk_space", "Disk space, bytes"),
+    ("disk_space_soft", "Notify on disk space usage, bytes"),
+    ("max_traffic", "Traffic per month, bytes"),
+    ("max_traffic_soft", "Notify on traffic usage, bytes"),
+    ("mbox_quota", "Size of a mailbox, bytes"),
+    ("total_mboxes_quota", "Total mailboxes size, bytes"),
+)
+
+LIMITS = Block(
+    "limits",
+    (
+        OVERUSE,
+        *_ints("int", _COUNTS),
+        *_ints("bytes", _SIZES),
+        Setting("expiration", "date", UNLIMITED, "Expiration date (Unix time), -1 never"),
+    ),
+)
+
+PERMISSIONS = Block(
+    "permissions",
+    tuple(
+        _flags(
+            (
+                ("manage_phosting", "Hosting settings management"),
+                ("manage_php_settings", "Common PHP settings management"),
+                ("manage_sh_access", "Management of access to the server over SSH"),
+                ("manage_not_chroot_shell", "Access to the server over SSH without chroot"),
+                ("manage_quota", "Hard disk quota assignment"),
+                ("manage_subdomains", "Subdomains management"),
+                ("manage_domain_aliases", "Domain aliases management"),
+                ("manage_log", "Log rotation management"),
+                ("manage_anonftp", "Anonymous FTP management"),
+                ("manage_crontab", "Scheduler management"),
+                ("manage_dns", "DNS zone management"),
+                ("manage_webapps", "Java applications management"),
+                ("manage_maillists", "Mailing lists management"),
+                ("manage_spamfilter", "Spam filter management"),
+                ("manage_virusfilter", "Antivirus management"),
+                ("allow_local_backups", "Backing up and restoring data in the server repository"),
+                ("allow_ftp_backups", "Backing up and restoring data in a remote repository"),
+                ("manage_performance", "Hosting performance settings management"),
+                ("manage_subftp", "Additional FTP accounts management"),
+                ("select_db_server", "Database server selection"),
+                ("access_appcatalog", "Access to the application catalog"),
+                ("allow_insecure_sites", "Setting up potentially insecure web scripting options"),
+                ("manage_website_maintenance", "Website maintenance mode management"),
+                ("manage_protected_dirs", "Password-protected directories management"),
+                ("access_service_users", "User management"),
+                ("manage_mail_settings", "Mail server settings management"),
+            )
+        )
+    ),
+)
+
+# Physical hosting (vrt_hst) properties. ftp_login and www_root belong to one
+# subscription and are kept on the domain itself, not in a plan.
+HOSTING = Block(
+    "hosting",
+    (
+        Setting("ftp_login", "string", "", "Login of the system user"),
+        Setting("ftp_password", "password", "", "Password of the system user (never kept)"),
+        Setting("ftp_quota", "bytes", UNLIMITED, "Hard disk quota, bytes"),
+        Setting("ssl", "boolean", "true", "SSL/TLS support"),
+        Setting("ssl_redirect", "boolean", "true", "Permanent 301 redirect from HTTP to HTTPS"),
+        Setting("shell", "string", "/bin/false", "Shell of the system user"),
+        Setting("php", "boolean", "true", "PHP support"),
+        Setting("php_handler_id", "string", "fpm", "PHP handler"),
+        Setting("ssi", "boolean", "false", "SSI support"),
+        Setting("ssi_html", "boolean", "false", "SSI for *.html and *.htm files"),
+        Setting("cgi", "boolean", "false", "CGI support"),
+        Setting("perl", "boolean", "false", "Perl support"),
+        Setting("python", "boolean", "false", "Python support"),
+        Setting("fastcgi", "boolean", "false", "FastCGI support"),
+        Setting("webstat", "enum", "awstats", "Web statistics", ("none", "webalizer", "awstats")),
+        Setting("webstat_protected", "boolean", "true", "Password-protected statistics"),
+        Setting("errdocs", "boolean", "false", "Custom error documents"),
+        Setting("write_modify", "boolean", "false", "Additional write/modify permissions"),
+        Setting("www_root", "string", "", "Document root"),
+        Setting("certificate_name", "string", "", "SSL/TLS certificate"),
+    ),
+)
+PER_DOMAIN_HOSTING = frozenset({"ftp_login", "ftp_password", "www_root"})
+
+# webspace/site `prefs`
+PREFS = Block(
+    "prefs",
+    (
+        Setting("www", "boolean", "true", "The www. prefix resolves to the domain"),
+        Setting("stat_ttl", "int", "3", "Months web statistics are kept"),
+    ),
+)
+
+# service-plan `preferences`
+PLAN_PREFERENCES = Block(
+    "preferences",
+    (
+        Setting("stat", "int", "3", "Months web statistics are kept"),
+        Setting("maillists", "boolean", "false", "Mailing lists service"),
+        Setting("dns_zone_type", "enum", "master", "DNS zone type", ("master", "slave")),
+    ),
+)
+
+PERFORMANCE = Block(
+    "performance",
+    (
+        Setting("bandwidth", "int", UNLIMITED, "Bandwidth, KB/s; -1 unlimited"),
+        Setting("max_connections", "int", UNLIMITED, "Simultaneous connections; -1 unlimited"),
+    ),
+)
+
+PHP_SETTINGS = Block(
+    "php-settings",
+    (
+        Setting("memory_limit", "string", "128M", "memory_limit of php.ini"),
+        Setting("max_execution_time", "string", "30", "max_execution_time of php.ini"),
+        Setting("upload_max_filesize", "string", "2M", "upload_max_filesize of php.ini"),
+        Setting("post_max_size", "string", "8M", "post_max_size of php.ini"),
+    ),
+    open=True,
+)
+
+MAIL = Block(
+    "mail",
+    (
+        Setting(
+            "nonexistent-user",
+            "enum",
+            "reject",
+            "Mail to nonexistent users",
+            ("bounce", "forward", "reject"),
+        ),
+        Setting("nonexistent-user-target", "string", "", "Bounce message or forward address"),
+        Setting("webmail", "string", "roundcube", "Webmail"),
+        Setting("mailservice", "boolean", "true", "Mail service"),
+        Setting("spam-protect-sign", "boolean", "false", "Sign outgoing mail (DomainKeys)"),
+        Setting("greylisting", "boolean", "true", "Greylisting spam protection"),
+    ),
+)
+
+LOG_ROTATION = Block(
+    "log-rotation",
+    (
+        Setting("enabled", "boolean", "true", "Log rotation on"),
+        Setting("log-bytime", "enum", "daily", "Rotate by time", ("daily", "weekly", "monthly")),
+        Setting("log-bysize", "bytes", "0", "Rotate by size, bytes (0: by time)"),
+        Setting("log-max-num-files", "int", "3", "Log files kept"),
+        Setting("log-compress", "boolean", "true", "Compress rotated logs"),
+        Setting("log-email", "string", "", "Send rotated logs to this address"),
+    ),
+)
+
+RESELLER_LIMITS = Block(
+    "reseller-limits",
+    (
+        Setting("oversell", "boolean", "false", "Overselling of resources allowed"),
+        OVERUSE,
+        *_ints("int", (("max_cl", "Customers"), ("max_dom", "Subscriptions"))),
+        *_ints("int", _COUNTS),
+        *_ints("bytes", (("disk_space", "Disk space, bytes"), ("max_traffic", "Traffic, bytes"))),
+        *_ints("bytes", (("mbox_quota", "Size of a mailbox, bytes"),)),
+        Setting("expiration", "date", UNLIMITED, "Expiration date (Unix time), -1 never"),
+    ),
+)
+
+RESELLER_PERMISSIONS = Block(
+    "reseller-permissions",
+    tuple(
+        _flags(
+            (
+                ("create_clients", "Customer accounts creation"),
+                ("allow_oversell", "Overselling"),
+                ("allow_own_plans", "Own service plans"),
+                ("manage_phosting", "Hosting settings management"),
+                ("manage_php_settings", "Common PHP settings management"),
+                ("manage_sh_access", "Management of access to the server over SSH"),
+                ("manage_quota", "Hard disk quota assignment"),
+                ("manage_subdomains", "Subdomains management"),
+                ("manage_domain_aliases", "Domain aliases management"),
+                ("manage_log", "Log rotation management"),
+                ("manage_crontab", "Scheduler management"),
+                ("manage_dns", "DNS zone management"),
+                ("manage_spamfilter", "Spam filter management"),
+                ("allow_local_backups", "Backing up to the server repository"),
+                ("allow_ftp_backups", "Backing up to a remote repository"),
+                ("manage_performance", "Hosting performance settings management"),
+                ("select_db_server", "Database server selection"),
+            )
+        )
+    ),
+)
+
+BLOCKS: dict[str, Block] = {
+    b.name: b
+    for b in (
+        LIMITS,
+        PERMISSIONS,
+        HOSTING,
+        PREFS,
+        PLAN_PREFERENCES,
+        PERFORMANCE,
+        PHP_SETTINGS,
+        MAIL,
+        LOG_ROTATION,
+        RESELLER_LIMITS,
+        RESELLER_PERMISSIONS,
+    )
+}
+
+# What each kind of plan holds, in Plesk's element order.
+PLAN_BLOCKS: dict[str, tuple[str, ...]] = {
+    "service": (
+        "mail",
+        "limits",
+        "log-rotation",
+        "preferences",
+        "hosting",
+        "performance",
+        "permissions",
+        "php-settings",
+    ),
+    "addon": ("limits", "hosting", "performance", "permissions", "php-settings"),
+    "reseller": ("reseller-limits", "reseller-permissions"),
+}
+# What a subscription holds (effective = defaults, plan, add-ons, its own values).
+SUBSCRIPTION_BLOCKS = (
+    "limits",
+    "hosting",
+    "prefs",
+    "performance",
+    "permissions",
+    "php-settings",
+    "mail",
+    "log-rotation",
+)
+
+
+def add_limits(base: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
+    """An add-on's limits on top of a plan's: numbers add up, -1 (unlimited) wins."""
+    out = dict(base)
+    for name, value in extra.items():
+        setting = LIMITS.by_name.get(name)
+        if setting is None or setting.type not in ("int", "bytes") or name not in out:
+            out[name] = value
+            continue
+        a, b = int(out[name]), int(value)
+        out[name] = UNLIMITED if UNLIMITED in (out[name], value) else str(a + b)
+    return out

@@ -1,0 +1,262 @@
+"""Subscriptions: a webspace's plans (one service plan, any add-ons) and its settings.
+
+A subscription's effective settings are, block by block: the defaults of
+core/settings.py, overlaid by its service plan's, then its add-ons' (add-on limits
+add up; -1 wins), then the values set on the subscription itself. Switching to
+another plan re-derives them: the subscription's own values of the plan's blocks
+are dropped, so the new plan's apply. Sites keep their own ``prefs``.
+
+Plans come from the subscription's vendor: the customer's owner (the admin or a
+reseller), or the reseller or admin itself for a subscription it owns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from panelkey.core import events
+from panelkey.core.accounts import Account
+from panelkey.core.domains import Domain, Domains
+from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
+from panelkey.core.identity import AccountType, Identity
+from panelkey.core.ips import Ips
+from panelkey.core.plans import NOT_FOUND, Plan, Plans
+from panelkey.core.settings import BLOCKS, PER_DOMAIN_HOSTING, SUBSCRIPTION_BLOCKS, add_limits
+from panelkey.store import tables
+from panelkey.store.database import Database
+
+Given = Mapping[str, Iterable[tuple[str, str]]]
+# Blocks a customer may change on its own subscription, and the permission it needs.
+CUSTOMER_BLOCKS = {"hosting": "manage_phosting", "php-settings": "manage_php_settings", "prefs": ""}
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """Validated settings: stored blocks, plus the per-domain hosting values."""
+
+    blocks: dict[str, dict[str, str]] = field(default_factory=dict)
+    domain: dict[str, str] = field(default_factory=dict)
+
+
+def check(given: Given, allowed: Iterable[str] = SUBSCRIPTION_BLOCKS) -> Checked:
+    """Validate a request's blocks; raises InvalidValue (1019) for any bad name/value."""
+    out = Checked()
+    allowed = set(allowed)
+    for block, pairs in given.items():
+        if block not in allowed:
+            raise InvalidValue(f"No {block} settings here")
+        values = BLOCKS[block].check(pairs)
+        if block == "hosting":
+            for name in PER_DOMAIN_HOSTING & values.keys():
+                out.domain[name] = values.pop(name)
+        out.blocks[block] = values
+    return out
+
+
+class Subscriptions:
+    def __init__(self, db: Database, domains: Domains, plans: Plans, ips: Ips) -> None:
+        self._db = db
+        self._domains = domains
+        self._plans = plans
+        self._ips = ips
+
+    def check_ip(self, owner: Account, address: str) -> None:
+        """Refuse an address outside the pool `owner` may host on (the server's for the
+        admin and its customers, the reseller's share for a reseller and its
+        customers), as Plesk does: NotFound (1013)."""
+        if address and not self._ips.is_available(owner, address):
+            raise NotFound(f"IP address {address} does not exist in the client's IP pool")
+
+    # -- plans of a subscription ------------------------------------------------------
+
+    def vendor_id(self, owner: Account) -> int:
+        """Whose plans a subscription of `owner` uses."""
+        if owner.type == AccountType.CUSTOMER.value and owner.owner_id is not None:
+            return owner.owner_id
+        return owner.id
+
+    def find_plan(self, owner: Account, kind: str, ref: str, value: str) -> Plan:
+        """The vendor's plan by ``id``/``name``/``guid``/``external-id``; NotFound (1013)."""
+        found = self._plans.find(kind, vendor_id=self.vendor_id(owner), ref=ref, value=value)
+        if found is None:
+            raise NotFound(NOT_FOUND[kind])
+        return found
+
+    def plans_of(self, domain_id: int) -> tuple[Plan | None, list[Plan]]:
+        """(service plan or None, add-on plans) of a subscription."""
+        sp = tables.subscription_plans
+        with self._db.read() as conn:
+            rows = conn.execute(
+                sa.select(sp.c.plan_id, sp.c.kind).where(sp.c.domain_id == domain_id)
+            ).all()
+        main: Plan | None = None
+        addons: list[Plan] = []
+        for plan_id, kind in sorted(rows):
+            plan = self._plans.by_id(plan_id)
+            if plan is None:
+                continue
+            if kind == "service":
+                main = plan
+            else:
+                addons.append(plan)
+        return main, addons
+
+    # -- settings -----------------------------------------------------------------------
+
+    def own(self, domain_id: int) -> dict[str, dict[str, str]]:
+        """Values set on the domain itself, {block: {name: value}}."""
+        s = tables.domain_settings
+        q = sa.select(s.c.block, s.c.name, s.c.value).where(s.c.domain_id == domain_id)
+        out: dict[str, dict[str, str]] = {}
+        with self._db.read() as conn:
+            for block, name, value in conn.execute(q):
+                out.setdefault(block, {})[name] = value
+        return out
+
+    def effective(self, domain: Domain, *, defaults: bool = True) -> dict[str, dict[str, str]]:
+        """Every subscription block with defaults, plan, add-ons and own values applied;
+        a site has its webspace's, with its own ``prefs`` and ``hosting`` on top.
+        Without `defaults`, only what a plan, an add-on or the domain itself sets."""
+        base_id = domain.base_domain_id or domain.id
+        main, addons = self.plans_of(base_id)
+        layers: dict[str, list[dict[str, str]]] = {b: [] for b in SUBSCRIPTION_BLOCKS}
+        if main is not None:
+            for block, values in self._plans.settings(main).items():
+                if block in layers:
+                    layers[block].append(values)
+        out: dict[str, dict[str, str]] = {}
+        for block in SUBSCRIPTION_BLOCKS:
+            merged = BLOCKS[block].effective(*layers[block]) if defaults else {}
+            if not defaults:
+                for layer in layers[block]:
+                    merged.update(layer)
+            for addon in addons:
+                extra = self._plans.settings(addon).get(block, {})
+                merged = add_limits(merged, extra) if block == "limits" else {**merged, **extra}
+            out[block] = merged
+        own = self.own(base_id)
+        if domain.id != base_id:
+            site_own = self.own(domain.id)
+            own["prefs"] = site_own.get("prefs", {})
+            own["hosting"] = {**own.get("hosting", {}), **site_own.get("hosting", {})}
+        for block, values in own.items():
+            if block in out:
+                out[block].update(values)
+        per_domain = {"ftp_login": domain.ftp_login, "www_root": domain.www_root}
+        out["hosting"] = {**{n: v for n, v in per_domain.items() if v}, **out["hosting"]}
+        if defaults:
+            out["hosting"].update(per_domain)
+        return out
+
+    def writer(
+        self, checked: Checked, *, main: Plan | None = None, actor: Identity | None = None
+    ) -> Any:
+        """A `within` callback for Domains.create/update: stores the checked blocks (and
+        the service plan) for the domain in the write's own transaction."""
+
+        def write(conn: sa.Connection, domain_id: int) -> None:
+            if main is not None:
+                self._link(conn, domain_id, main, "service")
+            _store(conn, domain_id, checked.blocks)
+            if checked.blocks:
+                events.record(
+                    conn,
+                    "phys_hosting" if set(checked.blocks) == {"hosting"} else "domain",
+                    events.UPDATE,
+                    obj_id=domain_id,
+                    actor=actor,
+                    new={f"{b}.{n}": v for b, vs in checked.blocks.items() for n, v in vs.items()},
+                )
+
+        return write
+
+    @staticmethod
+    def _link(conn: sa.Connection, domain_id: int, plan: Plan, kind: str) -> None:
+        sp = tables.subscription_plans
+        if kind == "service":
+            conn.execute(sp.delete().where(sp.c.domain_id == domain_id, sp.c.kind == "service"))
+        conn.execute(sp.insert().values(domain_id=domain_id, plan_id=plan.id, kind=kind))
+
+    # -- changing plans -----------------------------------------------------------------
+
+    def _check_rights(self, actor: Identity, domain: Domain) -> None:
+        if actor.type == AccountType.CUSTOMER.value:
+            raise PermissionDenied()
+        if self._domains.get(actor, domain.id) is None or not domain.is_webspace:
+            raise NotFound("Webspace does not exist")
+
+    def switch(self, actor: Identity, domain: Domain, plan: Plan | None) -> None:
+        """Put the subscription on `plan` (None: on no plan) and re-derive its settings:
+        its own values of every block are dropped. Add-ons stay."""
+        self._check_rights(actor, domain)
+        sp, s = tables.subscription_plans, tables.domain_settings
+        with self._db.begin() as conn:
+            conn.execute(sp.delete().where(sp.c.domain_id == domain.id, sp.c.kind == "service"))
+            if plan is not None:
+                self._link(conn, domain.id, plan, "service")
+            conn.execute(s.delete().where(s.c.domain_id == domain.id, s.c.block != "prefs"))
+            events.record(
+                conn,
+                "domain",
+                events.UPDATE,
+                obj_id=domain.id,
+                obj_name=domain.name,
+                actor=actor,
+                new={"plan": plan.name if plan is not None else ""},
+            )
+
+    def add_addon(self, actor: Identity, domain: Domain, plan: Plan) -> None:
+        """Add an add-on plan; one already there is refused with InvalidValue."""
+        self._check_rights(actor, domain)
+        _main, addons = self.plans_of(domain.id)
+        if any(a.id == plan.id for a in addons):
+            raise InvalidValue(f"The add-on {plan.name!r} is already on the subscription")
+        with self._db.begin() as conn:
+            self._link(conn, domain.id, plan, "addon")
+            events.record(
+                conn, "domain", events.UPDATE, obj_id=domain.id, obj_name=domain.name,
+                actor=actor, new={"addon": plan.name},
+            )  # fmt: skip
+
+    def remove_addon(self, actor: Identity, domain: Domain, plan: Plan) -> None:
+        """Remove an add-on plan; one not on the subscription is NotFound."""
+        self._check_rights(actor, domain)
+        sp = tables.subscription_plans
+        with self._db.begin() as conn:
+            gone = conn.execute(
+                sp.delete().where(
+                    sp.c.domain_id == domain.id, sp.c.plan_id == plan.id, sp.c.kind == "addon"
+                )
+            ).rowcount
+            if not gone:
+                raise NotFound(NOT_FOUND["addon"])
+            events.record(
+                conn, "domain", events.UPDATE, obj_id=domain.id, obj_name=domain.name,
+                actor=actor, old={"addon": plan.name},
+            )  # fmt: skip
+
+    def count_sites(self, domain: Domain) -> int:
+        """Domains of the subscription, its main one included."""
+        d = tables.domains
+        base = domain.base_domain_id or domain.id
+        with self._db.read() as conn:
+            q = sa.select(sa.func.count()).where(sa.or_(d.c.id == base, d.c.base_domain_id == base))
+            return int(conn.execute(q).scalar() or 0)
+
+
+def _store(conn: sa.Connection, domain_id: int, blocks: Mapping[str, Mapping[str, str]]) -> None:
+    s = tables.domain_settings
+    for block, values in blocks.items():
+        for name, value in values.items():
+            conn.execute(
+                s.delete().where(s.c.domain_id == domain_id, s.c.block == block, s.c.name == name)
+            )
+            if block == "php-settings" and value == "":
+                continue  # an empty value puts the setting back to its default
+            conn.execute(
+                s.insert().values(domain_id=domain_id, block=block, name=name, value=value)
+            )

@@ -1,0 +1,424 @@
+"""The request journal: the last N API requests of this server, secrets redacted.
+
+Each entry: time, face, source address, the credential used (a key id or a login, never
+a secret), the operations (XML `operator/operation`s, or REST method and path), the
+outcome (HTTP status, Plesk errcode), the refusal reason when verification said no,
+the duration, and both bodies with every password and key value replaced by `***`.
+
+Entries live in `journal.db`, a SQLite file of their own in the data folder, so that
+`panelkey journal` and the web console can read what every worker of this server
+wrote; it is diagnostics, not the store: written without fsync, in batches, off the
+event loop, and trimmed to the newest N.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from panelkey import metrics
+from panelkey.core.identity import request_note
+from panelkey.core.keypolicy import rest_operation
+
+BODY_LIMIT = 64 * 1024
+access_log = logging.getLogger("panelkey.access")
+REDACTED = "***"
+
+# XML elements whose text is a secret, wherever they stand.
+_SECRET_TAGS = r"[A-Za-z_:-]*(?:passw(?:or)?d|pvt|private[-_]?key)[A-Za-z_:-]*"  # noqa: S105 - a pattern
+_XML_SECRET = re.compile(rf"(<({_SECRET_TAGS})(?:\s[^>]*)?>)(.*?)(</\2\s*>)", re.DOTALL | re.I)
+# <property><name>ftp_password</name><value>...</value></property> and the like.
+_XML_PROPERTY = re.compile(
+    r"(<name>\s*[^<]*(?:pass|secret)[^<]*</name>\s*<value(?:\s[^>]*)?>)(.*?)(</value\s*>)",
+    re.DOTALL | re.I,
+)
+_KEY_VALUE = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+# <key> holds a key's value in secret_key answers and filters (an id is digits: kept).
+_XML_KEY = re.compile(r"(<key(?:\s[^>]*)?>)(\s*[^<]*?-[^<]*?\s*)(</key\s*>)", re.DOTALL | re.I)
+_JSON_SECRET_NAME = re.compile(r"pass|secret|token|pvt|private|^key$", re.I)
+# Where a JSON body can hold a secret: a secret-named field, a key, or a CLI call's
+# arguments and output (`secret_key -c` prints a key's value). Guids are no secret.
+_JSON_SUSPECT = re.compile(r"pass|secret|token|pvt|private|\"key\"|params|stdout|stderr", re.I)
+_JSON_TEXT_SECRET = re.compile(
+    r'("(?:[^"]*(?:pass|secret|token|pvt|private)[^"]*|key)"\s*:\s*)"(?:[^"\\]|\\.)*"', re.I
+)
+
+
+def redact_xml(text: str) -> str:
+    """A packet with the text of every secret element, secret property and key value
+    replaced; works on malformed packets too (it never parses)."""
+    text = _XML_SECRET.sub(lambda m: m.group(1) + REDACTED + m.group(4), text)
+    text = _XML_PROPERTY.sub(lambda m: m.group(1) + REDACTED + m.group(3), text)
+    return _XML_KEY.sub(lambda m: m.group(1) + REDACTED + m.group(3), text)
+
+
+def redact_json(text: str) -> str:
+    """A JSON body with secret-named fields and key-shaped strings in lists replaced."""
+    if not _JSON_SUSPECT.search(text):
+        return text  # nothing that could hold a secret: most answers, at no cost
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return _JSON_TEXT_SECRET.sub(lambda m: m.group(1) + f'"{REDACTED}"', text)
+    return json.dumps(_redact_value(data, None), ensure_ascii=False)
+
+
+def _redact_value(value: Any, name: str | None) -> Any:
+    if isinstance(value, dict):
+        return {k: _redact_value(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_value(v, name) for v in value]
+    if isinstance(value, str):
+        if name is not None and _JSON_SECRET_NAME.search(name) and name != "key_id":
+            return REDACTED
+        if name in (None, "params", "stdout", "stderr"):
+            return _KEY_VALUE.sub(REDACTED, value)
+        return value
+    return value
+
+
+def redact(face: str, body: bytes) -> str:
+    text = body[:BODY_LIMIT].decode("utf-8", errors="replace")
+    cut = "" if len(body) <= BODY_LIMIT else f"\n[... {len(body) - BODY_LIMIT} more bytes]"
+    return (redact_xml(text) if face == "xml" else redact_json(text) if text else "") + cut
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    at: str
+    face: str
+    source: str
+    credential: str
+    operation: str
+    status: int
+    errcode: str
+    outcome: str
+    reason: str
+    duration_ms: float
+    request: str
+    answer: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        """The access-log form: one line, no bodies."""
+        return access_line(self.as_dict())
+
+
+def access_line(e: dict[str, Any]) -> str:
+    code = f" errcode={e['errcode']}" if e["errcode"] else ""
+    why = f" reason={e['reason']!r}" if e["reason"] else ""
+    return (
+        f"{e['source'] or '-'} {e['face']} {e['credential'] or '-'} {e['operation'] or '-'}"
+        f" -> {e['status']} {e['outcome']}{code}{why} {e['duration_ms']:.1f}ms"
+    )
+
+
+_COLUMNS = (
+    "at, face, source, credential, operation, status, errcode, outcome, reason, "
+    "duration_ms, request, answer"
+)
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    {
+    ", ".join(
+        f"{c} {'REAL' if c == 'duration_ms' else 'INTEGER' if c == 'status' else 'TEXT'}"
+        for c in _COLUMNS.split(", ")
+    )
+}
+)
+"""
+
+
+class Journal:
+    """The journal file of one data folder. `add` queues (any thread), `flush` writes."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.path = path
+        self.size = size
+        self._pending: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.size > 0
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+            self.path.chmod(0o600)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=OFF")
+            conn.execute(_SCHEMA)
+            conn.commit()
+            self._conn = conn
+        return self._conn
+
+    def add(self, entry: dict[str, Any]) -> None:
+        """Queue an entry whose `request` and `answer` are still raw bytes: they are
+        redacted by `flush`, off the request's path, before anything is written."""
+        if not self.enabled:
+            return
+        with self._lock:
+            self._pending.append(entry)
+
+    def flush(self) -> None:
+        """Redact and write what is queued, and trim the file to the newest `size`."""
+        with self._lock:
+            entries, self._pending = self._pending, []
+        if not entries:
+            return
+        names = _COLUMNS.split(", ")
+        rows = []
+        for entry in entries:
+            describe(entry)
+            entry["request"] = redact(entry["face"], entry["request"])
+            entry["answer"] = redact(entry["face"], entry["answer"])
+            rows.append(tuple(entry[c] for c in names))
+        conn = self._connect()
+        marks = ", ".join("?" * len(rows[0]))
+        with conn:
+            conn.executemany(f"INSERT INTO journal ({_COLUMNS}) VALUES ({marks})", rows)  # noqa: S608 - fixed column names
+            conn.execute(
+                "DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", (self.size,)
+            )
+
+    def entries(
+        self,
+        *,
+        limit: int = 100,
+        after_id: int = 0,
+        face: str = "",
+        text: str = "",
+        outcome: str = "",
+    ) -> list[Entry]:
+        """Newest last; narrowed by face, outcome and a text found in operation, source,
+        credential or errcode."""
+        if not self.path.exists():
+            return []
+        where: list[str] = ["id > ?"]
+        args: list[Any] = [after_id]
+        if face:
+            where.append("face = ?")
+            args.append(face)
+        if outcome:
+            where.append("outcome = ?")
+            args.append(outcome)
+        if text:
+            where.append(
+                "(operation LIKE ? OR source LIKE ? OR credential LIKE ? OR errcode LIKE ?)"
+            )
+            args.extend([f"%{text}%"] * 4)
+        query = (
+            f"SELECT id, {_COLUMNS} FROM journal WHERE {' AND '.join(where)} "  # noqa: S608 - built from fixed parts
+            "ORDER BY id DESC LIMIT ?"
+        )
+        rows = self._connect().execute(query, (*args, limit)).fetchall()
+        return [Entry(*row) for row in reversed(rows)]
+
+    def get(self, entry_id: int) -> Entry | None:
+        if not self.path.exists():
+            return None
+        row = (
+            self._connect()
+            .execute(f"SELECT id, {_COLUMNS} FROM journal WHERE id = ?", (entry_id,))  # noqa: S608 - fixed column names
+            .fetchone()
+        )
+        return None if row is None else Entry(*row)
+
+    def follow(self, poll: float = 0.5) -> Iterator[Entry]:
+        """New entries as they come, forever (the caller stops it)."""
+        last = max((e.id for e in self.entries(limit=1)), default=0)
+        while True:
+            for entry in self.entries(after_id=last, limit=1000):
+                last = entry.id
+                yield entry
+            time.sleep(poll)
+
+    def close(self) -> None:
+        self.flush()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+# ------------------------------------------------------------------ the ASGI side
+
+_ERRCODE = re.compile(rb"<errcode>\s*(\d+)\s*</errcode>")
+
+
+def describe(entry: dict[str, Any]) -> None:
+    """Fill in an XML entry's operations, errcode and outcome from its raw bodies (once)."""
+    if entry["face"] != "xml" or entry.get("described"):
+        return
+    request, answer = entry["request"], entry["answer"]
+    entry["operation"] = xml_operations(request) if request else "-"
+    found = _ERRCODE.search(answer)
+    entry["errcode"] = found.group(1).decode() if found else ""
+    entry["outcome"] = "error" if entry["errcode"] or entry["status"] >= 400 else "ok"
+    entry["described"] = True
+
+
+def xml_operations(body: bytes) -> str:
+    """`operator/operation, ...` of a packet, for display; `-` when it does not parse."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(
+            body, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        )  # noqa: S320 - entities, DTDs and network are off
+    except (etree.LxmlError, ValueError):
+        return "-"
+    names: list[str] = []
+    for operator in root:
+        for operation in operator:
+            if isinstance(operator.tag, str) and isinstance(operation.tag, str):
+                name = f"{operator.tag}/{operation.tag}"
+                if name not in names:
+                    names.append(name)
+    shown = ", ".join(names[:8])
+    return shown + (f" (+{len(names) - 8} more)" if len(names) > 8 else "") or "-"
+
+
+def _presented(scope: dict[str, Any]) -> str:
+    """What the request offered, when verification left no note: a login is no secret,
+    a key's value is, so a key shows only as `key`."""
+    headers: dict[bytes, bytes] = {bytes(k).lower(): bytes(v) for k, v in scope.get("headers", ())}
+    login = headers.get(b"http_auth_login")
+    if login is not None:
+        return "login " + login.decode("latin-1")[:60]
+    if b"key" in headers or b"x-api-key" in headers:
+        return "key"
+    auth = headers.get(b"authorization", b"").decode("latin-1")
+    if auth[:6].lower() == "basic ":
+        import base64
+        import binascii
+
+        try:
+            decoded = base64.b64decode(auth[6:].strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return "basic (malformed)"
+        return "login " + decoded.partition(":")[0][:60]
+    return ""
+
+
+class JournalMiddleware:
+    """Wraps the API app: times each XML and REST request, keeps its bodies (redacted)
+    in the journal and writes the access-log line."""
+
+    def __init__(
+        self, app: Any, journal: Journal, address: Any, agent_path: str, rest_prefix: str
+    ) -> None:
+        self.app = app
+        self.journal = journal
+        self.address = address  # scope -> client address, as the faces see it
+        self.agent_path = agent_path
+        self.rest_prefix = rest_prefix
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        face = (
+            "xml"
+            if path == self.agent_path
+            else "rest"
+            if path.startswith(self.rest_prefix)
+            else ""
+        )
+        if (
+            scope.get("type") != "http"
+            or not face
+            or not (
+                self.journal.enabled or access_log.isEnabledFor(logging.INFO) or metrics.enabled()
+            )
+        ):
+            await self.app(scope, receive, send)
+            return
+        taken: list[bytes] = []
+        given: list[bytes] = []
+        status = [0]
+        kept = [0, 0]
+
+        async def receive_kept() -> Any:
+            message = await receive()
+            chunk = message.get("body", b"")
+            if chunk and kept[0] <= BODY_LIMIT:
+                taken.append(chunk)
+                kept[0] += len(chunk)
+            return message
+
+        async def send_kept(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = int(message["status"])
+            elif message["type"] == "http.response.body":
+                chunk = message.get("body", b"")
+                if chunk and kept[1] <= BODY_LIMIT:
+                    given.append(chunk)
+                    kept[1] += len(chunk)
+            await send(message)
+
+        note: dict[str, str] = {}
+        token = request_note.set(note)
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive_kept, send_kept)
+        finally:
+            request_note.reset(token)
+            elapsed = (time.perf_counter() - started) * 1000
+            try:
+                self._record(
+                    scope, face, note, status[0], b"".join(taken), b"".join(given), elapsed
+                )
+            except Exception:  # noqa: BLE001 - the journal must never fail a request
+                access_log.exception("journal entry lost")
+
+    def _record(
+        self,
+        scope: dict[str, Any],
+        face: str,
+        note: dict[str, str],
+        status: int,
+        request: bytes,
+        answer: bytes,
+        elapsed: float,
+    ) -> None:
+        entry = {
+            "at": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z",
+            "face": face,
+            "source": self.address(scope),
+            "credential": note.get("credential") or _presented(scope),
+            "operation": f"{scope.get('method', '')} {scope.get('path', '')}",
+            "status": status,
+            "errcode": "",
+            "outcome": "error" if status >= 400 else "ok",
+            "reason": note.get("reason", ""),
+            "duration_ms": round(elapsed, 2),
+            "request": request,
+            "answer": answer,
+        }
+        if access_log.isEnabledFor(logging.INFO):
+            describe(entry)
+            access_log.info("%s", access_line(entry))
+        if metrics.enabled():
+            metrics.latency(face, elapsed / 1000)
+            if face == "rest":
+                path = str(scope.get("path", ""))[len(self.rest_prefix) :]
+                operator, operation = rest_operation(str(scope.get("method", "")), path)
+                metrics.request("rest", f"{operator}/{operation}", str(entry["outcome"]))
+            elif b"<system>" in answer[:200]:
+                metrics.request("xml", "packet", "error")  # refused before any operation ran
+        self.journal.add(entry)

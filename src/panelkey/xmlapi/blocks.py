@@ -1,0 +1,177 @@
+"""Settings blocks on the wire: reading them from requests, writing them in answers.
+
+Which names exist, their types and defaults are the core's (core/settings.py); this
+module only knows each block's XML shape: ``limits`` (``overuse`` then ``limit``
+name/value pairs), ``permissions`` (``permission`` pairs), ``hosting`` (``property``
+pairs), ``php-settings`` (``setting`` pairs), element-per-setting blocks
+(``prefs``, ``preferences``, ``performance``), ``mail`` and ``log-rotation``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from lxml import etree
+
+from panelkey.core.settings import BLOCKS
+from panelkey.xmlapi import render
+
+Pairs = list[tuple[str, str]]
+
+
+def _pairs(parent: etree._Element, item: str) -> Pairs:
+    return [
+        ((e.findtext("name") or "").strip(), e.findtext("value") or "")
+        for e in parent.findall(item)
+    ]
+
+
+def read(element: etree._Element, block: str) -> Pairs:
+    """The (name, value) pairs a request's block element holds, in document order."""
+    if block in ("limits", "reseller-limits"):
+        pairs: Pairs = []
+        policy = element.find("resource-policy")
+        for holder in (element, policy) if policy is not None else (element,):
+            for tag in ("oversell", "overuse"):
+                text = render.text_of(holder, tag)
+                if text is not None:
+                    pairs.append((tag, text))
+        return pairs + _pairs(element, "limit")
+    if block in ("permissions", "reseller-permissions"):
+        return _pairs(element, "permission")
+    if block == "hosting":
+        return _pairs(element, "property")
+    if block == "php-settings":
+        return _pairs(element, "setting")
+    if block == "mail":
+        return _read_mail(element)
+    if block == "log-rotation":
+        return _read_log_rotation(element)
+    return [(str(c.tag), c.text or "") for c in render.children(element)]
+
+
+def _read_mail(element: etree._Element) -> Pairs:
+    pairs: Pairs = []
+    nonexistent = element.find("nonexistent-user")
+    if nonexistent is not None:
+        (choice,) = render.children(nonexistent)
+        pairs.append(("nonexistent-user", str(choice.tag)))
+        pairs.append(("nonexistent-user-target", choice.text or ""))
+    for child in render.children(element):
+        if child.tag != "nonexistent-user":
+            pairs.append((str(child.tag), child.text or ""))
+    return pairs
+
+
+def _read_log_rotation(element: etree._Element) -> Pairs:
+    on = element.find("on")
+    if on is None:
+        return [("enabled", "false")]
+    pairs: Pairs = [("enabled", "true")]
+    condition = on.find("log-condition")
+    for child in render.children(condition) if condition is not None else []:
+        pairs.append((str(child.tag), child.text or ""))
+        if child.tag == "log-bytime":
+            pairs.append(("log-bysize", "0"))
+    for child in render.children(on):
+        if child.tag != "log-condition":
+            pairs.append((str(child.tag), child.text or ""))
+    return pairs
+
+
+def read_all(parent: etree._Element, tags: Mapping[str, str]) -> dict[str, Pairs]:
+    """{core block: pairs} for each XML element of `tags` (element -> block) present."""
+    out: dict[str, Pairs] = {}
+    for tag, block in tags.items():
+        element = parent.find(tag)
+        if element is not None:
+            out[block] = read(element, block)
+    return out
+
+
+# -- answers -----------------------------------------------------------------------
+
+
+def _pair(item: str, name: str, value: str) -> etree._Element:
+    return render.element(item, [("name", name), ("value", value)])
+
+
+def render_block(tag: str, block: str, values: Mapping[str, str]) -> etree._Element:
+    """The answer's element `tag` for the effective `values` of core `block`."""
+    if block in ("limits", "reseller-limits"):
+        policy = [(n, values[n]) for n in ("oversell", "overuse") if n in values]
+        limits = [
+            ("limit", _pair("limit", n, v)) for n, v in values.items() if n not in dict(policy)
+        ]
+        if block == "reseller-limits":
+            head: list[render.Field] = [
+                ("resource-policy", render.element("resource-policy", policy))
+            ]
+        else:
+            head = list(policy)
+        return render.element(tag, [*head, *limits])
+    item = {
+        "permissions": "permission",
+        "reseller-permissions": "permission",
+        "hosting": "property",
+        "php-settings": "setting",
+    }.get(block)
+    if item is not None:
+        return render.element(tag, [(item, _pair(item, n, v)) for n, v in values.items()])
+    if block == "mail":
+        return _render_mail(tag, values)
+    if block == "log-rotation":
+        return _render_log_rotation(tag, values)
+    return render.element(tag, list(values.items()))
+
+
+def _render_mail(tag: str, values: Mapping[str, str]) -> etree._Element:
+    kind = values.get("nonexistent-user", "reject")
+    target = values.get("nonexistent-user-target", "")
+    choice = render.element(kind)
+    if kind != "reject":
+        choice.text = target or None
+    rest = [(n, v) for n, v in values.items() if not n.startswith("nonexistent-user")]
+    return render.element(
+        tag, [("nonexistent-user", render.element("nonexistent-user", [(kind, choice)])), *rest]
+    )
+
+
+def _render_log_rotation(tag: str, values: Mapping[str, str]) -> etree._Element:
+    if values.get("enabled") != "true":
+        return render.element(tag, [("off", "")])
+    size = values.get("log-bysize", "0")
+    condition = (
+        [("log-bysize", size)]
+        if size not in ("", "0")
+        else [("log-bytime", values.get("log-bytime", "daily"))]
+    )
+    on = render.element(
+        "on",
+        [
+            ("log-condition", render.element("log-condition", condition)),
+            ("log-max-num-files", values.get("log-max-num-files")),
+            ("log-compress", values.get("log-compress")),
+            ("log-email", values.get("log-email") or None),
+        ],
+    )
+    return render.element(tag, [("on", on)])
+
+
+def descriptor(block: str, names: Iterable[str] | None = None) -> etree._Element:
+    """Plesk's ``descriptor``: one ``property`` per setting of `block`, from its table."""
+    table = BLOCKS[block]
+    wanted = set(names) if names is not None else None
+    props: list[render.Field] = []
+    for s in table.settings:
+        if wanted is not None and s.name not in wanted:
+            continue
+        fields: list[render.Field] = [("name", s.name)]
+        if s.type == "enum":
+            fields.append(("type", "string"))
+            fields += [("enum", render.element("enum", [("value", c)])) for c in s.choices]
+        else:
+            fields.append(("type", s.type))
+        fields += [("default-value", s.default), ("writable-by", "admin"), ("label", s.help)]
+        props.append(("property", render.element("property", fields)))
+    return render.element("descriptor", props)

@@ -1,0 +1,104 @@
+"""Operator ``ip``: ``get``, ``add``, ``set``, ``del`` over the server's IP pool.
+
+Everyone may list the addresses they may host on (the admin all, a reseller its
+share, a customer its owner's); only the admin changes the pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lxml import etree
+
+from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
+from panelkey.core.ips import IP_NOT_FOUND, IpAddress
+from panelkey.xmlapi import render
+from panelkey.xmlapi.request import Operator, Request
+
+
+def ip_info(ip: IpAddress, kind: str | None = None) -> etree._Element:
+    return render.element(
+        "ip_info",
+        [
+            ("ip_address", ip.address),
+            ("netmask", ip.netmask),
+            ("type", kind or ip.type),
+            ("interface", ip.interface),
+            ("public_ip_address", ip.public_address or None),
+        ],
+    )
+
+
+def get(req: Request, op: etree._Element) -> list[etree._Element]:
+    panel = req.ctx.panel
+    if req.identity.is_admin:
+        rows = [(ip, ip.type) for ip in panel.ips.list()]
+    else:
+        account = panel.accounts.get(req.identity.account_id)
+        if account is None:
+            return [render.error(PermissionDenied())]
+        shares = {e.ip.id: e.type for e in panel.ips.pool(account.id)}
+        rows = [(ip, shares.get(ip.id, ip.type)) for ip in panel.ips.available_to(account)]
+    addresses = render.element("addresses", [("ip_info", ip_info(ip, t)) for ip, t in rows])
+    return [render.ok([("addresses", addresses)])]
+
+
+def add(req: Request, op: etree._Element) -> list[etree._Element]:
+    try:
+        made = req.ctx.panel.ips.add(
+            req.identity,
+            address=op.findtext("ip_address") or "",
+            netmask=op.findtext("netmask") or "",
+            type=(op.findtext("type") or "").strip(),
+            interface=op.findtext("interface") or "",
+            public_address=op.findtext("public_ip_address") or "",
+        )
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return [render.ok([("ip_address", made.address)])]
+
+
+def _each(
+    req: Request, op: etree._Element, act: Callable[[IpAddress], object]
+) -> list[etree._Element]:
+    ips = req.ctx.panel.ips
+    results: list[etree._Element] = []
+    for item in op.findall("filter/ip_address"):
+        asked = (item.text or "").strip()
+        head: list[render.Field] = [("ip_address", asked)]
+        found = ips.get(asked)
+        try:
+            if not req.identity.is_admin:
+                raise PermissionDenied()
+            if found is None:
+                raise NotFound(IP_NOT_FOUND)
+            act(found)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, head))
+            continue
+        results.append(render.ok(head))
+    return results
+
+
+def set_(req: Request, op: etree._Element) -> list[etree._Element]:
+    kind = op.findtext("type")
+    cert = op.findtext("certificate_name")
+    public = op.findtext("public_ip_address")
+    return _each(
+        req,
+        op,
+        lambda ip: req.ctx.panel.ips.update(
+            req.identity,
+            ip,
+            type=kind.strip() if kind is not None else None,
+            certificate_name=cert,
+            public_address=public,
+        ),
+    )
+
+
+def del_(req: Request, op: etree._Element) -> list[etree._Element]:
+    return _each(req, op, lambda ip: req.ctx.panel.ips.delete(req.identity, ip))
+
+
+OPERATIONS: Operator = {"get": get, "add": add, "set": set_, "del": del_}

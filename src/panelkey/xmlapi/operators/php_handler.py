@@ -1,0 +1,43 @@
+"""Operator ``php-handler``: ``get``, the PHP handlers a site may use (core/catalogue.py)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from panelkey.core.catalogue import PHP_HANDLERS
+from panelkey.core.errors import NotFound
+from panelkey.xmlapi import render
+from panelkey.xmlapi.request import Operator, Request, no_store
+
+HANDLER_NOT_FOUND = "PHP handler does not exist"
+
+
+def _handler(h: tuple[str, str, str, str, str, str, str, str]) -> list[render.Field]:
+    hid, name, full, version, kind, path, clipath, phpini = h
+    return [
+        ("id", hid),
+        ("display-name", name),
+        ("full-version", full),
+        ("version", version),
+        ("type", kind),
+        ("path", path),
+        ("clipath", clipath),
+        ("phpini", phpini),
+        ("custom", "false"),
+        ("registered", "true"),
+        ("handler-status", "enabled"),
+    ]
+
+
+@no_store
+def get(req: Request, op: etree._Element) -> list[etree._Element]:
+    asked = op.findtext("filter/id")
+    if asked is None:
+        return [render.ok(_handler(h)) for h in PHP_HANDLERS]
+    found = [h for h in PHP_HANDLERS if h[0] == asked.strip()]
+    if not found:
+        return [render.error(NotFound(HANDLER_NOT_FOUND))]
+    return [render.ok(_handler(found[0]))]
+
+
+OPERATIONS: Operator = {"get": get}

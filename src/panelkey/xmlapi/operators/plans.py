@@ -1,0 +1,161 @@
+"""Operators ``service-plan``, ``service-plan-addon``, ``reseller-plan``: add, get, set, del.
+
+One module for the three: they differ only in the plan kind and the settings
+blocks they carry (core/settings.py ``PLAN_BLOCKS``). The admin reaches every plan
+(``owner-id``/``owner-login`` narrow to one owner, ``owner-all`` reaches all; none
+means the admin's own); a reseller its own service and add-on plans; a customer
+none (1006). A plan out of reach answers 1013, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lxml import etree
+
+from panelkey.core.accounts import Account
+from panelkey.core.errors import NotFound, OwnerNotFound, PanelkeyError, PermissionDenied
+from panelkey.core.identity import AccountType
+from panelkey.core.plans import NOT_FOUND, Plan
+from panelkey.core.settings import PLAN_BLOCKS
+from panelkey.store import tables
+from panelkey.xmlapi import blocks, render
+from panelkey.xmlapi.operators.site import reachable_account
+from panelkey.xmlapi.request import Handler, Operator, Request
+
+# XML element -> core block, per kind, in Plesk's element order.
+TAGS: dict[str, dict[str, str]] = {
+    "service": {b: b for b in PLAN_BLOCKS["service"]},
+    "addon": {b: b for b in PLAN_BLOCKS["addon"]},
+    "reseller": {"limits": "reseller-limits", "permissions": "reseller-permissions"},
+}
+
+
+def _owner(req: Request, op: etree._Element) -> Account | None:
+    """The owner an ``owner-id``/``owner-login`` names; None when none is named."""
+    for tag in ("owner-id", "owner-login"):
+        ref = render.text_of(op, tag)
+        if ref is not None:
+            owner = reachable_account(req, tag, ref.strip())
+            if owner is None:
+                raise OwnerNotFound(f"Owner {ref.strip()!r} does not exist")
+            return owner
+    return None
+
+
+def _scope(req: Request, op: etree._Element) -> int | None:
+    """The owner id plans are looked for under: the one named, all (None) for
+    ``owner-all``, else the caller itself."""
+    if op.find("owner-all") is not None:
+        return None
+    owner = _owner(req, op)
+    return owner.id if owner is not None else req.identity.account_id
+
+
+def _select(req: Request, op: etree._Element, kind: str) -> list[tuple[str, Plan | None]]:
+    if req.identity.type == AccountType.CUSTOMER.value or (
+        kind == "reseller" and not req.identity.is_admin
+    ):
+        raise PermissionDenied()
+    owner_id = None if kind == "reseller" else _scope(req, op)
+    plans = req.ctx.panel.plans
+    reach = plans.list(req.identity, kind, owner_id=owner_id)
+    flt = op.find("filter")
+    items = [] if flt is None else [c for c in render.children(flt) if c.tag != "all"]
+    if not items:
+        return [(str(p.id), p) for p in reach]
+    p = tables.plans
+    column = {"id": p.c.id, "name": p.c.name, "guid": p.c.guid, "external-id": p.c.external_id}
+    out: list[tuple[str, Plan | None]] = []
+    for item in items:
+        value = (item.text or "").strip()
+        match: int | str = int(value) if item.tag == "id" else value
+        found = plans.list(
+            req.identity, kind, owner_id=owner_id, where=column[str(item.tag)] == match
+        )
+        out += [(value, x) for x in found] if found else [(value, None)]
+    return out
+
+
+def _fields(plan: Plan, values: dict[str, dict[str, str]], kind: str) -> list[render.Field]:
+    head: list[render.Field] = [
+        ("id", plan.id),
+        ("guid", plan.guid),
+        ("external-id", plan.external_id),
+        ("name", plan.name),
+    ]
+    return head + [
+        (tag, blocks.render_block(tag, block, values[block])) for tag, block in TAGS[kind].items()
+    ]
+
+
+def _add(kind: str) -> Handler:
+    def add(req: Request, op: etree._Element) -> list[etree._Element]:
+        try:
+            plan = req.ctx.panel.plans.create(
+                req.identity,
+                kind,
+                name=render.text_of(op, "name") or "",
+                owner=_owner(req, op) if kind != "reseller" else None,
+                external_id=render.text_of(op, "external-id") or "",
+                settings=blocks.read_all(op, TAGS[kind]),
+            )
+        except PanelkeyError as exc:
+            return [render.error(exc)]
+        return [render.ok([("id", plan.id), ("guid", plan.guid)])]
+
+    return add
+
+
+def _each(kind: str, act: Callable[[Request, etree._Element, Plan], list[render.Field]]) -> Handler:
+    """A handler answering one result per plan the filter names (1013 for a miss)."""
+
+    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
+        results: list[etree._Element] = []
+        for filter_id, plan in _select(req, op, kind):
+            if plan is None:
+                results.append(render.error(NotFound(NOT_FOUND[kind]), [("filter-id", filter_id)]))
+                continue
+            try:
+                fields = act(req, op, plan)
+            except PanelkeyError as exc:
+                results.append(render.error(exc, [("filter-id", filter_id), ("id", plan.id)]))
+                continue
+            results.append(render.ok([("filter-id", filter_id), *fields]))
+        return results or [render.ok()]
+
+    return handler
+
+
+def _get(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
+    return _fields(plan, req.ctx.panel.plans.effective(plan), plan.kind)
+
+
+def _set(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
+    updated = req.ctx.panel.plans.update(
+        req.identity,
+        plan,
+        name=render.text_of(op, "name"),
+        external_id=render.text_of(op, "external-id"),
+        settings=blocks.read_all(op, TAGS[plan.kind]),
+    )
+    return [("id", updated.id), ("guid", updated.guid)]
+
+
+def _del(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
+    req.ctx.panel.plans.delete(req.identity, plan)
+    return [("id", plan.id)]
+
+
+def _operations(kind: str) -> Operator:
+    return {
+        "add": _add(kind),
+        "get": _each(kind, _get),
+        "set": _each(kind, _set),
+        "del": _each(kind, _del),
+    }
+
+
+SERVICE_PLAN: Operator = _operations("service")
+SERVICE_PLAN_ADDON: Operator = _operations("addon")
+RESELLER_PLAN: Operator = _operations("reseller")

@@ -1,0 +1,255 @@
+"""Operator ``reseller``: accounts that own customers, plans and a share of the IP pool.
+
+``add``, ``get`` (datasets ``gen-info``, ``stat``, ``permissions``, ``limits``,
+``ippool``), ``set``, ``del``, ``get-domain-list``, ``convert-to-customer``,
+``ippool-add-ip``, ``ippool-del-ip``, ``ippool-set-ip``, ``switch-subscription``.
+The admin reaches every reseller, a reseller itself (read only), a customer none:
+a reseller out of reach answers 1013 as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from panelkey.core.accounts import Account
+from panelkey.core.clock import plesk_date
+from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
+from panelkey.core.identity import AccountType
+from panelkey.core.plans import Plan
+from panelkey.core.resellers import LIMITS_BLOCK, PERMISSIONS_BLOCK, check
+from panelkey.xmlapi import blocks, render
+from panelkey.xmlapi.operators import customer
+from panelkey.xmlapi.request import Operator, Request
+
+RESELLER_NOT_FOUND = "Reseller does not exist"
+RESELLER = AccountType.RESELLER.value
+
+
+def _each(
+    req: Request, op: etree._Element, act: object, fields: object = None
+) -> list[etree._Element]:
+    return customer.each(req, op, act, fields, kind=RESELLER, missing=RESELLER_NOT_FOUND)
+
+
+def _admin_only(req: Request) -> None:
+    if not req.identity.is_admin:
+        raise PermissionDenied("Permission denied.")
+
+
+# -- add, set, del -------------------------------------------------------------------
+
+
+def _settings(
+    parent: etree._Element | None,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The (limits, permissions) pairs under `parent` (an add, or a set's ``values``)."""
+    if parent is None:
+        return [], []
+    limits_el, perms_el = parent.find("limits"), parent.find("permissions")
+    limits = [] if limits_el is None else blocks.read(limits_el, LIMITS_BLOCK)
+    perms = [] if perms_el is None else blocks.read(perms_el, PERMISSIONS_BLOCK)
+    return limits, perms
+
+
+def add(req: Request, op: etree._Element) -> list[etree._Element]:
+    values = customer.values_of(op.find("gen-info"))
+    limits, perms = _settings(op)
+    panel = req.ctx.panel
+    try:
+        _admin_only(req)
+        check(limits, perms)
+        plan = _plan_of(req, op)
+        login, password = values.pop("login", ""), values.pop("password", "")
+        made = panel.accounts.create(
+            req.identity, type=RESELLER, login=login, password=password, **values
+        )
+        panel.resellers.put(req.identity, made, limits=limits, permissions=perms, plan=plan)
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return [render.ok([("id", made.id), ("guid", made.guid)])]
+
+
+def set_(req: Request, op: etree._Element) -> list[etree._Element]:
+    values_el = op.find("values")
+    values = customer.values_of(None if values_el is None else values_el.find("gen-info"))
+    limits, perms = _settings(values_el)
+    panel = req.ctx.panel
+
+    def act(a: Account) -> Account:
+        _admin_only(req)
+        check(limits, perms)
+        updated = panel.accounts.update(req.identity, a, values)
+        panel.resellers.put(req.identity, updated, limits=limits, permissions=perms)
+        return updated
+
+    return _each(req, op, act)
+
+
+def del_(req: Request, op: etree._Element) -> list[etree._Element]:
+    accounts = req.ctx.panel.accounts
+
+    def act(a: Account) -> None:
+        _admin_only(req)
+        accounts.delete(req.identity, a)
+
+    return _each(req, op, act)
+
+
+# -- get -------------------------------------------------------------------------------
+
+
+def _gen_info(a: Account) -> etree._Element:
+    return render.element(
+        "gen-info",
+        [
+            ("cr-date", plesk_date(a.created)),
+            ("cname", a.company),
+            ("pname", a.name),
+            ("login", a.login),
+            ("status", a.status),
+            ("phone", a.phone),
+            ("fax", a.fax),
+            ("email", a.email),
+            ("address", a.address),
+            ("city", a.city),
+            ("state", a.state),
+            ("pcode", a.pcode),
+            ("country", a.country),
+            ("locale", a.locale),
+            ("guid", a.guid),
+            ("external-id", a.external_id),
+            ("description", a.description),
+        ],
+    )
+
+
+def _stat(req: Request, a: Account) -> etree._Element:
+    panel = req.ctx.panel
+    customers = [c for c in panel.accounts.list() if c.owner_id == a.id]
+    owners = {a.id, *(c.id for c in customers)}
+    domains = [d for d in panel.domains.list(req.identity) if d.owner_id in owners]
+    return render.element(
+        "stat",
+        [
+            ("active-clients", sum(1 for c in customers if c.active)),
+            ("active-domains", sum(1 for d in domains if d.is_webspace and d.status == "active")),
+            ("subdomains", 0),
+            ("disk-space", 0),
+            ("web-users", 0),
+            ("databases", 0),
+            ("traffic", 0),
+            ("traffic-prevday", 0),
+        ],
+    )
+
+
+def _data(req: Request, a: Account, wanted: set[str]) -> list[render.Field]:
+    panel = req.ctx.panel
+    parts: list[render.Field] = []
+    if "gen-info" in wanted:
+        parts.append(("gen-info", _gen_info(a)))
+    if "stat" in wanted:
+        parts.append(("stat", _stat(req, a)))
+    if {"permissions", "limits"} & wanted:
+        limits, perms = panel.resellers.effective(a)
+        if "permissions" in wanted:
+            parts.append(
+                ("permissions", blocks.render_block("permissions", PERMISSIONS_BLOCK, perms))
+            )
+        if "limits" in wanted:
+            parts.append(("limits", blocks.render_block("limits", LIMITS_BLOCK, limits)))
+    if "ippool" in wanted:
+        ips = [
+            ("ip", render.element("ip", [("ip-address", e.ip.address), ("ip-type", e.type)]))
+            for e in panel.ips.pool(a.id)
+        ]
+        parts.append(("ippool", render.element("ippool", ips)))
+    return [("data", render.element("data", parts))]
+
+
+def get(req: Request, op: etree._Element) -> list[etree._Element]:
+    dataset = op.find("dataset")
+    wanted = set() if dataset is None else {str(c.tag) for c in render.children(dataset)}
+    return _each(req, op, lambda a: a, lambda a: _data(req, a, wanted))
+
+
+# -- the rest ---------------------------------------------------------------------------
+
+
+def get_domain_list(req: Request, op: etree._Element) -> list[etree._Element]:
+    return _each(req, op, lambda a: a, lambda a: customer.domain_list(req, a))
+
+
+def convert_to_customer(req: Request, op: etree._Element) -> list[etree._Element]:
+    accounts = req.ctx.panel.accounts
+    return _each(req, op, lambda a: accounts.convert(req.identity, a, AccountType.CUSTOMER.value))
+
+
+def _pool_reseller(req: Request, op: etree._Element) -> Account:
+    raw = (op.findtext("reseller-id") or "").strip()
+    found = req.ctx.panel.accounts.get(int(raw)) if raw.isdigit() else None
+    if (
+        found is None
+        or found.type != RESELLER
+        or not req.ctx.panel.accounts.can_manage(req.identity, found)
+    ):
+        raise NotFound(RESELLER_NOT_FOUND)
+    return found
+
+
+def _pool_put(req: Request, op: etree._Element) -> list[etree._Element]:
+    try:
+        reseller = _pool_reseller(req, op)
+        kind = op.findtext("ip/ip-type")
+        req.ctx.panel.ips.pool_put(
+            req.identity,
+            reseller,
+            op.findtext("ip/ip-address") or "",
+            kind.strip() if kind is not None else None,
+        )
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return [render.ok()]
+
+
+def ippool_del_ip(req: Request, op: etree._Element) -> list[etree._Element]:
+    try:
+        reseller = _pool_reseller(req, op)
+        req.ctx.panel.ips.pool_remove(req.identity, reseller, op.findtext("ip-address") or "")
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return [render.ok()]
+
+
+def _plan_of(req: Request, op: etree._Element) -> Plan | None:
+    """The reseller plan named by ``plan-id``/``-name``/``-guid``/``-external-id``, if any.
+    Raises NotFound ("Reseller plan does not exist")."""
+    for tag in ("plan-id", "plan-name", "plan-guid", "plan-external-id"):
+        text = render.text_of(op, tag)
+        if text is not None:
+            return req.ctx.panel.resellers.find_plan(tag.removeprefix("plan-"), text)
+    return None
+
+
+def switch_subscription(req: Request, op: etree._Element) -> list[etree._Element]:
+    panel = req.ctx.panel
+
+    def act(a: Account) -> None:
+        _admin_only(req)
+        panel.resellers.put(req.identity, a, plan=_plan_of(req, op))
+
+    return _each(req, op, act)
+
+
+OPERATIONS: Operator = {
+    "add": add,
+    "get": get,
+    "set": set_,
+    "del": del_,
+    "get-domain-list": get_domain_list,
+    "convert-to-customer": convert_to_customer,
+    "ippool-add-ip": _pool_put,
+    "ippool-del-ip": ippool_del_ip,
+    "ippool-set-ip": _pool_put,
+    "switch-subscription": switch_subscription,
+}

@@ -1,0 +1,76 @@
+"""Keys' limits over real servers: several workers of one server, two servers on one
+PostgreSQL, and the metrics they add up."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+
+import httpx
+
+from tests.conftest import Server, free_port
+from tests.functional.rest.rest_helpers import https
+from tests.functional.scale.test_revocation import two_servers, works  # noqa: F401 - a fixture
+
+AGENT = "/enterprise/control/agent.php"
+PROTOS = b"<packet><server><get_protos/></server></packet>"
+
+
+def _make_key(server: Server, *options: str) -> str:
+    out = server.cli("-c", "-ip-address", "127.0.0.1", *options)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def _xml(server: Server, key: str) -> str:
+    # A new connection each time, so that the kernel spreads them over the workers.
+    return httpx.post(
+        server.http_url + AGENT, content=PROTOS, headers={"KEY": key, "Connection": "close"}
+    ).text
+
+
+def test_an_expiring_key_is_refused_by_both_servers_on_postgresql(
+    two_servers: tuple[Server, Server],  # noqa: F811 - the fixture
+) -> None:
+    a, b = two_servers
+    value = _make_key(a, "-expires", "3s")
+    assert works(a, value) and works(b, value)
+    time.sleep(3.2)
+    assert not works(a, value) and not works(b, value)
+    audit = a.cli("audit", "--failures", tool="panelkey").stdout
+    assert audit.count("reason=expired") >= 2
+
+
+def test_a_rate_holds_across_two_workers_and_metrics_add_them_up(
+    server_factory: Callable[[], Server],
+) -> None:
+    metrics_port = free_port()
+    server = server_factory().start("--workers", "2", "--metrics-port", str(metrics_port))
+    limited = _make_key(server, "-rate", "6/h")
+    plain = _make_key(server)
+    answers = [_xml(server, limited) for _ in range(14)]
+    assert sum("<status>ok</status>" in a for a in answers) == 6
+    assert sum("<errcode>11004</errcode>" in a for a in answers) == 8
+    with https(server) as client:
+        rest = client.get("/server", headers={"X-API-Key": limited})
+    assert rest.status_code == 429 and int(rest.headers["retry-after"]) > 0
+    for _ in range(10):
+        assert "<status>ok</status>" in _xml(server, plain)
+    _xml(server, "00000000-1111-2222-3333-444444444444")
+    text = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text
+
+    def value(pattern: str) -> float:
+        found = re.search(pattern + r" ([0-9.e+]+)", text)
+        assert found, pattern
+        return float(found.group(1))
+
+    assert value(r'panelkey_refusals_total\{reason="rate limited"\}') == 9
+    assert value(r'panelkey_refusals_total\{reason="unknown key"\}') == 1
+    ok = r'panelkey_requests_total\{face="xml",operation="server/get_protos",outcome="ok"\}'
+    assert value(ok) == 16
+    assert value(r'panelkey_keys\{state="limited"\}') == 1
+    assert value(r'panelkey_keys\{state="plain"\}') == 1
+    assert value(r'panelkey_request_seconds_count\{face="xml"\}') == 25
+    pids = {p.name.split("_")[-1] for p in (server.data_dir / "metrics").glob("counter_*.db")}
+    assert len(pids) == 2  # both workers counted, and the scrape added them up

@@ -1,0 +1,75 @@
+"""A client generated at test time from panelkey's own openapi.json, as MCP servers built
+on Plesk's REST API generate theirs (FastMCP.from_openapi: one tool per operation, named
+after its summary), drives the API in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx2
+import pytest
+from fastmcp import Client, FastMCP
+
+from tests.functional.rest.plesk_operations import PLESK_OPERATIONS
+from tests.functional.rest.rest_helpers import CUSTOMER, Api
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+def _server(api: Api, key: dict[str, str]) -> FastMCP:
+    spec = api.get("/openapi.json").json()
+    http = httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=api.app, client=(api.client_ip, 40000)),
+        base_url="https://panelkey.test/api/v2",
+        headers=key,
+    )
+    return FastMCP.from_openapi(spec, client=http, name="plesk")
+
+
+def _tool_name(summary: str) -> str:
+    return summary.replace(" ", "_")
+
+
+async def _use(mcp: FastMCP) -> dict[str, Any]:
+    async with Client(mcp) as client:
+        names = {t.name for t in await client.list_tools()}
+
+        async def call(tool: str, /, **args: Any) -> Any:
+            result = await client.call_tool(tool, args)
+            return result.structured_content
+
+        out: dict[str, Any] = {"tools": names}
+        out["server"] = await call("Get_server_information")
+        made = await call("Create_client_account", **CUSTOMER)
+        out["client"] = made
+        await call(
+            "Create_domain",
+            name="example.com",
+            hosting_type="virtual",
+            owner_client={"id": made["id"]},
+        )
+        out["record"] = await call(
+            "Create_DNS_record", domain="example.com", type="TXT", host="mcp", value="hello"
+        )
+        out["clients"] = await call("List_clients")
+        out["domains"] = await call("List_domains")
+        out["records"] = await call("List_DNS_records", domain="example.com")
+        return out
+
+
+def test_generated_mcp_server_names_tools_after_plesks_summaries_and_works(
+    api: Api, admin_key: dict[str, str]
+) -> None:
+    out = asyncio.run(_use(_server(api, admin_key)))
+    assert {_tool_name(op.summary) for op in PLESK_OPERATIONS} <= out["tools"]
+    assert "Get_server_information" in out["tools"]
+    assert out["server"]["platform"] == "Unix"
+    text = json.dumps(out["clients"])
+    assert CUSTOMER["login"] in text
+    assert "example.com" in json.dumps(out["domains"])
+    assert out["record"]["host"] == "mcp.example.com."
+    assert "mcp.example.com." in json.dumps(out["records"])
+    # What the tools did is what the API shows.
+    assert api.panel.domains.by_name(api.panel.accounts.admin().identity(), "example.com")  # type: ignore[union-attr]

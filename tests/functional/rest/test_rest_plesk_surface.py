@@ -1,0 +1,171 @@
+"""Every operation of Plesk's REST document is in both of panelkey's documents with
+Plesk's summary and tags and no operationId, and answers a well-formed admin call with
+Plesk's documented status."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.functional.rest.plesk_operations import PLESK_OPERATIONS, Op
+from tests.functional.rest.rest_helpers import CUSTOMER, Api
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+TIER2 = ("/ftpusers", "/databases", "/dbusers", "/dbservers")
+
+
+def _documents(api: Api) -> dict[str, dict[str, Any]]:
+    v3 = api.get("/openapi.json").json()
+    v2 = api.get("/swagger.json").json()
+    v2_yaml = yaml.safe_load(api.get("/swagger.yml").text)
+    assert v2_yaml == v2
+    return {"openapi.json": v3, "swagger.json": v2}
+
+
+def test_every_plesk_operation_is_in_both_documents_with_its_summary_and_tags(
+    api: Api,
+) -> None:
+    for name, doc in _documents(api).items():
+        for op in PLESK_OPERATIONS:
+            found = doc["paths"].get(op.path, {}).get(op.method.lower())
+            assert found is not None, f"{name}: {op.method} {op.path} missing"
+            assert found["summary"] == op.summary, (name, op)
+            assert tuple(found["tags"]) == op.tags, (name, op)
+            assert "operationId" not in found, (name, op)
+            assert str(op.status) in found["responses"], (name, op)
+        assert '"operationId"' not in json.dumps(doc)
+
+
+def test_panelkey_additions_follow_plesks_operations_and_say_they_are_extensions(
+    api: Api,
+) -> None:
+    plesk = {(op.method.lower(), op.path) for op in PLESK_OPERATIONS}
+    for name, doc in _documents(api).items():
+        listed = [(m, p) for p, item in doc["paths"].items() for m in item]
+        extras = [x for x in listed if x not in plesk]
+        assert {("get", "/auth/keys"), ("get", "/swagger.json")} <= set(extras), name
+        for method, path in extras:
+            description = doc["paths"][path][method].get("description", "")
+            assert description.startswith("panelkey extension"), (name, method, path)
+
+
+def test_documents_use_plesks_schema_names(api: Api) -> None:
+    names = {
+        "Client",
+        "ClientRequest",
+        "ClientUpdateRequest",
+        "ClientStatistics",
+        "DomainRequest",
+        "DomainResponse",
+        "DomainAlias",
+        "DomainStatus",
+        "DnsRecord",
+        "DnsRecordRequest",
+        "FtpUser",
+        "FtpUserRequest",
+        "FtpUserUpdateRequest",
+        "Database",
+        "DatabaseRequest",
+        "DatabaseUser",
+        "DatabaseUserRequest",
+        "DatabaseUserUpdateRequest",
+        "DatabaseServer",
+        "Extension",
+        "ExtensionInstallRequest",
+        "ServerMeta",
+        "ServerIp",
+        "ServerInit",
+        "ServerLicense",
+        "SessionRequest",
+        "SessionResponse",
+        "SecretKeyRequest",
+        "SecretKeyResponse",
+        "CliCallRequest",
+        "CliCallResponse",
+        "StatusResponse",
+        "CreatedResponse",
+        "ErrorResponse",
+    }
+    docs = _documents(api)
+    assert names <= set(docs["openapi.json"]["components"]["schemas"])
+    assert names <= set(docs["swagger.json"]["definitions"])
+
+
+def _calls(api: Api, key: dict[str, str]) -> list[tuple[Op, Any]]:
+    """One well-formed admin call per operation, in an order where each has what it needs."""
+    by = {(op.method, op.path): op for op in PLESK_OPERATIONS}
+    done: list[tuple[Op, Any]] = []
+
+    def call(method: str, template: str, path: str | None = None, **kw: Any) -> Any:
+        response = api.request(method, path or template, headers=key, **kw)
+        done.append((by[(method, template)], response))
+        return response.json() if response.content else None
+
+    call("GET", "/server")
+    call("GET", "/server/ips")
+    call("POST", "/server/license", json={"key": "LICENSE-TEXT", "code": "AB1C23-4DEF56"})
+    call(
+        "POST",
+        "/server/init",
+        json={"admin": {"name": "John Smith", "email": "john@example.com"}, "server_name": "h"},
+    )
+    call("GET", "/cli/commands")
+    call("GET", "/cli/{id}/ref", "/cli/secret_key/ref")
+    call("POST", "/cli/{id}/call", "/cli/secret_key/call", json={"params": ["--list"]})
+    call("POST", "/extensions", json={"id": "letsencrypt"})
+    call("GET", "/extensions")
+    call("GET", "/extensions/{id}", "/extensions/letsencrypt")
+    call("PUT", "/extensions/{id}/disable", "/extensions/letsencrypt/disable")
+    call("PUT", "/extensions/{id}/enable", "/extensions/letsencrypt/enable")
+    call("DELETE", "/extensions/{id}", "/extensions/letsencrypt")
+    client = call("POST", "/clients", json=CUSTOMER)["id"]
+    one = f"/clients/{client}"
+    call("GET", "/clients")
+    call("GET", "/clients/{id}", one)
+    call("PUT", "/clients/{id}", one, json={"company": "Plesk GmbH"})
+    call("PUT", "/clients/{id}/suspend", one + "/suspend")
+    call("PUT", "/clients/{id}/activate", one + "/activate")
+    call("POST", "/server/session", json={"login": CUSTOMER["login"]})
+    domain = call(
+        "POST",
+        "/domains",
+        json={"name": "example.com", "hosting_type": "virtual", "owner_client": {"id": client}},
+    )["id"]
+    d = f"/domains/{domain}"
+    call("GET", "/domains", params={"name": "example.com"})
+    call("GET", "/domains/{id}", d)
+    call("PUT", "/domains/{id}", d, json={"name": "example.com", "description": "x"})
+    call("GET", "/domains/{id}/client", d + "/client")
+    call("GET", "/domains/{id}/status", d + "/status")
+    call("PUT", "/domains/{id}/status", d + "/status", json={"status": "active"})
+    call("GET", "/clients/{id}/domains", one + "/domains")
+    call("GET", "/clients/{id}/statistics", one + "/statistics")
+    zone = {"domain": "example.com"}
+    record = call(
+        "POST", "/dns/records", params=zone, json={"type": "A", "host": "www", "value": "192.0.2.1"}
+    )["id"]
+    r = f"/dns/records/{record}"
+    call("GET", "/dns/records", params=zone)
+    call("GET", "/dns/records/{id}", r)
+    call("PUT", "/dns/records/{id}", r, json={"value": "192.0.2.2"})
+    call("DELETE", "/dns/records/{id}", r)
+    call("DELETE", "/domains/{id}", d)
+    call("DELETE", "/clients/{id}", one)
+    made = call("POST", "/auth/keys", json={"description": "to delete"})["key"]
+    call("DELETE", "/auth/keys/{key}", f"/auth/keys/{made}")
+    return done
+
+
+def test_each_operation_answers_a_well_formed_admin_call_with_plesks_status(
+    api: Api, admin_key: dict[str, str]
+) -> None:
+    done = _calls(api, admin_key)
+    for op, response in done:
+        assert response.status_code == op.status, (op, response.text)
+    covered = {op for op, _ in done}
+    expected = {op for op in PLESK_OPERATIONS if not op.path.startswith(TIER2)}
+    assert covered == expected

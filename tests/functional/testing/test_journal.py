@@ -1,0 +1,72 @@
+"""The request journal over a real server: refusals with their reason, no secret anywhere."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+
+from tests.conftest import ADMIN_PASSWORD, Server
+
+AGENT = "/enterprise/control/agent.php"
+CUSTOMER_PASSWORD = "cust-pw-31337"
+WRONG_KEY = "deadbeef-0000-1111-2222-333344445555"
+
+
+def _journal(server: Server, *args: str) -> list[dict[str, object]]:
+    deadline = time.monotonic() + 10
+    while True:
+        done = server.cli("journal", "--json", *args, tool="panelkey")
+        assert done.returncode == 0, done.stderr
+        entries = [json.loads(line) for line in done.stdout.splitlines()]
+        if len(entries) >= 4 or time.monotonic() > deadline:
+            return entries
+        time.sleep(0.2)
+
+
+def test_journal_holds_refusals_with_reasons_and_no_secrets(server: Server) -> None:
+    admin = {"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": ADMIN_PASSWORD}
+    with httpx.Client(base_url=server.http_url, timeout=30) as client:
+        made = client.post(
+            AGENT,
+            headers=admin,
+            content="<packet><secret_key><create><description>j</description></create>"
+            "</secret_key><customer><add><gen_info><pname>C</pname><login>cust1</login>"
+            f"<passwd>{CUSTOMER_PASSWORD}</passwd></gen_info></add></customer></packet>",
+        ).text
+        key = made.split("<key>")[1].split("</key>")[0]
+        assert (
+            "<status>ok</status>"
+            in client.post(
+                AGENT,
+                headers={"KEY": key},
+                content="<packet><server><get_protos/></server></packet>",
+            ).text
+        )
+        refused = client.post(
+            AGENT, headers={"KEY": WRONG_KEY}, content="<packet><server><get/></server></packet>"
+        ).text
+        assert "11003" in refused
+        client.post(
+            AGENT,
+            headers={"HTTP_AUTH_LOGIN": "cust1", "HTTP_AUTH_PASSWD": "not-it"},
+            content="<packet><server><get_protos/></server></packet>",
+        )
+    entries = _journal(server)
+    by_errcode = {e["errcode"]: e for e in entries}
+    assert by_errcode["11003"]["reason"] == "unknown key"
+    assert by_errcode["11003"]["operation"] == "server/get"
+    assert by_errcode["1001"]["reason"] == "wrong password"
+    assert by_errcode["1001"]["credential"] == "login cust1"
+    ok = [e for e in entries if e["operation"] == "server/get_protos" and e["outcome"] == "ok"]
+    assert ok and str(ok[0]["credential"]).startswith("key ")
+    assert str(ok[0]["credential"]) != f"key {key}"
+    text = server.cli("journal", "--json", tool="panelkey").stdout
+    text += server.cli("journal", tool="panelkey").stdout + server.log_text()
+    for secret in (key, WRONG_KEY, CUSTOMER_PASSWORD, ADMIN_PASSWORD):
+        assert secret not in text
+    assert "secret_key/create, customer/add" in text
+    assert "panelkey.access" in server.log_text()
+    errors = server.cli("journal", "--errors", tool="panelkey").stdout.splitlines()
+    assert len(errors) == 2 and all("error" in line for line in errors)

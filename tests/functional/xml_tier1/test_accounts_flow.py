@@ -1,0 +1,142 @@
+"""The billing flow over accounts, the IP pool, the server and the event log, on both
+stores; what XML writes REST reads, and the reverse (one model behind both faces)."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+
+from panelkey.config import LivePanelIni, load_settings
+from panelkey.context import Context
+from panelkey.core.panel import Panel
+from tests.functional.rest.rest_helpers import ADMIN, Api
+from tests.functional.xml.xml_helpers import XmlClient
+from tests.functional.xml_tier1.conftest import BOTH
+from tests.functional.xml_tier1.tier1 import add_customer, add_reseller, error_of, ok, one, results
+
+
+def _rest(panel: Panel, tmp_path: Path) -> Api:
+    settings = load_settings({"data_dir": str(tmp_path)}, {})
+    return Api(
+        panel,
+        Context(panel, settings, LivePanelIni(tmp_path / "panel.ini")),
+        tmp_path / "panel.ini",
+    )
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_billing_flow_on_both_faces(xml: XmlClient, panel: Panel, tmp_path: Path) -> None:
+    rest = _rest(panel, tmp_path)
+    protos = ok(one(xml.call("<server><get_protos/></server>"), "server/get_protos"))
+    assert protos.findall("protos/proto")[-1].text == "1.6.9.1"
+    pool = ok(one(xml.call("<ip><get/></ip>"), "ip/get"))
+    assert "127.0.0.1" in [i.findtext("ip_address") for i in pool.findall("addresses/ip_info")]
+    start = ok(one(xml.call("<event_log><get-last-id/></event_log>"), "event_log/get-last-id"))
+
+    # XML writes, REST reads
+    rid = add_reseller(xml, "res1")
+    ok(
+        one(
+            xml.call(
+                f"<reseller><ippool-add-ip><reseller-id>{rid}</reseller-id><ip><ip-address>127.0.0.1"
+                "</ip-address></ip></ippool-add-ip></reseller>"
+            ),
+            "reseller/ippool-add-ip",
+        )
+    )
+    cid = add_customer(xml, "cust1", owner="res1")
+    listed = {c["login"]: c for c in rest.get("/clients", auth=ADMIN).json()}
+    assert listed["res1"]["type"] == "reseller" and listed["cust1"]["owner_login"] == "res1"
+
+    # REST writes, XML reads
+    made = rest.post(
+        "/clients",
+        auth=ADMIN,
+        json={
+            "name": "Rest Made",
+            "login": "restc",
+            "password": "pw-rest-123",
+            "type": "customer",
+            "email": "",
+            "company": "",
+        },
+    )
+    assert made.status_code == 201, made.text
+    root = xml.call(
+        "<customer><get><filter><login>restc</login></filter>"
+        "<dataset><gen_info/></dataset></get></customer>"
+    )
+    assert ok(one(root, "customer/get")).findtext("data/gen_info/pname") == "Rest Made"
+    made = rest.post(
+        "/clients",
+        auth=ADMIN,
+        json={
+            "name": "Rest Reseller",
+            "login": "restr",
+            "password": "pw-rest-123",
+            "type": "reseller",
+            "email": "",
+            "company": "",
+        },
+    )
+    assert made.status_code == 201, made.text
+    root = xml.call(
+        "<reseller><get><filter><login>restr</login></filter>"
+        "<dataset><gen-info/></dataset></get></reseller>"
+    )
+    assert ok(one(root, "reseller/get")).findtext("id") == str(made.json()["id"])
+
+    stat = ok(one(xml.call("<server><get><stat/></get></server>"), "server/get"))
+    assert stat.findtext("stat/objects/clients") == "2"
+
+    user_ip = base64.b64encode(b"198.51.100.2").decode()
+    session = ok(
+        one(
+            xml.call(
+                f"<server><create_session><login>cust1</login><data><user_ip>{user_ip}</user_ip>"
+                "<source_server></source_server></data></create_session></server>"
+            ),
+            "server/create_session",
+        )
+    )
+    assert panel.sessions.verify(session.findtext("id") or "") is not None
+
+    ok(
+        one(
+            xml.call(f"<customer><del><filter><id>{cid}</id></filter></del></customer>"),
+            "customer/del",
+        )
+    )
+    ok(
+        one(
+            xml.call("<reseller><del><filter><login>res1</login></filter></del></reseller>"),
+            "reseller/del",
+        )
+    )
+    logins = {c["login"] for c in rest.get("/clients", auth=ADMIN).json()}
+    assert logins == {"restc", "restr"}
+    assert rest.get(f"/clients/{rid}", auth=ADMIN).status_code == 404
+    root = xml.call(
+        f"<reseller><get><filter><id>{rid}</id></filter><dataset><gen-info/></dataset></get></reseller>"
+    )
+    assert error_of(one(root, "reseller/get")) == (1013, "Reseller does not exist")
+    # the session of a deleted customer is gone with it
+    assert panel.sessions.verify(session.findtext("id") or "") is None
+
+    events = results(
+        xml.call(
+            f"<event_log><get_events><lastId>{start.findtext('id')}</lastId></get_events></event_log>"
+        ),
+        "event_log/get_events",
+    )[0].findall("event")
+    assert [e.findtext("type") for e in events] == [
+        "reseller_create",
+        "reseller_ip_pool_create",
+        "client_create",
+        "client_create",
+        "reseller_create",
+        "client_delete",
+        "reseller_delete",
+    ]

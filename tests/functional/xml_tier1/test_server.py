@@ -1,0 +1,164 @@
+"""Operator server (get, create_session) and operator session."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+
+import pytest
+from lxml import etree
+
+from panelkey.core.identity import Identity
+from panelkey.core.panel import Panel
+from panelkey.xmlapi.operators.server import SECTIONS
+from tests.functional.xml.xml_helpers import XmlClient
+from tests.functional.xml_tier1.tier1 import (
+    add_customer,
+    add_reseller,
+    error_of,
+    fault,
+    ok,
+    one,
+    tags,
+)
+
+# The first children each section must have, in Plesk's order.
+SHAPES = {
+    "key": ["property"],
+    "gen_info": ["server_name", "server_guid", "mode"],
+    "components": ["component"],
+    "stat": ["objects", "version", "other", "load_avg", "mem", "swap", "diskspace"],
+    "admin": ["admin_cname", "admin_pname", "admin_phone"],
+    "interfaces": ["interface"],
+    "services_state": ["srv"],
+    "prefs": ["stat_ttl", "traffic_accounting", "restart_apache_interval"],
+    "shells": ["shell"],
+    "session_setup": ["login_timeout"],
+    "site-isolation-config": ["property"],
+    "updates": ["last_installed_update", "install_updates_automatically"],
+}
+
+
+def _get(xml: XmlClient, inner: str, key: str | None = None) -> etree._Element:
+    return one(xml.call(f"<server><get>{inner}</get></server>", key=key), "server/get")
+
+
+@pytest.mark.parametrize("section", list(SECTIONS))
+def test_each_section_alone(xml: XmlClient, section: str) -> None:
+    result = ok(_get(xml, f"<{section}/>"))
+    assert tags(result) == ["status", section]
+    body = result.find(section)
+    assert tags(body)[: len(SHAPES[section])] == SHAPES[section]
+
+
+def test_an_empty_get_answers_every_section_in_plesks_order(xml: XmlClient) -> None:
+    assert tags(ok(_get(xml, ""))) == ["status", *SHAPES]
+
+
+def test_several_sections_in_order(xml: XmlClient) -> None:
+    result = ok(_get(xml, "<gen_info/><stat/><updates/>"))
+    assert tags(result) == ["status", "gen_info", "stat", "updates"]
+
+
+def test_services_dns_and_mail_run(xml: XmlClient) -> None:
+    result = ok(_get(xml, "<services_state/>"))
+    states = {s.findtext("id"): s.findtext("state") for s in result.findall("services_state/srv")}
+    assert states["dns"] == states["mail"] == "running"
+
+
+def test_stat_counts_the_objects_made(xml: XmlClient, panel: Panel, admin: Identity) -> None:
+    def objects() -> dict[str, int]:
+        result = ok(_get(xml, "<stat/>"))
+        return {str(c.tag): int(c.text or 0) for c in result.find("stat/objects")}
+
+    before = objects()
+    assert tags(ok(_get(xml, "<stat/>")).find("stat/objects"))[:3] == [
+        "clients",
+        "domains",
+        "active_domains",
+    ]
+    add_reseller(xml, "res1")
+    add_customer(xml, "c1")
+    add_customer(xml, "c2", owner="res1")
+    ws = panel.domains.create(admin, name="a.example", owner=panel.accounts.by_login("c1"))
+    panel.domains.create(admin, name="b.example", status="suspended")
+    panel.domains.create(admin, name="site.a.example", base_domain=ws)
+    panel.accounts.update(admin, panel.accounts.by_login("c2"), {"status": 16})
+    after = objects()
+    assert after["clients"] - before["clients"] == 2
+    assert after["domains"] - before["domains"] == 2
+    assert after["active_domains"] - before["active_domains"] == 1
+    assert after["problem_clients"] - before["problem_clients"] == 1
+
+
+def test_an_element_out_of_order_is_1014(xml: XmlClient) -> None:
+    code, text = fault(xml, "<server><get><stat/><key/></get></server>")
+    assert code == 1014 and "'key'" in text
+
+
+def test_only_the_admin_reads_the_server(xml: XmlClient, key_for: Callable[[str], str]) -> None:
+    add_reseller(xml, "res1")
+    assert error_of(_get(xml, "<gen_info/>", key=key_for("res1")))[0] == 1006
+
+
+# -- sessions -------------------------------------------------------------------------
+
+
+def _create(
+    xml: XmlClient, login: str, ip: str = "203.0.113.5", key: str | None = None
+) -> etree._Element:
+    user_ip = base64.b64encode(ip.encode()).decode()
+    source = base64.b64encode(b"billing.example").decode()
+    root = xml.call(
+        f"<server><create_session><login>{login}</login><data><user_ip>{user_ip}</user_ip>"
+        f"<source_server>{source}</source_server></data></create_session></server>",
+        key=key,
+    )
+    return one(root, "server/create_session")
+
+
+def _sessions(xml: XmlClient, key: str | None = None) -> list[dict[str, str]]:
+    result = ok(one(xml.call("<session><get/></session>", key=key), "session/get"))
+    return [{str(c.tag): c.text or "" for c in s} for s in result.findall("session")]
+
+
+def test_a_session_is_listed_then_terminated(xml: XmlClient, panel: Panel) -> None:
+    add_customer(xml, "c1")
+    made = ok(_create(xml, "c1"))
+    session_id = made.findtext("id") or ""
+    assert len(session_id) == 48
+    (listed,) = _sessions(xml)
+    assert list(listed) == ["id", "type", "ip-address", "login", "login-time", "idle"]
+    assert session_id.startswith(listed["id"])
+    assert (listed["type"], listed["ip-address"], listed["login"]) == (
+        "client",
+        "203.0.113.5",
+        "c1",
+    )
+    assert panel.sessions.verify(session_id) is not None
+    root = xml.call(
+        f"<session><terminate><session-id>{session_id}</session-id></terminate></session>"
+    )
+    ok(one(root, "session/terminate"))
+    assert _sessions(xml) == []
+    assert panel.sessions.verify(session_id) is None
+
+
+def test_session_errors(xml: XmlClient, key_for: Callable[[str], str]) -> None:
+    assert error_of(_create(xml, "ghost")) == (1013, "Client does not exist")
+    root = xml.call(
+        "<session><terminate><session-id>0123456789abcdef</session-id></terminate></session>"
+    )
+    assert error_of(one(root, "session/terminate")) == (1013, "Session does not exist")
+    code, text = fault(
+        xml,
+        "<server><create_session><data><user_ip>x</user_ip></data>"
+        "<login>admin</login></create_session></server>",
+    )
+    assert code == 1014 and "'data'" in text
+    add_customer(xml, "c1")
+    add_customer(xml, "c2")
+    c1 = key_for("c1")
+    assert error_of(_create(xml, "c2", key=c1))[0] == 1013
+    root = xml.call("<session><get/></session>", key=c1)
+    assert error_of(one(root, "session/get"))[0] == 1006

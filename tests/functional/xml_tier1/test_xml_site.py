@@ -1,0 +1,131 @@
+"""Operator site, tier 1: set, get by parent, datasets stat and prefs, sites without
+hosting, www_root given on add."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from panelkey.core.panel import Panel
+from tests.functional.xml.xml_helpers import XmlClient, error_of, results, system_error
+from tests.functional.xml_tier1.conftest import World, named, one
+
+
+def _webspace_with_sites(xml: XmlClient) -> tuple[str, str, str]:
+    """main.example with www.one.example (hosted) and two.example (no hosting): ids."""
+    ws = one(xml, "webspace", "add", "<gen_setup><name>main.example</name></gen_setup>")
+    wid = ws.findtext("id") or ""
+    hosted = one(
+        xml,
+        "site",
+        "add",
+        f"<gen_setup><name>one.example</name><webspace-id>{wid}</webspace-id></gen_setup>"
+        "<hosting><vrt_hst><property><name>www_root</name><value>/var/www/vhosts/main.example/one"
+        "</value></property></vrt_hst></hosting><prefs><www>false</www></prefs>",
+    )
+    bare = one(
+        xml,
+        "site",
+        "add",
+        "<gen_setup><name>two.example</name><htype>none</htype>"
+        "<webspace-name>main.example</webspace-name></gen_setup>",
+    )
+    assert hosted.findtext("status") == bare.findtext("status") == "ok"
+    return wid, hosted.findtext("id") or "", bare.findtext("id") or ""
+
+
+def _get(xml: XmlClient, flt: str, dataset: str, key: str | None = None) -> list[etree._Element]:
+    root = xml.call(
+        f"<site><get><filter>{flt}</filter><dataset>{dataset}</dataset></get></site>", key=key
+    )
+    return results(root, "site/get")
+
+
+def test_site_get_by_parent_answers_the_webspaces_sites_with_stat_and_prefs(
+    xml: XmlClient, panel: Panel
+) -> None:
+    wid, one_id, two_id = _webspace_with_sites(xml)
+    for flt in (f"<parent-id>{wid}</parent-id>", "<parent-name>main.example</parent-name>"):
+        found = _get(xml, flt, "<gen_info/><hosting/><stat/><prefs/>")
+        assert [r.findtext("id") for r in found] == [one_id, two_id]
+        first = found[0]
+        assert [c.tag for c in first.find("data")] == ["gen_info", "hosting", "stat", "prefs"]  # type: ignore[union-attr]
+        assert first.findtext("data/prefs/www") == "false"
+        assert first.findtext("data/stat/traffic") == "0"
+        props = named(first.find("data/hosting/vrt_hst"), "property")
+        assert props["www_root"] == "/var/www/vhosts/main.example/one"
+        assert found[1].findtext("data/gen_info/htype") == "none"
+        assert found[1].find("data/hosting/none") is not None
+        assert found[1].findtext("data/prefs/www") == "true"
+    (miss,) = _get(xml, "<parent-name>nowhere.example</parent-name>", "")
+    assert error_of(miss) == (1013, "Site does not exist")
+    assert [e.action for e in panel.events.list(obj_class="site")] == ["site_create"] * 2
+
+
+def test_site_set_changes_name_status_prefs_and_www_root(xml: XmlClient, panel: Panel) -> None:
+    _wid, one_id, _two = _webspace_with_sites(xml)
+    done = one(
+        xml,
+        "site",
+        "set",
+        f"<filter><id>{one_id}</id></filter><values><gen_setup><name>uno.example</name>"
+        "<status>16</status><description>renamed</description></gen_setup>"
+        "<hosting><vrt_hst><property><name>www_root</name><value>/var/www/vhosts/main.example/uno"
+        "</value></property></vrt_hst></hosting><prefs><www>true</www></prefs></values>",
+    )
+    assert [c.tag for c in done] == ["status", "filter-id", "id"]
+    (r,) = _get(xml, "<name>uno.example</name>", "<gen_info/><hosting/><prefs/>")
+    assert r.findtext("data/gen_info/status") == "16"
+    assert r.findtext("data/gen_info/description") == "renamed"
+    assert r.findtext("data/prefs/www") == "true"
+    assert named(r.find("data/hosting/vrt_hst"), "property")["www_root"].endswith("/uno")
+    assert "site_update" in [e.action for e in panel.events.list(obj_class="site")]
+    bad = one(
+        xml,
+        "site",
+        "set",
+        f"<filter><id>{one_id}</id></filter><values><prefs><www>maybe</www></prefs></values>",
+    )
+    assert error_of(bad)[0] == 1019
+    miss = one(xml, "site", "set", "<filter><name>none.example</name></filter><values/>")
+    assert error_of(miss) == (1013, "Site does not exist")
+
+
+def test_site_requests_out_of_order_are_1014(xml: XmlClient) -> None:
+    code, text = system_error(xml.call("<site><set><values/><filter/></set></site>"))
+    assert code == 1014 and "'values'" in text
+    code, text = system_error(
+        xml.call("<site><get><filter/><dataset><prefs/><stat/></dataset></get></site>")
+    )
+    assert code == 1014 and "'stat'" in text
+
+
+def test_site_rights_follow_the_webspace_owner(xml: XmlClient, world: World) -> None:
+    flt = "<filter><name>blog.carol.example</name></filter>"
+    mine = one(
+        xml,
+        "site",
+        "set",
+        f"{flt}<values><prefs><www>false</www></prefs></values>",
+        key=world.carol.key,
+    )
+    assert mine.findtext("status") == "ok"
+    other = one(
+        xml,
+        "site",
+        "set",
+        f"{flt}<values><prefs><www>false</www></prefs></values>",
+        key=world.dave.key,
+    )
+    assert error_of(other) == (1013, "Site does not exist")
+    found = _get(xml, f"<parent-id>{world.carol_ws}</parent-id>", "", key=world.dave.key)
+    assert error_of(found[0]) == (1013, "Site does not exist")
+    # A customer may not suspend its own subscription's main site.
+    main = one(
+        xml,
+        "site",
+        "set",
+        "<filter><name>carol.example</name></filter><values><gen_setup><status>16</status>"
+        "</gen_setup></values>",
+        key=world.carol.key,
+    )
+    assert error_of(main)[0] == 1006
