@@ -332,3 +332,7 @@ reseller_settings = sa.Table(
     sa.Column("permissions", sa.Text, nullable=False, server_default="{}"),
     sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id", ondelete="SET NULL"), nullable=True),
 )
+
+# -- tier 2, part one: subdomains, site aliases, FTP users, protected directories --
+
+# -- tier 2, part two: mail names, database servers, databases, certificates --
