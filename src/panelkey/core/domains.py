@@ -22,6 +22,9 @@ from panelkey.core.identity import AccountType, Identity
 from panelkey.store import tables
 from panelkey.store.database import Database
 
+# Deletes what belongs to the given domains, in the caller's transaction.
+Purger = Callable[[sa.Connection, "builtins.list[int]"], None]
+
 HOSTING_TYPES = ("virtual", "standard_forwarding", "frame_forwarding", "none")
 STATUSES = ("active", "suspended", "disabled")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -93,6 +96,12 @@ class Domains:
         self._db = db
         self._base = self._build_select()
         self._accounts = accounts
+        self._purgers: builtins.list[Purger] = []
+
+    def on_delete(self, purge: Purger) -> None:
+        """Run `purge(conn, domain_ids)` inside every delete's transaction, before the
+        domains go: how what lives in a subscription (mail, databases, ...) goes with it."""
+        self._purgers.append(purge)
 
     @staticmethod
     def _build_select() -> sa.Select[Any]:
@@ -301,6 +310,8 @@ class Domains:
                 )
                 gone += [(r.id, r.name, r.base_domain_id) for r in conn.execute(q)]
             ids = [g[0] for g in gone]
+            for purge in self._purgers:
+                purge(conn, ids)
             conn.execute(tables.dns_records.delete().where(tables.dns_records.c.domain_id.in_(ids)))
             conn.execute(d.delete().where(d.c.id.in_(ids)))
             for gone_id, name, base in reversed(gone):
