@@ -9,6 +9,8 @@ from panelkey.core.accounts import Accounts
 from panelkey.core.audit import Audit
 from panelkey.core.auth import Authenticator
 from panelkey.core.buttons import Buttons
+from panelkey.core.certificates import Certificates
+from panelkey.core.databases import Databases
 from panelkey.core.dns import Dns
 from panelkey.core.dns_zones import DnsZones
 from panelkey.core.domains import Domains
@@ -16,6 +18,7 @@ from panelkey.core.events import Events
 from panelkey.core.extensions import Extensions
 from panelkey.core.ips import Ips
 from panelkey.core.keys import Keys
+from panelkey.core.mail import Mail
 from panelkey.core.passwords import generate_password
 from panelkey.core.plans import Plans
 from panelkey.core.resellers import Resellers
@@ -47,6 +50,10 @@ class Panel:
         self.plans = Plans(db, self.accounts)
         self.subscriptions = Subscriptions(db, self.domains, self.plans, self.ips)
         self.resellers = Resellers(db, self.plans)
+        # Tier 2, part two: each registers its purger with Domains.on_delete.
+        self.mail = Mail(db, self.domains)
+        self.databases = Databases(db, self.domains)
+        self.certificates = Certificates(db, self.domains)
 
     def _invalidate(self) -> None:
         # Accounts and Keys are built before the authenticator; they call this late.

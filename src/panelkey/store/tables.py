@@ -111,6 +111,8 @@ audit = sa.Table(
     sa.Column("key_id", sa.Integer, nullable=True),
     sa.Column("reason", sa.Text, nullable=False, server_default=""),
     sa.Column("detail", sa.Text, nullable=False, server_default=""),
+    # Refusals this entry stands for: repeats within one interval are counted here.
+    sa.Column("count", sa.Integer, nullable=False, server_default="1"),
     sa.Index("ix_audit_at", "at"),
     sqlite_autoincrement=True,
 )
@@ -335,4 +337,232 @@ reseller_settings = sa.Table(
 
 # -- tier 2, part one: subdomains, site aliases, FTP users, protected directories --
 
+# A subdomain of a site: `name` its own label(s), `ascii_name` the full name (unique
+# with every domain's and alias's, checked in core). `properties` JSON name -> value.
+subdomains = sa.Table(
+    "subdomains",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "webspace_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("name", sa.String(253), nullable=False),
+    sa.Column("ascii_name", sa.String(253), nullable=False, unique=True),
+    sa.Column("properties", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("created", sa.String(20), nullable=False),
+    sa.Index("ix_subdomains_domain", "domain_id"),
+    sqlite_autoincrement=True,
+)
+
+# Another name of a site (Plesk's domain alias), with what it serves.
+site_aliases = sa.Table(
+    "site_aliases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("name", sa.String(253), nullable=False, unique=True),
+    sa.Column("ascii_name", sa.String(253), nullable=False, unique=True),
+    sa.Column("status", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("web", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("mail", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("tomcat", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("seo_redirect", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("manage_dns", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created", sa.String(20), nullable=False),
+    sa.Index("ix_site_aliases_domain", "domain_id"),
+    sqlite_autoincrement=True,
+)
+
+# Additional FTP accounts of a subscription: logins are unique server-wide; only a
+# digest of the password is kept. `home` is relative to the subscription's root.
+ftp_users = sa.Table(
+    "ftp_users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("name", sa.String(60), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("home", sa.Text, nullable=False, server_default="/"),
+    sa.Column("quota", sa.BigInteger, nullable=False, server_default="-1"),
+    sa.Column("can_read", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("can_write", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created", sa.String(20), nullable=False),
+    sa.Index("ix_ftp_users_domain", "domain_id"),
+    sqlite_autoincrement=True,
+)
+
+# Password-protected directories of a site, and the users who may enter them.
+protected_dirs = sa.Table(
+    "protected_dirs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("name", sa.String(1024), nullable=False),
+    sa.Column("header", sa.Text, nullable=False, server_default=""),
+    sa.Column("ssl", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("nonssl", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("cgi", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created", sa.String(20), nullable=False),
+    sa.UniqueConstraint("domain_id", "name", name="uq_protected_dirs_domain_name"),
+    sqlite_autoincrement=True,
+)
+
+protected_dir_users = sa.Table(
+    "protected_dir_users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "dir_id",
+        sa.Integer,
+        sa.ForeignKey("protected_dirs.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("login", sa.String(60), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("created", sa.String(20), nullable=False),
+    sa.UniqueConstraint("dir_id", "login", name="uq_protected_dir_users_dir_login"),
+    sqlite_autoincrement=True,
+)
+
 # -- tier 2, part two: mail names, database servers, databases, certificates --
+
+# Whether mail service is on for a site (mail/enable, mail/disable); no row: on.
+mail_services = sa.Table(
+    "mail_services",
+    metadata,
+    sa.Column(
+        "domain_id",
+        sa.Integer,
+        sa.ForeignKey("domains.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("enabled", sa.Boolean, nullable=False, server_default=sa.true()),
+)
+
+# Mail names (name@site): a mailbox with its quota (-1 unlimited), forwarding, a password
+# hash ('' when none was given). Aliases and forwarding addresses in their own tables.
+mail_names = sa.Table(
+    "mail_names",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False, server_default=""),
+    sa.Column("mailbox", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("quota", sa.BigInteger, nullable=False, server_default="-1"),
+    sa.Column("forwarding", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("created", sa.String(20), nullable=False),
+    sa.UniqueConstraint("domain_id", "name", name="uq_mail_names_domain_name"),
+    sqlite_autoincrement=True,
+)
+
+mail_forwards = sa.Table(
+    "mail_forwards",
+    metadata,
+    sa.Column(
+        "mail_id", sa.Integer, sa.ForeignKey("mail_names.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("address", sa.String(320), primary_key=True),
+)
+
+# An alias is another local part of the same site; unique among the site's names.
+mail_aliases = sa.Table(
+    "mail_aliases",
+    metadata,
+    sa.Column(
+        "mail_id", sa.Integer, sa.ForeignKey("mail_names.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("alias", sa.String(64), nullable=False),
+    sa.PrimaryKeyConstraint("domain_id", "alias", name="pk_mail_aliases"),
+    sa.Index("ix_mail_aliases_mail", "mail_id"),
+)
+
+# Database servers: a local MySQL and a local PostgreSQL made by migration 0012.
+db_servers = sa.Table(
+    "db_servers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("host", sa.String(253), nullable=False),
+    sa.Column("port", sa.Integer, nullable=False),
+    sa.Column("admin_login", sa.String(64), nullable=False, server_default=""),
+    sa.Column("is_local", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("is_default", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created", sa.String(20), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# Databases of a subscription (a webspace), on a server; names unique per server.
+databases = sa.Table(
+    "databases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("server_id", sa.Integer, sa.ForeignKey("db_servers.id"), nullable=False),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("default_user_id", sa.Integer, nullable=True),
+    sa.Column("created", sa.String(20), nullable=False),
+    sa.UniqueConstraint("server_id", "name", name="uq_databases_server_name"),
+    sa.Index("ix_databases_domain", "domain_id"),
+    sqlite_autoincrement=True,
+)
+
+# Database users: a password hash only; logins unique per server.
+db_users = sa.Table(
+    "db_users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "database_id",
+        sa.Integer,
+        sa.ForeignKey("databases.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("server_id", sa.Integer, sa.ForeignKey("db_servers.id"), nullable=False),
+    sa.Column("login", sa.String(64), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("created", sa.String(20), nullable=False),
+    sa.UniqueConstraint("server_id", "login", name="uq_db_users_server_login"),
+    sa.Index("ix_db_users_database", "database_id"),
+    sqlite_autoincrement=True,
+)
+
+# Certificates in a repository: a subscription's (`repository` "domain:<id>", with
+# domain_id) or the server pool ("admin", domain_id NULL). The private key is kept, as
+# Plesk keeps it; it is never logged, put in an event or echoed by a listing.
+certificates = sa.Table(
+    "certificates",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("repository", sa.String(32), nullable=False),
+    sa.Column(
+        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), nullable=True
+    ),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("csr", sa.Text, nullable=False, server_default=""),
+    sa.Column("private_key", sa.Text, nullable=False, server_default=""),
+    sa.Column("certificate", sa.Text, nullable=False, server_default=""),
+    sa.Column("ca_certificate", sa.Text, nullable=False, server_default=""),
+    sa.Column("created", sa.String(20), nullable=False),
+    sa.UniqueConstraint("repository", "name", name="uq_certificates_repository_name"),
+    sqlite_autoincrement=True,
+)

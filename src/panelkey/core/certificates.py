@@ -1,0 +1,246 @@
+"""Certificates: CSRs and key pairs made for the names asked, and the repositories that
+keep certificates (one per subscription, and the server pool of the admin).
+
+`generate` makes a real RSA key pair and a CSR (CN the first name, every name in the
+subjectAltName) and stores nothing. `install` and `update` keep a certificate under a
+name in a repository, after checking that the private key parses, that the
+certificate (or else the CSR) parses and carries that key's public half, and that the
+CA certificates parse; any failure is InvalidValue (1019) and writes nothing.
+
+Private keys are kept, as Plesk keeps them, but never logged, put in an event or
+answered by a listing. A subscription's repository is reached by whoever may see the
+subscription; the server pool by the admin only.
+"""
+
+from __future__ import annotations
+
+import builtins
+import ipaddress
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+from panelkey.core import events
+from panelkey.core.clock import iso
+from panelkey.core.domains import Domain, Domains, normalise_name
+from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
+from panelkey.core.identity import Identity
+from panelkey.store import tables
+from panelkey.store.database import Database
+
+CERT_NOT_FOUND = "Certificate does not exist"
+KEY_SIZES = (1024, 2048, 3072, 4096)
+ADMIN = "admin"
+_C = tables.certificates
+_PUBLIC = serialization.PublicFormat.SubjectPublicKeyInfo
+_SUBJECT = (
+    ("country", NameOID.COUNTRY_NAME),
+    ("state", NameOID.STATE_OR_PROVINCE_NAME),
+    ("location", NameOID.LOCALITY_NAME),
+    ("company", NameOID.ORGANIZATION_NAME),
+    ("dept", NameOID.ORGANIZATIONAL_UNIT_NAME),
+    ("email", NameOID.EMAIL_ADDRESS),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    csr: str
+    private_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """A kept certificate, without its private key."""
+
+    id: int
+    repository: str
+    domain_id: int | None
+    name: str
+    csr: str
+    certificate: str
+    ca_certificate: str
+
+
+def generate(bits: int, names: builtins.list[str], subject: dict[str, str]) -> Generated:
+    """A new RSA key (PKCS#8 PEM) and a CSR for `names`. Raises InvalidValue for a key
+    size outside KEY_SIZES, a bad name or country, or an empty subject field."""
+    if bits not in KEY_SIZES:
+        raise InvalidValue(f"Invalid key size: {bits}; allowed: {', '.join(map(str, KEY_SIZES))}")
+    if not names:
+        raise InvalidValue("A certificate needs a domain name")
+    alt: builtins.list[x509.GeneralName] = []
+    for name in names:
+        if name.startswith("*."):
+            alt.append(x509.DNSName("*." + normalise_name(name[2:])[1]))
+            continue
+        try:
+            alt.append(x509.IPAddress(ipaddress.ip_address(name)))
+        except ValueError:
+            alt.append(x509.DNSName(normalise_name(name)[1]))
+    country = subject.get("country", "")
+    if len(country) != 2 or not country.isascii() or not country.isalpha():
+        raise InvalidValue(f"Invalid country: {country!r}; a two-letter ISO 3166 code is needed")
+    attributes = []
+    for field, oid in _SUBJECT:
+        value = subject.get(field, "").strip()
+        if not value:
+            continue
+        if len(value) > 64 or "\x00" in value:
+            raise InvalidValue(f"Invalid {field}: {value!r}")
+        attributes.append(x509.NameAttribute(oid, value.upper() if field == "country" else value))
+    common = names[0] if len(names[0]) <= 64 else names[0][:64]
+    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, common))
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    csr = (
+        x509.CertificateSigningRequestBuilder()
+        .subject_name(x509.Name(attributes))
+        .add_extension(x509.SubjectAlternativeName(alt), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    pem_key = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return Generated(csr.public_bytes(serialization.Encoding.PEM).decode(), pem_key.decode())
+
+
+def check_contents(csr: str, private_key: str, certificate: str, ca: str) -> None:
+    """Raise InvalidValue unless the key parses, the certificate (or, without one, the
+    CSR) parses and holds the key's public half, and the CA certificates parse."""
+    try:
+        key = serialization.load_pem_private_key(private_key.encode(), password=None)
+    except (ValueError, TypeError):
+        raise InvalidValue(
+            "The private key is not a PEM private key without a passphrase"
+        ) from None
+    mine = key.public_key().public_bytes(serialization.Encoding.PEM, _PUBLIC)
+    if certificate.strip():
+        try:
+            cert = x509.load_pem_x509_certificate(certificate.encode())
+        except ValueError:
+            raise InvalidValue("The certificate is not a PEM X.509 certificate") from None
+        if cert.public_key().public_bytes(serialization.Encoding.PEM, _PUBLIC) != mine:
+            raise InvalidValue("The certificate does not match the private key")
+    elif csr.strip():
+        try:
+            request = x509.load_pem_x509_csr(csr.encode())
+        except ValueError:
+            raise InvalidValue("The CSR is not a PEM certificate signing request") from None
+        if request.public_key().public_bytes(serialization.Encoding.PEM, _PUBLIC) != mine:
+            raise InvalidValue("The CSR does not match the private key")
+    else:
+        raise InvalidValue("A certificate or a CSR is needed beside the private key")
+    if csr.strip() and certificate.strip():
+        try:
+            x509.load_pem_x509_csr(csr.encode())
+        except ValueError:
+            raise InvalidValue("The CSR is not a PEM certificate signing request") from None
+    if ca.strip():
+        try:
+            x509.load_pem_x509_certificates(ca.encode())
+        except ValueError:
+            raise InvalidValue("The CA certificate is not a PEM X.509 certificate") from None
+
+
+class Certificates:
+    def __init__(self, db: Database, domains: Domains) -> None:
+        self._db = db
+        self._domains = domains
+        domains.on_delete(self.purge)
+
+    def repository(self, actor: Identity, domain: Domain | None) -> tuple[str, int | None]:
+        """(repository, domain id) of a subscription (a site counts as its subscription)
+        or of the server pool (`domain` None, the admin only). Raises NotFound, PermissionDenied."""
+        if domain is None:
+            if not actor.is_admin:
+                raise PermissionDenied("Only the administrator manages the server pool.")
+            return ADMIN, None
+        if self._domains.get(actor, domain.id) is None:
+            raise NotFound("Webspace does not exist")
+        base = domain.base_domain_id or domain.id
+        return f"domain:{base}", base
+
+    @staticmethod
+    def _row(r: sa.Row[tuple[object, ...]]) -> Certificate:
+        m = r._mapping
+        return Certificate(
+            m["id"], m["repository"], m["domain_id"], m["name"], m["csr"], m["certificate"],
+            m["ca_certificate"],
+        )  # fmt: skip
+
+    def list(self, repository: str) -> builtins.list[Certificate]:
+        """The certificates of a repository (as `repository` gave it), by name."""
+        cols = [c for c in _C.c if c.name != "private_key"]
+        q = sa.select(*cols).where(_C.c.repository == repository).order_by(_C.c.name)
+        with self._db.read() as conn:
+            return [self._row(r) for r in conn.execute(q)]
+
+    def install(
+        self, actor: Identity, domain: Domain | None, name: str, *, csr: str = "",
+        private_key: str, certificate: str = "", ca: str = "", replace: bool = False,
+    ) -> None:  # fmt: skip
+        """Keep a certificate under `name` (install: a new name, else AlreadyExists;
+        with `replace` (update): an existing one, else NotFound). Raises InvalidValue
+        (check_contents) with nothing written."""
+        repo, domain_id = self.repository(actor, domain)
+        text = (name or "").strip()
+        if not text or len(text) > 255 or "\x00" in text:
+            raise InvalidValue(f"Invalid certificate name: {name!r}")
+        check_contents(csr, private_key, certificate, ca)
+        values = {
+            "csr": csr.strip(), "private_key": private_key.strip(),
+            "certificate": certificate.strip(), "ca_certificate": ca.strip(),
+        }  # fmt: skip
+        with self._db.begin() as conn:
+            found = conn.execute(
+                sa.select(_C.c.id).where(_C.c.repository == repo, _C.c.name == text)
+            ).scalar()
+            if replace:
+                if found is None:
+                    raise NotFound(CERT_NOT_FOUND)
+                conn.execute(_C.update().where(_C.c.id == found).values(**values))
+                obj_id, what = int(found), events.UPDATE
+            else:
+                if found is not None:
+                    raise AlreadyExists(f"Certificate {text!r} already exists")
+                obj_id = int(
+                    conn.execute(
+                        _C.insert().values(
+                            repository=repo,
+                            domain_id=domain_id,
+                            name=text,
+                            created=iso(),
+                            **values,
+                        )
+                    ).inserted_primary_key[0]  # type: ignore[index]
+                )
+                what = events.CREATE
+            # Never the key: only which parts the certificate has.
+            events.record(
+                conn, "certificate", what, obj_id=obj_id, obj_name=text, actor=actor,
+                new={"repository": repo, "certificate": bool(certificate.strip()),
+                     "ca": bool(ca.strip())},
+            )  # fmt: skip
+
+    def remove(self, actor: Identity, domain: Domain | None, name: str) -> None:
+        """Delete a certificate by name from a repository; NotFound when it is not there."""
+        repo, _domain_id = self.repository(actor, domain)
+        with self._db.begin() as conn:
+            found = conn.execute(
+                sa.select(_C.c.id).where(_C.c.repository == repo, _C.c.name == name.strip())
+            ).scalar()
+            if found is None:
+                raise NotFound(CERT_NOT_FOUND)
+            conn.execute(_C.delete().where(_C.c.id == found))
+            events.record(
+                conn, "certificate", events.DELETE, obj_id=int(found), obj_name=name.strip(),
+                actor=actor, old={"repository": repo},
+            )  # fmt: skip
+
+    def purge(self, conn: sa.Connection, domain_ids: builtins.list[int]) -> None:
+        """Domains.on_delete: the repositories of the subscriptions going."""
+        conn.execute(_C.delete().where(_C.c.domain_id.in_(domain_ids)))

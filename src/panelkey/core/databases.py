@@ -1,0 +1,336 @@
+"""Databases: the database servers, the databases of subscriptions and their users.
+
+Servers: a local MySQL and a local PostgreSQL (made by migration 0012), each the
+default of its type; only the admin sees their details. Databases live in a
+subscription (a webspace) on a server of their type; their names are unique per
+server, as are user logins. A user's password is kept only as a hash; a database's
+default user is one of its own users (0 when none).
+
+Rights are the subscription's: the admin reaches all, a reseller its customers',
+a customer its own; anything else is NotFound, as if it did not exist. Every write
+is a ``database`` or ``database_user`` event in its own transaction, never with a
+password in it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from panelkey.core import events
+from panelkey.core.clock import iso
+from panelkey.core.domains import Domain, Domains
+from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
+from panelkey.core.identity import Identity
+from panelkey.core.passwords import hash_password
+from panelkey.store import tables
+from panelkey.store.database import Database as Store
+
+TYPES = ("mysql", "postgresql")
+DB_NOT_FOUND = "Database does not exist"
+USER_NOT_FOUND = "Database user does not exist"
+SERVER_NOT_FOUND = "Database server does not exist"
+_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$")
+_LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$")
+_S, _D, _U = tables.db_servers, tables.databases, tables.db_users
+
+
+@dataclass(frozen=True, slots=True)
+class DbServer:
+    id: int
+    type: str
+    host: str
+    port: int
+    admin_login: str
+    is_local: bool
+    is_default: bool
+    db_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Db:
+    id: int
+    domain_id: int
+    server_id: int
+    name: str
+    type: str
+    default_user_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DbUser:
+    id: int
+    database_id: int
+    server_id: int
+    login: str
+
+
+def check_type(value: str) -> str:
+    text = (value or "").strip() if isinstance(value, str) else ""
+    if text not in TYPES:
+        raise InvalidValue(f"Unsupported database type: {value!r}")
+    return text
+
+
+def _text(value: Any, pattern: re.Pattern[str], what: str) -> str:
+    if not isinstance(value, str) or not pattern.match(value):
+        raise InvalidValue(f"Invalid {what}: {value!r}")
+    return value
+
+
+def _password(value: Any) -> str:
+    if not isinstance(value, str) or not value or len(value) > 255 or "\x00" in value:
+        raise InvalidValue("Invalid password")
+    return hash_password(value)
+
+
+class Databases:
+    def __init__(self, db: Store, domains: Domains) -> None:
+        self._db = db
+        self._domains = domains
+        domains.on_delete(self.purge)
+
+    # -- servers -------------------------------------------------------------------------
+
+    def servers(self, ids: builtins.list[int] | None = None) -> builtins.list[DbServer]:
+        """Every server (or those of `ids`), with its count of databases, by id."""
+        count = (
+            sa.select(sa.func.count()).where(_D.c.server_id == _S.c.id).scalar_subquery()
+        ).label("db_count")
+        q = sa.select(
+            _S.c.id, _S.c.type, _S.c.host, _S.c.port, _S.c.admin_login, _S.c.is_local,
+            _S.c.is_default, count,
+        ).order_by(_S.c.id)  # fmt: skip
+        if ids is not None:
+            q = q.where(_S.c.id.in_(ids))
+        with self._db.read() as conn:
+            return [
+                DbServer(r[0], r[1], r[2], int(r[3]), r[4], bool(r[5]), bool(r[6]), int(r[7]))
+                for r in conn.execute(q)
+            ]
+
+    def server(self, server_id: int) -> DbServer | None:
+        found = self.servers([server_id])
+        return found[0] if found else None
+
+    def default_server(self, type_: str) -> DbServer | None:
+        """The default server of a type; None for a type with none."""
+        return next((s for s in self.servers() if s.type == type_ and s.is_default), None)
+
+    def local_server(self, type_: str) -> DbServer | None:
+        return next((s for s in self.servers() if s.type == type_ and s.is_local), None)
+
+    @staticmethod
+    def require_admin(actor: Identity) -> None:
+        if not actor.is_admin:
+            raise PermissionDenied("Only the administrator manages database servers.")
+
+    # -- databases -----------------------------------------------------------------------
+
+    def _visible_ids(self, actor: Identity) -> builtins.list[int]:
+        return [d.id for d in self._domains.list(actor)]
+
+    @staticmethod
+    def _db_row(r: Any) -> Db:
+        return Db(r.id, r.domain_id, r.server_id, r.name, r.type, int(r.default_user_id or 0))
+
+    def list(self, actor: Identity, webspace: Domain | None = None) -> builtins.list[Db]:
+        """The databases the actor may see (of one subscription when given), by id."""
+        q = sa.select(_D).where(_D.c.domain_id.in_(self._visible_ids(actor))).order_by(_D.c.id)
+        if webspace is not None:
+            q = q.where(_D.c.domain_id == webspace.id)
+        with self._db.read() as conn:
+            return [self._db_row(r) for r in conn.execute(q)]
+
+    def get(self, actor: Identity, db_id: int) -> Db | None:
+        """A database the actor may see, else None."""
+        with self._db.read() as conn:
+            r = conn.execute(sa.select(_D).where(_D.c.id == db_id)).first()
+        if r is None or self._domains.get(actor, r.domain_id) is None:
+            return None
+        return self._db_row(r)
+
+    def create(
+        self, actor: Identity, webspace: Domain, *, name: str, type: str, server_id: int = 0
+    ) -> Db:
+        """A database in a subscription, on `server_id` or the type's default server.
+        Raises NotFound (subscription, server), InvalidValue (name, type, a server of
+        another type), AlreadyExists (the name on that server)."""
+        if self._domains.get(actor, webspace.id) is None or not webspace.is_webspace:
+            raise NotFound("Webspace does not exist")
+        kind = check_type(type)
+        text = _text(name, _NAME, "database name")
+        server = self.server(server_id) if server_id else self.default_server(kind)
+        if server is None:
+            raise NotFound(SERVER_NOT_FOUND)
+        if server.type != kind:
+            raise InvalidValue(f"The database server {server.id} is not a {kind} server")
+        with self._db.begin() as conn:
+            clash = conn.execute(
+                sa.select(_D.c.id).where(_D.c.server_id == server.id, _D.c.name == text)
+            ).first()
+            if clash is not None:
+                raise AlreadyExists(f"Database {text!r} already exists")
+            new_id = conn.execute(
+                _D.insert().values(
+                    domain_id=webspace.id,
+                    server_id=server.id,
+                    name=text,
+                    type=kind,
+                    created=iso(),
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            made = Db(int(new_id), webspace.id, server.id, text, kind, 0)
+            events.record(
+                conn, "database", events.CREATE, obj_id=made.id, obj_name=text, actor=actor,
+                new={"name": text, "type": kind, "server_id": server.id, "domain": webspace.name},
+            )  # fmt: skip
+        return made
+
+    def delete(self, actor: Identity, database: Db) -> None:
+        """Delete a database and its users. Raises NotFound."""
+        if self.get(actor, database.id) is None:
+            raise NotFound(DB_NOT_FOUND)
+        with self._db.begin() as conn:
+            for user_id, login in conn.execute(
+                sa.select(_U.c.id, _U.c.login).where(_U.c.database_id == database.id)
+            ).all():
+                events.record(
+                    conn, "database_user", events.DELETE, obj_id=user_id, obj_name=login,
+                    actor=actor,
+                )  # fmt: skip
+            conn.execute(_U.delete().where(_U.c.database_id == database.id))
+            conn.execute(_D.delete().where(_D.c.id == database.id))
+            events.record(
+                conn, "database", events.DELETE, obj_id=database.id, obj_name=database.name,
+                actor=actor,
+            )  # fmt: skip
+
+    # -- users ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _user_row(r: Any) -> DbUser:
+        return DbUser(r.id, r.database_id, r.server_id, r.login)
+
+    def users(self, actor: Identity, database: Db | None = None) -> builtins.list[DbUser]:
+        """Users of one database, or of every database the actor may see, by id."""
+        cols = (_U.c.id, _U.c.database_id, _U.c.server_id, _U.c.login)
+        q = sa.select(*cols).order_by(_U.c.id)
+        if database is not None:
+            q = q.where(_U.c.database_id == database.id)
+        else:
+            seen = sa.select(_D.c.id).where(_D.c.domain_id.in_(self._visible_ids(actor)))
+            q = q.where(_U.c.database_id.in_(seen))
+        with self._db.read() as conn:
+            return [self._user_row(r) for r in conn.execute(q)]
+
+    def user(self, actor: Identity, user_id: int) -> DbUser | None:
+        """A user of a database the actor may see, else None."""
+        cols = (_U.c.id, _U.c.database_id, _U.c.server_id, _U.c.login)
+        with self._db.read() as conn:
+            r = conn.execute(sa.select(*cols).where(_U.c.id == user_id)).first()
+        if r is None or self.get(actor, r.database_id) is None:
+            return None
+        return self._user_row(r)
+
+    def add_user(self, actor: Identity, database: Db, *, login: str, password: str) -> DbUser:
+        """A user of `database`. Raises NotFound, InvalidValue, AlreadyExists (the login
+        on the database's server)."""
+        if self.get(actor, database.id) is None:
+            raise NotFound(DB_NOT_FOUND)
+        text = _text(login, _LOGIN, "database user login")
+        digest = _password(password)
+        with self._db.begin() as conn:
+            self._login_free(conn, database.server_id, text)
+            new_id = conn.execute(
+                _U.insert().values(
+                    database_id=database.id,
+                    server_id=database.server_id,
+                    login=text,
+                    password_hash=digest,
+                    created=iso(),
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            made = DbUser(int(new_id), database.id, database.server_id, text)
+            events.record(
+                conn, "database_user", events.CREATE, obj_id=made.id, obj_name=text,
+                actor=actor, new={"login": text, "database": database.name},
+            )  # fmt: skip
+        return made
+
+    def set_user(
+        self,
+        actor: Identity,
+        user: DbUser,
+        *,
+        login: str | None = None,
+        password: str | None = None,
+    ) -> DbUser:
+        """Change a user's login or password. Raises NotFound, InvalidValue, AlreadyExists."""
+        if self.user(actor, user.id) is None:
+            raise NotFound(USER_NOT_FOUND)
+        row: dict[str, Any] = {}
+        if login is not None:
+            row["login"] = _text(login, _LOGIN, "database user login")
+        if password is not None:
+            row["password_hash"] = _password(password)
+        if not row:
+            return user
+        with self._db.begin() as conn:
+            if row.get("login", user.login) != user.login:
+                self._login_free(conn, user.server_id, row["login"])
+            conn.execute(_U.update().where(_U.c.id == user.id).values(**row))
+            events.record(
+                conn, "database_user", events.UPDATE, obj_id=user.id,
+                obj_name=row.get("login", user.login), actor=actor,
+                old={"login": user.login}, new={"login": row.get("login", user.login),
+                                               "password": "changed" if password else ""},
+            )  # fmt: skip
+        return DbUser(user.id, user.database_id, user.server_id, row.get("login", user.login))
+
+    def delete_user(self, actor: Identity, user: DbUser) -> None:
+        if self.user(actor, user.id) is None:
+            raise NotFound(USER_NOT_FOUND)
+        with self._db.begin() as conn:
+            conn.execute(
+                _D.update()
+                .where(_D.c.id == user.database_id, _D.c.default_user_id == user.id)
+                .values(default_user_id=None)
+            )
+            conn.execute(_U.delete().where(_U.c.id == user.id))
+            events.record(
+                conn, "database_user", events.DELETE, obj_id=user.id, obj_name=user.login,
+                actor=actor,
+            )  # fmt: skip
+
+    def set_default_user(self, actor: Identity, database: Db, user: DbUser) -> None:
+        """Make one of the database's own users its default; another's is InvalidValue."""
+        if self.get(actor, database.id) is None:
+            raise NotFound(DB_NOT_FOUND)
+        if user.database_id != database.id:
+            raise InvalidValue(f"The user {user.login!r} is not a user of this database")
+        with self._db.begin() as conn:
+            conn.execute(_D.update().where(_D.c.id == database.id).values(default_user_id=user.id))
+            events.record(
+                conn, "database", events.UPDATE, obj_id=database.id, obj_name=database.name,
+                actor=actor, old={"default_user_id": database.default_user_id},
+                new={"default_user_id": user.id},
+            )  # fmt: skip
+
+    @staticmethod
+    def _login_free(conn: sa.Connection, server_id: int, login: str) -> None:
+        clash = conn.execute(
+            sa.select(_U.c.id).where(_U.c.server_id == server_id, _U.c.login == login)
+        ).first()
+        if clash is not None:
+            raise AlreadyExists(f"Database user {login!r} already exists")
+
+    def purge(self, conn: sa.Connection, domain_ids: builtins.list[int]) -> None:
+        """Domains.on_delete: the databases and users of the domains going."""
+        going = sa.select(_D.c.id).where(_D.c.domain_id.in_(domain_ids))
+        conn.execute(_U.delete().where(_U.c.database_id.in_(going)))
+        conn.execute(_D.delete().where(_D.c.domain_id.in_(domain_ids)))

@@ -1,0 +1,344 @@
+"""Mail: the mail names of a site (``name@site``) and whether the site's mail service is on.
+
+A mail name may have a mailbox (with a quota in bytes, -1 for unlimited), forwarding
+to other addresses, aliases (other local parts of the same site) and a password,
+kept only as a hash (core/passwords.py) and never answered. Local parts are kept in
+lower case; a name and the site's aliases share one space, so an alias can never
+shadow another name.
+
+Rights are the site's: a caller reaches the mail of the sites it may see (the admin
+all, a reseller its customers', a customer its own); any other site is NotFound.
+Every change is a ``mailname`` event (``mail`` for the site's service) in the
+write's own transaction; no password is ever put in one.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from panelkey.core import events
+from panelkey.core.clock import iso
+from panelkey.core.domains import Domain, Domains
+from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
+from panelkey.core.identity import Identity
+from panelkey.core.passwords import hash_password
+from panelkey.store import tables
+from panelkey.store.database import Database
+
+MAIL_NOT_FOUND = "Mail name does not exist"
+_LOCAL = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_ADDRESS = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")
+_M, _F, _A = tables.mail_names, tables.mail_forwards, tables.mail_aliases
+
+
+@dataclass(frozen=True, slots=True)
+class MailName:
+    id: int
+    domain_id: int
+    name: str
+    mailbox: bool
+    quota: int
+    forwarding: bool
+    forwards: tuple[str, ...]
+    aliases: tuple[str, ...]
+    has_password: bool
+    description: str
+
+    def event_values(self) -> dict[str, Any]:
+        """What an event may show: never the password, only whether there is one."""
+        return {
+            "name": self.name,
+            "mailbox": self.mailbox,
+            "quota": self.quota,
+            "forwarding": self.forwarding,
+            "forwards": ",".join(self.forwards),
+            "aliases": ",".join(self.aliases),
+        }
+
+
+@dataclass(slots=True)
+class MailChange:
+    """What a create or update gives; None leaves a value as it is. `mode` is how the
+    lists apply: ``add`` (union), ``remove`` (difference) or ``set`` (replace)."""
+
+    mailbox: bool | None = None
+    quota: int | None = None
+    forwarding: bool | None = None
+    forwards: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    password: str | None = None
+    description: str | None = None
+    mode: str = "add"
+
+
+def local_part(name: str) -> str:
+    """A local part in lower case; raises InvalidValue for one no mail server takes."""
+    text = (name or "").strip().lower() if isinstance(name, str) else ""
+    if not text or len(text) > 64 or not _LOCAL.match(text):
+        raise InvalidValue(f"Invalid mail name: {name!r}")
+    return text
+
+
+def address(value: str) -> str:
+    text = (value or "").strip() if isinstance(value, str) else ""
+    if len(text) > 320 or not _ADDRESS.match(text):
+        raise InvalidValue(f"Invalid e-mail address: {value!r}")
+    local, _, host = text.rpartition("@")
+    return f"{local}@{host.lower()}"
+
+
+def _check(change: MailChange) -> None:
+    if change.quota is not None and (isinstance(change.quota, bool) or change.quota < -1):
+        raise InvalidValue("Invalid mailbox quota")
+    if change.password is not None and (not change.password or len(change.password) > 255):
+        raise InvalidValue("Invalid password")
+    change.forwards = [address(a) for a in change.forwards]
+    change.aliases = [local_part(a) for a in change.aliases]
+
+
+class Mail:
+    def __init__(self, db: Database, domains: Domains) -> None:
+        self._db = db
+        self._domains = domains
+        domains.on_delete(self.purge)
+
+    def _site(self, actor: Identity, site: Domain) -> Domain:
+        found = self._domains.get(actor, site.id)
+        if found is None:
+            raise NotFound("Site does not exist")
+        return found
+
+    @staticmethod
+    def _load(conn: sa.Connection, rows: Iterable[Any]) -> builtins.list[MailName]:
+        rows = list(rows)
+        ids = [r.id for r in rows]
+        forwards: dict[int, list[str]] = {}
+        aliases: dict[int, list[str]] = {}
+        if ids:
+            q = sa.select(_F.c.mail_id, _F.c.address).where(_F.c.mail_id.in_(ids))
+            for mail_id, addr in conn.execute(q.order_by(_F.c.address)):
+                forwards.setdefault(mail_id, []).append(addr)
+            q = sa.select(_A.c.mail_id, _A.c.alias).where(_A.c.mail_id.in_(ids))
+            for mail_id, alias in conn.execute(q.order_by(_A.c.alias)):
+                aliases.setdefault(mail_id, []).append(alias)
+        return [
+            MailName(
+                id=r.id,
+                domain_id=r.domain_id,
+                name=r.name,
+                mailbox=bool(r.mailbox),
+                quota=int(r.quota),
+                forwarding=bool(r.forwarding),
+                forwards=tuple(forwards.get(r.id, ())),
+                aliases=tuple(aliases.get(r.id, ())),
+                has_password=bool(r.password_hash),
+                description=r.description,
+            )
+            for r in rows
+        ]
+
+    def list(
+        self, actor: Identity, site: Domain, names: Sequence[str] | None = None
+    ) -> builtins.list[MailName]:
+        """The site's mail names (all, or those named, in id order); NotFound for a site
+        the actor may not see. Unknown names are simply not in the answer."""
+        self._site(actor, site)
+        q = sa.select(_M).where(_M.c.domain_id == site.id).order_by(_M.c.id)
+        if names is not None:
+            wanted = []
+            for n in names:
+                try:
+                    wanted.append(local_part(n))
+                except InvalidValue:
+                    continue
+            q = q.where(_M.c.name.in_(wanted))
+        with self._db.read() as conn:
+            return self._load(conn, conn.execute(q))
+
+    def get(self, actor: Identity, site: Domain, name: str) -> MailName | None:
+        found = self.list(actor, site, [name])
+        return found[0] if found else None
+
+    def create(self, actor: Identity, site: Domain, name: str, change: MailChange) -> MailName:
+        """A new mail name. Raises NotFound (site), InvalidValue, AlreadyExists (the name
+        or an alias taken on the site); nothing is written on any of them."""
+        self._site(actor, site)
+        local = local_part(name)
+        _check(change)
+        digest = hash_password(change.password) if change.password else ""
+        with self._db.begin() as conn:
+            self._free(conn, site.id, [local, *change.aliases])
+            new_id = conn.execute(
+                _M.insert().values(
+                    domain_id=site.id,
+                    name=local,
+                    password_hash=digest,
+                    mailbox=bool(change.mailbox),
+                    quota=-1 if change.quota is None else change.quota,
+                    forwarding=bool(change.forwarding)
+                    or (change.forwarding is None and bool(change.forwards)),
+                    description=change.description or "",
+                    created=iso(),
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            self._lists(conn, int(new_id), site.id, change)
+            made = self._load(conn, conn.execute(sa.select(_M).where(_M.c.id == new_id)))[0]
+            events.record(
+                conn, "mailname", events.CREATE, obj_id=made.id,
+                obj_name=f"{made.name}@{site.name}", actor=actor, new=made.event_values(),
+            )  # fmt: skip
+        return made
+
+    def update(self, actor: Identity, site: Domain, mail: MailName, change: MailChange) -> MailName:
+        """Apply `change` (lists by its mode). Raises NotFound, InvalidValue, AlreadyExists."""
+        self._site(actor, site)
+        _check(change)
+        row: dict[str, Any] = {}
+        for key in ("mailbox", "quota", "forwarding", "description"):
+            if getattr(change, key) is not None:
+                row[key] = getattr(change, key)
+        if change.password is not None:
+            row["password_hash"] = hash_password(change.password)
+        with self._db.begin() as conn:
+            if change.mode == "remove":
+                self._missing(conn, mail, change)
+            elif change.aliases:
+                new = [a for a in change.aliases if a not in mail.aliases]
+                self._free(conn, site.id, new)
+            if change.mode == "set":
+                if change.forwards:
+                    conn.execute(_F.delete().where(_F.c.mail_id == mail.id))
+                if change.aliases:
+                    conn.execute(_A.delete().where(_A.c.mail_id == mail.id))
+            if row:
+                conn.execute(_M.update().where(_M.c.id == mail.id).values(**row))
+            self._lists(conn, mail.id, site.id, change, have=mail)
+            out = self._load(conn, conn.execute(sa.select(_M).where(_M.c.id == mail.id)))[0]
+            events.record(
+                conn, "mailname", events.UPDATE, obj_id=mail.id,
+                obj_name=f"{out.name}@{site.name}", actor=actor,
+                old=mail.event_values(), new=out.event_values(),
+            )  # fmt: skip
+        return out
+
+    def rename(self, actor: Identity, site: Domain, mail: MailName, new_name: str) -> MailName:
+        self._site(actor, site)
+        local = local_part(new_name)
+        with self._db.begin() as conn:
+            if local != mail.name:
+                self._free(conn, site.id, [local], keep=mail.id)
+            conn.execute(_M.update().where(_M.c.id == mail.id).values(name=local))
+            out = self._load(conn, conn.execute(sa.select(_M).where(_M.c.id == mail.id)))[0]
+            events.record(
+                conn, "mailname", events.UPDATE, obj_id=mail.id,
+                obj_name=f"{local}@{site.name}", actor=actor,
+                old={"name": mail.name}, new={"name": local},
+            )  # fmt: skip
+        return out
+
+    def remove(self, actor: Identity, site: Domain, mail: MailName) -> None:
+        self._site(actor, site)
+        with self._db.begin() as conn:
+            gone = conn.execute(_M.delete().where(_M.c.id == mail.id)).rowcount
+            if not gone:
+                raise NotFound(MAIL_NOT_FOUND)
+            events.record(
+                conn, "mailname", events.DELETE, obj_id=mail.id,
+                obj_name=f"{mail.name}@{site.name}", actor=actor, old=mail.event_values(),
+            )  # fmt: skip
+
+    # -- the site's mail service ---------------------------------------------------------
+
+    def service_enabled(self, actor: Identity, site: Domain) -> bool:
+        self._site(actor, site)
+        s = tables.mail_services
+        with self._db.read() as conn:
+            on = conn.execute(sa.select(s.c.enabled).where(s.c.domain_id == site.id)).scalar()
+        return True if on is None else bool(on)
+
+    def set_service(self, actor: Identity, site: Domain, enabled: bool) -> None:
+        """mail/enable and mail/disable: the site's mail service on or off."""
+        before = self.service_enabled(actor, site)
+        s = tables.mail_services
+        with self._db.begin() as conn:
+            conn.execute(s.delete().where(s.c.domain_id == site.id))
+            conn.execute(s.insert().values(domain_id=site.id, enabled=enabled))
+            events.record(
+                conn, "mail", events.UPDATE, obj_id=site.id, obj_name=site.name, actor=actor,
+                old={"enabled": before}, new={"enabled": enabled},
+            )  # fmt: skip
+
+    # -- inside a write ------------------------------------------------------------------
+
+    @staticmethod
+    def _free(
+        conn: sa.Connection, domain_id: int, names: builtins.list[str], keep: int = 0
+    ) -> None:
+        """Refuse (AlreadyExists) a local part already a name or an alias on the site."""
+        if len(set(names)) != len(names):
+            raise AlreadyExists("The same name is given twice")
+        if not names:
+            return
+        taken = (
+            conn.execute(
+                sa.select(_M.c.name).where(
+                    _M.c.domain_id == domain_id, _M.c.name.in_(names), _M.c.id != keep
+                )
+            ).first()
+            or conn.execute(
+                sa.select(_A.c.alias).where(_A.c.domain_id == domain_id, _A.c.alias.in_(names))
+            ).first()
+        )
+        if taken is not None:
+            raise AlreadyExists(f"Mail name or alias {taken[0]!r} already exists")
+
+    @staticmethod
+    def _missing(conn: sa.Connection, mail: MailName, change: MailChange) -> None:
+        for alias in change.aliases:
+            if alias not in mail.aliases:
+                raise NotFound(f"Mail alias {alias!r} does not exist")
+        for addr in change.forwards:
+            if addr not in mail.forwards:
+                raise NotFound(f"Forwarding address {addr!r} does not exist")
+
+    @staticmethod
+    def _lists(
+        conn: sa.Connection,
+        mail_id: int,
+        domain_id: int,
+        change: MailChange,
+        have: MailName | None = None,
+    ) -> None:
+        keep_f = set(have.forwards) if have is not None and change.mode != "set" else set()
+        keep_a = set(have.aliases) if have is not None and change.mode != "set" else set()
+        if change.mode == "remove":
+            if change.forwards:
+                conn.execute(
+                    _F.delete().where(_F.c.mail_id == mail_id, _F.c.address.in_(change.forwards))
+                )
+            if change.aliases:
+                conn.execute(
+                    _A.delete().where(_A.c.mail_id == mail_id, _A.c.alias.in_(change.aliases))
+                )
+            return
+        for addr in dict.fromkeys(change.forwards):
+            if addr not in keep_f:
+                conn.execute(_F.insert().values(mail_id=mail_id, address=addr))
+        for alias in change.aliases:
+            if alias not in keep_a:
+                conn.execute(_A.insert().values(mail_id=mail_id, domain_id=domain_id, alias=alias))
+
+    def purge(self, conn: sa.Connection, domain_ids: builtins.list[int]) -> None:
+        """Domains.on_delete: the mail of the domains going, in the delete's transaction."""
+        mail_ids = sa.select(_M.c.id).where(_M.c.domain_id.in_(domain_ids))
+        conn.execute(_F.delete().where(_F.c.mail_id.in_(mail_ids)))
+        conn.execute(_A.delete().where(_A.c.domain_id.in_(domain_ids)))
+        conn.execute(_M.delete().where(_M.c.domain_id.in_(domain_ids)))
+        s = tables.mail_services
+        conn.execute(s.delete().where(s.c.domain_id.in_(domain_ids)))
