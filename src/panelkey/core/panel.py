@@ -16,14 +16,18 @@ from panelkey.core.dns_zones import DnsZones
 from panelkey.core.domains import Domains
 from panelkey.core.events import Events
 from panelkey.core.extensions import Extensions
+from panelkey.core.ftp_users import FtpUsers
 from panelkey.core.ips import Ips
 from panelkey.core.keys import Keys
 from panelkey.core.mail import Mail
 from panelkey.core.passwords import generate_password
 from panelkey.core.plans import Plans
+from panelkey.core.protected_dirs import ProtectedDirs
 from panelkey.core.resellers import Resellers
 from panelkey.core.server import ServerSettings
 from panelkey.core.sessions import Sessions
+from panelkey.core.site_aliases import SiteAliases
+from panelkey.core.subdomains import Subdomains
 from panelkey.core.subscriptions import Subscriptions
 from panelkey.store.database import Database
 
@@ -50,6 +54,11 @@ class Panel:
         self.plans = Plans(db, self.accounts)
         self.subscriptions = Subscriptions(db, self.domains, self.plans, self.ips)
         self.resellers = Resellers(db, self.plans)
+        # tier 2, part one: what lives in a site or subscription (each registers its purger)
+        self.subdomains = Subdomains(db, self.domains)
+        self.site_aliases = SiteAliases(db, self.domains)
+        self.ftp_users = FtpUsers(db, self.domains)
+        self.protected_dirs = ProtectedDirs(db, self.domains)
         # Tier 2, part two: each registers its purger with Domains.on_delete.
         self.mail = Mail(db, self.domains)
         self.databases = Databases(db, self.domains)
