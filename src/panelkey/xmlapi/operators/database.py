@@ -1,0 +1,261 @@
+"""Operator ``database``: databases of subscriptions (``add-db``, ``get-db``, ``del-db``),
+their users (``add-db-user``, ``get-db-users``, ``set-db-user``, ``del-db-user``) and
+each database's default user (``set-default-user``, ``get-default-user``).
+
+Filters hold children of one kind (``id``, ``webspace-id``, ``webspace-name`` for
+databases; ``id``, ``db-id`` for users); an empty filter means everything the caller
+may see. What the caller may not see answers 1013, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from panelkey.core.databases import DB_NOT_FOUND, USER_NOT_FOUND, Db, DbUser
+from panelkey.core.errors import NotFound, PanelkeyError
+from panelkey.xmlapi import render
+from panelkey.xmlapi.operators.site import WEBSPACE_NOT_FOUND
+from panelkey.xmlapi.request import Operator, Request
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A database (or user) a filter named, or the miss for what it named in vain."""
+
+    filter_id: str
+    found: Db | DbUser | None
+    text: str = DB_NOT_FOUND
+
+
+def _databases(req: Request, op: etree._Element) -> list[Hit]:
+    panel = req.ctx.panel
+    flt = op.find("filter")
+    items = [] if flt is None else render.children(flt)
+    if not items:
+        return [Hit(str(d.id), d) for d in panel.databases.list(req.identity)]
+    hits: list[Hit] = []
+    for item in items:
+        kind, value = str(item.tag), (item.text or "").strip()
+        if kind == "id":
+            hits.append(Hit(value, panel.databases.get(req.identity, int(value))))
+            continue
+        ws = (
+            panel.domains.get(req.identity, int(value))
+            if kind == "webspace-id"
+            else panel.domains.by_name(req.identity, value)
+        )
+        if ws is None or not ws.is_webspace:
+            hits.append(Hit(value, None, WEBSPACE_NOT_FOUND))
+            continue
+        hits += [Hit(value, d) for d in panel.databases.list(req.identity, ws)]
+    return hits
+
+
+def _users(req: Request, op: etree._Element) -> list[Hit]:
+    dbs = req.ctx.panel.databases
+    flt = op.find("filter")
+    items = [] if flt is None else render.children(flt)
+    if not items:
+        return [Hit(str(u.id), u) for u in dbs.users(req.identity)]
+    hits: list[Hit] = []
+    for item in items:
+        value = (item.text or "").strip()
+        if item.tag == "id":
+            hits.append(Hit(value, dbs.user(req.identity, int(value)), USER_NOT_FOUND))
+            continue
+        database = dbs.get(req.identity, int(value))
+        if database is None:
+            hits.append(Hit(value, None, DB_NOT_FOUND))
+            continue
+        hits += [Hit(value, u) for u in dbs.users(req.identity, database)]
+    return hits
+
+
+def _miss(hit: Hit) -> etree._Element:
+    return render.error(NotFound(hit.text), [("filter-id", hit.filter_id)])
+
+
+def add_db(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``webspace-id``, ``name``, ``type``, ``db-server-id``? -> ``result/{status, id}``."""
+    panel = req.ctx.panel
+    try:
+        ws = panel.domains.get(req.identity, int(render.text_of(op, "webspace-id") or "0"))
+        if ws is None or not ws.is_webspace:
+            raise NotFound(WEBSPACE_NOT_FOUND)
+        made = panel.databases.create(
+            req.identity,
+            ws,
+            name=(render.text_of(op, "name") or "").strip(),
+            type=(render.text_of(op, "type") or "").strip(),
+            server_id=int(render.text_of(op, "db-server-id") or 0),
+        )
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return [render.ok([("id", made.id)])]
+
+
+def get_db(req: Request, op: etree._Element) -> list[etree._Element]:
+    """Per database: ``filter-id``, ``id``, ``name``, ``type``, ``webspace-id``,
+    ``db-server-id``, ``default-user-id``."""
+    results: list[etree._Element] = []
+    for hit in _databases(req, op):
+        d = hit.found
+        if not isinstance(d, Db):
+            results.append(_miss(hit))
+            continue
+        results.append(
+            render.ok(
+                [
+                    ("filter-id", hit.filter_id),
+                    ("id", d.id),
+                    ("name", d.name),
+                    ("type", d.type),
+                    ("webspace-id", d.domain_id),
+                    ("db-server-id", d.server_id),
+                    ("default-user-id", d.default_user_id),
+                ]
+            )
+        )
+    return results or [render.ok()]
+
+
+def del_db(req: Request, op: etree._Element) -> list[etree._Element]:
+    results: list[etree._Element] = []
+    for hit in _databases(req, op):
+        d = hit.found
+        if not isinstance(d, Db):
+            results.append(_miss(hit))
+            continue
+        head: list[render.Field] = [("filter-id", hit.filter_id), ("id", d.id)]
+        try:
+            req.ctx.panel.databases.delete(req.identity, d)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, head))
+            continue
+        results.append(render.ok(head))
+    return results or [render.ok()]
+
+
+def add_db_user(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``db-id``, ``login``, ``password`` -> ``result/{status, id}``."""
+    dbs = req.ctx.panel.databases
+    try:
+        database = dbs.get(req.identity, int(render.text_of(op, "db-id") or 0))
+        if database is None:
+            raise NotFound(DB_NOT_FOUND)
+        made = dbs.add_user(
+            req.identity,
+            database,
+            login=(render.text_of(op, "login") or "").strip(),
+            password=render.text_of(op, "password") or "",
+        )
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return [render.ok([("id", made.id)])]
+
+
+def get_db_users(req: Request, op: etree._Element) -> list[etree._Element]:
+    """Per user: ``filter-id``, ``id``, ``login``, ``db-id`` (never a password)."""
+    results: list[etree._Element] = []
+    for hit in _users(req, op):
+        u = hit.found
+        if not isinstance(u, DbUser):
+            results.append(_miss(hit))
+            continue
+        results.append(
+            render.ok(
+                [
+                    ("filter-id", hit.filter_id),
+                    ("id", u.id),
+                    ("login", u.login),
+                    ("db-id", u.database_id),
+                ]
+            )
+        )
+    return results or [render.ok()]
+
+
+def set_db_user(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``id``, ``login``?, ``password``? -> ``result/{status}``."""
+    dbs = req.ctx.panel.databases
+    try:
+        user = dbs.user(req.identity, int(render.text_of(op, "id") or 0))
+        if user is None:
+            raise NotFound(USER_NOT_FOUND)
+        login = render.text_of(op, "login")
+        dbs.set_user(
+            req.identity,
+            user,
+            login=login.strip() if login is not None else None,
+            password=render.text_of(op, "password"),
+        )
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return [render.ok()]
+
+
+def del_db_user(req: Request, op: etree._Element) -> list[etree._Element]:
+    results: list[etree._Element] = []
+    for hit in _users(req, op):
+        u = hit.found
+        if not isinstance(u, DbUser):
+            results.append(_miss(hit))
+            continue
+        head: list[render.Field] = [("filter-id", hit.filter_id), ("id", u.id)]
+        try:
+            req.ctx.panel.databases.delete_user(req.identity, u)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, head))
+            continue
+        results.append(render.ok(head))
+    return results or [render.ok()]
+
+
+def set_default_user(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``db-id``, ``default-user-id`` -> ``result/{status}``."""
+    dbs = req.ctx.panel.databases
+    try:
+        database = dbs.get(req.identity, int(render.text_of(op, "db-id") or 0))
+        if database is None:
+            raise NotFound(DB_NOT_FOUND)
+        user = dbs.user(req.identity, int(render.text_of(op, "default-user-id") or 0))
+        if user is None:
+            raise NotFound(USER_NOT_FOUND)
+        dbs.set_default_user(req.identity, database, user)
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return [render.ok()]
+
+
+def get_default_user(req: Request, op: etree._Element) -> list[etree._Element]:
+    """Per database: ``filter-id`` (the db id), ``id`` (its default user, absent for none)."""
+    dbs = req.ctx.panel.databases
+    flt = op.find("filter")
+    ids = [(i.text or "").strip() for i in flt.findall("db-id")] if flt is not None else []
+    targets = (
+        [(i, dbs.get(req.identity, int(i))) for i in ids]
+        if ids
+        else [(str(d.id), d) for d in dbs.list(req.identity)]
+    )
+    results: list[etree._Element] = []
+    for asked, database in targets:
+        if database is None:
+            results.append(render.error(NotFound(DB_NOT_FOUND), [("filter-id", asked)]))
+            continue
+        results.append(render.ok([("filter-id", asked), ("id", database.default_user_id or None)]))
+    return results or [render.ok()]
+
+
+OPERATIONS: Operator = {
+    "add-db": add_db,
+    "get-db": get_db,
+    "del-db": del_db,
+    "add-db-user": add_db_user,
+    "get-db-users": get_db_users,
+    "set-db-user": set_db_user,
+    "del-db-user": del_db_user,
+    "set-default-user": set_default_user,
+    "get-default-user": get_default_user,
+}

@@ -1,0 +1,245 @@
+"""Operator ``mail``: mail names of a site (``create``, ``update``, ``get_info``,
+``remove``, ``rename``) and the site's mail service (``enable``, ``disable``).
+
+A site the caller may not see answers 1013 ``Site does not exist``; a name that is
+not on the site, 1013 ``Mail name does not exist``. ``update`` holds one of ``add``
+(forwarding addresses and aliases added, values set), ``remove`` (addresses and
+aliases taken away) or ``set`` (values and the lists given replaced), and answers in
+an element of that name. Passwords are hashed by the core and never answered.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from panelkey.core.domains import Domain
+from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
+from panelkey.core.mail import MAIL_NOT_FOUND, MailChange, MailName
+from panelkey.xmlapi import render
+from panelkey.xmlapi.operators.site import SITE_NOT_FOUND
+from panelkey.xmlapi.request import Operator, Request
+
+_BOOL = {"true": True, "false": False, "1": True, "0": False}
+
+
+def flag(text: str | None, what: str) -> bool | None:
+    """A Plesk boolean (``true``/``false``); None when absent; InvalidValue otherwise."""
+    if text is None:
+        return None
+    value = _BOOL.get(text.strip().lower())
+    if value is None:
+        raise InvalidValue(f"Invalid {what}: {text!r}")
+    return value
+
+
+def number(text: str | None, what: str) -> int | None:
+    if text is None:
+        return None
+    value = text.strip()
+    if not value.lstrip("-").isdigit() or len(value) > 19:
+        raise InvalidValue(f"Invalid {what}: {text!r}")
+    return int(value)
+
+
+def _site(req: Request, parent: etree._Element) -> Domain:
+    site_id = int((render.text_of(parent, "site-id") or "0").strip())
+    site = req.ctx.panel.domains.get(req.identity, site_id)
+    if site is None:
+        raise NotFound(SITE_NOT_FOUND)
+    return site
+
+
+def _change(mailname: etree._Element, mode: str) -> MailChange:
+    change = MailChange(mode=mode)
+    box = mailname.find("mailbox")
+    if box is not None:
+        change.mailbox = flag(render.text_of(box, "enabled"), "mailbox/enabled")
+        if change.mailbox is None and mode != "remove":
+            change.mailbox = True  # a <mailbox> element without <enabled> turns it on
+        change.quota = number(render.text_of(box, "quota"), "mailbox/quota")
+    fwd = mailname.find("forwarding")
+    if fwd is not None:
+        change.forwarding = flag(render.text_of(fwd, "enabled"), "forwarding/enabled")
+        change.forwards = [a.text or "" for a in fwd.findall("address")]
+    change.aliases = [a.text or "" for a in mailname.findall("alias")]
+    password = mailname.find("password")
+    if password is not None:
+        kind = (render.text_of(password, "type") or "plain").strip()
+        if kind != "plain":
+            raise InvalidValue("Only plain passwords are accepted; they are hashed here")
+        change.password = render.text_of(password, "value") or ""
+    change.description = render.text_of(mailname, "description")
+    return change
+
+
+def _brief(mail: MailName | None, name: str) -> etree._Element:
+    fields: list[render.Field] = [("id", mail.id if mail is not None else None), ("name", name)]
+    return render.element("mailname", fields)
+
+
+def create(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``filter``: ``site-id`` then one or more ``mailname``; one result per name."""
+    flt = op.find("filter")
+    assert flt is not None
+    try:
+        site = _site(req, flt)
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    results: list[etree._Element] = []
+    for mailname in flt.findall("mailname"):
+        name = (render.text_of(mailname, "name") or "").strip()
+        try:
+            made = req.ctx.panel.mail.create(req.identity, site, name, _change(mailname, "add"))
+        except PanelkeyError as exc:
+            results.append(render.error(exc, [("mailname", _brief(None, name))]))
+            continue
+        results.append(render.ok([("mailname", _brief(made, made.name))]))
+    return results
+
+
+def update(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``add`` | ``remove`` | ``set`` > ``filter`` (site-id, mailname+)."""
+    (step,) = render.children(op)
+    mode = str(step.tag)
+    flt = step.find("filter")
+    assert flt is not None
+    answer = etree.Element(mode)
+    try:
+        site = _site(req, flt)
+    except PanelkeyError as exc:
+        answer.append(render.error(exc))
+        return [answer]
+    mail = req.ctx.panel.mail
+    for mailname in flt.findall("mailname"):
+        name = (render.text_of(mailname, "name") or "").strip()
+        try:
+            found = mail.get(req.identity, site, name)
+            if found is None:
+                raise NotFound(MAIL_NOT_FOUND)
+            out = mail.update(req.identity, site, found, _change(mailname, mode))
+        except PanelkeyError as exc:
+            answer.append(render.error(exc, [("mailname", _brief(None, name))]))
+            continue
+        answer.append(render.ok([("mailname", _brief(out, out.name))]))
+    return [answer]
+
+
+def _info(mail: MailName, wanted: set[str]) -> etree._Element:
+    fields: list[render.Field] = [("id", mail.id), ("name", mail.name)]
+    if "mailbox" in wanted:
+        box = render.element(
+            "mailbox", [("enabled", str(mail.mailbox).lower()), ("quota", mail.quota)]
+        )
+        fields.append(("mailbox", box))
+    if "mailbox-usage" in wanted:
+        fields.append(("mailbox-usage", 0))  # no mail is stored here
+    if "forwarding" in wanted:
+        fwd = render.element(
+            "forwarding",
+            [("enabled", str(mail.forwarding).lower())] + [("address", a) for a in mail.forwards],
+        )
+        fields.append(("forwarding", fwd))
+    if "aliases" in wanted:
+        fields += [("alias", a) for a in mail.aliases]
+    if "description" in wanted:
+        fields.append(("description", mail.description))
+    return render.element("mailname", fields)
+
+
+def get_info(req: Request, op: etree._Element) -> list[etree._Element]:
+    """One result per mail name (``mailname`` with what the flags ask for); a site
+    without names answers one empty ok result, an unknown name 1013."""
+    flt = op.find("filter")
+    assert flt is not None
+    wanted = {str(c.tag) for c in render.children(op) if c.tag != "filter"}
+    try:
+        site = _site(req, flt)
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    names = [(n.text or "").strip() for n in flt.findall("name")]
+    found = req.ctx.panel.mail.list(req.identity, site, names or None)
+    if not names:
+        return [render.ok([("mailname", _info(m, wanted))]) for m in found] or [render.ok()]
+    by_name = {m.name: m for m in found}
+    results: list[etree._Element] = []
+    for name in names:
+        mail = by_name.get(name.lower())
+        if mail is None:
+            results.append(
+                render.error(NotFound(MAIL_NOT_FOUND), [("mailname", _brief(None, name))])
+            )
+            continue
+        results.append(render.ok([("mailname", _info(mail, wanted))]))
+    return results
+
+
+def remove(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``filter``: ``site-id`` and the names (none: every name of the site)."""
+    flt = op.find("filter")
+    assert flt is not None
+    try:
+        site = _site(req, flt)
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    mail = req.ctx.panel.mail
+    names = [(n.text or "").strip() for n in flt.findall("name")]
+    targets: list[tuple[str, MailName | None]]
+    if names:
+        targets = [(n, mail.get(req.identity, site, n)) for n in names]
+    else:
+        targets = [(m.name, m) for m in mail.list(req.identity, site)]
+    results: list[etree._Element] = []
+    for name, found in targets:
+        try:
+            if found is None:
+                raise NotFound(MAIL_NOT_FOUND)
+            mail.remove(req.identity, site, found)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, [("mailname", _brief(None, name))]))
+            continue
+        results.append(render.ok([("mailname", _brief(found, found.name))]))
+    return results or [render.ok()]
+
+
+def rename(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``site-id``, ``name``, ``new-name``."""
+    name = (render.text_of(op, "name") or "").strip()
+    try:
+        site = _site(req, op)
+        found = req.ctx.panel.mail.get(req.identity, site, name)
+        if found is None:
+            raise NotFound(MAIL_NOT_FOUND)
+        out = req.ctx.panel.mail.rename(
+            req.identity, site, found, render.text_of(op, "new-name") or ""
+        )
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return [render.ok([("mailname", _brief(out, out.name))])]
+
+
+def _switch(req: Request, op: etree._Element, on: bool) -> list[etree._Element]:
+    try:
+        site = _site(req, op)
+        req.ctx.panel.mail.set_service(req.identity, site, on)
+    except PanelkeyError as exc:
+        return [render.error(exc, [("site-id", (render.text_of(op, "site-id") or "").strip())])]
+    return [render.ok([("site-id", site.id)])]
+
+
+def enable(req: Request, op: etree._Element) -> list[etree._Element]:
+    return _switch(req, op, True)
+
+
+def disable(req: Request, op: etree._Element) -> list[etree._Element]:
+    return _switch(req, op, False)
+
+
+OPERATIONS: Operator = {
+    "create": create,
+    "update": update,
+    "get_info": get_info,
+    "remove": remove,
+    "enable": enable,
+    "disable": disable,
+    "rename": rename,
+}
