@@ -174,8 +174,8 @@ class ProtectedDirs:
     def update(
         self, actor: Identity, pdir: ProtectedDir, values: Mapping[str, Any]
     ) -> ProtectedDir:
-        """Change `header` and any of `ssl`, `nonssl`, `cgi`. Raises NotFound,
-        InvalidValue (also when all three would be false)."""
+        """Change `name`, `header` and any of `ssl`, `nonssl`, `cgi`. Raises NotFound,
+        InvalidValue (also when all three would be false), AlreadyExists."""
         if self.get(actor, pdir.id) is None:
             raise NotFound(NOT_FOUND)
         current = {name: bool(getattr(pdir, name)) for name in LOCATION}
@@ -185,9 +185,17 @@ class ProtectedDirs:
             if not isinstance(header, str) or len(header) > 1024 or "\x00" in header:
                 raise InvalidValue("Invalid header")
             row["header"] = header
+        if values.get("name") is not None:
+            row["name"] = check_name(values["name"])
         if not row:
             return pdir
         with self._db.begin() as conn:
+            if row.get("name", pdir.name) != pdir.name:
+                clash = sa.select(_P.c.id).where(
+                    _P.c.domain_id == pdir.domain_id, _P.c.name == row["name"]
+                )
+                if conn.execute(clash).first() is not None:
+                    raise AlreadyExists(f"Protected directory {row['name']!r} already exists.")
             conn.execute(_P.update().where(_P.c.id == pdir.id).values(**row))
             out = self._dir(conn.execute(sa.select(_P).where(_P.c.id == pdir.id)).one())
             old, new = pdir.event_values(), out.event_values()

@@ -1,0 +1,154 @@
+"""Operator ``ftp-user``: ``add``, ``get``, ``set``, ``del``.
+
+``add`` > ``name``, ``password``, ``home``, ``create-non-existent``? (accepted: nothing
+is on disk), ``quota``?, ``permissions``? (``read``, ``write``), then ``webspace-id`` |
+``webspace-name`` -> ``id``. ``get`` answers ``filter-id``, ``id``, ``name``, ``home``,
+``quota``, ``permissions``, ``webspace-id`` (never a password). Filters: ``id``,
+``name``, ``webspace-id``, ``webspace-name``. An FTP user out of reach is 1013
+``FTP user does not exist``; a subscription out of reach 1013 ``Webspace does not
+exist``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from panelkey.core.domains import Domain
+from panelkey.core.errors import NotFound, PanelkeyError
+from panelkey.core.ftp_users import NOT_FOUND, FtpUser
+from panelkey.xmlapi import render
+from panelkey.xmlapi.operators.selection import Hit, boolean, flag, miss, one, select
+from panelkey.xmlapi.operators.site import WEBSPACE_NOT_FOUND
+from panelkey.xmlapi.request import Operator, Request
+
+
+def _webspace(req: Request, kind: str, value: str) -> Domain | None:
+    domains = req.ctx.panel.domains
+    found = domains.get(req.identity, int(value)) if kind.endswith("-id") else None
+    if kind.endswith("-name"):
+        found = domains.by_name(req.identity, value)
+    return found if found is not None and found.is_webspace else None
+
+
+def _values(parent: etree._Element) -> dict[str, Any]:
+    """The model's values of ``name``, ``password``, ``home``, ``quota``, ``permissions``."""
+    values: dict[str, Any] = {
+        k: render.text_of(parent, k) for k in ("name", "password", "home", "quota")
+    }
+    flag(render.text_of(parent, "create-non-existent"), "create-non-existent")
+    perms = parent.find("permissions")
+    if perms is not None:
+        values["read"] = flag(render.text_of(perms, "read"), "read")
+        values["write"] = flag(render.text_of(perms, "write"), "write")
+    return values
+
+
+def add(req: Request, op: etree._Element) -> list[etree._Element]:
+    try:
+        kind = "webspace-id" if op.find("webspace-id") is not None else "webspace-name"
+        webspace = _webspace(req, kind, (render.text_of(op, kind) or "").strip())
+        if webspace is None:
+            raise NotFound(WEBSPACE_NOT_FOUND)
+        values = _values(op)
+        made = req.ctx.panel.ftp_users.create(
+            req.identity,
+            webspace,
+            name=values["name"] or "",
+            password=values["password"] or "",
+            home=values["home"],
+            quota=values["quota"] if values["quota"] is not None else -1,
+            read=values.get("read") is not False,
+            write=bool(values.get("write")),
+        )
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return [render.ok([("id", made.id)])]
+
+
+def _hits(req: Request, op: etree._Element) -> list[Hit[FtpUser]]:
+    users, who = req.ctx.panel.ftp_users, req.identity
+
+    def of(kind: str) -> Any:
+        def resolve(value: str) -> list[FtpUser] | None:
+            webspace = _webspace(req, kind, value)
+            return None if webspace is None else users.list(who, webspace)
+
+        return resolve
+
+    return select(
+        op.find("filter"),
+        lambda: users.list(who),
+        {
+            "id": lambda v: one(users.get(who, int(v))),
+            "name": lambda v: one(users.by_name(who, v)),
+            "webspace-id": of("webspace-id"),
+            "webspace-name": of("webspace-name"),
+        },
+    )
+
+
+def get(req: Request, op: etree._Element) -> list[etree._Element]:
+    results: list[etree._Element] = []
+    for hit in _hits(req, op):
+        if hit.miss:
+            results.append(miss(hit, NOT_FOUND))
+            continue
+        u = hit.obj
+        if u is None:
+            results.append(render.ok([("filter-id", hit.filter_id)]))
+            continue
+        perms = render.element(
+            "permissions", [("read", boolean(u.read)), ("write", boolean(u.write))]
+        )
+        results.append(
+            render.ok(
+                [
+                    ("filter-id", hit.filter_id),
+                    ("id", u.id),
+                    ("name", u.name),
+                    ("home", u.home),
+                    ("quota", u.quota),
+                    ("permissions", perms),
+                    ("webspace-id", u.domain_id),
+                ]
+            )
+        )
+    return results or [render.ok()]
+
+
+def _each(req: Request, op: etree._Element, act: str) -> list[etree._Element]:
+    users = req.ctx.panel.ftp_users
+    results: list[etree._Element] = []
+    for hit in _hits(req, op):
+        if hit.miss:
+            results.append(miss(hit, NOT_FOUND))
+            continue
+        if hit.obj is None:
+            continue
+        head: list[render.Field] = [("filter-id", hit.filter_id), ("id", hit.obj.id)]
+        try:
+            if act == "set":
+                values = op.find("values")
+                assert values is not None  # the schema requires it
+                users.update(req.identity, hit.obj, _values(values))
+            else:
+                users.delete(req.identity, hit.obj)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, head))
+            continue
+        results.append(render.ok(head))
+    return results or [render.ok()]
+
+
+def set_(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``filter``, ``values``: one result (``filter-id``, ``id``) per FTP user."""
+    return _each(req, op, "set")
+
+
+def del_(req: Request, op: etree._Element) -> list[etree._Element]:
+    return _each(req, op, "del")
+
+
+OPERATIONS: Operator = {"add": add, "get": get, "set": set_, "del": del_}

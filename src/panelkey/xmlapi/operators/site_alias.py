@@ -1,0 +1,157 @@
+"""Operator ``site-alias``: ``create``, ``get``, ``set``, ``delete``, ``rename``.
+
+``create`` > ``status``?, ``pref``? (``web``, ``mail``, ``tomcat``, ``seo-redirect``),
+``manage-dns``?, ``site-id``, ``name`` -> ``id``. ``get`` answers ``info`` in the same
+order, with ``ascii-name`` after ``name``. Filters: ``id``, ``name``, ``site-id``,
+``site-name``. An alias out of reach is 1013 ``Site alias does not exist``; a site out
+of reach 1013 ``Site does not exist``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from panelkey.core.errors import NotFound, PanelkeyError
+from panelkey.core.site_aliases import NOT_FOUND, SiteAlias
+from panelkey.xmlapi import render
+from panelkey.xmlapi.operators.selection import Hit, boolean, flag, miss, one, select
+from panelkey.xmlapi.operators.site import SITE_NOT_FOUND
+from panelkey.xmlapi.request import Operator, Request
+
+_PREFS = (("web", "web"), ("mail", "mail"), ("tomcat", "tomcat"), ("seo-redirect", "seo_redirect"))
+
+
+def _settings(parent: etree._Element | None) -> dict[str, Any]:
+    """The model's values from ``status``, ``pref`` and ``manage-dns`` under `parent`."""
+    if parent is None:
+        return {}
+    values: dict[str, Any] = {"status": render.text_of(parent, "status")}
+    pref = parent.find("pref")
+    if pref is not None:
+        for tag, name in _PREFS:
+            values[name] = flag(render.text_of(pref, tag), tag)
+    values["manage_dns"] = flag(render.text_of(parent, "manage-dns"), "manage-dns")
+    return values
+
+
+def _hits(req: Request, op: etree._Element) -> list[Hit[SiteAlias]]:
+    panel, who = req.ctx.panel, req.identity
+
+    def by_site(site: Any) -> list[SiteAlias] | None:
+        return None if site is None else panel.site_aliases.list(who, site)
+
+    return select(
+        op.find("filter"),
+        lambda: panel.site_aliases.list(who),
+        {
+            "id": lambda v: one(panel.site_aliases.get(who, int(v))),
+            "name": lambda v: one(panel.site_aliases.by_name(who, v)),
+            "site-id": lambda v: by_site(panel.domains.get(who, int(v))),
+            "site-name": lambda v: by_site(panel.domains.by_name(who, v)),
+        },
+    )
+
+
+def create(req: Request, op: etree._Element) -> list[etree._Element]:
+    panel = req.ctx.panel
+    try:
+        site = panel.domains.get(req.identity, int(render.text_of(op, "site-id") or 0))
+        if site is None:
+            raise NotFound(SITE_NOT_FOUND)
+        made = panel.site_aliases.create(
+            req.identity, site, render.text_of(op, "name") or "", _settings(op)
+        )
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return [render.ok([("id", made.id)])]
+
+
+def _info(a: SiteAlias) -> etree._Element:
+    pref = render.element("pref", [(tag, boolean(getattr(a, name))) for tag, name in _PREFS])
+    return render.element(
+        "info",
+        [
+            ("status", a.status),
+            ("pref", pref),
+            ("manage-dns", boolean(a.manage_dns)),
+            ("site-id", a.domain_id),
+            ("name", a.name),
+            ("ascii-name", a.ascii_name),
+        ],
+    )
+
+
+def get(req: Request, op: etree._Element) -> list[etree._Element]:
+    results: list[etree._Element] = []
+    for hit in _hits(req, op):
+        if hit.miss:
+            results.append(miss(hit, NOT_FOUND))
+        elif hit.obj is None:
+            results.append(render.ok([("filter-id", hit.filter_id)]))
+        else:
+            results.append(
+                render.ok(
+                    [("filter-id", hit.filter_id), ("id", hit.obj.id), ("info", _info(hit.obj))]
+                )
+            )
+    return results or [render.ok()]
+
+
+def _each(req: Request, op: etree._Element, act: str) -> list[etree._Element]:
+    aliases = req.ctx.panel.site_aliases
+    results: list[etree._Element] = []
+    for hit in _hits(req, op):
+        if hit.miss:
+            results.append(miss(hit, NOT_FOUND))
+            continue
+        if hit.obj is None:
+            continue
+        head: list[render.Field] = [("filter-id", hit.filter_id), ("id", hit.obj.id)]
+        try:
+            if act == "set":
+                aliases.update(req.identity, hit.obj, _settings(op.find("settings")))
+            else:
+                aliases.delete(req.identity, hit.obj)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, head))
+            continue
+        results.append(render.ok(head))
+    return results or [render.ok()]
+
+
+def set_(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``filter``, ``settings`` (``status``?, ``pref``?, ``manage-dns``?)."""
+    return _each(req, op, "set")
+
+
+def delete(req: Request, op: etree._Element) -> list[etree._Element]:
+    return _each(req, op, "delete")
+
+
+def rename(req: Request, op: etree._Element) -> list[etree._Element]:
+    """(``id`` | ``name``), ``new_name`` -> ``status``."""
+    aliases = req.ctx.panel.site_aliases
+    alias_id, name = render.text_of(op, "id"), render.text_of(op, "name")
+    found = (
+        aliases.get(req.identity, int(alias_id))
+        if alias_id is not None
+        else aliases.by_name(req.identity, name or "")
+    )
+    try:
+        if found is None:
+            raise NotFound(NOT_FOUND)
+        aliases.update(req.identity, found, {"name": render.text_of(op, "new_name") or ""})
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return [render.ok()]
+
+
+OPERATIONS: Operator = {
+    "create": create,
+    "get": get,
+    "set": set_,
+    "delete": delete,
+    "rename": rename,
+}

@@ -1,0 +1,18 @@
+"""Fixtures of the tier-2 XML tests (subdomain, site-alias, ftp-user, protected-dir):
+the tier-1 ones (SQLite unless a test asks for both stores with
+``@pytest.mark.parametrize("database_url", BOTH, indirect=True)``; the world of a
+reseller `rick`, its customer `carol` with carol.example and blog.carol.example, the
+admin's customer `dave` with dave.example; the admin's key)."""
+
+from __future__ import annotations
+
+from tests.functional.xml_tier1.conftest import (  # noqa: F401 - fixtures
+    BOTH,
+    database_url,
+    key_for,
+    world,
+    xml,
+)
+from tests.functional.xml_tier1.conftest import World, one
+
+__all__ = ["BOTH", "World", "one"]
