@@ -32,65 +32,131 @@ BODY_LIMIT = 64 * 1024
 access_log = logging.getLogger("panelkey.access")
 REDACTED = "***"
 
-# XML elements whose text is a secret, wherever they stand.
-_SECRET_TAGS = r"[A-Za-z_:-]*(?:passw(?:or)?d|pvt|private[-_]?key)[A-Za-z_:-]*"  # noqa: S105 - a pattern
-_XML_SECRET = re.compile(rf"(<({_SECRET_TAGS})(?:\s[^>]*)?>)(.*?)(</\2\s*>)", re.DOTALL | re.I)
+# Names that hold secrets, in XML elements, hosting properties and JSON fields.
+_SECRET_WORDS = r"passw(?:or)?d|pass|pvt|private|secret|token|session[-_]?id|apikey"  # noqa: S105 - a pattern
+_SECRET_NAME = re.compile(rf"{_SECRET_WORDS}|(?:^|[-_])key$", re.I)
+_XML_NOT_SECRET = frozenset({"secret_key"})  # the operator, not a value
+_JSON_NOT_SECRET = frozenset({"key_id", "secret_key_id"})
+_XML_OPEN = re.compile(r"<([A-Za-z_][\w:.-]*)(?:\s[^<>]*?)?(/?)>")
 # <property><name>ftp_password</name><value>...</value></property> and the like.
 _XML_PROPERTY = re.compile(
-    r"(<name>\s*[^<]*(?:pass|secret)[^<]*</name>\s*<value(?:\s[^>]*)?>)(.*?)(</value\s*>)",
+    rf"(<name>\s*([^<]*(?:{_SECRET_WORDS}|key)[^<]*)</name>\s*<value(?:\s[^>]*)?>)(.*?)(</value\s*>)",
     re.DOTALL | re.I,
+)
+# server/create_session answers the session's id in a plain <id>.
+_XML_SESSION = re.compile(
+    r"(<create_session>\s*<result>(?:(?!</result>).)*?<id>)(.*?)(</id\s*>)", re.DOTALL
 )
 _KEY_VALUE = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
-# <key> holds a key's value in secret_key answers and filters (an id is digits: kept).
-_XML_KEY = re.compile(r"(<key(?:\s[^>]*)?>)(\s*[^<]*?-[^<]*?\s*)(</key\s*>)", re.DOTALL | re.I)
-_JSON_SECRET_NAME = re.compile(r"pass|secret|token|pvt|private|^key$", re.I)
-# Where a JSON body can hold a secret: a secret-named field, a key, or a CLI call's
-# arguments and output (`secret_key -c` prints a key's value). Guids are no secret.
-_JSON_SUSPECT = re.compile(r"pass|secret|token|pvt|private|\"key\"|params|stdout|stderr", re.I)
-_JSON_TEXT_SECRET = re.compile(
-    r'("(?:[^"]*(?:pass|secret|token|pvt|private)[^"]*|key)"\s*:\s*)"(?:[^"\\]|\\.)*"', re.I
-)
+_DIGITS = re.compile(r"^\s*\d*\s*$")
+# Where a JSON body can hold a secret: a secret-named field, or a CLI call's arguments
+# and output (`secret_key -c` prints a key's value). Guids are no secret.
+_JSON_SUSPECT = re.compile(rf"{_SECRET_WORDS}|key\"|params|stdout|stderr", re.I)
+_JSON_TEXT_FIELD = re.compile(r'("([^"\\]*)"\s*:\s*)"(?:[^"\\]|\\.)*"')
+
+
+def secret_name(name: str) -> bool:
+    """Whether a field or element of this name holds a secret: passwords (`passwd`,
+    `password`, `ftp_password`, `HTTP_AUTH_PASSWD`), private keys (`pvt`, `private_key`),
+    secrets, tokens, session ids, and key values (`key`, `api_key`, `apikey`). By name,
+    so that operators added later are covered without a list to keep up."""
+    return _SECRET_NAME.search(name) is not None
+
+
+def _redact_elements(text: str) -> str:
+    """Every secret-named element's content replaced, scanning once: CDATA, entities
+    and children go with it; a `key` of digits is an id and stays; an element left
+    open loses its text up to the next tag."""
+    out: list[str] = []
+    pos = 0
+    unclosed: set[str] = set()  # names with no end tag left: never searched for again
+    while True:
+        m = _XML_OPEN.search(text, pos)
+        if m is None:
+            break
+        tag = m.group(1)
+        local = tag.rpartition(":")[2]
+        end = m.end()
+        if m.group(2) or local.lower() in _XML_NOT_SECRET or not secret_name(local):
+            out.append(text[pos:end])
+            pos = end
+            continue
+        close = -1 if tag in unclosed else text.find(f"</{tag}", end)
+        if close < 0:
+            unclosed.add(tag)
+            close = text.find("<", end)
+            close = len(text) if close < 0 else close
+        content = text[end:close]
+        keep = local.lower() == "key" and _DIGITS.match(content)
+        out.append(text[pos:end] + (content if keep else REDACTED))
+        pos = close
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def redact_xml(text: str) -> str:
-    """A packet with the text of every secret element, secret property and key value
-    replaced; works on malformed packets too (it never parses)."""
-    text = _XML_SECRET.sub(lambda m: m.group(1) + REDACTED + m.group(4), text)
-    text = _XML_PROPERTY.sub(lambda m: m.group(1) + REDACTED + m.group(3), text)
-    return _XML_KEY.sub(lambda m: m.group(1) + REDACTED + m.group(3), text)
+    """A packet with the text of every secret element, secret property, session id and
+    key value replaced; works on malformed packets too (it never parses)."""
+    text = _redact_elements(text)
+    text = _XML_PROPERTY.sub(lambda m: m.group(1) + REDACTED + m.group(4), text)
+    return _XML_SESSION.sub(lambda m: m.group(1) + REDACTED + m.group(3), text)
 
 
-def redact_json(text: str) -> str:
-    """A JSON body with secret-named fields and key-shaped strings in lists replaced."""
-    if not _JSON_SUSPECT.search(text):
+def redact_json(text: str, path: str = "") -> str:
+    """A JSON body with secret-named fields and key-shaped strings in lists replaced;
+    `path` (under /api/v2) tells a session's answer, whose `id` is its secret."""
+    session = path.rstrip("/").endswith("/server/session")
+    if not session and not _JSON_SUSPECT.search(text):
         return text  # nothing that could hold a secret: most answers, at no cost
     try:
         data = json.loads(text)
     except ValueError:
-        return _JSON_TEXT_SECRET.sub(lambda m: m.group(1) + f'"{REDACTED}"', text)
-    return json.dumps(_redact_value(data, None), ensure_ascii=False)
+        return _JSON_TEXT_FIELD.sub(
+            lambda m: (
+                m.group(1) + f'"{REDACTED}"' if _json_secret(m.group(2), session) else m.group(0)
+            ),
+            text,
+        )
+    return json.dumps(_redact_value(data, None, session), ensure_ascii=False)
 
 
-def _redact_value(value: Any, name: str | None) -> Any:
+def _json_secret(name: str, session: bool) -> bool:
+    if session and name == "id":
+        return True
+    return name.lower() not in _JSON_NOT_SECRET and secret_name(name)
+
+
+def _redact_value(value: Any, name: str | None, session: bool = False) -> Any:
     if isinstance(value, dict):
-        return {k: _redact_value(v, str(k)) for k, v in value.items()}
+        return {k: _redact_value(v, str(k), session) for k, v in value.items()}
     if isinstance(value, list):
-        return [_redact_value(v, name) for v in value]
-    if isinstance(value, str):
-        if name is not None and _JSON_SECRET_NAME.search(name) and name != "key_id":
-            return REDACTED
-        if name in (None, "params", "stdout", "stderr"):
-            return _KEY_VALUE.sub(REDACTED, value)
-        return value
+        return [_redact_value(v, name, session) for v in value]
+    if (
+        isinstance(value, str | int | float)
+        and not isinstance(value, bool)
+        and name is not None
+        and _json_secret(name, session)
+    ):
+        return REDACTED
+    if isinstance(value, str) and name in (None, "params", "stdout", "stderr"):
+        return _KEY_VALUE.sub(REDACTED, value)
     return value
 
 
-def redact(face: str, body: bytes) -> str:
+def redact_path(path: str) -> str:
+    """A REST path without the key value `DELETE /auth/keys/{key}` may carry."""
+    head, found, rest = path.partition("/auth/keys/")
+    if not found or rest.strip("/").isdigit() or not rest:
+        return path
+    return head + found + REDACTED
+
+
+def redact(face: str, body: bytes, path: str = "") -> str:
     text = body[:BODY_LIMIT].decode("utf-8", errors="replace")
     cut = "" if len(body) <= BODY_LIMIT else f"\n[... {len(body) - BODY_LIMIT} more bytes]"
-    return (redact_xml(text) if face == "xml" else redact_json(text) if text else "") + cut
+    return (redact_xml(text) if face == "xml" else redact_json(text, path) if text else "") + cut
 
 
 @dataclass(frozen=True)
@@ -187,8 +253,9 @@ class Journal:
         rows = []
         for entry in entries:
             describe(entry)
-            entry["request"] = redact(entry["face"], entry["request"])
-            entry["answer"] = redact(entry["face"], entry["answer"])
+            path = str(entry["operation"]).partition(" ")[2]
+            entry["request"] = redact(entry["face"], entry["request"], path)
+            entry["answer"] = redact(entry["face"], entry["answer"], path)
             rows.append(tuple(entry[c] for c in names))
         conn = self._connect()
         marks = ", ".join("?" * len(rows[0]))
@@ -401,7 +468,7 @@ class JournalMiddleware:
             "face": face,
             "source": self.address(scope),
             "credential": note.get("credential") or _presented(scope),
-            "operation": f"{scope.get('method', '')} {scope.get('path', '')}",
+            "operation": f"{scope.get('method', '')} {redact_path(str(scope.get('path', '')))}",
             "status": status,
             "errcode": "",
             "outcome": "error" if status >= 400 else "ok",

@@ -4,8 +4,10 @@ PostgreSQL, and the metrics they add up."""
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 
@@ -43,7 +45,7 @@ def test_an_expiring_key_is_refused_by_both_servers_on_postgresql(
 
 
 def test_a_rate_holds_across_two_workers_and_metrics_add_them_up(
-    server_factory: Callable[[], Server],
+    server_factory: Callable[[], Server], tmp_path: Path
 ) -> None:
     metrics_port = free_port()
     server = server_factory().start("--workers", "2", "--metrics-port", str(metrics_port))
@@ -52,6 +54,10 @@ def test_a_rate_holds_across_two_workers_and_metrics_add_them_up(
     answers = [_xml(server, limited) for _ in range(14)]
     assert sum("<status>ok</status>" in a for a in answers) == 6
     assert sum("<errcode>11004</errcode>" in a for a in answers) == 8
+    # Both workers answered the limited key, so 6 in all is the one shared limit at work
+    # (a count per worker would have let up to 12 through).
+    spread = _requests_per_worker(server.data_dir / "metrics", tmp_path / "spread")
+    assert len(spread) == 2 and all(spread.values()) and sum(spread.values()) == 14, spread
     with https(server) as client:
         rest = client.get("/server", headers={"X-API-Key": limited})
     assert rest.status_code == 429 and int(rest.headers["retry-after"]) > 0
@@ -72,5 +78,27 @@ def test_a_rate_holds_across_two_workers_and_metrics_add_them_up(
     assert value(r'panelkey_keys\{state="limited"\}') == 1
     assert value(r'panelkey_keys\{state="plain"\}') == 1
     assert value(r'panelkey_request_seconds_count\{face="xml"\}') == 25
-    pids = {p.name.split("_")[-1] for p in (server.data_dir / "metrics").glob("counter_*.db")}
-    assert len(pids) == 2  # both workers counted, and the scrape added them up
+    per_worker = _requests_per_worker(server.data_dir / "metrics", tmp_path / "end")
+    assert len(per_worker) == 2 and all(per_worker.values()), per_worker
+    assert sum(per_worker.values()) == 16 + 9  # each worker's own count, added up above
+
+
+def _requests_per_worker(folder: Path, scratch: Path) -> dict[str, float]:
+    """XML operations each worker counted, read from its own multiprocess file alone."""
+    from prometheus_client import CollectorRegistry, multiprocess
+
+    counted: dict[str, float] = {}
+    for db in folder.glob("counter_*.db"):
+        alone = scratch / db.stem
+        alone.mkdir(parents=True)
+        shutil.copy(db, alone / db.name)
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry, path=str(alone))  # type: ignore[no-untyped-call]
+        counted[db.stem] = sum(
+            sample.value
+            for family in registry.collect()
+            if family.name == "panelkey_requests"
+            for sample in family.samples
+            if sample.name == "panelkey_requests_total" and sample.labels["face"] == "xml"
+        )
+    return counted
