@@ -94,6 +94,12 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             time.sleep(0.05)
         assert port, server.log_text()
         live = Live(server, port, "")
+        # A documentation address, added to the pool first: webspace/add takes only pool IPs.
+        live.ok(
+            "<ip><add><ip_address>192.0.2.10</ip_address><netmask>255.255.255.0</netmask>"
+            "<type>shared</type><interface>eth9</interface></add></ip>",
+            "ip/add",
+        )
         result = live.ok(
             f"<webspace><add><gen_setup><name>{ZONE}</name><ip_address>192.0.2.10</ip_address>"
             "</gen_setup></add></webspace>",
