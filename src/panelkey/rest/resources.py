@@ -42,8 +42,19 @@ def client_dict(a: Account) -> dict[str, Any]:
 
 
 def domain_dict(c: Call, d: Domain) -> dict[str, Any]:
-    """Plesk's DomainResponse: the domain with its aliases."""
-    return {**d.as_dict(), "aliases": []}
+    """Plesk's DomainResponse: the domain with its site aliases (`dns`: a zone of its own)."""
+    aliases = [
+        {
+            "name": a.name,
+            "ascii_name": a.ascii_name,
+            "web": a.web,
+            "dns": a.manage_dns,
+            "mail": a.mail,
+            "seo_redirect": a.seo_redirect,
+        }
+        for a in c.ctx.panel.site_aliases.list(c.identity, d)
+    ]
+    return {**d.as_dict(), "aliases": aliases}
 
 
 def _created(obj: Account | Domain) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from panelkey.rest import extensions as x
+from panelkey.rest import ftp as f
 from panelkey.rest import handlers as h
 from panelkey.rest import hosting as t
 from panelkey.rest import resources as r
@@ -372,7 +373,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "GET",
         "/ftpusers",
-        t.list_ftp_users,
+        f.list_ftp_users,
         "List FTP users",
         _FTP,
         answer=_list("FtpUser"),
@@ -384,7 +385,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "POST",
         "/ftpusers",
-        t.create_ftp_user,
+        f.create_ftp_user,
         "Create FTP user",
         _FTP,
         answer=ref("FtpUser"),
@@ -393,7 +394,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "PUT",
         "/ftpusers/{name}",
-        t.update_ftp_user,
+        f.update_ftp_user,
         "Update FTP user",
         _FTP,
         answer=_STATUS,
@@ -402,7 +403,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "DELETE",
         "/ftpusers/{name}",
-        t.delete_ftp_user,
+        f.delete_ftp_user,
         "Delete FTP user",
         _FTP,
         answer=_STATUS,

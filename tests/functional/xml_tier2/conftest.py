@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from tests.functional.xml_tier1.conftest import (  # noqa: F401 - fixtures
     BOTH,
+    World,
     database_url,
     key_for,
+    one,
     world,
     xml,
 )
-from tests.functional.xml_tier1.conftest import World, one
 
 __all__ = ["BOTH", "World", "one"]

@@ -32,6 +32,15 @@ def _add(
     )
 
 
+def _loc(**values: str) -> str:
+    """A ``location`` of name/value pairs (``non_ssl`` spells ``non-ssl``)."""
+    props = "".join(
+        f"<property><name>{k.replace('_', '-')}</name><value>{v}</value></property>"
+        for k, v in values.items()
+    )
+    return f"<location>{props}</location>"
+
+
 def _get(xml: XmlClient, flt: str, key: str | None = None) -> list[etree._Element]:
     root = xml.call(f"<protected-dir><get><filter>{flt}</filter></get></protected-dir>", key=key)
     return results(root, "protected-dir/get")
@@ -61,8 +70,7 @@ def test_protected_dir_add_then_get_answers_name_header_and_location(
         xml,
         world.carol_site,
         "private",
-        "<header>Members only</header><location><property><name>ssl</name><value>true</value></property>"
-        "<property><name>nonssl</name><value>false</value></property></location>",
+        "<header>Members only</header>" + _loc(ssl="true", nonssl="false"),
         key=world.carol.key,
     )
     assert [c.tag for c in made] == ["status", "id"], etree.tostring(made)
@@ -93,7 +101,7 @@ def test_protected_dir_add_refuses_bad_values_clashes_and_anothers_site(
     assert _add(xml, world.carol_ws, "private").findtext("status") == "ok"
     assert error_of(_add(xml, world.carol_ws, "/private/"))[0] == 1007
     assert error_of(_add(xml, world.carol_ws, "../etc"))[0] == 1019
-    none_true = "<location><property><name>ssl</name><value>false</value></property><property><name>nonssl</name><value>false</value></property></location>"
+    none_true = _loc(ssl="false", nonssl="false")
     assert error_of(_add(xml, world.carol_ws, "shut", none_true))[0] == 1019
     assert (
         error_of(
@@ -147,7 +155,7 @@ def test_protected_dir_set_changes_header_location_and_name(xml: XmlClient, worl
     assert [c.tag for c in done] == ["status", "filter-id", "id"], etree.tostring(done)
     (got,) = _get(xml, f"<id>{pd_id}</id>")
     assert got.findtext("data/name") == "secret" and got.findtext("data/header") == "Keep out"
-    off = "<location><property><name>ssl</name><value>false</value></property><property><name>non-ssl</name><value>false</value></property><property><name>cgi</name><value>false</value></property></location>"
+    off = _loc(ssl="false", non_ssl="false", cgi="false")
     assert (
         error_of(
             one(

@@ -178,7 +178,7 @@ def test_subdomain_del_removes_it_and_refuses_anothers(xml: XmlClient, world: Wo
         xml,
         "subdomain",
         "del",
-        f"<filter><name>forum.carol.example</name></filter>",
+        "<filter><name>forum.carol.example</name></filter>",
         key=world.carol.key,
     )
     assert [c.tag for c in gone] == ["status", "filter-id", "id"] and gone.findtext("id") == sub_id
