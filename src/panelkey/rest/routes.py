@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from panelkey.rest import databases as db
 from panelkey.rest import extensions as x
 from panelkey.rest import ftp as f
 from panelkey.rest import handlers as h
-from panelkey.rest import hosting as t
 from panelkey.rest import resources as r
 from panelkey.rest.schemas import INT32, Schema, ref
 
@@ -411,7 +411,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "GET",
         "/databases",
-        t.list_databases,
+        db.list_databases,
         "List databases",
         _DB,
         answer=_list("Database"),
@@ -420,7 +420,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "POST",
         "/databases",
-        t.create_database,
+        db.create_database,
         "Create database",
         _DB,
         answer=ref("Database"),
@@ -429,7 +429,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "DELETE",
         "/databases/{id}",
-        t.delete_database,
+        db.delete_database,
         "Delete database",
         _DB,
         answer=_STATUS,
@@ -438,7 +438,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "GET",
         "/dbusers",
-        t.list_db_users,
+        db.list_db_users,
         "List database users",
         _DB,
         answer=_list("DatabaseUser"),
@@ -447,7 +447,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "POST",
         "/dbusers",
-        t.create_db_user,
+        db.create_db_user,
         "Create database user",
         _DB,
         answer=ref("DatabaseUser"),
@@ -456,7 +456,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "PUT",
         "/dbusers/{id}",
-        t.update_db_user,
+        db.update_db_user,
         "Update database user",
         _DB,
         answer=_STATUS,
@@ -466,7 +466,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "DELETE",
         "/dbusers/{id}",
-        t.delete_db_user,
+        db.delete_db_user,
         "Delete database user",
         _DB,
         answer=_STATUS,
@@ -475,7 +475,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "GET",
         "/dbservers",
-        t.list_db_servers,
+        db.list_db_servers,
         "List database servers",
         _DB,
         answer=_list("DatabaseServer"),

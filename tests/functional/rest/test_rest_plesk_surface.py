@@ -15,7 +15,7 @@ from tests.functional.rest.rest_helpers import CUSTOMER, Api
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
-TIER2 = ("/ftpusers", "/databases", "/dbusers", "/dbservers")
+TIER2 = ("/ftpusers",)
 
 
 def _documents(api: Api) -> dict[str, dict[str, Any]]:
@@ -153,6 +153,22 @@ def _calls(api: Api, key: dict[str, str]) -> list[tuple[Op, Any]]:
     call("GET", "/dns/records/{id}", r)
     call("PUT", "/dns/records/{id}", r, json={"value": "192.0.2.2"})
     call("DELETE", "/dns/records/{id}", r)
+    database = call(
+        "POST",
+        "/databases",
+        json={"name": "wp", "type": "mysql", "parent_domain": {"id": domain}},
+    )["id"]
+    call("GET", "/databases", params={"domain": "example.com"})
+    user = call(
+        "POST",
+        "/dbusers",
+        json={"login": "wpuser", "password": "Db-pw-123", "database_id": database},
+    )["id"]
+    call("GET", "/dbusers", params={"dbId": database})
+    call("PUT", "/dbusers/{id}", f"/dbusers/{user}", json={"password": "Db-pw-456"})
+    call("DELETE", "/dbusers/{id}", f"/dbusers/{user}")
+    call("DELETE", "/databases/{id}", f"/databases/{database}")
+    call("GET", "/dbservers")
     call("DELETE", "/domains/{id}", d)
     call("DELETE", "/clients/{id}", one)
     made = call("POST", "/auth/keys", json={"description": "to delete"})["key"]
