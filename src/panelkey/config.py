@@ -80,6 +80,13 @@ def _text(text: str) -> str:
     return text.strip()
 
 
+def _seconds(text: str) -> float:
+    value = float(text.strip())
+    if not value >= 0 or value == float("inf"):
+        raise ValueError("expected a number of seconds of at least 0")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -313,6 +320,152 @@ SETTINGS: tuple[Setting, ...] = (
         section="panelkey",
         key="dnsHost",
     ),
+    # Hardening (docs/configuration.md, "Abuse limits"): what keeps one client from
+    # starving the others.
+    Setting(
+        "password_hash_threads",
+        _const(2),
+        _positive,
+        "threads per worker that run argon2; password checks queue there, never the key path",
+        env="PANELKEY_PASSWORD_HASH_THREADS",
+        section="panelkey",
+        key="passwordHashThreads",
+    ),
+    Setting(
+        "lockout_failures",
+        _const(5),
+        _natural,
+        "wrong passwords from one source within lockout_window that lock it out; 0 turns it off",
+        env="PANELKEY_LOCKOUT_FAILURES",
+        section="panelkey",
+        key="loginLockoutFailures",
+    ),
+    Setting(
+        "lockout_login_failures",
+        _const(20),
+        _natural,
+        "wrong passwords for one login within lockout_window that lock it out; 0 turns it off",
+        env="PANELKEY_LOCKOUT_LOGIN_FAILURES",
+        section="panelkey",
+        key="loginLockoutLoginFailures",
+    ),
+    Setting(
+        "lockout_window",
+        _const(600.0),
+        _seconds,
+        "seconds in which failures are counted towards a lockout",
+        env="PANELKEY_LOCKOUT_WINDOW",
+        section="panelkey",
+        key="loginLockoutWindow",
+    ),
+    Setting(
+        "lockout_time",
+        _const(600.0),
+        _seconds,
+        "seconds of the first lockout; each further one doubles it",
+        env="PANELKEY_LOCKOUT_TIME",
+        section="panelkey",
+        key="loginLockoutTime",
+    ),
+    Setting(
+        "lockout_max_time",
+        _const(86400.0),
+        _seconds,
+        "longest lockout in seconds",
+        env="PANELKEY_LOCKOUT_MAX_TIME",
+        section="panelkey",
+        key="loginLockoutMaxTime",
+    ),
+    Setting(
+        "lockout_delay",
+        _const(0.2),
+        _seconds,
+        "seconds before a locked-out attempt is answered (no CPU is spent meanwhile)",
+        env="PANELKEY_LOCKOUT_DELAY",
+        section="panelkey",
+        key="loginLockoutDelay",
+    ),
+    Setting(
+        "audit_refusal_interval",
+        _const(60.0),
+        _seconds,
+        "seconds in which repeated refusals of one source for one reason make one audit entry",
+        env="PANELKEY_AUDIT_REFUSAL_INTERVAL",
+        section="panelkey",
+        key="auditRefusalInterval",
+    ),
+    Setting(
+        "audit_retention_days",
+        _const(90),
+        _natural,
+        "days audit entries are kept; 0 keeps them forever",
+        env="PANELKEY_AUDIT_RETENTION_DAYS",
+        section="panelkey",
+        key="auditRetentionDays",
+    ),
+    Setting(
+        "max_operations",
+        _const(1000),
+        _positive,
+        "most operations in one XML packet (1024 past it)",
+        env="PANELKEY_MAX_OPERATIONS",
+        section="panelkey",
+        key="maxOperationsPerPacket",
+    ),
+    Setting(
+        "max_password_hashes",
+        _const(10),
+        _natural,
+        "most passwords one XML packet may set (1024 past it)",
+        env="PANELKEY_MAX_PASSWORD_HASHES",
+        section="panelkey",
+        key="maxPasswordsPerPacket",
+    ),
+    Setting(
+        "max_field_length",
+        _const(65536),
+        _positive,
+        "longest text of an XML element Plesk gives no length to (1019 past it)",
+        env="PANELKEY_MAX_FIELD_LENGTH",
+        section="panelkey",
+        key="maxFieldLength",
+    ),
+    Setting(
+        "max_answer",
+        _const(16777216),
+        _positive,
+        "largest XML answer in bytes; operations past it answer 1024 and do not run",
+        env="PANELKEY_MAX_ANSWER",
+        section="panelkey",
+        key="maxAnswerSize",
+    ),
+    Setting(
+        "header_timeout",
+        _const(20.0),
+        _seconds,
+        "seconds a client has to send a request line and headers",
+        env="PANELKEY_HEADER_TIMEOUT",
+        section="panelkey",
+        key="requestHeaderTimeout",
+    ),
+    Setting(
+        "body_timeout",
+        _const(60.0),
+        _seconds,
+        "seconds a client has to send a request body once its headers are in",
+        env="PANELKEY_BODY_TIMEOUT",
+        section="panelkey",
+        key="requestBodyTimeout",
+    ),
+    Setting(
+        "max_connections_per_source",
+        _const(256),
+        _positive,
+        "open connections one address may hold on each worker; trusted proxies are exempt",
+        env="PANELKEY_MAX_CONNECTIONS_PER_SOURCE",
+        section="panelkey",
+        key="maxConnectionsPerSource",
+    ),
 )
 _BY_INI = {(s.section, s.key.lower()): s for s in SETTINGS if s.section and s.key}
 _DEFAULT_SECTION = (
@@ -380,6 +533,22 @@ class Settings:
     log_level: str
     dns_port: int | None = None
     dns_host: str = "127.0.0.1"
+    password_hash_threads: int = 2
+    lockout_failures: int = 5
+    lockout_login_failures: int = 20
+    lockout_window: float = 600.0
+    lockout_time: float = 600.0
+    lockout_max_time: float = 86400.0
+    lockout_delay: float = 0.2
+    audit_refusal_interval: float = 60.0
+    audit_retention_days: int = 90
+    max_operations: int = 1000
+    max_password_hashes: int = 10
+    max_field_length: int = 65536
+    max_answer: int = 16 * 1024 * 1024
+    header_timeout: float = 20.0
+    body_timeout: float = 60.0
+    max_connections_per_source: int = 256
 
 
 def load_settings(

@@ -5,6 +5,7 @@ The faces import this module, never `server` nor each other.
 
 from __future__ import annotations
 
+import ipaddress
 import platform
 import socket
 from dataclasses import dataclass
@@ -12,13 +13,31 @@ from typing import Any
 
 from panelkey import __version__
 from panelkey.config import LivePanelIni, LiveSettings, Settings
+from panelkey.core import passwords
 from panelkey.core.panel import Panel
+from panelkey.core.throttle import Throttle
 
 Scope = dict[str, Any]
 
 
 class BodyTooLarge(Exception):
     """The request body passed the configured limit; it was not read further."""
+
+
+class ClientGone(BodyTooLarge):
+    """The client went away (or was timed out) before its body was whole: nothing may
+    run on a part of a body, and whatever answer is given goes nowhere."""
+
+
+def _ip(hop: str) -> str:
+    """A forwarded hop in canonical form, or "" when it is not an IP address."""
+    text = hop.strip()
+    if not text or len(text) > 45:
+        return ""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -38,12 +57,29 @@ class ServerInfo:
         )
 
 
+def _apply_limits(panel: Panel, settings: Settings) -> None:
+    """Hand the core its abuse limits from the settings (docs/configuration.md)."""
+    passwords.configure(settings.password_hash_threads)
+    auth = panel.auth
+    auth.throttle = Throttle(
+        failures=settings.lockout_failures,
+        login_failures=settings.lockout_login_failures,
+        window=settings.lockout_window,
+        lockout=settings.lockout_time,
+        max_lockout=settings.lockout_max_time,
+    )
+    auth.lockout_delay = settings.lockout_delay
+    panel.audit.refusal_interval = settings.audit_refusal_interval
+    panel.audit.retention_days = settings.audit_retention_days
+
+
 class Context:
     def __init__(self, panel: Panel, settings: Settings, ini: LivePanelIni) -> None:
         self.panel = panel
         self.settings = settings
         self.ini = ini
         self.info = ServerInfo.of(panel)
+        _apply_limits(panel, settings)
 
     def live(self) -> LiveSettings:
         return self.ini.get()
@@ -51,7 +87,8 @@ class Context:
     @staticmethod
     def client_address(scope: Scope, live: LiveSettings) -> str:
         """The TCP peer, or the right-most untrusted X-Forwarded-For hop when the peer is a
-        trusted proxy. Never believes the header from anyone else."""
+        trusted proxy. Never believes the header from anyone else; a hop that is not an
+        IP address is ignored (the peer counts when no hop is left)."""
         client = scope.get("client")
         peer = str(client[0]) if client else ""
         if not live.trusts_proxy(peer):
@@ -59,7 +96,7 @@ class Context:
         for name, value in scope.get("headers", ()):
             if name == b"x-forwarded-for":
                 text: str = value.decode("latin-1")
-                hops = [h.strip() for h in text.split(",") if h.strip()]
+                hops = [h for h in (_ip(h) for h in text.split(",")) if h]
                 for hop in reversed(hops):
                     if not live.trusts_proxy(hop):
                         return hop
@@ -86,7 +123,7 @@ class Context:
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
-                break
+                raise ClientGone()
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:

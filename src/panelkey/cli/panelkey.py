@@ -179,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"actor={e.actor or '-'}"
                 + (f"  reason={e.reason}" if e.reason else "")
                 + (f"  {e.detail}" if e.detail else "")
+                + (f"  count={e.count}" if e.count > 1 else "")
             )
         return 0
     finally:

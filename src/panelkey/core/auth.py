@@ -10,14 +10,18 @@ write from putting a stale answer back.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import hashlib
 import logging
 import multiprocessing
 import threading
 import time
+from concurrent.futures import Future
 from typing import Any
 
 from panelkey import metrics
+from panelkey.core import passwords
 from panelkey.core.accounts import Accounts
 from panelkey.core.addresses import AllowList
 from panelkey.core.audit import AUTH_FAILED, SCOPE_DENIED, Audit
@@ -26,7 +30,8 @@ from panelkey.core.errors import PermissionDenied, RateLimited
 from panelkey.core.identity import Identity, Reason, Refused, Verdict, Verified, note
 from panelkey.core.keypolicy import Rate, Scope, expires_epoch
 from panelkey.core.keys import KeyRecord, Keys, digest, split_addresses
-from panelkey.core.passwords import check_password
+from panelkey.core.passwords import check_nothing, check_password
+from panelkey.core.throttle import Throttle
 from panelkey.store.database import ChangeWatcher
 
 log = logging.getLogger("panelkey.auth")
@@ -153,6 +158,8 @@ class Authenticator:
         self._requests: dict[int, int] = {}
         self._refusals: dict[int, int] = {}
         self.limiter = RateLimiter()
+        self.throttle = Throttle()
+        self.lockout_delay = 0.2  # seconds before a locked-out attempt is answered
         self.watcher: ChangeWatcher | None = None
         self.siblings: SiblingCounter | None = None
         self._poll_at = 0.0
@@ -263,9 +270,14 @@ class Authenticator:
         generation = self._generation
         account = self._accounts.by_login(login)
         if account is None:
+            # The same argon2 work as a known login, so timing tells no login apart.
+            check_nothing(password)
             return Refused(Reason.UNKNOWN_LOGIN)
         stored = self._accounts.password_hash(account.id)
-        if stored is None or not check_password(stored, password):
+        if stored is None:
+            check_nothing(password)
+            return Refused(Reason.WRONG_PASSWORD)
+        if not check_password(stored, password):
             return Refused(Reason.WRONG_PASSWORD)
         if not account.active:
             return Refused(Reason.ACCOUNT_DISABLED)
@@ -273,11 +285,58 @@ class Authenticator:
         self._remember(self._password_cache, generation, cache_key, identity)
         return Verified(identity)
 
+    def locked_out(self, login: str, address: str) -> Refused | None:
+        """A refusal, without touching the store or hashing, when `address` or `login`
+        is locked out for too many wrong passwords; None otherwise."""
+        if self.throttle.locked(address, login) is None:
+            return None
+        return Refused(Reason.LOCKED_OUT)
+
     def verify_password(self, login: str, password: str, address: str, face: str) -> Verdict:
-        verdict = self.check_password(login, password)
+        """`check_password` behind the lockout, counting wrong passwords towards it, with
+        a refusal written to the audit log (repeats counted, see Audit.refusal)."""
+        verdict: Verdict | None = self.locked_out(login, address)
+        if verdict is None:
+            verdict = self.check_password(login, password)
+            if isinstance(verdict, Verified):
+                self.throttle.succeeded(address, login)
+            elif verdict.reason in (Reason.WRONG_PASSWORD, Reason.UNKNOWN_LOGIN):
+                started = self.throttle.failed(address, login)
+                if started is not None:
+                    metrics.lockout()
+                    log.warning(
+                        "locked out: %s for %.0f s after repeated wrong passwords (face=%s)",
+                        started.what,
+                        started.seconds,
+                        face,
+                    )
         if isinstance(verdict, Refused):
             self.refused(verdict, face=face, address=address, actor=login)
         return verdict
+
+    def submit_password(
+        self, login: str, password: str, address: str, face: str
+    ) -> Future[Verdict]:
+        """`verify_password` in the hashing pool (core/passwords.py), never on the caller's
+        thread: a flood of password checks waits there, not in front of key traffic.
+        It runs in the caller's context, so that a refusal's reason reaches the journal."""
+        context = contextvars.copy_context()
+        return passwords.submit(context.run, self.verify_password, login, password, address, face)
+
+    async def password_verdict(self, login: str, password: str, address: str, face: str) -> Verdict:
+        """The faces' password check: the cache, then the lockout (answered after
+        `lockout_delay`, which costs no CPU and holds a flood to the pace of its
+        connections), then the hashing pool."""
+        cached = self.check_password_cached(login, password)
+        if cached is not None:
+            return cached
+        locked = self.locked_out(login, address)
+        if locked is not None:
+            if self.lockout_delay > 0:
+                await asyncio.sleep(self.lockout_delay)
+            await asyncio.to_thread(self.refused, locked, face=face, address=address, actor=login)
+            return locked
+        return await asyncio.wrap_future(self.submit_password(login, password, address, face))
 
     # -- refusals and usage -----------------------------------------------------------
 
@@ -289,15 +348,7 @@ class Authenticator:
         if verdict.key_id is not None:
             note(credential=f"key {verdict.key_id}")
             self._refusals[verdict.key_id] = self._refusals.get(verdict.key_id, 0) + 1
-        log.warning(
-            "refused: reason=%s face=%s ip=%s key_id=%s %s",
-            verdict.reason.value,
-            face,
-            address,
-            verdict.key_id,
-            detail,
-        )
-        self._audit.record(
+        written = self._audit.refusal(
             AUTH_FAILED,
             face=face,
             actor=actor.replace("\x00", "?"),
@@ -305,6 +356,17 @@ class Authenticator:
             key_id=verdict.key_id,
             reason=verdict.reason.value,
             detail=detail,
+        )
+        if not written:
+            note(repeat="1")  # counted into the interval's entry: no log line of its own
+            return
+        log.warning(
+            "refused: reason=%s face=%s ip=%s key_id=%s %s",
+            verdict.reason.value,
+            face,
+            address,
+            verdict.key_id,
+            detail,
         )
 
     def flush_usage(self) -> None:
@@ -315,6 +377,7 @@ class Authenticator:
         counts = {k: (requests.get(k, 0), refusals.get(k, 0)) for k in {*requests, *refusals}}
         if usage or counts:
             self._keys.record_usage({k: (iso(at), ip) for k, (at, ip) in usage.items()}, counts)
+        self._audit.flush()
 
     # -- panelkey's limits on keys ------------------------------------------------------
 
@@ -342,7 +405,7 @@ class Authenticator:
         if identity.key_id is not None:
             self._refusals[identity.key_id] = self._refusals.get(identity.key_id, 0) + 1
         metrics.refused("scope denied", key=True)
-        self._audit.record(
+        self._audit.refusal(
             SCOPE_DENIED,
             face=face,
             actor=identity.login,

@@ -10,6 +10,7 @@
     ├── MalformedRequest (1014)
     ├── OwnerNotFound (1015)
     ├── InvalidValue (1019)
+    ├── LimitReached (1024; also panelkey's packet budgets)
     ├── AuthenticationMissing (1029)
     ├── KeyValidationFailed (11003)
     └── RateLimited (11004, panelkey's: a key past its rate; carries the wait)
@@ -72,6 +73,14 @@ class OwnerNotFound(PanelkeyError):
 class InvalidValue(PanelkeyError):
     code = 1019
     default_message = "Invalid value"
+
+
+class LimitReached(PanelkeyError):
+    """A limit reached: Plesk's for objects, and panelkey's budgets on one packet
+    (operations, passwords, answer size; docs/configuration.md)."""
+
+    code = 1024
+    default_message = "Limit reached"
 
 
 class AuthenticationMissing(PanelkeyError):

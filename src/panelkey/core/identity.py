@@ -43,6 +43,7 @@ class Reason(StrEnum):
     WRONG_PASSWORD = "wrong password"  # noqa: S105 - a reason, not a password
     ACCOUNT_DISABLED = "account disabled"
     EXPIRED = "expired"
+    LOCKED_OUT = "locked out"  # too many wrong passwords from this source or for this login
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,11 +193,7 @@ class RestApi:
             if not isinstance(verdict, Verified):
                 verdict = await asyncio.to_thread(auth.verify_key, creds.key, address, FACE)
         elif creds.login is not None and creds.password is not None:
-            verdict = auth.check_password_cached(creds.login, creds.password)
-            if verdict is None:
-                verdict = await asyncio.to_thread(
-                    auth.verify_password, creds.login, creds.password, address, FACE
-                )
+            verdict = await auth.password_verdict(creds.login, creds.password, address, FACE)
         else:
             raise ApiError(401, "Authentication required: send X-API-Key or Basic credentials")
         if isinstance(verdict, Refused):

@@ -7,6 +7,7 @@ packet-level ``<system>`` error and nothing in the packet runs:
 2. credentials present (1029) and valid (1001 login/password, 11003 key)
 3. well-formed XML with root ``packet`` -> 1014
 4. ``version`` supported -> 1005
+   and the packet within its budgets (budgets.py) -> 1024, or 1019 for a field's length
 5. the whole packet fits agent.xsd, and every operation has a handler -> 1014
 6. operations run in document order (dispatch.py)
 
@@ -29,7 +30,7 @@ from panelkey.core.errors import (
     PermissionDenied,
 )
 from panelkey.core.identity import Identity, Verified
-from panelkey.xmlapi import dispatch, parsing, render
+from panelkey.xmlapi import budgets, dispatch, parsing, render
 from panelkey.xmlapi.request import FACE, Request
 
 # The request headers the XML face reads, as ASGI gives them: lower-case bytes.
@@ -40,6 +41,9 @@ _XML_HEADERS = [(b"content-type", b"text/xml")]
 # A packet of at most this many reads runs on the event loop: a thread hop costs more
 # than the indexed reads themselves (docs/performance.md); bigger ones go to a thread.
 _INLINE_READS = 8
+# A body past this many bytes is parsed, checked and run in a thread: libxml2 and the
+# schema take about a millisecond per 10 KB, too long to hold every other request.
+_INLINE_BODY = 16 * 1024
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -64,6 +68,7 @@ async def _send(send: Any, status: int, body: bytes, headers: list[tuple[bytes, 
 class XmlApi:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.budget = budgets.Budget.of(ctx.settings)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope.get("method") != "POST":
@@ -98,30 +103,46 @@ class XmlApi:
                 self.ctx.panel.auth.admit(identity)
         except PanelkeyError as exc:
             return render.serialize(render.system_error(exc), pretty)
+        req = Request(self.ctx, identity, address, FACE)
+        if len(body) > _INLINE_BODY:
+            # Parsing, checking and running a big packet never holds the event loop.
+            return await asyncio.to_thread(self._run, body, req, pretty)
+        return await self._run_small(body, req, pretty)
+
+    async def _run_small(self, body: bytes, req: Request, pretty: bool) -> bytes:
         try:
-            packet = parsing.parse_packet(body)
-            parsing.check_version(packet)
-            parsing.validate(packet)
-            steps, store = dispatch.plan(packet)
+            steps, store = self._prepare(body)
         except PanelkeyError as exc:
             return render.serialize(render.system_error(exc), pretty)
-        req = Request(self.ctx, identity, address, FACE)
+        limit = self.budget.answer
         if store and not dispatch.only_reads(steps, _INLINE_READS):
-            root = await asyncio.to_thread(dispatch.run, steps, req)
+            root = await asyncio.to_thread(dispatch.run, steps, req, limit)
         else:
-            root = dispatch.run(steps, req)
+            root = dispatch.run(steps, req, limit)
         return render.serialize(root, pretty)
+
+    def _run(self, body: bytes, req: Request, pretty: bool) -> bytes:
+        try:
+            steps, _ = self._prepare(body)
+        except PanelkeyError as exc:
+            return render.serialize(render.system_error(exc), pretty)
+        return render.serialize(dispatch.run(steps, req, self.budget.answer), pretty)
+
+    def _prepare(self, body: bytes) -> tuple[dispatch.Plan, bool]:
+        """Steps 3 to 5 of the module's list, with the packet's budgets checked before
+        the schema (cheap first): the plan, or a PanelkeyError for the whole packet."""
+        packet = parsing.parse_packet(body)
+        parsing.check_version(packet)
+        budgets.check(packet, self.budget)
+        parsing.validate(packet)
+        return dispatch.plan(packet)
 
     async def _authenticate(self, creds: Credentials, address: str) -> Identity:
         """The caller, or AuthenticationMissing / AuthenticationFailed / KeyValidationFailed.
         Refusals always go through verify_*, which writes their real reason to the audit."""
         auth = self.ctx.panel.auth
         if creds.login is not None and creds.password is not None:
-            verdict = auth.check_password_cached(creds.login, creds.password)
-            if verdict is None:
-                verdict = await asyncio.to_thread(
-                    auth.verify_password, creds.login, creds.password, address, FACE
-                )
+            verdict = await auth.password_verdict(creds.login, creds.password, address, FACE)
             if isinstance(verdict, Verified):
                 return verdict.identity
             raise AuthenticationFailed()

@@ -10,6 +10,7 @@ from panelkey import metrics
 from panelkey.core.errors import MalformedRequest, PanelkeyError
 from panelkey.core.keypolicy import is_read
 from panelkey.xmlapi import render
+from panelkey.xmlapi.budgets import answer_limit_error
 from panelkey.xmlapi.operators import OPERATORS
 from panelkey.xmlapi.request import Handler, Request, needs_store
 
@@ -55,14 +56,24 @@ def only_reads(steps: Plan, limit: int) -> bool:
     return True
 
 
-def run(steps: Plan, req: Request) -> etree._Element:
-    """The answer packet. An error in one operation answers in that operation only."""
+def run(steps: Plan, req: Request, answer_limit: int | None = None) -> etree._Element:
+    """The answer packet. An error in one operation answers in that operation only.
+
+    Past `answer_limit` bytes of answer, no further operation runs: each answers 1024,
+    and so does the read that passed the limit, in place of what it read."""
     root = render.packet()
     scope = req.identity.scope
+    size = 0
+    over = False
     for operator, ops in steps:
         answer = etree.SubElement(root, operator)
         for op, handler in ops:
             out = etree.SubElement(answer, str(op.tag))
+            if over:
+                assert answer_limit is not None
+                out.append(render.error(answer_limit_error(answer_limit)))
+                metrics.request("xml", f"{operator}/{op.tag}", "error")
+                continue
             try:
                 if scope is not None and not scope.allows(operator, str(op.tag)):
                     # Outside the key's scope: this operation answers 1006, the rest run.
@@ -75,6 +86,12 @@ def run(steps: Plan, req: Request) -> etree._Element:
             except Exception as exc:  # noqa: BLE001 - one broken operation must not sink the packet
                 log.exception("xml %s/%s failed", operator, op.tag)
                 results = [render.error(exc)]
+            if answer_limit is not None:
+                size += sum(len(etree.tostring(r)) for r in results)
+                if size > answer_limit:
+                    over = True
+                    if is_read(operator, str(op.tag)):
+                        results = [render.error(answer_limit_error(answer_limit))]
             out.extend(results)
             failed = any(render.text_of(r, "status") == "error" for r in results)
             metrics.request("xml", f"{operator}/{op.tag}", "error" if failed else "ok")

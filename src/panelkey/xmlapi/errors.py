@@ -13,6 +13,7 @@ from panelkey.core.errors import (
     AuthenticationMissing,
     InvalidValue,
     KeyValidationFailed,
+    LimitReached,
     MalformedRequest,
     NotFound,
     OwnerNotFound,
@@ -35,6 +36,7 @@ ERRCODES: tuple[tuple[type[Exception], int], ...] = (
     (MalformedRequest, 1014),
     (OwnerNotFound, 1015),
     (InvalidValue, 1019),
+    (LimitReached, 1024),
     (PanelkeyError, 1023),
 )
 

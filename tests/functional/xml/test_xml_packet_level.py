@@ -190,7 +190,8 @@ def test_refusals_from_the_cache_are_audited_too(
     _ok(xml.call(PROTOS, key=bound, address="192.0.2.1"))  # now cached
     for _ in range(2):
         assert system_error(xml.call(PROTOS, key=bound, address="192.0.2.2"))[0] == 11003
-    assert len(panel.audit.entries(failures_only=True)) == 2
+    # Repeats from one source for one reason are counted into one entry (docs/keys.md).
+    assert sum(e.count for e in panel.audit.entries(failures_only=True)) == 2
 
 
 # -- 1014, 1005 and their order ------------------------------------------------------------

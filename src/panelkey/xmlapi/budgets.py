@@ -1,0 +1,106 @@
+"""The budgets of one packet, checked before anything in it runs, so that a packet over
+one answers a single packet-level error and writes nothing:
+
+    operations  at most `operations` operations        -> LimitReached (1024)
+    lengths     each element's text within its length  -> InvalidValue (1019)
+    passwords   at most `passwords` passwords to hash  -> LimitReached (1024)
+
+The answer's budget (`answer` bytes) is kept while the packet runs (dispatch.run): an
+operation past it does not run and answers 1024, one that only read answers 1024 in
+place of what it read. The numbers come from panel.ini (docs/configuration.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import cast
+
+from lxml import etree
+
+from panelkey.config import Settings
+from panelkey.core.errors import InvalidValue, LimitReached
+
+# Lengths Plesk's schemas and reference give (plesk_client.xsd gen_info and the like);
+# an element not named here may hold up to `field_length` characters.
+FIELD_LENGTHS: dict[str, int] = {
+    "cname": 60,
+    "pname": 60,
+    "login": 60,
+    "phone": 30,
+    "fax": 30,
+    "email": 255,
+    "address": 255,
+    "city": 255,
+    "state": 255,
+    "pcode": 10,
+    "country": 2,
+    "external-id": 255,
+    # Plesk documents no length for a description: panelkey's own, so that one stored
+    # description cannot make every answer that shows it huge.
+    "description": 1024,
+}
+_PASSWORD_TAG = re.compile(r"(?:^|[-_])passw(?:or)?d$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    operations: int = 1000
+    passwords: int = 10
+    field_length: int = 65536
+    answer: int = 16 * 1024 * 1024
+
+    @classmethod
+    def of(cls, settings: Settings) -> Budget:
+        return cls(
+            operations=settings.max_operations,
+            passwords=settings.max_password_hashes,
+            field_length=settings.max_field_length,
+            answer=settings.max_answer,
+        )
+
+
+def check(packet: etree._Element, budget: Budget) -> None:
+    """Raise LimitReached or InvalidValue when the packet passes a budget; see above."""
+    operations = 0
+    for operator in packet:
+        if isinstance(operator.tag, str):
+            operations += sum(1 for op in operator if isinstance(op.tag, str))
+    if operations > budget.operations:
+        raise LimitReached(
+            f"Limit reached: the packet holds {operations} operations; this server runs at "
+            f"most {budget.operations} in one packet ([panelkey] maxOperationsPerPacket)"
+        )
+    passwords = 0
+    for node in packet.iter("*"):
+        tag = str(node.tag)
+        text = node.text
+        if not text:
+            continue
+        limit = FIELD_LENGTHS.get(tag, budget.field_length)
+        if len(text) > limit and (len(node) == 0 or text.strip()):
+            raise InvalidValue(
+                f"Invalid value in line {cast('int | None', node.sourceline)}: element "
+                f"'{tag}' holds {len(text)} characters; at most {limit} are allowed"
+            )
+        if _PASSWORD_TAG.search(tag) or (
+            tag == "name" and "pass" in text.lower() and _parent_tag(node) == "property"
+        ):
+            passwords += 1
+    if passwords > budget.passwords:
+        raise LimitReached(
+            f"Limit reached: the packet sets {passwords} passwords; this server hashes at "
+            f"most {budget.passwords} in one packet ([panelkey] maxPasswordsPerPacket)"
+        )
+
+
+def _parent_tag(node: etree._Element) -> str:
+    parent = node.getparent()
+    return "" if parent is None else str(parent.tag)
+
+
+def answer_limit_error(limit: int) -> LimitReached:
+    return LimitReached(
+        f"Limit reached: the answer would pass {limit} bytes ([panelkey] maxAnswerSize); "
+        "this operation did not run. Ask for fewer objects in one packet"
+    )
