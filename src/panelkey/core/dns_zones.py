@@ -12,6 +12,7 @@ template record is gone; template records missing from the zone are added.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -384,7 +385,7 @@ class DnsZones:
         names = [".".join(labels[i:]) for i in range(len(labels) - 1)]
         if not names:
             return None
-        d = tables.domains
+        d, a = tables.domains, tables.site_aliases
         q = (
             sa.select(d.c.id, d.c.ascii_name, _Z)
             .select_from(d.outerjoin(_Z, _Z.c.domain_id == d.c.id))
@@ -392,6 +393,21 @@ class DnsZones:
         )
         with self._db.read() as conn:
             rows = sorted(conn.execute(q).all(), key=lambda r: -len(r.ascii_name))
+            # A site alias with a zone answers its site's zone under its own name.
+            alias = conn.execute(
+                sa.select(a.c.ascii_name, a.c.domain_id)
+                .where(a.c.ascii_name.in_(names), a.c.manage_dns == sa.true())
+                .order_by(sa.func.length(a.c.ascii_name).desc())
+            ).first()
+            if alias is not None and (not rows or len(alias.ascii_name) > len(rows[0].ascii_name)):
+                site = (
+                    sa.select(d.c.id, d.c.ascii_name, _Z)
+                    .select_from(d.outerjoin(_Z, _Z.c.domain_id == d.c.id))
+                    .where(d.c.id == alias.domain_id)
+                )
+                rows = list(conn.execute(site).all())
+            else:
+                alias = None
             if not rows:
                 return None
             best = rows[0]
@@ -409,4 +425,29 @@ class DnsZones:
                 )
             ]
         serial = int(best.serial) if best.serial is not None else 1
-        return Zone(int(best.id), best.ascii_name, best.status or "enabled", soa, serial), records
+        name = best.ascii_name
+        if alias is not None:
+            records, name = mirrored(records, best.ascii_name, alias.ascii_name), alias.ascii_name
+        return Zone(int(best.id), name, best.status or "enabled", soa, serial), records
+
+
+_NAME_VALUES = ("CNAME", "MX", "NS", "PTR", "SRV")
+
+
+def mirrored(records: list[Record], site: str, alias: str) -> list[Record]:
+    """A site's records as its alias's zone holds them: every name inside the site's
+    zone (hosts, and the targets of CNAME, MX, NS, PTR, SRV) moved under the alias."""
+
+    def move(name: str) -> str:
+        if name == site + ".":
+            return alias + "."
+        if name.endswith("." + site + "."):
+            return name[: -len(site) - 1] + alias + "."
+        return name
+
+    return [
+        dataclasses.replace(
+            r, host=move(r.host), value=move(r.value) if r.type in _NAME_VALUES else r.value
+        )
+        for r in records
+    ]

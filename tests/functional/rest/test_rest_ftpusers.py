@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from panelkey.core.passwords import check_password
+from panelkey.store import tables
 from tests.functional.rest.rest_helpers import Api, is_error_shape
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results
 from tests.functional.xml_domains.conftest import key_of
@@ -182,10 +184,6 @@ def test_ftp_users_made_over_rest_are_seen_by_xml_and_the_reverse(
         api.put("/ftpusers/xmlmade", headers=admin_key, json={"password": "Changed-9"}).status_code
         == 200
     )
-    import sqlalchemy as sa
-
-    from panelkey.store import tables
-
     with api.panel.db.read() as conn:
         digest = conn.execute(
             sa.select(tables.ftp_users.c.password_hash).where(tables.ftp_users.c.name == "xmlmade")

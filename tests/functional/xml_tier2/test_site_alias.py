@@ -3,10 +3,13 @@ object and the caller without rights for each."""
 
 from __future__ import annotations
 
+import dns.message
+import dns.rdatatype
 import pytest
 from lxml import etree
 
 from panelkey.core.panel import Panel
+from panelkey.dnsserver import resolve
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results
 from tests.functional.xml_tier1.tier1 import fault
 from tests.functional.xml_tier2.conftest import BOTH, World, one
@@ -222,3 +225,76 @@ def test_site_alias_rename_by_id_or_name(xml: XmlClient, world: World) -> None:
         f"<site-alias><rename><new_name>x.example</new_name><id>{alias_id}</id></rename></site-alias>",
     )
     assert code == 1014 and "'new_name'" in text
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_a_site_alias_zone_is_its_sites_zone_under_its_name(
+    xml: XmlClient, world: World, panel: Panel
+) -> None:
+    alias_id = _create(xml, world.carol_ws, "carol.example.net", key=world.carol.key).findtext("id")
+    added = one(
+        xml,
+        "dns",
+        "add_rec",
+        f"<site-id>{world.carol_ws}</site-id><type>TXT</type><host>_acme-challenge</host><value>tok</value>",
+    )
+    assert added.findtext("status") == "ok"
+    root = xml.call(
+        f"<dns><get_rec><filter><site-alias-id>{alias_id}</site-alias-id></filter></get_rec></dns>",
+        key=world.carol.key,
+    )
+    found = results(root, "dns/get_rec")
+    hosts = {
+        (r.findtext("data/type"), r.findtext("data/host"), r.findtext("data/value")) for r in found
+    }
+    assert ("TXT", "_acme-challenge.carol.example.net.", "tok") in hosts
+    assert ("CNAME", "ftp.carol.example.net.", "carol.example.net.") in hosts
+    assert all(r.findtext("data/site-alias-id") == alias_id for r in found)
+    assert all(not r.findtext("data/host", "").endswith(".carol.example.") for r in found)
+    # answered by the DNS listener's resolver, from the store
+    answer = resolve(
+        panel.dns_zones, dns.message.make_query("_acme-challenge.carol.example.net", "TXT")
+    )
+    assert [rr.to_text() for rrset in answer.answer for rr in rrset] == ['"tok"']
+    soa = resolve(panel.dns_zones, dns.message.make_query("carol.example.net", "SOA"))
+    assert soa.answer and soa.answer[0].rdtype == dns.rdatatype.SOA
+    assert str(soa.answer[0].name) == "carol.example.net."
+    # records are written through the site: the alias's zone refuses them, plainly
+    through_alias = one(
+        xml,
+        "dns",
+        "add_rec",
+        f"<site-alias-id>{alias_id}</site-alias-id><type>A</type><host>x</host><value>192.0.2.9</value>",
+    )
+    assert error_of(through_alias)[0] == 1006
+    root = xml.call(
+        f"<dns><del_rec><filter><site-alias-id>{alias_id}</site-alias-id></filter></del_rec></dns>"
+    )
+    assert all(error_of(r)[0] == 1006 for r in results(root, "dns/del_rec"))
+    assert len(
+        results(
+            xml.call(
+                f"<dns><get_rec><filter><site-id>{world.carol_ws}</site-id></filter></get_rec></dns>"
+            ),
+            "dns/get_rec",
+        )
+    ) == len(found)
+    # another customer does not reach it; without manage-dns, and once gone, there is no zone
+    root = xml.call(
+        f"<dns><get_rec><filter><site-alias-id>{alias_id}</site-alias-id></filter></get_rec></dns>",
+        key=world.dave.key,
+    )
+    assert error_of(results(root, "dns/get_rec")[0]) == NOT_FOUND
+    one(
+        xml,
+        "site-alias",
+        "set",
+        f"<filter><id>{alias_id}</id></filter><settings><manage-dns>false</manage-dns></settings>",
+    )
+    assert (
+        resolve(panel.dns_zones, dns.message.make_query("carol.example.net", "SOA")).rcode() == 5
+    )  # REFUSED
+    root = xml.call(
+        f"<dns><get_rec><filter><site-alias-id>{alias_id}</site-alias-id></filter></get_rec></dns>"
+    )
+    assert error_of(results(root, "dns/get_rec")[0]) == NOT_FOUND

@@ -13,8 +13,12 @@ are then template record ids), ``get``/``set``/``enable``/``disable`` without a
 filter. Only the administrator reaches the template (1006 otherwise).
 
 Record filters hold children of one kind: ``id``, ``site-id``, ``dns-zone-name`` or
-``site-alias-id`` (panelkey has no aliases: always 1013). An empty filter means every
-record the caller may see, as in Plesk.
+``site-alias-id``. An empty filter means every record the caller may see, as in Plesk.
+
+A site alias with ``manage-dns`` has a zone: its site's records under the alias's name
+(`dns_zones.mirrored`), answered by ``get_rec`` with ``site-alias-id`` in ``data`` and
+by the DNS listener. It follows its site's zone, so records are added to and deleted
+from the site's zone; ``add_rec`` or ``del_rec`` through the alias answer 1006.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from lxml import etree
 
 from panelkey.core.dns import Record
 from panelkey.core.dns_rdata import srv_opt
-from panelkey.core.dns_zones import SOA_FIELDS, Soa, TemplateRecord, Zone
+from panelkey.core.dns_zones import SOA_FIELDS, Soa, TemplateRecord, Zone, mirrored
 from panelkey.core.domains import Domain
 from panelkey.core.errors import MalformedRequest, NotFound, PanelkeyError, PermissionDenied
 from panelkey.xmlapi import render
@@ -34,6 +38,9 @@ from panelkey.xmlapi.request import Operator, Request
 
 RECORD_NOT_FOUND = "DNS record does not exist"
 ALIAS_NOT_FOUND = "Site alias does not exist"
+ALIAS_FOLLOWS_SITE = (
+    "The zone of a site alias follows its site's zone: change the records of the site"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +49,7 @@ class Found:
 
     record: Record | None = None
     error: etree._Element | None = None
+    alias_id: int | None = None  # set for a record of a site alias's zone
 
 
 def _zone(req: Request, kind: str, value: str) -> Domain | None:
@@ -74,7 +82,7 @@ def select(req: Request, flt: etree._Element | None) -> list[Found]:
                 found.append(Found(record))
             continue
         if kind == "site-alias-id":
-            found.append(Found(error=render.error(NotFound(ALIAS_NOT_FOUND))))
+            found += _alias_records(req, int(value))
             continue
         zone = _zone(req, kind, value)
         if zone is None:
@@ -84,8 +92,21 @@ def select(req: Request, flt: etree._Element | None) -> list[Found]:
     return found
 
 
-def _data(r: Record | TemplateRecord) -> etree._Element:
+def _alias_records(req: Request, alias_id: int) -> list[Found]:
+    """The zone of a site alias the caller may see (1013 for any other)."""
+    panel = req.ctx.panel
+    alias = panel.site_aliases.get(req.identity, alias_id)
+    site = None if alias is None else panel.domains.get(req.identity, alias.domain_id)
+    if alias is None or site is None or not alias.manage_dns:
+        return [Found(error=render.error(NotFound(ALIAS_NOT_FOUND)))]
+    records = mirrored(panel.dns.records(req.identity, site), site.ascii_name, alias.ascii_name)
+    return [Found(r, alias_id=alias.id) for r in records]
+
+
+def _data(r: Record | TemplateRecord, alias_id: int | None = None) -> etree._Element:
     site = [("site-id", r.domain_id)] if isinstance(r, Record) else []
+    if alias_id is not None:
+        site = [("site-alias-id", alias_id)]
     return render.element(
         "data", [*site, ("type", r.type), ("host", r.host), ("value", r.value), ("opt", r.opt)]
     )
@@ -122,7 +143,9 @@ def get_rec(req: Request, op: etree._Element) -> list[etree._Element]:
             for t in _template_ids(req, flt)
         ] or [render.ok()]
     results = [
-        f.error if f.record is None else render.ok([("id", f.record.id), ("data", _data(f.record))])
+        f.error
+        if f.record is None
+        else render.ok([("id", f.record.id), ("data", _data(f.record, f.alias_id))])
         for f in select(req, flt)
     ]
     return [r for r in results if r is not None] or [render.ok()]
@@ -154,8 +177,12 @@ def _opt(op: etree._Element, host: str) -> tuple[str, str]:
 
 def add_rec(req: Request, op: etree._Element) -> list[etree._Element]:
     """(``site-id`` | ``site-alias-id``)?, ``type``, ``host``, ``value``, ``opt``?."""
-    if render.text_of(op, "site-alias-id") is not None:
-        return [render.error(NotFound(ALIAS_NOT_FOUND))]
+    alias_id = render.text_of(op, "site-alias-id")
+    if alias_id is not None:
+        found = _alias_records(req, int(alias_id.strip()))
+        if found and found[0].error is not None:
+            return [found[0].error]
+        return [render.error(PermissionDenied(ALIAS_FOLLOWS_SITE))]
     opt, host = _opt(op, (render.text_of(op, "host") or "").strip())
     fields = {
         "type": (render.text_of(op, "type") or "").strip(),
@@ -202,6 +229,11 @@ def del_rec(req: Request, op: etree._Element) -> list[etree._Element]:
         if f.record is None:
             if f.error is not None:
                 results.append(f.error)
+            continue
+        if f.alias_id is not None:
+            results.append(
+                render.error(PermissionDenied(ALIAS_FOLLOWS_SITE), [("id", f.record.id)])
+            )
             continue
         try:
             req.ctx.panel.dns.delete(req.identity, f.record.id)
