@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from panelkey.core.errors import InvalidValue, PanelkeyError
 from panelkey.core.identity import Identity
+from panelkey.core.subscriptions import Checked
 
 if TYPE_CHECKING:
     from panelkey.core.panel import Panel
@@ -61,6 +62,9 @@ FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
         "login": (_STR, False),
         "ips": (_LIST, False),
         "description": (_STR, False),
+        "expires": (_STR, False),
+        "scope": (_LIST, False),
+        "rate": (_STR, False),
     },
 }
 DNS_FIELDS: dict[str, tuple[str, bool]] = {
@@ -193,20 +197,46 @@ def _account(panel: Panel, admin: Identity, e: Mapping[str, Any]) -> None:
 _ACCOUNT_OWN = ("type", "login", "password", "owner", "status")
 
 
+# A plan's settings blocks, by the names `service-plan/add` gives them.
+PLAN_BLOCKS = ("limits", "permissions", "hosting", "preferences")
+
+
+def _setting(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def _plan(panel: Panel, admin: Identity, e: Mapping[str, Any]) -> None:
-    raise InvalidValue("plans cannot be seeded yet by this server")
+    settings = {
+        block: [(str(name), _setting(value)) for name, value in e[block].items()]
+        for block in PLAN_BLOCKS
+        if block in e
+    }
+    panel.plans.create(
+        admin,
+        e.get("kind", "service"),
+        name=e["name"],
+        owner=_owner(panel, e.get("owner")),
+        settings=settings,
+    )
 
 
 def _subscription(panel: Panel, admin: Identity, e: Mapping[str, Any]) -> None:
+    owner = _owner(panel, e.get("owner"))
+    plan = None
     if e.get("plan") is not None:
-        raise InvalidValue("subscriptions with a plan cannot be seeded yet by this server")
+        vendor = owner or panel.accounts.get(admin.account_id)
+        assert vendor is not None
+        plan = panel.subscriptions.find_plan(vendor, "service", "name", e["plan"])
     domain = panel.domains.create(
         admin,
         name=e["name"],
-        owner=_owner(panel, e.get("owner")),
+        owner=owner,
         status=e.get("status", "active"),
         ip_address=e.get("ip", ""),
         description=e.get("description", ""),
+        within=panel.subscriptions.writer(Checked(), main=plan, actor=admin),
     )
     for record in e.get("dns", []):
         panel.dns.add(
@@ -228,6 +258,9 @@ def _key(panel: Panel, admin: Identity, e: Mapping[str, Any]) -> None:
         login=e.get("login"),
         face="seed",
         value=e.get("value"),
+        expires=e.get("expires"),
+        scope=e.get("scope"),
+        rate=e.get("rate"),
     )
 
 

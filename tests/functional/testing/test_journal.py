@@ -70,3 +70,49 @@ def test_journal_holds_refusals_with_reasons_and_no_secrets(server: Server) -> N
     assert "panelkey.access" in server.log_text()
     errors = server.cli("journal", "--errors", tool="panelkey").stdout.splitlines()
     assert len(errors) == 2 and all("error" in line for line in errors)
+
+
+def test_journal_follow_prints_new_entries_as_they_come(server: Server) -> None:
+    import selectors
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    follow = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "panelkey"),
+            "journal",
+            "--follow",
+            "--json",
+            "--errors",
+        ],
+        env=server.env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(1.5)  # it has printed the (empty) past and is polling
+        with httpx.Client(base_url=server.http_url, timeout=30) as client:
+            client.post(AGENT, headers={"KEY": WRONG_KEY}, content=b"<packet><server><get/>"
+                        b"</server></packet>")  # fmt: skip
+            client.post(
+                AGENT,
+                headers={"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": ADMIN_PASSWORD},
+                content=b"<packet><server><get_protos/></server></packet>",
+            )  # an ok one, which --errors leaves out
+            client.post(AGENT, headers={"KEY": WRONG_KEY}, content=b"<packet><ip><get/></ip>"
+                        b"</packet>")  # fmt: skip
+        assert follow.stdout is not None
+        watch = selectors.DefaultSelector()
+        watch.register(follow.stdout, selectors.EVENT_READ)
+        lines: list[dict[str, object]] = []
+        deadline = time.monotonic() + 15
+        while len(lines) < 2 and time.monotonic() < deadline:
+            if watch.select(timeout=0.5):
+                lines.append(json.loads(follow.stdout.readline()))
+        assert [e["operation"] for e in lines] == ["server/get", "ip/get"]
+        assert all(e["reason"] == "unknown key" and e["errcode"] == "11003" for e in lines)
+        assert WRONG_KEY not in json.dumps(lines)
+    finally:
+        follow.terminate()
+        follow.wait(10)

@@ -1,18 +1,24 @@
 """The pytest plugin, as an integration's own suite meets it: a throwaway project with one
-test and no conftest, run by pytest with panelkey installed from this checkout."""
+test and no conftest, run by pytest in a fresh virtual environment into which panelkey is
+installed (built by pip) from a copy of this checkout."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import sysconfig
 import textwrap
 from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parents[3]
 
 PROJECT_TEST = textwrap.dedent(
     """
     import json
     import ssl
+    import sys
     import urllib.request
 
 
@@ -32,6 +38,9 @@ PROJECT_TEST = textwrap.dedent(
 
 
     def test_integration_against_panelkey(panelkey_server):
+        import panelkey  # the copy pip installed here, not the checkout's source folder
+
+        assert panelkey.__file__.startswith(sys.prefix), panelkey.__file__
         key = panelkey_server.make_key(description="integration ci")
         assert "<proto>1.6.9.1</proto>" in xml(
             panelkey_server, "<packet><server><get_protos/></server></packet>", key
@@ -72,14 +81,50 @@ PROJECT_TEST = textwrap.dedent(
 )
 
 
+def _fresh_venv(where: Path) -> Path:
+    """A new virtual environment with panelkey built and installed by pip from a copy of
+    the checkout (so that concurrent runs never build inside it). Its dependencies are
+    not downloaded again: a `.pth` line adds this environment's site-packages after the
+    new one's, so the copy installed here is the panelkey found first."""
+    source = where / "checkout"
+    source.mkdir(parents=True)
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(CHECKOUT / name, source / name)
+    shutil.copytree(
+        CHECKOUT / "src",
+        source / "src",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+    )
+    venv = where / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
+         str(source)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    Path(purelib, "_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return python
+
+
 def test_a_project_with_only_panelkey_installed_gets_a_server_fixture(tmp_path: Path) -> None:
+    python = _fresh_venv(tmp_path / "env")
     project = tmp_path / "integration"
     project.mkdir()
     (project / "test_integration.py").write_text(PROJECT_TEST)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PANELKEY_", "PYTEST_"))}
     env.pop("PYTHONPATH", None)
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"],
+        [str(python), "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist"],
         cwd=project,
         env=env,
         capture_output=True,
@@ -88,4 +133,6 @@ def test_a_project_with_only_panelkey_installed_gets_a_server_fixture(tmp_path: 
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
+    plugins = next(line for line in done.stdout.splitlines() if line.startswith("plugins:"))
+    assert "panelkey-0.1.0" in plugins  # found through its pytest11 entry point
     assert not (project / "conftest.py").exists()

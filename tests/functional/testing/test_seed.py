@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 
 from panelkey.core import seed
@@ -19,12 +20,18 @@ GOOD = {
         {"type": "reseller", "login": "res1", "password": "pw-reseller-1"},
         {"type": "customer", "login": "jdoe", "password": "pw-customer-1", "owner": "res1"},
     ],
+    "plans": [
+        {"name": "Basic", "owner": "res1", "limits": {"max_site": 5}},
+        {"name": "Unlimited", "limits": {"max_site": -1}, "permissions": {"manage_dns": True}},
+    ],
     "subscriptions": [
         {
             "name": "example.com",
             "owner": "jdoe",
+            "plan": "Basic",
             "dns": [{"type": "TXT", "host": "_acme-challenge", "value": "token-1"}],
-        }
+        },
+        {"name": "admin.example", "plan": "Unlimited"},
     ],
     "keys": [
         {
@@ -32,7 +39,8 @@ GOOD = {
             "login": "jdoe",
             "ips": ["127.0.0.1"],
             "description": "seeded",
-        }
+        },
+        {"value": "0123abcd-9999-1111-2222-333344445555", "scope": ["read"], "rate": "100/m"},
     ],
 }
 
@@ -46,13 +54,18 @@ def _count(panel: Panel, table: object) -> int:
 
 def test_a_seed_loads_and_its_fixed_key_verifies(panel: Panel) -> None:
     loaded = seed.load(panel, GOOD)
-    assert loaded.counts == {"accounts": 2, "subscriptions": 1, "keys": 1}
+    assert loaded.counts == {"accounts": 2, "plans": 2, "subscriptions": 2, "keys": 2}
     verdict = panel.auth.verify_key("0123abcd-0000-1111-2222-333344445555", "127.0.0.1", "xml")
     assert isinstance(verdict, Verified) and verdict.identity.login == "jdoe"
     domain = panel.domains.by_name(verdict.identity, "example.com")
     assert domain is not None
     hosts = {(r.type, r.host) for r in panel.dns.records(verdict.identity, domain)}
     assert ("TXT", "_acme-challenge.example.com.") in hosts
+    plan, _addons = panel.subscriptions.plans_of(domain.id)
+    assert plan is not None and plan.name == "Basic" and plan.owner_login == "res1"
+    assert panel.subscriptions.effective(domain)["limits"]["max_site"] == "5"
+    limited = panel.keys.find("0123abcd-9999-1111-2222-333344445555")
+    assert limited is not None and limited.scope == ["read"] and limited.rate == "100/m"
 
 
 @pytest.mark.parametrize(
@@ -62,9 +75,15 @@ def test_a_seed_loads_and_its_fixed_key_verifies(panel: Panel) -> None:
         ({"keys": [{"value": "not-a-key"}]}, "keys[0]"),
         ({"subscriptions": [{"name": "a.example", "colour": "red"}]}, "unknown field 'colour'"),
         ({"customers": []}, "unknown section 'customers'"),
+        ({**GOOD, "plans": [{"name": "X", "limits": {"max_nothing": 1}}]}, "plans[0] (X)"),
+        (
+            {**GOOD, "subscriptions": [{"name": "b.example", "plan": "Missing"}]},
+            "subscriptions[0] (b.example)",
+        ),
+        ({**GOOD, "keys": [{"scope": ["dns"]}]}, "keys[0]"),
         (
             {**GOOD, "subscriptions": [*GOOD["subscriptions"], {"name": "example.com"}]},
-            "subscriptions[1] (example.com)",
+            "subscriptions[2] (example.com)",
         ),
     ],
 )
@@ -77,6 +96,7 @@ def test_a_bad_seed_names_the_entry_and_loads_nothing(
     assert _count(panel, tables.accounts) == accounts_before
     assert _count(panel, tables.domains) == 0
     assert _count(panel, tables.secret_keys) == 0
+    assert _count(panel, tables.plans) == 0
 
 
 def test_reset_keeps_only_the_admin_with_its_password(panel: Panel) -> None:
@@ -96,6 +116,14 @@ def test_seed_and_reset_commands(server: Server, tmp_path: Path) -> None:
     done = server.cli("seed", str(good), tool="panelkey")
     assert done.returncode == 0, done.stderr
     assert "2 accounts" in done.stdout
+    answer = httpx.post(
+        server.http_url + "/enterprise/control/agent.php",
+        headers={"KEY": "0123abcd-0000-1111-2222-333344445555"},
+        content="<packet><webspace><get><filter/><dataset><gen_info/></dataset></get>"
+        "</webspace></packet>",
+    ).text
+    assert "<status>ok</status>" in answer and "<name>example.com</name>" in answer
+    assert "admin.example" not in answer  # the seeded key is jdoe's, and sees only its own
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         "accounts:\n  - {type: customer, login: ok1, password: pw-123456}\n  - login: 7\n"
@@ -105,6 +133,39 @@ def test_seed_and_reset_commands(server: Server, tmp_path: Path) -> None:
     assert "accounts[1]" in done.stderr and "nothing was loaded" in done.stderr
     assert "ok1" not in server.cli("-l").stdout
     assert server.cli("reset", tool="panelkey").returncode == 1  # no terminal: asks for --yes
+    assert _reset_on_a_terminal(server, "n\n") == 1
+    assert "jdoe" in server.cli("-l").stdout  # answered no: nothing changed
+    assert _reset_on_a_terminal(server, "y\n") == 0
+    assert server.cli("-l").stdout == ""
+    assert server.cli("seed", str(good), tool="panelkey").returncode == 0
+    again = server.cli("seed", str(good), tool="panelkey")
+    assert again.returncode == 1 and "already exists" in again.stderr
     done = server.cli("reset", "--yes", tool="panelkey")
     assert done.returncode == 0, done.stderr
     assert server.cli("-l").stdout == ""
+    assert server.cli("seed", str(good), tool="panelkey").returncode == 0  # all gone before
+
+
+def _reset_on_a_terminal(server: Server, answer: str) -> int:
+    """`panelkey reset` with a terminal for standard input, answering its question."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "panelkey"), "reset"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=server.env,
+    )
+    os.close(follower)
+    os.write(leader, answer.encode())
+    try:
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        os.close(leader)
+    assert b"[y/N]" in out
+    return proc.returncode
