@@ -318,3 +318,15 @@ def test_an_expired_key_is_11003_and_401_like_any_bad_key(
     assert unknown.json() == refused.json()  # a guesser learns nothing
     reasons = [e.reason for e in panel.audit.entries(failures_only=True)]
     assert reasons.count(Reason.EXPIRED.value) == 2
+
+
+def test_rest_rotates_through_the_cli_call(api: Api, panel: Panel, admin: Identity) -> None:
+    old = _key(panel, admin, scope="dns/*")
+    answer = api.post(
+        "/cli/secret_key/call", auth=ADMIN, json={"params": ["--rotate", "-key", "1"]}
+    )
+    assert answer.status_code == 200 and answer.json()["code"] == 0, answer.text
+    new = answer.json()["stdout"].strip()
+    assert isinstance(panel.auth.verify_key(new, "127.0.0.1", "rest"), Verified)
+    assert isinstance(panel.auth.verify_key(old, "127.0.0.1", "rest"), Refused)
+    assert [k.scope for k in panel.keys.list()] == [["dns/*"]]

@@ -1,0 +1,36 @@
+"""`--version` on every console script, answered without touching any store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from panelkey import __version__
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["panelkey", "--version"], f"panelkey {__version__}"),
+        (["plesk", "--version"], f"plesk (panelkey {__version__})"),
+        (["secret_key", "--version"], f"secret_key (panelkey {__version__})"),
+        (["plesk", "bin", "secret_key", "--version"], f"secret_key (panelkey {__version__})"),
+    ],
+)
+def test_version_is_one_line_and_opens_no_store(
+    tmp_path: Path, command: list[str], said: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
+    env["PANELKEY_DATA_DIR"] = str(tmp_path / "never-made")
+    done = subprocess.run(
+        [str(BIN / command[0]), *command[1:]], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == said + "\n" and done.stderr == ""
+    assert not (tmp_path / "never-made").exists()
