@@ -305,7 +305,9 @@ def test_an_unknown_operator_after_a_good_one_still_lists_the_operators() -> Non
         "Request is invalid. Error in line 3: element 'secret-key' is not expected; "
         "expected one of (secret_key, customer, server, webspace, site, dns, "
     )
-    assert text.endswith(", ui)")  # every operator, the last one too
+    # The list is filled in from agent.xsd even where libxml2 leaves it out; with tier 2
+    # it is longer than a message may be, so its tail is clipped.
+    assert "php-handler, locale, ui, " in text
 
 
 def test_an_unknown_operation_after_a_good_one_lists_the_operations() -> None:
