@@ -64,6 +64,16 @@ def test_a_rate_holds_across_two_workers_and_metrics_add_them_up(
     for _ in range(10):
         assert "<status>ok</status>" in _xml(server, plain)
     _xml(server, "00000000-1111-2222-3333-444444444444")
+    for _ in range(12):  # wrong passwords past the lockout's 5, however the workers share them
+        httpx.post(
+            server.http_url + AGENT,
+            content=PROTOS,
+            headers={
+                "HTTP_AUTH_LOGIN": "admin",
+                "HTTP_AUTH_PASSWD": "wrong",
+                "Connection": "close",
+            },
+        )
     text = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text
 
     def value(pattern: str) -> float:
@@ -76,11 +86,15 @@ def test_a_rate_holds_across_two_workers_and_metrics_add_them_up(
     ok = r'panelkey_requests_total\{face="xml",operation="server/get_protos",outcome="ok"\}'
     assert value(ok) == 16
     assert value(r'panelkey_keys\{state="limited"\}') == 1
+    assert value(r'panelkey_key_verifications_total\{result="verified"\}') == 6 + 8 + 1 + 10
+    assert value(r'panelkey_key_verifications_total\{result="refused"\}') == 1 + 9
+    assert value(r'panelkey_refusals_total\{reason="wrong password"\}') >= 5
+    assert value(r"panelkey_lockouts_total") >= 1
     assert value(r'panelkey_keys\{state="plain"\}') == 1
-    assert value(r'panelkey_request_seconds_count\{face="xml"\}') == 25
+    assert value(r'panelkey_request_seconds_count\{face="xml"\}') == 25 + 12
     per_worker = _requests_per_worker(server.data_dir / "metrics", tmp_path / "end")
     assert len(per_worker) == 2 and all(per_worker.values()), per_worker
-    assert sum(per_worker.values()) == 16 + 9  # each worker's own count, added up above
+    assert sum(per_worker.values()) == 16 + 9 + 12  # each worker's own count, added up above
 
 
 def _requests_per_worker(folder: Path, scratch: Path) -> dict[str, float]:
