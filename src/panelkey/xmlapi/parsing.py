@@ -75,6 +75,8 @@ _ACCEPTED_VERSIONS = frozenset(
 MAX_DEPTH = 64
 # libxml2 quotes names from the request (up to 50,000 characters) in its messages.
 _MAX_DETAIL = 300
+_MAX_NAME = 64  # an element or attribute name quoted from the request
+_MAX_SCHEMA_DETAIL = 2048  # a schema fault: a clipped name and lists from agent.xsd
 
 _INVALID = "Request is invalid."
 _DTD_REFUSED = f"{_INVALID} DTD is not allowed"
@@ -152,7 +154,7 @@ def validate(packet: etree._Element) -> None:
         raise MalformedRequest(f"{_INVALID} The packet does not fit the schema")
     line = int(fault.line) or _line(packet) or 0
     text = _schema_error_text(str(fault.message), str(fault.path or ""))
-    raise MalformedRequest(f"{_INVALID} Error in line {line}: {_clip(text)}")
+    raise MalformedRequest(f"{_INVALID} Error in line {line}: {_clip(text, _MAX_SCHEMA_DETAIL)}")
 
 
 # ---------------------------------------------------------------- parsing
@@ -195,8 +197,12 @@ def _depth_error_text(line: int | None) -> str:
     return f"{_INVALID} Error in line {line}: elements are nested deeper than {MAX_DEPTH} levels"
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 3] + "..."
+def _clip(text: str, limit: int = _MAX_DETAIL) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _clip_name(name: str) -> str:
+    return _clip(name, _MAX_NAME)
 
 
 def _line(node: etree._Element) -> int | None:
@@ -298,6 +304,10 @@ def _schema_error_text(message: str, path: str) -> str:
     if found is None:
         return _sentence(message)
     element, attribute, detail = found["element"], found["attribute"], found["detail"]
+    # The names come from the request and are clipped; the expected lists come from
+    # agent.xsd and are kept whole, however many operators it lists.
+    element = _clip_name(element)
+    attribute = None if attribute is None else _clip_name(attribute)
     if attribute is not None:
         return f"element '{element}', attribute '{attribute}': {_sentence(detail)}"
     not_expected = _NOT_EXPECTED.fullmatch(detail)

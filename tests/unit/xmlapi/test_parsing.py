@@ -305,9 +305,9 @@ def test_an_unknown_operator_after_a_good_one_still_lists_the_operators() -> Non
         "Request is invalid. Error in line 3: element 'secret-key' is not expected; "
         "expected one of (secret_key, customer, server, webspace, site, dns, "
     )
-    # The list is filled in from agent.xsd even where libxml2 leaves it out; with tier 2
-    # it is longer than a message may be, so its tail is clipped.
+    # The list is filled in from agent.xsd even where libxml2 leaves it out, whole.
     assert "php-handler, locale, ui, " in text
+    assert text.endswith(")")  # every operator, the last one too
 
 
 def test_an_unknown_operation_after_a_good_one_lists_the_operations() -> None:
@@ -567,7 +567,9 @@ def test_names_quoted_from_the_request_are_clipped() -> None:
         parse_packet(b"<%s/>" % name)
     assert len(caught.value.message) < 400
     long_operator = b"<packet><%s/></packet>" % name
-    assert len(refusal(long_operator)) < 400
+    text = refusal(long_operator)
+    assert "a" * 65 not in text and "expected one of (secret_key, " in text
+    assert len(text) < 1200  # the clipped name and the list of operators
 
 
 def test_nesting_up_to_the_limit_parses() -> None:
