@@ -219,11 +219,9 @@ class Domains:
                     created=iso(),
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
-            new_zone(conn, new_id, ascii_name, ip, actor)
-            if within is not None:
-                within(conn, int(new_id))
             row = conn.execute(self._base.where(tables.domains.c.id == new_id)).one()
             created = self._row(row)
+            # The domain's own event first, then those of what is made inside it.
             events.record(
                 conn,
                 event_class(base_id),
@@ -233,6 +231,9 @@ class Domains:
                 actor=actor,
                 new=_public(created),
             )
+            new_zone(conn, new_id, ascii_name, ip, actor)
+            if within is not None:
+                within(conn, int(new_id))
         return created
 
     def update(

@@ -168,6 +168,11 @@ class Subscriptions:
                     "phys_hosting" if set(checked.blocks) == {"hosting"} else "domain",
                     events.UPDATE,
                     obj_id=domain_id,
+                    obj_name=str(
+                        conn.execute(
+                            sa.select(tables.domains.c.name).where(tables.domains.c.id == domain_id)
+                        ).scalar()
+                    ),
                     actor=actor,
                     new={f"{b}.{n}": v for b, vs in checked.blocks.items() for n, v in vs.items()},
                 )
