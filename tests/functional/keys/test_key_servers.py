@@ -85,6 +85,8 @@ def test_a_rate_holds_across_two_workers_and_metrics_add_them_up(
     assert value(r'panelkey_refusals_total\{reason="unknown key"\}') == 1
     ok = r'panelkey_requests_total\{face="xml",operation="server/get_protos",outcome="ok"\}'
     assert value(ok) == 16
+    rest = r'panelkey_requests_total\{face="rest",operation="server/get",outcome="error"\}'
+    assert value(rest) == 1  # the 429
     assert value(r'panelkey_keys\{state="limited"\}') == 1
     assert value(r'panelkey_key_verifications_total\{result="verified"\}') == 6 + 8 + 1 + 10
     assert value(r'panelkey_key_verifications_total\{result="refused"\}') == 1 + 9

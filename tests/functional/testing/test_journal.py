@@ -120,3 +120,31 @@ def test_journal_follow_prints_new_entries_as_they_come(server: Server) -> None:
         follow.wait(10)
         if follow.stdout is not None:
             follow.stdout.close()
+
+
+def test_rest_entries_show_method_and_path_and_never_a_key_or_session(server: Server) -> None:
+    from tests.functional.rest.rest_helpers import https
+
+    basic = ("admin", ADMIN_PASSWORD)
+    with https(server) as client:
+        made = client.post("/auth/keys", auth=basic, json={"ip": "127.0.0.1"})
+        assert made.status_code == 201
+        key = made.json()["key"]
+        assert client.get("/server", headers={"X-API-Key": key}).status_code == 200
+        session = client.post("/server/session", auth=basic, json={"login": "admin"})
+        assert session.status_code == 201, session.text
+        assert client.delete(f"/auth/keys/{key}", auth=basic).status_code == 200
+    deadline = time.monotonic() + 10
+    while True:
+        entries = _journal(server)
+        if len(entries) >= 4 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    shown = [(e["operation"], e["status"], e["credential"]) for e in entries]
+    assert shown[0] == ("POST /api/v2/auth/keys", 201, "login admin")
+    assert shown[1][:2] == ("GET /api/v2/server", 200) and str(shown[1][2]).startswith("key ")
+    assert shown[2][:2] == ("POST /api/v2/server/session", 201)
+    assert shown[3][:2] == ("DELETE /api/v2/auth/keys/***", 200)
+    text = server.cli("journal", "--json", tool="panelkey").stdout + server.log_text()
+    assert key not in text and session.json()["id"] not in text and ADMIN_PASSWORD not in text
+    assert all(e["face"] == "rest" and e["duration_ms"] > 0 for e in entries)

@@ -2,5 +2,6 @@
 "use strict";
 window.addEventListener("load", function () {
   const node = document.getElementById("swagger-ui");
-  window.ui = SwaggerUIBundle({ url: node.dataset.url, domNode: node, deepLinking: true });
+  // validatorUrl null: no badge fetched from the swagger.io validator (no traffic leaves).
+  window.ui = SwaggerUIBundle({ url: node.dataset.url, domNode: node, deepLinking: true, validatorUrl: null });
 });
