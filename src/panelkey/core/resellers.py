@@ -130,3 +130,34 @@ class Resellers:
                 old=old,
                 new=new,
             )
+
+    def unplan(self, actor: Identity, reseller: Account) -> None:
+        """Take a reseller off its reseller plan (Plesk's switch-subscription with
+        ``no-plan``): the values it had from the plan become its own, so nothing it may
+        do changes. The admin only; a reseller on no plan is left as it is. Raises
+        PermissionDenied, InvalidValue (not a reseller)."""
+        if not actor.is_admin:
+            raise PermissionDenied("Permission denied.")
+        if reseller.type != AccountType.RESELLER.value:
+            raise InvalidValue(f"Account {reseller.login!r} is not a reseller")
+        plan = self.plan(reseller)
+        if plan is None:
+            return
+        limits, perms = self.effective(reseller)
+        t = tables.reseller_settings
+        with self._db.begin() as conn:
+            conn.execute(
+                t.update()
+                .where(t.c.account_id == reseller.id)
+                .values(limits=json.dumps(limits), permissions=json.dumps(perms), plan_id=None)
+            )
+            events.record(
+                conn,
+                "reseller",
+                events.UPDATE,
+                obj_id=reseller.id,
+                obj_name=reseller.login,
+                actor=actor,
+                old={"plan_id": plan.id},
+                new={"plan_id": ""},
+            )

@@ -243,3 +243,36 @@ def test_add_on_a_plan(xml: XmlClient, panel: Panel, admin: Identity) -> None:
         for e in result.findall("data/permissions/permission")
     }
     assert perms["create_clients"] == "false"
+
+
+def test_switch_subscription_to_no_plan_keeps_what_the_plan_gave(
+    xml: XmlClient, panel: Panel, admin: Identity
+) -> None:
+    rid = add_reseller(xml, "res1")
+    plan = panel.plans.create(
+        admin, "reseller", name="Gold", settings={"reseller-limits": [("max_cl", "3")]}
+    )
+    switch = (
+        f"<reseller><switch-subscription><filter><id>{rid}</id></filter>{{to}}"
+        "</switch-subscription></reseller>"
+    )
+    ok(
+        one(
+            xml.call(switch.format(to=f"<plan-guid>{plan.guid}</plan-guid>")),
+            "reseller/switch-subscription",
+        )
+    )
+    ok(one(xml.call(switch.format(to="<no-plan/>")), "reseller/switch-subscription"))
+    account = panel.accounts.get(rid)
+    assert panel.resellers.plan(account) is None
+    (result,) = _get(xml, f"<id>{rid}</id>")
+    limits = {e.findtext("name"): e.findtext("value") for e in result.findall("data/limits/limit")}
+    assert limits["max_cl"] == "3"
+    # the plan changed later no longer reaches the reseller
+    panel.plans.update(admin, plan, settings={"reseller-limits": [("max_cl", "9")]})
+    (result,) = _get(xml, f"<id>{rid}</id>")
+    limits = {e.findtext("name"): e.findtext("value") for e in result.findall("data/limits/limit")}
+    assert limits["max_cl"] == "3"
+    assert [e.action for e in panel.events.list(obj_class="reseller")][-1] == "reseller_update"
+    code, text = fault(xml, switch.format(to=f"<no-plan/><plan-guid>{plan.guid}</plan-guid>"))
+    assert code == 1014 and "'plan-guid'" in text

@@ -236,7 +236,10 @@ def switch_subscription(req: Request, op: etree._Element) -> list[etree._Element
 
     def act(a: Account) -> None:
         _admin_only(req)
-        panel.resellers.put(req.identity, a, plan=_plan_of(req, op))
+        if op.find("no-plan") is not None:
+            panel.resellers.unplan(req.identity, a)
+        else:
+            panel.resellers.put(req.identity, a, plan=_plan_of(req, op))
 
     return _each(req, op, act)
 
