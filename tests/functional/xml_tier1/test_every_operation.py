@@ -17,7 +17,9 @@ and the row then shows that a customer is answered.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -768,3 +770,17 @@ def test_operation(xml: XmlClient, scene: Scene, panel: Panel, case: Case) -> No
         _ok(_send(xml, scene, case, case.good, key=scene.key("carol")), case.id)
     # the happy path
     _ok(_send(xml, scene, case, case.good), case.id)
+
+
+def test_docs_list_every_tier_1_operator_and_operation() -> None:
+    docs = Path(__file__).parents[3] / "docs" / "xml-api.md"
+    rows: dict[str, set[str]] = {}
+    for line in docs.read_text().splitlines():
+        cells = [c.strip() for c in line.split("|")[1:-1]]
+        if len(cells) == 3 and cells[0].startswith("`"):
+            ops = set(re.findall(r"`([a-z_-]+)`", cells[1]))
+            for operator in re.findall(r"`([a-z_-]+)`", cells[0]):
+                rows.setdefault(operator, set()).update(ops)
+    for operator, operations in TIER_1.items():
+        assert operator in rows, operator
+        assert operations <= rows[operator], (operator, operations - rows[operator])
