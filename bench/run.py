@@ -31,6 +31,8 @@ from pathlib import Path
 
 import httpx
 
+from bench import abuse
+from bench import store as store_bench
 from bench.verify_cost import fill_store, revocation_delays, rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -331,6 +333,8 @@ def _bench(
             f"returned: median {statistics.median(revocation):.2f} ms, max "
             f"{max(revocation):.2f} ms. Over HTTP, between two servers, see docs/scaling.md.\n"
         )
+    table += abuse.run(work, env, quick=rounds == 1)  # its own server: bench/abuse.py
+    table += store_bench.run(quick=rounds == 1)  # issue 15, own servers: bench/store.py
     print("\n" + table)
     if not no_docs:
         (ROOT / "docs" / "performance.md").write_text(table)

@@ -324,7 +324,7 @@ SETTINGS: tuple[Setting, ...] = (
     # starving the others.
     Setting(
         "password_hash_threads",
-        _const(2),
+        lambda _v: max(1, (os.cpu_count() or 2) // 2),
         _positive,
         "threads per worker that run argon2; password checks queue there, never the key path",
         env="PANELKEY_PASSWORD_HASH_THREADS",
@@ -533,7 +533,7 @@ class Settings:
     log_level: str
     dns_port: int | None = None
     dns_host: str = "127.0.0.1"
-    password_hash_threads: int = 2
+    password_hash_threads: int = 1
     lockout_failures: int = 5
     lockout_login_failures: int = 20
     lockout_window: float = 600.0

@@ -24,9 +24,20 @@ from panelkey.console.app import Console
 from panelkey.context import Context, Scope
 from panelkey.core.auth import RateLimiter, SiblingCounter
 from panelkey.core.panel import Panel
+from panelkey.core.passwords import check_password
 from panelkey.dnsserver import DnsListener, bind_sockets
+from panelkey.httpguard import guarded
 from panelkey.journal import Journal, JournalMiddleware
 from panelkey.rest.app import RestApi
+from panelkey.startup import (
+    StartupFailure,
+    check_store_url,
+    check_tls,
+    folder_failure,
+    listen_failure,
+    store_failure,
+)
+from panelkey.supervise import supervise
 from panelkey.tls import ensure_self_signed, fingerprint
 from panelkey.xmlapi.app import XmlApi
 
@@ -86,12 +97,32 @@ class Prepared:
 
 def prepare(settings: Settings, out: Any = sys.stdout) -> Prepared:
     """First-start work, done once before any worker: data folder, schema, admin,
-    certificate. Prints the admin password when it was generated now."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    panel = Panel.open(settings.database_url)
+    certificate. Prints the admin password when it was generated now. Raises
+    StartupFailure, in one line, for what stops the start (startup.py)."""
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise folder_failure(exc, settings.data_dir) from None
+    check_store_url(settings.database_url)
+    try:
+        panel = Panel.open(settings.database_url)
+    except Exception as exc:  # noqa: BLE001 - whatever stops the store, one line says it
+        raise store_failure(exc, settings.database_url) from None
+    given = os.environ.get("PANELKEY_ADMIN_PASSWORD") or None
     try:
         password = panel.bootstrap()
         panel.server_guid()
+        if password is None and given is not None and not _admin_password_is(panel, given):
+            print(
+                "panelkey: warning: PANELKEY_ADMIN_PASSWORD does not match the stored admin "
+                "password, which stays in force (the variable only sets the first one); "
+                "change it with: panelkey admin",
+                file=sys.stderr,
+                flush=True,
+            )
+            given = None
+    except Exception as exc:  # noqa: BLE001 - a store that opened but will not serve
+        raise store_failure(exc, settings.database_url) from None
     finally:
         panel.close()
     if password is not None:
@@ -101,8 +132,14 @@ def prepare(settings: Settings, out: Any = sys.stdout) -> Prepared:
         cert, key = Path(settings.tls_cert), Path(settings.tls_key or settings.tls_cert)
     else:
         cert, key = ensure_self_signed(settings.data_dir / "tls")
-    known = password or os.environ.get("PANELKEY_ADMIN_PASSWORD") or None
-    return Prepared(cert, key, known)
+    check_tls(cert, key)
+    return Prepared(cert, key, password or given)
+
+
+def _admin_password_is(panel: Panel, password: str) -> bool:
+    admin = panel.accounts.admin()
+    stored = panel.accounts.password_hash(admin.id) if admin is not None else None
+    return stored is not None and check_password(stored, password)
 
 
 def write_ready_file(
@@ -127,11 +164,15 @@ def write_ready_file(
     os.replace(partial, path)
 
 
-def _listen(host: str, port: int) -> socket.socket:
+def _listen(host: str, port: int, what: str = "HTTPS", flag: str = "--https-port") -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise listen_failure(exc, what, host, port, flag) from None
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
@@ -180,6 +221,12 @@ async def _worker(
         REST_PREFIX,
     )
     servers: list[tuple[_Server, socket.socket]] = []
+    protocol = guarded(
+        header_timeout=settings.header_timeout,
+        body_timeout=settings.body_timeout,
+        max_per_source=settings.max_connections_per_source,
+        exempt=lambda peer: ctx.live().trusts_proxy(peer),
+    )
     if metrics_sock is not None:
         metrics.enable()
         config = uvicorn.Config(
@@ -195,7 +242,7 @@ async def _worker(
     for sock, tls in listeners:
         config = uvicorn.Config(
             app,
-            http="httptools",
+            http=protocol,  # httptools, with timeouts and a bound per source (httpguard.py)
             loop="none",
             lifespan="off",
             proxy_headers=False,  # the client address is the peer's; see Context
@@ -285,11 +332,30 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
     _quiet_start(settings.log_level)
     signal.signal(signal.SIGTERM, _note_early_stop)
     signal.signal(signal.SIGINT, _note_early_stop)
-    prepared = prepare(settings, out)
+    try:
+        prepared = prepare(settings, out)
+        listeners = [(_listen(settings.host, settings.https_port), True)]
+        if settings.http_port:
+            listeners.append(
+                (_listen(settings.host, settings.http_port, "HTTP", "--http-port"), False)
+            )
+        dns_socks: DnsSockets = None
+        if settings.dns_port is not None:
+            try:
+                dns_socks = bind_sockets(settings.dns_host, settings.dns_port)
+            except OSError as exc:
+                raise listen_failure(
+                    exc, "DNS", settings.dns_host, settings.dns_port, "--dns-port"
+                ) from None
+        metrics_sock = None
+        if settings.metrics_port:
+            metrics_sock = _listen(
+                settings.host, settings.metrics_port, "metrics", "--metrics-port"
+            )
+    except StartupFailure as exc:
+        print(f"panelkey: cannot start: {exc}", file=sys.stderr, flush=True)
+        return 1
     cert, key = prepared.cert, prepared.key
-    listeners = [(_listen(settings.host, settings.https_port), True)]
-    if settings.http_port:
-        listeners.append((_listen(settings.host, settings.http_port), False))
     for sock, tls in listeners:
         faces = "XML API, REST API" if tls else "XML API"
         print(
@@ -298,16 +364,12 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
             flush=True,
         )
     print(f"TLS certificate: {cert} (SHA-256 {fingerprint(cert)})", file=out, flush=True)
-    dns_socks: DnsSockets = None
-    if settings.dns_port is not None:
-        dns_socks = bind_sockets(settings.dns_host, settings.dns_port)
+    if dns_socks is not None:
         host, port = dns_socks[0].getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host
         print(f"panelkey DNS listening on {shown}:{port} (UDP and TCP)", file=out, flush=True)
-    metrics_sock = None
-    if settings.metrics_port:
+    if metrics_sock is not None:
         metrics.prepare(settings.data_dir / "metrics")
-        metrics_sock = _listen(settings.host, settings.metrics_port)
         print(f"metrics on {_url('http', metrics_sock)}/metrics", file=out, flush=True)
     if settings.ready_file:
         write_ready_file(Path(settings.ready_file), listeners, prepared)
@@ -316,37 +378,8 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
         return 0
     siblings = SiblingCounter()
     limiter = RateLimiter()  # one per server: a key's rate holds across its workers
-    children: list[int] = []
-    for _ in range(settings.workers):
-        pid = os.fork()
-        if pid == 0:
-            code = 0
-            try:
-                _run_worker(
-                    settings, listeners, cert, key, siblings, limiter, metrics_sock, dns_socks
-                )
-            except BaseException:  # noqa: BLE001 - a worker reports and exits, never returns
-                log.exception("worker failed")
-                code = 1
-            os._exit(code)
-        children.append(pid)
 
-    def forward(signum: int, _frame: Any) -> None:
-        for pid in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
+    def work() -> None:
+        _run_worker(settings, listeners, cert, key, siblings, limiter, metrics_sock, dns_socks)
 
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
-    if _early_stop:
-        forward(signal.SIGTERM, None)
-    status = 0
-    for pid in children:
-        while True:
-            try:
-                _, code = os.waitpid(pid, 0)
-                break
-            except InterruptedError:
-                continue
-        status = status or os.waitstatus_to_exitcode(code)
-    return status
+    return supervise(settings.workers, work, stopped_early=lambda: bool(_early_stop))

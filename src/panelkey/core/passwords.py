@@ -22,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 _hasher = PasswordHasher()
 _T = TypeVar("_T")
 
-DEFAULT_THREADS = 2
+DEFAULT_THREADS = max(1, (os.cpu_count() or 2) // 2)
 _threads = DEFAULT_THREADS
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()

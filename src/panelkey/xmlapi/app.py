@@ -115,11 +115,15 @@ class XmlApi:
         except PanelkeyError as exc:
             return render.serialize(render.system_error(exc), pretty)
         limit = self.budget.answer
-        if store and not dispatch.only_reads(steps, _INLINE_READS):
-            root = await asyncio.to_thread(dispatch.run, steps, req, limit)
-        else:
-            root = dispatch.run(steps, req, limit)
-        return render.serialize(root, pretty)
+        few = sum(len(ops) for _, ops in steps) <= _INLINE_READS
+        if few and (not store or dispatch.only_reads(steps, _INLINE_READS)):
+            return render.serialize(dispatch.run(steps, req, limit), pretty)
+        # Many operations (even store-less ones such as get_protos) or any write: a thread.
+        return await asyncio.to_thread(self._serialized, steps, req, limit, pretty)
+
+    @staticmethod
+    def _serialized(steps: dispatch.Plan, req: Request, limit: int, pretty: bool) -> bytes:
+        return render.serialize(dispatch.run(steps, req, limit), pretty)
 
     def _run(self, body: bytes, req: Request, pretty: bool) -> bytes:
         try:

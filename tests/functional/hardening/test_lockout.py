@@ -1,0 +1,99 @@
+"""Password floods: lockouts per source and per login, no hashing while locked out, the
+same argon2 work for a login that does not exist."""
+
+from __future__ import annotations
+
+import time
+
+from panelkey.core import passwords
+from panelkey.core.panel import Panel
+from panelkey.core.throttle import Throttle
+from tests.conftest import ADMIN_PASSWORD
+from tests.functional.hardening.conftest import MakeXml
+from tests.functional.xml.xml_helpers import XmlClient, system_error
+
+PROTOS = "<server><get_protos/></server>"
+
+
+def _login(xml: XmlClient, login: str, password: str, address: str = "198.51.100.7") -> int:
+    """The packet-level errcode of a password request, 0 when it was answered."""
+    root = xml.call(
+        PROTOS, address=address, headers={"HTTP_AUTH_LOGIN": login, "HTTP_AUTH_PASSWD": password}
+    )
+    if [c.tag for c in root] == ["system"]:
+        return system_error(root)[0]
+    return 0
+
+
+def test_locked_out_source_is_refused_without_hashing_and_recovers(
+    make_xml: MakeXml, panel: Panel
+) -> None:
+    xml = make_xml(lockout_failures=3, lockout_time=1, lockout_delay=0)
+    before = passwords.verifications()
+    for _ in range(3):
+        assert _login(xml, "admin", "wrong") == 1001
+    assert passwords.verifications() == before + 3  # each wrong password was hashed
+
+    # Locked out now: even the right password is refused, and nothing is hashed.
+    for _ in range(5):
+        assert _login(xml, "admin", ADMIN_PASSWORD) == 1001
+    assert passwords.verifications() == before + 3
+    locked = [e for e in panel.audit.entries(failures_only=True) if e.reason == "locked out"]
+    assert len(locked) == 1 and locked[0].count == 5
+    assert locked[0].source_ip == "198.51.100.7" and locked[0].actor == "admin"
+
+    # Another source is not locked out.
+    assert _login(xml, "admin", ADMIN_PASSWORD, address="198.51.100.8") == 0
+
+    time.sleep(1.5)  # past the one-second lockout of this test's settings
+    assert _login(xml, "admin", ADMIN_PASSWORD) == 0
+
+
+def test_a_login_is_locked_out_from_every_source(make_xml: MakeXml) -> None:
+    xml = make_xml(lockout_failures=0, lockout_login_failures=2, lockout_delay=0)
+    assert _login(xml, "admin", "wrong", address="203.0.113.1") == 1001
+    assert _login(xml, "admin", "wrong", address="203.0.113.2") == 1001
+    before = passwords.verifications()
+    assert _login(xml, "admin", ADMIN_PASSWORD, address="203.0.113.3") == 1001
+    assert passwords.verifications() == before
+
+
+def test_unknown_login_runs_the_same_hashing_path(make_xml: MakeXml) -> None:
+    xml = make_xml()
+    before = passwords.verifications()
+    assert _login(xml, "admin", "wrong") == 1001
+    known = passwords.verifications() - before
+    before = passwords.verifications()
+    assert _login(xml, "nobody-by-this-name", "wrong") == 1001
+    unknown = passwords.verifications() - before
+    assert known == unknown == 1
+
+
+def test_locked_out_rest_caller_gets_401(panel: Panel, make_xml: MakeXml) -> None:
+    from tests.functional.rest.rest_helpers import Api
+
+    xml = make_xml(lockout_failures=2, lockout_delay=0)
+    api = Api(panel, xml.app.ctx, xml.app.ctx.settings.panel_ini, client_ip="192.0.2.50")
+    for _ in range(2):
+        assert api.get("/server", auth=("admin", "wrong")).status_code == 401
+    before = passwords.verifications()
+    answer = api.get("/server", auth=("admin", ADMIN_PASSWORD))
+    assert answer.status_code == 401 and answer.json()["code"] == 401
+    assert passwords.verifications() == before
+
+
+def test_each_lockout_of_one_source_lasts_twice_as_long() -> None:
+    now = [1000.0]
+    throttle = Throttle(failures=2, window=60, lockout=10, max_lockout=35, clock=lambda: now[0])
+    assert throttle.failed("a", "x") is None
+    first = throttle.failed("a", "x")
+    assert first is not None and first.seconds == 10
+    now[0] += 11
+    assert throttle.locked("a", "x") is None
+    throttle.failed("a", "x")
+    second = throttle.failed("a", "x")
+    assert second is not None and second.seconds == 20
+    now[0] += 21
+    throttle.failed("a", "x")
+    third = throttle.failed("a", "x")
+    assert third is not None and third.seconds == 35  # capped at max_lockout
