@@ -477,7 +477,9 @@ class JournalMiddleware:
             "request": request,
             "answer": answer,
         }
-        if access_log.isEnabledFor(logging.INFO):
+        # A refusal counted into its interval's audit entry (core/audit.py) writes no
+        # access line either: a flood must not grow the log without bound.
+        if access_log.isEnabledFor(logging.INFO) and not note.get("repeat"):
             describe(entry)
             access_log.info("%s", access_line(entry))
         if metrics.enabled():
