@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,7 @@ def _wait(port: int, proc: subprocess.Popen[bytes]) -> None:
 
 @dataclass
 class Case:
+    short: str  # for the command line of bench/inprocess.py
     name: str
     kind: str  # "rest" or "xml": which target it counts for
     pk_method: str
@@ -151,6 +153,77 @@ def pg_available() -> str | None:
         return f"no PostgreSQL at {PG_URL} ({exc.__class__.__name__})"
 
 
+def fill(xml: Callable[[str], str]) -> int:
+    """CUSTOMERS customers with a subscription each and a ZONE_RECORDS-record zone on the
+    first, through the XML API (`xml` sends one packet as the admin); the zone's site id."""
+    for first in range(0, CUSTOMERS, 5):  # a few per packet: packets hash few passwords
+        adds = "".join(
+            f"<add><gen_info><pname>Customer {i}</pname><login>cust{i}</login>"
+            f"<passwd>pw-cust-{i}-bench</passwd><email>c{i}@example.com</email></gen_info></add>"
+            for i in range(first, min(first + 5, CUSTOMERS))
+        )
+        xml(f"<packet><customer>{adds}</customer></packet>")
+    spaces = "".join(
+        f"<add><gen_setup><name>bench{i}.example</name><owner-login>cust{i}</owner-login>"
+        "<htype>vrt_hst</htype><ip_address>127.0.0.1</ip_address></gen_setup></add>"
+        for i in range(CUSTOMERS)
+    )
+    answer = xml(f"<packet><webspace>{spaces}</webspace></packet>")
+    site = int(re.findall(r"<id>(\d+)</id>", answer)[0])
+    have = xml(
+        f"<packet><dns><get_rec><filter><site-id>{site}</site-id></filter></get_rec></dns></packet>"
+    ).count("<result>")
+    recs = "".join(
+        f"<add_rec><site-id>{site}</site-id><type>TXT</type><host>r{n}</host>"
+        f"<value>bench record {n}</value></add_rec>"
+        for n in range(max(0, ZONE_RECORDS - have))
+    )
+    if recs:
+        xml(f"<packet><dns>{recs}</dns></packet>")
+    return site
+
+
+def read_cases(s: int) -> list[Case]:
+    """The read scenarios, for a zone of ZONE_RECORDS records on subscription `s`."""
+    return [
+        Case("clients", "REST GET /clients", "rest", "GET", "/api/v2/clients", "", "GET", "/api/v2/clients"),
+        Case("domains", "REST GET /domains", "rest", "GET", "/api/v2/domains", "", "GET", "/api/v2/domains"),
+        Case(
+            "records", "REST GET /dns/records?domain= (12 records)", "rest", "GET",
+            "/api/v2/dns/records?domain=bench0.example", "", "GET",
+            "/api/v2/dns/records?domain=bench0.example",
+        ),
+        Case(
+            "customer-get", "XML customer/get (one customer, gen_info)", "xml", "POST", AGENT,
+            "<packet><customer><get><filter><login>cust7</login></filter><dataset>"
+            "<gen_info/></dataset></get></customer></packet>",
+            "POST", "/bare/customer-get?login=cust7",
+        ),
+        Case(
+            "webspace-get", "XML webspace/get (gen_info + hosting, by name)", "xml", "POST", AGENT,
+            "<packet><webspace><get><filter><name>bench7.example</name></filter><dataset>"
+            "<gen_info/><hosting/></dataset></get></webspace></packet>",
+            "POST", "/bare/site-get?name=bench7.example",
+        ),
+        Case(
+            "site-get", "XML site/get (by name)", "xml", "POST", AGENT,
+            "<packet><site><get><filter><name>bench7.example</name></filter><dataset>"
+            "<gen_info/></dataset></get></site></packet>",
+            "POST", "/bare/site-get?name=bench7.example",
+        ),
+        Case(
+            "get-rec", "XML dns/get_rec (12-record zone)", "xml", "POST", AGENT,
+            f"<packet><dns><get_rec><filter><site-id>{s}</site-id></filter></get_rec></dns>"
+            "</packet>",
+            "POST", f"/bare/get-rec?site={s}",
+        ),
+        Case(
+            "protos", "XML server/get_protos (vs the no-store app)", "protos", "POST", AGENT,
+            "<packet><server><get_protos/></server></packet>", "POST", "/bare/protos",
+        ),
+    ]  # fmt: skip
+
+
 class Rig:
     """panelkey and the bare store app over one store, filled for the read scenarios."""
 
@@ -199,70 +272,10 @@ class Rig:
         return answer
 
     def fill(self) -> None:
-        adds = "".join(
-            f"<add><gen_info><pname>Customer {i}</pname><login>cust{i}</login>"
-            f"<passwd>pw-cust-{i}-bench</passwd><email>c{i}@example.com</email></gen_info></add>"
-            for i in range(CUSTOMERS)
-        )
-        self.xml(f"<packet><customer>{adds}</customer></packet>")
-        spaces = "".join(
-            f"<add><gen_setup><name>bench{i}.example</name><owner-login>cust{i}</owner-login>"
-            "<htype>vrt_hst</htype><ip_address>127.0.0.1</ip_address></gen_setup></add>"
-            for i in range(CUSTOMERS)
-        )
-        answer = self.xml(f"<packet><webspace>{spaces}</webspace></packet>")
-        self.site_id = int(re.findall(r"<id>(\d+)</id>", answer)[0])
-        have = self.xml(
-            f"<packet><dns><get_rec><filter><site-id>{self.site_id}</site-id></filter>"
-            "</get_rec></dns></packet>"
-        ).count("<result>")
-        recs = "".join(
-            f"<add_rec><site-id>{self.site_id}</site-id><type>TXT</type><host>r{n}</host>"
-            f"<value>bench record {n}</value></add_rec>"
-            for n in range(max(0, ZONE_RECORDS - have))
-        )
-        if recs:
-            self.xml(f"<packet><dns>{recs}</dns></packet>")
+        self.site_id = fill(self.xml)
 
     def cases(self) -> list[Case]:
-        s = self.site_id
-        return [
-            Case("REST GET /clients", "rest", "GET", "/api/v2/clients", "", "GET", "/api/v2/clients"),
-            Case("REST GET /domains", "rest", "GET", "/api/v2/domains", "", "GET", "/api/v2/domains"),
-            Case(
-                "REST GET /dns/records?domain= (12 records)", "rest", "GET",
-                "/api/v2/dns/records?domain=bench0.example", "", "GET",
-                "/api/v2/dns/records?domain=bench0.example",
-            ),
-            Case(
-                "XML customer/get (one customer, gen_info)", "xml", "POST", AGENT,
-                "<packet><customer><get><filter><login>cust7</login></filter><dataset>"
-                "<gen_info/></dataset></get></customer></packet>",
-                "POST", "/bare/customer-get?login=cust7",
-            ),
-            Case(
-                "XML webspace/get (gen_info + hosting, by name)", "xml", "POST", AGENT,
-                "<packet><webspace><get><filter><name>bench7.example</name></filter><dataset>"
-                "<gen_info/><hosting/></dataset></get></webspace></packet>",
-                "POST", "/bare/site-get?name=bench7.example",
-            ),
-            Case(
-                "XML site/get (by name)", "xml", "POST", AGENT,
-                "<packet><site><get><filter><name>bench7.example</name></filter><dataset>"
-                "<gen_info/></dataset></get></site></packet>",
-                "POST", "/bare/site-get?name=bench7.example",
-            ),
-            Case(
-                "XML dns/get_rec (12-record zone)", "xml", "POST", AGENT,
-                f"<packet><dns><get_rec><filter><site-id>{s}</site-id></filter></get_rec></dns>"
-                "</packet>",
-                "POST", f"/bare/get-rec?site={s}",
-            ),
-            Case(
-                "XML server/get_protos (vs the no-store app)", "protos", "POST", AGENT,
-                "<packet><server><get_protos/></server></packet>", "POST", "/bare/protos",
-            ),
-        ]  # fmt: skip
+        return read_cases(self.site_id)
 
     def close(self) -> None:
         self.client.close()
@@ -418,42 +431,93 @@ def _latencies(
     return statistics.median(times), times[int(len(times) * 0.99) - 1]
 
 
-def bulk_fill(url: str, subscriptions: int, records_each: int) -> list[int]:
-    """Subscriptions (owned by the admin) and their records straight through SQL, up to
-    `subscriptions` in the store; what the scale reads are measured against. Returns the
-    ids of every subscription such a fill made (named `s<id>.scale.example`)."""
-    from panelkey.store import tables
+PER_CUSTOMER = 100  # subscriptions per bulk-made customer
 
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    d, r = tables.domains, tables.dns_records
-    with engine.begin() as conn:
-        have = int(conn.execute(sa.select(sa.func.count()).select_from(d)).scalar() or 0)
-        start = int(conn.execute(sa.select(sa.func.max(d.c.id))).scalar() or 0) + 1
-        made = [
-            int(i)
-            for i in conn.execute(sa.select(d.c.id).where(d.c.name.like("%.scale.example")))
-            .scalars()
-            .all()
-        ]
-    batch = 5000
-    for first in range(start, start + subscriptions - have, batch):
-        ids = range(first, min(first + batch, start + subscriptions - have))
-        with engine.begin() as conn:
-            conn.execute(d.insert(), [
-                {"id": i, "guid": str(uuid.uuid4()), "name": f"s{i}.scale.example",
-                 "ascii_name": f"s{i}.scale.example", "owner_id": 1, "hosting_type": "virtual",
-                 "base_domain_id": 0, "www_root": f"/var/www/vhosts/s{i}.scale.example/httpdocs",
-                 "status": "active", "ip_address": "127.0.0.1", "created": "2026-01-01T00:00:00Z"}
-                for i in ids
-            ])  # fmt: skip
-            conn.execute(r.insert(), [
-                {"domain_id": i, "type": "TXT", "host": f"h{k}.s{i}.scale.example.",
-                 "value": f"v{k}", "opt": "", "ttl": 300}
-                for i in ids for k in range(records_each)
-            ])  # fmt: skip
-            made.extend(ids)
+
+def bulk_fill(url: str, subscriptions: int, records_each: int) -> list[int]:
+    """Customers, their subscriptions and the subscriptions' records written straight into
+    the store's tables with the driver (COPY on PostgreSQL), until it holds `subscriptions`
+    domains: what the scale reads are measured against. One customer `sc<n>` owns each
+    PER_CUSTOMER subscriptions `s<id>.scale.example`. Returns every such subscription's id."""
+    from panelkey.store.database import Database
+
+    db = Database(url)
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("SELECT count(*), coalesce(max(id), 0) FROM domains")
+        have, last = cur.fetchone()
+        cur.execute("SELECT coalesce(max(id), 0) FROM accounts")
+        last_account = cur.fetchone()[0]
+        cur.execute("SELECT id FROM domains WHERE name LIKE '%.scale.example' ORDER BY id")
+        made = [int(r[0]) for r in cur.fetchall()]
+        ids = range(last + 1, last + 1 + max(0, subscriptions - have))
+        owners = {}
+        accounts, domains, records = [], [], []
+        for n, i in enumerate(ids):
+            if n % PER_CUSTOMER == 0:
+                owner = last_account + 1 + n // PER_CUSTOMER
+                login = f"sc{owner}"
+                accounts.append((owner, str(uuid.uuid4()), "customer", login, login, "!", "",
+                                 "", f"{login}@scale.example", "", "", "", "", "", "", "",
+                                 "en-US", "", "", 0, 1, "2026-01-01T00:00:00Z"))  # fmt: skip
+            owners[i] = owner
+            name = f"s{i}.scale.example"
+            domains.append((i, str(uuid.uuid4()), name, name, owner, "virtual", 0,
+                            f"/var/www/vhosts/{name}/httpdocs", "active", "127.0.0.1", "", "",
+                            "2026-01-01T00:00:00Z"))  # fmt: skip
+            records += [
+                (i, "TXT", f"h{k}.{name}.", f"v{k}", "", 300, False) for k in range(records_each)
+            ]
+        account_cols = ("id, guid, type, login, login_key, password_hash, name, company, email, "
+                        "phone, fax, address, city, state, pcode, country, locale, description, "
+                        "external_id, status, owner_id, created")  # fmt: skip
+        domain_cols = ("id, guid, name, ascii_name, owner_id, hosting_type, base_domain_id, "
+                       "www_root, status, ip_address, ftp_login, description, created")  # fmt: skip
+        record_cols = "domain_id, type, host, value, opt, ttl, modified"
+        if db.is_sqlite:
+            cur.execute("BEGIN IMMEDIATE")  # one transaction, not one per row
+            for table, cols, rows in (("accounts", account_cols, accounts),
+                                      ("domains", domain_cols, domains),
+                                      ("dns_records", record_cols, records)):  # fmt: skip
+                marks = ", ".join("?" * len(cols.split(", ")))
+                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)  # noqa: S608 - fixed names
+        else:
+            for table, cols, rows in (("accounts", account_cols, accounts),
+                                      ("domains", domain_cols, domains),
+                                      ("dns_records", record_cols, records)):  # fmt: skip
+                with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            # Sequences follow the ids written here, so the API's own inserts go on after them.
+            for table in ("accounts", "domains"):
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                            f"(SELECT max(id) FROM {table}))")  # fmt: skip
+        raw.commit()
+        if not db.is_sqlite:
+            cur.execute("ANALYZE")
+            raw.commit()
+    finally:
+        raw.close()
+        db.dispose()
+    return made + list(ids)
+
+
+def _scale_logins(url: str, domain_ids: list[int]) -> list[str]:
+    """The owners' logins of these subscriptions, in the same order."""
+    engine = sa.create_engine(url)
+    d, a = (
+        sa.table("domains", sa.column("id"), sa.column("owner_id")),
+        sa.table("accounts", sa.column("id"), sa.column("login")),
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(d.c.id, a.c.login).select_from(d.join(a, a.c.id == d.c.owner_id))
+            .where(d.c.id.in_(set(domain_ids)))
+        ).all()  # fmt: skip
     engine.dispose()
-    return made
+    owner = {int(i): str(login) for i, login in rows}
+    return [owner[i] for i in domain_ids]
 
 
 def scale(
@@ -471,6 +535,9 @@ def scale(
         )
         client = httpx.Client(base_url=f"http://127.0.0.1:{rig.pk_port}", timeout=120)
         picks = [scale_ids[(n * 7919) % len(scale_ids)] for n in range(asks)]
+        logins = _scale_logins(
+            rig.store.url, [scale_ids[(n * 7919) % len(scale_ids)] for n in range(asks)]
+        )
         reads_by = {
             "XML webspace/get by name": [
                 ("POST", AGENT, f"<packet><webspace><get><filter><name>s{i}.scale.example</name></filter>"
@@ -485,6 +552,11 @@ def scale(
                 ("GET", f"/api/v2/dns/records?domain=s{i}.scale.example", "")
                 for i in picks
             ],
+            "XML customer/get by login": [
+                ("POST", AGENT, f"<packet><customer><get><filter><login>{login}</login></filter>"
+                 "<dataset><gen_info/></dataset></get></customer></packet>")
+                for login in logins
+            ],
         }  # fmt: skip
         for name, asked in reads_by.items():
             _latencies(client, headers, asked[:20])  # warm
@@ -498,7 +570,7 @@ def scale(
     return out
 
 
-def run(quick: bool, kinds: list[str] | None = None) -> str:
+def run(quick: bool, kinds: list[str] | None = None, parts: list[str] | None = None) -> str:
     """Every store scenario on every store that answers; the Markdown section."""
     rounds, seconds = (1, 2) if quick else (3, 6)
     sizes = [1_000, 10_000] if quick else [1_000, 100_000]
@@ -516,9 +588,10 @@ def run(quick: bool, kinds: list[str] | None = None) -> str:
         rig = Rig(work, kind)
         try:
             print(f"store benchmark on {kind}", flush=True)
-            read_rows = reads(rig, rounds, seconds)
-            wrote = writes(rig, max(3.0, seconds))
-            scaled = scale(rig, sizes, records_each, asks)
+            parts = parts or ["reads", "writes", "scale"]
+            read_rows = reads(rig, rounds, seconds) if "reads" in parts else []
+            wrote = writes(rig, max(3.0, seconds)) if "writes" in parts else {}
+            scaled = scale(rig, sizes, records_each, asks) if "scale" in parts else []
         finally:
             rig.close()
             if not os.environ.get("BENCH_KEEP"):
@@ -553,6 +626,8 @@ def _markdown(summary: dict[str, dict[str, Any]], notes: list[str], rounds: int,
     lines.append("| --- | ---: | ---: | ---: |")
     for kind, data in summary.items():
         w = data["writes"]
+        if not w:
+            continue
         plan = "" if w["flows_plan"] else " (no plan: service-plan not served)"
         lines.append(
             f"| {kind} | {w['pairs_pk']:,.1f} | {w['pairs_bare']:,.1f} | {w['flows']:,.1f}{plan} |"
@@ -606,10 +681,13 @@ def main() -> int:
     parser.add_argument(
         "--store", choices=("sqlite", "postgresql"), action="append", help="only this store"
     )
+    parser.add_argument(
+        "--part", choices=("reads", "writes", "scale"), action="append", help="only this part"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: scripts/bench installs it (apt-get install wrk)")
-    print(run(args.quick, args.store))
+    print(run(args.quick, args.store, args.part))
     return 0
 
 

@@ -137,6 +137,16 @@ class Accounts:
         self._db = db
         self._base = self._build_select()
         self._on_change = on_change
+        # The reads every request makes, compiled once (store/prepared.py).
+        a = tables.accounts
+        v: sa.BindParameter[Any] = sa.bindparam("v")
+        self._by = {
+            "id": db.prepare(self._base.where(a.c.id == v)),
+            "login": db.prepare(self._base.where(a.c.login_key == v)),
+            "guid": db.prepare(self._base.where(a.c.guid == v)),
+            "external_id": db.prepare(self._base.where(a.c.external_id == v)),
+        }
+        self._all = db.prepare(self._base.order_by(a.c.id))
 
     # -- reading --------------------------------------------------------------------
 
@@ -155,33 +165,28 @@ class Accounts:
         return Account(*row)
 
     def get(self, account_id: int, conn: sa.Connection | None = None) -> Account | None:
-        return self._one(tables.accounts.c.id == account_id, conn)
+        return self._one("id", account_id, conn)
 
     def by_login(self, login: str, conn: sa.Connection | None = None) -> Account | None:
         """Logins compare case-insensitively."""
-        return self._one(tables.accounts.c.login_key == login.lower(), conn)
+        return self._one("login", login.lower(), conn)
 
     def by_guid(self, guid: str, conn: sa.Connection | None = None) -> Account | None:
-        return self._one(tables.accounts.c.guid == guid.lower(), conn)
+        return self._one("guid", guid.lower(), conn)
 
     def by_external_id(self, external_id: str) -> Account | None:
         if not external_id:
             return None
-        return self._one(tables.accounts.c.external_id == external_id, None)
+        return self._one("external_id", external_id, None)
 
-    def _one(self, where: Any, conn: sa.Connection | None) -> Account | None:
-        q = self._base.where(where)
-        if conn is not None:
-            row = conn.execute(q).first()
-        else:
-            with self._db.read() as own:
-                row = own.execute(q).first()
-        return self._row(row) if row else None
+    def _one(self, by: str, value: Any, conn: sa.Connection | None) -> Account | None:
+        row = self._by[by].first(conn, v=value)
+        return Account(*row) if row else None
 
     def list(self, where: Any = None) -> list[Account]:
-        q = self._base.order_by(tables.accounts.c.id)
-        if where is not None:
-            q = q.where(where)
+        if where is None:
+            return [Account(*r) for r in self._all.all()]
+        q = self._base.order_by(tables.accounts.c.id).where(where)
         with self._db.read() as conn:
             return [self._row(r) for r in conn.execute(q)]
 

@@ -136,6 +136,9 @@ class Dns:
     def __init__(self, db: Database, domains: Domains) -> None:
         self._db = db
         self._domains = domains
+        q = sa.select(*RECORD_COLUMNS)
+        self._zone = db.prepare(q.where(_R.c.domain_id == sa.bindparam("v")).order_by(_R.c.id))
+        self._by_id = db.prepare(q.where(_R.c.id == sa.bindparam("v")))
 
     @staticmethod
     def _row(row: Any) -> Record:
@@ -145,17 +148,14 @@ class Dns:
         """The zone of a domain the actor may see (else NotFound)."""
         if self._domains.get(actor, domain.id) is None:
             raise NotFound("Site does not exist")
-        q = sa.select(*RECORD_COLUMNS).where(_R.c.domain_id == domain.id).order_by(_R.c.id)
-        with self._db.read() as conn:
-            return [self._row(r) for r in conn.execute(q)]
+        return [Record(*r) for r in self._zone.all(v=domain.id)]
 
     def get(self, actor: Identity, record_id: int) -> Record | None:
         """A record of a domain the actor may see, else None (as if it did not exist)."""
-        with self._db.read() as conn:
-            row = conn.execute(sa.select(*RECORD_COLUMNS).where(_R.c.id == record_id)).first()
-        if row is None or self._domains.get(actor, row.domain_id) is None:
+        row = self._by_id.first(v=record_id)
+        if row is None or self._domains.get(actor, row[1]) is None:
             return None
-        return self._row(row)
+        return Record(*row)
 
     def add(
         self,

@@ -21,6 +21,7 @@ from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, Permissi
 from panelkey.core.identity import AccountType, Identity
 from panelkey.store import tables
 from panelkey.store.database import Database
+from panelkey.store.prepared import Prepared
 
 # Deletes what belongs to the given domains, in the caller's transaction.
 Purger = Callable[[sa.Connection, "builtins.list[int]"], None]
@@ -32,6 +33,9 @@ DEFAULT_IP = "127.0.0.1"
 # Run inside the write's transaction with the new or changed domain's id, so that
 # settings and plans kept elsewhere (core/subscriptions.py) change with it or not at all.
 Within = Callable[[sa.Connection, int], None]
+
+
+_ACTOR_KINDS = frozenset(t.value for t in AccountType)
 
 
 def event_class(domain_or_base: int) -> str:
@@ -97,6 +101,8 @@ class Domains:
         self._base = self._build_select()
         self._accounts = accounts
         self._purgers: builtins.list[Purger] = []
+        # The reads by filter, compiled once per (filter, kind of actor): prepared.py.
+        self._prepared: dict[tuple[str, str], Prepared] = {}
 
     def on_delete(self, purge: Purger) -> None:
         """Run `purge(conn, domain_ids)` inside every delete's transaction, before the
@@ -119,14 +125,15 @@ class Domains:
 
     def list(self, actor: Identity, where: Any = None) -> list[Domain]:
         """Every domain the actor may see, oldest first."""
+        if where is None:
+            return self._find(actor, "all")
         q = self._base.where(self._visible(actor))
-        if where is not None:
-            q = q.where(where)
+        q = q.where(where)
         with self._db.read() as conn:
             return [self._row(r) for r in conn.execute(q)]
 
     def get(self, actor: Identity, domain_id: int) -> Domain | None:
-        found = self.list(actor, tables.domains.c.id == domain_id)
+        found = self._find(actor, "id", v=domain_id)
         return found[0] if found else None
 
     def by_name(self, actor: Identity, name: str) -> Domain | None:
@@ -134,14 +141,57 @@ class Domains:
             text, ascii_name = normalise_name(name)
         except InvalidValue:
             return None
-        found = self.list(
-            actor, sa.or_(tables.domains.c.name == text, tables.domains.c.ascii_name == ascii_name)
-        )
+        found = self._find(actor, "name", v=text, w=ascii_name)
         return found[0] if found else None
 
     def by_guid(self, actor: Identity, guid: str) -> Domain | None:
-        found = self.list(actor, tables.domains.c.guid == guid.lower())
+        found = self._find(actor, "guid", v=guid.lower())
         return found[0] if found else None
+
+    def of_owner(self, actor: Identity, owner_id: int) -> builtins.list[Domain]:
+        """The domains of one owner that the actor may see, oldest first."""
+        return self._find(actor, "owner", v=owner_id)
+
+    def in_webspace(self, actor: Identity, webspace_id: int) -> builtins.list[Domain]:
+        """The sites in one webspace (not the webspace itself) the actor may see."""
+        return self._find(actor, "base", v=webspace_id)
+
+    def _find(self, actor: Identity, by: str, **params: Any) -> builtins.list[Domain]:
+        kind = actor.type if actor.type in _ACTOR_KINDS else AccountType.CUSTOMER.value
+        prepared = self._prepared.get((by, kind))
+        if prepared is None:
+            d = tables.domains
+            v: sa.BindParameter[Any] = sa.bindparam("v")
+            where = {
+                "all": None,
+                "id": d.c.id == v,
+                "name": sa.or_(d.c.name == v, d.c.ascii_name == sa.bindparam("w")),
+                "guid": d.c.guid == v,
+                "owner": d.c.owner_id == v,
+                "base": d.c.base_domain_id == v,
+            }[by]
+            q = self._base
+            seen = self._visible_to(kind)
+            if seen is not None:
+                q = q.where(seen)
+            if where is not None:
+                q = q.where(where)
+            prepared = self._prepared[(by, kind)] = self._db.prepare(q)
+        return [Domain(*r) for r in prepared.all(actor=actor.account_id, **params)]
+
+    @staticmethod
+    def _visible_to(kind: str) -> Any:
+        """`_visible` with the actor's id as the bind `actor`; None: sees everything."""
+        d, a = tables.domains, tables.accounts
+        me: sa.BindParameter[Any] = sa.bindparam("actor")
+        if kind == AccountType.ADMIN.value:
+            return None
+        if kind == AccountType.RESELLER.value:
+            return sa.or_(
+                d.c.owner_id == me,
+                d.c.owner_id.in_(sa.select(a.c.id).where(a.c.owner_id == me)),
+            )
+        return d.c.owner_id == me
 
     @staticmethod
     def _visible(actor: Identity) -> Any:

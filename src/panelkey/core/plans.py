@@ -85,6 +85,13 @@ class Plans:
             .select_from(p.join(a, p.c.owner_id == a.c.id))
             .order_by(p.c.id)
         )
+        s = tables.plan_settings
+        v: sa.BindParameter[Any] = sa.bindparam("v")
+        by_id = self._base.where(p.c.id == v)
+        self._names = tuple(str(c.key) for c in by_id.selected_columns)
+        self._by_id = db.prepare(by_id)
+        settings = sa.select(s.c.block, s.c.name, s.c.value).where(s.c.plan_id == v)
+        self._settings = db.prepare(settings)
 
     # -- reading --------------------------------------------------------------------
 
@@ -120,21 +127,13 @@ class Plans:
         return Plan(**dict(row._mapping)) if row is not None else None
 
     def by_id(self, plan_id: int) -> Plan | None:
-        with self._db.read() as conn:
-            row = conn.execute(self._base.where(tables.plans.c.id == plan_id)).first()
-        return Plan(**dict(row._mapping)) if row is not None else None
+        row = self._by_id.first(v=plan_id)
+        return Plan(**dict(zip(self._names, row, strict=True))) if row is not None else None
 
     def settings(self, plan: Plan, conn: sa.Connection | None = None) -> dict[str, dict[str, str]]:
         """The values the plan sets itself, {block: {name: value}} (defaults left out)."""
-        s = tables.plan_settings
-        q = sa.select(s.c.block, s.c.name, s.c.value).where(s.c.plan_id == plan.id)
         out: dict[str, dict[str, str]] = {}
-        if conn is None:
-            with self._db.read() as own:
-                rows = own.execute(q).all()
-        else:
-            rows = conn.execute(q).all()
-        for block, name, value in rows:
+        for block, name, value in self._settings.all(conn, v=plan.id):
             out.setdefault(block, {})[name] = value
         return out
 

@@ -63,6 +63,10 @@ class Subscriptions:
         self._domains = domains
         self._plans = plans
         self._ips = ips
+        sp, s = tables.subscription_plans, tables.domain_settings
+        v: sa.BindParameter[Any] = sa.bindparam("v")
+        self._plans_of = db.prepare(sa.select(sp.c.plan_id, sp.c.kind).where(sp.c.domain_id == v))
+        self._own = db.prepare(sa.select(s.c.block, s.c.name, s.c.value).where(s.c.domain_id == v))
 
     def check_ip(self, owner: Account, address: str) -> None:
         """Refuse an address outside the pool `owner` may host on (the server's for the
@@ -88,11 +92,7 @@ class Subscriptions:
 
     def plans_of(self, domain_id: int) -> tuple[Plan | None, list[Plan]]:
         """(service plan or None, add-on plans) of a subscription."""
-        sp = tables.subscription_plans
-        with self._db.read() as conn:
-            rows = conn.execute(
-                sa.select(sp.c.plan_id, sp.c.kind).where(sp.c.domain_id == domain_id)
-            ).all()
+        rows = self._plans_of.all(v=domain_id)
         main: Plan | None = None
         addons: list[Plan] = []
         for plan_id, kind in sorted(rows):
@@ -109,12 +109,9 @@ class Subscriptions:
 
     def own(self, domain_id: int) -> dict[str, dict[str, str]]:
         """Values set on the domain itself, {block: {name: value}}."""
-        s = tables.domain_settings
-        q = sa.select(s.c.block, s.c.name, s.c.value).where(s.c.domain_id == domain_id)
         out: dict[str, dict[str, str]] = {}
-        with self._db.read() as conn:
-            for block, name, value in conn.execute(q):
-                out.setdefault(block, {})[name] = value
+        for block, name, value in self._own.all(v=domain_id):
+            out.setdefault(block, {})[name] = value
         return out
 
     def effective(self, domain: Domain, *, defaults: bool = True) -> dict[str, dict[str, str]]:

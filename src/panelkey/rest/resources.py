@@ -13,6 +13,7 @@ from panelkey.core.accounts import ACTIVE, DISABLED, Account
 from panelkey.core.dns import Record
 from panelkey.core.domains import Domain
 from panelkey.core.errors import InvalidValue, OwnerNotFound
+from panelkey.core.site_aliases import SiteAlias
 from panelkey.core.statistics import client_statistics as client_statistics_of
 from panelkey.rest.errors import bad_request, not_found
 from panelkey.rest.handlers import SUCCESS, Answer, Call
@@ -41,8 +42,9 @@ def client_dict(a: Account) -> dict[str, Any]:
     }
 
 
-def domain_dict(c: Call, d: Domain) -> dict[str, Any]:
-    """Plesk's DomainResponse: the domain with its site aliases (`dns`: a zone of its own)."""
+def domain_dict(c: Call, d: Domain, of_site: list[SiteAlias] | None = None) -> dict[str, Any]:
+    """Plesk's DomainResponse: the domain with its site aliases (`dns`: a zone of its own);
+    `of_site`, when given, are those aliases, read beforehand with every other domain's."""
     aliases = [
         {
             "name": a.name,
@@ -52,9 +54,17 @@ def domain_dict(c: Call, d: Domain) -> dict[str, Any]:
             "mail": a.mail,
             "seo_redirect": a.seo_redirect,
         }
-        for a in c.ctx.panel.site_aliases.list(c.identity, d)
+        for a in (c.ctx.panel.site_aliases.list(c.identity, d) if of_site is None else of_site)
     ]
     return {**d.as_dict(), "aliases": aliases}
+
+
+def _aliases_by_site(c: Call) -> dict[int, list[SiteAlias]]:
+    """Every alias the caller may see, by site: one read for a whole list of domains."""
+    found: dict[int, list[SiteAlias]] = {}
+    for a in c.ctx.panel.site_aliases.list(c.identity):
+        found.setdefault(a.domain_id, []).append(a)
+    return found
 
 
 def _created(obj: Account | Domain) -> dict[str, Any]:
@@ -138,7 +148,10 @@ def client_statistics(c: Call) -> Answer:
 def client_domains(c: Call) -> Answer:
     account = _client(c)
     domains = c.ctx.panel.domains.list(c.identity)
-    return 200, [domain_dict(c, d) for d in domains if d.owner_id == account.id]
+    aliases = _aliases_by_site(c)
+    return 200, [
+        domain_dict(c, d, aliases.get(d.id, [])) for d in domains if d.owner_id == account.id
+    ]
 
 
 # -- domains ----------------------------------------------------------------------------
@@ -203,7 +216,8 @@ def list_domains(c: Call) -> Answer:
     if name is not None:
         found = domains.by_name(c.identity, name)
         return 200, [domain_dict(c, found)] if found else []
-    return 200, [domain_dict(c, d) for d in domains.list(c.identity)]
+    aliases = _aliases_by_site(c)
+    return 200, [domain_dict(c, d, aliases.get(d.id, [])) for d in domains.list(c.identity)]
 
 
 def create_domain(c: Call) -> Answer:

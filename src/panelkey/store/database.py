@@ -19,6 +19,7 @@ from alembic import command
 from alembic.config import Config
 
 from panelkey.store import tables
+from panelkey.store.prepared import Prepared, Readers
 
 CHANNEL = "panelkey_changes"
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -66,6 +67,7 @@ class Database:
             sa.event.listen(self.engine, "begin", _sqlite_begin)
         else:
             self.engine = sa.create_engine(self.url, pool_pre_ping=True, pool_size=5)
+        self.readers = Readers(self)
 
     # -- transactions -------------------------------------------------------------
 
@@ -103,6 +105,11 @@ class Database:
                 yield conn
             finally:
                 self._ambient.reset(token)
+
+    def prepare(self, statement: sa.Select[Any]) -> Prepared:
+        """`statement` compiled once for this store, run with the driver (prepared.py):
+        for the reads every request makes."""
+        return Prepared(self, statement)
 
     def meta_value(self, name: str, make: Callable[[], str]) -> str:
         """The stored value of `name`, made by `make` and stored on first use."""
@@ -157,6 +164,7 @@ class Database:
             os.close(fd)
 
     def dispose(self) -> None:
+        self.readers.close()
         self.engine.dispose()
 
     # -- change feed ---------------------------------------------------------------

@@ -35,6 +35,8 @@ accounts = sa.Table(
     sa.Column("status", sa.Integer, nullable=False, server_default="0"),
     sa.Column("owner_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=True),
     sa.Column("created", sa.String(20), nullable=False),
+    sa.Index("ix_accounts_owner", "owner_id"),  # 0014: reads by owner stay flat
+    sa.Index("ix_accounts_external_id", "external_id"),
     sqlite_autoincrement=True,
 )
 
@@ -57,6 +59,7 @@ secret_keys = sa.Table(
     sa.Column("rate", sa.String(16), nullable=False, server_default=""),
     sa.Column("requests", sa.Integer, nullable=False, server_default="0"),
     sa.Column("refusals", sa.Integer, nullable=False, server_default="0"),
+    sa.Index("ix_secret_keys_owner", "owner_id"),  # 0014
     sqlite_autoincrement=True,
 )
 
@@ -76,6 +79,8 @@ domains = sa.Table(
     sa.Column("ftp_login", sa.Text, nullable=False, server_default=""),
     sa.Column("description", sa.Text, nullable=False, server_default=""),
     sa.Column("created", sa.String(20), nullable=False),
+    sa.Index("ix_domains_owner", "owner_id"),  # 0014: reads by owner and webspace stay flat
+    sa.Index("ix_domains_base", "base_domain_id"),
     sqlite_autoincrement=True,
 )
 

@@ -210,7 +210,7 @@ def _gen_info(a: Account) -> etree._Element:
 
 
 def _stat(req: Request, a: Account) -> etree._Element:
-    domains = [d for d in req.ctx.panel.domains.list(req.identity) if d.owner_id == a.id]
+    domains = req.ctx.panel.domains.of_owner(req.identity, a.id)
     return render.element(
         "stat",
         [
@@ -254,7 +254,7 @@ def del_(req: Request, op: etree._Element) -> list[etree._Element]:
 
 def domain_list(req: Request, a: Account) -> list[render.Field]:
     """``domains`` of an account: its webspaces and the sites in them."""
-    owned = [d for d in req.ctx.panel.domains.list(req.identity) if d.owner_id == a.id]
+    owned = req.ctx.panel.domains.of_owner(req.identity, a.id)
     items = [
         render.element(
             "domain",

@@ -115,33 +115,38 @@ class Match:
 
 
 def select(req: Request, flt: etree._Element | None, *, webspaces: bool) -> list[Match]:
-    """The domains a filter names, in request order; empty filter = all visible."""
-    visible = {
-        d.id: d for d in req.ctx.panel.domains.list(req.identity) if d.is_webspace or not webspaces
-    }
+    """The domains a filter names, in request order; empty filter = all visible.
+    Each filter item is one indexed read: the time does not grow with the store."""
+    domains = req.ctx.panel.domains
+
+    def kept(d: Domain) -> bool:
+        return d.is_webspace or not webspaces
+
     items = [] if flt is None else render.children(flt)
     if not items:
-        return [Match(str(d.id), d) for d in visible.values()]
+        return [Match(str(d.id), d) for d in domains.list(req.identity) if kept(d)]
     matches: list[Match] = []
     for item in items:
         kind, value = str(item.tag), (item.text or "").strip()
         if kind.startswith("parent-"):
             parent = _one_domain(req, kind.removeprefix("parent-"), value)
-            parent = visible.get(parent.id) if parent is not None else None
-            if parent is None or not parent.is_webspace:
+            if parent is None or not kept(parent) or not parent.is_webspace:
                 matches.append(Match(value, None))
                 continue
-            matches += [Match(value, d) for d in visible.values() if d.base_domain_id == parent.id]
+            sites = domains.in_webspace(req.identity, parent.id)
+            matches += [Match(value, d) for d in sites if kept(d)]
             continue
         if kind in ("owner-id", "owner-login"):
             owner = reachable_account(req, kind, value)
             if owner is None:
                 matches.append(Match(value, None))
                 continue
-            matches += [Match(value, d) for d in visible.values() if d.owner_id == owner.id]
+            matches += [
+                Match(value, d) for d in domains.of_owner(req.identity, owner.id) if kept(d)
+            ]
             continue
         one = _one_domain(req, kind, value)
-        found = visible.get(one.id) if one is not None else None
+        found = one if one is not None and kept(one) else None
         matches.append(Match(value, found, value if kind == "id" else None))
     return matches
 

@@ -1,0 +1,194 @@
+"""The store scenarios called in process, straight on the ASGI app: for finding where the
+time goes, with no sockets, no wrk and no noise from other processes in the way.
+
+    python -m bench.inprocess --scenario customer-get -n 2000            # µs per request
+    python -m bench.inprocess --scenario get-rec --profile pyinstrument  # where it goes
+    python -m bench.inprocess --scenario all --store postgresql
+
+The app is the one a worker serves (server.PanelkeyApp inside the JournalMiddleware,
+with the journal on), over a fresh store filled as bench/store.py fills it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.store import ADMIN_PASSWORD, AGENT, Store, fill, pg_available
+
+
+class InProcess:
+    """panelkey's ASGI app over a fresh store; `call` sends one request and returns the body."""
+
+    def __init__(self, kind: str, work: Path) -> None:
+        os.environ["PANELKEY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
+        from panelkey.config import LivePanelIni, load_settings
+        from panelkey.context import Context
+        from panelkey.core.panel import Panel
+        from panelkey.journal import Journal, JournalMiddleware
+        from panelkey.server import AGENT_PATH, REST_PREFIX, PanelkeyApp
+
+        self.store = Store(kind, work)
+        (work / "data").mkdir(parents=True, exist_ok=True)
+        (work / "data" / "panel.ini").write_text("[ext-rest-api]\nallowPlainHttpAccess = on\n")
+        settings = load_settings(
+            {"data_dir": str(work / "data"), "database_url": self.store.url}, environ={}
+        )
+        self.panel = Panel.open(settings.database_url)
+        self.panel.bootstrap()
+        self.panel.watch()
+        ctx = Context(self.panel, settings, LivePanelIni(settings.panel_ini))
+        self.journal = Journal(settings.data_dir / "journal.db", settings.journal_size)
+        self.app = JournalMiddleware(
+            PanelkeyApp(ctx),
+            self.journal,
+            lambda scope: Context.client_address(scope, ctx.live()),
+            AGENT_PATH,
+            REST_PREFIX,
+        )
+        basic = base64.b64encode(f"admin:{ADMIN_PASSWORD}".encode()).decode()
+        self.admin = {"authorization": f"Basic {basic}", "content-type": "text/xml"}
+        self.loop = asyncio.new_event_loop()
+        admin = self.panel.accounts.admin()
+        assert admin is not None
+        value, _ = self.panel.keys.create(
+            admin.identity(), addresses=["127.0.0.1"], description="bench", face="cli"
+        )
+        self.key = value
+        self.keyed = {"key": value, "x-api-key": value, "content-type": "text/xml"}
+
+    async def _call(self, method: str, path: str, headers: dict[str, str], body: bytes) -> bytes:
+        path, _, query = path.partition("?")
+        scope = {
+            "type": "http",
+            "method": method,
+            "path": path,
+            "query_string": query.encode(),
+            "scheme": "http",
+            "client": ("127.0.0.1", 40000),
+            "server": ("127.0.0.1", 8880),
+            "headers": [(k.encode(), v.encode()) for k, v in headers.items()]
+            + [(b"content-length", str(len(body)).encode())],
+        }
+        sent = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        out: list[bytes] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body":
+                out.append(message.get("body", b""))
+
+        await self.app(scope, receive, send)
+        return b"".join(out)
+
+    def call(
+        self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None
+    ) -> bytes:
+        return self.loop.run_until_complete(
+            self._call(method, path, headers or self.keyed, body.encode())
+        )
+
+    def xml(self, packet: str) -> str:
+        answer = self.call("POST", AGENT, packet, self.admin).decode()
+        if "<status>error</status>" in answer:
+            raise SystemExit(f"set-up packet failed: {answer[:800]}")
+        return answer
+
+    def fill(self) -> int:
+        return fill(self.xml)
+
+    def close(self) -> None:
+        self.loop.close()
+        self.journal.close()
+        self.panel.close()
+        self.store.drop()
+
+
+def scenarios(site: int) -> dict[str, tuple[str, str, str]]:
+    """name -> (method, path, body); the read scenarios of bench/store.py."""
+    from bench.store import read_cases
+
+    return {c.short: (c.pk_method, c.pk_path, c.pk_body) for c in read_cases(site)}
+
+
+def timed(rig: InProcess, method: str, path: str, body: str, n: int) -> float:
+    """µs per request over n requests, each XML body different (a counter in a comment)."""
+    vary = body.startswith("<packet>")
+    make: Callable[[int], str] = (
+        (lambda i: f"<packet><!-- {i} -->{body[8:]}") if vary else (lambda _i: body)
+    )
+    first = rig.call(method, path, make(0))
+    if b"<status>error</status>" in first or b'"code":' in first[:20]:
+        raise SystemExit(f"{path}: {first[:400]!r}")
+    # CPU time of this thread, best of three: on a busy machine wall time measures the
+    # neighbours; threads panelkey starts (none on these paths) would not be counted.
+    best = float("inf")
+    for _ in range(3):
+        started = time.thread_time()
+        for i in range(n):
+            rig.call(method, path, make(i))
+        best = min(best, time.thread_time() - started)
+    return best / n * 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--scenario", default="all")
+    parser.add_argument("-n", type=int, default=1000)
+    parser.add_argument("--profile", choices=("none", "pyinstrument", "cprofile"), default="none")
+    args = parser.parse_args()
+    if args.store == "postgresql" and (why := pg_available()):
+        raise SystemExit(why)
+    work = Path(tempfile.mkdtemp(prefix="panelkey-inproc-"))
+    rig = InProcess(args.store, work)
+    try:
+        site = rig.fill()
+        table = scenarios(site)
+        names = list(table) if args.scenario == "all" else [args.scenario]
+        for name in names:
+            method, path, body = table[name]
+            if args.profile == "none":
+                print(f"{name:14} {timed(rig, method, path, body, args.n):8.1f} µs CPU/request")
+            elif args.profile == "pyinstrument":
+                from pyinstrument import Profiler
+
+                timed(rig, method, path, body, 50)
+                with Profiler(interval=0.0001) as prof:
+                    timed(rig, method, path, body, args.n)
+                print(prof.output_text(unicode=True, color=False, show_all=False))
+            else:
+                import cProfile
+                import pstats
+
+                timed(rig, method, path, body, 50)
+                prof = cProfile.Profile()
+                prof.enable()
+                timed(rig, method, path, body, args.n)
+                prof.disable()
+                pstats.Stats(prof).sort_stats("tottime").print_stats(35)
+    finally:
+        rig.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

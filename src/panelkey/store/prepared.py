@@ -1,0 +1,175 @@
+"""Prepared reads: a SELECT compiled once, then run with the driver on a connection of
+the calling thread's own.
+
+A read through SQLAlchemy's Core costs 50 to 100 µs before the database sees it:
+building the statement, its cache key, a connection out of the pool, ``BEGIN``, the
+result wrapper, ``ROLLBACK`` and the pool's reset on return. SQLite answers an indexed
+read in about 5 µs, so for the reads every request makes that overhead was most of a
+request (docs/performance.md). A `Prepared` statement is compiled for the store's
+dialect once, when the core starts, and each call is one driver ``execute``:
+
+- Outside a transaction it runs on the thread's own read connection, kept outside the
+  pool and in autocommit. One SELECT reads one committed snapshot (SQLite in WAL mode,
+  PostgreSQL in READ COMMITTED), so it needs no explicit transaction, and the
+  connection never holds one open between calls: every call sees every commit made
+  before it started, in this process or another. The connection is read-only (SQLite
+  ``query_only``, PostgreSQL ``default_transaction_read_only``).
+- Inside ``Database.atomic()``, or given a connection, it runs through that connection
+  and sees its uncommitted writes, as `Database.read()` does.
+
+PostgreSQL prepares the statement on the server after a few runs (psycopg's
+``prepare_threshold``), so it is parsed and planned once per connection too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    from panelkey.store.database import Database
+
+Row = tuple[Any, ...]
+
+
+class Prepared:
+    """One SELECT with named `sa.bindparam`s, compiled for one store."""
+
+    __slots__ = ("sql", "_db", "_order", "_defaults", "_named", "_processors")
+
+    def __init__(self, db: Database, statement: sa.Select[Any]) -> None:
+        dialect = db.engine.dialect
+        compiled = statement.compile(dialect=dialect)
+        if compiled._bind_processors:  # noqa: SLF001 - no public way to ask; see below
+            # A bind type that needs converting (dates, JSON...) would need SQLAlchemy's
+            # processing: such statements stay on the ordinary path.
+            raise ValueError(f"binds need processing: {sorted(compiled._bind_processors)}")  # noqa: SLF001
+        self.sql = str(compiled)
+        self._db = db
+        # Literals in the statement (coalesce(x, '') and the like) are binds too, with
+        # values: those are fixed here, the caller's named ones are filled per call.
+        defaults = compiled.construct_params(_check=False)
+        self._named = not compiled.positional
+        self._defaults = dict(defaults)
+        self._order: Sequence[str] = tuple(compiled.positiontup or ())
+        processors = [
+            col.type.dialect_impl(dialect).result_processor(dialect, None)
+            for col in statement.selected_columns
+        ]
+        self._processors: list[Any] | None = (
+            processors if any(p is not None for p in processors) else None
+        )
+
+    def _args(self, params: Mapping[str, Any]) -> Any:
+        if self._named:
+            return {**self._defaults, **params} if self._defaults else params
+        defaults = self._defaults
+        return tuple(params[n] if n in params else defaults[n] for n in self._order)
+
+    def all(self, conn: sa.Connection | None = None, /, **params: Any) -> list[Row]:
+        """Every row, as plain tuples in the statement's column order."""
+        args = self._args(params)
+        db = self._db
+        joined = conn if conn is not None else db._ambient.get()  # noqa: SLF001 - the store's own
+        if joined is not None:
+            rows: list[Row] = [tuple(r) for r in joined.exec_driver_sql(self.sql, args)]
+        else:
+            rows = db.readers.run(self.sql, args)
+        processors = self._processors
+        if processors is None:
+            return rows
+        return [
+            tuple(v if p is None else p(v) for p, v in zip(processors, r, strict=True))
+            for r in rows
+        ]
+
+    def first(self, conn: sa.Connection | None = None, /, **params: Any) -> Row | None:
+        rows = self.all(conn, **params)
+        return rows[0] if rows else None
+
+    def scalar(self, conn: sa.Connection | None = None, /, **params: Any) -> Any:
+        row = self.first(conn, **params)
+        return None if row is None else row[0]
+
+
+class Readers:
+    """One read-only autocommit driver connection per thread, made on first use.
+
+    A connection is never used by another thread, nor by a child process forked after
+    it was made (each process makes its own). `close` closes them all; a thread that
+    reads again afterwards makes a new one, as a disposed engine's pool does.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: list[tuple[int, Any]] = []
+        if db.is_sqlite:
+            self._lost: tuple[type[BaseException], ...] = (sqlite3.ProgrammingError,)
+        else:
+            import psycopg
+
+            self._lost = (psycopg.OperationalError, psycopg.InterfaceError)
+
+    def run(self, sql: str, args: Any) -> list[Row]:
+        local = self._local
+        conn = getattr(local, "conn", None)
+        if conn is None or local.pid != os.getpid():
+            conn = self._connect()
+        try:
+            return conn.execute(sql, args).fetchall()  # type: ignore[no-any-return]
+        except self._lost:
+            # Closed by `close`, or dropped by the server (a restart, an idle timeout):
+            # one more try on a new connection; a read has nothing to undo.
+            self._forget(conn)
+            return self._connect().execute(sql, args).fetchall()  # type: ignore[no-any-return]
+
+    def _connect(self) -> Any:
+        db = self._db
+        if db.is_sqlite:
+            from panelkey.store.database import _sqlite_pragmas
+
+            assert db.sqlite_path is not None
+            conn: Any = sqlite3.connect(
+                db.sqlite_path, timeout=30, check_same_thread=False, isolation_level=None
+            )
+            _sqlite_pragmas(conn, None)
+            conn.execute("PRAGMA query_only=ON")
+        else:
+            import psycopg
+
+            dsn = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            conn = psycopg.connect(dsn, autocommit=True)
+            conn.execute("SET default_transaction_read_only = on")
+        with self._lock:
+            self._open.append((os.getpid(), conn))
+        self._local.conn = conn
+        self._local.pid = os.getpid()
+        return conn
+
+    def _forget(self, conn: Any) -> None:
+        self._local.conn = None
+        with self._lock:
+            self._open = [(pid, c) for pid, c in self._open if c is not conn]
+        _close(conn)
+
+    def close(self) -> None:
+        """Close every thread's connection made in this process. One inherited through a
+        fork is left alone: closing SQLite's copy in a child could undo the parent's locks."""
+        with self._lock:
+            found, self._open = self._open, []
+        for pid, conn in found:
+            if pid == os.getpid():
+                _close(conn)
+
+
+def _close(conn: Any) -> None:
+    with contextlib.suppress(Exception):  # closing what may be broken already
+        conn.close()
