@@ -10,6 +10,7 @@ import pytest
 from panelkey.context import Context
 from panelkey.core.errors import InvalidValue
 from panelkey.core.identity import Identity, Reason, Refused, Verified
+from panelkey.core.keypolicy import expires_epoch
 from panelkey.core.panel import Panel
 from tests.functional.rest.rest_helpers import ADMIN, Api
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results, system_error
@@ -21,15 +22,22 @@ CUSTOMER_ADD = (
 CUSTOMER_GET = "<customer><get><filter/><dataset><gen_info/></dataset></get></customer>"
 
 
+def _sleep_past(expires: str | None) -> None:
+    """Until just after a stored expiry (whole seconds), however long the test took."""
+    at = expires_epoch(expires)
+    assert at is not None
+    time.sleep(max(0.0, at - time.time()) + 0.3)
+
+
 def _key(panel: Panel, admin: Identity, **options: object) -> str:
     value, _ = panel.keys.create(admin, addresses="127.0.0.1", face="cli", **options)  # type: ignore[arg-type]
     return value
 
 
 def test_an_expiring_key_works_then_is_refused_as_expired(panel: Panel, admin: Identity) -> None:
-    value = _key(panel, admin, expires="2s")
+    value = _key(panel, admin, expires="5s")
     assert isinstance(panel.auth.verify_key(value, "127.0.0.1", "xml"), Verified)
-    time.sleep(2.2)
+    _sleep_past(panel.keys.list()[0].expires)
     verdict = panel.auth.verify_key(value, "127.0.0.1", "xml")
     assert isinstance(verdict, Refused) and verdict.reason is Reason.EXPIRED
     last = panel.audit.entries(failures_only=True)[-1]
@@ -117,10 +125,10 @@ def test_rotation_with_grace_keeps_the_old_value_until_it_ends(
     panel: Panel, admin: Identity
 ) -> None:
     old = _key(panel, admin)
-    newer, _ = panel.keys.rotate(admin, old, grace="2s", face="cli")
+    newer, _ = panel.keys.rotate(admin, old, grace="5s", face="cli")
     assert isinstance(panel.auth.verify_key(old, "127.0.0.1", "xml"), Verified)
     assert isinstance(panel.auth.verify_key(newer, "127.0.0.1", "xml"), Verified)
-    time.sleep(2.2)
+    _sleep_past(panel.keys.list()[0].expires)  # the old key's, set by the grace
     verdict = panel.auth.verify_key(old, "127.0.0.1", "xml")
     assert isinstance(verdict, Refused) and verdict.reason is Reason.EXPIRED
     assert isinstance(panel.auth.verify_key(newer, "127.0.0.1", "xml"), Verified)

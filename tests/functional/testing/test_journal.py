@@ -69,6 +69,8 @@ def test_journal_holds_refusals_with_reasons_and_no_secrets(server: Server) -> N
     assert "secret_key/create, customer/add" in text
     access = [line for line in server.log_text().splitlines() if "INFO panelkey.access:" in line]
     assert len(access) == 4  # one line per request at the default level, info
+    assert "metrics on" not in server.log_text()  # metrics are off unless --metrics-port
+    assert not (server.data_dir / "metrics").exists()
     assert any("11003" in line and "unknown key" in line for line in access)
     errors = server.cli("journal", "--errors", tool="panelkey").stdout.splitlines()
     assert len(errors) == 2 and all("error" in line for line in errors)
