@@ -24,11 +24,13 @@ from starlette.staticfiles import StaticFiles
 
 from panelkey.console.session import LOGIN_COOKIE, SESSION_COOKIE, Session, Signer, fingerprint
 from panelkey.context import Context
+from panelkey.core.audit import AUTH_FAILED, SCOPE_DENIED
 from panelkey.core.errors import PanelkeyError
 from panelkey.core.identity import Identity, Verified
 from panelkey.journal import Journal
 
 PREFIX = "/console"
+REFUSALS = (AUTH_FAILED, SCOPE_DENIED)  # what the refusals page shows, with its reason
 FACE = "console"
 _HERE = Path(__file__).parent
 _FORM_LIMIT = 64 * 1024
@@ -365,7 +367,9 @@ class Console:
         if isinstance(found, Response):
             return found
         session, _ = found
-        entries = await asyncio.to_thread(lambda: self.panel.audit.entries(failures_only=True))
+        entries = await asyncio.to_thread(
+            lambda: [e for e in self.panel.audit.entries() if e.event in REFUSALS]
+        )
         return self._page(session, "refusals.html", entries=list(reversed(entries[-500:])))
 
     async def accounts(self, request: Request) -> Response:

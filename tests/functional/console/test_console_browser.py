@@ -201,6 +201,15 @@ def test_the_journal_page_is_live_and_filters(page: object, server: Server) -> N
     p.wait_for_url(re.compile(r".*q=server.*"))  # type: ignore[attr-defined]
     shown = p.inner_text("#journal tbody")  # type: ignore[attr-defined]
     assert "/api/v2/server" in shown and "ip/get" not in shown
+    reader = server.cli("-c", "-ip-address", "127.0.0.1", "-scope", "read").stdout.strip()
+    httpx.post(
+        server.http_url + AGENT,
+        headers={"KEY": reader},
+        content="<packet><secret_key><create/></secret_key></packet>",
+    )
+    p.goto(server.https_url + "/console/refusals")  # type: ignore[attr-defined]
+    refusals = p.inner_text("#refusals")  # type: ignore[attr-defined]
+    assert "scope read does not allow secret_key/create" in refusals and "unknown key" in refusals
 
 
 def test_a_form_posted_without_its_csrf_token_is_refused(page: object, server: Server) -> None:
