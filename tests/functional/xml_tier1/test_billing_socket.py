@@ -82,8 +82,15 @@ def _status(call: Call, name: str) -> str:
     return got.findtext("data/gen_info/status") or ""
 
 
-def _flow(call: Call, tag: str) -> None:
-    """What WHMCS-like modules do, in their order, as the caller of `call`."""
+def _objects(call: Call) -> dict[str, int]:
+    got = ok(call("<server><get><stat/></get></server>"), "server/get")
+    return {str(c.tag): int(c.text or 0) for c in got.findall("stat/objects/*")}
+
+
+def _flow(call: Call, tag: str, stat: Call | None = None) -> None:
+    """What WHMCS-like modules do, in their order, as the caller of `call`; `stat`
+    (the admin's) checks server/get's counts along the way."""
+    before = _objects(stat) if stat else {}
     protos = [p.text or "" for p in ok(call("<server><get_protos/></server>"), "server/get_protos")
               .findall("protos/proto")]  # fmt: skip
     highest = max(protos, key=lambda v: tuple(int(n) for n in v.split(".")))
@@ -129,6 +136,13 @@ def _flow(call: Call, tag: str) -> None:
         "webspace/add",
     )
     assert added.findtext("id") and added.findtext("guid")
+    if stat:
+        now = _objects(stat)
+        assert (now["clients"], now["domains"], now["active_domains"]) == (
+            before["clients"] + 1,
+            before["domains"] + 1,
+            before["active_domains"] + 1,
+        )
     limits = _limits(call, site)
     assert (limits["max_db"], limits["disk_space"]) == ("2", "1073741824")
     for status in ("16", "0"):
@@ -169,6 +183,8 @@ def _flow(call: Call, tag: str) -> None:
         "customer/get",
     )
     assert (gone.findtext("errcode"), gone.findtext("errtext")) == ("1013", "Client does not exist")
+    if stat:
+        assert _objects(stat) == before
 
 
 FLOW_EVENTS = [
@@ -222,11 +238,11 @@ def test_the_admins_billing_flow_over_a_socket(live: Server, auth: str) -> None:
     )
     call = _caller(live, headers)
     start = _last_id(call)
-    _flow(call, "adm")
+    _flow(call, "adm", stat=call)
     _check_flow_events(_events_since(call, start), "adm", "admin")
 
 
-@pytest.mark.parametrize("live", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("live", BOTH, indirect=True)
 @pytest.mark.parametrize("auth", ["key", "login"])
 def test_a_resellers_billing_flow_for_its_own_customer_and_not_for_anothers(
     live: Server, auth: str
@@ -271,7 +287,7 @@ def test_a_resellers_billing_flow_for_its_own_customer_and_not_for_anothers(
     pool = ok(rick("<ip><get/></ip>"), "ip/get").findall("addresses/ip_info")
     assert [i.findtext("ip_address") for i in pool] == ["192.0.2.44"]
     start = _last_id(admin)
-    _flow(rick, "rck")
+    _flow(rick, "rck", stat=admin)
     _check_flow_events(_events_since(admin, start), "rck", "rick")
 
     # rick's customer with a subscription, then rose tries to run them
