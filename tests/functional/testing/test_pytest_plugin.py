@@ -21,6 +21,8 @@ PROJECT_TEST = textwrap.dedent(
     import sys
     import urllib.request
 
+    from panelkey.pytest_plugin import PanelkeyServerError
+
 
     def xml(server, packet, key=None):
         if key is None:
@@ -62,6 +64,12 @@ PROJECT_TEST = textwrap.dedent(
             "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
         )
         assert "<login>shop</login>" in answer
+        try:
+            panelkey_server.seed({"accounts": [{"type": "customer", "login": "half"}]})
+        except PanelkeyServerError as exc:
+            assert "accounts[0] (half)" in str(exc) and "nothing was loaded" in str(exc)
+        else:
+            raise AssertionError("a bad seed was loaded")
         panelkey_server.reset()
         after = xml(
             panelkey_server,
