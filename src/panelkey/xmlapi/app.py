@@ -117,20 +117,22 @@ class XmlApi:
         limit = self.budget.answer
         few = sum(len(ops) for _, ops in steps) <= _INLINE_READS
         if few and (not store or dispatch.only_reads(steps, _INLINE_READS)):
-            return render.serialize(dispatch.run(steps, req, limit), pretty)
+            return self._serialized(steps, req, limit, pretty)
         # Many operations (even store-less ones such as get_protos) or any write: a thread.
         return await asyncio.to_thread(self._serialized, steps, req, limit, pretty)
 
     @staticmethod
     def _serialized(steps: dispatch.Plan, req: Request, limit: int, pretty: bool) -> bytes:
-        return render.serialize(dispatch.run(steps, req, limit), pretty)
+        answer = render.serialize(dispatch.run(steps, req, limit), pretty)
+        instead = dispatch.over_limit(steps, answer, limit)
+        return answer if instead is None else render.serialize(instead, pretty)
 
     def _run(self, body: bytes, req: Request, pretty: bool) -> bytes:
         try:
             steps, _ = self._prepare(body)
         except PanelkeyError as exc:
             return render.serialize(render.system_error(exc), pretty)
-        return render.serialize(dispatch.run(steps, req, self.budget.answer), pretty)
+        return self._serialized(steps, req, self.budget.answer, pretty)
 
     def _prepare(self, body: bytes) -> tuple[dispatch.Plan, bool]:
         """Steps 3 to 5 of the module's list, with the packet's budgets checked before

@@ -60,11 +60,14 @@ def run(steps: Plan, req: Request, answer_limit: int | None = None) -> etree._El
     """The answer packet. An error in one operation answers in that operation only.
 
     Past `answer_limit` bytes of answer, no further operation runs: each answers 1024,
-    and so does the read that passed the limit, in place of what it read."""
+    and so does the read that passed the limit, in place of what it read. A packet of
+    one operation is measured once serialized instead (`over_limit`), at no extra cost."""
     root = render.packet()
     scope = req.identity.scope
     size = 0
     over = False
+    if answer_limit is not None and sum(len(ops) for _, ops in steps) <= 1:
+        answer_limit = None
     for operator, ops in steps:
         answer = etree.SubElement(root, operator)
         for op, handler in ops:
@@ -95,4 +98,21 @@ def run(steps: Plan, req: Request, answer_limit: int | None = None) -> etree._El
             out.extend(results)
             failed = any(render.text_of(r, "status") == "error" for r in results)
             metrics.request("xml", f"{operator}/{op.tag}", "error" if failed else "ok")
+    return root
+
+
+def over_limit(steps: Plan, answer: bytes, limit: int) -> etree._Element | None:
+    """For a serialized answer past `limit` bytes whose operations only read: the answer
+    with each of them saying 1024 instead (nothing was written, nothing is lost). None
+    when the answer fits, or when a write ran (its answer stands)."""
+    if len(answer) <= limit or not all(
+        is_read(o, str(op.tag)) for o, ops in steps for op, _ in ops
+    ):
+        return None
+    root = render.packet()
+    for operator, ops in steps:
+        answer_of = etree.SubElement(root, operator)
+        for op, _ in ops:
+            out = etree.SubElement(answer_of, str(op.tag))
+            out.append(render.error(answer_limit_error(limit)))
     return root

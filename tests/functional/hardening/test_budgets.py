@@ -68,3 +68,10 @@ def test_past_the_answer_size_the_rest_of_the_packet_answers_1024_and_does_not_r
     assert codes[0] == 0 and 1024 in codes and codes[-1] == 1024
     assert "maxAnswerSize" in error_of(answers[-1])[1]
     assert len(panel.keys.list()) == keys_before  # the create after the limit never ran
+
+
+def test_a_lone_read_past_the_answer_size_answers_1024(make_xml: MakeXml) -> None:
+    xml = make_xml(max_answer=500)
+    (answer,) = results(xml.call("<server><get_protos/></server>"), "server/get_protos")
+    code, text = error_of(answer)
+    assert code == 1024 and "maxAnswerSize" in text
