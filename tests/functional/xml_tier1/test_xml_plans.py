@@ -243,3 +243,29 @@ def test_reseller_plan_add_get_set_del(xml: XmlClient, panel: Panel) -> None:
     root = xml.call("<reseller-plan><add><limits/><name>x</name></add></reseller-plan>")
     code, text = system_error(root)
     assert code == 1014 and "'limits'" in text
+
+
+def test_reseller_plan_in_plesks_order_and_get_naming_the_blocks_it_wants(xml: XmlClient) -> None:
+    added = one(
+        xml,
+        "reseller-plan",
+        "add",
+        "<name>Resell M</name><limits><limit><name>max_cl</name><value>4</value></limit>"
+        "</limits><permissions><permission><name>create_clients</name><value>true</value>"
+        "</permission></permissions><external-id>whmcs-rm</external-id>",
+    )
+    assert added.findtext("status") == "ok"
+    flt = "<filter><external-id>whmcs-rm</external-id></filter>"
+    got = one(xml, "reseller-plan", "get", f"{flt}<limits/>")
+    assert [c.tag for c in got] == ["status", "filter-id", "id", "guid", "external-id", "name",
+                                    "limits"]  # fmt: skip
+    assert named(got.find("limits"), "limit")["max_cl"] == "4"
+    got = one(xml, "reseller-plan", "get", f"{flt}<permissions/>")
+    assert [c.tag for c in got][-1] == "permissions"
+    assert "limits" not in [c.tag for c in got]
+    both = one(xml, "reseller-plan", "get", flt)
+    assert [c.tag for c in both][-2:] == ["limits", "permissions"]
+    code, text = system_error(
+        xml.call("<reseller-plan><get><filter/><permissions/><limits/></get></reseller-plan>")
+    )
+    assert code == 1014 and "'limits'" in text

@@ -77,7 +77,10 @@ def _select(req: Request, op: etree._Element, kind: str) -> list[tuple[str, Plan
     return out
 
 
-def _fields(plan: Plan, values: dict[str, dict[str, str]], kind: str) -> list[render.Field]:
+def _fields(
+    plan: Plan, values: dict[str, dict[str, str]], kind: str, wanted: set[str] | None = None
+) -> list[render.Field]:
+    """The plan's answer; `wanted` narrows the blocks (None: every one)."""
     head: list[render.Field] = [
         ("id", plan.id),
         ("guid", plan.guid),
@@ -85,7 +88,9 @@ def _fields(plan: Plan, values: dict[str, dict[str, str]], kind: str) -> list[re
         ("name", plan.name),
     ]
     return head + [
-        (tag, blocks.render_block(tag, block, values[block])) for tag, block in TAGS[kind].items()
+        (tag, blocks.render_block(tag, block, values[block]))
+        for tag, block in TAGS[kind].items()
+        if wanted is None or tag in wanted
     ]
 
 
@@ -128,7 +133,9 @@ def _each(kind: str, act: Callable[[Request, etree._Element, Plan], list[render.
 
 
 def _get(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
-    return _fields(plan, req.ctx.panel.plans.effective(plan), plan.kind)
+    # reseller-plan/get may name the blocks it wants after the filter
+    wanted = {str(c.tag) for c in render.children(op) if c.tag != "filter"} & set(TAGS[plan.kind])
+    return _fields(plan, req.ctx.panel.plans.effective(plan), plan.kind, wanted or None)
 
 
 def _set(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
