@@ -389,8 +389,8 @@ CASES = [
         "<filter><name>dave.example</name></filter><dataset><gen_info/><hosting/><limits/>"
         "<stat/><prefs/><disk_usage/><performance/><subscriptions/><permissions/><plan-items/>"
         "<php-settings/><resource-usage/><mail/></dataset>",
-        "<get><filter/><dataset><limits/><gen_info/></dataset></get>",
-        "gen_info",
+        "<get><dataset><gen_info/></dataset><filter/></get>",
+        "dataset",
         "<filter><name>nowhere.example</name></filter><dataset><gen_info/></dataset>",
         "Webspace does not exist",
         "carol",
@@ -498,8 +498,8 @@ CASES = [
         "get",
         "<filter><name>blog.carol.example</name></filter><dataset><gen_info/><hosting/><stat/>"
         "<prefs/></dataset>",
-        "<get><filter/><dataset><prefs/><stat/></dataset></get>",
-        "stat",
+        "<get><dataset><prefs/></dataset><filter/></get>",
+        "dataset",
         "<filter><name>nowhere.example</name></filter><dataset/>",
         "Site does not exist",
         "dave",

@@ -68,9 +68,9 @@ def test_site_set_changes_name_status_prefs_and_www_root(xml: XmlClient, panel: 
         "site",
         "set",
         f"<filter><id>{one_id}</id></filter><values><gen_setup><name>uno.example</name>"
-        "<status>16</status><description>renamed</description></gen_setup>"
-        "<hosting><vrt_hst><property><name>www_root</name><value>/var/www/vhosts/main.example/uno"
-        "</value></property></vrt_hst></hosting><prefs><www>true</www></prefs></values>",
+        "<description>renamed</description><status>16</status></gen_setup>"
+        "<prefs><www>true</www></prefs><hosting><vrt_hst><property><name>www_root</name>"
+        "<value>/var/www/vhosts/main.example/uno</value></property></vrt_hst></hosting></values>",
     )
     assert [c.tag for c in done] == ["status", "filter-id", "id"]
     (r,) = _get(xml, "<name>uno.example</name>", "<gen_info/><hosting/><prefs/>")
@@ -93,10 +93,21 @@ def test_site_set_changes_name_status_prefs_and_www_root(xml: XmlClient, panel: 
 def test_site_requests_out_of_order_are_1014(xml: XmlClient) -> None:
     code, text = system_error(xml.call("<site><set><values/><filter/></set></site>"))
     assert code == 1014 and "'values'" in text
+    # Plesk's order for site/set: prefs before hosting
     code, text = system_error(
-        xml.call("<site><get><filter/><dataset><prefs/><stat/></dataset></get></site>")
+        xml.call("<site><set><filter/><values><hosting><vrt_hst/></hosting><prefs/></values>"
+                 "</set></site>")
+    )  # fmt: skip
+    assert code == 1014 and "'prefs'" in text
+    # datasets come in any order (Plesk's is an xs:all); the answer keeps Plesk's
+    ws = one(xml, "webspace", "add", "<gen_setup><name>d.example</name></gen_setup>")
+    assert ws.findtext("status") == "ok"
+    (r,) = _get(xml, "<name>d.example</name>", "<prefs/><stat/><gen_info/>")
+    assert [c.tag for c in r.find("data")] == ["gen_info", "stat", "prefs"]  # type: ignore[union-attr]
+    code, text = system_error(
+        xml.call("<site><get><filter/><dataset><prefs/><prefs/></dataset></get></site>")
     )
-    assert code == 1014 and "'stat'" in text
+    assert code == 1014 and "'prefs'" in text
 
 
 def test_site_rights_follow_the_webspace_owner(xml: XmlClient, world: World) -> None:

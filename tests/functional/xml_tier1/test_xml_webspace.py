@@ -281,10 +281,16 @@ def test_webspace_requests_out_of_order_are_1014(xml: XmlClient) -> None:
                  "<plan-name>Basic</plan-name><limits/></add></webspace>")
     )  # fmt: skip
     assert code == 1014 and "'limits'" in text
+    # set takes Plesk's order for set: limits and prefs before hosting
     code, text = system_error(
-        xml.call("<webspace><get><filter/><dataset><limits/><gen_info/></dataset></get></webspace>")
+        xml.call("<webspace><set><filter/><values><hosting><vrt_hst/></hosting>"
+                 "<limits/></values></set></webspace>")
+    )  # fmt: skip
+    assert code == 1014 and "'limits'" in text
+    code, text = system_error(
+        xml.call("<webspace><get><filter/><dataset><limits/><limits/></dataset></get></webspace>")
     )
-    assert code == 1014 and "'gen_info'" in text
+    assert code == 1014 and "'limits'" in text
     code, text = system_error(
         xml.call("<webspace><switch-subscription><plan-guid>x</plan-guid><filter/>"
                  "</switch-subscription></webspace>")
@@ -419,3 +425,55 @@ def test_plan_in_use_cannot_be_deleted(xml: XmlClient) -> None:
         )[0].findtext("status")
         == "ok"
     )
+
+
+def test_plesks_own_orders_are_accepted(xml: XmlClient, world: World) -> None:
+    """gen_setup in any order and datasets in any order, as Plesk's schema has them (the
+    order Plesk's PHP SDK sends: name, htype, status, then ip_address)."""
+    _plans(xml)
+    added = one(
+        xml,
+        "webspace",
+        "add",
+        "<gen_setup><name>sdk.example</name><htype>vrt_hst</htype><status>0</status>"
+        "<ip_address>127.0.0.1</ip_address><owner-login>dave</owner-login></gen_setup>"
+        "<hosting><vrt_hst><property><name>ftp_login</name><value>sdkftp</value></property>"
+        "<property><name>ftp_password</name><value>Sdk-secret-77</value></property>"
+        "<ip_address>127.0.0.1</ip_address></vrt_hst></hosting>"
+        "<limits><overuse>block</overuse><limit><name>mbox_quota</name><value>100</value>"
+        "</limit></limits><prefs><stat_ttl>6</stat_ttl><www>false</www></prefs>"
+        "<performance><bandwidth>120</bandwidth><max_connections>10000</max_connections>"
+        "</performance><permissions><permission><name>manage_dns</name><value>true</value>"
+        "</permission></permissions><php-settings><setting><name>memory_limit</name>"
+        "<value>128M</value></setting></php-settings><plan-name>Basic</plan-name>",
+    )
+    assert added.findtext("status") == "ok", etree.tostring(added)
+    got = one(
+        xml,
+        "webspace",
+        "get",
+        "<filter><name>sdk.example</name></filter><dataset><prefs/><limits/><gen_info/></dataset>",
+    )
+    data = got.find("data")
+    assert data is not None and [c.tag for c in data] == ["gen_info", "limits", "prefs"]
+    assert got.findtext("data/gen_info/owner-login") == "dave"
+    assert got.findtext("data/prefs/www") == "false"
+    assert named(got.find("data/limits"), "limit")["mbox_quota"] == "100"
+    # set in Plesk's order for set, gen_setup children in any order
+    done = one(
+        xml,
+        "webspace",
+        "set",
+        "<filter><name>sdk.example</name></filter><values>"
+        "<gen_setup><description>shop</description><status>16</status></gen_setup>"
+        "<limits><limit><name>max_db</name><value>4</value></limit></limits>"
+        "<prefs><www>true</www></prefs>"
+        "<hosting><vrt_hst><property><name>ssl</name><value>true</value></property>"
+        "</vrt_hst></hosting></values>",
+    )
+    assert done.findtext("status") == "ok", etree.tostring(done)
+    assert _status(xml, "sdk.example") == "16"
+    assert _limits(xml, "sdk.example")["max_db"] == "4"
+    # no name at all: refused, nothing made
+    nameless = one(xml, "webspace", "add", "<gen_setup><htype>vrt_hst</htype></gen_setup>")
+    assert error_of(nameless)[0] == 1019
