@@ -71,7 +71,7 @@ def test_change_owner_moves_the_customer_and_its_webspaces_ip(
             xml,
             "change-owner",
             "<login>c1</login>",
-            "<new-owner-login>res1</new-owner-login><ipv4-address>192.0.2.90</ipv4-address>",
+            "<new-owner-login>res1</new-owner-login><ipV4-address>192.0.2.90</ipV4-address>",
         )
     )
     assert panel.accounts.get(cid).owner_login == "res1"
@@ -93,6 +93,13 @@ def test_elements_out_of_order_are_1014_naming_the_element(xml: XmlClient) -> No
         "<filter><login>c1</login></filter></change-owner></customer>",
     )
     assert code == 1014 and "'new-owner-login'" in text
+    # Plesk spells the addresses ipV4-address / ipV6-address
+    code, text = fault(
+        xml,
+        "<customer><change-owner><filter><login>c1</login></filter><new-owner-login>admin"
+        "</new-owner-login><ipv4-address>127.0.0.1</ipv4-address></change-owner></customer>",
+    )
+    assert code == 1014 and "'ipv4-address'" in text
 
 
 def test_an_unknown_customer_is_1013(xml: XmlClient) -> None:

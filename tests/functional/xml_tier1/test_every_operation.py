@@ -192,7 +192,7 @@ CASES = [
         "customer",
         "change-owner",
         "<filter><login>dave</login></filter><new-owner-login>rick</new-owner-login>"
-        "<ipv4-address>192.0.2.10</ipv4-address>",
+        "<ipV4-address>192.0.2.10</ipV4-address>",
         "<change-owner><new-owner-login>rick</new-owner-login><filter><login>dave</login>"
         "</filter></change-owner>",
         "new-owner-login",

@@ -292,7 +292,9 @@ def change_owner(req: Request, op: etree._Element) -> list[etree._Element]:
         owner = accounts.get(int(raw)) if raw.isdigit() else None
     if owner is None or owner.type == AccountType.CUSTOMER.value:
         return [render.error(OwnerNotFound("Owner does not exist"))]
-    addresses = [t for t in (op.findtext("ipv4-address"), op.findtext("ipv6-address")) if t]
+    addresses = [
+        (e.text or "").strip() for e in op if e.tag in ("ipV4-address", "ipV6-address") and e.text
+    ]
     return each(
         req, op, lambda a: accounts.change_owner(req.identity, a, owner, addresses=addresses)
     )
