@@ -127,3 +127,26 @@ def test_callers_without_rights(xml: XmlClient, key_for: Callable[[str], str]) -
     mine = key_for("mine")
     ok(_op(xml, "get-domain-list", "<login>mine</login>", key=mine))
     assert error_of(_op(xml, "get-domain-list", "<login>theirs</login>", key=mine))[0] == 1013
+
+
+def test_get_stat_has_every_element_of_plesks_client_stat(
+    xml: XmlClient, panel: Panel, admin: Identity
+) -> None:
+    cid = add_customer(xml, "c1")
+    panel.domains.create(admin, name="c1.example", owner=panel.accounts.get(cid))
+    panel.domains.create(
+        admin, name="off.example", owner=panel.accounts.get(cid), status="suspended"
+    )
+    root = xml.call(
+        "<customer><get><filter><login>c1</login></filter>"
+        "<dataset><gen_info/><stat/></dataset></get></customer>"
+    )
+    result = ok(one(root, "customer/get"))
+    stat = result.find("data/stat")
+    assert stat is not None
+    assert [c.tag for c in stat] == [
+        "active_domains", "subdomains", "disk_space", "postboxs", "redirects",
+        "mail_groups", "mail_resps", "mail_lists", "web_users", "data_bases",
+        "webapps", "traffic", "traffic_prevday",
+    ]  # fmt: skip
+    assert stat.findtext("active_domains") == "1"
