@@ -294,12 +294,13 @@ CASES = [
     _c(
         "reseller",
         "ippool-set-ip",
-        "<reseller-id>{rick}</reseller-id><ip><ip-address>192.0.2.10</ip-address>"
-        "<ip-type>exclusive</ip-type></ip>",
-        "<ippool-set-ip><reseller-id>{rick}</reseller-id><ip><ip-type>exclusive</ip-type>"
-        "<ip-address>192.0.2.10</ip-address></ip></ippool-set-ip>",
-        "ip-type",
-        "<reseller-id>4242</reseller-id><ip><ip-address>192.0.2.10</ip-address></ip>",
+        "<reseller-id>{rick}</reseller-id><filter><ip-address>192.0.2.10</ip-address>"
+        "</filter><values><ip-type>exclusive</ip-type></values>",
+        "<ippool-set-ip><reseller-id>{rick}</reseller-id><values><ip-type>exclusive</ip-type>"
+        "</values><filter><ip-address>192.0.2.10</ip-address></filter></ippool-set-ip>",
+        "values",
+        "<reseller-id>4242</reseller-id><filter><ip-address>192.0.2.10</ip-address></filter>"
+        "<values><ip-type>shared</ip-type></values>",
         "Reseller does not exist",
         "rick",
     ),

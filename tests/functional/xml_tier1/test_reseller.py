@@ -31,11 +31,10 @@ def _get(xml: XmlClient, flt: str, key: str | None = None) -> list[etree._Elemen
 
 def _pool(xml: XmlClient, op: str, rid: int, address: str, kind: str = "") -> etree._Element:
     t = f"<ip-type>{kind}</ip-type>" if kind else ""
-    inner = (
-        f"<ip-address>{address}</ip-address>"
-        if op == "ippool-del-ip"
-        else f"<ip><ip-address>{address}</ip-address>{t}</ip>"
-    )
+    inner = {
+        "ippool-del-ip": f"<ip-address>{address}</ip-address>",
+        "ippool-set-ip": f"<filter><ip-address>{address}</ip-address></filter><values>{t}</values>",
+    }.get(op, f"<ip><ip-address>{address}</ip-address>{t}</ip>")
     root = xml.call(f"<reseller><{op}><reseller-id>{rid}</reseller-id>{inner}</{op}></reseller>")
     return one(root, f"reseller/{op}")
 
@@ -64,6 +63,16 @@ def test_add_with_limits_and_permissions_then_get_every_dataset(
     assert tags(result.find("data/gen-info"))[:4] == ["cr-date", "cname", "pname", "login"]
     assert result.findtext("data/stat/active-clients") == "1"
     assert result.findtext("data/stat/active-domains") == "1"
+    assert tags(result.find("data/stat")) == [
+        "active-clients", "active-domains", "clients", "domains", "subdomains",
+        "domain-aliases", "disk-space", "web-users", "data-bases", "postboxs", "mbox-quota",
+        "redirects", "mail-groups", "mail-resps", "mail-lists", "webapps",
+        "mssql-data-bases", "traffic", "traffic-prevday",
+    ]  # fmt: skip
+    assert (result.findtext("data/stat/clients"), result.findtext("data/stat/domains")) == (
+        "1",
+        "1",
+    )
     limits = {e.findtext("name"): e.findtext("value") for e in result.findall("data/limits/limit")}
     policy = ("oversell", "overuse")
     assert list(limits) == [n for n in RESELLER_LIMITS.by_name if n not in policy]
@@ -276,3 +285,63 @@ def test_switch_subscription_to_no_plan_keeps_what_the_plan_gave(
     assert [e.action for e in panel.events.list(obj_class="reseller")][-1] == "reseller_update"
     code, text = fault(xml, switch.format(to=f"<no-plan/><plan-guid>{plan.guid}</plan-guid>"))
     assert code == 1014 and "'plan-guid'" in text
+
+
+def test_pool_operations_take_several_addresses_and_the_external_id(
+    xml: XmlClient, panel: Panel, admin: Identity
+) -> None:
+    add_reseller(xml, "res1", "")
+    xml.call(
+        "<reseller><set><filter><login>res1</login></filter><values><gen-info>"
+        "<external-id>whmcs-r1</external-id></gen-info></values></set></reseller>"
+    )
+    for address in ("192.0.2.91", "192.0.2.92"):
+        panel.ips.add(admin, address=address, netmask="24")
+    root = xml.call(
+        "<reseller><ippool-add-ip><external-id>whmcs-r1</external-id>"
+        "<ip><ip-address>192.0.2.91</ip-address></ip>"
+        "<ip><ip-address>192.0.2.92</ip-address><ip-type>exclusive</ip-type></ip>"
+        "<ip><ip-address>198.51.100.1</ip-address></ip></ippool-add-ip></reseller>"
+    )
+    first, second, third = results(root, "reseller/ippool-add-ip")
+    assert tags(ok(first)) == ["status", "ip-address"] and first.findtext("ip-address") == (
+        "192.0.2.91"
+    )
+    ok(second)
+    assert error_of(third) == (1013, "IP address does not exist")
+    assert third.findtext("ip-address") == "198.51.100.1"
+    reseller = panel.accounts.by_login("res1")
+    assert reseller is not None
+    assert {(e.ip.address, e.type) for e in panel.ips.pool(reseller.id)} == {
+        ("192.0.2.91", "shared"),
+        ("192.0.2.92", "exclusive"),
+    }
+    # set changes the type of addresses held, never adds one
+    root = xml.call(
+        f"<reseller><ippool-set-ip><reseller-id>{reseller.id}</reseller-id><filter>"
+        "<ip-address>192.0.2.92</ip-address><ip-address>198.51.100.1</ip-address></filter>"
+        "<values><ip-type>shared</ip-type></values></ippool-set-ip></reseller>"
+    )
+    changed, missing = results(root, "reseller/ippool-set-ip")
+    ok(changed)
+    assert error_of(missing) == (1013, "IP address does not exist")
+    assert {e.type for e in panel.ips.pool(reseller.id)} == {"shared"}
+    root = xml.call(
+        "<reseller><ippool-del-ip><external-id>whmcs-r1</external-id>"
+        "<ip-address>192.0.2.91</ip-address><ip-address>192.0.2.92</ip-address>"
+        "</ippool-del-ip></reseller>"
+    )
+    assert all(r.findtext("status") == "ok" for r in results(root, "reseller/ippool-del-ip"))
+    assert panel.ips.pool(reseller.id) == []
+    root = xml.call(
+        "<reseller><ippool-del-ip><external-id>nobody</external-id>"
+        "<ip-address>192.0.2.91</ip-address></ippool-del-ip></reseller>"
+    )
+    assert error_of(one(root, "reseller/ippool-del-ip")) == (1013, "Reseller does not exist")
+    # Plesk's shape only: the old single-ip form of set is refused
+    code, text = fault(
+        xml,
+        f"<reseller><ippool-set-ip><reseller-id>{reseller.id}</reseller-id><ip><ip-address>"
+        "192.0.2.91</ip-address></ip></ippool-set-ip></reseller>",
+    )
+    assert code == 1014 and "'ip'" in text

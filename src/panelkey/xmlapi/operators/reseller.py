@@ -9,12 +9,15 @@ a reseller out of reach answers 1013 as if it did not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lxml import etree
 
 from panelkey.core.accounts import Account
 from panelkey.core.clock import plesk_date
 from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
+from panelkey.core.ips import IP_NOT_FOUND
 from panelkey.core.plans import Plan
 from panelkey.core.resellers import LIMITS_BLOCK, PERMISSIONS_BLOCK, check
 from panelkey.xmlapi import blocks, render
@@ -131,12 +134,24 @@ def _stat(req: Request, a: Account) -> etree._Element:
     return render.element(
         "stat",
         [
+            # every element of Plesk's ResellerStatType, in its order
             ("active-clients", sum(1 for c in customers if c.active)),
             ("active-domains", sum(1 for d in domains if d.is_webspace and d.status == "active")),
+            ("clients", len(customers)),
+            ("domains", sum(1 for d in domains if d.is_webspace)),
             ("subdomains", 0),
+            ("domain-aliases", 0),
             ("disk-space", 0),
             ("web-users", 0),
-            ("databases", 0),
+            ("data-bases", 0),
+            ("postboxs", 0),
+            ("mbox-quota", 0),
+            ("redirects", 0),
+            ("mail-groups", 0),
+            ("mail-resps", 0),
+            ("mail-lists", 0),
+            ("webapps", 0),
+            ("mssql-data-bases", 0),
             ("traffic", 0),
             ("traffic-prevday", 0),
         ],
@@ -186,39 +201,83 @@ def convert_to_customer(req: Request, op: etree._Element) -> list[etree._Element
 
 
 def _pool_reseller(req: Request, op: etree._Element) -> Account:
-    raw = (op.findtext("reseller-id") or "").strip()
-    found = req.ctx.panel.accounts.get(int(raw)) if raw.isdigit() else None
-    if (
-        found is None
-        or found.type != RESELLER
-        or not req.ctx.panel.accounts.can_manage(req.identity, found)
-    ):
+    """The reseller a pool operation names by ``reseller-id`` or ``external-id``.
+    Raises NotFound ("Reseller does not exist") for one out of reach."""
+    accounts = req.ctx.panel.accounts
+    raw = render.text_of(op, "reseller-id")
+    if raw is not None:
+        found = accounts.get(int(raw.strip())) if raw.strip().isdigit() else None
+    else:
+        ext = (render.text_of(op, "external-id") or "").strip()
+        found = next(
+            (a for a in accounts.list() if a.type == RESELLER and ext and a.external_id == ext),
+            None,
+        )
+    if found is None or found.type != RESELLER or not accounts.can_manage(req.identity, found):
         raise NotFound(RESELLER_NOT_FOUND)
     return found
 
 
-def _pool_put(req: Request, op: etree._Element) -> list[etree._Element]:
+PoolAct = Callable[[Account, str, "str | None"], object]
+
+
+def _per_address(
+    req: Request, op: etree._Element, pairs: list[tuple[str, str | None]], act: PoolAct
+) -> list[etree._Element]:
+    """One result per address (Plesk's answer: ``status`` then ``ip-address``); a
+    reseller out of reach is one error result naming what was asked."""
     try:
         reseller = _pool_reseller(req, op)
-        kind = op.findtext("ip/ip-type")
-        req.ctx.panel.ips.pool_put(
-            req.identity,
-            reseller,
-            op.findtext("ip/ip-address") or "",
-            kind.strip() if kind is not None else None,
-        )
     except PanelkeyError as exc:
-        return [render.error(exc)]
-    return [render.ok()]
+        tag = "reseller-id" if op.find("reseller-id") is not None else None
+        return [render.error(exc, [(tag, render.text_of(op, tag) or "")] if tag else [])]
+    results: list[etree._Element] = []
+    for address, kind in pairs:
+        try:
+            act(reseller, address, kind)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, [("ip-address", address)]))
+            continue
+        results.append(render.ok([("ip-address", address)]))
+    return results
+
+
+def ippool_add_ip(req: Request, op: etree._Element) -> list[etree._Element]:
+    ips = req.ctx.panel.ips
+    pairs = [
+        ((ip.findtext("ip-address") or "").strip(), ip.findtext("ip-type"))
+        for ip in op.findall("ip")
+    ]
+    return _per_address(
+        req,
+        op,
+        pairs,
+        lambda r, a, k: ips.pool_put(req.identity, r, a, k.strip() if k is not None else None),
+    )
+
+
+def ippool_set_ip(req: Request, op: etree._Element) -> list[etree._Element]:
+    ips = req.ctx.panel.ips
+    kind = (op.findtext("values/ip-type") or "").strip()
+
+    def act(reseller: Account, address: str, _kind: str | None) -> None:
+        # a change of type of an address the reseller holds, never an addition
+        if all(e.ip.address != address for e in ips.pool(reseller.id)):
+            raise NotFound(IP_NOT_FOUND)
+        ips.pool_put(req.identity, reseller, address, kind)
+
+    pairs: list[tuple[str, str | None]] = [
+        ((e.text or "").strip(), kind) for e in op.findall("filter/ip-address")
+    ]
+    return _per_address(req, op, pairs, act)
 
 
 def ippool_del_ip(req: Request, op: etree._Element) -> list[etree._Element]:
-    try:
-        reseller = _pool_reseller(req, op)
-        req.ctx.panel.ips.pool_remove(req.identity, reseller, op.findtext("ip-address") or "")
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    return [render.ok()]
+    ips = req.ctx.panel.ips
+    pairs: list[tuple[str, str | None]] = [
+        ((e.text or "").strip(), None) for e in op.findall("ip-address")
+    ]
+    return _per_address(req, op, pairs, lambda r, a, _k: ips.pool_remove(req.identity, r, a))
 
 
 def _plan_of(req: Request, op: etree._Element) -> Plan | None:
@@ -251,8 +310,8 @@ OPERATIONS: Operator = {
     "del": del_,
     "get-domain-list": get_domain_list,
     "convert-to-customer": convert_to_customer,
-    "ippool-add-ip": _pool_put,
+    "ippool-add-ip": ippool_add_ip,
     "ippool-del-ip": ippool_del_ip,
-    "ippool-set-ip": _pool_put,
+    "ippool-set-ip": ippool_set_ip,
     "switch-subscription": switch_subscription,
 }
