@@ -352,9 +352,8 @@ CASES = [
                 operator,
                 "set",
                 f"<filter><name>{name}</name></filter><external-id>ext-{name}</external-id>",
-                f"<set><filter><name>{name}</name></filter><external-id>e</external-id>"
-                "<name>N</name></set>",
-                "name",
+                f"<set><x/><filter><name>{name}</name></filter></set>",
+                "x",
                 "<filter><name>Nope</name></filter><external-id>e</external-id>",
                 missing,
                 "carol",

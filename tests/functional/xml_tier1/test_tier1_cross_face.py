@@ -91,8 +91,9 @@ def test_rest_made_objects_are_xml_customers_and_webspaces(
         xml,
         "service-plan",
         "add",
-        "<name>Small</name><external-id>ext-small</external-id>"
-        "<limits><limit><name>max_db</name><value>1</value></limit></limits>",
+        "<name>Small</name>"
+        "<limits><limit><name>max_db</name><value>1</value></limit></limits>"
+        "<external-id>ext-small</external-id>",
     )
     switched = one(
         xml,

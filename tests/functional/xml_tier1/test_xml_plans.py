@@ -62,8 +62,9 @@ def test_service_plan_set_changes_only_what_is_given_and_del_removes_it(
         xml,
         "service-plan",
         "set",
-        "<filter><name>Gold</name></filter><name>Platinum</name>"
-        "<limits><limit><name>max_db</name><value>-1</value></limit></limits>",
+        "<filter><name>Gold</name></filter>"
+        "<limits><limit><name>max_db</name><value>-1</value></limit></limits>"
+        "<name>Platinum</name>",
     )
     assert done.findtext("status") == "ok"
     got = one(xml, "service-plan", "get", "<filter><name>Platinum</name></filter>")
@@ -160,8 +161,9 @@ def test_addon_plan_add_get_set_del(xml: XmlClient) -> None:
         xml,
         "service-plan-addon",
         "add",
-        "<name>More DB</name><external-id>ext-7</external-id>"
-        "<limits><limit><name>max_db</name><value>3</value></limit></limits>",
+        "<name>More DB</name>"
+        "<limits><limit><name>max_db</name><value>3</value></limit></limits>"
+        "<external-id>ext-7</external-id>",
     )
     assert added.findtext("status") == "ok"
     got = one(xml, "service-plan-addon", "get", "<filter><external-id>ext-7</external-id></filter>")
@@ -268,4 +270,34 @@ def test_reseller_plan_in_plesks_order_and_get_naming_the_blocks_it_wants(xml: X
     code, text = system_error(
         xml.call("<reseller-plan><get><filter/><permissions/><limits/></get></reseller-plan>")
     )
+    assert code == 1014 and "'limits'" in text
+
+
+def test_service_plan_external_id_sits_where_plesk_puts_it(xml: XmlClient) -> None:
+    """After permissions and before php-settings, on add and on set (then the name)."""
+    added = one(
+        xml,
+        "service-plan",
+        "add",
+        "<name>Ext</name><limits><limit><name>max_db</name><value>1</value></limit></limits>"
+        "<permissions><permission><name>manage_dns</name><value>true</value></permission>"
+        "</permissions><external-id>billing-7</external-id><php-settings><setting>"
+        "<name>memory_limit</name><value>64M</value></setting></php-settings>",
+    )
+    assert added.findtext("status") == "ok"
+    done = one(
+        xml,
+        "service-plan",
+        "set",
+        "<filter><external-id>billing-7</external-id></filter>"
+        "<external-id>billing-8</external-id><name>Ext 2</name>",
+    )
+    assert done.findtext("status") == "ok"
+    got = one(xml, "service-plan", "get", "<filter><external-id>billing-8</external-id></filter>")
+    assert got.findtext("name") == "Ext 2"
+    assert named(got.find("php-settings"), "setting")["memory_limit"] == "64M"
+    code, text = system_error(
+        xml.call("<service-plan><add><name>X</name><external-id>e</external-id><limits/>"
+                 "</add></service-plan>")
+    )  # fmt: skip
     assert code == 1014 and "'limits'" in text

@@ -38,8 +38,9 @@ def _plans(xml: XmlClient) -> tuple[str, str]:
         xml,
         "service-plan",
         "add",
-        "<name>Pro</name><external-id>whmcs-pro</external-id><limits>"
-        "<limit><name>max_db</name><value>10</value></limit></limits>",
+        "<name>Pro</name><limits>"
+        "<limit><name>max_db</name><value>10</value></limit></limits>"
+        "<external-id>whmcs-pro</external-id>",
     )
     return basic.findtext("guid") or "", pro.findtext("guid") or ""
 
