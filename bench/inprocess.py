@@ -146,6 +146,18 @@ def timed(rig: InProcess, method: str, path: str, body: str, n: int) -> float:
     return best / n * 1e6
 
 
+def cpu_per_request(kind: str, n: int) -> dict[str, float]:
+    """{scenario: µs of CPU per request} for every read scenario, in a fresh store."""
+    work = Path(tempfile.mkdtemp(prefix="panelkey-inproc-"))
+    rig = InProcess(kind, work)
+    try:
+        table = scenarios(rig.fill())
+        return {name: timed(rig, *table[name], n) for name in table}
+    finally:
+        rig.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter

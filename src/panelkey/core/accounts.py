@@ -147,6 +147,8 @@ class Accounts:
             "external_id": db.prepare(self._base.where(a.c.external_id == v)),
         }
         self._all = db.prepare(self._base.order_by(a.c.id))
+        owner_of = sa.select(a.c.owner_id).where(a.c.id == v).scalar_subquery()
+        self._with_owner = db.prepare(self._base.where(sa.or_(a.c.id == v, a.c.id == owner_of)))
 
     # -- reading --------------------------------------------------------------------
 
@@ -166,6 +168,10 @@ class Accounts:
 
     def get(self, account_id: int, conn: sa.Connection | None = None) -> Account | None:
         return self._one("id", account_id, conn)
+
+    def with_owner(self, account_id: int) -> builtins.list[Account]:
+        """The account and its owner (when it has one), in one read; [] when it is gone."""
+        return [Account(*r) for r in self._with_owner.all(v=account_id)]
 
     def by_login(self, login: str, conn: sa.Connection | None = None) -> Account | None:
         """Logins compare case-insensitively."""

@@ -145,8 +145,9 @@ class Dns:
         return Record(**dict(row._mapping))
 
     def records(self, actor: Identity, domain: Domain) -> list[Record]:
-        """The zone of a domain the actor may see (else NotFound)."""
-        if self._domains.get(actor, domain.id) is None:
+        """The zone of a domain the actor may see (else NotFound). The admin sees every
+        domain: for it the check costs no read (a zone deleted meanwhile reads empty)."""
+        if not actor.is_admin and self._domains.get(actor, domain.id) is None:
             raise NotFound("Site does not exist")
         return [Record(*r) for r in self._zone.all(v=domain.id)]
 

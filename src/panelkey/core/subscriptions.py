@@ -67,6 +67,21 @@ class Subscriptions:
         v: sa.BindParameter[Any] = sa.bindparam("v")
         self._plans_of = db.prepare(sa.select(sp.c.plan_id, sp.c.kind).where(sp.c.domain_id == v))
         self._own = db.prepare(sa.select(s.c.block, s.c.name, s.c.value).where(s.c.domain_id == v))
+        # Both of the above in one read, for `effective`: (kind, plan_id, None, None) rows
+        # for plans, (block, None, name, value) rows for the domain's own values.
+        self._layers = db.prepare(
+            sa.union_all(
+                sa.select(
+                    sp.c.kind,
+                    sp.c.plan_id,
+                    sa.cast(sa.null(), sa.String),
+                    sa.cast(sa.null(), sa.Text),
+                ).where(sp.c.domain_id == v),
+                sa.select(s.c.block, sa.cast(sa.null(), sa.Integer), s.c.name, s.c.value).where(
+                    s.c.domain_id == v
+                ),
+            )
+        )
 
     def check_ip(self, owner: Account, address: str) -> None:
         """Refuse an address outside the pool `owner` may host on (the server's for the
@@ -92,7 +107,9 @@ class Subscriptions:
 
     def plans_of(self, domain_id: int) -> tuple[Plan | None, list[Plan]]:
         """(service plan or None, add-on plans) of a subscription."""
-        rows = self._plans_of.all(v=domain_id)
+        return self._plans_in(self._plans_of.all(v=domain_id))
+
+    def _plans_in(self, rows: Iterable[tuple[Any, ...]]) -> tuple[Plan | None, list[Plan]]:
         main: Plan | None = None
         addons: list[Plan] = []
         for plan_id, kind in sorted(rows):
@@ -119,7 +136,14 @@ class Subscriptions:
         a site has its webspace's, with its own ``prefs`` and ``hosting`` on top.
         Without `defaults`, only what a plan, an add-on or the domain itself sets."""
         base_id = domain.base_domain_id or domain.id
-        main, addons = self.plans_of(base_id)
+        own: dict[str, dict[str, str]] = {}
+        plan_rows = []
+        for first, plan_id, name, value in self._layers.all(v=base_id):
+            if plan_id is not None:
+                plan_rows.append((plan_id, first))
+            else:
+                own.setdefault(first, {})[name] = value
+        main, addons = self._plans_in(plan_rows)
         layers: dict[str, list[dict[str, str]]] = {b: [] for b in SUBSCRIPTION_BLOCKS}
         if main is not None:
             for block, values in self._plans.settings(main).items():
@@ -135,7 +159,6 @@ class Subscriptions:
                 extra = self._plans.settings(addon).get(block, {})
                 merged = add_limits(merged, extra) if block == "limits" else {**merged, **extra}
             out[block] = merged
-        own = self.own(base_id)
         if domain.id != base_id:
             site_own = self.own(domain.id)
             own["prefs"] = site_own.get("prefs", {})

@@ -106,7 +106,7 @@ class Database:
             finally:
                 self._ambient.reset(token)
 
-    def prepare(self, statement: sa.Select[Any]) -> Prepared:
+    def prepare(self, statement: sa.Select[Any] | sa.CompoundSelect[Any]) -> Prepared:
         """`statement` compiled once for this store, run with the driver (prepared.py):
         for the reads every request makes."""
         return Prepared(self, statement)

@@ -28,7 +28,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 
@@ -43,8 +43,11 @@ class Prepared:
 
     __slots__ = ("sql", "_db", "_order", "_defaults", "_named", "_processors")
 
-    def __init__(self, db: Database, statement: sa.Select[Any]) -> None:
+    def __init__(self, db: Database, statement: sa.Select[Any] | sa.CompoundSelect[Any]) -> None:
         dialect = db.engine.dialect
+        if not db.is_sqlite:
+            # Positional `%s` binds: psycopg reads a tuple faster than a dict.
+            dialect = cast(Any, type(dialect))(paramstyle="format")
         compiled = statement.compile(dialect=dialect)
         if compiled._bind_processors:  # noqa: SLF001 - no public way to ask; see below
             # A bind type that needs converting (dates, JSON...) would need SQLAlchemy's
@@ -124,12 +127,21 @@ class Readers:
         if conn is None or local.pid != os.getpid():
             conn = self._connect()
         try:
-            return conn.execute(sql, args).fetchall()  # type: ignore[no-any-return]
+            return self._fetch(local.cursor, sql, args)
         except self._lost:
             # Closed by `close`, or dropped by the server (a restart, an idle timeout):
             # one more try on a new connection; a read has nothing to undo.
             self._forget(conn)
-            return self._connect().execute(sql, args).fetchall()  # type: ignore[no-any-return]
+            self._connect()
+            return self._fetch(local.cursor, sql, args)
+
+    def _fetch(self, cursor: Any, sql: str, args: Any) -> list[Row]:
+        if self._db.is_sqlite:
+            cursor.execute(sql, args)
+        else:
+            # Prepared on the server at its first run on this connection, then only bound.
+            cursor.execute(sql, args, prepare=True)
+        return cursor.fetchall()  # type: ignore[no-any-return]
 
     def _connect(self) -> Any:
         db = self._db
@@ -151,6 +163,7 @@ class Readers:
         with self._lock:
             self._open.append((os.getpid(), conn))
         self._local.conn = conn
+        self._local.cursor = conn.cursor()
         self._local.pid = os.getpid()
         return conn
 

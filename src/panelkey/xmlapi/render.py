@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
 from lxml import etree
@@ -63,6 +64,59 @@ def error(exc: BaseException, fields: Fields = ()) -> etree._Element:
     return add(
         element("result", [("status", "error"), ("errcode", code), ("errtext", text)]), fields
     )
+
+
+# Fields whose values may also be nested Fields (a child element of those fields).
+Tree = Iterable[tuple[str, "str | int | None | Tree"]]
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_fragments = threading.local()
+
+
+def _write(parts: list[str], fields: Tree) -> None:
+    for name, value in fields:
+        if value is None:
+            continue
+        if isinstance(value, (str, int)):
+            text = str(value)
+            parts.append(f"<{name}>{text.translate(_ESCAPES)}</{name}>" if text else f"<{name}/>")
+        else:
+            parts.append(f"<{name}>")
+            _write(parts, value)
+            parts.append(f"</{name}>")
+
+
+def _element_of(name: str, fields: Tree) -> etree._Element:
+    element = etree.Element(name)
+    for child, value in fields:
+        if value is None:
+            continue
+        if isinstance(value, (str, int)):
+            add(element, [(child, value)])
+        else:
+            element.append(_element_of(child, value))
+    return element
+
+
+def ok_all(items: Iterable[Tree]) -> list[etree._Element]:
+    """``ok(fields)`` for each item: the same elements, for many results at a fraction of
+    the cost, since they are written as text and parsed by libxml2 in one go instead of
+    made one element at a time (docs/performance.md). A value may be nested fields."""
+    items = list(items)
+    parts: list[str] = ["<r>"]
+    for fields in items:
+        parts.append("<result><status>ok</status>")
+        _write(parts, fields)
+        parts.append("</result>")
+    parts.append("</r>")
+    parser = getattr(_fragments, "parser", None)
+    if parser is None:
+        parser = _fragments.parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    try:
+        return list(etree.fromstring("".join(parts).encode(), parser))
+    except etree.XMLSyntaxError:
+        # Text libxml2 will not take back (a control character): built the slow way,
+        # which refuses it just as `ok` would.
+        return [_element_of("result", [("status", "ok"), *fields]) for fields in items]
 
 
 def text_of(parent: etree._Element, tag: str) -> str | None:

@@ -142,13 +142,19 @@ def get_rec(req: Request, op: etree._Element) -> list[etree._Element]:
             t if isinstance(t, etree._Element) else render.ok([("id", t.id), ("data", _data(t))])
             for t in _template_ids(req, flt)
         ] or [render.ok()]
-    results = [
-        f.error
-        if f.record is None
-        else render.ok([("id", f.record.id), ("data", _data(f.record, f.alias_id))])
-        for f in select(req, flt)
-    ]
+    found = select(req, flt)
+    made = iter(render.ok_all(_fields(f.record, f.alias_id) for f in found if f.record))
+    results = [next(made) if f.record is not None else f.error for f in found]
     return [r for r in results if r is not None] or [render.ok()]
+
+
+def _fields(r: Record, alias_id: int | None) -> render.Tree:
+    """`_data` of a record as fields, for render.ok_all."""
+    site: render.Tree = (
+        [("site-alias-id", alias_id)] if alias_id is not None else [("site-id", r.domain_id)]
+    )
+    data = [*site, ("type", r.type), ("host", r.host), ("value", r.value), ("opt", r.opt)]
+    return [("id", r.id), ("data", data)]
 
 
 def _opt(op: etree._Element, host: str) -> tuple[str, str]:

@@ -195,7 +195,10 @@ class Answers:
         if account_id is None:
             return None
         if account_id not in self._accounts:
-            self._accounts[account_id] = self.req.ctx.panel.accounts.get(account_id)
+            # Its owner comes in the same read: gen_info names a customer's vendor too.
+            self._accounts[account_id] = None
+            for a in self.req.ctx.panel.accounts.with_owner(account_id):
+                self._accounts[a.id] = a
         return self._accounts[account_id]
 
     def base(self, d: Domain) -> Domain | None:

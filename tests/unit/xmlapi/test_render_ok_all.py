@@ -1,0 +1,33 @@
+"""render.ok_all writes the very bytes render.ok does, for any text."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from panelkey.xmlapi import render
+
+TEXTS = ["plain", "", "a<b>&c", "line\r\nbreak\ttab", "quotes \" and '", "ünïcödé ✓", "]]>", "0"]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_each_result_is_what_ok_makes(text: str) -> None:
+    nested = [("site-id", 3), ("host", text), ("skipped", None), ("opt", "")]
+    fast = render.ok_all([[("id", 7), ("data", nested), ("name", text)]])
+    slow = render.ok(
+        [("id", 7), ("data", render.element("data", nested)), ("name", text)]  # type: ignore[arg-type]
+    )
+    assert [etree.tostring(e) for e in fast] == [etree.tostring(slow)]
+
+
+def test_many_results_keep_their_order_and_none_gives_none() -> None:
+    made = render.ok_all([[("id", n)] for n in range(5)])
+    assert [render.text_of(e, "id") for e in made] == ["0", "1", "2", "3", "4"]
+    assert render.ok_all([]) == []
+
+
+def test_a_control_character_is_refused_as_ok_refuses_it() -> None:
+    with pytest.raises(ValueError, match="XML compatible"):
+        render.ok_all([[("value", "bell\x07")]])
+    with pytest.raises(ValueError, match="XML compatible"):
+        render.ok([("value", "bell\x07")])
