@@ -17,8 +17,10 @@ dialect once, when the core starts, and each call is one driver ``execute``:
 - Inside ``Database.atomic()``, or given a connection, it runs through that connection
   and sees its uncommitted writes, as `Database.read()` does.
 
-PostgreSQL prepares the statement on the server after a few runs (psycopg's
-``prepare_threshold``), so it is parsed and planned once per connection too.
+On PostgreSQL each statement is prepared on the server at its first run on a
+connection, so it is parsed and planned once per connection too. The price: one more
+connection per thread that reads (the event loop's, and the worker threads' that run
+writes and big packets), beside the engine's pool.
 """
 
 from __future__ import annotations

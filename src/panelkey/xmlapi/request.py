@@ -12,9 +12,9 @@ result; errors about one object belong in that object's result instead.
 
 Handlers run in a worker thread and may call the store through ``req.ctx.panel``,
 unless marked with ``@no_store``: a packet made only of such operations runs on
-the event loop, and its answer is remembered for the same packet from the same
-caller. So mark a handler ``@no_store`` only when it does no I/O and its answer
-depends on nothing but ``op``, ``req.identity`` and the fixed ``req.ctx.info``.
+the event loop. So mark a handler ``@no_store`` only when it does no I/O and its
+answer depends on nothing but ``op``, ``req.identity`` and the fixed ``req.ctx.info``.
+No answer is remembered: every packet is parsed, checked and run.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ _NO_STORE: set[Handler] = set()
 
 def no_store(handler: _H) -> _H:
     """Mark a handler that does no I/O and answers from (op, identity, ctx.info) alone:
-    it runs on the event loop and its answer may be remembered."""
+    it runs on the event loop."""
     _NO_STORE.add(handler)
     return handler
 
