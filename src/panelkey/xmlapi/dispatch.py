@@ -102,17 +102,15 @@ def run(steps: Plan, req: Request, answer_limit: int | None = None) -> etree._El
 
 
 def over_limit(steps: Plan, answer: bytes, limit: int) -> etree._Element | None:
-    """For a serialized answer past `limit` bytes whose operations only read: the answer
-    with each of them saying 1024 instead (nothing was written, nothing is lost). None
-    when the answer fits, or when a write ran (its answer stands)."""
-    if len(answer) <= limit or not all(
-        is_read(o, str(op.tag)) for o, ops in steps for op, _ in ops
-    ):
+    """For the serialized answer of a packet of one operation (`run` measures bigger
+    packets as they run): past `limit` bytes, when that operation only read, the answer
+    with it saying 1024 instead (nothing was written, nothing is lost). Else None."""
+    if len(answer) <= limit or sum(len(ops) for _, ops in steps) != 1:
         return None
+    operator, op = next((o, op) for o, ops in steps for op, _ in ops)
+    if not is_read(operator, str(op.tag)):
+        return None  # a write ran: its answer stands
     root = render.packet()
-    for operator, ops in steps:
-        answer_of = etree.SubElement(root, operator)
-        for op, _ in ops:
-            out = etree.SubElement(answer_of, str(op.tag))
-            out.append(render.error(answer_limit_error(limit)))
+    out = etree.SubElement(etree.SubElement(root, operator), str(op.tag))
+    out.append(render.error(answer_limit_error(limit)))
     return root

@@ -75,3 +75,21 @@ def test_a_lone_read_past_the_answer_size_answers_1024(make_xml: MakeXml) -> Non
     (answer,) = results(xml.call("<server><get_protos/></server>"), "server/get_protos")
     code, text = error_of(answer)
     assert code == 1024 and "maxAnswerSize" in text
+
+
+def test_reads_before_the_answer_size_keep_their_data(make_xml: MakeXml) -> None:
+    xml = make_xml(max_answer=1500)
+    root = xml.call("<server><get_protos/></server>" * 4)
+    codes = [int(r.findtext("errcode") or 0) for r in results(root, "server/get_protos")]
+    assert codes == [0, 1024, 1024, 1024]
+    assert root.find("server/get_protos/result/protos") is not None
+
+
+def test_a_big_packet_is_held_to_the_same_depth(make_xml: MakeXml) -> None:
+    from panelkey.xmlapi.parsing import MAX_DEPTH
+
+    xml = make_xml()
+    padding = "<!-- " + "p" * 20_000 + " -->"  # big enough to be checked off the loop
+    deep = "<a>" * MAX_DEPTH + "</a>" * MAX_DEPTH
+    code, text = system_error(xml.call(padding + deep))
+    assert code == 1014 and f"deeper than {MAX_DEPTH} levels" in text
