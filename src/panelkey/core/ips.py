@@ -216,21 +216,25 @@ class Ips:
     # -- writing --------------------------------------------------------------------
 
     def seed(self) -> int:
-        """Fill an empty pool with the host's addresses (once per store); how many were added."""
-        with self._db.begin() as conn:
-            if conn.execute(
-                sa.select(tables.meta.c.value).where(tables.meta.c.name == "ips_seeded")
-            ).first():
-                return 0
-            conn.execute(tables.meta.insert().values(name="ips_seeded", value=iso()))
-            have = {ip.address for ip in self.list(conn)}
-            rows = [
-                {"address": a, "netmask": m, "interface": i, "type": "shared", "created": iso()}
-                for a, m, i in host_addresses()
-                if a not in have
-            ]
-            if rows:
-                conn.execute(tables.ip_addresses.insert(), rows)
+        """Fill an empty pool with the host's addresses (once per store); how many were added.
+        Processes starting at once on a new store race here; the loser adds none."""
+        try:
+            with self._db.begin() as conn:
+                if conn.execute(
+                    sa.select(tables.meta.c.value).where(tables.meta.c.name == "ips_seeded")
+                ).first():
+                    return 0
+                conn.execute(tables.meta.insert().values(name="ips_seeded", value=iso()))
+                have = {ip.address for ip in self.list(conn)}
+                rows = [
+                    {"address": a, "netmask": m, "interface": i, "type": "shared", "created": iso()}
+                    for a, m, i in host_addresses()
+                    if a not in have
+                ]
+                if rows:
+                    conn.execute(tables.ip_addresses.insert(), rows)
+        except sa.exc.IntegrityError:
+            return 0  # another process marked the store seeded first, in its own transaction
         return len(rows)
 
     @staticmethod
