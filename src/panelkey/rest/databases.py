@@ -50,8 +50,8 @@ def _query_id(c: Call, name: str) -> int | None:
     text = c.query.get(name)
     if text is None:
         return None
-    if not text.isascii() or not text.isdigit() or int(text) > INT32:
-        raise bad_request(f"The query parameter {name!r} must be a whole number")
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= INT32:
+        raise bad_request(f"The query parameter {name!r} must be a whole number from 1")
     return int(text)
 
 
@@ -91,6 +91,8 @@ def _user(c: Call) -> DbUser:
 def list_databases(c: Call) -> Answer:
     """All databases the caller may see, or those of `?domain=` (its subscription's)."""
     name = c.query.get("domain")
+    if name == "":
+        raise not_found("Domain")
     webspace = _subscription(c, {"name": name}) if name is not None else None
     return 200, [database_dict(d) for d in c.ctx.panel.databases.list(c.identity, webspace)]
 

@@ -65,7 +65,7 @@ def create_key(c: Call) -> Answer:
         login=login,
         face=FACE,
         source_ip=c.address,
-        expires=body.get("expires") or None,
+        expires=(body.get("expires") or "").strip() or None,
         scope=body.get("scope"),
         rate=body.get("rate") or None,
     )

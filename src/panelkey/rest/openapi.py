@@ -10,14 +10,15 @@ import yaml
 
 from panelkey import __version__
 from panelkey.rest.routes import ROUTES, Query, Route
-from panelkey.rest.schemas import INT32, SCHEMAS, Schema
+from panelkey.rest.schemas import INT32, SCHEMAS, STORABLE, Schema
 
 BASE_PATH = "/api/v2"
 TITLE = "panelkey REST API (Plesk-compatible)"
 DESCRIPTION = (
     "Plesk's REST API under /api/v2. Authenticate with `X-API-Key: <key>` or HTTP Basic "
     "as the administrator; keys and passwords are never accepted in the URL. Every error "
-    'answer has the body {"code": <HTTP status>, "message": "..."}.'
+    'answer has the body {"code": <HTTP status>, "message": "..."}. No string may hold a NUL '
+    "character or a lone surrogate."
 )
 _ERRORS = {
     400: "The request is malformed or a value is invalid; nothing was changed",
@@ -38,6 +39,10 @@ def _convert(schema: Any, prefix: str, *, swagger: bool) -> Any:
     for key, value in schema.items():
         if key == "$ref":
             out[key] = prefix + value
+        elif key == "anyOf" and swagger:
+            # Swagger 2.0 has no anyOf: its document shows the first shape, marked.
+            out.update(_convert(value[0], prefix, swagger=swagger))
+            out["x-also"] = [_convert(v, prefix, swagger=swagger) for v in value[1:]]
         elif key == "nullable" and swagger:
             out["x-nullable"] = value
         elif key in ("properties",):
@@ -72,7 +77,7 @@ def _operation(route: Route) -> dict[str, Any]:
 def _query_schema(q: Query) -> Schema:
     if q.type == "integer":
         return {"type": "integer", "minimum": 1, "maximum": INT32}
-    return {"type": "string"}
+    return {"type": "string", "pattern": STORABLE}
 
 
 def _media(route: Route) -> str:

@@ -118,8 +118,8 @@ def update_client(c: Call) -> Answer:
     values: dict[str, Any] = {
         k: b[k] for k in (*_CLIENT_TEXT, "login", "password", "status") if k in b
     }
-    if b.get("owner_login"):
-        values["owner"] = _owner(c, b["owner_login"])
+    if b.get("owner_login") and b["owner_login"] != account.owner_login:
+        values["owner"] = _owner(c, b["owner_login"])  # naming the owner it has is no change
     return 200, _created(c.ctx.panel.accounts.update(c.identity, account, values))
 
 

@@ -2,8 +2,9 @@
 
 Both OpenAPI documents are made from these, and request bodies are checked against
 them before any handler runs, so the documents and the behaviour cannot disagree.
-Schemas use the subset OpenAPI 3.0 and Swagger 2.0 share; `{"$ref": "Name"}` points at
-another schema here and `nullable` is written as each document version spells it.
+Schemas use the subset OpenAPI 3.0 and Swagger 2.0 share, and `anyOf`, which the Swagger
+document replaces by its first choice; `{"$ref": "Name"}` points at another schema here
+and `nullable` is written as each document version spells it.
 """
 
 from __future__ import annotations
@@ -13,14 +14,46 @@ import re
 from typing import Any
 
 from panelkey.core.extensions import CATALOGUE
-from panelkey.rest.errors import bad_request
+from panelkey.rest.errors import ApiError, bad_request
 
 Schema = dict[str, Any]
 INT32 = 2**31 - 1
 
 
-# Text the store can keep: no NUL, no lone surrogate (the check below refuses them).
-STORABLE = r"^[^\x00\uD800-\uDFFF]*$"
+# Text the store can keep: no NUL. Lone surrogates are refused too (check() below), but no
+# pattern names them: the regex engines of schema validators cannot.
+STORABLE = r"^[^\x00]*$"
+# Python's whitespace spelled out: `\s` is a different set in Python, ECMA-262 and Rust, and
+# the patterns here are read by all three (this module, fuzzers, validators).
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IP4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
+_HEX = "[0-9A-Fa-f]{1,4}"
+_IP6 = (
+    "(?:"
+    + "|".join(
+        [
+            f"(?:{_HEX}:){{7}}{_HEX}",
+            f"(?:{_HEX}:){{1,7}}:",
+            *(f"(?:{_HEX}:){{1,{7 - n}}}(?::{_HEX}){{1,{n}}}" for n in range(1, 7)),
+            f":(?:(?::{_HEX}){{1,7}}|:)",
+        ]
+    )
+    + ")"
+)
+# Networks with their host bits zero, as core/addresses.py wants them: IPv4 at a byte
+# boundary, IPv6 at a group boundary with `::` after its groups; /32 and /128 are addresses.
+_NET4 = (
+    rf"(?:{_OCTET}\.0\.0\.0/8|{_OCTET}\.{_OCTET}\.0\.0/16|{_OCTET}(?:\.{_OCTET}){{2}}\.0/24"
+    rf"|0\.0\.0\.0/0|{_IP4}/32)"
+)
+_NET6 = (
+    "(?:"
+    + "|".join([f"(?:{_HEX}:){{1,{n}}}:/{16 * n}" for n in range(1, 8)] + ["::/0", f"{_IP6}/128"])
+    + ")"
+)
+_IP = f"(?:{_IP4}|{_IP6})"
+_ADDRESS = f"(?:{_IP}|{_NET4}|{_NET6})"
 
 
 def _str(description: str = "", **extra: Any) -> Schema:
@@ -59,9 +92,10 @@ _LOGIN = _str(
     maxLength=60,
     pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,59}$",
 )
+_EMAIL_PART = rf"[^@\x00{_SPACE}]+"
 _EMAIL = _str(
     "Empty, or an e-mail address",
-    pattern=r"^(|[^@\s\x00\uD800-\uDFFF]+@[^@\s\x00\uD800-\uDFFF]+\.[^@\s\x00\uD800-\uDFFF]+)$",
+    pattern=rf"^(|{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART})$",
 )
 _ACCOUNT_STATUS = _int(
     "0 active, 16 disabled by the administrator (4 and 256 as Plesk)", enum=[0, 4, 16, 256]
@@ -78,14 +112,27 @@ _CLIENT_FIELDS: dict[str, Schema] = {
     "description": _str(),
     "password": _str(minLength=1),
 }
+_LDH = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# Internationalised labels in lower-case Latin letters, short enough that their ASCII
+# (punycode) form stays within a label's 63 characters.
+_U_LABEL = "[a-z0-9\u00df-\u00f6\u00f8-\u00ff]{1,12}"
+_TLD = "[0-9]{0,30}[A-Za-z](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?"
+# With one internationalised label, at most four short others: the ASCII form must stay
+# within 253 characters, which no pattern can count.
+_SHORT = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,18}[A-Za-z0-9])?"
+_SHORT_TLD = "[0-9]{0,9}[A-Za-z](?:[A-Za-z0-9-]{0,9}[A-Za-z0-9])?"
 _DOMAIN_NAME = _str(
-    "A domain name (internationalised names are accepted too)",
+    "A domain name: labels of letters, digits and hyphens, the last one not all digits; "
+    "or an internationalised name with one label in lower-case Latin letters",
     minLength=4,
-    maxLength=253,
+    maxLength=245,  # room for the zone's records below it, as webmail.<name> (253 at most)
+    pattern=rf"^(?:(?:{_LDH}\.)+{_TLD}|(?:{_SHORT}\.){{0,2}}{_U_LABEL}\.(?:{_SHORT}\.){{0,2}}{_SHORT_TLD})\.?$",
 )
 _DOMAIN_REFERENCE = _obj(
-    {"id": _int(minimum=1), "name": _str(), "guid": _str()},
+    {"id": _int(minimum=1), "name": _str(minLength=1), "guid": _str(minLength=1)},
     description="One of id, name or guid",
+    minProperties=1,
+    additionalProperties=False,
 )
 _HOSTING_TYPES = ["virtual", "standard_forwarding", "frame_forwarding", "none"]
 _DOMAIN_STATUSES = ["active", "suspended", "disabled"]
@@ -98,6 +145,7 @@ _DNS_FIELDS: dict[str, Schema] = {
     "ttl": _int(),
 }
 _DB_TYPES = ["mysql", "postgresql", "mssql"]
+_DB_TYPES_SERVED = ["mysql", "postgresql"]  # the servers panelkey has: what a request may name
 _SERVER_FIELDS = (
     "platform",
     "hostname",
@@ -140,6 +188,23 @@ _FTP_PERMISSIONS = _obj(
     {"read": {"type": "boolean"}, "write": {"type": "boolean"}},
     description="Read and write access to the home directory",
 )
+_SECRET = _str(minLength=1, maxLength=255)
+# A path below the subscription's root: no `..` segment, no backslash, no white space.
+_PATH_CHAR = rf"[^/\\\x00{_SPACE}]"
+_NOT_DOT = rf"[^/\\.\x00{_SPACE}]"
+_SEGMENT = rf"(?:{_NOT_DOT}{_PATH_CHAR}*|\.(?:{_NOT_DOT}{_PATH_CHAR}*)?|\.\.{_PATH_CHAR}+)?"
+_HOME = _str(
+    "Below the domain's root; default: the root",
+    maxLength=1024,
+    pattern=rf"^{_SEGMENT}(?:/{_SEGMENT})*$",
+)
+_DURATION = "[1-9][0-9]{0,4} *[smhd]"
+_DAY = (
+    "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|02-(?:0[1-9]|1[0-9]|2[0-8]))"  # 29 February is refused: the pattern cannot count years
+)
+_CLOCK = "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
+_ISO_TIME = rf"[1-9][0-9]{{3}}-{_DAY}(?:[T ]{_CLOCK})?(?:Z|\+00:?00)?"
 _ADMIN_FIELDS = (
     "name",
     "email",
@@ -158,22 +223,34 @@ _ADMIN_FIELDS = (
 SCHEMAS: dict[str, Schema] = {
     "SecretKeyRequest": _obj(
         {
-            "ip": _str(
-                "An address or network the key may be used from; a list is accepted too",
-                **{"x-also-list": True},
+            "ip": {
+                "anyOf": [
+                    _str(pattern=rf"^[ ,]*(?:{_ADDRESS}(?: *,[ ,]*{_ADDRESS})*)?[ ,]*$"),
+                    _list(_str(pattern=rf"^ *{_ADDRESS} *$")),
+                ],
+                "description": "Addresses or networks the key may be used from, as a comma "
+                "list or a list",
+            },
+            "ips": _list(
+                _str(pattern=rf"^ *{_ADDRESS} *$"),
+                description="Addresses or networks (IPv4, IPv6, CIDR with its host bits zero)",
             ),
-            "ips": _list(_str(), description="Addresses or networks (IPv4, IPv6, CIDR)"),
             "login": _str("Owner login (an active reseller or customer); default: the admin"),
             "description": _str(),
             "expires": _str(
-                "panelkey extension: ISO 8601 UTC time or a duration (90s, 15m, 12h, 30d)"
+                "panelkey extension: ISO 8601 UTC time, in the future, or a duration (90s, "
+                "15m, 12h, 30d)",
+                pattern=rf"^ *(?:|{_DURATION}|{_ISO_TIME}) *$",
             ),
             "scope": _list(
-                _str(),
+                _str(pattern=r"^ *(?:|[Rr][Ee][Aa][Dd]|[A-Za-z0-9_*-]+/[A-Za-z0-9_*-]+) *$"),
                 description="panelkey extension: read, or operator/operation patterns "
                 "with * (dns/*, site/get); see docs/keys.md",
             ),
-            "rate": _str("panelkey extension: at most N requests per s, m or h (10/s)"),
+            "rate": _str(
+                "panelkey extension: at most N requests per s, m or h (10/s)",
+                pattern=r"^(?:| *[1-9][0-9]{0,8} */ *[smh] *)$",
+            ),
         },
         description="Secret key parameters; with no ip and no ips the key is bound to the "
         "caller's address",
@@ -182,8 +259,11 @@ SCHEMAS: dict[str, Schema] = {
     "SessionRequest": _obj(
         {
             "login": _LOGIN,
-            "user_ip": _str("The address the session is for; default: the caller's"),
-            "source_server": _str(),
+            "user_ip": _str(
+                "The address the session is for; default: the caller's",
+                pattern=rf"^ *(?:{_IP} *)?$",
+            ),
+            "source_server": _str(maxLength=255),
         },
         ("login",),
         description="Whom a browser session is opened for",
@@ -223,14 +303,17 @@ SCHEMAS: dict[str, Schema] = {
                 description="The administrator's contact information",
             ),
             "password": _str("The administrator's new password", minLength=1),
-            "server_name": _str("The server's host name"),
+            "server_name": _str("The server's host name", maxLength=255),
         },
         description="Initial server setup parameters",
     ),
     "ServerLicense": _obj(
         {
-            "key": _str("The license key (kept as its digest, never shown)", minLength=1),
-            "code": _str("The activation code"),
+            "key": _str(
+                "The license key (kept as its digest, never shown)",
+                pattern=rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$",
+            ),
+            "code": _str("The activation code", maxLength=255),
             "additional": {"type": "boolean", "description": "An additional license key"},
         },
         ("key",),
@@ -293,12 +376,19 @@ SCHEMAS: dict[str, Schema] = {
             "base_domain": _DOMAIN_REFERENCE,
             "parent_domain": _DOMAIN_REFERENCE,
             "owner_client": _obj(
-                {"id": _int(minimum=1), "login": _str(), "guid": _str(), "external_id": _str()},
+                {
+                    "id": _int(minimum=1),
+                    "login": _str(minLength=1),
+                    "guid": _str(minLength=1),
+                    "external_id": _str(minLength=1),
+                },
                 description="One of id, login, guid or external_id; default: the admin",
+                minProperties=1,
+                additionalProperties=False,
             ),
-            "ip_addresses": _list(_str()),
-            "ipv4": _list(_str()),
-            "ipv6": _list(_str()),
+            "ip_addresses": _list(_str(pattern=rf"^ *{_IP} *$")),
+            "ipv4": _list(_str(pattern=rf"^ *{_IP4} *$")),
+            "ipv6": _list(_str(pattern=rf"^ *{_IP6} *$")),
             "plan": _obj({"name": _str()}, description="Accepted; not applied"),
         },
         ("name",),
@@ -359,8 +449,8 @@ SCHEMAS: dict[str, Schema] = {
     "FtpUserRequest": _obj(
         {
             "name": _LOGIN,
-            "password": _str(minLength=1),
-            "home": _str("Below the domain's root; default: the root"),
+            "password": _SECRET,
+            "home": _HOME,
             "quota": _int("Bytes; 0 or -1 is unlimited", minimum=-1),
             "permissions": _FTP_PERMISSIONS,
             "parent_domain": _DOMAIN_REFERENCE,
@@ -370,8 +460,8 @@ SCHEMAS: dict[str, Schema] = {
     "FtpUserUpdateRequest": _obj(
         {
             "name": _LOGIN,
-            "password": _str(minLength=1),
-            "home": _str(),
+            "password": _SECRET,
+            "home": _HOME,
             "quota": _int(minimum=-1),
             "permissions": _FTP_PERMISSIONS,
         }
@@ -390,7 +480,7 @@ SCHEMAS: dict[str, Schema] = {
     "DatabaseRequest": _obj(
         {
             "name": _str(minLength=1, maxLength=63, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$"),
-            "type": _str(enum=_DB_TYPES),
+            "type": _str(enum=_DB_TYPES_SERVED),
             "parent_domain": _DOMAIN_REFERENCE,
             "server_id": _int("Default: the default server of the type", minimum=1),
         },
@@ -403,7 +493,7 @@ SCHEMAS: dict[str, Schema] = {
     "DatabaseUserRequest": _obj(
         {
             "login": _str(minLength=1, maxLength=32, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$"),
-            "password": _str(minLength=1),
+            "password": _SECRET,
             "parent_domain": _DOMAIN_REFERENCE,
             "server_id": _int(minimum=1),
             "database_id": _int(minimum=1),
@@ -413,7 +503,7 @@ SCHEMAS: dict[str, Schema] = {
     "DatabaseUserUpdateRequest": _obj(
         {
             "login": _str(minLength=1, maxLength=32, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$"),
-            "password": _str(minLength=1),
+            "password": _SECRET,
         }
     ),
     "DatabaseServer": _obj(
@@ -477,9 +567,8 @@ def check(value: Any, schema: Schema, where: str = "body") -> None:
     kind = schema.get("type")
     if value is None and schema.get("nullable"):
         return
-    if kind == "string" and schema.get("x-also-list") and isinstance(value, list):
-        for i, item in enumerate(value):
-            check(item, {"type": "string"}, f"{where}[{i}]")
+    if "anyOf" in schema:
+        _check_any(value, schema["anyOf"], where)
         return
     if not _is(value, kind):
         raise bad_request(f"Invalid value of {where}: expected {_TYPE_NAMES.get(str(kind), kind)}")
@@ -502,6 +591,8 @@ def check(value: Any, schema: Schema, where: str = "body") -> None:
         for name in schema.get("required", ()):
             if name not in value:
                 raise bad_request(f"Missing required field {name!r}")
+        if len(value) < schema.get("minProperties", 0):
+            raise bad_request(f"Invalid value of {where}: it may not be empty")
         properties = schema.get("properties", {})
         extra = schema.get("additionalProperties")
         for name, item in value.items():
@@ -510,10 +601,31 @@ def check(value: Any, schema: Schema, where: str = "body") -> None:
                 check(item, properties[name], f"{name!r}" if where == "body" else f"{where}.{name}")
             elif isinstance(extra, dict):
                 check(item, extra, f"{where}.{name}")
+            elif extra is False:
+                allowed = ", ".join(properties)
+                raise bad_request(f"Invalid value of {where}: it takes only {allowed}")
+
+
+def _check_any(value: Any, options: list[Schema], where: str) -> None:
+    """`value` fits one of `options`, or the first one's refusal is raised."""
+    first: Exception | None = None
+    for option in options:
+        try:
+            check(value, option, where)
+        except ApiError as exc:  # try the next shape
+            first = first or exc
+        else:
+            return
+    assert first is not None
+    raise first
 
 
 @functools.cache
 def _pattern(text: str) -> re.Pattern[str]:
+    # A closing `$` means the end of the text, as in JSON Schema; Python's would also
+    # match before a final newline.
+    if text.endswith("$") and not text.endswith("\\$"):
+        text = text[:-1] + r"\Z"
     return re.compile(text)
 
 
