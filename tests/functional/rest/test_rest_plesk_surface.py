@@ -190,3 +190,46 @@ def test_each_operation_answers_a_well_formed_admin_call_with_plesks_status(
     covered = {op for op, _ in done}
     expected = {op for op in PLESK_OPERATIONS if not op.path.startswith(TIER2)}
     assert covered == expected
+
+
+def test_plesks_quirks_are_kept(api: Api, admin_key: dict[str, str]) -> None:
+    """200 (not 201) from the four creates Plesk answers so; CreatedResponse from PUT and
+    DELETE /clients/{id}; ?domain= required on /dns/records (and nothing written without)."""
+    key = admin_key
+    made = api.post("/clients", headers=key, json=CUSTOMER)
+    assert made.status_code == 201
+    client = api.get(f"/clients/{made.json()['id']}", headers=key).json()
+    created = {"id": client["id"], "guid": client["guid"]}
+    changed = api.put(f"/clients/{client['id']}", headers=key, json={"company": "x"})
+    assert (changed.status_code, changed.json()) == (200, created)
+    body = {"name": "example.com", "owner_client": {"id": client["id"]}}
+    domain = api.post("/domains", headers=key, json=body).json()["id"]
+    record = {"type": "TXT", "host": "q", "value": "v"}
+    for params in ({}, {"name": "example.com"}):
+        refused = api.post("/dns/records", headers=key, params=params, json=record)
+        assert refused.status_code == 400 and "'domain'" in refused.json()["message"]
+        listed = api.get("/dns/records", headers=key, params=params)
+        assert listed.status_code == 400 and "'domain'" in listed.json()["message"]
+    zone = api.get("/dns/records", headers=key, params={"domain": "example.com"}).json()
+    assert not any(r["host"] == "q.example.com." for r in zone)
+    ref = {"id": domain}
+    answers = [
+        api.post("/dns/records", headers=key, params={"domain": "example.com"}, json=record),
+        api.post(
+            "/ftpusers",
+            headers=key,
+            json={"name": "ftp_q", "password": "Ftp-pw-123", "parent_domain": ref},
+        ),
+        db := api.post(
+            "/databases", headers=key, json={"name": "db_q", "type": "mysql", "parent_domain": ref}
+        ),
+        api.post(
+            "/dbusers",
+            headers=key,
+            json={"login": "dbu_q", "password": "Db-pw-123", "database_id": db.json()["id"]},
+        ),
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 200, 200], [a.text for a in answers]
+    assert all("id" in a.json() and "guid" not in a.json() for a in answers)
+    gone = api.delete(f"/clients/{client['id']}", headers=key)
+    assert (gone.status_code, gone.json()) == (200, created)

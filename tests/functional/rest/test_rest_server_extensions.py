@@ -91,7 +91,19 @@ def test_cli_lists_and_runs_the_registrys_utilities_and_nothing_else(
     assert api.get("/cli/commands", headers=admin_key).json() == sorted(registry())
     ran = api.post("/cli/secret_key/call", headers=admin_key, json={"params": ["--list"]})
     assert ran.status_code == 200 and ran.json()["code"] == 0
+    for name, utility in registry().items():  # each one the gate has, as it runs locally
+        local = utility(api.panel, ["--help"], "rest")
+        called = api.post(f"/cli/{name}/call", headers=admin_key, json={"params": ["--help"]})
+        assert called.status_code == 200, name
+        assert called.json() == {
+            "code": local.code,
+            "stdout": local.stdout,
+            "stderr": local.stderr,
+        }
+        assert api.get(f"/cli/{name}/ref", headers=admin_key).status_code == 200
     for name in ("scheduler", "..%2Fbin%2Fsh", "sh"):
         refused = api.post(f"/cli/{name}/call", headers=admin_key, json={"params": ["-l"]})
         assert refused.status_code == 404 and is_error_shape(refused)
+        if "%" not in name:  # an encoded slash matches no route at all
+            assert refused.json()["message"] == "Command does not exist"
         assert api.get(f"/cli/{name}/ref", headers=admin_key).status_code == 404
