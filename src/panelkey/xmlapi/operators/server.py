@@ -44,13 +44,20 @@ def _name_values(tag: str, child: str, pairs: list[tuple[str, str]]) -> etree._E
 
 
 def _key(req: Request) -> etree._Element:
+    """panelkey's own key, or the one installed by REST POST /server/license (its id from
+    the digest, its activation code; never the key itself)."""
     guid = req.ctx.info.guid
+    installed = req.ctx.panel.server.license()
+    own = f"PANELKEY.{guid[:8].upper()}.{guid[9:13].upper()}"
+    kind = "panelkey" if installed is None else "additional" if installed.additional else "main"
+    code = [("activation_code", installed.code)] if installed and installed.code else []
     return _name_values(
         "key",
         "property",
         [
-            ("plesk_key_id", f"PANELKEY.{guid[:8].upper()}.{guid[9:13].upper()}"),
-            ("key_type", "panelkey"),
+            ("plesk_key_id", own if installed is None else installed.key_id),
+            ("key_type", kind),
+            *code,
             ("product_version", req.ctx.info.version),
             ("lim_date", "unlimited"),
             ("lim_cl", "-1"),
