@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
+from panelkey.core import passwords
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 
@@ -30,6 +31,9 @@ PG_URL = os.environ.get(
     "PANELKEY_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 ADMIN_PASSWORD = "admin-test-password"
+# Every hash the suite makes costs waiting and nothing else (docs/configuration.md).
+HASH_PROFILE = "cheapest"
+passwords.use_profile(HASH_PROFILE)
 BIN = Path(sys.executable).parent
 _pg_state: dict[str, str | None] = {}
 
@@ -179,6 +183,7 @@ def make_server(tmp_path: Path, database_url: str | None = None) -> Server:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
     env["PANELKEY_DATA_DIR"] = str(data_dir)
     env["PANELKEY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
+    env["PANELKEY_PASSWORD_HASH_PROFILE"] = HASH_PROFILE
     if database_url:
         env["PANELKEY_DATABASE_URL"] = database_url
     return Server(data_dir, env, free_port(), free_port())

@@ -76,6 +76,13 @@ def _words(text: str) -> list[str]:
     return [x for x in text.replace(",", " ").split() if x]
 
 
+def _hash_profile(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ("default", "cheapest"):
+        raise ValueError("expected default or cheapest")
+    return value
+
+
 def _text(text: str) -> str:
     return text.strip()
 
@@ -332,6 +339,16 @@ SETTINGS: tuple[Setting, ...] = (
         key="passwordHashThreads",
     ),
     Setting(
+        "password_hash_profile",
+        _const("default"),
+        _hash_profile,
+        "argon2 parameters for new password hashes: default (RFC 9106), or cheapest "
+        "for test suites only, where hashing cost is all waiting",
+        env="PANELKEY_PASSWORD_HASH_PROFILE",
+        section="panelkey",
+        key="passwordHashProfile",
+    ),
+    Setting(
         "lockout_failures",
         _const(5),
         _natural,
@@ -534,6 +551,7 @@ class Settings:
     dns_port: int | None = None
     dns_host: str = "127.0.0.1"
     password_hash_threads: int = 1
+    password_hash_profile: str = "default"  # noqa: S105 - a profile name, not a password
     lockout_failures: int = 5
     lockout_login_failures: int = 20
     lockout_window: float = 600.0

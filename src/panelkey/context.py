@@ -60,6 +60,7 @@ class ServerInfo:
 def _apply_limits(panel: Panel, settings: Settings) -> None:
     """Hand the core its abuse limits from the settings (docs/configuration.md)."""
     passwords.configure(settings.password_hash_threads)
+    passwords.use_profile(settings.password_hash_profile)
     auth = panel.auth
     auth.throttle = Throttle(
         failures=settings.lockout_failures,

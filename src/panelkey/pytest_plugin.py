@@ -145,6 +145,8 @@ def start_server(data_dir: Path, extra_args: tuple[str, ...] = ()) -> PanelkeySe
         if not k.startswith("PANELKEY_") and k != "PROMETHEUS_MULTIPROC_DIR"
     }
     env.update(PANELKEY_DATA_DIR=str(data_dir), PANELKEY_ADMIN_PASSWORD=password)
+    # A test suite waits for every argon2 hash it causes; argon2-cffi's test profile.
+    env["PANELKEY_PASSWORD_HASH_PROFILE"] = "cheapest"  # noqa: S105 - a profile name
     log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen(
         [

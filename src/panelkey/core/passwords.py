@@ -16,10 +16,15 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-_hasher = PasswordHasher()
+# argon2-cffi's own parameter sets; `cheapest` is the one it makes for test suites.
+PROFILES = {
+    "default": profiles.RFC_9106_LOW_MEMORY,
+    "cheapest": profiles.CHEAPEST,
+}
+_hasher = PasswordHasher.from_parameters(PROFILES["default"])
 _T = TypeVar("_T")
 
 DEFAULT_THREADS = max(1, (os.cpu_count() or 2) // 2)
@@ -41,6 +46,14 @@ def configure(threads: int) -> None:
         old, _pool = _pool, None
     if old is not None:
         old.shutdown(wait=False)
+
+
+def use_profile(name: str) -> None:
+    """Hash new passwords with the argon2 parameters `name` (a key of PROFILES). Hashes
+    carry their parameters, so those made under another profile still verify."""
+    global _hasher
+    _hasher = PasswordHasher.from_parameters(PROFILES[name])
+    _dummy.clear()
 
 
 def _mark_inside() -> None:
