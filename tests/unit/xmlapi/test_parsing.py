@@ -399,11 +399,13 @@ REFUSED: dict[str, tuple[bytes, int, str]] = {
         1,
         "element 'get_info' is missing a child element; expected (filter)",
     ),
-    "webspace/add status before htype": (
-        b"<packet><webspace><add><gen_setup><name>a.test</name><status>0</status>"
-        b"<htype>vrt_hst</htype></gen_setup></add></webspace></packet>",
+    # gen_setup's children and the datasets come in any order, as Plesk takes them; the
+    # blocks of an operation do not.
+    "webspace/add hosting before gen_setup": (
+        b"<packet><webspace><add><hosting><vrt_hst/></hosting><gen_setup><name>a.test</name>"
+        b"</gen_setup></add></webspace></packet>",
         1,
-        "element 'htype' is not expected",
+        "element 'hosting' is not expected; expected (gen_setup)",
     ),
     "webspace/add unknown htype": (
         b"<packet><webspace><add><gen_setup><name>a.test</name><htype>shared</htype>"
@@ -416,11 +418,10 @@ REFUSED: dict[str, tuple[bytes, int, str]] = {
         1,
         "element 'gen_setup' is missing a child element",
     ),
-    "site/get dataset out of order": (
-        b"<packet><site><get><filter/><dataset><hosting/><gen_info/></dataset></get></site>"
-        b"</packet>",
+    "site/get dataset before filter": (
+        b"<packet><site><get><dataset><gen_info/></dataset><filter/></get></site></packet>",
         1,
-        "element 'gen_info' is not expected",
+        "element 'dataset' is not expected; expected (filter)",
     ),
     "dns/add_rec value before host": (
         b"<packet><dns><add_rec><site-id>1</site-id><type>A</type><value>192.0.2.1</value>"
