@@ -14,8 +14,13 @@ def settings_or_exit(flags: Mapping[str, Any] | None = None) -> Settings:
     try:
         return load_settings(flags)
     except ConfigError as exc:
-        print(f"panelkey: configuration error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+        # A start-up failure like the others (startup.py): one line, exit code 1.
+        print(
+            f"panelkey: cannot start: configuration error: {exc}; "
+            "correct that setting (docs/configuration.md lists them all)",
+            file=sys.stderr,
+        )
+        raise SystemExit(1) from None
 
 
 def open_panel(settings: Settings) -> Panel:

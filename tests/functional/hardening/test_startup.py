@@ -41,6 +41,13 @@ def _the_line(stderr: str) -> str:
     return lines[0]
 
 
+def test_a_bad_setting_is_one_line_naming_it(tmp_path: Path) -> None:
+    code, stderr = _serve(tmp_path, env={"PANELKEY_LOCKOUT_FAILURES": "many"})
+    line = _the_line(stderr)
+    assert code == 1
+    assert "PANELKEY_LOCKOUT_FAILURES" in line or "lockout_failures" in line
+
+
 def test_a_port_in_use_is_one_line(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
