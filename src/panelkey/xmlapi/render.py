@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from lxml import etree
 
@@ -102,21 +102,33 @@ def ok_all(items: Iterable[Tree]) -> list[etree._Element]:
     the cost, since they are written as text and parsed by libxml2 in one go instead of
     made one element at a time (docs/performance.md). A value may be nested fields."""
     items = list(items)
-    parts: list[str] = ["<r>"]
+    parts: list[str] = []
     for fields in items:
         parts.append("<result><status>ok</status>")
         _write(parts, fields)
         parts.append("</result>")
-    parts.append("</r>")
+    # Text libxml2 will not take back (a control character): built the slow way, which
+    # refuses it just as `ok` would.
+    return parsed(parts, lambda: [_element_of("result", [("status", "ok"), *f]) for f in items])
+
+
+def esc(value: str | int) -> str:
+    """A value as element text for `parsed`: XML's specials and CR escaped."""
+    return str(value).translate(_ESCAPES)
+
+
+def parsed(
+    fragments: Iterable[str], slow: Callable[[], list[etree._Element]]
+) -> list[etree._Element]:
+    """The elements these XML fragments (their text made with `esc`) hold, parsed in one
+    go; `slow()` when libxml2 refuses them (text with a control character)."""
     parser = getattr(_fragments, "parser", None)
     if parser is None:
         parser = _fragments.parser = etree.XMLParser(resolve_entities=False, no_network=True)
     try:
-        return list(etree.fromstring("".join(parts).encode(), parser))
+        return list(etree.fromstring(("<r>" + "".join(fragments) + "</r>").encode(), parser))
     except etree.XMLSyntaxError:
-        # Text libxml2 will not take back (a control character): built the slow way,
-        # which refuses it just as `ok` would.
-        return [_element_of("result", [("status", "ok"), *fields]) for fields in items]
+        return slow()
 
 
 def text_of(parent: etree._Element, tag: str) -> str | None:

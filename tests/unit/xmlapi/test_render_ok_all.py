@@ -31,3 +31,20 @@ def test_a_control_character_is_refused_as_ok_refuses_it() -> None:
         render.ok_all([[("value", "bell\x07")]])
     with pytest.raises(ValueError, match="XML compatible"):
         render.ok([("value", "bell\x07")])
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_dns_record_written_as_text_is_what_the_elements_make(text: str) -> None:
+    from panelkey.core.dns import Record
+    from panelkey.xmlapi.operators.dns import _data, _result_text
+
+    record = Record(9, 3, "TXT", f"h.{text}.example.", text, text, 300)
+    for alias in (None, 4):
+        (fast,) = render.parsed([_result_text(record, alias)], list)
+        slow = render.ok([("id", record.id), ("data", _data(record, alias))])
+        assert etree.tostring(fast) == etree.tostring(slow)
+
+
+def test_parsed_falls_back_when_libxml2_refuses_the_text() -> None:
+    marker = [render.ok([("fallback", "yes")])]
+    assert render.parsed(["<a>\x07</a>"], lambda: marker) is marker
