@@ -147,12 +147,23 @@ def timed(rig: InProcess, method: str, path: str, body: str, n: int) -> float:
 
 
 def cpu_per_request(kind: str, n: int) -> dict[str, float]:
-    """{scenario: µs of CPU per request} for every read scenario, in a fresh store."""
+    """{scenario: µs of CPU per request} for every read scenario, in a fresh store, and
+    {"bare " + scenario: ...} for bench/store_baseline_app.py's answer to it, called in
+    process the same way: a comparison no neighbour on the machine can blur."""
+    from bench import store_baseline_app
+    from bench.store import read_cases
+
     work = Path(tempfile.mkdtemp(prefix="panelkey-inproc-"))
     rig = InProcess(kind, work)
     try:
-        table = scenarios(rig.fill())
-        return {name: timed(rig, *table[name], n) for name in table}
+        cases = read_cases(rig.fill())
+        out = {c.short: timed(rig, c.pk_method, c.pk_path, c.pk_body, n) for c in cases}
+        panelkey = rig.app
+        rig.app = store_baseline_app.make_app(store_baseline_app.Store(rig.store.url))
+        for c in cases:
+            out["bare " + c.short] = timed(rig, c.bare_method, c.bare_path, c.pk_body, n)
+        rig.app = panelkey
+        return out
     finally:
         rig.close()
         shutil.rmtree(work, ignore_errors=True)
