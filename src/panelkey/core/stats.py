@@ -45,13 +45,20 @@ def _column_is(name: str, value: str) -> Callable[[sa.Table], Any]:
     return where
 
 
+def _column_true(name: str) -> Callable[[sa.Table], Any]:
+    def where(t: sa.Table) -> Any:
+        return t.c[name].is_(True) if name in t.c else sa.false()
+
+    return where
+
+
 # (element of stat/objects, table name, condition): Plesk's order.
 COUNTERS: tuple[tuple[str, str, Where], ...] = (
     ("clients", "accounts", _customers),
     ("domains", "domains", _webspaces),
     ("active_domains", "domains", _active_webspaces),
-    ("mail_boxes", "mailnames", None),
-    ("mail_redirects", "mail_redirects", None),
+    ("mail_boxes", "mail_names", _column_true("mailbox")),
+    ("mail_redirects", "mail_names", _column_true("forwarding")),
     ("mail_groups", "mail_groups", None),
     ("mail_responders", "mail_responders", None),
     ("web_users", "web_users", None),

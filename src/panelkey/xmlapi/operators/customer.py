@@ -13,6 +13,7 @@ from typing import Any
 
 from lxml import etree
 
+from panelkey.core import statistics
 from panelkey.core.accounts import Account
 from panelkey.core.clock import plesk_date
 from panelkey.core.errors import NotFound, OwnerNotFound, PanelkeyError
@@ -211,20 +212,21 @@ def _gen_info(a: Account) -> etree._Element:
 
 def _stat(req: Request, a: Account) -> etree._Element:
     domains = req.ctx.panel.domains.of_owner(req.identity, a.id)
+    held = statistics.contents(req.ctx.panel.db, (d.id for d in domains))
     return render.element(
         "stat",
         [
             ("active_domains", sum(1 for d in domains if d.is_webspace and d.status == "active")),
-            ("subdomains", 0),
+            ("subdomains", held.subdomains),
             ("disk_space", 0),
             # the rest of Plesk's clientStatType, every element of it required
-            ("postboxs", 0),
-            ("redirects", 0),
+            ("postboxs", held.mailboxes),
+            ("redirects", held.redirects),
             ("mail_groups", 0),
             ("mail_resps", 0),
             ("mail_lists", 0),
             ("web_users", 0),
-            ("data_bases", 0),
+            ("data_bases", held.databases),
             ("webapps", 0),
             ("traffic", 0),
             ("traffic_prevday", 0),

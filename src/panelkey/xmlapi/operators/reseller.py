@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from panelkey.core import statistics
 from panelkey.core.accounts import Account
 from panelkey.core.clock import plesk_date
 from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
@@ -131,6 +132,7 @@ def _stat(req: Request, a: Account) -> etree._Element:
     customers = [c for c in panel.accounts.list() if c.owner_id == a.id]
     owners = {a.id, *(c.id for c in customers)}
     domains = [d for d in panel.domains.list(req.identity) if d.owner_id in owners]
+    held = statistics.contents(panel.db, (d.id for d in domains))
     return render.element(
         "stat",
         [
@@ -139,14 +141,14 @@ def _stat(req: Request, a: Account) -> etree._Element:
             ("active-domains", sum(1 for d in domains if d.is_webspace and d.status == "active")),
             ("clients", len(customers)),
             ("domains", sum(1 for d in domains if d.is_webspace)),
-            ("subdomains", 0),
-            ("domain-aliases", 0),
+            ("subdomains", held.subdomains),
+            ("domain-aliases", held.aliases),
             ("disk-space", 0),
             ("web-users", 0),
-            ("data-bases", 0),
-            ("postboxs", 0),
+            ("data-bases", held.databases),
+            ("postboxs", held.mailboxes),
             ("mbox-quota", 0),
-            ("redirects", 0),
+            ("redirects", held.redirects),
             ("mail-groups", 0),
             ("mail-resps", 0),
             ("mail-lists", 0),

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from panelkey.core import statistics
 from panelkey.core.accounts import Account
 from panelkey.core.clock import plesk_date
 from panelkey.core.domains import Domain
@@ -263,14 +264,15 @@ class Answers:
 
     def stat(self, d: Domain) -> etree._Element:
         """Counts of what exists; traffic is 0 as nothing is served."""
+        held = statistics.contents(self.req.ctx.panel.db, [d.id])
         counts: list[render.Field] = [
             ("traffic", 0),
             ("traffic_prevday", 0),
-            ("subdom", 0),
+            ("subdom", held.subdomains),
             ("wu", 0),
             ("webapps", 0),
-            ("box", 0),
-            ("redir", 0),
+            ("box", held.mailboxes),
+            ("redir", held.redirects),
             ("mg", 0),
             ("resp", 0),
             ("maillists", 0),
