@@ -251,7 +251,7 @@ class Domains:
                     sa.or_(tables.domains.c.name == text, tables.domains.c.ascii_name == ascii_name)
                 )
             ).first()
-            if clash is not None:
+            if clash is not None or _held_by_alias_or_subdomain(conn, ascii_name):
                 raise AlreadyExists(f"Domain {text!r} already exists.")
             new_id = conn.execute(
                 tables.domains.insert().values(
@@ -326,7 +326,7 @@ class Domains:
                         tables.domains.c.id != domain.id,
                     )
                 ).first()
-                if clash is not None:
+                if clash is not None or _held_by_alias_or_subdomain(conn, row["ascii_name"]):
                     raise AlreadyExists(f"Domain {row['name']!r} already exists.")
             if row:
                 conn.execute(
@@ -375,6 +375,14 @@ class Domains:
                     actor=actor,
                 )
         return ids
+
+
+def _held_by_alias_or_subdomain(conn: sa.Connection, ascii_name: str) -> bool:
+    """A name is one object's across domains, subdomains and site aliases, as in Plesk."""
+    for table in (tables.subdomains, tables.site_aliases):
+        if conn.execute(sa.select(table.c.id).where(table.c.ascii_name == ascii_name)).first():
+            return True
+    return False
 
 
 def check_ip(value: str) -> str:

@@ -81,6 +81,11 @@ def test_site_alias_create_refuses_taken_names_bad_values_and_unknown_sites(
     assert error_of(_create(xml, world.carol_ws, "dave.example"))[0] == 1007
     _create(xml, world.carol_ws, "alias.example")
     assert error_of(_create(xml, world.dave_ws, "alias.example"))[0] == 1007
+    # nor may a new subscription or site take the alias's name
+    taken = xml.call(
+        "<webspace><add><gen_setup><name>alias.example</name></gen_setup></add></webspace>"
+    )
+    assert error_of(results(taken, "webspace/add")[0])[0] == 1007
     assert error_of(_create(xml, world.carol_ws, "x.example", "<status>5</status>"))[0] == 1019
     assert (
         error_of(_create(xml, world.carol_ws, "x.example", "<pref><web>perhaps</web></pref>"))[0]
