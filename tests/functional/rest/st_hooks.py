@@ -10,6 +10,7 @@ schema-valid request (positive mode) is given, just before it is sent:
   client or domain, the domain of a site, FTP user or database, the database of a user,
   the login of a key or session;
 - a future year for an expiry time in the past;
+- for a DNS record, a value its type takes and a host inside the zone;
 - and the test's own objects are kept from deletion, suspension and renaming (the id is
   swapped for one that does not exist, which answers 404).
 
@@ -89,6 +90,37 @@ _NAMES = (
 )
 
 
+# A value (and opt) each type takes: whether a value is valid depends on the record's
+# type, which DnsRecord's schema (one string for every type) cannot state.
+_DNS_VALUES = {
+    "A": ("192.0.2.1", ""),
+    "AAAA": ("2001:db8::1", ""),
+    "CNAME": ("target.example.", ""),
+    "NS": ("ns1.example.", ""),
+    "PTR": ("ptr.example.", ""),
+    "MX": ("mail.example.", "10"),
+    "TXT": ("v=st1", ""),
+    "SRV": ("sip.example.", "0 5 5060"),
+    "CAA": ("letsencrypt.org", "0 issue"),
+}
+
+
+def _dns_record(body: dict[str, Any]) -> None:
+    """A value for the drawn type, and a host inside the zone (a schema cannot name the
+    zone of the `?domain=` beside it). The type, ttl and the rest stay as drawn."""
+    kind = body.get("type")
+    if kind is None and "value" in body:
+        # an update naming no type keeps the stored one, which the hook cannot know
+        kind = body["type"] = "TXT"
+    if kind in _DNS_VALUES:
+        body["value"], opt = _DNS_VALUES[kind]
+        if opt or "opt" in body:
+            body["opt"] = opt
+    if "host" in body:
+        _count[0] += 1
+        body["host"] = f"st{_count[0]}"
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     path, method = case.operation.path, case.method.upper()
@@ -146,6 +178,8 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
                 body["server_id"] = database["server_id"]
             if "parent_domain" in body:
                 body["parent_domain"] = _reference(body["parent_domain"], domain)
+    elif path.startswith("/dns/records") and method in ("POST", "PUT"):
+        _dns_record(body)
     elif path in ("/auth/keys", "/server/session"):
         if body.get("login"):
             body["login"] = client["login"]

@@ -40,12 +40,6 @@ expected-statuses = ["2xx", "404"]
 enabled = true
 expected-statuses = ["400", "404"]
 
-# Not yet precise: whether a record's value is valid depends on its type (an A record
-# takes an IPv4 address, an MX record a host name...), and on PUT on the type the record
-# already has; DnsRecord and DnsRecordRequest do not say so per type.
-[[operations]]
-include-path-regex = "/dns/records"
-checks.positive_data_acceptance.enabled = false
 """
 
 
