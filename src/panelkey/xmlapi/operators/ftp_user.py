@@ -19,7 +19,15 @@ from panelkey.core.domains import Domain
 from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.ftp_users import NOT_FOUND, FtpUser
 from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.selection import Hit, boolean, flag, miss, one, select
+from panelkey.xmlapi.operators.selection import (
+    Hit,
+    answer_each,
+    boolean,
+    flag,
+    miss,
+    one,
+    select,
+)
 from panelkey.xmlapi.operators.site import WEBSPACE_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
 
@@ -118,37 +126,19 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
     return results or [render.ok()]
 
 
-def _each(req: Request, op: etree._Element, act: str) -> list[etree._Element]:
-    users = req.ctx.panel.ftp_users
-    results: list[etree._Element] = []
-    for hit in _hits(req, op):
-        if hit.miss:
-            results.append(miss(hit, NOT_FOUND))
-            continue
-        if hit.obj is None:
-            continue
-        head: list[render.Field] = [("filter-id", hit.filter_id), ("id", hit.obj.id)]
-        try:
-            if act == "set":
-                values = op.find("values")
-                assert values is not None  # the schema requires it
-                users.update(req.identity, hit.obj, _values(values))
-            else:
-                users.delete(req.identity, hit.obj)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, head))
-            continue
-        results.append(render.ok(head))
-    return results or [render.ok()]
-
-
 def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     """``filter``, ``values``: one result (``filter-id``, ``id``) per FTP user."""
-    return _each(req, op, "set")
+    users = req.ctx.panel.ftp_users
+    values = op.find("values")
+    assert values is not None  # the schema requires it
+    return answer_each(
+        _hits(req, op), NOT_FOUND, lambda u: users.update(req.identity, u, _values(values))
+    )
 
 
 def del_(req: Request, op: etree._Element) -> list[etree._Element]:
-    return _each(req, op, "del")
+    users = req.ctx.panel.ftp_users
+    return answer_each(_hits(req, op), NOT_FOUND, lambda u: users.delete(req.identity, u))
 
 
 OPERATIONS: Operator = {"add": add, "get": get, "set": set_, "del": del_}

@@ -20,7 +20,17 @@ from lxml import etree
 from panelkey.core.errors import InvalidValue, PanelkeyError
 from panelkey.core.protected_dirs import NOT_FOUND, USER_NOT_FOUND, DirUser, ProtectedDir
 from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.selection import Hit, boolean, flag, miss, one, pairs, select
+from panelkey.xmlapi.operators.selection import (
+    Hit,
+    answer_each,
+    answer_get,
+    boolean,
+    flag,
+    miss,
+    one,
+    pairs,
+    select,
+)
 from panelkey.xmlapi.request import Operator, Request
 
 # Plesk's location names on input (both spellings of non-SSL) -> the model's.
@@ -81,57 +91,32 @@ def _data(d: ProtectedDir) -> etree._Element:
 
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    results: list[etree._Element] = []
-    for hit in _dirs(req, op):
-        if hit.miss:
-            results.append(miss(hit, NOT_FOUND))
-        elif hit.obj is None:
-            results.append(render.ok([("filter-id", hit.filter_id)]))
-        else:
-            results.append(
-                render.ok(
-                    [("filter-id", hit.filter_id), ("id", hit.obj.id), ("data", _data(hit.obj))]
-                )
-            )
-    return results or [render.ok()]
-
-
-def _each_dir(req: Request, op: etree._Element, act: str) -> list[etree._Element]:
-    pds = req.ctx.panel.protected_dirs
-    results: list[etree._Element] = []
-    for hit in _dirs(req, op):
-        if hit.miss:
-            results.append(miss(hit, NOT_FOUND))
-            continue
-        if hit.obj is None:
-            continue
-        head: list[render.Field] = [("filter-id", hit.filter_id), ("id", hit.obj.id)]
-        try:
-            if act == "set":
-                values = op.find("values")
-                assert values is not None  # the schema requires it
-                change = {
-                    "name": render.text_of(values, "name"),
-                    "header": render.text_of(values, "header"),
-                    **_location(values),
-                }
-                pds.update(req.identity, hit.obj, change)
-            else:
-                pds.delete(req.identity, hit.obj)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, head))
-            continue
-        results.append(render.ok(head))
-    return results or [render.ok()]
+    return answer_get(_dirs(req, op), NOT_FOUND, lambda d: [("id", d.id), ("data", _data(d))])
 
 
 def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     """``filter``, ``values`` (``name``?, ``header``?, ``location``?)."""
-    return _each_dir(req, op, "set")
+    pds = req.ctx.panel.protected_dirs
+
+    def change(d: ProtectedDir) -> None:
+        values = op.find("values")
+        assert values is not None  # the schema requires it
+        pds.update(
+            req.identity,
+            d,
+            {
+                "name": render.text_of(values, "name"),
+                "header": render.text_of(values, "header"),
+                **_location(values),
+            },
+        )
+
+    return answer_each(_dirs(req, op), NOT_FOUND, change)
 
 
 def delete(req: Request, op: etree._Element) -> list[etree._Element]:
-    return _each_dir(req, op, "delete")
+    pds = req.ctx.panel.protected_dirs
+    return answer_each(_dirs(req, op), NOT_FOUND, lambda d: pds.delete(req.identity, d))
 
 
 # -- users ----------------------------------------------------------------------------

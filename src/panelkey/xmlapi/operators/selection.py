@@ -17,7 +17,7 @@ from typing import Generic, Protocol, TypeVar
 
 from lxml import etree
 
-from panelkey.core.errors import InvalidValue, NotFound
+from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
 from panelkey.xmlapi import render
 
 
@@ -73,6 +73,45 @@ def one(obj: T | None) -> list[T] | None:
 def miss(hit: Hit[T], text: str) -> etree._Element:
     """The 1013 result of a miss, with ``filter-id`` (and ``id`` when one was asked)."""
     return render.error(NotFound(text), [("filter-id", hit.filter_id), ("id", hit.asked_id)])
+
+
+def answer_get(
+    hits: Sequence[Hit[T]], not_found: str, fields: Callable[[T], list[render.Field]]
+) -> list[etree._Element]:
+    """`get`'s results: per object ``filter-id`` then `fields(obj)`; an empty parent
+    ``filter-id`` only; a miss 1013 `not_found`; nothing in reach, one bare ok."""
+    results: list[etree._Element] = []
+    for hit in hits:
+        if hit.miss:
+            results.append(miss(hit, not_found))
+        elif hit.obj is None:
+            results.append(render.ok([("filter-id", hit.filter_id)]))
+        else:
+            results.append(render.ok([("filter-id", hit.filter_id), *fields(hit.obj)]))
+    return results or [render.ok()]
+
+
+def answer_each(
+    hits: Sequence[Hit[T]], not_found: str, act: Callable[[T], object]
+) -> list[etree._Element]:
+    """`set`/`del` results: `act(obj)` per object, answered ``filter-id`` and ``id``,
+    ok or the error it raised; an empty parent answers nothing; a miss 1013
+    `not_found`; nothing answered at all, one bare ok."""
+    results: list[etree._Element] = []
+    for hit in hits:
+        if hit.miss:
+            results.append(miss(hit, not_found))
+            continue
+        if hit.obj is None:
+            continue
+        head: list[render.Field] = [("filter-id", hit.filter_id), ("id", hit.obj.id)]
+        try:
+            act(hit.obj)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, head))
+            continue
+        results.append(render.ok(head))
+    return results or [render.ok()]
 
 
 def flag(text: str | None, name: str) -> bool | None:

@@ -16,7 +16,15 @@ from lxml import etree
 from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.site_aliases import NOT_FOUND, SiteAlias
 from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.selection import Hit, boolean, flag, miss, one, select
+from panelkey.xmlapi.operators.selection import (
+    Hit,
+    answer_each,
+    answer_get,
+    boolean,
+    flag,
+    one,
+    select,
+)
 from panelkey.xmlapi.operators.site import SITE_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
 
@@ -84,50 +92,22 @@ def _info(a: SiteAlias) -> etree._Element:
 
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    results: list[etree._Element] = []
-    for hit in _hits(req, op):
-        if hit.miss:
-            results.append(miss(hit, NOT_FOUND))
-        elif hit.obj is None:
-            results.append(render.ok([("filter-id", hit.filter_id)]))
-        else:
-            results.append(
-                render.ok(
-                    [("filter-id", hit.filter_id), ("id", hit.obj.id), ("info", _info(hit.obj))]
-                )
-            )
-    return results or [render.ok()]
-
-
-def _each(req: Request, op: etree._Element, act: str) -> list[etree._Element]:
-    aliases = req.ctx.panel.site_aliases
-    results: list[etree._Element] = []
-    for hit in _hits(req, op):
-        if hit.miss:
-            results.append(miss(hit, NOT_FOUND))
-            continue
-        if hit.obj is None:
-            continue
-        head: list[render.Field] = [("filter-id", hit.filter_id), ("id", hit.obj.id)]
-        try:
-            if act == "set":
-                aliases.update(req.identity, hit.obj, _settings(op.find("settings")))
-            else:
-                aliases.delete(req.identity, hit.obj)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, head))
-            continue
-        results.append(render.ok(head))
-    return results or [render.ok()]
+    return answer_get(_hits(req, op), NOT_FOUND, lambda a: [("id", a.id), ("info", _info(a))])
 
 
 def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     """``filter``, ``settings`` (``status``?, ``pref``?, ``manage-dns``?)."""
-    return _each(req, op, "set")
+    aliases = req.ctx.panel.site_aliases
+    return answer_each(
+        _hits(req, op),
+        NOT_FOUND,
+        lambda a: aliases.update(req.identity, a, _settings(op.find("settings"))),
+    )
 
 
 def delete(req: Request, op: etree._Element) -> list[etree._Element]:
-    return _each(req, op, "delete")
+    aliases = req.ctx.panel.site_aliases
+    return answer_each(_hits(req, op), NOT_FOUND, lambda a: aliases.delete(req.identity, a))
 
 
 def rename(req: Request, op: etree._Element) -> list[etree._Element]:

@@ -14,7 +14,14 @@ from lxml import etree
 from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.subdomains import NOT_FOUND, Subdomain, property_values
 from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.selection import Hit, miss, one, pairs, select
+from panelkey.xmlapi.operators.selection import (
+    Hit,
+    answer_each,
+    answer_get,
+    one,
+    pairs,
+    select,
+)
 from panelkey.xmlapi.request import Operator, Request
 
 
@@ -60,54 +67,22 @@ def _data(req: Request, s: Subdomain) -> etree._Element:
 
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    results: list[etree._Element] = []
-    for hit in _hits(req, op):
-        if hit.miss:
-            results.append(miss(hit, NOT_FOUND))
-        elif hit.obj is None:
-            results.append(render.ok([("filter-id", hit.filter_id)]))
-        else:
-            results.append(
-                render.ok(
-                    [
-                        ("filter-id", hit.filter_id),
-                        ("id", hit.obj.id),
-                        ("data", _data(req, hit.obj)),
-                    ]
-                )
-            )
-    return results or [render.ok()]
-
-
-def _each(req: Request, op: etree._Element, act: str) -> list[etree._Element]:
-    subdomains = req.ctx.panel.subdomains
-    results: list[etree._Element] = []
-    for hit in _hits(req, op):
-        if hit.miss:
-            results.append(miss(hit, NOT_FOUND))
-            continue
-        if hit.obj is None:
-            continue
-        head: list[render.Field] = [("filter-id", hit.filter_id), ("id", hit.obj.id)]
-        try:
-            if act == "set":
-                subdomains.update(req.identity, hit.obj, properties=pairs(op))
-            else:
-                subdomains.delete(req.identity, hit.obj)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, head))
-            continue
-        results.append(render.ok(head))
-    return results or [render.ok()]
+    return answer_get(_hits(req, op), NOT_FOUND, lambda s: [("id", s.id), ("data", _data(req, s))])
 
 
 def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     """``filter``, ``property``+: one result (``filter-id``, ``id``) per subdomain."""
-    return _each(req, op, "set")
+    subdomains = req.ctx.panel.subdomains
+    return answer_each(
+        _hits(req, op),
+        NOT_FOUND,
+        lambda s: subdomains.update(req.identity, s, properties=pairs(op)),
+    )
 
 
 def del_(req: Request, op: etree._Element) -> list[etree._Element]:
-    return _each(req, op, "del")
+    subdomains = req.ctx.panel.subdomains
+    return answer_each(_hits(req, op), NOT_FOUND, lambda s: subdomains.delete(req.identity, s))
 
 
 def rename(req: Request, op: etree._Element) -> list[etree._Element]:
