@@ -19,13 +19,13 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from panelkey import metrics
-from panelkey.core.identity import request_note
+from panelkey.core.identity import operation_label, request_note
 from panelkey.core.keypolicy import rest_operation
 
 BODY_LIMIT = 64 * 1024
@@ -269,6 +269,9 @@ class Journal:
             entries, self._pending = self._pending, []
         if not entries:
             return
+        # Past `size`, the oldest would be trimmed in the same transaction that wrote
+        # them, unseen by any reader: they are neither redacted nor written.
+        entries = entries[-self.size :]
         names = _COLUMNS.split(", ")
         rows = []
         for entry in entries:
@@ -350,15 +353,26 @@ _ERRCODE = re.compile(rb"<errcode>\s*(\d+)\s*</errcode>")
 
 
 def describe(entry: dict[str, Any]) -> None:
-    """Fill in an XML entry's operations, errcode and outcome from its raw bodies (once)."""
-    if entry["face"] != "xml" or entry.get("described"):
+    """Finish an entry from what the request left (once): its time as text, the
+    credential it offered when verification noted none, and for XML its operations
+    (noted by the XML face, else read from the body), errcode and outcome."""
+    if entry.get("described"):
+        return
+    entry["described"] = True
+    at = entry["at"]
+    if isinstance(at, float):
+        entry["at"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(at)) + "Z"
+    if not entry["credential"]:
+        entry["credential"] = _presented(entry.pop("headers", ()))
+    entry.pop("headers", None)
+    if entry["face"] != "xml":
         return
     request, answer = entry["request"], entry["answer"]
-    entry["operation"] = xml_operations(request) if request else "-"
+    noted = entry.pop("noted_operation", "")
+    entry["operation"] = noted or (xml_operations(request) if request else "-")
     found = _ERRCODE.search(answer)
     entry["errcode"] = found.group(1).decode() if found else ""
     entry["outcome"] = "error" if entry["errcode"] or entry["status"] >= 400 else "ok"
-    entry["described"] = True
 
 
 def xml_operations(body: bytes) -> str:
@@ -371,21 +385,18 @@ def xml_operations(body: bytes) -> str:
         )  # noqa: S320 - entities, DTDs and network are off
     except (etree.LxmlError, ValueError):
         return "-"
-    names: list[str] = []
-    for operator in root:
-        for operation in operator:
-            if isinstance(operator.tag, str) and isinstance(operation.tag, str):
-                name = f"{operator.tag}/{operation.tag}"
-                if name not in names:
-                    names.append(name)
-    shown = ", ".join(names[:8])
-    return shown + (f" (+{len(names) - 8} more)" if len(names) > 8 else "") or "-"
+    return operation_label(
+        f"{operator.tag}/{operation.tag}"
+        for operator in root
+        for operation in operator
+        if isinstance(operator.tag, str) and isinstance(operation.tag, str)
+    )
 
 
-def _presented(scope: dict[str, Any]) -> str:
+def _presented(raw: Iterable[tuple[bytes, bytes]]) -> str:
     """What the request offered, when verification left no note: a login is no secret,
     a key's value is, so a key shows only as `key`."""
-    headers: dict[bytes, bytes] = {bytes(k).lower(): bytes(v) for k, v in scope.get("headers", ())}
+    headers: dict[bytes, bytes] = {bytes(k).lower(): bytes(v) for k, v in raw}
     login = headers.get(b"http_auth_login")
     if login is not None:
         return "login " + login.decode("latin-1")[:60]
@@ -483,11 +494,16 @@ class JournalMiddleware:
         answer: bytes,
         elapsed: float,
     ) -> None:
+        # Only what the request leaves behind is taken here; the rest (the time as
+        # text, operations, errcode, redaction) is done by `describe` and `flush`, off
+        # the request's path.
         entry = {
-            "at": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z",
+            "at": time.time(),
             "face": face,
-            "source": self.address(scope),
-            "credential": note.get("credential") or _presented(scope),
+            "source": note.get("source") or self.address(scope),
+            "credential": note.get("credential", ""),
+            "headers": scope.get("headers", ()),
+            "noted_operation": note.get("operation", ""),
             "operation": f"{scope.get('method', '')} {redact_path(str(scope.get('path', '')))}",
             "status": status,
             "errcode": "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
@@ -63,7 +64,8 @@ Verdict = Verified | Refused
 
 # What verification decided for the request being served, for the request journal: the
 # server sets a fresh dict per request, verification fills in `credential` (a key id or
-# a login, never a secret) and a refusal's `reason`. Worker threads share the dict.
+# a login, never a secret) and a refusal's `reason`, the faces the client's `source`
+# address and the XML `operation`s. Worker threads share the dict.
 request_note: ContextVar[dict[str, str] | None] = ContextVar("panelkey_request_note", default=None)
 
 
@@ -72,3 +74,10 @@ def note(**facts: str) -> None:
     current = request_note.get()
     if current is not None:
         current.update(facts)
+
+
+def operation_label(names: Iterable[str]) -> str:
+    """`operator/operation, ...` for the journal: each name once, the first eight shown."""
+    unique = list(dict.fromkeys(names))
+    shown = ", ".join(unique[:8])
+    return shown + (f" (+{len(unique) - 8} more)" if len(unique) > 8 else "") or "-"

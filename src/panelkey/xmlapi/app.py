@@ -29,7 +29,7 @@ from panelkey.core.errors import (
     PanelkeyError,
     PermissionDenied,
 )
-from panelkey.core.identity import Identity, Verified
+from panelkey.core.identity import Identity, Verified, note, operation_label, request_note
 from panelkey.xmlapi import budgets, dispatch, parsing, render
 from panelkey.xmlapi.request import FACE, Request
 
@@ -93,6 +93,7 @@ class XmlApi:
     ) -> bytes:
         live = self.ctx.live()
         address = Context.client_address(scope, live)
+        note(source=address)
         try:
             if not live.api_enabled:
                 raise PermissionDenied("Access to the API is disabled.")
@@ -123,9 +124,7 @@ class XmlApi:
 
     @staticmethod
     def _serialized(steps: dispatch.Plan, req: Request, limit: int, pretty: bool) -> bytes:
-        answer = render.serialize(dispatch.run(steps, req, limit), pretty)
-        instead = dispatch.over_limit(steps, answer, limit)
-        return answer if instead is None else render.serialize(instead, pretty)
+        return render.finish(dispatch.run(steps, req, limit), pretty)
 
     def _run(self, body: bytes, req: Request, pretty: bool) -> bytes:
         try:
@@ -141,7 +140,10 @@ class XmlApi:
         parsing.check_version(packet)
         budgets.check(packet, self.budget)
         parsing.validate(packet)
-        return dispatch.plan(packet)
+        steps, store = dispatch.plan(packet)
+        if request_note.get() is not None:  # the journal's, spares it parsing the body again
+            note(operation=operation_label(f"{o}/{op.tag}" for o, ops in steps for op, _ in ops))
+        return steps, store
 
     async def _authenticate(self, creds: Credentials, address: str) -> Identity:
         """The caller, or AuthenticationMissing / AuthenticationFailed / KeyValidationFailed.

@@ -56,61 +56,85 @@ def only_reads(steps: Plan, limit: int) -> bool:
     return True
 
 
-def run(steps: Plan, req: Request, answer_limit: int | None = None) -> etree._Element:
-    """The answer packet. An error in one operation answers in that operation only.
+def run(steps: Plan, req: Request, answer_limit: int | None = None) -> bytes:
+    """The answer packet, serialized as render.finish takes it. An error in one operation
+    answers in that operation only.
 
-    Past `answer_limit` bytes of answer, no further operation runs: each answers 1024,
-    and so does the read that passed the limit, in place of what it read. A packet of
-    one operation is measured once serialized instead (`over_limit`), at no extra cost."""
-    root = render.packet()
+    Each result is serialized as soon as its operation ran, so the answer's size is known
+    as it grows: past `answer_limit` bytes of results, no further operation runs and each
+    answers 1024, as does the read that passed the limit, in place of what it read. A
+    packet of one operation is measured whole instead (`_lone_over_limit`)."""
+    parts = [render.PACKET_OPEN]
     scope = req.identity.scope
+    counting = metrics.enabled()
+    lone = sum(len(ops) for _, ops in steps) <= 1
+    limit = None if lone else answer_limit
     size = 0
     over = False
-    if answer_limit is not None and sum(len(ops) for _, ops in steps) <= 1:
-        answer_limit = None
     for operator, ops in steps:
-        answer = etree.SubElement(root, operator)
+        parts.append(f"<{operator}>".encode())
         for op, handler in ops:
-            out = etree.SubElement(answer, str(op.tag))
+            tag = str(op.tag)
             if over:
-                assert answer_limit is not None
-                out.append(render.error(answer_limit_error(answer_limit)))
-                metrics.request("xml", f"{operator}/{op.tag}", "error")
+                assert limit is not None
+                parts.append(_wrapped(tag, [render.result_bytes(_over(limit))]))
+                metrics.request("xml", f"{operator}/{tag}", "error")
                 continue
             try:
-                if scope is not None and not scope.allows(operator, str(op.tag)):
+                if scope is not None and not scope.allows(operator, tag):
                     # Outside the key's scope: this operation answers 1006, the rest run.
                     raise req.ctx.panel.auth.scope_denied(
-                        req.identity, operator, str(op.tag), face=req.face, address=req.address
+                        req.identity, operator, tag, face=req.face, address=req.address
                     )
                 results = handler(req, op)
             except PanelkeyError as exc:
                 results = [render.error(exc)]
             except Exception as exc:  # noqa: BLE001 - one broken operation must not sink the packet
-                log.exception("xml %s/%s failed", operator, op.tag)
+                log.exception("xml %s/%s failed", operator, tag)
                 results = [render.error(exc)]
-            if answer_limit is not None:
-                size += sum(len(etree.tostring(r)) for r in results)
-                if size > answer_limit:
+            blobs = [render.result_bytes(r) for r in results]
+            if limit is not None:
+                size += sum(len(b) for b in blobs)
+                if size > limit:
                     over = True
-                    if is_read(operator, str(op.tag)):
-                        results = [render.error(answer_limit_error(answer_limit))]
-            out.extend(results)
-            failed = any(render.text_of(r, "status") == "error" for r in results)
-            metrics.request("xml", f"{operator}/{op.tag}", "error" if failed else "ok")
-    return root
+                    if is_read(operator, tag):
+                        blobs = [render.result_bytes(_over(limit))]
+            parts.append(_wrapped(tag, blobs))
+            if counting:
+                failed = any(render.ERROR_STATUS in b for b in blobs)
+                metrics.request("xml", f"{operator}/{tag}", "error" if failed else "ok")
+        parts.append(f"</{operator}>".encode())
+    parts.append(render.PACKET_CLOSE)
+    answer = b"".join(parts)
+    if lone and answer_limit is not None:
+        return _lone_over_limit(steps, answer, answer_limit) or answer
+    return answer
 
 
-def over_limit(steps: Plan, answer: bytes, limit: int) -> etree._Element | None:
-    """For the serialized answer of a packet of one operation (`run` measures bigger
-    packets as they run): past `limit` bytes, when that operation only read, the answer
-    with it saying 1024 instead (nothing was written, nothing is lost). Else None."""
-    if len(answer) <= limit or sum(len(ops) for _, ops in steps) != 1:
+def _over(limit: int) -> etree._Element:
+    return render.error(answer_limit_error(limit))
+
+
+def _wrapped(tag: str, blobs: list[bytes]) -> bytes:
+    """The operation's element around its serialized results; `<tag/>` when none."""
+    name = tag.encode()
+    if not blobs:
+        return b"<" + name + b"/>"
+    return b"".join((b"<", name, b">", *blobs, b"</", name, b">"))
+
+
+def _lone_over_limit(steps: Plan, answer: bytes, limit: int) -> bytes | None:
+    """For the answer of a packet of one operation: past `limit` bytes, when that
+    operation only read, the answer with it saying 1024 instead (nothing was written,
+    nothing is lost). Else None."""
+    if len(render.DECLARATION) + len(answer) <= limit:
         return None
     operator, op = next((o, op) for o, ops in steps for op, _ in ops)
-    if not is_read(operator, str(op.tag)):
+    tag = str(op.tag)
+    if not is_read(operator, tag):
         return None  # a write ran: its answer stands
-    root = render.packet()
-    out = etree.SubElement(etree.SubElement(root, operator), str(op.tag))
-    out.append(render.error(answer_limit_error(limit)))
-    return root
+    inner = _wrapped(tag, [render.result_bytes(_over(limit))])
+    return b"".join(
+        (render.PACKET_OPEN, f"<{operator}>".encode(), inner, f"</{operator}>".encode())
+        + (render.PACKET_CLOSE,)
+    )

@@ -11,6 +11,9 @@ from panelkey.xmlapi.errors import describe
 from panelkey.xmlapi.parsing import SERVER_PROTOCOL
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+PACKET_OPEN = f'<packet version="{SERVER_PROTOCOL}">'.encode()
+PACKET_CLOSE = b"</packet>"
+ERROR_STATUS = b"<status>error</status>"
 
 Field = tuple[str, "str | int | etree._Element | None"]
 Fields = Iterable[Field]
@@ -22,6 +25,28 @@ def packet() -> etree._Element:
 
 def serialize(root: etree._Element, pretty: bool) -> bytes:
     return DECLARATION + etree.tostring(root, encoding="UTF-8", pretty_print=pretty)
+
+
+def result_bytes(result: etree._Element | bytes) -> bytes:
+    """One result as it stands in the answer: an element serialized, or bytes a handler
+    wrote already (a `<result>` that is the same for every request, made once)."""
+    if isinstance(result, bytes):
+        return result
+    return etree.tostring(result, encoding="UTF-8", with_tail=False)
+
+
+_own = threading.local()
+
+
+def finish(packet: bytes, pretty: bool) -> bytes:
+    """The answer's bytes from an answer packet written without declaration or layout
+    (dispatch.run); with `pretty`, one element per line, as `serialize` lays it out."""
+    if not pretty:
+        return DECLARATION + packet
+    parser = getattr(_own, "parser", None)
+    if parser is None:  # our own answer, never the client's: only its size is unusual
+        parser = _own.parser = etree.XMLParser(resolve_entities=False, huge_tree=True)
+    return serialize(etree.fromstring(packet, parser), True)
 
 
 def system_error(exc: BaseException) -> etree._Element:

@@ -6,7 +6,8 @@ A handler is a plain function::
 
 ``op`` is the request's operation element (``<create>``, ``<get>``...), already
 checked against agent.xsd. The handler returns the children of the answer's
-operation element, usually one ``<result>`` per object (see render.py). It may
+operation element, usually one ``<result>`` per object (see render.py); a result
+that is the same for every request may be given as its bytes, made once. It may
 raise a core error (PanelkeyError) to answer the whole operation with one error
 result; errors about one object belong in that object's result instead.
 
@@ -19,7 +20,7 @@ No answer is remembered: every packet is parsed, checked and run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -41,7 +42,7 @@ class Request:
     face: str = FACE
 
 
-Handler = Callable[[Request, etree._Element], list[etree._Element]]
+Handler = Callable[[Request, etree._Element], Sequence[etree._Element | bytes]]
 Operator = dict[str, Handler]
 
 _H = TypeVar("_H", bound=Handler)

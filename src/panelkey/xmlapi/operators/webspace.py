@@ -14,7 +14,7 @@ add-ons', then its own (core/subscriptions.py); ``get`` answers those.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from lxml import etree
 
@@ -237,7 +237,7 @@ def _descriptor(block: str) -> Handler:
     """Server-level for an empty filter (one result), else one per webspace."""
     per_webspace = each(lambda _req, _op, _d: [("descriptor", blocks.descriptor(block))])
 
-    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
+    def handler(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
         flt = op.find("filter")
         if flt is None or not render.children(flt):
             return [render.ok([("descriptor", blocks.descriptor(block))])]
