@@ -235,7 +235,7 @@ class Journal:
     def __init__(self, path: Path, size: int) -> None:
         self.path = path
         self.size = size
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[dict[str, Any] | Raw] = []
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
 
@@ -263,18 +263,25 @@ class Journal:
         with self._lock:
             self._pending.append(entry)
 
+    def add_raw(self, raw: Raw) -> None:
+        """Queue what the middleware kept of a request; `flush` makes it an entry."""
+        if not self.enabled:
+            return
+        with self._lock:
+            self._pending.append(raw)
+
     def flush(self) -> None:
         """Redact and write what is queued, and trim the file to the newest `size`."""
         with self._lock:
-            entries, self._pending = self._pending, []
-        if not entries:
+            queued, self._pending = self._pending, []
+        if not queued:
             return
         # Past `size`, the oldest would be trimmed in the same transaction that wrote
         # them, unseen by any reader: they are neither redacted nor written.
-        entries = entries[-self.size :]
         names = _COLUMNS.split(", ")
         rows = []
-        for entry in entries:
+        for item in queued[-self.size :]:
+            entry = entry_of(item) if isinstance(item, tuple) else item
             describe(entry)
             path = str(entry["operation"]).partition(" ")[2]
             entry["request"] = redact(entry["face"], entry["request"], path)
@@ -353,18 +360,15 @@ _ERRCODE = re.compile(rb"<errcode>\s*(\d+)\s*</errcode>")
 
 
 def describe(entry: dict[str, Any]) -> None:
-    """Finish an entry from what the request left (once): its time as text, the
-    credential it offered when verification noted none, and for XML its operations
-    (noted by the XML face, else read from the body), errcode and outcome."""
+    """Finish an entry from what the request left (once): its time as text, and for XML
+    its operations (noted by the XML face, else read from the body), errcode and
+    outcome."""
     if entry.get("described"):
         return
     entry["described"] = True
     at = entry["at"]
     if isinstance(at, float):
         entry["at"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(at)) + "Z"
-    if not entry["credential"]:
-        entry["credential"] = _presented(entry.pop("headers", ()))
-    entry.pop("headers", None)
     if entry["face"] != "xml":
         return
     request, answer = entry["request"], entry["answer"]
@@ -415,6 +419,31 @@ def _presented(raw: Iterable[tuple[bytes, bytes]]) -> str:
     return ""
 
 
+# What the middleware keeps of a request until `flush`: a flat tuple of strings, bytes
+# and numbers, which the garbage collector stops tracking at once however many wait.
+Raw = tuple[float, str, str, str, str, str, int, str, float, bytes, bytes]
+
+
+def entry_of(raw: Raw) -> dict[str, Any]:
+    """The journal entry of a request the middleware kept, as `describe` finishes it."""
+    at, face, source, credential, noted, operation, status, reason, elapsed, asked, got = raw
+    return {
+        "at": at,
+        "face": face,
+        "source": source,
+        "credential": credential,
+        "noted_operation": noted,
+        "operation": operation,
+        "status": status,
+        "errcode": "",
+        "outcome": "error" if status >= 400 else "ok",
+        "reason": reason,
+        "duration_ms": round(elapsed, 2),
+        "request": asked,
+        "answer": got,
+    }
+
+
 class JournalMiddleware:
     """Wraps the API app: times each XML and REST request, keeps its bodies (redacted)
     in the journal and writes the access-log line."""
@@ -440,82 +469,53 @@ class JournalMiddleware:
         if (
             scope.get("type") != "http"
             or not face
-            or not (
-                self.journal.enabled or access_log.isEnabledFor(logging.INFO) or metrics.enabled()
-            )
+            or not (self.journal.enabled or self.logging or metrics.enabled())
         ):
             await self.app(scope, receive, send)
             return
-        taken: list[bytes] = []
-        given: list[bytes] = []
-        status = [0]
-        kept = [0, 0]
-
-        async def receive_kept() -> Any:
-            message = await receive()
-            chunk = message.get("body", b"")
-            if chunk and kept[0] <= BODY_LIMIT:
-                taken.append(chunk)
-                kept[0] += len(chunk)
-            return message
-
-        async def send_kept(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = int(message["status"])
-            elif message["type"] == "http.response.body":
-                chunk = message.get("body", b"")
-                if chunk and kept[1] <= BODY_LIMIT:
-                    given.append(chunk)
-                    kept[1] += len(chunk)
-            await send(message)
-
+        kept = _Kept(receive, send)
         note: dict[str, str] = {}
         token = request_note.set(note)
         started = time.perf_counter()
         try:
-            await self.app(scope, receive_kept, send_kept)
+            await self.app(scope, kept.receive, kept.send)
         finally:
             request_note.reset(token)
             elapsed = (time.perf_counter() - started) * 1000
             try:
-                self._record(
-                    scope, face, note, status[0], b"".join(taken), b"".join(given), elapsed
-                )
+                self._record(scope, face, note, kept, elapsed)
             except Exception:  # noqa: BLE001 - the journal must never fail a request
                 access_log.exception("journal entry lost")
 
     def _record(
-        self,
-        scope: dict[str, Any],
-        face: str,
-        note: dict[str, str],
-        status: int,
-        request: bytes,
-        answer: bytes,
-        elapsed: float,
+        self, scope: dict[str, Any], face: str, note: dict[str, str], kept: _Kept, elapsed: float
     ) -> None:
-        # Only what the request leaves behind is taken here; the rest (the time as
-        # text, operations, errcode, redaction) is done by `describe` and `flush`, off
-        # the request's path.
-        entry = {
-            "at": time.time(),
-            "face": face,
-            "source": note.get("source") or self.address(scope),
-            "credential": note.get("credential", ""),
-            "headers": scope.get("headers", ()),
-            "noted_operation": note.get("operation", ""),
-            "operation": f"{scope.get('method', '')} {redact_path(str(scope.get('path', '')))}",
-            "status": status,
-            "errcode": "",
-            "outcome": "error" if status >= 400 else "ok",
-            "reason": note.get("reason", ""),
-            "duration_ms": round(elapsed, 2),
-            "request": request,
-            "answer": answer,
-        }
+        # Only what the request leaves behind is taken here; `entry_of`, `describe` and
+        # `flush` make the entry of it (the time as text, operations, errcode, redaction)
+        # off the request's path, unless the access log or the metrics need it now.
+        raw: Raw = (
+            time.time(),
+            face,
+            note.get("source") or self.address(scope),
+            note.get("credential") or _presented(scope.get("headers", ())),
+            note.get("operation", ""),
+            f"{scope.get('method', '')} {redact_path(str(scope.get('path', '')))}",
+            kept.status,
+            note.get("reason", ""),
+            elapsed,
+            b"".join(kept.taken),
+            b"".join(kept.given),
+        )
+        if self.logging or metrics.enabled():
+            self._speak(raw, scope, note)
+        self.journal.add_raw(raw)
+
+    def _speak(self, raw: Raw, scope: dict[str, Any], note: dict[str, str]) -> None:
+        entry = entry_of(raw)
+        face, elapsed = raw[1], raw[8]
         # A refusal counted into its interval's audit entry (core/audit.py) writes no
         # access line either: a flood must not grow the log without bound.
-        if access_log.isEnabledFor(logging.INFO) and not note.get("repeat"):
+        if self.logging and not note.get("repeat"):
             describe(entry)
             access_log.info("%s", access_line(entry))
         if metrics.enabled():
@@ -524,6 +524,43 @@ class JournalMiddleware:
                 path = str(scope.get("path", ""))[len(self.rest_prefix) :]
                 operator, operation = rest_operation(str(scope.get("method", "")), path)
                 metrics.request("rest", f"{operator}/{operation}", str(entry["outcome"]))
-            elif b"<system>" in answer[:200]:
+            elif b"<system>" in entry["answer"][:200]:
                 metrics.request("xml", "packet", "error")  # refused before any operation ran
-        self.journal.add(entry)
+
+    @property
+    def logging(self) -> bool:
+        return access_log.isEnabledFor(logging.INFO)
+
+
+class _Kept:
+    """One request's receive and send, passed through, keeping the bodies (each up to
+    about BODY_LIMIT) and the status."""
+
+    __slots__ = ("_receive", "_send", "given", "status", "taken", "_sizes")
+
+    def __init__(self, receive: Any, send: Any) -> None:
+        self._receive = receive
+        self._send = send
+        self.taken: list[bytes] = []
+        self.given: list[bytes] = []
+        self.status = 0
+        self._sizes = [0, 0]
+
+    async def receive(self) -> Any:
+        message = await self._receive()
+        chunk = message.get("body", b"")
+        if chunk and self._sizes[0] <= BODY_LIMIT:
+            self.taken.append(chunk)
+            self._sizes[0] += len(chunk)
+        return message
+
+    async def send(self, message: Any) -> None:
+        kind = message["type"]
+        if kind == "http.response.body":
+            chunk = message.get("body", b"")
+            if chunk and self._sizes[1] <= BODY_LIMIT:
+                self.given.append(chunk)
+                self._sizes[1] += len(chunk)
+        elif kind == "http.response.start":
+            self.status = int(message["status"])
+        await self._send(message)
