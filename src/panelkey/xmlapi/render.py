@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable
 
@@ -91,10 +92,13 @@ def error(exc: BaseException, fields: Fields = ()) -> etree._Element:
     )
 
 
-# Fields whose values may also be nested Fields (a child element of those fields).
-Tree = Iterable[tuple[str, "str | int | None | Tree"]]
+# Fields whose values may also be nested Fields (a child element of those fields), or
+# an element made already.
+Tree = Iterable[tuple[str, "str | int | None | etree._Element | Tree"]]
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_fragments = threading.local()
+# What libxml2 will not hold as text (it refuses to set it): such text is built the slow
+# way, element by element, which raises just as `ok` would.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _write(parts: list[str], fields: Tree) -> None:
@@ -104,10 +108,16 @@ def _write(parts: list[str], fields: Tree) -> None:
         if isinstance(value, (str, int)):
             text = str(value)
             parts.append(f"<{name}>{text.translate(_ESCAPES)}</{name}>" if text else f"<{name}/>")
+        elif isinstance(value, etree._Element):
+            parts.append(etree.tostring(value, encoding="unicode", with_tail=False))
         else:
+            opened = len(parts)
             parts.append(f"<{name}>")
             _write(parts, value)
-            parts.append(f"</{name}>")
+            if len(parts) == opened + 1:
+                parts[opened] = f"<{name}/>"
+            else:
+                parts.append(f"</{name}>")
 
 
 def _element_of(name: str, fields: Tree) -> etree._Element:
@@ -115,45 +125,52 @@ def _element_of(name: str, fields: Tree) -> etree._Element:
     for child, value in fields:
         if value is None:
             continue
-        if isinstance(value, (str, int)):
+        if isinstance(value, (str, int, etree._Element)):
             add(element, [(child, value)])
         else:
             element.append(_element_of(child, value))
     return element
 
 
-def ok_all(items: Iterable[Tree]) -> list[etree._Element]:
-    """``ok(fields)`` for each item: the same elements, for many results at a fraction of
-    the cost, since they are written as text and parsed by libxml2 in one go instead of
-    made one element at a time (docs/performance.md). A value may be nested fields."""
-    items = list(items)
-    parts: list[str] = []
-    for fields in items:
-        parts.append("<result><status>ok</status>")
-        _write(parts, fields)
-        parts.append("</result>")
-    # Text libxml2 will not take back (a control character): built the slow way, which
-    # refuses it just as `ok` would.
-    return parsed(parts, lambda: [_element_of("result", [("status", "ok"), *f]) for f in items])
+def ok_text(fields: Tree) -> bytes:
+    """The bytes of ``ok(fields)`` in the answer, written as text: the same bytes at a
+    fraction of the cost of making elements one at a time (docs/performance.md). A
+    value may be nested fields or an element."""
+    fields = list(fields)
+    parts = ["<result><status>ok</status>"]
+    _write(parts, fields)
+    parts.append("</result>")
+    (made,) = written(
+        ["".join(parts)], lambda: [_element_of("result", [("status", "ok"), *fields])]
+    )
+    return made
+
+
+def ok_all(items: Iterable[Tree]) -> list[bytes]:
+    """``ok_text(fields)`` for each item."""
+    return [ok_text(fields) for fields in items]
 
 
 def esc(value: str | int) -> str:
-    """A value as element text for `parsed`: XML's specials and CR escaped."""
+    """A value as element text for `written`: XML's specials and CR escaped."""
     return str(value).translate(_ESCAPES)
 
 
-def parsed(
-    fragments: Iterable[str], slow: Callable[[], list[etree._Element]]
-) -> list[etree._Element]:
-    """The elements these XML fragments (their text made with `esc`) hold, parsed in one
-    go; `slow()` when libxml2 refuses them (text with a control character)."""
-    parser = getattr(_fragments, "parser", None)
-    if parser is None:
-        parser = _fragments.parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    try:
-        return list(etree.fromstring(("<r>" + "".join(fragments) + "</r>").encode(), parser))
-    except etree.XMLSyntaxError:
-        return slow()
+def tag(name: str, value: str | int) -> str:
+    """An element of text as libxml2 writes it: `<name/>` when the text is empty."""
+    text = esc(value)
+    return f"<{name}>{text}</{name}>" if text else f"<{name}/>"
+
+
+def written(fragments: Iterable[str], slow: Callable[[], list[etree._Element]]) -> list[bytes]:
+    """Results written as text, one per fragment (values made with `esc` or `tag`, empty
+    elements as `<name/>`), as bytes for the answer; `slow()`'s elements serialized
+    instead when a value holds what XML cannot (a control character), so that they
+    refuse it as they would."""
+    fragments = list(fragments)
+    if _NOT_XML.search("".join(fragments)) is None:
+        return [f.encode() for f in fragments]
+    return [result_bytes(e) for e in slow()]
 
 
 def text_of(parent: etree._Element, tag: str) -> str | None:

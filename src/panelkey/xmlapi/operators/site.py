@@ -211,7 +211,7 @@ class Answers:
             )
         return self._domains[d.base_domain_id]
 
-    def gen_info(self, d: Domain) -> etree._Element:
+    def gen_info(self, d: Domain) -> render.Tree:
         head: list[render.Field] = [
             ("cr_date", plesk_date(d.created)),
             ("name", d.name),
@@ -243,24 +243,22 @@ class Answers:
                 ("description", d.description),
                 ("turn-off-action", _TURN_OFF.get(d.status)),
             ]
-        return render.element("gen_info", head + tail)
+        return head + tail
 
     def settings(self, d: Domain, *, defaults: bool = True) -> dict[str, dict[str, str]]:
         return self.req.ctx.panel.subscriptions.effective(d, defaults=defaults)
 
-    def hosting(self, d: Domain) -> etree._Element:
+    def hosting(self, d: Domain) -> render.Tree:
         """vrt_hst: the properties set (by the plan or the domain), then the address."""
         htype = _HTYPE_OF.get(d.hosting_type, "none")
         if htype != "vrt_hst":
-            inner = render.element(htype, [("ip_address", d.ip_address)] if htype != "none" else [])
-            return render.element("hosting", [(htype, inner)])
+            return [(htype, [("ip_address", d.ip_address)] if htype != "none" else [])]
         props = self.settings(d, defaults=False)["hosting"]
-        vrt = render.element(
-            "vrt_hst",
-            [("property", _property(n, v)) for n, v in props.items()]
-            + [("ip_address", d.ip_address)],
-        )
-        return render.element("hosting", [("vrt_hst", vrt)])
+        vrt: render.Tree = [
+            *(("property", [("name", n), ("value", v)]) for n, v in props.items()),
+            ("ip_address", d.ip_address),
+        ]
+        return [("vrt_hst", vrt)]
 
     def stat(self, d: Domain) -> etree._Element:
         """Counts of what exists; traffic is 0 as nothing is served."""
@@ -299,9 +297,9 @@ class Answers:
     def block(self, d: Domain, tag: str) -> etree._Element:
         return blocks.render_block(tag, tag, self.settings(d)[tag])
 
-    def data(self, d: Domain, wanted: set[str]) -> etree._Element:
-        """The datasets asked for, in Plesk's order."""
-        makers: dict[str, Callable[[Domain], etree._Element]] = {
+    def data(self, d: Domain, wanted: set[str]) -> render.Tree:
+        """The datasets asked for, in Plesk's order: written as text (render.ok_text)."""
+        makers: dict[str, Callable[[Domain], render.Tree | etree._Element]] = {
             "gen_info": self.gen_info,
             "hosting": self.hosting,
             "limits": lambda x: self.block(x, "limits"),
@@ -318,7 +316,7 @@ class Answers:
             ),
             "mail": lambda x: self.block(x, "mail"),
         }
-        return render.element("data", [(n, makers[n](d)) for n in makers if n in wanted])
+        return [(n, makers[n](d)) for n in makers if n in wanted]
 
 
 _DISK = (
@@ -341,10 +339,6 @@ def _resource(name: str) -> etree._Element:
     return render.element("resource", [("name", name), ("value", 0)])
 
 
-def _property(name: str, value: str) -> etree._Element:
-    return render.element("property", [("name", name), ("value", value)])
-
-
 def _miss(m: Match, text: str) -> etree._Element:
     return render.error(NotFound(text), [("filter-id", m.filter_id), ("id", m.asked_id)])
 
@@ -352,18 +346,20 @@ def _miss(m: Match, text: str) -> etree._Element:
 # -- operations shared with webspace -----------------------------------------------
 
 
-def get_domains(req: Request, op: etree._Element, *, webspace: bool) -> list[etree._Element]:
+def get_domains(
+    req: Request, op: etree._Element, *, webspace: bool
+) -> list[etree._Element | bytes]:
     dataset = op.find("dataset")
     wanted = set() if dataset is None else {str(c.tag) for c in render.children(dataset)}
     answers = Answers(req, webspace)
     text = WEBSPACE_NOT_FOUND if webspace else SITE_NOT_FOUND
-    results: list[etree._Element] = []
+    results: list[etree._Element | bytes] = []
     for m in select(req, op.find("filter"), webspaces=webspace):
         if m.domain is None:
             results.append(_miss(m, text))
             continue
         results.append(
-            render.ok(
+            render.ok_text(
                 [
                     ("filter-id", m.filter_id),
                     ("id", m.domain.id),
@@ -480,7 +476,7 @@ def _add_site(req: Request, op: etree._Element) -> Domain:
 add = guarded(_add_site)
 
 
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
+def get(req: Request, op: etree._Element) -> list[etree._Element | bytes]:
     return get_domains(req, op, webspace=False)
 
 

@@ -120,7 +120,7 @@ def _add_webspace(req: Request, op: etree._Element) -> Domain:
 add = guarded(_add_webspace)
 
 
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
+def get(req: Request, op: etree._Element) -> list[etree._Element | bytes]:
     return get_domains(req, op, webspace=True)
 
 
