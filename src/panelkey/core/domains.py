@@ -83,10 +83,13 @@ def normalise_name(name: str) -> tuple[str, str]:
     if not isinstance(name, str):
         raise InvalidValue("Invalid domain name")
     text = name.strip().rstrip(".").lower()
-    try:
-        ascii_name = text.encode("idna").decode("ascii")
-    except (UnicodeError, ValueError):
-        raise InvalidValue(f"Invalid domain name: {name!r}") from None
+    if text.isascii():
+        ascii_name = text  # IDNA leaves ASCII as it is; the label checks below still run
+    else:
+        try:
+            ascii_name = text.encode("idna").decode("ascii")
+        except (UnicodeError, ValueError):
+            raise InvalidValue(f"Invalid domain name: {name!r}") from None
     labels = ascii_name.split(".")
     if len(ascii_name) > 253 or len(labels) < 2 or not all(_LABEL.match(x) for x in labels):
         raise InvalidValue(f"Invalid domain name: {name!r}")
@@ -141,7 +144,9 @@ class Domains:
             text, ascii_name = normalise_name(name)
         except InvalidValue:
             return None
-        found = self._find(actor, "name", v=text, w=ascii_name)
+        # Every stored ascii_name is the IDNA form of its name, so the ASCII form finds a
+        # domain asked for by either form, with one index.
+        found = self._find(actor, "ascii", v=ascii_name)
         return found[0] if found else None
 
     def by_guid(self, actor: Identity, guid: str) -> Domain | None:
@@ -165,7 +170,7 @@ class Domains:
             where = {
                 "all": None,
                 "id": d.c.id == v,
-                "name": sa.or_(d.c.name == v, d.c.ascii_name == sa.bindparam("w")),
+                "ascii": d.c.ascii_name == v,
                 "guid": d.c.guid == v,
                 "owner": d.c.owner_id == v,
                 "base": d.c.base_domain_id == v,
