@@ -21,6 +21,7 @@ import re
 import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -241,7 +242,9 @@ class Journal:
     def __init__(self, path: Path, size: int) -> None:
         self.path = path
         self.size = size
-        self._pending: list[dict[str, Any] | Raw] = []
+        # Only the newest `size` can be kept: older ones are dropped as they wait.
+        self._pending: deque[dict[str, Any] | Raw] = deque(maxlen=max(size, 1))
+        self._queued = 0
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
 
@@ -268,6 +271,7 @@ class Journal:
             return
         with self._lock:
             self._pending.append(entry)
+            self._queued += 1
 
     def add_raw(self, raw: Raw) -> None:
         """Queue what the middleware kept of a request; `flush` makes it an entry."""
@@ -275,18 +279,22 @@ class Journal:
             return
         with self._lock:
             self._pending.append(raw)
+            self._queued += 1
 
-    def flush(self) -> None:
-        """Redact and write what is queued, and trim the file to the newest `size`."""
+    def flush(self) -> int:
+        """Redact and write what is queued, and trim the file to the newest `size`.
+        Returns how many entries were queued (more than `size` are never all written)."""
         with self._lock:
-            queued, self._pending = self._pending, []
-        if not queued:
-            return
-        # Past `size`, the oldest would be trimmed in the same transaction that wrote
-        # them, unseen by any reader: they are neither redacted nor written.
+            waiting, count = list(self._pending), self._queued
+            self._pending.clear()
+            self._queued = 0
+        if not waiting:
+            return 0
+        # Past `size`, the oldest would have been trimmed in the same transaction that
+        # wrote them, unseen by any reader: they are neither redacted nor written.
         row_of = operator.itemgetter(*_COLUMNS.split(", "))
         rows = []
-        for item in queued[-self.size :]:
+        for item in waiting:
             entry = entry_of(item) if isinstance(item, tuple) else item
             describe(entry)
             path = str(entry["operation"]).partition(" ")[2]
@@ -300,6 +308,7 @@ class Journal:
             conn.execute(
                 "DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", (self.size,)
             )
+        return count
 
     def entries(
         self,

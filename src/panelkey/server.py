@@ -47,6 +47,10 @@ AGENT_PATH = "/enterprise/control/agent.php"
 REST_PREFIX = "/api/v2"
 USAGE_FLUSH_SECONDS = 1.0
 JOURNAL_FLUSH_SECONDS = 0.2
+# After a flush that found more requests than the journal keeps, the next one waits this
+# long instead: it still writes the newest, and under heavy traffic the journal's work
+# stays bounded (at most journalSize entries a second) rather than growing with it.
+JOURNAL_BUSY_SECONDS = 1.0
 _early_stop: list[int] = []  # signals that came before a worker's loop could take them
 
 
@@ -271,9 +275,11 @@ async def _worker(
             await asyncio.to_thread(panel.auth.flush_usage)
 
     async def flush_journal() -> None:
+        wait = JOURNAL_FLUSH_SECONDS
         while True:
-            await asyncio.sleep(JOURNAL_FLUSH_SECONDS)
-            await asyncio.to_thread(journal.flush)
+            await asyncio.sleep(wait)
+            queued = await asyncio.to_thread(journal.flush)
+            wait = JOURNAL_BUSY_SECONDS if queued > journal.size else JOURNAL_FLUSH_SECONDS
 
     flushers = [asyncio.create_task(flush_usage()), asyncio.create_task(flush_journal())]
     dns_listener = DnsListener(panel.dns_zones, *dns_socks) if dns_socks else None

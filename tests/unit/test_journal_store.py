@@ -51,3 +51,15 @@ def test_a_journal_of_size_zero_keeps_nothing(tmp_path: Path) -> None:
     journal.add(_entry(1))
     journal.flush()
     assert journal.entries() == [] and not (tmp_path / "journal.db").exists()
+
+
+def test_a_flood_keeps_only_the_newest_waiting_and_flush_says_how_many_came(
+    tmp_path: Path,
+) -> None:
+    journal = Journal(tmp_path / "journal.db", size=3)
+    for n in range(50):
+        journal.add(_entry(n % 60))
+    assert journal.flush() == 50  # the server waits longer before the next flush then
+    assert [e.credential for e in journal.entries()] == ["key 47", "key 48", "key 49"]
+    assert journal.flush() == 0
+    journal.close()

@@ -79,5 +79,7 @@ def note(**facts: str) -> None:
 def operation_label(names: Iterable[str]) -> str:
     """`operator/operation, ...` for the journal: each name once, the first eight shown."""
     unique = list(dict.fromkeys(names))
+    if len(unique) == 1:
+        return unique[0]
     shown = ", ".join(unique[:8])
     return shown + (f" (+{len(unique) - 8} more)" if len(unique) > 8 else "") or "-"
