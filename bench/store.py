@@ -644,13 +644,51 @@ reads|writes|scale]`; in process, for profiling: `python -m bench.inprocess --sc
 FINDINGS = """
 ### Where the time went, and what changed (issue 15)
 
-Found by calling the app in process (`python -m bench.inprocess --scenario NAME --profile
-pyinstrument`, or `--profile cprofile`): the same ASGI app a worker serves, journal on, no
-sockets. CPU per request on SQLite, measured on a busy 2-core machine on 2026-12-04, before
--> after: REST /clients 656 -> 233 µs, /dns/records 1,268 -> 215, XML customer/get 481 -> 185,
-webspace/get 1,818 -> 264, site/get 871 -> 197, dns/get_rec 1,298 -> 300, get_protos 91 ->
-103 (noise: that path was not changed); the bare app, called the same way, takes 58-140 µs
-(the table above has this run's numbers).
+Second pass (2026-12-05). Measured on the running server this time, not only in process:
+CPU per request of each of the worker's threads from `/proc/<pid>/task/*/stat` while wrk
+drives one scenario, and `py-spy record --threads` (with and without `--gil`) for where it
+goes. For `get_protos` (a different body each request) the worker spent 212 µs of CPU a
+request (158 µs on the event loop, the rest in the journal's flush thread) where the bare
+no-store app spends 52; it now spends about 95. The in-process measure had missed most of
+it: what it cannot see is the collector, the flush thread and the contention between them.
+
+1. **The request journal was the largest cost** (about 30 µs on the event loop and 45 in
+   its thread per request): each entry was a dict holding the scope, the headers and the
+   note until the flush; thousands waited at a time, so the garbage collector promoted them
+   and ran full collections (17 in 10 s of load, about 40 ms each: 12 µs a request, and
+   40 ms pauses). An entry now waits as one flat tuple of strings, bytes and numbers, which
+   the collector stops tracking at once (no full collection in the same load). The flush
+   re-parsed every XML request to name its operations: the XML face now notes them (and
+   the client's address) as it plans the packet. What the flush does per entry went from
+   11.5 to 7.3 µs (no generator per secret-word search, one strftime a second). Waiting
+   entries are bounded to `journalSize` (only the newest can be kept anyway), and after a
+   flush that found more than that, the next waits a second instead of 0.2 s: the journal
+   still holds the newest N requests, and its work under heavy traffic stays bounded
+   instead of growing with it. Nothing is written unredacted, nothing is lost that was
+   not going to be trimmed in the same transaction.
+2. **Answers are written as bytes as each operation runs** (`dispatch.run`): no answer
+   tree is built and serialized at the end, each result is serialized once and the
+   answer's size is known as it grows (the 1024 answer budget uses it). `HTTP_PRETTY_PRINT`
+   re-lays the bytes with libxml2. `get_protos`'s result, the same for every caller, is
+   serialized once at import; the packet around it is parsed, validated, authenticated,
+   run and journaled every time.
+3. **Results written as text**: `site/get`, `webspace/get` and `dns/get_rec` write their
+   results straight as text (`render.ok_text`, `render.written`), the same bytes as the
+   elements made one by one (tests compare them for awkward text); a value XML cannot hold
+   falls back to the elements, which refuse it as before.
+4. **Smaller things on the hot path**: a packet under 448 bytes skips the depth walk (it
+   cannot nest past 64 levels); the DTD markers are one regular expression; a domain by
+   name is one indexed read of its ASCII form (every stored ascii_name is its name's IDNA
+   form), and an ASCII name skips the IDNA codec.
+5. **Measured and left**: the per-source connection guard costs 2-3 µs a request; reading
+   SQLite's `data_version` at most once a millisecond (revocation by another process) shows
+   in profiles as waiting, not CPU, and polling every 10 ms changed nothing measurable, so
+   it stays at 1 ms; `gc.freeze()` at start changed nothing measurable once entries stopped
+   being tracked. What remains above the bare app on `get_protos` is roughly: parsing,
+   budgets, XSD and planning 25 µs, the key check 6 µs, the journal's share 10-13 µs on the
+   loop, and uvicorn's own writes, which both apps pay.
+
+First pass (2026-12-04):
 
 1. **SQL building and connection handling** were most of every read: SQLAlchemy Core spent
    50-100 µs of Python per query (the statement and its cache key, a pool checkout, `BEGIN`
@@ -678,7 +716,8 @@ webspace/get 1,818 -> 264, site/get 871 -> 197, dns/get_rec 1,298 -> 300, get_pr
    are redacted as before.
 5. **Rendering**: lxml costs about 0.8 µs per element made from Python; a zone's records
    (`dns/get_rec`) are now written as text and parsed by libxml2 in one go
-   (`render.parsed`), the same bytes (tested) for a fifth of the request less.
+   (then `render.parsed`; since the second pass, written straight to the answer), the
+   same bytes (tested) for a fifth of the request less.
 6. **Thread hops**: small read packets and REST reads already run on the event loop (a hop
    to a thread costs 50-100 µs under load); writes still go to a thread, as they wait for
    the disk.
