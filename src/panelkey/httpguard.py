@@ -6,7 +6,9 @@
     HEAD_LIMIT       at most this many bytes of request line and headers  -> 431
     max_per_source   open connections of one peer address on this worker -> 503
 
-A connection that is answered and kept alive waits under uvicorn's keep-alive timeout.
+Every response leaves in one write, its head with its body (OneWrite), where uvicorn
+makes two. A connection that is answered and kept alive waits under uvicorn's keep-alive
+timeout.
 Trusted proxies (panel.ini `trustedProxies`) are exempt from the per-source bound, since
 every client behind them shares their address. Header names are not touched: those with
 underscores (`HTTP_AUTH_LOGIN`) still reach the XML face.
@@ -17,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -42,6 +44,46 @@ _TOO_MANY = _answer(
 )
 
 
+class OneWrite:
+    """A connection's transport that sends a response's head with its body.
+
+    uvicorn writes the status line and headers, then the body, in two calls: on a socket,
+    two sends and two wake-ups of the client for every response. A write made while
+    nothing is held is held until the next write (sent together) or the end of this turn
+    of the event loop, whichever comes first; closing sends what is held first. Anything
+    else is the transport's own."""
+
+    __slots__ = ("_transport", "_loop", "_held")
+
+    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: bytes | None = None
+
+    def write(self, data: bytes) -> None:
+        held = self._held
+        if held is None:
+            self._held = bytes(data)
+            self._loop.call_soon(self.flush)
+            return
+        self._held = None
+        self._transport.write(held + data)
+
+    def flush(self) -> None:
+        held = self._held
+        if held is not None:
+            self._held = None
+            if not self._transport.is_closing():
+                self._transport.write(held)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 class GuardedHttp(HttpToolsProtocol):
     """Made per worker by `guarded`, which sets the limits as class attributes."""
 
@@ -56,7 +98,7 @@ class GuardedHttp(HttpToolsProtocol):
     _head_bytes: int = -1  # bytes of the head so far; -1 while no head is being read
 
     def connection_made(self, transport: Any) -> None:
-        super().connection_made(transport)
+        super().connection_made(cast(asyncio.Transport, OneWrite(transport, self.loop)))
         source = self.client[0] if self.client else ""
         opened = self.open_by_source.get(source, 0) + 1
         self.open_by_source[source] = opened
