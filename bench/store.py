@@ -495,8 +495,13 @@ def bulk_fill(url: str, subscriptions: int, records_each: int) -> list[int]:
                             f"(SELECT max(id) FROM {table}))")  # fmt: skip
         raw.commit()
         if not db.is_sqlite:
-            cur.execute("ANALYZE")
-            raw.commit()
+            # Vacuumed as well as analysed: left to autovacuum, the million rows just
+            # copied in are vacuumed while the reads are timed, which their p99 shows.
+            driver = raw.driver_connection
+            assert driver is not None
+            driver.autocommit = True
+            driver.execute("VACUUM (ANALYZE)")
+            driver.autocommit = False
     finally:
         raw.close()
         db.dispose()
