@@ -265,21 +265,14 @@ class Journal:
             self._conn = conn
         return self._conn
 
-    def add(self, entry: dict[str, Any]) -> None:
-        """Queue an entry whose `request` and `answer` are still raw bytes: they are
-        redacted by `flush`, off the request's path, before anything is written."""
+    def add(self, entry: dict[str, Any] | Raw) -> None:
+        """Queue an entry, or what the middleware kept of a request (`Raw`), whose bodies
+        are still raw bytes: `flush` makes the entry and redacts it, off the request's
+        path, before anything is written."""
         if not self.enabled:
             return
         with self._lock:
             self._pending.append(entry)
-            self._queued += 1
-
-    def add_raw(self, raw: Raw) -> None:
-        """Queue what the middleware kept of a request; `flush` makes it an entry."""
-        if not self.enabled:
-            return
-        with self._lock:
-            self._pending.append(raw)
             self._queued += 1
 
     def flush(self) -> int:
@@ -533,7 +526,7 @@ class JournalMiddleware:
         )
         if self.logging or metrics.enabled():
             self._speak(raw, scope, note)
-        self.journal.add_raw(raw)
+        self.journal.add(raw)
 
     def _speak(self, raw: Raw, scope: dict[str, Any], note: dict[str, str]) -> None:
         entry = entry_of(raw)

@@ -134,7 +134,7 @@ def _lone_over_limit(steps: Plan, answer: bytes, limit: int) -> bytes | None:
     if not is_read(operator, tag):
         return None  # a write ran: its answer stands
     inner = _wrapped(tag, [render.result_bytes(_over(limit))])
+    name = operator.encode()
     return b"".join(
-        (render.PACKET_OPEN, f"<{operator}>".encode(), inner, f"</{operator}>".encode())
-        + (render.PACKET_CLOSE,)
+        (render.PACKET_OPEN, b"<", name, b">", inner, b"</", name, b">", render.PACKET_CLOSE)
     )
