@@ -6,9 +6,9 @@
     HEAD_LIMIT       at most this many bytes of request line and headers  -> 431
     max_per_source   open connections of one peer address on this worker -> 503
 
-Every response leaves in one write, its head with its body (OneWrite), where uvicorn
-makes two. A connection that is answered and kept alive waits under uvicorn's keep-alive
-timeout.
+A connection's writes leave at the end of the event loop's turn, a response's head with
+its body in one send where uvicorn makes two (TurnWrite). A connection that is answered
+and kept alive waits under uvicorn's keep-alive timeout.
 Trusted proxies (panel.ini `trustedProxies`) are exempt from the per-source bound, since
 every client behind them shares their address. Header names are not touched: those with
 underscores (`HTTP_AUTH_LOGIN`) still reach the XML face.
@@ -26,6 +26,8 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 log = logging.getLogger("panelkey.http")
 
 HEAD_LIMIT = 64 * 1024
+# Held writes of one connection past this many bytes leave at once (TurnWrite).
+HOLD_LIMIT = 256 * 1024
 
 
 def _answer(status: bytes, text: bytes) -> bytes:
@@ -44,37 +46,54 @@ _TOO_MANY = _answer(
 )
 
 
-class OneWrite:
-    """A connection's transport that sends a response's head with its body.
+class TurnWrite:
+    """A connection's transport whose writes leave at the end of the event loop's turn.
 
-    uvicorn writes the status line and headers, then the body, in two calls: on a socket,
-    two sends and two wake-ups of the client for every response. A write made while
-    nothing is held is held until the next write (sent together) or the end of this turn
-    of the event loop, whichever comes first; closing sends what is held first. Anything
-    else is the transport's own."""
+    uvicorn writes a response's status line and headers, then its body, in two calls:
+    on a socket, two sends and two wake-ups of the client. Here a write is held, with
+    any that follow in the same turn, until the turn's end (a `call_soon`), and sent as
+    one. Under load, one turn runs many connections' requests, so their handling runs
+    together and their sends after it, instead of a send between each two: each send
+    runs the kernel's TCP path, which evicts the interpreter's and libxml2's working set
+    from the CPU caches (measured: a quarter more `get_protos` a second, docs/
+    performance.md). Past HOLD_LIMIT bytes the held data is sent at once; closing
+    sends what is held first. Anything else is the transport's own."""
 
-    __slots__ = ("_transport", "_loop", "_held")
+    __slots__ = ("_transport", "_loop", "_held", "_size")
 
     def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
         self._transport = transport
         self._loop = loop
-        self._held: bytes | None = None
+        self._held: list[bytes] = []
+        self._size = 0
 
     def write(self, data: bytes) -> None:
         held = self._held
-        if held is None:
-            self._held = bytes(data)
+        if not held:
             self._loop.call_soon(self.flush)
-            return
-        self._held = None
-        self._transport.write(held + data)
+        held.append(bytes(data))
+        self._size += len(data)
+        if self._size > HOLD_LIMIT:
+            self.flush()
+
+    def writelines(self, chunks: Any) -> None:
+        for chunk in chunks:
+            self.write(chunk)
 
     def flush(self) -> None:
         held = self._held
-        if held is not None:
-            self._held = None
+        if held:
+            self._held = []
+            self._size = 0
             if not self._transport.is_closing():
-                self._transport.write(held)
+                self._transport.write(held[0] if len(held) == 1 else b"".join(held))
+
+    def get_write_buffer_size(self) -> int:
+        return int(self._transport.get_write_buffer_size()) + self._size
+
+    def write_eof(self) -> None:
+        self.flush()
+        self._transport.write_eof()
 
     def close(self) -> None:
         self.flush()
@@ -98,7 +117,7 @@ class GuardedHttp(HttpToolsProtocol):
     _head_bytes: int = -1  # bytes of the head so far; -1 while no head is being read
 
     def connection_made(self, transport: Any) -> None:
-        super().connection_made(cast(asyncio.Transport, OneWrite(transport, self.loop)))
+        super().connection_made(cast(asyncio.Transport, TurnWrite(transport, self.loop)))
         source = self.client[0] if self.client else ""
         opened = self.open_by_source.get(source, 0) + 1
         self.open_by_source[source] = opened
