@@ -649,6 +649,27 @@ reads|writes|scale]`; in process, for profiling: `python -m bench.inprocess --sc
 FINDINGS = """
 ### Where the time went, and what changed (issue 15)
 
+Third pass (2026-12-06). On this session's machine the second pass's code gave 0.50 on
+`get_protos`, not 0.56 (the bare app 19,500 requests a second, panelkey 9,800): machines
+differ. Cutting the work short on the running server (the same worker answering a fixed
+packet after each stage) showed the XML work costing about 2.5 times as much there as in a
+tight in-process loop: parsing took 10.7 µs by the clock around it but made each request
+about 28 µs dearer, and freeing the tree later was not it. The time went to the CPU caches.
+Every request's send came between two requests' handling, and on loopback a send runs the
+kernel's TCP path for both ends, evicting the interpreter's and libxml2's working set.
+
+1. **Sends after the turn's work** (`httpguard.TurnWrite`): every write of a connection is
+   held to the end of the event loop's turn and leaves as one send (a response's head with
+   its body, as before). Under load one turn handles many connections' requests back to
+   back, then sends all their answers: the same number of sends, and the handling runs
+   warm. `get_protos` went from 9,800 to 14,000 requests a second (99 to 71 µs of the
+   worker's CPU a request), the other reads 12-25%. A lone request waits at most one turn of
+   an idle loop; under load the mean latency falls with the higher rate. Held writes past
+   256 KB leave at once, so a large or streamed answer is not gathered in memory; closing
+   and end-of-file send what is held first; a pipelining test checks the answers' order.
+2. **Checked and left**: handing the XML face's bodies to the journal instead of wrapping
+   receive and send saved 0.8 µs a request in process, not worth a second way to journal.
+
 Second pass (2026-12-05). Measured on the running server this time, not only in process:
 CPU per request of each of the worker's threads from `/proc/<pid>/task/*/stat` while wrk
 drives one scenario, and `py-spy record --threads` (with and without `--gil`) for where it
@@ -687,9 +708,9 @@ it: what it cannot see is the collector, the flush thread and the contention bet
    form), and an ASCII name skips the IDNA codec.
 5. **One write per response**: uvicorn writes a response's head and its body in two calls,
    two sends on the socket (and two wake-ups of the client); the guard protocol's
-   transport (`httpguard.OneWrite`) holds the head until the body comes, or to the end of
-   the loop's turn, and sends them together. That send is now about a third of the
-   worker's time on `get_protos` (py-spy `--gil`), the largest single part.
+   transport (then `OneWrite`, now `TurnWrite`) held the head until the body came and sent
+   them together. That send was about a third of the worker's time on `get_protos`
+   (py-spy `--gil`), the largest single part.
 6. **Latency during a flush**: the journal's flush offers the GIL to the event loop every
    16 entries, so a request that comes during a flush waits about 100 µs, not the whole
    batch. The scale measure vacuums the bulk-filled PostgreSQL store before timing its
