@@ -47,25 +47,30 @@ _TOO_MANY = _answer(
 
 
 class TurnWrite:
-    """A connection's transport whose writes leave at the end of the event loop's turn.
+    """A connection's transport whose writes leave together, at the end of the event
+    loop's turn while the worker has other requests in hand.
 
     uvicorn writes a response's status line and headers, then its body, in two calls:
-    on a socket, two sends and two wake-ups of the client. Here a write is held, with
-    any that follow in the same turn, until the turn's end (a `call_soon`), and sent as
-    one. Under load, one turn runs many connections' requests, so their handling runs
-    together and their sends after it, instead of a send between each two: each send
-    runs the kernel's TCP path, which evicts the interpreter's and libxml2's working set
-    from the CPU caches (measured: a quarter more `get_protos` a second, docs/
-    performance.md). Past HOLD_LIMIT bytes the held data is sent at once; closing
-    sends what is held first. Anything else is the transport's own."""
+    on a socket, two sends and two wake-ups of the client. Here a write is held, with any
+    that follow, until the turn's end (a `call_soon`), and sent as one. Under load, one
+    turn runs many connections' requests, so their handling runs together and their
+    sends after it, instead of a send between each two: each send runs the kernel's TCP
+    path, which evicts the interpreter's and libxml2's working set from the CPU caches
+    (measured: a third more `get_protos` a second, docs/performance.md). A response that
+    is the worker's only request in hand leaves as soon as its body is written (a head
+    and its body, in one send): waiting for the turn's end would only add the request's
+    own tail (the journal, uvicorn's bookkeeping) to its latency. Past HOLD_LIMIT bytes
+    the held data is sent at once; closing sends what is held first. Anything else is
+    the transport's own."""
 
-    __slots__ = ("_transport", "_loop", "_held", "_size")
+    __slots__ = ("_transport", "_loop", "_held", "_size", "_in_hand")
 
-    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop, in_hand: list[int]) -> None:
         self._transport = transport
         self._loop = loop
         self._held: list[bytes] = []
         self._size = 0
+        self._in_hand = in_hand  # [requests the worker has begun and not answered]
 
     def write(self, data: bytes) -> None:
         held = self._held
@@ -73,7 +78,7 @@ class TurnWrite:
             self._loop.call_soon(self.flush)
         held.append(bytes(data))
         self._size += len(data)
-        if self._size > HOLD_LIMIT:
+        if self._size > HOLD_LIMIT or (len(held) > 1 and self._in_hand[0] <= 1):
             self.flush()
 
     def writelines(self, chunks: Any) -> None:
@@ -111,13 +116,18 @@ class GuardedHttp(HttpToolsProtocol):
     max_per_source: ClassVar[int] = 256
     exempt: ClassVar[Callable[[str], bool]]
     open_by_source: ClassVar[dict[str, int]]
+    in_hand: ClassVar[list[int]]  # the worker's requests begun and not yet answered
+
+    _begun = 0  # this connection's share of in_hand
 
     _guard: asyncio.TimerHandle | None = None
     _source: str | None = None
     _head_bytes: int = -1  # bytes of the head so far; -1 while no head is being read
 
     def connection_made(self, transport: Any) -> None:
-        super().connection_made(cast(asyncio.Transport, TurnWrite(transport, self.loop)))
+        super().connection_made(
+            cast(asyncio.Transport, TurnWrite(transport, self.loop, self.in_hand))
+        )
         source = self.client[0] if self.client else ""
         opened = self.open_by_source.get(source, 0) + 1
         self.open_by_source[source] = opened
@@ -131,6 +141,8 @@ class GuardedHttp(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        self.in_hand[0] -= self._begun
+        self._begun = 0
         source = self._source
         if source is not None:
             self._source = None
@@ -159,8 +171,16 @@ class GuardedHttp(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._disarm()
         self._head_bytes = -1
+        self._begun += 1
+        self.in_hand[0] += 1
         super().on_headers_complete()
         self._arm(self.body_timeout)  # disarmed at once when there is no body
+
+    def on_response_complete(self) -> None:
+        if self._begun > 0:
+            self._begun -= 1
+            self.in_hand[0] -= 1
+        super().on_response_complete()
 
     def on_message_complete(self) -> None:
         self._disarm()
@@ -211,5 +231,6 @@ def guarded(
             "max_per_source": max_per_source,
             "exempt": staticmethod(exempt),
             "open_by_source": {},
+            "in_hand": [0],
         },
     )

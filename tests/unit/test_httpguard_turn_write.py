@@ -1,10 +1,13 @@
-"""httpguard.TurnWrite: a connection's writes leave together at the end of the loop's turn."""
+"""httpguard.TurnWrite: a connection's writes leave together at the end of the loop's turn
+while the worker has other requests in hand, at once when it has none."""
 
 from __future__ import annotations
 
 import asyncio
 
 from panelkey.httpguard import HOLD_LIMIT, TurnWrite
+
+BUSY = [5]  # requests the worker has in hand: more than the one being answered
 
 
 class _Transport:
@@ -35,7 +38,7 @@ class _Transport:
 def test_a_head_and_its_body_are_one_write_at_the_end_of_the_turn() -> None:
     async def go() -> tuple[list[bytes], list[bytes]]:
         raw = _Transport()
-        held = TurnWrite(raw, asyncio.get_running_loop())
+        held = TurnWrite(raw, asyncio.get_running_loop(), BUSY)
         held.write(b"HTTP/1.1 200 OK\r\n\r\n")
         held.write(b"<packet/>")
         before = list(raw.writes)
@@ -47,12 +50,29 @@ def test_a_head_and_its_body_are_one_write_at_the_end_of_the_turn() -> None:
     assert after == [b"HTTP/1.1 200 OK\r\n\r\n<packet/>"]
 
 
+def test_the_only_request_in_hand_leaves_with_its_body_at_once() -> None:
+    async def go() -> tuple[list[bytes], list[bytes], list[bytes]]:
+        raw = _Transport()
+        alone = [1]
+        held = TurnWrite(raw, asyncio.get_running_loop(), alone)
+        held.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        head_only = list(raw.writes)  # a head waits for its body
+        held.write(b"<packet/>")
+        with_body = list(raw.writes)
+        await asyncio.sleep(0)  # the turn's flush finds nothing left
+        return head_only, with_body, raw.writes
+
+    head_only, with_body, after = asyncio.run(go())
+    assert head_only == []
+    assert with_body == after == [b"HTTP/1.1 200 OK\r\n\r\n<packet/>"]
+
+
 def test_connections_written_in_one_turn_all_send_after_it_each_in_one_write() -> None:
     async def go() -> tuple[list[int], list[list[bytes]]]:
         loop = asyncio.get_running_loop()
         raws = [_Transport() for _ in range(3)]
         for n, raw in enumerate(raws):
-            held = TurnWrite(raw, loop)
+            held = TurnWrite(raw, loop, BUSY)
             held.write(b"head%d " % n)
             held.write(b"body%d" % n)
         during = [len(raw.writes) for raw in raws]
@@ -67,7 +87,7 @@ def test_connections_written_in_one_turn_all_send_after_it_each_in_one_write() -
 def test_a_later_turns_write_is_a_write_of_its_own() -> None:
     async def go() -> list[bytes]:
         raw = _Transport()
-        held = TurnWrite(raw, asyncio.get_running_loop())
+        held = TurnWrite(raw, asyncio.get_running_loop(), BUSY)
         held.write(b"first")
         await asyncio.sleep(0)
         held.write(b"second")
@@ -80,7 +100,7 @@ def test_a_later_turns_write_is_a_write_of_its_own() -> None:
 def test_past_the_hold_limit_the_data_leaves_at_once_and_counts_until_then() -> None:
     async def go() -> tuple[int, list[int], list[int]]:
         raw = _Transport()
-        held = TurnWrite(raw, asyncio.get_running_loop())
+        held = TurnWrite(raw, asyncio.get_running_loop(), BUSY)
         held.write(b"x" * 100)
         size = held.get_write_buffer_size()  # the transport's own 7 and the held 100
         held.write(b"y" * HOLD_LIMIT)
@@ -97,11 +117,11 @@ def test_closing_and_eof_send_what_is_held_first_and_the_rest_is_the_transports(
     async def go() -> tuple[_Transport, _Transport]:
         loop = asyncio.get_running_loop()
         raw, other = _Transport(), _Transport()
-        held = TurnWrite(raw, loop)
+        held = TurnWrite(raw, loop, BUSY)
         held.write(b"HTTP/1.1 408 Request Timeout\r\n\r\n")
         held.close()
         assert held.get_extra_info("peername") == "info peername"
-        ended = TurnWrite(other, loop)
+        ended = TurnWrite(other, loop, BUSY)
         ended.write(b"last")
         ended.write_eof()
         assert other.writes == [b"last"] and other.eof
@@ -111,3 +131,62 @@ def test_closing_and_eof_send_what_is_held_first_and_the_rest_is_the_transports(
     raw, other = asyncio.run(go())
     assert raw.writes == [b"HTTP/1.1 408 Request Timeout\r\n\r\n"] and raw.closed
     assert other.writes == [b"last"]
+
+
+def test_the_workers_count_of_requests_in_hand_returns_to_zero() -> None:
+    """Answered, pipelined, and dropped mid-request: none stays counted."""
+    import socket
+
+    import uvicorn
+
+    from panelkey.httpguard import guarded
+
+    release = asyncio.Event()
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        if scope["type"] != "http":
+            return
+        if scope["path"] == "/slow":
+            await release.wait()
+        body = b"ok"
+        await send(  # type: ignore[operator]
+            {"type": "http.response.start", "status": 200,
+             "headers": [(b"content-length", b"2")]}
+        )  # fmt: skip
+        await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
+
+    protocol = guarded(header_timeout=5, body_timeout=5, max_per_source=50, exempt=lambda _: False)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, http=protocol, lifespan="off", log_config=None, access_log=False)
+    server = uvicorn.Server(config)
+
+    async def go() -> tuple[int, int, bytes]:
+        serving = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started:
+            await asyncio.sleep(0.01)
+        get = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(get * 3)  # pipelined
+        got = b""
+        while got.count(b"ok") < 3:
+            got += await reader.read(65536)
+        slow_reader, slow_writer = await asyncio.open_connection("127.0.0.1", port)
+        slow_writer.write(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        await asyncio.sleep(0.1)
+        during = protocol.in_hand[0]
+        slow_writer.close()  # dropped before its answer
+        await asyncio.sleep(0.1)
+        release.set()
+        await asyncio.sleep(0.1)
+        writer.close()
+        await asyncio.sleep(0.1)
+        after = protocol.in_hand[0]
+        server.should_exit = True
+        await serving
+        return during, after, got
+
+    during, after, got = asyncio.run(go())
+    assert got.count(b"HTTP/1.1 200 OK") == 3
+    assert during == 1 and after == 0
