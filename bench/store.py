@@ -665,10 +665,15 @@ kernel's TCP path for both ends, evicting the interpreter's and libxml2's workin
    its body, as before). Under load one turn handles many connections' requests back to
    back, then sends all their answers: the same number of sends, and the handling runs
    warm. `get_protos` went from 9,800 to 14,000 requests a second (99 to 71 µs of the
-   worker's CPU a request), the other reads 12-25%. A lone request waits at most one turn of
-   an idle loop; under load the mean latency falls with the higher rate. Held writes past
-   256 KB leave at once, so a large or streamed answer is not gathered in memory; closing
-   and end-of-file send what is held first; a pipelining test checks the answers' order.
+   worker's CPU a request), the other reads 12-25%. Holding every write cost a lone client
+   (wrk, one connection) a fifth of its rate, 4,300 to 3,400 requests a second: its answer
+   waited for the request's own tail (the journal, uvicorn's bookkeeping). So the protocol
+   counts the worker's requests in hand, and an answer that is the only one leaves with
+   its body at once; with one connection the rate is back to 4,300, under load the
+   batching is unchanged. Held writes past 256 KB leave at once, so a large or streamed
+   answer is not gathered in memory; closing and end-of-file send what is held first; tests
+   check pipelined answers' order and that the count returns to zero after pipelined and
+   dropped requests.
 2. **Checked and left**: handing the XML face's bodies to the journal instead of wrapping
    receive and send saved 0.8 µs a request in process, not worth a second way to journal.
 
