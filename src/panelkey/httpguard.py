@@ -6,8 +6,9 @@
     HEAD_LIMIT       at most this many bytes of request line and headers  -> 431
     max_per_source   open connections of one peer address on this worker -> 503
 
-A connection's writes leave at the end of the event loop's turn, a response's head with
-its body in one send where uvicorn makes two (TurnWrite). A connection that is answered
+A connection's writes leave at the end of the event loop's turn while the worker has other
+requests in hand, a response's head with its body in one send where uvicorn makes two
+(TurnWrite). A connection that is answered
 and kept alive waits under uvicorn's keep-alive timeout.
 Trusted proxies (panel.ini `trustedProxies`) are exempt from the per-source bound, since
 every client behind them shares their address. Header names are not touched: those with
@@ -171,9 +172,11 @@ class GuardedHttp(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._disarm()
         self._head_bytes = -1
-        self._begun += 1
-        self.in_hand[0] += 1
+        before = self.cycle
         super().on_headers_complete()
+        if self.cycle is not before:  # a request to answer (not an upgrade)
+            self._begun += 1
+            self.in_hand[0] += 1
         self._arm(self.body_timeout)  # disarmed at once when there is no body
 
     def on_response_complete(self) -> None:

@@ -134,7 +134,7 @@ def test_closing_and_eof_send_what_is_held_first_and_the_rest_is_the_transports(
 
 
 def test_the_workers_count_of_requests_in_hand_returns_to_zero() -> None:
-    """Answered, pipelined, and dropped mid-request: none stays counted."""
+    """Answered, pipelined, upgraded, and dropped mid-request: none stays counted."""
     import socket
 
     import uvicorn
@@ -172,6 +172,13 @@ def test_the_workers_count_of_requests_in_hand_returns_to_zero() -> None:
         got = b""
         while got.count(b"ok") < 3:
             got += await reader.read(65536)
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", port)
+        up_writer.write(  # handed to the WebSocket protocol, never answered here
+            b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
+        await up_reader.read(65536)
+        up_writer.close()
         slow_reader, slow_writer = await asyncio.open_connection("127.0.0.1", port)
         slow_writer.write(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
         await asyncio.sleep(0.1)
