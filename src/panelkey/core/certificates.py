@@ -19,10 +19,6 @@ import ipaddress
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from panelkey.core import events
 from panelkey.core.clock import iso
@@ -36,14 +32,15 @@ CERT_NOT_FOUND = "Certificate does not exist"
 KEY_SIZES = (1024, 2048, 3072, 4096)
 ADMIN = "admin"
 _C = tables.certificates
-_PUBLIC = serialization.PublicFormat.SubjectPublicKeyInfo
+# Subject fields and their NameOID names. `cryptography` is imported where a key or a
+# certificate is handled, not with the module: every command's start would pay for it.
 _SUBJECT = (
-    ("country", NameOID.COUNTRY_NAME),
-    ("state", NameOID.STATE_OR_PROVINCE_NAME),
-    ("location", NameOID.LOCALITY_NAME),
-    ("company", NameOID.ORGANIZATION_NAME),
-    ("dept", NameOID.ORGANIZATIONAL_UNIT_NAME),
-    ("email", NameOID.EMAIL_ADDRESS),
+    ("country", "COUNTRY_NAME"),
+    ("state", "STATE_OR_PROVINCE_NAME"),
+    ("location", "LOCALITY_NAME"),
+    ("company", "ORGANIZATION_NAME"),
+    ("dept", "ORGANIZATIONAL_UNIT_NAME"),
+    ("email", "EMAIL_ADDRESS"),
 )
 
 
@@ -69,6 +66,11 @@ class Certificate:
 def generate(bits: int, names: builtins.list[str], subject: dict[str, str]) -> Generated:
     """A new RSA key (PKCS#8 PEM) and a CSR for `names`. Raises InvalidValue for a key
     size outside KEY_SIZES, a bad name or country, or an empty subject field."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
     if bits not in KEY_SIZES:
         raise InvalidValue(f"Invalid key size: {bits}; allowed: {', '.join(map(str, KEY_SIZES))}")
     if not names:
@@ -86,7 +88,8 @@ def generate(bits: int, names: builtins.list[str], subject: dict[str, str]) -> G
     if len(country) != 2 or not country.isascii() or not country.isalpha():
         raise InvalidValue(f"Invalid country: {country!r}; a two-letter ISO 3166 code is needed")
     attributes = []
-    for field, oid in _SUBJECT:
+    for field, oid_name in _SUBJECT:
+        oid = getattr(NameOID, oid_name)
         value = subject.get(field, "").strip()
         if not value:
             continue
@@ -111,26 +114,30 @@ def generate(bits: int, names: builtins.list[str], subject: dict[str, str]) -> G
 def check_contents(csr: str, private_key: str, certificate: str, ca: str) -> None:
     """Raise InvalidValue unless the key parses, the certificate (or, without one, the
     CSR) parses and holds the key's public half, and the CA certificates parse."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    public = serialization.PublicFormat.SubjectPublicKeyInfo
     try:
         key = serialization.load_pem_private_key(private_key.encode(), password=None)
     except (ValueError, TypeError):
         raise InvalidValue(
             "The private key is not a PEM private key without a passphrase"
         ) from None
-    mine = key.public_key().public_bytes(serialization.Encoding.PEM, _PUBLIC)
+    mine = key.public_key().public_bytes(serialization.Encoding.PEM, public)
     if certificate.strip():
         try:
             cert = x509.load_pem_x509_certificate(certificate.encode())
         except ValueError:
             raise InvalidValue("The certificate is not a PEM X.509 certificate") from None
-        if cert.public_key().public_bytes(serialization.Encoding.PEM, _PUBLIC) != mine:
+        if cert.public_key().public_bytes(serialization.Encoding.PEM, public) != mine:
             raise InvalidValue("The certificate does not match the private key")
     elif csr.strip():
         try:
             request = x509.load_pem_x509_csr(csr.encode())
         except ValueError:
             raise InvalidValue("The CSR is not a PEM certificate signing request") from None
-        if request.public_key().public_bytes(serialization.Encoding.PEM, _PUBLIC) != mine:
+        if request.public_key().public_bytes(serialization.Encoding.PEM, public) != mine:
             raise InvalidValue("The CSR does not match the private key")
     else:
         raise InvalidValue("A certificate or a CSR is needed beside the private key")
