@@ -179,6 +179,15 @@ class Database:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
+    def psycopg_params(self) -> dict[str, Any]:
+        """Parameters for a plain psycopg connection to this store, made as SQLAlchemy's
+        dialect makes its own: the URL rendered back to text would turn a space in
+        `options` (`-c search_path=x -c statement_timeout=5s`) into a `+`, which libpq
+        keeps, and the connection would miss its schema."""
+        _, params = self.engine.dialect.create_connect_args(self.engine.url)
+        params.pop("context", None)  # SQLAlchemy's adapters, for its own connections
+        return dict(params)
+
     def dispose(self) -> None:
         self.readers.close()
         self.engine.dispose()
@@ -189,7 +198,7 @@ class Database:
         if self.is_sqlite:
             assert self.sqlite_path is not None
             return SqliteChangeWatcher(self.sqlite_path, on_change)
-        return PostgresChangeWatcher(self.engine.url, on_change)
+        return PostgresChangeWatcher(self.psycopg_params(), on_change)
 
 
 class ChangeWatcher:
@@ -253,11 +262,11 @@ class PostgresChangeWatcher(ChangeWatcher):
     notifications sent while it was away are gone.
     """
 
-    def __init__(self, url: sa.URL, on_change: Callable[[], None]) -> None:
+    def __init__(self, params: dict[str, Any], on_change: Callable[[], None]) -> None:
         import psycopg
 
         self._psycopg = psycopg
-        self._dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._params = params
         self._on_change = on_change
         self._stop = threading.Event()
         self._conn: Any = None
@@ -269,7 +278,7 @@ class PostgresChangeWatcher(ChangeWatcher):
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                with self._psycopg.connect(self._dsn, autocommit=True) as conn:
+                with self._psycopg.connect(autocommit=True, **self._params) as conn:
                     self._conn = conn
                     conn.execute(f"LISTEN {CHANNEL}")
                     self._on_change()

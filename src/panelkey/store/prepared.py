@@ -159,8 +159,7 @@ class Readers:
         else:
             import psycopg
 
-            dsn = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-            conn = psycopg.connect(dsn, autocommit=True)
+            conn = psycopg.connect(autocommit=True, **db.psycopg_params())
             conn.execute("SET default_transaction_read_only = on")
         with self._lock:
             self._open.append((os.getpid(), conn))
