@@ -328,6 +328,8 @@ def _quiet_start(level: str) -> None:
     if level.lower() != "debug":
         logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
         logging.getLogger("alembic.runtime.migration").addFilter(_OnlyMigrationsRun())
+        # alembic loads when a migration is due, after logging is set: its plugins speak then
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def serve(settings: Settings, out: Any = sys.stdout) -> int:
