@@ -22,6 +22,7 @@ from panelkey.core.keys import Keys
 from panelkey.core.mail import Mail
 from panelkey.core.passwords import generate_password
 from panelkey.core.plans import Plans
+from panelkey.core.properties import Properties
 from panelkey.core.protected_dirs import ProtectedDirs
 from panelkey.core.resellers import Resellers
 from panelkey.core.server import ServerSettings
@@ -40,6 +41,7 @@ class Panel:
         self.db = db
         self.audit = Audit(db)
         self.events = Events(db)
+        self.properties = Properties(db)
         self.accounts = Accounts(db, self._invalidate)
         self.keys = Keys(db, self.accounts, self.audit, self._invalidate)
         self.auth = Authenticator(self.accounts, self.keys, self.audit)

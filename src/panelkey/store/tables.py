@@ -298,6 +298,8 @@ sessions = sa.Table(
     sa.Column("source_server", sa.Text, nullable=False, server_default=""),
     sa.Column("created", sa.String(20), nullable=False),
     sa.Column("last_active", sa.String(20), nullable=False),
+    # 0015: the whole id, encrypted with the server's session key (kept outside the store)
+    sa.Column("sealed", sa.Text, nullable=True),
     sqlite_autoincrement=True,
 )
 
@@ -570,4 +572,15 @@ certificates = sa.Table(
     sa.Column("created", sa.String(20), nullable=False),
     sa.UniqueConstraint("repository", "name", name="uq_certificates_repository_name"),
     sqlite_autoincrement=True,
+)
+
+# 0015: settings of an object that panelkey keeps only to answer back (core/properties.py).
+# `kind` names the object's family (`mail_name`, `db_user`, ...); rows go with the object.
+properties = sa.Table(
+    "properties",
+    metadata,
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("object_id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(128), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False, server_default=""),
 )
