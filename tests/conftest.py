@@ -8,6 +8,7 @@ Where none answers, PostgreSQL tests are skipped with that reason.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -62,8 +63,10 @@ def pg_url() -> Iterator[str]:
     engine = sa.create_engine(PG_URL)
     with engine.begin() as conn:
         conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+    url = _schema_url(schema)
+    _schema_of[url] = schema
+    yield url
+    _schema_of.pop(url, None)
     with engine.begin() as conn:
         conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
     engine.dispose()
@@ -77,9 +80,120 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("pg_url"))
 
 
+def _schema_url(schema: str) -> str:
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+# The schema behind each URL pg_url handed out (for filling it from the template).
+_schema_of: dict[str, str] = {}
+
+
+class MigratedTemplates:
+    """A store migrated once per test process, copied into each test's empty store, so
+    that a test pays a file copy (SQLite) or one DDL script (PostgreSQL) instead of every
+    migration. Stores a test makes itself (migration tests, servers) are left alone."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._sqlite: Path | None = None
+        self._pg_script: str | None = None
+
+    def fill(self, url: str) -> None:
+        """Make the empty store at `url` a copy of a freshly migrated one."""
+        if url.startswith("sqlite:///"):
+            target = Path(url.removeprefix("sqlite:///"))
+            if not target.exists():
+                shutil.copyfile(self._sqlite_template(), target)
+                target.chmod(0o600)
+            return
+        schema = _schema_of.get(url)
+        if schema is None:
+            return
+        script = self._pg_template()
+        if not script:
+            return  # no pg_dump here: the store migrates itself
+        engine = sa.create_engine(url)
+        try:
+            with engine.begin() as conn:
+                if not sa.inspect(conn).get_table_names():
+                    # the driver's own execute: one script, no placeholders read in it
+                    driver = conn.connection.driver_connection
+                    assert driver is not None
+                    driver.execute(script.replace(_TEMPLATE_MARK, schema))
+        finally:
+            engine.dispose()
+
+    def _sqlite_template(self) -> Path:
+        if self._sqlite is None:
+            path = self._folder / "template.db"
+            Panel.open(f"sqlite:///{path}").close()
+            self._sqlite = path
+        return self._sqlite
+
+    def _pg_template(self) -> str:
+        """The migrated schema as one SQL script, its schema name replaced by a mark."""
+        if self._pg_script is None:
+            schema = f"pk_tmpl_{uuid.uuid4().hex[:10]}"
+            engine = sa.create_engine(PG_URL)
+            with engine.begin() as conn:
+                conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+            try:
+                Panel.open(_schema_url(schema)).close()
+                url = sa.engine.make_url(PG_URL)
+                dump = subprocess.run(
+                    [
+                        "pg_dump",
+                        "--no-owner",
+                        "--no-privileges",
+                        "--inserts",
+                        f"--schema={schema}",
+                        "-h",
+                        url.host or "127.0.0.1",
+                        "-p",
+                        str(url.port or 5432),
+                        "-U",
+                        url.username or "postgres",
+                        url.database or "test",
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    timeout=60,
+                ).stdout
+            except (OSError, subprocess.SubprocessError):
+                dump = ""
+            finally:
+                with engine.begin() as conn:
+                    conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+                engine.dispose()
+            lines = [
+                line
+                for line in dump.splitlines()
+                # the dump's own session settings and its CREATE SCHEMA: the test's
+                # schema exists, and its search_path must stay
+                if not line.startswith(("SET ", "SELECT pg_catalog.set_config", "CREATE SCHEMA"))
+                and not line.startswith("\\")
+            ]
+            self._pg_script = "\n".join(lines) if dump else ""
+            self._pg_script = self._pg_script.replace(f"{schema}.", f"{_TEMPLATE_MARK}.")
+        return self._pg_script
+
+
+_TEMPLATE_MARK = "__panelkey_template__"
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> MigratedTemplates:
+    return MigratedTemplates(tmp_path_factory.mktemp("templates"))
+
+
 @pytest.fixture
-def panel(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Panel]:
+def panel(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, migrated_templates: MigratedTemplates
+) -> Iterator[Panel]:
     monkeypatch.setenv("PANELKEY_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    migrated_templates.fill(database_url)
     p = Panel.open(database_url)
     p.bootstrap()
     yield p
