@@ -22,7 +22,7 @@ from panelkey.config import LivePanelIni, Settings
 from panelkey.console.app import PREFIX as CONSOLE_PREFIX
 from panelkey.console.app import Console
 from panelkey.context import Context, Scope
-from panelkey.core.auth import RateLimiter, SiblingCounter
+from panelkey.core.auth import AuthCounters, RateLimiter, SiblingCounter
 from panelkey.core.panel import Panel
 from panelkey.core.passwords import check_password
 from panelkey.dnsserver import DnsListener, bind_sockets
@@ -233,6 +233,7 @@ async def _worker(
     )
     if metrics_sock is not None:
         metrics.enable()
+        panel.auth.counters = AuthCounters(metrics.verified, metrics.refused, metrics.lockout)
         config = uvicorn.Config(
             metrics.asgi_app(panel.keys.states),
             http="httptools",

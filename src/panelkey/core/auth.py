@@ -17,10 +17,11 @@ import logging
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any
 
-from panelkey import metrics
 from panelkey.core import passwords
 from panelkey.core.accounts import Accounts
 from panelkey.core.addresses import AllowList
@@ -145,6 +146,20 @@ class RateLimiter:
             return 0
 
 
+def _nothing(*_args: object) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthCounters:
+    """Whom the authenticator tells of what it decided: nobody by default; the server
+    wires its metrics in (the core knows no metrics library)."""
+
+    verified: Callable[[], None] = _nothing
+    refused: Callable[[str, bool], None] = _nothing
+    lockout: Callable[[], None] = _nothing
+
+
 class Authenticator:
     def __init__(self, accounts: Accounts, keys: Keys, audit: Audit) -> None:
         self._accounts = accounts
@@ -163,6 +178,7 @@ class Authenticator:
         self.watcher: ChangeWatcher | None = None
         self.siblings: SiblingCounter | None = None
         self._poll_at = 0.0
+        self.counters = AuthCounters()
 
     # -- caches ---------------------------------------------------------------------
 
@@ -225,7 +241,7 @@ class Authenticator:
             self._usage[key_id] = (now, address)
             self._requests[key_id] = self._requests.get(key_id, 0) + 1
             note(credential=entry.label)
-            metrics.verified()
+            self.counters.verified()
         return verdict
 
     def check_key(self, value: str, address: str) -> Verdict:
@@ -303,7 +319,7 @@ class Authenticator:
             elif verdict.reason in (Reason.WRONG_PASSWORD, Reason.UNKNOWN_LOGIN):
                 started = self.throttle.failed(address, login)
                 if started is not None:
-                    metrics.lockout()
+                    self.counters.lockout()
                     log.warning(
                         "locked out: %s for %.0f s after repeated wrong passwords (face=%s)",
                         started.what,
@@ -344,7 +360,7 @@ class Authenticator:
         self, verdict: Refused, *, face: str, address: str, actor: str = "", detail: str = ""
     ) -> None:
         note(reason=verdict.reason.value)
-        metrics.refused(verdict.reason.value, key=verdict.reason in _KEY_REASONS)
+        self.counters.refused(verdict.reason.value, verdict.reason in _KEY_REASONS)
         if verdict.key_id is not None:
             note(credential=f"key {verdict.key_id}")
             self._refusals[verdict.key_id] = self._refusals.get(verdict.key_id, 0) + 1
@@ -391,7 +407,7 @@ class Authenticator:
         if wait:
             self._refusals[key_id] = self._refusals.get(key_id, 0) + 1
             note(reason="rate limited")
-            metrics.refused("rate limited", key=True)
+            self.counters.refused("rate limited", True)
             raise RateLimited(
                 f"Rate limit of key {key_id} exceeded ({rate.text}): retry in {wait} s",
                 retry_after=wait,
@@ -404,7 +420,7 @@ class Authenticator:
         scope = identity.scope.text if identity.scope else ""
         if identity.key_id is not None:
             self._refusals[identity.key_id] = self._refusals.get(identity.key_id, 0) + 1
-        metrics.refused("scope denied", key=True)
+        self.counters.refused("scope denied", True)
         self._audit.refusal(
             SCOPE_DENIED,
             face=face,
