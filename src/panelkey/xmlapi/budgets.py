@@ -12,7 +12,6 @@ place of what it read. The numbers come from panel.ini (docs/configuration.md).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import cast
 
@@ -20,6 +19,7 @@ from lxml import etree
 
 from panelkey.config import Settings
 from panelkey.core.errors import InvalidValue, LimitReached
+from panelkey.core.secret_names import password_name
 
 # Lengths Plesk's schemas and reference give (plesk_client.xsd gen_info and the like);
 # an element not named here may hold up to `field_length` characters.
@@ -40,7 +40,6 @@ FIELD_LENGTHS: dict[str, int] = {
     # description cannot make every answer that shows it huge.
     "description": 1024,
 }
-_PASSWORD_TAG = re.compile(r"(?:^|[-_])passw(?:or)?d$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +84,7 @@ def check(packet: etree._Element, budget: Budget) -> None:
                 f"Invalid value in line {cast('int | None', node.sourceline)}: element "
                 f"'{tag}' holds {len(text)} characters; at most {limit} are allowed"
             )
-        if _PASSWORD_TAG.search(tag) or (
+        if password_name(tag) or (
             tag == "name" and "pass" in text.lower() and _parent_tag(node) == "property"
         ):
             passwords += 1

@@ -1,0 +1,105 @@
+"""What an entry says: made from what the middleware kept of a request, finished (time
+as text, XML operations, errcode, outcome) only when it is written or read.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from panelkey.core.identity import operation_label
+
+_ERRCODE = re.compile(rb"<errcode>\s*(\d+)\s*</errcode>")
+
+
+@functools.lru_cache(maxsize=4)
+def _utc(second: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)) + "Z"
+
+
+def describe(entry: dict[str, Any]) -> None:
+    """Finish an entry from what the request left (once): its time as text, and for XML
+    its operations (noted by the XML face, else read from the body), errcode and
+    outcome."""
+    if entry.get("described"):
+        return
+    entry["described"] = True
+    at = entry["at"]
+    if isinstance(at, float):
+        entry["at"] = _utc(int(at))
+    if entry["face"] != "xml":
+        return
+    request, answer = entry["request"], entry["answer"]
+    noted = entry.pop("noted_operation", "")
+    entry["operation"] = noted or (xml_operations(request) if request else "-")
+    found = _ERRCODE.search(answer)
+    entry["errcode"] = found.group(1).decode() if found else ""
+    entry["outcome"] = "error" if entry["errcode"] or entry["status"] >= 400 else "ok"
+
+
+def xml_operations(body: bytes) -> str:
+    """`operator/operation, ...` of a packet, for display; `-` when it does not parse."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(
+            body, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        )  # noqa: S320 - entities, DTDs and network are off
+    except (etree.LxmlError, ValueError):
+        return "-"
+    return operation_label(
+        f"{operator.tag}/{operation.tag}"
+        for operator in root
+        for operation in operator
+        if isinstance(operator.tag, str) and isinstance(operation.tag, str)
+    )
+
+
+def presented(raw: Iterable[tuple[bytes, bytes]]) -> str:
+    """What the request offered, when verification left no note: a login is no secret,
+    a key's value is, so a key shows only as `key`."""
+    headers: dict[bytes, bytes] = {bytes(k).lower(): bytes(v) for k, v in raw}
+    login = headers.get(b"http_auth_login")
+    if login is not None:
+        return "login " + login.decode("latin-1")[:60]
+    if b"key" in headers or b"x-api-key" in headers:
+        return "key"
+    auth = headers.get(b"authorization", b"").decode("latin-1")
+    if auth[:6].lower() == "basic ":
+        import base64
+        import binascii
+
+        try:
+            decoded = base64.b64decode(auth[6:].strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return "basic (malformed)"
+        return "login " + decoded.partition(":")[0][:60]
+    return ""
+
+
+# What the middleware keeps of a request until `flush`: a flat tuple of strings, bytes
+# and numbers, which the garbage collector stops tracking at once however many wait.
+Raw = tuple[float, str, str, str, str, str, int, str, float, bytes, bytes]
+
+
+def entry_of(raw: Raw) -> dict[str, Any]:
+    """The journal entry of a request the middleware kept, as `describe` finishes it."""
+    at, face, source, credential, noted, operation, status, reason, elapsed, asked, got = raw
+    return {
+        "at": at,
+        "face": face,
+        "source": source,
+        "credential": credential,
+        "noted_operation": noted,
+        "operation": operation,
+        "status": status,
+        "errcode": "",
+        "outcome": "error" if status >= 400 else "ok",
+        "reason": reason,
+        "duration_ms": round(elapsed, 2),
+        "request": asked,
+        "answer": got,
+    }

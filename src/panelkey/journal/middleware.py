@@ -1,0 +1,138 @@
+"""The ASGI side: the middleware that times each XML and REST request and keeps it, with
+its bodies, for the journal and the access log.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from panelkey import metrics
+from panelkey.core.identity import request_note
+from panelkey.core.keypolicy import rest_operation
+from panelkey.journal.describe import Raw, describe, entry_of, presented
+from panelkey.journal.redact import BODY_LIMIT, redact_path
+from panelkey.journal.store import Journal, access_line, access_log
+
+
+class JournalMiddleware:
+    """Wraps the API app: times each XML and REST request, keeps its bodies (redacted)
+    in the journal and writes the access-log line."""
+
+    def __init__(
+        self, app: Any, journal: Journal, address: Any, agent_path: str, rest_prefix: str
+    ) -> None:
+        self.app = app
+        self.journal = journal
+        self.address = address  # scope -> client address, as the faces see it
+        self.agent_path = agent_path
+        self.rest_prefix = rest_prefix
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        face = (
+            "xml"
+            if path == self.agent_path
+            else "rest"
+            if path.startswith(self.rest_prefix)
+            else ""
+        )
+        if (
+            scope.get("type") != "http"
+            or not face
+            or not (self.journal.enabled or self.logging or metrics.enabled())
+        ):
+            await self.app(scope, receive, send)
+            return
+        kept = _Kept(receive, send)
+        note: dict[str, str] = {}
+        token = request_note.set(note)
+        started = time.perf_counter()
+        try:
+            await self.app(scope, kept.receive, kept.send)
+        finally:
+            request_note.reset(token)
+            elapsed = (time.perf_counter() - started) * 1000
+            try:
+                self._record(scope, face, note, kept, elapsed)
+            except Exception:  # noqa: BLE001 - the journal must never fail a request
+                access_log.exception("journal entry lost")
+
+    def _record(
+        self, scope: dict[str, Any], face: str, note: dict[str, str], kept: _Kept, elapsed: float
+    ) -> None:
+        # Only what the request leaves behind is taken here; `entry_of`, `describe` and
+        # `flush` make the entry of it (the time as text, operations, errcode, redaction)
+        # off the request's path, unless the access log or the metrics need it now.
+        raw: Raw = (
+            time.time(),
+            face,
+            note.get("source") or self.address(scope),
+            note.get("credential") or presented(scope.get("headers", ())),
+            note.get("operation", ""),
+            f"{scope.get('method', '')} {redact_path(str(scope.get('path', '')))}",
+            kept.status,
+            note.get("reason", ""),
+            elapsed,
+            b"".join(kept.taken),
+            b"".join(kept.given),
+        )
+        if self.logging or metrics.enabled():
+            self._speak(raw, scope, note)
+        self.journal.add(raw)
+
+    def _speak(self, raw: Raw, scope: dict[str, Any], note: dict[str, str]) -> None:
+        entry = entry_of(raw)
+        face, elapsed = raw[1], raw[8]
+        # A refusal counted into its interval's audit entry (core/audit.py) writes no
+        # access line either: a flood must not grow the log without bound.
+        if self.logging and not note.get("repeat"):
+            describe(entry)
+            access_log.info("%s", access_line(entry))
+        if metrics.enabled():
+            metrics.latency(face, elapsed / 1000)
+            if face == "rest":
+                path = str(scope.get("path", ""))[len(self.rest_prefix) :]
+                operator, operation = rest_operation(str(scope.get("method", "")), path)
+                metrics.request("rest", f"{operator}/{operation}", str(entry["outcome"]))
+            elif b"<system>" in entry["answer"][:200]:
+                metrics.request("xml", "packet", "error")  # refused before any operation ran
+
+    @property
+    def logging(self) -> bool:
+        return access_log.isEnabledFor(logging.INFO)
+
+
+class _Kept:
+    """One request's receive and send, passed through, keeping the bodies (each up to
+    about BODY_LIMIT) and the status."""
+
+    __slots__ = ("_receive", "_send", "given", "status", "taken", "_sizes")
+
+    def __init__(self, receive: Any, send: Any) -> None:
+        self._receive = receive
+        self._send = send
+        self.taken: list[bytes] = []
+        self.given: list[bytes] = []
+        self.status = 0
+        self._sizes = [0, 0]
+
+    async def receive(self) -> Any:
+        message = await self._receive()
+        chunk = message.get("body", b"")
+        if chunk and self._sizes[0] <= BODY_LIMIT:
+            self.taken.append(chunk)
+            self._sizes[0] += len(chunk)
+        return message
+
+    async def send(self, message: Any) -> None:
+        kind = message["type"]
+        if kind == "http.response.body":
+            chunk = message.get("body", b"")
+            if chunk and self._sizes[1] <= BODY_LIMIT:
+                self.given.append(chunk)
+                self._sizes[1] += len(chunk)
+        elif kind == "http.response.start":
+            self.status = int(message["status"])
+        await self._send(message)

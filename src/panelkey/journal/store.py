@@ -1,0 +1,203 @@
+"""The journal's file: entries in `journal.db`, a SQLite file of its own in the data
+folder, written in batches off the event loop and trimmed to the newest N; the access
+log's line of an entry.
+"""
+
+from __future__ import annotations
+
+import logging
+import operator
+import sqlite3
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from panelkey.journal.describe import Raw, describe, entry_of
+from panelkey.journal.redact import redact
+
+_SLICE = 16  # entries a flush makes between two offers of the GIL (about 100 µs)
+access_log = logging.getLogger("panelkey.access")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    at: str
+    face: str
+    source: str
+    credential: str
+    operation: str
+    status: int
+    errcode: str
+    outcome: str
+    reason: str
+    duration_ms: float
+    request: str
+    answer: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        """The access-log form: one line, no bodies."""
+        return access_line(self.as_dict())
+
+
+def access_line(e: dict[str, Any]) -> str:
+    code = f" errcode={e['errcode']}" if e["errcode"] else ""
+    why = f" reason={e['reason']!r}" if e["reason"] else ""
+    return (
+        f"{e['source'] or '-'} {e['face']} {e['credential'] or '-'} {e['operation'] or '-'}"
+        f" -> {e['status']} {e['outcome']}{code}{why} {e['duration_ms']:.1f}ms"
+    )
+
+
+_COLUMNS = (
+    "at, face, source, credential, operation, status, errcode, outcome, reason, "
+    "duration_ms, request, answer"
+)
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    {
+    ", ".join(
+        f"{c} {'REAL' if c == 'duration_ms' else 'INTEGER' if c == 'status' else 'TEXT'}"
+        for c in _COLUMNS.split(", ")
+    )
+}
+)
+"""
+
+
+class Journal:
+    """The journal file of one data folder. `add` queues (any thread), `flush` writes."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.path = path
+        self.size = size
+        # Only the newest `size` can be kept: older ones are dropped as they wait.
+        self._pending: deque[dict[str, Any] | Raw] = deque(maxlen=max(size, 1))
+        self._queued = 0
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.size > 0
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+            self.path.chmod(0o600)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=OFF")
+            conn.execute(_SCHEMA)
+            conn.commit()
+            self._conn = conn
+        return self._conn
+
+    def add(self, entry: dict[str, Any] | Raw) -> None:
+        """Queue an entry, or what the middleware kept of a request (`Raw`), whose bodies
+        are still raw bytes: `flush` makes the entry and redacts it, off the request's
+        path, before anything is written."""
+        if not self.enabled:
+            return
+        with self._lock:
+            self._pending.append(entry)
+            self._queued += 1
+
+    def flush(self) -> int:
+        """Redact and write what is queued, and trim the file to the newest `size`.
+        Returns how many entries were queued (more than `size` are never all written)."""
+        with self._lock:
+            waiting, count = list(self._pending), self._queued
+            self._pending.clear()
+            self._queued = 0
+        if not waiting:
+            return 0
+        # Past `size`, the oldest would have been trimmed in the same transaction that
+        # wrote them, unseen by any reader: they are neither redacted nor written.
+        row_of = operator.itemgetter(*_COLUMNS.split(", "))
+        rows = []
+        for n, item in enumerate(waiting, 1):
+            if n % _SLICE == 0:
+                # The GIL to whoever waits for it (the event loop): a request that comes
+                # during a flush waits for a few entries' work, not for the whole batch.
+                time.sleep(0)
+            entry = entry_of(item) if isinstance(item, tuple) else item
+            describe(entry)
+            path = str(entry["operation"]).partition(" ")[2]
+            entry["request"] = redact(entry["face"], entry["request"], path)
+            entry["answer"] = redact(entry["face"], entry["answer"], path)
+            rows.append(row_of(entry))
+        conn = self._connect()
+        marks = ", ".join("?" * len(rows[0]))
+        with conn:
+            conn.executemany(f"INSERT INTO journal ({_COLUMNS}) VALUES ({marks})", rows)  # noqa: S608 - fixed column names
+            conn.execute(
+                "DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", (self.size,)
+            )
+        return count
+
+    def entries(
+        self,
+        *,
+        limit: int = 100,
+        after_id: int = 0,
+        face: str = "",
+        text: str = "",
+        outcome: str = "",
+    ) -> list[Entry]:
+        """Newest last; narrowed by face, outcome and a text found in operation, source,
+        credential or errcode."""
+        if not self.path.exists():
+            return []
+        where: list[str] = ["id > ?"]
+        args: list[Any] = [after_id]
+        if face:
+            where.append("face = ?")
+            args.append(face)
+        if outcome:
+            where.append("outcome = ?")
+            args.append(outcome)
+        if text:
+            where.append(
+                "(operation LIKE ? OR source LIKE ? OR credential LIKE ? OR errcode LIKE ?)"
+            )
+            args.extend([f"%{text}%"] * 4)
+        query = (
+            f"SELECT id, {_COLUMNS} FROM journal WHERE {' AND '.join(where)} "  # noqa: S608 - built from fixed parts
+            "ORDER BY id DESC LIMIT ?"
+        )
+        rows = self._connect().execute(query, (*args, limit)).fetchall()
+        return [Entry(*row) for row in reversed(rows)]
+
+    def get(self, entry_id: int) -> Entry | None:
+        if not self.path.exists():
+            return None
+        row = (
+            self._connect()
+            .execute(f"SELECT id, {_COLUMNS} FROM journal WHERE id = ?", (entry_id,))  # noqa: S608 - fixed column names
+            .fetchone()
+        )
+        return None if row is None else Entry(*row)
+
+    def follow(self, poll: float = 0.5) -> Iterator[Entry]:
+        """New entries as they come, forever (the caller stops it)."""
+        last = max((e.id for e in self.entries(limit=1)), default=0)
+        while True:
+            for entry in self.entries(after_id=last, limit=1000):
+                last = entry.id
+                yield entry
+            time.sleep(poll)
+
+    def close(self) -> None:
+        self.flush()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
