@@ -53,6 +53,20 @@ class Resellers:
         plan_id = row.plan_id if row is not None else None
         return self._plans.by_id(int(plan_id)) if plan_id is not None else None
 
+    def subscription(self, reseller: Account) -> tuple[Plan, bool] | None:
+        """The reseller's subscription to a reseller plan, as Plesk lists it in
+        reseller/get `subscriptions`: (plan, locked), where locked means the reseller
+        has values of its own over the plan's (Plesk's customised, "locked" subscription,
+        no longer synchronised with its plan); None when it is on no plan."""
+        row = self._row(reseller)
+        if row is None or row.plan_id is None:
+            return None
+        plan = self._plans.by_id(int(row.plan_id))
+        if plan is None:
+            return None
+        own = json.loads(str(row.limits)) or json.loads(str(row.permissions))
+        return plan, bool(own)
+
     def effective(self, reseller: Account) -> tuple[dict[str, str], dict[str, str]]:
         """(limits, permissions) in the blocks' order: defaults, the plan's, its own."""
         row = self._row(reseller)
