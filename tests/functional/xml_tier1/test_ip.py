@@ -142,3 +142,23 @@ def test_a_reseller_sees_its_share_and_may_not_change_the_pool(
         "<ip><del><filter><ip_address>192.0.2.70</ip_address></filter></del></ip>", key=key
     )
     assert error_of(one(root, "ip/del"))[0] == 1006
+
+
+def test_get_takes_any_content_as_plesks_untyped_get_does(xml: XmlClient) -> None:
+    # Plesk's ip/get has no type (xs:anyType): clients that send `<get>1</get>` are answered
+    root = xml.call("<ip><get>1<anything/></get></ip>")
+    assert "127.0.0.1" in {
+        i.findtext("ip_address") for i in ok(one(root, "ip/get")).iter("ip_info")
+    }
+
+
+def test_a_service_node_needs_one_non_empty_reference(xml: XmlClient) -> None:
+    for node in ("", "<id/>", "<id>a</id><external-id>b</external-id>", "<name>n</name>"):
+        code, text = fault(
+            xml,
+            "<ip><add><ip_address>192.0.2.91</ip_address><netmask>255.255.255.0</netmask>"
+            f"<type>shared</type><interface>eth0</interface><service-node>{node}</service-node>"
+            "</add></ip>",
+        )
+        assert code == 1014, node
+    assert "192.0.2.91" not in _addresses(xml)
