@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from panelkey.core import statistics
+from panelkey.core import resellers, statistics
 from panelkey.core.accounts import Account
 from panelkey.core.clock import plesk_date
 from panelkey.core.errors import NotFound, OwnerNotFound, PanelkeyError
@@ -299,15 +299,7 @@ def convert_to_reseller(req: Request, op: etree._Element) -> list[etree._Element
     admin's); an unknown plan is 1013 and nothing is converted."""
     panel = req.ctx.panel
     plan_name = render.text_of(op, "reseller-plan-name")
-
-    def act(a: Account) -> Account:
-        plan = panel.resellers.find_plan("name", plan_name) if plan_name is not None else None
-        converted = panel.accounts.convert(req.identity, a, AccountType.RESELLER.value)
-        if plan is not None:
-            panel.resellers.put(req.identity, converted, plan=plan)
-        return converted
-
-    return each(req, op, act)
+    return each(req, op, lambda a: resellers.to_reseller(panel, req.identity, a, plan_name))
 
 
 def change_owner(req: Request, op: etree._Element) -> list[etree._Element]:
@@ -327,23 +319,16 @@ def change_owner(req: Request, op: etree._Element) -> list[etree._Element]:
     plan_name = render.text_of(op, "plan-name")
     try:
         # the new owner's service plan, looked up before anything moves
-        plan = (
-            panel.subscriptions.find_plan(owner, "service", "name", plan_name)
-            if plan_name is not None
-            else None
-        )
+        plan = resellers.owner_plan(panel, owner, plan_name) if plan_name is not None else None
     except PanelkeyError as exc:
         return [render.error(exc)]
-
-    def act(a: Account) -> Account:
-        moved = accounts.change_owner(req.identity, a, owner, addresses=addresses)
-        if plan is not None:
-            for d in panel.domains.of_owner(req.identity, moved.id):
-                if d.is_webspace:
-                    panel.subscriptions.switch(req.identity, d, plan)
-        return moved
-
-    return each(req, op, act)
+    return each(
+        req,
+        op,
+        lambda a: resellers.change_owner(
+            panel, req.identity, a, owner, addresses=addresses, plan=plan
+        ),
+    )
 
 
 OPERATIONS: Operator = {

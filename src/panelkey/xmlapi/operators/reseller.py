@@ -20,7 +20,7 @@ from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
 from panelkey.core.ips import IP_NOT_FOUND
 from panelkey.core.plans import Plan
-from panelkey.core.resellers import LIMITS_BLOCK, PERMISSIONS_BLOCK, check
+from panelkey.core.resellers import LIMITS_BLOCK, PERMISSIONS_BLOCK, check, to_customer
 from panelkey.xmlapi import blocks, render
 from panelkey.xmlapi.operators import customer
 from panelkey.xmlapi.request import Operator, Request
@@ -226,22 +226,7 @@ def convert_to_customer(req: Request, op: etree._Element) -> list[etree._Element
     the admin (its new owner); an unknown plan is 1013 and nothing is converted."""
     panel = req.ctx.panel
     plan_name = render.text_of(op, "plan-name")
-
-    def act(a: Account) -> Account:
-        plan = None
-        if plan_name is not None:
-            admin = panel.accounts.admin()
-            if admin is None:
-                raise NotFound("Service plan does not exist")
-            plan = panel.subscriptions.find_plan(admin, "service", "name", plan_name)
-        converted = panel.accounts.convert(req.identity, a, AccountType.CUSTOMER.value)
-        if plan is not None:
-            for d in panel.domains.of_owner(req.identity, converted.id):
-                if d.is_webspace:
-                    panel.subscriptions.switch(req.identity, d, plan)
-        return converted
-
-    return _each(req, op, act)
+    return _each(req, op, lambda a: to_customer(panel, req.identity, a, plan_name))
 
 
 def _pool_reseller(req: Request, op: etree._Element) -> Account:
