@@ -24,6 +24,7 @@ from panelkey.core.errors import (
 )
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.passwords import hash_password
+from panelkey.core.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -33,6 +34,10 @@ ACTIVE = 0
 DISABLED = 16
 VALID_STATUSES = {0, 4, 16, 256}
 TYPES = {t.value for t in AccountType}
+# What panelkey keeps of an account only to answer it back (core/properties.py):
+# a reseller's `power-user` (Plesk's Power User view, "true"/"false").
+PROPERTY_KIND = "account"
+POWER_USER = "power-user"
 
 # Plain-string fields a caller may set; everything else has its own rule.
 TEXT_FIELDS = (
@@ -119,6 +124,10 @@ def _check_text(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
 def _check_status(status: Any) -> int:
     try:
         value = int(status)
@@ -137,6 +146,7 @@ class Accounts:
         self._db = db
         self._base = self._build_select()
         self._on_change = on_change
+        self._properties = Properties(db)
         # The reads every request makes, compiled once (store/prepared.py).
         a = tables.accounts
         v: sa.BindParameter[Any] = sa.bindparam("v")
@@ -196,6 +206,10 @@ class Accounts:
         with self._db.read() as conn:
             return [self._row(r) for r in conn.execute(q)]
 
+    def power_user(self, account: Account) -> bool:
+        """A reseller's Power User view flag (Plesk's `power-user`; False unless set)."""
+        return self._properties.get(PROPERTY_KIND, account.id).get(POWER_USER) == "true"
+
     def password_hash(self, account_id: int) -> str | None:
         with self._db.read() as conn:
             return conn.execute(
@@ -225,13 +239,16 @@ class Accounts:
         password: str,
         owner: Account | None = None,
         status: Any = ACTIVE,
+        power_user: bool | None = None,
         **values: Any,
     ) -> Account:
         """A new reseller or customer. `owner` defaults to the actor (the admin or a
-        reseller). Raises InvalidValue, AlreadyExists (1007), PermissionDenied,
-        OwnerNotFound."""
+        reseller); `power_user` is a reseller's only. Raises InvalidValue, AlreadyExists
+        (1007), PermissionDenied, OwnerNotFound."""
         if type not in (AccountType.RESELLER.value, AccountType.CUSTOMER.value):
             raise InvalidValue(f"Invalid account type: {type!r}")
+        if power_user is not None and type != AccountType.RESELLER.value:
+            raise InvalidValue("Only a reseller has a Power User view setting")
         check_login(login)
         if not isinstance(password, str) or not password:
             raise InvalidValue("A password is required")
@@ -268,6 +285,10 @@ class Accounts:
             ).inserted_primary_key[0]  # type: ignore[index]
             account = self.get(int(new_id), conn)
             assert account is not None
+            if power_user is not None:
+                self._properties.set(
+                    PROPERTY_KIND, account.id, {POWER_USER: _flag(power_user)}, conn
+                )
             events.record(
                 conn,
                 event_class(type),
@@ -307,10 +328,22 @@ class Accounts:
         return self.by_login("admin")
 
     def update(self, actor: Identity, account: Account, values: Mapping[str, Any]) -> Account:
-        """Change any subset of the text fields, `login`, `password`, `status`, `owner`."""
+        """Change any subset of the text fields, `login`, `password`, `status`, `owner`;
+        `new_guid` (true) gives the account a new GUID, as Plesk's empty `guid` does;
+        `power_user` (a bool) is a reseller's Power User view. Raises NotFound,
+        InvalidValue, PermissionDenied, AlreadyExists, OwnerNotFound; nothing is written
+        on error."""
         if not self.can_manage(actor, account):
             raise NotFound("Client does not exist")
         row = _check_text(values)
+        if values.get("new_guid"):
+            row["guid"] = str(uuid.uuid4())
+        power_user = values.get("power_user")
+        props: dict[str, str] = {}
+        if power_user is not None:
+            if account.type != AccountType.RESELLER.value:
+                raise InvalidValue("Only a reseller has a Power User view setting")
+            props[POWER_USER] = _flag(bool(power_user))
         if values.get("login") is not None and values["login"] != account.login:
             if account.type == AccountType.ADMIN.value:
                 raise PermissionDenied("The admin login cannot change.")
@@ -333,21 +366,28 @@ class Accounts:
             if owner.type == AccountType.CUSTOMER.value:
                 raise OwnerNotFound(f"Account {owner.login!r} cannot own a customer")
             row["owner_id"] = owner.id
-        if not row:
+        if not row and not props:
             return account
         with self._db.begin() as conn:
             if "login_key" in row:
                 clash = self.by_login(row["login"], conn)
                 if clash is not None and clash.id != account.id:
                     raise AlreadyExists(f"Client with login {row['login']!r} already exists.")
-            conn.execute(
-                tables.accounts.update().where(tables.accounts.c.id == account.id).values(**row)
-            )
+            if row:
+                conn.execute(
+                    tables.accounts.update().where(tables.accounts.c.id == account.id).values(**row)
+                )
+            old_props = self._properties.get(PROPERTY_KIND, account.id, conn)
+            self._properties.set(PROPERTY_KIND, account.id, props, conn)
             if {"status", "password_hash", "login_key"} & row.keys():
                 self._db.record_change(conn, "account")
             updated = self.get(account.id, conn)
             assert updated is not None
             changed = [n for n in _EVENT_FIELDS if n in row]
+            old_extra = {n: old_props.get(n, "false") for n in props}
+            new_extra: dict[str, str] = dict(props)
+            if "guid" in row:
+                old_extra["guid"], new_extra["guid"] = account.guid, updated.guid
             events.record(
                 conn,
                 event_class(account.type),
@@ -355,9 +395,10 @@ class Accounts:
                 obj_id=account.id,
                 obj_name=updated.login,
                 actor=actor,
-                old=_event_values(account, changed),
+                old={**_event_values(account, changed), **old_extra},
                 new={
                     **_event_values(updated, changed),
+                    **new_extra,
                     **({"password": "changed"} if "password_hash" in row else {}),
                 },
             )
@@ -387,6 +428,8 @@ class Accounts:
             conn.execute(tables.domains.delete().where(tables.domains.c.owner_id.in_(ids)))
             conn.execute(tables.secret_keys.delete().where(tables.secret_keys.c.owner_id.in_(ids)))
             gone = [self.get(i, conn) for i in ids[1:]] + [account]
+            for gone_id in ids:
+                self._properties.purge(PROPERTY_KIND, gone_id, conn)
             conn.execute(tables.accounts.delete().where(tables.accounts.c.id.in_(ids[1:])))
             conn.execute(tables.accounts.delete().where(tables.accounts.c.id == account.id))
             for old in gone:
@@ -433,6 +476,11 @@ class Accounts:
                 conn.execute(
                     tables.ip_pool.delete().where(tables.ip_pool.c.account_id == account.id)
                 )
+                # Plesk keeps only contact details and credentials: the reseller's
+                # allotments and plan, and its Power User view, go.
+                rs = tables.reseller_settings
+                conn.execute(rs.delete().where(rs.c.account_id == account.id))
+                self._properties.purge(PROPERTY_KIND, account.id, conn)
             conn.execute(a.update().where(a.c.id == account.id).values(type=to_type))
             self._db.record_change(conn, "account")
             events.record(

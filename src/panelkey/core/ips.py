@@ -32,11 +32,17 @@ from panelkey.core.errors import (
     PermissionDenied,
 )
 from panelkey.core.identity import AccountType, Identity
+from panelkey.core.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
 
 IP_TYPES = ("shared", "exclusive")
 IP_NOT_FOUND = "IP address does not exist"
+# Plesk's service node of an address (its Multi-Server node), by "id" or "external-id":
+# panelkey runs one node, so it keeps the reference only to answer it back.
+PROPERTY_KIND = "ip_address"
+NODE_REFS = ("id", "external-id")
+ServiceNode = tuple[str, str]
 LOOPBACK = ("127.0.0.1", "255.0.0.0", "lo")
 
 
@@ -131,9 +137,22 @@ def _as_dict(ip: IpAddress) -> dict[str, Any]:
     }
 
 
+def check_service_node(node: ServiceNode | None) -> dict[str, str]:
+    """The properties that record `node` (("id" or "external-id", value)); {} for None.
+    Raises InvalidValue."""
+    if node is None:
+        return {}
+    ref, value = node[0], node[1].strip()
+    if ref not in NODE_REFS or not value:
+        raise InvalidValue(f"Invalid service node: {ref} {value!r}")
+    # one reference at a time: the other is cleared
+    return {f"service-node.{r}": (value if r == ref else "") for r in NODE_REFS}
+
+
 class Ips:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._properties = Properties(db)
 
     # -- reading --------------------------------------------------------------------
 
@@ -192,6 +211,14 @@ class Ips:
             if owner_type == AccountType.RESELLER.value:
                 return [e.ip for e in self.pool(account.owner_id)]
         return self.list()
+
+    def service_node(self, ip: IpAddress) -> ServiceNode | None:
+        """The service node given for the address (("id"|"external-id", value)), if any."""
+        props = self._properties.get(PROPERTY_KIND, ip.id)
+        for ref in NODE_REFS:
+            if props.get(f"service-node.{ref}"):
+                return ref, props[f"service-node.{ref}"]
+        return None
 
     def is_available(self, account: Account, address: str) -> bool:
         """True when `address` is in the pool `account` may host on (see available_to)."""
@@ -252,11 +279,13 @@ class Ips:
         interface: str = "",
         public_address: str = "",
         certificate_name: str = "",
+        service_node: ServiceNode | None = None,
     ) -> IpAddress:
-        """A new address of the server. Raises PermissionDenied (not the admin),
-        InvalidValue, AlreadyExists."""
+        """A new address of the server, on `service_node` when given (kept to answer
+        back). Raises PermissionDenied (not the admin), InvalidValue, AlreadyExists."""
         self._admin_only(actor)
         text = check_address(address)
+        node = check_service_node(service_node)
         values = {
             "address": text,
             "netmask": check_netmask(netmask, text),
@@ -271,6 +300,7 @@ class Ips:
             new_id = conn.execute(
                 tables.ip_addresses.insert().values(created=iso(), **values)
             ).inserted_primary_key[0]  # type: ignore[index]
+            self._properties.set(PROPERTY_KIND, int(new_id), node, conn)
             events.record(
                 conn,
                 "ip_address",
@@ -278,7 +308,7 @@ class Ips:
                 obj_id=int(new_id),
                 obj_name=text,
                 actor=actor,
-                new=values,
+                new={**values, **{k: v for k, v in node.items() if v}},
             )
             made = self.get(text, conn)
         assert made is not None
@@ -292,10 +322,13 @@ class Ips:
         type: str | None = None,
         certificate_name: str | None = None,
         public_address: str | None = None,
+        service_node: ServiceNode | None = None,
     ) -> IpAddress:
-        """Change the type, certificate or public address. An address several resellers
-        hold cannot become exclusive. Raises PermissionDenied, InvalidValue, NotFound."""
+        """Change the type, certificate, public address or service node. An address
+        several resellers hold cannot become exclusive. Raises PermissionDenied,
+        InvalidValue, NotFound."""
         self._admin_only(actor)
+        node = check_service_node(service_node)
         row: dict[str, Any] = {}
         if type is not None:
             row["type"] = check_type(type)
@@ -311,14 +344,17 @@ class Ips:
                 raise PanelkeyError(
                     f"IP address {ip.address} is held by several resellers: it cannot be exclusive"
                 )
-            if not row:
+            if not row and not node:
                 return current
-            conn.execute(
-                tables.ip_addresses.update()
-                .where(tables.ip_addresses.c.id == current.id)
-                .values(**row)
-            )
+            if row:
+                conn.execute(
+                    tables.ip_addresses.update()
+                    .where(tables.ip_addresses.c.id == current.id)
+                    .values(**row)
+                )
             old = _as_dict(current)
+            old_node = self._properties.get(PROPERTY_KIND, current.id, conn)
+            self._properties.set(PROPERTY_KIND, current.id, node, conn)
             events.record(
                 conn,
                 "ip_address",
@@ -326,8 +362,8 @@ class Ips:
                 obj_id=current.id,
                 obj_name=current.address,
                 actor=actor,
-                old={k: old[k] for k in row},
-                new=row,
+                old={**{k: old[k] for k in row}, **{k: old_node.get(k, "") for k in node}},
+                new={**row, **node},
             )
             updated = self.get(ip.address, conn)
         assert updated is not None
@@ -350,6 +386,7 @@ class Ips:
                     f"({domains} domain(s), {resellers} reseller pool(s))."
                 )
             conn.execute(tables.ip_addresses.delete().where(tables.ip_addresses.c.id == current.id))
+            self._properties.purge(PROPERTY_KIND, current.id, conn)
             events.record(
                 conn,
                 "ip_address",

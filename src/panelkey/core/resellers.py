@@ -4,13 +4,17 @@ The names, types and defaults are core/settings.py's ``reseller-limits`` and
 ``reseller-permissions`` blocks; a reseller's effective values are the defaults,
 overlaid by its reseller plan's, overlaid by what was set on the reseller itself.
 ``switch`` moves a reseller to another reseller plan (Plesk's switch-subscription).
+
+The module's functions at the end change an account's kind or owner together with the
+plans its subscriptions are on (Plesk's convert-to-reseller, convert-to-customer and
+change-owner with a plan), each in one transaction: all of it happens, or none.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -18,10 +22,13 @@ from panelkey.core import events
 from panelkey.core.accounts import Account
 from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity
-from panelkey.core.plans import Plan, Plans
+from panelkey.core.plans import NOT_FOUND, Plan, Plans
 from panelkey.core.settings import RESELLER_LIMITS, RESELLER_PERMISSIONS
 from panelkey.store import tables
 from panelkey.store.database import Database
+
+if TYPE_CHECKING:
+    from panelkey.core.panel import Panel
 
 LIMITS_BLOCK = RESELLER_LIMITS.name
 PERMISSIONS_BLOCK = RESELLER_PERMISSIONS.name
@@ -52,6 +59,20 @@ class Resellers:
         row = self._row(reseller)
         plan_id = row.plan_id if row is not None else None
         return self._plans.by_id(int(plan_id)) if plan_id is not None else None
+
+    def subscription(self, reseller: Account) -> tuple[Plan, bool] | None:
+        """The reseller's subscription to a reseller plan, as Plesk lists it in
+        reseller/get `subscriptions`: (plan, locked), where locked means the reseller
+        has values of its own over the plan's (Plesk's customised, "locked" subscription,
+        no longer synchronised with its plan); None when it is on no plan."""
+        row = self._row(reseller)
+        if row is None or row.plan_id is None:
+            return None
+        plan = self._plans.by_id(int(row.plan_id))
+        if plan is None:
+            return None
+        own = json.loads(str(row.limits)) or json.loads(str(row.permissions))
+        return plan, bool(own)
 
     def effective(self, reseller: Account) -> tuple[dict[str, str], dict[str, str]]:
         """(limits, permissions) in the blocks' order: defaults, the plan's, its own."""
@@ -161,3 +182,72 @@ class Resellers:
                 old={"plan_id": plan.id},
                 new={"plan_id": ""},
             )
+
+
+# -- conversions and moves that carry plans ---------------------------------------------------
+
+
+def _onto_plan(panel: Panel, actor: Identity, owner: Account, plan: Plan) -> None:
+    """Every webspace of `owner` onto the service plan `plan` (its own values dropped)."""
+    for domain in panel.domains.of_owner(actor, owner.id):
+        if domain.is_webspace:
+            panel.subscriptions.switch(actor, domain, plan)
+
+
+def to_reseller(
+    panel: Panel, actor: Identity, customer: Account, plan_name: str | None = None
+) -> Account:
+    """An admin's customer made a reseller; with `plan_name`, on that reseller plan of
+    the admin. Raises what Accounts.convert raises, NotFound ("Reseller plan does not
+    exist"); nothing is written on error."""
+    with panel.db.atomic():
+        plan = panel.resellers.find_plan("name", plan_name) if plan_name is not None else None
+        converted = panel.accounts.convert(actor, customer, AccountType.RESELLER.value)
+        if plan is not None:
+            panel.resellers.put(actor, converted, plan=plan)
+    return converted
+
+
+def to_customer(
+    panel: Panel, actor: Identity, reseller: Account, plan_name: str | None = None
+) -> Account:
+    """A reseller without customers made a customer of the admin; with `plan_name`, its
+    subscriptions go onto that service plan of the admin (their new vendor). Raises
+    what Accounts.convert raises, NotFound ("Service plan does not exist"); nothing is
+    written on error."""
+    with panel.db.atomic():
+        plan = None
+        if plan_name is not None:
+            admin = panel.accounts.admin()
+            if admin is None:
+                raise NotFound(NOT_FOUND["service"])
+            plan = panel.subscriptions.find_plan(admin, "service", "name", plan_name)
+        converted = panel.accounts.convert(actor, reseller, AccountType.CUSTOMER.value)
+        if plan is not None:
+            _onto_plan(panel, actor, converted, plan)
+    return converted
+
+
+def change_owner(
+    panel: Panel,
+    actor: Identity,
+    customer: Account,
+    owner: Account,
+    *,
+    addresses: Sequence[str] = (),
+    plan: Plan | None = None,
+) -> Account:
+    """Accounts.change_owner, and with `plan` (a service plan of the new owner, see
+    `owner_plan`) the customer's subscriptions go onto it. Raises what
+    Accounts.change_owner and Subscriptions.switch raise; nothing is written on error."""
+    with panel.db.atomic():
+        moved = panel.accounts.change_owner(actor, customer, owner, addresses=addresses)
+        if plan is not None:
+            _onto_plan(panel, actor, moved, plan)
+    return moved
+
+
+def owner_plan(panel: Panel, owner: Account, plan_name: str) -> Plan:
+    """The service plan `plan_name` of the admin or reseller `owner`. Raises NotFound
+    ("Service plan does not exist")."""
+    return panel.subscriptions.find_plan(owner, "service", "name", plan_name)

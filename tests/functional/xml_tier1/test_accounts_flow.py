@@ -140,3 +140,75 @@ def test_billing_flow_on_both_faces(xml: XmlClient, panel: Panel, tmp_path: Path
         "client_delete",
         "reseller_delete",
     ]
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_plesk_account_elements_on_both_stores(
+    xml: XmlClient, panel: Panel, tmp_path: Path
+) -> None:
+    """power-user, a new GUID, plans on conversion and an address's service node: kept in
+    one transaction each, answered back by XML, and the GUID seen by REST too."""
+    rest = _rest(panel, tmp_path)
+    ok(
+        one(
+            xml.call("<reseller-plan><add><name>RP</name></add></reseller-plan>"),
+            "reseller-plan/add",
+        )
+    )
+    rid = add_reseller(xml, "res1", "<plan-name>RP</plan-name>")
+    ok(
+        one(
+            xml.call(
+                "<reseller><set><filter><login>res1</login></filter><values><gen-info><guid/>"
+                "<power-user>true</power-user></gen-info></values></set></reseller>"
+            ),
+            "reseller/set",
+        )
+    )
+    got = ok(
+        one(
+            xml.call(
+                "<reseller><get><filter><login>res1</login></filter><dataset><gen-info/>"
+                "<subscriptions/></dataset></get></reseller>"
+            ),
+            "reseller/get",
+        )
+    )
+    assert got.findtext("data/gen-info/power-user") == "true"
+    assert got.findtext("data/subscriptions/subscription/plan/plan-guid")
+    guid = got.findtext("data/gen-info/guid")
+    assert rest.get(f"/clients/{rid}", auth=ADMIN).json()["guid"] == guid
+
+    ok(
+        one(
+            xml.call(
+                "<ip><add><type>shared</type><interface>eth0</interface><ip_address>192.0.2.33"
+                "</ip_address><netmask>255.255.255.0</netmask><service-node><id>n1</id>"
+                "</service-node></add></ip>"
+            ),
+            "ip/add",
+        )
+    )
+    pool = ok(one(xml.call("<ip><get/></ip>"), "ip/get"))
+    (info,) = [
+        i for i in pool.findall("addresses/ip_info") if i.findtext("ip_address") == "192.0.2.33"
+    ]
+    assert info.findtext("service-node/id") == "n1"
+    held = panel.ips.get("192.0.2.33")
+    assert held is not None and panel.properties.get("ip_address", held.id) != {}
+    ok(
+        one(
+            xml.call("<ip><del><filter><ip_address>192.0.2.33</ip_address></filter></del></ip>"),
+            "ip/del",
+        )
+    )
+    assert panel.properties.get("ip_address", held.id) == {}
+
+    # deleting the reseller forgets what was kept of it
+    ok(
+        one(
+            xml.call("<reseller><del><filter><login>res1</login></filter></del></reseller>"),
+            "reseller/del",
+        )
+    )
+    assert panel.properties.get("account", rid) == {}

@@ -150,3 +150,60 @@ def test_get_stat_has_every_element_of_plesks_client_stat(
         "webapps", "traffic", "traffic_prevday",
     ]  # fmt: skip
     assert stat.findtext("active_domains") == "1"
+
+
+def test_dataset_flags_take_any_content_as_plesks_untyped_ones_do(xml: XmlClient) -> None:
+    add_customer(xml, "c1")
+    result = ok(_op(xml, "get", "<login>c1</login>", "<dataset><gen_info>1</gen_info></dataset>"))
+    assert result.findtext("data/gen_info/login") == "c1"
+
+
+def test_set_guid_is_an_empty_element_and_a_value_is_1014(xml: XmlClient, panel: Panel) -> None:
+    cid = add_customer(xml, "c1")
+    before = panel.accounts.get(cid)
+    assert before is not None
+    code, text = fault(
+        xml,
+        "<customer><set><filter><login>c1</login></filter><values><gen_info>"
+        f"<guid>{before.guid}</guid></gen_info></values></set></customer>",
+    )
+    assert code == 1014 and "'guid'" in text
+    assert panel.accounts.get(cid) == before
+
+
+def test_convert_to_reseller_onto_a_reseller_plan(xml: XmlClient, panel: Panel) -> None:
+    add_customer(xml, "c1")
+    ok(
+        one(
+            xml.call("<reseller-plan><add><name>RP</name></add></reseller-plan>"),
+            "reseller-plan/add",
+        )
+    )
+    ok(
+        _op(
+            xml,
+            "convert-to-reseller",
+            "<login>c1</login>",
+            "<reseller-plan-name>RP</reseller-plan-name>",
+        )
+    )
+    account = panel.accounts.by_login("c1")
+    assert account is not None and account.type == "reseller"
+    plan = panel.resellers.plan(account)
+    assert plan is not None and plan.name == "RP"
+
+
+def test_change_owner_to_an_unknown_plan_moves_nothing(
+    xml: XmlClient, panel: Panel, admin: Identity
+) -> None:
+    cid = add_customer(xml, "c1")
+    add_reseller(xml, "res1")
+    result = _op(
+        xml,
+        "change-owner",
+        "<login>c1</login>",
+        "<new-owner-login>res1</new-owner-login><plan-name>Nope</plan-name>",
+    )
+    assert error_of(result) == (1013, "Service plan does not exist")
+    moved = panel.accounts.get(cid)
+    assert moved is not None and moved.owner_login == "admin"

@@ -66,14 +66,37 @@ def test_a_taken_address_is_1007_and_a_bad_one_1019(xml: XmlClient) -> None:
     assert error_of(one(xml.call(ADD.format(a="192.0.2.999", t="shared")), "ip/add"))[0] == 1019
 
 
-def test_elements_out_of_order_are_1014_naming_the_element(xml: XmlClient) -> None:
+def test_add_takes_its_children_in_any_order_as_plesk_does(xml: XmlClient) -> None:
+    # Plesk's ip/add is an xs:all: netmask before ip_address is a good packet
+    root = xml.call(
+        "<ip><add><interface>eth0</interface><netmask>255.255.255.0</netmask>"
+        "<type>shared</type><ip_address>192.0.2.9</ip_address></add></ip>"
+    )
+    ok(one(root, "ip/add"))
+    assert _addresses(xml)["192.0.2.9"]["netmask"] == "255.255.255.0"
+
+
+def test_an_unknown_repeated_or_missing_child_of_add_is_1014_naming_it(xml: XmlClient) -> None:
+    code, text = fault(
+        xml,
+        "<ip><add><netmask>255.255.255.0</netmask><x/><ip_address>192.0.2.9</ip_address>"
+        "<type>shared</type><interface>eth0</interface></add></ip>",
+    )
+    assert code == 1014 and "'x'" in text
+    code, text = fault(
+        xml,
+        "<ip><add><netmask>255.255.255.0</netmask><netmask>255.255.255.0</netmask>"
+        "<ip_address>192.0.2.9</ip_address><type>shared</type><interface>eth0</interface>"
+        "</add></ip>",
+    )
+    assert code == 1014 and "'netmask'" in text
     code, text = fault(
         xml,
         "<ip><add><netmask>255.255.255.0</netmask><ip_address>192.0.2.9</ip_address>"
-        "<type>shared</type><interface>eth0</interface></add></ip>",
+        "<interface>eth0</interface></add></ip>",
     )
-    assert code == 1014
-    assert "'netmask'" in text
+    assert code == 1014 and "'add'" in text
+    assert "192.0.2.9" not in _addresses(xml)
 
 
 def test_an_unknown_address_is_1013(xml: XmlClient) -> None:
@@ -119,3 +142,23 @@ def test_a_reseller_sees_its_share_and_may_not_change_the_pool(
         "<ip><del><filter><ip_address>192.0.2.70</ip_address></filter></del></ip>", key=key
     )
     assert error_of(one(root, "ip/del"))[0] == 1006
+
+
+def test_get_takes_any_content_as_plesks_untyped_get_does(xml: XmlClient) -> None:
+    # Plesk's ip/get has no type (xs:anyType): clients that send `<get>1</get>` are answered
+    root = xml.call("<ip><get>1<anything/></get></ip>")
+    assert "127.0.0.1" in {
+        i.findtext("ip_address") for i in ok(one(root, "ip/get")).iter("ip_info")
+    }
+
+
+def test_a_service_node_needs_one_non_empty_reference(xml: XmlClient) -> None:
+    for node in ("", "<id/>", "<id>a</id><external-id>b</external-id>", "<name>n</name>"):
+        code, text = fault(
+            xml,
+            "<ip><add><ip_address>192.0.2.91</ip_address><netmask>255.255.255.0</netmask>"
+            f"<type>shared</type><interface>eth0</interface><service-node>{node}</service-node>"
+            "</add></ip>",
+        )
+        assert code == 1014, node
+    assert "192.0.2.91" not in _addresses(xml)

@@ -345,3 +345,97 @@ def test_pool_operations_take_several_addresses_and_the_external_id(
         "192.0.2.91</ip-address></ip></ippool-set-ip></reseller>",
     )
     assert code == 1014 and "'ip'" in text
+
+
+def test_datasets_and_no_plan_take_any_content_as_plesks_untyped_ones_do(
+    xml: XmlClient, panel: Panel
+) -> None:
+    add_reseller(xml, "res1")
+    root = xml.call(
+        "<reseller><get><filter><login>res1</login></filter><dataset><gen-info>yes</gen-info>"
+        "<subscriptions>1</subscriptions></dataset></get></reseller>"
+    )
+    data = ok(one(root, "reseller/get")).find("data")
+    assert data is not None and tags(data) == ["gen-info", "subscriptions"]
+    ok(
+        one(
+            xml.call("<reseller-plan><add><name>RP</name></add></reseller-plan>"),
+            "reseller-plan/add",
+        )
+    )
+    ok(
+        one(
+            xml.call(
+                "<reseller><switch-subscription><filter><login>res1</login></filter>"
+                "<plan-name>RP</plan-name></switch-subscription></reseller>"
+            ),
+            "reseller/switch-subscription",
+        )
+    )
+    ok(
+        one(
+            xml.call(
+                "<reseller><switch-subscription><filter><login>res1</login></filter>"
+                "<no-plan>1</no-plan></switch-subscription></reseller>"
+            ),
+            "reseller/switch-subscription",
+        )
+    )
+    account = panel.accounts.by_login("res1")
+    assert account is not None and panel.resellers.plan(account) is None
+
+
+def test_gen_info_answers_power_user_last_and_refuses_a_non_boolean(xml: XmlClient) -> None:
+    add_reseller(xml, "res1")
+    (result,) = _get(xml, "<login>res1</login>")
+    gen = ok(result).find("data/gen-info")
+    assert (
+        gen is not None and tags(gen)[-1] == "power-user" and gen.findtext("power-user") == "false"
+    )
+    code, text = fault(
+        xml,
+        "<reseller><set><filter><login>res1</login></filter><values><gen-info>"
+        "<power-user>maybe</power-user></gen-info></values></set></reseller>",
+    )
+    assert code == 1014 and "'power-user'" in text
+
+
+def test_convert_to_customer_drops_the_plan_and_power_user(xml: XmlClient, panel: Panel) -> None:
+    ok(
+        one(
+            xml.call("<reseller-plan><add><name>RP</name></add></reseller-plan>"),
+            "reseller-plan/add",
+        )
+    )
+    add_reseller(xml, "res1", "<plan-name>RP</plan-name>")
+    ok(
+        one(
+            xml.call(
+                "<reseller><set><filter><login>res1</login></filter><values><gen-info>"
+                "<power-user>true</power-user></gen-info></values></set></reseller>"
+            ),
+            "reseller/set",
+        )
+    )
+    ok(
+        one(
+            xml.call(
+                "<reseller><convert-to-customer><filter><login>res1</login></filter>"
+                "</convert-to-customer></reseller>"
+            ),
+            "reseller/convert-to-customer",
+        )
+    )
+    ok(
+        one(
+            xml.call(
+                "<customer><convert-to-reseller><filter><login>res1</login></filter>"
+                "</convert-to-reseller></customer>"
+            ),
+            "customer/convert-to-reseller",
+        )
+    )
+    account = panel.accounts.by_login("res1")
+    assert account is not None and account.type == "reseller"
+    assert panel.resellers.plan(account) is None
+    assert panel.accounts.power_user(account) is False

@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from panelkey.core import statistics
+from panelkey.core import resellers, statistics
 from panelkey.core.accounts import Account
 from panelkey.core.clock import plesk_date
 from panelkey.core.errors import NotFound, OwnerNotFound, PanelkeyError
@@ -45,6 +45,9 @@ _FIELDS = (
 
 
 def values_of(gen_info: etree._Element | None) -> dict[str, Any]:
+    """The core values of a gen_info (customer) or gen-info (reseller) block. An
+    empty ``guid`` (a set's only) asks for a new GUID; ``power-user`` (a reseller's)
+    is an xs:boolean."""
     if gen_info is None:
         return {}
     values: dict[str, Any] = {}
@@ -52,6 +55,11 @@ def values_of(gen_info: etree._Element | None) -> dict[str, Any]:
         text = render.text_of(gen_info, tag)
         if text is not None:
             values[field] = text.strip() if field in ("login", "status") else text
+    if gen_info.find("guid") is not None:
+        values["new_guid"] = True
+    power_user = render.text_of(gen_info, "power-user")
+    if power_user is not None:
+        values["power_user"] = power_user.strip() in ("true", "1")
     return values
 
 
@@ -287,8 +295,11 @@ def get_domain_list(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 def convert_to_reseller(req: Request, op: etree._Element) -> list[etree._Element]:
-    accounts = req.ctx.panel.accounts
-    return each(req, op, lambda a: accounts.convert(req.identity, a, AccountType.RESELLER.value))
+    """With ``reseller-plan-name`` the new reseller goes onto that reseller plan (the
+    admin's); an unknown plan is 1013 and nothing is converted."""
+    panel = req.ctx.panel
+    plan_name = render.text_of(op, "reseller-plan-name")
+    return each(req, op, lambda a: resellers.to_reseller(panel, req.identity, a, plan_name))
 
 
 def change_owner(req: Request, op: etree._Element) -> list[etree._Element]:
@@ -304,8 +315,19 @@ def change_owner(req: Request, op: etree._Element) -> list[etree._Element]:
     addresses = [
         (e.text or "").strip() for e in op if e.tag in ("ipV4-address", "ipV6-address") and e.text
     ]
+    panel = req.ctx.panel
+    plan_name = render.text_of(op, "plan-name")
+    try:
+        # the new owner's service plan, looked up before anything moves
+        plan = resellers.owner_plan(panel, owner, plan_name) if plan_name is not None else None
+    except PanelkeyError as exc:
+        return [render.error(exc)]
     return each(
-        req, op, lambda a: accounts.change_owner(req.identity, a, owner, addresses=addresses)
+        req,
+        op,
+        lambda a: resellers.change_owner(
+            panel, req.identity, a, owner, addresses=addresses, plan=plan
+        ),
     )
 
 

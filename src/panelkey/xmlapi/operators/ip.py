@@ -11,22 +11,34 @@ from collections.abc import Callable
 from lxml import etree
 
 from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
-from panelkey.core.ips import IP_NOT_FOUND, IpAddress
+from panelkey.core.ips import IP_NOT_FOUND, IpAddress, ServiceNode
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request
 
 
-def ip_info(ip: IpAddress, kind: str | None = None) -> etree._Element:
-    return render.element(
-        "ip_info",
-        [
-            ("ip_address", ip.address),
-            ("netmask", ip.netmask),
-            ("type", kind or ip.type),
-            ("interface", ip.interface),
-            ("public_ip_address", ip.public_address or None),
-        ],
-    )
+def ip_info(
+    ip: IpAddress, kind: str | None = None, node: ServiceNode | None = None
+) -> etree._Element:
+    fields: list[render.Field] = [
+        ("ip_address", ip.address),
+        ("netmask", ip.netmask),
+        ("type", kind or ip.type),
+        ("interface", ip.interface),
+        ("public_ip_address", ip.public_address or None),
+    ]
+    if node is not None:
+        # the reference given on add or set, answered back as it was sent
+        fields.append(("service-node", render.element("service-node", [node])))
+    return render.element("ip_info", fields)
+
+
+def service_node_of(op: etree._Element) -> ServiceNode | None:
+    """The ``service-node`` reference of an add or set: ("id"|"external-id", value)."""
+    node = op.find("service-node")
+    if node is None:
+        return None
+    ref = render.children(node)[0]
+    return str(ref.tag), (ref.text or "").strip()
 
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
@@ -39,7 +51,10 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
             return [render.error(PermissionDenied())]
         shares = {e.ip.id: e.type for e in panel.ips.pool(account.id)}
         rows = [(ip, shares.get(ip.id, ip.type)) for ip in panel.ips.available_to(account)]
-    addresses = render.element("addresses", [("ip_info", ip_info(ip, t)) for ip, t in rows])
+    ips = panel.ips
+    addresses = render.element(
+        "addresses", [("ip_info", ip_info(ip, t, ips.service_node(ip))) for ip, t in rows]
+    )
     return [render.ok([("addresses", addresses)])]
 
 
@@ -52,6 +67,7 @@ def add(req: Request, op: etree._Element) -> list[etree._Element]:
             type=(op.findtext("type") or "").strip(),
             interface=op.findtext("interface") or "",
             public_address=op.findtext("public_ip_address") or "",
+            service_node=service_node_of(op),
         )
     except PanelkeyError as exc:
         return [render.error(exc)]
@@ -84,6 +100,7 @@ def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     kind = op.findtext("type")
     cert = op.findtext("certificate_name")
     public = op.findtext("public_ip_address")
+    node = service_node_of(op)
     return _each(
         req,
         op,
@@ -93,6 +110,7 @@ def set_(req: Request, op: etree._Element) -> list[etree._Element]:
             type=kind.strip() if kind is not None else None,
             certificate_name=cert,
             public_address=public,
+            service_node=node,
         ),
     )
 

@@ -20,7 +20,7 @@ from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
 from panelkey.core.ips import IP_NOT_FOUND
 from panelkey.core.plans import Plan
-from panelkey.core.resellers import LIMITS_BLOCK, PERMISSIONS_BLOCK, check
+from panelkey.core.resellers import LIMITS_BLOCK, PERMISSIONS_BLOCK, check, to_customer
 from panelkey.xmlapi import blocks, render
 from panelkey.xmlapi.operators import customer
 from panelkey.xmlapi.request import Operator, Request
@@ -102,7 +102,7 @@ def del_(req: Request, op: etree._Element) -> list[etree._Element]:
 # -- get -------------------------------------------------------------------------------
 
 
-def _gen_info(a: Account) -> etree._Element:
+def _gen_info(a: Account, power_user: bool) -> etree._Element:
     return render.element(
         "gen-info",
         [
@@ -123,8 +123,30 @@ def _gen_info(a: Account) -> etree._Element:
             ("guid", a.guid),
             ("external-id", a.external_id),
             ("description", a.description),
+            ("power-user", "true" if power_user else "false"),
         ],
     )
+
+
+def _subscriptions(req: Request, a: Account) -> etree._Element:
+    """Plesk's SubscriptionsList: the reseller's subscription to its reseller plan
+    (none when it is on no plan)."""
+    held = req.ctx.panel.resellers.subscription(a)
+    if held is None:
+        return render.element("subscriptions")
+    plan, locked = held
+    plans: list[render.Field] = [("plan-guid", plan.guid)]
+    if plan.external_id:
+        plans.append(("plan-external-id", plan.external_id))
+    sub = render.element(
+        "subscription",
+        [
+            ("locked", "true" if locked else "false"),
+            ("synchronized", "false" if locked else "true"),
+            ("plan", render.element("plan", plans)),
+        ],
+    )
+    return render.element("subscriptions", [("subscription", sub)])
 
 
 def _stat(req: Request, a: Account) -> etree._Element:
@@ -164,7 +186,7 @@ def _data(req: Request, a: Account, wanted: set[str]) -> list[render.Field]:
     panel = req.ctx.panel
     parts: list[render.Field] = []
     if "gen-info" in wanted:
-        parts.append(("gen-info", _gen_info(a)))
+        parts.append(("gen-info", _gen_info(a, panel.accounts.power_user(a))))
     if "stat" in wanted:
         parts.append(("stat", _stat(req, a)))
     if {"permissions", "limits"} & wanted:
@@ -181,6 +203,8 @@ def _data(req: Request, a: Account, wanted: set[str]) -> list[render.Field]:
             for e in panel.ips.pool(a.id)
         ]
         parts.append(("ippool", render.element("ippool", ips)))
+    if "subscriptions" in wanted:
+        parts.append(("subscriptions", _subscriptions(req, a)))
     return [("data", render.element("data", parts))]
 
 
@@ -198,8 +222,11 @@ def get_domain_list(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 def convert_to_customer(req: Request, op: etree._Element) -> list[etree._Element]:
-    accounts = req.ctx.panel.accounts
-    return _each(req, op, lambda a: accounts.convert(req.identity, a, AccountType.CUSTOMER.value))
+    """With ``plan-name`` the new customer's subscriptions go onto that service plan of
+    the admin (its new owner); an unknown plan is 1013 and nothing is converted."""
+    panel = req.ctx.panel
+    plan_name = render.text_of(op, "plan-name")
+    return _each(req, op, lambda a: to_customer(panel, req.identity, a, plan_name))
 
 
 def _pool_reseller(req: Request, op: etree._Element) -> Account:
