@@ -86,15 +86,15 @@ CASES = [
         "carol",
     ),
     # -- ip ----------------------------------------------------------------------------
-    _c("ip", "get", "", "<get><x/></get>", "get", None, "", None),
+    _c("ip", "get", "", "<get/><x/>", "x", None, "", None),
     _c(
         "ip",
         "add",
         "<ip_address>192.0.2.20</ip_address><netmask>255.255.255.0</netmask>"
         "<type>shared</type><interface>eth0</interface>",
-        "<add><netmask>255.255.255.0</netmask><ip_address>192.0.2.20</ip_address>"
+        "<add><ip_address>192.0.2.20</ip_address><x/><netmask>255.255.255.0</netmask>"
         "<type>shared</type><interface>eth0</interface></add>",
-        "netmask",
+        "x",
         None,
         "",
         "rick",
