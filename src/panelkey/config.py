@@ -627,14 +627,16 @@ class LiveSettings:
 
     @classmethod
     def from_ini(cls, values: Mapping[str, Any]) -> LiveSettings:
+        """From panel.ini's values; what it leaves out takes the SETTINGS table's default."""
+        merged = {s.name: s.default({}) for s in SETTINGS if s.live} | dict(values)
         return cls(
-            api_enabled=values.get("api_enabled", True),
-            allowed_ips=AllowList.compile(values.get("allowed_ips", [])),
-            allow_plain_http=values.get("allow_plain_http", False),
-            cors_enabled=values.get("cors_enabled", True),
-            cors_origins=tuple(values.get("cors_origins", [])),
-            cors_methods=tuple(m.upper() for m in values.get("cors_methods", [])),
-            trusted_proxies=AllowList.compile(values.get("trusted_proxies", [])),
+            api_enabled=merged["api_enabled"],
+            allowed_ips=AllowList.compile(merged["allowed_ips"]),
+            allow_plain_http=merged["allow_plain_http"],
+            cors_enabled=merged["cors_enabled"],
+            cors_origins=tuple(merged["cors_origins"]),
+            cors_methods=tuple(m.upper() for m in merged["cors_methods"]),
+            trusted_proxies=AllowList.compile(merged["trusted_proxies"]),
         )
 
     def trusts_proxy(self, peer: str) -> bool:
