@@ -48,7 +48,14 @@ db_users = sa.Table(
         "database_id",
         sa.Integer,
         sa.ForeignKey("databases.id", ondelete="CASCADE"),
-        nullable=False,
+        nullable=True,  # 0015: NULL for a user of every database of its subscription
+    ),
+    # 0015: the subscription of a user without a database (add-db-user without db-id)
+    sa.Column(
+        "domain_id",
+        sa.Integer,
+        sa.ForeignKey("domains.id", ondelete="CASCADE", name="fk_db_users_domain"),
+        nullable=True,
     ),
     sa.Column("server_id", sa.Integer, sa.ForeignKey("db_servers.id"), nullable=False),
     sa.Column("login", sa.String(64), nullable=False),
@@ -56,5 +63,6 @@ db_users = sa.Table(
     sa.Column("created", sa.String(20), nullable=False),
     sa.UniqueConstraint("server_id", "login", name="uq_db_users_server_login"),
     sa.Index("ix_db_users_database", "database_id"),
+    sa.Index("ix_db_users_domain", "domain_id"),
     sqlite_autoincrement=True,
 )

@@ -1,6 +1,7 @@
 """Properties: what Plesk's request schema lets a client set on an object that panelkey
-keeps only to answer back (settings of services it does not run); and the sealed id of
-a panel session, so that session/get can list the id server/create_session returned.
+keeps only to answer back (settings of services it does not run); the sealed id of
+a panel session, so that session/get can list the id server/create_session returned;
+and database users of a whole subscription (database/add-db-user without db-id).
 
 Revision ID: 0015
 Revises: 0014
@@ -31,9 +32,25 @@ def upgrade() -> None:
     if "sealed" not in have:
         with op.batch_alter_table("sessions") as batch:
             batch.add_column(sa.Column("sealed", sa.Text, nullable=True))
+    # A user of every database of a subscription has no database, only its subscription.
+    have = {c["name"] for c in sa.inspect(bind).get_columns("db_users")}
+    if "domain_id" not in have:
+        with op.batch_alter_table("db_users") as batch:
+            batch.alter_column("database_id", existing_type=sa.Integer, nullable=True)
+            batch.add_column(sa.Column("domain_id", sa.Integer, nullable=True))
+            batch.create_foreign_key(
+                "fk_db_users_domain", "domains", ["domain_id"], ["id"], ondelete="CASCADE"
+            )
+            batch.create_index("ix_db_users_domain", ["domain_id"])
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM db_users WHERE database_id IS NULL")
+    with op.batch_alter_table("db_users") as batch:
+        batch.drop_index("ix_db_users_domain")
+        batch.drop_constraint("fk_db_users_domain", type_="foreignkey")
+        batch.drop_column("domain_id")
+        batch.alter_column("database_id", existing_type=sa.Integer, nullable=False)
     with op.batch_alter_table("sessions") as batch:
         batch.drop_column("sealed")
     op.drop_table("properties")
