@@ -1,0 +1,332 @@
+"""Request shapes of `mail`, `database` and `certificate`: each element Plesk 1.6.9.1
+accepts there and panelkey once refused, sent and read back (the matching get answers
+what was stored, or the element changed what it should)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from lxml import etree
+
+from panelkey.store import tables
+from tests.functional.xml_shapes.shapes import Case, World
+
+# -- helpers --------------------------------------------------------------------------
+
+
+def _webspace(w: World) -> tuple[int, str]:
+    """A fresh customer with a fresh subscription: (its id, its name)."""
+    panel = w.panel
+    admin = panel.accounts.admin()
+    assert admin is not None
+    owner = panel.accounts.create(
+        admin.identity(), type="customer", login=w.fresh("cust"), password="pw-Shapes-123"
+    )
+    name = f"{w.fresh('ws')}.example"
+    made = panel.domains.create(admin.identity(), name=name, owner=owner)
+    return made.id, name
+
+
+def _error(w: World, inner: str, path: str) -> tuple[int, str]:
+    (result,) = w.call(inner).findall(f"{path}/result")
+    assert result.findtext("status") == "error", etree.tostring(result).decode()
+    return int(result.findtext("errcode") or 0), result.findtext("errtext") or ""
+
+
+# -- mail -----------------------------------------------------------------------------
+
+REPLY = (
+    "<autoresponder><enabled>true</enabled><subject>Away</subject>"
+    "<content_type>text/plain</content_type><charset>UTF-8</charset>"
+    "<text>Back on Monday.</text><attachment><file-name>form.pdf</file-name></attachment>"
+    "<forward>desk@elsewhere.example</forward></autoresponder>"
+)
+
+
+def _mailbox(w: World, extra: str = "") -> tuple[int, str]:
+    """A fresh mail name (with `extra` in its create) on a fresh site: (site id, name)."""
+    site, _ = _webspace(w)
+    name = w.fresh("box")
+    w.ok(
+        f"<mail><create><filter><site-id>{site}</site-id><mailname><name>{name}</name>"
+        f"<mailbox><enabled>true</enabled></mailbox>{extra}</mailname></filter></create></mail>",
+        "mail/create",
+    )
+    return site, name
+
+
+def _info(w: World, site: int, name: str, flags: str = "<autoresponder/>") -> etree._Element:
+    (result,) = w.ok(
+        f"<mail><get_info><filter><site-id>{site}</site-id><name>{name}</name></filter>"
+        f"{flags}</get_info></mail>",
+        "mail/get_info",
+    )
+    mailname = result.find("mailname")
+    assert mailname is not None
+    return mailname
+
+
+def _reply(mailname: etree._Element) -> list[tuple[str, str]]:
+    reply = mailname.find("autoresponder")
+    assert reply is not None, etree.tostring(mailname).decode()
+    return [
+        (str(c.tag), c.findtext("file-name") if c.tag == "attachment" else (c.text or ""))
+        for c in reply
+    ]
+
+
+def _update(w: World, step: str, site: int, mailname: str) -> etree._Element:
+    root = w.call(
+        f"<mail><update><{step}><filter><site-id>{site}</site-id>{mailname}</filter>"
+        f"</{step}></update></mail>"
+    )
+    (result,) = root.findall(f"mail/update/{step}/result")
+    return result
+
+
+def _update_ok(w: World, step: str, site: int, mailname: str) -> None:
+    result = _update(w, step, site, mailname)
+    assert result.findtext("status") == "ok", etree.tostring(result).decode()
+
+
+FULL_REPLY = [
+    ("enabled", "true"),
+    ("subject", "Away"),
+    ("content_type", "text/plain"),
+    ("charset", "UTF-8"),
+    ("text", "Back on Monday."),
+    ("attachment", "form.pdf"),
+    ("forward", "desk@elsewhere.example"),
+]
+
+
+def _create_autoresponder(w: World) -> None:
+    site, name = _mailbox(w, REPLY)
+    assert _reply(_info(w, site, name)) == FULL_REPLY
+    # a bad content type is Plesk's 1019 and makes nothing
+    bad = REPLY.replace("text/plain", "text/rtf")
+    site2, _ = _webspace(w)
+    code, _ = _error(
+        w,
+        f"<mail><create><filter><site-id>{site2}</site-id><mailname><name>x</name>{bad}"
+        "</mailname></filter></create></mail>",
+        "mail/create",
+    )
+    assert code == 1019
+    assert w.panel.mail.list(_admin(w), w.panel.domains.get(_admin(w), site2)) == []  # type: ignore[arg-type]
+
+
+def _admin(w: World):  # noqa: ANN202 - the admin's identity
+    admin = w.panel.accounts.admin()
+    assert admin is not None
+    return admin.identity()
+
+
+def _create_antivir(w: World) -> None:
+    site, name = _mailbox(w, "<antivir>inout</antivir>")
+    assert _info(w, site, name, "").findtext("antivir") == "inout"
+    code, _ = _error(
+        w,
+        f"<mail><create><filter><site-id>{site}</site-id><mailname><name>{w.fresh('v')}</name>"
+        "<antivir>sometimes</antivir></mailname></filter></create></mail>",
+        "mail/create",
+    )
+    assert code == 1019
+
+
+def _create_limit(w: World) -> None:
+    site, name = _mailbox(w, "<outgoing-messages-mbox-limit>250</outgoing-messages-mbox-limit>")
+    assert _info(w, site, name, "").findtext("outgoing-messages-mbox-limit") == "250"
+    # Plesk's order: antivir, then the limit, then the description
+    site2, name2 = _mailbox(
+        w,
+        "<antivir>in</antivir><outgoing-messages-mbox-limit>unlimited"
+        "</outgoing-messages-mbox-limit><description>d</description>",
+    )
+    tags = [str(c.tag) for c in _info(w, site2, name2, "<description/>")]
+    assert tags[-3:] == ["antivir", "outgoing-messages-mbox-limit", "description"]
+
+
+def _add_autoresponder(w: World) -> None:
+    site, name = _mailbox(w, REPLY)
+    _update_ok(
+        w,
+        "add",
+        site,
+        f"<mailname><name>{name}</name><autoresponder><subject>Gone</subject>"
+        "<attachment><file-name>map.png</file-name></attachment></autoresponder></mailname>",
+    )
+    got = dict(_reply(_info(w, site, name)))
+    assert got["subject"] == "Gone" and got["text"] == "Back on Monday."
+    files = [v for k, v in _reply(_info(w, site, name)) if k == "attachment"]
+    assert files == ["form.pdf", "map.png"]
+
+
+def _remove_autoresponder(w: World) -> None:
+    site, name = _mailbox(w, REPLY)
+    _update_ok(
+        w,
+        "remove",
+        site,
+        f"<mailname><name>{name}</name><autoresponder><subject/>"
+        "<attachment><file-name>form.pdf</file-name></attachment></autoresponder></mailname>",
+    )
+    got = _reply(_info(w, site, name))
+    assert ("subject", "Away") not in got and ("attachment", "form.pdf") not in got
+    assert ("text", "Back on Monday.") in got
+    # an empty autoresponder element forgets it whole
+    _update_ok(w, "remove", site, f"<mailname><name>{name}</name><autoresponder/></mailname>")
+    assert _reply(_info(w, site, name)) == [("enabled", "false")]
+
+
+def _set_id(w: World) -> None:
+    site, name = _mailbox(w)
+    found = w.panel.mail.get(_admin(w), w.panel.domains.get(_admin(w), site), name)  # type: ignore[arg-type]
+    assert found is not None
+    _update_ok(
+        w,
+        "set",
+        site,
+        f"<mailname><id>{found.id}</id><name>{name}</name><description>by id</description>"
+        "</mailname>",
+    )
+    assert _info(w, site, name, "<description/>").findtext("description") == "by id"
+    result = _update(
+        w, "set", site, f"<mailname><id>{found.id + 999}</id><name>{name}</name></mailname>"
+    )
+    assert result.findtext("errcode") == "1013"
+
+
+def _set_autoresponder(w: World) -> None:
+    site, name = _mailbox(w, REPLY)
+    _update_ok(
+        w,
+        "set",
+        site,
+        f"<mailname><name>{name}</name><autoresponder><enabled>false</enabled>"
+        "<attachment><file-name>new.txt</file-name></attachment></autoresponder></mailname>",
+    )
+    got = _reply(_info(w, site, name))
+    assert got[0] == ("enabled", "false")
+    assert [v for k, v in got if k == "attachment"] == ["new.txt"]
+    assert ("subject", "Away") in got
+
+
+def _set_user_guid(w: World) -> None:
+    site, name = _mailbox(w)
+    guid = "5c0e5a8e-2d0b-4a8e-9d6c-3f1f2c7b9a10"
+    _update_ok(
+        w, "set", site, f"<mailname><name>{name}</name><user-guid>{guid}</user-guid></mailname>"
+    )
+    assert _info(w, site, name, "").findtext("user-guid") == guid
+
+
+def _set_antivir(w: World) -> None:
+    site, name = _mailbox(w, "<antivir>in</antivir>")
+    _update_ok(w, "set", site, f"<mailname><name>{name}</name><antivir>off</antivir></mailname>")
+    assert _info(w, site, name, "").findtext("antivir") == "off"
+
+
+def _set_limit(w: World) -> None:
+    site, name = _mailbox(w)
+    _update_ok(
+        w,
+        "set",
+        site,
+        f"<mailname><name>{name}</name><outgoing-messages-mbox-limit>default"
+        "</outgoing-messages-mbox-limit></mailname>",
+    )
+    assert _info(w, site, name, "").findtext("outgoing-messages-mbox-limit") == "default"
+    result = _update(
+        w,
+        "set",
+        site,
+        f"<mailname><name>{name}</name><outgoing-messages-mbox-limit>lots"
+        "</outgoing-messages-mbox-limit></mailname>",
+    )
+    assert result.findtext("errcode") == "1019"
+    assert _info(w, site, name, "").findtext("outgoing-messages-mbox-limit") == "default"
+
+
+def _password_hash(w: World, site: int, name: str) -> str:
+    m = tables.mail_names
+    with w.panel.db.read() as conn:
+        return str(
+            conn.execute(
+                sa.select(m.c.password_hash).where(m.c.domain_id == site, m.c.name == name)
+            ).scalar_one()
+        )
+
+
+def _set_password_without_value(w: World) -> None:
+    site, name = _mailbox(w, "<password><value>Old-pass-123</value></password>")
+    before = _password_hash(w, site, name)
+    _update_ok(
+        w,
+        "set",
+        site,
+        f"<mailname><name>{name}</name><password><type>plain</type></password>"
+        "<description>kept pw</description></mailname>",
+    )
+    assert _password_hash(w, site, name) == before
+    assert _info(w, site, name, "<description/>").findtext("description") == "kept pw"
+
+
+def _get_info_autoresponder(w: World) -> None:
+    site, name = _mailbox(w)
+    # never set: Plesk answers the autoresponder off
+    assert _reply(_info(w, site, name)) == [("enabled", "false")]
+    site2, name2 = _mailbox(w, REPLY)
+    info = _info(w, site2, name2, "<aliases/><autoresponder/><description/>")
+    assert [str(c.tag) for c in info][:3] == ["id", "name", "autoresponder"]
+    # purged with the mail name
+    found = w.panel.mail.get(_admin(w), w.panel.domains.get(_admin(w), site2), name2)  # type: ignore[arg-type]
+    assert found is not None and found.settings
+    w.ok(
+        f"<mail><remove><filter><site-id>{site2}</site-id><name>{name2}</name></filter>"
+        "</remove></mail>",
+        "mail/remove",
+    )
+    p = tables.properties
+    with w.panel.db.read() as conn:
+        left = conn.execute(
+            sa.select(sa.func.count()).where(p.c.kind == "mail_name", p.c.object_id == found.id)
+        ).scalar()
+    assert left == 0
+
+
+CASES = [
+    Case("mail/create: accept `filter/mailname/autoresponder` (0..1, None)", _create_autoresponder),
+    Case("mail/create: accept `filter/mailname/antivir` (0..1, Antivir)", _create_antivir),
+    Case(
+        "mail/create: accept `filter/mailname/outgoing-messages-mbox-limit` (0..1, string)",
+        _create_limit,
+    ),
+    Case(
+        "mail/update: accept `add/filter/mailname/autoresponder` (0..1, None)", _add_autoresponder
+    ),
+    Case(
+        "mail/update: accept `remove/filter/mailname/autoresponder` (0..1, None)",
+        _remove_autoresponder,
+    ),
+    Case("mail/update: accept `set/filter/mailname/id` (0..1, id_type)", _set_id),
+    Case(
+        "mail/update: accept `set/filter/mailname/autoresponder` (0..1, None)", _set_autoresponder
+    ),
+    Case("mail/update: accept `set/filter/mailname/user-guid` (0..1, string)", _set_user_guid),
+    Case("mail/update: accept `set/filter/mailname/antivir` (0..1, Antivir)", _set_antivir),
+    Case(
+        "mail/update: accept `set/filter/mailname/outgoing-messages-mbox-limit` (0..1, string)",
+        _set_limit,
+    ),
+    Case(
+        "mail/update: `set/filter/mailname/password/value`: Plesk takes 0..1, panelkey 1..1",
+        _set_password_without_value,
+    ),
+    Case("mail/get_info: accept `autoresponder` (0..1)", _get_info_autoresponder),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.line)
+def test_plesk_accepts(world: World, case: Case) -> None:
+    case.run(world)
