@@ -295,6 +295,136 @@ def _get_info_autoresponder(w: World) -> None:
     assert left == 0
 
 
+# -- certificate ----------------------------------------------------------------------
+
+INFO = (
+    "<info><bits>2048</bits><country>DE</country><state>Berlin</state>"
+    "<location>Berlin</location><company>Shapes</company><email>ssl@shapes.example</email>"
+    "<name>{name}</name></info>"
+)
+
+
+def _generated(w: World, name: str, pvt: str = "") -> tuple[str, str]:
+    extra = f"<PVT>{pvt}</PVT>" if pvt else ""
+    (result,) = w.ok(
+        f"<certificate><generate>{INFO.format(name=name)}{extra}</generate></certificate>",
+        "certificate/generate",
+    )
+    return result.findtext("csr") or "", result.findtext("pvt") or ""
+
+
+def _public_of_csr(csr: str) -> bytes:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    return (
+        x509.load_pem_x509_csr(csr.encode())
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+
+
+def _generate_pvt(w: World) -> None:
+    csr, key = _generated(w, "one.shapes.example")
+    again, pvt = _generated(w, "two.shapes.example", key)
+    assert pvt.strip() == key.strip()
+    assert _public_of_csr(again) == _public_of_csr(csr)  # the CSR is for the key given
+    code, _ = _error(
+        w,
+        f"<certificate><generate>{INFO.format(name='x.example')}<PVT>not a key</PVT>"
+        "</generate></certificate>",
+        "certificate/generate",
+    )
+    assert code == 1019
+
+
+def _ip_certificate(w: World, address: str) -> str:
+    found = w.panel.ips.get(address)
+    assert found is not None
+    return found.certificate_name
+
+
+def _install_ip(w: World, step: str) -> None:
+    name = w.fresh("ipcert")
+    csr, key = _generated(w, f"{name}.shapes.example")
+    content = f"<content><csr>{csr}</csr><pvt>{key}</pvt></content>"
+    if step == "update":
+        w.ok(
+            f"<certificate><install><name>{name}</name><admin/>{content}</install></certificate>",
+            "certificate/install",
+        )
+    w.ok(
+        f"<certificate><{step}><name>{name}</name><admin/>{content}"
+        f"<ip_address>127.0.0.1</ip_address></{step}></certificate>",
+        f"certificate/{step}",
+    )
+    assert _ip_certificate(w, "127.0.0.1") == name
+    # an address the server does not have is 1013, and nothing is installed
+    other = w.fresh("ipcert")
+    code, _ = _error(
+        w,
+        f"<certificate><install><name>{other}</name><admin/>{content}"
+        "<ip_address>198.51.100.77</ip_address></install></certificate>",
+        "certificate/install",
+    )
+    assert code == 1013
+    assert other not in [c.name for c in w.panel.certificates.list("admin")]
+    # removed from the server pool: the address has no certificate any more
+    w.ok(
+        f"<certificate><remove><filter><name>{name}</name></filter><admin/></remove></certificate>",
+        "certificate/remove",
+    )
+    assert _ip_certificate(w, "127.0.0.1") == ""
+
+
+def _pool_names(result: etree._Element) -> list[str]:
+    return [n.text or "" for n in result.findall("certificates/certificate/name")]
+
+
+def _get_pool_by(w: World, kind: str) -> None:
+    ws_id, ws_name = _webspace(w)
+    csr, key = _generated(w, ws_name)
+    name = w.fresh("poolcert")
+    w.ok(
+        f"<certificate><install><name>{name}</name><webspace>{ws_name}</webspace>"
+        f"<content><csr>{csr}</csr><pvt>{key}</pvt></content></install></certificate>",
+        "certificate/install",
+    )
+    domain = w.panel.domains.get(_admin(w), ws_id)
+    assert domain is not None
+    asked = str(ws_id) if kind == "domain-id" else domain.guid
+    missing = "999999" if kind == "domain-id" else "00000000-0000-0000-0000-000000000000"
+    root = w.call(
+        f"<certificate><get-pool><filter><{kind}>{asked}</{kind}><{kind}>{missing}</{kind}>"
+        "</filter></get-pool></certificate>"
+    )
+    found, unknown = root.findall("certificate/get-pool/result")
+    assert found.findtext("status") == "ok" and found.findtext("filter-id") == asked
+    assert _pool_names(found) == [name]
+    assert unknown.findtext("errcode") == "1013" and unknown.findtext("filter-id") == missing
+
+
+CERTIFICATE_CASES = [
+    Case("certificate/generate: accept `PVT` (0..1, string)", _generate_pvt),
+    Case(
+        "certificate/install: accept `ip_address` (0..1, ip_address)",
+        lambda w: _install_ip(w, "install"),
+    ),
+    Case(
+        "certificate/update: accept `ip_address` (0..1, ip_address)",
+        lambda w: _install_ip(w, "update"),
+    ),
+    Case(
+        "certificate/get-pool: accept `filter/domain-id` (0..∞, id_type)",
+        lambda w: _get_pool_by(w, "domain-id"),
+    ),
+    Case(
+        "certificate/get-pool: accept `filter/domain-guid` (0..∞, string)",
+        lambda w: _get_pool_by(w, "domain-guid"),
+    ),
+]
+
+
 CASES = [
     Case("mail/create: accept `filter/mailname/autoresponder` (0..1, None)", _create_autoresponder),
     Case("mail/create: accept `filter/mailname/antivir` (0..1, Antivir)", _create_antivir),
@@ -324,6 +454,7 @@ CASES = [
         _set_password_without_value,
     ),
     Case("mail/get_info: accept `autoresponder` (0..1)", _get_info_autoresponder),
+    *CERTIFICATE_CASES,
 ]
 
 
