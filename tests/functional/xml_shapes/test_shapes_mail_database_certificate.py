@@ -425,6 +425,255 @@ CERTIFICATE_CASES = [
 ]
 
 
+# -- database -------------------------------------------------------------------------
+
+
+def _database(w: World) -> tuple[int, int, int]:
+    """A fresh MySQL database on a fresh subscription: (db id, webspace id, server id)."""
+    ws_id, _ = _webspace(w)
+    (result,) = w.ok(
+        f"<database><add-db><webspace-id>{ws_id}</webspace-id><name>{w.fresh('db')}</name>"
+        "<type>mysql</type></add-db></database>",
+        "database/add-db",
+    )
+    db_id = int(result.findtext("id") or 0)
+    made = w.panel.databases.get(_admin(w), db_id)
+    assert made is not None
+    return db_id, ws_id, made.server_id
+
+
+def _add_user(w: World, db_id: int, extra: str = "", head: str = "") -> int:
+    (result,) = w.ok(
+        f"<database><add-db-user>{head or f'<db-id>{db_id}</db-id>'}"
+        f"<login>{w.fresh('u')}</login><password>Db-pass-123</password>{extra}"
+        "</add-db-user></database>",
+        "database/add-db-user",
+    )
+    return int(result.findtext("id") or 0)
+
+
+def _db_user(w: World, user_id: int) -> etree._Element:
+    (result,) = w.ok(
+        f"<database><get-db-users><filter><id>{user_id}</id></filter></get-db-users></database>",
+        "database/get-db-users",
+    )
+    return result
+
+
+def _user_count(w: World) -> int:
+    with w.panel.db.read() as conn:
+        return int(
+            conn.execute(sa.select(sa.func.count()).select_from(tables.db_users)).scalar_one()
+        )
+
+
+def _add_user_error(w: World, inner: str) -> int:
+    before = _user_count(w)
+    code, _ = _error(
+        w, f"<database><add-db-user>{inner}</add-db-user></database>", "database/add-db-user"
+    )
+    assert _user_count(w) == before
+    return code
+
+
+def _add_webspace_id(w: World) -> None:
+    db_id, ws_id, _ = _database(w)
+    user = _add_user(w, db_id, head=f"<db-id>{db_id}</db-id><webspace-id>{ws_id}</webspace-id>")
+    assert _db_user(w, user).findtext("db-id") == str(db_id)
+    other, _ = _webspace(w)  # not the database's subscription: 1019, nothing made
+    code = _add_user_error(
+        w,
+        f"<db-id>{db_id}</db-id><webspace-id>{other}</webspace-id><login>{w.fresh('u')}</login>"
+        "<password>Db-pass-123</password>",
+    )
+    assert code == 1019
+    code = _add_user_error(
+        w,
+        f"<db-id>{db_id}</db-id><webspace-id>999999</webspace-id><login>{w.fresh('u')}</login>"
+        "<password>Db-pass-123</password>",
+    )
+    assert code == 1013
+
+
+def _add_server_id(w: World) -> None:
+    db_id, _, server_id = _database(w)
+    user = _add_user(
+        w, db_id, head=f"<db-id>{db_id}</db-id><db-server-id>{server_id}</db-server-id>"
+    )
+    assert _db_user(w, user).findtext("db-id") == str(db_id)
+    other = next(s.id for s in w.panel.databases.servers() if s.id != server_id)
+    code = _add_user_error(
+        w,
+        f"<db-id>{db_id}</db-id><db-server-id>{other}</db-server-id><login>{w.fresh('u')}</login>"
+        "<password>Db-pass-123</password>",
+    )
+    assert code == 1019
+
+
+def _kept_password(w: World, user_id: int) -> str:
+    u = tables.db_users
+    with w.panel.db.read() as conn:
+        return str(conn.execute(sa.select(u.c.password_hash).where(u.c.id == user_id)).scalar_one())
+
+
+MYSQL_HASH = "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"
+
+
+def _password_type_add(w: World) -> None:
+    db_id, _, _ = _database(w)
+    crypt = _add_user(w, db_id, "<password-type>crypt</password-type>")
+    assert _kept_password(w, crypt) == "{crypt}Db-pass-123"
+    plain = _add_user(w, db_id, "<password-type>plain</password-type>")
+    assert _kept_password(w, plain).startswith("$argon2")
+    code = _add_user_error(
+        w,
+        f"<db-id>{db_id}</db-id><login>{w.fresh('u')}</login><password>x-Pass-123</password>"
+        "<password-type>sym</password-type>",
+    )
+    assert code == 1019
+
+
+def _password_type_set(w: World) -> None:
+    db_id, _, _ = _database(w)
+    user = _add_user(w, db_id)
+    w.ok(
+        f"<database><set-db-user><id>{user}</id><password>{MYSQL_HASH}</password>"
+        "<password-type>crypt</password-type></set-db-user></database>",
+        "database/set-db-user",
+    )
+    assert _kept_password(w, user) == "{crypt}" + MYSQL_HASH
+
+
+def _hosts(result: etree._Element) -> list[str]:
+    return [h.text or "" for h in result.findall("acl/host")]
+
+
+def _addresses(result: etree._Element) -> list[str]:
+    return [a.text or "" for a in result.findall("allow-access-from/ip-address")]
+
+
+def _acl_add(w: World) -> None:
+    db_id, _, _ = _database(w)
+    user = _add_user(w, db_id, "<acl><host>localhost</host><host>10.0.%</host></acl>")
+    result = _db_user(w, user)
+    assert _hosts(result) == ["localhost", "10.0.%"]
+    tags = [str(c.tag) for c in result]
+    assert tags[tags.index("login") :] == ["login", "db-id", "acl"]
+    # the rows go with the user
+    w.ok(
+        f"<database><del-db-user><filter><id>{user}</id></filter></del-db-user></database>",
+        "database/del-db-user",
+    )
+    p = tables.properties
+    with w.panel.db.read() as conn:
+        left = conn.execute(
+            sa.select(sa.func.count()).where(p.c.kind == "db_user", p.c.object_id == user)
+        ).scalar()
+    assert left == 0
+
+
+def _acl_set(w: World) -> None:
+    db_id, _, _ = _database(w)
+    user = _add_user(w, db_id, "<acl><host>localhost</host></acl>")
+    w.ok(
+        f"<database><set-db-user><id>{user}</id><acl><host>%</host></acl></set-db-user></database>",
+        "database/set-db-user",
+    )
+    assert _hosts(_db_user(w, user)) == ["%"]
+    code, _ = _error(
+        w,
+        f"<database><set-db-user><id>{user}</id><acl><host>bad host</host></acl></set-db-user>"
+        "</database>",
+        "database/set-db-user",
+    )
+    assert code == 1019
+    assert _hosts(_db_user(w, user)) == ["%"]
+
+
+def _allow_add(w: World) -> None:
+    db_id, _, _ = _database(w)
+    user = _add_user(
+        w,
+        db_id,
+        "<allow-access-from><ip-address>192.0.2.10</ip-address>"
+        "<ip-address>198.51.100.0/24</ip-address></allow-access-from>",
+    )
+    assert _addresses(_db_user(w, user)) == ["192.0.2.10/32", "198.51.100.0/24"]
+    code = _add_user_error(
+        w,
+        f"<db-id>{db_id}</db-id><login>{w.fresh('u')}</login><password>x-Pass-123</password>"
+        "<allow-access-from><ip-address>not-an-ip</ip-address></allow-access-from>",
+    )
+    assert code == 1019
+
+
+def _allow_set(w: World) -> None:
+    db_id, _, _ = _database(w)
+    user = _add_user(w, db_id, "<acl><host>localhost</host></acl>")
+    w.ok(
+        f"<database><set-db-user><id>{user}</id><allow-access-from><ip-address>2001:db8::1"
+        "</ip-address></allow-access-from></set-db-user></database>",
+        "database/set-db-user",
+    )
+    result = _db_user(w, user)
+    assert _addresses(result) == ["2001:db8::1/128"] and _hosts(result) == ["localhost"]
+
+
+def _role_add(w: World) -> None:
+    db_id, _, _ = _database(w)
+    user = _add_user(w, db_id, "<acl><host>localhost</host></acl><role>readOnly</role>")
+    result = _db_user(w, user)
+    assert result.findtext("role") == "readOnly"
+    assert [str(c.tag) for c in result][-2:] == ["acl", "role"]
+    code = _add_user_error(
+        w,
+        f"<db-id>{db_id}</db-id><login>{w.fresh('u')}</login><password>x-Pass-123</password>"
+        "<role>owner</role>",
+    )
+    assert code == 1019
+
+
+def _role_set(w: World) -> None:
+    db_id, _, _ = _database(w)
+    user = _add_user(w, db_id, "<role>readOnly</role>")
+    w.ok(
+        f"<database><set-db-user><id>{user}</id><role>writeOnly</role></set-db-user></database>",
+        "database/set-db-user",
+    )
+    assert _db_user(w, user).findtext("role") == "writeOnly"
+
+
+def _db_id_optional(w: World) -> None:
+    db_id, ws_id, server_id = _database(w)
+    user = _add_user(
+        w, db_id, head=f"<webspace-id>{ws_id}</webspace-id><db-server-id>{server_id}</db-server-id>"
+    )
+    assert _db_user(w, user).find("db-id") is None
+
+
+DATABASE_CASES = [
+    Case("database/add-db-user: accept `webspace-id` (0..1, id_type)", _add_webspace_id),
+    Case("database/add-db-user: accept `db-server-id` (0..1, id_type)", _add_server_id),
+    Case("database/add-db-user: accept `password-type` (0..1, passwdType)", _password_type_add),
+    Case("database/add-db-user: accept `acl` (0..1, DatabaseUserAclType)", _acl_add),
+    Case(
+        "database/add-db-user: accept `allow-access-from` "
+        "(0..1, DatabaseUserRemoteAccessRulesType)",
+        _allow_add,
+    ),
+    Case("database/add-db-user: accept `role` (0..1, string)", _role_add),
+    Case("database/add-db-user: `db-id`: Plesk takes 0..1, panelkey 1..1", _db_id_optional),
+    Case("database/set-db-user: accept `password-type` (0..1, passwdType)", _password_type_set),
+    Case("database/set-db-user: accept `acl` (0..1, DatabaseUserAclType)", _acl_set),
+    Case(
+        "database/set-db-user: accept `allow-access-from` "
+        "(0..1, DatabaseUserRemoteAccessRulesType)",
+        _allow_set,
+    ),
+    Case("database/set-db-user: accept `role` (0..1, string)", _role_set),
+]
+
+
 CASES = [
     Case("mail/create: accept `filter/mailname/autoresponder` (0..1, None)", _create_autoresponder),
     Case("mail/create: accept `filter/mailname/antivir` (0..1, Antivir)", _create_antivir),
@@ -454,10 +703,22 @@ CASES = [
         _set_password_without_value,
     ),
     Case("mail/get_info: accept `autoresponder` (0..1)", _get_info_autoresponder),
+    *DATABASE_CASES,
     *CERTIFICATE_CASES,
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.line)
+# Lines not yet met, failing until they are (strict): a user of every database of a
+# subscription needs db_users.database_id nullable and a domain_id column, a store change
+# not made here; until then panelkey answers it 1023 with that reason.
+PENDING = {"database/add-db-user: `db-id`: Plesk takes 0..1, panelkey 1..1"}
+_PENDING = pytest.mark.xfail(strict=True, reason="needs a store change: see PENDING")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=_PENDING) if c.line in PENDING else c for c in CASES],
+    ids=lambda c: c.line,
+)
 def test_plesk_accepts(world: World, case: Case) -> None:
     case.run(world)

@@ -209,7 +209,8 @@ def test_requests_out_of_order_are_1014_naming_the_element(xml: XmlClient) -> No
         "add-db": ("<name>x</name><webspace-id>1</webspace-id><type>mysql</type>", "name"),
         "get-db": ("<filter><id>1</id><webspace-id>1</webspace-id></filter>", "webspace-id"),
         "del-db": ("<filter><webspace-id>1</webspace-id><id>1</id></filter>", "id"),
-        "add-db-user": ("<login>u</login><db-id>1</db-id><password>p</password>", "login"),
+        # db-id is optional (Plesk 1.6.9.1), so a login first is fine; db-id after it is not
+        "add-db-user": ("<login>u</login><db-id>1</db-id><password>p</password>", "db-id"),
         "get-db-users": ("<filter><id>1</id><db-id>1</db-id></filter>", "db-id"),
         "set-db-user": ("<login>u</login><id>1</id>", "login"),
         "del-db-user": ("<filter><db-id>1</db-id><id>1</id></filter>", "id"),
