@@ -209,10 +209,10 @@ class Mail:
         settings: dict[int, dict[str, str]] = {}
         if ids:
             p = tables.properties
-            q = sa.select(p.c.object_id, p.c.name, p.c.value)
-            for mail_id, name, value in conn.execute(
-                q.where(p.c.kind == KIND, p.c.object_id.in_(ids))
-            ):
+            kept = sa.select(p.c.object_id, p.c.name, p.c.value).where(
+                p.c.kind == KIND, p.c.object_id.in_(ids)
+            )
+            for mail_id, name, value in conn.execute(kept):
                 settings.setdefault(mail_id, {})[name] = value
             q = sa.select(_F.c.mail_id, _F.c.address).where(_F.c.mail_id.in_(ids))
             for mail_id, addr in conn.execute(q.order_by(_F.c.address)):
