@@ -25,13 +25,16 @@ from panelkey.core.clock import iso
 from panelkey.core.domains import Domain, Domains, normalise_name
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
+from panelkey.core.ips import Ips
 from panelkey.store import tables
 from panelkey.store.database import Database
 
 CERT_NOT_FOUND = "Certificate does not exist"
 KEY_SIZES = (1024, 2048, 3072, 4096)
 ADMIN = "admin"
+IP_NOT_FOUND = "IP address does not exist"
 _C = tables.certificates
+_IP = tables.ip_addresses
 # Subject fields and their NameOID names. `cryptography` is imported where a key or a
 # certificate is handled, not with the module: every command's start would pay for it.
 _SUBJECT = (
@@ -63,9 +66,13 @@ class Certificate:
     ca_certificate: str
 
 
-def generate(bits: int, names: builtins.list[str], subject: dict[str, str]) -> Generated:
-    """A new RSA key (PKCS#8 PEM) and a CSR for `names`. Raises InvalidValue for a key
-    size outside KEY_SIZES, a bad name or country, or an empty subject field."""
+def generate(
+    bits: int, names: builtins.list[str], subject: dict[str, str], private_key: str = ""
+) -> Generated:
+    """A CSR for `names` and its RSA key (PKCS#8 PEM): a new key of `bits`, or the
+    `private_key` given (Plesk's `PVT`), answered as given. Raises InvalidValue for a
+    key size outside KEY_SIZES, a key that is not an RSA PEM key without a passphrase,
+    a bad name or country, or an empty subject field."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -98,7 +105,16 @@ def generate(bits: int, names: builtins.list[str], subject: dict[str, str]) -> G
         attributes.append(x509.NameAttribute(oid, value.upper() if field == "country" else value))
     common = names[0] if len(names[0]) <= 64 else names[0][:64]
     attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, common))
-    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    if private_key.strip():
+        try:
+            given = serialization.load_pem_private_key(private_key.strip().encode(), password=None)
+        except (ValueError, TypeError):
+            raise InvalidValue("PVT is not a PEM private key without a passphrase") from None
+        if not isinstance(given, rsa.RSAPrivateKey):
+            raise InvalidValue("PVT is not an RSA private key")
+        key = given
+    else:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
     csr = (
         x509.CertificateSigningRequestBuilder()
         .subject_name(x509.Name(attributes))
@@ -108,6 +124,8 @@ def generate(bits: int, names: builtins.list[str], subject: dict[str, str]) -> G
     pem_key = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
+    if private_key.strip():
+        pem_key = private_key.strip().encode() + b"\n"
     return Generated(csr.public_bytes(serialization.Encoding.PEM).decode(), pem_key.decode())
 
 
@@ -157,6 +175,7 @@ class Certificates:
     def __init__(self, db: Database, domains: Domains) -> None:
         self._db = db
         self._domains = domains
+        self._ips = Ips(db)
         domains.on_delete(self.purge)
 
     def repository(self, actor: Identity, domain: Domain | None) -> tuple[str, int | None]:
@@ -189,11 +208,22 @@ class Certificates:
     def install(
         self, actor: Identity, domain: Domain | None, name: str, *, csr: str = "",
         private_key: str, certificate: str = "", ca: str = "", replace: bool = False,
+        ip_address: str | None = None,
     ) -> None:  # fmt: skip
         """Keep a certificate under `name` (install: a new name, else AlreadyExists;
-        with `replace` (update): an existing one, else NotFound). Raises InvalidValue
-        (check_contents) with nothing written."""
+        with `replace` (update): an existing one, else NotFound). With `ip_address`
+        (Plesk's: one of the server's addresses, else NotFound; the administrator's
+        only, else PermissionDenied) the certificate becomes that address's
+        certificate. Raises InvalidValue (check_contents) with nothing written."""
         repo, domain_id = self.repository(actor, domain)
+        ip_id = 0
+        if ip_address is not None:
+            if not actor.is_admin:
+                raise PermissionDenied("Only the administrator sets an address's certificate.")
+            ip = self._ips.get(ip_address.strip())
+            if ip is None:
+                raise NotFound(IP_NOT_FOUND)
+            ip_id = ip.id
         text = (name or "").strip()
         if not text or len(text) > 255 or "\x00" in text:
             raise InvalidValue(f"Invalid certificate name: {name!r}")
@@ -226,6 +256,8 @@ class Certificates:
                     ).inserted_primary_key[0]  # type: ignore[index]
                 )
                 what = events.CREATE
+            if ip_id:
+                conn.execute(_IP.update().where(_IP.c.id == ip_id).values(certificate_name=text))
             # Never the key: only which parts the certificate has.
             events.record(
                 conn, "certificate", what, obj_id=obj_id, obj_name=text, actor=actor,
@@ -243,6 +275,12 @@ class Certificates:
             if found is None:
                 raise NotFound(CERT_NOT_FOUND)
             conn.execute(_C.delete().where(_C.c.id == found))
+            if repo == ADMIN:  # an address's certificate is one of the server pool's
+                conn.execute(
+                    _IP.update()
+                    .where(_IP.c.certificate_name == name.strip())
+                    .values(certificate_name="")
+                )
             events.record(
                 conn, "certificate", events.DELETE, obj_id=int(found), obj_name=name.strip(),
                 actor=actor, old={"repository": repo},

@@ -10,13 +10,20 @@ Rights are the subscription's: the admin reaches all, a reseller its customers',
 a customer its own; anything else is NotFound, as if it did not exist. Every write
 is a ``database`` or ``database_user`` event in its own transaction, never with a
 password in it.
+
+A user's access rules, which panelkey keeps only to answer back (it runs no database
+server): Plesk's ``acl`` (hosts a MySQL user may connect from), ``allow-access-from``
+(addresses let through) and ``role`` (``readWrite``, ``readOnly``, ``writeOnly``), as
+``properties`` rows of kind ``db_user`` purged with the user.
 """
 
 from __future__ import annotations
 
 import builtins
+import ipaddress
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +34,7 @@ from panelkey.core.domains import Domain, Domains
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
 from panelkey.core.passwords import hash_password
+from panelkey.core.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database as Store
 
@@ -37,6 +45,12 @@ SERVER_NOT_FOUND = "Database server does not exist"
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$")
 _LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$")
 _S, _D, _U = tables.db_servers, tables.databases, tables.db_users
+_P = tables.properties
+KIND = "db_user"  # properties rows of a database user
+ROLES = ("readWrite", "readOnly", "writeOnly")
+PASSWORD_TYPES = ("plain", "crypt")
+_HOST = re.compile(r"^[A-Za-z0-9%_.:*-]{1,255}$")  # a MySQL host pattern ('%' a wildcard)
+_CRYPT = re.compile(r"^[\x21-\x7e]{1,255}$")  # a hash as given: printable, no spaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +81,58 @@ class DbUser:
     database_id: int
     server_id: int
     login: str
+    # Kept only to answer back: ``acl`` and ``allow-access-from`` (JSON lists), ``role``.
+    settings: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def acl(self) -> builtins.list[str] | None:
+        return _listed(self.settings.get("acl"))
+
+    @property
+    def allow_access_from(self) -> builtins.list[str] | None:
+        return _listed(self.settings.get("allow-access-from"))
+
+    @property
+    def role(self) -> str | None:
+        return self.settings.get("role")
+
+
+@dataclass(slots=True)
+class DbUserAccess:
+    """Access rules given on add or set (None leaves one as it is; an empty list
+    clears a list)."""
+
+    acl: builtins.list[str] | None = None
+    allow_access_from: builtins.list[str] | None = None
+    role: str | None = None
+
+    def checked(self) -> dict[str, str]:
+        """The properties to write; InvalidValue for a host, address or role Plesk
+        refuses."""
+        out: dict[str, str] = {}
+        if self.acl is not None:
+            hosts = [h.strip() for h in self.acl]
+            for host in hosts:
+                if not _HOST.match(host):
+                    raise InvalidValue(f"Invalid acl host: {host!r}")
+            out["acl"] = json.dumps(list(dict.fromkeys(hosts)))
+        if self.allow_access_from is not None:
+            nets: builtins.list[str] = []
+            for text in self.allow_access_from:
+                try:
+                    nets.append(str(ipaddress.ip_network(text.strip(), strict=False)))
+                except ValueError:
+                    raise InvalidValue(f"Invalid allow-access-from address: {text!r}") from None
+            out["allow-access-from"] = json.dumps(list(dict.fromkeys(nets)))
+        if self.role is not None:
+            if self.role.strip() not in ROLES:
+                raise InvalidValue(f"Invalid role: {self.role!r}; allowed: {', '.join(ROLES)}")
+            out["role"] = self.role.strip()
+        return out
+
+
+def _listed(value: str | None) -> builtins.list[str] | None:
+    return None if value is None else list(json.loads(value))
 
 
 def check_type(value: str) -> str:
@@ -82,9 +148,17 @@ def _text(value: Any, pattern: re.Pattern[str], what: str) -> str:
     return value
 
 
-def _password(value: Any) -> str:
+def _password(value: Any, password_type: str | None = None) -> str:
+    """What is kept of a password: an argon2 digest, or (Plesk's ``crypt``) the hash
+    as given, marked as such."""
+    if password_type not in (None, *PASSWORD_TYPES):
+        raise InvalidValue(f"Invalid password type: {password_type!r}")
     if not isinstance(value, str) or not value or len(value) > 255 or "\x00" in value:
         raise InvalidValue("Invalid password")
+    if password_type == "crypt":  # noqa: S105 - a type name
+        if not _CRYPT.match(value):
+            raise InvalidValue("Invalid crypt password")
+        return "{crypt}" + value
     return hash_password(value)
 
 
@@ -92,6 +166,7 @@ class Databases:
     def __init__(self, db: Store, domains: Domains) -> None:
         self._db = db
         self._domains = domains
+        self._props = Properties(db)
         domains.on_delete(self.purge)
 
     # -- servers -------------------------------------------------------------------------
@@ -203,6 +278,8 @@ class Databases:
                     conn, "database_user", events.DELETE, obj_id=user_id, obj_name=login,
                     actor=actor,
                 )  # fmt: skip
+            going = sa.select(_U.c.id).where(_U.c.database_id == database.id)
+            conn.execute(_P.delete().where(_P.c.kind == KIND, _P.c.object_id.in_(going)))
             conn.execute(_U.delete().where(_U.c.database_id == database.id))
             conn.execute(_D.delete().where(_D.c.id == database.id))
             events.record(
@@ -213,8 +290,18 @@ class Databases:
     # -- users ---------------------------------------------------------------------------
 
     @staticmethod
-    def _user_row(r: Any) -> DbUser:
-        return DbUser(r.id, r.database_id, r.server_id, r.login)
+    def _user_rows(conn: sa.Connection, rows: Any) -> builtins.list[DbUser]:
+        rows = list(rows)
+        kept: dict[int, dict[str, str]] = {}
+        if rows:
+            q = sa.select(_P.c.object_id, _P.c.name, _P.c.value).where(
+                _P.c.kind == KIND, _P.c.object_id.in_([r.id for r in rows])
+            )
+            for user_id, name, value in conn.execute(q):
+                kept.setdefault(int(user_id), {})[name] = value
+        return [
+            DbUser(r.id, r.database_id, r.server_id, r.login, kept.get(int(r.id), {})) for r in rows
+        ]
 
     def users(self, actor: Identity, database: Db | None = None) -> builtins.list[DbUser]:
         """Users of one database, or of every database the actor may see, by id."""
@@ -226,24 +313,35 @@ class Databases:
             seen = sa.select(_D.c.id).where(_D.c.domain_id.in_(self._visible_ids(actor)))
             q = q.where(_U.c.database_id.in_(seen))
         with self._db.read() as conn:
-            return [self._user_row(r) for r in conn.execute(q)]
+            return self._user_rows(conn, conn.execute(q))
 
     def user(self, actor: Identity, user_id: int) -> DbUser | None:
         """A user of a database the actor may see, else None."""
         cols = (_U.c.id, _U.c.database_id, _U.c.server_id, _U.c.login)
         with self._db.read() as conn:
-            r = conn.execute(sa.select(*cols).where(_U.c.id == user_id)).first()
-        if r is None or self.get(actor, r.database_id) is None:
+            found = self._user_rows(conn, conn.execute(sa.select(*cols).where(_U.c.id == user_id)))
+        if not found or self.get(actor, found[0].database_id) is None:
             return None
-        return self._user_row(r)
+        return found[0]
 
-    def add_user(self, actor: Identity, database: Db, *, login: str, password: str) -> DbUser:
-        """A user of `database`. Raises NotFound, InvalidValue, AlreadyExists (the login
-        on the database's server)."""
+    def add_user(
+        self,
+        actor: Identity,
+        database: Db,
+        *,
+        login: str,
+        password: str,
+        password_type: str | None = None,
+        access: DbUserAccess | None = None,
+    ) -> DbUser:
+        """A user of `database` (its password plain, or a ``crypt`` hash kept as given;
+        its access rules kept to answer back). Raises NotFound, InvalidValue,
+        AlreadyExists (the login on the database's server)."""
         if self.get(actor, database.id) is None:
             raise NotFound(DB_NOT_FOUND)
         text = _text(login, _LOGIN, "database user login")
-        digest = _password(password)
+        digest = _password(password, password_type)
+        rules = access.checked() if access is not None else {}
         with self._db.begin() as conn:
             self._login_free(conn, database.server_id, text)
             new_id = conn.execute(
@@ -255,10 +353,11 @@ class Databases:
                     created=iso(),
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
-            made = DbUser(int(new_id), database.id, database.server_id, text)
+            self._props.set(KIND, int(new_id), rules, conn)
+            made = DbUser(int(new_id), database.id, database.server_id, text, rules)
             events.record(
                 conn, "database_user", events.CREATE, obj_id=made.id, obj_name=text,
-                actor=actor, new={"login": text, "database": database.name},
+                actor=actor, new={"login": text, "database": database.name, **rules},
             )  # fmt: skip
         return made
 
@@ -269,28 +368,39 @@ class Databases:
         *,
         login: str | None = None,
         password: str | None = None,
+        password_type: str | None = None,
+        access: DbUserAccess | None = None,
     ) -> DbUser:
-        """Change a user's login or password. Raises NotFound, InvalidValue, AlreadyExists."""
-        if self.user(actor, user.id) is None:
+        """Change a user's login, password or access rules. Raises NotFound,
+        InvalidValue, AlreadyExists."""
+        current = self.user(actor, user.id)
+        if current is None:
             raise NotFound(USER_NOT_FOUND)
         row: dict[str, Any] = {}
         if login is not None:
             row["login"] = _text(login, _LOGIN, "database user login")
         if password is not None:
-            row["password_hash"] = _password(password)
-        if not row:
-            return user
+            row["password_hash"] = _password(password, password_type)
+        rules = access.checked() if access is not None else {}
+        if not row and not rules:
+            return current
+        settings = {**current.settings, **rules}
         with self._db.begin() as conn:
             if row.get("login", user.login) != user.login:
                 self._login_free(conn, user.server_id, row["login"])
-            conn.execute(_U.update().where(_U.c.id == user.id).values(**row))
+            if row:
+                conn.execute(_U.update().where(_U.c.id == user.id).values(**row))
+            self._props.set(KIND, user.id, rules, conn)
             events.record(
                 conn, "database_user", events.UPDATE, obj_id=user.id,
                 obj_name=row.get("login", user.login), actor=actor,
-                old={"login": user.login}, new={"login": row.get("login", user.login),
-                                               "password": "changed" if password else ""},
+                old={"login": user.login, **{k: current.settings.get(k, "") for k in rules}},
+                new={"login": row.get("login", user.login),
+                     "password": "changed" if password else "", **rules},
             )  # fmt: skip
-        return DbUser(user.id, user.database_id, user.server_id, row.get("login", user.login))
+        return DbUser(
+            user.id, user.database_id, user.server_id, row.get("login", user.login), settings
+        )
 
     def delete_user(self, actor: Identity, user: DbUser) -> None:
         if self.user(actor, user.id) is None:
@@ -302,6 +412,7 @@ class Databases:
                 .values(default_user_id=None)
             )
             conn.execute(_U.delete().where(_U.c.id == user.id))
+            self._props.purge(KIND, user.id, conn)
             events.record(
                 conn, "database_user", events.DELETE, obj_id=user.id, obj_name=user.login,
                 actor=actor,
@@ -332,5 +443,7 @@ class Databases:
     def purge(self, conn: sa.Connection, domain_ids: builtins.list[int]) -> None:
         """Domains.on_delete: the databases and users of the domains going."""
         going = sa.select(_D.c.id).where(_D.c.domain_id.in_(domain_ids))
+        users = sa.select(_U.c.id).where(_U.c.database_id.in_(going))
+        conn.execute(_P.delete().where(_P.c.kind == KIND, _P.c.object_id.in_(users)))
         conn.execute(_U.delete().where(_U.c.database_id.in_(going)))
         conn.execute(_D.delete().where(_D.c.domain_id.in_(domain_ids)))

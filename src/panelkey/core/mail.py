@@ -15,6 +15,7 @@ write's own transaction; no password is ever put in one.
 from __future__ import annotations
 
 import builtins
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,10 +29,25 @@ from panelkey.core.domains import Domain, Domains
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
 from panelkey.core.passwords import hash_password
+from panelkey.core.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
 
 MAIL_NOT_FOUND = "Mail name does not exist"
+KIND = "mail_name"  # properties rows of a mail name
+# The settings kept only to answer back, by Plesk's element names (mailnameAddType and
+# mailnameUpdateType): the autoresponder's fields, then the mailbox's own.
+AUTORESPONDER = ("enabled", "subject", "content_type", "charset", "text", "attachment", "forward")
+SETTINGS = (
+    *(f"autoresponder.{f}" for f in AUTORESPONDER),
+    "user-guid",
+    "antivir",
+    "outgoing-messages-mbox-limit",
+)
+ATTACHMENTS = "autoresponder.attachment"  # a JSON list of file names
+_ANTIVIR = ("off", "inout", "in", "out")
+_CONTENT_TYPES = ("text/html", "text/plain")
+_LIMIT = re.compile(r"^(default|unlimited|[0-9]{1,9})$")
 _LOCAL = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _ADDRESS = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")
 _M, _F, _A = tables.mail_names, tables.mail_forwards, tables.mail_aliases
@@ -49,6 +65,9 @@ class MailName:
     aliases: tuple[str, ...]
     has_password: bool
     description: str
+    # What panelkey keeps only to answer back (an autoresponder, antivirus mode,
+    # outgoing limit, user guid): `properties` rows of kind `mail_name`, by name.
+    settings: dict[str, str] = field(default_factory=dict, compare=False)
 
     def event_values(self) -> dict[str, Any]:
         """What an event may show: never the password, only whether there is one."""
@@ -75,6 +94,10 @@ class MailChange:
     password: str | None = None
     description: str | None = None
     mode: str = "add"
+    # Settings kept only to answer back: name -> value to write; `dropped` names are
+    # forgotten (update/remove). Names are listed in SETTINGS.
+    settings: dict[str, str] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
 
 
 def local_part(name: str) -> str:
@@ -100,12 +123,75 @@ def _check(change: MailChange) -> None:
         raise InvalidValue("Invalid password")
     change.forwards = [address(a) for a in change.forwards]
     change.aliases = [local_part(a) for a in change.aliases]
+    for name in [*change.settings, *change.dropped]:
+        if name not in SETTINGS:
+            raise InvalidValue(f"Unknown mail setting: {name!r}")
+    for name, value in list(change.settings.items()):
+        change.settings[name] = _setting(name, value)
+
+
+def _setting(name: str, value: str) -> str:
+    """One setting's value as kept; InvalidValue for one Plesk's schema refuses."""
+    text = value.strip() if isinstance(value, str) else ""
+    if name == "autoresponder.enabled":
+        if text.lower() not in ("true", "false", "1", "0"):
+            raise InvalidValue(f"Invalid autoresponder/enabled: {value!r}")
+        return "true" if text.lower() in ("true", "1") else "false"
+    if name == "autoresponder.content_type" and text not in _CONTENT_TYPES:
+        raise InvalidValue(f"Invalid autoresponder/content_type: {value!r}")
+    if name == "autoresponder.forward" and text:
+        return address(text)
+    if name == ATTACHMENTS:
+        files = json.loads(value)
+        if any(not isinstance(f, str) or not f.strip() or len(f) > 255 for f in files):
+            raise InvalidValue("Invalid autoresponder/attachment file name")
+        return json.dumps([f.strip() for f in files])
+    if name == "antivir" and text not in _ANTIVIR:
+        raise InvalidValue(f"Invalid antivir: {value!r}")
+    if name == "outgoing-messages-mbox-limit" and not _LIMIT.match(text):
+        raise InvalidValue(f"Invalid outgoing-messages-mbox-limit: {value!r}")
+    if name == "user-guid" and (not text or len(text) > 64):
+        raise InvalidValue(f"Invalid user-guid: {value!r}")
+    if name == "autoresponder.text":
+        return value if len(value) <= 65535 else _too_long(name)  # the reply as written
+    return text if len(text) <= 1024 else _too_long(name)
+
+
+def _too_long(name: str) -> str:
+    raise InvalidValue(f"The value of {name} is too long")
+
+
+def _merged(have: dict[str, str], change: MailChange) -> dict[str, str]:
+    """The settings after `change`: dropped names forgotten, given ones written; the
+    attachment list is joined (add), replaced (set) or taken from (remove)."""
+    out = {k: v for k, v in have.items() if k not in change.dropped}
+    for name, value in change.settings.items():
+        if name != ATTACHMENTS:
+            out[name] = value
+            continue
+        old: list[str] = json.loads(out.get(ATTACHMENTS, "[]"))
+        given: list[str] = json.loads(value)
+        if change.mode == "add":
+            files = old + [f for f in given if f not in old]
+        elif change.mode == "remove":
+            missing = [f for f in given if f not in old]
+            if missing:
+                raise NotFound(f"Autoresponder attachment {missing[0]!r} does not exist")
+            files = [f for f in old if f not in given]
+        else:
+            files = given
+        if files:
+            out[ATTACHMENTS] = json.dumps(files)
+        else:
+            out.pop(ATTACHMENTS, None)
+    return out
 
 
 class Mail:
     def __init__(self, db: Database, domains: Domains) -> None:
         self._db = db
         self._domains = domains
+        self._props = Properties(db)
         domains.on_delete(self.purge)
 
     def _site(self, actor: Identity, site: Domain) -> Domain:
@@ -120,7 +206,14 @@ class Mail:
         ids = [r.id for r in rows]
         forwards: dict[int, list[str]] = {}
         aliases: dict[int, list[str]] = {}
+        settings: dict[int, dict[str, str]] = {}
         if ids:
+            p = tables.properties
+            kept = sa.select(p.c.object_id, p.c.name, p.c.value).where(
+                p.c.kind == KIND, p.c.object_id.in_(ids)
+            )
+            for mail_id, name, value in conn.execute(kept):
+                settings.setdefault(mail_id, {})[name] = value
             q = sa.select(_F.c.mail_id, _F.c.address).where(_F.c.mail_id.in_(ids))
             for mail_id, addr in conn.execute(q.order_by(_F.c.address)):
                 forwards.setdefault(mail_id, []).append(addr)
@@ -139,6 +232,7 @@ class Mail:
                 aliases=tuple(aliases.get(r.id, ())),
                 has_password=bool(r.password_hash),
                 description=r.description,
+                settings=settings.get(r.id, {}),
             )
             for r in rows
         ]
@@ -165,6 +259,14 @@ class Mail:
         found = self.list(actor, site, [name])
         return found[0] if found else None
 
+    def by_id(self, actor: Identity, site: Domain, mail_id: int) -> MailName | None:
+        """A mail name of the site by its id (None when the site has no such name)."""
+        self._site(actor, site)
+        q = sa.select(_M).where(_M.c.domain_id == site.id, _M.c.id == mail_id)
+        with self._db.read() as conn:
+            found = self._load(conn, conn.execute(q))
+        return found[0] if found else None
+
     def create(self, actor: Identity, site: Domain, name: str, change: MailChange) -> MailName:
         """A new mail name. Raises NotFound (site), InvalidValue, AlreadyExists (the name
         or an alias taken on the site); nothing is written on any of them."""
@@ -188,6 +290,7 @@ class Mail:
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             self._lists(conn, int(new_id), site.id, change)
+            self._props.set(KIND, int(new_id), _merged({}, change), conn)
             made = self._load(conn, conn.execute(sa.select(_M).where(_M.c.id == new_id)))[0]
             events.record(
                 conn, "mailname", events.CREATE, obj_id=made.id,
@@ -219,6 +322,10 @@ class Mail:
             if row:
                 conn.execute(_M.update().where(_M.c.id == mail.id).values(**row))
             self._lists(conn, mail.id, site.id, change, have=mail)
+            kept = _merged(mail.settings, change)
+            if kept != mail.settings:
+                self._props.purge(KIND, mail.id, conn)
+                self._props.set(KIND, mail.id, kept, conn)
             out = self._load(conn, conn.execute(sa.select(_M).where(_M.c.id == mail.id)))[0]
             events.record(
                 conn, "mailname", events.UPDATE, obj_id=mail.id,
@@ -248,6 +355,7 @@ class Mail:
             gone = conn.execute(_M.delete().where(_M.c.id == mail.id)).rowcount
             if not gone:
                 raise NotFound(MAIL_NOT_FOUND)
+            self._props.purge(KIND, mail.id, conn)
             events.record(
                 conn, "mailname", events.DELETE, obj_id=mail.id,
                 obj_name=f"{mail.name}@{site.name}", actor=actor, old=mail.event_values(),
@@ -337,6 +445,8 @@ class Mail:
     def purge(self, conn: sa.Connection, domain_ids: builtins.list[int]) -> None:
         """Domains.on_delete: the mail of the domains going, in the delete's transaction."""
         mail_ids = sa.select(_M.c.id).where(_M.c.domain_id.in_(domain_ids))
+        p = tables.properties
+        conn.execute(p.delete().where(p.c.kind == KIND, p.c.object_id.in_(mail_ids)))
         conn.execute(_F.delete().where(_F.c.mail_id.in_(mail_ids)))
         conn.execute(_A.delete().where(_A.c.domain_id.in_(domain_ids)))
         conn.execute(_M.delete().where(_M.c.domain_id.in_(domain_ids)))

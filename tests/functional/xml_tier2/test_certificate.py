@@ -226,6 +226,20 @@ def test_unknown_repositories_and_names_are_1013(xml: XmlClient, world: World) -
     assert error_of(gone) == (1013, "Certificate does not exist")
 
 
+def test_admin_takes_any_content_as_in_plesks_schema(xml: XmlClient, world: World) -> None:
+    """Plesk declares `admin` without a type; clients send `<admin>1</admin>`. Each
+    operation with it acts on the server pool, as with `<admin/>`."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    full = f"<pvt>{_pem(key)}</pvt><cert>{_self_signed(key, 'pool.example')}</cert>"
+    for admin in ("<admin>1</admin>", "<admin>true</admin>"):
+        ok(_install(xml, "by-flag", full, repo=admin))
+        ok(_install(xml, "by-flag", full, repo=admin, operation="update"))
+        assert _names(xml, admin) == [["by-flag"]]
+        gone = one(xml, "certificate", "remove", f"<filter><name>by-flag</name></filter>{admin}")
+        ok(gone)
+        assert _names(xml, "<admin/>") == [[]]
+
+
 def test_requests_out_of_order_are_1014_naming_the_element(xml: XmlClient) -> None:
     faults = {
         "generate": (

@@ -174,6 +174,39 @@ def test_bad_values_and_clashes_write_nothing(xml: XmlClient, panel: Panel, worl
     assert (_count(panel, tables.databases), _count(panel, tables.db_users)) == before
 
 
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_user_access_rules_are_kept_answered_and_go_with_the_database(
+    xml: XmlClient, panel: Panel, world: World
+) -> None:
+    db_id = ok(add_db(xml, world.dave_ws, "rules")).findtext("id") or ""
+    made = one(
+        xml,
+        "database",
+        "add-db-user",
+        f"<db-id>{db_id}</db-id><webspace-id>{world.dave_ws}</webspace-id><login>ro</login>"
+        "<password>Ro-pass-123</password><password-type>plain</password-type>"
+        "<acl><host>localhost</host></acl><allow-access-from><ip-address>192.0.2.0/24"
+        "</ip-address></allow-access-from><role>readOnly</role>",
+    )
+    user_id = ok(made).findtext("id") or ""
+    ok(one(xml, "database", "set-db-user", f"<id>{user_id}</id><role>readWrite</role>"))
+    (got,) = results(
+        call(xml, "database", "get-db-users", f"<filter><db-id>{db_id}</db-id></filter>"),
+        "database/get-db-users",
+    )
+    assert [c.tag for c in got] == [
+        "status", "filter-id", "id", "login", "db-id", "acl", "allow-access-from", "role"
+    ]  # fmt: skip
+    assert got.findtext("acl/host") == "localhost" and got.findtext("role") == "readWrite"
+    assert got.findtext("allow-access-from/ip-address") == "192.0.2.0/24"
+    before = _count(panel, tables.properties)
+    bad = f"<id>{user_id}</id><acl><host>x y</host></acl><role>readOnly</role>"
+    assert error_of(one(xml, "database", "set-db-user", bad))[0] == 1019
+    assert _count(panel, tables.properties) == before
+    ok(one(xml, "database", "del-db", f"<filter><id>{db_id}</id></filter>"))
+    assert _count(panel, tables.properties) == 0
+
+
 def test_unknown_objects_are_1013(xml: XmlClient, world: World) -> None:
     assert error_of(add_db(xml, 999999, "x")) == (1013, "Webspace does not exist")
     assert error_of(add_db(xml, world.carol_site, "x"))[0] == 1013  # a site, not a webspace
@@ -209,7 +242,8 @@ def test_requests_out_of_order_are_1014_naming_the_element(xml: XmlClient) -> No
         "add-db": ("<name>x</name><webspace-id>1</webspace-id><type>mysql</type>", "name"),
         "get-db": ("<filter><id>1</id><webspace-id>1</webspace-id></filter>", "webspace-id"),
         "del-db": ("<filter><webspace-id>1</webspace-id><id>1</id></filter>", "id"),
-        "add-db-user": ("<login>u</login><db-id>1</db-id><password>p</password>", "login"),
+        # db-id is optional (Plesk 1.6.9.1), so a login first is fine; db-id after it is not
+        "add-db-user": ("<login>u</login><db-id>1</db-id><password>p</password>", "db-id"),
         "get-db-users": ("<filter><id>1</id><db-id>1</db-id></filter>", "db-id"),
         "set-db-user": ("<login>u</login><id>1</id>", "login"),
         "del-db-user": ("<filter><db-id>1</db-id><id>1</id></filter>", "id"),
@@ -262,10 +296,13 @@ def test_deleting_a_subscription_removes_its_mail_databases_users_and_certificat
 ) -> None:
     ws = world.carol_ws
     db_id = ok(add_db(xml, ws, "carols")).findtext("id") or ""
-    ok(add_user(xml, db_id, "carol_u"))
+    user_id = ok(add_user(xml, db_id, "carol_u")).findtext("id") or ""
+    rules = f"<id>{user_id}</id><acl><host>localhost</host></acl><role>readOnly</role>"
+    ok(one(xml, "database", "set-db-user", rules))
     mail = (
         f"<filter><site-id>{world.carol_site}</site-id><mailname><name>blog</name>"
         "<forwarding><address>a@b.example</address></forwarding><alias>news</alias>"
+        "<autoresponder><text>Away</text></autoresponder><antivir>in</antivir>"
         "</mailname></filter>"
     )
     ok(one(xml, "mail", "create", mail))
@@ -296,6 +333,7 @@ def test_deleting_a_subscription_removes_its_mail_databases_users_and_certificat
         tables.mail_forwards,
         tables.db_users,
         tables.certificates,
+        tables.properties,  # the autoresponder, antivir, acl and role went with them
     ):
         assert _count(panel, table) == 0, table.name
     (left,) = results(call(xml, "database", "get-db", "<filter/>"), "database/get-db")

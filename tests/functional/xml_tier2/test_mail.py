@@ -155,6 +155,39 @@ def test_update_adds_removes_and_sets(xml: XmlClient, world: World) -> None:
     assert error_of(unknown) == (1013, "Mail name does not exist")
 
 
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_autoresponder_and_settings_kept_answered_and_purged(
+    xml: XmlClient, panel: Panel, world: World
+) -> None:
+    reply = (
+        "<autoresponder><enabled>true</enabled><subject>Away</subject><text>Back soon.</text>"
+        "<attachment><file-name>a.pdf</file-name></attachment></autoresponder>"
+        "<antivir>inout</antivir><outgoing-messages-mbox-limit>100</outgoing-messages-mbox-limit>"
+    )
+    ok(results(_create(xml, world.dave_ws, f"<mailname><name>ann</name>{reply}</mailname>"),
+               "mail/create")[0])  # fmt: skip
+    step = (
+        f"<set><filter><site-id>{world.dave_ws}</site-id><mailname><name>ann</name>"
+        "<autoresponder><subject>Gone</subject></autoresponder><antivir>off</antivir>"
+        "</mailname></filter></set>"
+    )
+    ok(call(xml, "mail", "update", step).findall("mail/update/set/result")[0])
+    (info,) = _info(xml, world.dave_ws, flags="<autoresponder/><description/>")
+    got = ok(info).find("mailname")
+    assert got is not None
+    assert [c.tag for c in got] == [
+        "id", "name", "autoresponder", "antivir", "outgoing-messages-mbox-limit", "description"
+    ]  # fmt: skip
+    assert [(c.tag, c.text) for c in got.iterfind("autoresponder/*")][:3] == [
+        ("enabled", "true"), ("subject", "Gone"), ("text", "Back soon.")
+    ]  # fmt: skip
+    assert got.findtext("antivir") == "off"
+    assert got.findtext("autoresponder/attachment/file-name") == "a.pdf"
+    remove = f"<filter><site-id>{world.dave_ws}</site-id><name>ann</name></filter>"
+    ok(results(call(xml, "mail", "remove", remove), "mail/remove")[0])
+    assert _count(panel, tables.properties) == 0
+
+
 def test_get_info_names_unknown_and_empty_sites(xml: XmlClient, world: World) -> None:
     (empty,) = _info(xml, world.dave_ws)
     assert [c.tag for c in ok(empty)] == ["status"]

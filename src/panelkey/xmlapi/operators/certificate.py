@@ -2,6 +2,14 @@
 ``install`` and ``update`` (a certificate kept under a name), ``remove`` and
 ``get-pool`` (the names in a repository).
 
+``generate`` with ``PVT`` makes the CSR for that private key rather than a new one.
+``install``/``update`` take Plesk's ``ip_address`` (one of the server's addresses, else
+1013; the administrator's only, else 1006): the certificate becomes that address's
+certificate (its ``certificate_name``; removing it from the server pool clears it).
+``get-pool`` filters subscriptions or sites by ``domain-id``, ``domain-name`` or
+``domain-guid``. ``<admin>`` may hold anything, as
+in Plesk's schema: its presence names the server pool.
+
 The repository is named as Plesk names it: ``<admin/>`` for the server pool (the
 administrator's only: 1006 for others), ``<webspace>`` with a subscription's name,
 or ``<site>`` with a site's (its subscription's repository). A repository the caller
@@ -24,8 +32,8 @@ _SUBJECT = ("country", "state", "location", "company", "dept", "email")
 
 
 def generate(req: Request, op: etree._Element) -> list[etree._Element]:
-    """``info`` > bits, country, state, location, company, dept?, email, name+ ->
-    ``result/{status, csr, pvt}`` in PEM."""
+    """``info`` > bits, country, state, location, company, dept?, email, name+; ``PVT``?
+    -> ``result/{status, csr, pvt}`` in PEM."""
     info = op.find("info")
     assert info is not None
     bits = (render.text_of(info, "bits") or "").strip()
@@ -36,6 +44,7 @@ def generate(req: Request, op: etree._Element) -> list[etree._Element]:
             int(bits),
             [(n.text or "").strip() for n in info.findall("name")],
             {k: render.text_of(info, k) or "" for k in _SUBJECT},
+            render.text_of(op, "PVT") or "",
         )
     except PanelkeyError as exc:
         return [render.error(exc)]
@@ -72,10 +81,16 @@ def _keep(req: Request, op: etree._Element, *, replace: bool) -> list[etree._Ele
             certificate=render.text_of(content, "cert") or "",
             ca=render.text_of(content, "ca") or "",
             replace=replace,
+            ip_address=_ip(op),
         )
     except PanelkeyError as exc:
         return [render.error(exc)]
     return [render.ok()]
+
+
+def _ip(op: etree._Element) -> str | None:
+    text = render.text_of(op, "ip_address")
+    return text if text is not None else render.text_of(op, "ip-address")
 
 
 def install(req: Request, op: etree._Element) -> list[etree._Element]:
@@ -121,13 +136,19 @@ def _pool(req: Request, repo: Domain | None) -> etree._Element:
 
 
 def get_pool(req: Request, op: etree._Element) -> list[etree._Element]:
-    """Per ``domain-name``: ``result/{status, filter-id, certificates/certificate/name}``;
-    with ``<admin/>``, the server pool's."""
+    """Per ``domain-id``, ``domain-name`` or ``domain-guid``: ``result/{status,
+    filter-id, certificates/certificate/name}``; with ``<admin/>``, the server pool's."""
     results: list[etree._Element] = []
     flt = op.find("filter")
-    for item in flt.findall("domain-name") if flt is not None else []:
+    domains = req.ctx.panel.domains
+    for item in render.children(flt) if flt is not None else []:
         asked = (item.text or "").strip()
-        domain = req.ctx.panel.domains.by_name(req.identity, asked)
+        if item.tag == "domain-id":
+            domain = domains.get(req.identity, int(asked))
+        elif item.tag == "domain-guid":
+            domain = domains.by_guid(req.identity, asked)
+        else:
+            domain = domains.by_name(req.identity, asked)
         if domain is None:
             results.append(render.error(NotFound(SITE_NOT_FOUND), [("filter-id", asked)]))
             continue

@@ -5,6 +5,15 @@ each database's default user (``set-default-user``, ``get-default-user``).
 Filters hold children of one kind (``id``, ``webspace-id``, ``webspace-name`` for
 databases; ``id``, ``db-id`` for users); an empty filter means everything the caller
 may see. What the caller may not see answers 1013, as if it did not exist.
+
+Users take Plesk's ``password-type`` (``plain``, or ``crypt``: a hash kept as given),
+``acl`` (hosts), ``allow-access-from`` (addresses) and ``role``; panelkey runs no
+database server, so these are kept and answered back by ``get-db-users`` in Plesk's
+order (``login``, ``db-id``, ``acl``, ``allow-access-from``, ``role``), each once set.
+``add-db-user`` may name the subscription and server with the database (they must be
+the database's); without ``db-id`` (a user of every database of a subscription on a
+server) it answers 1023: the store keeps users of one database only (see
+docs/xml-api.md).
 """
 
 from __future__ import annotations
@@ -13,8 +22,15 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from panelkey.core.databases import DB_NOT_FOUND, USER_NOT_FOUND, Db, DbUser
-from panelkey.core.errors import NotFound, PanelkeyError
+from panelkey.core.databases import (
+    DB_NOT_FOUND,
+    SERVER_NOT_FOUND,
+    USER_NOT_FOUND,
+    Db,
+    DbUser,
+    DbUserAccess,
+)
+from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.site import WEBSPACE_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
@@ -138,26 +154,93 @@ def del_db(req: Request, op: etree._Element) -> list[etree._Element]:
     return results or [render.ok()]
 
 
+def _access(op: etree._Element) -> DbUserAccess:
+    acl, allowed = op.find("acl"), op.find("allow-access-from")
+    role = render.text_of(op, "role")
+    return DbUserAccess(
+        acl=None if acl is None else [h.text or "" for h in acl.findall("host")],
+        allow_access_from=(
+            None if allowed is None else [a.text or "" for a in allowed.findall("ip-address")]
+        ),
+        role=role.strip() if role is not None else None,
+    )
+
+
+def _password_type(op: etree._Element) -> str | None:
+    """The schema puts it only after a password."""
+    kind = render.text_of(op, "password-type")
+    return kind.strip() if kind is not None else None
+
+
+def _target(req: Request, op: etree._Element) -> Db:
+    """The database of ``db-id``; a ``webspace-id`` or ``db-server-id`` given with it
+    must be its own. Without ``db-id``, a user of every database of the subscription
+    on the server is asked for, which the store cannot keep."""
+    panel = req.ctx.panel
+    ws_id, server_id = render.text_of(op, "webspace-id"), render.text_of(op, "db-server-id")
+    db_id = render.text_of(op, "db-id")
+    if ws_id is not None:
+        ws = panel.domains.get(req.identity, int(ws_id))
+        if ws is None or not ws.is_webspace:
+            raise NotFound(WEBSPACE_NOT_FOUND)
+    if server_id is not None and panel.databases.server(int(server_id)) is None:
+        raise NotFound(SERVER_NOT_FOUND)
+    if db_id is None:
+        if ws_id is None or server_id is None:
+            raise InvalidValue("A database user needs db-id, or webspace-id and db-server-id")
+        raise PanelkeyError(
+            "Users of every database of a subscription are not kept by panelkey: "
+            "give db-id to make a user of one database"
+        )
+    database = panel.databases.get(req.identity, int(db_id))
+    if database is None:
+        raise NotFound(DB_NOT_FOUND)
+    if ws_id is not None and int(ws_id) != database.domain_id:
+        raise InvalidValue(f"The database {database.id} is not in the webspace {ws_id}")
+    if server_id is not None and int(server_id) != database.server_id:
+        raise InvalidValue(f"The database {database.id} is not on the server {server_id}")
+    return database
+
+
 def add_db_user(req: Request, op: etree._Element) -> list[etree._Element]:
-    """``db-id``, ``login``, ``password`` -> ``result/{status, id}``."""
-    dbs = req.ctx.panel.databases
+    """``db-id``?, ``webspace-id``?, ``db-server-id``?, ``login``, ``password``,
+    ``password-type``?, ``acl``?, ``allow-access-from``?, ``role``? ->
+    ``result/{status, id}``."""
     try:
-        database = dbs.get(req.identity, int(render.text_of(op, "db-id") or 0))
-        if database is None:
-            raise NotFound(DB_NOT_FOUND)
-        made = dbs.add_user(
+        made = req.ctx.panel.databases.add_user(
             req.identity,
-            database,
+            _target(req, op),
             login=(render.text_of(op, "login") or "").strip(),
             password=render.text_of(op, "password") or "",
+            password_type=_password_type(op),
+            access=_access(op),
         )
     except PanelkeyError as exc:
         return [render.error(exc)]
     return [render.ok([("id", made.id)])]
 
 
+def _rules(u: DbUser) -> list[render.Field]:
+    """What was kept of the user's access rules, in Plesk's order."""
+    fields: list[render.Field] = []
+    if u.acl is not None:
+        fields.append(("acl", render.element("acl", [("host", h) for h in u.acl])))
+    if u.allow_access_from is not None:
+        fields.append(
+            (
+                "allow-access-from",
+                render.element(
+                    "allow-access-from", [("ip-address", a) for a in u.allow_access_from]
+                ),
+            )
+        )
+    fields.append(("role", u.role))
+    return fields
+
+
 def get_db_users(req: Request, op: etree._Element) -> list[etree._Element]:
-    """Per user: ``filter-id``, ``id``, ``login``, ``db-id`` (never a password)."""
+    """Per user: ``filter-id``, ``id``, ``login``, ``db-id``, then the access rules
+    kept (never a password)."""
     results: list[etree._Element] = []
     for hit in _users(req, op):
         u = hit.found
@@ -171,6 +254,7 @@ def get_db_users(req: Request, op: etree._Element) -> list[etree._Element]:
                     ("id", u.id),
                     ("login", u.login),
                     ("db-id", u.database_id),
+                    *_rules(u),
                 ]
             )
         )
@@ -178,7 +262,8 @@ def get_db_users(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 def set_db_user(req: Request, op: etree._Element) -> list[etree._Element]:
-    """``id``, ``login``?, ``password``? -> ``result/{status}``."""
+    """``id``, ``login``?, ``password``?, ``password-type``?, ``acl``?,
+    ``allow-access-from``?, ``role``? -> ``result/{status}``."""
     dbs = req.ctx.panel.databases
     try:
         user = dbs.user(req.identity, int(render.text_of(op, "id") or 0))
@@ -190,6 +275,8 @@ def set_db_user(req: Request, op: etree._Element) -> list[etree._Element]:
             user,
             login=login.strip() if login is not None else None,
             password=render.text_of(op, "password"),
+            password_type=_password_type(op),
+            access=_access(op),
         )
     except PanelkeyError as exc:
         return [render.error(exc)]

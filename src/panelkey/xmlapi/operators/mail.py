@@ -6,15 +6,31 @@ not on the site, 1013 ``Mail name does not exist``. ``update`` holds one of ``ad
 (forwarding addresses and aliases added, values set), ``remove`` (addresses and
 aliases taken away) or ``set`` (values and the lists given replaced), and answers in
 an element of that name. Passwords are hashed by the core and never answered.
+
+What panelkey runs no service for (an autoresponder, the antivirus mode, the outgoing
+messages limit, a user guid) is kept and answered back by ``get_info``: the
+autoresponder when asked for (``<autoresponder/>``), the others whenever set. In
+``update``, ``add`` writes the autoresponder's fields given and adds its attachments,
+``set`` writes them and replaces the attachments, ``remove`` forgets the fields named
+(all of them for an empty ``<autoresponder/>``) and the attachments listed.
 """
 
 from __future__ import annotations
+
+import json
 
 from lxml import etree
 
 from panelkey.core.domains import Domain
 from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
-from panelkey.core.mail import MAIL_NOT_FOUND, MailChange, MailName
+from panelkey.core.mail import (
+    ATTACHMENTS,
+    AUTORESPONDER,
+    MAIL_NOT_FOUND,
+    SETTINGS,
+    MailChange,
+    MailName,
+)
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.site import SITE_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
@@ -67,9 +83,41 @@ def _change(mailname: etree._Element, mode: str) -> MailChange:
         kind = (render.text_of(password, "type") or "plain").strip()
         if kind != "plain":
             raise InvalidValue("Only plain passwords are accepted; they are hashed here")
-        change.password = render.text_of(password, "value") or ""
+        value = render.text_of(password, "value")
+        if value is not None:  # update/set may leave the value out: the password stays
+            change.password = value
     change.description = render.text_of(mailname, "description")
+    _kept(change, mailname, mode)
     return change
+
+
+def _kept(change: MailChange, mailname: etree._Element, mode: str) -> None:
+    """The settings kept only to answer back: written, or (``remove``) forgotten."""
+    given: dict[str, str] = {}
+    for name in ("user-guid", "antivir", "outgoing-messages-mbox-limit"):
+        text = render.text_of(mailname, name)
+        if text is not None:
+            given[name] = text
+    reply = mailname.find("autoresponder")
+    if reply is not None:
+        for field in AUTORESPONDER:
+            text = render.text_of(reply, field)
+            if field != "attachment" and text is not None:
+                given[f"autoresponder.{field}"] = text
+        files = [
+            (render.text_of(a, "file-name") or render.text_of(a, "tmp-name") or "").strip()
+            for a in reply.findall("attachment")
+        ]
+        if files:
+            given[ATTACHMENTS] = json.dumps(files)
+    if mode != "remove":
+        change.settings = given
+        return
+    if ATTACHMENTS in given:
+        change.settings = {ATTACHMENTS: given.pop(ATTACHMENTS)}
+    if reply is not None and not render.children(reply):
+        given.update({n: "" for n in SETTINGS if n.startswith("autoresponder.")})
+    change.dropped = list(given)
 
 
 def _brief(mail: MailName | None, name: str) -> etree._Element:
@@ -113,15 +161,48 @@ def update(req: Request, op: etree._Element) -> list[etree._Element]:
     for mailname in flt.findall("mailname"):
         name = (render.text_of(mailname, "name") or "").strip()
         try:
-            found = mail.get(req.identity, site, name)
-            if found is None:
-                raise NotFound(MAIL_NOT_FOUND)
+            found = _named(req, site, mailname, name)
             out = mail.update(req.identity, site, found, _change(mailname, mode))
         except PanelkeyError as exc:
             answer.append(render.error(exc, [("mailname", _brief(None, name))]))
             continue
         answer.append(render.ok([("mailname", _brief(out, out.name))]))
     return [answer]
+
+
+def _named(req: Request, site: Domain, mailname: etree._Element, name: str) -> MailName:
+    """The mail name an update names: by ``id`` when given (the name must be its own),
+    else by name; NotFound otherwise."""
+    mail = req.ctx.panel.mail
+    mail_id = render.text_of(mailname, "id")
+    if mail_id is None:
+        found = mail.get(req.identity, site, name)
+    else:
+        found = mail.by_id(req.identity, site, int(mail_id.strip()))
+        if found is not None and found.name != name.lower():
+            raise InvalidValue(f"The mail name {mail_id.strip()} is not {name!r}")
+    if found is None:
+        raise NotFound(MAIL_NOT_FOUND)
+    return found
+
+
+def _autoresponder(mail: MailName) -> etree._Element:
+    """Plesk's autoresponder element: ``enabled`` always (false until set), the rest as
+    kept, attachments by file name."""
+    kept = mail.settings
+    fields: list[render.Field] = []
+    for field in AUTORESPONDER:
+        value = kept.get(f"autoresponder.{field}")
+        if field == "enabled":
+            fields.append(("enabled", value or "false"))
+        elif field == "attachment":
+            for file_name in json.loads(value or "[]"):
+                fields.append(
+                    ("attachment", render.element("attachment", [("file-name", file_name)]))
+                )
+        elif value is not None:
+            fields.append((field, value))
+    return render.element("autoresponder", fields)
 
 
 def _info(mail: MailName, wanted: set[str]) -> etree._Element:
@@ -141,6 +222,11 @@ def _info(mail: MailName, wanted: set[str]) -> etree._Element:
         fields.append(("forwarding", fwd))
     if "aliases" in wanted:
         fields += [("alias", a) for a in mail.aliases]
+    if "autoresponder" in wanted:
+        fields.append(("autoresponder", _autoresponder(mail)))
+    # Plesk's mailnameGetInfoType order: user-guid, antivir, the limit, description.
+    for name in ("user-guid", "antivir", "outgoing-messages-mbox-limit"):
+        fields.append((name, mail.settings.get(name)))
     if "description" in wanted:
         fields.append(("description", mail.description))
     return render.element("mailname", fields)
