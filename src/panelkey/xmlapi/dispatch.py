@@ -12,6 +12,7 @@ from panelkey.core.keypolicy import is_read
 from panelkey.xmlapi import render
 from panelkey.xmlapi.budgets import answer_limit_error
 from panelkey.xmlapi.operators import OPERATORS
+from panelkey.xmlapi.parsing import SERVER_PROTOCOL
 from panelkey.xmlapi.request import Handler, Request, needs_store
 
 log = logging.getLogger("panelkey.xmlapi")
@@ -60,7 +61,7 @@ def run(
     steps: Plan,
     req: Request,
     answer_limit: int | None = None,
-    version: str = render.SERVER_PROTOCOL,
+    version: str = SERVER_PROTOCOL,
 ) -> bytes:
     """The answer packet, serialized as render.finish takes it, in a root carrying
     `version` (the request's). An error in one operation answers in that operation only.
