@@ -213,7 +213,13 @@ def test_get_by_every_filter_with_every_dataset(legacy: Legacy, panel: Panel) ->
         assert data.find("hosting/vrt_hst/ftp_password") is None
         assert data.findtext("limits/max_db") == "9"
         assert data.findtext("stat/traffic") == "0"
-    for flt in (f"<client_id>{cid}</client_id>", "<client_login>dom7</client_login>"):
+    owners = (
+        f"<client_id>{cid}</client_id>",
+        "<client_login>dom7</client_login>",
+        f"<owner-id>{cid}</owner-id>",
+        "<owner-login>dom7</owner-login>",
+    )
+    for flt in owners:
         root = legacy.call(
             f"<domain><get><filter>{flt}</filter><dataset><gen_info/></dataset></get></domain>"
         )

@@ -90,16 +90,25 @@ def test_a_legacy_module_runs_its_whole_lifecycle(live: Server) -> None:
         wire.http.close()
 
 
+def _packet(body: str) -> str:
+    """A packet body as the billing module writes it: a comment first, one element a
+    line, indented."""
+    return "<!-- written by a billing module -->\n" + body
+
+
 def _lifecycle(wire: Wire) -> None:
-    # 1. the module's first call, at 1.0.0.0
-    protos = wire.ok("<server><get_protos/></server>", "server/get_protos")
+    # 1. the module's first call, at 1.0.0.0; then the addresses it may use
+    protos = wire.ok("<server>\n    <get_protos/>\n</server>", "server/get_protos")
     listed = [p.text for p in protos.findall("protos/proto")]
     assert listed[0] == OLD and listed[-1] == NEW and "1.4.2.0" in listed
+    address = wire.ok("<ip><get/></ip>", "ip/get", NEW).findtext("addresses/ip_info/ip_address")
+    assert address
 
-    # a plan, made the 1.6.9.1 way, and the address to host on
+    # a plan, made the 1.6.9.1 way
     wire.ok(
         "<service-plan><add><name>Legacy Hosting</name><limits><limit><name>max_db</name>"
-        "<value>5</value></limit></limits></add></service-plan>",
+        "<value>5</value></limit><limit><name>disk_space</name><value>1048576000</value>"
+        "</limit></limits></add></service-plan>",
         "service-plan/add",
         NEW,
     )
@@ -108,19 +117,35 @@ def _lifecycle(wire: Wire) -> None:
         "service-plan/get",
         NEW,
     ).findtext("guid")
-    address = wire.ok("<ip><get/></ip>", "ip/get", NEW).findtext("addresses/ip_info/ip_address")
-    assert plan and address
+    assert plan
 
-    # 2. client/add
+    # 2. is the login free? then client/add and the address into its pool
+    by_login = _packet(
+        "<client>\n  <get>\n    <filter>\n      <login>olga</login>\n    </filter>\n"
+        "    <dataset>\n      <gen_info/>\n    </dataset>\n  </get>\n</client>"
+    )
+    assert wire.error(by_login, "client/get") == "1013"
     cid = wire.ok(
-        "<client><add><gen_info><cname>Old Co</cname><pname>Olga Legacy</pname>"
-        "<login>olga</login><passwd>Olga-pass-2024</passwd><status>0</status>"
-        "<phone>555 0123</phone><email>olga@example.com</email><address>2 Elm St</address>"
-        "<city>Oldtown</city><state/><pcode>12345</pcode><country>DE</country>"
-        "</gen_info></add></client>",
+        _packet(
+            "<client>\n  <add>\n    <gen_info>\n      <cname></cname>\n"
+            "      <pname>Olga Legacy</pname>\n      <login>olga</login>\n"
+            "      <passwd>Olga-pass-2024</passwd>\n      <status>0</status>\n"
+            "      <phone>555 0123</phone>\n      <email>olga@example.com</email>\n"
+            "      <address>2 Elm St</address>\n      <city>Oldtown</city>\n"
+            "      <state></state>\n      <pcode>12345</pcode>\n      <country>DE</country>\n"
+            "    </gen_info>\n  </add>\n</client>"
+        ),
         "client/add",
     ).findtext("id")
     assert cid
+    assert wire.ok(by_login, "client/get").findtext("data/gen_info/login") == "olga"
+    wire.ok(
+        _packet(
+            f"<client>\n  <ippool_add_ip>\n    <client_id>{cid}</client_id>\n"
+            f"    <ip_address>{address}</ip_address>\n  </ippool_add_ip>\n</client>"
+        ),
+        "client/ippool_add_ip",
+    )
     customer = wire.ok(
         "<customer><get><filter><login>olga</login></filter><dataset><gen_info/></dataset>"
         "</get></customer>",
@@ -132,21 +157,25 @@ def _lifecycle(wire: Wire) -> None:
     assert customer.findtext("data/gen_info/city") == "Oldtown"
     status, body = wire.rest(f"/clients/{cid}")
     assert status == 200
-    assert (body["login"], body["name"], body["company"], body["type"]) == (
+    assert (body["login"], body["name"], body["email"], body["type"]) == (
         "olga",
         "Olga Legacy",
-        "Old Co",
+        "olga@example.com",
         "customer",
     )
 
     # 3. domain/add on the plan (template-name)
     did = wire.ok(
-        "<domain><add><gen_setup><name>olga.example</name>"
-        f"<client_id>{cid}</client_id><ip_address>{address}</ip_address><htype>vrt_hst</htype>"
-        "<status>0</status></gen_setup><hosting><vrt_hst><ftp_login>olgaftp</ftp_login>"
-        f"<ftp_password>{FTP_PASSWORD}</ftp_password><ip_address>{address}</ip_address>"
-        "</vrt_hst></hosting><prefs><www>true</www></prefs>"
-        "<template-name>Legacy Hosting</template-name></add></domain>",
+        _packet(
+            "<domain>\n  <add>\n    <gen_setup>\n      <name>olga.example</name>\n"
+            f"      <client_id>{cid}</client_id>\n      <ip_address>{address}</ip_address>\n"
+            "      <htype>vrt_hst</htype>\n      <status>0</status>\n    </gen_setup>\n"
+            "    <hosting>\n      <vrt_hst>\n        <ftp_login>olgaftp</ftp_login>\n"
+            f"        <ftp_password>{FTP_PASSWORD}</ftp_password>\n"
+            f"        <ip_address>{address}</ip_address>\n      </vrt_hst>\n    </hosting>\n"
+            "    <prefs>\n      <www>true</www>\n    </prefs>\n"
+            "    <template-name>Legacy Hosting</template-name>\n  </add>\n</domain>"
+        ),
         "domain/add",
     ).findtext("id")
     assert did
@@ -162,46 +191,84 @@ def _lifecycle(wire: Wire) -> None:
     status, owned = wire.rest(f"/clients/{cid}/domains")
     assert status == 200 and [d["name"] for d in owned] == ["olga.example"]
 
-    # 4. domain/set status 16 (suspend), then 0 (resume)
+    # 4. suspend (status 16), then unsuspend (0)
     for code, word in (("16", "disabled"), ("0", "active")):
         wire.ok(
-            "<domain><set><filter><domain_name>olga.example</domain_name></filter><values>"
-            f"<gen_setup><status>{code}</status></gen_setup></values></set></domain>",
+            _packet(
+                "<domain>\n  <set>\n    <filter>\n      <name>olga.example</name>\n"
+                "    </filter>\n    <values>\n      <gen_setup>\n"
+                f"        <status>{code}</status>\n      </gen_setup>\n    </values>\n"
+                "  </set>\n</domain>"
+            ),
             "domain/set",
         )
         gen = wire.webspace("olga.example", "<gen_info/>")
         assert gen.findtext("data/gen_info/status") == code
         assert wire.rest(f"/domains/{did}/status") == (200, {"status": word})
 
-    # 5. domain/set the FTP password: accepted, never kept, the login untouched
+    # 5. change the password: the client's, then the FTP one (checked, never kept)
     wire.ok(
-        "<domain><set><filter><domain_name>olga.example</domain_name></filter><values>"
-        f"<hosting><vrt_hst><ftp_password>{NEW_FTP_PASSWORD}</ftp_password></vrt_hst>"
-        "</hosting></values></set></domain>",
+        _packet(
+            "<client>\n  <set>\n    <filter>\n      <login>olga</login>\n    </filter>\n"
+            "    <values>\n      <gen_info>\n        <passwd>Olga-new-pass-77</passwd>\n"
+            "      </gen_info>\n    </values>\n  </set>\n</client>"
+        ),
+        "client/set",
+    )
+    wire.ok(
+        _packet(
+            "<domain>\n  <set>\n    <filter>\n      <name>olga.example</name>\n"
+            "    </filter>\n    <values>\n      <hosting>\n        <vrt_hst>\n"
+            f"          <ftp_password>{NEW_FTP_PASSWORD}</ftp_password>\n"
+            "        </vrt_hst>\n      </hosting>\n    </values>\n  </set>\n</domain>"
+        ),
         "domain/set",
     )
     hosting = wire.webspace("olga.example", "<hosting/>").find("data/hosting/vrt_hst")
     assert _named(hosting, "property")["ftp_login"] == "olgaftp"
     store = (wire.server.data_dir / "panelkey.db").read_bytes()
-    assert NEW_FTP_PASSWORD.encode() not in store and FTP_PASSWORD.encode() not in store
+    for secret in (NEW_FTP_PASSWORD, FTP_PASSWORD, "Olga-new-pass-77", "Olga-pass-2024"):
+        assert secret.encode() not in store
+    relogin = wire.http.post(
+        wire.server.https_url + AGENT,
+        content=packet("<server><get_protos/></server>", OLD),
+        headers={"HTTP_AUTH_LOGIN": "olga", "HTTP_AUTH_PASSWD": "Olga-new-pass-77"},
+    )
+    assert b"<status>ok</status>" in relogin.content
 
-    # 6. domain/get, as the module reads it
+    # 6. domain/get as the module reads usage: limits, stat, gen_info (in that order)
     got = wire.ok(
-        "<domain><get><filter><domain_name>olga.example</domain_name></filter>"
-        "<dataset><gen_info/><hosting/></dataset></get></domain>",
+        _packet(
+            "<domain>\n  <get>\n    <filter>\n      <name>olga.example</name>\n"
+            "    </filter>\n    <dataset>\n      <limits/>\n      <stat/>\n"
+            "      <gen_info/>\n    </dataset>\n  </get>\n</domain>"
+        ),
         "domain/get",
     )
     assert got.findtext("id") == did
+    assert got.findtext("data/gen_info/name") == "olga.example"
     assert got.findtext("data/gen_info/status") == "0"
     assert got.findtext("data/gen_info/client_id") == cid
+    assert got.findtext("data/gen_info/real_size") == "0"
+    assert got.findtext("data/stat/traffic") == "0"
+    assert got.findtext("data/limits/disk_space") == "1048576000"
+    hosting_of = _packet(
+        "<domain>\n  <get>\n    <filter>\n      <owner-id>" + cid + "</owner-id>\n"
+        "    </filter>\n    <dataset>\n      <hosting/>\n    </dataset>\n  </get>\n</domain>"
+    )
+    got = wire.ok(hosting_of, "domain/get")
     assert got.findtext("data/hosting/vrt_hst/ftp_login") == "olgaftp"
     assert got.findtext("data/hosting/vrt_hst/ip_address") == address
 
-    # 7. domain/del, then the client
+    # 7. terminate: the domain, then (the client having none left) the client
     wire.ok(
-        "<domain><del><filter><domain_name>olga.example</domain_name></filter></del></domain>",
+        _packet(
+            "<domain>\n  <del>\n    <filter>\n      <name>olga.example</name>\n"
+            "    </filter>\n  </del>\n</domain>"
+        ),
         "domain/del",
     )
+    assert wire.ok(hosting_of, "domain/get").find("id") is None  # none left
     gone = wire.error(
         "<webspace><get><filter><name>olga.example</name></filter><dataset><gen_info/>"
         "</dataset></get></webspace>",
@@ -211,5 +278,12 @@ def _lifecycle(wire: Wire) -> None:
     assert gone == "1013"
     assert wire.rest("/domains?name=olga.example") == (200, [])
     assert wire.rest(f"/domains/{did}")[0] == 404
-    wire.ok(f"<client><del><filter><id>{cid}</id></filter></del></client>", "client/del")
+    wire.ok(
+        _packet(
+            f"<client>\n  <del>\n    <filter>\n      <id>{cid}</id>\n    </filter>\n"
+            "  </del>\n</client>"
+        ),  # fmt: skip
+        "client/del",
+    )
     assert wire.rest(f"/clients/{cid}")[0] == 404
+    assert wire.error(by_login, "client/get") == "1013"

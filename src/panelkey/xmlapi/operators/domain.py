@@ -39,6 +39,7 @@ _CUSTOMER = AccountType.CUSTOMER.value
 _STATUS_CODE = {"active": 0}  # disabled and suspended are both 16 on the wire
 _HTYPE_OF = {"virtual": "vrt_hst", "standard_forwarding": "std_fwd", "frame_forwarding": "frm_fwd"}
 _PLAN_REFS = {"template-id": "id", "template-name": "name"}
+_OWNER_TAGS = ("client_id", "client_login", "owner-id", "owner-login")
 
 
 # -- reading requests --------------------------------------------------------------
@@ -96,9 +97,10 @@ def _select(req: Request, flt: etree._Element | None) -> list[tuple[str, Domain 
     found: list[tuple[str, Domain | None]] = []
     for item in items:
         value = (item.text or "").strip()
-        if item.tag in ("client_id", "client_login"):
+        if item.tag in _OWNER_TAGS:
             accounts = req.ctx.panel.accounts
-            one = accounts.get(int(value)) if item.tag == "client_id" else accounts.by_login(value)
+            by_id = item.tag in ("client_id", "owner-id")
+            one = accounts.get(int(value)) if by_id else accounts.by_login(value)
             owner = reachable(req, one)
             if owner is None:
                 found.append((value, None))
