@@ -201,7 +201,7 @@ def validate(packet: etree._Element) -> None:
     e.g. ``Request is invalid. Error in line 3: element 'secret-key' is not
     expected; expected one of (secret_key, customer, server, webspace, site, dns)``.
     """
-    shape = _SHAPES[_lacks(version_of(packet))]
+    shape = _SHAPE_OF[version_of(packet)]
     with shape.lock:
         schema = shape.schema()
         if schema.validate(packet):
@@ -338,6 +338,7 @@ _PACKET_CHOICE = "xs:element[@name='packet']//xs:choice/xs:element"
 _SHAPES: dict[frozenset[str], _Shape] = {
     lacks: _Shape(lacks) for lacks in {_lacks(v) for v in SUPPORTED_VERSIONS}
 }
+_SHAPE_OF: dict[str, _Shape] = {v: _SHAPES[_lacks(v)] for v in SUPPORTED_VERSIONS}
 
 
 def _agent_schema_document() -> etree._Element:
