@@ -6,10 +6,16 @@ Three small steps, run by the XML face in the order of spec/xml-api.md:
                         root ``packet``                    -> MalformedRequest (1014)
     check_version(root) ``version`` absent, supported, or a prefix of a
                         supported version                  -> ProtocolVersionUnsupported (1005)
-    validate(root)      the whole packet fits agent.xsd    -> MalformedRequest (1014)
+    validate(root)      the whole packet fits the shape of its version
+                                                           -> MalformedRequest (1014)
 
-Nothing else escapes ``parse_packet`` whatever bytes it is given. The schema is
-loaded once, on first use, from ``agent.xsd`` beside this module.
+Nothing else escapes ``parse_packet`` whatever bytes it is given.
+
+Every protocol version Plesk lists is served (1.0.0.0 through 1.6.9.1), each with the
+shape it had: a *shape* is agent.xsd less the operators its version did not have
+(OPERATOR_SPANS: ``client`` and ``domain`` until 1.6.3.0, when Plesk 10 replaced them
+with ``customer``, ``webspace``, ``site`` and the plans). Versions with the same
+operators share one shape, compiled once, on first use, each under its own lock.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ SERVER_PROTOCOL = "1.6.9.1"
 # Every protocol version the server answers to, oldest first, newest last
 # (server/get_protos lists them in this order).
 SUPPORTED_VERSIONS: tuple[str, ...] = (
+    "1.0.0.0",
+    "1.1.0.0",
+    "1.2.0.0",
     "1.3.0.0",
     "1.3.1.0",
     "1.3.2.0",
@@ -64,12 +73,47 @@ SUPPORTED_VERSIONS: tuple[str, ...] = (
     SERVER_PROTOCOL,
 )
 
-# Every supported version and each of its whole-part prefixes ("1", "1.6", "1.6.5", ...).
-_ACCEPTED_VERSIONS = frozenset(
-    ".".join(version.split(".")[:n])
+
+def _parts(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+# Operators a version range has: operator -> (first version with it, first without it),
+# None for open ends. An operator not named here is in every version's shape. Plesk 10
+# (protocol 1.6.3.0) brought customer, webspace, site and the plans in place of the
+# legacy client and domain (Plesk's reference: "XML API version: 1.6.3.0 and later").
+_PLESK_10 = "1.6.3.0"
+OPERATOR_SPANS: dict[str, tuple[str | None, str | None]] = {
+    "client": (None, _PLESK_10),
+    "domain": (None, _PLESK_10),
+    "customer": (_PLESK_10, None),
+    "webspace": (_PLESK_10, None),
+    "site": (_PLESK_10, None),
+    "service-plan": (_PLESK_10, None),
+    "service-plan-addon": (_PLESK_10, None),
+    "reseller-plan": (_PLESK_10, None),
+}
+
+
+def _lacks(version: str) -> frozenset[str]:
+    """The operators `version` did not have: the key of its shape."""
+    at = _parts(version)
+    return frozenset(
+        name
+        for name, (since, until) in OPERATOR_SPANS.items()
+        if (since is not None and at < _parts(since)) or (until is not None and at >= _parts(until))
+    )
+
+
+# Every supported version and each of its whole-part prefixes ("1", "1.6", "1.6.5", ...),
+# with the version whose shape it is checked against: a prefix stands for the newest
+# version it begins (oldest first, so the newest wins).
+_RESOLVED: dict[str, str] = {
+    ".".join(version.split(".")[:n]): version
     for version in SUPPORTED_VERSIONS
     for n in range(1, len(version.split(".")) + 1)
-)
+}
+_ACCEPTED_VERSIONS = frozenset(_RESOLVED)
 
 # Real packets are about seven levels deep; anything past this is hostile.
 MAX_DEPTH = 64
@@ -141,22 +185,32 @@ def check_version(packet: etree._Element) -> None:
     raise ProtocolVersionUnsupported("XML API protocol version not supported.")
 
 
+def version_of(packet: etree._Element) -> str:
+    """The protocol version a checked packet speaks: the one it names, the newest one
+    a prefix begins, or the server's own when it names none."""
+    requested = packet.get("version")
+    if requested is None:
+        return SERVER_PROTOCOL
+    return _RESOLVED.get(requested.strip(), SERVER_PROTOCOL)
+
+
 def validate(packet: etree._Element) -> None:
-    """Check the whole packet against agent.xsd.
+    """Check the whole packet against the shape of its version (see version_of).
 
     Raises MalformedRequest naming the line and the element of the first fault,
     e.g. ``Request is invalid. Error in line 3: element 'secret-key' is not
     expected; expected one of (secret_key, customer, server, webspace, site, dns)``.
     """
-    with _schema_lock:
-        schema = _schema()
+    shape = _SHAPE_OF[version_of(packet)]
+    with shape.lock:
+        schema = shape.schema()
         if schema.validate(packet):
             return
         fault = next(iter(cast(Iterable[Any], schema.error_log)), None)
     if fault is None:
         raise MalformedRequest(f"{_INVALID} The packet does not fit the schema")
     line = int(fault.line) or _line(packet) or 0
-    text = _schema_error_text(str(fault.message), str(fault.path or ""))
+    text = _schema_error_text(str(fault.message), str(fault.path or ""), shape)
     raise MalformedRequest(f"{_INVALID} Error in line {line}: {_clip(text, _MAX_SCHEMA_DETAIL)}")
 
 
@@ -248,22 +302,43 @@ _DEEP_ENOUGH = 7 * MAX_DEPTH
 
 # ------------------------------------------------------------- validation
 
-_schema_lock = threading.Lock()
-_loaded: etree.XMLSchema | None = None
-# Allowed children of the packet and of each operator, read from agent.xsd:
-# libxml2 leaves out the "expected" list once a repeated choice is satisfied.
-_operators: tuple[str, ...] = ()
-_operations: dict[str, tuple[str, ...]] = {}
+
+class _Shape:
+    """agent.xsd less the operators `lacks` names, compiled on first use. Call `schema`
+    with `lock` held: an lxml schema and its error log serve one thread at a time."""
+
+    def __init__(self, lacks: frozenset[str]) -> None:
+        self.lacks = lacks
+        self.lock = threading.Lock()
+        self._loaded: etree.XMLSchema | None = None
+        # Allowed children of the packet and of each operator, read from the document:
+        # libxml2 leaves out the "expected" list once a repeated choice is satisfied.
+        self.operators: tuple[str, ...] = ()
+        self.operations: dict[str, tuple[str, ...]] = {}
+
+    def schema(self) -> etree.XMLSchema:
+        if self._loaded is None:
+            document = _agent_schema_document()
+            for name in self.lacks:
+                for declared in cast(
+                    list[etree._Element],
+                    document.xpath(_PACKET_CHOICE + "[@name=$name]", namespaces=_XS, name=name),
+                ):
+                    parent = declared.getparent()
+                    assert parent is not None
+                    parent.remove(declared)
+            self.operators, self.operations = _children_of_operators(document)
+            self._loaded = etree.XMLSchema(document)
+        return self._loaded
 
 
-def _schema() -> etree.XMLSchema:
-    """The compiled agent.xsd, loaded on first use (call with _schema_lock held)."""
-    global _loaded, _operators, _operations
-    if _loaded is None:
-        document = _agent_schema_document()
-        _operators, _operations = _children_of_operators(document)
-        _loaded = etree.XMLSchema(document)
-    return _loaded
+_PACKET_CHOICE = "xs:element[@name='packet']//xs:choice/xs:element"
+# One shape per distinct set of operators, made when the module loads (so no lock is
+# needed to find one); each compiles its schema once, on first use.
+_SHAPES: dict[frozenset[str], _Shape] = {
+    lacks: _Shape(lacks) for lacks in {_lacks(v) for v in SUPPORTED_VERSIONS}
+}
+_SHAPE_OF: dict[str, _Shape] = {v: _SHAPES[_lacks(v)] for v in SUPPORTED_VERSIONS}
 
 
 def _agent_schema_document() -> etree._Element:
@@ -284,10 +359,7 @@ def _agent_schema_document() -> etree._Element:
 def _children_of_operators(
     document: etree._Element,
 ) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
-    operators = cast(
-        list[etree._Element],
-        document.xpath("xs:element[@name='packet']//xs:choice/xs:element", namespaces=_XS),
-    )
+    operators = cast(list[etree._Element], document.xpath(_PACKET_CHOICE, namespaces=_XS))
     operations: dict[str, tuple[str, ...]] = {}
     for operator in operators:
         names = cast(
@@ -319,7 +391,7 @@ _MUST_BE_EMPTY = re.compile(r"\[facet 'maxLength'\] .* allowed maximum length of
 _PATH_STEP_INDEX = re.compile(r"\[\d+\]$")
 
 
-def _schema_error_text(message: str, path: str) -> str:
+def _schema_error_text(message: str, path: str, shape: _Shape) -> str:
     """Rewrite one libxml2 schema message in the spec's shape (see validate)."""
     message = message.strip()
     found = _LXML_ELEMENT.fullmatch(message)
@@ -337,7 +409,7 @@ def _schema_error_text(message: str, path: str) -> str:
         text = f"element '{element}' is not expected"
         if not_expected["names"] is not None:
             return text + _expected(not_expected["names"], bool(not_expected["one_of"]))
-        siblings = _allowed_siblings(path)
+        siblings = _allowed_siblings(path, shape)
         return text + (_expected(", ".join(siblings), True) if siblings else "")
     if _MUST_BE_EMPTY.fullmatch(detail):
         return f"element '{element}' must be empty"
@@ -352,13 +424,13 @@ def _expected(names: str, one_of: bool) -> str:
     return f"; expected {'one of ' if one_of else ''}({names.strip()})"
 
 
-def _allowed_siblings(path: str) -> tuple[str, ...]:
+def _allowed_siblings(path: str, shape: _Shape) -> tuple[str, ...]:
     """The packet's or an operator's allowed children, for an error at ``path``."""
     steps = [_PATH_STEP_INDEX.sub("", step) for step in path.split("/") if step]
     if len(steps) == 2 and steps[0] == "packet":
-        return _operators
+        return shape.operators
     if len(steps) == 3 and steps[0] == "packet":
-        return _operations.get(steps[1], ())
+        return shape.operations.get(steps[1], ())
     return ()
 
 

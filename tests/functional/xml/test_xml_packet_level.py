@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
@@ -213,11 +214,29 @@ def test_malformed_packets_answer_1014(xml: XmlClient, admin_key: str, body: byt
     assert text.startswith("Request is invalid")
 
 
-@pytest.mark.parametrize("version", [None, "1.6", "1.6.5", "1.6.7.0", "1.6.3.0", "1.6.9.1"])
+@pytest.mark.parametrize(
+    ("version", "answered"),
+    [
+        (None, "1.6.9.1"),
+        ("1.6", "1.6.9.1"),
+        ("1.6.5", "1.6.5.0"),
+        ("1.6.7.0", "1.6.7.0"),
+        ("1.6.3.0", "1.6.3.0"),
+        ("1.6.9.1", "1.6.9.1"),
+        ("1.0.0.0", "1.0.0.0"),
+        ("1.4", "1.4.2.0"),
+    ],
+)
 def test_supported_versions_and_their_prefixes_are_accepted(
-    xml: XmlClient, version: str | None
+    xml: XmlClient, admin_key: str, version: str | None, answered: str
 ) -> None:
-    _ok(xml.call(PROTOS, version=version))
+    """The answer carries the version it was served at, as Plesk's does: the one asked,
+    the newest one a prefix begins, the server's when none is asked."""
+    response = xml.request(packet(PROTOS, version), {"KEY": admin_key})
+    assert response.status_code == 200
+    root = etree.fromstring(response.content)
+    assert root.get("version") == answered
+    _ok(root)
 
 
 @pytest.mark.parametrize("version", ["100.0.0", "1.7", "2", "abc"])

@@ -695,6 +695,8 @@ def test_versions_are_listed_oldest_first_with_the_server_protocol_last() -> Non
     assert numbers == sorted(set(numbers))
     assert SUPPORTED_VERSIONS[-1] == SERVER_PROTOCOL == "1.6.9.1"
     assert {"1.6.3.0", "1.6.6.0", "1.6.7.0", "1.6.9.1"} <= set(SUPPORTED_VERSIONS)
+    # Plesk's list begins with the first protocol (its get_protos reference)
+    assert SUPPORTED_VERSIONS[:4] == ("1.0.0.0", "1.1.0.0", "1.2.0.0", "1.3.0.0")
 
 
 def test_validation_is_safe_from_several_threads() -> None:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from panelkey.xmlapi.operators import (
     certificate,
+    client,
     customer,
     database,
     db_server,
     dns,
+    domain,
     event_log,
     ftp_user,
     ip,
@@ -56,4 +58,7 @@ OPERATORS: dict[str, Operator] = {
     "database": database.OPERATIONS,
     "db_server": db_server.OPERATIONS,
     "certificate": certificate.OPERATIONS,
+    # The legacy operators, in packets of versions before 1.6.3.0 (parsing.OPERATOR_SPANS).
+    "client": client.OPERATIONS,
+    "domain": domain.OPERATIONS,
 }
