@@ -11,7 +11,7 @@ packet-level ``<system>`` error and nothing in the packet runs:
 5. the whole packet fits the shape of its version (agent.xsd less the operators that
    version did not have, parsing.py), and every operation has a handler -> 1014
 6. operations run in document order (dispatch.py); the answer's root carries the
-   request's version (the server's for none, and for packet-level errors)
+   server's version, whatever the request's (spec/xml-api.md)
 
 A body over the size limit is HTTP 413 before any of these; any method but POST is
 HTTP 405. Every protocol answer, errors included, is HTTP 200 ``text/xml``.
@@ -114,33 +114,31 @@ class XmlApi:
 
     async def _run_small(self, body: bytes, req: Request, pretty: bool) -> bytes:
         try:
-            steps, store, version = self._prepare(body)
+            steps, store = self._prepare(body)
         except PanelkeyError as exc:
             return render.serialize(render.system_error(exc), pretty)
         limit = self.budget.answer
         few = sum(len(ops) for _, ops in steps) <= _INLINE_READS
         if few and (not store or dispatch.only_reads(steps, _INLINE_READS)):
-            return self._serialized(steps, req, limit, pretty, version)
+            return self._serialized(steps, req, limit, pretty)
         # Many operations (even store-less ones such as get_protos) or any write: a thread.
-        return await asyncio.to_thread(self._serialized, steps, req, limit, pretty, version)
+        return await asyncio.to_thread(self._serialized, steps, req, limit, pretty)
 
     @staticmethod
-    def _serialized(
-        steps: dispatch.Plan, req: Request, limit: int, pretty: bool, version: str
-    ) -> bytes:
-        return render.finish(dispatch.run(steps, req, limit, version), pretty)
+    def _serialized(steps: dispatch.Plan, req: Request, limit: int, pretty: bool) -> bytes:
+        return render.finish(dispatch.run(steps, req, limit), pretty)
 
     def _run(self, body: bytes, req: Request, pretty: bool) -> bytes:
         try:
-            steps, _, version = self._prepare(body)
+            steps, _ = self._prepare(body)
         except PanelkeyError as exc:
             return render.serialize(render.system_error(exc), pretty)
-        return self._serialized(steps, req, self.budget.answer, pretty, version)
+        return self._serialized(steps, req, self.budget.answer, pretty)
 
-    def _prepare(self, body: bytes) -> tuple[dispatch.Plan, bool, str]:
+    def _prepare(self, body: bytes) -> tuple[dispatch.Plan, bool]:
         """Steps 3 to 5 of the module's list, with the packet's budgets checked before
-        the schema (cheap first): the plan, whether it needs the store, and the version
-        it speaks; or a PanelkeyError for the whole packet."""
+        the schema (cheap first): the plan and whether it needs the store; or a
+        PanelkeyError for the whole packet."""
         packet = parsing.parse_packet(body)
         parsing.check_version(packet)
         budgets.check(packet, self.budget)
@@ -148,7 +146,7 @@ class XmlApi:
         steps, store = dispatch.plan(packet)
         if request_note.get() is not None:  # the journal's, spares it parsing the body again
             note(operation=operation_label(f"{o}/{op.tag}" for o, ops in steps for op, _ in ops))
-        return steps, store, parsing.version_of(packet)
+        return steps, store
 
     async def _authenticate(self, creds: Credentials, address: str) -> Identity:
         """The caller, or AuthenticationMissing / AuthenticationFailed / KeyValidationFailed.

@@ -12,7 +12,6 @@ from panelkey.core.keypolicy import is_read
 from panelkey.xmlapi import render
 from panelkey.xmlapi.budgets import answer_limit_error
 from panelkey.xmlapi.operators import OPERATORS
-from panelkey.xmlapi.parsing import SERVER_PROTOCOL
 from panelkey.xmlapi.request import Handler, Request, needs_store
 
 log = logging.getLogger("panelkey.xmlapi")
@@ -61,17 +60,15 @@ def run(
     steps: Plan,
     req: Request,
     answer_limit: int | None = None,
-    version: str = SERVER_PROTOCOL,
 ) -> bytes:
-    """The answer packet, serialized as render.finish takes it, in a root carrying
-    `version` (the request's). An error in one operation answers in that operation only.
+    """The answer packet, serialized as render.finish takes it. An error in one operation
+    answers in that operation only.
 
     Each result is serialized as soon as its operation ran, so the answer's size is known
     as it grows: past `answer_limit` bytes of results, no further operation runs and each
     answers 1024, as does the read that passed the limit, in place of what it read. A
     packet of one operation is measured whole instead (`_lone_over_limit`)."""
-    opening = render.packet_open(version)
-    parts = [opening]
+    parts = [render.PACKET_OPEN]
     scope = req.identity.scope
     counting = metrics.enabled()
     lone = sum(len(ops) for _, ops in steps) <= 1
@@ -114,7 +111,7 @@ def run(
     parts.append(render.PACKET_CLOSE)
     answer = b"".join(parts)
     if lone and answer_limit is not None:
-        return _lone_over_limit(steps, answer, answer_limit, opening) or answer
+        return _lone_over_limit(steps, answer, answer_limit) or answer
     return answer
 
 
@@ -130,7 +127,7 @@ def _wrapped(tag: str, blobs: list[bytes]) -> bytes:
     return b"".join((b"<", name, b">", *blobs, b"</", name, b">"))
 
 
-def _lone_over_limit(steps: Plan, answer: bytes, limit: int, opening: bytes) -> bytes | None:
+def _lone_over_limit(steps: Plan, answer: bytes, limit: int) -> bytes | None:
     """For the answer of a packet of one operation: past `limit` bytes, when that
     operation only read, the answer with it saying 1024 instead (nothing was written,
     nothing is lost). Else None."""
@@ -142,4 +139,6 @@ def _lone_over_limit(steps: Plan, answer: bytes, limit: int, opening: bytes) -> 
         return None  # a write ran: its answer stands
     inner = _wrapped(tag, [render.result_bytes(_over(limit))])
     name = operator.encode()
-    return b"".join((opening, b"<", name, b">", inner, b"</", name, b">", render.PACKET_CLOSE))
+    return b"".join(
+        (render.PACKET_OPEN, b"<", name, b">", inner, b"</", name, b">", render.PACKET_CLOSE)
+    )

@@ -9,23 +9,15 @@ from collections.abc import Callable, Iterable
 from lxml import etree
 
 from panelkey.xmlapi.errors import describe
-from panelkey.xmlapi.parsing import SERVER_PROTOCOL, SUPPORTED_VERSIONS
+from panelkey.xmlapi.parsing import SERVER_PROTOCOL
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 PACKET_OPEN = f'<packet version="{SERVER_PROTOCOL}">'.encode()
-# The answer to a packet of a listed version carries that version, as Plesk's does
-# (its reference answers a 1.4.2.0 packet with <packet version="1.4.2.0">).
-_OPENINGS = {v: f'<packet version="{v}">'.encode() for v in SUPPORTED_VERSIONS}
 PACKET_CLOSE = b"</packet>"
 ERROR_STATUS = b"<status>error</status>"
 
 Field = tuple[str, "str | int | etree._Element | None"]
 Fields = Iterable[Field]
-
-
-def packet_open(version: str = SERVER_PROTOCOL) -> bytes:
-    """The answer's opening tag for a packet of `version` (a listed one)."""
-    return _OPENINGS.get(version, PACKET_OPEN)
 
 
 def packet() -> etree._Element:

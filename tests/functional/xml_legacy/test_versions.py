@@ -29,7 +29,7 @@ def test_get_protos_lists_every_version_from_1_0_0_0(legacy: Legacy) -> None:
     assert numbers == sorted(set(numbers))
 
 
-def test_a_packet_of_every_listed_version_is_answered_in_it(legacy: Legacy) -> None:
+def test_a_packet_of_every_listed_version_is_served(legacy: Legacy) -> None:
     # one store for every version (a loop, not parameters: a store per case is slow)
     for version in parsing.SUPPORTED_VERSIONS:
         got = legacy.ok(PROTOS, "server/get_protos", version)
