@@ -224,8 +224,8 @@ class SiteAliases:
 
     def update(self, actor: Identity, alias: SiteAlias, values: Mapping[str, Any]) -> SiteAlias:
         """Change `status`, the prefs (`web`, `mail`, `tomcat`, `seo_redirect`),
-        `manage_dns`, the ICP permit (`icp_status`, `icp_permit`) or the name (`name`). Raises NotFound, InvalidValue,
-        AlreadyExists; on any of them nothing is written."""
+        `manage_dns`, the ICP permit (`icp_status`, `icp_permit`) or the name (`name`).
+        Raises NotFound, InvalidValue, AlreadyExists; on any of them nothing is written."""
         if self.get(actor, alias.id) is None:
             raise NotFound(NOT_FOUND)
         row, icp = _values(values), _icp(values)

@@ -151,7 +151,9 @@ def _create_icp_status(w: World) -> None:
 
 
 def _create_icp_permit(w: World) -> None:
-    _ws, alias_id = _alias_with_icp(w, "<icp-status>false</icp-status><icp-permit>123456789</icp-permit>")
+    _ws, alias_id = _alias_with_icp(
+        w, "<icp-status>false</icp-status><icp-permit>123456789</icp-permit>"
+    )
     pref = _alias_info(w, alias_id).find("pref")
     assert pref is not None
     assert (pref.findtext("icp-status"), pref.findtext("icp-permit")) == ("false", "123456789")
@@ -206,8 +208,10 @@ def _ftp_home_optional(w: World) -> None:
 
 
 def _ftp_scope(kind: str, ws: Domain) -> str:
-    return f"<webspace-id>{ws.id}</webspace-id>" if kind == "id" else (
-        f"<webspace-name>{ws.name}</webspace-name>"
+    return (
+        f"<webspace-id>{ws.id}</webspace-id>"
+        if kind == "id"
+        else (f"<webspace-name>{ws.name}</webspace-name>")
     )
 
 
@@ -322,11 +326,7 @@ def _set_user_id(w: World) -> None:
 
 CASES = [
     Case("dns/get_rec: accept `include-subdomains` (0..1, anyType)", _include_subdomains),
-    *(
-        _soa_pair(a, b)
-        for i, a in enumerate(SOA)
-        for b in SOA[i + 1 :]
-    ),
+    *(_soa_pair(a, b) for i, a in enumerate(SOA) for b in SOA[i + 1 :]),
     Case("php-handler/get: `filter/id`: Plesk takes 0..∞, panelkey 0..1", _php_ids),
     Case("site-alias/create: accept `ascii-name` (0..1, string)", _alias_ascii_name),
     Case("site-alias/create: accept `pref/icp-status` (0..1, boolean)", _create_icp_status),

@@ -74,9 +74,7 @@ def _subzones(req: Request, zone: Domain) -> list[Domain]:
     return sorted(under, key=lambda d: (d.ascii_name.count("."), d.ascii_name))
 
 
-def select(
-    req: Request, flt: etree._Element | None, *, subdomains: bool = False
-) -> list[Found]:
+def select(req: Request, flt: etree._Element | None, *, subdomains: bool = False) -> list[Found]:
     """The records a filter names, in request order; with `subdomains`, a zone named by
     ``site-id`` or ``dns-zone-name`` brings the records of its subdomains' zones too."""
     panel = req.ctx.panel
@@ -154,12 +152,9 @@ def _template_ids(req: Request, flt: etree._Element) -> list[TemplateRecord | et
 
 
 def get_rec(req: Request, op: etree._Element) -> list[etree._Element | bytes]:
-    """``filter``, then ``template``? and ``include-subdomains``? in any order."""
+    """``filter``, then ``template`` or ``include-subdomains`` (either, as Plesk)."""
     flt = op.find("filter")
     assert flt is not None
-    for name in ("template", "include-subdomains"):
-        if len(op.findall(name)) > 1:
-            return [render.error(MalformedRequest(f"<{name}> may be given once"))]
     if op.find("template") is not None:
         return [
             t if isinstance(t, etree._Element) else render.ok([("id", t.id), ("data", _data(t))])

@@ -1,8 +1,9 @@
 """Operator ``ftp-user``: ``add``, ``get``, ``set``, ``del``.
 
 ``add`` > ``name``, ``password``, ``home``? (left out: the subscription's root, as
-Plesk does), ``create-non-existent``? (accepted: nothing is on disk), ``quota``?, ``permissions``? (``read``, ``write``), then ``webspace-id`` |
-``webspace-name`` -> ``id``. ``get`` answers ``filter-id``, ``id``, ``name``, ``home``,
+Plesk does), ``create-non-existent``? (accepted: nothing is on disk), ``quota``?,
+``permissions``? (``read``, ``write``), then ``webspace-id`` | ``webspace-name`` ->
+``id``. ``get`` answers ``filter-id``, ``id``, ``name``, ``home``,
 ``quota``, ``permissions``, ``webspace-id`` (never a password). Filters: ``id``,
 ``name``, ``webspace-id``, ``webspace-name``. ``get``, ``set`` and ``del`` also take a
 ``webspace-id`` | ``webspace-name`` beside the filter (Plesk's): the filter is read in
@@ -100,7 +101,9 @@ def _hits(req: Request, op: etree._Element) -> list[Hit[FtpUser]]:
     if scope is not None:
         home = scope.base_domain_id or scope.id
         return [
-            h if h.obj is None or h.obj.domain_id == home else Hit(h.filter_id, None, True, h.asked_id)
+            h
+            if h.obj is None or h.obj.domain_id == home
+            else Hit(h.filter_id, None, True, h.asked_id)
             for h in _select(req, op, lambda: users.list(who, scope))
         ]
     return _select(req, op, lambda: users.list(who))

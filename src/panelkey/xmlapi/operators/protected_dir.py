@@ -2,14 +2,14 @@
 ``set-user``, ``delete-user``.
 
 ``add`` > ``site-id``, ``name`` (``/`` the site's root; empty is 1019), ``header``?,
-``location``? (``property`` name/value pairs ``ssl``, ``nonssl``, ``cgi``) -> ``id``; a site out of reach is 1015 ``site is
-not found``, as Plesk answers. ``get`` answers ``data/{name, header, location}``.
-Directory filters: ``id``, ``site-id``, ``site-name``; an unknown directory is 1013
-``Protected URL is not found``. Users: ``add-user`` > ``pd-id``, ``login``,
-``password``, ``password-type``? (``plain`` | ``crypt``) -> ``id``; ``set-user`` and
-``delete-user`` filter by ``id`` or ``pd-id``; ``set-user``'s ``values`` may carry the
-user's own ``id`` (another id is 1019); an unknown user is 1013 ``User is not
-found``. Passwords are never answered.
+``location``? (``property`` name/value pairs ``ssl``, ``nonssl``, ``cgi``) -> ``id``;
+a site out of reach is 1015 ``site is not found``, as Plesk answers. ``get`` answers
+``data/{name, header, location}``. Directory filters: ``id``, ``site-id``,
+``site-name``; an unknown directory is 1013 ``Protected URL is not found``. Users:
+``add-user`` > ``pd-id``, ``login``, ``password``, ``password-type``? (``plain`` |
+``crypt``) -> ``id``; ``set-user`` and ``delete-user`` filter by ``id`` or ``pd-id``;
+``set-user``'s ``values`` may carry the user's own ``id`` (another id is 1019); an
+unknown user is 1013 ``User is not found``. Passwords are never answered.
 """
 
 from __future__ import annotations
