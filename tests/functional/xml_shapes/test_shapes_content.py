@@ -249,13 +249,13 @@ def _ftp_set(kind: str) -> Case:
         scope = _ftp_scope(kind, ws)
         values = "<values><home>/private</home></values>"
         w.ok(
-            f"<ftp-user><set><filter><name>{mine}</name></filter>{scope}{values}</set></ftp-user>",
+            f"<ftp-user><set><filter><name>{mine}</name></filter>{values}{scope}</set></ftp-user>",
             "ftp-user/set",
         )
         assert w.panel.ftp_users.get(_admin(w), int(mine_id)).home == "/private"  # type: ignore[union-attr]
         code, _ = _error(
             w,
-            f"<ftp-user><set><filter><name>{theirs}</name></filter>{scope}{values}</set></ftp-user>",
+            f"<ftp-user><set><filter><name>{theirs}</name></filter>{values}{scope}</set></ftp-user>",
             "ftp-user/set",
         )
         assert code == 1013

@@ -20,7 +20,7 @@ from typing import Any
 from lxml import etree
 
 from panelkey.core.domains import Domain
-from panelkey.core.errors import MalformedRequest, NotFound, PanelkeyError
+from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.ftp_users import NOT_FOUND, FtpUser
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.selection import (
@@ -80,13 +80,11 @@ def add(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 def _scope(req: Request, op: etree._Element) -> Domain | None:
-    """The subscription named beside the filter, or None when none is. Raises NotFound
-    (out of reach), MalformedRequest (two of them)."""
+    """The subscription named beside the filter (the schema allows one), or None when
+    none is. Raises NotFound (out of reach)."""
     named = [e for e in op if e.tag in ("webspace-id", "webspace-name")]
     if not named:
         return None
-    if len(named) > 1:
-        raise MalformedRequest("Only one of webspace-id, webspace-name may be given")
     webspace = _webspace(req, str(named[0].tag), (named[0].text or "").strip())
     if webspace is None:
         raise NotFound(WEBSPACE_NOT_FOUND)
@@ -95,7 +93,7 @@ def _scope(req: Request, op: etree._Element) -> Domain | None:
 
 def _hits(req: Request, op: etree._Element) -> list[Hit[FtpUser]]:
     """The filter's hits, read in the subscription beside it when one is named. Raises
-    NotFound, MalformedRequest (see `_scope`)."""
+    NotFound (see `_scope`)."""
     users, who = req.ctx.panel.ftp_users, req.identity
     scope = _scope(req, op)
     if scope is not None:
