@@ -316,6 +316,9 @@ def test_an_alias_icp_permit_goes_with_the_alias_and_with_its_site(
         xml, world.carol_site, "bad.example.net", "<pref><icp-status>maybe</icp-status></pref>"
     )
     assert error_of(bad)[0] == 1019
+    admin = panel.accounts.admin()
+    assert admin is not None
+    assert panel.site_aliases.by_name(admin.identity(), "bad.example.net") is None
     first = _create(xml, world.carol_site, "first.example.net", icp).findtext("id")
     second = _create(xml, world.carol_site, "second.example.net", icp).findtext("id")
     assert first and second
