@@ -62,13 +62,24 @@ class DirUser:
     created: str
 
 
+ROOT = "/"
+
+
 def check_name(name: Any) -> str:
-    """A directory of the site: `private`, `/docs/internal/` -> `docs/internal`."""
+    """A directory of the site: `private`, `/docs/internal/` -> `docs/internal`; `/`
+    is the site's root (`ROOT`), as in Plesk. An empty name is InvalidValue (1019)."""
     if not isinstance(name, str) or len(name) > 1024 or "\x00" in name or "\\" in name:
         raise InvalidValue(f"Invalid directory name: {name!r}")
-    parts = [p for p in name.strip().split("/") if p not in ("", ".")]
-    if not parts or ".." in parts:
+    text = name.strip()
+    if not text:
+        raise InvalidValue("Invalid directory name: the name is empty")
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    if ".." in parts:
         raise InvalidValue(f"Invalid directory name: {name!r}")
+    if not parts:
+        if "/" not in text:  # `.` alone names nothing
+            raise InvalidValue(f"Invalid directory name: {name!r}")
+        return ROOT
     return "/".join(parts)
 
 

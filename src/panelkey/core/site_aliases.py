@@ -6,6 +6,10 @@ own); any other alias is as if it did not exist. A name is one name server-wide:
 an alias may not take a domain's, a subdomain's or another alias's name (`taken`).
 Each write is a `domain_alias_<create|update|delete>` event in its transaction; an
 alias goes with its site (`purge`, run by `Domains.delete`).
+
+An alias's ICP permit (China's licence for a site: `icp_status`, approved or not, and
+`icp_permit`, its number) is kept only to be answered back, in `panel.properties`
+(kind `site_alias`): panelkey serves no licence check.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from panelkey.core.clock import iso
 from panelkey.core.domains import Domain, Domains, normalise_name
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
+from panelkey.core.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -30,7 +35,18 @@ NOT_FOUND = "Site alias does not exist"
 # Plesk's alias status: 0 enabled, 1 or 8 disabled, 2 and 3 the site disabled too.
 STATUSES = (0, 1, 2, 3, 8)
 PREFS = ("web", "mail", "tomcat", "seo_redirect")
+ICP = ("icp_status", "icp_permit")
+KIND = "site_alias"  # of its rows in panel.properties
+_MAX_PERMIT = 255
 _A = tables.site_aliases
+
+
+@dataclass(frozen=True, slots=True)
+class Icp:
+    """An alias's ICP permit as set (never set: not approved, no number)."""
+
+    status: bool = False
+    permit: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +80,31 @@ def taken(conn: sa.Connection, ascii_name: str, *, alias_id: int | None = None) 
     return conn.execute(q).first() is not None
 
 
+def _icp(values: Mapping[str, Any]) -> dict[str, str]:
+    """The properties a change sets: `icp_status` (a boolean) and `icp_permit` (text).
+    Raises InvalidValue."""
+    out: dict[str, str] = {}
+    status, permit = values.get("icp_status"), values.get("icp_permit")
+    if status is not None:
+        if not isinstance(status, bool):
+            raise InvalidValue("Invalid value of icp_status")
+        out["icp_status"] = "true" if status else "false"
+    if permit is not None:
+        if not isinstance(permit, str) or len(permit) > _MAX_PERMIT or "\x00" in permit:
+            raise InvalidValue("Invalid value of icp_permit")
+        out["icp_permit"] = permit.strip()
+    return out
+
+
+def check_ascii_name(text: str, ascii_name: str, asked: Any) -> None:
+    """`asked` (Plesk's `ascii-name`, when given) must be the name's ASCII form.
+    Raises InvalidValue."""
+    if asked is None:
+        return
+    if not isinstance(asked, str) or asked.strip().rstrip(".").lower() != ascii_name:
+        raise InvalidValue(f"The ASCII name {asked!r} is not the ASCII form of {text!r}")
+
+
 def _values(values: Mapping[str, Any]) -> dict[str, Any]:
     """The columns a change sets: `status` (a Plesk code) and booleans for the prefs
     and `manage_dns`. Raises InvalidValue."""
@@ -87,6 +128,7 @@ class SiteAliases:
     def __init__(self, db: Database, domains: Domains) -> None:
         self._db = db
         self._domains = domains
+        self._properties = Properties(db)
         domains.on_delete(self.purge)
         # The reads of every domain listing, compiled once (store/prepared.py).
         self._all = db.prepare(sa.select(_A).order_by(_A.c.id))
@@ -124,6 +166,11 @@ class SiteAliases:
                 found.setdefault(row[1], []).append(self._row(row))
         return found
 
+    def icp(self, alias: SiteAlias) -> Icp:
+        """The ICP permit as set on an alias the caller has read already."""
+        kept = self._properties.get(KIND, alias.id)
+        return Icp(kept.get("icp_status") == "true", kept.get("icp_permit", ""))
+
     def get(self, actor: Identity, alias_id: int) -> SiteAlias | None:
         """An alias of a site the actor may see, else None."""
         with self._db.read() as conn:
@@ -146,12 +193,14 @@ class SiteAliases:
     def create(
         self, actor: Identity, site: Domain, name: str, values: Mapping[str, Any] | None = None
     ) -> SiteAlias:
-        """A new alias of a site the actor may see. Raises NotFound (the site),
-        InvalidValue (name, status), AlreadyExists (the name is taken)."""
+        """A new alias of a site the actor may see; `values` as `update` takes them, and
+        `ascii_name` (checked against the name's ASCII form). Raises NotFound (the
+        site), InvalidValue (name, status, ICP), AlreadyExists (the name is taken)."""
         if self._domains.get(actor, site.id) is None:
             raise NotFound("Site does not exist")
         text, ascii_name = normalise_name(name)
-        row = _values(values or {})
+        check_ascii_name(text, ascii_name, (values or {}).get("ascii_name"))
+        row, icp = _values(values or {}), _icp(values or {})
         with self._db.begin() as conn:
             if taken(conn, ascii_name):
                 raise AlreadyExists(f"Domain {text!r} already exists.")
@@ -161,6 +210,7 @@ class SiteAliases:
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             made = self._row(conn.execute(sa.select(_A).where(_A.c.id == new_id)).one())
+            self._properties.set(KIND, made.id, icp, conn)
             events.record(
                 conn,
                 EVENT,
@@ -174,19 +224,21 @@ class SiteAliases:
 
     def update(self, actor: Identity, alias: SiteAlias, values: Mapping[str, Any]) -> SiteAlias:
         """Change `status`, the prefs (`web`, `mail`, `tomcat`, `seo_redirect`),
-        `manage_dns`, or the name (`name`). Raises NotFound, InvalidValue,
-        AlreadyExists; on any of them nothing is written."""
+        `manage_dns`, the ICP permit (`icp_status`, `icp_permit`) or the name (`name`).
+        Raises NotFound, InvalidValue, AlreadyExists; on any of them nothing is written."""
         if self.get(actor, alias.id) is None:
             raise NotFound(NOT_FOUND)
-        row = _values(values)
+        row, icp = _values(values), _icp(values)
         if values.get("name") is not None:
             row["name"], row["ascii_name"] = normalise_name(values["name"])
-        if not row:
+        if not row and not icp:
             return alias
         with self._db.begin() as conn:
             if "ascii_name" in row and taken(conn, row["ascii_name"], alias_id=alias.id):
                 raise AlreadyExists(f"Domain {row['name']!r} already exists.")
-            conn.execute(_A.update().where(_A.c.id == alias.id).values(**row))
+            if row:
+                conn.execute(_A.update().where(_A.c.id == alias.id).values(**row))
+            self._properties.set(KIND, alias.id, icp, conn)
             out = self._row(conn.execute(sa.select(_A).where(_A.c.id == alias.id)).one())
             old, new = alias.event_values(), out.event_values()
             events.record(
@@ -208,17 +260,18 @@ class SiteAliases:
         with self._db.begin() as conn:
             if not conn.execute(_A.delete().where(_A.c.id == alias.id)).rowcount:
                 raise NotFound(NOT_FOUND)
+            self._properties.purge(KIND, alias.id, conn)
             events.record(
                 conn, EVENT, events.DELETE, obj_id=alias.id, obj_name=alias.name, actor=actor
             )
         return alias
 
-    @staticmethod
-    def purge(conn: sa.Connection, domain_ids: builtins.list[int]) -> None:
+    def purge(self, conn: sa.Connection, domain_ids: builtins.list[int]) -> None:
         """Delete the aliases of these domains, in the domains' delete transaction."""
         gone = conn.execute(
             sa.select(_A.c.id, _A.c.name).where(_A.c.domain_id.in_(domain_ids))
         ).all()
         conn.execute(_A.delete().where(_A.c.domain_id.in_(domain_ids)))
         for alias_id, name in gone:
+            self._properties.purge(KIND, alias_id, conn)
             events.record(conn, EVENT, events.DELETE, obj_id=alias_id, obj_name=name)

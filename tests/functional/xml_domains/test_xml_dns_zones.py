@@ -291,3 +291,29 @@ def test_record_writes_are_events(xml: XmlClient, world: World, panel: Panel) ->
         ("dns_zone_rec_create", int(rid or 0), "e.dave.example."),
         ("dns_zone_rec_delete", int(rid or 0), "e.dave.example."),
     ]
+
+
+def test_template_and_soa_flags_take_content_as_plesk_does(xml: XmlClient, world: World) -> None:
+    """Plesk types get_rec's and del_rec's ``template`` and get's ``soa`` anyType:
+    ``<template>1</template>`` means what ``<template/>`` does."""
+    bare = {r.findtext("id") for r in _get_rec(xml, "<filter/><template/>")}
+    assert (
+        bare
+        and {r.findtext("id") for r in _get_rec(xml, "<filter/><template>1</template>")} == bare
+    )
+    root = xml.call(
+        f"<dns><get><filter><site-id>{world.dave_ws}</site-id></filter><soa>true</soa></get></dns>"
+    )
+    (got,) = results(root, "dns/get")
+    assert got.findtext("soa/ttl") and got.findtext("soa/minimum"), etree.tostring(got)
+    gone = sorted(bare, key=int)[0]
+    root = xml.call(
+        f"<dns><del_rec><filter><id>{gone}</id></filter><template>yes</template></del_rec></dns>"
+    )
+    assert results(root, "dns/del_rec")[0].findtext("status") == "ok"
+    assert gone not in {r.findtext("id") for r in _get_rec(xml, "<filter/><template/>")}
+    # template and include-subdomains exclude each other, as in Plesk's schema.
+    code, _text = system_error(
+        xml.call("<dns><get_rec><filter/><template/><include-subdomains/></get_rec></dns>")
+    )
+    assert code == 1014

@@ -129,6 +129,23 @@ def test_protected_dir_add_refuses_bad_values_clashes_and_anothers_site(
     assert code == 1014 and "'name'" in text
 
 
+def test_protected_dir_slash_protects_the_site_root_and_an_empty_name_is_1019(
+    xml: XmlClient, world: World, panel: Panel
+) -> None:
+    made = _add(xml, world.carol_site, "/", "<header>Whole site</header>")
+    assert made.findtext("status") == "ok", etree.tostring(made)
+    (got,) = _get(xml, f"<id>{made.findtext('id')}</id>")
+    assert (got.findtext("data/name"), got.findtext("data/header")) == ("/", "Whole site")
+    # The root is one directory, however it is spelt.
+    assert error_of(_add(xml, world.carol_site, "//"))[0] == 1007
+    for empty in ("", "   "):
+        assert error_of(_add(xml, world.carol_site, empty))[0] == 1019
+    assert error_of(_add(xml, world.carol_site, "."))[0] == 1019
+    admin = panel.accounts.admin()
+    assert admin is not None
+    assert [d.name for d in panel.protected_dirs.list(admin.identity())] == ["/"]
+
+
 def test_protected_dir_get_unknown_and_anothers_answer_1013(xml: XmlClient, world: World) -> None:
     pd_id = _add(xml, world.dave_ws, "private").findtext("id")
     (miss,) = _get(xml, "<id>999</id>")

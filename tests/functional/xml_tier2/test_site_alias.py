@@ -303,3 +303,34 @@ def test_a_site_alias_zone_is_its_sites_zone_under_its_name(
         f"<dns><get_rec><filter><site-alias-id>{alias_id}</site-alias-id></filter></get_rec></dns>"
     )
     assert error_of(results(root, "dns/get_rec")[0]) == NOT_FOUND
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_an_alias_icp_permit_goes_with_the_alias_and_with_its_site(
+    xml: XmlClient, world: World, panel: Panel
+) -> None:
+    """The ICP permit is kept in panel.properties: deleting the alias, or its site,
+    forgets it in the same transaction; a bad icp-status writes nothing."""
+    icp = "<pref><icp-status>true</icp-status><icp-permit>ICP-1</icp-permit></pref>"
+    bad = _create(
+        xml, world.carol_site, "bad.example.net", "<pref><icp-status>maybe</icp-status></pref>"
+    )
+    assert error_of(bad)[0] == 1019
+    admin = panel.accounts.admin()
+    assert admin is not None
+    assert panel.site_aliases.by_name(admin.identity(), "bad.example.net") is None
+    first = _create(xml, world.carol_site, "first.example.net", icp).findtext("id")
+    second = _create(xml, world.carol_site, "second.example.net", icp).findtext("id")
+    assert first and second
+    (got,) = _get(xml, f"<id>{first}</id>")
+    assert got.findtext("info/pref/icp-permit") == "ICP-1"
+    assert panel.properties.get("site_alias", int(first)) == {
+        "icp_permit": "ICP-1",
+        "icp_status": "true",
+    }
+    root = xml.call(f"<site-alias><delete><filter><id>{first}</id></filter></delete></site-alias>")
+    assert results(root, "site-alias/delete")[0].findtext("status") == "ok"
+    assert panel.properties.get("site_alias", int(first)) == {}
+    root = xml.call(f"<site><del><filter><id>{world.carol_site}</id></filter></del></site>")
+    assert results(root, "site/del")[0].findtext("status") == "ok", etree.tostring(root)
+    assert panel.properties.get("site_alias", int(second)) == {}

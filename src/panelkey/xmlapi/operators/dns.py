@@ -12,6 +12,11 @@ The server-wide template is reached as Plesk does: ``add_rec`` without ``site-id
 are then template record ids), ``get``/``set``/``enable``/``disable`` without a
 filter. Only the administrator reaches the template (1006 otherwise).
 
+``get_rec`` takes Plesk's ``include-subdomains`` (any content): a zone named by
+``site-id`` or ``dns-zone-name`` then answers the records of the zones of the caller's
+sites named under it too (``shop.example.com`` under ``example.com``), each with its
+own ``site-id``. ``set``'s ``soa`` values come in any order.
+
 Record filters hold children of one kind: ``id``, ``site-id``, ``dns-zone-name`` or
 ``site-alias-id``. An empty filter means every record the caller may see, as in Plesk.
 
@@ -61,8 +66,17 @@ def _zone(req: Request, kind: str, value: str) -> Domain | None:
     return None
 
 
-def select(req: Request, flt: etree._Element | None) -> list[Found]:
-    """The records a filter names, in request order."""
+def _subzones(req: Request, zone: Domain) -> list[Domain]:
+    """The zones of the caller's sites named under `zone` (``shop.example.com`` under
+    ``example.com``): what Plesk's ``include-subdomains`` adds, nearest name first."""
+    suffix = "." + zone.ascii_name
+    under = [d for d in req.ctx.panel.domains.list(req.identity) if d.ascii_name.endswith(suffix)]
+    return sorted(under, key=lambda d: (d.ascii_name.count("."), d.ascii_name))
+
+
+def select(req: Request, flt: etree._Element | None, *, subdomains: bool = False) -> list[Found]:
+    """The records a filter names, in request order; with `subdomains`, a zone named by
+    ``site-id`` or ``dns-zone-name`` brings the records of its subdomains' zones too."""
     panel = req.ctx.panel
     items = [] if flt is None else render.children(flt)
     if not items:
@@ -89,6 +103,9 @@ def select(req: Request, flt: etree._Element | None) -> list[Found]:
             found.append(Found(error=render.error(NotFound(SITE_NOT_FOUND))))
             continue
         found += [Found(r) for r in panel.dns.records(req.identity, zone)]
+        if subdomains:
+            for sub in _subzones(req, zone):
+                found += [Found(r) for r in panel.dns.records(req.identity, sub)]
     return found
 
 
@@ -135,6 +152,7 @@ def _template_ids(req: Request, flt: etree._Element) -> list[TemplateRecord | et
 
 
 def get_rec(req: Request, op: etree._Element) -> list[etree._Element | bytes]:
+    """``filter``, then ``template`` or ``include-subdomains`` (either, as Plesk)."""
     flt = op.find("filter")
     assert flt is not None
     if op.find("template") is not None:
@@ -142,7 +160,7 @@ def get_rec(req: Request, op: etree._Element) -> list[etree._Element | bytes]:
             t if isinstance(t, etree._Element) else render.ok([("id", t.id), ("data", _data(t))])
             for t in _template_ids(req, flt)
         ] or [render.ok()]
-    found = select(req, flt)
+    found = select(req, flt, subdomains=op.find("include-subdomains") is not None)
     records = [f for f in found if f.record is not None]
     made = iter(
         render.written(

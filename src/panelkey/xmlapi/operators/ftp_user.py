@@ -1,16 +1,20 @@
 """Operator ``ftp-user``: ``add``, ``get``, ``set``, ``del``.
 
-``add`` > ``name``, ``password``, ``home``, ``create-non-existent``? (accepted: nothing
-is on disk), ``quota``?, ``permissions``? (``read``, ``write``), then ``webspace-id`` |
-``webspace-name`` -> ``id``. ``get`` answers ``filter-id``, ``id``, ``name``, ``home``,
+``add`` > ``name``, ``password``, ``home``? (left out: the subscription's root, as
+Plesk does), ``create-non-existent``? (accepted: nothing is on disk), ``quota``?,
+``permissions``? (``read``, ``write``), then ``webspace-id`` | ``webspace-name`` ->
+``id``. ``get`` answers ``filter-id``, ``id``, ``name``, ``home``,
 ``quota``, ``permissions``, ``webspace-id`` (never a password). Filters: ``id``,
-``name``, ``webspace-id``, ``webspace-name``. An FTP user out of reach is 1013
-``FTP user does not exist``; a subscription out of reach 1013 ``Webspace does not
-exist``.
+``name``, ``webspace-id``, ``webspace-name``. ``get``, ``set`` and ``del`` also take a
+``webspace-id`` | ``webspace-name`` beside the filter (Plesk's): the filter is read in
+that subscription only (an FTP user of another one is a miss; an empty filter, all of
+its FTP users). An FTP user out of reach is 1013 ``FTP user does not exist``; a
+subscription out of reach 1013 ``Webspace does not exist``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -75,7 +79,37 @@ def add(req: Request, op: etree._Element) -> list[etree._Element]:
     return [render.ok([("id", made.id)])]
 
 
+def _scope(req: Request, op: etree._Element) -> Domain | None:
+    """The subscription named beside the filter (the schema allows one), or None when
+    none is. Raises NotFound (out of reach)."""
+    named = [e for e in op if e.tag in ("webspace-id", "webspace-name")]
+    if not named:
+        return None
+    webspace = _webspace(req, str(named[0].tag), (named[0].text or "").strip())
+    if webspace is None:
+        raise NotFound(WEBSPACE_NOT_FOUND)
+    return webspace
+
+
 def _hits(req: Request, op: etree._Element) -> list[Hit[FtpUser]]:
+    """The filter's hits, read in the subscription beside it when one is named. Raises
+    NotFound (see `_scope`)."""
+    users, who = req.ctx.panel.ftp_users, req.identity
+    scope = _scope(req, op)
+    if scope is not None:
+        home = scope.base_domain_id or scope.id
+        return [
+            h
+            if h.obj is None or h.obj.domain_id == home
+            else Hit(h.filter_id, None, True, h.asked_id)
+            for h in _select(req, op, lambda: users.list(who, scope))
+        ]
+    return _select(req, op, lambda: users.list(who))
+
+
+def _select(
+    req: Request, op: etree._Element, everything: Callable[[], list[FtpUser]]
+) -> list[Hit[FtpUser]]:
     users, who = req.ctx.panel.ftp_users, req.identity
 
     def of(kind: str) -> Any:
@@ -87,7 +121,7 @@ def _hits(req: Request, op: etree._Element) -> list[Hit[FtpUser]]:
 
     return select(
         op.find("filter"),
-        lambda: users.list(who),
+        everything,
         {
             "id": lambda v: one(users.get(who, int(v))),
             "name": lambda v: one(users.by_name(who, v)),
@@ -99,7 +133,11 @@ def _hits(req: Request, op: etree._Element) -> list[Hit[FtpUser]]:
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
     results: list[etree._Element] = []
-    for hit in _hits(req, op):
+    try:
+        hits = _hits(req, op)
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    for hit in hits:
         if hit.miss:
             results.append(miss(hit, NOT_FOUND))
             continue
@@ -131,14 +169,20 @@ def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     users = req.ctx.panel.ftp_users
     values = op.find("values")
     assert values is not None  # the schema requires it
-    return answer_each(
-        _hits(req, op), NOT_FOUND, lambda u: users.update(req.identity, u, _values(values))
-    )
+    try:
+        hits = _hits(req, op)
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return answer_each(hits, NOT_FOUND, lambda u: users.update(req.identity, u, _values(values)))
 
 
 def del_(req: Request, op: etree._Element) -> list[etree._Element]:
     users = req.ctx.panel.ftp_users
-    return answer_each(_hits(req, op), NOT_FOUND, lambda u: users.delete(req.identity, u))
+    try:
+        hits = _hits(req, op)
+    except PanelkeyError as exc:
+        return [render.error(exc)]
+    return answer_each(hits, NOT_FOUND, lambda u: users.delete(req.identity, u))
 
 
 OPERATIONS: Operator = {"add": add, "get": get, "set": set_, "del": del_}

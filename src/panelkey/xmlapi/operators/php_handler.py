@@ -1,4 +1,9 @@
-"""Operator ``php-handler``: ``get``, the PHP handlers a site may use (core/catalogue.py)."""
+"""Operator ``php-handler``: ``get``, the PHP handlers a site may use (core/catalogue.py).
+
+``filter`` takes any number of ``id``: one result each, in the order asked. An unknown id
+is 1013 with Plesk's own text (``Php handler does not exists``, as a real Plesk answers
+and clients such as the PHP SDK match on).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from panelkey.core.errors import NotFound
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request, no_store
 
-HANDLER_NOT_FOUND = "PHP handler does not exist"
+HANDLER_NOT_FOUND = "Php handler does not exists"
 
 
 def _handler(h: tuple[str, str, str, str, str, str, str, str]) -> list[render.Field]:
@@ -29,15 +34,19 @@ def _handler(h: tuple[str, str, str, str, str, str, str, str]) -> list[render.Fi
     ]
 
 
-@no_store
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    asked = op.findtext("filter/id")
-    if asked is None:
-        return [render.ok(_handler(h)) for h in PHP_HANDLERS]
+def _one(asked: str) -> etree._Element:
     found = [h for h in PHP_HANDLERS if h[0] == asked.strip()]
     if not found:
-        return [render.error(NotFound(HANDLER_NOT_FOUND))]
-    return [render.ok(_handler(found[0]))]
+        return render.error(NotFound(HANDLER_NOT_FOUND))
+    return render.ok(_handler(found[0]))
+
+
+@no_store
+def get(req: Request, op: etree._Element) -> list[etree._Element]:
+    asked = [e.text or "" for e in op.findall("filter/id")]
+    if not asked:
+        return [render.ok(_handler(h)) for h in PHP_HANDLERS]
+    return [_one(a) for a in asked]
 
 
 OPERATIONS: Operator = {"get": get}

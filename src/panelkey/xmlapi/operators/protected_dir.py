@@ -1,14 +1,15 @@
 """Operator ``protected-dir``: ``add``, ``get``, ``set``, ``delete``, ``add-user``,
 ``set-user``, ``delete-user``.
 
-``add`` > ``site-id``, ``name``, ``header``?, ``location``? (``property`` name/value
-pairs ``ssl``, ``nonssl``, ``cgi``) -> ``id``; a site out of reach is 1015 ``site is
-not found``, as Plesk answers. ``get`` answers ``data/{name, header, location}``.
-Directory filters: ``id``, ``site-id``, ``site-name``; an unknown directory is 1013
-``Protected URL is not found``. Users: ``add-user`` > ``pd-id``, ``login``,
-``password``, ``password-type``? (``plain`` | ``crypt``) -> ``id``; ``set-user`` and
-``delete-user`` filter by ``id`` or ``pd-id``; an unknown user is 1013 ``User is not
-found``. Passwords are never answered.
+``add`` > ``site-id``, ``name`` (``/`` the site's root; empty is 1019), ``header``?,
+``location``? (``property`` name/value pairs ``ssl``, ``nonssl``, ``cgi``) -> ``id``;
+a site out of reach is 1015 ``site is not found``, as Plesk answers. ``get`` answers
+``data/{name, header, location}``. Directory filters: ``id``, ``site-id``,
+``site-name``; an unknown directory is 1013 ``Protected URL is not found``. Users:
+``add-user`` > ``pd-id``, ``login``, ``password``, ``password-type``? (``plain`` |
+``crypt``) -> ``id``; ``set-user`` and ``delete-user`` filter by ``id`` or ``pd-id``;
+``set-user``'s ``values`` may carry the user's own ``id`` (another id is 1019); an
+unknown user is 1013 ``User is not found``. Passwords are never answered.
 """
 
 from __future__ import annotations
@@ -152,6 +153,14 @@ def _users(req: Request, op: etree._Element) -> list[Hit[DirUser]]:
     )
 
 
+def _same_user(values: etree._Element, user: DirUser) -> None:
+    """``values/id`` (Plesk's ProtectedDirUser carries the user's id) names the user the
+    filter found: an id is never changed, so another one is InvalidValue (1019)."""
+    asked = render.text_of(values, "id")
+    if asked is not None and int(asked.strip()) != user.id:
+        raise InvalidValue(f"The id of a protected directory user cannot be changed: {asked}")
+
+
 def _each_user(req: Request, op: etree._Element, act: str) -> list[etree._Element]:
     pds = req.ctx.panel.protected_dirs
     results: list[etree._Element] = []
@@ -166,6 +175,7 @@ def _each_user(req: Request, op: etree._Element, act: str) -> list[etree._Elemen
             if act == "set":
                 values = op.find("values")
                 assert values is not None  # the schema requires it
+                _same_user(values, hit.obj)
                 pds.update_user(
                     req.identity,
                     hit.obj,

@@ -1,8 +1,10 @@
 """Operator ``site-alias``: ``create``, ``get``, ``set``, ``delete``, ``rename``.
 
-``create`` > ``status``?, ``pref``? (``web``, ``mail``, ``tomcat``, ``seo-redirect``),
-``manage-dns``?, ``site-id``, ``name`` -> ``id``. ``get`` answers ``info`` in the same
-order, with ``ascii-name`` after ``name``. Filters: ``id``, ``name``, ``site-id``,
+``create`` > ``status``?, ``pref``? (``web``, ``mail``, ``tomcat``, ``seo-redirect``,
+``icp-status``, ``icp-permit``), ``manage-dns``?, ``site-id``, ``name``, ``ascii-name``?
+(must be the name's ASCII form) -> ``id``. ``get`` answers ``info`` in the same order,
+with ``ascii-name`` after ``name``; ``pref`` ends with ``icp-status`` (false until set)
+and ``icp-permit`` (once one is set), as Plesk answers them. Filters: ``id``, ``name``, ``site-id``,
 ``site-name``. An alias out of reach is 1013 ``Site alias does not exist``; a site out
 of reach 1013 ``Site does not exist``.
 """
@@ -14,7 +16,7 @@ from typing import Any
 from lxml import etree
 
 from panelkey.core.errors import NotFound, PanelkeyError
-from panelkey.core.site_aliases import NOT_FOUND, SiteAlias
+from panelkey.core.site_aliases import NOT_FOUND, Icp, SiteAlias
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.selection import (
     Hit,
@@ -40,6 +42,8 @@ def _settings(parent: etree._Element | None) -> dict[str, Any]:
     if pref is not None:
         for tag, name in _PREFS:
             values[name] = flag(render.text_of(pref, tag), tag)
+        values["icp_status"] = flag(render.text_of(pref, "icp-status"), "icp-status")
+        values["icp_permit"] = render.text_of(pref, "icp-permit")
     values["manage_dns"] = flag(render.text_of(parent, "manage-dns"), "manage-dns")
     return values
 
@@ -68,16 +72,24 @@ def create(req: Request, op: etree._Element) -> list[etree._Element]:
         site = panel.domains.get(req.identity, int(render.text_of(op, "site-id") or 0))
         if site is None:
             raise NotFound(SITE_NOT_FOUND)
+        values = {**_settings(op), "ascii_name": render.text_of(op, "ascii-name")}
         made = panel.site_aliases.create(
-            req.identity, site, render.text_of(op, "name") or "", _settings(op)
+            req.identity, site, render.text_of(op, "name") or "", values
         )
     except PanelkeyError as exc:
         return [render.error(exc)]
     return [render.ok([("id", made.id)])]
 
 
-def _info(a: SiteAlias) -> etree._Element:
-    pref = render.element("pref", [(tag, boolean(getattr(a, name))) for tag, name in _PREFS])
+def _info(a: SiteAlias, icp: Icp) -> etree._Element:
+    pref = render.element(
+        "pref",
+        [
+            *((tag, boolean(getattr(a, name))) for tag, name in _PREFS),
+            ("icp-status", boolean(icp.status)),
+            ("icp-permit", icp.permit or None),
+        ],
+    )
     return render.element(
         "info",
         [
@@ -92,7 +104,12 @@ def _info(a: SiteAlias) -> etree._Element:
 
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    return answer_get(_hits(req, op), NOT_FOUND, lambda a: [("id", a.id), ("info", _info(a))])
+    aliases = req.ctx.panel.site_aliases
+    return answer_get(
+        _hits(req, op),
+        NOT_FOUND,
+        lambda a: [("id", a.id), ("info", _info(a, aliases.icp(a)))],
+    )
 
 
 def set_(req: Request, op: etree._Element) -> list[etree._Element]:
