@@ -37,18 +37,21 @@ SHAPES = {
     "site-isolation-config": ["property"],
     "updates": ["last_installed_update", "install_updates_automatically"],
 }
+# Sections Plesk answers only when asked (an empty get leaves them out).
+ON_REQUEST = {"admin-domain-list": [], "certificates": ["panel"]}
 
 
 def _get(xml: XmlClient, inner: str, key: str | None = None) -> etree._Element:
     return one(xml.call(f"<server><get>{inner}</get></server>", key=key), "server/get")
 
 
-@pytest.mark.parametrize("section", list(SECTIONS))
+@pytest.mark.parametrize("section", ["key", *SECTIONS])
 def test_each_section_alone(xml: XmlClient, section: str) -> None:
     result = ok(_get(xml, f"<{section}/>"))
     assert tags(result) == ["status", section]
     body = result.find(section)
-    assert tags(body)[: len(SHAPES[section])] == SHAPES[section]
+    shape = {**SHAPES, **ON_REQUEST}[section]
+    assert tags(body)[: len(shape)] == shape
 
 
 def test_an_empty_get_answers_every_section_in_plesks_order(xml: XmlClient) -> None:
@@ -64,6 +67,48 @@ def test_services_dns_and_mail_run(xml: XmlClient) -> None:
     result = ok(_get(xml, "<services_state/>"))
     states = {s.findtext("id"): s.findtext("state") for s in result.findall("services_state/srv")}
     assert states["dns"] == states["mail"] == "running"
+
+
+def test_smtp_and_imap_pop3_are_two_services_titled_as_plesk_does(xml: XmlClient) -> None:
+    result = ok(_get(xml, "<services_state/>"))
+    titles = {s.findtext("id"): s.findtext("title") for s in result.findall("services_state/srv")}
+    # Plesk: "SMTP Server (<software>)" as smtp, "IMAP/POP3 Server (<software>)" as mail
+    assert (titles["smtp"] or "").startswith("SMTP Server (")
+    assert (titles["mail"] or "").startswith("IMAP/POP3 Server (")
+    assert all(t and t.endswith(")") for i, t in titles.items() if i in ("smtp", "mail"))
+
+
+def _key_properties(result: etree._Element) -> dict[str, str]:
+    return {p.findtext("name") or "": p.findtext("value") or "" for p in result.iter("property")}
+
+
+def test_the_key_answers_its_boolean_properties_as_0_or_1(xml: XmlClient) -> None:
+    props = _key_properties(ok(_get(xml, "<key/>")).find("key"))
+    for name in (
+        "can-manage-customers",
+        "can-manage-resellers",
+        "can-manage-accounts",
+        "can-manage-subscriptions",
+    ):
+        assert props[name] == "1", name
+    assert props["plesk_key_id"].startswith("PANELKEY.")
+
+
+def test_a_key_filter_picks_keys(xml: XmlClient, panel: Panel, admin: Identity) -> None:
+    result = ok(_get(xml, "<key><filter><additional/></filter></key>"))
+    assert result.findall("key") == []
+    panel.server.install_license(admin, "ADDITIONAL-KEY-TEXT", code="ADD-1", additional=True)
+    result = ok(_get(xml, "<key><filter><additional/></filter></key>"))
+    (extra,) = result.findall("key")
+    props = _key_properties(extra)
+    assert props["key_type"] == "additional" and props["can-manage-customers"] == "0"
+    result = ok(_get(xml, "<key><filter><all/></filter></key>"))
+    assert len(result.findall("key")) == 2
+    result = ok(_get(xml, f"<key><filter><id>{props['plesk_key_id']}</id></filter></key>"))
+    assert [_key_properties(k)["key_type"] for k in result.findall("key")] == ["additional"]
+    # no filter: the main key, as Plesk answers
+    (main,) = ok(_get(xml, "<key/>")).findall("key")
+    assert _key_properties(main)["key_type"] == "panelkey"
 
 
 def test_stat_counts_the_objects_made(xml: XmlClient, panel: Panel, admin: Identity) -> None:

@@ -1,8 +1,8 @@
 """Operator ``session``: ``get`` (live panel sessions) and ``terminate``.
 
 Sessions are made by ``server/create_session``. A listing shows each session's
-public handle as its ``id`` (the secret rest of the id is never stored);
-``terminate`` takes the handle or the whole id.
+``id`` as create_session returned it (kept sealed under the server's session key, see
+core/sessions.py); ``terminate`` takes that id or its public handle.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def _session(s: Session) -> etree._Element:
     return render.element(
         "session",
         [
-            ("id", s.handle),
+            ("id", s.session_id or s.handle),
             ("type", s.type),
             ("ip-address", s.ip),
             ("login", s.login),
