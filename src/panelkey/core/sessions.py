@@ -179,12 +179,24 @@ def _check_data(data: Mapping[str, str]) -> dict[str, str]:
 
 
 class Sessions:
-    """`key_file` names the session key's file; by default `default_key_file`."""
+    """`key_file` names the session key's file. Without it the first `use_key_file` call
+    (a face naming the data folder's file) decides, else `default_key_file`."""
 
     def __init__(self, db: Database, accounts: Accounts, key_file: Path | None = None) -> None:
         self._db = db
         self._accounts = accounts
-        self.key = SessionKey(key_file or default_key_file(db))
+        self._key: SessionKey | None = SessionKey(key_file) if key_file else None
+
+    def use_key_file(self, path: Path) -> None:
+        """Keep the session key in `path` unless a key file was chosen already."""
+        if self._key is None:
+            self._key = SessionKey(path)
+
+    @property
+    def key(self) -> SessionKey:
+        if self._key is None:
+            self._key = SessionKey(default_key_file(self._db))
+        return self._key
 
     def _select(self) -> sa.Select[Any]:
         s, a = tables.sessions, tables.accounts

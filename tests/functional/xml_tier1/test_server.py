@@ -6,10 +6,14 @@ import base64
 from collections.abc import Callable
 
 import pytest
+import sqlalchemy as sa
 from lxml import etree
 
+from panelkey.context import Context
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+from panelkey.core.sessions import Sessions
+from panelkey.store import tables
 from panelkey.xmlapi.operators.server import SECTIONS
 from tests.functional.xml.xml_helpers import XmlClient
 from tests.functional.xml_tier1.tier1 import (
@@ -174,7 +178,8 @@ def test_a_session_is_listed_then_terminated(xml: XmlClient, panel: Panel) -> No
     assert len(session_id) == 48
     (listed,) = _sessions(xml)
     assert list(listed) == ["id", "type", "ip-address", "login", "login-time", "idle"]
-    assert session_id.startswith(listed["id"])
+    # Plesk lists the very id create_session returned (the old answer was its handle)
+    assert listed["id"] == session_id
     assert (listed["type"], listed["ip-address"], listed["login"]) == (
         "client",
         "203.0.113.5",
@@ -187,6 +192,35 @@ def test_a_session_is_listed_then_terminated(xml: XmlClient, panel: Panel) -> No
     ok(one(root, "session/terminate"))
     assert _sessions(xml) == []
     assert panel.sessions.verify(session_id) is None
+
+
+def test_a_copy_of_the_store_holds_no_usable_session_id(
+    xml: XmlClient, panel: Panel, ctx: Context
+) -> None:
+    add_customer(xml, "c1")
+    session_id = ok(_create(xml, "c1")).findtext("id") or ""
+    with panel.db.read() as conn:
+        (row,) = conn.execute(sa.select(tables.sessions)).mappings().all()
+    stored = " ".join(str(v) for v in row.values())
+    assert session_id not in stored and session_id[16:] not in stored
+    assert row["sealed"] and session_id[16:] not in base64.b64decode(row["sealed"]).hex()
+    # the key lives outside the store, in the data folder, readable by its owner only
+    key_file = ctx.settings.data_dir / "session.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert key_file.read_text().strip() not in stored
+    # the same store under another key: the sealed id does not open, only the handle shows
+    other = Sessions(panel.db, panel.accounts, key_file=ctx.settings.data_dir / "other.key")
+    (listed,) = other.list(panel.accounts.admin().identity())  # type: ignore[union-attr]
+    assert listed.session_id == session_id[:16]
+
+
+def test_create_session_without_data(xml: XmlClient, panel: Panel) -> None:
+    add_customer(xml, "c1")
+    root = xml.call("<server><create_session><login>c1</login></create_session></server>")
+    session_id = ok(one(root, "server/create_session")).findtext("id") or ""
+    (listed,) = _sessions(xml)
+    assert listed["id"] == session_id and listed["ip-address"] == ""
+    assert panel.sessions.verify(session_id) is not None
 
 
 def test_session_errors(xml: XmlClient, key_for: Callable[[str], str]) -> None:

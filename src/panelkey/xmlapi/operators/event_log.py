@@ -54,17 +54,14 @@ def _true(text: str | None) -> bool:
 
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    """The whole log, or the range `options` names (after `lastId`, of the kinds in
-    `events`); `flush_selected_range` (alone or in the options) deletes what was read."""
+    """The whole log; `flush_selected_range`, given straight or in `options` as Plesk's
+    protocol has it (there an empty element means true), deletes what was read."""
     if (refused := _admin_only(req)) is not None:
         return [refused]
-    options = op.find("options")
-    if options is None:
-        found = _matching(req, 0, [])
-    else:
-        found = _matching(req, int((options.findtext("lastId") or "0").strip()), _kinds(options))
+    found = _matching(req, 0, [])
+    in_options = op.find("options/flush_selected_range")
     flush = _true(op.findtext("flush_selected_range")) or (
-        options is not None and _true(options.findtext("flush_selected_range"))
+        in_options is not None and (in_options.text or "").strip() in ("", "true", "1")
     )
     if flush and found:
         # The log is flushed up to the last event read (core.events clears by id).
