@@ -43,6 +43,7 @@ HANDLE_LENGTH = 16
 IDLE_TIMEOUT = 30 * 60  # seconds; server/get session_setup reports it in minutes
 SESSION_NOT_FOUND = "Session does not exist"
 KEY_FILE = "session.key"
+DEFAULT_DATA_DIR = "~/.local/share/panelkey"  # config.DEFAULT_DATA_DIR (core reads no config)
 PROPERTY_KIND = "session"
 # create_session data kept with the session, in Plesk's order (c_email and c_phone go
 # to the account instead).
@@ -143,15 +144,19 @@ class SessionKey:
             return None
 
 
-def default_key_file(db: Database) -> Path:
-    """Where the key lives when the caller names no file: beside a SQLite store (its
-    folder is the data folder), else in the data folder named by PANELKEY_DATA_DIR or
-    the default one."""
+def default_key_file(db: Database) -> Path | None:
+    """Where the key lives when no face named a file: beside a SQLite store (its folder
+    is the data folder), else in the data folder PANELKEY_DATA_DIR names, else in the
+    default data folder if the server made it. None: nowhere known, so ids are not
+    sealed (listings show handles) rather than a key put in a folder nobody chose."""
     url = sa.engine.make_url(db.url)
     if db.is_sqlite and url.database and url.database != ":memory:":
         return Path(url.database).resolve().parent / KEY_FILE
-    folder = os.environ.get("PANELKEY_DATA_DIR") or "~/.local/share/panelkey"
-    return Path(folder).expanduser() / KEY_FILE
+    named = os.environ.get("PANELKEY_DATA_DIR")
+    if named:
+        return Path(named).expanduser() / KEY_FILE
+    folder = Path(DEFAULT_DATA_DIR).expanduser()
+    return folder / KEY_FILE if folder.is_dir() else None
 
 
 def _digest(secret: str) -> str:
@@ -179,23 +184,27 @@ def _check_data(data: Mapping[str, str]) -> dict[str, str]:
 
 
 class Sessions:
-    """`key_file` names the session key's file. Without it the first `use_key_file` call
-    (a face naming the data folder's file) decides, else `default_key_file`."""
+    """`key_file` names the session key's file. Without it, the data folder's file a face
+    names (`use_key_file`, from the settings it was handed) is used, else
+    `default_key_file`; with the default settings all three are the same file."""
 
     def __init__(self, db: Database, accounts: Accounts, key_file: Path | None = None) -> None:
         self._db = db
         self._accounts = accounts
+        self._fixed = key_file is not None
         self._key: SessionKey | None = SessionKey(key_file) if key_file else None
 
     def use_key_file(self, path: Path) -> None:
-        """Keep the session key in `path` unless a key file was chosen already."""
-        if self._key is None:
+        """Keep the session key in `path` (the data folder's) unless the constructor was
+        given a file."""
+        if not self._fixed and (self._key is None or self._key.path != path):
             self._key = SessionKey(path)
 
     @property
-    def key(self) -> SessionKey:
+    def key(self) -> SessionKey | None:
         if self._key is None:
-            self._key = SessionKey(default_key_file(self._db))
+            found = default_key_file(self._db)
+            self._key = SessionKey(found) if found is not None else None
         return self._key
 
     def _select(self) -> sa.Select[Any]:
@@ -228,12 +237,26 @@ class Sessions:
             )
             for r in conn.execute(q):
                 data.setdefault(r.object_id, {})[r.name] = r.value
-        found = []
+        found: builtins.list[Session] = []
         for r in rows:
-            whole = self.key.open(r.sealed, r.handle) or r.handle
+            key = self.key
+            whole = (key.open(r.sealed, r.handle) if key else None) or r.handle
             values = data.get(r.id, {})
             ordered = {k: values[k] for k in DATA if k in values}
-            found.append(Session(*tuple(r)[:8], session_id=whole, data=ordered))
+            found.append(
+                Session(
+                    r.handle,
+                    r.account_id,
+                    r.login,
+                    r.type,
+                    r.ip,
+                    r.source_server,
+                    r.created,
+                    r.last_active,
+                    session_id=whole,
+                    data=ordered,
+                )
+            )
         return found
 
     def create(
@@ -272,7 +295,8 @@ class Sessions:
             account = self._accounts.update(actor, account, fill)
         handle, secret = secrets.token_hex(HANDLE_LENGTH // 2), secrets.token_hex(16)
         whole = handle + secret
-        sealed = self.key.seal(whole, handle)
+        key = self.key
+        sealed = key.seal(whole, handle) if key else None
         now = iso()
         kind = _TYPE_OF.get(account.type, AccountType.CUSTOMER.value)
         s, p = tables.sessions, tables.properties
