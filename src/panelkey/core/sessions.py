@@ -107,14 +107,24 @@ class SessionKey:
         return key
 
     def _create(self) -> bytes:
+        """Write a new key whole under a private name, then link it into place: another
+        process racing here either sees no file or a complete one, and the loser of the
+        race uses the winner's key."""
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         text = base64.b64encode(secrets.token_bytes(32)) + b"\n"
+        partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first: use theirs
-            return self.path.read_bytes()
-        with os.fdopen(fd, "wb") as f:
-            f.write(text)
+            with os.fdopen(fd, "wb") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            try:
+                os.link(partial, self.path)
+            except FileExistsError:
+                return self.path.read_bytes()
+        finally:
+            partial.unlink(missing_ok=True)
         return text
 
     def seal(self, session_id: str, handle: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from lxml import etree
 from panelkey.context import Context
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
-from panelkey.core.sessions import Sessions
+from panelkey.core.sessions import SessionKey, Sessions
 from panelkey.store import tables
 from panelkey.xmlapi.operators.server import SECTIONS
 from tests.functional.xml.xml_helpers import XmlClient
@@ -241,3 +242,15 @@ def test_session_errors(xml: XmlClient, key_for: Callable[[str], str]) -> None:
     assert error_of(_create(xml, "c2", key=c1))[0] == 1013
     root = xml.call("<session><get/></session>", key=c1)
     assert error_of(one(root, "session/get"))[0] == 1006
+
+
+def test_the_session_key_is_made_once_and_binds_the_handle(tmp_path: Path) -> None:
+    first = SessionKey(tmp_path / "keys" / "session.key")
+    sealed = first.seal("0123456789abcdef" + "a" * 32, "0123456789abcdef")
+    # another process (a second SessionKey) reads the same key, never makes its own
+    second = SessionKey(tmp_path / "keys" / "session.key")
+    assert second.open(sealed, "0123456789abcdef") == "0123456789abcdef" + "a" * 32
+    assert second.open(sealed, "fedcba9876543210") is None  # moved to another row
+    assert (tmp_path / "keys").stat().st_mode & 0o777 == 0o700
+    assert [p.name for p in (tmp_path / "keys").iterdir()] == ["session.key"]
+    assert SessionKey(tmp_path / "none.key").open(sealed, "0123456789abcdef") is None
