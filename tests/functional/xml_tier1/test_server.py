@@ -254,3 +254,17 @@ def test_the_session_key_is_made_once_and_binds_the_handle(tmp_path: Path) -> No
     assert (tmp_path / "keys").stat().st_mode & 0o777 == 0o700
     assert [p.name for p in (tmp_path / "keys").iterdir()] == ["session.key"]
     assert SessionKey(tmp_path / "none.key").open(sealed, "0123456789abcdef") is None
+
+
+def test_bad_session_data_makes_nothing(xml: XmlClient, panel: Panel) -> None:
+    add_customer(xml, "c1")
+    bad_mail = base64.b64encode(b"not an address").decode()
+    root = xml.call(
+        "<server><create_session><login>c1</login><data><user_ip>192.0.2.1</user_ip>"
+        f"<c_email>{bad_mail}</c_email></data></create_session></server>"
+    )
+    code, _text = error_of(one(root, "server/create_session"))
+    assert code == 1019
+    assert _sessions(xml) == []
+    account = panel.accounts.by_login("c1")
+    assert account is not None and account.email == ""
