@@ -1,13 +1,15 @@
 """Custom buttons (XML ui/create-custombutton and friends), kept as given.
 
 A button belongs to an account: the admin's, a reseller's or a customer's. The
-admin reaches every button, others those of accounts they manage.
+admin reaches every button, others those of accounts they manage. Its properties are
+Plesk's CBProps; its URL components (CBUrlComponents: which of the site's and the
+clicker's details the button's URL carries) are kept beside them and answered back.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
@@ -20,18 +22,30 @@ from panelkey.store import tables
 from panelkey.store.database import Database
 
 BUTTON_NOT_FOUND = "Custom button does not exist"
-# Properties a button keeps, in Plesk's order; values are text.
+# Properties a button keeps, in Plesk's order (CBProps: text last); values are text.
 PROPERTIES = (
+    "sort_key",
+    "conhelp",
     "file",
+    "public",
     "internal",
     "noframe",
     "place",
-    "sort_key",
-    "text",
     "url",
-    "conhelp",
-    "public",
+    "text",
 )
+# CBUrlComponents, in Plesk's order: which details the button's URL carries.
+URL_COMPONENTS = (
+    "dom_id",
+    "dom_name",
+    "ftp_user",
+    "ftp_pass",
+    "cl_id",
+    "cname",
+    "pname",
+    "email",
+)
+_URL_KEY = "url-components"  # where the components sit in the stored JSON
 PLACES = ("admin", "reseller", "client", "domain", "navigation", "")
 
 
@@ -40,6 +54,13 @@ class Button:
     id: int
     owner_id: int
     properties: dict[str, str]
+    url_components: dict[str, str] = field(default_factory=dict)
+
+
+def _button(button_id: int, owner_id: int, stored: str) -> Button:
+    data = json.loads(stored)
+    components = data.pop(_URL_KEY, {})
+    return Button(button_id, owner_id, data, components)
 
 
 class Buttons:
@@ -47,9 +68,15 @@ class Buttons:
         self._db = db
         self._accounts = accounts
 
-    def create(self, actor: Identity, owner: Account, properties: dict[str, str]) -> Button:
+    def create(
+        self,
+        actor: Identity,
+        owner: Account,
+        properties: dict[str, str],
+        url_components: dict[str, str] | None = None,
+    ) -> Button:
         """A new button of `owner`. Raises PermissionDenied (owner not managed by the
-        actor), InvalidValue (no text, unknown place or property)."""
+        actor), InvalidValue (no text, unknown place, property or URL component)."""
         if not self._accounts.can_manage(actor, owner):
             raise PermissionDenied("Permission denied.")
         unknown = set(properties) - set(PROPERTIES)
@@ -59,11 +86,17 @@ class Buttons:
             raise InvalidValue("A custom button needs a text")
         if properties.get("place", "") not in PLACES:
             raise InvalidValue(f"Invalid place: {properties['place']!r}")
+        components = url_components or {}
+        strange = set(components) - set(URL_COMPONENTS)
+        if strange:
+            raise InvalidValue(f"Unknown URL component: {sorted(strange)[0]}")
         kept = {k: properties[k] for k in PROPERTIES if k in properties}
+        parts = {k: components[k] for k in URL_COMPONENTS if k in components}
+        stored = {**kept, _URL_KEY: parts} if parts else kept
         with self._db.begin() as conn:
             new_id = conn.execute(
                 tables.custom_buttons.insert().values(
-                    owner_id=owner.id, properties=json.dumps(kept), created=iso()
+                    owner_id=owner.id, properties=json.dumps(stored), created=iso()
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             events.record(
@@ -75,7 +108,7 @@ class Buttons:
                 actor=actor,
                 new=kept,
             )
-        return Button(int(new_id), owner.id, kept)
+        return Button(int(new_id), owner.id, kept, parts)
 
     def list(self, actor: Identity, owner_id: int | None = None) -> list[Button]:
         """Buttons the actor reaches, oldest first, of one owner when given."""
@@ -86,11 +119,7 @@ class Buttons:
         with self._db.read() as conn:
             rows = conn.execute(q).all()
         reachable = {a.id for a in self._accounts.visible(actor, self._accounts.list())}
-        return [
-            Button(r.id, r.owner_id, json.loads(r.properties))
-            for r in rows
-            if r.owner_id in reachable
-        ]
+        return [_button(r.id, r.owner_id, r.properties) for r in rows if r.owner_id in reachable]
 
     def get(self, actor: Identity, button_id: int) -> Button | None:
         return next((b for b in self.list(actor) if b.id == button_id), None)

@@ -26,6 +26,25 @@ from panelkey.store.database import Database
 
 LICENSE = "license"
 SERVER_NAME = "server_name"
+# server/get services_state: what a Plesk on Linux lists, with Plesk's ids and its
+# "Role (Software)" titles; the SMTP server and IMAP/POP3 are two services.
+SERVICES_STATE: tuple[tuple[str, str], ...] = (
+    ("web", "Web Server (Apache)"),
+    ("nginx", "Reverse Proxy Server (nginx)"),
+    ("smtp", "SMTP Server (Postfix)"),
+    ("mail", "IMAP/POP3 Server (Dovecot)"),
+    ("dns", "DNS Server (BIND)"),
+    ("ftp", "FTP Server (ProFTPD)"),
+    ("mysql", "MySQL/MariaDB Server"),
+)
+# The license's boolean properties (server/get key), answered 0/1: panelkey limits
+# nothing, so a main key grants them all and an additional key none.
+KEY_BOOLEANS = (
+    "can-manage-accounts",
+    "can-manage-customers",
+    "can-manage-resellers",
+    "can-manage-subscriptions",
+)
 # REST ServerInit.admin names -> account columns.
 ADMIN_FIELDS = {
     "name": "name",
@@ -55,6 +74,34 @@ class License:
     def key_id(self) -> str:
         """A stable short name of the key (the digest's head), for listings."""
         return "PK." + self.key_digest[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseKey:
+    """One key as server/get answers it: panelkey's own, or one installed."""
+
+    key_id: str
+    kind: str  # "panelkey" (none installed), "main" or "additional"
+    code: str
+
+    @property
+    def main(self) -> bool:
+        return self.kind != "additional"
+
+    def properties(self, product_version: str) -> list[tuple[str, str]]:
+        flag = "1" if self.main else "0"
+        return [
+            ("plesk_key_id", self.key_id),
+            ("key_type", self.kind),
+            *([("activation_code", self.code)] if self.code else []),
+            ("product_version", product_version),
+            ("lim_date", "unlimited"),
+            ("lim_cl", "-1"),
+            ("lim_dom", "-1"),
+            ("lim_res", "-1"),
+            ("lim_mn", "-1"),
+            *((name, flag) for name in KEY_BOOLEANS),
+        ]
 
 
 def _put(conn: sa.Connection, name: str, value: str) -> None:
@@ -142,6 +189,18 @@ class ServerSettings:
                 new={"key_id": found.key_id, "code": code},
             )
         return found
+
+    def keys(self, own_id: str) -> list[LicenseKey]:
+        """The keys server/get knows: the main one first (panelkey's own, `own_id`,
+        until a main key is installed), then an installed additional key."""
+        installed = self.license()
+        own = LicenseKey(own_id, "panelkey", "")
+        if installed is None:
+            return [own]
+        key = LicenseKey(
+            installed.key_id, "additional" if installed.additional else "main", installed.code
+        )
+        return [own, key] if installed.additional else [key]
 
     def license(self) -> License | None:
         """The installed license, or None before any was installed."""

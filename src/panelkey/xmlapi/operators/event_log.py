@@ -22,25 +22,49 @@ def _time(e: Event) -> int:
     return calendar.timegm(time.strptime(e.at, "%Y-%m-%dT%H:%M:%SZ"))
 
 
-def _values(tag: str, values: dict[str, str]) -> etree._Element:
-    return render.element(
-        tag,
-        [
-            ("field", render.element("field", [("name", k), ("value", v)]))
-            for k, v in values.items()
-        ],
-    )
-
-
 def _admin_only(req: Request) -> etree._Element | None:
     return None if req.identity.is_admin else render.error(PermissionDenied())
 
 
+def _kinds(parent: etree._Element) -> list[tuple[str, str]]:
+    """The (type, class) pairs asked for: each `events/event`, or the pair straight in
+    `events` as panelkey took it before 1.6.9.1's shape."""
+    pairs: list[tuple[str, str]] = []
+    for group in parent.findall("events"):
+        for kind in group.findall("event") or [group]:
+            pairs.append(
+                ((kind.findtext("type") or "").strip(), (kind.findtext("class") or "").strip())
+            )
+    return pairs
+
+
+def _matching(req: Request, last: int, wanted: list[tuple[str, str]]) -> list[Event]:
+    def matches(e: Event) -> bool:
+        return not wanted or any(
+            (not t or t in (e.action, e.action.removeprefix(f"{e.obj_class}_")))
+            and (not c or c == e.obj_class)
+            for t, c in wanted
+        )
+
+    return [e for e in req.ctx.panel.events.list(after_id=last) if matches(e)]
+
+
+def _true(text: str | None) -> bool:
+    return (text or "").strip() in ("true", "1")
+
+
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
+    """The whole log; `flush_selected_range`, given straight or in `options` as Plesk's
+    protocol has it (there an empty element means true), deletes what was read."""
     if (refused := _admin_only(req)) is not None:
         return [refused]
-    found = req.ctx.panel.events.list()
-    if (op.findtext("flush_selected_range") or "").strip() in ("true", "1") and found:
+    found = _matching(req, 0, [])
+    in_options = op.find("options/flush_selected_range")
+    flush = _true(op.findtext("flush_selected_range")) or (
+        in_options is not None and (in_options.text or "").strip() in ("", "true", "1")
+    )
+    if flush and found:
+        # The log is flushed up to the last event read (core.events clears by id).
         req.ctx.panel.events.clear(found[-1].id)
     return [
         render.ok(
@@ -64,22 +88,12 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 def get_events(req: Request, op: etree._Element) -> list[etree._Element]:
+    """Events after `lastId` of the kinds asked, each with the elements of Plesk's
+    output schema only: id, type, time, class, obj_id, user, host."""
     if (refused := _admin_only(req)) is not None:
         return [refused]
     last = int((op.findtext("lastId") or "0").strip() or 0)
-    wanted = [
-        ((f.findtext("type") or "").strip(), (f.findtext("class") or "").strip())
-        for f in op.findall("events")
-    ]
-
-    def matches(e: Event) -> bool:
-        return not wanted or any(
-            (not t or t in (e.action, e.action.removeprefix(f"{e.obj_class}_")))
-            and (not c or c == e.obj_class)
-            for t, c in wanted
-        )
-
-    found = [e for e in req.ctx.panel.events.list(after_id=last) if matches(e)]
+    found = _matching(req, last, _kinds(op))
     return [
         render.ok(
             [
@@ -93,11 +107,8 @@ def get_events(req: Request, op: etree._Element) -> list[etree._Element]:
                             ("time", _time(e)),
                             ("class", e.obj_class),
                             ("obj_id", e.obj_id),
-                            ("obj_name", e.obj_name),
                             ("user", e.actor),
                             ("host", ""),
-                            ("old", _values("old", e.old_values)),
-                            ("new", _values("new", e.new_values)),
                         ],
                     ),
                 )

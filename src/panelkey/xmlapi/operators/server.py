@@ -10,13 +10,15 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
+from pathlib import Path
 
 from lxml import etree
 
 from panelkey.core import stats
-from panelkey.core.catalogue import COMPONENTS, SERVICES, SHELLS, SITE_ISOLATION
+from panelkey.core.catalogue import COMPONENTS, SHELLS, SITE_ISOLATION
 from panelkey.core.errors import InvalidValue, PanelkeyError, PermissionDenied
-from panelkey.core.sessions import IDLE_TIMEOUT
+from panelkey.core.server import SERVICES_STATE
+from panelkey.core.sessions import DATA, IDLE_TIMEOUT, KEY_FILE
 from panelkey.xmlapi import render
 from panelkey.xmlapi.parsing import SUPPORTED_VERSIONS
 from panelkey.xmlapi.request import Operator, Request, no_store
@@ -44,29 +46,28 @@ def _name_values(tag: str, child: str, pairs: list[tuple[str, str]]) -> etree._E
     )
 
 
-def _key(req: Request) -> etree._Element:
-    """panelkey's own key, or the one installed by REST POST /server/license (its id from
-    the digest, its activation code; never the key itself)."""
+def _key(req: Request, asked: etree._Element | None = None) -> list[etree._Element]:
+    """The license keys (panelkey's own until REST POST /server/license installs one; its
+    id from the digest, its activation code; never the key itself): the main key, or
+    those `key/filter` names (by id or name, all, main, additional)."""
     guid = req.ctx.info.guid
-    installed = req.ctx.panel.server.license()
-    own = f"PANELKEY.{guid[:8].upper()}.{guid[9:13].upper()}"
-    kind = "panelkey" if installed is None else "additional" if installed.additional else "main"
-    code = [("activation_code", installed.code)] if installed and installed.code else []
-    return _name_values(
-        "key",
-        "property",
-        [
-            ("plesk_key_id", own if installed is None else installed.key_id),
-            ("key_type", kind),
-            *code,
-            ("product_version", req.ctx.info.version),
-            ("lim_date", "unlimited"),
-            ("lim_cl", "-1"),
-            ("lim_dom", "-1"),
-            ("lim_res", "-1"),
-            ("lim_mn", "-1"),
-        ],
-    )
+    keys = req.ctx.panel.server.keys(f"PANELKEY.{guid[:8].upper()}.{guid[9:13].upper()}")
+    found = asked.find("filter") if asked is not None else None
+    picked = [k for k in keys if k.main]
+    if found is not None and len(found):
+        (rule,) = render.children(found)
+        tag = str(rule.tag)
+        names = {(c.text or "").strip().lower() for c in found if str(c.tag) == tag}
+        picked = [
+            k
+            for k in keys
+            if tag == "all"
+            or (tag == "main" and k.main)
+            or (tag == "additional" and not k.main)
+            or (tag in ("id", "name") and k.key_id.lower() in names)
+        ]
+    version = req.ctx.info.version
+    return [_name_values("key", "property", k.properties(version)) for k in picked]
 
 
 def _gen_info(req: Request) -> etree._Element:
@@ -165,7 +166,7 @@ def _services_state(req: Request) -> etree._Element:
         "services_state",
         [
             ("srv", render.element("srv", [("id", i), ("title", t), ("state", "running")]))
-            for i, t in SERVICES
+            for i, t in SERVICES_STATE
         ],
     )
 
@@ -201,9 +202,74 @@ def _updates(req: Request) -> etree._Element:
     )
 
 
-# Every section of server/get, in Plesk's order.
+def _admin_domain_list(req: Request) -> etree._Element:
+    """The admin's own domains (subscriptions and sites), their subdomains and their
+    aliases, as Plesk's domainListOutputType."""
+    panel, actor = req.ctx.panel, req.identity
+    admin = panel.accounts.admin()
+    owned = panel.domains.of_owner(actor, admin.id) if admin is not None else []
+    ids = {d.id for d in owned}
+    items: list[etree._Element] = []
+
+    def add(fields: list[render.Field]) -> None:
+        items.append(render.element("domain", fields))
+
+    for d in owned:
+        add(
+            [
+                ("id", d.id),
+                ("name", d.name),
+                ("ascii-name", d.ascii_name),
+                ("type", "domain"),
+                ("main", "true" if d.is_webspace else "false"),
+                ("guid", d.guid),
+                ("external-id", ""),
+            ]
+        )
+    for sub in panel.subdomains.list(actor):
+        if sub.domain_id in ids:
+            add(
+                [
+                    ("id", sub.id),
+                    ("name", sub.name),
+                    ("ascii-name", sub.ascii_name),
+                    ("type", "subdomain"),
+                    ("main", "false"),
+                    ("guid", ""),
+                    ("external-id", ""),
+                    ("parent-id", sub.domain_id),
+                ]
+            )
+    for aliases in panel.site_aliases.of_sites(ids).values():
+        for a in aliases:
+            add(
+                [
+                    ("id", a.id),
+                    ("name", a.name),
+                    ("ascii-name", a.ascii_name),
+                    ("type", "alias"),
+                    ("main", "false"),
+                    ("guid", ""),
+                    ("external-id", ""),
+                    ("domain-id", a.domain_id),
+                ]
+            )
+    return render.element("admin-domain-list", [("domain", i) for i in items])
+
+
+def _certificates(req: Request) -> etree._Element:
+    """The certificate that secures the panel: the one configured (--tls-cert, named by
+    its file) or the self-signed one panelkey makes, which Plesk calls the default
+    certificate; both live in the server's (the admin's) repository. panelkey runs no
+    mail server, so there is no mail-server certificate to name."""
+    configured = req.ctx.settings.tls_cert
+    name = Path(configured).stem if configured else "default certificate"
+    panel = render.element("panel", [("name", name), ("admin", "")])
+    return render.element("certificates", [("panel", panel)])
+
+
+# Every section of server/get, in Plesk's order (`key` answers one element per key).
 SECTIONS: dict[str, Callable[[Request], etree._Element]] = {
-    "key": _key,
     "gen_info": _gen_info,
     "components": _components,
     "stat": _stat,
@@ -215,19 +281,28 @@ SECTIONS: dict[str, Callable[[Request], etree._Element]] = {
     "session_setup": _session_setup,
     "site-isolation-config": _site_isolation,
     "updates": _updates,
+    "admin-domain-list": _admin_domain_list,
+    "certificates": _certificates,
 }
+# What an empty get answers: every section but the lists Plesk gives only when asked.
+_ON_EMPTY = ("key", *(n for n in SECTIONS if n not in ("admin-domain-list", "certificates")))
 
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
     if not req.identity.is_admin:
         return [render.error(PermissionDenied())]
-    asked = {str(c.tag) for c in render.children(op)} or set(SECTIONS)
-    return [render.ok([(name, make(req)) for name, make in SECTIONS.items() if name in asked])]
+    asked = {str(c.tag): c for c in render.children(op)}
+    wanted = set(asked) or set(_ON_EMPTY)
+    fields: list[render.Field] = []
+    if "key" in wanted:
+        fields += [("key", k) for k in _key(req, asked.get("key"))]
+    fields += [(name, make(req)) for name, make in SECTIONS.items() if name in wanted]
+    return [render.ok(fields)]
 
 
 def _base64_text(text: str | None, what: str) -> str:
-    """Plesk's clients send user_ip and source_server base64-encoded; plain text is
-    taken as it is when it does not decode."""
+    """Plesk's clients send create_session's data base64-encoded; plain text is taken
+    as it is when it does not decode."""
     value = (text or "").strip()
     if not value:
         return ""
@@ -240,11 +315,21 @@ def _base64_text(text: str | None, what: str) -> str:
 
 
 def create_session(req: Request, op: etree._Element) -> list[etree._Element]:
+    data = op.find("data")
+    req.ctx.panel.sessions.use_key_file(req.ctx.settings.data_dir / KEY_FILE)
     try:
-        user_ip = _base64_text(op.findtext("data/user_ip"), "user_ip")
-        source = _base64_text(op.findtext("data/source_server"), "source_server")
+        given = (
+            {str(c.tag): _base64_text(c.text, str(c.tag)) for c in render.children(data)}
+            if data is not None
+            else {}
+        )
         session_id, _ = req.ctx.panel.sessions.create(
-            req.identity, op.findtext("login") or "", user_ip=user_ip, source_server=source
+            req.identity,
+            op.findtext("login") or "",
+            user_ip=given.get("user_ip", ""),
+            source_server=given.get("source_server", ""),
+            data={k: v for k, v in given.items() if k in DATA},
+            contact={"email": given.get("c_email", ""), "phone": given.get("c_phone", "")},
         )
     except PanelkeyError as exc:
         return [render.error(exc)]

@@ -1,8 +1,8 @@
 """Operator ``session``: ``get`` (live panel sessions) and ``terminate``.
 
 Sessions are made by ``server/create_session``. A listing shows each session's
-public handle as its ``id`` (the secret rest of the id is never stored);
-``terminate`` takes the handle or the whole id.
+``id`` as create_session returned it (kept sealed under the server's session key, see
+core/sessions.py); ``terminate`` takes that id or its public handle.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from lxml import etree
 
 from panelkey.core.errors import PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
-from panelkey.core.sessions import Session
+from panelkey.core.sessions import KEY_FILE, Session
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request
 
@@ -24,7 +24,7 @@ def _session(s: Session) -> etree._Element:
     return render.element(
         "session",
         [
-            ("id", s.handle),
+            ("id", s.session_id or s.handle),
             ("type", s.type),
             ("ip-address", s.ip),
             ("login", s.login),
@@ -37,6 +37,7 @@ def _session(s: Session) -> etree._Element:
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
     if req.identity.type == AccountType.CUSTOMER.value:
         return [render.error(PermissionDenied())]
+    req.ctx.panel.sessions.use_key_file(req.ctx.settings.data_dir / KEY_FILE)
     found = req.ctx.panel.sessions.list(req.identity)
     return [render.ok([("session", _session(s)) for s in found])]
 
