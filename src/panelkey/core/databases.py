@@ -4,7 +4,12 @@ Servers: a local MySQL and a local PostgreSQL (made by migration 0012), each the
 default of its type; only the admin sees their details. Databases live in a
 subscription (a webspace) on a server of their type; their names are unique per
 server, as are user logins. A user's password is kept only as a hash; a database's
-default user is one of its own users (0 when none).
+default user is one of its own users, or a subscription user of it (0 when none).
+
+A user belongs to one database, or (Plesk's add-db-user without db-id) to a whole
+subscription on one server: a user of every database the subscription has there,
+with no database of its own (``database_id`` None, ``domain_id`` its subscription).
+It stays when a database goes and goes with its subscription.
 
 Rights are the subscription's: the admin reaches all, a reseller its customers',
 a customer its own; anything else is NotFound, as if it did not exist. Every write
@@ -78,11 +83,12 @@ class Db:
 @dataclass(frozen=True, slots=True)
 class DbUser:
     id: int
-    database_id: int
+    database_id: int | None  # None: a user of every database of its subscription
     server_id: int
     login: str
     # Kept only to answer back: ``acl`` and ``allow-access-from`` (JSON lists), ``role``.
     settings: dict[str, str] = field(default_factory=dict, compare=False)
+    domain_id: int | None = None  # the subscription of a user with no database
 
     @property
     def acl(self) -> builtins.list[str] | None:
@@ -289,6 +295,8 @@ class Databases:
 
     # -- users ---------------------------------------------------------------------------
 
+    _USER_COLS = (_U.c.id, _U.c.database_id, _U.c.server_id, _U.c.login, _U.c.domain_id)
+
     @staticmethod
     def _user_rows(conn: sa.Connection, rows: Any) -> builtins.list[DbUser]:
         rows = list(rows)
@@ -300,29 +308,42 @@ class Databases:
             for user_id, name, value in conn.execute(q):
                 kept.setdefault(int(user_id), {})[name] = value
         return [
-            DbUser(r.id, r.database_id, r.server_id, r.login, kept.get(int(r.id), {})) for r in rows
+            DbUser(r.id, r.database_id, r.server_id, r.login, kept.get(int(r.id), {}), r.domain_id)
+            for r in rows
         ]
 
     def users(self, actor: Identity, database: Db | None = None) -> builtins.list[DbUser]:
-        """Users of one database, or of every database the actor may see, by id."""
-        cols = (_U.c.id, _U.c.database_id, _U.c.server_id, _U.c.login)
-        q = sa.select(*cols).order_by(_U.c.id)
+        """Users of one database (its own), or every user the actor may see (those of
+        whole subscriptions too), by id."""
+        q = sa.select(*self._USER_COLS).order_by(_U.c.id)
         if database is not None:
             q = q.where(_U.c.database_id == database.id)
         else:
-            seen = sa.select(_D.c.id).where(_D.c.domain_id.in_(self._visible_ids(actor)))
-            q = q.where(_U.c.database_id.in_(seen))
+            seen = self._visible_ids(actor)
+            dbs = sa.select(_D.c.id).where(_D.c.domain_id.in_(seen))
+            q = q.where(
+                sa.or_(
+                    _U.c.database_id.in_(dbs),
+                    sa.and_(_U.c.database_id.is_(None), _U.c.domain_id.in_(seen)),
+                )
+            )
         with self._db.read() as conn:
             return self._user_rows(conn, conn.execute(q))
 
     def user(self, actor: Identity, user_id: int) -> DbUser | None:
-        """A user of a database the actor may see, else None."""
-        cols = (_U.c.id, _U.c.database_id, _U.c.server_id, _U.c.login)
+        """A user the actor may see (of a database, or a subscription, it sees), else None."""
         with self._db.read() as conn:
-            found = self._user_rows(conn, conn.execute(sa.select(*cols).where(_U.c.id == user_id)))
-        if not found or self.get(actor, found[0].database_id) is None:
+            found = self._user_rows(
+                conn, conn.execute(sa.select(*self._USER_COLS).where(_U.c.id == user_id))
+            )
+        if not found:
             return None
-        return found[0]
+        u = found[0]
+        if u.database_id is None:
+            seen = u.domain_id is not None and self._domains.get(actor, u.domain_id) is not None
+        else:
+            seen = self.get(actor, u.database_id) is not None
+        return u if seen else None
 
     def add_user(
         self,
@@ -339,25 +360,67 @@ class Databases:
         AlreadyExists (the login on the database's server)."""
         if self.get(actor, database.id) is None:
             raise NotFound(DB_NOT_FOUND)
+        return self._insert_user(
+            actor, database.server_id, {"database_id": database.id}, {"database": database.name},
+            login, password, password_type, access,
+        )  # fmt: skip
+
+    def add_subscription_user(
+        self,
+        actor: Identity,
+        webspace: Domain,
+        server_id: int,
+        *,
+        login: str,
+        password: str,
+        password_type: str | None = None,
+        access: DbUserAccess | None = None,
+    ) -> DbUser:
+        """A user of every database of a subscription on a server (Plesk's add-db-user
+        with webspace-id and db-server-id, no db-id); who may make a database there may
+        make it. Raises NotFound (subscription, server), InvalidValue, AlreadyExists."""
+        if self._domains.get(actor, webspace.id) is None or not webspace.is_webspace:
+            raise NotFound("Webspace does not exist")
+        server = self.server(server_id)
+        if server is None:
+            raise NotFound(SERVER_NOT_FOUND)
+        return self._insert_user(
+            actor, server.id, {"database_id": None, "domain_id": webspace.id},
+            {"webspace": webspace.name, "server_id": server.id},
+            login, password, password_type, access,
+        )  # fmt: skip
+
+    def _insert_user(
+        self,
+        actor: Identity,
+        server_id: int,
+        owner: dict[str, Any],
+        told: dict[str, Any],
+        login: str,
+        password: str,
+        password_type: str | None,
+        access: DbUserAccess | None,
+    ) -> DbUser:
+        """Checks the login, password and rules, then writes the user (`owner`: its
+        database_id, or its domain_id) and its rules in one transaction."""
         text = _text(login, _LOGIN, "database user login")
         digest = _password(password, password_type)
         rules = access.checked() if access is not None else {}
         with self._db.begin() as conn:
-            self._login_free(conn, database.server_id, text)
+            self._login_free(conn, server_id, text)
             new_id = conn.execute(
                 _U.insert().values(
-                    database_id=database.id,
-                    server_id=database.server_id,
-                    login=text,
-                    password_hash=digest,
-                    created=iso(),
+                    server_id=server_id, login=text, password_hash=digest, created=iso(), **owner
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             self._props.set(KIND, int(new_id), rules, conn)
-            made = DbUser(int(new_id), database.id, database.server_id, text, rules)
+            made = DbUser(
+                int(new_id), owner.get("database_id"), server_id, text, rules,
+                owner.get("domain_id"),
+            )  # fmt: skip
             events.record(
                 conn, "database_user", events.CREATE, obj_id=made.id, obj_name=text,
-                actor=actor, new={"login": text, "database": database.name, **rules},
+                actor=actor, new={"login": text, **told, **rules},
             )  # fmt: skip
         return made
 
@@ -399,17 +462,17 @@ class Databases:
                      "password": "changed" if password else "", **rules},
             )  # fmt: skip
         return DbUser(
-            user.id, user.database_id, user.server_id, row.get("login", user.login), settings
-        )
+            user.id, user.database_id, user.server_id, row.get("login", user.login), settings,
+            user.domain_id,
+        )  # fmt: skip
 
     def delete_user(self, actor: Identity, user: DbUser) -> None:
         if self.user(actor, user.id) is None:
             raise NotFound(USER_NOT_FOUND)
         with self._db.begin() as conn:
+            # no longer any database's default (a subscription user may be several's)
             conn.execute(
-                _D.update()
-                .where(_D.c.id == user.database_id, _D.c.default_user_id == user.id)
-                .values(default_user_id=None)
+                _D.update().where(_D.c.default_user_id == user.id).values(default_user_id=None)
             )
             conn.execute(_U.delete().where(_U.c.id == user.id))
             self._props.purge(KIND, user.id, conn)
@@ -419,10 +482,15 @@ class Databases:
             )  # fmt: skip
 
     def set_default_user(self, actor: Identity, database: Db, user: DbUser) -> None:
-        """Make one of the database's own users its default; another's is InvalidValue."""
+        """Make one of the database's users its default (its own, or a user of every
+        database of its subscription on its server); another's is InvalidValue."""
         if self.get(actor, database.id) is None:
             raise NotFound(DB_NOT_FOUND)
-        if user.database_id != database.id:
+        if user.database_id is None:
+            of_it = (user.domain_id, user.server_id) == (database.domain_id, database.server_id)
+        else:
+            of_it = user.database_id == database.id
+        if not of_it:
             raise InvalidValue(f"The user {user.login!r} is not a user of this database")
         with self._db.begin() as conn:
             conn.execute(_D.update().where(_D.c.id == database.id).values(default_user_id=user.id))
@@ -441,9 +509,11 @@ class Databases:
             raise AlreadyExists(f"Database user {login!r} already exists")
 
     def purge(self, conn: sa.Connection, domain_ids: builtins.list[int]) -> None:
-        """Domains.on_delete: the databases and users of the domains going."""
+        """Domains.on_delete: the databases and users of the domains going (users of
+        their databases, and of the whole subscriptions), with the users' rules."""
         going = sa.select(_D.c.id).where(_D.c.domain_id.in_(domain_ids))
-        users = sa.select(_U.c.id).where(_U.c.database_id.in_(going))
+        theirs = sa.or_(_U.c.database_id.in_(going), _U.c.domain_id.in_(domain_ids))
+        users = sa.select(_U.c.id).where(theirs)
         conn.execute(_P.delete().where(_P.c.kind == KIND, _P.c.object_id.in_(users)))
-        conn.execute(_U.delete().where(_U.c.database_id.in_(going)))
+        conn.execute(_U.delete().where(theirs))
         conn.execute(_D.delete().where(_D.c.domain_id.in_(domain_ids)))

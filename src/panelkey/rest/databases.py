@@ -115,9 +115,12 @@ def delete_database(c: Call) -> Answer:
 
 
 def list_db_users(c: Call) -> Answer:
+    """Users of databases: Plesk's DatabaseUser has a database, so a user of every
+    database of a subscription (XML add-db-user without db-id) is not listed here."""
     db_id = _query_id(c, "dbId")
     database = _database(c, db_id) if db_id is not None else None
-    return 200, [user_dict(u) for u in c.ctx.panel.databases.users(c.identity, database)]
+    found = c.ctx.panel.databases.users(c.identity, database)
+    return 200, [user_dict(u) for u in found if u.database_id is not None]
 
 
 def create_db_user(c: Call) -> Answer:

@@ -207,3 +207,37 @@ def test_databases_made_over_rest_are_seen_by_xml_and_the_reverse(
     assert api.delete(f"/databases/{xml_id}", headers=admin_key).status_code == 200
     root = xml.call(f"<database><get-db><filter><id>{xml_id}</id></filter></get-db></database>")
     assert error_of(results(root, "database/get-db")[0]) == (1013, "Database does not exist")
+
+
+def test_a_user_of_a_whole_subscription_is_not_a_rest_database_user(
+    api: Api, admin_key: dict[str, str]
+) -> None:
+    """XML's add-db-user without db-id makes a user with no database: REST's DatabaseUser
+    has one, so /dbusers lists only the others; the user is still reached by id."""
+    domain = _domain(api, admin_key)
+    xml = _xml(api)
+    db = _post(
+        api, admin_key, "/databases", name="wp", type="mysql", parent_domain={"id": domain}
+    ).json()
+    own = _post(api, admin_key, "/dbusers", login="own", password=SECRET, database_id=db["id"])
+    root = xml.call(
+        f"<database><add-db-user><webspace-id>{domain}</webspace-id><db-server-id>1"
+        f"</db-server-id><login>everywhere</login><password>{SECRET}</password></add-db-user>"
+        "</database>"
+    )
+    (made,) = results(root, "database/add-db-user")
+    assert made.findtext("status") == "ok"
+    wide = int(made.findtext("id") or 0)
+    every = api.get("/dbusers", headers=admin_key)
+    assert every.status_code == 200 and every.json() == [own.json()]
+    per_db = api.get("/dbusers", headers=admin_key, params={"dbId": db["id"]})
+    assert per_db.status_code == 200 and per_db.json() == [own.json()]
+    renamed = api.put(f"/dbusers/{wide}", headers=admin_key, json={"login": "anywhere"})
+    assert renamed.status_code == 200
+    with api.panel.db.read() as conn:
+        u = tables.db_users
+        assert conn.execute(sa.select(u.c.login).where(u.c.id == wide)).scalar() == "anywhere"
+    assert api.delete(f"/dbusers/{wide}", headers=admin_key).status_code == 200
+    with api.panel.db.read() as conn:
+        ids = conn.execute(sa.select(tables.db_users.c.id)).scalars().all()
+    assert ids == [own.json()["id"]]

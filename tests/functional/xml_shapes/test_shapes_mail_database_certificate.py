@@ -644,11 +644,32 @@ def _role_set(w: World) -> None:
 
 
 def _db_id_optional(w: World) -> None:
+    """Without db-id: a user of every database of the subscription on that server."""
     db_id, ws_id, server_id = _database(w)
     user = _add_user(
         w, db_id, head=f"<webspace-id>{ws_id}</webspace-id><db-server-id>{server_id}</db-server-id>"
     )
-    assert _db_user(w, user).find("db-id") is None
+    got = _db_user(w, user)
+    assert got.find("db-id") is None and got.findtext("id") == str(user)
+    u = tables.db_users
+    with w.panel.db.read() as conn:
+        row = conn.execute(
+            sa.select(u.c.database_id, u.c.domain_id, u.c.server_id).where(u.c.id == user)
+        ).one()
+    assert tuple(row) == (None, ws_id, server_id)
+    # not one database's own user, so not listed under one
+    (own,) = w.ok(
+        f"<database><get-db-users><filter><db-id>{db_id}</db-id></filter></get-db-users>"
+        "</database>",
+        "database/get-db-users",
+    )
+    assert own.find("id") is None
+    # both missing names nothing to make it in: 1019, nothing made
+    code = _add_user_error(
+        w, f"<db-server-id>{server_id}</db-server-id><login>{w.fresh('u')}</login>"
+        "<password>Db-pass-123</password>",
+    )  # fmt: skip
+    assert code == 1019
 
 
 DATABASE_CASES = [
@@ -708,17 +729,6 @@ CASES = [
 ]
 
 
-# Lines not yet met, failing until they are (strict): a user of every database of a
-# subscription needs db_users.database_id nullable and a domain_id column, a store change
-# not made here; until then panelkey answers it 1023 with that reason.
-PENDING = {"database/add-db-user: `db-id`: Plesk takes 0..1, panelkey 1..1"}
-_PENDING = pytest.mark.xfail(strict=True, reason="needs a store change: see PENDING")
-
-
-@pytest.mark.parametrize(
-    "case",
-    [pytest.param(c, marks=_PENDING) if c.line in PENDING else c for c in CASES],
-    ids=lambda c: c.line,
-)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.line)
 def test_plesk_accepts(world: World, case: Case) -> None:
     case.run(world)

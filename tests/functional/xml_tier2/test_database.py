@@ -353,3 +353,156 @@ def test_deleting_a_subscription_removes_its_mail_databases_users_and_certificat
     assert error_of(pool)[0] == 1013
     info = one(xml, "mail", "get_info", f"<filter><site-id>{world.carol_site}</site-id></filter>")
     assert error_of(info) == (1013, "Site does not exist")
+
+
+# -- a user of every database of a subscription (add-db-user without db-id) -------------
+
+
+def add_ws_user(
+    xml: XmlClient, ws: int, server: int, login: str, extra: str = "", key: str | None = None
+) -> etree._Element:
+    return one(
+        xml,
+        "database",
+        "add-db-user",
+        f"<webspace-id>{ws}</webspace-id><db-server-id>{server}</db-server-id><login>{login}"
+        f"</login><password>Pw-{login}-123</password>{extra}",
+        key,
+    )
+
+
+def get_users(xml: XmlClient, flt: str, key: str | None = None) -> list[etree._Element]:
+    return results(
+        call(xml, "database", "get-db-users", f"<filter>{flt}</filter>", key),
+        "database/get-db-users",
+    )
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_a_subscription_user_is_added_read_changed_and_deleted(
+    xml: XmlClient, panel: Panel, world: World
+) -> None:
+    wp_id = ok(add_db(xml, world.dave_ws, "wp")).findtext("id") or ""
+    pg_id = ok(add_db(xml, world.dave_ws, "shop", "postgresql")).findtext("id") or ""
+    own_id = ok(add_user(xml, wp_id, "wpuser")).findtext("id") or ""
+    made = add_ws_user(
+        xml, world.dave_ws, 1, "allofdave", "<acl><host>localhost</host></acl><role>readOnly</role>"
+    )
+    user_id = ok(made).findtext("id") or ""
+    with panel.db.read() as conn:
+        u = tables.db_users
+        row = conn.execute(
+            sa.select(u.c.database_id, u.c.domain_id, u.c.server_id, u.c.password_hash).where(
+                u.c.id == int(user_id)
+            )
+        ).one()
+    assert tuple(row[:3]) == (None, world.dave_ws, 1) and row[3].startswith("$argon2")
+    # answered without db-id (it has none), by id and with every user seen
+    (got,) = get_users(xml, f"<id>{user_id}</id>")
+    assert [c.tag for c in got] == ["status", "filter-id", "id", "login", "acl", "role"]
+    assert (got.findtext("login"), got.findtext("acl/host")) == ("allofdave", "localhost")
+    every = get_users(xml, "")
+    assert [(u.findtext("id"), u.findtext("db-id")) for u in every] == [
+        (own_id, wp_id),
+        (user_id, None),
+    ]
+    # a database's own users only under db-id
+    assert [u.findtext("id") for u in get_users(xml, f"<db-id>{wp_id}</db-id>")] == [own_id]
+    # logins stay unique per server: taken on MySQL, free on PostgreSQL
+    assert error_of(add_user(xml, wp_id, "allofdave"))[0] == 1007
+    assert error_of(add_ws_user(xml, world.carol_ws, 1, "wpuser"))[0] == 1007
+    ok(add_ws_user(xml, world.dave_ws, 2, "allofdave"))
+    # changed like any other user
+    change = f"<id>{user_id}</id><login>dave_all</login><password>N3w-pass</password>"
+    ok(one(xml, "database", "set-db-user", change + "<role>readWrite</role>"))
+    (got,) = get_users(xml, f"<id>{user_id}</id>")
+    assert (got.findtext("login"), got.findtext("role")) == ("dave_all", "readWrite")
+    # the default user of a database of its subscription on its server, not of another
+    default = f"<db-id>{wp_id}</db-id><default-user-id>{user_id}</default-user-id>"
+    ok(one(xml, "database", "set-default-user", default))
+    answer = one(xml, "database", "get-default-user", f"<filter><db-id>{wp_id}</db-id></filter>")
+    assert answer.findtext("id") == user_id
+    elsewhere = f"<db-id>{pg_id}</db-id><default-user-id>{user_id}</default-user-id>"
+    assert error_of(one(xml, "database", "set-default-user", elsewhere))[0] == 1019
+    # a database going leaves it; deleting it clears the default and its rules
+    ok(one(xml, "database", "del-db", f"<filter><id>{pg_id}</id></filter>"))
+    assert get_users(xml, f"<id>{user_id}</id>")[0].findtext("login") == "dave_all"
+    gone = one(xml, "database", "del-db-user", f"<filter><id>{user_id}</id></filter>")
+    assert ok(gone).findtext("id") == user_id
+    assert error_of(get_users(xml, f"<id>{user_id}</id>")[0])[0] == 1013
+    answer = one(xml, "database", "get-default-user", f"<filter><db-id>{wp_id}</db-id></filter>")
+    assert ok(answer).find("id") is None
+    p = tables.properties
+    with panel.db.read() as conn:
+        left = conn.execute(
+            sa.select(sa.func.count()).where(p.c.kind == "db_user", p.c.object_id == int(user_id))
+        ).scalar()
+    assert left == 0
+    actions = [e.action for e in panel.events.list() if e.obj_id == int(user_id)]
+    assert "database_user_create" in actions and "database_user_delete" in actions
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_a_subscription_user_needs_its_subscription_and_server(
+    xml: XmlClient, panel: Panel, world: World
+) -> None:
+    ws = world.dave_ws
+    before = _count(panel, tables.db_users)
+    asked = {
+        # neither db-id nor webspace-id: nowhere to make it
+        "<db-server-id>1</db-server-id>": 1019,
+        f"<webspace-id>{ws}</webspace-id>": 1019,
+        "": 1019,
+        "<webspace-id>999999</webspace-id><db-server-id>1</db-server-id>": 1013,
+        f"<webspace-id>{world.carol_site}</webspace-id><db-server-id>1</db-server-id>": 1013,
+        f"<webspace-id>{ws}</webspace-id><db-server-id>99</db-server-id>": 1013,
+    }
+    for head, code in asked.items():
+        inner = f"{head}<login>nowhere</login><password>Pw-nowhere-1</password>"
+        assert error_of(one(xml, "database", "add-db-user", inner))[0] == code, head
+    bad = add_ws_user(xml, ws, 1, "bad login!")
+    assert error_of(bad)[0] == 1019
+    assert error_of(add_ws_user(xml, ws, 1, "ok_login", "<role>owner</role>"))[0] == 1019
+    assert _count(panel, tables.db_users) == before
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_a_subscription_user_is_its_subscriptions_rights(xml: XmlClient, world: World) -> None:
+    carol, dave, rick = world.carol.key, world.dave.key, world.reseller.key
+    made = add_ws_user(xml, world.carol_ws, 1, "carol_all", key=carol)
+    user_id = ok(made).findtext("id") or ""
+    assert error_of(add_ws_user(xml, world.carol_ws, 1, "dave_try", key=dave)) == (
+        1013,
+        "Webspace does not exist",
+    )
+    for operation, inner in {
+        "get-db-users": f"<filter><id>{user_id}</id></filter>",
+        "del-db-user": f"<filter><id>{user_id}</id></filter>",
+        "set-db-user": f"<id>{user_id}</id><password>Pw-taken-1</password>",
+    }.items():
+        assert error_of(one(xml, "database", operation, inner, key=dave))[0] == 1013, operation
+    assert get_users(xml, "", dave)[0].find("id") is None
+    assert [u.findtext("login") for u in get_users(xml, "", rick)] == ["carol_all"]
+    assert [u.findtext("login") for u in get_users(xml, "", carol)] == ["carol_all"]
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_a_subscription_user_goes_with_its_subscription(
+    xml: XmlClient, panel: Panel, world: World
+) -> None:
+    rules = "<acl><host>localhost</host></acl><role>readOnly</role>"
+    carols = ok(add_ws_user(xml, world.carol_ws, 1, "carol_all", rules)).findtext("id")
+    daves = ok(add_ws_user(xml, world.dave_ws, 1, "dave_all", rules)).findtext("id") or ""
+    assert _count(panel, tables.properties) == 4
+    gone = results(
+        call(xml, "webspace", "del", f"<filter><id>{world.carol_ws}</id></filter>"),
+        "webspace/del",
+    )
+    assert all(r.findtext("status") == "ok" for r in gone)
+    assert [u.findtext("id") for u in get_users(xml, "")] == [daves]
+    assert error_of(get_users(xml, f"<id>{carols}</id>")[0])[0] == 1013
+    p = tables.properties
+    with panel.db.read() as conn:
+        kept = conn.execute(sa.select(p.c.object_id).where(p.c.kind == "db_user")).scalars()
+        assert set(kept) == {int(daves)}
+    assert _count(panel, tables.db_users) == 1

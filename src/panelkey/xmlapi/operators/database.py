@@ -11,9 +11,11 @@ Users take Plesk's ``password-type`` (``plain``, or ``crypt``: a hash kept as gi
 database server, so these are kept and answered back by ``get-db-users`` in Plesk's
 order (``login``, ``db-id``, ``acl``, ``allow-access-from``, ``role``), each once set.
 ``add-db-user`` may name the subscription and server with the database (they must be
-the database's); without ``db-id`` (a user of every database of a subscription on a
-server) it answers 1023: the store keeps users of one database only (see
-docs/xml-api.md).
+the database's); without ``db-id``, ``webspace-id`` and ``db-server-id`` make a user
+of every database of that subscription on that server (Plesk's "universal" user),
+and one of the two missing is 1019. Such a user has no database: ``get-db-users``
+answers it (by ``id``, or with an empty filter) without ``db-id``, a ``db-id``
+filter lists a database's own users only, and it goes with its subscription.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from panelkey.core.databases import (
     DbUser,
     DbUserAccess,
 )
+from panelkey.core.domains import Domain
 from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.site import WEBSPACE_NOT_FOUND
@@ -172,13 +175,14 @@ def _password_type(op: etree._Element) -> str | None:
     return kind.strip() if kind is not None else None
 
 
-def _target(req: Request, op: etree._Element) -> Db:
-    """The database of ``db-id``; a ``webspace-id`` or ``db-server-id`` given with it
-    must be its own. Without ``db-id``, a user of every database of the subscription
-    on the server is asked for, which the store cannot keep."""
+def _target(req: Request, op: etree._Element) -> Db | tuple[Domain, int]:
+    """The database of ``db-id`` (a ``webspace-id`` or ``db-server-id`` given with it
+    must be its own); without it, the subscription and server of a user of every
+    database of that subscription on that server."""
     panel = req.ctx.panel
     ws_id, server_id = render.text_of(op, "webspace-id"), render.text_of(op, "db-server-id")
     db_id = render.text_of(op, "db-id")
+    ws: Domain | None = None
     if ws_id is not None:
         ws = panel.domains.get(req.identity, int(ws_id))
         if ws is None or not ws.is_webspace:
@@ -186,12 +190,9 @@ def _target(req: Request, op: etree._Element) -> Db:
     if server_id is not None and panel.databases.server(int(server_id)) is None:
         raise NotFound(SERVER_NOT_FOUND)
     if db_id is None:
-        if ws_id is None or server_id is None:
+        if ws is None or server_id is None:
             raise InvalidValue("A database user needs db-id, or webspace-id and db-server-id")
-        raise PanelkeyError(
-            "Users of every database of a subscription are not kept by panelkey: "
-            "give db-id to make a user of one database"
-        )
+        return ws, int(server_id)
     database = panel.databases.get(req.identity, int(db_id))
     if database is None:
         raise NotFound(DB_NOT_FOUND)
@@ -206,15 +207,22 @@ def add_db_user(req: Request, op: etree._Element) -> list[etree._Element]:
     """``db-id``?, ``webspace-id``?, ``db-server-id``?, ``login``, ``password``,
     ``password-type``?, ``acl``?, ``allow-access-from``?, ``role``? ->
     ``result/{status, id}``."""
+    dbs = req.ctx.panel.databases
+    login = (render.text_of(op, "login") or "").strip()
+    password = render.text_of(op, "password") or ""
+    kind, access = _password_type(op), _access(op)
     try:
-        made = req.ctx.panel.databases.add_user(
-            req.identity,
-            _target(req, op),
-            login=(render.text_of(op, "login") or "").strip(),
-            password=render.text_of(op, "password") or "",
-            password_type=_password_type(op),
-            access=_access(op),
-        )
+        target = _target(req, op)
+        if isinstance(target, Db):
+            made = dbs.add_user(
+                req.identity, target, login=login, password=password, password_type=kind,
+                access=access,
+            )  # fmt: skip
+        else:
+            made = dbs.add_subscription_user(
+                req.identity, *target, login=login, password=password, password_type=kind,
+                access=access,
+            )  # fmt: skip
     except PanelkeyError as exc:
         return [render.error(exc)]
     return [render.ok([("id", made.id)])]
@@ -239,8 +247,8 @@ def _rules(u: DbUser) -> list[render.Field]:
 
 
 def get_db_users(req: Request, op: etree._Element) -> list[etree._Element]:
-    """Per user: ``filter-id``, ``id``, ``login``, ``db-id``, then the access rules
-    kept (never a password)."""
+    """Per user: ``filter-id``, ``id``, ``login``, ``db-id`` (none for a user of every
+    database of a subscription), then the access rules kept (never a password)."""
     results: list[etree._Element] = []
     for hit in _users(req, op):
         u = hit.found
@@ -253,7 +261,7 @@ def get_db_users(req: Request, op: etree._Element) -> list[etree._Element]:
                     ("filter-id", hit.filter_id),
                     ("id", u.id),
                     ("login", u.login),
-                    ("db-id", u.database_id),
+                    ("db-id", u.database_id),  # None (left out): a subscription's
                     *_rules(u),
                 ]
             )
