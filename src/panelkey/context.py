@@ -15,6 +15,7 @@ from panelkey import __version__
 from panelkey.config import LivePanelIni, LiveSettings, Settings
 from panelkey.core import passwords
 from panelkey.core.panel import Panel
+from panelkey.core.sessions import KEY_FILE as SESSION_KEY_FILE
 from panelkey.core.throttle import Throttle
 
 Scope = dict[str, Any]
@@ -81,6 +82,8 @@ class Context:
         self.ini = ini
         self.info = ServerInfo.of(panel)
         _apply_limits(panel, settings)
+        # Session ids are sealed under a key kept in the data folder, never in the store.
+        panel.sessions.use_key_file(settings.data_dir / SESSION_KEY_FILE)
 
     def live(self) -> LiveSettings:
         return self.ini.get()

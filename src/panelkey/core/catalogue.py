@@ -33,16 +33,6 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     *((f"php{v}", f"{v}.{p}") for v, p in (("8.1", 31), ("8.2", 26), ("8.3", 14))),
 )
 
-# server/get services_state: (id, title), every one reported running.
-SERVICES: tuple[tuple[str, str], ...] = (
-    ("web", "Web Server (Apache)"),
-    ("nginx", "Reverse Proxy Server (nginx)"),
-    ("mail", "Mail Server (Postfix)"),
-    ("dns", "DNS Server (BIND)"),
-    ("ftp", "FTP Server (ProFTPD)"),
-    ("mysql", "MySQL/MariaDB Server"),
-)
-
 SHELLS: tuple[tuple[str, str], ...] = (
     ("/bin/bash", "/bin/bash"),
     ("/bin/sh", "/bin/sh"),

@@ -54,9 +54,10 @@ def contents(db: Database, domain_ids: Iterable[int]) -> Contents:
             databases=_count(conn, sa.select(dbs.c.id).where(dbs.c.domain_id.in_(ids))),
             database_users=_count(
                 conn,
+                # a database's users, and users of a whole subscription (no database)
                 sa.select(dbu.c.id)
-                .join(dbs, dbs.c.id == dbu.c.database_id)
-                .where(dbs.c.domain_id.in_(ids)),
+                .outerjoin(dbs, dbs.c.id == dbu.c.database_id)
+                .where(sa.or_(dbs.c.domain_id.in_(ids), dbu.c.domain_id.in_(ids))),
             ),
             ftp_users=_count(
                 conn,

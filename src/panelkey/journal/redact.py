@@ -28,9 +28,11 @@ _XML_PROPERTY = re.compile(
     rf"(<name>\s*([^<]*(?:{SECRET_WORDS}|key)[^<]*)</name>\s*<value(?:\s[^>]*)?>)(.*?)(</value\s*>)",
     re.DOTALL | re.I,
 )
-# server/create_session answers the session's id in a plain <id>.
+# server/create_session answers the session's id in a plain <id>, session/get each
+# session's whole id in <session><id>.
 _XML_SESSION = re.compile(
-    r"(<create_session>\s*<result>(?:(?!</result>).)*?<id>)(.*?)(</id\s*>)", re.DOTALL
+    r"(<create_session>\s*<result>(?:(?!</result>).)*?<id>|<session>\s*<id>)(.*?)(</id\s*>)",
+    re.DOTALL,
 )
 _KEY_VALUE = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

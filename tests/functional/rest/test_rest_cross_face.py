@@ -20,7 +20,10 @@ def _xml(api: Api) -> XmlClient:
 
 
 def _key_properties(xml: XmlClient) -> dict[str, str]:
-    (got,) = results(xml.call("<server><get><key/></get></server>"), "server/get")
+    # every key: the installed one may be the main or an additional key
+    (got,) = results(
+        xml.call("<server><get><key><filter><all/></filter></key></get></server>"), "server/get"
+    )
     assert got.findtext("status") == "ok"
     return {
         p.findtext("name") or "": p.findtext("value") or "" for p in got.findall("key/property")

@@ -56,7 +56,7 @@ USER_IP = base64.b64encode(b"203.0.113.5").decode()
 GEN = "<gen_info><pname>New C</pname><login>newc</login><passwd>pw-newc-1234</passwd></gen_info>"
 RGEN = "<gen-info><pname>New R</pname><login>newr</login><passwd>pw-newr-1234</passwd></gen-info>"
 WS = "<webspace-name>carol.example</webspace-name>"
-BUTTON_PROPS = "<properties><text>Billing</text><url>https://billing.example/</url></properties>"
+BUTTON_PROPS = "<properties><url>https://billing.example/</url><text>Billing</text></properties>"
 
 CASES = [
     # -- server, session ---------------------------------------------------------------
@@ -536,7 +536,7 @@ CASES = [
         "<get><x/></get>",
         "x",
         "<filter><id>php-none</id></filter>",
-        "PHP handler does not exist",
+        "Php handler does not exists",
         None,
     ),
     _c(

@@ -42,7 +42,7 @@ def test_php_handlers_are_a_coherent_catalogue(xml: XmlClient) -> None:
     one_root = xml.call(f"<php-handler><get><filter><id>{ids[0]}</id></filter></get></php-handler>")
     assert ok(one(one_root, "php-handler/get")).findtext("id") == ids[0]
     miss = xml.call("<php-handler><get><filter><id>php-none</id></filter></get></php-handler>")
-    assert error_of(one(miss, "php-handler/get")) == (1013, "PHP handler does not exist")
+    assert error_of(one(miss, "php-handler/get")) == (1013, "Php handler does not exists")
 
 
 def test_locales_include_en_us(xml: XmlClient) -> None:

@@ -18,7 +18,7 @@ from panelkey.core import stats
 from panelkey.core.catalogue import COMPONENTS, SHELLS, SITE_ISOLATION
 from panelkey.core.errors import InvalidValue, PanelkeyError, PermissionDenied
 from panelkey.core.server import SERVICES_STATE
-from panelkey.core.sessions import DATA, IDLE_TIMEOUT, KEY_FILE
+from panelkey.core.sessions import DATA, IDLE_TIMEOUT
 from panelkey.xmlapi import render
 from panelkey.xmlapi.parsing import SUPPORTED_VERSIONS
 from panelkey.xmlapi.request import Operator, Request, no_store
@@ -316,7 +316,6 @@ def _base64_text(text: str | None, what: str) -> str:
 
 def create_session(req: Request, op: etree._Element) -> list[etree._Element]:
     data = op.find("data")
-    req.ctx.panel.sessions.use_key_file(req.ctx.settings.data_dir / KEY_FILE)
     try:
         given = (
             {str(c.tag): _base64_text(c.text, str(c.tag)) for c in render.children(data)}

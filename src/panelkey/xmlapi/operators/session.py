@@ -11,7 +11,7 @@ from lxml import etree
 
 from panelkey.core.errors import PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
-from panelkey.core.sessions import KEY_FILE, Session
+from panelkey.core.sessions import Session
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request
 
@@ -37,7 +37,6 @@ def _session(s: Session) -> etree._Element:
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
     if req.identity.type == AccountType.CUSTOMER.value:
         return [render.error(PermissionDenied())]
-    req.ctx.panel.sessions.use_key_file(req.ctx.settings.data_dir / KEY_FILE)
     found = req.ctx.panel.sessions.list(req.identity)
     return [render.ok([("session", _session(s)) for s in found])]
 
