@@ -10,6 +10,7 @@ import ipaddress
 from typing import Any
 
 from panelkey.core.accounts import ACTIVE, DISABLED, Account
+from panelkey.core.clock import plesk_date
 from panelkey.core.dns import Record
 from panelkey.core.domains import Domain
 from panelkey.core.errors import InvalidValue, OwnerNotFound
@@ -27,7 +28,7 @@ _CLIENT_TEXT = ("name", "company", "email", "locale", "description", "external_i
 def client_dict(a: Account) -> dict[str, Any]:
     return {
         "id": a.id,
-        "created": a.created,
+        "created": plesk_date(a.created),  # Plesk types it as a date
         "name": a.name,
         "company": a.company,
         "login": a.login,
@@ -47,6 +48,7 @@ def domain_dict(c: Call, d: Domain, of_site: list[SiteAlias] | None = None) -> d
     `of_site`, when given, are those aliases, read beforehand with every other domain's."""
     aliases = [
         {
+            "id": a.id,
             "name": a.name,
             "ascii_name": a.ascii_name,
             "web": a.web,
@@ -56,7 +58,7 @@ def domain_dict(c: Call, d: Domain, of_site: list[SiteAlias] | None = None) -> d
         }
         for a in (c.ctx.panel.site_aliases.list(c.identity, d) if of_site is None else of_site)
     ]
-    return {**d.as_dict(), "aliases": aliases}
+    return {**d.as_dict(), "created": plesk_date(d.created), "aliases": aliases}
 
 
 def _domain_dicts(c: Call, domains: list[Domain]) -> list[dict[str, Any]]:
@@ -215,7 +217,11 @@ def list_domains(c: Call) -> Answer:
 
 
 def create_domain(c: Call) -> Answer:
+    """Plesk's one DomainRequest serves create and update, so it requires nothing: a new
+    domain's name is checked here."""
     b = c.body
+    if "name" not in b:
+        raise bad_request("Missing required field 'name'")
     hosting = b.get("hosting_settings") or {}
     created = c.ctx.panel.domains.create(
         c.identity,

@@ -128,15 +128,27 @@ _DOMAIN_NAME = _str(
     maxLength=245,  # room for the zone's records below it, as webmail.<name> (253 at most)
     pattern=rf"^(?:(?:{_LDH}\.)+{_TLD}|(?:{_SHORT}\.){{0,2}}{_U_LABEL}\.(?:{_SHORT}\.){{0,2}}{_SHORT_TLD})\.?$",
 )
-_DOMAIN_REFERENCE = _obj(
-    {"id": _int(minimum=1), "name": _str(minLength=1), "guid": _str(minLength=1)},
-    description="One of id, name or guid",
-    minProperties=1,
-    additionalProperties=False,
-)
+_DOMAIN_REFERENCE = ref("DomainReference")
 _HOSTING_TYPES = ["virtual", "standard_forwarding", "frame_forwarding", "none"]
 _DOMAIN_STATUSES = ["active", "suspended", "disabled"]
-_DNS_TYPES = ["A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "PTR", "CAA"]
+# The 14 of Plesk's document. The core keeps the first 12 as records; an SOA is a zone's
+# settings and AXFR no record, so adding either is refused with the core's reason (400).
+_DNS_TYPES = [
+    "A",
+    "AAAA",
+    "CNAME",
+    "MX",
+    "NS",
+    "TXT",
+    "SRV",
+    "PTR",
+    "CAA",
+    "DS",
+    "TLSA",
+    "HTTPS",
+    "SOA",
+    "AXFR",
+]
 _DNS_FIELDS: dict[str, Schema] = {
     "type": _str(enum=_DNS_TYPES),
     "host": _str("Relative to the zone or absolute; answered absolute with a trailing dot"),
@@ -184,10 +196,21 @@ _STATISTICS = (
     "traffic",
     "traffic_prevday",
 )
+# Plesk's document and answers spell FTP permissions as the strings "true" and "false".
+_FLAG = _str(enum=["true", "false"])
 _FTP_PERMISSIONS = _obj(
-    {"read": {"type": "boolean"}, "write": {"type": "boolean"}},
-    description="Read and write access to the home directory",
+    {"read": _FLAG, "write": _FLAG},
+    description='Read and write access to the home directory: "true" or "false"',
 )
+# Requests take Plesk's strings, and JSON's true and false as well.
+_FLAG_GIVEN: Schema = {"anyOf": [_FLAG, {"type": "boolean"}]}
+_FTP_PERMISSIONS_GIVEN = _obj(
+    {"read": _FLAG_GIVEN, "write": _FLAG_GIVEN},
+    description='Read and write access to the home directory: "true" or "false" (JSON\'s '
+    "true and false are taken too)",
+)
+# Plesk types `created` as a date (2026-11-22).
+_DATE = _str("The day it was made, YYYY-MM-DD", format="date")
 _SECRET = _str(minLength=1, maxLength=255)
 # A path below the subscription's root: no `..` segment, no backslash, no white space.
 _PATH_CHAR = rf"[^/\\\x00{_SPACE}]"
@@ -264,6 +287,11 @@ SCHEMAS: dict[str, Schema] = {
                 pattern=rf"^ *(?:{_IP} *)?$",
             ),
             "source_server": _str(maxLength=255),
+            "skip_mfa": {
+                "type": "boolean",
+                "description": "Open the session without asking for a second factor; "
+                "panelkey has none to ask for, so every session is opened so",
+            },
         },
         ("login",),
         description="Whom a browser session is opened for",
@@ -291,17 +319,18 @@ SCHEMAS: dict[str, Schema] = {
         },
         ("ipv4", "ipv6", "netmask", "interface", "type"),
     ),
+    "Admin": _obj(
+        {
+            **{n: _str() for n in _ADMIN_FIELDS},
+            "email": _EMAIL,
+            "send_announce": {"type": "boolean"},
+            "multiple_sessions": {"type": "boolean"},
+        },
+        description="The administrator's contact information",
+    ),
     "ServerInit": _obj(
         {
-            "admin": _obj(
-                {
-                    **{n: _str() for n in _ADMIN_FIELDS},
-                    "email": _EMAIL,
-                    "send_announce": {"type": "boolean"},
-                    "multiple_sessions": {"type": "boolean"},
-                },
-                description="The administrator's contact information",
-            ),
+            "admin": ref("Admin"),
             "password": _str("The administrator's new password", minLength=1),
             "server_name": _str("The server's host name", maxLength=255),
         },
@@ -313,11 +342,14 @@ SCHEMAS: dict[str, Schema] = {
                 "The license key (kept as its digest, never shown)",
                 pattern=rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$",
             ),
-            "code": _str("The activation code", maxLength=255),
+            "code": _str(
+                "The activation code; given alone, it stands for the key it activates "
+                "(panelkey fetches nothing)",
+                maxLength=255,
+            ),
             "additional": {"type": "boolean", "description": "An additional license key"},
         },
-        ("key",),
-        description="License parameters",
+        description="License parameters: a key, an activation code, or both",
     ),
     "Extension": _obj(
         {
@@ -342,7 +374,7 @@ SCHEMAS: dict[str, Schema] = {
     "Client": _obj(
         {
             "id": _int(minimum=1),
-            "created": _str(),
+            "created": _DATE,
             "name": _str(),
             "company": _str(),
             "login": _str(),
@@ -367,6 +399,24 @@ SCHEMAS: dict[str, Schema] = {
     "ClientStatistics": _obj(
         {name: _int() for name in _STATISTICS}, _STATISTICS, description="The client statistics"
     ),
+    "DomainReference": _obj(
+        {"id": _int(minimum=1), "name": _str(minLength=1), "guid": _str(minLength=1)},
+        description="A domain by one of id, name or guid",
+        minProperties=1,
+        additionalProperties=False,
+    ),
+    "OwnerClientReference": _obj(
+        {
+            "id": _int(minimum=1),
+            "login": _str(minLength=1),
+            "guid": _str(minLength=1),
+            "external_id": _str(minLength=1),
+        },
+        description="A client by one of id, login, guid or external_id",
+        minProperties=1,
+        additionalProperties=False,
+    ),
+    "PlanReference": _obj({"name": _str()}, description="A service plan by name"),
     "DomainRequest": _obj(
         {
             "name": _DOMAIN_NAME,
@@ -375,27 +425,19 @@ SCHEMAS: dict[str, Schema] = {
             "hosting_settings": _obj({"ftp_login": _str(), "ftp_password": _str()}),
             "base_domain": _DOMAIN_REFERENCE,
             "parent_domain": _DOMAIN_REFERENCE,
-            "owner_client": _obj(
-                {
-                    "id": _int(minimum=1),
-                    "login": _str(minLength=1),
-                    "guid": _str(minLength=1),
-                    "external_id": _str(minLength=1),
-                },
-                description="One of id, login, guid or external_id; default: the admin",
-                minProperties=1,
-                additionalProperties=False,
-            ),
+            "owner_client": ref("OwnerClientReference"),
             "ip_addresses": _list(_str(pattern=rf"^ *{_IP} *$")),
             "ipv4": _list(_str(pattern=rf"^ *{_IP4} *$")),
             "ipv6": _list(_str(pattern=rf"^ *{_IP6} *$")),
-            "plan": _obj({"name": _str()}, description="Accepted; not applied"),
+            "plan": ref("PlanReference"),
         },
-        ("name",),
-        description="A domain; on update only name, description and hosting_type apply",
+        description="A domain. Creating one needs its name (the owner defaults to the admin; "
+        "the plan is accepted, not applied); an update applies name, description and "
+        "hosting_type, each when given",
     ),
     "DomainAlias": _obj(
         {
+            "id": _int(minimum=1),
             "name": _str(),
             "ascii_name": _str(),
             "web": {"type": "boolean"},
@@ -403,7 +445,7 @@ SCHEMAS: dict[str, Schema] = {
             "mail": {"type": "boolean"},
             "seo_redirect": {"type": "boolean"},
         },
-        ("name", "ascii_name", "web", "dns", "mail", "seo_redirect"),
+        ("id", "name", "ascii_name", "web", "dns", "mail", "seo_redirect"),
     ),
     "DomainResponse": _obj(
         {
@@ -414,7 +456,7 @@ SCHEMAS: dict[str, Schema] = {
             "base_domain_id": _int(),
             "www_root": _str(),
             "guid": _str(),
-            "created": _str(),
+            "created": _DATE,
             "description": _str(),
             "aliases": _list(ref("DomainAlias")),
         },
@@ -452,7 +494,7 @@ SCHEMAS: dict[str, Schema] = {
             "password": _SECRET,
             "home": _HOME,
             "quota": _int("Bytes; 0 or -1 is unlimited", minimum=-1),
-            "permissions": _FTP_PERMISSIONS,
+            "permissions": _FTP_PERMISSIONS_GIVEN,
             "parent_domain": _DOMAIN_REFERENCE,
         },
         ("name", "password", "parent_domain"),
@@ -463,7 +505,7 @@ SCHEMAS: dict[str, Schema] = {
             "password": _SECRET,
             "home": _HOME,
             "quota": _int(minimum=-1),
-            "permissions": _FTP_PERMISSIONS,
+            "permissions": _FTP_PERMISSIONS_GIVEN,
         }
     ),
     "Database": _obj(
