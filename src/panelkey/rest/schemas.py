@@ -416,7 +416,10 @@ SCHEMAS: dict[str, Schema] = {
         minProperties=1,
         additionalProperties=False,
     ),
-    "PlanReference": _obj({"name": _str()}, description="A service plan by name"),
+    "PlanReference": _obj(
+        {"name": _str()},
+        description="A service plan by name, of those the subscription's owner may use",
+    ),
     "DomainRequest": _obj(
         {
             "name": _DOMAIN_NAME,
@@ -432,8 +435,8 @@ SCHEMAS: dict[str, Schema] = {
             "plan": ref("PlanReference"),
         },
         description="A domain. Creating one needs its name (the owner defaults to the admin; "
-        "the plan is accepted, not applied); an update applies name, description and "
-        "hosting_type, each when given",
+        "a subscription is made on the service plan named, a site ignores it); an update "
+        "applies name, description, hosting_type and a subscription's plan, each when given",
     ),
     "DomainAlias": _obj(
         {

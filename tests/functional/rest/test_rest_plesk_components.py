@@ -331,3 +331,37 @@ def test_domain_update_needs_no_name_and_create_still_does(
     nameless = api.post("/domains", headers=admin_key, json={"description": "no name"})
     assert nameless.status_code == 400 and "'name'" in nameless.json()["message"]
     assert [d["name"] for d in api.get("/domains", headers=admin_key).json()] == ["example.com"]
+
+
+# -- PlanReference ----------------------------------------------------------------------
+
+
+def test_a_plan_reference_puts_a_subscription_on_that_service_plan(
+    api: Api, admin_key: dict[str, str]
+) -> None:
+    plans = api.panel.plans
+    gold = plans.create(_admin(api), "service", name="Gold")
+    silver = plans.create(_admin(api), "service", name="Silver")
+    unknown = {"name": "example.org", "plan": {"name": "No such plan"}}
+    missing = api.post("/domains", headers=admin_key, json=unknown)
+    assert missing.status_code == 404 and is_error_shape(missing)
+    assert api.get("/domains", headers=admin_key, params={"name": "example.org"}).json() == []
+    domain = _domain(api, admin_key, plan={"name": "Gold"})
+    subscriptions = api.panel.subscriptions
+    assert subscriptions.plans_of(domain)[0] == gold
+    xml = _xml(api)
+    got = xml.call(
+        f"<webspace><get><filter><id>{domain}</id></filter><dataset><subscriptions/></dataset>"
+        "</get></webspace>"
+    )
+    assert got.findtext(".//plan-guid") == gold.guid
+    # a site takes its subscription's plan, whatever it names
+    site = {"name": "shop.example.net", "base_domain": {"id": domain}, "plan": {"name": "x"}}
+    assert api.post("/domains", headers=admin_key, json=site).status_code == 201
+    same = api.put(f"/domains/{domain}", headers=admin_key, json={"plan": {"name": "Gold"}})
+    assert same.status_code == 200 and subscriptions.plans_of(domain)[0] == gold
+    bad = api.put(f"/domains/{domain}", headers=admin_key, json={"plan": {"name": "Bronze"}})
+    assert bad.status_code == 404 and subscriptions.plans_of(domain)[0] == gold
+    moved = api.put(f"/domains/{domain}", headers=admin_key, json={"plan": {"name": "Silver"}})
+    assert moved.status_code == 200, moved.text
+    assert subscriptions.plans_of(domain)[0] == silver
