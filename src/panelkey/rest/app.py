@@ -19,11 +19,12 @@ from panelkey.context import BodyTooLarge, Context, Scope
 from panelkey.core.credentials import rest_credentials
 from panelkey.core.identity import Identity, Refused, Verdict, Verified
 from panelkey.core.keypolicy import rest_operation
+from panelkey.rest.checking import check, check_text
 from panelkey.rest.errors import REASONS, ApiError, from_exception
 from panelkey.rest.handlers import FACE, Call
 from panelkey.rest.openapi import BASE_PATH, rendered
 from panelkey.rest.routes import Route, Router
-from panelkey.rest.schemas import check, check_text, ref
+from panelkey.rest.schemas import ref
 
 log = logging.getLogger("panelkey.rest")
 

@@ -17,13 +17,18 @@ from panelkey.rest.errors import ApiError, bad_request, not_found
 from panelkey.rest.handlers import SUCCESS, Answer, Call
 
 
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
 def ftp_user_dict(u: FtpUser) -> dict[str, Any]:
+    """Plesk's FtpUser, its permissions spelled as Plesk's strings "true" and "false"."""
     return {
         "id": u.id,
         "name": u.name,
         "home": u.home,
         "quota": u.quota,
-        "permissions": {"read": u.read, "write": u.write},
+        "permissions": {"read": _flag(u.read), "write": _flag(u.write)},
         "parent_domain": u.domain_id,
     }
 
@@ -56,7 +61,8 @@ def _changes(b: dict[str, Any]) -> dict[str, Any]:
     perms = b.get("permissions") or {}
     for key in ("read", "write"):
         if key in perms:
-            values[key] = perms[key]
+            # Plesk's "true"/"false", or JSON's true/false (the schema let only these by).
+            values[key] = perms[key] in (True, "true")
     return values
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from panelkey.context import Context
 from panelkey.core.errors import NotFound
 from panelkey.core.identity import Identity
-from panelkey.rest.errors import ApiError, not_found
+from panelkey.rest.errors import ApiError, bad_request, not_found
 from panelkey.rest.schemas import INT32
 from panelkey.utilities import reference, registry
 
@@ -117,6 +117,7 @@ def server_info(c: Call) -> Answer:
 
 def create_session(c: Call) -> Answer:
     b = c.body
+    # skip_mfa needs nothing: panelkey asks for no second factor, so none is skipped.
     session_id, _session = c.ctx.panel.sessions.create(
         c.identity,
         b["login"],
@@ -138,9 +139,16 @@ def server_init(c: Call) -> Answer:
 
 
 def install_license(c: Call) -> Answer:
+    """A key, an activation code, or both. Plesk fetches the key an activation code given
+    alone stands for; panelkey fetches nothing, so the code stands in for that key (its
+    digest names the license, as a key's would)."""
     b = c.body
+    code = (b.get("code") or "").strip()
+    key = b.get("key") or code
+    if not key:
+        raise bad_request("A license needs its key or its activation code")
     c.ctx.panel.server.install_license(
-        c.identity, b["key"], code=b.get("code") or "", additional=bool(b.get("additional"))
+        c.identity, key, code=code, additional=bool(b.get("additional"))
     )
     return 200, SUCCESS
 

@@ -10,11 +10,14 @@ import ipaddress
 from typing import Any
 
 from panelkey.core.accounts import ACTIVE, DISABLED, Account
+from panelkey.core.clock import plesk_date
 from panelkey.core.dns import Record
 from panelkey.core.domains import Domain
 from panelkey.core.errors import InvalidValue, OwnerNotFound
+from panelkey.core.plans import Plan
 from panelkey.core.site_aliases import SiteAlias
 from panelkey.core.statistics import client_statistics as client_statistics_of
+from panelkey.core.subscriptions import Checked
 from panelkey.rest.errors import bad_request, not_found
 from panelkey.rest.handlers import SUCCESS, Answer, Call
 
@@ -27,7 +30,7 @@ _CLIENT_TEXT = ("name", "company", "email", "locale", "description", "external_i
 def client_dict(a: Account) -> dict[str, Any]:
     return {
         "id": a.id,
-        "created": a.created,
+        "created": plesk_date(a.created),  # Plesk types it as a date
         "name": a.name,
         "company": a.company,
         "login": a.login,
@@ -47,6 +50,7 @@ def domain_dict(c: Call, d: Domain, of_site: list[SiteAlias] | None = None) -> d
     `of_site`, when given, are those aliases, read beforehand with every other domain's."""
     aliases = [
         {
+            "id": a.id,
             "name": a.name,
             "ascii_name": a.ascii_name,
             "web": a.web,
@@ -56,7 +60,7 @@ def domain_dict(c: Call, d: Domain, of_site: list[SiteAlias] | None = None) -> d
         }
         for a in (c.ctx.panel.site_aliases.list(c.identity, d) if of_site is None else of_site)
     ]
-    return {**d.as_dict(), "aliases": aliases}
+    return {**d.as_dict(), "created": plesk_date(d.created), "aliases": aliases}
 
 
 def _domain_dicts(c: Call, domains: list[Domain]) -> list[dict[str, Any]]:
@@ -205,6 +209,19 @@ def _ip_address(b: dict[str, Any]) -> str:
         raise InvalidValue(f"Invalid IP address: {given[0]!r}") from None
 
 
+def _plan(c: Call, ref: dict[str, Any] | None, owner: Account | None) -> Plan | None:
+    """The service plan a PlanReference names, from the plans the subscription's owner
+    may use (its reseller's, or the admin's); None when it names none. An unknown name is
+    NotFound (404), as Plesk's XML `plan-name`."""
+    name = (ref or {}).get("name")
+    if not name:
+        return None
+    vendor = owner or c.ctx.panel.accounts.get(c.identity.account_id)
+    if vendor is None:
+        raise not_found("Client")
+    return c.ctx.panel.subscriptions.find_plan(vendor, "service", "name", name)
+
+
 def list_domains(c: Call) -> Answer:
     domains = c.ctx.panel.domains
     name = c.query.get("name")
@@ -215,17 +232,29 @@ def list_domains(c: Call) -> Answer:
 
 
 def create_domain(c: Call) -> Answer:
+    """Plesk's one DomainRequest serves create and update, so it requires nothing: a new
+    domain's name is checked here."""
     b = c.body
+    if "name" not in b:
+        raise bad_request("Missing required field 'name'")
     hosting = b.get("hosting_settings") or {}
+    owner = _owner_client(c, b.get("owner_client"))
+    base = _base_domain(c, b.get("base_domain") or b.get("parent_domain"))
+    # A subscription is made on the plan named; a site takes its subscription's.
+    plan = None if base is not None else _plan(c, b.get("plan"), owner)
+    within = None
+    if plan is not None:
+        within = c.ctx.panel.subscriptions.writer(Checked(), main=plan, actor=c.identity)
     created = c.ctx.panel.domains.create(
         c.identity,
         name=b["name"],
-        owner=_owner_client(c, b.get("owner_client")),
+        owner=owner,
         hosting_type=b.get("hosting_type") or "virtual",
-        base_domain=_base_domain(c, b.get("base_domain") or b.get("parent_domain")),
+        base_domain=base,
         ip_address=_ip_address(b),
         ftp_login=hosting.get("ftp_login") or "",
         description=b.get("description") or "",
+        within=within,
     )
     return 201, _created(created)
 
@@ -235,9 +264,22 @@ def get_domain(c: Call) -> Answer:
 
 
 def update_domain(c: Call) -> Answer:
+    """Name, description and hosting type, each when given; a `plan` other than the
+    subscription's own switches it (its own settings then follow the new plan, as XML
+    `webspace/switch-subscription`); the plan it has already is no change."""
     domain = _domain(c)
     values = {k: c.body[k] for k in ("name", "description", "hosting_type") if k in c.body}
-    return 200, _created(c.ctx.panel.domains.update(c.identity, domain, values))
+    subscriptions = c.ctx.panel.subscriptions
+    plan = None
+    if domain.is_webspace and c.body.get("plan"):
+        plan = _plan(c, c.body["plan"], c.ctx.panel.accounts.get(domain.owner_id))
+        current, _addons = subscriptions.plans_of(domain.id)
+        if plan is not None and current is not None and current.id == plan.id:
+            plan = None
+    updated = c.ctx.panel.domains.update(c.identity, domain, values)
+    if plan is not None:
+        subscriptions.switch(c.identity, updated, plan)
+    return 200, _created(updated)
 
 
 def delete_domain(c: Call) -> Answer:

@@ -1,7 +1,8 @@
 """The JSON shapes of the REST API, named as Plesk's published document names its fields.
 
 Both OpenAPI documents are made from these, and request bodies are checked against
-them before any handler runs, so the documents and the behaviour cannot disagree.
+them before any handler runs (`checking.py`), so the documents and the behaviour
+cannot disagree.
 Schemas use the subset OpenAPI 3.0 and Swagger 2.0 share, and `anyOf`, which the Swagger
 document replaces by its first choice; `{"$ref": "Name"}` points at another schema here
 and `nullable` is written as each document version spells it.
@@ -9,12 +10,9 @@ and `nullable` is written as each document version spells it.
 
 from __future__ import annotations
 
-import functools
-import re
 from typing import Any
 
 from panelkey.core.extensions import CATALOGUE
-from panelkey.rest.errors import ApiError, bad_request
 
 Schema = dict[str, Any]
 INT32 = 2**31 - 1
@@ -128,15 +126,27 @@ _DOMAIN_NAME = _str(
     maxLength=245,  # room for the zone's records below it, as webmail.<name> (253 at most)
     pattern=rf"^(?:(?:{_LDH}\.)+{_TLD}|(?:{_SHORT}\.){{0,2}}{_U_LABEL}\.(?:{_SHORT}\.){{0,2}}{_SHORT_TLD})\.?$",
 )
-_DOMAIN_REFERENCE = _obj(
-    {"id": _int(minimum=1), "name": _str(minLength=1), "guid": _str(minLength=1)},
-    description="One of id, name or guid",
-    minProperties=1,
-    additionalProperties=False,
-)
+_DOMAIN_REFERENCE = ref("DomainReference")
 _HOSTING_TYPES = ["virtual", "standard_forwarding", "frame_forwarding", "none"]
 _DOMAIN_STATUSES = ["active", "suspended", "disabled"]
-_DNS_TYPES = ["A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "PTR", "CAA"]
+# The 14 of Plesk's document. The core keeps the first 12 as records; an SOA is a zone's
+# settings and AXFR no record, so adding either is refused with the core's reason (400).
+_DNS_TYPES = [
+    "A",
+    "AAAA",
+    "CNAME",
+    "MX",
+    "NS",
+    "TXT",
+    "SRV",
+    "PTR",
+    "CAA",
+    "DS",
+    "TLSA",
+    "HTTPS",
+    "SOA",
+    "AXFR",
+]
 _DNS_FIELDS: dict[str, Schema] = {
     "type": _str(enum=_DNS_TYPES),
     "host": _str("Relative to the zone or absolute; answered absolute with a trailing dot"),
@@ -184,10 +194,21 @@ _STATISTICS = (
     "traffic",
     "traffic_prevday",
 )
+# Plesk's document and answers spell FTP permissions as the strings "true" and "false".
+_FLAG = _str(enum=["true", "false"])
 _FTP_PERMISSIONS = _obj(
-    {"read": {"type": "boolean"}, "write": {"type": "boolean"}},
-    description="Read and write access to the home directory",
+    {"read": _FLAG, "write": _FLAG},
+    description='Read and write access to the home directory: "true" or "false"',
 )
+# Requests take Plesk's strings, and JSON's true and false as well.
+_FLAG_GIVEN: Schema = {"anyOf": [_FLAG, {"type": "boolean"}]}
+_FTP_PERMISSIONS_GIVEN = _obj(
+    {"read": _FLAG_GIVEN, "write": _FLAG_GIVEN},
+    description='Read and write access to the home directory: "true" or "false" (JSON\'s '
+    "true and false are taken too)",
+)
+# Plesk types `created` as a date (2026-11-22).
+_DATE = _str("The day it was made, YYYY-MM-DD", format="date")
 _SECRET = _str(minLength=1, maxLength=255)
 # A path below the subscription's root: no `..` segment, no backslash, no white space.
 _PATH_CHAR = rf"[^/\\\x00{_SPACE}]"
@@ -264,6 +285,11 @@ SCHEMAS: dict[str, Schema] = {
                 pattern=rf"^ *(?:{_IP} *)?$",
             ),
             "source_server": _str(maxLength=255),
+            "skip_mfa": {
+                "type": "boolean",
+                "description": "Open the session without asking for a second factor; "
+                "panelkey has none to ask for, so every session is opened so",
+            },
         },
         ("login",),
         description="Whom a browser session is opened for",
@@ -291,17 +317,18 @@ SCHEMAS: dict[str, Schema] = {
         },
         ("ipv4", "ipv6", "netmask", "interface", "type"),
     ),
+    "Admin": _obj(
+        {
+            **{n: _str() for n in _ADMIN_FIELDS},
+            "email": _EMAIL,
+            "send_announce": {"type": "boolean"},
+            "multiple_sessions": {"type": "boolean"},
+        },
+        description="The administrator's contact information",
+    ),
     "ServerInit": _obj(
         {
-            "admin": _obj(
-                {
-                    **{n: _str() for n in _ADMIN_FIELDS},
-                    "email": _EMAIL,
-                    "send_announce": {"type": "boolean"},
-                    "multiple_sessions": {"type": "boolean"},
-                },
-                description="The administrator's contact information",
-            ),
+            "admin": ref("Admin"),
             "password": _str("The administrator's new password", minLength=1),
             "server_name": _str("The server's host name", maxLength=255),
         },
@@ -313,11 +340,14 @@ SCHEMAS: dict[str, Schema] = {
                 "The license key (kept as its digest, never shown)",
                 pattern=rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$",
             ),
-            "code": _str("The activation code", maxLength=255),
+            "code": _str(
+                "The activation code; given alone, it stands for the key it activates "
+                "(panelkey fetches nothing)",
+                maxLength=255,
+            ),
             "additional": {"type": "boolean", "description": "An additional license key"},
         },
-        ("key",),
-        description="License parameters",
+        description="License parameters: a key, an activation code, or both",
     ),
     "Extension": _obj(
         {
@@ -342,7 +372,7 @@ SCHEMAS: dict[str, Schema] = {
     "Client": _obj(
         {
             "id": _int(minimum=1),
-            "created": _str(),
+            "created": _DATE,
             "name": _str(),
             "company": _str(),
             "login": _str(),
@@ -367,6 +397,27 @@ SCHEMAS: dict[str, Schema] = {
     "ClientStatistics": _obj(
         {name: _int() for name in _STATISTICS}, _STATISTICS, description="The client statistics"
     ),
+    "DomainReference": _obj(
+        {"id": _int(minimum=1), "name": _str(minLength=1), "guid": _str(minLength=1)},
+        description="A domain by one of id, name or guid",
+        minProperties=1,
+        additionalProperties=False,
+    ),
+    "OwnerClientReference": _obj(
+        {
+            "id": _int(minimum=1),
+            "login": _str(minLength=1),
+            "guid": _str(minLength=1),
+            "external_id": _str(minLength=1),
+        },
+        description="A client by one of id, login, guid or external_id",
+        minProperties=1,
+        additionalProperties=False,
+    ),
+    "PlanReference": _obj(
+        {"name": _str()},
+        description="A service plan by name, of those the subscription's owner may use",
+    ),
     "DomainRequest": _obj(
         {
             "name": _DOMAIN_NAME,
@@ -375,27 +426,19 @@ SCHEMAS: dict[str, Schema] = {
             "hosting_settings": _obj({"ftp_login": _str(), "ftp_password": _str()}),
             "base_domain": _DOMAIN_REFERENCE,
             "parent_domain": _DOMAIN_REFERENCE,
-            "owner_client": _obj(
-                {
-                    "id": _int(minimum=1),
-                    "login": _str(minLength=1),
-                    "guid": _str(minLength=1),
-                    "external_id": _str(minLength=1),
-                },
-                description="One of id, login, guid or external_id; default: the admin",
-                minProperties=1,
-                additionalProperties=False,
-            ),
+            "owner_client": ref("OwnerClientReference"),
             "ip_addresses": _list(_str(pattern=rf"^ *{_IP} *$")),
             "ipv4": _list(_str(pattern=rf"^ *{_IP4} *$")),
             "ipv6": _list(_str(pattern=rf"^ *{_IP6} *$")),
-            "plan": _obj({"name": _str()}, description="Accepted; not applied"),
+            "plan": ref("PlanReference"),
         },
-        ("name",),
-        description="A domain; on update only name, description and hosting_type apply",
+        description="A domain. Creating one needs its name (the owner defaults to the admin; "
+        "a subscription is made on the service plan named, a site ignores it); an update "
+        "applies name, description, hosting_type and a subscription's plan, each when given",
     ),
     "DomainAlias": _obj(
         {
+            "id": _int(minimum=1),
             "name": _str(),
             "ascii_name": _str(),
             "web": {"type": "boolean"},
@@ -403,7 +446,7 @@ SCHEMAS: dict[str, Schema] = {
             "mail": {"type": "boolean"},
             "seo_redirect": {"type": "boolean"},
         },
-        ("name", "ascii_name", "web", "dns", "mail", "seo_redirect"),
+        ("id", "name", "ascii_name", "web", "dns", "mail", "seo_redirect"),
     ),
     "DomainResponse": _obj(
         {
@@ -414,7 +457,7 @@ SCHEMAS: dict[str, Schema] = {
             "base_domain_id": _int(),
             "www_root": _str(),
             "guid": _str(),
-            "created": _str(),
+            "created": _DATE,
             "description": _str(),
             "aliases": _list(ref("DomainAlias")),
         },
@@ -452,7 +495,7 @@ SCHEMAS: dict[str, Schema] = {
             "password": _SECRET,
             "home": _HOME,
             "quota": _int("Bytes; 0 or -1 is unlimited", minimum=-1),
-            "permissions": _FTP_PERMISSIONS,
+            "permissions": _FTP_PERMISSIONS_GIVEN,
             "parent_domain": _DOMAIN_REFERENCE,
         },
         ("name", "password", "parent_domain"),
@@ -463,7 +506,7 @@ SCHEMAS: dict[str, Schema] = {
             "password": _SECRET,
             "home": _HOME,
             "quota": _int(minimum=-1),
-            "permissions": _FTP_PERMISSIONS,
+            "permissions": _FTP_PERMISSIONS_GIVEN,
         }
     ),
     "Database": _obj(
@@ -545,114 +588,3 @@ SCHEMAS: dict[str, Schema] = {
         "given for keys with panelkey's options (docs/keys.md)",
     ),
 }
-
-
-# -- checking request bodies -------------------------------------------------------------
-
-_TYPE_NAMES = {
-    "object": "an object",
-    "array": "a list",
-    "string": "a string",
-    "integer": "an integer",
-    "boolean": "true or false",
-}
-
-
-def check(value: Any, schema: Schema, where: str = "body") -> None:
-    """Raise a 400 ApiError unless `value` fits `schema`. Extra object members are allowed
-    (clients generated from Plesk's document send more fields than panelkey keeps).
-    Strings must be storable: no NUL character, no lone surrogate."""
-    if "$ref" in schema:
-        schema = SCHEMAS[schema["$ref"]]
-    kind = schema.get("type")
-    if value is None and schema.get("nullable"):
-        return
-    if "anyOf" in schema:
-        _check_any(value, schema["anyOf"], where)
-        return
-    if not _is(value, kind):
-        raise bad_request(f"Invalid value of {where}: expected {_TYPE_NAMES.get(str(kind), kind)}")
-    if "enum" in schema and value not in schema["enum"]:
-        allowed = ", ".join(str(x) for x in schema["enum"])
-        raise bad_request(f"Invalid value of {where}: expected one of {allowed}")
-    if kind == "string":
-        _check_text(value, where)
-        if len(value) < schema.get("minLength", 0) or len(value) > schema.get("maxLength", 1 << 30):
-            raise bad_request(f"Invalid value of {where}: wrong length")
-        if "pattern" in schema and not _pattern(schema["pattern"]).search(value):
-            raise bad_request(f"Invalid value of {where}: wrong format")
-    elif kind == "integer":
-        if value < schema.get("minimum", -INT32) or value > schema.get("maximum", INT32):
-            raise bad_request(f"Invalid value of {where}: out of range")
-    elif kind == "array":
-        for i, item in enumerate(value):
-            check(item, schema["items"], f"{where}[{i}]")
-    elif kind == "object":
-        for name in schema.get("required", ()):
-            if name not in value:
-                raise bad_request(f"Missing required field {name!r}")
-        if len(value) < schema.get("minProperties", 0):
-            raise bad_request(f"Invalid value of {where}: it may not be empty")
-        properties = schema.get("properties", {})
-        extra = schema.get("additionalProperties")
-        for name, item in value.items():
-            # Members not in the schema are not kept: their names and values are not read.
-            if name in properties:
-                check(item, properties[name], f"{name!r}" if where == "body" else f"{where}.{name}")
-            elif isinstance(extra, dict):
-                check(item, extra, f"{where}.{name}")
-            elif extra is False:
-                allowed = ", ".join(properties)
-                raise bad_request(f"Invalid value of {where}: it takes only {allowed}")
-
-
-def _check_any(value: Any, options: list[Schema], where: str) -> None:
-    """`value` fits one of `options`, or the first one's refusal is raised."""
-    first: Exception | None = None
-    for option in options:
-        try:
-            check(value, option, where)
-        except ApiError as exc:  # try the next shape
-            first = first or exc
-        else:
-            return
-    assert first is not None
-    raise first
-
-
-@functools.cache
-def _pattern(text: str) -> re.Pattern[str]:
-    # A closing `$` means the end of the text, as in JSON Schema; Python's would also
-    # match before a final newline.
-    if text.endswith("$") and not text.endswith("\\$"):
-        text = text[:-1] + r"\Z"
-    return re.compile(text)
-
-
-def _is(value: Any, kind: str | None) -> bool:
-    if kind == "object":
-        return isinstance(value, dict)
-    if kind == "array":
-        return isinstance(value, list)
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    return True
-
-
-def _check_text(text: str, where: str) -> None:
-    if "\x00" in text:
-        raise bad_request(f"Invalid value of {where}: NUL characters are not allowed")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise bad_request(f"Invalid value of {where}: not valid Unicode text") from None
-
-
-def check_text(text: str, where: str) -> str:
-    """A query or path value, checked as body strings are."""
-    _check_text(text, where)
-    return text

@@ -44,7 +44,7 @@ def test_post_ftpusers_answers_200_with_the_ftp_user_and_never_the_password(
         password=SECRET,
         home="/httpdocs/up",
         quota=1024,
-        permissions={"read": True, "write": True},
+        permissions={"read": "true", "write": "true"},
         parent_domain={"name": "example.com"},
     )
     assert made.status_code == 200, made.text
@@ -54,7 +54,7 @@ def test_post_ftpusers_answers_200_with_the_ftp_user_and_never_the_password(
         "name": "uploader",
         "home": "/httpdocs/up",
         "quota": 1024,
-        "permissions": {"read": True, "write": True},
+        "permissions": {"read": "true", "write": "true"},
         "parent_domain": domain,
     }
     assert SECRET not in made.text
@@ -69,7 +69,7 @@ def test_post_ftpusers_answers_200_with_the_ftp_user_and_never_the_password(
     defaults = _create(api, admin_key, name="plain", password=SECRET, parent_domain={"id": domain})
     assert defaults.status_code == 200, defaults.text
     assert defaults.json()["home"] == "/" and defaults.json()["quota"] == -1
-    assert defaults.json()["permissions"] == {"read": True, "write": False}
+    assert defaults.json()["permissions"] == {"read": "true", "write": "false"}
 
 
 def test_put_and_delete_ftpusers_by_name(api: Api, admin_key: dict[str, str]) -> None:
@@ -95,7 +95,7 @@ def test_put_and_delete_ftpusers_by_name(api: Api, admin_key: dict[str, str]) ->
     assert (
         user["name"] == "renamed"
         and user["home"] == "/logs"
-        and user["permissions"]["write"] is True
+        and user["permissions"]["write"] == "true"
     )
     found = api.panel.ftp_users.by_name(api.panel.accounts.admin().identity(), "renamed")  # type: ignore[union-attr]
     assert found is not None
@@ -206,8 +206,10 @@ def test_domain_response_lists_its_site_aliases(api: Api, admin_key: dict[str, s
     )
     assert made.findtext("site-alias/create/result/status") == "ok"
     body = api.get(f"/domains/{domain}", headers=admin_key).json()
+    alias_id = int(made.findtext("site-alias/create/result/id") or 0)
     assert body["aliases"] == [
         {
+            "id": alias_id,
             "name": "example.net",
             "ascii_name": "example.net",
             "web": True,
