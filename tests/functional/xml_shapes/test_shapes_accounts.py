@@ -159,7 +159,7 @@ def _convert_to_reseller_plan(w: World) -> None:
 def _change_owner_plan(w: World) -> None:
     n = _n(w)
     cust, res, plan = w.fresh("chown"), w.fresh("chres"), w.fresh("Gold ")
-    address = f"192.0.2.{n}"
+    address = f"198.19.1.{n}"  # not the host's own (the pool holds those)
     _ip(w, address)
     _reseller(w, res)
     rid = w.panel.accounts.by_login(res)
@@ -314,7 +314,7 @@ def _reseller_set_power_user(w: World) -> None:
 def _convert_to_customer_plan(w: World) -> None:
     n = _n(w)
     res, plan = w.fresh("r2c"), w.fresh("Basic r2c ")
-    address = f"192.0.2.{n}"
+    address = f"198.19.2.{n}"
     _ip(w, address)
     _reseller(w, res)
     rid = w.panel.accounts.by_login(res)
