@@ -7,7 +7,9 @@ all come from these tables; nothing else lists a setting's name.
 
 Types are the descriptor's (Plesk's descriptor.xsd): ``int``, ``bytes``, ``date``
 (limits: -1 means unlimited), ``boolean``, ``string``, ``password`` (accepted,
-never stored) and ``enum`` (one of `choices`).
+never stored) and ``enum`` (one of `choices`); ``msglimit`` is Plesk's outgoing-mail
+limit text (``default``: inherit from the level above, ``unlimited``, or a count of
+messages per hour).
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ class Setting:
             if text.lower() in _FALSE:
                 return "false"
             raise InvalidValue(f"Invalid value of {self.name}: {value!r}")
+        if self.type == "msglimit":
+            if text in ("default", "unlimited") or (text.isdigit() and len(text) < 10):
+                return str(int(text)) if text.isdigit() else text
+            raise InvalidValue(f"Invalid value of {self.name}: {value!r}")
         if self.type == "enum":
             if text not in self.choices:
                 raise InvalidValue(f"Invalid value of {self.name}: {value!r}")
@@ -90,6 +96,15 @@ class Block:
                 continue
             out[setting.name] = setting.check(value)
         return out
+
+    def zeroed(self) -> list[tuple[str, str]]:
+        """Plesk's ``all-to-zero``: every count and size limit at 0 (the overuse
+        policy and the expiration date are not amounts and stay as they are)."""
+        return [(s.name, "0") for s in self.settings if s.type in ("int", "bytes")]
+
+    def revoked(self) -> list[tuple[str, str]]:
+        """Plesk's ``revoke-all``: every permission false."""
+        return [(s.name, "false") for s in self.settings if s.type == "boolean"]
 
     def defaults(self) -> dict[str, str]:
         return {s.name: s.default for s in self.settings if s.type != "password"}
@@ -220,6 +235,14 @@ PREFS = Block(
     (
         Setting("www", "boolean", "true", "The www. prefix resolves to the domain"),
         Setting("stat_ttl", "int", "3", "Months web statistics are kept"),
+        Setting(
+            "outgoing-messages-domain-limit",
+            "msglimit",
+            "default",
+            "Outgoing messages per hour from the domain",
+        ),
+        Setting("icp-status", "boolean", "false", "The site has an ICP permit (China)"),
+        Setting("icp-permit", "string", "", "ICP permit number"),
     ),
 )
 
@@ -229,6 +252,7 @@ PLAN_PREFERENCES = Block(
     (
         Setting("stat", "int", "3", "Months web statistics are kept"),
         Setting("maillists", "boolean", "false", "Mailing lists service"),
+        Setting("mailservice", "boolean", "true", "Mail service"),
         Setting("dns_zone_type", "enum", "master", "DNS zone type", ("master", "slave")),
     ),
 )
@@ -267,6 +291,28 @@ MAIL = Block(
         Setting("mailservice", "boolean", "true", "Mail service"),
         Setting("spam-protect-sign", "boolean", "false", "Sign outgoing mail (DomainKeys)"),
         Setting("greylisting", "boolean", "true", "Greylisting spam protection"),
+        Setting("maillists", "boolean", "false", "Mailing lists (a plan's mail)"),
+        *(
+            Setting(f"outgoing-messages-{level}-limit", "msglimit", "default", text)
+            for level, text in (
+                ("mbox", "Outgoing messages per hour from a mailbox"),
+                ("domain", "Outgoing messages per hour from a domain"),
+                ("subscription", "Outgoing messages per hour from the subscription"),
+            )
+        ),
+        Setting(
+            "outgoing-messages-enable-sendmail",
+            "enum",
+            "default",
+            "Scripts and users may send mail with sendmail",
+            ("true", "false", "default"),
+        ),
+        Setting(
+            "outgoing-messages-overlimit-percent",
+            "int",
+            "0",
+            "Percent by which the outgoing limits may be exceeded",
+        ),
     ),
 )
 

@@ -1,8 +1,9 @@
 """Settings blocks on the wire: reading them from requests, writing them in answers.
 
 Which names exist, their types and defaults are the core's (core/settings.py); this
-module only knows each block's XML shape: ``limits`` (``overuse`` then ``limit``
-name/value pairs), ``permissions`` (``permission`` pairs), ``hosting`` (``property``
+module only knows each block's XML shape: ``limits`` (``overuse``, ``all-to-zero``
+then ``limit`` name/value pairs), ``permissions`` (``revoke-all``, ``permission``
+pairs), ``hosting`` (``property``
 pairs), ``php-settings`` (``setting`` pairs), element-per-setting blocks
 (``prefs``, ``preferences``, ``performance``), ``mail`` and ``log-rotation``.
 """
@@ -36,9 +37,13 @@ def read(element: etree._Element, block: str) -> Pairs:
                 text = render.text_of(holder, tag)
                 if text is not None:
                     pairs.append((tag, text))
+        # all-to-zero first, so that limits named beside it keep their given value
+        if element.find("all-to-zero") is not None:
+            pairs += BLOCKS[block].zeroed()
         return pairs + _pairs(element, "limit")
     if block in ("permissions", "reseller-permissions"):
-        return _pairs(element, "permission")
+        revoked = BLOCKS[block].revoked() if element.find("revoke-all") is not None else []
+        return revoked + _pairs(element, "permission")
     if block == "hosting":
         return _pairs(element, "property")
     if block == "php-settings":
