@@ -31,7 +31,7 @@ def test_service_plan_add_then_get_answers_every_block_in_plesks_order(
     assert [c.tag for c in got] == [
         "status", "filter-id", "id", "guid", "external-id", "name",
         "mail", "limits", "log-rotation", "preferences", "hosting",
-        "performance", "permissions", "php-settings",
+        "performance", "permissions", "php-settings", "web-server-settings",
     ]  # fmt: skip
     assert (got.findtext("id"), got.findtext("guid")) == (
         added.findtext("id"),
