@@ -142,14 +142,16 @@ def reachable_account(req: Request, kind: str, value: str) -> Account | None:
     """An account the caller may manage, by ``owner-id``/``owner-login`` and the like."""
     accounts = req.ctx.panel.accounts
     account: Account | None
-    if kind.endswith("-id"):
+    if kind.endswith("external-id"):
+        account = accounts.by_external_id(value)
+    elif kind.endswith("-id"):
         account = accounts.get(int(value)) if value.strip().isdigit() else None
     elif kind.endswith("-login"):
         account = accounts.by_login(value)
     elif kind.endswith("-guid"):
         account = accounts.by_guid(value)
     else:
-        account = accounts.by_external_id(value)
+        return None
     if account is None or not accounts.can_manage(req.identity, account):
         return None
     return account
