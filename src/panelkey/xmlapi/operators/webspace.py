@@ -31,19 +31,21 @@ from panelkey.core.identity import AccountType
 from panelkey.core.plans import Plan
 from panelkey.core.subscriptions import CUSTOMER_BLOCKS, check
 from panelkey.xmlapi import blocks, render
-from panelkey.xmlapi.operators.site import (
-    WEBSPACE_NOT_FOUND,
-    del_domains,
+from panelkey.xmlapi.operators.domain_forms import (
     flag_in,
     ftp_login_in,
-    get_domains,
-    guarded,
     hosting_form,
     ip_in,
     properties_in,
+    status_in,
+)
+from panelkey.xmlapi.operators.site import (
+    WEBSPACE_NOT_FOUND,
+    del_domains,
+    get_domains,
+    guarded,
     reachable_account,
     select,
-    status_in,
 )
 from panelkey.xmlapi.request import Handler, Operator, Request
 
