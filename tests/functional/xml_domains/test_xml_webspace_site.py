@@ -360,3 +360,39 @@ def test_customers_delete_sites_but_not_webspaces(xml: XmlClient, world: World) 
     assert error_of(refused)[0] == 1006 and refused.findtext("id") == str(world.carol_ws)
     assert len(_get(xml, "site", dataset="<dataset/>", key=carol)) == 1
     assert len(_get(xml, "webspace", dataset="<dataset/>", key=carol)) == 1
+
+
+def test_filters_by_external_id_owner_guid_and_parent_site(xml: XmlClient, world: World) -> None:
+    # Issue 21: Plesk's other filters, on both stores; the external id is the one given
+    # in gen_setup, kept with the subscription and gone with it.
+    flt = f"<filter><id>{world.carol_ws}</id></filter>"
+    xml.call(
+        f"<webspace><set>{flt}<values><gen_setup><external-id>crm-7</external-id>"
+        "</gen_setup></values></set></webspace>"
+    )
+    for by in (
+        "<external-id>crm-7</external-id>",
+        f"<owner-guid>{world.carol.account.guid}</owner-guid>",
+    ):
+        found = _get(xml, "webspace", by, "<dataset><gen_info/></dataset>")
+        assert [r.findtext("id") for r in found] == [str(world.carol_ws)], by
+        assert found[0].findtext("data/gen_info/external-id") == "crm-7"
+    (miss,) = _get(xml, "webspace", "<external-id>crm-8</external-id>")
+    assert error_of(miss) == (1013, "Webspace does not exist")
+    # a customer sees its own only
+    (hidden,) = _get(xml, "webspace", "<external-id>crm-7</external-id>", key=world.dave.key)
+    assert error_of(hidden)[0] == 1013
+    child = xml.call(
+        "<site><add><gen_setup><name>shop.blog.carol.example</name>"
+        "<webspace-name>carol.example</webspace-name>"
+        "<parent-site-name>blog.carol.example</parent-site-name></gen_setup></add></site>"
+    )
+    (made,) = results(child, "site/add")
+    found = _get(xml, "site", f"<parent-site-id>{world.carol_site}</parent-site-id>")
+    assert [r.findtext("id") for r in found] == [made.findtext("id")]
+    # a parent site with no child: one bare ok
+    (none,) = _get(xml, "site", f"<parent-site-id>{world.carol_ws}</parent-site-id>")
+    assert [c.tag for c in none] == ["status"] and none.findtext("status") == "ok"
+    xml.call(f"<webspace><del>{flt}</del></webspace>")
+    (gone,) = _get(xml, "webspace", "<external-id>crm-7</external-id>")
+    assert error_of(gone)[0] == 1013

@@ -61,6 +61,7 @@ _BLOCK_TAGS = {
 }
 # gen_setup texts a subscription keeps only to answer back in gen_info
 _NOTES = ("external-id", "admin-description", "reseller-description")
+_MAX_NOTE = 4096
 
 
 def _owner(req: Request, gen: etree._Element) -> Account | None:
@@ -93,6 +94,9 @@ def _notes(gen: etree._Element | None) -> dict[str, str]:
     if gen is None:
         return {}
     notes = {str(e.tag): (e.text or "").strip() for e in gen if e.tag in _NOTES}
+    for tag, text in notes.items():
+        if len(text) > _MAX_NOTE:
+            raise InvalidValue(f"The {tag} is longer than {_MAX_NOTE} characters")
     vendor = flag_in(gen.find("admin-as-vendor"))
     if vendor is not None:
         notes["admin-as-vendor"] = "true" if vendor else "false"
