@@ -204,6 +204,17 @@ def _ws_mail(op: str) -> Run:
         got = _one(w, "webspace", wid, "<mail/>")
         assert got.findtext("mail/nonexistent-user/bounce") == "No one here"
         assert got.findtext("mail/webmail") == "horde"
+        if op == "add":
+            # beside a plan reference, before or after it
+            guid = _plan(w, "service-plan")
+            plan = f"<plan-guid>{guid}</plan-guid>"
+            for body in (
+                plan + "<mail><webmail>horde</webmail></mail>",
+                "<mail><webmail>horde</webmail></mail>" + plan,
+            ):
+                wid = _ws(w, "", body)[0]
+                assert _one(w, "webspace", wid, "<mail/>").findtext("mail/webmail") == "horde"
+                assert [g for g, _t in _plans(w, wid)] == [guid]
 
     return run
 
