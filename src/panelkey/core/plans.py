@@ -76,8 +76,8 @@ def check_settings(kind: str, given: Settings) -> dict[str, dict[str, str]]:
     pool = out.get("ip-pool", {})
     if "ip-address" in pool:
         # canonical, each once, in the order given
-        given = [check_address(a) for a in pool["ip-address"].split()]
-        pool["ip-address"] = " ".join(dict.fromkeys(given))
+        addresses = [check_address(a) for a in pool["ip-address"].split()]
+        pool["ip-address"] = " ".join(dict.fromkeys(addresses))
     return out
 
 

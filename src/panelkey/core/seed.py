@@ -269,10 +269,13 @@ def _key(panel: Panel, admin: Identity, e: Mapping[str, Any]) -> None:
 KEEP_TABLES = frozenset({"meta", "changes"})
 
 
-def reset(panel: Panel) -> None:
-    """Empty the store back to its first start: every account but the admin (whose
-    password stays), with everything they own, every key, the audit and the events.
-    Server configuration (KEEP_TABLES) stays. One transaction; caches dropped everywhere."""
+def reset(panel: Panel, admin_email: str | None = None) -> None:
+    """Back to the first start: every account but the admin (whose password stays and
+    whose profile is the first start's again), with everything they own, every key, the
+    audit and the events; then what a first start makes (stock.first_start: the host's
+    addresses, the stock plans, their events). Server configuration (KEEP_TABLES) stays.
+    One transaction; caches dropped everywhere."""
+    from panelkey.core import stock
     from panelkey.store import tables
 
     with panel.db.atomic() as conn:
@@ -284,5 +287,9 @@ def reset(panel: Panel) -> None:
                 conn.execute(table.delete().where(table.c.type != "admin"))
             else:
                 conn.execute(table.delete())
+        # the host's addresses are a first start's too: seed them again
+        conn.execute(tables.meta.delete().where(tables.meta.c.name == "ips_seeded"))
+        panel.ips.seed()
+        stock.first_start(panel, admin_email, conn)
         panel.db.record_change(conn, "reset")
     panel.auth.written()
