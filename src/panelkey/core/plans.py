@@ -326,15 +326,22 @@ class Plans:
             # Plesk's hosting/none: the plan's hosting settings are deleted
             conn.execute(s.delete().where(s.c.plan_id == plan_id, s.c.block == "hosting"))
             values = {b: v for b, v in values.items() if b != "hosting"}
+        rows: list[dict[str, Any]] = []
         for block, pairs in values.items():
-            for name, value in pairs.items():
-                where = sa.and_(s.c.plan_id == plan_id, s.c.block == block, s.c.name == name)
-                conn.execute(s.delete().where(where))
-                if block == "php-settings" and value == "":
-                    continue
-                conn.execute(
-                    s.insert().values(plan_id=plan_id, block=block, name=name, value=value)
-                )
+            if not pairs:
+                continue
+            # one statement per block, not per setting: a stock plan holds a hundred
+            names = list(pairs)
+            conn.execute(
+                s.delete().where(s.c.plan_id == plan_id, s.c.block == block, s.c.name.in_(names))
+            )
+            rows += [
+                {"plan_id": plan_id, "block": block, "name": n, "value": v}
+                for n, v in pairs.items()
+                if not (block == "php-settings" and v == "")
+            ]
+        if rows:
+            conn.execute(s.insert(), rows)
 
 
 def _check_name(name: str) -> str:

@@ -424,18 +424,11 @@ RESELLER_PERMISSIONS = Block(
     ),
 )
 
+HOSTING_TYPES = ("vrt_hst", "std_fwd", "frm_fwd", "none")
 # What a plan is besides its blocks: the kind of hosting its subscriptions get.
 PLAN = Block(
     "plan",
-    (
-        Setting(
-            "hosting-type",
-            "enum",
-            "vrt_hst",
-            "Hosting type",
-            ("vrt_hst", "std_fwd", "frm_fwd", "none"),
-        ),
-    ),
+    (Setting("hosting-type", "enum", "vrt_hst", "Hosting type", HOSTING_TYPES),),
 )
 
 # A reseller plan's IP pool: shared addresses of the server's pool given to its
