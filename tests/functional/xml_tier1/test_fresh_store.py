@@ -18,6 +18,7 @@ from panelkey.core.panel import Panel
 from panelkey.core.stock import STOCK_PLANS
 from tests.functional.testing.test_seed import GOOD
 from tests.functional.xml.xml_helpers import XmlClient, results
+from tests.functional.xml_tier1.conftest import BOTH
 from tests.functional.xml_tier1.tier1 import ok, one
 
 HOSTNAME = socket.getfqdn() or socket.gethostname()
@@ -121,12 +122,12 @@ def test_the_action_log_holds_the_first_starts_events(xml: XmlClient) -> None:
 
 
 def _state(panel: Panel) -> dict[str, Any]:
-    """Everything a first start makes, without ids, guids and times."""
+    """Everything a first start makes, without guids and times."""
     admin = panel.accounts.admin()
     assert admin is not None
     me = admin.identity()
     plans = {
-        (kind, p.name): panel.plans.effective(p)
+        (kind, p.id, p.name): panel.plans.effective(p)
         for kind in ("service", "addon", "reseller")
         for p in panel.plans.list(me, kind)
     }
@@ -134,11 +135,12 @@ def _state(panel: Panel) -> dict[str, Any]:
         "accounts": [(a.login, a.type) for a in panel.accounts.list()],
         "admin": (admin.name, admin.email, admin.company, admin.phone, admin.status),
         "plans": plans,
-        "events": [(e.action, e.obj_name, e.new_values) for e in panel.events.list()],
+        "events": [(e.id, e.action, e.obj_name, e.new_values) for e in panel.events.list()],
         "ips": sorted(ip.address for ip in panel.ips.list()),
     }
 
 
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
 def test_reset_returns_to_exactly_the_first_start(panel: Panel) -> None:
     fresh = _state(panel)
     assert len(fresh["plans"]) == len(STOCK_PLANS) and fresh["events"]
