@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -483,6 +484,17 @@ SETTINGS: tuple[Setting, ...] = (
         section="panelkey",
         key="maxConnectionsPerSource",
     ),
+    # The admin's e-mail at the first start and after `panelkey reset` (Plesk's default
+    # is admin@ the host's name); afterwards the admin's own, changed like any contact.
+    Setting(
+        "admin_email",
+        lambda _v: f"admin@{socket.getfqdn() or socket.gethostname()}",
+        _text,
+        "the admin's e-mail at the first start and after a reset",
+        env="PANELKEY_ADMIN_EMAIL",
+        section="panelkey",
+        key="adminEmail",
+    ),
 )
 _BY_INI = {(s.section, s.key.lower()): s for s in SETTINGS if s.section and s.key}
 _DEFAULT_SECTION = (
@@ -567,6 +579,7 @@ class Settings:
     header_timeout: float = 20.0
     body_timeout: float = 60.0
     max_connections_per_source: int = 256
+    admin_email: str = ""
 
 
 def load_settings(

@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     journal.add_argument("--face", choices=("xml", "rest"), help="only this API")
     journal.add_argument("--errors", action="store_true", help="only refused or failed ones")
 
-    reset = sub.add_parser("reset", help="empty the store back to its first start")
+    reset = sub.add_parser("reset", help="return the store to its first start")
     _store_options(reset)
     reset.add_argument("--yes", action="store_true", help="do not ask")
     return parser
@@ -99,7 +99,7 @@ def _seed(panel: Panel, path: str) -> int:
     return 0
 
 
-def _reset(panel: Panel, yes: bool) -> int:
+def _reset(panel: Panel, yes: bool, admin_email: str) -> int:
     if not yes:
         if not sys.stdin.isatty():
             print("panelkey reset: add --yes to empty the store without a prompt", file=sys.stderr)
@@ -108,8 +108,8 @@ def _reset(panel: Panel, yes: bool) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing was changed.")
             return 1
-    seed.reset(panel)
-    print("The store is empty: only the admin remains.")
+    seed.reset(panel, admin_email)
+    print("The store is back to its first start: the admin and the stock plans.")
     return 0
 
 
@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "seed":
             return _seed(panel, args.file)
         if args.command == "reset":
-            return _reset(panel, args.yes)
+            return _reset(panel, args.yes, settings.admin_email)
         if args.command == "admin":
             password = _read_password()
             if not password:

@@ -30,6 +30,10 @@ HOSTING_TYPES = ("virtual", "standard_forwarding", "frame_forwarding", "none")
 STATUSES = ("active", "suspended", "disabled")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 DEFAULT_IP = "127.0.0.1"
+# The `properties` kind of what a domain keeps only to answer back (its external id,
+# notes, forwarding target, parent site, ...): purged with the domain.
+PROPERTY_KIND = "domain"
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # Run inside the write's transaction with the new or changed domain's id, so that
 # settings and plans kept elsewhere (core/subscriptions.py) change with it or not at all.
 Within = Callable[[sa.Connection, int], None]
@@ -160,6 +164,24 @@ class Domains:
     def in_webspace(self, actor: Identity, webspace_id: int) -> builtins.list[Domain]:
         """The sites in one webspace (not the webspace itself) the actor may see."""
         return self._find(actor, "base", v=webspace_id)
+
+    def with_property(self, actor: Identity, name: str, value: str) -> builtins.list[Domain]:
+        """The domains the actor may see whose property `name` is `value`, oldest first
+        (an external id, a parent site)."""
+        p = tables.properties
+        held = sa.select(p.c.object_id).where(
+            p.c.kind == PROPERTY_KIND, p.c.name == name, p.c.value == value
+        )
+        return self.list(actor, tables.domains.c.id.in_(held))
+
+    def props_of(self, domain_id: int) -> dict[str, str]:
+        """What the domain keeps only to answer back, by name."""
+        p = tables.properties
+        q = sa.select(p.c.name, p.c.value).where(
+            p.c.kind == PROPERTY_KIND, p.c.object_id == domain_id
+        )
+        with self._db.read() as conn:
+            return {r.name: r.value for r in conn.execute(q)}
 
     def _find(self, actor: Identity, by: str, **params: Any) -> builtins.list[Domain]:
         kind = actor.type if actor.type in _ACTOR_KINDS else AccountType.CUSTOMER.value
@@ -299,8 +321,14 @@ class Domains:
         within: Within | None = None,
     ) -> Domain:
         """Change `status`, `description`, `hosting_type`, `ip_address`, `ftp_login`,
-        `www_root` or the name (zone not renamed); `within` runs in the same transaction."""
+        `www_root`, `guid` or the name (zone not renamed); `within` runs in the same
+        transaction. A domain given physical hosting gets its default document root."""
         row: dict[str, Any] = {}
+        if values.get("guid") is not None:
+            guid = str(values["guid"]).strip().lower()
+            if not _GUID.match(guid):
+                raise InvalidValue(f"Invalid GUID: {values['guid']!r}")
+            row["guid"] = guid
         if values.get("ip_address"):
             row["ip_address"] = check_ip(values["ip_address"])
         if values.get("ftp_login") is not None:
@@ -319,6 +347,8 @@ class Domains:
             if values["hosting_type"] not in HOSTING_TYPES:
                 raise InvalidValue(f"Invalid hosting type: {values['hosting_type']!r}")
             row["hosting_type"] = values["hosting_type"]
+            if row["hosting_type"] == "virtual" and not domain.www_root and "www_root" not in row:
+                row["www_root"] = f"/var/www/vhosts/{domain.ascii_name}/httpdocs"
         if values.get("name") is not None:
             row["name"], row["ascii_name"] = normalise_name(values["name"])
         if not row and within is None:
@@ -333,6 +363,10 @@ class Domains:
                 ).first()
                 if clash is not None or _held_by_alias_or_subdomain(conn, row["ascii_name"]):
                     raise AlreadyExists(f"Domain {row['name']!r} already exists.")
+            if "guid" in row and row["guid"] != domain.guid:
+                d = tables.domains
+                if conn.execute(sa.select(d.c.id).where(d.c.guid == row["guid"])).first():
+                    raise AlreadyExists(f"GUID {row['guid']!r} is already in use.")
             if row:
                 conn.execute(
                     tables.domains.update().where(tables.domains.c.id == domain.id).values(**row)
@@ -368,6 +402,8 @@ class Domains:
             ids = [g[0] for g in gone]
             for purge in self._purgers:
                 purge(conn, ids)
+            p = tables.properties
+            conn.execute(p.delete().where(p.c.kind == PROPERTY_KIND, p.c.object_id.in_(ids)))
             conn.execute(tables.dns_records.delete().where(tables.dns_records.c.domain_id.in_(ids)))
             conn.execute(d.delete().where(d.c.id.in_(ids)))
             for gone_id, name, base in reversed(gone):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 
+from panelkey.core import stock
 from panelkey.core.accounts import Accounts
 from panelkey.core.audit import Audit
 from panelkey.core.auth import Authenticator
@@ -77,15 +78,21 @@ class Panel:
             db.migrate()
         return cls(db)
 
-    def bootstrap(self) -> str | None:
-        """Make sure the admin exists. Returns the generated password when this call
-        created the admin without `PANELKEY_ADMIN_PASSWORD`, so it can be shown once."""
+    def bootstrap(self, admin_email: str | None = None) -> str | None:
+        """Make sure the admin exists; when this call creates it, the store gets what a
+        fresh Plesk has (core/stock.py: the admin's e-mail, `admin_email` or
+        PANELKEY_ADMIN_EMAIL or admin@<hostname>; the stock plans; their events).
+        Returns the generated password when this call created the admin without
+        `PANELKEY_ADMIN_PASSWORD`, so it can be shown once."""
         self.ips.seed()
         if self.accounts.admin() is not None:
             return None
         given = os.environ.get("PANELKEY_ADMIN_PASSWORD")
         password = given or generate_password()
         created = self.accounts.ensure_admin(password)
+        if created:
+            # only the process that made the admin: concurrent first starts make one set
+            stock.first_start(self, admin_email)
         return password if created and not given else None
 
     def server_guid(self) -> str:

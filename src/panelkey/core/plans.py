@@ -28,6 +28,7 @@ from panelkey.core.errors import (
     PermissionDenied,
 )
 from panelkey.core.identity import AccountType, Identity
+from panelkey.core.ips import IP_NOT_FOUND, Ips, check_address
 from panelkey.core.settings import BLOCKS, PER_DOMAIN_HOSTING, PLAN_BLOCKS
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -72,13 +73,25 @@ def check_settings(kind: str, given: Settings) -> dict[str, dict[str, str]]:
                 if name in PER_DOMAIN_HOSTING:
                     raise InvalidValue(f"The hosting property {name!r} cannot be set in a plan")
         out[block_name] = BLOCKS[block_name].check(pairs)
+    pool = out.get("ip-pool", {})
+    if "ip-address" in pool:
+        # canonical, each once, in the order given
+        addresses = [check_address(a) for a in pool["ip-address"].split()]
+        pool["ip-address"] = " ".join(dict.fromkeys(addresses))
     return out
+
+
+def hosted(values: Mapping[str, Mapping[str, str]]) -> bool:
+    """False when the settings say the plan ships no physical hosting (Plesk's
+    ``hosting-type`` other than vrt_hst, or ``hosting/none``)."""
+    return values.get("plan", {}).get("hosting-type", "vrt_hst") == "vrt_hst"
 
 
 class Plans:
     def __init__(self, db: Database, accounts: Accounts) -> None:
         self._db = db
         self._accounts = accounts
+        self._ips = Ips(db)
         p, a = tables.plans, tables.accounts
         self._base = (
             sa.select(p, a.c.login.label("owner_login"))
@@ -141,7 +154,9 @@ class Plans:
         """Every block of the plan's kind, defaults overlaid by what the plan sets."""
         own = self.settings(plan)
         out = {b: BLOCKS[b].effective(own.get(b, {})) for b in PLAN_BLOCKS[plan.kind]}
-        if "hosting" in out:
+        if "hosting" in out and not hosted(out):
+            out["hosting"] = {}
+        elif "hosting" in out:
             out["hosting"] = {
                 n: v for n, v in out["hosting"].items() if n not in PER_DOMAIN_HOSTING
             }
@@ -193,6 +208,7 @@ class Plans:
         name = _check_name(name)
         owner_id = self._owner_for(actor, kind, owner)
         values = check_settings(kind, settings or {})
+        self._check_pool(values)
         p = tables.plans
         with self._db.begin() as conn:
             clash = conn.execute(
@@ -246,6 +262,7 @@ class Plans:
         if external_id is not None:
             row["external_id"] = _check_external_id(external_id)
         values = check_settings(plan.kind, settings or {})
+        self._check_pool(values)
         p = tables.plans
         with self._db.begin() as conn:
             old = self.settings(plan, conn)
@@ -294,20 +311,37 @@ class Plans:
                 old={"name": plan.name, "owner_id": plan.owner_id},
             )
 
+    def _check_pool(self, values: Mapping[str, Mapping[str, str]]) -> None:
+        """Every shared address of a reseller plan's IP pool is in the server's pool."""
+        for address in values.get("ip-pool", {}).get("ip-address", "").split():
+            if self._ips.get(address) is None:
+                raise NotFound(IP_NOT_FOUND)
+
     @staticmethod
     def _write_settings(
         conn: sa.Connection, plan_id: int, values: dict[str, dict[str, str]]
     ) -> None:
         s = tables.plan_settings
+        if not hosted(values):
+            # Plesk's hosting/none: the plan's hosting settings are deleted
+            conn.execute(s.delete().where(s.c.plan_id == plan_id, s.c.block == "hosting"))
+            values = {b: v for b, v in values.items() if b != "hosting"}
+        rows: list[dict[str, Any]] = []
         for block, pairs in values.items():
-            for name, value in pairs.items():
-                where = sa.and_(s.c.plan_id == plan_id, s.c.block == block, s.c.name == name)
-                conn.execute(s.delete().where(where))
-                if block == "php-settings" and value == "":
-                    continue
-                conn.execute(
-                    s.insert().values(plan_id=plan_id, block=block, name=name, value=value)
-                )
+            if not pairs:
+                continue
+            # one statement per block, not per setting: a stock plan holds a hundred
+            names = list(pairs)
+            conn.execute(
+                s.delete().where(s.c.plan_id == plan_id, s.c.block == block, s.c.name.in_(names))
+            )
+            rows += [
+                {"plan_id": plan_id, "block": block, "name": n, "value": v}
+                for n, v in pairs.items()
+                if not (block == "php-settings" and v == "")
+            ]
+        if rows:
+            conn.execute(s.insert(), rows)
 
 
 def _check_name(name: str) -> str:

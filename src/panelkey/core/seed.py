@@ -269,10 +269,13 @@ def _key(panel: Panel, admin: Identity, e: Mapping[str, Any]) -> None:
 KEEP_TABLES = frozenset({"meta", "changes"})
 
 
-def reset(panel: Panel) -> None:
-    """Empty the store back to its first start: every account but the admin (whose
-    password stays), with everything they own, every key, the audit and the events.
-    Server configuration (KEEP_TABLES) stays. One transaction; caches dropped everywhere."""
+def reset(panel: Panel, admin_email: str | None = None) -> None:
+    """Back to the first start: every account but the admin (whose password stays and
+    whose profile is the first start's again), with everything they own, every key, the
+    audit and the events; then what a first start makes (stock.first_start: the host's
+    addresses, the stock plans, their events). Server configuration (KEEP_TABLES) stays.
+    One transaction; caches dropped everywhere."""
+    from panelkey.core import stock
     from panelkey.store import tables
 
     with panel.db.atomic() as conn:
@@ -284,5 +287,38 @@ def reset(panel: Panel) -> None:
                 conn.execute(table.delete().where(table.c.type != "admin"))
             else:
                 conn.execute(table.delete())
+        _restart_ids(conn, [t for t in tables.metadata.sorted_tables if t.name not in KEEP_TABLES])
+        # the host's addresses are a first start's too: seed them again
+        conn.execute(tables.meta.delete().where(tables.meta.c.name == "ips_seeded"))
+        panel.ips.seed()
+        stock.first_start(panel, admin_email, conn)
         panel.db.record_change(conn, "reset")
     panel.auth.written()
+
+
+def _restart_ids(conn: Any, emptied: list[Any]) -> None:
+    """New rows of the emptied tables get the ids a fresh store's get (after the kept
+    admin's): SQLite's AUTOINCREMENT counters and PostgreSQL's sequences start again."""
+    import sqlalchemy as sa
+
+    dialect = conn.dialect.name
+    for table in emptied:
+        column = table.c.get("id")
+        if column is None or not column.primary_key or not isinstance(column.type, sa.Integer):
+            continue
+        top = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(column), 0))).scalar())
+        if dialect == "sqlite":
+            # no row when the table never had AUTOINCREMENT ids: nothing to restart
+            conn.execute(
+                sa.text("UPDATE sqlite_sequence SET seq = :top WHERE name = :name"),
+                {"top": top, "name": table.name},
+            )
+        elif dialect == "postgresql":
+            sequence = conn.execute(
+                sa.text("SELECT pg_get_serial_sequence(:name, 'id')"), {"name": table.name}
+            ).scalar()
+            if sequence is not None:
+                conn.execute(
+                    sa.text("SELECT setval(CAST(:seq AS regclass), :value, :called)"),
+                    {"seq": sequence, "value": max(top, 1), "called": top > 0},
+                )

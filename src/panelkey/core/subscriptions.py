@@ -20,11 +20,12 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.accounts import Account
-from panelkey.core.domains import Domain, Domains
+from panelkey.core.domains import PROPERTY_KIND, Domain, Domains
 from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.ips import Ips
 from panelkey.core.plans import NOT_FOUND, Plan, Plans
+from panelkey.core.properties import Properties
 from panelkey.core.settings import BLOCKS, PER_DOMAIN_HOSTING, SUBSCRIPTION_BLOCKS, add_limits
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -32,6 +33,8 @@ from panelkey.store.database import Database
 Given = Mapping[str, Iterable[tuple[str, str]]]
 # Blocks a customer may change on its own subscription, and the permission it needs.
 CUSTOMER_BLOCKS = {"hosting": "manage_phosting", "php-settings": "manage_php_settings", "prefs": ""}
+# What a site (not its subscription) holds of its own; the rest is its subscription's.
+SITE_BLOCKS = ("hosting", "prefs", "performance", "mail")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +165,8 @@ class Subscriptions:
         if domain.id != base_id:
             site_own = self.own(domain.id)
             own["prefs"] = site_own.get("prefs", {})
-            own["hosting"] = {**own.get("hosting", {}), **site_own.get("hosting", {})}
+            for block in ("hosting", "performance", "mail"):
+                own[block] = {**own.get(block, {}), **site_own.get(block, {})}
         for block, values in own.items():
             if block in out:
                 out[block].update(values)
@@ -173,14 +177,22 @@ class Subscriptions:
         return out
 
     def writer(
-        self, checked: Checked, *, main: Plan | None = None, actor: Identity | None = None
+        self,
+        checked: Checked,
+        *,
+        main: Plan | None = None,
+        actor: Identity | None = None,
+        props: Mapping[str, str] | None = None,
     ) -> Any:
         """A `within` callback for Domains.create/update: stores the checked blocks (and
-        the service plan) for the domain in the write's own transaction."""
+        the service plan, and the domain's `props`: Domains.props_of) for the domain in
+        the write's own transaction."""
 
         def write(conn: sa.Connection, domain_id: int) -> None:
             if main is not None:
                 self._link(conn, domain_id, main, "service")
+            if props:
+                Properties(self._db).set(PROPERTY_KIND, domain_id, props, conn=conn)
             _store(conn, domain_id, checked.blocks)
             if checked.blocks:
                 events.record(

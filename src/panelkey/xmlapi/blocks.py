@@ -1,10 +1,12 @@
 """Settings blocks on the wire: reading them from requests, writing them in answers.
 
 Which names exist, their types and defaults are the core's (core/settings.py); this
-module only knows each block's XML shape: ``limits`` (``overuse`` then ``limit``
-name/value pairs), ``permissions`` (``permission`` pairs), ``hosting`` (``property``
-pairs), ``php-settings`` (``setting`` pairs), element-per-setting blocks
-(``prefs``, ``preferences``, ``performance``), ``mail`` and ``log-rotation``.
+module only knows each block's XML shape: ``limits`` (``overuse``, ``all-to-zero``
+then ``limit`` name/value pairs), ``permissions`` (``revoke-all``, ``permission``
+pairs), ``hosting`` (``property`` pairs, or inside ``vrt_hst``), ``php-settings`` and
+``web-server-settings`` (``setting`` pairs), ``ip-pool`` (``ip-address`` elements,
+``allocate-ip``), element-per-setting blocks (``prefs``, ``preferences``,
+``performance``), ``mail`` and ``log-rotation``.
 """
 
 from __future__ import annotations
@@ -36,13 +38,27 @@ def read(element: etree._Element, block: str) -> Pairs:
                 text = render.text_of(holder, tag)
                 if text is not None:
                     pairs.append((tag, text))
+        # all-to-zero first, so that limits named beside it keep their given value
+        if element.find("all-to-zero") is not None:
+            pairs += BLOCKS[block].zeroed()
         return pairs + _pairs(element, "limit")
     if block in ("permissions", "reseller-permissions"):
-        return _pairs(element, "permission")
+        revoked = BLOCKS[block].revoked() if element.find("revoke-all") is not None else []
+        return revoked + _pairs(element, "permission")
     if block == "hosting":
-        return _pairs(element, "property")
-    if block == "php-settings":
+        # a plan's set takes the properties inside vrt_hst, as webspace does
+        vrt = element.find("vrt_hst")
+        return _pairs(vrt if vrt is not None else element, "property")
+    if block in ("php-settings", "web-server-settings"):
         return _pairs(element, "setting")
+    if block == "ip-pool":
+        # the addresses given replace the pool's; allocate-ip alone keeps them
+        addresses = [(e.text or "").strip() for e in element.findall("ip-address")]
+        allocate = render.text_of(element, "allocate-ip")
+        pool: Pairs = []
+        if addresses or allocate is None:
+            pool.append(("ip-address", " ".join(addresses)))
+        return pool + ([("allocate-ip", allocate)] if allocate is not None else [])
     if block == "mail":
         return _read_mail(element)
     if block == "log-rotation":
@@ -115,6 +131,7 @@ def render_block(tag: str, block: str, values: Mapping[str, str]) -> etree._Elem
         "reseller-permissions": "permission",
         "hosting": "property",
         "php-settings": "setting",
+        "web-server-settings": "setting",
     }.get(block)
     if item is not None:
         return render.element(tag, [(item, _pair(item, n, v)) for n, v in values.items()])
@@ -122,6 +139,9 @@ def render_block(tag: str, block: str, values: Mapping[str, str]) -> etree._Elem
         return _render_mail(tag, values)
     if block == "log-rotation":
         return _render_log_rotation(tag, values)
+    if block == "ip-pool":
+        shared = [("ip-address", a) for a in values.get("ip-address", "").split()]
+        return render.element(tag, [*shared, ("allocate-ip", values.get("allocate-ip", "0"))])
     return render.element(tag, list(values.items()))
 
 

@@ -12,6 +12,7 @@ import pytest
 from panelkey.core import seed
 from panelkey.core.identity import Verified
 from panelkey.core.panel import Panel
+from panelkey.core.stock import STOCK_PLANS
 from panelkey.store import tables
 from tests.conftest import Server
 
@@ -22,7 +23,7 @@ GOOD = {
     ],
     "plans": [
         {"name": "Basic", "owner": "res1", "limits": {"max_site": 5}},
-        {"name": "Unlimited", "limits": {"max_site": -1}, "permissions": {"manage_dns": True}},
+        {"name": "Everything", "limits": {"max_site": -1}, "permissions": {"manage_dns": True}},
     ],
     "subscriptions": [
         {
@@ -31,7 +32,7 @@ GOOD = {
             "plan": "Basic",
             "dns": [{"type": "TXT", "host": "_acme-challenge", "value": "token-1"}],
         },
-        {"name": "admin.example", "plan": "Unlimited"},
+        {"name": "admin.example", "plan": "Everything"},
     ],
     "keys": [
         {
@@ -91,12 +92,13 @@ def test_a_bad_seed_names_the_entry_and_loads_nothing(
     panel: Panel, data: dict[str, object], named: str
 ) -> None:
     accounts_before = _count(panel, tables.accounts)
+    plans_before = _count(panel, tables.plans)  # the stock plans of a first start
     with pytest.raises(seed.SeedError, match=re.escape(named)):
         seed.load(panel, data)
     assert _count(panel, tables.accounts) == accounts_before
     assert _count(panel, tables.domains) == 0
     assert _count(panel, tables.secret_keys) == 0
-    assert _count(panel, tables.plans) == 0
+    assert _count(panel, tables.plans) == plans_before == len(STOCK_PLANS)
 
 
 def test_reset_keeps_only_the_admin_with_its_password(panel: Panel) -> None:

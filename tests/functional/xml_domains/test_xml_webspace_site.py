@@ -109,10 +109,19 @@ def test_site_get_answers_gen_info_with_its_webspace(xml: XmlClient, world: Worl
     assert gen.findtext("webspace-guid") == main.findtext("data/gen_info/guid")
 
 
-def test_site_get_with_an_empty_filter_lists_every_domain(xml: XmlClient, world: World) -> None:
+def test_site_get_with_an_empty_filter_lists_add_on_sites_only(
+    xml: XmlClient, world: World
+) -> None:
+    # Issue 21: a subscription's main site belongs to `webspace`, as in Plesk (this
+    # answered every domain, main ones first, before).
     found = _get(xml, "site", dataset="<dataset><gen_info/></dataset>")
     names = [r.findtext("data/gen_info/name") for r in found]
-    assert names == ["carol.example", "blog.carol.example", "dave.example"]
+    assert names == ["blog.carol.example"]
+    # with no add-on site in reach: one result, status ok, no data
+    deleted = xml.call("<site><del><filter><name>blog.carol.example</name></filter></del></site>")
+    assert results(deleted, "site/del")[0].findtext("status") == "ok"
+    (empty,) = _get(xml, "site", dataset="<dataset><gen_info/></dataset>")
+    assert [c.tag for c in empty] == ["status"] and empty.findtext("status") == "ok"
 
 
 def test_an_empty_dataset_answers_an_empty_data(xml: XmlClient, world: World) -> None:
@@ -151,8 +160,11 @@ def test_unknown_site_and_webspace_are_1013_with_their_texts(xml: XmlClient, wor
 
 
 def test_customers_see_only_their_own_domains(xml: XmlClient, world: World) -> None:
+    # an empty filter: add-on sites only (issue 21; main sites belong to webspace)
     mine = _get(xml, "site", dataset="<dataset/>", key=world.carol.key)
-    assert [r.findtext("id") for r in mine] == [str(world.carol_ws), str(world.carol_site)]
+    assert [r.findtext("id") for r in mine] == [str(world.carol_site)]
+    mine = _get(xml, "webspace", dataset="<dataset/>", key=world.carol.key)
+    assert [r.findtext("id") for r in mine] == [str(world.carol_ws)]
     (other,) = _get(xml, "site", "<name>dave.example</name>", key=world.carol.key)
     assert error_of(other) == (1013, "Site does not exist")
     (other,) = _get(xml, "webspace", f"<id>{world.dave_ws}</id>", key=world.carol.key)
@@ -164,7 +176,9 @@ def test_customers_see_only_their_own_domains(xml: XmlClient, world: World) -> N
 
 def test_resellers_reach_their_customers_domains_only(xml: XmlClient, world: World) -> None:
     found = _get(xml, "site", dataset="<dataset/>", key=world.reseller.key)
-    assert [r.findtext("id") for r in found] == [str(world.carol_ws), str(world.carol_site)]
+    assert [r.findtext("id") for r in found] == [str(world.carol_site)]
+    found = _get(xml, "webspace", dataset="<dataset/>", key=world.reseller.key)
+    assert [r.findtext("id") for r in found] == [str(world.carol_ws)]
     (miss,) = _get(xml, "site", "<owner-login>dave</owner-login>", key=world.reseller.key)
     assert error_of(miss)[0] == 1013
 
@@ -261,7 +275,8 @@ def test_status_is_plesks_number(xml: XmlClient, world: World) -> None:
 def test_site_add_needs_a_webspace_the_caller_may_see(xml: XmlClient, world: World) -> None:
     root = xml.call(
         "<site><add><gen_setup><name>shop.carol.example</name>"
-        "<webspace-name>carol.example</webspace-name></gen_setup></add></site>",
+        "<webspace-name>carol.example</webspace-name></gen_setup>"
+        "<hosting><vrt_hst/></hosting></add></site>",
         key=world.carol.key,
     )
     (added,) = results(root, "site/add")
@@ -315,7 +330,10 @@ def test_site_del_and_its_rights(xml: XmlClient, world: World) -> None:
     )
     (done,) = results(root, "site/del")
     assert (done.findtext("status"), done.findtext("id")) == ("ok", str(world.carol_site))
-    assert len(_get(xml, "site", dataset="<dataset/>")) == 2
+    assert len(_get(xml, "webspace", dataset="<dataset/>")) == 2
+    # no add-on site left: an empty filter answers one bare ok (issue 21)
+    (bare,) = _get(xml, "site", dataset="<dataset/>")
+    assert [c.tag for c in bare] == ["status"]
 
 
 def test_webspace_del_with_an_empty_filter_deletes_all_visible_once(
@@ -324,7 +342,7 @@ def test_webspace_del_with_an_empty_filter_deletes_all_visible_once(
     root = xml.call("<webspace><del><filter/></del></webspace>", key=world.reseller.key)
     ids = [r.findtext("id") for r in results(root, "webspace/del")]
     assert ids == [str(world.carol_ws), str(world.carol_site)]
-    assert [r.findtext("id") for r in _get(xml, "site", dataset="<dataset/>")] == [
+    assert [r.findtext("id") for r in _get(xml, "webspace", dataset="<dataset/>")] == [
         str(world.dave_ws)
     ]
 
@@ -340,4 +358,41 @@ def test_customers_delete_sites_but_not_webspaces(xml: XmlClient, world: World) 
     )
     (refused,) = results(root, "site/del")
     assert error_of(refused)[0] == 1006 and refused.findtext("id") == str(world.carol_ws)
-    assert len(_get(xml, "site", dataset="<dataset/>", key=carol)) == 2
+    assert len(_get(xml, "site", dataset="<dataset/>", key=carol)) == 1
+    assert len(_get(xml, "webspace", dataset="<dataset/>", key=carol)) == 1
+
+
+def test_filters_by_external_id_owner_guid_and_parent_site(xml: XmlClient, world: World) -> None:
+    # Issue 21: Plesk's other filters, on both stores; the external id is the one given
+    # in gen_setup, kept with the subscription and gone with it.
+    flt = f"<filter><id>{world.carol_ws}</id></filter>"
+    xml.call(
+        f"<webspace><set>{flt}<values><gen_setup><external-id>crm-7</external-id>"
+        "</gen_setup></values></set></webspace>"
+    )
+    for by in (
+        "<external-id>crm-7</external-id>",
+        f"<owner-guid>{world.carol.account.guid}</owner-guid>",
+    ):
+        found = _get(xml, "webspace", by, "<dataset><gen_info/></dataset>")
+        assert [r.findtext("id") for r in found] == [str(world.carol_ws)], by
+        assert found[0].findtext("data/gen_info/external-id") == "crm-7"
+    (miss,) = _get(xml, "webspace", "<external-id>crm-8</external-id>")
+    assert error_of(miss) == (1013, "Webspace does not exist")
+    # a customer sees its own only
+    (hidden,) = _get(xml, "webspace", "<external-id>crm-7</external-id>", key=world.dave.key)
+    assert error_of(hidden)[0] == 1013
+    child = xml.call(
+        "<site><add><gen_setup><name>shop.blog.carol.example</name>"
+        "<webspace-name>carol.example</webspace-name>"
+        "<parent-site-name>blog.carol.example</parent-site-name></gen_setup></add></site>"
+    )
+    (made,) = results(child, "site/add")
+    found = _get(xml, "site", f"<parent-site-id>{world.carol_site}</parent-site-id>")
+    assert [r.findtext("id") for r in found] == [made.findtext("id")]
+    # a parent site with no child: one bare ok
+    (none,) = _get(xml, "site", f"<parent-site-id>{world.carol_ws}</parent-site-id>")
+    assert [c.tag for c in none] == ["status"] and none.findtext("status") == "ok"
+    xml.call(f"<webspace><del>{flt}</del></webspace>")
+    (gone,) = _get(xml, "webspace", "<external-id>crm-7</external-id>")
+    assert error_of(gone)[0] == 1013

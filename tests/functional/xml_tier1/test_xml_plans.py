@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from panelkey.core.panel import Panel
+from panelkey.core.stock import STOCK_PLANS
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results, system_error
 from tests.functional.xml_tier1.conftest import World, named, one
+
+STOCK = "Default Reseller"
 
 GOLD = (
     "<name>Gold</name>"
@@ -31,7 +34,7 @@ def test_service_plan_add_then_get_answers_every_block_in_plesks_order(
     assert [c.tag for c in got] == [
         "status", "filter-id", "id", "guid", "external-id", "name",
         "mail", "limits", "log-rotation", "preferences", "hosting",
-        "performance", "permissions", "php-settings",
+        "performance", "permissions", "php-settings", "web-server-settings",
     ]  # fmt: skip
     assert (got.findtext("id"), got.findtext("guid")) == (
         added.findtext("id"),
@@ -51,13 +54,17 @@ def test_service_plan_add_then_get_answers_every_block_in_plesks_order(
     assert named(got.find("permissions"), "permission")["manage_dns"] == "true"
     assert named(got.find("php-settings"), "setting")["memory_limit"] == "256M"
     events = panel.events.list(obj_class="service_plan")
-    assert [(e.action, e.obj_name) for e in events] == [("service_plan_create", "Gold")]
+    stock = [n for k, n, _ in STOCK_PLANS if k == "service"]  # made at the first start
+    assert [(e.action, e.obj_name) for e in events] == [
+        *(("service_plan_create", n) for n in stock),
+        ("service_plan_create", "Gold"),
+    ]
 
 
 def test_service_plan_set_changes_only_what_is_given_and_del_removes_it(
     xml: XmlClient, panel: Panel
 ) -> None:
-    one(xml, "service-plan", "add", GOLD)
+    gid = int(one(xml, "service-plan", "add", GOLD).findtext("id") or 0)
     done = one(
         xml,
         "service-plan",
@@ -74,7 +81,7 @@ def test_service_plan_set_changes_only_what_is_given_and_del_removes_it(
     assert gone.findtext("status") == "ok" and gone.findtext("id") == got.findtext("id")
     miss = one(xml, "service-plan", "get", "<filter><name>Platinum</name></filter>")
     assert error_of(miss) == (1013, "Service plan does not exist")
-    actions = [e.action for e in panel.events.list(obj_class="service_plan")]
+    actions = [e.action for e in panel.events.list(obj_class="service_plan") if e.obj_id == gid]
     assert actions == ["service_plan_create", "service_plan_update", "service_plan_delete"]
 
 
@@ -96,9 +103,10 @@ def test_service_plan_refusals_name_taken_bad_value_unknown_name(xml: XmlClient)
         "<property><name>ftp_login</name><value>x</value></property></hosting>"
     )
     assert error_of(one(xml, "service-plan", "add", per_domain))[0] == 1019
-    # Nothing half-written.
+    # Nothing half-written: the stock plans of a first start, and Gold.
     root = xml.call("<service-plan><get><filter/></get></service-plan>")
-    assert [r.findtext("name") for r in results(root, "service-plan/get")] == ["Gold"]
+    stock = [n for k, n, _ in STOCK_PLANS if k == "service"]
+    assert [r.findtext("name") for r in results(root, "service-plan/get")] == [*stock, "Gold"]
 
 
 def test_service_plan_blocks_out_of_order_are_1014_naming_the_element(xml: XmlClient) -> None:
@@ -135,7 +143,8 @@ def test_resellers_manage_their_own_plans_and_customers_none(xml: XmlClient, wor
     )
     assert [r.findtext("name") for r in results(by_owner, "service-plan/get")] == ["Rick plan"]
     every = xml.call("<service-plan><get><filter/><owner-all/></get></service-plan>")
-    assert len(results(every, "service-plan/get")) == 3
+    stock = [n for k, n, _ in STOCK_PLANS if k == "service"]  # the admin's, from the first start
+    assert len(results(every, "service-plan/get")) == 3 + len(stock)
     # The admin adds a plan to a reseller's list.
     given = one(
         xml, "service-plan-addon", "add", "<name>Extra</name><owner-login>rick</owner-login>"
@@ -208,8 +217,11 @@ def test_reseller_plan_add_get_set_del(xml: XmlClient, panel: Panel) -> None:
         "<permissions><permission><name>create_clients</name><value>true</value></permission></permissions>",
     )
     assert added.findtext("status") == "ok"
-    got = one(xml, "reseller-plan", "get", "<filter><all/></filter>")
+    got = one(xml, "reseller-plan", "get", "<filter><name>Resell S</name></filter>")
     assert got.findtext("name") == "Resell S"
+    every = xml.call("<reseller-plan><get><filter><all/></filter></get></reseller-plan>")
+    listed = [r.findtext("name") for r in results(every, "reseller-plan/get")]
+    assert listed == ["Default Reseller", "Resell S"]  # Plesk's stock plan, then this one
     assert got.findtext("limits/resource-policy/oversell") == "true"
     assert got.findtext("limits/resource-policy/overuse") == "notify"
     assert named(got.find("limits"), "limit")["max_cl"] == "10"
@@ -237,7 +249,9 @@ def test_reseller_plan_add_get_set_del(xml: XmlClient, panel: Panel) -> None:
         )
         == "ok"
     )
-    assert [e.action for e in panel.events.list(obj_class="reseller_plan")] == [
+    assert [
+        e.action for e in panel.events.list(obj_class="reseller_plan") if e.obj_name != STOCK
+    ] == [
         "reseller_plan_create",
         "reseller_plan_update",
         "reseller_plan_delete",

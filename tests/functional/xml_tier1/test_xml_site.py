@@ -140,3 +140,34 @@ def test_site_rights_follow_the_webspace_owner(xml: XmlClient, world: World) -> 
         key=world.carol.key,
     )
     assert error_of(main)[0] == 1006
+
+
+def test_site_add_without_hosting_makes_a_site_with_no_hosting(xml: XmlClient) -> None:
+    # Issue 21: as in Plesk, no `hosting` node (and no htype) is no hosting; panelkey
+    # gave such a site physical hosting before.
+    ws = one(xml, "webspace", "add", "<gen_setup><name>bare.example</name></gen_setup>")
+    bare = one(
+        xml,
+        "site",
+        "add",
+        "<gen_setup><name>nohost.example</name><webspace-name>bare.example</webspace-name>"
+        "</gen_setup>",
+    )
+    assert ws.findtext("status") == bare.findtext("status") == "ok"
+    (r,) = _get(xml, f"<id>{bare.findtext('id')}</id>", "<gen_info/><hosting/>")
+    assert r.findtext("data/gen_info/htype") == "none"
+    hosting = r.find("data/hosting")
+    assert hosting is not None and [c.tag for c in hosting] == ["none"]
+    # physical hosting given later gets the default document root
+    done = one(
+        xml,
+        "site",
+        "set",
+        f"<filter><id>{bare.findtext('id')}</id></filter>"
+        "<values><hosting><vrt_hst/></hosting></values>",
+    )
+    assert done.findtext("status") == "ok"
+    (r,) = _get(xml, f"<id>{bare.findtext('id')}</id>", "<gen_info/><hosting/>")
+    assert r.findtext("data/gen_info/htype") == "vrt_hst"
+    props = named(r.find("data/hosting/vrt_hst"), "property")
+    assert props["www_root"] == "/var/www/vhosts/nohost.example/httpdocs"

@@ -14,21 +14,57 @@ from collections.abc import Callable
 from lxml import etree
 
 from panelkey.core.accounts import Account
-from panelkey.core.errors import NotFound, OwnerNotFound, PanelkeyError, PermissionDenied
+from panelkey.core.errors import (
+    MalformedRequest,
+    NotFound,
+    OwnerNotFound,
+    PanelkeyError,
+    PermissionDenied,
+)
 from panelkey.core.identity import AccountType
-from panelkey.core.plans import NOT_FOUND, Plan
+from panelkey.core.plans import NOT_FOUND, Plan, hosted
 from panelkey.core.settings import PLAN_BLOCKS
 from panelkey.store import tables
 from panelkey.xmlapi import blocks, render
 from panelkey.xmlapi.operators.site import reachable_account
 from panelkey.xmlapi.request import Handler, Operator, Request
 
-# XML element -> core block, per kind, in Plesk's element order.
+# XML element -> core block, per kind, in Plesk's element order. The service plan's
+# `plan` block (its hosting type) has no element of its own: see _settings.
 TAGS: dict[str, dict[str, str]] = {
-    "service": {b: b for b in PLAN_BLOCKS["service"]},
+    "service": {b: b for b in PLAN_BLOCKS["service"] if b != "plan"},
     "addon": {b: b for b in PLAN_BLOCKS["addon"]},
-    "reseller": {"limits": "reseller-limits", "permissions": "reseller-permissions"},
+    "reseller": {
+        "limits": "reseller-limits",
+        "permissions": "reseller-permissions",
+        "ip-pool": "ip-pool",
+    },
 }
+# What reseller-plan/get answers when it names no part.
+_RESELLER_DEFAULT_PARTS = {"limits", "permissions"}
+# Elements the schema takes in any order after permissions: each at most once.
+_ONCE = ("external-id", "name", "php-settings", "web-server-settings", "hosting-type")
+
+
+def _settings(op: etree._Element, kind: str) -> dict[str, list[tuple[str, str]]]:
+    """The blocks a request sets, with the plan's hosting type when it says one:
+    ``hosting-type``, ``hosting/none`` (no hosting) or ``hosting`` with properties."""
+    for tag in _ONCE:
+        if len(op.findall(tag)) > 1:
+            raise MalformedRequest(f"Element '{tag}' is given more than once")
+    given = blocks.read_all(op, TAGS[kind])
+    if kind != "service":
+        return given
+    hosting = op.find("hosting")
+    kind_of_hosting = render.text_of(op, "hosting-type")
+    if hosting is not None and hosting.find("none") is not None:
+        kind_of_hosting = "none"
+        given.pop("hosting", None)
+    elif hosting is not None and len(hosting):
+        kind_of_hosting = "vrt_hst"
+    if kind_of_hosting is not None:
+        given["plan"] = [("hosting-type", kind_of_hosting.strip())]
+    return given
 
 
 def _owner(req: Request, op: etree._Element) -> Account | None:
@@ -87,11 +123,20 @@ def _fields(
         ("external-id", plan.external_id),
         ("name", plan.name),
     ]
-    return head + [
-        (tag, blocks.render_block(tag, block, values[block]))
-        for tag, block in TAGS[kind].items()
-        if wanted is None or tag in wanted
-    ]
+    body: list[render.Field] = []
+    for tag, block in TAGS[kind].items():
+        if wanted is not None and tag not in wanted:
+            continue
+        if block == "hosting" and not hosted(values):
+            # a plan with no physical hosting answers Plesk's hosting/<type>
+            kind_of_hosting = values["plan"]["hosting-type"]
+            body.append((tag, render.element(tag, [(kind_of_hosting, "")])))
+            continue
+        body.append((tag, blocks.render_block(tag, block, values[block])))
+    if wanted is not None and "packages" in wanted:
+        # application packages: panelkey installs none, so the list is empty
+        body.append(("packages", render.element("packages")))
+    return head + body
 
 
 def _add(kind: str) -> Handler:
@@ -103,7 +148,7 @@ def _add(kind: str) -> Handler:
                 name=render.text_of(op, "name") or "",
                 owner=_owner(req, op) if kind != "reseller" else None,
                 external_id=render.text_of(op, "external-id") or "",
-                settings=blocks.read_all(op, TAGS[kind]),
+                settings=_settings(op, kind),
             )
         except PanelkeyError as exc:
             return [render.error(exc)]
@@ -133,9 +178,12 @@ def _each(kind: str, act: Callable[[Request, etree._Element, Plan], list[render.
 
 
 def _get(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
-    # reseller-plan/get may name the blocks it wants after the filter
-    wanted = {str(c.tag) for c in render.children(op) if c.tag != "filter"} & set(TAGS[plan.kind])
-    return _fields(plan, req.ctx.panel.plans.effective(plan), plan.kind, wanted or None)
+    # reseller-plan/get may name the parts it wants after the filter
+    wanted: set[str] | None = None
+    if plan.kind == "reseller":
+        named = {str(c.tag) for c in render.children(op) if c.tag != "filter"}
+        wanted = named or _RESELLER_DEFAULT_PARTS
+    return _fields(plan, req.ctx.panel.plans.effective(plan), plan.kind, wanted)
 
 
 def _set(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
@@ -144,7 +192,7 @@ def _set(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
         plan,
         name=render.text_of(op, "name"),
         external_id=render.text_of(op, "external-id"),
-        settings=blocks.read_all(op, TAGS[plan.kind]),
+        settings=_settings(op, plan.kind),
     )
     return [("id", updated.id), ("guid", updated.guid)]
 

@@ -31,18 +31,21 @@ from panelkey.core.identity import AccountType
 from panelkey.core.plans import Plan
 from panelkey.core.subscriptions import CUSTOMER_BLOCKS, check
 from panelkey.xmlapi import blocks, render
+from panelkey.xmlapi.operators.domain_forms import (
+    flag_in,
+    ftp_login_in,
+    hosting_form,
+    ip_in,
+    properties_in,
+    status_in,
+)
 from panelkey.xmlapi.operators.site import (
     WEBSPACE_NOT_FOUND,
     del_domains,
-    ftp_login_in,
     get_domains,
     guarded,
-    hosting_type_in,
-    ip_in,
-    properties_in,
     reachable_account,
     select,
-    status_in,
 )
 from panelkey.xmlapi.request import Handler, Operator, Request
 
@@ -53,7 +56,12 @@ _PLAN_REFS = {
     "plan-guid": "guid",
     "plan-external-id": "external-id",
 }
-_BLOCK_TAGS = {t: t for t in ("limits", "prefs", "performance", "permissions", "php-settings")}
+_BLOCK_TAGS = {
+    t: t for t in ("limits", "prefs", "performance", "permissions", "php-settings", "mail")
+}
+# gen_setup texts a subscription keeps only to answer back in gen_info
+_NOTES = ("external-id", "admin-description", "reseller-description")
+_MAX_NOTE = 4096
 
 
 def _owner(req: Request, gen: etree._Element) -> Account | None:
@@ -80,6 +88,34 @@ def _blocks_in(parent: etree._Element) -> dict[str, list[tuple[str, str]]]:
     return given
 
 
+def _notes(gen: etree._Element | None) -> dict[str, str]:
+    """``external-id`` and the admin's and reseller's descriptions, as given (the
+    last of each, as Plesk's repeated gen_setup choice keeps)."""
+    if gen is None:
+        return {}
+    notes = {str(e.tag): (e.text or "").strip() for e in gen if e.tag in _NOTES}
+    for tag, text in notes.items():
+        if len(text) > _MAX_NOTE:
+            raise InvalidValue(f"The {tag} is longer than {_MAX_NOTE} characters")
+    vendor = flag_in(gen.find("admin-as-vendor"))
+    if vendor is not None:
+        notes["admin-as-vendor"] = "true" if vendor else "false"
+    return notes
+
+
+def _vendor(req: Request, d: Domain) -> Account:
+    """Whose plans the subscription takes: its owner's vendor, or the admin when the
+    subscription says ``admin-as-vendor``."""
+    panel = req.ctx.panel
+    owner = panel.accounts.get(d.owner_id)
+    assert owner is not None
+    if panel.domains.props_of(d.id).get("admin-as-vendor") == "true":
+        admin = panel.accounts.admin()
+        assert admin is not None
+        return admin
+    return owner
+
+
 def _plan(req: Request, parent: etree._Element, owner: Account, kind: str) -> Plan | None:
     for tag, ref in _PLAN_REFS.items():
         value = render.text_of(parent, tag)
@@ -100,6 +136,7 @@ def _add_webspace(req: Request, op: etree._Element) -> Domain:
     assert vendor is not None
     checked = check(_blocks_in(op))
     plan = _plan(req, op, vendor, "service")
+    form = hosting_form(op.find("hosting"), render.text_of(gen, "htype"))
     _props, hosting_ips = properties_in(op.find("hosting"))
     address = ip_in([ip.text or "" for ip in gen.findall("ip_address")] + hosting_ips)
     panel.subscriptions.check_ip(vendor, address)
@@ -107,13 +144,15 @@ def _add_webspace(req: Request, op: etree._Element) -> Domain:
         req.identity,
         name=render.text_of(gen, "name") or "",
         owner=owner,
-        hosting_type=hosting_type_in(render.text_of(gen, "htype")),
+        hosting_type=form.hosting_type or "virtual",
         status=status_in(render.text_of(gen, "status")),
         ip_address=address,
         ftp_login=ftp_login_in(checked.domain),
         description=render.text_of(gen, "description") or "",
         www_root=checked.domain.get("www_root") or None,
-        within=panel.subscriptions.writer(checked, main=plan, actor=req.identity),
+        within=panel.subscriptions.writer(
+            checked, main=plan, actor=req.identity, props={**form.props, **_notes(gen)}
+        ),
     )
 
 
@@ -174,18 +213,20 @@ def _set(req: Request, op: etree._Element, d: Domain) -> list[render.Field]:
             raise PermissionDenied()
     checked = check(given)
     change: dict[str, object] = {}
+    htype = None if gen is None else render.text_of(gen, "htype")
+    form = hosting_form(values.find("hosting"), htype)
     if gen is not None:
         if any(gen.find(tag) is not None for tag in _OWNER_TAGS):
             raise InvalidValue("The owner of a subscription is changed with customer/change-owner")
         status = render.text_of(gen, "status")
-        htype = render.text_of(gen, "htype")
         change = {
             "name": render.text_of(gen, "name"),
             "status": status_in(status) if status is not None else None,
-            "hosting_type": hosting_type_in(htype) if htype is not None else None,
             "ip_address": ip_in([ip.text or "" for ip in gen.findall("ip_address")]) or None,
             "description": render.text_of(gen, "description"),
+            "guid": render.text_of(gen, "guid"),
         }
+    change["hosting_type"] = form.hosting_type
     _props, hosting_ips = properties_in(values.find("hosting"))
     if hosting_ips:
         change["ip_address"] = ip_in(hosting_ips)
@@ -197,9 +238,11 @@ def _set(req: Request, op: etree._Element, d: Domain) -> list[render.Field]:
         change["ftp_login"] = ftp_login_in(checked.domain)
     if "www_root" in checked.domain:
         change["www_root"] = checked.domain["www_root"]
-    panel.domains.update(
-        req.identity, d, change, within=panel.subscriptions.writer(checked, actor=req.identity)
-    )
+    # values/disk_usage asks Plesk to count the disk use again: panelkey counts on
+    # every read (the disk_usage dataset), so there is nothing to do.
+    kept = {**form.props, **_notes(gen)}
+    within = panel.subscriptions.writer(checked, actor=req.identity, props=kept)
+    panel.domains.update(req.identity, d, change, within=within)
     return []
 
 
@@ -207,9 +250,7 @@ def _switch(req: Request, op: etree._Element, d: Domain) -> list[render.Field]:
     panel = req.ctx.panel
     if req.identity.type == AccountType.CUSTOMER.value:
         raise PermissionDenied()
-    owner = panel.accounts.get(d.owner_id)
-    assert owner is not None
-    plan = None if op.find("no-plan") is not None else _plan(req, op, owner, "service")
+    plan = None if op.find("no-plan") is not None else _plan(req, op, _vendor(req, d), "service")
     panel.subscriptions.switch(req.identity, d, plan)
     return []
 
@@ -219,9 +260,7 @@ def _addon(remove: bool) -> Act:
         panel = req.ctx.panel
         if req.identity.type == AccountType.CUSTOMER.value:
             raise PermissionDenied()
-        owner = panel.accounts.get(d.owner_id)
-        assert owner is not None
-        plan = _plan(req, op, owner, "addon")
+        plan = _plan(req, op, _vendor(req, d), "addon")
         assert plan is not None  # the schema requires a plan reference
         if remove:
             panel.subscriptions.remove_addon(req.identity, d, plan)
