@@ -560,6 +560,7 @@ class Settings:
     metrics_port: int
     max_body: int
     log_level: str
+    admin_email: str  # made from the host's name: no constant default
     dns_port: int | None = None
     dns_host: str = "127.0.0.1"
     password_hash_threads: int = 1
@@ -579,7 +580,6 @@ class Settings:
     header_timeout: float = 20.0
     body_timeout: float = 60.0
     max_connections_per_source: int = 256
-    admin_email: str = ""
 
 
 def load_settings(

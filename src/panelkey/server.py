@@ -114,7 +114,7 @@ def prepare(settings: Settings, out: Any = sys.stdout) -> Prepared:
         raise store_failure(exc, settings.database_url) from None
     given = os.environ.get("PANELKEY_ADMIN_PASSWORD") or None
     try:
-        password = panel.bootstrap()
+        password = panel.bootstrap(admin_email=settings.admin_email)
         panel.server_guid()
         if password is None and given is not None and not _admin_password_is(panel, given):
             print(

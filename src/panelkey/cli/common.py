@@ -27,7 +27,7 @@ def open_panel(settings: Settings) -> Panel:
     """The store, migrated, with the admin account made if this is the very first use."""
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     panel = Panel.open(settings.database_url)
-    password = panel.bootstrap()
+    password = panel.bootstrap(admin_email=settings.admin_email)
     if password is not None:
         print(
             f"panelkey: created the admin account; its password (shown once): {password}",

@@ -107,18 +107,21 @@ def test_a_first_start_takes_the_admin_email_given(
         first.close()
 
 
-def test_the_action_log_holds_the_first_starts_events(xml: XmlClient) -> None:
-    root = xml.call("<event_log><get_events/></event_log>")
-    events = ok(one(root, "event_log/get_events")).findall("event")
-    seen = [(e.findtext("type"), e.findtext("obj_name")) for e in events]
-    assert seen == [
+def test_the_action_log_holds_the_first_starts_events(xml: XmlClient, panel: Panel) -> None:
+    expected = [
         ("admin_info_update", "admin"),
         *(
             (f"{'reseller' if k == 'reseller' else 'service'}_plan_create", n)
             for k, n, _ in STOCK_PLANS
         ),
     ]
+    root = xml.call("<event_log><get_events/></event_log>")
+    events = ok(one(root, "event_log/get_events")).findall("event")
+    # get_events answers Plesk's elements only (no object names): types over XML, names
+    # from the log itself
+    assert [e.findtext("type") for e in events] == [t for t, _ in expected]
     assert {e.findtext("user") for e in events} == {"admin"}
+    assert [(e.action, e.obj_name) for e in panel.events.list()] == expected
 
 
 def _state(panel: Panel) -> dict[str, Any]:
@@ -227,3 +230,20 @@ def test_php_settings_by_their_php_ini_names_and_a_value_set_is_answered(
     assert settings["open_basedir"] == "none" and settings["max_input_time"] == "120"
     assert settings["error_reporting"] == PHP_DEFAULTS["error_reporting"]
     assert _pairs(php.find("permissions"), "permission")["create_domains"] == "true"
+
+
+def test_a_first_start_takes_the_admin_email_from_panel_ini(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from panelkey.cli.common import open_panel
+
+    monkeypatch.delenv("PANELKEY_ADMIN_EMAIL", raising=False)
+    (tmp_path / "panel.ini").write_text("[panelkey]\nadminEmail = ops@ini.example\n")
+    settings = load_settings({"data_dir": str(tmp_path)}, environ={})
+    assert settings.admin_email == "ops@ini.example"
+    panel = open_panel(settings)
+    try:
+        admin = panel.accounts.admin()
+        assert admin is not None and admin.email == "ops@ini.example"
+    finally:
+        panel.close()
