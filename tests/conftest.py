@@ -89,10 +89,27 @@ def _schema_url(schema: str) -> str:
 _schema_of: dict[str, str] = {}
 
 
+def _first_start(url: str) -> None:
+    """Migrate the store at `url` and make what a first start makes (the admin, with
+    ADMIN_PASSWORD; the stock plans and their events; the host's addresses)."""
+    saved = os.environ.get("PANELKEY_ADMIN_PASSWORD")
+    os.environ["PANELKEY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
+    try:
+        made = Panel.open(url)
+        made.bootstrap()
+        made.close()
+    finally:
+        if saved is None:
+            del os.environ["PANELKEY_ADMIN_PASSWORD"]
+        else:
+            os.environ["PANELKEY_ADMIN_PASSWORD"] = saved
+
+
 class MigratedTemplates:
-    """A store migrated once per test process, copied into each test's empty store, so
-    that a test pays a file copy (SQLite) or one DDL script (PostgreSQL) instead of every
-    migration. Stores a test makes itself (migration tests, servers) are left alone."""
+    """A store migrated and started once per test process, copied into each test's empty
+    store, so that a test pays a file copy (SQLite) or one SQL script (PostgreSQL)
+    instead of every migration, the admin's password hash and the stock plans. Stores a
+    test makes itself (migration tests, first-start tests, servers) are left alone."""
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
@@ -127,7 +144,7 @@ class MigratedTemplates:
     def _sqlite_template(self) -> Path:
         if self._sqlite is None:
             path = self._folder / "template.db"
-            Panel.open(f"sqlite:///{path}").close()
+            _first_start(f"sqlite:///{path}")
             self._sqlite = path
         return self._sqlite
 
@@ -139,7 +156,7 @@ class MigratedTemplates:
             with engine.begin() as conn:
                 conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
             try:
-                Panel.open(_schema_url(schema)).close()
+                _first_start(_schema_url(schema))
                 url = sa.engine.make_url(PG_URL)
                 dump = subprocess.run(
                     [

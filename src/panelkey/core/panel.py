@@ -56,7 +56,7 @@ class Panel:
         self.buttons = Buttons(db, self.accounts)
         self.plans = Plans(db, self.accounts)
         self.subscriptions = Subscriptions(db, self.domains, self.plans, self.ips)
-        self.resellers = Resellers(db, self.plans)
+        self.resellers = Resellers(db, self.plans, self.ips)
         # tier 2, part one: what lives in a site or subscription (each registers its purger)
         self.subdomains = Subdomains(db, self.domains)
         self.site_aliases = SiteAliases(db, self.domains)

@@ -22,6 +22,7 @@ from panelkey.core import events
 from panelkey.core.accounts import Account
 from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity
+from panelkey.core.ips import Ips
 from panelkey.core.plans import NOT_FOUND, Plan, Plans
 from panelkey.core.settings import RESELLER_LIMITS, RESELLER_PERMISSIONS
 from panelkey.store import tables
@@ -42,9 +43,10 @@ def check(limits: Pairs = (), permissions: Pairs = ()) -> tuple[dict[str, str], 
 
 
 class Resellers:
-    def __init__(self, db: Database, plans: Plans) -> None:
+    def __init__(self, db: Database, plans: Plans, ips: Ips | None = None) -> None:
         self._db = db
         self._plans = plans
+        self._ips = ips
 
     def _row(self, reseller: Account, conn: sa.Connection | None = None) -> Any:
         t = tables.reseller_settings
@@ -151,6 +153,24 @@ class Resellers:
                 old=old,
                 new=new,
             )
+        if plan is not None:
+            self._share_plan_addresses(actor, reseller, plan)
+
+    def _share_plan_addresses(self, actor: Identity, reseller: Account, plan: Plan) -> None:
+        """A reseller put on a plan gets the plan's `ip-pool` addresses in its own pool,
+        shared, as Plesk gives them; one the server's pool no longer has is passed over
+        (the plan still names it, and ip/del refused nothing for it)."""
+        if self._ips is None:
+            return
+        wanted = self._plans.effective(plan).get("ip-pool", {}).get("ip-address", "").split()
+        held = {e.ip.address for e in self._ips.pool(reseller.id)}
+        for address in wanted:
+            if address in held:
+                continue
+            try:
+                self._ips.pool_put(actor, reseller, address, "shared")
+            except NotFound:
+                continue
 
     def unplan(self, actor: Identity, reseller: Account) -> None:
         """Take a reseller off its reseller plan (Plesk's switch-subscription with

@@ -185,6 +185,22 @@ def _ip_pool(write: str) -> Callable[[World], None]:
         (result,) = w.call(bad).iter("result")
         assert result.findtext("errcode") == "1013", etree.tostring(result)
         assert _get(w, "reseller", name, "<ip-pool/>").findtext("ip-pool/ip-address") == address
+        # a reseller made on the plan gets the plan's addresses in its pool, shared
+        login = w.fresh("rpool")
+        w.ok(
+            f"<reseller><add><gen-info><pname>R</pname><login>{login}</login><passwd>pw-{login}-1"
+            f"</passwd></gen-info><plan-name>{name}</plan-name></add></reseller>",
+            "reseller/add",
+        )
+        (got,) = w.ok(
+            f"<reseller><get><filter><login>{login}</login></filter><dataset><ippool/>"
+            "</dataset></get></reseller>",
+            "reseller/get",
+        )
+        pool = {
+            (i.findtext("ip-address"), i.findtext("ip-type")) for i in got.findall("data/ippool/ip")
+        }
+        assert pool == {(address, "shared")}, etree.tostring(got).decode()
 
     return run
 
