@@ -35,6 +35,9 @@ ADMIN_PASSWORD = "admin-test-password"
 # Every hash the suite makes costs waiting and nothing else (docs/configuration.md).
 HASH_PROFILE = "cheapest"
 passwords.use_profile(HASH_PROFILE)
+# For load_settings in tests: a Context applies its settings' profile to the whole
+# process, and the default one costs ~150 ms a hash.
+CHEAP_HASHES = {"password_hash_profile": HASH_PROFILE}
 BIN = Path(sys.executable).parent
 _pg_state: dict[str, str | None] = {}
 
@@ -220,7 +223,7 @@ def panel(
 @pytest.fixture
 def ctx(panel: Panel, tmp_path: Path) -> Context:
     """What the faces are handed, over the `panel` fixture's store, with an empty panel.ini."""
-    settings = load_settings({"data_dir": str(tmp_path)}, environ={})
+    settings = load_settings({"data_dir": str(tmp_path), **CHEAP_HASHES}, environ={})
     return Context(panel, settings, LivePanelIni(settings.panel_ini))
 
 
@@ -341,3 +344,10 @@ def server_factory(tmp_path: Path) -> Iterator[object]:
     yield factory
     for s in made:
         s.stop()
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashes_again() -> Iterator[None]:
+    """Whatever profile a test switched the process to, the next test hashes cheaply."""
+    yield
+    passwords.use_profile(HASH_PROFILE)

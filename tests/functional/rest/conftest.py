@@ -10,14 +10,14 @@ import pytest
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.panel import Panel
-from tests.conftest import Server, make_server
+from tests.conftest import CHEAP_HASHES, Server, make_server
 from tests.functional.rest.rest_helpers import Api
 
 
 @pytest.fixture
 def api(panel: Panel, tmp_path: Path) -> Api:
     ini = tmp_path / "panel.ini"
-    settings = load_settings({"data_dir": str(tmp_path)}, {})
+    settings = load_settings({"data_dir": str(tmp_path), **CHEAP_HASHES}, {})
     return Api(panel, Context(panel, settings, LivePanelIni(ini)), ini)
 
 

@@ -15,6 +15,7 @@ from panelkey.context import Context
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.xmlapi.operators import OPERATORS
+from tests.conftest import CHEAP_HASHES
 from tests.functional.xml.xml_helpers import (
     BILLION_LAUGHS,
     DEEP,
@@ -44,7 +45,7 @@ def with_ini(panel: Panel, tmp_path: Path, admin_key: str) -> Callable[[str], Xm
         ini = tmp_path / "ini" / "panel.ini"
         ini.parent.mkdir(exist_ok=True)
         ini.write_text(text)
-        settings = load_settings({"data_dir": str(tmp_path)}, environ={})
+        settings = load_settings({"data_dir": str(tmp_path), **CHEAP_HASHES}, environ={})
         return XmlClient(Context(panel, settings, LivePanelIni(ini)), admin_key)
 
     return make

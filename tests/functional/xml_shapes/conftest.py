@@ -12,7 +12,7 @@ import pytest
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.panel import Panel
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, CHEAP_HASHES
 from tests.functional.xml.xml_helpers import XmlClient
 from tests.functional.xml_shapes.shapes import World
 
@@ -24,7 +24,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         mp.setenv("PANELKEY_ADMIN_PASSWORD", ADMIN_PASSWORD)
         panel = Panel.open(f"sqlite:///{folder / 'panelkey.db'}")
         panel.bootstrap()
-    settings = load_settings({"data_dir": str(folder)}, environ={})
+    settings = load_settings({"data_dir": str(folder), **CHEAP_HASHES}, environ={})
     ctx = Context(panel, settings, LivePanelIni(settings.panel_ini))
     admin = panel.accounts.admin()
     assert admin is not None

@@ -11,6 +11,7 @@ import pytest
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.panel import Panel
+from tests.conftest import CHEAP_HASHES
 from tests.functional.rest.rest_helpers import ADMIN, Api
 from tests.functional.xml.xml_helpers import XmlClient
 from tests.functional.xml_tier1.conftest import BOTH
@@ -18,7 +19,7 @@ from tests.functional.xml_tier1.tier1 import add_customer, add_reseller, error_o
 
 
 def _rest(panel: Panel, tmp_path: Path) -> Api:
-    settings = load_settings({"data_dir": str(tmp_path)}, {})
+    settings = load_settings({"data_dir": str(tmp_path), **CHEAP_HASHES}, {})
     return Api(
         panel,
         Context(panel, settings, LivePanelIni(tmp_path / "panel.ini")),

@@ -12,6 +12,7 @@ import pytest
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.panel import Panel
+from tests.conftest import CHEAP_HASHES
 from tests.functional.rest.rest_helpers import Api
 from tests.functional.xml.xml_helpers import XmlClient, results
 from tests.functional.xml_tier2.conftest import BOTH, World, one
@@ -88,7 +89,7 @@ def test_deleting_a_subscription_removes_its_site_content_from_every_listing(
     assert [a.name for a in panel.site_aliases.list(who)] == ["alias-d.example"]
     assert [u.login for u in panel.protected_dirs.users(who)] == ["ud"]
     # REST shows the same
-    settings = load_settings({"data_dir": str(tmp_path)}, {})
+    settings = load_settings({"data_dir": str(tmp_path), **CHEAP_HASHES}, {})
     api = Api(
         panel,
         Context(panel, settings, LivePanelIni(tmp_path / "panel.ini")),
