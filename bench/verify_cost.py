@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from panelkey.core.keys import new_key_value
+from panelkey.core.access.keys import new_key_value
 from panelkey.core.panel import Panel
 from panelkey.store import tables
 

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
-from panelkey.core import passwords
+from panelkey.core.access import passwords
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 

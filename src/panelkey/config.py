@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from panelkey.core.addresses import AllowList, parse_allow_list
+from panelkey.core.access.addresses import AllowList, parse_allow_list
 from panelkey.core.errors import InvalidValue
 
 log = logging.getLogger("panelkey.config")

@@ -13,10 +13,10 @@ from typing import Any
 
 from panelkey import __version__
 from panelkey.config import LivePanelIni, LiveSettings, Settings
-from panelkey.core import passwords
+from panelkey.core.access import passwords
+from panelkey.core.access.sessions import KEY_FILE as SESSION_KEY_FILE
+from panelkey.core.access.throttle import Throttle
 from panelkey.core.panel import Panel
-from panelkey.core.sessions import KEY_FILE as SESSION_KEY_FILE
-from panelkey.core.throttle import Throttle
 
 Scope = dict[str, Any]
 

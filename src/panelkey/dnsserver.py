@@ -28,9 +28,9 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
-from panelkey.core.dns import Record
-from panelkey.core.dns_rdata import to_rdata
-from panelkey.core.dns_zones import DnsZones, Zone
+from panelkey.core.dns.rdata import to_rdata
+from panelkey.core.dns.records import Record
+from panelkey.core.dns.zones import DnsZones, Zone
 
 log = logging.getLogger("panelkey.dns")
 _T = dns.rdatatype

@@ -22,9 +22,9 @@ from panelkey.config import LivePanelIni, Settings
 from panelkey.console.app import PREFIX as CONSOLE_PREFIX
 from panelkey.console.app import Console
 from panelkey.context import Context, Scope
-from panelkey.core.auth import AuthCounters, RateLimiter, SiblingCounter
+from panelkey.core.access.auth import AuthCounters, RateLimiter, SiblingCounter
+from panelkey.core.access.passwords import check_password
 from panelkey.core.panel import Panel
-from panelkey.core.passwords import check_password
 from panelkey.dnsserver import DnsListener, bind_sockets
 from panelkey.httpguard import guarded
 from panelkey.journal import Journal, JournalMiddleware

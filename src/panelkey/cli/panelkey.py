@@ -13,8 +13,8 @@ import yaml
 
 from panelkey import __version__
 from panelkey.cli.common import open_panel, settings_or_exit
-from panelkey.core import seed
 from panelkey.core.panel import Panel
+from panelkey.core.server import seed
 from panelkey.journal import Entry, Journal
 
 

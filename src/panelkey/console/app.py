@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from panelkey.console.session import LOGIN_COOKIE, SESSION_COOKIE, Session, Signer, fingerprint
 from panelkey.context import Context
-from panelkey.core.audit import AUTH_FAILED, SCOPE_DENIED
+from panelkey.core.access.audit import AUTH_FAILED, SCOPE_DENIED
 from panelkey.core.errors import PanelkeyError
 from panelkey.core.identity import Identity, Verified
 from panelkey.journal import Journal

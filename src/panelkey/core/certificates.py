@@ -22,10 +22,10 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.clock import iso
-from panelkey.core.domains import Domain, Domains, normalise_name
+from panelkey.core.domains.domains import Domain, Domains, normalise_name
+from panelkey.core.domains.ips import Ips
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
-from panelkey.core.ips import Ips
 from panelkey.store import tables
 from panelkey.store.database import Database
 

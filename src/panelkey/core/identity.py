@@ -7,7 +7,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 
-from panelkey.core.keypolicy import Rate, Scope
+from panelkey.core.access.keypolicy import Rate, Scope
 
 
 class AccountType(StrEnum):

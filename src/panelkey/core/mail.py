@@ -2,7 +2,7 @@
 
 A mail name may have a mailbox (with a quota in bytes, -1 for unlimited), forwarding
 to other addresses, aliases (other local parts of the same site) and a password,
-kept only as a hash (core/passwords.py) and never answered. Local parts are kept in
+kept only as a hash (core/access/passwords.py) and never answered. Local parts are kept in
 lower case; a name and the site's aliases share one space, so an alias can never
 shadow another name.
 
@@ -24,12 +24,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
+from panelkey.core.access.passwords import hash_password
 from panelkey.core.clock import iso
-from panelkey.core.domains import Domain, Domains
+from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
-from panelkey.core.passwords import hash_password
-from panelkey.core.properties import Properties
+from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
 

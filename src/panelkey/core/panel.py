@@ -5,32 +5,32 @@ from __future__ import annotations
 import os
 import uuid
 
-from panelkey.core import stock
-from panelkey.core.accounts import Accounts
-from panelkey.core.audit import Audit
-from panelkey.core.auth import Authenticator
-from panelkey.core.buttons import Buttons
+from panelkey.core.access.audit import Audit
+from panelkey.core.access.auth import Authenticator
+from panelkey.core.access.keys import Keys
+from panelkey.core.access.passwords import generate_password
+from panelkey.core.access.sessions import Sessions
+from panelkey.core.accounts.accounts import Accounts
+from panelkey.core.accounts.resellers import Resellers
 from panelkey.core.certificates import Certificates
+from panelkey.core.content.ftp_users import FtpUsers
+from panelkey.core.content.protected_dirs import ProtectedDirs
+from panelkey.core.content.site_aliases import SiteAliases
+from panelkey.core.content.subdomains import Subdomains
 from panelkey.core.databases import Databases
-from panelkey.core.dns import Dns
-from panelkey.core.dns_zones import DnsZones
-from panelkey.core.domains import Domains
+from panelkey.core.dns.records import Dns
+from panelkey.core.dns.zones import DnsZones
+from panelkey.core.domains.domains import Domains
+from panelkey.core.domains.ips import Ips
 from panelkey.core.events import Events
-from panelkey.core.extensions import Extensions
-from panelkey.core.ftp_users import FtpUsers
-from panelkey.core.ips import Ips
-from panelkey.core.keys import Keys
 from panelkey.core.mail import Mail
-from panelkey.core.passwords import generate_password
-from panelkey.core.plans import Plans
-from panelkey.core.properties import Properties
-from panelkey.core.protected_dirs import ProtectedDirs
-from panelkey.core.resellers import Resellers
-from panelkey.core.server import ServerSettings
-from panelkey.core.sessions import Sessions
-from panelkey.core.site_aliases import SiteAliases
-from panelkey.core.subdomains import Subdomains
-from panelkey.core.subscriptions import Subscriptions
+from panelkey.core.plans.plans import Plans
+from panelkey.core.plans.subscriptions import Subscriptions
+from panelkey.core.server import stock
+from panelkey.core.server.buttons import Buttons
+from panelkey.core.server.extensions import Extensions
+from panelkey.core.server.properties import Properties
+from panelkey.core.server.settings import ServerSettings
 from panelkey.store.database import Database
 
 
@@ -80,7 +80,7 @@ class Panel:
 
     def bootstrap(self, admin_email: str | None = None) -> str | None:
         """Make sure the admin exists; when this call creates it, the store gets what a
-        fresh Plesk has (core/stock.py: the admin's e-mail, `admin_email` or
+        fresh Plesk has (core/server/stock.py: the admin's e-mail, `admin_email` or
         PANELKEY_ADMIN_EMAIL or admin@<hostname>; the stock plans; their events).
         Returns the generated password when this call created the admin without
         `PANELKEY_ADMIN_PASSWORD`, so it can be shown once."""

@@ -9,8 +9,8 @@ import time
 from typing import Any
 
 from panelkey import metrics
+from panelkey.core.access.keypolicy import rest_operation
 from panelkey.core.identity import request_note
-from panelkey.core.keypolicy import rest_operation
 from panelkey.journal.describe import Raw, describe, entry_of, presented
 from panelkey.journal.redact import BODY_LIMIT, redact_path
 from panelkey.journal.store import Journal, access_line, access_log
@@ -85,7 +85,7 @@ class JournalMiddleware:
     def _speak(self, raw: Raw, scope: dict[str, Any], note: dict[str, str]) -> None:
         entry = entry_of(raw)
         face, elapsed = raw[1], raw[8]
-        # A refusal counted into its interval's audit entry (core/audit.py) writes no
+        # A refusal counted into its interval's audit entry (core/access/audit.py) writes no
         # access line either: a flood must not grow the log without bound.
         if self.logging and not note.get("repeat"):
             describe(entry)

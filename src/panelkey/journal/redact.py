@@ -1,6 +1,6 @@
 """Redaction: every password, private key, secret, token, session id and key value in
 a journaled body replaced by `***` before it is kept. Works on malformed bodies too
-(it never parses). Which names are secret is the core's rule (core/secret_names.py).
+(it never parses). Which names are secret is the core's rule (core/access/secret_names.py).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import json
 import re
 from typing import Any
 
-from panelkey.core.secret_names import SECRET_WORDS, secret_name
+from panelkey.core.access.secret_names import SECRET_WORDS, secret_name
 
 BODY_LIMIT = 64 * 1024
 REDACTED = "***"

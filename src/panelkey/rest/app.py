@@ -16,9 +16,9 @@ from urllib.parse import parse_qsl, unquote_plus
 
 from panelkey.config import LiveSettings
 from panelkey.context import BodyTooLarge, Context, Scope
-from panelkey.core.credentials import rest_credentials
+from panelkey.core.access.credentials import rest_credentials
+from panelkey.core.access.keypolicy import rest_operation
 from panelkey.core.identity import Identity, Refused, Verdict, Verified
-from panelkey.core.keypolicy import rest_operation
 from panelkey.rest.checking import check, check_text
 from panelkey.rest.errors import REASONS, ApiError, from_exception
 from panelkey.rest.handlers import FACE, Call
@@ -177,7 +177,7 @@ class RestApi:
         return status, encode(payload), _JSON, []
 
     def _limits(self, identity: Identity, method: str, path: str, address: str) -> None:
-        """A key's scope (403) and rate (429), judged under XML names (core/keypolicy.py)."""
+        """A key's scope (403) and rate (429), judged under XML names (core/access/keypolicy.py)."""
         auth = self.ctx.panel.auth
         if identity.scope is not None:
             operator, operation = rest_operation(method, path)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from panelkey.core.databases import DB_NOT_FOUND, USER_NOT_FOUND, Db, DbServer, DbUser
-from panelkey.core.domains import Domain
+from panelkey.core.domains.domains import Domain
 from panelkey.rest.errors import ApiError, bad_request, not_found
 from panelkey.rest.handlers import SUCCESS, Answer, Call
 from panelkey.rest.schemas import INT32

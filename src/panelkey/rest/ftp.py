@@ -1,5 +1,5 @@
 """Handlers of `/ftpusers`: Plesk's FtpUser shapes over the core's FTP users
-(`core/ftp_users.py`), the same ones XML `ftp-user` reads and writes.
+(`core/content/ftp_users.py`), the same ones XML `ftp-user` reads and writes.
 
 An FTP user belongs to a subscription: `parent_domain` names a domain (id, name or
 guid); a site stands for its subscription, and answers carry the subscription's id.
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from panelkey.core.domains import Domain
-from panelkey.core.ftp_users import NOT_FOUND, FtpUser
+from panelkey.core.content.ftp_users import NOT_FOUND, FtpUser
+from panelkey.core.domains.domains import Domain
 from panelkey.rest.errors import ApiError, bad_request, not_found
 from panelkey.rest.handlers import SUCCESS, Answer, Call
 

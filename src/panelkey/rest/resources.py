@@ -9,15 +9,15 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from panelkey.core.accounts import ACTIVE, DISABLED, Account
+from panelkey.core.accounts.accounts import ACTIVE, DISABLED, Account
 from panelkey.core.clock import plesk_date
-from panelkey.core.dns import Record
-from panelkey.core.domains import Domain
+from panelkey.core.content.site_aliases import SiteAlias
+from panelkey.core.dns.records import Record
+from panelkey.core.domains.domains import Domain
+from panelkey.core.domains.statistics import client_statistics as client_statistics_of
 from panelkey.core.errors import InvalidValue, OwnerNotFound
-from panelkey.core.plans import Plan
-from panelkey.core.site_aliases import SiteAlias
-from panelkey.core.statistics import client_statistics as client_statistics_of
-from panelkey.core.subscriptions import Checked
+from panelkey.core.plans.plans import Plan
+from panelkey.core.plans.subscriptions import Checked
 from panelkey.rest.errors import bad_request, not_found
 from panelkey.rest.handlers import SUCCESS, Answer, Call
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from panelkey.core.extensions import CATALOGUE
+from panelkey.core.server.extensions import CATALOGUE
 
 Schema = dict[str, Any]
 INT32 = 2**31 - 1
@@ -39,7 +39,7 @@ _IP6 = (
     )
     + ")"
 )
-# Networks with their host bits zero, as core/addresses.py wants them: IPv4 at a byte
+# Networks with their host bits zero, as core/access/addresses.py wants them: IPv4 at a byte
 # boundary, IPv6 at a group boundary with `::` after its groups; /32 and /128 are addresses.
 _NET4 = (
     rf"(?:{_OCTET}\.0\.0\.0/8|{_OCTET}\.{_OCTET}\.0\.0/16|{_OCTET}(?:\.{_OCTET}){{2}}\.0/24"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from panelkey.core.access.keys import KeyInfo
 from panelkey.core.errors import PanelkeyError
-from panelkey.core.keys import KeyInfo
 from panelkey.core.panel import Panel
 from panelkey.utilities import REFERENCE, Outcome
 

@@ -23,7 +23,7 @@ import asyncio
 from typing import Any
 
 from panelkey.context import BodyTooLarge, Context, Scope
-from panelkey.core.credentials import Credentials, xml_credentials
+from panelkey.core.access.credentials import Credentials, xml_credentials
 from panelkey.core.errors import (
     AuthenticationFailed,
     AuthenticationMissing,

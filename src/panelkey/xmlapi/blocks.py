@@ -1,6 +1,6 @@
 """Settings blocks on the wire: reading them from requests, writing them in answers.
 
-Which names exist, their types and defaults are the core's (core/settings.py); this
+Which names exist, their types and defaults are the core's (core/plans/settings.py); this
 module only knows each block's XML shape: ``limits`` (``overuse``, ``all-to-zero``
 then ``limit`` name/value pairs), ``permissions`` (``revoke-all``, ``permission``
 pairs), ``hosting`` (``property`` pairs, or inside ``vrt_hst``), ``php-settings`` and
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from lxml import etree
 
-from panelkey.core.settings import BLOCKS
+from panelkey.core.plans.settings import BLOCKS
 from panelkey.xmlapi import render
 
 Pairs = list[tuple[str, str]]

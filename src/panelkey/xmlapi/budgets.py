@@ -18,8 +18,8 @@ from typing import cast
 from lxml import etree
 
 from panelkey.config import Settings
+from panelkey.core.access.secret_names import password_name
 from panelkey.core.errors import InvalidValue, LimitReached
-from panelkey.core.secret_names import password_name
 
 # Lengths Plesk's schemas and reference give (plesk_client.xsd gen_info and the like);
 # an element not named here may hold up to `field_length` characters.

@@ -7,8 +7,8 @@ import logging
 from lxml import etree
 
 from panelkey import metrics
+from panelkey.core.access.keypolicy import is_read
 from panelkey.core.errors import MalformedRequest, PanelkeyError
-from panelkey.core.keypolicy import is_read
 from panelkey.xmlapi import render
 from panelkey.xmlapi.budgets import answer_limit_error
 from panelkey.xmlapi.operators import OPERATORS

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import time
 
-from panelkey.core import passwords
+from panelkey.core.access import passwords
+from panelkey.core.access.throttle import Throttle
 from panelkey.core.panel import Panel
-from panelkey.core.throttle import Throttle
 from tests.conftest import ADMIN_PASSWORD
 from tests.functional.hardening.conftest import MakeXml
 from tests.functional.xml.xml_helpers import XmlClient, system_error

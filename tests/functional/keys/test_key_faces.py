@@ -11,8 +11,8 @@ import pytest
 from lxml import etree
 
 from panelkey.context import Context
+from panelkey.core.access.keypolicy import expires_epoch
 from panelkey.core.identity import Identity, Reason, Refused, Verified
-from panelkey.core.keypolicy import expires_epoch
 from panelkey.core.panel import Panel
 from panelkey.utilities import secret_key
 from tests.functional.rest.rest_helpers import ADMIN, Api

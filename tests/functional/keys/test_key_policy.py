@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from panelkey.context import Context
+from panelkey.core.access.keypolicy import expires_epoch
 from panelkey.core.errors import InvalidValue
 from panelkey.core.identity import Identity, Reason, Refused, Verified
-from panelkey.core.keypolicy import expires_epoch
 from panelkey.core.panel import Panel
 from tests.functional.rest.rest_helpers import ADMIN, Api
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results, system_error

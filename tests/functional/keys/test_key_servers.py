@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from panelkey.core.keypolicy import expires_epoch
+from panelkey.core.access.keypolicy import expires_epoch
 from tests.conftest import Server, free_port
 from tests.functional.rest.rest_helpers import https
 from tests.functional.scale.test_revocation import two_servers, works  # noqa: F401 - a fixture

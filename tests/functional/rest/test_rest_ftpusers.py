@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from panelkey.core.passwords import check_password
+from panelkey.core.access.passwords import check_password
 from panelkey.store import tables
 from tests.functional.rest.rest_helpers import Api, is_error_shape
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from panelkey.core import seed
 from panelkey.core.panel import Panel
+from panelkey.core.server import seed
 from panelkey.utilities import secret_key
 
 ROOT = Path(__file__).resolve().parents[3]

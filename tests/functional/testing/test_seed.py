@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from panelkey.core import seed
 from panelkey.core.identity import Verified
 from panelkey.core.panel import Panel
-from panelkey.core.stock import STOCK_PLANS
+from panelkey.core.server import seed
+from panelkey.core.server.stock import STOCK_PLANS
 from panelkey.store import tables
 from tests.conftest import Server
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from panelkey.context import Context
-from panelkey.core.accounts import Account
+from panelkey.core.accounts.accounts import Account
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from tests.functional.xml.xml_helpers import XmlClient

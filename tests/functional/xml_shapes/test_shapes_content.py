@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from panelkey.core.domains import Domain
+from panelkey.core.domains.domains import Domain
 from panelkey.core.identity import Identity
 from tests.functional.xml_shapes.shapes import Case, World
 

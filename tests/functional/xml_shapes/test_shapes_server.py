@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 from lxml import etree
 
+from panelkey.core.access.sessions import Session
 from panelkey.core.identity import Identity
-from panelkey.core.sessions import Session
 from tests.functional.xml.xml_helpers import results
 from tests.functional.xml_shapes.shapes import Case, World
 

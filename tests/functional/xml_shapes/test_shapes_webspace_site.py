@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from lxml import etree
 
-from panelkey.core.domains import Domain
+from panelkey.core.domains.domains import Domain
 from tests.functional.xml.xml_helpers import error_of
 from tests.functional.xml_shapes.shapes import Case, World
 

@@ -13,9 +13,9 @@ import pytest
 from lxml import etree
 
 from panelkey.config import load_settings
-from panelkey.core import seed
 from panelkey.core.panel import Panel
-from panelkey.core.stock import STOCK_PLANS
+from panelkey.core.server import seed
+from panelkey.core.server.stock import STOCK_PLANS
 from tests.functional.testing.test_seed import GOOD
 from tests.functional.xml.xml_helpers import XmlClient, results
 from tests.functional.xml_tier1.conftest import BOTH

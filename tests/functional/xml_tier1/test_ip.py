@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from panelkey.core.domains.ips import host_addresses
 from panelkey.core.identity import Identity
-from panelkey.core.ips import host_addresses
 from panelkey.core.panel import Panel
 from tests.functional.xml.xml_helpers import XmlClient
 from tests.functional.xml_tier1.tier1 import add_reseller, error_of, fault, ok, one, tags

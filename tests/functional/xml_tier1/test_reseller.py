@@ -8,7 +8,7 @@ from lxml import etree
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
-from panelkey.core.settings import RESELLER_LIMITS, RESELLER_PERMISSIONS
+from panelkey.core.plans.settings import RESELLER_LIMITS, RESELLER_PERMISSIONS
 from tests.functional.xml.xml_helpers import XmlClient
 from tests.functional.xml_tier1.tier1 import (
     add_customer,

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from lxml import etree
 
 from panelkey.context import Context
+from panelkey.core.access.sessions import SessionKey, Sessions
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
-from panelkey.core.sessions import SessionKey, Sessions
 from panelkey.store import tables
 from panelkey.xmlapi.operators.server import SECTIONS
 from tests.functional.xml.xml_helpers import XmlClient

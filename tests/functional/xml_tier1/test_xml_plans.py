@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from panelkey.core.panel import Panel
-from panelkey.core.stock import STOCK_PLANS
+from panelkey.core.server.stock import STOCK_PLANS
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results, system_error
 from tests.functional.xml_tier1.conftest import World, named, one
 

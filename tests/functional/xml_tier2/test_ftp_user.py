@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 from lxml import etree
 
+from panelkey.core.access.passwords import check_password
 from panelkey.core.panel import Panel
-from panelkey.core.passwords import check_password
 from panelkey.store import tables
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results
 from tests.functional.xml_tier1.tier1 import fault

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from panelkey.core.addresses import AllowList, parse_allow_list
+from panelkey.core.access.addresses import AllowList, parse_allow_list
 from panelkey.core.errors import InvalidValue
 
 

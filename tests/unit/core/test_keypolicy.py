@@ -6,9 +6,9 @@ import calendar
 
 import pytest
 
-from panelkey.core.auth import RateLimiter
+from panelkey.core.access.auth import RateLimiter
+from panelkey.core.access.keypolicy import Rate, Scope, is_read, parse_expires, rest_operation
 from panelkey.core.errors import InvalidValue
-from panelkey.core.keypolicy import Rate, Scope, is_read, parse_expires, rest_operation
 
 NOW = float(calendar.timegm((2026, 6, 1, 12, 0, 0, 0, 0, 0)))
 

@@ -4,8 +4,8 @@ import hashlib
 
 import pytest
 
-from panelkey.core.credentials import basic_auth, rest_credentials, xml_credentials
-from panelkey.core.keys import KEY_RE, digest, new_key_value
+from panelkey.core.access.credentials import basic_auth, rest_credentials, xml_credentials
+from panelkey.core.access.keys import KEY_RE, digest, new_key_value
 
 
 def test_key_values_are_128_bit_hex_in_the_8_4_4_4_12_layout() -> None:

@@ -8,7 +8,7 @@ import pytest
 from argon2 import extract_parameters
 
 from panelkey.config import load_settings
-from panelkey.core import passwords
+from panelkey.core.access import passwords
 from tests.conftest import HASH_PROFILE
 
 

@@ -1,5 +1,5 @@
 """Settings blocks on the wire: what a request's block says is what the core stores and
-what the answer renders back (xmlapi/blocks.py over core/settings.py)."""
+what the answer renders back (xmlapi/blocks.py over core/plans/settings.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from lxml import etree
 
 from panelkey.core.errors import InvalidValue
-from panelkey.core.settings import BLOCKS, LIMITS, PERMISSIONS
+from panelkey.core.plans.settings import BLOCKS, LIMITS, PERMISSIONS
 from panelkey.xmlapi import blocks
 from panelkey.xmlapi.parsing import parse_packet, validate
 

@@ -43,7 +43,7 @@ def test_a_control_character_is_refused_as_ok_refuses_it() -> None:
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_a_dns_record_written_as_text_is_what_the_elements_make(text: str) -> None:
-    from panelkey.core.dns import Record
+    from panelkey.core.dns.records import Record
     from panelkey.xmlapi.operators.dns import _data, _result_text
 
     record = Record(9, 3, "TXT", f"h.{text}.example.", text, text, 300)

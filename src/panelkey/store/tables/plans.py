@@ -23,7 +23,7 @@ plans = sa.Table(
     sqlite_autoincrement=True,
 )
 
-# One row per setting a plan sets (block as in core/settings.py, canonical text value).
+# One row per setting a plan sets (block as in core/plans/settings.py, canonical text value).
 plan_settings = sa.Table(
     "plan_settings",
     metadata,

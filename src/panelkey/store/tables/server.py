@@ -31,7 +31,7 @@ events = sa.Table(
     sqlite_autoincrement=True,
 )
 
-# Installed extensions (the catalogue itself is core/extensions.py).
+# Installed extensions (the catalogue itself is core/server/extensions.py).
 extensions = sa.Table(
     "extensions",
     metadata,
@@ -53,7 +53,7 @@ custom_buttons = sa.Table(
     sqlite_autoincrement=True,
 )
 
-# 0015: settings of an object that panelkey keeps only to answer back (core/properties.py).
+# 0015: settings of an object that panelkey keeps only to answer back (core/server/properties.py).
 # `kind` names the object's family (`mail_name`, `db_user`, ...); rows go with the object.
 properties = sa.Table(
     "properties",

@@ -22,7 +22,7 @@ from __future__ import annotations
 from lxml import etree
 
 from panelkey.core.certificates import generate as make_csr
-from panelkey.core.domains import Domain
+from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.site import SITE_NOT_FOUND, WEBSPACE_NOT_FOUND

@@ -2,7 +2,7 @@
 ``set``, ``del``, ``ippool_add_ip``.
 
 A client is a customer: every operation reads and writes the same accounts as
-``customer`` and REST's ``/clients``, through core/accounts.py. Answers keep the old
+``customer`` and REST's ``/clients``, through core/accounts/accounts.py. Answers keep the old
 element names and, where the old reference is silent, the shape of ``customer``'s
 (``filter-id``, ``id``, ``data``). A client the caller may not reach answers 1013
 ``Client does not exist``, as if it did not exist.
@@ -21,12 +21,12 @@ from typing import Any
 
 from lxml import etree
 
-from panelkey.core import statistics
-from panelkey.core.accounts import Account
+from panelkey.core.accounts.accounts import Account
 from panelkey.core.clock import plesk_date
+from panelkey.core.domains import statistics
+from panelkey.core.domains.ips import check_address
 from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.identity import AccountType
-from panelkey.core.ips import check_address
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request
 

@@ -13,9 +13,10 @@ from typing import Any
 
 from lxml import etree
 
-from panelkey.core import resellers, statistics
-from panelkey.core.accounts import Account
+from panelkey.core.accounts import resellers
+from panelkey.core.accounts.accounts import Account
 from panelkey.core.clock import plesk_date
+from panelkey.core.domains import statistics
 from panelkey.core.errors import NotFound, OwnerNotFound, PanelkeyError
 from panelkey.core.identity import AccountType
 from panelkey.xmlapi import render

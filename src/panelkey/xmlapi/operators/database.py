@@ -32,7 +32,7 @@ from panelkey.core.databases import (
     DbUser,
     DbUserAccess,
 )
-from panelkey.core.domains import Domain
+from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.site import WEBSPACE_NOT_FOUND

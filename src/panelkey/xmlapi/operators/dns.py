@@ -32,10 +32,10 @@ from dataclasses import asdict, dataclass
 
 from lxml import etree
 
-from panelkey.core.dns import Record
-from panelkey.core.dns_rdata import srv_opt
-from panelkey.core.dns_zones import SOA_FIELDS, Soa, TemplateRecord, Zone, mirrored
-from panelkey.core.domains import Domain
+from panelkey.core.dns.rdata import srv_opt
+from panelkey.core.dns.records import Record
+from panelkey.core.dns.zones import SOA_FIELDS, Soa, TemplateRecord, Zone, mirrored
+from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import MalformedRequest, NotFound, PanelkeyError, PermissionDenied
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.site import SITE_NOT_FOUND

@@ -3,7 +3,7 @@
 
 A domain is a subscription (a webspace): every operation reads and writes the same
 domains, plans and settings as ``webspace`` and REST's ``/domains``, through
-core/domains.py and core/subscriptions.py. ``template-name`` (or ``template-id``) is
+core/domains/domains.py and core/plans/subscriptions.py. ``template-name`` (or ``template-id``) is
 a service plan of the owner's vendor; ``client_id`` names the owner (a client is a
 customer). Status codes are Plesk's: 0 active, 16 disabled by the administrator
 (how billing modules suspend and resume). Physical hosting comes in the old element
@@ -22,13 +22,13 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from panelkey.core import statistics
-from panelkey.core.accounts import Account
+from panelkey.core.accounts.accounts import Account
 from panelkey.core.clock import plesk_date
-from panelkey.core.domains import Domain
+from panelkey.core.domains import statistics
+from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
-from panelkey.core.subscriptions import check
+from panelkey.core.plans.subscriptions import check
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.client import CLIENT_NOT_FOUND, reachable
 from panelkey.xmlapi.operators.site import ftp_login_in, hosting_type_in, ip_in, status_in

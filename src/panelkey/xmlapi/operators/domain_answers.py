@@ -1,6 +1,6 @@
 """Answering ``webspace/get`` and ``site/get``: each dataset of a domain, in Plesk's
 order. What a domain keeps only to answer back (external id, notes, forwarding target)
-comes from its properties (core/domains.py ``props_of``)."""
+comes from its properties (core/domains/domains.py ``props_of``)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from panelkey.core import statistics
-from panelkey.core.accounts import Account
+from panelkey.core.accounts.accounts import Account
 from panelkey.core.clock import plesk_date
-from panelkey.core.domains import Domain
+from panelkey.core.domains import statistics
+from panelkey.core.domains.domains import Domain
 from panelkey.core.identity import AccountType
 from panelkey.xmlapi import blocks, render
 from panelkey.xmlapi.operators.domain_forms import FORWARD_PROPS, HTYPE_OF

@@ -2,7 +2,7 @@
 hosting form (``vrt_hst``, ``std_fwd``, ``frm_fwd``, ``none``), addresses, FTP login.
 
 A forwarding domain keeps its target (``dest_url``, ``http-code``) among the domain's
-properties (core/domains.py ``PROPERTY_KIND``): panelkey forwards nothing, it answers
+properties (core/domains/domains.py ``PROPERTY_KIND``): panelkey forwards nothing, it answers
 the target back.
 """
 

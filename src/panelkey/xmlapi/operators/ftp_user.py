@@ -19,9 +19,9 @@ from typing import Any
 
 from lxml import etree
 
-from panelkey.core.domains import Domain
+from panelkey.core.content.ftp_users import NOT_FOUND, FtpUser
+from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import NotFound, PanelkeyError
-from panelkey.core.ftp_users import NOT_FOUND, FtpUser
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.selection import (
     Hit,

@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from panelkey.core.domains.ips import IP_NOT_FOUND, IpAddress, ServiceNode
 from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
-from panelkey.core.ips import IP_NOT_FOUND, IpAddress, ServiceNode
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request
 

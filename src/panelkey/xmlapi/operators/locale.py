@@ -1,11 +1,11 @@
-"""Operator ``locale``: ``get``, the interface languages installed (core/catalogue.py)."""
+"""Operator ``locale``: ``get``, the interface languages installed (core/server/catalogue.py)."""
 
 from __future__ import annotations
 
 from lxml import etree
 
-from panelkey.core.catalogue import LOCALES
 from panelkey.core.errors import NotFound
+from panelkey.core.server.catalogue import LOCALES
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request, no_store
 

@@ -21,7 +21,7 @@ import json
 
 from lxml import etree
 
-from panelkey.core.domains import Domain
+from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
 from panelkey.core.mail import (
     ATTACHMENTS,

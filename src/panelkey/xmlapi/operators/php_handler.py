@@ -1,4 +1,4 @@
-"""Operator ``php-handler``: ``get``, the PHP handlers a site may use (core/catalogue.py).
+"""Operator ``php-handler``: ``get``, the PHP handlers a site may use (core/server/catalogue.py).
 
 ``filter`` takes any number of ``id``: one result each, in the order asked. An unknown id
 is 1013 with Plesk's own text (``Php handler does not exists``, as a real Plesk answers
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from panelkey.core.catalogue import PHP_HANDLERS
 from panelkey.core.errors import NotFound
+from panelkey.core.server.catalogue import PHP_HANDLERS
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request, no_store
 

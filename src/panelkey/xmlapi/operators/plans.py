@@ -1,7 +1,7 @@
 """Operators ``service-plan``, ``service-plan-addon``, ``reseller-plan``: add, get, set, del.
 
 One module for the three: they differ only in the plan kind and the settings
-blocks they carry (core/settings.py ``PLAN_BLOCKS``). The admin reaches every plan
+blocks they carry (core/plans/settings.py ``PLAN_BLOCKS``). The admin reaches every plan
 (``owner-id``/``owner-login`` narrow to one owner, ``owner-all`` reaches all; none
 means the admin's own); a reseller its own service and add-on plans; a customer
 none (1006). A plan out of reach answers 1013, as if it did not exist.
@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from panelkey.core.accounts import Account
+from panelkey.core.accounts.accounts import Account
 from panelkey.core.errors import (
     MalformedRequest,
     NotFound,
@@ -22,8 +22,8 @@ from panelkey.core.errors import (
     PermissionDenied,
 )
 from panelkey.core.identity import AccountType
-from panelkey.core.plans import NOT_FOUND, Plan, hosted
-from panelkey.core.settings import PLAN_BLOCKS
+from panelkey.core.plans.plans import NOT_FOUND, Plan, hosted
+from panelkey.core.plans.settings import PLAN_BLOCKS
 from panelkey.store import tables
 from panelkey.xmlapi import blocks, render
 from panelkey.xmlapi.operators.site import reachable_account

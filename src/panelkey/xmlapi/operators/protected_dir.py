@@ -18,8 +18,8 @@ from typing import Any
 
 from lxml import etree
 
+from panelkey.core.content.protected_dirs import NOT_FOUND, USER_NOT_FOUND, DirUser, ProtectedDir
 from panelkey.core.errors import InvalidValue, PanelkeyError
-from panelkey.core.protected_dirs import NOT_FOUND, USER_NOT_FOUND, DirUser, ProtectedDir
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.selection import (
     Hit,

@@ -13,14 +13,14 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from panelkey.core import statistics
-from panelkey.core.accounts import Account
+from panelkey.core.accounts.accounts import Account
+from panelkey.core.accounts.resellers import LIMITS_BLOCK, PERMISSIONS_BLOCK, check, to_customer
 from panelkey.core.clock import plesk_date
+from panelkey.core.domains import statistics
+from panelkey.core.domains.ips import IP_NOT_FOUND
 from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
-from panelkey.core.ips import IP_NOT_FOUND
-from panelkey.core.plans import Plan
-from panelkey.core.resellers import LIMITS_BLOCK, PERMISSIONS_BLOCK, check, to_customer
+from panelkey.core.plans.plans import Plan
 from panelkey.xmlapi import blocks, render
 from panelkey.xmlapi.operators import customer
 from panelkey.xmlapi.request import Operator, Request

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from panelkey.core.access.keys import KeyInfo
 from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
-from panelkey.core.keys import KeyInfo
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from panelkey.core import stats
-from panelkey.core.catalogue import COMPONENTS, SHELLS, SITE_ISOLATION
+from panelkey.core.access.sessions import DATA, IDLE_TIMEOUT
+from panelkey.core.domains import stats
 from panelkey.core.errors import InvalidValue, PanelkeyError, PermissionDenied
-from panelkey.core.server import SERVICES_STATE
-from panelkey.core.sessions import DATA, IDLE_TIMEOUT
+from panelkey.core.server.catalogue import COMPONENTS, SHELLS, SITE_ISOLATION
+from panelkey.core.server.settings import SERVICES_STATE
 from panelkey.xmlapi import render
 from panelkey.xmlapi.parsing import SUPPORTED_VERSIONS
 from panelkey.xmlapi.request import Operator, Request, no_store

@@ -2,16 +2,16 @@
 
 Sessions are made by ``server/create_session``. A listing shows each session's
 ``id`` as create_session returned it (kept sealed under the server's session key, see
-core/sessions.py); ``terminate`` takes that id or its public handle.
+core/access/sessions.py); ``terminate`` takes that id or its public handle.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
+from panelkey.core.access.sessions import Session
 from panelkey.core.errors import PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
-from panelkey.core.sessions import Session
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from panelkey.core.accounts import Account
-from panelkey.core.domains import Domain
+from panelkey.core.accounts.accounts import Account
+from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
-from panelkey.core.subscriptions import SITE_BLOCKS, Checked, check
+from panelkey.core.plans.subscriptions import SITE_BLOCKS, Checked, check
 from panelkey.xmlapi import blocks, render
 from panelkey.xmlapi.operators import selection
 from panelkey.xmlapi.operators.domain_answers import Answers

@@ -15,8 +15,8 @@ from typing import Any
 
 from lxml import etree
 
+from panelkey.core.content.site_aliases import NOT_FOUND, Icp, SiteAlias
 from panelkey.core.errors import NotFound, PanelkeyError
-from panelkey.core.site_aliases import NOT_FOUND, Icp, SiteAlias
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.selection import (
     Hit,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from panelkey.core.content.subdomains import NOT_FOUND, Subdomain, property_values
 from panelkey.core.errors import NotFound, PanelkeyError
-from panelkey.core.subdomains import NOT_FOUND, Subdomain, property_values
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.selection import (
     Hit,

@@ -13,10 +13,10 @@ from typing import Any
 
 from lxml import etree
 
-from panelkey.core.accounts import Account
-from panelkey.core.buttons import BUTTON_NOT_FOUND, PROPERTIES, URL_COMPONENTS, Button
+from panelkey.core.accounts.accounts import Account
 from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.identity import AccountType
+from panelkey.core.server.buttons import BUTTON_NOT_FOUND, PROPERTIES, URL_COMPONENTS, Button
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request
 

@@ -8,7 +8,7 @@ permissions (``manage_phosting``, ``manage_php_settings``) allow. Deleting a
 webspace deletes its sites and every zone with them, one result per domain.
 
 Settings: the subscription's effective values are the defaults, its plan's, its
-add-ons', then its own (core/subscriptions.py); ``get`` answers those.
+add-ons', then its own (core/plans/subscriptions.py); ``get`` answers those.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 
 from lxml import etree
 
-from panelkey.core.accounts import Account
-from panelkey.core.domains import Domain
+from panelkey.core.accounts.accounts import Account
+from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import (
     InvalidValue,
     NotFound,
@@ -28,8 +28,8 @@ from panelkey.core.errors import (
     PermissionDenied,
 )
 from panelkey.core.identity import AccountType
-from panelkey.core.plans import Plan
-from panelkey.core.subscriptions import CUSTOMER_BLOCKS, check
+from panelkey.core.plans.plans import Plan
+from panelkey.core.plans.subscriptions import CUSTOMER_BLOCKS, check
 from panelkey.xmlapi import blocks, render
 from panelkey.xmlapi.operators.domain_forms import (
     flag_in,

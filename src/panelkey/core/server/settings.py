@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.accounts import Accounts
+from panelkey.core.accounts.accounts import Accounts
 from panelkey.core.clock import iso
 from panelkey.core.errors import InvalidValue, PermissionDenied
 from panelkey.core.identity import Identity

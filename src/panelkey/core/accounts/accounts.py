@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
+from panelkey.core.access.passwords import hash_password
 from panelkey.core.clock import iso
 from panelkey.core.errors import (
     AlreadyExists,
@@ -23,8 +24,7 @@ from panelkey.core.errors import (
     PermissionDenied,
 )
 from panelkey.core.identity import AccountType, Identity
-from panelkey.core.passwords import hash_password
-from panelkey.core.properties import Properties
+from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -34,7 +34,7 @@ ACTIVE = 0
 DISABLED = 16
 VALID_STATUSES = {0, 4, 16, 256}
 TYPES = {t.value for t in AccountType}
-# What panelkey keeps of an account only to answer it back (core/properties.py):
+# What panelkey keeps of an account only to answer it back (core/server/properties.py):
 # a reseller's `power-user` (Plesk's Power User view, "true"/"false").
 PROPERTY_KIND = "account"
 POWER_USER = "power-user"

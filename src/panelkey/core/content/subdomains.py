@@ -20,7 +20,8 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.clock import iso
-from panelkey.core.domains import Domain, Domains, check_www_root, normalise_name
+from panelkey.core.content.site_aliases import taken
+from panelkey.core.domains.domains import Domain, Domains, check_www_root, normalise_name
 from panelkey.core.errors import (
     AlreadyExists,
     InvalidValue,
@@ -29,8 +30,7 @@ from panelkey.core.errors import (
     PanelkeyError,
 )
 from panelkey.core.identity import Identity
-from panelkey.core.settings import HOSTING, Block
-from panelkey.core.site_aliases import taken
+from panelkey.core.plans.settings import HOSTING, Block
 from panelkey.store import tables
 from panelkey.store.database import Database
 

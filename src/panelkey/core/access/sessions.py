@@ -31,11 +31,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from panelkey.core.accounts import Accounts
+from panelkey.core.accounts.accounts import Accounts
 from panelkey.core.clock import iso
+from panelkey.core.domains.ips import check_address
 from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity
-from panelkey.core.ips import check_address
 from panelkey.store import tables
 from panelkey.store.database import Database
 

@@ -14,9 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.accounts import Account, Accounts
+from panelkey.core.accounts.accounts import Account, Accounts
 from panelkey.core.clock import iso
-from panelkey.core.dns_zones import new_zone
+from panelkey.core.dns.zones import new_zone
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity
 from panelkey.store import tables
@@ -35,7 +35,7 @@ DEFAULT_IP = "127.0.0.1"
 PROPERTY_KIND = "domain"
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # Run inside the write's transaction with the new or changed domain's id, so that
-# settings and plans kept elsewhere (core/subscriptions.py) change with it or not at all.
+# settings and plans kept elsewhere (core/plans/subscriptions.py) change with it or not at all.
 Within = Callable[[sa.Connection, int], None]
 
 

@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.dns import DEFAULT_TTL, RECORD_COLUMNS, Record, insert_record, touch_zone
-from panelkey.core.dns_rdata import normalise
+from panelkey.core.dns.rdata import normalise
+from panelkey.core.dns.records import DEFAULT_TTL, RECORD_COLUMNS, Record, insert_record, touch_zone
 from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
 from panelkey.store import tables
 from panelkey.store.database import Database
 
 if TYPE_CHECKING:
-    from panelkey.core.domains import Domain, Domains
+    from panelkey.core.domains.domains import Domain, Domains
 
 STATUSES = ("enabled", "disabled")
 SOA_FIELDS = ("ttl", "refresh", "retry", "expire", "minimum")
@@ -96,7 +96,7 @@ def template_host(host: str) -> str:
 
 def check_template(type_: str, host: str, value: str, opt: str) -> tuple[str, str, str, str]:
     """(type, host, value, opt) of a template record, checked as a real record would be."""
-    from panelkey.core.dns import host_in_zone
+    from panelkey.core.dns.records import host_in_zone
 
     full = template_host(host)
     host_in_zone(_mark(full), _MARKS["<domain>"])

@@ -1,6 +1,6 @@
 """Resellers' limits and permissions: the reseller plan they are on, and their own values.
 
-The names, types and defaults are core/settings.py's ``reseller-limits`` and
+The names, types and defaults are core/plans/settings.py's ``reseller-limits`` and
 ``reseller-permissions`` blocks; a reseller's effective values are the defaults,
 overlaid by its reseller plan's, overlaid by what was set on the reseller itself.
 ``switch`` moves a reseller to another reseller plan (Plesk's switch-subscription).
@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.accounts import Account
+from panelkey.core.accounts.accounts import Account
+from panelkey.core.domains.ips import Ips
 from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity
-from panelkey.core.ips import Ips
-from panelkey.core.plans import NOT_FOUND, Plan, Plans
-from panelkey.core.settings import RESELLER_LIMITS, RESELLER_PERMISSIONS
+from panelkey.core.plans.plans import NOT_FOUND, Plan, Plans
+from panelkey.core.plans.settings import RESELLER_LIMITS, RESELLER_PERMISSIONS
 from panelkey.store import tables
 from panelkey.store.database import Database
 

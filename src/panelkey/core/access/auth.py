@@ -22,17 +22,17 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-from panelkey.core import passwords
-from panelkey.core.accounts import Accounts
-from panelkey.core.addresses import AllowList
-from panelkey.core.audit import AUTH_FAILED, SCOPE_DENIED, Audit
+from panelkey.core.access import passwords
+from panelkey.core.access.addresses import AllowList
+from panelkey.core.access.audit import AUTH_FAILED, SCOPE_DENIED, Audit
+from panelkey.core.access.keypolicy import Rate, Scope, expires_epoch
+from panelkey.core.access.keys import KeyRecord, Keys, digest, split_addresses
+from panelkey.core.access.passwords import check_nothing, check_password
+from panelkey.core.access.throttle import Throttle
+from panelkey.core.accounts.accounts import Accounts
 from panelkey.core.clock import iso
 from panelkey.core.errors import PermissionDenied, RateLimited
 from panelkey.core.identity import Identity, Reason, Refused, Verdict, Verified, note
-from panelkey.core.keypolicy import Rate, Scope, expires_epoch
-from panelkey.core.keys import KeyRecord, Keys, digest, split_addresses
-from panelkey.core.passwords import check_nothing, check_password
-from panelkey.core.throttle import Throttle
 from panelkey.store.database import ChangeWatcher
 
 log = logging.getLogger("panelkey.auth")
@@ -333,7 +333,7 @@ class Authenticator:
     def submit_password(
         self, login: str, password: str, address: str, face: str
     ) -> Future[Verdict]:
-        """`verify_password` in the hashing pool (core/passwords.py), never on the caller's
+        """`verify_password` in the hashing pool (core/access/passwords.py), never on the caller's
         thread: a flood of password checks waits there, not in front of key traffic.
         It runs in the caller's context, so that a refusal's reason reaches the journal."""
         context = contextvars.copy_context()

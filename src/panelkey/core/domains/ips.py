@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.accounts import Account
+from panelkey.core.accounts.accounts import Account
 from panelkey.core.clock import iso
 from panelkey.core.errors import (
     AlreadyExists,
@@ -32,7 +32,7 @@ from panelkey.core.errors import (
     PermissionDenied,
 )
 from panelkey.core.identity import AccountType, Identity
-from panelkey.core.properties import Properties
+from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
 

@@ -23,10 +23,10 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.clock import iso
-from panelkey.core.domains import Domain, Domains, normalise_name
+from panelkey.core.domains.domains import Domain, Domains, normalise_name
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
-from panelkey.core.properties import Properties
+from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
 

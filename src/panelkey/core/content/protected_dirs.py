@@ -20,12 +20,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
+from panelkey.core.access.passwords import hash_password
 from panelkey.core.clock import iso
-from panelkey.core.domains import Domain, Domains
+from panelkey.core.content.ftp_users import check_secret
+from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, OwnerNotFound
-from panelkey.core.ftp_users import check_secret
 from panelkey.core.identity import Identity
-from panelkey.core.passwords import hash_password
 from panelkey.store import tables
 from panelkey.store.database import Database
 

@@ -13,9 +13,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from panelkey.core.accounts import Accounts
-from panelkey.core.addresses import parse_allow_list
-from panelkey.core.audit import KEY_CREATED, KEY_DELETED, KEY_ROTATED, Audit
+from panelkey.core.access.addresses import parse_allow_list
+from panelkey.core.access.audit import KEY_CREATED, KEY_DELETED, KEY_ROTATED, Audit
+from panelkey.core.access.keypolicy import Rate, Scope, duration_seconds, parse_expires
+from panelkey.core.accounts.accounts import Accounts
 from panelkey.core.clock import iso
 from panelkey.core.errors import (
     AlreadyExists,
@@ -25,7 +26,6 @@ from panelkey.core.errors import (
     PermissionDenied,
 )
 from panelkey.core.identity import Identity
-from panelkey.core.keypolicy import Rate, Scope, duration_seconds, parse_expires
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -190,7 +190,7 @@ class Keys:
 
         `value` fixes the key's value instead of drawing one (seed files, so that test
         suites can hard-code a key); it must have the 8-4-4-4-12 layout. `expires`,
-        `scope` and `rate` are panelkey's limits (core/keypolicy.py), checked here.
+        `scope` and `rate` are panelkey's limits (core/access/keypolicy.py), checked here.
         Raises PermissionDenied unless the actor is the admin; InvalidValue for any bad
         address or value (nothing is created); AlreadyExists for a fixed value in use;
         OwnerNotFound for an unknown or inactive login.

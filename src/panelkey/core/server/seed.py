@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from panelkey.core.errors import InvalidValue, PanelkeyError
 from panelkey.core.identity import Identity
-from panelkey.core.subscriptions import Checked
+from panelkey.core.plans.subscriptions import Checked
 
 if TYPE_CHECKING:
     from panelkey.core.panel import Panel
@@ -275,7 +275,7 @@ def reset(panel: Panel, admin_email: str | None = None) -> None:
     audit and the events; then what a first start makes (stock.first_start: the host's
     addresses, the stock plans, their events). Server configuration (KEEP_TABLES) stays.
     One transaction; caches dropped everywhere."""
-    from panelkey.core import stock
+    from panelkey.core.server import stock
     from panelkey.store import tables
 
     with panel.db.atomic() as conn:

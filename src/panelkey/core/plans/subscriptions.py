@@ -1,7 +1,7 @@
 """Subscriptions: a webspace's plans (one service plan, any add-ons) and its settings.
 
 A subscription's effective settings are, block by block: the defaults of
-core/settings.py, overlaid by its service plan's, then its add-ons' (add-on limits
+core/plans/settings.py, overlaid by its service plan's, then its add-ons' (add-on limits
 add up; -1 wins), then the values set on the subscription itself. Switching to
 another plan re-derives them: the subscription's own values of the plan's blocks
 are dropped, so the new plan's apply. Sites keep their own ``prefs``.
@@ -19,14 +19,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.accounts import Account
-from panelkey.core.domains import PROPERTY_KIND, Domain, Domains
+from panelkey.core.accounts.accounts import Account
+from panelkey.core.domains.domains import PROPERTY_KIND, Domain, Domains
+from panelkey.core.domains.ips import Ips
 from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity
-from panelkey.core.ips import Ips
-from panelkey.core.plans import NOT_FOUND, Plan, Plans
-from panelkey.core.properties import Properties
-from panelkey.core.settings import BLOCKS, PER_DOMAIN_HOSTING, SUBSCRIPTION_BLOCKS, add_limits
+from panelkey.core.plans.plans import NOT_FOUND, Plan, Plans
+from panelkey.core.plans.settings import BLOCKS, PER_DOMAIN_HOSTING, SUBSCRIPTION_BLOCKS, add_limits
+from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
 

@@ -18,14 +18,14 @@ import dns.name
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.dns_rdata import TYPES, normalise
+from panelkey.core.dns.rdata import TYPES, normalise
 from panelkey.core.errors import InvalidValue, NotFound
 from panelkey.core.identity import Identity
 from panelkey.store import tables
 from panelkey.store.database import Database
 
 if TYPE_CHECKING:
-    from panelkey.core.domains import Domain, Domains
+    from panelkey.core.domains.domains import Domain, Domains
 
 __all__ = ["TYPES", "DEFAULT_TTL", "Record", "Dns", "absolute_host", "host_in_zone"]
 

@@ -20,11 +20,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
+from panelkey.core.access.passwords import hash_password
 from panelkey.core.clock import iso
-from panelkey.core.domains import Domain, Domains
+from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
-from panelkey.core.passwords import hash_password
 from panelkey.store import tables
 from panelkey.store.database import Database
 

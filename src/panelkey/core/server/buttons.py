@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.accounts import Account, Accounts
+from panelkey.core.accounts.accounts import Account, Accounts
 from panelkey.core.clock import iso
 from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity

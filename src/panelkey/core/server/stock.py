@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.settings import PERMISSIONS
+from panelkey.core.plans.settings import PERMISSIONS
 from panelkey.store import tables
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 A plan has an owner (the admin, or a reseller for service and add-on plans), a name
 unique per owner and kind, a guid and an external id. Its settings are rows of
-(block, name, value) checked against core/settings.py. The admin manages every
+(block, name, value) checked against core/plans/settings.py. The admin manages every
 plan; a reseller only its own service and add-on plans; a customer none.
 """
 
@@ -17,8 +17,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.accounts import Account, Accounts
+from panelkey.core.accounts.accounts import Account, Accounts
 from panelkey.core.clock import iso
+from panelkey.core.domains.ips import IP_NOT_FOUND, Ips, check_address
 from panelkey.core.errors import (
     AlreadyExists,
     InvalidValue,
@@ -28,8 +29,7 @@ from panelkey.core.errors import (
     PermissionDenied,
 )
 from panelkey.core.identity import AccountType, Identity
-from panelkey.core.ips import IP_NOT_FOUND, Ips, check_address
-from panelkey.core.settings import BLOCKS, PER_DOMAIN_HOSTING, PLAN_BLOCKS
+from panelkey.core.plans.settings import BLOCKS, PER_DOMAIN_HOSTING, PLAN_BLOCKS
 from panelkey.store import tables
 from panelkey.store.database import Database
 

@@ -1,0 +1,1 @@
+"""Accounts: the admin, resellers and customers, and what a reseller is given."""

@@ -1,0 +1,1 @@
+"""DNS: zone records, their rdata rules, zones (status, SOA, the server-wide template)."""
