@@ -22,12 +22,11 @@ from typing import Any
 from lxml import etree
 
 from panelkey.core.accounts.accounts import Account
-from panelkey.core.clock import plesk_date
-from panelkey.core.domains import statistics
 from panelkey.core.domains.ips import check_address
 from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.identity import AccountType
 from panelkey.xmlapi import render
+from panelkey.xmlapi.operators import customer
 from panelkey.xmlapi.request import Operator, Request
 
 CLIENT_NOT_FOUND = "Client does not exist"
@@ -123,50 +122,7 @@ def add(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 def _gen_info(a: Account) -> etree._Element:
-    return render.element(
-        "gen_info",
-        [
-            ("cr_date", plesk_date(a.created)),
-            ("cname", a.company),
-            ("pname", a.name),
-            ("login", a.login),
-            ("status", a.status),
-            ("phone", a.phone),
-            ("fax", a.fax),
-            ("email", a.email),
-            ("address", a.address),
-            ("city", a.city),
-            ("state", a.state),
-            ("pcode", a.pcode),
-            ("country", a.country),
-            ("locale", a.locale),
-            ("guid", a.guid),
-        ],
-    )
-
-
-def _stat(req: Request, a: Account) -> etree._Element:
-    """What the client holds, counted; traffic and disk use are 0 as nothing is served."""
-    domains = req.ctx.panel.domains.of_owner(req.identity, a.id)
-    held = statistics.contents(req.ctx.panel.db, (d.id for d in domains))
-    return render.element(
-        "stat",
-        [
-            ("active_domains", sum(1 for d in domains if d.is_webspace and d.status == "active")),
-            ("subdomains", held.subdomains),
-            ("disk_space", 0),
-            ("postboxs", held.mailboxes),
-            ("redirects", held.redirects),
-            ("mail_groups", 0),
-            ("mail_resps", 0),
-            ("mail_lists", 0),
-            ("web_users", 0),
-            ("data_bases", held.databases),
-            ("webapps", 0),
-            ("traffic", 0),
-            ("traffic_prevday", 0),
-        ],
-    )
+    return render.element("gen_info", customer.contact_fields(a))
 
 
 def _ippool(req: Request, a: Account) -> etree._Element:
@@ -188,7 +144,7 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
         if "gen_info" in wanted:
             parts.append(("gen_info", _gen_info(a)))
         if "stat" in wanted:
-            parts.append(("stat", _stat(req, a)))
+            parts.append(("stat", customer.stat(req, a)))
         if "ippool" in wanted:
             parts.append(("ippool", _ippool(req, a)))
         return [("data", render.element("data", parts))]

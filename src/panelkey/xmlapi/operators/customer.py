@@ -192,25 +192,33 @@ def add(req: Request, op: etree._Element) -> list[etree._Element]:
     return [render.ok([("id", account.id), ("guid", account.guid)])]
 
 
+def contact_fields(a: Account, created: str = "cr_date") -> list[render.Field]:
+    """An account's contact details as every gen_info has them (customer, legacy
+    `client`; a reseller's gen-info names its date `cr-date`)."""
+    return [
+        (created, plesk_date(a.created)),
+        ("cname", a.company),
+        ("pname", a.name),
+        ("login", a.login),
+        ("status", a.status),
+        ("phone", a.phone),
+        ("fax", a.fax),
+        ("email", a.email),
+        ("address", a.address),
+        ("city", a.city),
+        ("state", a.state),
+        ("pcode", a.pcode),
+        ("country", a.country),
+        ("locale", a.locale),
+        ("guid", a.guid),
+    ]
+
+
 def _gen_info(a: Account) -> etree._Element:
     return render.element(
         "gen_info",
         [
-            ("cr_date", plesk_date(a.created)),
-            ("cname", a.company),
-            ("pname", a.name),
-            ("login", a.login),
-            ("status", a.status),
-            ("phone", a.phone),
-            ("fax", a.fax),
-            ("email", a.email),
-            ("address", a.address),
-            ("city", a.city),
-            ("state", a.state),
-            ("pcode", a.pcode),
-            ("country", a.country),
-            ("locale", a.locale),
-            ("guid", a.guid),
+            *contact_fields(a),
             ("owner-id", a.owner_id),
             ("owner-login", a.owner_login),
             ("external-id", a.external_id),
@@ -219,7 +227,9 @@ def _gen_info(a: Account) -> etree._Element:
     )
 
 
-def _stat(req: Request, a: Account) -> etree._Element:
+def stat(req: Request, a: Account) -> etree._Element:
+    """What the customer holds, counted (every protocol version's `stat`); traffic and
+    disk use are 0 as nothing is served."""
     domains = req.ctx.panel.domains.of_owner(req.identity, a.id)
     held = statistics.contents(req.ctx.panel.db, (d.id for d in domains))
     return render.element(
@@ -252,7 +262,7 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
         if "gen_info" in wanted:
             parts.append(("gen_info", _gen_info(a)))
         if "stat" in wanted:
-            parts.append(("stat", _stat(req, a)))
+            parts.append(("stat", stat(req, a)))
         return [("data", render.element("data", parts))]
 
     return each(req, op, lambda a: a, data)

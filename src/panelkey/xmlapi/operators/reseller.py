@@ -15,7 +15,6 @@ from lxml import etree
 
 from panelkey.core.accounts.accounts import Account
 from panelkey.core.accounts.resellers import LIMITS_BLOCK, PERMISSIONS_BLOCK, check, to_customer
-from panelkey.core.clock import plesk_date
 from panelkey.core.domains import statistics
 from panelkey.core.domains.ips import IP_NOT_FOUND
 from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
@@ -106,21 +105,7 @@ def _gen_info(a: Account, power_user: bool) -> etree._Element:
     return render.element(
         "gen-info",
         [
-            ("cr-date", plesk_date(a.created)),
-            ("cname", a.company),
-            ("pname", a.name),
-            ("login", a.login),
-            ("status", a.status),
-            ("phone", a.phone),
-            ("fax", a.fax),
-            ("email", a.email),
-            ("address", a.address),
-            ("city", a.city),
-            ("state", a.state),
-            ("pcode", a.pcode),
-            ("country", a.country),
-            ("locale", a.locale),
-            ("guid", a.guid),
+            *customer.contact_fields(a, created="cr-date"),
             ("external-id", a.external_id),
             ("description", a.description),
             ("power-user", "true" if power_user else "false"),
