@@ -43,7 +43,6 @@ HANDLE_LENGTH = 16
 IDLE_TIMEOUT = 30 * 60  # seconds; server/get session_setup reports it in minutes
 SESSION_NOT_FOUND = "Session does not exist"
 KEY_FILE = "session.key"
-DEFAULT_DATA_DIR = "~/.local/share/panelkey"  # config.DEFAULT_DATA_DIR (core reads no config)
 PROPERTY_KIND = "session"
 # create_session data kept with the session, in Plesk's order (c_email and c_phone go
 # to the account instead).
@@ -155,18 +154,14 @@ class SessionKey:
 
 
 def default_key_file(db: Database) -> Path | None:
-    """Where the key lives when no face named a file: beside a SQLite store (its folder
-    is the data folder), else in the data folder PANELKEY_DATA_DIR names, else in the
-    default data folder if the server made it. None: nowhere known, so ids are not
-    sealed (listings show handles) rather than a key put in a folder nobody chose."""
+    """Where the key lives when no face named a file (every server and command does, from
+    its settings): beside a SQLite store, whose folder is the data folder. None
+    elsewhere, so ids are not sealed (listings show handles) rather than a key put in a
+    folder nobody chose."""
     url = sa.engine.make_url(db.url)
     if db.is_sqlite and url.database and url.database != ":memory:":
         return Path(url.database).resolve().parent / KEY_FILE
-    named = os.environ.get("PANELKEY_DATA_DIR")
-    if named:
-        return Path(named).expanduser() / KEY_FILE
-    folder = Path(DEFAULT_DATA_DIR).expanduser()
-    return folder / KEY_FILE if folder.is_dir() else None
+    return None
 
 
 def _digest(secret: str) -> str:

@@ -1,7 +1,9 @@
-"""Properties: what Plesk's request schema lets a client set on an object that panelkey
-keeps only to answer back (settings of services it does not run); the sealed id of
-a panel session, so that session/get can list the id server/create_session returned;
-and database users of a whole subscription (database/add-db-user without db-id).
+"""Properties kept to answer back, sealed session ids, database users of a subscription.
+
+`properties`: what Plesk's request schema lets a client set on an object that panelkey
+keeps only to answer back (settings of services it does not run); `sessions.sealed`, so
+that session/get can list the id server/create_session returned; `db_users.domain_id`,
+for a user of every database of a subscription (database/add-db-user without db-id).
 
 Revision ID: 0015
 Revises: 0014
