@@ -19,6 +19,7 @@ from panelkey.core.clock import iso
 from panelkey.core.dns.zones import new_zone
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity
+from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
 from panelkey.store.prepared import Prepared
@@ -176,12 +177,7 @@ class Domains:
 
     def props_of(self, domain_id: int) -> dict[str, str]:
         """What the domain keeps only to answer back, by name."""
-        p = tables.properties
-        q = sa.select(p.c.name, p.c.value).where(
-            p.c.kind == PROPERTY_KIND, p.c.object_id == domain_id
-        )
-        with self._db.read() as conn:
-            return {r.name: r.value for r in conn.execute(q)}
+        return Properties(self._db).get(PROPERTY_KIND, domain_id)
 
     def _find(self, actor: Identity, by: str, **params: Any) -> builtins.list[Domain]:
         kind = actor.type if actor.type in _ACTOR_KINDS else AccountType.CUSTOMER.value
