@@ -27,10 +27,16 @@ from panelkey.core.mail import Mail
 from panelkey.core.plans.plans import Plans
 from panelkey.core.plans.subscriptions import Subscriptions
 from panelkey.core.server import stock
+from panelkey.core.server.admin_aliases import AdminAliases
+from panelkey.core.server.billing import BillingConnection
 from panelkey.core.server.buttons import Buttons
+from panelkey.core.server.domain_restrictions import DomainRestrictions
 from panelkey.core.server.extensions import Extensions
+from panelkey.core.server.misc import Misc
 from panelkey.core.server.properties import Properties
+from panelkey.core.server.services import Services
 from panelkey.core.server.settings import ServerSettings
+from panelkey.core.server.setup import ServerSetup
 from panelkey.store.database import Database
 
 
@@ -66,6 +72,17 @@ class Panel:
         self.mail = Mail(db, self.domains)
         self.databases = Databases(db, self.domains)
         self.certificates = Certificates(db, self.domains)
+        # The rest of operator server (core/server/): license keys, server/set, services,
+        # misc parameters, admin aliases, domain restrictions, the billing connection.
+        self.licenses = self.server.licenses
+        self.server_setup = ServerSetup(self.accounts, self.properties, self.server)
+        self.sessions.idle_timeout = self.server_setup.idle_seconds
+        self.services = Services(db, self.properties)
+        self.misc = Misc(db, self.properties)
+        self.admin_aliases = AdminAliases(db, self.accounts)
+        self.domain_restrictions = DomainRestrictions(db, self.properties)
+        self.domains.on_name(self.domain_restrictions.check)
+        self.billing = BillingConnection(self.properties)
 
     def _invalidate(self) -> None:
         # Accounts and Keys are built before the authenticator; they call this late.

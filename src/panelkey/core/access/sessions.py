@@ -24,7 +24,7 @@ import hmac
 import os
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -198,6 +198,8 @@ class Sessions:
         self._accounts = accounts
         self._fixed = key_file is not None
         self._key: SessionKey | None = SessionKey(key_file) if key_file else None
+        # seconds; server/set's session_setup changes it (Panel wires core/server/setup.py)
+        self.idle_timeout: Callable[[], int] = lambda: IDLE_TIMEOUT
 
     def use_key_file(self, path: Path) -> None:
         """Keep the session key in `path` (the data folder's) unless the constructor was
@@ -228,7 +230,7 @@ class Sessions:
                 s.c.id,
             )
             .select_from(s.join(a, s.c.account_id == a.c.id))
-            .where(s.c.last_active >= iso(time.time() - IDLE_TIMEOUT))
+            .where(s.c.last_active >= iso(time.time() - self.idle_timeout()))
             .order_by(s.c.id)
         )
 
@@ -352,7 +354,7 @@ class Sessions:
         with self._db.begin() as conn:
             row = conn.execute(
                 sa.select(s.c.id, s.c.digest).where(
-                    s.c.handle == handle, s.c.last_active >= iso(time.time() - IDLE_TIMEOUT)
+                    s.c.handle == handle, s.c.last_active >= iso(time.time() - self.idle_timeout())
                 )
             ).first()
             if row is None or not hmac.compare_digest(row.digest, _digest(secret)):

@@ -26,6 +26,8 @@ from panelkey.store.prepared import Prepared
 
 # Deletes what belongs to the given domains, in the caller's transaction.
 Purger = Callable[[sa.Connection, "builtins.list[int]"], None]
+# Refuses a domain name for an actor by raising (core/server/domain_restrictions.py).
+NameCheck = Callable[[Identity, str], None]
 
 HOSTING_TYPES = ("virtual", "standard_forwarding", "frame_forwarding", "none")
 STATUSES = ("active", "suspended", "disabled")
@@ -109,6 +111,7 @@ class Domains:
         self._base = self._build_select()
         self._accounts = accounts
         self._purgers: builtins.list[Purger] = []
+        self._name_checks: builtins.list[NameCheck] = []
         # The reads by filter, compiled once per (filter, kind of actor): prepared.py.
         self._prepared: dict[tuple[str, str], Prepared] = {}
 
@@ -116,6 +119,10 @@ class Domains:
         """Run `purge(conn, domain_ids)` inside every delete's transaction, before the
         domains go: how what lives in a subscription (mail, databases, ...) goes with it."""
         self._purgers.append(purge)
+
+    def on_name(self, check: NameCheck) -> None:
+        """Run `check(actor, ascii_name)` before a domain is made or renamed."""
+        self._name_checks.append(check)
 
     @staticmethod
     def _build_select() -> sa.Select[Any]:
@@ -250,6 +257,8 @@ class Domains:
         Raises InvalidValue, AlreadyExists, PermissionDenied (owner not manageable).
         """
         text, ascii_name = normalise_name(name)
+        for check in self._name_checks:
+            check(actor, ascii_name)
         if hosting_type not in HOSTING_TYPES:
             raise InvalidValue(f"Invalid hosting type: {hosting_type!r}")
         if status not in STATUSES:
@@ -347,6 +356,9 @@ class Domains:
                 row["www_root"] = f"/var/www/vhosts/{domain.ascii_name}/httpdocs"
         if values.get("name") is not None:
             row["name"], row["ascii_name"] = normalise_name(values["name"])
+            if row["ascii_name"] != domain.ascii_name:
+                for check in self._name_checks:
+                    check(actor, row["ascii_name"])
         if not row and within is None:
             return domain
         with self._db.begin() as conn:

@@ -1,31 +1,30 @@
 """The server's own settings: the initial setup and the license key.
 
-Both live in the store's `meta` table, so every face and every process on one store
-sees them: REST `POST /server/init` and `POST /server/license` write them, XML
-`server/get` (section `key`) reads the license through `license()`. The license key
-text itself is kept only as a SHA-256 digest: it is never shown back.
+The setup lives in the store's `meta` table, the keys in `license_keys`
+(core/server/license.py), so every face and every process on one store sees them: REST
+`POST /server/init` and `POST /server/license` write them, XML `server/get` (section
+`key`) reads the keys through `keys()`. The license key text itself is kept only as a
+SHA-256 digest: it is never shown back.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from panelkey.core import events
 from panelkey.core.accounts.accounts import Accounts
 from panelkey.core.clock import iso
 from panelkey.core.errors import InvalidValue, PermissionDenied
 from panelkey.core.identity import Identity
+from panelkey.core.server.license import InstalledKey, Licenses
 from panelkey.store import tables
 from panelkey.store.database import Database
 
-LICENSE = "license"
 SERVER_NAME = "server_name"
+SETUP_DONE = "initial_setup"
 # server/get services_state: what a Plesk on Linux lists, with Plesk's ids and its
 # "Role (Software)" titles; the SMTP server and IMAP/POP3 are two services.
 SERVICES_STATE: tuple[tuple[str, str], ...] = (
@@ -69,11 +68,16 @@ class License:
     code: str
     additional: bool
     installed: str
+    key_number: str = ""
 
     @property
     def key_id(self) -> str:
-        """A stable short name of the key (the digest's head), for listings."""
-        return "PK." + self.key_digest[:12]
+        """The key's number, or a stable short name of it (the digest's head)."""
+        return self.key_number or "PK." + self.key_digest[:12]
+
+    @classmethod
+    def of(cls, key: InstalledKey) -> License:
+        return cls(key.digest, key.code, key.additional, key.installed, key.key_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,7 @@ class LicenseKey:
     key_id: str
     kind: str  # "panelkey" (none installed), "main" or "additional"
     code: str
+    lim_date: str = ""  # YYYYMMDD; empty: no expiry
 
     @property
     def main(self) -> bool:
@@ -95,7 +100,7 @@ class LicenseKey:
             ("key_type", self.kind),
             *([("activation_code", self.code)] if self.code else []),
             ("product_version", product_version),
-            ("lim_date", "unlimited"),
+            ("lim_date", self.lim_date or "unlimited"),
             ("lim_cl", "-1"),
             ("lim_dom", "-1"),
             ("lim_res", "-1"),
@@ -117,6 +122,7 @@ class ServerSettings:
     def __init__(self, db: Database, accounts: Accounts) -> None:
         self._db = db
         self._accounts = accounts
+        self.licenses = Licenses(db)
 
     def init(
         self,
@@ -141,9 +147,18 @@ class ServerSettings:
             raise InvalidValue("Invalid server_name")
         if values:
             self._accounts.update(actor, account, values)
-        if server_name is not None:
-            with self._db.begin() as conn:
+        with self._db.begin() as conn:
+            if server_name is not None:
                 _put(conn, SERVER_NAME, server_name)
+            _put(conn, SETUP_DONE, iso())
+
+    def setup_done(self) -> bool:
+        """Whether an initial setup ran (XML initial_setup runs only once)."""
+        with self._db.read() as conn:
+            found = conn.execute(
+                sa.select(tables.meta.c.value).where(tables.meta.c.name == SETUP_DONE)
+            ).first()
+        return found is not None
 
     def server_name(self) -> str | None:
         """The name given by the initial setup, or None."""
@@ -156,59 +171,28 @@ class ServerSettings:
     def install_license(
         self, actor: Identity, key: str, *, code: str = "", additional: bool = False
     ) -> License:
-        """Keep a license key (as its digest) with its activation code; a new one
-        replaces the old. Raises PermissionDenied (not the admin), InvalidValue."""
+        """Keep a license key (as its digest) with its activation code: a main key
+        replaces the main one, an additional key joins the others (core/server/license.py).
+        Raises PermissionDenied (not the admin), InvalidValue."""
         if not actor.is_admin:
             raise PermissionDenied()
         if not isinstance(key, str) or not key.strip():
             raise InvalidValue("The license key is empty")
-        if len(code) > 255:
-            raise InvalidValue("Invalid license code")
-        found = License(
-            hashlib.sha256(key.strip().encode()).hexdigest(), code, bool(additional), iso()
+        return License.of(
+            self.licenses.install(actor, key.strip().encode(), code=code, additional=additional)
         )
-        with self._db.begin() as conn:
-            _put(
-                conn,
-                LICENSE,
-                json.dumps(
-                    {
-                        "key_digest": found.key_digest,
-                        "code": found.code,
-                        "additional": found.additional,
-                        "installed": found.installed,
-                    }
-                ),
-            )
-            events.record(
-                conn,
-                "license",
-                events.UPDATE,
-                obj_name=found.key_id,
-                actor=actor,
-                new={"key_id": found.key_id, "code": code},
-            )
-        return found
 
     def keys(self, own_id: str) -> list[LicenseKey]:
         """The keys server/get knows: the main one first (panelkey's own, `own_id`,
-        until a main key is installed), then an installed additional key."""
-        installed = self.license()
-        own = LicenseKey(own_id, "panelkey", "")
-        if installed is None:
-            return [own]
-        key = LicenseKey(
-            installed.key_id, "additional" if installed.additional else "main", installed.code
-        )
-        return [own, key] if installed.additional else [key]
+        until a main key is installed), then the additional keys."""
+        found = self.licenses.keys()
+        main = [LicenseKey(k.key_id, "main", k.code, k.lim_date) for k in found if not k.additional]
+        extra = [
+            LicenseKey(k.key_id, "additional", k.code, k.lim_date) for k in found if k.additional
+        ]
+        return (main or [LicenseKey(own_id, "panelkey", "")]) + extra
 
     def license(self) -> License | None:
-        """The installed license, or None before any was installed."""
-        with self._db.read() as conn:
-            value = conn.execute(
-                sa.select(tables.meta.c.value).where(tables.meta.c.name == LICENSE)
-            ).scalar()
-        if value is None:
-            return None
-        data = json.loads(str(value))
-        return License(data["key_digest"], data["code"], data["additional"], data["installed"])
+        """The key in use installed last (main or additional), or None before any."""
+        newest = self.licenses.newest()
+        return None if newest is None else License.of(newest)

@@ -97,13 +97,22 @@ from panelkey.store.tables.plans import (
     subscription_plans as subscription_plans,
 )
 from panelkey.store.tables.server import (
+    admin_aliases as admin_aliases,
+)
+from panelkey.store.tables.server import (
     custom_buttons as custom_buttons,
+)
+from panelkey.store.tables.server import (
+    domain_restrictions as domain_restrictions,
 )
 from panelkey.store.tables.server import (
     events as events,
 )
 from panelkey.store.tables.server import (
     extensions as extensions,
+)
+from panelkey.store.tables.server import (
+    license_keys as license_keys,
 )
 from panelkey.store.tables.server import (
     meta as meta,

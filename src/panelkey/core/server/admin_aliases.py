@@ -1,0 +1,173 @@
+"""Plesk's additional administrator accounts (server/add-admin-alias, set-admin-alias,
+del-admin-alias): a login of their own, a password (kept as a hash), an e-mail, contact
+name, comment and status.
+
+Plesk lets such a login into its UI as the admin; panelkey serves no UI, and its API
+logins stay the accounts and secret keys, so an alias is kept and checked (a login no
+account or alias has, a valid e-mail) but logs in nowhere.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from panelkey.core import events
+from panelkey.core.access.passwords import hash_password
+from panelkey.core.accounts.accounts import EMAIL_RE, Accounts, check_login
+from panelkey.core.clock import iso
+from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
+from panelkey.core.identity import Identity
+from panelkey.store import tables
+from panelkey.store.database import Database
+
+ALIAS_NOT_FOUND = "Administrator alias does not exist"
+EVENT_CLASS = "admin_alias"
+FIELDS = ("login", "password", "email", "contact", "comment", "status")
+_TEXT_LIMIT = 255
+_A = tables.admin_aliases
+
+
+@dataclass(frozen=True, slots=True)
+class AdminAlias:
+    id: int
+    login: str
+    email: str
+    contact: str
+    comment: str
+    active: bool
+    created: str
+
+
+def _alias(row: Any) -> AdminAlias:
+    return AdminAlias(
+        row.id, row.login, row.email, row.contact, row.comment, bool(row.active), row.created
+    )
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in ("true", "false", "1", "0"):
+        raise InvalidValue(f"Invalid status: {value!r}")
+    return text in ("true", "1")
+
+
+class AdminAliases:
+    def __init__(self, db: Database, accounts: Accounts) -> None:
+        self._db = db
+        self._accounts = accounts
+
+    def list(self, actor: Identity) -> builtins.list[AdminAlias]:
+        """Every alias, oldest first. Raises PermissionDenied (not the admin)."""
+        self._admin(actor)
+        with self._db.read() as conn:
+            return [_alias(r) for r in conn.execute(sa.select(_A).order_by(_A.c.id))]
+
+    def add(self, actor: Identity, values: Mapping[str, Any]) -> AdminAlias:
+        """A new alias from `login` and `password` (both required), `email`, `contact`,
+        `comment`, `status`. Raises PermissionDenied, InvalidValue, AlreadyExists."""
+        self._admin(actor)
+        if not values.get("login") or not values.get("password"):
+            raise InvalidValue("An administrator alias needs its login and password")
+        row = self._checked(values)
+        with self._db.begin() as conn:
+            self._free(conn, row["login"], None)
+            new_id = conn.execute(
+                _A.insert().values(created=iso(), **{"active": True, **row})
+            ).inserted_primary_key[0]  # type: ignore[index]
+            made = _alias(conn.execute(sa.select(_A).where(_A.c.id == new_id)).one())
+            events.record(
+                conn, EVENT_CLASS, events.CREATE, obj_id=made.id, obj_name=made.login,
+                actor=actor, new=_shown(made),
+            )  # fmt: skip
+        return made
+
+    def update(self, actor: Identity, login: str, values: Mapping[str, Any]) -> AdminAlias:
+        """Change an alias (any of FIELDS). Raises PermissionDenied, NotFound,
+        InvalidValue, AlreadyExists (a new login taken)."""
+        self._admin(actor)
+        row = self._checked(values)
+        with self._db.begin() as conn:
+            found = self._find(conn, login)
+            if "login" in row:
+                self._free(conn, row["login"], found.id)
+            if row:
+                conn.execute(_A.update().where(_A.c.id == found.id).values(**row))
+            changed = _alias(conn.execute(sa.select(_A).where(_A.c.id == found.id)).one())
+            events.record(
+                conn, EVENT_CLASS, events.UPDATE, obj_id=found.id, obj_name=changed.login,
+                actor=actor, old=_shown(found), new=_shown(changed),
+            )  # fmt: skip
+        return changed
+
+    def delete(self, actor: Identity, login: str) -> None:
+        """Remove an alias. Raises PermissionDenied, NotFound."""
+        self._admin(actor)
+        with self._db.begin() as conn:
+            found = self._find(conn, login)
+            conn.execute(_A.delete().where(_A.c.id == found.id))
+            events.record(
+                conn, EVENT_CLASS, events.DELETE, obj_id=found.id, obj_name=found.login,
+                actor=actor, old=_shown(found),
+            )  # fmt: skip
+
+    @staticmethod
+    def _admin(actor: Identity) -> None:
+        if not actor.is_admin:
+            raise PermissionDenied()
+
+    @staticmethod
+    def _find(conn: sa.Connection, login: str) -> AdminAlias:
+        row = conn.execute(sa.select(_A).where(sa.func.lower(_A.c.login) == login.lower())).first()
+        if row is None:
+            raise NotFound(ALIAS_NOT_FOUND)
+        return _alias(row)
+
+    def _free(self, conn: sa.Connection, login: str, own_id: int | None) -> None:
+        """AlreadyExists when an account or another alias has `login`."""
+        taken = conn.execute(
+            sa.select(_A.c.id).where(
+                sa.func.lower(_A.c.login) == login.lower(), _A.c.id != (own_id or 0)
+            )
+        ).first()
+        if taken is not None or self._accounts.by_login(login, conn) is not None:
+            raise AlreadyExists(f"Login {login!r} is already taken.")
+
+    @staticmethod
+    def _checked(values: Mapping[str, Any]) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for name in ("email", "contact", "comment"):
+            value = values.get(name)
+            if value is not None:
+                if not isinstance(value, str) or len(value) > _TEXT_LIMIT:
+                    raise InvalidValue(f"Invalid value of {name}")
+                row[name] = value
+        if row.get("email") and not EMAIL_RE.match(row["email"]):
+            raise InvalidValue(f"Invalid email address: {row['email']!r}")
+        if values.get("login") is not None:
+            row["login"] = check_login(values["login"])
+        if values.get("password") is not None:
+            password = values["password"]
+            if not isinstance(password, str) or not password or len(password) > _TEXT_LIMIT:
+                raise InvalidValue("Invalid password")
+            row["password"] = hash_password(password)
+        if values.get("status") is not None:
+            row["active"] = _flag(values["status"])
+        return row
+
+
+def _shown(alias: AdminAlias) -> dict[str, str]:
+    """What an event may show of an alias: never the password."""
+    return {
+        "login": alias.login,
+        "email": alias.email,
+        "contact": alias.contact,
+        "comment": alias.comment,
+        "status": "true" if alias.active else "false",
+    }
