@@ -19,10 +19,11 @@ def _xml(api: Api) -> XmlClient:
     return XmlClient(api.ctx, key_of(api.panel, admin.identity()))
 
 
-def _key_properties(xml: XmlClient) -> dict[str, str]:
-    # every key: the installed one may be the main or an additional key
+def _key_properties(xml: XmlClient, which: str = "all") -> dict[str, str]:
+    # every key by default: the installed one may be the main or an additional key
     (got,) = results(
-        xml.call("<server><get><key><filter><all/></filter></key></get></server>"), "server/get"
+        xml.call(f"<server><get><key><filter><{which}/></filter></key></get></server>"),
+        "server/get",
     )
     assert got.findtext("status") == "ok"
     return {
@@ -46,9 +47,11 @@ def test_license_installed_over_rest_is_the_key_xml_server_get_shows(
     assert "LICENSE-BODY-TEXT" not in str(after)
     body = {"key": "ANOTHER-KEY", "additional": True}
     assert api.post("/server/license", headers=admin_key, json=body).status_code == 200
-    again = _key_properties(xml)
+    again = _key_properties(xml, "additional")
     assert again["key_type"] == "additional" and "activation_code" not in again
     assert again["plesk_key_id"] != after["plesk_key_id"]
+    # an additional key joins the main one, which stays in use
+    assert _key_properties(xml, "main") == after
 
 
 def test_session_made_over_rest_is_listed_by_xml_session_get(

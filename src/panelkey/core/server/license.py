@@ -257,13 +257,13 @@ class Licenses:
 
     def remove_additional(self, actor: Identity, names: list[str] | None) -> list[InstalledKey]:
         """Take additional keys off (all of them when no name is given); they stay
-        linked to their main key. Raises PermissionDenied, NotFound naming the first
-        unknown name (nothing is removed then)."""
+        linked to their main key. Raises PermissionDenied, NotFound when a name is
+        unknown (nothing is removed then)."""
         _admin(actor)
         picked = self.additional(names)
         missing = next((n for n, k in picked if k is None), None)
         if missing is not None:
-            raise NotFound(f"{KEY_NOT_FOUND}: {missing}")
+            raise NotFound(KEY_NOT_FOUND)
         keys = [k for _, k in picked if k is not None]
         with self._db.begin() as conn:
             for key in keys:

@@ -1,27 +1,38 @@
-"""Operator ``server``: ``get_protos`` (everyone), ``get`` and ``create_session``.
+"""Operator ``server``: the server's information, settings, services, license keys,
+miscellaneous parameters, additional administrators and domain restrictions.
 
-``get`` answers the sections asked for, in Plesk's order whatever the request's
-order (the schema keeps it anyway); an empty ``get`` answers them all. Only the
-admin reads the server; ``create_session`` is for whoever manages the login.
+``get_protos`` answers everyone and ``create_session`` whoever manages the login; every
+other operation is the admin's (others: 1006, from the core). ``get`` answers the
+sections asked for in Plesk's order (operators/server_answers.py); what ``set``,
+``srv_man``, ``lic_install`` and the rest change, a later ``get`` shows. Plesk's output
+schema answers ``lic_get_info`` (a keyType) and ``domain-restriction-list`` without a
+``result``: their answers are the elements themselves.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
-from pathlib import Path
 
 from lxml import etree
 
-from panelkey.core.access.sessions import DATA, IDLE_TIMEOUT
-from panelkey.core.domains import stats
-from panelkey.core.errors import InvalidValue, PanelkeyError, PermissionDenied
-from panelkey.core.server.catalogue import COMPONENTS, SHELLS, SITE_ISOLATION
-from panelkey.core.server.settings import SERVICES_STATE
+from panelkey.core.access.sessions import DATA
+from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError, PermissionDenied
+from panelkey.core.server.license import KEY_NOT_FOUND
 from panelkey.xmlapi import render
+from panelkey.xmlapi.operators.server_answers import (
+    ON_EMPTY,
+    SECTIONS,
+    key_info,
+    key_type,
+    keys_of,
+    own_key_id,
+    server_change,
+)
 from panelkey.xmlapi.parsing import SUPPORTED_VERSIONS
 from panelkey.xmlapi.request import Operator, Request, no_store
+
+__all__ = ["OPERATIONS", "SECTIONS"]
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -40,264 +51,259 @@ def get_protos(req: Request, op: etree._Element) -> list[bytes]:
     return [_PROTOS_RESULT]
 
 
-def _name_values(tag: str, child: str, pairs: list[tuple[str, str]]) -> etree._Element:
-    return render.element(
-        tag, [(child, render.element(child, [("name", n), ("value", v)])) for n, v in pairs]
-    )
-
-
-def _key(req: Request, asked: etree._Element | None = None) -> list[etree._Element]:
-    """The license keys (panelkey's own until REST POST /server/license installs one; its
-    id from the digest, its activation code; never the key itself): the main key, or
-    those `key/filter` names (by id or name, all, main, additional)."""
-    guid = req.ctx.info.guid
-    keys = req.ctx.panel.server.keys(f"PANELKEY.{guid[:8].upper()}.{guid[9:13].upper()}")
-    found = asked.find("filter") if asked is not None else None
-    picked = [k for k in keys if k.main]
-    if found is not None and len(found):
-        (rule,) = render.children(found)
-        tag = str(rule.tag)
-        names = {(c.text or "").strip().lower() for c in found if str(c.tag) == tag}
-        picked = [
-            k
-            for k in keys
-            if tag == "all"
-            or (tag == "main" and k.main)
-            or (tag == "additional" and not k.main)
-            or (tag in ("id", "name") and k.key_id.lower() in names)
-        ]
-    version = req.ctx.info.version
-    return [_name_values("key", "property", k.properties(version)) for k in picked]
-
-
-def _gen_info(req: Request) -> etree._Element:
-    info = req.ctx.info
-    return render.element(
-        "gen_info",
-        [("server_name", info.hostname), ("server_guid", info.guid), ("mode", "standard")],
-    )
-
-
-def _components(req: Request) -> etree._Element:
-    items = [("psa", req.ctx.info.version), *COMPONENTS]
-    return render.element(
-        "components",
-        [
-            ("component", render.element("component", [("name", n), ("version", v)]))
-            for n, v in items
-        ],
-    )
-
-
-def _stat(req: Request) -> etree._Element:
-    facts = stats.host_facts(str(req.ctx.settings.data_dir))
-    objects = render.element("objects", stats.count_objects(req.ctx.panel.db))
-    version = render.element(
-        "version",
-        [
-            ("plesk_name", "psa"),
-            ("plesk_version", req.ctx.info.version),
-            ("plesk_os", facts["os"]),
-            ("plesk_os_version", facts["os_release"]),
-            ("plesk_build", req.ctx.info.version),
-            ("os_release", facts["os_release"]),
-        ],
-    )
-    other = render.element(
-        "other",
-        [
-            ("cpu", facts["cpu"]),
-            ("uptime", facts["uptime"]),
-            ("inside_vz", "true" if facts["inside_vz"] else "false"),
-        ],
-    )
-    l1, l5, l15 = facts["load_avg"]
-    disk = facts["disk"]
-    device = render.element(
-        "device",
-        [
-            ("name", disk["name"]),
-            ("total", disk["total"]),
-            ("size", disk["used"]),
-            ("free", disk["free"]),
-        ],
-    )
-    return render.element(
-        "stat",
-        [
-            ("objects", objects),
-            ("version", version),
-            ("other", other),
-            ("load_avg", render.element("load_avg", [("l1", l1), ("l5", l5), ("l15", l15)])),
-            ("mem", render.element("mem", list(facts["mem"].items()))),
-            ("swap", render.element("swap", list(facts["swap"].items()))),
-            ("diskspace", render.element("diskspace", [("device", device)])),
-        ],
-    )
-
-
-def _admin(req: Request) -> etree._Element:
-    a = req.ctx.panel.accounts.admin()
-    fields: list[render.Field] = []
-    if a is not None:
-        fields = [
-            ("admin_cname", a.company),
-            ("admin_pname", a.name),
-            ("admin_phone", a.phone),
-            ("admin_fax", a.fax),
-            ("admin_email", a.email),
-            ("admin_address", a.address),
-            ("admin_city", a.city),
-            ("admin_state", a.state),
-            ("admin_pcode", a.pcode),
-            ("admin_country", a.country),
-            ("send_announce", "false"),
-        ]
-    return render.element("admin", fields)
-
-
-def _interfaces(req: Request) -> etree._Element:
-    names = dict.fromkeys(ip.interface for ip in req.ctx.panel.ips.list() if ip.interface)
-    return render.element("interfaces", [("interface", n) for n in names])
-
-
-def _services_state(req: Request) -> etree._Element:
-    return render.element(
-        "services_state",
-        [
-            ("srv", render.element("srv", [("id", i), ("title", t), ("state", "running")]))
-            for i, t in SERVICES_STATE
-        ],
-    )
-
-
-def _prefs(req: Request) -> etree._Element:
-    return render.element(
-        "prefs", [("stat_ttl", 3), ("traffic_accounting", 3), ("restart_apache_interval", 0)]
-    )
-
-
-def _shells(req: Request) -> etree._Element:
-    return render.element(
-        "shells",
-        [("shell", render.element("shell", [("name", n), ("path", p)])) for n, p in SHELLS],
-    )
-
-
-def _session_setup(req: Request) -> etree._Element:
-    return render.element("session_setup", [("login_timeout", IDLE_TIMEOUT // 60)])
-
-
-def _site_isolation(req: Request) -> etree._Element:
-    return _name_values("site-isolation-config", "property", list(SITE_ISOLATION))
-
-
-def _updates(req: Request) -> etree._Element:
-    return render.element(
-        "updates",
-        [
-            ("last_installed_update", req.ctx.info.version),
-            ("install_updates_automatically", "false"),
-        ],
-    )
-
-
-def _admin_domain_list(req: Request) -> etree._Element:
-    """The admin's own domains (subscriptions and sites), their subdomains and their
-    aliases, as Plesk's domainListOutputType."""
-    panel, actor = req.ctx.panel, req.identity
-    admin = panel.accounts.admin()
-    owned = panel.domains.of_owner(actor, admin.id) if admin is not None else []
-    ids = {d.id for d in owned}
-    items: list[etree._Element] = []
-
-    def add(fields: list[render.Field]) -> None:
-        items.append(render.element("domain", fields))
-
-    for d in owned:
-        add(
-            [
-                ("id", d.id),
-                ("name", d.name),
-                ("ascii-name", d.ascii_name),
-                ("type", "domain"),
-                ("main", "true" if d.is_webspace else "false"),
-                ("guid", d.guid),
-                ("external-id", ""),
-            ]
-        )
-    for sub in panel.subdomains.list(actor):
-        if sub.domain_id in ids:
-            add(
-                [
-                    ("id", sub.id),
-                    ("name", sub.name),
-                    ("ascii-name", sub.ascii_name),
-                    ("type", "subdomain"),
-                    ("main", "false"),
-                    ("guid", ""),
-                    ("external-id", ""),
-                    ("parent-id", sub.domain_id),
-                ]
-            )
-    for aliases in panel.site_aliases.of_sites(ids).values():
-        for a in aliases:
-            add(
-                [
-                    ("id", a.id),
-                    ("name", a.name),
-                    ("ascii-name", a.ascii_name),
-                    ("type", "alias"),
-                    ("main", "false"),
-                    ("guid", ""),
-                    ("external-id", ""),
-                    ("domain-id", a.domain_id),
-                ]
-            )
-    return render.element("admin-domain-list", [("domain", i) for i in items])
-
-
-def _certificates(req: Request) -> etree._Element:
-    """The certificate that secures the panel: the one configured (--tls-cert, named by
-    its file) or the self-signed one panelkey makes, which Plesk calls the default
-    certificate; both live in the server's (the admin's) repository. panelkey runs no
-    mail server, so there is no mail-server certificate to name."""
-    configured = req.ctx.settings.tls_cert
-    name = Path(configured).stem if configured else "default certificate"
-    panel = render.element("panel", [("name", name), ("admin", "")])
-    return render.element("certificates", [("panel", panel)])
-
-
-# Every section of server/get, in Plesk's order (`key` answers one element per key).
-SECTIONS: dict[str, Callable[[Request], etree._Element]] = {
-    "gen_info": _gen_info,
-    "components": _components,
-    "stat": _stat,
-    "admin": _admin,
-    "interfaces": _interfaces,
-    "services_state": _services_state,
-    "prefs": _prefs,
-    "shells": _shells,
-    "session_setup": _session_setup,
-    "site-isolation-config": _site_isolation,
-    "updates": _updates,
-    "admin-domain-list": _admin_domain_list,
-    "certificates": _certificates,
-}
-# What an empty get answers: every section but the lists Plesk gives only when asked.
-_ON_EMPTY = ("key", *(n for n in SECTIONS if n not in ("admin-domain-list", "certificates")))
-
-
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
     if not req.identity.is_admin:
         return [render.error(PermissionDenied())]
     asked = {str(c.tag): c for c in render.children(op)}
-    wanted = set(asked) or set(_ON_EMPTY)
+    wanted = set(asked) or set(ON_EMPTY)
     fields: list[render.Field] = []
     if "key" in wanted:
-        fields += [("key", k) for k in _key(req, asked.get("key"))]
+        fields += [("key", k) for k in keys_of(req, asked.get("key"))]
     fields += [(name, make(req)) for name, make in SECTIONS.items() if name in wanted]
     return [render.ok(fields)]
+
+
+def set_(req: Request, op: etree._Element) -> list[etree._Element]:
+    req.ctx.panel.server_setup.change(req.identity, server_change(op))
+    return [render.ok()]
+
+
+def initial_setup(req: Request, op: etree._Element) -> list[etree._Element]:
+    name = render.text_of(op, "server_name")
+    done = req.ctx.panel.server_setup.initial_setup(
+        req.identity, server_change(op), name.strip() if name is not None else None
+    )
+    return [render.ok([("server_name", done)])]
+
+
+def srv_man(req: Request, op: etree._Element) -> list[etree._Element]:
+    service = (op.findtext("id") or "").strip()
+    try:
+        req.ctx.panel.services.manage(req.identity, service, op.findtext("operation") or "")
+    except PanelkeyError as exc:
+        return [render.error(exc, [("id", service)])]
+    return [render.ok([("id", service)])]
+
+
+def reboot(req: Request, op: etree._Element) -> list[etree._Element]:
+    req.ctx.panel.services.reboot(req.identity)
+    return [render.ok()]
+
+
+def clean_mail_queue(req: Request, op: etree._Element) -> list[etree._Element]:
+    req.ctx.panel.services.clean_mail_queue(req.identity)
+    return [render.ok()]
+
+
+# ---- license keys ------------------------------------------------------------------------
+
+
+def _key_text(op: etree._Element) -> bytes:
+    """The key file of a request (base64, checked by the schema), or the activation code
+    standing for it."""
+    text = op.findtext("license")
+    if text is not None:
+        return base64.b64decode("".join(text.split()))
+    return (op.findtext("activation-code") or "").strip().encode()
+
+
+def lic_install(req: Request, op: etree._Element) -> list[etree._Element]:
+    req.ctx.panel.licenses.install(
+        req.identity,
+        _key_text(op),
+        code=(op.findtext("activation-code") or "").strip(),
+        additional=op.find("additional_key") is not None,
+        instance_id=(op.findtext("instance-id") or "").strip(),
+    )
+    return [render.ok()]
+
+
+def lic_update(req: Request, op: etree._Element) -> list[etree._Element]:
+    req.ctx.panel.licenses.update(req.identity, op.findtext("filter/key-id") or "")
+    return [render.ok()]
+
+
+def lic_get_info(req: Request, op: etree._Element) -> list[etree._Element]:
+    facts, installed = req.ctx.panel.licenses.describe(req.identity, _key_text(op))
+    additional = installed is not None and installed.additional
+    kind = "additional" if additional else "main"
+    return key_type(req, facts.key_id, kind, facts.lim_date, additional)
+
+
+def _names(op: etree._Element) -> list[str]:
+    return [(n.text or "").strip() for n in op.findall("filter/name")]
+
+
+def get_additional_key(req: Request, op: etree._Element) -> list[etree._Element]:
+    if not req.identity.is_admin:
+        return [render.error(PermissionDenied())]
+    results: list[etree._Element] = []
+    for name, key in req.ctx.panel.licenses.additional(_names(op)):
+        if key is None:
+            results.append(render.error(_unknown_key(), [("name", name)]))
+        else:
+            results.append(render.ok([("name", key.full_name), ("key_info", key_info(key))]))
+    return results
+
+
+def remove_additional_key(req: Request, op: etree._Element) -> list[etree._Element]:
+    req.ctx.panel.licenses.remove_additional(req.identity, _names(op))
+    return [render.ok()]
+
+
+def renew_additional_key(req: Request, op: etree._Element) -> list[etree._Element]:
+    return [
+        render.ok([("name", key.full_name)])
+        if key is not None
+        else render.error(_unknown_key(), [("name", name)])
+        for name, key in req.ctx.panel.licenses.renew_additional(req.identity, _names(op))
+    ]
+
+
+def _unknown_key() -> PanelkeyError:
+    return NotFound(KEY_NOT_FOUND)
+
+
+def license_rollback_key(req: Request, op: etree._Element) -> list[etree._Element]:
+    back = req.ctx.panel.licenses.rollback(req.identity)
+    return [render.ok([("key-id", back.key_id if back is not None else own_key_id(req))])]
+
+
+def license_retrieve_keys(req: Request, op: etree._Element) -> list[etree._Element]:
+    req.ctx.panel.licenses.retrieve(req.identity)
+    return [render.ok()]
+
+
+# ---- miscellaneous parameters ------------------------------------------------------------
+
+
+def _misc_names(op: etree._Element) -> list[str]:
+    return [p.findtext("name") or "" for p in op.findall("filter/property")]
+
+
+def _property(name: str, value: str | None = None) -> etree._Element:
+    return render.element("property", [("name", name), ("value", value)])
+
+
+def set_misc(req: Request, op: etree._Element) -> list[etree._Element]:
+    pairs = [
+        (p.findtext("name") or "", p.findtext("value") or "") for p in op.findall("filter/property")
+    ]
+    req.ctx.panel.misc.set(req.identity, pairs)
+    return [render.ok([("property", _property(n))]) for n, _ in pairs]
+
+
+def get_misc(req: Request, op: etree._Element) -> list[etree._Element]:
+    results: list[etree._Element] = []
+    for name in _misc_names(op):
+        try:
+            value = req.ctx.panel.misc.get(req.identity, name)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, [("property", _property(name))]))
+        else:
+            results.append(render.ok([("property", _property(name, value))]))
+    return results
+
+
+def del_misc(req: Request, op: etree._Element) -> list[etree._Element]:
+    results: list[etree._Element] = []
+    for name in _misc_names(op):
+        try:
+            req.ctx.panel.misc.delete(req.identity, name)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, [("property", _property(name))]))
+        else:
+            results.append(render.ok([("property", _property(name))]))
+    return results
+
+
+def set_ppb_connection(req: Request, op: etree._Element) -> list[etree._Element]:
+    remote = op.findtext("connection/ppb-remote")
+    req.ctx.panel.billing.set(
+        req.identity,
+        op.findtext("connection/ppb-url") or "",
+        op.findtext("connection/remote-access-hash") or "",
+        op.findtext("connection/integration-api-version") or "",
+        None if remote is None else remote.strip() == "true",
+    )
+    return [render.ok()]
+
+
+# ---- additional administrators -----------------------------------------------------------
+
+
+def _alias_data(op: etree._Element) -> dict[str, str]:
+    data = op.find("data")
+    return {str(c.tag): c.text or "" for c in render.children(data)} if data is not None else {}
+
+
+def _alias_logins(op: etree._Element) -> list[str]:
+    return [(x.text or "").strip() for x in op.findall("filter/login")]
+
+
+def add_admin_alias(req: Request, op: etree._Element) -> list[etree._Element]:
+    req.ctx.panel.admin_aliases.add(req.identity, _alias_data(op))
+    return [render.ok()]
+
+
+def set_admin_alias(req: Request, op: etree._Element) -> list[etree._Element]:
+    data = _alias_data(op)
+    for login in _alias_logins(op):
+        req.ctx.panel.admin_aliases.update(req.identity, login, data)
+    return [render.ok()]
+
+
+def del_admin_alias(req: Request, op: etree._Element) -> list[etree._Element]:
+    for login in _alias_logins(op):
+        req.ctx.panel.admin_aliases.delete(req.identity, login)
+    return [render.ok()]
+
+
+# ---- domain restrictions -----------------------------------------------------------------
+
+
+def domain_restriction_add(req: Request, op: etree._Element) -> list[etree._Element]:
+    req.ctx.panel.domain_restrictions.add(req.identity, op.findtext("name") or "")
+    return [render.ok()]
+
+
+def domain_restriction_remove(req: Request, op: etree._Element) -> list[etree._Element]:
+    req.ctx.panel.domain_restrictions.remove(req.identity, op.findtext("name") or "")
+    return [render.ok()]
+
+
+def domain_restriction_rename(req: Request, op: etree._Element) -> list[etree._Element]:
+    req.ctx.panel.domain_restrictions.rename(
+        req.identity, op.findtext("name") or "", op.findtext("new-name") or ""
+    )
+    return [render.ok()]
+
+
+def domain_restriction_list(req: Request, op: etree._Element) -> list[etree._Element]:
+    restrictions = req.ctx.panel.domain_restrictions
+    names = restrictions.list(req.identity)
+    return [_text("enable", "1" if restrictions.enabled() else "0")] + [
+        _text("name", n) for n in names
+    ]
+
+
+def _text(tag: str, text: str) -> etree._Element:
+    made = etree.Element(tag)
+    made.text = text
+    return made
+
+
+def domain_restriction_enable(req: Request, op: etree._Element) -> list[etree._Element]:
+    req.ctx.panel.domain_restrictions.enable(req.identity, True)
+    return [render.ok()]
+
+
+def domain_restriction_disable(req: Request, op: etree._Element) -> list[etree._Element]:
+    req.ctx.panel.domain_restrictions.enable(req.identity, False)
+    return [render.ok()]
+
+
+# ---- sessions ----------------------------------------------------------------------------
 
 
 def _base64_text(text: str | None, what: str) -> str:
@@ -335,4 +341,34 @@ def create_session(req: Request, op: etree._Element) -> list[etree._Element]:
     return [render.ok([("id", session_id)])]
 
 
-OPERATIONS: Operator = {"get_protos": get_protos, "get": get, "create_session": create_session}
+OPERATIONS: Operator = {
+    "get_protos": get_protos,
+    "get": get,
+    "set": set_,
+    "srv_man": srv_man,
+    "lic_install": lic_install,
+    "lic_update": lic_update,
+    "initial_setup": initial_setup,
+    "get_additional_key": get_additional_key,
+    "remove_additional_key": remove_additional_key,
+    "renew_additional_key": renew_additional_key,
+    "set_misc": set_misc,
+    "get_misc": get_misc,
+    "create_session": create_session,
+    "del_misc": del_misc,
+    "set-ppb-connection": set_ppb_connection,
+    "reboot": reboot,
+    "license-rollback-key": license_rollback_key,
+    "license-retrieve-keys": license_retrieve_keys,
+    "lic_get_info": lic_get_info,
+    "clean-mail-queue": clean_mail_queue,
+    "add-admin-alias": add_admin_alias,
+    "set-admin-alias": set_admin_alias,
+    "del-admin-alias": del_admin_alias,
+    "domain-restriction-add": domain_restriction_add,
+    "domain-restriction-remove": domain_restriction_remove,
+    "domain-restriction-list": domain_restriction_list,
+    "domain-restriction-rename": domain_restriction_rename,
+    "domain-restriction-enable": domain_restriction_enable,
+    "domain-restriction-disable": domain_restriction_disable,
+}
