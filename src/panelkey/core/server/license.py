@@ -151,9 +151,16 @@ class Licenses:
         found = self.keys()
         return max(found, key=lambda k: (k.installed, k.key_id)) if found else None
 
-    def additional(self, names: list[str] | None = None) -> list[tuple[str, InstalledKey | None]]:
+    def additional(
+        self, actor: Identity, names: list[str] | None = None
+    ) -> list[tuple[str, InstalledKey | None]]:
         """(name, key) for each of `names` (None where no additional key in use has it),
-        or every additional key in use when `names` is empty or None."""
+        or every additional key in use when `names` is empty or None. Raises
+        PermissionDenied (not the admin)."""
+        _admin(actor)
+        return self._additional(names)
+
+    def _additional(self, names: list[str] | None) -> list[tuple[str, InstalledKey | None]]:
         found = [k for k in self.keys() if k.additional]
         if not names:
             return [(k.full_name, k) for k in found]
@@ -243,7 +250,7 @@ class Licenses:
         """Renew the additional keys named (all of them when none is): each found is
         marked updated now. (name, key or None when unknown) for each."""
         _admin(actor)
-        picked = self.additional(names)
+        picked = self._additional(names)
         with self._db.begin() as conn:
             for _, key in picked:
                 if key is not None:
@@ -260,7 +267,7 @@ class Licenses:
         linked to their main key. Raises PermissionDenied, NotFound when a name is
         unknown (nothing is removed then)."""
         _admin(actor)
-        picked = self.additional(names)
+        picked = self._additional(names)
         missing = next((n for n, k in picked if k is None), None)
         if missing is not None:
             raise NotFound(KEY_NOT_FOUND)
