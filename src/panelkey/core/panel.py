@@ -14,9 +14,11 @@ from panelkey.core.accounts.accounts import Accounts
 from panelkey.core.accounts.resellers import Resellers
 from panelkey.core.certificates import Certificates
 from panelkey.core.content.ftp_users import FtpUsers
+from panelkey.core.content.log_rotation import LogRotation
 from panelkey.core.content.protected_dirs import ProtectedDirs
 from panelkey.core.content.site_aliases import SiteAliases
 from panelkey.core.content.subdomains import Subdomains
+from panelkey.core.content.virtdirs import VirtDirs
 from panelkey.core.databases import Databases
 from panelkey.core.dns.records import Dns
 from panelkey.core.dns.zones import DnsZones
@@ -29,6 +31,8 @@ from panelkey.core.plans.subscriptions import Subscriptions
 from panelkey.core.server import stock
 from panelkey.core.server.buttons import Buttons
 from panelkey.core.server.extensions import Extensions
+from panelkey.core.server.locales import Locales
+from panelkey.core.server.php_handlers import PhpHandlers
 from panelkey.core.server.properties import Properties
 from panelkey.core.server.settings import ServerSettings
 from panelkey.store.database import Database
@@ -66,6 +70,12 @@ class Panel:
         self.mail = Mail(db, self.domains)
         self.databases = Databases(db, self.domains)
         self.certificates = Certificates(db, self.domains)
+        self.virtdirs = VirtDirs(db, self.domains, self.subdomains)
+        self.log_rotation = LogRotation(db, self.domains, self.subscriptions)
+        self.php_handlers = PhpHandlers(
+            db, self.properties, self.domains, self.subscriptions, self.plans
+        )
+        self.locales = Locales(db, self.properties)
 
     def _invalidate(self) -> None:
         # Accounts and Keys are built before the authenticator; they call this late.
