@@ -26,7 +26,8 @@ from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.plans.plans import NOT_FOUND, Plan, Plans
 from panelkey.core.plans.settings import BLOCKS, PER_DOMAIN_HOSTING, SUBSCRIPTION_BLOCKS, add_limits
-from panelkey.core.server.php_handlers import SETTING as PHP_HANDLER, refuse_disabled
+from panelkey.core.server.php_handlers import SETTING as PHP_HANDLER
+from panelkey.core.server.php_handlers import refuse_disabled
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
