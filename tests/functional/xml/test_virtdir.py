@@ -68,9 +68,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_operation(
-    xml: XmlClient, panel: Panel, admin: Identity, world: World, case: Case
-) -> None:
+def test_operation(xml: XmlClient, panel: Panel, admin: Identity, world: World, case: Case) -> None:
     run(xml, panel, admin, world, case)
 
 
