@@ -1,11 +1,11 @@
-"""Interface languages (core/server/catalogue.py LOCALES): which are enabled, and the
-texts of a small catalogue of interface messages in each.
+"""Interface languages (core/server/catalogue.py LOCALES): which are enabled, and the texts
+of a small catalogue of interface messages in each.
 
-A locale is enabled until the admin disables it; the state is kept in
-`panel.properties` (kind `locale`, the server's object 0, the locale's id ->
-`disabled`). The default locale (`en-US`) cannot be disabled, as in Plesk, where it is
-what every account falls back to. panelkey has no interface in these languages: the
-state is kept and answered, and `MESSAGES` holds the keys `locale/get-message` knows.
+A locale is enabled until the admin disables it; the state is kept in `panel.properties`
+(core/server/states.py, kind `locale`). The default locale (`en-US`) cannot be disabled,
+as in Plesk, where it is what every account falls back to. panelkey has no interface in
+these languages: the state is kept and answered, and `MESSAGES` holds the keys
+`locale/get-message` knows.
 """
 
 from __future__ import annotations
@@ -13,17 +13,14 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass
 
-from panelkey.core import events
 from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import Identity
+from panelkey.core.server import states
 from panelkey.core.server.catalogue import LOCALES
 from panelkey.core.server.properties import Properties
 from panelkey.store.database import Database
 
 KIND = "locale"
-EVENT = "locale"
-SERVER = 0
-DISABLED = "disabled"
 DEFAULT = "en-US"
 NOT_FOUND = "Locale does not exist"
 MESSAGE_NOT_FOUND = "Message does not exist"
@@ -84,8 +81,8 @@ class Locales:
 
     def list(self) -> builtins.list[Locale]:
         """Every locale of the catalogue, in its order, with its state."""
-        states = self._properties.get(KIND, SERVER)
-        return [Locale(i, lang, c, states.get(i) != DISABLED) for i, lang, c in LOCALES]
+        off = states.disabled(self._properties, KIND)
+        return [Locale(i, lang, c, i not in off) for i, lang, c in LOCALES]
 
     def find(self, locale_id: str) -> Locale | None:
         found = [loc for loc in self.list() if loc.id == locale_id.strip()]
@@ -114,17 +111,5 @@ class Locales:
             raise PanelkeyError(f"The default locale {DEFAULT} cannot be disabled")
         if locale.enabled == on:
             return locale
-        with self._db.begin() as conn:
-            self._properties.set(
-                KIND, SERVER, {locale.id: "enabled" if on else DISABLED}, conn=conn
-            )
-            events.record(
-                conn,
-                EVENT,
-                events.UPDATE,
-                obj_name=locale.id,
-                actor=actor,
-                old={"status": "disabled" if on else "enabled"},
-                new={"status": "enabled" if on else "disabled"},
-            )
+        states.switch(self._db, self._properties, KIND, locale.id, on, actor)
         return Locale(locale.id, locale.lang, locale.country, on)

@@ -2,11 +2,11 @@
 enabled, and who uses each.
 
 A handler is enabled until the admin disables it; the state is kept in
-`panel.properties` (kind `php_handler`, the server's object 0, the handler's id ->
-`disabled`). As in Plesk, a disabled handler cannot be chosen: a webspace or site
-naming it as `php_handler_id` is refused (`refuse_disabled`, run by
-Subscriptions.writer in the write's own transaction), and a handler that domains or
-plans still use cannot be disabled. panelkey runs no PHP: only the state is kept.
+`panel.properties` (core/server/states.py, kind `php_handler`). As in Plesk, a disabled
+handler cannot be chosen: a webspace or site naming it as `php_handler_id` is refused
+(`refuse_disabled`, run by Subscriptions.writer in the write's own transaction), and a
+handler that domains or plans still use cannot be disabled. panelkey runs no PHP: only
+the state is kept.
 """
 
 from __future__ import annotations
@@ -17,23 +17,19 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from panelkey.core import events
 from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import Identity
 from panelkey.core.plans.plans import Plan, Plans
+from panelkey.core.server import states
 from panelkey.core.server.catalogue import PHP_HANDLERS
 from panelkey.core.server.properties import Properties
-from panelkey.store import tables
 from panelkey.store.database import Database
 
 if TYPE_CHECKING:  # subscriptions runs `refuse_disabled`: no import at run time
     from panelkey.core.plans.subscriptions import Subscriptions
 
 KIND = "php_handler"
-EVENT = "php_handler"
-SERVER = 0  # the object the server's own properties hang on
-DISABLED = "disabled"
 NOT_FOUND = "Php handler does not exists"  # sic: Plesk's text, which clients match on
 SETTING = "php_handler_id"  # the hosting setting that chooses a handler
 
@@ -61,13 +57,7 @@ class Usage:
 
 def refuse_disabled(conn: sa.Connection, handler_id: str | None) -> None:
     """Raise InvalidValue (1019) when `handler_id` names a disabled handler."""
-    if handler_id is None:
-        return
-    p = tables.properties
-    q = sa.select(p.c.value).where(
-        p.c.kind == KIND, p.c.object_id == SERVER, p.c.name == handler_id.strip()
-    )
-    if conn.execute(q).scalar() == DISABLED:
+    if handler_id is not None and states.is_disabled(conn, KIND, handler_id.strip()):
         raise InvalidValue(f"The PHP handler {handler_id.strip()} is disabled")
 
 
@@ -88,8 +78,8 @@ class PhpHandlers:
 
     def list(self) -> builtins.list[PhpHandler]:
         """Every handler of the catalogue, in its order, with its state."""
-        states = self._properties.get(KIND, SERVER)
-        return [PhpHandler(*h, enabled=states.get(h[0]) != DISABLED) for h in PHP_HANDLERS]
+        off = states.disabled(self._properties, KIND)
+        return [PhpHandler(*h, enabled=h[0] not in off) for h in PHP_HANDLERS]
 
     def find(self, handler_id: str) -> PhpHandler | None:
         found = [h for h in self.list() if h.id == handler_id.strip()]
@@ -126,19 +116,7 @@ class PhpHandlers:
                     f"The PHP handler {handler.id} is used by {len(used.domains)} domains "
                     f"and {len(used.plans)} plans and cannot be disabled"
                 )
-        with self._db.begin() as conn:
-            self._properties.set(
-                KIND, SERVER, {handler.id: "enabled" if on else DISABLED}, conn=conn
-            )
-            events.record(
-                conn,
-                EVENT,
-                events.UPDATE,
-                obj_name=handler.id,
-                actor=actor,
-                old={"status": "disabled" if on else "enabled"},
-                new={"status": "enabled" if on else "disabled"},
-            )
+        states.switch(self._db, self._properties, KIND, handler.id, on, actor)
         found = self.find(handler.id)
         assert found is not None
         return found
