@@ -14,10 +14,11 @@ from lxml import etree
 
 from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.server.catalogue import LOCALES
+from panelkey.core.server.locales import NOT_FOUND
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Handler, Operator, Request
 
-LOCALE_NOT_FOUND = "Locale does not exist"
+LOCALE_NOT_FOUND = NOT_FOUND  # core/server/locales.py holds the text
 
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:

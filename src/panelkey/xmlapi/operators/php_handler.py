@@ -18,10 +18,11 @@ from lxml import etree
 
 from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.server.catalogue import PHP_HANDLERS
+from panelkey.core.server.php_handlers import NOT_FOUND
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Handler, Operator, Request
 
-HANDLER_NOT_FOUND = "Php handler does not exists"
+HANDLER_NOT_FOUND = NOT_FOUND  # core/server/php_handlers.py holds Plesk's text
 
 
 def _handler(
