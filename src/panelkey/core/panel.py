@@ -14,9 +14,11 @@ from panelkey.core.accounts.accounts import Accounts
 from panelkey.core.accounts.resellers import Resellers
 from panelkey.core.certificates import Certificates
 from panelkey.core.content.ftp_users import FtpUsers
+from panelkey.core.content.log_rotation import LogRotation
 from panelkey.core.content.protected_dirs import ProtectedDirs
 from panelkey.core.content.site_aliases import SiteAliases
 from panelkey.core.content.subdomains import Subdomains
+from panelkey.core.content.virtdirs import VirtDirs
 from panelkey.core.databases import Databases
 from panelkey.core.dns.records import Dns
 from panelkey.core.dns.zones import DnsZones
@@ -33,6 +35,8 @@ from panelkey.core.server.buttons import Buttons
 from panelkey.core.server.domain_restrictions import DomainRestrictions
 from panelkey.core.server.extensions import Extensions
 from panelkey.core.server.misc import Misc
+from panelkey.core.server.locales import Locales
+from panelkey.core.server.php_handlers import PhpHandlers
 from panelkey.core.server.properties import Properties
 from panelkey.core.server.services import Services
 from panelkey.core.server.settings import ServerSettings
@@ -83,6 +87,12 @@ class Panel:
         self.domain_restrictions = DomainRestrictions(db, self.properties)
         self.domains.on_name(self.domain_restrictions.check)
         self.billing = BillingConnection(self.properties)
+        self.virtdirs = VirtDirs(db, self.domains, self.subdomains)
+        self.log_rotation = LogRotation(db, self.domains, self.subscriptions)
+        self.php_handlers = PhpHandlers(
+            db, self.properties, self.domains, self.subscriptions, self.plans
+        )
+        self.locales = Locales(db, self.properties)
 
     def _invalidate(self) -> None:
         # Accounts and Keys are built before the authenticator; they call this late.

@@ -26,6 +26,8 @@ from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.plans.plans import NOT_FOUND, Plan, Plans
 from panelkey.core.plans.settings import BLOCKS, PER_DOMAIN_HOSTING, SUBSCRIPTION_BLOCKS, add_limits
+from panelkey.core.server.php_handlers import SETTING as PHP_HANDLER
+from panelkey.core.server.php_handlers import refuse_disabled
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -189,6 +191,7 @@ class Subscriptions:
         the write's own transaction."""
 
         def write(conn: sa.Connection, domain_id: int) -> None:
+            refuse_disabled(conn, checked.blocks.get("hosting", {}).get(PHP_HANDLER))
             if main is not None:
                 self._link(conn, domain_id, main, "service")
             if props:

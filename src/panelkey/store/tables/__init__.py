@@ -45,6 +45,9 @@ from panelkey.store.tables.content import (
 from panelkey.store.tables.content import (
     subdomains as subdomains,
 )
+from panelkey.store.tables.content_more import (
+    virtdirs as virtdirs,
+)
 from panelkey.store.tables.databases import (
     databases as databases,
 )

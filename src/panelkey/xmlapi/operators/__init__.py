@@ -17,6 +17,7 @@ from panelkey.xmlapi.operators import (
     ftp_user,
     ip,
     locale,
+    log_rotation,
     mail,
     php_handler,
     plans,
@@ -29,6 +30,7 @@ from panelkey.xmlapi.operators import (
     site_alias,
     subdomain,
     ui,
+    virtdir,
     webspace,
 )
 from panelkey.xmlapi.request import Operator
@@ -58,6 +60,8 @@ OPERATORS: dict[str, Operator] = {
     "database": database.OPERATIONS,
     "db_server": db_server.OPERATIONS,
     "certificate": certificate.OPERATIONS,
+    "virtdir": virtdir.OPERATIONS,
+    "log-rotation": log_rotation.OPERATIONS,
     # The legacy operators, in packets of versions before 1.6.3.0 (parsing.OPERATOR_SPANS).
     "client": client.OPERATIONS,
     "domain": domain.OPERATIONS,

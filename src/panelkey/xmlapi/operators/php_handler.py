@@ -1,23 +1,33 @@
-"""Operator ``php-handler``: ``get``, the PHP handlers a site may use (core/server/catalogue.py).
+"""Operator ``php-handler``: ``get``, the PHP handlers a site may use (core/server/catalogue.py);
+``enable``, ``disable`` and ``get-usage`` (core/server/php_handlers.py), the admin's.
 
-``filter`` takes any number of ``id``: one result each, in the order asked. An unknown id
-is 1013 with Plesk's own text (``Php handler does not exists``, as a real Plesk answers
-and clients such as the PHP SDK match on).
+``filter`` takes any number of ``id``: one result each, in the order asked; an empty
+filter, every handler. An unknown id is 1013 with Plesk's own text (``Php handler does
+not exists``, as a real Plesk answers and clients such as the PHP SDK match on). ``get``
+answers ``handler-status`` ``disabled`` for a disabled handler; ``enable`` and
+``disable`` answer ``id``; ``get-usage`` answers ``id`` and ``usage``: a ``domain``
+(``id``, ``name``) per domain whose hosting chose the handler, a ``plan`` (``id``,
+``name``, ``type``) per service plan or add-on that did.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from lxml import etree
 
-from panelkey.core.errors import NotFound
+from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.server.catalogue import PHP_HANDLERS
+from panelkey.core.server.php_handlers import NOT_FOUND
 from panelkey.xmlapi import render
-from panelkey.xmlapi.request import Operator, Request, no_store
+from panelkey.xmlapi.request import Handler, Operator, Request
 
-HANDLER_NOT_FOUND = "Php handler does not exists"
+HANDLER_NOT_FOUND = NOT_FOUND  # core/server/php_handlers.py holds Plesk's text
 
 
-def _handler(h: tuple[str, str, str, str, str, str, str, str]) -> list[render.Field]:
+def _handler(
+    h: tuple[str, str, str, str, str, str, str, str], enabled: bool = True
+) -> list[render.Field]:
     hid, name, full, version, kind, path, clipath, phpini = h
     return [
         ("id", hid),
@@ -30,23 +40,71 @@ def _handler(h: tuple[str, str, str, str, str, str, str, str]) -> list[render.Fi
         ("phpini", phpini),
         ("custom", "false"),
         ("registered", "true"),
-        ("handler-status", "enabled"),
+        ("handler-status", "enabled" if enabled else "disabled"),
     ]
 
 
-def _one(asked: str) -> etree._Element:
+def _one(asked: str, enabled: Mapping[str, bool]) -> etree._Element:
     found = [h for h in PHP_HANDLERS if h[0] == asked.strip()]
     if not found:
         return render.error(NotFound(HANDLER_NOT_FOUND))
-    return render.ok(_handler(found[0]))
+    return render.ok(_handler(found[0], enabled[found[0][0]]))
 
 
-@no_store
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
     asked = [e.text or "" for e in op.findall("filter/id")]
+    enabled = {h.id: h.enabled for h in req.ctx.panel.php_handlers.list()}
     if not asked:
-        return [render.ok(_handler(h)) for h in PHP_HANDLERS]
-    return [_one(a) for a in asked]
+        return [render.ok(_handler(h, enabled[h[0]])) for h in PHP_HANDLERS]
+    return [_one(a, enabled) for a in asked]
 
 
-OPERATIONS: Operator = {"get": get}
+# -- enable, disable, get-usage: the admin's -------------------------------------------
+
+
+def _each_asked(act: Callable[[Request, str], list[render.Field]]) -> Handler:
+    """One result per id asked (every handler for none): ``id`` then what `act`
+    answers, or the error it raised."""
+
+    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
+        asked = [(e.text or "").strip() for e in op.findall("filter/id")]
+        results: list[etree._Element] = []
+        for hid in asked or [h[0] for h in PHP_HANDLERS]:
+            try:
+                results.append(render.ok([("id", hid), *act(req, hid)]))
+            except PanelkeyError as exc:
+                results.append(render.error(exc, [("id", hid)]))
+        return results
+
+    handler.__name__ = act.__name__
+    return handler
+
+
+def enable(req: Request, hid: str) -> list[render.Field]:
+    req.ctx.panel.php_handlers.switch(req.identity, hid, True)
+    return []
+
+
+def disable(req: Request, hid: str) -> list[render.Field]:
+    req.ctx.panel.php_handlers.switch(req.identity, hid, False)
+    return []
+
+
+def get_usage(req: Request, hid: str) -> list[render.Field]:
+    used = req.ctx.panel.php_handlers.usage(req.identity, hid)
+    fields: list[render.Field] = [
+        ("domain", render.element("domain", [("id", d.id), ("name", d.name)])) for d in used.domains
+    ]
+    fields += [
+        ("plan", render.element("plan", [("id", p.id), ("name", p.name), ("type", p.kind)]))
+        for p in used.plans
+    ]
+    return [("usage", render.element("usage", fields))]
+
+
+OPERATIONS: Operator = {
+    "get": get,
+    "enable": _each_asked(enable),
+    "disable": _each_asked(disable),
+    "get-usage": _each_asked(get_usage),
+}

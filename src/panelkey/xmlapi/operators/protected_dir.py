@@ -1,5 +1,5 @@
 """Operator ``protected-dir``: ``add``, ``get``, ``set``, ``delete``, ``add-user``,
-``set-user``, ``delete-user``.
+``set-user``, ``delete-user``, ``get-user``, ``get-pd-location-descriptor``.
 
 ``add`` > ``site-id``, ``name`` (``/`` the site's root; empty is 1019), ``header``?,
 ``location``? (``property`` name/value pairs ``ssl``, ``nonssl``, ``cgi``) -> ``id``;
@@ -9,7 +9,9 @@ a site out of reach is 1015 ``site is not found``, as Plesk answers. ``get`` ans
 ``add-user`` > ``pd-id``, ``login``, ``password``, ``password-type``? (``plain`` |
 ``crypt``) -> ``id``; ``set-user`` and ``delete-user`` filter by ``id`` or ``pd-id``;
 ``set-user``'s ``values`` may carry the user's own ``id`` (another id is 1019); an
-unknown user is 1013 ``User is not found``. Passwords are never answered.
+unknown user is 1013 ``User is not found``. Passwords are never answered: ``get-user``
+(same filter) answers ``data/login``. ``get-pd-location-descriptor`` describes the
+``location`` properties (``ssl``, ``non-ssl``, ``cgi``) as Plesk's ObjectDescriptor.
 """
 
 from __future__ import annotations
@@ -18,8 +20,14 @@ from typing import Any
 
 from lxml import etree
 
-from panelkey.core.content.protected_dirs import NOT_FOUND, USER_NOT_FOUND, DirUser, ProtectedDir
-from panelkey.core.errors import InvalidValue, PanelkeyError
+from panelkey.core.content.protected_dirs import (
+    NOT_FOUND,
+    SITE_NOT_FOUND,
+    USER_NOT_FOUND,
+    DirUser,
+    ProtectedDir,
+)
+from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
 from panelkey.xmlapi import render
 from panelkey.xmlapi.operators.selection import (
     Hit,
@@ -202,6 +210,69 @@ def delete_user(req: Request, op: etree._Element) -> list[etree._Element]:
     return _each_user(req, op, "delete")
 
 
+def get_user(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``filter`` (``id`` | ``pd-id``) -> per user ``filter-id``, ``id``, ``data/login``;
+    never a password."""
+    return answer_get(
+        _users(req, op),
+        USER_NOT_FOUND,
+        lambda u: [("id", u.id), ("data", render.element("data", [("login", u.login)]))],
+    )
+
+
+# -- the location descriptor -----------------------------------------------------------
+
+# (name as answered, type, label); the defaults are those `add` gives a new directory.
+_LOCATION_PROPERTIES = (
+    ("ssl", "boolean", "Protect the directory on HTTPS"),
+    ("non-ssl", "boolean", "Protect the directory on HTTP"),
+    ("cgi", "boolean", "Protect the cgi-bin directory"),
+)
+
+
+def _location_descriptor(ssl: bool) -> etree._Element:
+    defaults = {"ssl": ssl, "non-ssl": True, "cgi": False}
+    return render.element(
+        "descriptor",
+        [
+            (
+                "property",
+                render.element(
+                    "property",
+                    [
+                        ("name", name),
+                        ("type", kind),
+                        ("default-value", boolean(defaults[name])),
+                        ("writable-by", "admin"),
+                        ("label", label),
+                    ],
+                ),
+            )
+            for name, kind, label in _LOCATION_PROPERTIES
+        ],
+    )
+
+
+def get_pd_location_descriptor(req: Request, op: etree._Element) -> list[etree._Element]:
+    """No site asked: the server's descriptor (one result). Per ``site-id``: that site's,
+    ``ssl`` by default where the site has SSL/TLS on; a site out of reach is 1013
+    ``site is not found``."""
+    asked = [(e.text or "").strip() for e in op.findall("filter/site-id")]
+    if not asked:
+        return [render.ok([("descriptor", _location_descriptor(True))])]
+    panel = req.ctx.panel
+    results: list[etree._Element] = []
+    for site_id in asked:
+        site = panel.domains.get(req.identity, int(site_id))
+        if site is None:
+            results.append(render.error(NotFound(SITE_NOT_FOUND), [("filter-id", site_id)]))
+            continue
+        ssl = panel.subscriptions.effective(site)["hosting"].get("ssl") == "true"
+        head: list[render.Field] = [("filter-id", site_id), ("id", site.id)]
+        results.append(render.ok([*head, ("descriptor", _location_descriptor(ssl))]))
+    return results
+
+
 OPERATIONS: Operator = {
     "add": add,
     "get": get,
@@ -210,4 +281,6 @@ OPERATIONS: Operator = {
     "add-user": add_user,
     "set-user": set_user,
     "delete-user": delete_user,
+    "get-user": get_user,
+    "get-pd-location-descriptor": get_pd_location_descriptor,
 }

@@ -1,4 +1,5 @@
-"""Operator ``site-alias``: ``create``, ``get``, ``set``, ``delete``, ``rename``.
+"""Operator ``site-alias``: ``create``, ``get``, ``set``, ``delete``, ``rename``,
+``get-supported-services``.
 
 ``create`` > ``status``?, ``pref``? (``web``, ``mail``, ``tomcat``, ``seo-redirect``,
 ``icp-status``, ``icp-permit``), ``manage-dns``?, ``site-id``, ``name``, ``ascii-name``?
@@ -28,7 +29,7 @@ from panelkey.xmlapi.operators.selection import (
     select,
 )
 from panelkey.xmlapi.operators.site import SITE_NOT_FOUND
-from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.request import Operator, Request, no_store
 
 _PREFS = (("web", "web"), ("mail", "mail"), ("tomcat", "tomcat"), ("seo-redirect", "seo_redirect"))
 
@@ -145,10 +146,22 @@ def rename(req: Request, op: etree._Element) -> list[etree._Element]:
     return [render.ok()]
 
 
+# Services an alias can turn on or off on Plesk for Linux (on Windows, not tomcat).
+SUPPORTED_SERVICES = ("web", "mail", "tomcat")
+_SUPPORTED = render.ok_text([("service", s) for s in SUPPORTED_SERVICES])
+
+
+@no_store
+def get_supported_services(req: Request, op: etree._Element) -> list[bytes]:
+    """Open to every account: ``result`` with a ``service`` per service."""
+    return [_SUPPORTED]
+
+
 OPERATIONS: Operator = {
     "create": create,
     "get": get,
     "set": set_,
     "delete": delete,
     "rename": rename,
+    "get-supported-services": get_supported_services,
 }
