@@ -12,6 +12,9 @@ from panelkey.core.access.passwords import generate_password
 from panelkey.core.access.sessions import Sessions
 from panelkey.core.accounts.accounts import Accounts
 from panelkey.core.accounts.resellers import Resellers
+from panelkey.core.aps.filters import AppFilters
+from panelkey.core.aps.installations import Installations
+from panelkey.core.aps.packages import Packages
 from panelkey.core.certificates import Certificates
 from panelkey.core.content.ftp_users import FtpUsers
 from panelkey.core.content.protected_dirs import ProtectedDirs
@@ -66,6 +69,12 @@ class Panel:
         self.mail = Mail(db, self.domains)
         self.databases = Databases(db, self.domains)
         self.certificates = Certificates(db, self.domains)
+        # APS: packages, app filters, installed applications (core/aps/)
+        self.aps_packages = Packages(db)
+        self.aps_filters = AppFilters(
+            db, self.accounts, self.resellers, self.subscriptions, self.aps_packages
+        )
+        self.aps_installations = Installations(db)
 
     def _invalidate(self) -> None:
         # Accounts and Keys are built before the authenticator; they call this late.

@@ -15,7 +15,7 @@ branch_labels = None
 depends_on = None
 
 
-def _fk(name: str, target: str, *, nullable: bool = True, unique: bool = False) -> sa.Column:
+def _fk(name: str, target: str, *, nullable: bool = True, unique: bool = False) -> sa.Column[int]:
     return sa.Column(
         name,
         sa.Integer,
