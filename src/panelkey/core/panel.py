@@ -70,7 +70,7 @@ class Panel:
         self.databases = Databases(db, self.domains)
         self.certificates = Certificates(db, self.domains)
         # APS: packages, app filters, installed applications (core/aps/)
-        self.aps_packages = Packages(db)
+        self.aps_packages = Packages(db, self.properties)
         self.aps_filters = AppFilters(
             db, self.accounts, self.resellers, self.subscriptions, self.aps_packages
         )

@@ -13,12 +13,15 @@ from panelkey.core import events
 from panelkey.core.aps import catalogue
 from panelkey.core.aps.catalogue import Entry
 from panelkey.core.clock import iso
-from panelkey.core.errors import PermissionDenied
+from panelkey.core.errors import InvalidValue, PermissionDenied
 from panelkey.core.identity import Identity
+from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
 
 PACKAGE_NOT_FOUND = "Package does not exist"
+# aps/import-config: the file naming the catalogues, kept as a server property
+CONFIG_KIND, CONFIG_NAME = "aps_catalogue", "config-file"
 TASK_NOT_FOUND = "Download task does not exist"
 EVENT = "aps_package"
 _P = tables.aps_packages
@@ -66,8 +69,21 @@ def require_admin(actor: Identity) -> None:
 
 
 class Packages:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, properties: Properties) -> None:
         self._db = db
+        self._properties = properties
+
+    def import_config(self, actor: Identity, filename: str) -> None:
+        """Take the file of APS catalogues `filename` names (kept: panelkey's catalogue
+        is catalogue.CATALOGUE whatever it says). Raises PermissionDenied, InvalidValue."""
+        require_admin(actor)
+        if not filename.strip():
+            raise InvalidValue("The configuration file name is empty")
+        self._properties.set(CONFIG_KIND, 0, {CONFIG_NAME: filename.strip()})
+
+    def config_file(self) -> str | None:
+        """The file the last aps/import-config named, or None."""
+        return self._properties.get(CONFIG_KIND, 0).get(CONFIG_NAME)
 
     def list(self) -> builtins.list[Package]:
         """Every package on the server, oldest first."""

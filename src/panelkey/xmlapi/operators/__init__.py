@@ -6,6 +6,7 @@ See panelkey.xmlapi.request for the handler contract.
 from __future__ import annotations
 
 from panelkey.xmlapi.operators import (
+    aps,
     certificate,
     client,
     customer,
@@ -14,6 +15,7 @@ from panelkey.xmlapi.operators import (
     dns,
     domain,
     event_log,
+    extension,
     ftp_user,
     ip,
     locale,
@@ -58,6 +60,8 @@ OPERATORS: dict[str, Operator] = {
     "database": database.OPERATIONS,
     "db_server": db_server.OPERATIONS,
     "certificate": certificate.OPERATIONS,
+    "extension": extension.OPERATIONS,
+    "aps": aps.OPERATIONS,
     # The legacy operators, in packets of versions before 1.6.3.0 (parsing.OPERATOR_SPANS).
     "client": client.OPERATIONS,
     "domain": domain.OPERATIONS,
