@@ -30,6 +30,7 @@ from panelkey.core.mail import Mail
 from panelkey.core.plans.plans import Plans
 from panelkey.core.plans.subscriptions import Subscriptions
 from panelkey.core.server import stock
+from panelkey.core.server.branding import Branding
 from panelkey.core.server.buttons import Buttons
 from panelkey.core.server.extensions import Extensions
 from panelkey.core.server.properties import Properties
@@ -75,6 +76,7 @@ class Panel:
             db, self.accounts, self.resellers, self.subscriptions, self.aps_packages
         )
         self.aps_installations = Installations(db)
+        self.branding = Branding(self.properties)
 
     def _invalidate(self) -> None:
         # Accounts and Keys are built before the authenticator; they call this late.

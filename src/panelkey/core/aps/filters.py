@@ -34,6 +34,8 @@ from panelkey.store import tables
 from panelkey.store.database import Database
 
 Item = tuple[str, str]
+# What plans, resellers and subscriptions do to their filter, by Plesk's operation names.
+CHANGES = ("add-package", "remove-package", "enable-aps-filter", "disable-aps-filter")
 EVENT = "aps_filter"
 PROPERTIES = ("name", "url", "version", "release", "vendor", "packager")
 _F, _I = tables.aps_filters, tables.aps_filter_items
@@ -242,6 +244,17 @@ class AppFilters:
             filter_id = self._filter_id(conn, owner)
             conn.execute(_I.delete().where(_I.c.filter_id == filter_id))
             self._record(conn, actor, owner, [])
+
+    def change(self, change: str, owner: Owner, actor: Identity, items: Iterable[Item]) -> None:
+        """One of CHANGES, Plesk's operation names: `items` for add and remove only."""
+        if change == "add-package":
+            self.add(owner, actor, items)
+        elif change == "remove-package":
+            self.remove(owner, actor, items)
+        elif change == "enable-aps-filter":
+            self.enable(owner, actor)
+        else:
+            self.disable(owner, actor)
 
     def disable(self, owner: Owner, actor: Identity) -> None:
         """No filter: every package offered."""
