@@ -20,6 +20,12 @@ class Branding:
         self._properties = properties
 
     @staticmethod
+    def check_caller(actor: Identity) -> None:
+        """Only the admin and resellers brand. Raises PermissionDenied."""
+        if actor.type == AccountType.CUSTOMER.value:
+            raise PermissionDenied()
+
+    @staticmethod
     def _check(actor: Identity, vendor: Account) -> None:
         """The admin installs any vendor's theme, a reseller its own. Raises
         PermissionDenied."""

@@ -234,6 +234,7 @@ OPERATIONS: Operator = {
 
 
 def _vendor(req: Request, op: etree._Element) -> tuple[str, Account]:
+    req.ctx.panel.branding.check_caller(req.identity)
     login = (op.findtext("filter/vendor-login") or "").strip()
     found = req.ctx.panel.accounts.by_login(login)
     if found is None or found.type not in VENDORS:
