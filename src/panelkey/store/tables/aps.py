@@ -7,6 +7,14 @@ import sqlalchemy as sa
 
 from panelkey.store.tables.base import metadata
 
+
+def _owner_key(name: str, target: str) -> sa.Column[int]:
+    """A nullable key to `target` that goes with it: one owner kind of a filter."""
+    return sa.Column(
+        name, sa.Integer, sa.ForeignKey(target, ondelete="CASCADE"), nullable=True, unique=True
+    )
+
+
 # A package on the server: downloaded from the catalogue (aps/download-package) or
 # imported from a file (aps/import-package, `uploaded`). `visible`: shown to resellers
 # and customers (aps/set-package-properties).
@@ -49,27 +57,9 @@ aps_filters = sa.Table(
     "aps_filters",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "plan_id",
-        sa.Integer,
-        sa.ForeignKey("plans.id", ondelete="CASCADE"),
-        nullable=True,
-        unique=True,
-    ),
-    sa.Column(
-        "account_id",
-        sa.Integer,
-        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
-        nullable=True,
-        unique=True,
-    ),
-    sa.Column(
-        "domain_id",
-        sa.Integer,
-        sa.ForeignKey("domains.id", ondelete="CASCADE"),
-        nullable=True,
-        unique=True,
-    ),
+    _owner_key("plan_id", "plans.id"),
+    _owner_key("account_id", "accounts.id"),
+    _owner_key("domain_id", "domains.id"),
     sqlite_autoincrement=True,
 )
 

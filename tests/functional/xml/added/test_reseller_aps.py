@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from panelkey.core.aps.filters import account_owner
 from panelkey.core.panel import Panel
 from tests.functional.xml.added.plan_rows import PACKAGE, rows
-from tests.functional.xml.aps_rows import Case, Scene, make_scene, parametrize, run
+from tests.functional.xml.aps_rows import Case, Scene, parametrize, run
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results
-from tests.functional.xml_domains.conftest import World
-from tests.functional.xml_domains.conftest import world as world  # noqa: F401 - a fixture
 
 CASES = rows(
     "reseller",
@@ -19,11 +15,6 @@ CASES = rows(
     "Reseller does not exist",
     "rick",
 )
-
-
-@pytest.fixture
-def scene(xml: XmlClient, world: World) -> Scene:
-    return make_scene(xml, world)
 
 
 @parametrize(CASES)

@@ -4,16 +4,12 @@ lists."""
 
 from __future__ import annotations
 
-import pytest
-
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.store import tables
 from tests.functional.xml.added.plan_rows import PACKAGE, rows
-from tests.functional.xml.aps_rows import Case, Scene, make_scene, parametrize, run
+from tests.functional.xml.aps_rows import Case, Scene, parametrize, run
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results
-from tests.functional.xml_domains.conftest import World
-from tests.functional.xml_domains.conftest import world as world  # noqa: F401 - a fixture
 
 CASES = rows(
     "service-plan",
@@ -22,11 +18,6 @@ CASES = rows(
     "Service plan does not exist",
     "carol",
 )
-
-
-@pytest.fixture
-def scene(xml: XmlClient, world: World) -> Scene:
-    return make_scene(xml, world)
 
 
 @parametrize(CASES)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from panelkey.core.panel import Panel
-from tests.functional.xml.aps_rows import Case, Scene, make_scene, parametrize, run
+from tests.functional.xml.aps_rows import Case, Scene, parametrize, run
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results
-from tests.functional.xml_domains.conftest import World
-from tests.functional.xml_domains.conftest import world as world  # noqa: F401 - a fixture
 
 THEME = "<filter><vendor-login>admin</vendor-login></filter><path>/tmp/theme.zip</path>"
 CASES = [
@@ -36,11 +32,6 @@ CASES = [
         before=f"<ui><branding-theme-install>{THEME}</branding-theme-install></ui>",
     ),
 ]
-
-
-@pytest.fixture
-def scene(xml: XmlClient, world: World) -> Scene:
-    return make_scene(xml, world)
 
 
 @parametrize(CASES)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from panelkey.core.panel import Panel
 from tests.functional.xml.added.plan_rows import rows
-from tests.functional.xml.aps_rows import Case, Scene, make_scene, parametrize, run
+from tests.functional.xml.aps_rows import Case, Scene, parametrize, run
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results
-from tests.functional.xml_domains.conftest import World
-from tests.functional.xml_domains.conftest import world as world  # noqa: F401 - a fixture
 
 CASES = rows(
     "webspace",
@@ -18,11 +14,6 @@ CASES = rows(
     "Webspace does not exist",
     "dave",
 )
-
-
-@pytest.fixture
-def scene(xml: XmlClient, world: World) -> Scene:
-    return make_scene(xml, world)
 
 
 @parametrize(CASES)
