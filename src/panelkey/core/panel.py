@@ -12,6 +12,9 @@ from panelkey.core.access.passwords import generate_password
 from panelkey.core.access.sessions import Sessions
 from panelkey.core.accounts.accounts import Accounts
 from panelkey.core.accounts.resellers import Resellers
+from panelkey.core.aps.filters import AppFilters
+from panelkey.core.aps.installations import Installations
+from panelkey.core.aps.packages import Packages
 from panelkey.core.certificates import Certificates
 from panelkey.core.content.ftp_users import FtpUsers
 from panelkey.core.content.log_rotation import LogRotation
@@ -31,11 +34,12 @@ from panelkey.core.plans.subscriptions import Subscriptions
 from panelkey.core.server import stock
 from panelkey.core.server.admin_aliases import AdminAliases
 from panelkey.core.server.billing import BillingConnection
+from panelkey.core.server.branding import Branding
 from panelkey.core.server.buttons import Buttons
 from panelkey.core.server.domain_restrictions import DomainRestrictions
 from panelkey.core.server.extensions import Extensions
-from panelkey.core.server.misc import Misc
 from panelkey.core.server.locales import Locales
+from panelkey.core.server.misc import Misc
 from panelkey.core.server.php_handlers import PhpHandlers
 from panelkey.core.server.properties import Properties
 from panelkey.core.server.services import Services
@@ -93,6 +97,13 @@ class Panel:
             db, self.properties, self.domains, self.subscriptions, self.plans
         )
         self.locales = Locales(db, self.properties)
+        # APS: packages, app filters, installed applications (core/aps/)
+        self.aps_packages = Packages(db, self.properties)
+        self.aps_filters = AppFilters(
+            db, self.accounts, self.resellers, self.subscriptions, self.aps_packages
+        )
+        self.aps_installations = Installations(db)
+        self.branding = Branding(self.properties)
 
     def _invalidate(self) -> None:
         # Accounts and Keys are built before the authenticator; they call this late.

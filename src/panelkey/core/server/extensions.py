@@ -2,11 +2,15 @@
 their on/off state, kept in the store.
 
 Installing needs no network: panelkey runs no extension code, it keeps the state
-Plesk's API shows (`GET /extensions`, enable, disable, uninstall).
+Plesk's API shows (`GET /extensions`, enable, disable, uninstall; XML `extension`).
+The one exception is panelkey's own test extension, `panelkey-test`: its XML API
+operations (`extension/call`) answer with their own arguments, so that a client can
+try a call end to end.
 """
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +18,12 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.clock import iso
-from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
+from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import Identity
 from panelkey.store import tables
 from panelkey.store.database import Database
 
+TEST_EXTENSION = "panelkey-test"
 # id -> (name, version, release): what `POST /extensions` can install.
 CATALOGUE: dict[str, tuple[str, str, str]] = {
     "letsencrypt": ("Let's Encrypt", "3.2.4", "1"),
@@ -29,6 +34,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "firewall": ("Firewall", "2.2.1", "1"),
     "security-advisor": ("Security Advisor", "1.12.0", "1"),
     "nodejs": ("Node.js Toolkit", "2.5.0", "1"),
+    TEST_EXTENSION: ("panelkey test extension", "1.0.0", "1"),
 }
 NOT_INSTALLED = "Extension does not exist"
 
@@ -65,6 +71,12 @@ class Extensions:
         t = tables.extensions
         with self._db.read() as conn:
             return [_of(r) for r in conn.execute(sa.select(t).order_by(t.c.installed, t.c.id))]
+
+    def installed(self, actor: Identity) -> builtins.list[Extension]:
+        """`list` for a caller: the admin only. Raises PermissionDenied."""
+        if not actor.is_admin:
+            raise PermissionDenied()
+        return self.list()
 
     def get(self, ext_id: str) -> Extension | None:
         """The installed extension `ext_id`, or None."""
@@ -121,4 +133,32 @@ class Extensions:
                 )
         found = self.get(ext_id)
         assert found is not None
+        return found
+
+    def id_of_url(self, url: str) -> str:
+        """The catalogue extension a download URL names: its file name less `.zip`
+        (`https://example.com/ext/letsencrypt.zip` is `letsencrypt`); panelkey fetches
+        nothing. Raises InvalidValue for a URL naming none."""
+        path = url.strip().split("?", 1)[0].split("#", 1)[0].rstrip("/")
+        name = path.rsplit("/", 1)[-1].removesuffix(".zip")
+        if "://" not in url or name not in CATALOGUE:
+            raise InvalidValue(
+                f"Unable to install the extension from {url.strip()!r}: "
+                "the URL must name a file of the catalogue (<id>.zip)"
+            )
+        return name
+
+    def call(self, actor: Identity, ext_id: str) -> Extension:
+        """The installed, enabled extension a call names, when panelkey runs its code:
+        TEST_EXTENSION only. Raises PermissionDenied, NotFound (not installed),
+        PanelkeyError (disabled, or an extension whose code panelkey does not run)."""
+        if not actor.is_admin:
+            raise PermissionDenied()
+        found = self.get(ext_id)
+        if found is None:
+            raise NotFound(NOT_INSTALLED)
+        if not found.active:
+            raise PanelkeyError(f"Extension {ext_id} is disabled")
+        if ext_id != TEST_EXTENSION:
+            raise PanelkeyError(f"Extension {ext_id} has no XML API operations in panelkey")
         return found

@@ -26,6 +26,21 @@ from panelkey.store.tables.accounts import (
 from panelkey.store.tables.accounts import (
     reseller_settings as reseller_settings,
 )
+from panelkey.store.tables.aps import (
+    aps_downloads as aps_downloads,
+)
+from panelkey.store.tables.aps import (
+    aps_filter_items as aps_filter_items,
+)
+from panelkey.store.tables.aps import (
+    aps_filters as aps_filters,
+)
+from panelkey.store.tables.aps import (
+    aps_installations as aps_installations,
+)
+from panelkey.store.tables.aps import (
+    aps_packages as aps_packages,
+)
 from panelkey.store.tables.base import metadata as metadata
 from panelkey.store.tables.certificates import (
     certificates as certificates,

@@ -6,6 +6,7 @@ See panelkey.xmlapi.request for the handler contract.
 from __future__ import annotations
 
 from panelkey.xmlapi.operators import (
+    aps,
     certificate,
     client,
     customer,
@@ -14,6 +15,7 @@ from panelkey.xmlapi.operators import (
     dns,
     domain,
     event_log,
+    extension,
     ftp_user,
     ip,
     locale,
@@ -62,6 +64,8 @@ OPERATORS: dict[str, Operator] = {
     "certificate": certificate.OPERATIONS,
     "virtdir": virtdir.OPERATIONS,
     "log-rotation": log_rotation.OPERATIONS,
+    "extension": extension.OPERATIONS,
+    "aps": aps.OPERATIONS,
     # The legacy operators, in packets of versions before 1.6.3.0 (parsing.OPERATOR_SPANS).
     "client": client.OPERATIONS,
     "domain": domain.OPERATIONS,

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from panelkey.core.accounts.accounts import Account
+from panelkey.core.aps.filters import CHANGES, plan_owner
 from panelkey.core.errors import (
     MalformedRequest,
     NotFound,
@@ -26,6 +27,7 @@ from panelkey.core.plans.plans import NOT_FOUND, Plan, hosted
 from panelkey.core.plans.settings import PLAN_BLOCKS
 from panelkey.store import tables
 from panelkey.xmlapi import blocks, render
+from panelkey.xmlapi.operators import selection
 from panelkey.xmlapi.operators.site import reachable_account
 from panelkey.xmlapi.request import Handler, Operator, Request
 
@@ -214,3 +216,22 @@ def _operations(kind: str) -> Operator:
 SERVICE_PLAN: Operator = _operations("service")
 SERVICE_PLAN_ADDON: Operator = _operations("addon")
 RESELLER_PLAN: Operator = _operations("reseller")
+
+
+# -- app filters (core/aps/filters.py): add-package, remove-package, enable-aps-filter,
+# disable-aps-filter; answered filter-id and id per plan, as Plesk's resultFilterType.
+
+
+def _aps(change: str) -> Callable[[Request, etree._Element, Plan], list[render.Field]]:
+    def act(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
+        filters = req.ctx.panel.aps_filters
+        filters.check_plan(req.identity, plan)
+        filters.change(change, plan_owner(plan), req.identity, selection.pairs(op, "package"))
+        return [("id", plan.id)]
+
+    return act
+
+
+for _kind, _operator in (("service", SERVICE_PLAN), ("reseller", RESELLER_PLAN)):
+    _operator.update({change: _each(_kind, _aps(change)) for change in CHANGES})
+SERVICE_PLAN_ADDON.update({change: _each("addon", _aps(change)) for change in CHANGES[:2]})

@@ -15,13 +15,14 @@ from lxml import etree
 
 from panelkey.core.accounts.accounts import Account
 from panelkey.core.accounts.resellers import LIMITS_BLOCK, PERMISSIONS_BLOCK, check, to_customer
+from panelkey.core.aps.filters import CHANGES, account_owner
 from panelkey.core.domains import statistics
 from panelkey.core.domains.ips import IP_NOT_FOUND
 from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
 from panelkey.core.plans.plans import Plan
 from panelkey.xmlapi import blocks, render
-from panelkey.xmlapi.operators import customer
+from panelkey.xmlapi.operators import customer, selection
 from panelkey.xmlapi.request import Operator, Request
 
 RESELLER_NOT_FOUND = "Reseller does not exist"
@@ -329,3 +330,23 @@ OPERATIONS: Operator = {
     "ippool-set-ip": ippool_set_ip,
     "switch-subscription": switch_subscription,
 }
+
+
+# -- the reseller's app filter (core/aps/filters.py) -------------------------------------
+
+
+def _aps(change: str) -> Callable[[Request, etree._Element], list[etree._Element]]:
+    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
+        filters = req.ctx.panel.aps_filters
+        items = selection.pairs(op, "package")
+
+        def act(a: Account) -> None:
+            filters.check_reseller(req.identity)
+            filters.change(change, account_owner(a), req.identity, items)
+
+        return _each(req, op, act)
+
+    return handler
+
+
+OPERATIONS.update({change: _aps(change) for change in CHANGES})

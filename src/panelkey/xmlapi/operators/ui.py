@@ -16,6 +16,7 @@ from lxml import etree
 from panelkey.core.accounts.accounts import Account
 from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.identity import AccountType
+from panelkey.core.server.branding import VENDORS
 from panelkey.core.server.buttons import BUTTON_NOT_FOUND, PROPERTIES, URL_COMPONENTS, Button
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request
@@ -225,3 +226,39 @@ OPERATIONS: Operator = {
     "get-custombutton": get_custombutton,
     "delete-custombutton": delete_custombutton,
 }
+
+
+# ---- custom themes (core/server/branding.py) ------------------------------------------
+# The filter names the theme's vendor by login: the admin or a reseller; any other login
+# answers 1013 as an owner that does not exist. Answered status and filter-id.
+
+
+def _vendor(req: Request, op: etree._Element) -> tuple[str, Account]:
+    req.ctx.panel.branding.check_caller(req.identity)
+    login = (op.findtext("filter/vendor-login") or "").strip()
+    found = req.ctx.panel.accounts.by_login(login)
+    if found is None or found.type not in VENDORS:
+        raise NotFound(OWNER_NOT_FOUND)
+    if not req.ctx.panel.accounts.can_manage(req.identity, found):
+        raise NotFound(OWNER_NOT_FOUND)
+    return login, found
+
+
+def branding_theme_install(req: Request, op: etree._Element) -> list[etree._Element]:
+    login, vendor = _vendor(req, op)
+    req.ctx.panel.branding.install(req.identity, vendor, render.text_of(op, "path") or "")
+    return [render.ok([("filter-id", login)])]
+
+
+def branding_theme_uninstall(req: Request, op: etree._Element) -> list[etree._Element]:
+    login, vendor = _vendor(req, op)
+    req.ctx.panel.branding.uninstall(req.identity, vendor)
+    return [render.ok([("filter-id", login)])]
+
+
+OPERATIONS.update(
+    {
+        "branding-theme-install": branding_theme_install,
+        "branding-theme-uninstall": branding_theme_uninstall,
+    }
+)

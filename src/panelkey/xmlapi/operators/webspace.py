@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from lxml import etree
 
 from panelkey.core.accounts.accounts import Account
+from panelkey.core.aps.filters import CHANGES, domain_owner
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import (
     InvalidValue,
@@ -31,6 +32,7 @@ from panelkey.core.identity import AccountType
 from panelkey.core.plans.plans import Plan
 from panelkey.core.plans.subscriptions import CUSTOMER_BLOCKS, check
 from panelkey.xmlapi import blocks, render
+from panelkey.xmlapi.operators import selection
 from panelkey.xmlapi.operators.domain_forms import (
     flag_in,
     ftp_login_in,
@@ -305,3 +307,20 @@ OPERATIONS: Operator = {
     "get-physical-hosting-descriptor": _descriptor("hosting"),
     "get_traffic": each(_traffic),
 }
+
+
+# -- the subscription's own app filter (core/aps/filters.py) ----------------------------
+
+
+def _aps(change: str) -> Act:
+    def act(req: Request, op: etree._Element, d: Domain) -> list[render.Field]:
+        filters = req.ctx.panel.aps_filters
+        filters.check_webspace(req.identity)
+        filters.change(change, domain_owner(d), req.identity, selection.pairs(op, "package"))
+        return []
+
+    act.__name__ = change.replace("-", "_")
+    return act
+
+
+OPERATIONS.update({change: each(_aps(change)) for change in CHANGES})

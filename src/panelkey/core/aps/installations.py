@@ -1,0 +1,150 @@
+"""Applications installed on a site or a subdomain (aps/install): kept, never run.
+
+A database password and any setting whose name says password are not kept: panelkey
+writes no application, so it has nothing to give them to, and secrets are never stored
+in clear. An installation goes with its site, its subdomain or its package.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from panelkey.core import events
+from panelkey.core.aps.packages import Package, require_admin
+from panelkey.core.clock import iso
+from panelkey.core.domains.domains import Domain
+from panelkey.core.errors import AlreadyExists, InvalidValue
+from panelkey.core.identity import Identity
+from panelkey.store import tables
+from panelkey.store.database import Database
+
+EVENT = "aps_application"
+DATABASE_FIELDS = ("name", "login", "server", "prefix")
+_SECRET = re.compile(r"pass(?:wd|word)?", re.I)
+_LOCATION = re.compile(r"^[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*$")
+_MAX_LOCATION = 255
+_A = tables.aps_installations
+
+
+@dataclass(frozen=True, slots=True)
+class Installation:
+    id: int
+    package_id: int
+    domain_id: int
+    subdomain_id: int | None
+    location: str
+    ssl: bool
+    database: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
+    created: str = ""
+
+
+def _row(row: Any) -> Installation:
+    return Installation(
+        row.id,
+        row.package_id,
+        row.domain_id,
+        row.subdomain_id,
+        row.location,
+        bool(row.ssl),
+        json.loads(row.database),
+        json.loads(row.settings),
+        row.created,
+    )
+
+
+def check_location(value: str | None) -> str:
+    """A path under the site's root, without its slashes ('' for the root itself).
+    Raises InvalidValue."""
+    path = (value or "").strip().strip("/")
+    if path and (
+        len(path) > _MAX_LOCATION
+        or not _LOCATION.match(path)
+        or any(part in (".", "..") for part in path.split("/"))
+    ):
+        raise InvalidValue(f"Invalid installation location {value!r}")
+    return path
+
+
+def is_secret(name: str) -> bool:
+    return _SECRET.search(name) is not None
+
+
+class Installations:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def install(
+        self,
+        actor: Identity,
+        domain: Domain,
+        package: Package,
+        *,
+        subdomain_id: int | None = None,
+        location: str | None = None,
+        ssl: bool = False,
+        database: Mapping[str, str] | None = None,
+        settings: Iterable[tuple[str, str]] = (),
+    ) -> Installation:
+        """Record `package` installed at `location` of the site (or of its subdomain).
+        Raises PermissionDenied, InvalidValue, AlreadyExists (something is installed
+        there already)."""
+        require_admin(actor)
+        path = check_location(location)
+        kept_db = {k: str(v).strip() for k, v in (database or {}).items() if k in DATABASE_FIELDS}
+        kept = {}
+        for name, value in settings:
+            if not name.strip():
+                raise InvalidValue("A setting has no name")
+            if not is_secret(name):
+                kept[name.strip()] = value
+        with self._db.begin() as conn:
+            same = sa.and_(
+                _A.c.domain_id == domain.id,
+                _A.c.location == path,
+                _A.c.subdomain_id.is_(None)
+                if subdomain_id is None
+                else _A.c.subdomain_id == subdomain_id,
+            )
+            if conn.execute(sa.select(_A.c.id).where(same)).first() is not None:
+                raise AlreadyExists(f"An application is already installed at /{path}")
+            made = conn.execute(
+                _A.insert().values(
+                    package_id=package.id,
+                    domain_id=domain.id,
+                    subdomain_id=subdomain_id,
+                    location=path,
+                    ssl=ssl,
+                    database=json.dumps(kept_db, sort_keys=True),
+                    settings=json.dumps(kept, sort_keys=True),
+                    created=iso(),
+                )
+            ).inserted_primary_key
+            assert made is not None
+            events.record(
+                conn,
+                EVENT,
+                events.CREATE,
+                obj_id=made[0],
+                obj_name=f"{package.name} on {domain.name}/{path}",
+                actor=actor,
+                new={"package": package.name, "location": path, "ssl": ssl},
+            )
+            row = conn.execute(sa.select(_A).where(_A.c.id == made[0])).one()
+        return _row(row)
+
+    def of_domains(self, domain_ids: Iterable[int]) -> builtins.list[Installation]:
+        """The installations on these sites (and their subdomains), oldest first."""
+        ids = builtins.list(domain_ids)
+        if not ids:
+            return []
+        with self._db.read() as conn:
+            q = sa.select(_A).where(_A.c.domain_id.in_(ids)).order_by(_A.c.id)
+            return [_row(r) for r in conn.execute(q)]

@@ -1,0 +1,203 @@
+"""Packages on the server and their download tasks. Only the admin manages them (Plesk's
+`aps` operator is the administrator's); who is offered which is filters.py's."""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from panelkey.core import events
+from panelkey.core.aps import catalogue
+from panelkey.core.aps.catalogue import Entry
+from panelkey.core.clock import iso
+from panelkey.core.errors import InvalidValue, PermissionDenied
+from panelkey.core.identity import Identity
+from panelkey.core.server.properties import Properties
+from panelkey.store import tables
+from panelkey.store.database import Database
+
+PACKAGE_NOT_FOUND = "Package does not exist"
+# aps/import-config: the file naming the catalogues, kept as a server property
+CONFIG_KIND, CONFIG_NAME = "aps_catalogue", "config-file"
+TASK_NOT_FOUND = "Download task does not exist"
+EVENT = "aps_package"
+_P = tables.aps_packages
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    id: int
+    name: str
+    version: str
+    release: str
+    vendor: str
+    packager: str
+    uploaded: bool
+    visible: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A download task: done at once, with the package it made, or None when the
+    catalogue had no such package."""
+
+    id: int
+    name: str
+    package_id: int | None
+
+
+def _package(row: Any) -> Package:
+    return Package(
+        row.id,
+        row.name,
+        row.version,
+        row.release,
+        row.vendor,
+        row.packager,
+        bool(row.uploaded),
+        bool(row.visible),
+    )
+
+
+def require_admin(actor: Identity) -> None:
+    """Raises PermissionDenied unless `actor` is the admin."""
+    if not actor.is_admin:
+        raise PermissionDenied()
+
+
+class Packages:
+    def __init__(self, db: Database, properties: Properties) -> None:
+        self._db = db
+        self._properties = properties
+
+    def import_config(self, actor: Identity, filename: str) -> None:
+        """Take the file of APS catalogues `filename` names (kept: panelkey's catalogue
+        is catalogue.CATALOGUE whatever it says). Raises PermissionDenied, InvalidValue."""
+        require_admin(actor)
+        if not filename.strip():
+            raise InvalidValue("The configuration file name is empty")
+        self._properties.set(CONFIG_KIND, 0, {CONFIG_NAME: filename.strip()})
+
+    def config_file(self) -> str | None:
+        """The file the last aps/import-config named, or None."""
+        return self._properties.get(CONFIG_KIND, 0).get(CONFIG_NAME)
+
+    def list(self) -> builtins.list[Package]:
+        """Every package on the server, oldest first."""
+        with self._db.read() as conn:
+            return [_package(r) for r in conn.execute(sa.select(_P).order_by(_P.c.id))]
+
+    def get(self, package_id: int) -> Package | None:
+        with self._db.read() as conn:
+            row = conn.execute(sa.select(_P).where(_P.c.id == package_id)).first()
+        return None if row is None else _package(row)
+
+    def find(self, name: str, version: str | None, release: str | None) -> Package | None:
+        """The newest package on the server of that name (case-insensitive), narrowed by
+        version and release when given; None when there is none."""
+        q = sa.select(_P).where(sa.func.lower(_P.c.name) == name.strip().lower())
+        if version is not None:
+            q = q.where(_P.c.version == version.strip())
+        if release is not None:
+            q = q.where(_P.c.release == release.strip())
+        with self._db.read() as conn:
+            row = conn.execute(q.order_by(_P.c.id.desc())).first()
+        return None if row is None else _package(row)
+
+    def not_on_server(self) -> builtins.list[Entry]:
+        """Catalogue entries no package on the server is a copy of."""
+        held = {(p.name.lower(), p.version, p.release) for p in self.list()}
+        return [
+            e for e in catalogue.CATALOGUE if (e.name.lower(), e.version, e.release) not in held
+        ]
+
+    def _put(self, conn: sa.Connection, actor: Identity, entry: Entry, uploaded: bool) -> int:
+        """The package of `entry` on the server, added when missing; its id."""
+        found = conn.execute(
+            sa.select(_P.c.id).where(
+                _P.c.name == entry.name,
+                _P.c.version == entry.version,
+                _P.c.release == entry.release,
+            )
+        ).scalar()
+        if found is not None:
+            return int(found)
+        made = conn.execute(
+            _P.insert().values(
+                name=entry.name,
+                version=entry.version,
+                release=entry.release,
+                vendor=entry.vendor,
+                packager=entry.packager,
+                uploaded=uploaded,
+                visible=True,
+                created=iso(),
+            )
+        ).inserted_primary_key
+        assert made is not None
+        events.record(conn, EVENT, events.CREATE, obj_id=made[0], obj_name=entry.name, actor=actor)
+        return int(made[0])
+
+    def import_file(self, actor: Identity, filename: str) -> Package:
+        """Import the package file `filename` names (catalogue.from_filename); a package
+        already on the server is that one. Raises PermissionDenied, InvalidValue."""
+        require_admin(actor)
+        entry = catalogue.from_filename(filename)
+        with self._db.begin() as conn:
+            package_id = self._put(conn, actor, entry, uploaded=True)
+        found = self.get(package_id)
+        assert found is not None
+        return found
+
+    def download(
+        self,
+        actor: Identity,
+        name: str,
+        version: str | None = None,
+        release: str | None = None,
+    ) -> Task:
+        """A download task for a catalogue package, finished at once: with the package
+        on the server, or (as Plesk's finished/error) without one when the catalogue has
+        no such package. Raises PermissionDenied."""
+        require_admin(actor)
+        entry = catalogue.find(name, version, release)
+        with self._db.begin() as conn:
+            package_id = None if entry is None else self._put(conn, actor, entry, uploaded=False)
+            d = tables.aps_downloads
+            made = conn.execute(
+                d.insert().values(package_id=package_id, name=name.strip(), created=iso())
+            ).inserted_primary_key
+        assert made is not None
+        return Task(int(made[0]), name.strip(), package_id)
+
+    def tasks(self, task_id: int | None = None) -> builtins.list[Task]:
+        """Every download task, oldest first, or the one of `task_id` (none: [])."""
+        d = tables.aps_downloads
+        q = sa.select(d.c.id, d.c.name, d.c.package_id).order_by(d.c.id)
+        if task_id is not None:
+            q = q.where(d.c.id == task_id)
+        with self._db.read() as conn:
+            return [Task(r.id, r.name, r.package_id) for r in conn.execute(q)]
+
+    def set_visible(self, actor: Identity, package: Package, visible: bool) -> Package:
+        """Show or hide a package from resellers and customers. Raises PermissionDenied."""
+        require_admin(actor)
+        if package.visible != visible:
+            with self._db.begin() as conn:
+                conn.execute(_P.update().where(_P.c.id == package.id).values(visible=visible))
+                events.record(
+                    conn,
+                    EVENT,
+                    events.UPDATE,
+                    obj_id=package.id,
+                    obj_name=package.name,
+                    actor=actor,
+                    old={"visible": package.visible},
+                    new={"visible": visible},
+                )
+        found = self.get(package.id)
+        assert found is not None
+        return found
