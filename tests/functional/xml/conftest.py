@@ -22,6 +22,7 @@ from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from tests import factories
 from tests.conftest import ADMIN_PASSWORD, CHEAP_HASHES
+from tests.functional.xml.operation_table import Scene, make_scene
 from tests.functional.xml.shapes.shapes import World as ShapeWorld
 from tests.functional.xml.xml_helpers import Legacy, XmlClient
 
@@ -81,3 +82,9 @@ def shape_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShapeWorld
     key = factories.key_of(panel, admin.identity())
     yield ShapeWorld(panel, XmlClient(ctx, key), itertools.count(1))
     panel.close()
+
+
+@pytest.fixture
+def scene(xml: XmlClient, world: factories.World, panel: Panel, admin: Identity) -> Scene:
+    """What the every-operation table's rows act on (operation_table.make_scene)."""
+    return make_scene(xml, world, panel, admin)

@@ -18,6 +18,7 @@ from panelkey.core.panel import Panel
 from panelkey.journal import redact_xml
 from panelkey.store import tables
 from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
     call,
@@ -318,3 +319,82 @@ def test_private_keys_and_passwords_are_redacted_in_the_journal() -> None:
     for body in bodies:
         redacted = redact_xml(body)
         assert "PRIVATE KEY" not in redacted and "Secret-1" not in redacted, redacted
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+TABLE_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+CONTENT = (
+    f"<content><pvt>{_pem(TABLE_KEY)}</pvt><cert>{_self_signed(TABLE_KEY, 'carol.example')}"
+    "</cert></content>"
+)
+CAROLS = "<webspace>carol.example</webspace>"
+INSTALLED = (
+    f"<certificate><install><name>carol-cert</name>{CAROLS}{CONTENT}</install></certificate>"
+)
+CASES = [
+    Case(
+        "certificate",
+        "generate",
+        INFO.format(bits="2048", names="<name>carol.example</name>"),
+        "<generate><info><country>CH</country><bits>2048</bits></info></generate>",
+        "country",
+        None,
+        "",
+        None,
+    ),
+    Case(
+        "certificate",
+        "install",
+        f"<name>carol-cert</name>{CAROLS}{CONTENT}",
+        f"<install>{CAROLS}<name>carol-cert</name>{CONTENT}</install>",
+        "webspace",
+        f"<name>carol-cert</name><webspace>nowhere.example</webspace>{CONTENT}",
+        "Webspace does not exist",
+        "dave",
+        1013,
+    ),
+    Case(
+        "certificate",
+        "update",
+        f"<name>carol-cert</name>{CAROLS}{CONTENT}",
+        "<update><name>carol-cert</name><admin/><content><pvt>k</pvt><csr>r</csr></content>"
+        "</update>",
+        "csr",
+        f"<name>nothing-here</name>{CAROLS}{CONTENT}",
+        "Certificate does not exist",
+        "dave",
+        1013,
+        before=INSTALLED,
+    ),
+    Case(
+        "certificate",
+        "remove",
+        f"<filter><name>carol-cert</name></filter>{CAROLS}",
+        "<remove><admin/><filter><name>carol-cert</name></filter></remove>",
+        "admin",
+        f"<filter><name>nothing-here</name></filter>{CAROLS}",
+        "Certificate does not exist",
+        "dave",
+        1013,
+        before=INSTALLED,
+    ),
+    Case(
+        "certificate",
+        "get-pool",
+        "<filter><domain-name>carol.example</domain-name></filter>",
+        "<get-pool><admin/><filter><domain-name>carol.example</domain-name></filter></get-pool>",
+        "filter",
+        "<filter><domain-name>nowhere.example</domain-name></filter>",
+        "Site does not exist",
+        "dave",
+        1013,
+        before=INSTALLED,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

@@ -10,7 +10,8 @@ from lxml import etree
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from tests.factories import key_of
-from tests.functional.xml.xml_helpers import NEW, Legacy
+from tests.functional.xml.operation_table import Case, Scene, run
+from tests.functional.xml.xml_helpers import NEW, OLD, Legacy
 
 PASSWORD = "Cl1ent-secret-pw"
 
@@ -225,3 +226,79 @@ def test_client_flow_on_postgresql(legacy: Legacy, tmp_path: Path) -> None:
     cid = _add(legacy, "pgclient")
     assert _customer(legacy, "pgclient").findtext("id") == str(cid)
     legacy.ok(f"<client><del><filter><id>{cid}</id></filter></del></client>", "client/del")
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+DAVE = "<filter><login>dave</login></filter>"
+GHOST = "<filter><login>ghost</login></filter>"
+NO_CLIENT = "Client does not exist"
+CASES = [
+    Case(
+        "client",
+        "add",
+        f"<gen_info><pname>Pat</pname><login>pat</login><passwd>{PASSWORD}</passwd></gen_info>",
+        f"<add><gen_info><login>pat</login><pname>Pat</pname><passwd>{PASSWORD}</passwd>"
+        "</gen_info></add>",
+        "login",
+        None,
+        "",
+        "carol",
+        version=OLD,
+    ),
+    Case(
+        "client",
+        "get",
+        f"{DAVE}<dataset><gen_info/></dataset>",
+        f"<get><dataset><gen_info/></dataset>{DAVE}</get>",
+        "dataset",
+        f"{GHOST}<dataset><gen_info/></dataset>",
+        NO_CLIENT,
+        "carol",
+        1013,
+        version=OLD,
+    ),
+    Case(
+        "client",
+        "set",
+        f"{DAVE}<values><gen_info><pname>Dave 2</pname></gen_info></values>",
+        f"<set><values/>{DAVE}</set>",
+        "values",
+        f"{GHOST}<values><gen_info><pname>X</pname></gen_info></values>",
+        NO_CLIENT,
+        "carol",
+        1013,
+        version=OLD,
+    ),
+    Case(
+        "client",
+        "del",
+        DAVE,
+        f"<del><x/>{DAVE}</del>",
+        "x",
+        GHOST,
+        NO_CLIENT,
+        "carol",
+        1013,
+        version=OLD,
+    ),
+    Case(
+        "client",
+        "ippool_add_ip",
+        "<client_id>{dave}</client_id><ip_address>192.0.2.10</ip_address>",
+        "<ippool_add_ip><ip_address>192.0.2.10</ip_address><client_id>{dave}</client_id>"
+        "</ippool_add_ip>",
+        "ip_address",
+        "<client_id>999999</client_id><ip_address>192.0.2.10</ip_address>",
+        NO_CLIENT,
+        "carol",
+        1013,
+        version=OLD,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

@@ -12,6 +12,7 @@ from lxml import etree
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from tests.factories import key_of
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     BOTH,
     XmlClient,
@@ -401,3 +402,98 @@ def test_customers_reach_only_themselves(xml: XmlClient, panel: Panel, admin: Id
     assert [r.findtext("data/gen_info/login") for r in _get(xml, key=key)] == ["jdoe"]
     assert error_of(_get(xml, "<login>other</login>", key=key)[0])[0] == 1013
     assert error_of(_add(xml, "new", key=key))[0] == 1006
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+GEN = "<gen_info><pname>New C</pname><login>newc</login><passwd>pw-newc-1234</passwd></gen_info>"
+
+CASES = [
+    Case(
+        "customer",
+        "add",
+        GEN,
+        "<add><gen_info><login>newc</login><pname>New C</pname><passwd>pw-newc-1234</passwd>"
+        "</gen_info></add>",
+        "login",
+        None,
+        "",
+        "carol",
+    ),
+    Case(
+        "customer",
+        "get",
+        "<filter><login>dave</login></filter><dataset><gen_info/><stat/></dataset>",
+        "<get><dataset><gen_info/></dataset><filter><login>dave</login></filter></get>",
+        "dataset",
+        "<filter><login>ghost</login></filter><dataset><gen_info/></dataset>",
+        "Client does not exist",
+        "rick",
+        1013,
+    ),
+    Case(
+        "customer",
+        "set",
+        "<filter><login>dave</login></filter><values><gen_info><pname>Dave 2</pname>"
+        "</gen_info></values>",
+        "<set><filter><login>dave</login></filter><values><gen_info><passwd>pw-dave-999</passwd>"
+        "<pname>Dave 2</pname></gen_info></values></set>",
+        "pname",
+        "<filter><id>4242</id></filter><values><gen_info><pname>X</pname></gen_info></values>",
+        "Client does not exist",
+        "rick",
+        1013,
+    ),
+    Case(
+        "customer",
+        "del",
+        "<filter><login>dave</login></filter>",
+        "<del><x/><filter><login>dave</login></filter></del>",
+        "x",
+        "<filter><login>ghost</login></filter>",
+        "Client does not exist",
+        "rick",
+        1013,
+    ),
+    Case(
+        "customer",
+        "get-domain-list",
+        "<filter><login>dave</login></filter>",
+        "<get-domain-list><x/><filter><login>dave</login></filter></get-domain-list>",
+        "x",
+        "<filter><login>ghost</login></filter>",
+        "Client does not exist",
+        "rick",
+        1013,
+    ),
+    Case(
+        "customer",
+        "convert-to-reseller",
+        "<filter><login>dave</login></filter>",
+        "<convert-to-reseller><x/><filter><login>dave</login></filter></convert-to-reseller>",
+        "x",
+        "<filter><login>ghost</login></filter>",
+        "Client does not exist",
+        "rick",
+        1013,
+    ),
+    Case(
+        "customer",
+        "change-owner",
+        "<filter><login>dave</login></filter><new-owner-login>rick</new-owner-login>"
+        "<ipV4-address>192.0.2.10</ipV4-address>",
+        "<change-owner><new-owner-login>rick</new-owner-login><filter><login>dave</login>"
+        "</filter></change-owner>",
+        "new-owner-login",
+        "<filter><login>ghost</login></filter><new-owner-login>rick</new-owner-login>",
+        "Client does not exist",
+        "rick",
+        1013,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

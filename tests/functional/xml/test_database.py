@@ -11,6 +11,7 @@ from lxml import etree
 from panelkey.core.panel import Panel
 from panelkey.store import tables
 from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
     call,
@@ -504,3 +505,134 @@ def test_a_subscription_user_goes_with_its_subscription(
         kept = conn.execute(sa.select(p.c.object_id).where(p.c.kind == "db_user")).scalars()
         assert set(kept) == {int(daves)}
     assert _count(panel, tables.db_users) == 1
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+SHOPDB = (
+    "<database><add-db><webspace-id>{carol_ws}</webspace-id><name>shopdb</name><type>mysql</type>"
+    "</add-db></database>"
+)
+SHOPUSER = (
+    "<database><add-db-user><db-id>{made1}</db-id><login>shopuser</login>"
+    "<password>Pw-shop-123</password></add-db-user></database>"
+)
+NO_DB, NO_USER = "Database does not exist", "Database user does not exist"
+CASES = [
+    Case(
+        "database",
+        "add-db",
+        "<webspace-id>{carol_ws}</webspace-id><name>shopdb</name><type>mysql</type>",
+        "<add-db><name>shopdb</name><webspace-id>{carol_ws}</webspace-id><type>mysql</type>"
+        "</add-db>",
+        "name",
+        "<webspace-id>999999</webspace-id><name>shopdb</name><type>mysql</type>",
+        "Webspace does not exist",
+        "dave",
+        1013,
+    ),
+    Case(
+        "database",
+        "get-db",
+        "<filter><id>{made}</id></filter>",
+        "<get-db><filter><id>{made}</id><webspace-id>{carol_ws}</webspace-id></filter></get-db>",
+        "webspace-id",
+        "<filter><id>424242</id></filter>",
+        NO_DB,
+        "dave",
+        1013,
+        before=SHOPDB,
+    ),
+    Case(
+        "database",
+        "del-db",
+        "<filter><id>{made}</id></filter>",
+        "<del-db><filter><webspace-id>{carol_ws}</webspace-id><id>{made}</id></filter></del-db>",
+        "id",
+        "<filter><id>424242</id></filter>",
+        NO_DB,
+        "dave",
+        1013,
+        before=SHOPDB,
+    ),
+    Case(
+        "database",
+        "add-db-user",
+        "<db-id>{made}</db-id><login>shopuser</login><password>Pw-shop-123</password>",
+        "<add-db-user><login>shopuser</login><db-id>{made}</db-id><password>Pw-shop-123"
+        "</password></add-db-user>",
+        "db-id",
+        "<db-id>424242</db-id><login>shopuser</login><password>Pw-shop-123</password>",
+        NO_DB,
+        "dave",
+        1013,
+        before=SHOPDB,
+    ),
+    Case(
+        "database",
+        "get-db-users",
+        "<filter><id>{made}</id></filter>",
+        "<get-db-users><filter><id>{made}</id><db-id>{made1}</db-id></filter></get-db-users>",
+        "db-id",
+        "<filter><id>424242</id></filter>",
+        NO_USER,
+        "dave",
+        1013,
+        before=SHOPDB + SHOPUSER,
+    ),
+    Case(
+        "database",
+        "set-db-user",
+        "<id>{made}</id><login>shopuser2</login>",
+        "<set-db-user><login>shopuser2</login><id>{made}</id></set-db-user>",
+        "login",
+        "<id>424242</id><login>shopuser2</login>",
+        NO_USER,
+        "dave",
+        1013,
+        before=SHOPDB + SHOPUSER,
+    ),
+    Case(
+        "database",
+        "del-db-user",
+        "<filter><id>{made}</id></filter>",
+        "<del-db-user><filter><db-id>{made1}</db-id><id>{made}</id></filter></del-db-user>",
+        "id",
+        "<filter><id>424242</id></filter>",
+        NO_USER,
+        "dave",
+        1013,
+        before=SHOPDB + SHOPUSER,
+    ),
+    Case(
+        "database",
+        "set-default-user",
+        "<db-id>{made1}</db-id><default-user-id>{made2}</default-user-id>",
+        "<set-default-user><default-user-id>{made2}</default-user-id><db-id>{made1}</db-id>"
+        "</set-default-user>",
+        "default-user-id",
+        "<db-id>424242</db-id><default-user-id>{made2}</default-user-id>",
+        NO_DB,
+        "dave",
+        1013,
+        before=SHOPDB + SHOPUSER,
+    ),
+    Case(
+        "database",
+        "get-default-user",
+        "<filter><db-id>{made}</db-id></filter>",
+        "<get-default-user><filter><id>{made}</id></filter></get-default-user>",
+        "id",
+        "<filter><db-id>424242</db-id></filter>",
+        NO_DB,
+        "dave",
+        1013,
+        before=SHOPDB,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

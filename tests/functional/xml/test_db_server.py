@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 
 from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
     call,
@@ -104,3 +105,48 @@ def test_server_details_are_the_administrators(xml: XmlClient, world: World) -> 
     for key in (world.dave.key, world.carol.key, world.reseller.key):
         (refused,) = _get(xml, "", key)
         assert error_of(refused)[0] == 1006
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+CASES = [
+    Case(
+        "db_server",
+        "get",
+        "<filter><id>1</id></filter>",
+        "<get><filter><type>mysql</type></filter></get>",
+        "type",
+        "<filter><id>77</id></filter>",
+        "Database server does not exist",
+        "carol",
+    ),
+    Case(
+        "db_server",
+        "get-supported-types",
+        "",
+        "<get-supported-types><filter/></get-supported-types>",
+        "get-supported-types",
+        None,
+        "",
+        None,
+    ),
+    *(
+        Case(
+            "db_server",
+            operation,
+            "<filter><type>mysql</type></filter>",
+            f"<{operation}><type>mysql</type><filter/></{operation}>",
+            "type",
+            None,
+            "",
+            None,
+        )
+        for operation in ("get-default", "get-local")
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

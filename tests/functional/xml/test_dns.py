@@ -10,6 +10,7 @@ from lxml import etree
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, results, system_error
 
 
@@ -526,3 +527,100 @@ def test_template_and_soa_flags_take_content_as_plesk_does(xml: XmlClient, world
         xml.call("<dns><get_rec><filter/><template/><include-subdomains/></get_rec></dns>")
     )
     assert code == 1014
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+CAROL_ZONE = "<filter><site-id>{carol_ws}</site-id></filter>"
+NOWHERE = "<filter><site-id>999999</site-id></filter>"
+TXT = "<type>TXT</type><host>t</host><value>v</value>"
+CASES = [
+    Case(
+        "dns",
+        "get_rec",
+        CAROL_ZONE,
+        f"<get_rec><template/>{CAROL_ZONE}</get_rec>",
+        "template",
+        NOWHERE,
+        "Site does not exist",
+        "dave",
+        1013,
+    ),
+    Case(
+        "dns",
+        "add_rec",
+        f"<site-id>{{carol_ws}}</site-id>{TXT}",
+        "<add_rec><type>TXT</type><site-id>{carol_ws}</site-id><host>t</host><value>v</value>"
+        "</add_rec>",
+        "site-id",
+        f"<site-id>999999</site-id>{TXT}",
+        "Site does not exist",
+        "dave",
+        1013,
+    ),
+    Case(
+        "dns",
+        "del_rec",
+        "<filter><id>{made}</id></filter>",
+        "<del_rec><template/><filter><id>{made}</id></filter></del_rec>",
+        "template",
+        "<filter><id>987654</id></filter>",
+        "DNS record does not exist",
+        "dave",
+        1013,
+        before=f"<dns><add_rec><site-id>{{carol_ws}}</site-id>{TXT}</add_rec></dns>",
+    ),
+    Case(
+        "dns",
+        "get",
+        f"{CAROL_ZONE}<soa/>",
+        f"<get><soa/>{CAROL_ZONE}</get>",
+        "filter",
+        NOWHERE,
+        "Site does not exist",
+        "dave",
+        1013,
+    ),
+    Case(
+        "dns",
+        "set",
+        f"{CAROL_ZONE}<soa><ttl>3600</ttl></soa>",
+        f"<set><soa><ttl>3600</ttl></soa>{CAROL_ZONE}</set>",
+        "filter",
+        f"{NOWHERE}<soa><ttl>3600</ttl></soa>",
+        "Site does not exist",
+        "dave",
+        1013,
+    ),
+    *(
+        Case(
+            "dns",
+            operation,
+            CAROL_ZONE,
+            f"<{operation}>{CAROL_ZONE}{CAROL_ZONE}</{operation}>",
+            "filter",
+            NOWHERE,
+            "Site does not exist",
+            "dave",
+            1013,
+        )
+        for operation in ("enable", "disable")
+    ),
+    Case(
+        "dns",
+        "sync-with-template",
+        CAROL_ZONE,
+        "<sync-with-template><filter><used-ip>127.0.0.1</used-ip><site-id>{carol_ws}</site-id>"
+        "</filter></sync-with-template>",
+        "site-id",
+        NOWHERE,
+        "Site does not exist",
+        "carol",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

@@ -10,7 +10,8 @@ from lxml import etree
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from tests.factories import key_of
-from tests.functional.xml.xml_helpers import NEW, Legacy
+from tests.functional.xml.operation_table import Case, Scene, run
+from tests.functional.xml.xml_helpers import NEW, OLD, Legacy
 
 FTP_PASSWORD = "Ftp-Secret-Pw-81"
 
@@ -292,3 +293,63 @@ def test_domain_flow_on_postgresql(legacy: Legacy, panel: Panel) -> None:
     legacy.ok(
         "<domain><del><filter><name>pgdom.example</name></filter></del></domain>", "domain/del"
     )
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+DAVES = "<filter><name>dave.example</name></filter>"
+NOWHERE = "<filter><name>nowhere.example</name></filter>"
+NO_DOMAIN = "Domain does not exist"
+CASES = [
+    Case(
+        "domain",
+        "add",
+        "<gen_setup><name>new.example</name><client_id>{dave}</client_id></gen_setup>",
+        "<add><gen_setup><name>new.example</name></gen_setup><x/></add>",
+        "x",
+        "<gen_setup><name>new.example</name><client_id>999999</client_id></gen_setup>",
+        "Client does not exist",
+        "dave",
+        version=OLD,
+    ),
+    Case(
+        "domain",
+        "get",
+        f"{DAVES}<dataset><gen_info/></dataset>",
+        f"<get><dataset><gen_info/></dataset>{DAVES}</get>",
+        "dataset",
+        f"{NOWHERE}<dataset><gen_info/></dataset>",
+        NO_DOMAIN,
+        "carol",
+        1013,
+        version=OLD,
+    ),
+    Case(
+        "domain",
+        "set",
+        f"{DAVES}<values><gen_setup><status>16</status></gen_setup></values>",
+        f"<set><values/>{DAVES}</set>",
+        "values",
+        f"{NOWHERE}<values><gen_setup><status>16</status></gen_setup></values>",
+        NO_DOMAIN,
+        "dave",
+        version=OLD,
+    ),
+    Case(
+        "domain",
+        "del",
+        DAVES,
+        f"<del><x/>{DAVES}</del>",
+        "x",
+        NOWHERE,
+        NO_DOMAIN,
+        "dave",
+        version=OLD,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from lxml import etree
 
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
     add_customer,
@@ -91,3 +93,37 @@ def test_order_fault_and_rights(xml: XmlClient, key_for: Callable[[str], str]) -
     add_reseller(xml, "res1")
     root = xml.call("<event_log><get-last-id/></event_log>", key=key_for("res1"))
     assert error_of(only(root, "event_log/get-last-id"))[0] == 1006
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+CASES = [
+    Case("event_log", "get", "", "<get><x/></get>", "x", None, "", "rick"),
+    Case(
+        "event_log",
+        "get_events",
+        "<lastId>0</lastId>",
+        "<get_events><events><type>x</type><class>y</class></events><lastId>1</lastId>"
+        "</get_events>",
+        "lastId",
+        None,
+        "",
+        "rick",
+    ),
+    Case(
+        "event_log",
+        "get-last-id",
+        "",
+        "<get-last-id><x/></get-last-id>",
+        "get-last-id",
+        None,
+        "",
+        "rick",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

@@ -11,6 +11,7 @@ from panelkey.core.access.passwords import check_password
 from panelkey.core.panel import Panel
 from panelkey.store import tables
 from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, fault, one, results
 
 NOT_FOUND = (1013, "FTP user does not exist")
@@ -209,3 +210,68 @@ def test_ftp_user_del_removes_it_and_refuses_anothers(xml: XmlClient, world: Wor
     )
     code, text = fault(xml, "<ftp-user><del><filter/><filter/></del></ftp-user>")
     assert code == 1014 and "'filter'" in text
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+CAROLUP = (
+    f"<ftp-user><add><name>carolup</name><password>{SECRET}</password>"
+    "<webspace-id>{carol_ws}</webspace-id></add></ftp-user>"
+)
+CASES = [
+    Case(
+        "ftp-user",
+        "add",
+        f"<name>carolup</name><password>{SECRET}</password><home>/httpdocs</home>"
+        "<webspace-name>carol.example</webspace-name>",
+        f"<add><name>carolup</name><home>/httpdocs</home><password>{SECRET}</password>"
+        "<webspace-name>carol.example</webspace-name></add>",
+        "home",
+        f"<name>carolup</name><password>{SECRET}</password><webspace-id>999</webspace-id>",
+        "Webspace does not exist",
+        "dave",
+        1013,
+    ),
+    Case(
+        "ftp-user",
+        "get",
+        "<filter><name>carolup</name></filter>",
+        "<get><filter><login>carolup</login></filter></get>",
+        "login",
+        "<filter><id>999</id></filter>",
+        NOT_FOUND[1],
+        "dave",
+        1013,
+        before=CAROLUP,
+    ),
+    Case(
+        "ftp-user",
+        "set",
+        "<filter><id>{made}</id></filter><values><home>/private</home></values>",
+        "<set><filter><id>{made}</id></filter><values><home>/a</home><name>b</name></values></set>",
+        "name",
+        "<filter><id>999</id></filter><values/>",
+        NOT_FOUND[1],
+        "dave",
+        1013,
+        before=CAROLUP,
+    ),
+    Case(
+        "ftp-user",
+        "del",
+        "<filter><name>carolup</name></filter>",
+        "<del><filter/><filter/></del>",
+        "filter",
+        "<filter><id>999</id></filter>",
+        NOT_FOUND[1],
+        "dave",
+        1013,
+        before=CAROLUP,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from panelkey.core.domains.ips import host_addresses
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
     add_reseller,
@@ -169,3 +172,48 @@ def test_a_service_node_needs_one_non_empty_reference(xml: XmlClient) -> None:
         )
         assert code == 1014, node
     assert "192.0.2.91" not in _addresses(xml)
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+CASES = [
+    Case("ip", "get", "", "<get/><x/>", "x", None, "", None),
+    Case(
+        "ip",
+        "add",
+        "<ip_address>192.0.2.20</ip_address><netmask>255.255.255.0</netmask>"
+        "<type>shared</type><interface>eth0</interface>",
+        "<add><ip_address>192.0.2.20</ip_address><x/><netmask>255.255.255.0</netmask>"
+        "<type>shared</type><interface>eth0</interface></add>",
+        "x",
+        None,
+        "",
+        "rick",
+    ),
+    Case(
+        "ip",
+        "set",
+        "<filter><ip_address>192.0.2.10</ip_address></filter><type>exclusive</type>",
+        "<set><type>exclusive</type><filter><ip_address>192.0.2.10</ip_address></filter></set>",
+        "type",
+        "<filter><ip_address>198.51.100.77</ip_address></filter><type>shared</type>",
+        "IP address does not exist",
+        "rick",
+    ),
+    Case(
+        "ip",
+        "del",
+        "<filter><ip_address>192.0.2.11</ip_address></filter>",
+        "<del><filter><ip_address>192.0.2.11</ip_address></filter><x/></del>",
+        "x",
+        "<filter><ip_address>198.51.100.77</ip_address></filter>",
+        "IP address does not exist",
+        "rick",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

@@ -11,6 +11,7 @@ from lxml import etree
 from panelkey.core.panel import Panel
 from panelkey.store import tables
 from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
     call,
@@ -279,3 +280,105 @@ def test_a_customer_cannot_reach_another_customers_mail(xml: XmlClient, world: W
     assert ok(resold).findtext("mailname/name") == "bob"
     (still,) = _info(xml, world.carol_ws)
     assert [a.text for a in still.findall("mailname/alias")] == ["bobby", "rob"]
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+CAROL = "<site-id>{carol_ws}</site-id>"
+BOB_OF_CAROL = (
+    f"<mail><create><filter>{CAROL}<mailname><name>bob</name></mailname></filter></create></mail>"
+)
+NO_MAILNAME = "Mail name does not exist"
+CASES = [
+    Case(
+        "mail",
+        "create",
+        f"<filter>{CAROL}<mailname><name>bob</name></mailname></filter>",
+        f"<create><filter><mailname><name>bob</name></mailname>{CAROL}</filter></create>",
+        "mailname",
+        "<filter><site-id>999999</site-id><mailname><name>bob</name></mailname></filter>",
+        "Site does not exist",
+        "dave",
+        1013,
+    ),
+    Case(
+        "mail",
+        "update",
+        f"<add><filter>{CAROL}<mailname><name>bob</name><alias>bobby</alias></mailname></filter>"
+        "</add>",
+        f"<update><add><filter>{CAROL}<mailname><name>bob</name><alias>b</alias><mailbox/>"
+        "</mailname></filter></add></update>",
+        "mailbox",
+        f"<add><filter>{CAROL}<mailname><name>nobody</name><alias>z</alias></mailname></filter>"
+        "</add>",
+        NO_MAILNAME,
+        "dave",
+        1013,
+        before=BOB_OF_CAROL,
+        path="mail/update/add",
+    ),
+    Case(
+        "mail",
+        "get_info",
+        f"<filter>{CAROL}<name>bob</name></filter><mailbox/>",
+        f"<get_info><mailbox/><filter>{CAROL}</filter></get_info>",
+        "mailbox",
+        f"<filter>{CAROL}<name>nobody</name></filter>",
+        NO_MAILNAME,
+        "dave",
+        1013,
+        before=BOB_OF_CAROL,
+    ),
+    Case(
+        "mail",
+        "remove",
+        f"<filter>{CAROL}<name>bob</name></filter>",
+        f"<remove><filter><name>bob</name>{CAROL}</filter></remove>",
+        "name",
+        f"<filter>{CAROL}<name>nobody</name></filter>",
+        NO_MAILNAME,
+        "dave",
+        1013,
+        before=BOB_OF_CAROL,
+    ),
+    Case(
+        "mail",
+        "rename",
+        f"{CAROL}<name>bob</name><new-name>robert</new-name>",
+        f"<rename>{CAROL}<new-name>robert</new-name><name>bob</name></rename>",
+        "new-name",
+        f"{CAROL}<name>nobody</name><new-name>robert</new-name>",
+        NO_MAILNAME,
+        "dave",
+        1013,
+        before=BOB_OF_CAROL,
+    ),
+    Case(
+        "mail",
+        "enable",
+        CAROL,
+        "<enable><name>bob</name></enable>",
+        "name",
+        "<site-id>999999</site-id>",
+        "Site does not exist",
+        "dave",
+        1013,
+    ),
+    Case(
+        "mail",
+        "disable",
+        CAROL,
+        f"<disable>{CAROL}{CAROL}</disable>",
+        "site-id",
+        "<site-id>999999</site-id>",
+        "Site does not exist",
+        "dave",
+        1013,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

@@ -3,6 +3,9 @@ own text, which clients (Plesk's PHP SDK among them) match on."""
 
 from __future__ import annotations
 
+import pytest
+
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
     error_of,
@@ -55,3 +58,25 @@ def test_php_handlers_are_a_coherent_catalogue(xml: XmlClient) -> None:
     assert ok(only(one_root, "php-handler/get")).findtext("id") == ids[0]
     miss = xml.call("<php-handler><get><filter><id>php-none</id></filter></get></php-handler>")
     assert error_of(only(miss, "php-handler/get")) == (1013, "Php handler does not exists")
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+CASES = [
+    Case(
+        "php-handler",
+        "get",
+        "",
+        "<get><x/></get>",
+        "x",
+        "<filter><id>php-none</id></filter>",
+        "Php handler does not exists",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

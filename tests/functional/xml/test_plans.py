@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from panelkey.core.panel import Panel
 from panelkey.core.server.stock import STOCK_PLANS
 from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import XmlClient, error_of, named, one, results, system_error
 
 STOCK = "Default Reseller"
@@ -315,3 +318,69 @@ def test_service_plan_external_id_sits_where_plesk_puts_it(xml: XmlClient) -> No
                  "</add></service-plan>")
     )  # fmt: skip
     assert code == 1014 and "'limits'" in text
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+CASES = [
+    *(
+        case
+        for operator, name, missing in (
+            ("service-plan", "Basic", "Service plan does not exist"),
+            ("service-plan-addon", "Extra", "Add-on plan does not exist"),
+            ("reseller-plan", "RP", "Reseller plan does not exist"),
+        )
+        for case in (
+            Case(
+                operator,
+                "add",
+                "<name>Fresh</name><limits><limit><name>max_db</name><value>3</value></limit>"
+                "</limits>"
+                if operator != "reseller-plan"
+                else "<name>Fresh</name><limits><limit><name>max_cl</name><value>3</value>"
+                "</limit></limits>",
+                "<add><limits/><name>Fresh</name></add>",
+                "limits",
+                None,
+                "",
+                "carol",
+            ),
+            Case(
+                operator,
+                "get",
+                f"<filter><name>{name}</name></filter>",
+                f"<get><x/><filter><name>{name}</name></filter></get>",
+                "x",
+                "<filter><name>Nope</name></filter>",
+                missing,
+                "carol",
+            ),
+            Case(
+                operator,
+                "set",
+                f"<filter><name>{name}</name></filter><external-id>ext-{name}</external-id>",
+                f"<set><x/><filter><name>{name}</name></filter></set>",
+                "x",
+                "<filter><name>Nope</name></filter><external-id>e</external-id>",
+                missing,
+                "carol",
+            ),
+            Case(
+                operator,
+                "del",
+                f"<filter><name>{name}</name></filter>",
+                f"<del><x/><filter><name>{name}</name></filter></del>",
+                "x",
+                "<filter><name>Nope</name></filter>",
+                missing,
+                "carol",
+            ),
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

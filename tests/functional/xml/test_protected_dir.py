@@ -12,6 +12,7 @@ from panelkey.core.access.passwords import check_password
 from panelkey.core.panel import Panel
 from panelkey.store import tables
 from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, fault, one, results
 
 DIR_NOT_FOUND = (1013, "Protected URL is not found")
@@ -330,3 +331,108 @@ def test_protected_dir_delete_user(xml: XmlClient, world: World, panel: Panel) -
         "<protected-dir><delete-user><filter><site-id>1</site-id></filter></delete-user></protected-dir>",
     )
     assert code == 1014 and "'site-id'" in text
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+PRIVATE = (
+    "<protected-dir><add><site-id>{carol_ws}</site-id><name>private</name></add></protected-dir>"
+)
+ALICE = (
+    "<protected-dir><add-user><pd-id>{made1}</pd-id><login>alice</login>"
+    f"<password>{SECRET}</password></add-user></protected-dir>"
+)
+CASES = [
+    Case(
+        "protected-dir",
+        "add",
+        "<site-id>{carol_ws}</site-id><name>private</name><header>Members</header>",
+        "<add><name>private</name><site-id>{carol_ws}</site-id></add>",
+        "name",
+        "<site-id>999</site-id><name>private</name>",
+        "site is not found",
+        "dave",
+        1015,
+        missing_code=1015,
+    ),
+    Case(
+        "protected-dir",
+        "get",
+        "<filter><id>{made}</id></filter>",
+        "<get><filter><name>private</name></filter></get>",
+        "name",
+        "<filter><id>999</id></filter>",
+        DIR_NOT_FOUND[1],
+        "dave",
+        1013,
+        before=PRIVATE,
+    ),
+    Case(
+        "protected-dir",
+        "set",
+        "<filter><id>{made}</id></filter><values><header>Staff</header></values>",
+        "<set><filter><id>{made}</id></filter><values><header>x</header><name>y</name></values>"
+        "</set>",
+        "name",
+        "<filter><id>999</id></filter><values><header>x</header></values>",
+        DIR_NOT_FOUND[1],
+        "dave",
+        1013,
+        before=PRIVATE,
+    ),
+    Case(
+        "protected-dir",
+        "delete",
+        "<filter><id>{made}</id></filter>",
+        "<delete><id>{made}</id></delete>",
+        "id",
+        "<filter><id>999</id></filter>",
+        DIR_NOT_FOUND[1],
+        "dave",
+        1013,
+        before=PRIVATE,
+    ),
+    Case(
+        "protected-dir",
+        "add-user",
+        f"<pd-id>{{made}}</pd-id><login>alice</login><password>{SECRET}</password>",
+        f"<add-user><login>alice</login><pd-id>{{made}}</pd-id><password>{SECRET}</password>"
+        "</add-user>",
+        "login",
+        f"<pd-id>999</pd-id><login>alice</login><password>{SECRET}</password>",
+        DIR_NOT_FOUND[1],
+        "dave",
+        1013,
+        before=PRIVATE,
+    ),
+    Case(
+        "protected-dir",
+        "set-user",
+        "<filter><id>{made}</id></filter><values><login>alicia</login></values>",
+        "<set-user><values/><filter><id>{made}</id></filter></set-user>",
+        "values",
+        "<filter><id>999</id></filter><values><login>alicia</login></values>",
+        USER_NOT_FOUND[1],
+        "dave",
+        1013,
+        before=PRIVATE + ALICE,
+    ),
+    Case(
+        "protected-dir",
+        "delete-user",
+        "<filter><id>{made}</id></filter>",
+        "<delete-user><filter><site-id>{carol_ws}</site-id></filter></delete-user>",
+        "site-id",
+        "<filter><id>999</id></filter>",
+        USER_NOT_FOUND[1],
+        "dave",
+        1013,
+        before=PRIVATE + ALICE,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

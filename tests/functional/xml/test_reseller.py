@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from lxml import etree
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.core.plans.settings import RESELLER_LIMITS, RESELLER_PERMISSIONS
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
     add_customer,
@@ -439,3 +441,130 @@ def test_convert_to_customer_drops_the_plan_and_power_user(xml: XmlClient, panel
     assert account is not None and account.type == "reseller"
     assert panel.resellers.plan(account) is None
     assert panel.accounts.power_user(account) is False
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+RGEN = "<gen-info><pname>New R</pname><login>newr</login><passwd>pw-newr-1234</passwd></gen-info>"
+
+CASES = [
+    Case(
+        "reseller",
+        "add",
+        RGEN,
+        "<add><gen-info><login>newr</login><pname>New R</pname><passwd>pw-newr-1234</passwd>"
+        "</gen-info></add>",
+        "login",
+        f"{RGEN}<plan-name>No such plan</plan-name>",
+        "Reseller plan does not exist",
+        "rick",
+    ),
+    Case(
+        "reseller",
+        "get",
+        "<filter><login>rick</login></filter><dataset><gen-info/><stat/><permissions/><limits/>"
+        "<ippool/></dataset>",
+        "<get><filter><login>rick</login></filter><dataset><limits/><stat/></dataset></get>",
+        "stat",
+        "<filter><login>ghost</login></filter><dataset><gen-info/></dataset>",
+        "Reseller does not exist",
+        "carol",
+        1013,
+    ),
+    Case(
+        "reseller",
+        "set",
+        "<filter><login>rick</login></filter><values><gen-info><pname>Rick 2</pname>"
+        "</gen-info></values>",
+        "<set><filter><login>rick</login></filter><values><permissions/><limits/></values></set>",
+        "limits",
+        "<filter><login>ghost</login></filter><values><gen-info><pname>X</pname></gen-info>"
+        "</values>",
+        "Reseller does not exist",
+        "rick",
+    ),
+    Case(
+        "reseller",
+        "del",
+        "<filter><login>rick</login></filter>",
+        "<del><x/><filter><login>rick</login></filter></del>",
+        "x",
+        "<filter><login>ghost</login></filter>",
+        "Reseller does not exist",
+        "rick",
+    ),
+    Case(
+        "reseller",
+        "get-domain-list",
+        "<filter><login>rick</login></filter>",
+        "<get-domain-list><x/><filter><login>rick</login></filter></get-domain-list>",
+        "x",
+        "<filter><login>ghost</login></filter>",
+        "Reseller does not exist",
+        "carol",
+        1013,
+    ),
+    Case(
+        "reseller",
+        "convert-to-customer",
+        "<filter><login>lone</login></filter>",
+        "<convert-to-customer><x/><filter><login>lone</login></filter></convert-to-customer>",
+        "x",
+        "<filter><login>ghost</login></filter>",
+        "Reseller does not exist",
+        "rick",
+        1013,
+    ),
+    Case(
+        "reseller",
+        "ippool-add-ip",
+        "<reseller-id>{rick}</reseller-id><ip><ip-address>192.0.2.11</ip-address></ip>",
+        "<ippool-add-ip><ip><ip-address>192.0.2.11</ip-address></ip><reseller-id>{rick}"
+        "</reseller-id></ippool-add-ip>",
+        "ip",
+        "<reseller-id>4242</reseller-id><ip><ip-address>192.0.2.11</ip-address></ip>",
+        "Reseller does not exist",
+        "rick",
+    ),
+    Case(
+        "reseller",
+        "ippool-del-ip",
+        "<reseller-id>{rick}</reseller-id><ip-address>192.0.2.10</ip-address>",
+        "<ippool-del-ip><ip-address>192.0.2.10</ip-address><reseller-id>{rick}</reseller-id>"
+        "</ippool-del-ip>",
+        "ip-address",
+        "<reseller-id>{rick}</reseller-id><ip-address>198.51.100.77</ip-address>",
+        "IP address does not exist",
+        "rick",
+    ),
+    Case(
+        "reseller",
+        "ippool-set-ip",
+        "<reseller-id>{rick}</reseller-id><filter><ip-address>192.0.2.10</ip-address>"
+        "</filter><values><ip-type>exclusive</ip-type></values>",
+        "<ippool-set-ip><reseller-id>{rick}</reseller-id><values><ip-type>exclusive</ip-type>"
+        "</values><filter><ip-address>192.0.2.10</ip-address></filter></ippool-set-ip>",
+        "values",
+        "<reseller-id>4242</reseller-id><filter><ip-address>192.0.2.10</ip-address></filter>"
+        "<values><ip-type>shared</ip-type></values>",
+        "Reseller does not exist",
+        "rick",
+    ),
+    Case(
+        "reseller",
+        "switch-subscription",
+        "<filter><login>rick</login></filter><plan-guid>{rp}</plan-guid>",
+        "<switch-subscription><plan-guid>{rp}</plan-guid><filter><login>rick</login></filter>"
+        "</switch-subscription>",
+        "plan-guid",
+        "<filter><login>ghost</login></filter><plan-guid>{rp}</plan-guid>",
+        "Reseller does not exist",
+        "rick",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

@@ -9,6 +9,7 @@ from lxml import etree
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, results
 
 # Everything here runs on both stores.
@@ -254,3 +255,48 @@ def test_operations_run_in_order_each_in_its_own_element(xml: XmlClient) -> None
     )
     assert [c.tag for c in root] == ["server", "secret_key", "server"]
     assert len(results(root, "secret_key/get_info")) == 2
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+UNKNOWN_KEY = "11111111-2222-3333-4444-555555555555"
+CASES = [
+    Case(
+        "secret_key",
+        "create",
+        "<description>billing</description>",
+        "<create><description>billing</description><ip_address>127.0.0.1</ip_address></create>",
+        "ip_address",
+        "<login>ghost</login>",
+        "Login 'ghost' is not an existing active account",
+        "rick",
+        missing_code=1015,
+    ),
+    Case(
+        "secret_key",
+        "get_info",
+        "<filter/>",
+        "<get_info><x/><filter/></get_info>",
+        "x",
+        f"<filter><key>{UNKNOWN_KEY}</key></filter>",
+        "Key is not found",
+        "rick",
+    ),
+    Case(
+        "secret_key",
+        "delete",
+        "<filter><key>{made}</key></filter>",
+        "<delete><x/><filter><key>{made}</key></filter></delete>",
+        "x",
+        f"<filter><key>{UNKNOWN_KEY}</key></filter>",
+        "Secret key does not exist",
+        "rick",
+        before="<secret_key><create><description>spare</description></create></secret_key>",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

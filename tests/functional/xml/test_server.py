@@ -12,6 +12,7 @@ from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.xmlapi.operators.server import SECTIONS
 from tests.factories import key_of
+from tests.functional.xml.operation_table import USER_IP, Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     BOTH,
     XmlClient,
@@ -196,3 +197,29 @@ def test_same_packet_from_another_caller_gets_its_own_answer(
             error_of(results(xml.call("<server><get/></server>", key=key), "server/get")[0])[0]
             == 1006
         )
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+CASES = [
+    Case("server", "get_protos", "", "<get_protos><x/></get_protos>", "get_protos", None, "", None),
+    Case("server", "get", "<gen_info/>", "<get><stat/><key/></get>", "key", None, "", "rick"),
+    Case(
+        "server",
+        "create_session",
+        f"<login>dave</login><data><user_ip>{USER_IP}</user_ip></data>",
+        f"<create_session><data><user_ip>{USER_IP}</user_ip></data><login>dave</login>"
+        "</create_session>",
+        "data",
+        f"<login>ghost</login><data><user_ip>{USER_IP}</user_ip></data>",
+        "Client does not exist",
+        "carol",
+        1013,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

@@ -7,6 +7,7 @@ import base64
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from lxml import etree
 
@@ -14,6 +15,7 @@ from panelkey.context import Context
 from panelkey.core.access.sessions import SessionKey, Sessions
 from panelkey.core.panel import Panel
 from panelkey.store import tables
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
     add_customer,
@@ -138,3 +140,26 @@ def test_bad_session_data_makes_nothing(xml: XmlClient, panel: Panel) -> None:
     assert _sessions(xml) == []
     account = panel.accounts.by_login("c1")
     assert account is not None and account.email == ""
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+CASES = [
+    Case("session", "get", "", "<get><x/></get>", "get", None, "", "carol"),
+    Case(
+        "session",
+        "terminate",
+        "<session-id>{session}</session-id>",
+        "<terminate><x/><session-id>{session}</session-id></terminate>",
+        "x",
+        "<session-id>0123456789abcdef0123</session-id>",
+        "Session does not exist",
+        "carol",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

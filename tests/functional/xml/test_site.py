@@ -8,6 +8,7 @@ from lxml import etree
 
 from panelkey.core.panel import Panel
 from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     BOTH,
     XmlClient,
@@ -298,3 +299,64 @@ def test_customers_delete_sites_but_not_webspaces(xml: XmlClient, world: World) 
     assert error_of(refused)[0] == 1006 and refused.findtext("id") == str(world.carol_ws)
     assert len(domain_get(xml, "site", dataset="<dataset/>", key=carol)) == 1
     assert len(domain_get(xml, "webspace", dataset="<dataset/>", key=carol)) == 1
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+WS = "<webspace-name>carol.example</webspace-name>"
+
+CASES = [
+    Case(
+        "site",
+        "add",
+        f"<gen_setup><name>shop.carol.example</name>{WS}</gen_setup>",
+        f"<add><prefs/><gen_setup><name>shop.carol.example</name>{WS}</gen_setup></add>",
+        "prefs",
+        "<gen_setup><name>shop.nowhere.example</name><webspace-name>nowhere.example"
+        "</webspace-name></gen_setup>",
+        "Webspace does not exist",
+        "dave",
+        1013,
+    ),
+    Case(
+        "site",
+        "get",
+        "<filter><name>blog.carol.example</name></filter><dataset><gen_info/><hosting/><stat/>"
+        "<prefs/></dataset>",
+        "<get><dataset><prefs/></dataset><filter/></get>",
+        "dataset",
+        "<filter><name>nowhere.example</name></filter><dataset/>",
+        "Site does not exist",
+        "dave",
+        1013,
+    ),
+    Case(
+        "site",
+        "set",
+        "<filter><name>blog.carol.example</name></filter><values><prefs><www>false</www>"
+        "</prefs></values>",
+        "<set><values/><filter><name>blog.carol.example</name></filter></set>",
+        "values",
+        "<filter><name>nowhere.example</name></filter><values/>",
+        "Site does not exist",
+        "dave",
+        1013,
+    ),
+    Case(
+        "site",
+        "del",
+        "<filter><name>blog.carol.example</name></filter>",
+        "<del><x/><filter><name>blog.carol.example</name></filter></del>",
+        "x",
+        "<filter><name>nowhere.example</name></filter>",
+        "Site does not exist",
+        "dave",
+        1013,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

@@ -11,6 +11,7 @@ from lxml import etree
 from panelkey.core.panel import Panel
 from panelkey.dnsserver import resolve
 from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, fault, one, results
 
 NOT_FOUND = (1013, "Site alias does not exist")
@@ -333,3 +334,78 @@ def test_an_alias_icp_permit_goes_with_the_alias_and_with_its_site(
     root = xml.call(f"<site><del><filter><id>{world.carol_site}</id></filter></del></site>")
     assert results(root, "site/del")[0].findtext("status") == "ok", etree.tostring(root)
     assert panel.properties.get("site_alias", int(second)) == {}
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+NET = (
+    "<site-alias><create><site-id>{carol_ws}</site-id><name>carol.example.net</name></create>"
+    "</site-alias>"
+)
+CASES = [
+    Case(
+        "site-alias",
+        "create",
+        "<site-id>{carol_ws}</site-id><name>carol.example.net</name>",
+        "<create><name>carol.example.net</name><site-id>{carol_ws}</site-id></create>",
+        "name",
+        "<site-id>999</site-id><name>carol.example.net</name>",
+        "Site does not exist",
+        "dave",
+        1013,
+    ),
+    Case(
+        "site-alias",
+        "get",
+        "<filter><id>{made}</id></filter>",
+        "<get><filter><id>{made}</id><name>carol.example.net</name></filter></get>",
+        "name",
+        "<filter><id>999</id></filter>",
+        NOT_FOUND[1],
+        "dave",
+        1013,
+        before=NET,
+    ),
+    Case(
+        "site-alias",
+        "set",
+        "<filter><id>{made}</id></filter><settings><status>1</status></settings>",
+        "<set><settings/><filter><id>{made}</id></filter></set>",
+        "settings",
+        "<filter><id>999</id></filter><settings/>",
+        NOT_FOUND[1],
+        "dave",
+        1013,
+        before=NET,
+    ),
+    Case(
+        "site-alias",
+        "delete",
+        "<filter><name>carol.example.net</name></filter>",
+        "<delete><x/><filter><id>{made}</id></filter></delete>",
+        "x",
+        "<filter><id>999</id></filter>",
+        NOT_FOUND[1],
+        "dave",
+        1013,
+        before=NET,
+    ),
+    Case(
+        "site-alias",
+        "rename",
+        "<id>{made}</id><new_name>carol.example.org</new_name>",
+        "<rename><new_name>carol.example.org</new_name><id>{made}</id></rename>",
+        "new_name",
+        "<id>999</id><new_name>carol.example.org</new_name>",
+        NOT_FOUND[1],
+        "dave",
+        1013,
+        before=NET,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

@@ -8,6 +8,7 @@ from lxml import etree
 
 from panelkey.core.panel import Panel
 from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, fault, one, results
 
 
@@ -214,3 +215,79 @@ def test_subdomain_rename_keeps_the_parent_and_refuses_clashes(
         xml, f"<subdomain><rename><name>x</name><id>{sub_id}</id></rename></subdomain>"
     )
     assert code == 1014 and "'name'" in text
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+FORUM = "<subdomain><add><parent>carol.example</parent><name>forum</name></add></subdomain>"
+SUB_MISSING = "Subdomain does not exist"
+CASES = [
+    Case(
+        "subdomain",
+        "add",
+        "<parent>carol.example</parent><name>forum</name>",
+        "<add><name>forum</name><parent>carol.example</parent></add>",
+        "name",
+        "<parent>nowhere.example</parent><name>forum</name>",
+        "Parent site/subdomain is not found",
+        "dave",
+        1015,
+        missing_code=1015,
+    ),
+    Case(
+        "subdomain",
+        "get",
+        "<filter><id>{made}</id></filter>",
+        "<get><filter><id>{made}</id><name>forum.carol.example</name></filter></get>",
+        "name",
+        "<filter><id>999</id></filter>",
+        SUB_MISSING,
+        "dave",
+        1013,
+        before=FORUM,
+    ),
+    Case(
+        "subdomain",
+        "set",
+        "<filter><name>forum.carol.example</name></filter>"
+        "<property><name>ssl</name><value>false</value></property>",
+        "<set><property><name>ssl</name><value>false</value></property>"
+        "<filter><id>{made}</id></filter></set>",
+        "property",
+        "<filter><id>999</id></filter><property><name>ssl</name><value>true</value></property>",
+        SUB_MISSING,
+        "dave",
+        1013,
+        before=FORUM,
+    ),
+    Case(
+        "subdomain",
+        "del",
+        "<filter><name>forum.carol.example</name></filter>",
+        "<del><id>{made}</id></del>",
+        "id",
+        "<filter><id>999</id></filter>",
+        SUB_MISSING,
+        "dave",
+        1013,
+        before=FORUM,
+    ),
+    Case(
+        "subdomain",
+        "rename",
+        "<id>{made}</id><name>board</name>",
+        "<rename><name>board</name><id>{made}</id></rename>",
+        "name",
+        "<id>999</id><name>board</name>",
+        SUB_MISSING,
+        "dave",
+        1013,
+        before=FORUM,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 
+import pytest
+
 from panelkey.core.panel import Panel
+from tests.functional.xml.operation_table import BUTTON_PROPS, Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
     add_customer,
@@ -116,3 +119,60 @@ def test_navigation_is_plesks_payload(xml: XmlClient, key_for: Callable[[str], s
             nodes = section["nodes"]
             assert isinstance(nodes, dict) and len(nodes) > 0
             assert all(isinstance(n, dict) and n["name"] for n in nodes.values())
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+CASES = [
+    Case(
+        "ui",
+        "create-custombutton",
+        f"<owner><admin/></owner>{BUTTON_PROPS}",
+        f"<create-custombutton>{BUTTON_PROPS}<owner><admin/></owner></create-custombutton>",
+        "properties",
+        f"<owner><client-login>ghost</client-login></owner>{BUTTON_PROPS}",
+        "Owner does not exist",
+        "rick",
+        1013,
+    ),
+    Case(
+        "ui",
+        "get-custombutton",
+        "<filter><custombutton-id>{button}</custombutton-id></filter>",
+        "<get-custombutton><x/><filter><custombutton-id>{button}</custombutton-id></filter>"
+        "</get-custombutton>",
+        "x",
+        "<filter><custombutton-id>4242</custombutton-id></filter>",
+        "Custom button does not exist",
+        "carol",
+        1013,
+    ),
+    Case(
+        "ui",
+        "delete-custombutton",
+        "<filter><custombutton-id>{button}</custombutton-id></filter>",
+        "<delete-custombutton><x/><filter><custombutton-id>{button}</custombutton-id></filter>"
+        "</delete-custombutton>",
+        "x",
+        "<filter><custombutton-id>4242</custombutton-id></filter>",
+        "Custom button does not exist",
+        "carol",
+        1013,
+    ),
+    Case(
+        "ui",
+        "get-navigation",
+        "",
+        "<get-navigation><x/></get-navigation>",
+        "get-navigation",
+        None,
+        "",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)

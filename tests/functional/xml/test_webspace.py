@@ -16,6 +16,7 @@ from panelkey.core.panel import Panel
 from panelkey.store import tables
 from tests.factories import World
 from tests.functional.rest.rest_helpers import ADMIN, Api
+from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     BOTH,
     XmlClient,
@@ -780,3 +781,124 @@ def test_filters_by_external_id_owner_guid_and_parent_site(xml: XmlClient, world
     xml.call(f"<webspace><del>{flt}</del></webspace>")
     (gone,) = domain_get(xml, "webspace", "<external-id>crm-7</external-id>")
     assert error_of(gone)[0] == 1013
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+CASES = [
+    Case(
+        "webspace",
+        "add",
+        "<gen_setup><name>new.example</name><owner-login>dave</owner-login>"
+        "<ip_address>192.0.2.10</ip_address></gen_setup><plan-name>Basic</plan-name>",
+        "<add><gen_setup><name>new.example</name></gen_setup><plan-name>Basic</plan-name>"
+        "<limits/></add>",
+        "limits",
+        "<gen_setup><name>new.example</name></gen_setup><plan-name>Nope</plan-name>",
+        "Service plan does not exist",
+        "carol",
+    ),
+    Case(
+        "webspace",
+        "get",
+        "<filter><name>dave.example</name></filter><dataset><gen_info/><hosting/><limits/>"
+        "<stat/><prefs/><disk_usage/><performance/><subscriptions/><permissions/><plan-items/>"
+        "<php-settings/><resource-usage/><mail/></dataset>",
+        "<get><dataset><gen_info/></dataset><filter/></get>",
+        "dataset",
+        "<filter><name>nowhere.example</name></filter><dataset><gen_info/></dataset>",
+        "Webspace does not exist",
+        "carol",
+        1013,
+    ),
+    Case(
+        "webspace",
+        "set",
+        "<filter><name>carol.example</name></filter><values><gen_setup><status>16</status>"
+        "</gen_setup></values>",
+        "<set><values/><filter><name>carol.example</name></filter></set>",
+        "values",
+        "<filter><name>nowhere.example</name></filter><values/>",
+        "Webspace does not exist",
+        "carol",
+    ),
+    Case(
+        "webspace",
+        "del",
+        "<filter><name>carol.example</name></filter>",
+        "<del><x/><filter><name>carol.example</name></filter></del>",
+        "x",
+        "<filter><name>nowhere.example</name></filter>",
+        "Webspace does not exist",
+        "carol",
+    ),
+    Case(
+        "webspace",
+        "switch-subscription",
+        "<filter><name>dave.example</name></filter><plan-guid>{basic}</plan-guid>",
+        "<switch-subscription><plan-guid>{basic}</plan-guid><filter><name>dave.example</name>"
+        "</filter></switch-subscription>",
+        "plan-guid",
+        "<filter><name>nowhere.example</name></filter><plan-guid>{basic}</plan-guid>",
+        "Webspace does not exist",
+        "dave",
+    ),
+    Case(
+        "webspace",
+        "add-subscription",
+        "<filter><name>dave.example</name></filter><plan-guid>{extra}</plan-guid>",
+        "<add-subscription><plan-guid>{extra}</plan-guid><filter><name>dave.example</name>"
+        "</filter></add-subscription>",
+        "plan-guid",
+        "<filter><name>nowhere.example</name></filter><plan-guid>{extra}</plan-guid>",
+        "Webspace does not exist",
+        "dave",
+    ),
+    Case(
+        "webspace",
+        "remove-subscription",
+        "<filter><name>carol.example</name></filter><plan-guid>{rick_extra}</plan-guid>",
+        "<remove-subscription><plan-guid>{rick_extra}</plan-guid><filter><name>carol.example"
+        "</name></filter></remove-subscription>",
+        "plan-guid",
+        "<filter><name>nowhere.example</name></filter><plan-guid>{rick_extra}</plan-guid>",
+        "Webspace does not exist",
+        "carol",
+    ),
+    *(
+        Case(
+            "webspace",
+            op,
+            "<filter><name>dave.example</name></filter>",
+            f"<{op}><x/><filter><name>dave.example</name></filter></{op}>",
+            "x",
+            "<filter><name>nowhere.example</name></filter>",
+            "Webspace does not exist",
+            "carol",
+            1013,
+        )
+        for op in (
+            "get-limit-descriptor",
+            "get-permission-descriptor",
+            "get-physical-hosting-descriptor",
+        )
+    ),
+    Case(
+        "webspace",
+        "get_traffic",
+        "<filter><name>dave.example</name></filter><since_date>2026-01-01</since_date>",
+        "<get_traffic><since_date>2026-01-01</since_date><filter><name>dave.example</name>"
+        "</filter></get_traffic>",
+        "since_date",
+        "<filter><name>nowhere.example</name></filter>",
+        "Webspace does not exist",
+        "carol",
+        1013,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)
