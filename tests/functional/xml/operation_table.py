@@ -28,6 +28,7 @@ from lxml import etree
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+from tests import factories
 from tests.factories import World
 from tests.functional.xml.xml_helpers import NEW, XmlClient, error_of, results, system_error
 
@@ -113,7 +114,7 @@ def make_scene(xml: XmlClient, world: World, panel: Panel, admin: Identity) -> S
     )
     rp = _ok(call("<reseller-plan><add><name>RP</name></add></reseller-plan>"), "reseller-plan/add")
     # a reseller without customers, for convert-to-customer
-    panel.accounts.create(admin, type="reseller", login="lone", password="pw-lone-1234")
+    factories.reseller(panel, "lone", actor=admin)
     for address in ("192.0.2.10", "192.0.2.11"):
         panel.ips.add(admin, address=address, netmask="255.255.255.0")
     panel.ips.pool_put(admin, world.reseller.account, "192.0.2.10")

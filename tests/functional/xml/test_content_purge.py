@@ -12,6 +12,7 @@ import pytest
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.panel import Panel
+from tests import factories
 from tests.conftest import CHEAP_HASHES
 from tests.factories import World
 from tests.functional.rest.rest_helpers import Api
@@ -81,9 +82,7 @@ def test_deleting_a_subscription_removes_its_site_content_from_every_listing(
     after = _ids(xml)
     assert all(len(ids) == 1 for ids in after.values()), after
     assert all(after[k][0] in before[k] for k in after)
-    admin = panel.accounts.admin()
-    assert admin is not None
-    who = admin.identity()
+    who = factories.admin(panel)
     assert [u.name for u in panel.ftp_users.list(who)] == ["ftpd"]
     assert [s.ascii_name for s in panel.subdomains.list(who)] == ["subd.dave.example"]
     assert [a.name for a in panel.site_aliases.list(who)] == ["alias-d.example"]
@@ -135,6 +134,6 @@ def test_deleting_a_site_removes_its_own_content_and_leaves_the_subscriptions(
     after = _ids(xml)
     assert after["site-alias"] == [] and after["protected-dir"] == []
     assert len(after["ftp-user"]) == 1  # FTP users belong to the subscription
-    admin = panel.accounts.admin()
-    assert admin is not None
-    assert [s.ascii_name for s in panel.subdomains.list(admin.identity())] == ["subc.carol.example"]
+    assert [s.ascii_name for s in panel.subdomains.list(factories.admin(panel))] == [
+        "subc.carol.example"
+    ]

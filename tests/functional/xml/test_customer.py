@@ -11,6 +11,7 @@ from lxml import etree
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+from tests import factories
 from tests.factories import key_of
 from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
@@ -33,14 +34,12 @@ def _op(
     return only(root, f"customer/{op}")
 
 
-def test_get_domain_list_lists_the_customers_domains(
-    xml: XmlClient, panel: Panel, admin: Identity
-) -> None:
+def test_get_domain_list_lists_the_customers_domains(xml: XmlClient, panel: Panel) -> None:
     cid = add_customer(xml, "c1")
     c1 = panel.accounts.get(cid)
-    ws = panel.domains.create(admin, name="c1.example", owner=c1)
-    panel.domains.create(admin, name="blog.c1.example", base_domain=ws)
-    panel.domains.create(admin, name="other.example")
+    ws = factories.webspace(panel, "c1.example", owner=c1)
+    factories.site(panel, "blog.c1.example", ws)
+    factories.webspace(panel, "other.example")
     result = ok(_op(xml, "get-domain-list", "<login>c1</login>"))
     assert result.findtext("id") == str(cid)
     rows = [
@@ -66,7 +65,7 @@ def test_change_owner_moves_the_customer_and_its_webspaces_ip(
     cid = add_customer(xml, "c1")
     panel.ips.add(admin, address="192.0.2.90", netmask="24")
     panel.ips.pool_put(admin, panel.accounts.get(rid), "192.0.2.90")
-    panel.domains.create(admin, name="c1.example", owner=panel.accounts.get(cid))
+    factories.webspace(panel, "c1.example", owner=panel.accounts.get(cid))
     # 127.0.0.1 is not in res1's pool: refused until an address of the pool is given
     refused = _op(
         xml, "change-owner", "<login>c1</login>", "<new-owner-login>res1</new-owner-login>"
@@ -136,14 +135,10 @@ def test_callers_without_rights(xml: XmlClient, key_for: Callable[[str], str]) -
     assert error_of(_op(xml, "get-domain-list", "<login>theirs</login>", key=mine))[0] == 1013
 
 
-def test_get_stat_has_every_element_of_plesks_client_stat(
-    xml: XmlClient, panel: Panel, admin: Identity
-) -> None:
+def test_get_stat_has_every_element_of_plesks_client_stat(xml: XmlClient, panel: Panel) -> None:
     cid = add_customer(xml, "c1")
-    panel.domains.create(admin, name="c1.example", owner=panel.accounts.get(cid))
-    panel.domains.create(
-        admin, name="off.example", owner=panel.accounts.get(cid), status="suspended"
-    )
+    factories.webspace(panel, "c1.example", owner=panel.accounts.get(cid))
+    factories.webspace(panel, "off.example", owner=panel.accounts.get(cid), status="suspended")
     root = xml.call(
         "<customer><get><filter><login>c1</login></filter>"
         "<dataset><gen_info/><stat/></dataset></get></customer>"
@@ -378,7 +373,7 @@ def test_set_and_del(xml: XmlClient, panel: Panel) -> None:
 def test_resellers_own_and_reach_only_their_customers(
     xml: XmlClient, panel: Panel, admin: Identity
 ) -> None:
-    panel.accounts.create(admin, type="reseller", login="res", password="pw-res-123")
+    factories.reseller(panel, "res")
     _add(xml, "admins")
     key = key_of(panel, admin, "res")
     assert _add(xml, "theirs", key=key).findtext("status") == "ok"

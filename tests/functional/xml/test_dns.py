@@ -9,6 +9,7 @@ from lxml import etree
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+from tests import factories
 from tests.factories import World
 from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, results, system_error
@@ -335,7 +336,7 @@ def test_srv_in_plesks_srv_element_form(xml: XmlClient, world: World) -> None:
 
 
 def test_template_shapes_a_new_zone_and_is_admin_only(
-    xml: XmlClient, world: World, panel: Panel, admin: Identity
+    xml: XmlClient, world: World, panel: Panel
 ) -> None:
     seeded = _get_rec(xml, "<filter/><template/>")
     rows = {
@@ -352,7 +353,7 @@ def test_template_shapes_a_new_zone_and_is_admin_only(
         f"<dns><del_rec><filter><id>{www.findtext('id')}</id></filter><template/></del_rec></dns>"
     )
     assert results(root, "dns/del_rec")[0].findtext("status") == "ok"
-    made = panel.domains.create(admin, name="fresh.example", ip_address="192.0.2.44")
+    made = factories.webspace(panel, "fresh.example", ip_address="192.0.2.44")
     zone = _zone(xml, made.id)
     assert ("TXT", "_hello.fresh.example.", "v=fresh.example at 192.0.2.44", "") in zone
     assert ("A", "fresh.example.", "192.0.2.44", "") in zone

@@ -10,6 +10,7 @@ from lxml import etree
 from panelkey.core.access.passwords import check_password
 from panelkey.core.panel import Panel
 from panelkey.store import tables
+from tests import factories
 from tests.factories import World
 from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, fault, one, results
@@ -108,7 +109,7 @@ def test_ftp_user_add_refuses_taken_logins_bad_values_and_writes_nothing(
     assert error_of(bad_home)[0] == 1019
     empty_password = one(xml, "ftp-user", "add", f"<name>e</name><password/><home/>{ws}")
     assert error_of(empty_password)[0] == 1019
-    assert [u.name for u in panel.ftp_users.list(panel.accounts.admin().identity())] == ["first"]  # type: ignore[union-attr]
+    assert [u.name for u in panel.ftp_users.list(factories.admin(panel))] == ["first"]
 
 
 def test_ftp_user_add_order_fault_and_unknown_or_anothers_webspace(

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from panelkey.core.domains.ips import host_addresses
-from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+from tests import factories
 from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
@@ -114,9 +114,9 @@ def test_an_unknown_address_is_1013(xml: XmlClient) -> None:
     assert error_of(only(root, "ip/del")) == (1013, "IP address does not exist")
 
 
-def test_an_address_in_use_cannot_be_deleted(xml: XmlClient, panel: Panel, admin: Identity) -> None:
+def test_an_address_in_use_cannot_be_deleted(xml: XmlClient, panel: Panel) -> None:
     ok(only(xml.call(ADD.format(a="192.0.2.60", t="shared")), "ip/add"))
-    panel.domains.create(admin, name="on-ip.example", ip_address="192.0.2.60")
+    factories.webspace(panel, "on-ip.example", ip_address="192.0.2.60")
     root = xml.call("<ip><del><filter><ip_address>192.0.2.60</ip_address></filter></del></ip>")
     assert error_of(only(root, "ip/del"))[0] == 1023
     assert "192.0.2.60" in _addresses(xml)

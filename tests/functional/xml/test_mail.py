@@ -10,6 +10,7 @@ from lxml import etree
 
 from panelkey.core.panel import Panel
 from panelkey.store import tables
+from tests import factories
 from tests.factories import World
 from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
@@ -217,10 +218,10 @@ def test_remove_rename_enable_disable(xml: XmlClient, panel: Panel, world: World
     assert _count(panel, tables.mail_forwards) == 0
     off = one(xml, "mail", "disable", site)
     assert [c.tag for c in ok(off)] == ["status", "site-id"]
-    admin = panel.accounts.admin()
-    dave_ws = panel.domains.get(admin.identity(), world.dave_ws) if admin else None
-    assert admin is not None and dave_ws is not None
-    assert panel.mail.service_enabled(admin.identity(), dave_ws) is False
+    admin = factories.admin(panel)
+    dave_ws = panel.domains.get(admin, world.dave_ws)
+    assert dave_ws is not None
+    assert panel.mail.service_enabled(admin, dave_ws) is False
     ok(one(xml, "mail", "enable", site))
     assert error_of(one(xml, "mail", "enable", "<site-id>999999</site-id>"))[0] == 1013
     actions = [e.action for e in panel.events.list() if e.obj_class in ("mail", "mailname")]

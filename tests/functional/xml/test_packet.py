@@ -15,6 +15,7 @@ from panelkey.context import Context
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.xmlapi.operators import OPERATORS
+from tests import factories
 from tests.conftest import CHEAP_HASHES
 from tests.functional.xml.xml_helpers import (
     BILLION_LAUGHS,
@@ -155,7 +156,7 @@ def test_wrong_password_and_unknown_login_answer_1001(xml: XmlClient, panel: Pan
 def test_disabled_account_answers_1001_like_a_wrong_password(
     xml: XmlClient, panel: Panel, admin: Identity
 ) -> None:
-    customer = panel.accounts.create(admin, type="customer", login="off", password="pw-off-1")
+    customer = factories.customer(panel, "off", password="pw-off-1")
     panel.accounts.update(admin, customer, {"status": 16})
     headers = {"HTTP_AUTH_LOGIN": "off", "HTTP_AUTH_PASSWD": "pw-off-1"}
     wrong = {"HTTP_AUTH_LOGIN": "off", "HTTP_AUTH_PASSWD": "not-it"}
@@ -172,8 +173,8 @@ def test_every_key_refusal_answers_the_same_11003_and_audits_the_reason(
     xml: XmlClient, panel: Panel, admin: Identity
 ) -> None:
     bound, _ = panel.keys.create(admin, addresses="192.0.2.1", face="cli")
-    customer = panel.accounts.create(admin, type="customer", login="c1", password="pw-c1-12")
-    owned, _ = panel.keys.create(admin, addresses=None, login="c1", face="cli")
+    customer = factories.customer(panel, "c1", password="pw-c1-12")
+    owned = factories.key_of(panel, admin, "c1")
     panel.accounts.update(admin, customer, {"status": 16})
     unknown = "00000000-0000-0000-0000-000000000000"
     answers = {

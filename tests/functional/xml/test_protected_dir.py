@@ -11,6 +11,7 @@ from lxml import etree
 from panelkey.core.access.passwords import check_password
 from panelkey.core.panel import Panel
 from panelkey.store import tables
+from tests import factories
 from tests.factories import World
 from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, fault, one, results
@@ -119,9 +120,7 @@ def test_protected_dir_add_refuses_bad_values_clashes_and_anothers_site(
         1015,
         "site is not found",
     )
-    assert [d.name for d in panel.protected_dirs.list(panel.accounts.admin().identity())] == [
-        "private"
-    ]  # type: ignore[union-attr]
+    assert [d.name for d in panel.protected_dirs.list(factories.admin(panel))] == ["private"]
     code, text = fault(
         xml,
         f"<protected-dir><add><name>x</name><site-id>{world.carol_ws}</site-id></add></protected-dir>",
@@ -141,9 +140,7 @@ def test_protected_dir_slash_protects_the_site_root_and_an_empty_name_is_1019(
     for empty in ("", "   "):
         assert error_of(_add(xml, world.carol_site, empty))[0] == 1019
     assert error_of(_add(xml, world.carol_site, "."))[0] == 1019
-    admin = panel.accounts.admin()
-    assert admin is not None
-    assert [d.name for d in panel.protected_dirs.list(admin.identity())] == ["/"]
+    assert [d.name for d in panel.protected_dirs.list(factories.admin(panel))] == ["/"]
 
 
 def test_protected_dir_get_unknown_and_anothers_answer_1013(xml: XmlClient, world: World) -> None:
@@ -216,7 +213,7 @@ def test_protected_dir_delete_takes_its_users_along(
         xml, "protected-dir", "delete", f"<filter><id>{pd_id}</id></filter>", key=world.carol.key
     )
     assert [c.tag for c in gone] == ["status", "filter-id", "id"]
-    assert panel.protected_dirs.users(panel.accounts.admin().identity()) == []  # type: ignore[union-attr]
+    assert panel.protected_dirs.users(factories.admin(panel)) == []
     assert (
         error_of(one(xml, "protected-dir", "delete", f"<filter><id>{pd_id}</id></filter>"))
         == DIR_NOT_FOUND

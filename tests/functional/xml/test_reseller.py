@@ -10,6 +10,7 @@ from lxml import etree
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.core.plans.settings import RESELLER_LIMITS, RESELLER_PERMISSIONS
+from tests import factories
 from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
@@ -53,7 +54,7 @@ def test_add_with_limits_and_permissions_then_get_every_dataset(
         "</permissions>",
     )
     add_customer(xml, "c1", owner="res1")
-    panel.domains.create(admin, name="res.example", owner=panel.accounts.by_login("c1"))
+    factories.webspace(panel, "res.example", owner=panel.accounts.by_login("c1"))
     panel.ips.add(admin, address="192.0.2.80", netmask="255.255.255.0")
     ok(_pool(xml, "ippool-add-ip", rid, "192.0.2.80"))
 
@@ -118,7 +119,7 @@ def test_a_bad_limit_writes_nothing(xml: XmlClient, panel: Panel) -> None:
 def test_del_removes_the_reseller_its_customers_and_its_pool(xml: XmlClient, panel: Panel) -> None:
     rid = add_reseller(xml, "res1")
     add_customer(xml, "c1", owner="res1")
-    panel.ips.add(panel.accounts.admin().identity(), address="192.0.2.81", netmask="24")
+    panel.ips.add(factories.admin(panel), address="192.0.2.81", netmask="24")
     ok(_pool(xml, "ippool-add-ip", rid, "192.0.2.81"))
     ok(
         only(
@@ -133,12 +134,10 @@ def test_del_removes_the_reseller_its_customers_and_its_pool(xml: XmlClient, pan
     ok(only(root, "ip/del"))
 
 
-def test_get_domain_list_and_convert_to_customer(
-    xml: XmlClient, panel: Panel, admin: Identity
-) -> None:
+def test_get_domain_list_and_convert_to_customer(xml: XmlClient, panel: Panel) -> None:
     rid = add_reseller(xml, "res1")
     reseller = panel.accounts.get(rid)
-    panel.domains.create(admin, name="own.example", owner=reseller)
+    factories.webspace(panel, "own.example", owner=reseller)
     root = xml.call(
         f"<reseller><get-domain-list><filter><id>{rid}</id></filter></get-domain-list></reseller>"
     )

@@ -9,6 +9,7 @@ from lxml import etree
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+from tests import factories
 from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, results
 
@@ -84,8 +85,8 @@ def test_invalid_address_is_1019_and_creates_nothing(xml: XmlClient, panel: Pane
     assert len(panel.keys.list()) == before
 
 
-def test_key_for_a_login_belongs_to_it(xml: XmlClient, panel: Panel, admin: Identity) -> None:
-    panel.accounts.create(admin, type="customer", login="jdoe", password="pw-jdoe-1")
+def test_key_for_a_login_belongs_to_it(xml: XmlClient, panel: Panel) -> None:
+    factories.customer(panel, "jdoe", password="pw-jdoe-1")
     value = _new_key(xml, "<login>jdoe</login>")
     info = panel.keys.find(value)
     assert info is not None and info.login == "jdoe"
@@ -96,7 +97,7 @@ def test_key_for_an_unknown_or_disabled_login_is_refused(
 ) -> None:
     before = len(panel.keys.list())
     assert error_of(_create(xml, "<login>ghost</login>"))[0] == 1015
-    account = panel.accounts.create(admin, type="customer", login="off", password="pw-off-12")
+    account = factories.customer(panel, "off", password="pw-off-12")
     panel.accounts.update(admin, account, {"status": 16})
     assert error_of(_create(xml, "<login>off</login>"))[0] == 1015
     assert len(panel.keys.list()) == before
@@ -151,10 +152,8 @@ def test_get_info_by_value_and_by_id(xml: XmlClient, panel: Panel) -> None:
 
 
 def test_get_info_with_no_keys_is_one_ok_result(xml: XmlClient, panel: Panel) -> None:
-    admin = panel.accounts.admin()
-    assert admin is not None
     creds = {"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": "admin-test-password"}
-    panel.keys.delete_all(admin.identity(), face="cli")
+    panel.keys.delete_all(factories.admin(panel), face="cli")
     root = xml.call("<secret_key><get_info><filter/></get_info></secret_key>", headers=creds)
     (result,) = results(root, "secret_key/get_info")
     assert [c.tag for c in result] == ["status"]
@@ -217,8 +216,8 @@ def test_a_deleted_key_is_refused_on_the_next_packet(xml: XmlClient) -> None:
 
 
 def test_non_admins_get_1006_in_each_result(xml: XmlClient, panel: Panel, admin: Identity) -> None:
-    panel.accounts.create(admin, type="customer", login="jdoe", password="pw-jdoe-1")
-    key, _ = panel.keys.create(admin, addresses=None, login="jdoe", face="cli")
+    factories.customer(panel, "jdoe", password="pw-jdoe-1")
+    key = factories.key_of(panel, admin, "jdoe")
     before = len(panel.keys.list())
     root = xml.call(
         "<secret_key><create/><create/>"

@@ -11,6 +11,7 @@ from lxml import etree
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.xmlapi.operators.server import SECTIONS
+from tests import factories
 from tests.factories import key_of
 from tests.functional.xml.operation_table import USER_IP, Case, Scene, run
 from tests.functional.xml.xml_helpers import (
@@ -129,9 +130,9 @@ def test_stat_counts_the_objects_made(xml: XmlClient, panel: Panel, admin: Ident
     add_reseller(xml, "res1")
     add_customer(xml, "c1")
     add_customer(xml, "c2", owner="res1")
-    ws = panel.domains.create(admin, name="a.example", owner=panel.accounts.by_login("c1"))
-    panel.domains.create(admin, name="b.example", status="suspended")
-    panel.domains.create(admin, name="site.a.example", base_domain=ws)
+    ws = factories.webspace(panel, "a.example", owner=panel.accounts.by_login("c1"))
+    factories.webspace(panel, "b.example", status="suspended")
+    factories.site(panel, "site.a.example", ws)
     panel.accounts.update(admin, panel.accounts.by_login("c2"), {"status": 16})
     after = objects()
     assert after["clients"] - before["clients"] == 2

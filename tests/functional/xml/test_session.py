@@ -15,6 +15,7 @@ from panelkey.context import Context
 from panelkey.core.access.sessions import SessionKey, Sessions
 from panelkey.core.panel import Panel
 from panelkey.store import tables
+from tests import factories
 from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
@@ -83,7 +84,7 @@ def test_a_copy_of_the_store_holds_no_usable_session_id(
     assert key_file.read_text().strip() not in stored
     # the same store under another key: the sealed id does not open, only the handle shows
     other = Sessions(panel.db, panel.accounts, key_file=ctx.settings.data_dir / "other.key")
-    (listed,) = other.list(panel.accounts.admin().identity())  # type: ignore[union-attr]
+    (listed,) = other.list(factories.admin(panel))
     assert listed.session_id == session_id[:16]
 
 

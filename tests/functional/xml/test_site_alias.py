@@ -10,6 +10,7 @@ from lxml import etree
 
 from panelkey.core.panel import Panel
 from panelkey.dnsserver import resolve
+from tests import factories
 from tests.factories import World
 from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, fault, one, results
@@ -98,9 +99,7 @@ def test_site_alias_create_refuses_taken_names_bad_values_and_unknown_sites(
         1013,
         "Site does not exist",
     )
-    assert [a.name for a in panel.site_aliases.list(panel.accounts.admin().identity())] == [
-        "alias.example"
-    ]  # type: ignore[union-attr]
+    assert [a.name for a in panel.site_aliases.list(factories.admin(panel))] == ["alias.example"]
     code, text = fault(
         xml,
         f"<site-alias><create><name>x.example</name><site-id>{world.carol_ws}</site-id></create></site-alias>",
@@ -316,9 +315,7 @@ def test_an_alias_icp_permit_goes_with_the_alias_and_with_its_site(
         xml, world.carol_site, "bad.example.net", "<pref><icp-status>maybe</icp-status></pref>"
     )
     assert error_of(bad)[0] == 1019
-    admin = panel.accounts.admin()
-    assert admin is not None
-    assert panel.site_aliases.by_name(admin.identity(), "bad.example.net") is None
+    assert panel.site_aliases.by_name(factories.admin(panel), "bad.example.net") is None
     first = _create(xml, world.carol_site, "first.example.net", icp).findtext("id")
     second = _create(xml, world.carol_site, "second.example.net", icp).findtext("id")
     assert first and second

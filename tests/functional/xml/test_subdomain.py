@@ -7,6 +7,7 @@ import pytest
 from lxml import etree
 
 from panelkey.core.panel import Panel
+from tests import factories
 from tests.factories import World
 from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, fault, one, results
@@ -87,7 +88,7 @@ def test_subdomain_add_refuses_a_taken_name_a_bad_property_and_writes_nothing(
         == 1019
     )
     assert error_of(_add(xml, "carol.example", "bad_name!"))[0] == 1019
-    assert panel.subdomains.list(panel.accounts.admin().identity()) == []  # type: ignore[union-attr]
+    assert panel.subdomains.list(factories.admin(panel)) == []
 
 
 def test_subdomain_add_order_fault_names_the_element(xml: XmlClient, world: World) -> None:

@@ -8,6 +8,7 @@ import itertools
 import pytest
 from lxml import etree
 
+from tests import factories
 from tests.functional.xml.shapes.shapes import Case, World
 from tests.functional.xml.xml_helpers import error_of, results
 
@@ -93,13 +94,6 @@ def _webspace_plan_and_owner(w: World, name: str) -> tuple[list[str], str]:
     return guids, got.findtext("data/gen_info/owner-login") or ""
 
 
-def _key_of(w: World, login: str) -> str:
-    admin = w.panel.accounts.admin()
-    assert admin is not None
-    key, _ = w.panel.keys.create(admin.identity(), addresses=None, face="cli", login=login)
-    return key
-
-
 # -- customer -----------------------------------------------------------------------------
 
 
@@ -169,7 +163,7 @@ def _change_owner_plan(w: World) -> None:
         f"{address}</ip-address></ip></ippool-add-ip></reseller>",
         "reseller/ippool-add-ip",
     )
-    guid = _service_plan(w, plan, key=_key_of(w, res))
+    guid = _service_plan(w, plan, key=factories.key_of(w.panel, factories.admin(w.panel), res))
     _customer(w, cust)
     site = f"{cust}.example"
     _webspace(w, site, cust, "127.0.0.1")

@@ -8,20 +8,14 @@ import pytest
 from lxml import etree
 
 from panelkey.core.domains.domains import Domain
-from panelkey.core.identity import Identity
+from tests import factories
 from tests.functional.xml.shapes.shapes import Case, World
 
 SOA = ("ttl", "refresh", "retry", "expire", "minimum")
 
 
-def _admin(w: World) -> Identity:
-    admin = w.panel.accounts.admin()
-    assert admin is not None
-    return admin.identity()
-
-
 def _webspace(w: World) -> Domain:
-    return w.panel.domains.create(_admin(w), name=w.fresh("shape") + ".example")
+    return factories.webspace(w.panel, w.fresh("shape") + ".example")
 
 
 def _error(w: World, inner: str, path: str) -> tuple[int, str]:
@@ -36,7 +30,7 @@ def _error(w: World, inner: str, path: str) -> tuple[int, str]:
 
 def _include_subdomains(w: World) -> None:
     ws = _webspace(w)
-    shop = w.panel.domains.create(_admin(w), name="shop." + ws.name, base_domain=ws)
+    shop = factories.site(w.panel, "shop." + ws.name, ws)
     other = _webspace(w)  # not under ws: never part of its answer
     zone_only = {
         r.findtext("data/site-id")
@@ -128,7 +122,7 @@ def _alias_ascii_name(w: World) -> None:
         "site-alias/create",
     )
     assert code == 1019
-    assert w.panel.site_aliases.by_name(_admin(w), f"other-{stem}.example") is None
+    assert w.panel.site_aliases.by_name(factories.admin(w.panel), f"other-{stem}.example") is None
 
 
 def _alias_with_icp(w: World, pref: str) -> tuple[Domain, str]:
@@ -252,14 +246,14 @@ def _ftp_set(kind: str) -> Case:
             f"<ftp-user><set><filter><name>{mine}</name></filter>{values}{scope}</set></ftp-user>",
             "ftp-user/set",
         )
-        assert w.panel.ftp_users.get(_admin(w), int(mine_id)).home == "/private"  # type: ignore[union-attr]
+        assert w.panel.ftp_users.get(factories.admin(w.panel), int(mine_id)).home == "/private"  # type: ignore[union-attr]
         code, _ = _error(
             w,
             f"<ftp-user><set><filter><name>{theirs}</name></filter>{values}{scope}</set></ftp-user>",
             "ftp-user/set",
         )
         assert code == 1013
-        assert w.panel.ftp_users.get(_admin(w), int(theirs_id)).home == "/httpdocs"  # type: ignore[union-attr]
+        assert w.panel.ftp_users.get(factories.admin(w.panel), int(theirs_id)).home == "/httpdocs"  # type: ignore[union-attr]
 
     return Case(f"ftp-user/set: accept `webspace-{kind}` (0..1, {_TYPE[kind]})", run)
 
@@ -276,12 +270,12 @@ def _ftp_del(kind: str) -> Case:
             "ftp-user/del",
         )
         assert code == 1013
-        assert w.panel.ftp_users.get(_admin(w), int(theirs_id)) is not None
+        assert w.panel.ftp_users.get(factories.admin(w.panel), int(theirs_id)) is not None
         w.ok(
             f"<ftp-user><del><filter><name>{mine}</name></filter>{scope}</del></ftp-user>",
             "ftp-user/del",
         )
-        assert w.panel.ftp_users.get(_admin(w), int(mine_id)) is None
+        assert w.panel.ftp_users.get(factories.admin(w.panel), int(mine_id)) is None
 
     return Case(f"ftp-user/del: accept `webspace-{kind}` (0..1, {_TYPE[kind]})", run)
 
@@ -309,7 +303,7 @@ def _set_user_id(w: World) -> None:
         f"<values><id>{user_id}</id><login>guest</login></values></set-user></protected-dir>",
         "protected-dir/set-user",
     )
-    kept = w.panel.protected_dirs.user(_admin(w), int(user_id))
+    kept = w.panel.protected_dirs.user(factories.admin(w.panel), int(user_id))
     assert kept is not None and kept.login == "guest"
     # values/id names the user the filter found: another id is refused, nothing changes.
     code, _ = _error(
@@ -320,7 +314,7 @@ def _set_user_id(w: World) -> None:
         "protected-dir/set-user",
     )
     assert code == 1019
-    kept = w.panel.protected_dirs.user(_admin(w), int(user_id))
+    kept = w.panel.protected_dirs.user(factories.admin(w.panel), int(user_id))
     assert kept is not None and kept.login == "guest"
 
 

@@ -8,23 +8,30 @@ import pytest
 import sqlalchemy as sa
 from lxml import etree
 
+from panelkey.core.domains.domains import Domain
 from panelkey.store import tables
+from tests import factories
 from tests.functional.xml.shapes.shapes import Case, World
 
 # -- helpers --------------------------------------------------------------------------
 
 
+def _subscription(w: World) -> Domain:
+    """A fresh customer's fresh subscription."""
+    owner = factories.customer(w.panel, w.fresh("cust"))
+    return factories.webspace(w.panel, f"{w.fresh('ws')}.example", owner=owner)
+
+
+def _domain(w: World, domain_id: int) -> Domain:
+    found = w.panel.domains.get(factories.admin(w.panel), domain_id)
+    assert found is not None
+    return found
+
+
 def _webspace(w: World) -> tuple[int, str]:
     """A fresh customer with a fresh subscription: (its id, its name)."""
-    panel = w.panel
-    admin = panel.accounts.admin()
-    assert admin is not None
-    owner = panel.accounts.create(
-        admin.identity(), type="customer", login=w.fresh("cust"), password="pw-Shapes-123"
-    )
-    name = f"{w.fresh('ws')}.example"
-    made = panel.domains.create(admin.identity(), name=name, owner=owner)
-    return made.id, name
+    made = _subscription(w)
+    return made.id, made.name
 
 
 def _error(w: World, inner: str, path: str) -> tuple[int, str]:
@@ -113,13 +120,7 @@ def _create_autoresponder(w: World) -> None:
         "mail/create",
     )
     assert code == 1019
-    assert w.panel.mail.list(_admin(w), w.panel.domains.get(_admin(w), site2)) == []  # type: ignore[arg-type]
-
-
-def _admin(w: World):  # noqa: ANN202 - the admin's identity
-    admin = w.panel.accounts.admin()
-    assert admin is not None
-    return admin.identity()
+    assert w.panel.mail.list(factories.admin(w.panel), _domain(w, site2)) == []
 
 
 def _create_antivir(w: World) -> None:
@@ -181,7 +182,7 @@ def _remove_autoresponder(w: World) -> None:
 
 def _set_id(w: World) -> None:
     site, name = _mailbox(w)
-    found = w.panel.mail.get(_admin(w), w.panel.domains.get(_admin(w), site), name)  # type: ignore[arg-type]
+    found = w.panel.mail.get(factories.admin(w.panel), _domain(w, site), name)
     assert found is not None
     _update_ok(
         w,
@@ -280,7 +281,7 @@ def _get_info_autoresponder(w: World) -> None:
     info = _info(w, site2, name2, "<aliases/><autoresponder/><description/>")
     assert [str(c.tag) for c in info][:3] == ["id", "name", "autoresponder"]
     # purged with the mail name
-    found = w.panel.mail.get(_admin(w), w.panel.domains.get(_admin(w), site2), name2)  # type: ignore[arg-type]
+    found = w.panel.mail.get(factories.admin(w.panel), _domain(w, site2), name2)
     assert found is not None and found.settings
     w.ok(
         f"<mail><remove><filter><site-id>{site2}</site-id><name>{name2}</name></filter>"
@@ -390,7 +391,7 @@ def _get_pool_by(w: World, kind: str) -> None:
         f"<content><csr>{csr}</csr><pvt>{key}</pvt></content></install></certificate>",
         "certificate/install",
     )
-    domain = w.panel.domains.get(_admin(w), ws_id)
+    domain = _domain(w, ws_id)
     assert domain is not None
     asked = str(ws_id) if kind == "domain-id" else domain.guid
     missing = "999999" if kind == "domain-id" else "00000000-0000-0000-0000-000000000000"
@@ -430,16 +431,9 @@ CERTIFICATE_CASES = [
 
 def _database(w: World) -> tuple[int, int, int]:
     """A fresh MySQL database on a fresh subscription: (db id, webspace id, server id)."""
-    ws_id, _ = _webspace(w)
-    (result,) = w.ok(
-        f"<database><add-db><webspace-id>{ws_id}</webspace-id><name>{w.fresh('db')}</name>"
-        "<type>mysql</type></add-db></database>",
-        "database/add-db",
-    )
-    db_id = int(result.findtext("id") or 0)
-    made = w.panel.databases.get(_admin(w), db_id)
-    assert made is not None
-    return db_id, ws_id, made.server_id
+    ws = _subscription(w)
+    made = factories.database(w.panel, ws, w.fresh("db"))
+    return made.id, ws.id, made.server_id
 
 
 def _add_user(w: World, db_id: int, extra: str = "", head: str = "") -> int:

@@ -10,15 +10,9 @@ import pytest
 from lxml import etree
 
 from panelkey.core.access.sessions import Session
-from panelkey.core.identity import Identity
+from tests import factories
 from tests.functional.xml.shapes.shapes import Case, World
 from tests.functional.xml.xml_helpers import results
-
-
-def _admin(w: World) -> Identity:
-    account = w.panel.accounts.admin()
-    assert account is not None
-    return account.identity()
 
 
 def _customer(w: World, *, email: str = "") -> tuple[str, int]:
@@ -52,13 +46,12 @@ def _get(w: World, inner: str) -> etree._Element:
 
 
 def _admin_domain_list(w: World) -> None:
-    admin = _admin(w)
     name = f"{w.fresh('adl')}.example"
-    ws = w.panel.domains.create(admin, name=name)
-    w.panel.domains.create(admin, name=f"shop.{name}", base_domain=ws)
+    ws = factories.webspace(w.panel, name)
+    factories.site(w.panel, f"shop.{name}", ws)
     login, _ = _customer(w)
     owner = w.panel.accounts.by_login(login)
-    w.panel.domains.create(admin, name=f"{w.fresh('other')}.example", owner=owner)
+    factories.webspace(w.panel, f"{w.fresh('other')}.example", owner=owner)
     listed = _get(w, "<admin-domain-list/>").findall("admin-domain-list/domain")
     by_name = {d.findtext("name"): d for d in listed}
     assert by_name[name].findtext("type") == "domain"
@@ -114,7 +107,9 @@ def _session(w: World, login: str, data: str | None) -> Session:
         "server/create_session",
     )
     session_id = made.findtext("id") or ""
-    (found,) = [s for s in w.panel.sessions.list(_admin(w)) if s.session_id == session_id]
+    (found,) = [
+        s for s in w.panel.sessions.list(factories.admin(w.panel)) if s.session_id == session_id
+    ]
     assert w.panel.sessions.verify(session_id) is not None
     return found
 
@@ -302,8 +297,8 @@ def _owners(op: str) -> Callable[[World], None]:
         assert {r.findtext("id") for r in found} == {str(mine), str(theirs)}
         assert all(r.findtext("status") == "ok" for r in found)
         if op == "delete-custombutton":
-            assert w.panel.buttons.get(_admin(w), mine) is None
-            assert w.panel.buttons.get(_admin(w), theirs) is None
+            assert w.panel.buttons.get(factories.admin(w.panel), mine) is None
+            assert w.panel.buttons.get(factories.admin(w.panel), theirs) is None
 
     return run
 
