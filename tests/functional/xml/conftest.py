@@ -4,8 +4,9 @@ A test runs on SQLite unless it asks for both stores with
 ``@pytest.mark.parametrize("database_url", BOTH, indirect=True)`` (BOTH from
 xml_helpers). `xml` sends the admin's key; `key_for(login)` makes a key acting as any
 account; `world` is tests/factories.py's scene (reseller rick with customer carol, the
-admin's customer dave, a webspace each); `legacy` speaks older protocol versions;
-`shape_world` is one store per module for the request-shape cases in shapes/.
+admin's customer dave, a webspace each); `scene` is what the every-operation table's
+rows act on (operation_table.py); `legacy` speaks older protocol versions; `shape_world`
+is one store per module for the request-shape cases in shapes/.
 """
 
 from __future__ import annotations
