@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import key_of
 from tests.functional.rest.rest_helpers import CUSTOMER, Api
 from tests.functional.xml.xml_helpers import XmlClient, results
-from tests.functional.xml_domains.conftest import key_of
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

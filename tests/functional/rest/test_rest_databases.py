@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from panelkey.core.access.passwords import check_password
 from panelkey.store import tables
+from tests.factories import key_of
 from tests.functional.rest.rest_helpers import Api, is_error_shape
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results
-from tests.functional.xml_domains.conftest import key_of
 
 SECRET = "Rest-db-secret-7"
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from panelkey.core.identity import Identity
+from tests.factories import key_of
 from tests.functional.rest.rest_helpers import CUSTOMER, Api, is_error_shape
 from tests.functional.xml.xml_helpers import XmlClient, results
-from tests.functional.xml_domains.conftest import key_of
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

@@ -1,0 +1,151 @@
+"""Objects for tests, made through the core's public interface (what a face calls), one
+maker per family, so that a test says what it needs and not how it is stored.
+
+Every maker acts as the admin unless given another `actor`; an account's password is
+`pw-<login>-123` unless given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from panelkey.core.accounts.accounts import Account
+from panelkey.core.databases import Db
+from panelkey.core.domains.domains import Domain
+from panelkey.core.identity import Identity
+from panelkey.core.mail import MailChange, MailName
+from panelkey.core.panel import Panel
+
+# -- access ---------------------------------------------------------------------------
+
+
+def admin(panel: Panel) -> Identity:
+    """The admin, as the actor of a call."""
+    account = panel.accounts.admin()
+    assert account is not None
+    return account.identity()
+
+
+def key_of(panel: Panel, actor: Identity, login: str | None = None) -> str:
+    """A key acting as `login` (the admin's own when None), usable from any address."""
+    return panel.keys.create(actor, addresses=None, login=login, face="cli")[0]
+
+
+# -- accounts -------------------------------------------------------------------------
+
+
+def customer(
+    panel: Panel,
+    login: str,
+    *,
+    owner: Account | None = None,
+    password: str | None = None,
+    actor: Identity | None = None,
+    **values: Any,
+) -> Account:
+    """A customer of `owner` (the actor when None), with contact `values` if given."""
+    return panel.accounts.create(
+        actor or admin(panel),
+        type="customer",
+        login=login,
+        password=password or f"pw-{login}-123",
+        owner=owner,
+        **values,
+    )
+
+
+def reseller(
+    panel: Panel, login: str, *, password: str | None = None, actor: Identity | None = None
+) -> Account:
+    return panel.accounts.create(
+        actor or admin(panel), type="reseller", login=login, password=password or f"pw-{login}-123"
+    )
+
+
+# -- domains --------------------------------------------------------------------------
+
+
+def webspace(
+    panel: Panel,
+    name: str,
+    *,
+    owner: Account | None = None,
+    actor: Identity | None = None,
+    **values: Any,
+) -> Domain:
+    """A subscription of `owner` (the actor when None): Domains.create's `values`
+    (status, ip_address, ftp_login...) if given."""
+    return panel.domains.create(actor or admin(panel), name=name, owner=owner, **values)
+
+
+def site(panel: Panel, name: str, webspace: Domain, *, actor: Identity | None = None) -> Domain:
+    """A site in the subscription `webspace`."""
+    return panel.domains.create(actor or admin(panel), name=name, base_domain=webspace)
+
+
+# -- mail, databases ------------------------------------------------------------------
+
+
+def mail_name(
+    panel: Panel,
+    site: Domain,
+    name: str,
+    *,
+    actor: Identity | None = None,
+    **change: Any,
+) -> MailName:
+    """A mail name of `site`; `change` is a MailChange's fields (mailbox, forwards...)."""
+    return panel.mail.create(actor or admin(panel), site, name, MailChange(**change))
+
+
+def database(
+    panel: Panel,
+    webspace: Domain,
+    name: str,
+    kind: str = "mysql",
+    *,
+    actor: Identity | None = None,
+) -> Db:
+    """A database of the subscription `webspace`, on its kind's default server."""
+    return panel.databases.create(actor or admin(panel), webspace, name=name, type=kind)
+
+
+# -- scenes ---------------------------------------------------------------------------
+
+
+@dataclass
+class Actor:
+    account: Account
+    key: str
+
+
+@dataclass
+class World:
+    """A reseller `rick` with customer `carol`; customer `dave` of the admin; a webspace
+    each: carol.example (FTP login carolftp, with site blog.carol.example) and
+    dave.example. Keys act as each."""
+
+    reseller: Actor
+    carol: Actor
+    dave: Actor
+    carol_ws: int
+    carol_site: int
+    dave_ws: int
+
+
+def world(panel: Panel, actor: Identity) -> World:
+    rick = reseller(panel, "rick")
+    carol = customer(panel, "carol", owner=rick, actor=actor)
+    dave = customer(panel, "dave", actor=actor)
+    carol_ws = webspace(panel, "carol.example", owner=carol, ftp_login="carolftp", actor=actor)
+    carol_site = site(panel, "blog.carol.example", carol_ws, actor=actor)
+    dave_ws = webspace(panel, "dave.example", owner=dave, actor=actor)
+    return World(
+        Actor(rick, key_of(panel, actor, "rick")),
+        Actor(carol, key_of(panel, actor, "carol")),
+        Actor(dave, key_of(panel, actor, "dave")),
+        carol_ws.id,
+        carol_site.id,
+        dave_ws.id,
+    )

@@ -1,0 +1,386 @@
+"""Operators service-plan, service-plan-addon, reseller-plan: add, get, set, del."""
+
+from __future__ import annotations
+
+import pytest
+
+from panelkey.core.panel import Panel
+from panelkey.core.server.stock import STOCK_PLANS
+from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
+from tests.functional.xml.xml_helpers import XmlClient, error_of, named, one, results, system_error
+
+STOCK = "Default Reseller"
+
+GOLD = (
+    "<name>Gold</name>"
+    "<mail><nonexistent-user><bounce>No such user</bounce></nonexistent-user></mail>"
+    "<limits><overuse>block</overuse>"
+    "<limit><name>max_db</name><value>5</value></limit>"
+    "<limit><name>disk_space</name><value>1073741824</value></limit></limits>"
+    "<log-rotation><on><log-condition><log-bytime>weekly</log-bytime></log-condition>"
+    "<log-max-num-files>7</log-max-num-files></on></log-rotation>"
+    "<preferences><stat>6</stat></preferences>"
+    "<hosting><property><name>php</name><value>false</value></property></hosting>"
+    "<performance><bandwidth>1000</bandwidth></performance>"
+    "<permissions><permission><name>manage_dns</name><value>true</value></permission></permissions>"
+    "<php-settings><setting><name>memory_limit</name><value>256M</value></setting></php-settings>"
+)
+
+
+def test_service_plan_add_then_get_answers_every_block_in_plesks_order(
+    xml: XmlClient, panel: Panel
+) -> None:
+    added = one(xml, "service-plan", "add", GOLD)
+    assert [c.tag for c in added] == ["status", "id", "guid"]
+    got = one(xml, "service-plan", "get", "<filter><name>Gold</name></filter>")
+    assert [c.tag for c in got] == [
+        "status", "filter-id", "id", "guid", "external-id", "name",
+        "mail", "limits", "log-rotation", "preferences", "hosting",
+        "performance", "permissions", "php-settings", "web-server-settings",
+    ]  # fmt: skip
+    assert (got.findtext("id"), got.findtext("guid")) == (
+        added.findtext("id"),
+        added.findtext("guid"),
+    )
+    assert got.findtext("mail/nonexistent-user/bounce") == "No such user"
+    assert got.findtext("limits/overuse") == "block"
+    limits = named(got.find("limits"), "limit")
+    assert limits["max_db"] == "5" and limits["disk_space"] == "1073741824"
+    assert limits["max_box"] == "-1"  # not set: Plesk's default, unlimited
+    assert got.findtext("log-rotation/on/log-condition/log-bytime") == "weekly"
+    assert got.findtext("log-rotation/on/log-max-num-files") == "7"
+    assert got.findtext("preferences/stat") == "6"
+    assert named(got.find("hosting"), "property")["php"] == "false"
+    assert "ftp_login" not in named(got.find("hosting"), "property")
+    assert got.findtext("performance/bandwidth") == "1000"
+    assert named(got.find("permissions"), "permission")["manage_dns"] == "true"
+    assert named(got.find("php-settings"), "setting")["memory_limit"] == "256M"
+    events = panel.events.list(obj_class="service_plan")
+    stock = [n for k, n, _ in STOCK_PLANS if k == "service"]  # made at the first start
+    assert [(e.action, e.obj_name) for e in events] == [
+        *(("service_plan_create", n) for n in stock),
+        ("service_plan_create", "Gold"),
+    ]
+
+
+def test_service_plan_set_changes_only_what_is_given_and_del_removes_it(
+    xml: XmlClient, panel: Panel
+) -> None:
+    gid = int(one(xml, "service-plan", "add", GOLD).findtext("id") or 0)
+    done = one(
+        xml,
+        "service-plan",
+        "set",
+        "<filter><name>Gold</name></filter>"
+        "<limits><limit><name>max_db</name><value>-1</value></limit></limits>"
+        "<name>Platinum</name>",
+    )
+    assert done.findtext("status") == "ok"
+    got = one(xml, "service-plan", "get", "<filter><name>Platinum</name></filter>")
+    limits = named(got.find("limits"), "limit")
+    assert (limits["max_db"], limits["disk_space"]) == ("-1", "1073741824")
+    gone = one(xml, "service-plan", "del", "<filter><name>Platinum</name></filter>")
+    assert gone.findtext("status") == "ok" and gone.findtext("id") == got.findtext("id")
+    miss = one(xml, "service-plan", "get", "<filter><name>Platinum</name></filter>")
+    assert error_of(miss) == (1013, "Service plan does not exist")
+    actions = [e.action for e in panel.events.list(obj_class="service_plan") if e.obj_id == gid]
+    assert actions == ["service_plan_create", "service_plan_update", "service_plan_delete"]
+
+
+def test_service_plan_refusals_name_taken_bad_value_unknown_name(xml: XmlClient) -> None:
+    one(xml, "service-plan", "add", "<name>Gold</name>")
+    assert error_of(one(xml, "service-plan", "add", "<name>Gold</name>"))[0] == 1007
+    bad = "<name>B</name><limits><limit><name>max_db</name><value>lots</value></limit></limits>"
+    assert error_of(one(xml, "service-plan", "add", bad)) == (
+        1019,
+        "Invalid value of max_db: 'lots'",
+    )
+    unknown = (
+        "<name>C</name><permissions>"
+        "<permission><name>fly</name><value>true</value></permission></permissions>"
+    )
+    assert error_of(one(xml, "service-plan", "add", unknown))[0] == 1019
+    per_domain = (
+        "<name>D</name><hosting>"
+        "<property><name>ftp_login</name><value>x</value></property></hosting>"
+    )
+    assert error_of(one(xml, "service-plan", "add", per_domain))[0] == 1019
+    # Nothing half-written: the stock plans of a first start, and Gold.
+    root = xml.call("<service-plan><get><filter/></get></service-plan>")
+    stock = [n for k, n, _ in STOCK_PLANS if k == "service"]
+    assert [r.findtext("name") for r in results(root, "service-plan/get")] == [*stock, "Gold"]
+
+
+def test_service_plan_blocks_out_of_order_are_1014_naming_the_element(xml: XmlClient) -> None:
+    root = xml.call("<service-plan><add><name>X</name><limits/><mail/></add></service-plan>")
+    code, text = system_error(root)
+    assert code == 1014 and "'mail'" in text
+
+
+def test_unknown_plans_are_1013_with_plesks_text(xml: XmlClient) -> None:
+    miss = one(xml, "service-plan", "del", "<filter><id>4242</id></filter>")
+    assert error_of(miss) == (1013, "Service plan does not exist")
+    assert miss.findtext("filter-id") == "4242"
+    miss = one(xml, "service-plan-addon", "get", "<filter><guid>nope</guid></filter>")
+    assert error_of(miss) == (1013, "Add-on plan does not exist")
+    miss = one(xml, "reseller-plan", "set", "<filter><name>nope</name></filter><name>y</name>")
+    assert error_of(miss) == (1013, "Reseller plan does not exist")
+
+
+def test_resellers_manage_their_own_plans_and_customers_none(xml: XmlClient, world: World) -> None:
+    one(xml, "service-plan", "add", "<name>Admin plan</name>")
+    mine = one(xml, "service-plan", "add", "<name>Rick plan</name>", key=world.reseller.key)
+    assert mine.findtext("status") == "ok"
+    # The same name under another owner is no clash.
+    assert one(xml, "service-plan", "add", "<name>Rick plan</name>").findtext("status") == "ok"
+    root = xml.call("<service-plan><get><filter/></get></service-plan>", key=world.reseller.key)
+    assert [r.findtext("name") for r in results(root, "service-plan/get")] == ["Rick plan"]
+    miss = one(
+        xml, "service-plan", "get", "<filter><name>Admin plan</name></filter>", world.reseller.key
+    )
+    assert error_of(miss)[0] == 1013
+    # The admin sees a reseller's plans by owner, or all of them.
+    by_owner = xml.call(
+        "<service-plan><get><filter/><owner-login>rick</owner-login></get></service-plan>"
+    )
+    assert [r.findtext("name") for r in results(by_owner, "service-plan/get")] == ["Rick plan"]
+    every = xml.call("<service-plan><get><filter/><owner-all/></get></service-plan>")
+    stock = [n for k, n, _ in STOCK_PLANS if k == "service"]  # the admin's, from the first start
+    assert len(results(every, "service-plan/get")) == 3 + len(stock)
+    # The admin adds a plan to a reseller's list.
+    given = one(
+        xml, "service-plan-addon", "add", "<name>Extra</name><owner-login>rick</owner-login>"
+    )
+    assert given.findtext("status") == "ok"
+    addons = xml.call(
+        "<service-plan-addon><get><filter/></get></service-plan-addon>", key=world.reseller.key
+    )
+    assert [r.findtext("name") for r in results(addons, "service-plan-addon/get")] == ["Extra"]
+    for operator in ("service-plan", "service-plan-addon", "reseller-plan"):
+        denied = one(xml, operator, "get", "<filter/>", key=world.carol.key)
+        assert error_of(denied)[0] == 1006
+        denied = one(xml, operator, "add", "<name>Mine</name>", key=world.carol.key)
+        assert error_of(denied)[0] == 1006
+    assert (
+        error_of(one(xml, "reseller-plan", "add", "<name>R</name>", key=world.reseller.key))[0]
+        == 1006
+    )
+
+
+def test_addon_plan_add_get_set_del(xml: XmlClient) -> None:
+    added = one(
+        xml,
+        "service-plan-addon",
+        "add",
+        "<name>More DB</name>"
+        "<limits><limit><name>max_db</name><value>3</value></limit></limits>"
+        "<external-id>ext-7</external-id>",
+    )
+    assert added.findtext("status") == "ok"
+    got = one(xml, "service-plan-addon", "get", "<filter><external-id>ext-7</external-id></filter>")
+    assert [c.tag for c in got][:6] == ["status", "filter-id", "id", "guid", "external-id", "name"]
+    assert [c.tag for c in got][6:] == [
+        "limits",
+        "hosting",
+        "performance",
+        "permissions",
+        "php-settings",
+    ]
+    assert named(got.find("limits"), "limit")["max_db"] == "3"
+    one(
+        xml,
+        "service-plan-addon",
+        "set",
+        "<filter><name>More DB</name></filter><external-id>ext-8</external-id>",
+    )
+    got = one(xml, "service-plan-addon", "get", "<filter><name>More DB</name></filter>")
+    assert got.findtext("external-id") == "ext-8"
+    assert (
+        one(xml, "service-plan-addon", "del", "<filter><name>More DB</name></filter>").findtext(
+            "status"
+        )
+        == "ok"
+    )
+    # A service plan of that name is another object.
+    assert (
+        error_of(one(xml, "service-plan", "get", "<filter><name>More DB</name></filter>"))[0]
+        == 1013
+    )
+
+
+def test_reseller_plan_add_get_set_del(xml: XmlClient, panel: Panel) -> None:
+    added = one(
+        xml,
+        "reseller-plan",
+        "add",
+        "<name>Resell S</name><limits><resource-policy><oversell>true</oversell>"
+        "<overuse>notify</overuse></resource-policy>"
+        "<limit><name>max_cl</name><value>10</value></limit></limits>"
+        "<permissions><permission><name>create_clients</name><value>true</value></permission></permissions>",
+    )
+    assert added.findtext("status") == "ok"
+    got = one(xml, "reseller-plan", "get", "<filter><name>Resell S</name></filter>")
+    assert got.findtext("name") == "Resell S"
+    every = xml.call("<reseller-plan><get><filter><all/></filter></get></reseller-plan>")
+    listed = [r.findtext("name") for r in results(every, "reseller-plan/get")]
+    assert listed == ["Default Reseller", "Resell S"]  # Plesk's stock plan, then this one
+    assert got.findtext("limits/resource-policy/oversell") == "true"
+    assert got.findtext("limits/resource-policy/overuse") == "notify"
+    assert named(got.find("limits"), "limit")["max_cl"] == "10"
+    assert named(got.find("permissions"), "permission")["create_clients"] == "true"
+    one(
+        xml,
+        "reseller-plan",
+        "set",
+        "<filter><name>Resell S</name></filter>"
+        "<limits><limit><name>max_cl</name><value>20</value></limit></limits>",
+    )
+    got = one(xml, "reseller-plan", "get", f"<filter><id>{added.findtext('id')}</id></filter>")
+    assert named(got.find("limits"), "limit")["max_cl"] == "20"
+    bad = one(
+        xml,
+        "reseller-plan",
+        "set",
+        "<filter><name>Resell S</name></filter>"
+        "<limits><limit><name>max_site_typo</name><value>1</value></limit></limits>",
+    )
+    assert error_of(bad)[0] == 1019
+    assert (
+        one(xml, "reseller-plan", "del", "<filter><name>Resell S</name></filter>").findtext(
+            "status"
+        )
+        == "ok"
+    )
+    assert [
+        e.action for e in panel.events.list(obj_class="reseller_plan") if e.obj_name != STOCK
+    ] == [
+        "reseller_plan_create",
+        "reseller_plan_update",
+        "reseller_plan_delete",
+    ]
+    root = xml.call("<reseller-plan><add><limits/><name>x</name></add></reseller-plan>")
+    code, text = system_error(root)
+    assert code == 1014 and "'limits'" in text
+
+
+def test_reseller_plan_in_plesks_order_and_get_naming_the_blocks_it_wants(xml: XmlClient) -> None:
+    added = one(
+        xml,
+        "reseller-plan",
+        "add",
+        "<name>Resell M</name><limits><limit><name>max_cl</name><value>4</value></limit>"
+        "</limits><permissions><permission><name>create_clients</name><value>true</value>"
+        "</permission></permissions><external-id>whmcs-rm</external-id>",
+    )
+    assert added.findtext("status") == "ok"
+    flt = "<filter><external-id>whmcs-rm</external-id></filter>"
+    got = one(xml, "reseller-plan", "get", f"{flt}<limits/>")
+    assert [c.tag for c in got] == ["status", "filter-id", "id", "guid", "external-id", "name",
+                                    "limits"]  # fmt: skip
+    assert named(got.find("limits"), "limit")["max_cl"] == "4"
+    got = one(xml, "reseller-plan", "get", f"{flt}<permissions/>")
+    assert [c.tag for c in got][-1] == "permissions"
+    assert "limits" not in [c.tag for c in got]
+    both = one(xml, "reseller-plan", "get", flt)
+    assert [c.tag for c in both][-2:] == ["limits", "permissions"]
+    code, text = system_error(
+        xml.call("<reseller-plan><get><filter/><permissions/><limits/></get></reseller-plan>")
+    )
+    assert code == 1014 and "'limits'" in text
+
+
+def test_service_plan_external_id_sits_where_plesk_puts_it(xml: XmlClient) -> None:
+    """After permissions and before php-settings, on add and on set (then the name)."""
+    added = one(
+        xml,
+        "service-plan",
+        "add",
+        "<name>Ext</name><limits><limit><name>max_db</name><value>1</value></limit></limits>"
+        "<permissions><permission><name>manage_dns</name><value>true</value></permission>"
+        "</permissions><external-id>billing-7</external-id><php-settings><setting>"
+        "<name>memory_limit</name><value>64M</value></setting></php-settings>",
+    )
+    assert added.findtext("status") == "ok"
+    done = one(
+        xml,
+        "service-plan",
+        "set",
+        "<filter><external-id>billing-7</external-id></filter>"
+        "<external-id>billing-8</external-id><name>Ext 2</name>",
+    )
+    assert done.findtext("status") == "ok"
+    got = one(xml, "service-plan", "get", "<filter><external-id>billing-8</external-id></filter>")
+    assert got.findtext("name") == "Ext 2"
+    assert named(got.find("php-settings"), "setting")["memory_limit"] == "64M"
+    code, text = system_error(
+        xml.call("<service-plan><add><name>X</name><external-id>e</external-id><limits/>"
+                 "</add></service-plan>")
+    )  # fmt: skip
+    assert code == 1014 and "'limits'" in text
+
+
+# -- every operation: the table's rows (operation_table.py) -------------------------------
+
+
+CASES = [
+    *(
+        case
+        for operator, name, missing in (
+            ("service-plan", "Basic", "Service plan does not exist"),
+            ("service-plan-addon", "Extra", "Add-on plan does not exist"),
+            ("reseller-plan", "RP", "Reseller plan does not exist"),
+        )
+        for case in (
+            Case(
+                operator,
+                "add",
+                "<name>Fresh</name><limits><limit><name>max_db</name><value>3</value></limit>"
+                "</limits>"
+                if operator != "reseller-plan"
+                else "<name>Fresh</name><limits><limit><name>max_cl</name><value>3</value>"
+                "</limit></limits>",
+                "<add><limits/><name>Fresh</name></add>",
+                "limits",
+                None,
+                "",
+                "carol",
+            ),
+            Case(
+                operator,
+                "get",
+                f"<filter><name>{name}</name></filter>",
+                f"<get><x/><filter><name>{name}</name></filter></get>",
+                "x",
+                "<filter><name>Nope</name></filter>",
+                missing,
+                "carol",
+            ),
+            Case(
+                operator,
+                "set",
+                f"<filter><name>{name}</name></filter><external-id>ext-{name}</external-id>",
+                f"<set><x/><filter><name>{name}</name></filter></set>",
+                "x",
+                "<filter><name>Nope</name></filter><external-id>e</external-id>",
+                missing,
+                "carol",
+            ),
+            Case(
+                operator,
+                "del",
+                f"<filter><name>{name}</name></filter>",
+                f"<del><x/><filter><name>{name}</name></filter></del>",
+                "x",
+                "<filter><name>Nope</name></filter>",
+                missing,
+                "carol",
+            ),
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)
