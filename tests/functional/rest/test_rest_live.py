@@ -8,7 +8,7 @@ import subprocess
 import yaml
 from openapi_spec_validator import validate
 
-from panelkey.rest.routes import ROUTES
+from panelkey.rest.router import ROUTES
 from tests.conftest import Server
 from tests.functional.rest.rest_helpers import ADMIN, https, is_error_shape
 

@@ -1,7 +1,6 @@
-"""Handlers of clients, domains and DNS records: JSON in, core calls, JSON out.
-
-Bodies arrive already checked against their schema (types, enums, ranges); the core
-checks the rest (logins, names, addresses) and its errors become 400/403/404.
+"""`/domains`: subscriptions and sites over the core's domains (`core/domains/domains.py`),
+with their site aliases, owner, status and service plan; the same ones XML `webspace`,
+`site` and `domain` read and write. A new domain gets its default DNS zone.
 """
 
 from __future__ import annotations
@@ -9,40 +8,28 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from panelkey.core.accounts.accounts import ACTIVE, DISABLED, Account
+from panelkey.core import patterns
+from panelkey.core.accounts.accounts import Account
 from panelkey.core.clock import plesk_date
 from panelkey.core.content.site_aliases import SiteAlias
-from panelkey.core.dns.records import Record
 from panelkey.core.domains.domains import Domain
-from panelkey.core.domains.statistics import client_statistics as client_statistics_of
 from panelkey.core.errors import InvalidValue, OwnerNotFound
 from panelkey.core.plans.plans import Plan
 from panelkey.core.plans.subscriptions import Checked
+from panelkey.rest import jsonschema as js
 from panelkey.rest.errors import bad_request, not_found
-from panelkey.rest.handlers import SUCCESS, Answer, Call
+from panelkey.rest.resources import (
+    Answer,
+    Call,
+    Finder,
+    Query,
+    Resource,
+    by_reference,
+    created,
+)
+from panelkey.rest.resources.clients import client_dict
 
-_CLIENT_TEXT = ("name", "company", "email", "locale", "description", "external_id")
-
-
-# -- clients ----------------------------------------------------------------------------
-
-
-def client_dict(a: Account) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "created": plesk_date(a.created),  # Plesk types it as a date
-        "name": a.name,
-        "company": a.company,
-        "login": a.login,
-        "status": a.status,
-        "email": a.email,
-        "locale": a.locale,
-        "guid": a.guid,
-        "description": a.description,
-        "type": a.type,
-        "owner_login": a.owner_login,
-        "external_id": a.external_id,
-    }
+# -- handlers -------------------------------------------------------------------------------
 
 
 def domain_dict(c: Call, d: Domain, of_site: list[SiteAlias] | None = None) -> dict[str, Any]:
@@ -63,97 +50,22 @@ def domain_dict(c: Call, d: Domain, of_site: list[SiteAlias] | None = None) -> d
     return {**d.as_dict(), "created": plesk_date(d.created), "aliases": aliases}
 
 
-def _domain_dicts(c: Call, domains: list[Domain]) -> list[dict[str, Any]]:
+def domain_dicts(c: Call, domains: list[Domain]) -> list[dict[str, Any]]:
     """`domain_dict` of each, with every alias read at once (the caller sees these)."""
     aliases = c.ctx.panel.site_aliases.of_sites({d.id for d in domains})
     return [domain_dict(c, d, aliases.get(d.id, [])) for d in domains]
 
 
-def _created(obj: Account | Domain) -> dict[str, Any]:
-    return {"id": obj.id, "guid": obj.guid}
-
-
-def _client(c: Call) -> Account:
-    found = c.ctx.panel.accounts.get(c.params["id"])
-    if found is None or not c.ctx.panel.accounts.can_manage(c.identity, found):
-        raise not_found("Client")
-    return found
-
-
-def _owner(c: Call, login: str | None) -> Account | None:
-    if not login:
-        return None
-    owner = c.ctx.panel.accounts.by_login(login)
-    if owner is None:
-        raise OwnerNotFound(f"Owner {login!r} does not exist")
-    return owner
-
-
-def list_clients(c: Call) -> Answer:
-    accounts = c.ctx.panel.accounts
-    return 200, [
-        client_dict(a) for a in accounts.visible(c.identity, accounts.list()) if a.type != "admin"
-    ]
-
-
-def create_client(c: Call) -> Answer:
-    b = c.body
-    created = c.ctx.panel.accounts.create(
-        c.identity,
-        type=b["type"],
-        login=b["login"],
-        password=b["password"],
-        owner=_owner(c, b.get("owner_login")),
-        status=b.get("status", ACTIVE),
-        **{k: b[k] for k in _CLIENT_TEXT if k in b},
-    )
-    return 201, _created(created)
-
-
-def get_client(c: Call) -> Answer:
-    return 200, client_dict(_client(c))
-
-
-def update_client(c: Call) -> Answer:
-    account = _client(c)
-    b = c.body
-    if b.get("type") is not None and b["type"] != account.type:
-        raise bad_request("The type of a client cannot change")
-    values: dict[str, Any] = {
-        k: b[k] for k in (*_CLIENT_TEXT, "login", "password", "status") if k in b
+def find_domain(c: Call, ref: dict[str, Any], what: str = "parent_domain") -> Domain | None:
+    """The domain a DomainReference names (by id, name or guid), of those the caller
+    sees; None when there is none."""
+    domains = c.ctx.panel.domains
+    finders: dict[str, Finder[Domain]] = {
+        "id": lambda v: domains.get(c.identity, v),
+        "name": lambda v: domains.by_name(c.identity, v),
+        "guid": lambda v: domains.by_guid(c.identity, v),
     }
-    if b.get("owner_login") and b["owner_login"] != account.owner_login:
-        values["owner"] = _owner(c, b["owner_login"])  # naming the owner it has is no change
-    return 200, _created(c.ctx.panel.accounts.update(c.identity, account, values))
-
-
-def delete_client(c: Call) -> Answer:
-    account = _client(c)
-    c.ctx.panel.accounts.delete(c.identity, account)
-    return 200, _created(account)
-
-
-def activate_client(c: Call) -> Answer:
-    c.ctx.panel.accounts.update(c.identity, _client(c), {"status": ACTIVE})
-    return 200, SUCCESS
-
-
-def suspend_client(c: Call) -> Answer:
-    c.ctx.panel.accounts.update(c.identity, _client(c), {"status": DISABLED})
-    return 200, SUCCESS
-
-
-def client_statistics(c: Call) -> Answer:
-    return 200, client_statistics_of(c.ctx.panel.db, _client(c).id)
-
-
-def client_domains(c: Call) -> Answer:
-    account = _client(c)
-    domains = c.ctx.panel.domains.list(c.identity)
-    return 200, _domain_dicts(c, [d for d in domains if d.owner_id == account.id])
-
-
-# -- domains ----------------------------------------------------------------------------
+    return by_reference(ref, finders, what)
 
 
 def _domain(c: Call) -> Domain:
@@ -167,17 +79,13 @@ def _owner_client(c: Call, ref: dict[str, Any] | None) -> Account | None:
     if not ref:
         return None
     accounts = c.ctx.panel.accounts
-    found: Account | None = None
-    if ref.get("id") is not None:
-        found = accounts.get(ref["id"])
-    elif ref.get("login"):
-        found = accounts.by_login(ref["login"])
-    elif ref.get("guid"):
-        found = accounts.by_guid(ref["guid"])
-    elif ref.get("external_id"):
-        found = accounts.by_external_id(ref["external_id"])
-    else:
-        raise bad_request("owner_client needs one of id, login, guid or external_id")
+    finders: dict[str, Finder[Account]] = {
+        "id": accounts.get,
+        "login": accounts.by_login,
+        "guid": accounts.by_guid,
+        "external_id": accounts.by_external_id,
+    }
+    found = by_reference(ref, finders, "owner_client")
     if found is None or not accounts.can_manage(c.identity, found):
         raise OwnerNotFound("The owner client does not exist")
     return found
@@ -186,14 +94,7 @@ def _owner_client(c: Call, ref: dict[str, Any] | None) -> Account | None:
 def _base_domain(c: Call, ref: dict[str, Any] | None) -> Domain | None:
     if not ref:
         return None
-    domains = c.ctx.panel.domains
-    found: Domain | None = None
-    if ref.get("id") is not None:
-        found = domains.get(c.identity, ref["id"])
-    elif ref.get("name"):
-        found = domains.by_name(c.identity, ref["name"])
-    elif ref.get("guid"):
-        found = domains.by_guid(c.identity, ref["guid"])
+    found = find_domain(c, ref, "base_domain")
     if found is None:
         raise InvalidValue("The base domain does not exist")
     return found
@@ -228,7 +129,7 @@ def list_domains(c: Call) -> Answer:
     if name is not None:
         found = domains.by_name(c.identity, name)
         return 200, [domain_dict(c, found)] if found else []
-    return 200, _domain_dicts(c, domains.list(c.identity))
+    return 200, domain_dicts(c, domains.list(c.identity))
 
 
 def create_domain(c: Call) -> Answer:
@@ -245,7 +146,7 @@ def create_domain(c: Call) -> Answer:
     within = None
     if plan is not None:
         within = c.ctx.panel.subscriptions.writer(Checked(), main=plan, actor=c.identity)
-    created = c.ctx.panel.domains.create(
+    made = c.ctx.panel.domains.create(
         c.identity,
         name=b["name"],
         owner=owner,
@@ -256,7 +157,7 @@ def create_domain(c: Call) -> Answer:
         description=b.get("description") or "",
         within=within,
     )
-    return 201, _created(created)
+    return 201, created(made)
 
 
 def get_domain(c: Call) -> Answer:
@@ -279,13 +180,13 @@ def update_domain(c: Call) -> Answer:
     updated = c.ctx.panel.domains.update(c.identity, domain, values)
     if plan is not None:
         subscriptions.switch(c.identity, updated, plan)
-    return 200, _created(updated)
+    return 200, created(updated)
 
 
 def delete_domain(c: Call) -> Answer:
     domain = _domain(c)
     c.ctx.panel.domains.delete(c.identity, domain)
-    return 200, _created(domain)
+    return 200, created(domain)
 
 
 def domain_client(c: Call) -> Answer:
@@ -305,60 +206,114 @@ def set_domain_status(c: Call) -> Answer:
     return 200, {"status": updated.status}
 
 
-# -- DNS records ------------------------------------------------------------------------
+# -- schemas --------------------------------------------------------------------------------
+
+_HOSTING_TYPE = js.string(enum=list(patterns.HOSTING_TYPES))
+_NAMED = js.string(minLength=1)
+_ALIAS_FIELDS = ("id", "name", "ascii_name", "web", "dns", "mail", "seo_redirect")
+_RESPONSE_FIELDS = (
+    "id",
+    "name",
+    "ascii_name",
+    "hosting_type",
+    "base_domain_id",
+    "www_root",
+    "guid",
+    "created",
+    "description",
+    "aliases",
+)
 
 
-def _zone(c: Call, *, required: bool) -> Domain | None:
-    name = c.query.get("domain")
-    if name is None:
-        if required:
-            raise bad_request("The query parameter 'domain' is required")
-        return None
-    found = c.ctx.panel.domains.by_name(c.identity, name)
-    if found is None:
-        raise not_found("Domain")
-    return found
+def _one_of(properties: dict[str, js.Schema], description: str) -> js.Schema:
+    """A reference: one or more of its members, and nothing else."""
+    return js.obj(properties, description=description, minProperties=1, additionalProperties=False)
 
 
-def list_records(c: Call) -> Answer:
-    zone = _zone(c, required=True)  # Plesk's quirk: ?domain= is required
-    assert zone is not None
-    return 200, [r.as_dict() for r in c.ctx.panel.dns.records(c.identity, zone)]
+SCHEMAS: dict[str, js.Schema] = {
+    "DomainReference": _one_of(
+        {"id": js.ID, "name": _NAMED, "guid": _NAMED}, "A domain by one of id, name or guid"
+    ),
+    "OwnerClientReference": _one_of(
+        {"id": js.ID, "login": _NAMED, "guid": _NAMED, "external_id": _NAMED},
+        "A client by one of id, login, guid or external_id",
+    ),
+    "PlanReference": js.obj(
+        {"name": js.string()},
+        description="A service plan by name, of those the subscription's owner may use",
+    ),
+    "DomainRequest": js.obj(
+        {
+            "name": js.string(
+                "A domain name: labels of letters, digits and hyphens, the last one not all "
+                "digits; or an internationalised name with one label in lower-case Latin "
+                "letters",
+                minLength=patterns.DOMAIN_NAME_MIN,
+                maxLength=patterns.DOMAIN_NAME_MAX,
+                pattern=patterns.DOMAIN_NAME,
+            ),
+            "description": js.string(),
+            "hosting_type": _HOSTING_TYPE,
+            "hosting_settings": js.obj({"ftp_login": js.string(), "ftp_password": js.string()}),
+            "base_domain": js.ref("DomainReference"),
+            "parent_domain": js.ref("DomainReference"),
+            "owner_client": js.ref("OwnerClientReference"),
+            "ip_addresses": js.array(js.string(pattern=rf"^ *{js.IP} *$")),
+            "ipv4": js.array(js.string(pattern=rf"^ *{js.IP4} *$")),
+            "ipv6": js.array(js.string(pattern=rf"^ *{js.IP6} *$")),
+            "plan": js.ref("PlanReference"),
+        },
+        description="A domain. Creating one needs its name (the owner defaults to the admin; "
+        "a subscription is made on the service plan named, a site ignores it); an update "
+        "applies name, description, hosting_type and a subscription's plan, each when given",
+    ),
+    "DomainAlias": js.obj(
+        {
+            "id": js.ID,
+            "name": js.string(),
+            "ascii_name": js.string(),
+            **{n: js.BOOLEAN for n in _ALIAS_FIELDS[3:]},
+        },
+        _ALIAS_FIELDS,
+    ),
+    "DomainResponse": js.obj(
+        {
+            "id": js.ID,
+            "name": js.string(),
+            "ascii_name": js.string(),
+            "hosting_type": _HOSTING_TYPE,
+            "base_domain_id": js.integer(),
+            "www_root": js.string(),
+            "guid": js.string(),
+            "created": js.DATE,
+            "description": js.string(),
+            "aliases": js.many("DomainAlias"),
+        },
+        _RESPONSE_FIELDS,
+    ),
+    "DomainStatus": js.obj({"status": js.string(enum=list(patterns.DOMAIN_STATUSES))}, ("status",)),
+}
 
+# -- routes ---------------------------------------------------------------------------------
 
-def add_record(c: Call) -> Answer:
-    zone = _zone(c, required=True)
-    assert zone is not None
-    b = c.body
-    record = c.ctx.panel.dns.add(
-        c.identity,
-        zone,
-        type=b["type"],
-        host=b["host"],
-        value=b["value"],
-        opt=b.get("opt") or "",
-        ttl=b.get("ttl"),
-    )
-    return 200, record.as_dict()  # Plesk answers 200, not 201
-
-
-def _record(c: Call) -> Record:
-    found = c.ctx.panel.dns.get(c.identity, c.params["id"])
-    if found is None:
-        raise not_found("DNS record")
-    return found
-
-
-def get_record(c: Call) -> Answer:
-    return 200, _record(c).as_dict()
-
-
-def update_record(c: Call) -> Answer:
-    values = {k: c.body[k] for k in ("type", "host", "value", "opt", "ttl") if k in c.body}
-    c.ctx.panel.dns.update(c.identity, _record(c), values)
-    return 200, SUCCESS
-
-
-def delete_record(c: Call) -> Answer:
-    c.ctx.panel.dns.delete(c.identity, _record(c).id)
-    return 200, SUCCESS
+_R = Resource(("Domains",), "site")
+_ONE = "/domains/{id}"
+_BY_NAME = (Query("name", "Filter data by domain name"),)
+ROUTES = (
+    _R.get("/domains", list_domains, "List domains", js.many("DomainResponse"), query=_BY_NAME),
+    _R.post(
+        "/domains", create_domain, "Create domain", js.CREATED, status=201, body="DomainRequest"
+    ),
+    _R.get(_ONE, get_domain, "Get domain details", js.ref("DomainResponse")),
+    _R.put(_ONE, update_domain, "Update domain", js.CREATED, body="DomainRequest"),
+    _R.delete(_ONE, delete_domain, "Delete domain", js.CREATED),
+    _R.get(f"{_ONE}/client", domain_client, "Get domain owner", js.ref("Client")),
+    _R.get(f"{_ONE}/status", get_domain_status, "Get domain status", js.ref("DomainStatus")),
+    _R.put(
+        f"{_ONE}/status",
+        set_domain_status,
+        "Update domain status",
+        js.ref("DomainStatus"),
+        body="DomainStatus",
+    ),
+)

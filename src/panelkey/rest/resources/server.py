@@ -1,9 +1,5 @@
-"""Handlers of the small routes: secret keys, the server, the command-line gate.
-
-A handler takes a `Call` and gives back `(status, payload)`. Those marked `inline` in
-the route table run on the event loop and must not touch the store; all others run in
-a worker thread.
-"""
+"""`/server`: the server's information and addresses, its first setup and its license,
+over the core's server settings (`core/server/settings.py`), which XML `server` reads."""
 
 from __future__ import annotations
 
@@ -15,79 +11,15 @@ import socket
 import struct
 import time
 import weakref
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from panelkey.context import Context
-from panelkey.core.errors import NotFound
-from panelkey.core.identity import Identity
-from panelkey.rest.errors import ApiError, bad_request, not_found
-from panelkey.rest.schemas import INT32
-from panelkey.utilities import reference, registry
+from panelkey.core.patterns import SPACE
+from panelkey.rest import jsonschema as js
+from panelkey.rest.errors import bad_request
+from panelkey.rest.resources import SUCCESS, Answer, Call, Resource
 
-FACE = "rest"
-Answer = tuple[int, Any]
-SUCCESS = {"status": "success"}
-
-
-@dataclass(slots=True)
-class Call:
-    """One authenticated request, as a handler sees it."""
-
-    ctx: Context
-    identity: Identity
-    address: str
-    params: dict[str, Any] = field(default_factory=dict)
-    query: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-
-
-# -- secret keys ------------------------------------------------------------------------
-
-
-def create_key(c: Call) -> Answer:
-    body = c.body if isinstance(c.body, dict) else {}
-    items: list[str] = []
-    for name in ("ip", "ips"):
-        given = body.get(name)
-        if isinstance(given, str):
-            items += [x for x in given.split(",") if x.strip()]
-        elif isinstance(given, list):
-            items += given
-    if not items and c.address:
-        items = [c.address]  # Plesk binds a key made without an address to the caller's
-    login = body.get("login") or None
-    value, _info = c.ctx.panel.keys.create(
-        c.identity,
-        addresses=items,
-        description=body.get("description") or "",
-        login=login,
-        face=FACE,
-        source_ip=c.address,
-        expires=(body.get("expires") or "").strip() or None,
-        scope=body.get("scope"),
-        rate=body.get("rate") or None,
-    )
-    return 201, {"key": value}
-
-
-def delete_key(c: Call) -> Answer:
-    ref = str(c.params["key"]).strip()
-    if ref.isdigit() and (not ref.isascii() or int(ref) > INT32):
-        raise ApiError(404, "Key does not exist")
-    try:
-        c.ctx.panel.keys.delete(c.identity, ref, face=FACE, source_ip=c.address)
-    except NotFound:
-        raise ApiError(404, "Key does not exist") from None  # never echo a presented value
-    return 200, SUCCESS
-
-
-def list_keys(c: Call) -> Answer:
-    return 200, [k.as_dict() for k in c.ctx.panel.keys.list()]
-
-
-# -- the server -------------------------------------------------------------------------
+# -- handlers -------------------------------------------------------------------------------
 
 _server_bodies: weakref.WeakKeyDictionary[Context, bytes] = weakref.WeakKeyDictionary()
 
@@ -113,18 +45,6 @@ def server_info(c: Call) -> Answer:
         ).encode()
         _server_bodies[c.ctx] = found
     return 200, found
-
-
-def create_session(c: Call) -> Answer:
-    b = c.body
-    # skip_mfa needs nothing: panelkey asks for no second factor, so none is skipped.
-    session_id, _session = c.ctx.panel.sessions.create(
-        c.identity,
-        b["login"],
-        user_ip=b.get("user_ip") or c.address,
-        source_server=b.get("source_server") or "",
-    )
-    return 201, {"id": session_id}
 
 
 def server_init(c: Call) -> Answer:
@@ -194,34 +114,91 @@ def host_addresses() -> list[dict[str, str]]:
     return found or [_ip("127.0.0.1", "", "255.0.0.0", "lo")]
 
 
+_IP_FIELDS = ("ipv4", "ipv6", "netmask", "interface", "type")
+
+
 def _ip(ipv4: str, ipv6: str, netmask: str, interface: str) -> dict[str, str]:
-    return {
-        "ipv4": ipv4,
-        "ipv6": ipv6,
-        "netmask": netmask,
-        "interface": interface,
-        "type": "shared",
-    }
+    return dict(zip(_IP_FIELDS, (ipv4, ipv6, netmask, interface, "shared"), strict=True))
 
 
-# -- the command-line gate ---------------------------------------------------------------
+# -- schemas --------------------------------------------------------------------------------
 
+_SERVER_FIELDS = (
+    "platform",
+    "hostname",
+    "guid",
+    "panel_version",
+    "panel_revision",
+    "panel_build_date",
+    "panel_update_version",
+    "extension_version",
+    "extension_release",
+)
+_ADMIN_FIELDS = (
+    "name",
+    "email",
+    "company",
+    "phone",
+    "fax",
+    "address",
+    "city",
+    "state",
+    "post_code",
+    "country",
+    "locale",
+)
 
-def cli_commands(c: Call) -> Answer:
-    return 200, sorted(registry())
+SCHEMAS: dict[str, js.Schema] = {
+    "ServerMeta": js.obj({name: js.string() for name in _SERVER_FIELDS}, _SERVER_FIELDS),
+    "ServerIp": js.obj(
+        {
+            **{n: js.string() for n in _IP_FIELDS[:-1]},
+            "type": js.string(enum=["shared", "exclusive"]),
+        },
+        _IP_FIELDS,
+    ),
+    "Admin": js.obj(
+        {
+            **{n: js.string() for n in _ADMIN_FIELDS},
+            "email": js.EMAIL,
+            "send_announce": js.BOOLEAN,
+            "multiple_sessions": js.BOOLEAN,
+        },
+        description="The administrator's contact information",
+    ),
+    "ServerInit": js.obj(
+        {
+            "admin": js.ref("Admin"),
+            "password": js.string("The administrator's new password", minLength=1),
+            "server_name": js.string("The server's host name", maxLength=255),
+        },
+        description="Initial server setup parameters",
+    ),
+    "ServerLicense": js.obj(
+        {
+            "key": js.string(
+                "The license key (kept as its digest, never shown)",
+                pattern=rf"^[^\x00]*[^\x00{SPACE}][^\x00]*$",
+            ),
+            "code": js.string(
+                "The activation code; given alone, it stands for the key it activates "
+                "(panelkey fetches nothing)",
+                maxLength=255,
+            ),
+            "additional": {"type": "boolean", "description": "An additional license key"},
+        },
+        description="License parameters: a key, an activation code, or both",
+    ),
+}
 
+# -- routes ---------------------------------------------------------------------------------
 
-def cli_ref(c: Call) -> Answer:
-    name = c.params["id"]
-    if name not in registry():
-        raise not_found("Command")
-    return 200, reference(name)
-
-
-def cli_call(c: Call) -> Answer:
-    utility = registry().get(c.params["id"])
-    if utility is None:
-        raise not_found("Command")
-    body = c.body if isinstance(c.body, dict) else {}
-    outcome = utility(c.ctx.panel, list(body.get("params") or []), FACE)
-    return 200, {"code": outcome.code, "stdout": outcome.stdout, "stderr": outcome.stderr}
+_R = Resource(("Server",), "server")
+ROUTES = (
+    _R.get("/server", server_info, "Get server information", js.ref("ServerMeta"), inline=True),
+    _R.post("/server/init", server_init, "Initialize server", js.STATUS, body="ServerInit"),
+    _R.post(
+        "/server/license", install_license, "Install license key", js.STATUS, body="ServerLicense"
+    ),
+    _R.get("/server/ips", server_ips, "List server IP addresses", js.many("ServerIp")),
+)
