@@ -1,14 +1,86 @@
-"""panel.ini's transport rules on a real server, changed while it runs (no restart)."""
+"""The app's checks before any handler: authentication in-process on SQLite and
+PostgreSQL; panel.ini's transport rules on a real server, changed while it runs (no
+restart); Plesk's curl examples verbatim against that server."""
 
 from __future__ import annotations
 
+import json
+import logging
+import subprocess
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from tests.conftest import Server
-from tests.functional.rest.rest_helpers import ADMIN, eventually, https, is_error_shape, plain
+from tests.functional.rest.rest_helpers import (
+    ADMIN,
+    CUSTOMER,
+    Api,
+    eventually,
+    https,
+    is_error_shape,
+    plain,
+)
+
+
+def test_no_credentials_is_401_with_basic_challenge(api: Api) -> None:
+    response = api.get("/server")
+    assert response.status_code == 401 and is_error_shape(response)
+    assert response.headers["www-authenticate"] == 'Basic realm="panelkey"'
+
+
+def test_wrong_key_and_wrong_password_are_401_and_audited(api: Api) -> None:
+    wrong_key = api.get("/server", headers={"X-API-Key": "00000000-0000-0000-0000-000000000000"})
+    wrong_password = api.get("/server", auth=("admin", "nope"))
+    for response in (wrong_key, wrong_password):
+        assert response.status_code == 401 and is_error_shape(response)
+        assert response.headers["www-authenticate"] == 'Basic realm="panelkey"'
+    assert wrong_key.json()["message"] == wrong_password.json()["message"]
+    reasons = [(e.face, e.reason) for e in api.panel.audit.entries(failures_only=True)]
+    assert ("rest", "unknown key") in reasons and ("rest", "wrong password") in reasons
+
+
+def test_key_from_a_wrong_address_is_audited_with_its_reason(api: Api) -> None:
+    key = api.new_key(ip="192.0.2.7")
+    assert api.get("/server", headers=key).status_code == 401
+    reasons = [e.reason for e in api.panel.audit.entries(failures_only=True)]
+    assert "address not allowed" in reasons
+
+
+@pytest.mark.parametrize("param", ["key", "api_key", "apikey", "X-API-Key", "token", "password"])
+def test_credentials_in_the_url_are_refused_and_never_logged(
+    api: Api, admin_key: dict[str, str], param: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    value = admin_key["X-API-Key"]
+    caplog.set_level(logging.DEBUG, logger="panelkey")
+    response = api.get(f"/server?{param}={value}")
+    assert response.status_code == 401 and is_error_shape(response)
+    assert "header" in response.json()["message"]
+    # Refused even with a good header beside it: the URL is never a place for a secret.
+    assert api.get(f"/domains?{param}={value}", headers=admin_key).status_code == 401
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("panelkey")]
+    assert all(value not in line for line in ours)
+    assert all(value not in e.detail for e in api.panel.audit.entries())
+
+
+def test_customer_key_and_customer_password_are_403(api: Api, admin_key: dict[str, str]) -> None:
+    assert api.post("/clients", headers=admin_key, json=CUSTOMER).status_code == 201
+    customer_key = api.new_key(login="john_doe")
+    for response in (
+        api.get("/server", headers=customer_key),
+        api.get("/domains", auth=("john_doe", "password")),
+    ):
+        assert response.status_code == 403 and is_error_shape(response)
+
+
+def test_login_with_nul_is_refused_not_crashed(api: Api) -> None:
+    response = api.get("/server", auth=("ad\x00min", "x"))
+    assert response.status_code == 401 and is_error_shape(response)
+
+
+# -- a real server ----------------------------------------------------------------------
+
 
 ORIGIN = "https://app.example"
 
@@ -113,3 +185,68 @@ def test_api_switched_off_and_address_allow_list(ini: Server) -> None:
         )
         write_ini(ini, "[api]\nallowedIPs = 10.0.0.0/8, 127.0.0.1\n")
         assert eventually(lambda: client.get("/server", auth=ADMIN).status_code == 200)
+
+
+CURL = "/usr/bin/curl"
+
+
+def curl(*args: str) -> tuple[int, str]:
+    """Run curl as Plesk's documents do (-k for the self-signed certificate); (status, body)."""
+    done = subprocess.run(
+        [CURL, "-sk", "-w", "\n%{http_code}", *args], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    body, _, status = done.stdout.rpartition("\n")
+    return int(status), body
+
+
+def test_plesk_curl_examples_work_unchanged(live: Server) -> None:
+    base = f"{live.https_url}/api/v2"
+    status, body = curl(
+        "-X",
+        "POST",
+        "--user",
+        f"admin:{live.admin_password}",
+        "-H",
+        "Accept: application/json",
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        "{}",
+        f"{base}/auth/keys",
+    )
+    assert status == 201, body
+    key = json.loads(body)["key"]
+
+    status, body = curl(
+        "-X",
+        "GET",
+        "-H",
+        f"X-API-Key: {key}",
+        "-H",
+        "Accept: application/json",
+        f"{base}/domains",
+    )
+    assert status == 200 and isinstance(json.loads(body), list)
+
+    customer = (
+        '{"name":"John Doe","login":"john_doe","password":"password","email":"",'
+        '"type":"customer","company":"Plesk"}'
+    )
+    status, body = curl(
+        "-X",
+        "POST",
+        "-H",
+        f"X-API-Key: {key}",
+        "-H",
+        "Accept: application/json",
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        customer,
+        f"{base}/clients",
+    )
+    assert status == 201, body
+    created = json.loads(body)
+    status, body = curl("-H", f"X-API-Key: {key}", f"{base}/clients/{created['id']}")
+    assert status == 200 and json.loads(body)["login"] == "john_doe"

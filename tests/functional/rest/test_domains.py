@@ -1,97 +1,136 @@
-"""REST shapes as Plesk's own document has them: its named components (Admin,
-DomainReference, OwnerClientReference, PlanReference), DomainAlias.id,
-SessionRequest.skip_mfa, FTP permissions as the strings "true"/"false", the 14 DNS record
-types (TLSA and the rest stored as over XML), `created` as a date, a license installed
-with only its activation code, and PUT /domains/{id} without a name."""
+"""`/domains`: subscriptions and sites over REST, with their owner, status, site aliases
+and service plan; Plesk's reference components (DomainReference, OwnerClientReference,
+PlanReference) as the requests take them. In-process on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import pytest
 
-from panelkey.core.identity import Identity
-from tests.functional.rest.rest_helpers import CUSTOMER, Api, is_error_shape
-from tests.functional.xml.xml_helpers import XmlClient, results
-from tests.functional.xml_domains.conftest import key_of
-
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
-PLESK_TYPES = {
-    "A",
-    "AAAA",
-    "CNAME",
-    "MX",
-    "NS",
-    "TXT",
-    "SRV",
-    "PTR",
-    "CAA",
-    "DS",
-    "TLSA",
-    "HTTPS",
-    "SOA",
-    "AXFR",
-}
-TLSA_HASH = "0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6"
-ZONE = {"domain": "example.com"}
+from tests.functional.rest.rest_helpers import (
+    CUSTOMER,
+    SQLITE_ONLY,
+    Api,
+    Key,
+    admin_identity,
+    is_error_shape,
+    make_customer,
+    make_domain,
+    schemas_of,
+    xml_client,
+)
 
 
-def _admin(api: Api) -> Identity:
-    admin = api.panel.accounts.admin()
-    assert admin is not None
-    return admin.identity()
+def test_domain_lifecycle_with_default_zone(api: Api, admin_key: Key) -> None:
+    client_id = make_customer(api, admin_key)
+    domain_id = make_domain(
+        api,
+        admin_key,
+        owner_client={"login": "john_doe"},
+        description="My website",
+        hosting_settings={"ftp_login": "test_login", "ftp_password": "test_pwd"},
+        ipv4=["192.0.2.10"],
+    )
+    [listed] = api.get("/domains", headers=admin_key).json()
+    assert listed["name"] == "example.com" and listed["ascii_name"] == "example.com"
+    assert listed["hosting_type"] == "virtual" and listed["base_domain_id"] == 0
+    assert listed["www_root"] == "/var/www/vhosts/example.com/httpdocs"
+    assert listed["description"] == "My website"
+    assert api.get(f"/domains/{domain_id}", headers=admin_key).json() == listed
+    assert api.get("/domains?name=example.com", headers=admin_key).json() == [listed]
+    assert api.get("/domains?name=other.com", headers=admin_key).json() == []
+    owner = api.get(f"/domains/{domain_id}/client", headers=admin_key).json()
+    assert owner["id"] == client_id and owner["login"] == "john_doe"
+    assert api.get(f"/clients/{client_id}/domains", headers=admin_key).json() == [listed]
+
+    records = api.get("/dns/records?domain=example.com", headers=admin_key).json()
+    assert {"NS", "A", "MX", "TXT"} <= {r["type"] for r in records}
+    assert any(r["type"] == "A" and r["value"] == "192.0.2.10" for r in records)
+
+    status = api.get(f"/domains/{domain_id}/status", headers=admin_key)
+    assert status.json() == {"status": "active"}
+    put = api.put(f"/domains/{domain_id}/status", headers=admin_key, json={"status": "suspended"})
+    assert put.status_code == 200 and put.json() == {"status": "suspended"}
+    assert (
+        api.get(f"/domains/{domain_id}/status", headers=admin_key).json()["status"] == "suspended"
+    )
+
+    # Plesk's PUT takes a DomainRequest, whose name is required.
+    renamed = api.put(
+        f"/domains/{domain_id}",
+        headers=admin_key,
+        json={"name": "example.com", "description": "new"},
+    )
+    assert renamed.status_code == 200 and renamed.json()["id"] == domain_id
+    assert api.get(f"/domains/{domain_id}", headers=admin_key).json()["description"] == "new"
+
+    assert api.delete(f"/domains/{domain_id}", headers=admin_key).status_code == 200
+    assert api.get(f"/domains/{domain_id}", headers=admin_key).status_code == 404
+    assert api.get("/dns/records?domain=example.com", headers=admin_key).status_code == 404
 
 
-def _xml(api: Api) -> XmlClient:
-    return XmlClient(api.ctx, key_of(api.panel, _admin(api)))
+def test_site_inside_a_subscription(api: Api, admin_key: Key) -> None:
+    base = make_domain(api, admin_key)
+    site = make_domain(api, admin_key, "shop.example.com", base_domain={"name": "example.com"})
+    assert api.get(f"/domains/{site}", headers=admin_key).json()["base_domain_id"] == base
 
 
-def _schemas(api: Api) -> list[tuple[dict[str, Any], str]]:
-    """Each document's schemas, with the prefix its `$ref`s carry."""
-    v3 = api.get("/openapi.json").json()["components"]["schemas"]
-    v2 = api.get("/swagger.json").json()["definitions"]
-    return [(v3, "#/components/schemas/"), (v2, "#/definitions/")]
+def test_internationalised_domain_keeps_its_ascii_name(api: Api, admin_key: Key) -> None:
+    domain_id = make_domain(api, admin_key, "bücher.example")
+    one = api.get(f"/domains/{domain_id}", headers=admin_key).json()
+    assert one["name"] == "bücher.example" and one["ascii_name"] == "xn--bcher-kva.example"
 
 
-def _domain(api: Api, key: dict[str, str], **body: Any) -> int:
-    made = api.post("/domains", headers=key, json={"name": "example.com", **body})
-    assert made.status_code == 201, made.text
-    return int(made.json()["id"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "not a domain"},
+        {"name": "example.com", "hosting_type": "ftp"},
+        {"name": "example.com", "owner_client": {"login": "nobody"}},
+        {"name": "example.com", "owner_client": {"id": 2147483647}},
+        {"name": "example.com", "base_domain": {"id": 99}},
+        {"name": "example.com", "ipv4": ["999.1.1.1"]},
+        {"name": "example.com", "hosting_settings": "ftp"},
+        {"hosting_type": "virtual"},
+    ],
+)
+def test_bad_domain_is_400_and_creates_nothing(api: Api, admin_key: Key, body: dict) -> None:
+    response = api.post("/domains", headers=admin_key, json=body)
+    assert response.status_code == 400 and is_error_shape(response)
+    assert api.get("/domains", headers=admin_key).json() == []
 
 
-# -- named components -----------------------------------------------------------------
+def test_taken_domain_name_is_400(api: Api, admin_key: Key) -> None:
+    make_domain(api, admin_key)
+    response = api.post("/domains", headers=admin_key, json={"name": "EXAMPLE.com"})
+    assert response.status_code == 400 and is_error_shape(response)
 
 
-def test_documents_name_plesks_reference_components_where_plesk_uses_them(api: Api) -> None:
-    uses = {
-        ("ServerInit", "admin"): "Admin",
-        ("DomainRequest", "base_domain"): "DomainReference",
-        ("DomainRequest", "parent_domain"): "DomainReference",
-        ("DomainRequest", "owner_client"): "OwnerClientReference",
-        ("DomainRequest", "plan"): "PlanReference",
-        ("FtpUserRequest", "parent_domain"): "DomainReference",
-        ("DatabaseRequest", "parent_domain"): "DomainReference",
-        ("DatabaseUserRequest", "parent_domain"): "DomainReference",
-    }
-    for schemas, prefix in _schemas(api):
-        assert {"Admin", "DomainReference", "OwnerClientReference", "PlanReference"} <= set(schemas)
-        for (owner, member), name in uses.items():
-            assert schemas[owner]["properties"][member] == {"$ref": prefix + name}
-        assert set(schemas["OwnerClientReference"]["properties"]) == {
-            "id",
-            "login",
-            "guid",
-            "external_id",
+def test_domain_response_lists_its_site_aliases(api: Api, admin_key: dict[str, str]) -> None:
+    domain = make_domain(api, admin_key)
+    xml = xml_client(api)
+    made = xml.call(
+        f"<site-alias><create><pref><web>true</web><mail>true</mail></pref><manage-dns>false</manage-dns>"
+        f"<site-id>{domain}</site-id><name>example.net</name></create></site-alias>"
+    )
+    assert made.findtext("site-alias/create/result/status") == "ok"
+    body = api.get(f"/domains/{domain}", headers=admin_key).json()
+    alias_id = int(made.findtext("site-alias/create/result/id") or 0)
+    assert body["aliases"] == [
+        {
+            "id": alias_id,
+            "name": "example.net",
+            "ascii_name": "example.net",
+            "web": True,
+            "dns": False,
+            "mail": True,
+            "seo_redirect": True,
         }
-        assert set(schemas["DomainReference"]["properties"]) == {"id", "name", "guid"}
-        assert set(schemas["PlanReference"]["properties"]) == {"name"}
-        assert {"name", "email", "post_code", "send_announce"} <= set(
-            schemas["Admin"]["properties"]
-        )
+    ]
+    (listed,) = api.get("/domains", headers=admin_key).json()
+    assert listed["aliases"] == body["aliases"]
 
 
+@SQLITE_ONLY
 def test_references_are_checked_through_their_components(
     api: Api, admin_key: dict[str, str]
 ) -> None:
@@ -109,14 +148,12 @@ def test_references_are_checked_through_their_components(
     assert init.status_code == 400 and "email" in init.json()["message"]
 
 
-# -- DomainAlias.id ---------------------------------------------------------------------
-
-
+@SQLITE_ONLY
 def test_domain_aliases_carry_their_id_the_one_xml_knows(
     api: Api, admin_key: dict[str, str]
 ) -> None:
-    domain = _domain(api, admin_key)
-    xml = _xml(api)
+    domain = make_domain(api, admin_key)
+    xml = xml_client(api)
     made = xml.call(
         f"<site-alias><create><site-id>{domain}</site-id><name>example.net</name></create>"
         "</site-alias>"
@@ -126,200 +163,17 @@ def test_domain_aliases_carry_their_id_the_one_xml_knows(
     assert alias["id"] == alias_id and alias["name"] == "example.net"
     got = xml.call(f"<site-alias><get><filter><id>{alias['id']}</id></filter></get></site-alias>")
     assert got.findtext("site-alias/get/result/info/name") == "example.net"
-    for schemas, _prefix in _schemas(api):
+    for schemas, _prefix in schemas_of(api):
         assert schemas["DomainAlias"]["properties"]["id"]["type"] == "integer"
         assert "id" in schemas["DomainAlias"]["required"]
 
 
-# -- SessionRequest.skip_mfa ------------------------------------------------------------
-
-
-def test_session_request_takes_skip_mfa_as_a_boolean(api: Api, admin_key: dict[str, str]) -> None:
-    for schemas, _prefix in _schemas(api):
-        assert schemas["SessionRequest"]["properties"]["skip_mfa"]["type"] == "boolean"
-    assert api.post("/clients", headers=admin_key, json=CUSTOMER).status_code == 201
-    for flag in (True, False):
-        body = {"login": CUSTOMER["login"], "skip_mfa": flag}
-        opened = api.post("/server/session", headers=admin_key, json=body)
-        assert opened.status_code == 201, opened.text
-        session = api.panel.sessions.verify(opened.json()["id"])
-        assert session is not None and session.login == CUSTOMER["login"]
-    before = len(api.panel.sessions.list(_admin(api)))
-    body = {"login": CUSTOMER["login"], "skip_mfa": "yes"}
-    refused = api.post("/server/session", headers=admin_key, json=body)
-    assert refused.status_code == 400 and "skip_mfa" in refused.json()["message"]
-    assert len(api.panel.sessions.list(_admin(api))) == before
-
-
-# -- FTP permissions as strings --------------------------------------------------------
-
-
-def test_ftp_permissions_are_plesks_strings_in_request_and_answer(
-    api: Api, admin_key: dict[str, str]
-) -> None:
-    for schemas, _prefix in _schemas(api):
-        read = schemas["FtpUser"]["properties"]["permissions"]["properties"]["read"]
-        assert read["type"] == "string" and read["enum"] == ["true", "false"]
-    domain = _domain(api, admin_key)
-    body = {
-        "name": "uploader",
-        "password": "Ftp-pw-123",
-        "permissions": {"read": "false", "write": "true"},
-        "parent_domain": {"id": domain},
-    }
-    made = api.post("/ftpusers", headers=admin_key, json=body)
-    assert made.status_code == 200, made.text
-    assert made.json()["permissions"] == {"read": "false", "write": "true"}
-    stored = api.panel.ftp_users.by_name(_admin(api), "uploader")
-    assert stored is not None and (stored.read, stored.write) == (False, True)
-    (got,) = results(
-        _xml(api).call("<ftp-user><get><filter><name>uploader</name></filter></get></ftp-user>"),
-        "ftp-user/get",
-    )
-    assert got.findtext("permissions/read") == "false"
-    assert got.findtext("permissions/write") == "true"
-    changed = api.put(
-        "/ftpusers/uploader", headers=admin_key, json={"permissions": {"read": "true"}}
-    )
-    assert changed.status_code == 200, changed.text
-    (listed,) = api.get("/ftpusers", headers=admin_key).json()
-    assert listed["permissions"] == {"read": "true", "write": "true"}
-    refused = api.put(
-        "/ftpusers/uploader", headers=admin_key, json={"permissions": {"write": "no"}}
-    )
-    assert refused.status_code == 400 and is_error_shape(refused)
-    (still,) = api.get("/ftpusers", headers=admin_key).json()
-    assert still["permissions"] == {"read": "true", "write": "true"}
-
-
-# -- DNS record types -------------------------------------------------------------------
-
-
-def test_documents_list_the_14_record_types_of_plesks_document(api: Api) -> None:
-    for schemas, _prefix in _schemas(api):
-        for name in ("DnsRecord", "DnsRecordRequest"):
-            assert set(schemas[name]["properties"]["type"]["enum"]) == PLESK_TYPES
-
-
-@pytest.mark.parametrize(
-    ("kind", "host", "value", "opt"),
-    [
-        ("TLSA", "_443._tcp.www", f"3 1 1 {TLSA_HASH}", ""),
-        ("TLSA", "_25._tcp.mail", TLSA_HASH, "3 1 1"),
-        ("DS", "sub", "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118", ""),
-        ("HTTPS", "@", "1 . alpn=h2", ""),
-    ],
-)
-def test_tlsa_ds_and_https_records_are_kept_over_rest_as_over_xml(
-    api: Api, admin_key: dict[str, str], kind: str, host: str, value: str, opt: str
-) -> None:
-    domain = _domain(api, admin_key)
-    body = {"type": kind, "host": host, "value": value, **({"opt": opt} if opt else {})}
-    made = api.post("/dns/records", headers=admin_key, params=ZONE, json=body)
-    assert made.status_code == 200, made.text
-    xml = _xml(api)
-    sent = xml.call(
-        f"<dns><add_rec><site-id>{domain}</site-id><type>{kind}</type><host>x{host}</host>"
-        f"<value>{value}</value><opt>{opt}</opt></add_rec></dns>"
-    )
-    xml_id = sent.findtext("dns/add_rec/result/id")
-    got = {
-        r.findtext("id"): r
-        for r in results(
-            xml.call(f"<dns><get_rec><filter><site-id>{domain}</site-id></filter></get_rec></dns>"),
-            "dns/get_rec",
-        )
-    }
-    rest = made.json()
-    by_xml = got[xml_id].find("data")
-    assert by_xml is not None
-    assert rest["type"] == kind and rest["value"] == by_xml.findtext("value")
-    assert rest["opt"] == by_xml.findtext("opt")
-    assert got[str(rest["id"])].findtext("data/value") == rest["value"]
-    assert api.get(f"/dns/records/{rest['id']}", headers=admin_key).json() == rest
-    if kind == "TLSA":
-        assert rest["value"] == f"3 1 1 {TLSA_HASH.lower()}"
-    bad = {"type": kind, "host": "bad", "value": "not record data"}
-    refused = api.post("/dns/records", headers=admin_key, params=ZONE, json=bad)
-    assert refused.status_code == 400 and is_error_shape(refused)
-
-
-def test_soa_and_axfr_are_named_but_no_record_a_zone_keeps(
-    api: Api, admin_key: dict[str, str]
-) -> None:
-    _domain(api, admin_key)
-    before = api.get("/dns/records", headers=admin_key, params=ZONE).json()
-    for kind in ("SOA", "AXFR"):
-        body = {"type": kind, "host": "@", "value": "ns.example.com."}
-        refused = api.post("/dns/records", headers=admin_key, params=ZONE, json=body)
-        assert refused.status_code == 400 and is_error_shape(refused), refused.text
-        assert "expected one of" not in refused.json()["message"]  # the core's reason
-    assert api.get("/dns/records", headers=admin_key, params=ZONE).json() == before
-
-
-# -- created ----------------------------------------------------------------------------
-
-
-def test_created_is_a_date_as_plesk_types_it(api: Api, admin_key: dict[str, str]) -> None:
-    for schemas, _prefix in _schemas(api):
-        for name in ("Client", "DomainResponse"):
-            created = schemas[name]["properties"]["created"]
-            assert (created["type"], created["format"]) == ("string", "date")
-    client_id = api.post("/clients", headers=admin_key, json=CUSTOMER).json()["id"]
-    domain = _domain(api, admin_key, owner_client={"id": client_id})
-    account = api.panel.accounts.get(client_id)
-    stored = api.panel.domains.get(_admin(api), domain)
-    assert account is not None and stored is not None
-    answers = [
-        (api.get(f"/clients/{client_id}", headers=admin_key).json(), account.created),
-        (api.get("/clients", headers=admin_key).json()[0], account.created),
-        (api.get(f"/domains/{domain}/client", headers=admin_key).json(), account.created),
-        (api.get(f"/domains/{domain}", headers=admin_key).json(), stored.created),
-        (api.get("/domains", headers=admin_key).json()[0], stored.created),
-        (api.get(f"/clients/{client_id}/domains", headers=admin_key).json()[0], stored.created),
-    ]
-    for answer, kept in answers:
-        assert re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", answer["created"]), answer
-        assert answer["created"] == kept[:10]
-
-
-# -- the license ------------------------------------------------------------------------
-
-
-def test_a_license_installs_with_only_its_activation_code(
-    api: Api, admin_key: dict[str, str]
-) -> None:
-    for empty in ({}, {"code": "  "}, {"additional": True}):
-        refused = api.post("/server/license", headers=admin_key, json=empty)
-        assert refused.status_code == 400 and is_error_shape(refused), empty
-    assert api.panel.server.license() is None
-    code = "A00B00-CDE111-FGH222-IJK333"
-    done = api.post("/server/license", headers=admin_key, json={"code": code})
-    assert (done.status_code, done.json()) == (200, {"status": "success"})
-    installed = api.panel.server.license()
-    assert installed is not None and installed.code == code and not installed.additional
-    answer = _xml(api).call("<server><get><key/></get></server>")
-    properties = {
-        p.findtext("name"): p.findtext("value")
-        for p in answer.findall("server/get/result/key/property")
-    }
-    assert properties["activation_code"] == code
-    assert properties["key_type"] == "main"
-    assert properties["plesk_key_id"] == installed.key_id
-    with_key = {"key": "LICENSE-TEXT", "code": code, "additional": True}
-    assert api.post("/server/license", headers=admin_key, json=with_key).status_code == 200
-    replaced = api.panel.server.license()
-    assert replaced is not None and replaced.key_id != installed.key_id and replaced.additional
-
-
-# -- PUT /domains/{id} without a name ----------------------------------------------------
-
-
+@SQLITE_ONLY
 def test_domain_update_needs_no_name_and_create_still_does(
     api: Api, admin_key: dict[str, str]
 ) -> None:
-    domain = _domain(api, admin_key, description="old")
-    for schemas, _prefix in _schemas(api):
+    domain = make_domain(api, admin_key, description="old")
+    for schemas, _prefix in schemas_of(api):
         assert "name" not in schemas["DomainRequest"].get("required", [])
     changed = api.put(
         f"/domains/{domain}", headers=admin_key, json={"description": "new", "hosting_type": "none"}
@@ -333,23 +187,21 @@ def test_domain_update_needs_no_name_and_create_still_does(
     assert [d["name"] for d in api.get("/domains", headers=admin_key).json()] == ["example.com"]
 
 
-# -- PlanReference ----------------------------------------------------------------------
-
-
+@SQLITE_ONLY
 def test_a_plan_reference_puts_a_subscription_on_that_service_plan(
     api: Api, admin_key: dict[str, str]
 ) -> None:
     plans = api.panel.plans
-    gold = plans.create(_admin(api), "service", name="Gold")
-    silver = plans.create(_admin(api), "service", name="Silver")
+    gold = plans.create(admin_identity(api), "service", name="Gold")
+    silver = plans.create(admin_identity(api), "service", name="Silver")
     unknown = {"name": "example.org", "plan": {"name": "No such plan"}}
     missing = api.post("/domains", headers=admin_key, json=unknown)
     assert missing.status_code == 404 and is_error_shape(missing)
     assert api.get("/domains", headers=admin_key, params={"name": "example.org"}).json() == []
-    domain = _domain(api, admin_key, plan={"name": "Gold"})
+    domain = make_domain(api, admin_key, plan={"name": "Gold"})
     subscriptions = api.panel.subscriptions
     assert subscriptions.plans_of(domain)[0] == gold
-    xml = _xml(api)
+    xml = xml_client(api)
     got = xml.call(
         f"<webspace><get><filter><id>{domain}</id></filter><dataset><subscriptions/></dataset>"
         "</get></webspace>"

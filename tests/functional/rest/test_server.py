@@ -1,48 +1,38 @@
-"""Server setup, license, sessions, extensions, statistics and the CLI gate over REST."""
+"""`/server`: its information and addresses, its first setup and its license (kept as a
+digest, and the key XML `server/get` shows)."""
 
 from __future__ import annotations
 
-import pytest
+from tests.functional.rest.rest_helpers import (
+    ADMIN,
+    SQLITE_ONLY,
+    Api,
+    Key,
+    is_error_shape,
+    xml_client,
+)
+from tests.functional.xml.xml_helpers import XmlClient, results
 
-from tests.functional.rest.rest_helpers import ADMIN, CUSTOMER, Api, is_error_shape
-
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-Key = dict[str, str]
-
-
-def test_extension_install_disable_enable_uninstall_is_kept_in_the_store(
-    api: Api, admin_key: Key
-) -> None:
-    assert api.get("/extensions", headers=admin_key).json() == []
-    assert api.post("/extensions", headers=admin_key, json={"id": "git"}).status_code == 200
-    assert [e["id"] for e in api.get("/extensions", headers=admin_key).json()] == ["git"]
-    assert api.put("/extensions/git/disable", headers=admin_key).status_code == 200
-    assert api.panel.extensions.get("git").active is False  # type: ignore[union-attr]
-    assert api.get("/extensions/git", headers=admin_key).json()["active"] is False
-    assert api.put("/extensions/git/enable", headers=admin_key).status_code == 200
-    assert api.get("/extensions/git", headers=admin_key).json()["active"] is True
-    assert api.delete("/extensions/git", headers=admin_key).status_code == 200
-    gone = api.get("/extensions/git", headers=admin_key)
-    assert gone.status_code == 404 and is_error_shape(gone)
-    assert api.delete("/extensions/git", headers=admin_key).status_code == 404
+pytestmark = SQLITE_ONLY
 
 
-def test_unknown_extension_id_is_a_clear_400(api: Api, admin_key: Key) -> None:
-    response = api.post("/extensions", headers=admin_key, json={"id": "no-such-extension"})
-    assert response.status_code == 400 and is_error_shape(response)
-    assert "letsencrypt" in response.json()["message"]  # names what can be installed
-    assert api.get("/extensions", headers=admin_key).json() == []
-
-
-def test_license_is_kept_as_a_digest_and_never_shown(api: Api, admin_key: Key) -> None:
-    body = {"key": "SECRET-LICENSE-TEXT", "code": "AB1C23-4DEF56", "additional": False}
-    assert api.post("/server/license", headers=admin_key, json=body).json() == {"status": "success"}
-    found = api.panel.server.license()
-    assert found is not None and found.code == "AB1C23-4DEF56"
-    assert "SECRET-LICENSE-TEXT" not in repr(found)
-    # a license needs its key or its activation code (a code alone: issue 21)
-    assert api.post("/server/license", headers=admin_key, json={}).status_code == 400
-    assert api.panel.server.license() == found
+def test_server_info_and_addresses(api: Api) -> None:
+    info = api.get("/server", auth=ADMIN).json()
+    assert info["platform"] == "Unix" and info["guid"]
+    assert set(info) == {
+        "platform",
+        "hostname",
+        "guid",
+        "panel_version",
+        "panel_revision",
+        "panel_build_date",
+        "panel_update_version",
+        "extension_version",
+        "extension_release",
+    }
+    ips = api.get("/server/ips", auth=ADMIN).json()
+    assert ips and all(set(ip) == {"ipv4", "ipv6", "netmask", "interface", "type"} for ip in ips)
+    assert any(ip["ipv4"] == "127.0.0.1" for ip in ips)
 
 
 def test_server_init_sets_the_admin_contact_and_password(api: Api, admin_key: Key) -> None:
@@ -61,51 +51,70 @@ def test_server_init_sets_the_admin_contact_and_password(api: Api, admin_key: Ke
     assert bad.status_code == 400 and is_error_shape(bad)
 
 
-def test_session_token_is_made_for_a_login(api: Api, admin_key: Key) -> None:
-    assert api.post("/clients", headers=admin_key, json=CUSTOMER).status_code == 201
-    made = api.post("/server/session", headers=admin_key, json={"login": CUSTOMER["login"]})
-    assert made.status_code == 201 and len(made.json()["id"]) == 48
-    admin = api.panel.accounts.admin().identity()  # type: ignore[union-attr]
-    assert [s.login for s in api.panel.sessions.list(admin)] == [CUSTOMER["login"]]
-    unknown = api.post("/server/session", headers=admin_key, json={"login": "nobody"})
-    assert unknown.status_code == 404 and is_error_shape(unknown)
+def test_license_is_kept_as_a_digest_and_never_shown(api: Api, admin_key: Key) -> None:
+    body = {"key": "SECRET-LICENSE-TEXT", "code": "AB1C23-4DEF56", "additional": False}
+    assert api.post("/server/license", headers=admin_key, json=body).json() == {"status": "success"}
+    found = api.panel.server.license()
+    assert found is not None and found.code == "AB1C23-4DEF56"
+    assert "SECRET-LICENSE-TEXT" not in repr(found)
+    # a license needs its key or its activation code (a code alone: issue 21)
+    assert api.post("/server/license", headers=admin_key, json={}).status_code == 400
+    assert api.panel.server.license() == found
 
 
-def test_client_statistics_count_real_domains(api: Api, admin_key: Key) -> None:
-    client = api.post("/clients", headers=admin_key, json=CUSTOMER).json()["id"]
-    stats = api.get(f"/clients/{client}/statistics", headers=admin_key).json()
-    assert stats["active_domains"] == 0
-    for name in ("one.example", "two.example"):
-        body = {"name": name, "owner_client": {"id": client}}
-        assert api.post("/domains", headers=admin_key, json=body).status_code == 201
-    domain = api.get("/domains?name=two.example", headers=admin_key).json()[0]["id"]
-    api.put(f"/domains/{domain}/status", headers=admin_key, json={"status": "suspended"})
-    stats = api.get(f"/clients/{client}/statistics", headers=admin_key).json()
-    assert stats["active_domains"] == 1 and stats["disk_space"] == 0
-    assert api.get("/clients/999999/statistics", headers=admin_key).status_code == 404
-
-
-def test_cli_lists_and_runs_the_registrys_utilities_and_nothing_else(
-    api: Api, admin_key: Key
+def test_a_license_installs_with_only_its_activation_code(
+    api: Api, admin_key: dict[str, str]
 ) -> None:
-    from panelkey.utilities import registry
+    for empty in ({}, {"code": "  "}, {"additional": True}):
+        refused = api.post("/server/license", headers=admin_key, json=empty)
+        assert refused.status_code == 400 and is_error_shape(refused), empty
+    assert api.panel.server.license() is None
+    code = "A00B00-CDE111-FGH222-IJK333"
+    done = api.post("/server/license", headers=admin_key, json={"code": code})
+    assert (done.status_code, done.json()) == (200, {"status": "success"})
+    installed = api.panel.server.license()
+    assert installed is not None and installed.code == code and not installed.additional
+    answer = xml_client(api).call("<server><get><key/></get></server>")
+    properties = {
+        p.findtext("name"): p.findtext("value")
+        for p in answer.findall("server/get/result/key/property")
+    }
+    assert properties["activation_code"] == code
+    assert properties["key_type"] == "main"
+    assert properties["plesk_key_id"] == installed.key_id
+    with_key = {"key": "LICENSE-TEXT", "code": code, "additional": True}
+    assert api.post("/server/license", headers=admin_key, json=with_key).status_code == 200
+    replaced = api.panel.server.license()
+    assert replaced is not None and replaced.key_id != installed.key_id and replaced.additional
 
-    assert api.get("/cli/commands", headers=admin_key).json() == sorted(registry())
-    ran = api.post("/cli/secret_key/call", headers=admin_key, json={"params": ["--list"]})
-    assert ran.status_code == 200 and ran.json()["code"] == 0
-    for name, utility in registry().items():  # each one the gate has, as it runs locally
-        local = utility(api.panel, ["--help"], "rest")
-        called = api.post(f"/cli/{name}/call", headers=admin_key, json={"params": ["--help"]})
-        assert called.status_code == 200, name
-        assert called.json() == {
-            "code": local.code,
-            "stdout": local.stdout,
-            "stderr": local.stderr,
-        }
-        assert api.get(f"/cli/{name}/ref", headers=admin_key).status_code == 200
-    for name in ("scheduler", "..%2Fbin%2Fsh", "sh"):
-        refused = api.post(f"/cli/{name}/call", headers=admin_key, json={"params": ["-l"]})
-        assert refused.status_code == 404 and is_error_shape(refused)
-        if "%" not in name:  # an encoded slash matches no route at all
-            assert refused.json()["message"] == "Command does not exist"
-        assert api.get(f"/cli/{name}/ref", headers=admin_key).status_code == 404
+
+def _key_properties(xml: XmlClient) -> dict[str, str]:
+    # every key: the installed one may be the main or an additional key
+    (got,) = results(
+        xml.call("<server><get><key><filter><all/></filter></key></get></server>"), "server/get"
+    )
+    assert got.findtext("status") == "ok"
+    return {
+        p.findtext("name") or "": p.findtext("value") or "" for p in got.findall("key/property")
+    }
+
+
+def test_license_installed_over_rest_is_the_key_xml_server_get_shows(
+    api: Api, admin_key: dict[str, str]
+) -> None:
+    xml = xml_client(api)
+    before = _key_properties(xml)
+    assert before["key_type"] == "panelkey" and "activation_code" not in before
+    body = {"key": "LICENSE-BODY-TEXT", "code": "AB1C23-4DEF56"}
+    assert api.post("/server/license", headers=admin_key, json=body).status_code == 200
+    after = _key_properties(xml)
+    installed = api.panel.server.license()
+    assert installed is not None
+    assert after["plesk_key_id"] == installed.key_id != before["plesk_key_id"]
+    assert after["key_type"] == "main" and after["activation_code"] == "AB1C23-4DEF56"
+    assert "LICENSE-BODY-TEXT" not in str(after)
+    body = {"key": "ANOTHER-KEY", "additional": True}
+    assert api.post("/server/license", headers=admin_key, json=body).status_code == 200
+    again = _key_properties(xml)
+    assert again["key_type"] == "additional" and "activation_code" not in again
+    assert again["plesk_key_id"] != after["plesk_key_id"]
