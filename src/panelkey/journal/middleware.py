@@ -9,11 +9,11 @@ import time
 from typing import Any
 
 from panelkey import metrics
-from panelkey.core.access.keypolicy import rest_operation
 from panelkey.core.identity import request_note
 from panelkey.journal.describe import Raw, describe, entry_of, presented
 from panelkey.journal.redact import BODY_LIMIT, redact_path
 from panelkey.journal.store import Journal, access_line, access_log
+from panelkey.rest.router import rest_operation
 
 
 class JournalMiddleware:

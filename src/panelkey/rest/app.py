@@ -17,14 +17,12 @@ from urllib.parse import parse_qsl, unquote_plus
 from panelkey.config import LiveSettings
 from panelkey.context import BodyTooLarge, Context, Scope
 from panelkey.core.access.credentials import rest_credentials
-from panelkey.core.access.keypolicy import rest_operation
 from panelkey.core.identity import Identity, Refused, Verdict, Verified
-from panelkey.rest.checking import check, check_text
-from panelkey.rest.errors import REASONS, ApiError, from_exception
-from panelkey.rest.handlers import FACE, Call
+from panelkey.rest.errors import REASONS, ApiError, error_body, from_exception
+from panelkey.rest.jsonschema import check, check_text, ref
 from panelkey.rest.openapi import BASE_PATH, rendered
-from panelkey.rest.routes import Route, Router
-from panelkey.rest.schemas import ref
+from panelkey.rest.resources import FACE, Call, Route
+from panelkey.rest.router import ROUTER, SCHEMAS
 
 log = logging.getLogger("panelkey.rest")
 
@@ -62,14 +60,10 @@ def encode(payload: Any) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
-def error_body(status: int, message: str) -> bytes:
-    return encode({"code": status, "message": message})
-
-
 class RestApi:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.router = Router()
+        self.router = ROUTER
         self.documents = rendered()
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -158,7 +152,7 @@ class RestApi:
             return 200, body, content_type.encode(), []
         identity = await self._authenticate(found, address)
         if identity.key_id is not None:
-            self._limits(identity, method, path, address)
+            self._limits(identity, route, address)
         call = Call(self.ctx, identity, address, params)
         if query_string:
             call.query = {
@@ -176,11 +170,12 @@ class RestApi:
             status, payload = await asyncio.to_thread(route.handler, call)
         return status, encode(payload), _JSON, []
 
-    def _limits(self, identity: Identity, method: str, path: str, address: str) -> None:
-        """A key's scope (403) and rate (429), judged under XML names (core/access/keypolicy.py)."""
+    def _limits(self, identity: Identity, route: Route, address: str) -> None:
+        """A key's scope (403), judged under the XML name the route carries, and its rate
+        (429)."""
         auth = self.ctx.panel.auth
         if identity.scope is not None:
-            operator, operation = rest_operation(method, path)
+            operator, _, operation = route.scope.partition("/")
             if not identity.scope.allows(operator, operation):
                 raise auth.scope_denied(identity, operator, operation, face=FACE, address=address)
         auth.admit(identity)
@@ -217,7 +212,7 @@ class RestApi:
         except (ValueError, RecursionError):
             raise ApiError(400, "The body is not valid JSON") from None
         assert route.body is not None
-        check(value, ref(route.body))
+        check(value, ref(route.body), SCHEMAS)
         return value
 
     @staticmethod

@@ -3,28 +3,26 @@ table from core errors to HTTP statuses (most specific class first)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+import json
 
 from panelkey.core import errors as core
 
-# Plesk answers 400 for every "your request cannot be done" (even a taken login), 404 for
+# Plesk answers 400 for every "your request cannot be done" (even a taken login: the
+# core's AlreadyExists, OwnerNotFound, InvalidValue and MalformedRequest alike), 404 for
 # an unknown object and 403 for a right the caller lacks; the spec lists no 409 or 422.
-STATUS_OF: tuple[tuple[type[BaseException], int], ...] = (
+_UNAUTHENTICATED = (
+    core.AuthenticationFailed,
+    core.AuthenticationMissing,
+    core.KeyValidationFailed,
+    core.AccountDisabled,
+)
+_Classes = type[core.PanelkeyError] | tuple[type[core.PanelkeyError], ...]
+STATUS_OF: tuple[tuple[_Classes, int], ...] = (
     (core.RateLimited, 429),
     (core.NotFound, 404),
     (core.PermissionDenied, 403),
-    (core.AuthenticationFailed, 401),
-    (core.AuthenticationMissing, 401),
-    (core.KeyValidationFailed, 401),
-    (core.AccountDisabled, 401),
-    (core.AlreadyExists, 400),
-    (core.OwnerNotFound, 400),
-    (core.InvalidValue, 400),
-    (core.MalformedRequest, 400),
+    (_UNAUTHENTICATED, 401),
     (core.PanelkeyError, 400),
-    # A value the store itself rejects is still the client's value: never a 500.
-    (sa.exc.DataError, 400),
-    (sa.exc.IntegrityError, 400),
 )
 
 REASONS = {
@@ -53,14 +51,16 @@ def from_exception(exc: BaseException) -> ApiError | None:
     """The ApiError for a known failure, or None for a real bug (the app answers 500)."""
     if isinstance(exc, ApiError):
         return exc
-    for cls, status in STATUS_OF:
-        if isinstance(exc, cls):
-            if isinstance(exc, core.RateLimited):
-                return ApiError(status, exc.message, {"Retry-After": str(exc.retry_after)})
-            if isinstance(exc, core.PanelkeyError):
-                return ApiError(status, exc.message)
-            return ApiError(status, "The request holds a value the store cannot accept")
-    return None
+    if not isinstance(exc, core.PanelkeyError):
+        return None
+    status = next(status for cls, status in STATUS_OF if isinstance(exc, cls))
+    if isinstance(exc, core.RateLimited):
+        return ApiError(status, exc.message, {"Retry-After": str(exc.retry_after)})
+    return ApiError(status, exc.message)
+
+
+def error_body(status: int, message: str) -> bytes:
+    return json.dumps({"code": status, "message": message}, separators=(",", ":")).encode()
 
 
 def not_found(what: str) -> ApiError:

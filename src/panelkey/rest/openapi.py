@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 from panelkey import __version__
-from panelkey.rest.routes import ROUTES, Query, Route
-from panelkey.rest.schemas import INT32, SCHEMAS, STORABLE, Schema
+from panelkey.rest.jsonschema import INT32, STORABLE, Schema
+from panelkey.rest.resources import Query, Route
+from panelkey.rest.router import ROUTES, SCHEMAS
 
 BASE_PATH = "/api/v2"
 TITLE = "panelkey REST API (Plesk-compatible)"
@@ -84,28 +86,38 @@ def _media(route: Route) -> str:
     return "text/yaml" if route.path.endswith(".yml") else "application/json"
 
 
-def _security(route: Route) -> list[dict[str, list[str]]] | None:
-    return None if route.auth else []
+def _place(paths: dict[str, dict[str, Any]], route: Route, op: dict[str, Any]) -> None:
+    """Put the operation in its path, open to anyone where the route asks for no key."""
+    if not route.auth:
+        op["security"] = []
+    paths.setdefault(route.path, {})[route.method.lower()] = op
+
+
+def _parameters(route: Route, typed: Callable[[Schema], Schema]) -> list[dict[str, Any]]:
+    """The path and query parameters; `typed(schema)` places each one's schema as the
+    document version wants it (under `schema`, or inline)."""
+    params: list[dict[str, Any]] = [
+        {"name": n, "in": "path", "required": True, **typed(_path_param(route, n))}
+        for n in route.params
+    ]
+    params += [
+        {
+            "name": q.name,
+            "in": "query",
+            "required": q.required,
+            "description": q.description,
+            **typed(_query_schema(q)),
+        }
+        for q in route.query
+    ]
+    return params
 
 
 def openapi3() -> dict[str, Any]:
     prefix = "#/components/schemas/"
     paths: dict[str, dict[str, Any]] = {}
     for route in ROUTES:
-        params: list[dict[str, Any]] = [
-            {"name": n, "in": "path", "required": True, "schema": _path_param(route, n)}
-            for n in route.params
-        ]
-        params += [
-            {
-                "name": q.name,
-                "in": "query",
-                "required": q.required,
-                "description": q.description,
-                "schema": _query_schema(q),
-            }
-            for q in route.query
-        ]
+        params = _parameters(route, lambda schema: {"schema": schema})
         responses: dict[str, Any] = {
             str(route.status): {
                 "description": route.summary,
@@ -128,10 +140,7 @@ def openapi3() -> dict[str, Any]:
                 "required": route.body_required,
                 "content": {"application/json": {"schema": {"$ref": prefix + route.body}}},
             }
-        security = _security(route)
-        if security is not None:
-            op["security"] = security
-        paths.setdefault(route.path, {})[route.method.lower()] = op
+        _place(paths, route, op)
     return {
         "openapi": "3.0.3",
         "info": {"title": TITLE, "version": __version__, "description": DESCRIPTION},
@@ -152,20 +161,7 @@ def swagger2() -> dict[str, Any]:
     prefix = "#/definitions/"
     paths: dict[str, dict[str, Any]] = {}
     for route in ROUTES:
-        params: list[dict[str, Any]] = [
-            {"name": n, "in": "path", "required": True, **_path_param(route, n)}
-            for n in route.params
-        ]
-        params += [
-            {
-                "name": q.name,
-                "in": "query",
-                "required": q.required,
-                "description": q.description,
-                **_query_schema(q),
-            }
-            for q in route.query
-        ]
+        params = _parameters(route, lambda schema: schema)
         if route.body:
             params.append(
                 {
@@ -193,10 +189,7 @@ def swagger2() -> dict[str, Any]:
             op["consumes"] = ["application/json"]
         if params:
             op["parameters"] = params
-        security = _security(route)
-        if security is not None:
-            op["security"] = security
-        paths.setdefault(route.path, {})[route.method.lower()] = op
+        _place(paths, route, op)
     return {
         "swagger": "2.0",
         "info": {"title": TITLE, "version": __version__, "description": DESCRIPTION},

@@ -1,4 +1,5 @@
-"""Helpers of the REST tests: the app in-process, real servers, the error shape."""
+"""Helpers of the REST tests: the app in-process, real servers, the error shape, and the
+objects most tests start from (a customer, a domain, the XML face beside REST)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from panelkey.context import Context
+from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.rest.app import RestApi
 from tests.conftest import ADMIN_PASSWORD, Server
+from tests.factories import key_of
+from tests.functional.xml.xml_helpers import XmlClient
 
 ADMIN = ("admin", ADMIN_PASSWORD)
 CUSTOMER = {
@@ -26,6 +31,11 @@ CUSTOMER = {
     "type": "customer",
     "company": "Plesk",
 }
+
+
+Key = dict[str, str]
+# For a test that reads the store only through the API it checks: SQLite alone.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def is_error_shape(response: httpx.Response) -> bool:
@@ -99,3 +109,38 @@ def eventually(check: Callable[[], bool], seconds: float = 3.0) -> bool:
             return True
         time.sleep(0.05)
     return check()
+
+
+def make_customer(api: Api, key: Key, **extra: object) -> int:
+    """CUSTOMER (with `extra`) made over REST; its id."""
+    made = api.post("/clients", headers=key, json={**CUSTOMER, **extra})
+    assert made.status_code == 201, made.text
+    assert set(made.json()) == {"id", "guid"}
+    return int(made.json()["id"])
+
+
+def make_domain(api: Api, key: Key, name: str = "example.com", **extra: object) -> int:
+    """A domain with hosting made over REST; its id."""
+    made = api.post(
+        "/domains", headers=key, json={"name": name, "hosting_type": "virtual", **extra}
+    )
+    assert made.status_code == 201, made.text
+    return int(made.json()["id"])
+
+
+def admin_identity(api: Api) -> Identity:
+    admin = api.panel.accounts.admin()
+    assert admin is not None
+    return admin.identity()
+
+
+def xml_client(api: Api) -> XmlClient:
+    """The XML face on the same store, as the admin: what REST writes, XML reads."""
+    return XmlClient(api.ctx, key_of(api.panel, admin_identity(api)))
+
+
+def schemas_of(api: Api) -> list[tuple[dict[str, Any], str]]:
+    """Each document's schemas, with the prefix its `$ref`s carry."""
+    v3 = api.get("/openapi.json").json()["components"]["schemas"]
+    v2 = api.get("/swagger.json").json()["definitions"]
+    return [(v3, "#/components/schemas/"), (v2, "#/definitions/")]

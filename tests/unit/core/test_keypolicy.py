@@ -7,7 +7,7 @@ import calendar
 import pytest
 
 from panelkey.core.access.auth import RateLimiter
-from panelkey.core.access.keypolicy import Rate, Scope, is_read, parse_expires, rest_operation
+from panelkey.core.access.keypolicy import Rate, Scope, parse_expires
 from panelkey.core.errors import InvalidValue
 
 NOW = float(calendar.timegm((2026, 6, 1, 12, 0, 0, 0, 0, 0)))
@@ -81,32 +81,6 @@ def test_rate_is_n_per_second_minute_or_hour(text: str, rate: Rate | None) -> No
 def test_bad_rates_are_refused(bad: str) -> None:
     with pytest.raises(InvalidValue):
         Rate.parse(bad)
-
-
-@pytest.mark.parametrize(
-    ("method", "path", "name"),
-    [
-        ("GET", "/auth/keys", "secret_key/get_info"),
-        ("POST", "/auth/keys", "secret_key/create"),
-        ("DELETE", "/auth/keys/3", "secret_key/delete"),
-        ("GET", "/clients/4", "customer/get"),
-        ("PUT", "/clients/4/suspend", "customer/set"),
-        ("POST", "/domains", "site/add"),
-        ("GET", "/dns/records", "dns/get_rec"),
-        ("POST", "/dns/records", "dns/add_rec"),
-        ("PUT", "/dns/records/7", "dns/set_rec"),
-        ("DELETE", "/dns/records/7", "dns/del_rec"),
-        ("POST", "/cli/secret_key/call", "cli/call"),
-        ("POST", "/server/session", "server/create_session"),
-        ("HEAD", "/server", "server/get"),
-        ("GET", "/ftpusers", "ftp-user/get"),
-        ("POST", "/dbusers", "database/add"),
-    ],
-)
-def test_rest_calls_are_judged_under_xml_names(method: str, path: str, name: str) -> None:
-    operator, operation = rest_operation(method, path)
-    assert f"{operator}/{operation}" == name
-    assert is_read(operator, operation) is (method in ("GET", "HEAD"))
 
 
 def test_the_rate_limiter_counts_one_window_and_says_how_long_to_wait() -> None:

@@ -6,7 +6,8 @@ A plain key (made the Plesk way) has none of them and behaves exactly as Plesk's
   UTC) or a duration from now (`90s`, `15m`, `12h`, `30d`).
 - Scope: `read` (operations that change nothing, on both faces) and/or patterns of the
   XML API's names, `operator/operation` with `*` (`dns/*`, `site/get`, `*/get`).
-  REST operations are judged under the same names (REST_OPERATORS, docs/keys.md).
+  Another face names each of its operations so (its own table, docs/keys.md); the
+  core knows the names only.
 - Rate: `N/s`, `N/m` or `N/h`: at most N requests per fixed window of that length,
   counted per key across the workers of one server.
 """
@@ -76,7 +77,7 @@ WRITES_NAMED_GET: frozenset[str] = frozenset()
 
 
 def is_read(operator: str, operation: str) -> bool:
-    """Whether an XML operation (or a REST one under its XML name) changes nothing."""
+    """Whether an operation, by its XML name, changes nothing."""
     name = f"{operator}/{operation}"
     return operation.startswith(READ_PREFIX) and name not in WRITES_NAMED_GET
 
@@ -153,43 +154,3 @@ class Rate:
     def text(self) -> str:
         unit = {1: "s", 60: "m", 3600: "h"}[self.seconds]
         return f"{self.count}/{unit}"
-
-
-# REST: the first path segment names the XML operator its scope is judged under; the
-# method names the operation (GET get, POST add, PUT set, DELETE del).
-REST_OPERATORS = {
-    "auth": "secret_key",
-    "clients": "customer",
-    "domains": "site",
-    "dns": "dns",
-    "server": "server",
-    "cli": "cli",
-    "ftpusers": "ftp-user",
-    "databases": "database",
-    "dbusers": "database",
-    "dbservers": "db_server",
-    "extensions": "extension",
-}
-_REST_VERBS = {"GET": "get", "HEAD": "get", "POST": "add", "PUT": "set", "DELETE": "del"}
-_REST_DNS_VERBS = {"get": "get_rec", "add": "add_rec", "set": "set_rec", "del": "del_rec"}
-_REST_KEY_VERBS = {"get": "get_info", "add": "create", "del": "delete"}
-
-
-def rest_operation(method: str, path: str) -> tuple[str, str]:
-    """The XML-style (operator, operation) a REST call is judged under for scopes.
-
-    `path` is relative to `/api/v2` (`/dns/records/7`). `POST /cli/{id}/call` is
-    `cli/call`; `POST /server/session` is `server/create_session`."""
-    parts = [p for p in path.split("/") if p]
-    head = parts[0] if parts else ""
-    operator = REST_OPERATORS.get(head, head or "server")
-    verb = _REST_VERBS.get(method.upper(), "get")
-    if operator == "dns":
-        verb = _REST_DNS_VERBS[verb]
-    elif operator == "secret_key":
-        verb = _REST_KEY_VERBS.get(verb, verb)
-    elif operator == "cli" and verb == "add":
-        verb = "call"
-    elif operator == "server" and verb == "add" and parts[1:2] == ["session"]:
-        verb = "create_session"
-    return operator, verb

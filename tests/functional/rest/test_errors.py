@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from tests.functional.rest.rest_helpers import ADMIN, CUSTOMER, Api, is_error_shape
-
-Key = dict[str, str]
+from tests.functional.rest.rest_helpers import ADMIN, CUSTOMER, Api, Key, is_error_shape
 
 
 def test_every_listed_status_is_reached_and_errors_have_one_shape(api: Api, admin_key: Key) -> None:

@@ -10,23 +10,10 @@ import sqlalchemy as sa
 
 from panelkey.core.access.passwords import check_password
 from panelkey.store import tables
-from tests.factories import key_of
-from tests.functional.rest.rest_helpers import Api, is_error_shape
-from tests.functional.xml.xml_helpers import XmlClient, error_of, results
+from tests.functional.rest.rest_helpers import Api, is_error_shape, make_domain, xml_client
+from tests.functional.xml.xml_helpers import error_of, results
 
 SECRET = "Rest-db-secret-7"
-
-
-def _domain(api: Api, key: dict[str, str], name: str = "example.com") -> int:
-    made = api.post("/domains", headers=key, json={"name": name, "hosting_type": "virtual"})
-    assert made.status_code == 201, made.text
-    return int(made.json()["id"])
-
-
-def _xml(api: Api) -> XmlClient:
-    admin = api.panel.accounts.admin()
-    assert admin is not None
-    return XmlClient(api.ctx, key_of(api.panel, admin.identity()))
 
 
 def _post(api: Api, key: dict[str, str], path: str, **body: Any) -> Any:
@@ -34,7 +21,7 @@ def _post(api: Api, key: dict[str, str], path: str, **body: Any) -> Any:
 
 
 def test_databases_and_users_over_rest(api: Api, admin_key: dict[str, str]) -> None:
-    domain = _domain(api, admin_key)
+    domain = make_domain(api, admin_key)
     made = _post(
         api, admin_key, "/databases", name="wp", type="mysql", parent_domain={"name": "example.com"}
     )
@@ -98,7 +85,7 @@ def test_databases_and_users_over_rest(api: Api, admin_key: dict[str, str]) -> N
 
 
 def test_errors_are_plesk_shaped_and_write_nothing(api: Api, admin_key: dict[str, str]) -> None:
-    _domain(api, admin_key)
+    make_domain(api, admin_key)
     ref = {"name": "example.com"}
     ok = _post(api, admin_key, "/databases", name="wp", type="mysql", parent_domain=ref)
     db_id = ok.json()["id"]
@@ -161,8 +148,8 @@ def test_errors_are_plesk_shaped_and_write_nothing(api: Api, admin_key: dict[str
 def test_databases_made_over_rest_are_seen_by_xml_and_the_reverse(
     api: Api, admin_key: dict[str, str]
 ) -> None:
-    domain = _domain(api, admin_key)
-    xml = _xml(api)
+    domain = make_domain(api, admin_key)
+    xml = xml_client(api)
     over_rest = _post(
         api, admin_key, "/databases", name="fromrest", type="mysql", parent_domain={"id": domain}
     ).json()
@@ -214,8 +201,8 @@ def test_a_user_of_a_whole_subscription_is_not_a_rest_database_user(
 ) -> None:
     """XML's add-db-user without db-id makes a user with no database: REST's DatabaseUser
     has one, so /dbusers lists only the others; the user is still reached by id."""
-    domain = _domain(api, admin_key)
-    xml = _xml(api)
+    domain = make_domain(api, admin_key)
+    xml = xml_client(api)
     db = _post(
         api, admin_key, "/databases", name="wp", type="mysql", parent_domain={"id": domain}
     ).json()

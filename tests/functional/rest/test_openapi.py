@@ -1,19 +1,21 @@
-"""Every operation of Plesk's REST document is in both of panelkey's documents with
-Plesk's summary and tags and no operationId, and answers a well-formed admin call with
-Plesk's documented status."""
+"""Both documents: valid, open, agreeing; every operation of Plesk's REST document in both,
+with Plesk's summary, tags and schema names (its reference components where it uses
+them) and no operationId, each answering a well-formed admin call with Plesk's status;
+every route of the table documented, and every documented route served."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import pytest
 import yaml
+from openapi_spec_validator import validate
 
+from panelkey.rest.router import ROUTES
 from tests.functional.rest.plesk_operations import PLESK_OPERATIONS, Op
-from tests.functional.rest.rest_helpers import CUSTOMER, Api
+from tests.functional.rest.rest_helpers import ADMIN, CUSTOMER, SQLITE_ONLY, Api, schemas_of
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = SQLITE_ONLY
 
 TIER2: tuple[str, ...] = ()  # every operation is served now
 
@@ -93,6 +95,34 @@ def test_documents_use_plesks_schema_names(api: Api) -> None:
     docs = _documents(api)
     assert names <= set(docs["openapi.json"]["components"]["schemas"])
     assert names <= set(docs["swagger.json"]["definitions"])
+
+
+def test_documents_name_plesks_reference_components_where_plesk_uses_them(api: Api) -> None:
+    uses = {
+        ("ServerInit", "admin"): "Admin",
+        ("DomainRequest", "base_domain"): "DomainReference",
+        ("DomainRequest", "parent_domain"): "DomainReference",
+        ("DomainRequest", "owner_client"): "OwnerClientReference",
+        ("DomainRequest", "plan"): "PlanReference",
+        ("FtpUserRequest", "parent_domain"): "DomainReference",
+        ("DatabaseRequest", "parent_domain"): "DomainReference",
+        ("DatabaseUserRequest", "parent_domain"): "DomainReference",
+    }
+    for schemas, prefix in schemas_of(api):
+        assert {"Admin", "DomainReference", "OwnerClientReference", "PlanReference"} <= set(schemas)
+        for (owner, member), name in uses.items():
+            assert schemas[owner]["properties"][member] == {"$ref": prefix + name}
+        assert set(schemas["OwnerClientReference"]["properties"]) == {
+            "id",
+            "login",
+            "guid",
+            "external_id",
+        }
+        assert set(schemas["DomainReference"]["properties"]) == {"id", "name", "guid"}
+        assert set(schemas["PlanReference"]["properties"]) == {"name"}
+        assert {"name", "email", "post_code", "send_announce"} <= set(
+            schemas["Admin"]["properties"]
+        )
 
 
 def _calls(api: Api, key: dict[str, str]) -> list[tuple[Op, Any]]:
@@ -233,3 +263,37 @@ def test_plesks_quirks_are_kept(api: Api, admin_key: dict[str, str]) -> None:
     assert all("id" in a.json() and "guid" not in a.json() for a in answers)
     gone = api.delete(f"/clients/{client['id']}", headers=key)
     assert (gone.status_code, gone.json()) == (200, created)
+
+
+def test_documents_are_open_valid_and_agree(api: Api) -> None:
+    v3 = api.get("/openapi.json")
+    v2 = api.get("/swagger.json")
+    v2_yaml = api.get("/swagger.yml")
+    for response in (v3, v2, v2_yaml):
+        assert response.status_code == 200
+    validate(v3.json())
+    validate(v2.json())
+    assert yaml.safe_load(v2_yaml.text) == v2.json()
+    assert v3.json()["openapi"].startswith("3.0") and v2.json()["swagger"] == "2.0"
+
+
+def _documented(document: dict[str, object]) -> set[tuple[str, str]]:
+    paths = document["paths"]
+    assert isinstance(paths, dict)
+    return {(method.upper(), path) for path, ops in paths.items() for method in ops}
+
+
+def test_every_route_is_documented_and_every_documented_route_exists(api: Api) -> None:
+    documents = [api.get("/openapi.json").json(), api.get("/swagger.json").json()]
+    table = {(r.method, r.path) for r in ROUTES}
+    for document in documents:
+        assert _documented(document) == table
+    for method, path in sorted(table):
+        concrete = path.replace("{id}", "4242").replace("{key}", "4242")
+        if concrete.startswith("/cli/"):
+            concrete = concrete.replace("4242", "secret_key")
+        kwargs = {"json": {}} if method in ("POST", "PUT") else {}
+        response = api.request(method, concrete, auth=ADMIN, **kwargs)  # type: ignore[arg-type]
+        assert response.status_code != 405, (method, path)
+        if response.status_code == 404:  # an unknown object, never an unknown route
+            assert response.json()["message"] != "Not found", (method, path)

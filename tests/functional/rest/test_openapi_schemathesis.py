@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from panelkey.rest.routes import ROUTES
+from panelkey.rest.router import ROUTES
 from tests.conftest import Server
 from tests.functional.rest.rest_helpers import ADMIN, CUSTOMER, https
 

@@ -1,5 +1,6 @@
-"""REST /ftpusers over the core's FTP users: Plesk's shapes and statuses (POST answers
-200), no password ever answered, and the same FTP users XML ftp-user sees."""
+"""`/ftpusers` over the core's FTP users: Plesk's shapes and statuses (POST answers 200),
+permissions as Plesk's strings, no password ever answered, and the same FTP users XML
+`ftp-user` sees."""
 
 from __future__ import annotations
 
@@ -10,33 +11,28 @@ import sqlalchemy as sa
 
 from panelkey.core.access.passwords import check_password
 from panelkey.store import tables
-from tests.factories import key_of
-from tests.functional.rest.rest_helpers import Api, is_error_shape
-from tests.functional.xml.xml_helpers import XmlClient, error_of, results
+from tests.functional.rest.rest_helpers import (
+    SQLITE_ONLY,
+    Api,
+    admin_identity,
+    is_error_shape,
+    make_domain,
+    schemas_of,
+    xml_client,
+)
+from tests.functional.xml.xml_helpers import error_of, results
 
 SECRET = "Rest-ftp-secret-7"
-
-
-def _domain(api: Api, key: dict[str, str], name: str = "example.com") -> int:
-    made = api.post("/domains", headers=key, json={"name": name, "hosting_type": "virtual"})
-    assert made.status_code == 201, made.text
-    return int(made.json()["id"])
 
 
 def _create(api: Api, key: dict[str, str], **body: Any) -> Any:
     return api.post("/ftpusers", headers=key, json=body)
 
 
-def _xml(api: Api) -> XmlClient:
-    admin = api.panel.accounts.admin()
-    assert admin is not None
-    return XmlClient(api.ctx, key_of(api.panel, admin.identity()))
-
-
 def test_post_ftpusers_answers_200_with_the_ftp_user_and_never_the_password(
     api: Api, admin_key: dict[str, str]
 ) -> None:
-    domain = _domain(api, admin_key)
+    domain = make_domain(api, admin_key)
     made = _create(
         api,
         admin_key,
@@ -73,7 +69,7 @@ def test_post_ftpusers_answers_200_with_the_ftp_user_and_never_the_password(
 
 
 def test_put_and_delete_ftpusers_by_name(api: Api, admin_key: dict[str, str]) -> None:
-    _domain(api, admin_key)
+    make_domain(api, admin_key)
     assert (
         _create(
             api, admin_key, name="uploader", password=SECRET, parent_domain={"name": "example.com"}
@@ -137,15 +133,15 @@ def test_put_and_delete_ftpusers_by_name(api: Api, admin_key: dict[str, str]) ->
 def test_post_ftpusers_refuses_bad_requests_and_writes_nothing(
     api: Api, admin_key: dict[str, str], body: dict[str, Any], status: int
 ) -> None:
-    _domain(api, admin_key)
+    make_domain(api, admin_key)
     refused = _create(api, admin_key, **body)
     assert refused.status_code == status and is_error_shape(refused), refused.text
     assert api.get("/ftpusers", headers=admin_key).json() == []
 
 
 def test_a_taken_ftp_login_is_400(api: Api, admin_key: dict[str, str]) -> None:
-    _domain(api, admin_key)
-    _domain(api, admin_key, "example.org")
+    make_domain(api, admin_key)
+    make_domain(api, admin_key, "example.org")
     first = _create(
         api, admin_key, name="uploader", password=SECRET, parent_domain={"name": "example.com"}
     )
@@ -159,8 +155,8 @@ def test_a_taken_ftp_login_is_400(api: Api, admin_key: dict[str, str]) -> None:
 def test_ftp_users_made_over_rest_are_seen_by_xml_and_the_reverse(
     api: Api, admin_key: dict[str, str]
 ) -> None:
-    domain = _domain(api, admin_key)
-    xml = _xml(api)
+    domain = make_domain(api, admin_key)
+    xml = xml_client(api)
     made = _create(
         api, admin_key, name="restmade", password=SECRET, home="/a", parent_domain={"id": domain}
     )
@@ -197,26 +193,42 @@ def test_ftp_users_made_over_rest_are_seen_by_xml_and_the_reverse(
     assert error_of(gone) == (1013, "FTP user does not exist")
 
 
-def test_domain_response_lists_its_site_aliases(api: Api, admin_key: dict[str, str]) -> None:
-    domain = _domain(api, admin_key)
-    xml = _xml(api)
-    made = xml.call(
-        f"<site-alias><create><pref><web>true</web><mail>true</mail></pref><manage-dns>false</manage-dns>"
-        f"<site-id>{domain}</site-id><name>example.net</name></create></site-alias>"
+@SQLITE_ONLY
+def test_ftp_permissions_are_plesks_strings_in_request_and_answer(
+    api: Api, admin_key: dict[str, str]
+) -> None:
+    for schemas, _prefix in schemas_of(api):
+        read = schemas["FtpUser"]["properties"]["permissions"]["properties"]["read"]
+        assert read["type"] == "string" and read["enum"] == ["true", "false"]
+    domain = make_domain(api, admin_key)
+    body = {
+        "name": "uploader",
+        "password": "Ftp-pw-123",
+        "permissions": {"read": "false", "write": "true"},
+        "parent_domain": {"id": domain},
+    }
+    made = api.post("/ftpusers", headers=admin_key, json=body)
+    assert made.status_code == 200, made.text
+    assert made.json()["permissions"] == {"read": "false", "write": "true"}
+    stored = api.panel.ftp_users.by_name(admin_identity(api), "uploader")
+    assert stored is not None and (stored.read, stored.write) == (False, True)
+    (got,) = results(
+        xml_client(api).call(
+            "<ftp-user><get><filter><name>uploader</name></filter></get></ftp-user>"
+        ),
+        "ftp-user/get",
     )
-    assert made.findtext("site-alias/create/result/status") == "ok"
-    body = api.get(f"/domains/{domain}", headers=admin_key).json()
-    alias_id = int(made.findtext("site-alias/create/result/id") or 0)
-    assert body["aliases"] == [
-        {
-            "id": alias_id,
-            "name": "example.net",
-            "ascii_name": "example.net",
-            "web": True,
-            "dns": False,
-            "mail": True,
-            "seo_redirect": True,
-        }
-    ]
-    (listed,) = api.get("/domains", headers=admin_key).json()
-    assert listed["aliases"] == body["aliases"]
+    assert got.findtext("permissions/read") == "false"
+    assert got.findtext("permissions/write") == "true"
+    changed = api.put(
+        "/ftpusers/uploader", headers=admin_key, json={"permissions": {"read": "true"}}
+    )
+    assert changed.status_code == 200, changed.text
+    (listed,) = api.get("/ftpusers", headers=admin_key).json()
+    assert listed["permissions"] == {"read": "true", "write": "true"}
+    refused = api.put(
+        "/ftpusers/uploader", headers=admin_key, json={"permissions": {"write": "no"}}
+    )
+    assert refused.status_code == 400 and is_error_shape(refused)
+    (still,) = api.get("/ftpusers", headers=admin_key).json()
+    assert still["permissions"] == {"read": "true", "write": "true"}

@@ -1,0 +1,141 @@
+"""What every resource module is made of: its handlers (a `Call` in, `(status, payload)`
+out), its routes and its schemas. `router.py` gathers the modules into one table.
+
+Handlers of routes marked `inline` run on the event loop and must not touch the store;
+all others run in a worker thread. Bodies arrive already checked against their schema
+(types, enums, ranges, patterns); the core checks the rest and its errors become
+400/403/404 (`rest/errors.py`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from panelkey.context import Context
+from panelkey.core.identity import Identity
+from panelkey.rest.errors import bad_request
+from panelkey.rest.jsonschema import Schema
+
+FACE = "rest"
+Answer = tuple[int, Any]
+SUCCESS = {"status": "success"}
+
+
+@dataclass(slots=True)
+class Call:
+    """One authenticated request, as a handler sees it."""
+
+    ctx: Context
+    identity: Identity
+    address: str
+    params: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+
+
+Handler = Callable[[Call], Answer]
+T = TypeVar("T")
+Finder = Callable[[Any], "T | None"]
+
+
+class Made(Protocol):
+    """An object made with an id and a guid: an account or a domain."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def guid(self) -> str: ...
+
+
+def created(made: Made) -> dict[str, Any]:
+    """Plesk's CreatedResponse, which its PUT and DELETE answer too."""
+    return {"id": made.id, "guid": made.guid}
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    description: str
+    required: bool = False
+    type: str = "string"  # or "integer"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation: `method` on `path` (below `/api/v2`), answered by `handler`.
+
+    `scope` is the XML operation a key's scope judges the call as (`customer/get`, see
+    core/access/keypolicy.py), empty for a route open without credentials. Path
+    parameters named in `int_params` are integers."""
+
+    method: str
+    path: str
+    handler: Handler | None
+    summary: str  # Plesk's exact summary: generated clients name operations after it
+    tags: tuple[str, ...]
+    scope: str
+    status: int = 200
+    answer: Schema | None = None
+    body: str | None = None  # schema name of the JSON body
+    body_required: bool = True
+    query: tuple[Query, ...] = ()
+    auth: bool = True
+    inline: bool = False  # runs on the event loop: must not touch the store
+    int_params: frozenset[str] = field(default_factory=frozenset)
+    extension: str = ""  # set for panelkey's additions: what they add to Plesk's API
+
+    @property
+    def params(self) -> list[str]:
+        return re.findall(r"{(\w+)}", self.path)
+
+
+def by_reference(ref: Mapping[str, Any], finders: Mapping[str, Finder[T]], what: str) -> T | None:
+    """The object a reference (`{"id": 7}`, `{"name": "a.com"}`, ...) names, found by the
+    first of `finders`' members it gives; None when there is none. A reference that gives
+    no member is 400 (its schema already refuses it)."""
+    for member, find in finders.items():
+        value = ref.get(member)
+        if value:
+            return find(value)
+    *first, last = finders
+    raise bad_request(f"{what} needs one of {', '.join(first)} or {last}")
+
+
+# A key's scope names a REST call as the XML operation of its resource and method.
+VERBS = {"GET": "get", "POST": "add", "PUT": "set", "DELETE": "del"}
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What the routes of one resource share: their tags, the XML operator a key's scope
+    judges them under (with the method's verb, unless a route names its own operation),
+    and whether an `{id}` in their paths is an integer."""
+
+    tags: tuple[str, ...]
+    operator: str
+    int_ids: bool = True
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        handler: Handler | None,
+        summary: str,
+        answer: Schema | None = None,
+        **more: Any,
+    ) -> Route:
+        operation = more.pop("operation", None) or VERBS[method]
+        scope = f"{self.operator}/{operation}" if more.get("auth", True) else ""
+        if self.int_ids and "{id}" in path:
+            more["int_params"] = frozenset({"id"})
+        return Route(method, path, handler, summary, self.tags, scope, answer=answer, **more)
+
+    get = functools.partialmethod(route, "GET")
+    post = functools.partialmethod(route, "POST")
+    put = functools.partialmethod(route, "PUT")
+    delete = functools.partialmethod(route, "DELETE")
