@@ -1,5 +1,6 @@
-"""Reading what ``webspace`` and ``site`` requests say of a domain: its status, its
-hosting form (``vrt_hst``, ``std_fwd``, ``frm_fwd``, ``none``), addresses, FTP login.
+"""Reading what ``webspace`` and ``site`` requests say of a domain: its hosting form
+(``vrt_hst``, ``std_fwd``, ``frm_fwd``, ``none``), its properties and addresses, its FTP
+login. Statuses, htypes and addresses as values are values.py's.
 
 A forwarding domain keeps its target (``dest_url``, ``http-code``) among the domain's
 properties (core/domains/domains.py ``PROPERTY_KIND``): panelkey forwards nothing, it answers
@@ -8,71 +9,23 @@ the target back.
 
 from __future__ import annotations
 
-import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-from panelkey.core.errors import InvalidValue
-from panelkey.xmlapi import render
+from panelkey.core.accounts.accounts import Account
+from panelkey.core.domains.domains import Domain
+from panelkey.core.errors import InvalidValue, PermissionDenied
+from panelkey.core.identity import AccountType
+from panelkey.xmlapi import blocks, render
+from panelkey.xmlapi.request import Request
+from panelkey.xmlapi.values import HTYPES
 
-# Plesk's htype <-> the model's hosting_type.
-HTYPES = {
-    "vrt_hst": "virtual",
-    "std_fwd": "standard_forwarding",
-    "frm_fwd": "frame_forwarding",
-    "none": "none",
-}
-HTYPE_OF = {v: k for k, v in HTYPES.items()}
-_STATUS_CODE = {"active": 0, "disabled": 16, "suspended": 16}
-# Plesk's objectStatus codes on input: 16/32/64 are "disabled by" someone; the
-# others (backup, parent suspended, web service off, expired) mean suspended.
-_STATUS_OF_CODE = {0: "active", 16: "disabled", 32: "disabled", 64: "disabled"}
-_SUSPENDED_CODES = {1, 2, 4, 8, 256}
 _FTP_LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # The properties a forwarding domain keeps (answered in its hosting).
 FORWARD_PROPS = ("dest_url", "http-code")
-_TURN_OFF = {"suspend": "suspended", "disable": "disabled"}
-
-
-def status_in(text: str | None) -> str:
-    """The model's status for a request's ``status`` (a Plesk code or a word)."""
-    if text is None:
-        return "active"
-    value = text.strip().lower()
-    if value in _STATUS_CODE:
-        return value
-    if value.isdigit():
-        code = int(value)
-        if code in _STATUS_OF_CODE:
-            return _STATUS_OF_CODE[code]
-        if code in _SUSPENDED_CODES:
-            return "suspended"
-    raise InvalidValue(f"Invalid status: {text!r}")
-
-
-def turned_off(status: str, action: str | None) -> str:
-    """`status` as ``turn-off-action`` tells it: a domain turned off is ``suspended``
-    or ``disabled`` as the action says; an active one stays active."""
-    if action is None or status == "active":
-        return status
-    return _TURN_OFF[action.strip()]
-
-
-def hosting_type_in(htype: str | None, default: str = "virtual") -> str:
-    return default if htype is None else HTYPES[htype.strip()]
-
-
-def ip_in(values: list[str]) -> str:
-    """The first address given (checked, canonical), or '' for the default."""
-    for value in values:
-        if value.strip():
-            try:
-                return str(ipaddress.ip_address(value.strip()))
-            except ValueError:
-                raise InvalidValue(f"Invalid IP address: {value!r}") from None
-    return ""
 
 
 def _form(hosting: etree._Element | None) -> etree._Element | None:
@@ -91,11 +44,7 @@ def properties_in(hosting: etree._Element | None) -> tuple[dict[str, str], list[
     ips = [ip.text or "" for ip in form.findall("ip_address")]
     if form.tag != "vrt_hst":
         return {}, ips
-    props = {
-        (p.findtext("name") or "").strip(): p.findtext("value") or ""
-        for p in form.findall("property")
-    }
-    return props, ips
+    return dict(blocks.pairs(form)), ips
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,14 +84,25 @@ def ftp_login_in(props: dict[str, str]) -> str:
     return login
 
 
-def flag_in(element: etree._Element | None) -> bool | None:
-    """A Plesk flag given as an element: empty or ``true`` is yes, ``false`` no; None
-    when absent. Raises InvalidValue."""
-    if element is None:
-        return None
-    text = (element.text or "").strip().lower()
-    if text in ("", "true", "1"):
-        return True
-    if text in ("false", "0"):
-        return False
-    raise InvalidValue(f"Invalid value for {element.tag!r}: {text!r}")
+def check_ip(req: Request, d: Domain, address: str) -> None:
+    """An address given for `d` must be in the pool its owner hosts on; none given ('')
+    keeps what it has. Raises the core's error."""
+    owner = req.ctx.panel.accounts.get(d.owner_id) if address else None
+    if owner is not None:
+        req.ctx.panel.subscriptions.check_ip(owner, address)
+
+
+def new_subscription(
+    req: Request, op: etree._Element, owner_in: Callable[[Request, etree._Element], Account | None]
+) -> tuple[etree._Element, Account | None, Account]:
+    """An ``add``'s ``gen_setup``, the owner it names (`owner_in` reads it; None: the
+    caller) and the vendor whose plans and addresses the subscription takes (the owner,
+    else the caller). Raises PermissionDenied: a customer adds no subscriptions."""
+    if req.identity.type == AccountType.CUSTOMER.value:
+        raise PermissionDenied()
+    gen = op.find("gen_setup")
+    assert gen is not None  # the schema requires it
+    owner = owner_in(req, gen)
+    vendor = owner or req.ctx.panel.accounts.get(req.identity.account_id)
+    assert vendor is not None
+    return gen, owner, vendor

@@ -7,17 +7,41 @@ and clients such as the PHP SDK match on).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from lxml import etree
 
-from panelkey.core.errors import NotFound
 from panelkey.core.server.catalogue import PHP_HANDLERS
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request, no_store
+from panelkey.xmlapi.select import Filter, one
 
 HANDLER_NOT_FOUND = "Php handler does not exists"
 
+PhpHandler = tuple[str, str, str, str, str, str, str, str]
 
-def _handler(h: tuple[str, str, str, str, str, str, str, str]) -> list[render.Field]:
+
+def _every(_req: Request, _item: etree._Element) -> list[PhpHandler]:
+    return list(PHP_HANDLERS)
+
+
+# Handlers by id; a site (``site-id``, ``site-name``) may use every handler, so it
+# names them all, as an empty filter does.
+FILTER: Filter[PhpHandler] = Filter(
+    HANDLER_NOT_FOUND,
+    {
+        "id": one(lambda _req, asked: next((h for h in PHP_HANDLERS if h[0] == asked), None)),
+        "site-id": _every,
+        "site-name": _every,
+    },
+    lambda _req: list(PHP_HANDLERS),
+    echo=None,
+    echo_id=False,
+    ident=lambda h: h[0],
+)
+
+
+def _handler(h: PhpHandler) -> list[render.Field]:
     hid, name, full, version, kind, path, clipath, phpini = h
     return [
         ("id", hid),
@@ -34,19 +58,9 @@ def _handler(h: tuple[str, str, str, str, str, str, str, str]) -> list[render.Fi
     ]
 
 
-def _one(asked: str) -> etree._Element:
-    found = [h for h in PHP_HANDLERS if h[0] == asked.strip()]
-    if not found:
-        return render.error(NotFound(HANDLER_NOT_FOUND))
-    return render.ok(_handler(found[0]))
-
-
 @no_store
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    asked = [e.text or "" for e in op.findall("filter/id")]
-    if not asked:
-        return [render.ok(_handler(h)) for h in PHP_HANDLERS]
-    return [_one(a) for a in asked]
+def get(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
+    return FILTER.read(req, op, _handler)
 
 
 OPERATIONS: Operator = {"get": get}

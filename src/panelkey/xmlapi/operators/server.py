@@ -11,17 +11,20 @@ import base64
 import binascii
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from panelkey.core.access.sessions import DATA, IDLE_TIMEOUT
 from panelkey.core.domains import stats
-from panelkey.core.errors import InvalidValue, PanelkeyError, PermissionDenied
+from panelkey.core.errors import InvalidValue, PermissionDenied
 from panelkey.core.server.catalogue import COMPONENTS, SHELLS, SITE_ISOLATION
 from panelkey.core.server.settings import SERVICES_STATE
 from panelkey.xmlapi import render
 from panelkey.xmlapi.parsing import SUPPORTED_VERSIONS
 from panelkey.xmlapi.request import Operator, Request, no_store
+from panelkey.xmlapi.select import values
+from panelkey.xmlapi.values import boolean
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -53,11 +56,12 @@ def _key(req: Request, asked: etree._Element | None = None) -> list[etree._Eleme
     guid = req.ctx.info.guid
     keys = req.ctx.panel.server.keys(f"PANELKEY.{guid[:8].upper()}.{guid[9:13].upper()}")
     found = asked.find("filter") if asked is not None else None
+    rules = [] if found is None else render.children(found)
     picked = [k for k in keys if k.main]
-    if found is not None and len(found):
-        (rule,) = render.children(found)
-        tag = str(rule.tag)
-        names = {(c.text or "").strip().lower() for c in found if str(c.tag) == tag}
+    if rules:
+        # one kind per filter (the schema's choice), any number of ids or names
+        tag = str(rules[0].tag)
+        names = {name.lower() for name in values(found, tag)}
         picked = [
             k
             for k in keys
@@ -108,7 +112,7 @@ def _stat(req: Request) -> etree._Element:
         [
             ("cpu", facts["cpu"]),
             ("uptime", facts["uptime"]),
-            ("inside_vz", "true" if facts["inside_vz"] else "false"),
+            ("inside_vz", boolean(facts["inside_vz"])),
         ],
     )
     l1, l5, l15 = facts["load_avg"]
@@ -202,6 +206,22 @@ def _updates(req: Request) -> etree._Element:
     )
 
 
+def _listed(
+    obj: Any, kind: str, main: bool = False, guid: str = "", parent: render.Field | None = None
+) -> etree._Element:
+    """One ``domain`` of Plesk's domainListOutputType: a domain, subdomain or alias."""
+    fields: list[render.Field] = [
+        ("id", obj.id),
+        ("name", obj.name),
+        ("ascii-name", obj.ascii_name),
+        ("type", kind),
+        ("main", boolean(main)),
+        ("guid", guid),
+        ("external-id", ""),
+    ]
+    return render.element("domain", fields + ([parent] if parent is not None else []))
+
+
 def _admin_domain_list(req: Request) -> etree._Element:
     """The admin's own domains (subscriptions and sites), their subdomains and their
     aliases, as Plesk's domainListOutputType."""
@@ -209,51 +229,17 @@ def _admin_domain_list(req: Request) -> etree._Element:
     admin = panel.accounts.admin()
     owned = panel.domains.of_owner(actor, admin.id) if admin is not None else []
     ids = {d.id for d in owned}
-    items: list[etree._Element] = []
-
-    def add(fields: list[render.Field]) -> None:
-        items.append(render.element("domain", fields))
-
-    for d in owned:
-        add(
-            [
-                ("id", d.id),
-                ("name", d.name),
-                ("ascii-name", d.ascii_name),
-                ("type", "domain"),
-                ("main", "true" if d.is_webspace else "false"),
-                ("guid", d.guid),
-                ("external-id", ""),
-            ]
-        )
-    for sub in panel.subdomains.list(actor):
-        if sub.domain_id in ids:
-            add(
-                [
-                    ("id", sub.id),
-                    ("name", sub.name),
-                    ("ascii-name", sub.ascii_name),
-                    ("type", "subdomain"),
-                    ("main", "false"),
-                    ("guid", ""),
-                    ("external-id", ""),
-                    ("parent-id", sub.domain_id),
-                ]
-            )
-    for aliases in panel.site_aliases.of_sites(ids).values():
-        for a in aliases:
-            add(
-                [
-                    ("id", a.id),
-                    ("name", a.name),
-                    ("ascii-name", a.ascii_name),
-                    ("type", "alias"),
-                    ("main", "false"),
-                    ("guid", ""),
-                    ("external-id", ""),
-                    ("domain-id", a.domain_id),
-                ]
-            )
+    items = [_listed(d, "domain", d.is_webspace, d.guid) for d in owned]
+    items += [
+        _listed(sub, "subdomain", parent=("parent-id", sub.domain_id))
+        for sub in panel.subdomains.list(actor)
+        if sub.domain_id in ids
+    ]
+    items += [
+        _listed(a, "alias", parent=("domain-id", a.domain_id))
+        for aliases in panel.site_aliases.of_sites(ids).values()
+        for a in aliases
+    ]
     return render.element("admin-domain-list", [("domain", i) for i in items])
 
 
@@ -290,7 +276,7 @@ _ON_EMPTY = ("key", *(n for n in SECTIONS if n not in ("admin-domain-list", "cer
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
     if not req.identity.is_admin:
-        return [render.error(PermissionDenied())]
+        raise PermissionDenied()
     asked = {str(c.tag): c for c in render.children(op)}
     wanted = set(asked) or set(_ON_EMPTY)
     fields: list[render.Field] = []
@@ -316,22 +302,19 @@ def _base64_text(text: str | None, what: str) -> str:
 
 def create_session(req: Request, op: etree._Element) -> list[etree._Element]:
     data = op.find("data")
-    try:
-        given = (
-            {str(c.tag): _base64_text(c.text, str(c.tag)) for c in render.children(data)}
-            if data is not None
-            else {}
-        )
-        session_id, _ = req.ctx.panel.sessions.create(
-            req.identity,
-            op.findtext("login") or "",
-            user_ip=given.get("user_ip", ""),
-            source_server=given.get("source_server", ""),
-            data={k: v for k, v in given.items() if k in DATA},
-            contact={"email": given.get("c_email", ""), "phone": given.get("c_phone", "")},
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    given = (
+        {str(c.tag): _base64_text(c.text, str(c.tag)) for c in render.children(data)}
+        if data is not None
+        else {}
+    )
+    session_id, _ = req.ctx.panel.sessions.create(
+        req.identity,
+        op.findtext("login") or "",
+        user_ip=given.get("user_ip", ""),
+        source_server=given.get("source_server", ""),
+        data={k: v for k, v in given.items() if k in DATA},
+        contact={"email": given.get("c_email", ""), "phone": given.get("c_phone", "")},
+    )
     return [render.ok([("id", session_id)])]
 
 
