@@ -18,7 +18,15 @@ every filter the same way, Plesk's:
   (or the family's `echo` element) and, for an ``id`` child, ``id`` (`echo_id`).
 
 Lookups take the request and the filter's child (its text stripped is `text(item)`);
-`one` and `under` make them from the core's finders.
+`one`, `under` and `by_id` make them from the core's finders. A family may also say
+what identifies an object for an empty filter (`ident`, its id by default) and which
+children of the filter name nothing (`beside`: ``all``, or mail's ``site-id``).
+
+Answering: `read` (a ``get``: `fields` per object, written as text) and `change` (a
+``set``/``del``: `act` per object, then `answer`; a core error answers in that object's
+result, through render.outcome). A lookup's core error answers the whole operation,
+from the dispatcher. `values` reads a list of values for what is not a lookup (types,
+names handed to the core as they are).
 """
 
 from __future__ import annotations
