@@ -21,7 +21,10 @@ from panelkey.xmlapi import render
 Pairs = list[tuple[str, str]]
 
 
-def _pairs(parent: etree._Element, item: str) -> Pairs:
+def pairs(parent: etree._Element | None, item: str = "property") -> Pairs:
+    """The name/value pairs `item` under `parent`, in document order (names stripped)."""
+    if parent is None:
+        return []
     return [
         ((e.findtext("name") or "").strip(), e.findtext("value") or "")
         for e in parent.findall(item)
@@ -31,26 +34,26 @@ def _pairs(parent: etree._Element, item: str) -> Pairs:
 def read(element: etree._Element, block: str) -> Pairs:
     """The (name, value) pairs a request's block element holds, in document order."""
     if block in ("limits", "reseller-limits"):
-        pairs: Pairs = []
+        head: Pairs = []
         policy = element.find("resource-policy")
         for holder in (element, policy) if policy is not None else (element,):
             for tag in ("oversell", "overuse"):
                 text = render.text_of(holder, tag)
                 if text is not None:
-                    pairs.append((tag, text))
+                    head.append((tag, text))
         # all-to-zero first, so that limits named beside it keep their given value
         if element.find("all-to-zero") is not None:
-            pairs += BLOCKS[block].zeroed()
-        return pairs + _pairs(element, "limit")
+            head += BLOCKS[block].zeroed()
+        return head + pairs(element, "limit")
     if block in ("permissions", "reseller-permissions"):
         revoked = BLOCKS[block].revoked() if element.find("revoke-all") is not None else []
-        return revoked + _pairs(element, "permission")
+        return revoked + pairs(element, "permission")
     if block == "hosting":
         # a plan's set takes the properties inside vrt_hst, as webspace does
         vrt = element.find("vrt_hst")
-        return _pairs(vrt if vrt is not None else element, "property")
+        return pairs(vrt if vrt is not None else element, "property")
     if block in ("php-settings", "web-server-settings"):
-        return _pairs(element, "setting")
+        return pairs(element, "setting")
     if block == "ip-pool":
         # the addresses given replace the pool's; allocate-ip alone keeps them
         addresses = [(e.text or "").strip() for e in element.findall("ip-address")]
@@ -67,32 +70,32 @@ def read(element: etree._Element, block: str) -> Pairs:
 
 
 def _read_mail(element: etree._Element) -> Pairs:
-    pairs: Pairs = []
+    out: Pairs = []
     nonexistent = element.find("nonexistent-user")
     if nonexistent is not None:
         (choice,) = render.children(nonexistent)
-        pairs.append(("nonexistent-user", str(choice.tag)))
-        pairs.append(("nonexistent-user-target", choice.text or ""))
+        out.append(("nonexistent-user", str(choice.tag)))
+        out.append(("nonexistent-user-target", choice.text or ""))
     for child in render.children(element):
         if child.tag != "nonexistent-user":
-            pairs.append((str(child.tag), child.text or ""))
-    return pairs
+            out.append((str(child.tag), child.text or ""))
+    return out
 
 
 def _read_log_rotation(element: etree._Element) -> Pairs:
     on = element.find("on")
     if on is None:
         return [("enabled", "false")]
-    pairs: Pairs = [("enabled", "true")]
+    out: Pairs = [("enabled", "true")]
     condition = on.find("log-condition")
     for child in render.children(condition) if condition is not None else []:
-        pairs.append((str(child.tag), child.text or ""))
+        out.append((str(child.tag), child.text or ""))
         if child.tag == "log-bytime":
-            pairs.append(("log-bysize", "0"))
+            out.append(("log-bysize", "0"))
     for child in render.children(on):
         if child.tag != "log-condition":
-            pairs.append((str(child.tag), child.text or ""))
-    return pairs
+            out.append((str(child.tag), child.text or ""))
+    return out
 
 
 def read_all(parent: etree._Element, tags: Mapping[str, str]) -> dict[str, Pairs]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from lxml import etree
 
+from panelkey.core.errors import PanelkeyError
 from panelkey.xmlapi.errors import describe
 from panelkey.xmlapi.parsing import SERVER_PROTOCOL
 
@@ -84,12 +86,39 @@ def ok(fields: Fields = ()) -> etree._Element:
     return add(element("result", [("status", "ok")]), fields)
 
 
+class Made(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def guid(self) -> str: ...
+
+
+def created(made: Made) -> etree._Element:
+    """An ``add``'s answer for an object with a GUID: ``id`` and ``guid``."""
+    return ok([("id", made.id), ("guid", made.guid)])
+
+
 def error(exc: BaseException, fields: Fields = ()) -> etree._Element:
     """``<result><status>error</status><errcode/><errtext/>...fields</result>``."""
     code, text = describe(exc)
     return add(
         element("result", [("status", "error"), ("errcode", code), ("errtext", text)]), fields
     )
+
+
+def outcome(
+    act: Callable[[], Fields | None], head: Fields = (), failed: Fields | None = None
+) -> etree._Element:
+    """One object's result, where an operation answers one per object: ok with `head`
+    then what `act` returns, or the core error `act` raised with `failed` (by default
+    `head`). The one place a handler catches a core error: an error about the whole
+    operation rises to the dispatcher instead (dispatch.run), which answers it alone."""
+    head = list(head)
+    try:
+        fields = act()
+    except PanelkeyError as exc:
+        return error(exc, head if failed is None else failed)
+    return ok([*head, *(fields or ())])
 
 
 # Fields whose values may also be nested Fields (a child element of those fields), or
@@ -184,3 +213,9 @@ def text_of(parent: etree._Element, tag: str) -> str | None:
 def children(parent: etree._Element) -> list[etree._Element]:
     """Element children only (comments and processing instructions skipped)."""
     return [c for c in parent if isinstance(c.tag, str)]
+
+
+def dataset(op: etree._Element) -> set[str]:
+    """The datasets a ``get`` asks for: the names of its ``dataset``'s children."""
+    found = op.find("dataset")
+    return set() if found is None else {str(c.tag) for c in children(found)}

@@ -109,10 +109,18 @@ class Plans:
     # -- reading --------------------------------------------------------------------
 
     def list(
-        self, actor: Identity, kind: str, *, owner_id: int | None = None, where: Any = None
+        self,
+        actor: Identity,
+        kind: str,
+        *,
+        owner_id: int | None = None,
+        by: tuple[str, str] | None = None,
+        where: Any = None,
     ) -> builtins.list[Plan]:
         """Plans of `kind` the actor may see (all for the admin, its own for a reseller,
-        none for a customer), narrowed to one owner and a condition, oldest first."""
+        none for a customer), oldest first; narrowed to one owner, to the plans `by`
+        names (a reference, "id", "name", "guid" or "external-id", and its value: an
+        id that is not a number names none) and to a condition of the core's own."""
         p = tables.plans
         q = self._base.where(p.c.kind == kind)
         if not actor.is_admin:
@@ -121,6 +129,17 @@ class Plans:
                 return []
         if owner_id is not None:
             q = q.where(p.c.owner_id == owner_id)
+        if by is not None:
+            ref, value = by
+            columns = {
+                "id": p.c.id,
+                "name": p.c.name,
+                "guid": p.c.guid,
+                "external-id": p.c.external_id,
+            }
+            if ref == "id" and not value.strip().lstrip("+").isdigit():
+                return []
+            q = q.where(columns[ref] == (int(value) if ref == "id" else value))
         if where is not None:
             q = q.where(where)
         with self._db.read() as conn:

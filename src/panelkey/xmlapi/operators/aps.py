@@ -26,12 +26,11 @@ from panelkey.core.aps.packages import (
 )
 from panelkey.core.content.subdomains import NOT_FOUND as SUBDOMAIN_NOT_FOUND
 from panelkey.core.domains.domains import Domain
-from panelkey.core.errors import NotFound, PanelkeyError
-from panelkey.core.identity import AccountType
-from panelkey.xmlapi import render
-from panelkey.xmlapi.operators import customer, selection
-from panelkey.xmlapi.operators.site import WEBSPACE_NOT_FOUND, select
+from panelkey.core.errors import NotFound
+from panelkey.xmlapi import accounts, blocks, render
+from panelkey.xmlapi.domain_answers import WEBSPACES
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.values import boolean, flag
 
 DOMAIN_NOT_FOUND = "Domain does not exist"
 _IDENT = ("name", "version", "release", "vendor", "packager")
@@ -48,8 +47,8 @@ def _package(p: Package | Entry) -> etree._Element:
             ("release", p.release),
             ("vendor", p.vendor),
             ("packager", p.packager),
-            ("is-uploaded", selection.boolean(uploaded)),
-            ("is-visible", selection.boolean(visible)),
+            ("is-uploaded", boolean(uploaded)),
+            ("is-visible", boolean(visible)),
             ("id", p.id if isinstance(p, Package) else None),
         ],
     )
@@ -142,7 +141,7 @@ def get_packages_list(req: Request, op: etree._Element) -> list[etree._Element]:
 def set_package_properties(req: Request, op: etree._Element) -> list[etree._Element]:
     require_admin(req.identity)
     packages = req.ctx.panel.aps_packages
-    visible = selection.flag(op.findtext("properties/visible"), "visible")
+    visible = flag(op.findtext("properties/visible"), "visible")
     assert visible is not None  # the schema requires it
     asked = _by_id(req, op) or [(str(p.id), p) for p in packages.list()]
     results: list[etree._Element] = []
@@ -215,9 +214,9 @@ def install(req: Request, op: etree._Element) -> list[etree._Element]:
         package,
         subdomain_id=subdomain_id,
         location=render.text_of(op, "location"),
-        ssl=bool(selection.flag(render.text_of(op, "ssl"), "ssl")),
+        ssl=bool(flag(render.text_of(op, "ssl"), "ssl")),
         database=database,
-        settings=selection.pairs(op.find("settings"), "setting"),
+        settings=blocks.pairs(op.find("settings"), "setting"),
     )
     return [render.ok()]
 
@@ -232,14 +231,7 @@ def get_packages_list_by_reseller(req: Request, op: etree._Element) -> list[etre
     def fields(a: Account) -> list[render.Field]:
         return _packages(filters.offered_to_reseller(a))
 
-    return customer.each(
-        req,
-        op,
-        lambda a: a,
-        fields,
-        kind=AccountType.RESELLER.value,
-        missing="Reseller does not exist",
-    )
+    return accounts.RESELLERS.change(req, op, answer=fields)
 
 
 def _installation(i: Installation) -> etree._Element:
@@ -251,7 +243,7 @@ def _installation(i: Installation) -> etree._Element:
             ("site-id", i.domain_id),
             ("subdomain-id", i.subdomain_id),
             ("location", "/" + i.location),
-            ("ssl", selection.boolean(i.ssl)),
+            ("ssl", boolean(i.ssl)),
         ],
     )
 
@@ -259,24 +251,16 @@ def _installation(i: Installation) -> etree._Element:
 def get_packages_list_by_webspace(req: Request, op: etree._Element) -> list[etree._Element]:
     require_admin(req.identity)
     panel = req.ctx.panel
-    results: list[etree._Element] = []
-    for m in select(req, op.find("filter"), webspaces=True):
-        head: list[render.Field] = [("filter-id", m.filter_id)]
-        if m.domain is None:
-            results.append(render.error(NotFound(WEBSPACE_NOT_FOUND), [*head, ("id", m.asked_id)]))
-            continue
-        ws = m.domain
-        try:
-            offered = _packages(panel.aps_filters.offered_to_webspace(ws))
-        except PanelkeyError as exc:
-            results.append(render.error(exc, [*head, ("id", ws.id)]))
-            continue
+
+    def fields(ws: Domain) -> list[render.Field]:
+        offered = _packages(panel.aps_filters.offered_to_webspace(ws))
         sites = [ws.id, *(d.id for d in panel.domains.in_webspace(req.identity, ws.id))]
         installed = [
             ("installation", _installation(i)) for i in panel.aps_installations.of_domains(sites)
         ]
-        results.append(render.ok([*head, ("id", ws.id), *offered, *installed]))
-    return results or [render.ok()]
+        return [*offered, *installed]
+
+    return WEBSPACES.change(req, op, answer=fields)
 
 
 OPERATIONS: Operator = {

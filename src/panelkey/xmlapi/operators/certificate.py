@@ -19,16 +19,31 @@ or a certificate that is not the key's, is 1019 and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+
 from lxml import etree
 
 from panelkey.core.certificates import generate as make_csr
 from panelkey.core.domains.domains import Domain
-from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
-from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.site import SITE_NOT_FOUND, WEBSPACE_NOT_FOUND
+from panelkey.core.errors import InvalidValue
+from panelkey.xmlapi import reach, render
+from panelkey.xmlapi.reach import SITE_NOT_FOUND, WEBSPACE_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.select import Filter, one, required, values
 
 _SUBJECT = ("country", "state", "location", "company", "dept", "email")
+# A repository by name: a subscription's, or a site's (its subscription's).
+_REPOSITORIES = (
+    ("webspace", reach.webspace("name"), WEBSPACE_NOT_FOUND),
+    ("site", reach.domain("name"), SITE_NOT_FOUND),
+)
+# get-pool's filter: subscriptions or sites by id, name or guid; an empty one names none.
+POOLS: Filter[Domain] = Filter(
+    SITE_NOT_FOUND,
+    {f"domain-{k}": one(reach.domain(k)) for k in ("id", "name", "guid")},
+    echo_id=False,
+)
 
 
 def generate(req: Request, op: etree._Element) -> list[etree._Element]:
@@ -37,54 +52,40 @@ def generate(req: Request, op: etree._Element) -> list[etree._Element]:
     info = op.find("info")
     assert info is not None
     bits = (render.text_of(info, "bits") or "").strip()
-    try:
-        if not bits.isdigit() or len(bits) > 6:
-            raise InvalidValue(f"Invalid key size: {bits!r}")
-        made = make_csr(
-            int(bits),
-            [(n.text or "").strip() for n in info.findall("name")],
-            {k: render.text_of(info, k) or "" for k in _SUBJECT},
-            render.text_of(op, "PVT") or "",
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    if not bits.isdigit() or len(bits) > 6:
+        raise InvalidValue(f"Invalid key size: {bits!r}")
+    made = make_csr(
+        int(bits),
+        values(info, "name"),
+        {k: render.text_of(info, k) or "" for k in _SUBJECT},
+        render.text_of(op, "PVT") or "",
+    )
     return [render.ok([("csr", made.csr), ("pvt", made.private_key)])]
 
 
 def _repository(req: Request, op: etree._Element) -> Domain | None:
     """The subscription (or site) named, None for ``<admin/>``; NotFound otherwise."""
-    domains = req.ctx.panel.domains
-    webspace, site = render.text_of(op, "webspace"), render.text_of(op, "site")
-    if webspace is not None:
-        found = domains.by_name(req.identity, webspace)
-        if found is None or not found.is_webspace:
-            raise NotFound(WEBSPACE_NOT_FOUND)
-        return found
-    if site is not None:
-        found = domains.by_name(req.identity, site)
-        if found is None:
-            raise NotFound(SITE_NOT_FOUND)
-        return found
+    for tag, find, missing in _REPOSITORIES:
+        name = render.text_of(op, tag)
+        if name is not None:
+            return required(find(req, name.strip()), missing)
     return None
 
 
 def _keep(req: Request, op: etree._Element, *, replace: bool) -> list[etree._Element]:
     content = op.find("content")
     assert content is not None
-    try:
-        req.ctx.panel.certificates.install(
-            req.identity,
-            _repository(req, op),
-            render.text_of(op, "name") or "",
-            csr=render.text_of(content, "csr") or "",
-            private_key=render.text_of(content, "pvt") or "",
-            certificate=render.text_of(content, "cert") or "",
-            ca=render.text_of(content, "ca") or "",
-            replace=replace,
-            ip_address=_ip(op),
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    req.ctx.panel.certificates.install(
+        req.identity,
+        _repository(req, op),
+        render.text_of(op, "name") or "",
+        csr=render.text_of(content, "csr") or "",
+        private_key=render.text_of(content, "pvt") or "",
+        certificate=render.text_of(content, "cert") or "",
+        ca=render.text_of(content, "ca") or "",
+        replace=replace,
+        ip_address=_ip(op),
+    )
     return [render.ok()]
 
 
@@ -108,19 +109,9 @@ def remove(req: Request, op: etree._Element) -> list[etree._Element]:
     """``filter`` (``name``+) then the repository: one result per name."""
     flt = op.find("filter")
     assert flt is not None
-    try:
-        repo = _repository(req, op)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    results: list[etree._Element] = []
-    for item in flt.findall("name"):
-        try:
-            req.ctx.panel.certificates.remove(req.identity, repo, item.text or "")
-        except PanelkeyError as exc:
-            results.append(render.error(exc))
-            continue
-        results.append(render.ok())
-    return results
+    repo = _repository(req, op)
+    remove_one = partial(req.ctx.panel.certificates.remove, req.identity, repo)
+    return [render.outcome(partial(remove_one, name)) for name in values(flt, "name")]
 
 
 def _pool(req: Request, repo: Domain | None) -> etree._Element:
@@ -135,29 +126,16 @@ def _pool(req: Request, repo: Domain | None) -> etree._Element:
     )
 
 
-def get_pool(req: Request, op: etree._Element) -> list[etree._Element]:
+def get_pool(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
     """Per ``domain-id``, ``domain-name`` or ``domain-guid``: ``result/{status,
     filter-id, certificates/certificate/name}``; with ``<admin/>``, the server pool's."""
-    results: list[etree._Element] = []
     flt = op.find("filter")
-    domains = req.ctx.panel.domains
-    for item in render.children(flt) if flt is not None else []:
-        asked = (item.text or "").strip()
-        if item.tag == "domain-id":
-            domain = domains.get(req.identity, int(asked))
-        elif item.tag == "domain-guid":
-            domain = domains.by_guid(req.identity, asked)
-        else:
-            domain = domains.by_name(req.identity, asked)
-        if domain is None:
-            results.append(render.error(NotFound(SITE_NOT_FOUND), [("filter-id", asked)]))
-            continue
-        results.append(render.ok([("filter-id", asked), ("certificates", _pool(req, domain))]))
+    results: list[etree._Element | bytes] = []
+    hits = POOLS.select(req, flt)
+    if hits:
+        results += POOLS.get(hits, lambda d: [("certificates", _pool(req, d))])
     if op.find("admin") is not None or flt is None:
-        try:
-            results.append(render.ok([("certificates", _pool(req, None))]))
-        except PanelkeyError as exc:
-            results.append(render.error(exc))
+        results.append(render.outcome(lambda: [("certificates", _pool(req, None))]))
     return results or [render.ok()]
 
 

@@ -16,113 +16,34 @@ outside the vendor's share 1013 as ``webspace/add`` answers it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from functools import partial
 
 from lxml import etree
 
 from panelkey.core.accounts.accounts import Account
 from panelkey.core.domains.ips import check_address
-from panelkey.core.errors import NotFound, PanelkeyError
-from panelkey.core.identity import AccountType
-from panelkey.xmlapi import render
-from panelkey.xmlapi.operators import customer
+from panelkey.core.errors import NotFound
+from panelkey.xmlapi import accounts, reach, render
+from panelkey.xmlapi.reach import CLIENT_NOT_FOUND, CUSTOMER
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.select import Filter, one, required
 
-CLIENT_NOT_FOUND = "Client does not exist"
-_CUSTOMER = AccountType.CUSTOMER.value
-
-# gen_info child -> core field, in the old order (passwd never answered back).
-_FIELDS = (
-    ("cname", "company"),
-    ("pname", "name"),
-    ("login", "login"),
-    ("passwd", "password"),
-    ("status", "status"),
-    ("phone", "phone"),
-    ("fax", "fax"),
-    ("email", "email"),
-    ("address", "address"),
-    ("city", "city"),
-    ("state", "state"),
-    ("pcode", "pcode"),
-    ("country", "country"),
+FILTER: Filter[Account] = Filter(
+    CLIENT_NOT_FOUND,
+    {k: one(reach.account(k, CUSTOMER)) for k in ("id", "login")},
+    lambda req: reach.accounts_of_type(req, CUSTOMER),
+    echo_id=False,
 )
 
 
-def _values(gen_info: etree._Element | None) -> dict[str, Any]:
-    if gen_info is None:
-        return {}
-    values: dict[str, Any] = {}
-    for tag, field in _FIELDS:
-        text = render.text_of(gen_info, tag)
-        if text is not None:
-            values[field] = text.strip() if field in ("login", "status") else text
-    return values
-
-
-def reachable(req: Request, account: Account | None) -> Account | None:
-    """`account` when it is a customer the caller may manage, else None."""
-    if account is None or account.type != _CUSTOMER:
-        return None
-    return account if req.ctx.panel.accounts.can_manage(req.identity, account) else None
-
-
-def _select(req: Request, flt: etree._Element | None) -> list[tuple[str, Account | None]]:
-    """(filter value, client or None) for each item of the filter, in request order;
-    an empty filter names every client the caller reaches."""
-    accounts = req.ctx.panel.accounts
-    items = [] if flt is None else render.children(flt)
-    if not items:
-        return [(str(a.id), a) for a in accounts.list() if reachable(req, a) is not None]
-    found: list[tuple[str, Account | None]] = []
-    for item in items:
-        value = (item.text or "").strip()
-        one = accounts.get(int(value)) if item.tag == "id" else accounts.by_login(value)
-        found.append((value, reachable(req, one)))
-    return found
-
-
-def _each(
-    req: Request,
-    op: etree._Element,
-    act: Callable[[Account], object],
-    fields: Callable[[Account], list[render.Field]] | None = None,
-) -> list[etree._Element]:
-    """Run `act` on every client the filter names: one result each, a miss 1013."""
-    results: list[etree._Element] = []
-    for value, account in _select(req, op.find("filter")):
-        if account is None:
-            results.append(render.error(NotFound(CLIENT_NOT_FOUND), [("filter-id", value)]))
-            continue
-        head: list[render.Field] = [("filter-id", value), ("id", account.id)]
-        try:
-            act(account)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, head))
-            continue
-        results.append(render.ok(head + (fields(account) if fields else [])))
-    return results or [render.ok()]
-
-
-# -- operations --------------------------------------------------------------------
-
-
 def add(req: Request, op: etree._Element) -> list[etree._Element]:
-    values = _values(op.find("gen_info"))
+    values = accounts.values_of(op.find("gen_info"))
     login = values.pop("login", "")
     password = values.pop("password", "")
-    try:
-        account = req.ctx.panel.accounts.create(
-            req.identity, type=_CUSTOMER, login=login, password=password, **values
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    return [render.ok([("id", account.id), ("guid", account.guid)])]
-
-
-def _gen_info(a: Account) -> etree._Element:
-    return render.element("gen_info", customer.contact_fields(a))
+    account = req.ctx.panel.accounts.create(
+        req.identity, type=CUSTOMER, login=login, password=password, **values
+    )
+    return [render.created(account)]
 
 
 def _ippool(req: Request, a: Account) -> etree._Element:
@@ -135,50 +56,40 @@ def _ippool(req: Request, a: Account) -> etree._Element:
     return render.element("ippool", items)
 
 
+def _gen_info(a: Account) -> etree._Element:
+    return render.element("gen_info", accounts.contact_fields(a))
+
+
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    dataset = op.find("dataset")
-    wanted = set() if dataset is None else {str(c.tag) for c in render.children(dataset)}
-
-    def data(a: Account) -> list[render.Field]:
-        parts: list[render.Field] = []
-        if "gen_info" in wanted:
-            parts.append(("gen_info", _gen_info(a)))
-        if "stat" in wanted:
-            parts.append(("stat", customer.stat(req, a)))
-        if "ippool" in wanted:
-            parts.append(("ippool", _ippool(req, a)))
-        return [("data", render.element("data", parts))]
-
-    return _each(req, op, lambda a: a, data)
+    datasets: accounts.Datasets = {
+        "gen_info": _gen_info,
+        "stat": partial(accounts.stat, req),
+        "ippool": partial(_ippool, req),
+    }
+    return accounts.get(req, op, FILTER, datasets)
 
 
 def set_(req: Request, op: etree._Element) -> list[etree._Element]:
-    values_el = op.find("values")
-    values = _values(None if values_el is None else values_el.find("gen_info"))
-    accounts = req.ctx.panel.accounts
-    return _each(req, op, lambda a: accounts.update(req.identity, a, values))
+    return accounts.set_gen_info(req, op, FILTER)
 
 
 def del_(req: Request, op: etree._Element) -> list[etree._Element]:
-    accounts = req.ctx.panel.accounts
-    return _each(req, op, lambda a: accounts.delete(req.identity, a))
+    return FILTER.change(req, op, partial(req.ctx.panel.accounts.delete, req.identity))
+
+
+def _add_ip(req: Request, client_id: str, address: str) -> None:
+    panel = req.ctx.panel
+    account = required(reach.account("id", CUSTOMER)(req, client_id), CLIENT_NOT_FOUND)
+    address = check_address(address)
+    if panel.ips.get(address) is None:
+        raise NotFound(f"IP address {address} does not exist")
+    panel.subscriptions.check_ip(account, address)
 
 
 def ippool_add_ip(req: Request, op: etree._Element) -> list[etree._Element]:
-    panel = req.ctx.panel
-    client_id = int(op.findtext("client_id") or "0")
-    head: list[render.Field] = [("client_id", client_id)]
-    try:
-        account = reachable(req, panel.accounts.get(client_id))
-        if account is None:
-            raise NotFound(CLIENT_NOT_FOUND)
-        address = check_address(op.findtext("ip_address") or "")
-        if panel.ips.get(address) is None:
-            raise NotFound(f"IP address {address} does not exist")
-        panel.subscriptions.check_ip(account, address)
-    except PanelkeyError as exc:
-        return [render.error(exc, head)]
-    return [render.ok(head)]
+    client_id = (op.findtext("client_id") or "0").strip()
+    head: list[render.Field] = [("client_id", int(client_id))]
+    return [render.outcome(lambda: _add_ip(req, client_id, op.findtext("ip_address") or ""), head)]
 
 
 OPERATIONS: Operator = {

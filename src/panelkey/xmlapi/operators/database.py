@@ -20,7 +20,8 @@ filter lists a database's own users only, and it goes with its subscription.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from functools import partial
 
 from lxml import etree
 
@@ -33,128 +34,80 @@ from panelkey.core.databases import (
     DbUserAccess,
 )
 from panelkey.core.domains.domains import Domain
-from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
-from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.site import WEBSPACE_NOT_FOUND
+from panelkey.core.errors import InvalidValue, NotFound
+from panelkey.xmlapi import reach, render
+from panelkey.xmlapi.reach import WEBSPACE_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.select import Filter, by_id, one, required, under
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A database (or user) a filter named, or the miss for what it named in vain."""
-
-    filter_id: str
-    found: Db | DbUser | None
-    text: str = DB_NOT_FOUND
+def _of_webspace(req: Request, webspace: Domain) -> list[Db]:
+    return req.ctx.panel.databases.list(req.identity, webspace)
 
 
-def _databases(req: Request, op: etree._Element) -> list[Hit]:
-    panel = req.ctx.panel
-    flt = op.find("filter")
-    items = [] if flt is None else render.children(flt)
-    if not items:
-        return [Hit(str(d.id), d) for d in panel.databases.list(req.identity)]
-    hits: list[Hit] = []
-    for item in items:
-        kind, value = str(item.tag), (item.text or "").strip()
-        if kind == "id":
-            hits.append(Hit(value, panel.databases.get(req.identity, int(value))))
-            continue
-        ws = (
-            panel.domains.get(req.identity, int(value))
-            if kind == "webspace-id"
-            else panel.domains.by_name(req.identity, value)
-        )
-        if ws is None or not ws.is_webspace:
-            hits.append(Hit(value, None, WEBSPACE_NOT_FOUND))
-            continue
-        hits += [Hit(value, d) for d in panel.databases.list(req.identity, ws)]
-    return hits
+def _users_of(req: Request, database: Db) -> list[DbUser]:
+    return req.ctx.panel.databases.users(req.identity, database)
 
 
-def _users(req: Request, op: etree._Element) -> list[Hit]:
-    dbs = req.ctx.panel.databases
-    flt = op.find("filter")
-    items = [] if flt is None else render.children(flt)
-    if not items:
-        return [Hit(str(u.id), u) for u in dbs.users(req.identity)]
-    hits: list[Hit] = []
-    for item in items:
-        value = (item.text or "").strip()
-        if item.tag == "id":
-            hits.append(Hit(value, dbs.user(req.identity, int(value)), USER_NOT_FOUND))
-            continue
-        database = dbs.get(req.identity, int(value))
-        if database is None:
-            hits.append(Hit(value, None, DB_NOT_FOUND))
-            continue
-        hits += [Hit(value, u) for u in dbs.users(req.identity, database)]
-    return hits
-
-
-def _miss(hit: Hit) -> etree._Element:
-    return render.error(NotFound(hit.text), [("filter-id", hit.filter_id)])
+_db = by_id(lambda req, i: req.ctx.panel.databases.get(req.identity, i))
+_user = by_id(lambda req, i: req.ctx.panel.databases.user(req.identity, i))
+DATABASES: Filter[Db] = Filter(
+    DB_NOT_FOUND,
+    {
+        "id": one(_db),
+        **{f"webspace-{k}": under(reach.webspace(k), _of_webspace) for k in ("id", "name")},
+    },
+    lambda req: req.ctx.panel.databases.list(req.identity),
+    misses={"webspace-id": WEBSPACE_NOT_FOUND, "webspace-name": WEBSPACE_NOT_FOUND},
+    echo_id=False,
+)
+USERS: Filter[DbUser] = Filter(
+    USER_NOT_FOUND,
+    {"id": one(_user), "db-id": under(_db, _users_of)},
+    lambda req: req.ctx.panel.databases.users(req.identity),
+    misses={"db-id": DB_NOT_FOUND},
+    echo_id=False,
+)
+DEFAULT_USERS: Filter[Db] = Filter(
+    DB_NOT_FOUND,
+    {"db-id": one(_db)},
+    lambda req: req.ctx.panel.databases.list(req.identity),
+    echo_id=False,
+)
 
 
 def add_db(req: Request, op: etree._Element) -> list[etree._Element]:
     """``webspace-id``, ``name``, ``type``, ``db-server-id``? -> ``result/{status, id}``."""
-    panel = req.ctx.panel
-    try:
-        ws = panel.domains.get(req.identity, int(render.text_of(op, "webspace-id") or "0"))
-        if ws is None or not ws.is_webspace:
-            raise NotFound(WEBSPACE_NOT_FOUND)
-        made = panel.databases.create(
-            req.identity,
-            ws,
-            name=(render.text_of(op, "name") or "").strip(),
-            type=(render.text_of(op, "type") or "").strip(),
-            server_id=int(render.text_of(op, "db-server-id") or 0),
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    ws = reach.domain_of(req, op, "webspace-", kinds=("id",), is_webspace=True)
+    made = req.ctx.panel.databases.create(
+        req.identity,
+        ws,
+        name=(render.text_of(op, "name") or "").strip(),
+        type=(render.text_of(op, "type") or "").strip(),
+        server_id=int(render.text_of(op, "db-server-id") or 0),
+    )
     return [render.ok([("id", made.id)])]
 
 
-def get_db(req: Request, op: etree._Element) -> list[etree._Element]:
+def get_db(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
     """Per database: ``filter-id``, ``id``, ``name``, ``type``, ``webspace-id``,
     ``db-server-id``, ``default-user-id``."""
-    results: list[etree._Element] = []
-    for hit in _databases(req, op):
-        d = hit.found
-        if not isinstance(d, Db):
-            results.append(_miss(hit))
-            continue
-        results.append(
-            render.ok(
-                [
-                    ("filter-id", hit.filter_id),
-                    ("id", d.id),
-                    ("name", d.name),
-                    ("type", d.type),
-                    ("webspace-id", d.domain_id),
-                    ("db-server-id", d.server_id),
-                    ("default-user-id", d.default_user_id),
-                ]
-            )
-        )
-    return results or [render.ok()]
+    return DATABASES.read(
+        req,
+        op,
+        lambda d: [
+            ("id", d.id),
+            ("name", d.name),
+            ("type", d.type),
+            ("webspace-id", d.domain_id),
+            ("db-server-id", d.server_id),
+            ("default-user-id", d.default_user_id),
+        ],
+    )
 
 
 def del_db(req: Request, op: etree._Element) -> list[etree._Element]:
-    results: list[etree._Element] = []
-    for hit in _databases(req, op):
-        d = hit.found
-        if not isinstance(d, Db):
-            results.append(_miss(hit))
-            continue
-        head: list[render.Field] = [("filter-id", hit.filter_id), ("id", d.id)]
-        try:
-            req.ctx.panel.databases.delete(req.identity, d)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, head))
-            continue
-        results.append(render.ok(head))
-    return results or [render.ok()]
+    return DATABASES.change(req, op, partial(req.ctx.panel.databases.delete, req.identity))
 
 
 def _access(op: etree._Element) -> DbUserAccess:
@@ -184,18 +137,14 @@ def _target(req: Request, op: etree._Element) -> Db | tuple[Domain, int]:
     db_id = render.text_of(op, "db-id")
     ws: Domain | None = None
     if ws_id is not None:
-        ws = panel.domains.get(req.identity, int(ws_id))
-        if ws is None or not ws.is_webspace:
-            raise NotFound(WEBSPACE_NOT_FOUND)
+        ws = reach.domain_of(req, op, "webspace-", kinds=("id",), is_webspace=True)
     if server_id is not None and panel.databases.server(int(server_id)) is None:
         raise NotFound(SERVER_NOT_FOUND)
     if db_id is None:
         if ws is None or server_id is None:
             raise InvalidValue("A database user needs db-id, or webspace-id and db-server-id")
         return ws, int(server_id)
-    database = panel.databases.get(req.identity, int(db_id))
-    if database is None:
-        raise NotFound(DB_NOT_FOUND)
+    database = required(_db(req, db_id), DB_NOT_FOUND)
     if ws_id is not None and int(ws_id) != database.domain_id:
         raise InvalidValue(f"The database {database.id} is not in the webspace {ws_id}")
     if server_id is not None and int(server_id) != database.server_id:
@@ -211,20 +160,17 @@ def add_db_user(req: Request, op: etree._Element) -> list[etree._Element]:
     login = (render.text_of(op, "login") or "").strip()
     password = render.text_of(op, "password") or ""
     kind, access = _password_type(op), _access(op)
-    try:
-        target = _target(req, op)
-        if isinstance(target, Db):
-            made = dbs.add_user(
-                req.identity, target, login=login, password=password, password_type=kind,
-                access=access,
-            )  # fmt: skip
-        else:
-            made = dbs.add_subscription_user(
-                req.identity, *target, login=login, password=password, password_type=kind,
-                access=access,
-            )  # fmt: skip
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    target = _target(req, op)
+    if isinstance(target, Db):
+        made = dbs.add_user(
+            req.identity, target, login=login, password=password, password_type=kind,
+            access=access,
+        )  # fmt: skip
+    else:
+        made = dbs.add_subscription_user(
+            req.identity, *target, login=login, password=password, password_type=kind,
+            access=access,
+        )  # fmt: skip
     return [render.ok([("id", made.id)])]
 
 
@@ -246,101 +192,52 @@ def _rules(u: DbUser) -> list[render.Field]:
     return fields
 
 
-def get_db_users(req: Request, op: etree._Element) -> list[etree._Element]:
+def get_db_users(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
     """Per user: ``filter-id``, ``id``, ``login``, ``db-id`` (none for a user of every
     database of a subscription), then the access rules kept (never a password)."""
-    results: list[etree._Element] = []
-    for hit in _users(req, op):
-        u = hit.found
-        if not isinstance(u, DbUser):
-            results.append(_miss(hit))
-            continue
-        results.append(
-            render.ok(
-                [
-                    ("filter-id", hit.filter_id),
-                    ("id", u.id),
-                    ("login", u.login),
-                    ("db-id", u.database_id),  # None (left out): a subscription's
-                    *_rules(u),
-                ]
-            )
-        )
-    return results or [render.ok()]
+    return USERS.read(
+        req,
+        op,
+        lambda u: [
+            ("id", u.id),
+            ("login", u.login),
+            ("db-id", u.database_id),  # None (left out): a subscription's
+            *_rules(u),
+        ],
+    )
 
 
 def set_db_user(req: Request, op: etree._Element) -> list[etree._Element]:
     """``id``, ``login``?, ``password``?, ``password-type``?, ``acl``?,
     ``allow-access-from``?, ``role``? -> ``result/{status}``."""
-    dbs = req.ctx.panel.databases
-    try:
-        user = dbs.user(req.identity, int(render.text_of(op, "id") or 0))
-        if user is None:
-            raise NotFound(USER_NOT_FOUND)
-        login = render.text_of(op, "login")
-        dbs.set_user(
-            req.identity,
-            user,
-            login=login.strip() if login is not None else None,
-            password=render.text_of(op, "password"),
-            password_type=_password_type(op),
-            access=_access(op),
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    user = required(_user(req, render.text_of(op, "id") or ""), USER_NOT_FOUND)
+    login = render.text_of(op, "login")
+    req.ctx.panel.databases.set_user(
+        req.identity,
+        user,
+        login=login.strip() if login is not None else None,
+        password=render.text_of(op, "password"),
+        password_type=_password_type(op),
+        access=_access(op),
+    )
     return [render.ok()]
 
 
 def del_db_user(req: Request, op: etree._Element) -> list[etree._Element]:
-    results: list[etree._Element] = []
-    for hit in _users(req, op):
-        u = hit.found
-        if not isinstance(u, DbUser):
-            results.append(_miss(hit))
-            continue
-        head: list[render.Field] = [("filter-id", hit.filter_id), ("id", u.id)]
-        try:
-            req.ctx.panel.databases.delete_user(req.identity, u)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, head))
-            continue
-        results.append(render.ok(head))
-    return results or [render.ok()]
+    return USERS.change(req, op, partial(req.ctx.panel.databases.delete_user, req.identity))
 
 
 def set_default_user(req: Request, op: etree._Element) -> list[etree._Element]:
     """``db-id``, ``default-user-id`` -> ``result/{status}``."""
-    dbs = req.ctx.panel.databases
-    try:
-        database = dbs.get(req.identity, int(render.text_of(op, "db-id") or 0))
-        if database is None:
-            raise NotFound(DB_NOT_FOUND)
-        user = dbs.user(req.identity, int(render.text_of(op, "default-user-id") or 0))
-        if user is None:
-            raise NotFound(USER_NOT_FOUND)
-        dbs.set_default_user(req.identity, database, user)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    database = required(_db(req, render.text_of(op, "db-id") or ""), DB_NOT_FOUND)
+    user = required(_user(req, render.text_of(op, "default-user-id") or ""), USER_NOT_FOUND)
+    req.ctx.panel.databases.set_default_user(req.identity, database, user)
     return [render.ok()]
 
 
-def get_default_user(req: Request, op: etree._Element) -> list[etree._Element]:
+def get_default_user(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
     """Per database: ``filter-id`` (the db id), ``id`` (its default user, absent for none)."""
-    dbs = req.ctx.panel.databases
-    flt = op.find("filter")
-    ids = [(i.text or "").strip() for i in flt.findall("db-id")] if flt is not None else []
-    targets = (
-        [(i, dbs.get(req.identity, int(i))) for i in ids]
-        if ids
-        else [(str(d.id), d) for d in dbs.list(req.identity)]
-    )
-    results: list[etree._Element] = []
-    for asked, database in targets:
-        if database is None:
-            results.append(render.error(NotFound(DB_NOT_FOUND), [("filter-id", asked)]))
-            continue
-        results.append(render.ok([("filter-id", asked), ("id", database.default_user_id or None)]))
-    return results or [render.ok()]
+    return DEFAULT_USERS.read(req, op, lambda d: [("id", d.default_user_id or None)])
 
 
 OPERATIONS: Operator = {

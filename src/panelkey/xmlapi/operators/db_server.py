@@ -10,16 +10,28 @@ needs a server id to put a database on. Nothing here changes a server.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+
 from lxml import etree
 
 from panelkey.core.databases import SERVER_NOT_FOUND, TYPES, DbServer, check_type
-from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request, no_store
+from panelkey.xmlapi.select import Filter, by_id, one, required, values
+from panelkey.xmlapi.values import boolean
+
+FILTER: Filter[DbServer] = Filter(
+    SERVER_NOT_FOUND,
+    {"id": one(by_id(lambda req, i: req.ctx.panel.databases.server(i)))},
+    lambda req: req.ctx.panel.databases.servers(),
+    echo="id",
+    echo_id=False,
+)
 
 
-def _data(s: DbServer) -> etree._Element:
-    return render.element(
+def _data(s: DbServer) -> list[render.Field]:
+    data = render.element(
         "data",
         [
             ("host", s.host),
@@ -28,31 +40,17 @@ def _data(s: DbServer) -> etree._Element:
             ("admin", s.admin_login),
             ("status", "online"),
             ("db_num", s.db_count),
-            ("default", str(s.is_default).lower()),
-            ("local", str(s.is_local).lower()),
+            ("default", boolean(s.is_default)),
+            ("local", boolean(s.is_local)),
         ],
     )
+    return [("id", s.id), ("data", data)]
 
 
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
+def get(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
     """``filter`` with ``id``s (empty: every server): ``result/{status, id, data}``."""
-    dbs = req.ctx.panel.databases
-    try:
-        dbs.require_admin(req.identity)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    flt = op.find("filter")
-    ids = [(i.text or "").strip() for i in flt.findall("id")] if flt is not None else []
-    if not ids:
-        return [render.ok([("id", s.id), ("data", _data(s))]) for s in dbs.servers()]
-    results: list[etree._Element] = []
-    for asked in ids:
-        server = dbs.server(int(asked))
-        if server is None:
-            results.append(render.error(NotFound(SERVER_NOT_FOUND), [("id", asked)]))
-            continue
-        results.append(render.ok([("id", server.id), ("data", _data(server))]))
-    return results
+    req.ctx.panel.databases.require_admin(req.identity)
+    return FILTER.read(req, op, _data)
 
 
 @no_store
@@ -60,26 +58,22 @@ def get_supported_types(req: Request, op: etree._Element) -> list[etree._Element
     return [render.ok([("type", t) for t in TYPES])]
 
 
-def _by_type(req: Request, op: etree._Element, *, local: bool) -> list[etree._Element]:
+def _server(req: Request, kind: str, *, local: bool) -> list[render.Field]:
     dbs = req.ctx.panel.databases
-    flt = op.find("filter")
-    asked = [(t.text or "").strip() for t in flt.findall("type")] if flt is not None else []
-    results: list[etree._Element] = []
-    for kind in asked or list(TYPES):
-        try:
-            check_type(kind)
-            server = dbs.local_server(kind) if local else dbs.default_server(kind)
-            if server is None:
-                raise NotFound(SERVER_NOT_FOUND)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, [("type", kind)]))
-            continue
-        results.append(render.ok([("type", kind), ("id", server.id)]))
-    return results
+    check_type(kind)
+    server = dbs.local_server(kind) if local else dbs.default_server(kind)
+    return [("id", required(server, SERVER_NOT_FOUND).id)]
+
+
+def _by_type(req: Request, op: etree._Element, *, local: bool) -> list[etree._Element]:
+    """Per ``type`` asked (none: every type): ``result/{status, type, id}``."""
+    return [
+        render.outcome(partial(_server, req, kind, local=local), [("type", kind)])
+        for kind in values(op.find("filter"), "type") or list(TYPES)
+    ]
 
 
 def get_default(req: Request, op: etree._Element) -> list[etree._Element]:
-    """Per ``type`` asked (none: every type): ``result/{status, type, id}``."""
     return _by_type(req, op, local=False)
 
 

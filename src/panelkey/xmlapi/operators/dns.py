@@ -28,7 +28,9 @@ from the site's zone; ``add_rec`` or ``del_rec`` through the alias answer 1006.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 
 from lxml import etree
 
@@ -36,10 +38,12 @@ from panelkey.core.dns.rdata import srv_opt
 from panelkey.core.dns.records import Record
 from panelkey.core.dns.zones import SOA_FIELDS, Soa, TemplateRecord, Zone, mirrored
 from panelkey.core.domains.domains import Domain
-from panelkey.core.errors import MalformedRequest, NotFound, PanelkeyError, PermissionDenied
-from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.site import SITE_NOT_FOUND
+from panelkey.core.errors import MalformedRequest, NotFound, PermissionDenied
+from panelkey.xmlapi import reach, render
+from panelkey.xmlapi.reach import SITE_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.select import Filter, by_id, one, text, under
+from panelkey.xmlapi.values import id_of
 
 RECORD_NOT_FOUND = "DNS record does not exist"
 ALIAS_NOT_FOUND = "Site alias does not exist"
@@ -50,74 +54,96 @@ ALIAS_FOLLOWS_SITE = (
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """A record a filter named, or the error result for what it named in vain."""
+    """A record a filter named; `alias_id` is set for a record of a site alias's zone."""
 
-    record: Record | None = None
-    error: etree._Element | None = None
-    alias_id: int | None = None  # set for a record of a site alias's zone
+    record: Record
+    alias_id: int | None = None
 
-
-def _zone(req: Request, kind: str, value: str) -> Domain | None:
-    domains = req.ctx.panel.domains
-    if kind == "site-id":
-        return domains.get(req.identity, int(value))
-    if kind in ("dns-zone-name", "site-name"):
-        return domains.by_name(req.identity, value)
-    return None
+    @property
+    def id(self) -> int:
+        return self.record.id
 
 
-def _subzones(req: Request, zone: Domain) -> list[Domain]:
-    """The zones of the caller's sites named under `zone` (``shop.example.com`` under
-    ``example.com``): what Plesk's ``include-subdomains`` adds, nearest name first."""
+def _record(req: Request, record_id: int) -> Found | None:
+    found = req.ctx.panel.dns.get(req.identity, record_id)
+    return None if found is None else Found(found)
+
+
+def _records(req: Request, zone: Domain) -> list[Found]:
+    return [Found(r) for r in req.ctx.panel.dns.records(req.identity, zone)]
+
+
+def _with_subzones(req: Request, zone: Domain) -> list[Found]:
+    """The records of `zone`, then those of the zones of the caller's sites named under
+    it (``shop.example.com`` under ``example.com``): what Plesk's ``include-subdomains``
+    adds, nearest name first."""
     suffix = "." + zone.ascii_name
-    under = [d for d in req.ctx.panel.domains.list(req.identity) if d.ascii_name.endswith(suffix)]
-    return sorted(under, key=lambda d: (d.ascii_name.count("."), d.ascii_name))
+    under_it = [
+        d for d in req.ctx.panel.domains.list(req.identity) if d.ascii_name.endswith(suffix)
+    ]
+    subzones = sorted(under_it, key=lambda d: (d.ascii_name.count("."), d.ascii_name))
+    return [f for z in (zone, *subzones) for f in _records(req, z)]
 
 
-def select(req: Request, flt: etree._Element | None, *, subdomains: bool = False) -> list[Found]:
-    """The records a filter names, in request order; with `subdomains`, a zone named by
-    ``site-id`` or ``dns-zone-name`` brings the records of its subdomains' zones too."""
+def _alias_zone(req: Request, value: str) -> list[Found] | None:
+    """The zone of a site alias the caller may see, with ``manage-dns``: its site's
+    records under the alias's name. None for any other alias."""
     panel = req.ctx.panel
-    items = [] if flt is None else render.children(flt)
-    if not items:
-        return [
-            Found(r)
-            for d in panel.domains.list(req.identity)
-            for r in panel.dns.records(req.identity, d)
-        ]
-    found: list[Found] = []
-    for item in items:
-        kind, value = str(item.tag), (item.text or "").strip()
-        if kind == "id":
-            record = panel.dns.get(req.identity, int(value))
-            if record is None:
-                found.append(Found(error=render.error(NotFound(RECORD_NOT_FOUND), [("id", value)])))
-            else:
-                found.append(Found(record))
-            continue
-        if kind == "site-alias-id":
-            found += _alias_records(req, int(value))
-            continue
-        zone = _zone(req, kind, value)
-        if zone is None:
-            found.append(Found(error=render.error(NotFound(SITE_NOT_FOUND))))
-            continue
-        found += [Found(r) for r in panel.dns.records(req.identity, zone)]
-        if subdomains:
-            for sub in _subzones(req, zone):
-                found += [Found(r) for r in panel.dns.records(req.identity, sub)]
-    return found
-
-
-def _alias_records(req: Request, alias_id: int) -> list[Found]:
-    """The zone of a site alias the caller may see (1013 for any other)."""
-    panel = req.ctx.panel
-    alias = panel.site_aliases.get(req.identity, alias_id)
+    alias_id = id_of(value)
+    alias = None if alias_id is None else panel.site_aliases.get(req.identity, alias_id)
     site = None if alias is None else panel.domains.get(req.identity, alias.domain_id)
     if alias is None or site is None or not alias.manage_dns:
-        return [Found(error=render.error(NotFound(ALIAS_NOT_FOUND)))]
+        return None
     records = mirrored(panel.dns.records(req.identity, site), site.ascii_name, alias.ascii_name)
     return [Found(r, alias_id=alias.id) for r in records]
+
+
+def _records_filter(subzones: bool) -> Filter[Found]:
+    """Records by ``id``, or of a zone (``site-id``, ``dns-zone-name``, and with
+    `subzones` the zones under it), or of a site alias (``site-alias-id``). An empty
+    filter means every record the caller may see, as in Plesk."""
+    zone = _with_subzones if subzones else _records
+    return Filter(
+        SITE_NOT_FOUND,
+        {
+            "id": one(by_id(_record)),
+            "site-id": under(reach.domain("id"), zone),
+            "dns-zone-name": under(reach.domain("name"), zone),
+            "site-alias-id": lambda req, item: _alias_zone(req, text(item)),
+        },
+        lambda req: [f for d in req.ctx.panel.domains.list(req.identity) for f in _records(req, d)],
+        misses={"id": RECORD_NOT_FOUND, "site-alias-id": ALIAS_NOT_FOUND},
+        echo=None,
+    )
+
+
+RECORDS = _records_filter(subzones=False)
+RECORDS_AND_SUBZONES = _records_filter(subzones=True)
+# Zones for get, set, enable, disable, answered by site-id. A site alias's zone follows
+# its site's and has no settings of its own: site-alias-id names none.
+ZONES: Filter[Domain] = Filter(
+    SITE_NOT_FOUND,
+    {
+        "site-id": one(reach.domain("id")),
+        "site-name": one(reach.domain("name")),
+        "site-alias-id": lambda _req, _item: None,
+    },
+    lambda req: req.ctx.panel.domains.list(req.identity),
+    echo="site-id",
+    echo_id=False,
+)
+# sync-with-template: the zones made for a used-ip, or named by site-id.
+SYNCED: Filter[Domain] = Filter(
+    SITE_NOT_FOUND,
+    {
+        "used-ip": lambda req, item: req.ctx.panel.dns_zones.domains_using_ip(
+            req.identity, text(item)
+        ),
+        "site-id": one(reach.domain("id")),
+    },
+    echo="site-id",
+    echo_id=False,
+)
 
 
 def _data(r: Record | TemplateRecord, alias_id: int | None = None) -> etree._Element:
@@ -129,53 +155,42 @@ def _data(r: Record | TemplateRecord, alias_id: int | None = None) -> etree._Ele
     )
 
 
-def _template_ids(req: Request, flt: etree._Element) -> list[TemplateRecord | etree._Element]:
-    """Template records a ``<template/>`` selection names: all, or by ``id``."""
-    items = render.children(flt)
-    if any(str(i.tag) != "id" for i in items):
+def _template(req: Request, flt: etree._Element) -> Filter[TemplateRecord]:
+    """The filter of the template's records a ``<template/>`` selection names: all, or
+    by ``id``; the administrator's only."""
+    if any(str(i.tag) != "id" for i in render.children(flt)):
         raise MalformedRequest("With <template/>, a filter names template records by id only")
     if not req.identity.is_admin:
         raise PermissionDenied("Only the administrator manages the DNS template.")
     template = {t.id: t for t in req.ctx.panel.dns_zones.template()}
-    if not items:
-        return list(template.values())
-    out: list[TemplateRecord | etree._Element] = []
-    for item in items:
-        value = (item.text or "").strip()
-        found = template.get(int(value))
-        out.append(
-            found
-            if found is not None
-            else render.error(NotFound(RECORD_NOT_FOUND), [("id", value)])
-        )
-    return out
+    return Filter(
+        RECORD_NOT_FOUND,
+        {"id": one(by_id(lambda _req, i: template.get(i)))},
+        lambda _req: list(template.values()),
+        echo=None,
+    )
 
 
-def get_rec(req: Request, op: etree._Element) -> list[etree._Element | bytes]:
+def get_rec(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
     """``filter``, then ``template`` or ``include-subdomains`` (either, as Plesk)."""
     flt = op.find("filter")
     assert flt is not None
     if op.find("template") is not None:
-        return [
-            t if isinstance(t, etree._Element) else render.ok([("id", t.id), ("data", _data(t))])
-            for t in _template_ids(req, flt)
-        ] or [render.ok()]
-    found = select(req, flt, subdomains=op.find("include-subdomains") is not None)
-    records = [f for f in found if f.record is not None]
+        template = _template(req, flt)
+        return template.get(template.select(req, flt), lambda t: [("id", t.id), ("data", _data(t))])
+    records = RECORDS_AND_SUBZONES if op.find("include-subdomains") is not None else RECORDS
+    hits = records.select(req, flt)
+    found = [h.obj for h in hits if h.obj is not None]
     made = iter(
         render.written(
-            (_result_text(f.record, f.alias_id) for f in records if f.record is not None),
+            (_result_text(f.record, f.alias_id) for f in found),
             lambda: [
-                render.ok([("id", f.record.id), ("data", _data(f.record, f.alias_id))])
-                for f in records
-                if f.record is not None
+                render.ok([("id", f.id), ("data", _data(f.record, f.alias_id))]) for f in found
             ],
         )
     )
-    results: list[etree._Element | bytes | None] = [
-        next(made) if f.record is not None else f.error for f in found
-    ]
-    return [r for r in results if r is not None] or [render.ok()]
+    results = [next(made) if h.obj is not None else records.miss(h) for h in hits]
+    return results or [render.ok()]
 
 
 def _result_text(r: Record, alias_id: int | None) -> str:
@@ -199,14 +214,14 @@ def _opt(op: etree._Element, host: str) -> tuple[str, str]:
     if opt is None:
         return "", host
     srv = opt.find("Srv")
-    text = "".join(str(t) for t in opt.itertext()).strip()
-    if srv is None and text.startswith("<Srv"):
+    given = "".join(str(t) for t in opt.itertext()).strip()
+    if srv is None and given.startswith("<Srv"):
         try:
-            srv = etree.fromstring(text.encode())
+            srv = etree.fromstring(given.encode())
         except etree.XMLSyntaxError:
             srv = None
     if srv is None:
-        return text, host
+        return given, host
     protocol = (srv.get("Protocol") or "").strip()
     if protocol:
         protocol = protocol if protocol.startswith("_") else f"_{protocol}"
@@ -221,10 +236,9 @@ def add_rec(req: Request, op: etree._Element) -> list[etree._Element]:
     """(``site-id`` | ``site-alias-id``)?, ``type``, ``host``, ``value``, ``opt``?."""
     alias_id = render.text_of(op, "site-alias-id")
     if alias_id is not None:
-        found = _alias_records(req, int(alias_id.strip()))
-        if found and found[0].error is not None:
-            return [found[0].error]
-        return [render.error(PermissionDenied(ALIAS_FOLLOWS_SITE))]
+        if _alias_zone(req, alias_id.strip()) is None:
+            raise NotFound(ALIAS_NOT_FOUND)
+        raise PermissionDenied(ALIAS_FOLLOWS_SITE)
     opt, host = _opt(op, (render.text_of(op, "host") or "").strip())
     fields = {
         "type": (render.text_of(op, "type") or "").strip(),
@@ -232,26 +246,26 @@ def add_rec(req: Request, op: etree._Element) -> list[etree._Element]:
         "value": render.text_of(op, "value") or "",
         "opt": opt,
     }
-    site_id = render.text_of(op, "site-id")
-    try:
-        if site_id is None:
-            made = req.ctx.panel.dns_zones.add_template(req.identity, **fields)
-            return [render.ok([("id", made.id)])]
-        zone = req.ctx.panel.domains.get(req.identity, int(site_id.strip()))
-        if zone is None:
-            return [render.error(NotFound(SITE_NOT_FOUND))]
-        # The core makes the host absolute and refuses one outside the zone (1019).
-        record = req.ctx.panel.dns.add(
-            req.identity,
-            zone,
-            type=fields["type"],
-            host=fields["host"],
-            value=fields["value"],
-            opt=fields["opt"],
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    if render.text_of(op, "site-id") is None:
+        made = req.ctx.panel.dns_zones.add_template(req.identity, **fields)
+        return [render.ok([("id", made.id)])]
+    zone = reach.domain_of(req, op, kinds=("id",))
+    # The core makes the host absolute and refuses one outside the zone (1019).
+    record = req.ctx.panel.dns.add(
+        req.identity,
+        zone,
+        type=fields["type"],
+        host=fields["host"],
+        value=fields["value"],
+        opt=fields["opt"],
+    )
     return [render.ok([("id", record.id)])]
+
+
+def _delete(req: Request, found: Found) -> None:
+    if found.alias_id is not None:
+        raise PermissionDenied(ALIAS_FOLLOWS_SITE)
+    req.ctx.panel.dns.delete(req.identity, found.id)
 
 
 def del_rec(req: Request, op: etree._Element) -> list[etree._Element]:
@@ -260,101 +274,72 @@ def del_rec(req: Request, op: etree._Element) -> list[etree._Element]:
     assert flt is not None
     results: list[etree._Element] = []
     if op.find("template") is not None:
-        for t in _template_ids(req, flt):
-            if isinstance(t, etree._Element):
-                results.append(t)
+        template = _template(req, flt)
+        for t in template.select(req, flt):
+            if t.obj is None:
+                results.append(template.miss(t))
                 continue
-            req.ctx.panel.dns_zones.delete_template(req.identity, t.id)
-            results.append(render.ok([("id", t.id)]))
+            req.ctx.panel.dns_zones.delete_template(req.identity, t.obj.id)
+            results.append(render.ok([("id", t.obj.id)]))
         return results or [render.ok()]
-    for f in select(req, flt):
-        if f.record is None:
-            if f.error is not None:
-                results.append(f.error)
+    for hit in RECORDS.select(req, flt):
+        if hit.obj is None:
+            results.append(RECORDS.miss(hit))
             continue
-        if f.alias_id is not None:
-            results.append(
-                render.error(PermissionDenied(ALIAS_FOLLOWS_SITE), [("id", f.record.id)])
-            )
-            continue
-        try:
-            req.ctx.panel.dns.delete(req.identity, f.record.id)
-        except NotFound:
-            results.append(render.error(NotFound(RECORD_NOT_FOUND), [("id", f.record.id)]))
-            continue
-        except PanelkeyError as exc:
-            results.append(render.error(exc, [("id", f.record.id)]))
-            continue
-        results.append(render.ok([("id", f.record.id)]))
+        results.append(render.outcome(partial(_delete, req, hit.obj), [("id", hit.obj.id)]))
     return results or [render.ok()]
 
 
 # -- zone settings ------------------------------------------------------------------
 
 
-def _zones(req: Request, flt: etree._Element) -> list[tuple[str, Domain | None]]:
-    """(site-id as asked, the zone or None) per filter child; empty = every zone seen."""
-    items = render.children(flt)
-    if not items:
-        return [(str(d.id), d) for d in req.ctx.panel.domains.list(req.identity)]
-    out: list[tuple[str, Domain | None]] = []
-    for item in items:
-        kind, value = str(item.tag), (item.text or "").strip()
-        zone = _zone(req, kind, value)
-        out.append((str(zone.id) if zone is not None else value, zone))
-    return out
-
-
 def _soa(soa: Soa) -> etree._Element:
     return render.element("soa", list(asdict(soa).items()))
 
 
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
+def get(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
     """Zone type and status (and SOA with ``<soa/>``) per zone; the template's without
     a filter."""
     panel, flt, with_soa = req.ctx.panel, op.find("filter"), op.find("soa") is not None
     if flt is None:
         status, soa = panel.dns_zones.template_soa()
         return [render.ok([("soa", _soa(soa)), ("zone_status", status)])]
-    results: list[etree._Element] = []
-    for asked, domain in _zones(req, flt):
-        if domain is None:
-            results.append(render.error(NotFound(SITE_NOT_FOUND), [("site-id", asked)]))
-            continue
+
+    def fields(domain: Domain) -> list[render.Field]:
         zone: Zone = panel.dns_zones.zone(req.identity, domain)
-        results.append(
-            render.ok(
-                [
-                    ("site-id", domain.id),
-                    ("soa", _soa(zone.soa) if with_soa else None),
-                    ("zone_type", "master"),
-                    ("zone_status", zone.status),
-                ]
-            )
-        )
-    return results or [render.ok()]
+        return [
+            ("site-id", domain.id),
+            ("soa", _soa(zone.soa) if with_soa else None),
+            ("zone_type", "master"),
+            ("zone_status", zone.status),
+        ]
+
+    return ZONES.read(req, op, fields)
 
 
-def _apply(req: Request, op: etree._Element, **change: object) -> list[etree._Element]:
+def _apply(
+    req: Request, op: etree._Element, soa: Mapping[str, str] | None, status: str = ""
+) -> list[etree._Element]:
+    """The SOA values (or the status) given, to the zones of the filter, one result
+    each; the template's without a filter."""
     zones = req.ctx.panel.dns_zones
     flt = op.find("filter")
     if flt is None:
-        zones.set_template(req.identity, **change)  # type: ignore[arg-type]
+        zones.set_template(req.identity, soa=soa, status=status or None)
         return [render.ok()]
-    results: list[etree._Element] = []
-    for asked, domain in _zones(req, flt):
-        if domain is None:
-            results.append(render.error(NotFound(SITE_NOT_FOUND), [("site-id", asked)]))
-            continue
-        try:
-            if "soa" in change:
-                zones.set_soa(req.identity, domain, change["soa"])  # type: ignore[arg-type]
-            else:
-                zones.set_status(req.identity, domain, str(change["status"]))
-        except PanelkeyError as exc:
-            results.append(render.error(exc, [("site-id", domain.id)]))
-            continue
-        results.append(render.ok([("site-id", domain.id)]))
+
+    def change(domain: Domain) -> None:
+        if soa is not None:
+            zones.set_soa(req.identity, domain, soa)
+        else:
+            zones.set_status(req.identity, domain, status)
+
+    results = [
+        ZONES.miss(hit)
+        if hit.obj is None
+        else render.outcome(partial(change, hit.obj), [("site-id", hit.obj.id)])
+        for hit in ZONES.select(req, flt)
+    ]
     return results or [render.ok()]
 
 
@@ -366,30 +351,24 @@ def set_(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 def enable(req: Request, op: etree._Element) -> list[etree._Element]:
-    return _apply(req, op, status="enabled")
+    return _apply(req, op, None, status="enabled")
 
 
 def disable(req: Request, op: etree._Element) -> list[etree._Element]:
-    return _apply(req, op, status="disabled")
+    return _apply(req, op, None, status="disabled")
 
 
 def sync_with_template(req: Request, op: etree._Element) -> list[etree._Element]:
-    """Re-apply the template to the zones made for ``used-ip`` (or named by site-id)."""
-    zones = req.ctx.panel.dns_zones
+    """Re-apply the template to the zones made for ``used-ip`` (or named by site-id); a
+    site out of reach answers alone, and nothing is synced."""
     flt = op.find("filter")
     assert flt is not None
-    targets: list[Domain] = []
-    for item in render.children(flt):
-        value = (item.text or "").strip()
-        if str(item.tag) == "used-ip":
-            targets += zones.domains_using_ip(req.identity, value)
-            continue
-        domain = req.ctx.panel.domains.get(req.identity, int(value))
-        if domain is None:
-            return [render.error(NotFound(SITE_NOT_FOUND), [("site-id", value)])]
-        targets.append(domain)
-    for domain in {d.id: d for d in targets}.values():
-        zones.sync(req.identity, domain)
+    hits = SYNCED.select(req, flt)
+    missed = next((h for h in hits if h.obj is None), None)
+    if missed is not None:
+        return [SYNCED.miss(missed)]
+    for domain in {h.obj.id: h.obj for h in hits if h.obj is not None}.values():
+        req.ctx.panel.dns_zones.sync(req.identity, domain)
     return [render.ok()]
 
 

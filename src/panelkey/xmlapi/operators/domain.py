@@ -18,7 +18,7 @@ and resellers add and delete domains; a customer gets 1006.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 
 from lxml import etree
 
@@ -26,20 +26,17 @@ from panelkey.core.accounts.accounts import Account
 from panelkey.core.clock import plesk_date
 from panelkey.core.domains import statistics
 from panelkey.core.domains.domains import Domain
-from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError, PermissionDenied
-from panelkey.core.identity import AccountType
+from panelkey.core.errors import InvalidValue, PermissionDenied
 from panelkey.core.plans.subscriptions import check
-from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.client import CLIENT_NOT_FOUND, reachable
-from panelkey.xmlapi.operators.site import ftp_login_in, hosting_type_in, ip_in, status_in
+from panelkey.xmlapi import accounts, reach, render
+from panelkey.xmlapi.domain_forms import check_ip, ftp_login_in, new_subscription
+from panelkey.xmlapi.reach import CLIENT_NOT_FOUND, CUSTOMER
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.select import Filter, one, required, under
+from panelkey.xmlapi.values import hosting_type_in, htype_of, ip_in, status_code, status_in
 
 DOMAIN_NOT_FOUND = "Domain does not exist"
-_CUSTOMER = AccountType.CUSTOMER.value
-_STATUS_CODE = {"active": 0}  # disabled and suspended are both 16 on the wire
-_HTYPE_OF = {"virtual": "vrt_hst", "standard_forwarding": "std_fwd", "frame_forwarding": "frm_fwd"}
 _PLAN_REFS = {"template-id": "id", "template-name": "name"}
-_OWNER_TAGS = ("client_id", "client_login", "owner-id", "owner-login")
 
 
 # -- reading requests --------------------------------------------------------------
@@ -78,74 +75,41 @@ def _owner(req: Request, gen: etree._Element) -> Account | None:
     raw = render.text_of(gen, "client_id")
     if raw is None:
         return None
-    owner = reachable(req, req.ctx.panel.accounts.get(int(raw)))
-    if owner is None:
-        raise NotFound(CLIENT_NOT_FOUND)
-    return owner
+    return required(reach.account("id", CUSTOMER)(req, raw.strip()), CLIENT_NOT_FOUND)
 
 
 # -- selecting ---------------------------------------------------------------------
 
 
-def _select(req: Request, flt: etree._Element | None) -> list[tuple[str, Domain | None]]:
-    """(filter value, subscription or None) per filter item, in request order; a client
-    names each of its subscriptions. An empty filter names every reachable one."""
-    domains = req.ctx.panel.domains
-    items = [] if flt is None else render.children(flt)
-    if not items:
-        return [(str(d.id), d) for d in domains.list(req.identity) if d.is_webspace]
-    found: list[tuple[str, Domain | None]] = []
-    for item in items:
-        value = (item.text or "").strip()
-        if item.tag in _OWNER_TAGS:
-            accounts = req.ctx.panel.accounts
-            by_id = item.tag in ("client_id", "owner-id")
-            one = accounts.get(int(value)) if by_id else accounts.by_login(value)
-            owner = reachable(req, one)
-            if owner is None:
-                found.append((value, None))
-                continue
-            owned = domains.of_owner(req.identity, owner.id)
-            found += [(value, d) for d in owned if d.is_webspace]
-            continue
-        d = domains.get(req.identity, int(value)) if item.tag == "id" else None
-        if item.tag in ("name", "domain_name"):
-            d = domains.by_name(req.identity, value)
-        found.append((value, d if d is not None and d.is_webspace else None))
-    return found
+def _owned(req: Request, owner: Account) -> list[Domain]:
+    return [d for d in req.ctx.panel.domains.of_owner(req.identity, owner.id) if d.is_webspace]
 
 
-def _each(
-    req: Request, op: etree._Element, act: Callable[[Domain], list[render.Field]]
-) -> list[etree._Element]:
-    """Run `act` on every subscription the filter names: one result each, a miss 1013."""
-    results: list[etree._Element] = []
-    for value, d in _select(req, op.find("filter")):
-        if d is None:
-            results.append(render.error(NotFound(DOMAIN_NOT_FOUND), [("filter-id", value)]))
-            continue
-        head: list[render.Field] = [("filter-id", value), ("id", d.id)]
-        try:
-            fields = act(d)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, head))
-            continue
-        results.append(render.ok(head + fields))
-    return results or [render.ok()]
+# A client (id or login, under either name) names each of its subscriptions; an empty
+# filter names every reachable one.
+FILTER: Filter[Domain] = Filter(
+    DOMAIN_NOT_FOUND,
+    {
+        "id": one(reach.webspace("id")),
+        "name": one(reach.webspace("name")),
+        "domain_name": one(reach.webspace("name")),
+        **{tag: under(reach.account("id", CUSTOMER), _owned) for tag in ("client_id", "owner-id")},
+        **{
+            tag: under(reach.account("login", CUSTOMER), _owned)
+            for tag in ("client_login", "owner-login")
+        },
+    },
+    lambda req: [d for d in req.ctx.panel.domains.list(req.identity) if d.is_webspace],
+    echo_id=False,
+)
 
 
 # -- operations --------------------------------------------------------------------
 
 
 def _add(req: Request, op: etree._Element) -> Domain:
-    if req.identity.type == _CUSTOMER:
-        raise PermissionDenied()
+    gen, owner, vendor = new_subscription(req, op, _owner)
     panel = req.ctx.panel
-    gen = op.find("gen_setup")
-    assert gen is not None  # the schema requires it
-    owner = _owner(req, gen)
-    vendor = owner or panel.accounts.get(req.identity.account_id)
-    assert vendor is not None
     checked = check(_blocks_in(op))
     plan = None
     refs = [(ref, text) for tag, ref in _PLAN_REFS.items() if (text := op.findtext(tag))]
@@ -169,11 +133,7 @@ def _add(req: Request, op: etree._Element) -> Domain:
 
 
 def add(req: Request, op: etree._Element) -> list[etree._Element]:
-    try:
-        d = _add(req, op)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    return [render.ok([("id", d.id), ("guid", d.guid)])]
+    return [render.created(_add(req, op))]
 
 
 def _data(req: Request, d: Domain, wanted: set[str]) -> list[render.Field]:
@@ -184,16 +144,16 @@ def _data(req: Request, d: Domain, wanted: set[str]) -> list[render.Field]:
         gen: list[render.Field] = [
             ("cr_date", plesk_date(d.created)),
             ("name", d.name),
-            ("status", _STATUS_CODE.get(d.status, 16)),
+            ("status", status_code(d.status)),
             ("real_size", 0),
             ("client_id", d.owner_id),
             ("dns_ip_address", d.ip_address),
-            ("htype", _HTYPE_OF.get(d.hosting_type, "none")),
+            ("htype", htype_of(d.hosting_type)),
             ("guid", d.guid),
         ]
         parts.append(("gen_info", render.element("gen_info", gen)))
     if "hosting" in wanted:
-        htype = _HTYPE_OF.get(d.hosting_type, "none")
+        htype = htype_of(d.hosting_type)
         inner: list[render.Field] = []
         if htype == "vrt_hst":
             own = panel.subscriptions.effective(d, defaults=False)["hosting"]
@@ -212,10 +172,7 @@ def _data(req: Request, d: Domain, wanted: set[str]) -> list[render.Field]:
             ("subdomains", held.subdomains),
             ("postboxes", held.mailboxes),
             ("redirects", held.redirects),
-            ("mail_groups", 0),
-            ("mail_resps", 0),
-            ("mail_lists", 0),
-            ("web_users", 0),
+            *accounts.UNSERVED,
             ("data_bases", held.databases),
             ("webapps", 0),
         ]
@@ -224,16 +181,15 @@ def _data(req: Request, d: Domain, wanted: set[str]) -> list[render.Field]:
 
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    dataset = op.find("dataset")
-    wanted = set() if dataset is None else {str(c.tag) for c in render.children(dataset)}
-    return _each(req, op, lambda d: _data(req, d, wanted))
+    wanted = render.dataset(op)
+    return FILTER.change(req, op, answer=lambda d: _data(req, d, wanted))
 
 
-def _set(req: Request, values: etree._Element, d: Domain) -> list[render.Field]:
+def _set(req: Request, values: etree._Element, d: Domain) -> None:
     panel = req.ctx.panel
     given = _blocks_in(values)
     gen = values.find("gen_setup")
-    if req.identity.type == _CUSTOMER:
+    if req.identity.type == CUSTOMER:
         # As webspace/set: a customer changes only the hosting it may manage, and prefs.
         perms = panel.subscriptions.effective(d)["permissions"]
         if gen is not None or ("hosting" in given and perms.get("manage_phosting") != "true"):
@@ -251,33 +207,24 @@ def _set(req: Request, values: etree._Element, d: Domain) -> list[render.Field]:
     _, hosting_ips = _hosting_in(values)
     if hosting_ips:
         change["ip_address"] = ip_in(hosting_ips)
-    if change.get("ip_address"):
-        owner = panel.accounts.get(d.owner_id)
-        assert owner is not None
-        panel.subscriptions.check_ip(owner, str(change["ip_address"]))
+    check_ip(req, d, str(change.get("ip_address") or ""))
     if "ftp_login" in checked.domain:
         change["ftp_login"] = ftp_login_in(checked.domain)
     panel.domains.update(
         req.identity, d, change, within=panel.subscriptions.writer(checked, actor=req.identity)
     )
-    return []
 
 
 def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     values = op.find("values")
     assert values is not None  # the schema requires it
-    return _each(req, op, lambda d: _set(req, values, d))
+    return FILTER.change(req, op, partial(_set, req, values))
 
 
 def del_(req: Request, op: etree._Element) -> list[etree._Element]:
-    if req.identity.type == _CUSTOMER:
-        return [render.error(PermissionDenied())]
-
-    def act(d: Domain) -> list[render.Field]:
-        req.ctx.panel.domains.delete(req.identity, d)
-        return []
-
-    return _each(req, op, act)
+    if req.identity.type == CUSTOMER:
+        raise PermissionDenied()
+    return FILTER.change(req, op, partial(req.ctx.panel.domains.delete, req.identity))
 
 
 OPERATIONS: Operator = {"add": add, "get": get, "set": set_, "del": del_}

@@ -16,14 +16,16 @@ from panelkey.core.errors import PermissionDenied
 from panelkey.core.events import Event
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.values import flag, flag_of
 
 
 def _time(e: Event) -> int:
     return calendar.timegm(time.strptime(e.at, "%Y-%m-%dT%H:%M:%SZ"))
 
 
-def _admin_only(req: Request) -> etree._Element | None:
-    return None if req.identity.is_admin else render.error(PermissionDenied())
+def _admin_only(req: Request) -> None:
+    if not req.identity.is_admin:
+        raise PermissionDenied()
 
 
 def _kinds(parent: etree._Element) -> list[tuple[str, str]]:
@@ -49,19 +51,14 @@ def _matching(req: Request, last: int, wanted: list[tuple[str, str]]) -> list[Ev
     return [e for e in req.ctx.panel.events.list(after_id=last) if matches(e)]
 
 
-def _true(text: str | None) -> bool:
-    return (text or "").strip() in ("true", "1")
-
-
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
     """The whole log; `flush_selected_range`, given straight or in `options` as Plesk's
     protocol has it (there an empty element means true), deletes what was read."""
-    if (refused := _admin_only(req)) is not None:
-        return [refused]
+    _admin_only(req)
     found = _matching(req, 0, [])
-    in_options = op.find("options/flush_selected_range")
-    flush = _true(op.findtext("flush_selected_range")) or (
-        in_options is not None and (in_options.text or "").strip() in ("", "true", "1")
+    flush = bool(
+        flag(op.findtext("flush_selected_range"), "flush_selected_range")
+        or flag_of(op.find("options/flush_selected_range"))
     )
     if flush and found:
         # The log is flushed up to the last event read (core.events clears by id).
@@ -90,8 +87,7 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
 def get_events(req: Request, op: etree._Element) -> list[etree._Element]:
     """Events after `lastId` of the kinds asked, each with the elements of Plesk's
     output schema only: id, type, time, class, obj_id, user, host."""
-    if (refused := _admin_only(req)) is not None:
-        return [refused]
+    _admin_only(req)
     last = int((op.findtext("lastId") or "0").strip() or 0)
     found = _matching(req, last, _kinds(op))
     return [
@@ -119,8 +115,7 @@ def get_events(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 def get_last_id(req: Request, op: etree._Element) -> list[etree._Element]:
-    if (refused := _admin_only(req)) is not None:
-        return [refused]
+    _admin_only(req)
     return [render.ok([("id", req.ctx.panel.events.last_id())])]
 
 

@@ -14,34 +14,20 @@ subscription out of reach 1013 ``Webspace does not exist``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from lxml import etree
 
 from panelkey.core.content.ftp_users import NOT_FOUND, FtpUser
 from panelkey.core.domains.domains import Domain
-from panelkey.core.errors import NotFound, PanelkeyError
-from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.selection import (
-    Hit,
-    answer_each,
-    boolean,
-    flag,
-    miss,
-    one,
-    select,
-)
-from panelkey.xmlapi.operators.site import WEBSPACE_NOT_FOUND
+from panelkey.xmlapi import reach, render
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.select import Filter, Hit, by_id, one, under
+from panelkey.xmlapi.values import SWITCH, boolean, flag
 
-
-def _webspace(req: Request, kind: str, value: str) -> Domain | None:
-    domains = req.ctx.panel.domains
-    found = domains.get(req.identity, int(value)) if kind.endswith("-id") else None
-    if kind.endswith("-name"):
-        found = domains.by_name(req.identity, value)
-    return found if found is not None and found.is_webspace else None
+_WEBSPACE_REFS = ("id", "name")
 
 
 def _values(parent: etree._Element) -> dict[str, Any]:
@@ -49,140 +35,89 @@ def _values(parent: etree._Element) -> dict[str, Any]:
     values: dict[str, Any] = {
         k: render.text_of(parent, k) for k in ("name", "password", "home", "quota")
     }
-    flag(render.text_of(parent, "create-non-existent"), "create-non-existent")
+    flag(render.text_of(parent, "create-non-existent"), "create-non-existent", SWITCH)
     perms = parent.find("permissions")
     if perms is not None:
-        values["read"] = flag(render.text_of(perms, "read"), "read")
-        values["write"] = flag(render.text_of(perms, "write"), "write")
+        values["read"] = flag(render.text_of(perms, "read"), "read", SWITCH)
+        values["write"] = flag(render.text_of(perms, "write"), "write", SWITCH)
     return values
 
 
 def add(req: Request, op: etree._Element) -> list[etree._Element]:
-    try:
-        kind = "webspace-id" if op.find("webspace-id") is not None else "webspace-name"
-        webspace = _webspace(req, kind, (render.text_of(op, kind) or "").strip())
-        if webspace is None:
-            raise NotFound(WEBSPACE_NOT_FOUND)
-        values = _values(op)
-        made = req.ctx.panel.ftp_users.create(
-            req.identity,
-            webspace,
-            name=values["name"] or "",
-            password=values["password"] or "",
-            home=values["home"],
-            quota=values["quota"] if values["quota"] is not None else -1,
-            read=values.get("read") is not False,
-            write=bool(values.get("write")),
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    webspace = reach.domain_of(req, op, "webspace-", kinds=_WEBSPACE_REFS, is_webspace=True)
+    values = _values(op)
+    made = req.ctx.panel.ftp_users.create(
+        req.identity,
+        webspace,
+        name=values["name"] or "",
+        password=values["password"] or "",
+        home=values["home"],
+        quota=values["quota"] if values["quota"] is not None else -1,
+        read=values.get("read") is not False,
+        write=bool(values.get("write")),
+    )
     return [render.ok([("id", made.id)])]
 
 
-def _scope(req: Request, op: etree._Element) -> Domain | None:
-    """The subscription named beside the filter (the schema allows one), or None when
-    none is. Raises NotFound (out of reach)."""
-    named = [e for e in op if e.tag in ("webspace-id", "webspace-name")]
-    if not named:
-        return None
-    webspace = _webspace(req, str(named[0].tag), (named[0].text or "").strip())
-    if webspace is None:
-        raise NotFound(WEBSPACE_NOT_FOUND)
-    return webspace
+def _of(req: Request, webspace: Domain) -> list[FtpUser]:
+    return req.ctx.panel.ftp_users.list(req.identity, webspace)
+
+
+FILTER: Filter[FtpUser] = Filter(
+    NOT_FOUND,
+    {
+        "id": one(by_id(lambda req, i: req.ctx.panel.ftp_users.get(req.identity, i))),
+        "name": one(lambda req, v: req.ctx.panel.ftp_users.by_name(req.identity, v)),
+        **{f"webspace-{k}": under(reach.webspace(k), _of) for k in _WEBSPACE_REFS},
+    },
+    lambda req: req.ctx.panel.ftp_users.list(req.identity),
+    empty_parents=True,
+)
 
 
 def _hits(req: Request, op: etree._Element) -> list[Hit[FtpUser]]:
-    """The filter's hits, read in the subscription beside it when one is named. Raises
-    NotFound (see `_scope`)."""
-    users, who = req.ctx.panel.ftp_users, req.identity
-    scope = _scope(req, op)
-    if scope is not None:
-        home = scope.base_domain_id or scope.id
-        return [
-            h
-            if h.obj is None or h.obj.domain_id == home
-            else Hit(h.filter_id, None, True, h.asked_id)
-            for h in _select(req, op, lambda: users.list(who, scope))
-        ]
-    return _select(req, op, lambda: users.list(who))
+    """The filter's hits, read in the subscription named beside it when one is (the
+    schema allows one): an FTP user of another subscription is a miss, an empty filter
+    all of that one's. Raises NotFound for a subscription out of reach."""
+    flt = op.find("filter")
+    if reach.named(op, "webspace-", _WEBSPACE_REFS) is None:
+        return FILTER.select(req, flt)
+    scope = reach.domain_of(req, op, "webspace-", kinds=_WEBSPACE_REFS, is_webspace=True)
+    home = scope.base_domain_id or scope.id
+    return [
+        h if h.obj is None or h.obj.domain_id == home else FILTER.missed(h)
+        for h in FILTER.select(req, flt, lambda req: _of(req, scope))
+    ]
 
 
-def _select(
-    req: Request, op: etree._Element, everything: Callable[[], list[FtpUser]]
-) -> list[Hit[FtpUser]]:
-    users, who = req.ctx.panel.ftp_users, req.identity
-
-    def of(kind: str) -> Any:
-        def resolve(value: str) -> list[FtpUser] | None:
-            webspace = _webspace(req, kind, value)
-            return None if webspace is None else users.list(who, webspace)
-
-        return resolve
-
-    return select(
-        op.find("filter"),
-        everything,
-        {
-            "id": lambda v: one(users.get(who, int(v))),
-            "name": lambda v: one(users.by_name(who, v)),
-            "webspace-id": of("webspace-id"),
-            "webspace-name": of("webspace-name"),
-        },
-    )
-
-
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    results: list[etree._Element] = []
-    try:
-        hits = _hits(req, op)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    for hit in hits:
-        if hit.miss:
-            results.append(miss(hit, NOT_FOUND))
-            continue
-        u = hit.obj
-        if u is None:
-            results.append(render.ok([("filter-id", hit.filter_id)]))
-            continue
+def get(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
+    def fields(u: FtpUser) -> list[render.Field]:
         perms = render.element(
             "permissions", [("read", boolean(u.read)), ("write", boolean(u.write))]
         )
-        results.append(
-            render.ok(
-                [
-                    ("filter-id", hit.filter_id),
-                    ("id", u.id),
-                    ("name", u.name),
-                    ("home", u.home),
-                    ("quota", u.quota),
-                    ("permissions", perms),
-                    ("webspace-id", u.domain_id),
-                ]
-            )
-        )
-    return results or [render.ok()]
+        return [
+            ("id", u.id),
+            ("name", u.name),
+            ("home", u.home),
+            ("quota", u.quota),
+            ("permissions", perms),
+            ("webspace-id", u.domain_id),
+        ]
+
+    return FILTER.get(_hits(req, op), fields)
 
 
 def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     """``filter``, ``values``: one result (``filter-id``, ``id``) per FTP user."""
-    users = req.ctx.panel.ftp_users
     values = op.find("values")
     assert values is not None  # the schema requires it
-    try:
-        hits = _hits(req, op)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    return answer_each(hits, NOT_FOUND, lambda u: users.update(req.identity, u, _values(values)))
+
+    users = req.ctx.panel.ftp_users
+    return FILTER.each(_hits(req, op), lambda u: users.update(req.identity, u, _values(values)))
 
 
 def del_(req: Request, op: etree._Element) -> list[etree._Element]:
-    users = req.ctx.panel.ftp_users
-    try:
-        hits = _hits(req, op)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    return answer_each(hits, NOT_FOUND, lambda u: users.delete(req.identity, u))
+    return FILTER.each(_hits(req, op), partial(req.ctx.panel.ftp_users.delete, req.identity))
 
 
 OPERATIONS: Operator = {"add": add, "get": get, "set": set_, "del": del_}

@@ -7,13 +7,23 @@ share, a customer its owner's); only the admin changes the pool.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from lxml import etree
 
 from panelkey.core.domains.ips import IP_NOT_FOUND, IpAddress, ServiceNode
-from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
+from panelkey.core.errors import PermissionDenied
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.select import Filter, one
+
+# Addresses by ``ip_address``, answered by the address asked; an empty filter names none.
+FILTER: Filter[IpAddress] = Filter(
+    IP_NOT_FOUND,
+    {"ip_address": one(lambda req, address: req.ctx.panel.ips.get(address))},
+    echo="ip_address",
+    echo_id=False,
+)
 
 
 def ip_info(
@@ -48,7 +58,7 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
     else:
         account = panel.accounts.get(req.identity.account_id)
         if account is None:
-            return [render.error(PermissionDenied())]
+            raise PermissionDenied()
         shares = {e.ip.id: e.type for e in panel.ips.pool(account.id)}
         rows = [(ip, shares.get(ip.id, ip.type)) for ip in panel.ips.available_to(account)]
     ips = panel.ips
@@ -59,40 +69,31 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 def add(req: Request, op: etree._Element) -> list[etree._Element]:
-    try:
-        made = req.ctx.panel.ips.add(
-            req.identity,
-            address=op.findtext("ip_address") or "",
-            netmask=op.findtext("netmask") or "",
-            type=(op.findtext("type") or "").strip(),
-            interface=op.findtext("interface") or "",
-            public_address=op.findtext("public_ip_address") or "",
-            service_node=service_node_of(op),
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    made = req.ctx.panel.ips.add(
+        req.identity,
+        address=op.findtext("ip_address") or "",
+        netmask=op.findtext("netmask") or "",
+        type=(op.findtext("type") or "").strip(),
+        interface=op.findtext("interface") or "",
+        public_address=op.findtext("public_ip_address") or "",
+        service_node=service_node_of(op),
+    )
     return [render.ok([("ip_address", made.address)])]
 
 
 def _each(
-    req: Request, op: etree._Element, act: Callable[[IpAddress], object]
+    req: Request, op: etree._Element, act: Callable[[IpAddress], None]
 ) -> list[etree._Element]:
-    ips = req.ctx.panel.ips
+    """One result per address asked, the admin's only (1006 for each, for others)."""
     results: list[etree._Element] = []
-    for item in op.findall("filter/ip_address"):
-        asked = (item.text or "").strip()
-        head: list[render.Field] = [("ip_address", asked)]
-        found = ips.get(asked)
-        try:
-            if not req.identity.is_admin:
-                raise PermissionDenied()
-            if found is None:
-                raise NotFound(IP_NOT_FOUND)
-            act(found)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, head))
-            continue
-        results.append(render.ok(head))
+    for hit in FILTER.select(req, op.find("filter")):
+        head: list[render.Field] = [("ip_address", hit.filter_id)]
+        if not req.identity.is_admin:
+            results.append(render.error(PermissionDenied(), head))
+        elif hit.obj is None:
+            results.append(FILTER.miss(hit))
+        else:
+            results.append(render.outcome(partial(act, hit.obj), head))
     return results
 
 
@@ -101,18 +102,18 @@ def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     cert = op.findtext("certificate_name")
     public = op.findtext("public_ip_address")
     node = service_node_of(op)
-    return _each(
-        req,
-        op,
-        lambda ip: req.ctx.panel.ips.update(
+
+    def act(ip: IpAddress) -> None:
+        req.ctx.panel.ips.update(
             req.identity,
             ip,
             type=kind.strip() if kind is not None else None,
             certificate_name=cert,
             public_address=public,
             service_node=node,
-        ),
-    )
+        )
+
+    return _each(req, op, act)
 
 
 def del_(req: Request, op: etree._Element) -> list[etree._Element]:

@@ -10,38 +10,51 @@ locale is 1013 ``Locale does not exist``, an unknown key 1013 ``Message does not
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+
 from lxml import etree
 
-from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.server.catalogue import LOCALES
-from panelkey.core.server.locales import NOT_FOUND
+from panelkey.core.server.locales import NOT_FOUND, Locale
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Handler, Operator, Request
+from panelkey.xmlapi.select import Filter, one, values
 
 LOCALE_NOT_FOUND = NOT_FOUND  # core/server/locales.py holds the text
 
 
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    asked = [(i.text or "").strip() for i in op.findall("filter/id")]
-    known = {loc.id: loc for loc in req.ctx.panel.locales.list()}
-    results: list[etree._Element] = []
-    for lid in asked or list(known):
-        loc = known.get(lid)
-        if loc is None:
-            results.append(render.error(NotFound(LOCALE_NOT_FOUND), [("id", lid)]))
-            continue
-        info = render.element(
-            "info",
-            [
-                ("id", loc.id),
-                ("lang", loc.lang),
-                ("country", loc.country),
-                ("used", 1),
-                ("enabled", "true" if loc.enabled else "false"),
-            ],
-        )
-        results.append(render.ok([("id", loc.id), ("info", info)]))
-    return results
+def _known(req: Request) -> dict[str, Locale]:
+    return {loc.id: loc for loc in req.ctx.panel.locales.list()}
+
+
+FILTER: Filter[Locale] = Filter(
+    LOCALE_NOT_FOUND,
+    {"id": one(lambda req, asked: _known(req).get(asked))},
+    lambda req: list(_known(req).values()),
+    echo="id",
+    echo_id=False,
+    ident=lambda loc: loc.id,
+)
+
+
+def _info(loc: Locale) -> list[render.Field]:
+    enabled = "true" if loc.enabled else "false"
+    info = render.element(
+        "info",
+        [
+            ("id", loc.id),
+            ("lang", loc.lang),
+            ("country", loc.country),
+            ("used", 1),
+            ("enabled", enabled),
+        ],
+    )
+    return [("id", loc.id), ("info", info)]
+
+
+def get(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
+    return FILTER.read(req, op, _info)
 
 
 # -- enable, disable (the admin's), get-message ----------------------------------------
@@ -51,16 +64,12 @@ def _each_asked(on: bool) -> Handler:
     """One result per locale id asked (every locale for none): ``id``, or the error."""
 
     def handler(req: Request, op: etree._Element) -> list[etree._Element]:
-        asked = [(i.text or "").strip() for i in op.findall("filter/id")]
-        results: list[etree._Element] = []
-        for lid in asked or [loc[0] for loc in LOCALES]:
-            try:
-                req.ctx.panel.locales.switch(req.identity, lid, on)
-            except PanelkeyError as exc:
-                results.append(render.error(exc, [("id", lid)]))
-                continue
-            results.append(render.ok([("id", lid)]))
-        return results
+        asked = values(op.find("filter"), "id") or [loc[0] for loc in LOCALES]
+
+        def switch(lid: str) -> None:
+            req.ctx.panel.locales.switch(req.identity, lid, on)
+
+        return [render.outcome(partial(switch, lid), [("id", lid)]) for lid in asked]
 
     handler.__name__ = "enable" if on else "disable"
     return handler
@@ -68,13 +77,12 @@ def _each_asked(on: bool) -> Handler:
 
 def get_message(req: Request, op: etree._Element) -> list[etree._Element]:
     lid, locales = render.text_of(op, "id") or "", req.ctx.panel.locales
-    results: list[etree._Element] = []
-    for key in [(k.text or "").strip() for k in op.findall("filter/key")]:
-        try:
-            results.append(render.ok([("filter-id", key), ("message", locales.message(lid, key))]))
-        except PanelkeyError as exc:
-            results.append(render.error(exc, [("filter-id", key)]))
-    return results
+    return [
+        render.outcome(
+            partial(lambda k: [("message", locales.message(lid, k))], key), [("filter-id", key)]
+        )
+        for key in values(op.find("filter"), "key")
+    ]
 
 
 OPERATIONS: Operator = {

@@ -14,42 +14,37 @@ owner out of reach 1013 ``Client does not exist``; a customer without the
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from lxml import etree
 
-from panelkey.core.content.virtdirs import SITE_NOT_FOUND
+from panelkey.core.accounts.accounts import Account
 from panelkey.core.domains.domains import Domain
-from panelkey.core.errors import PanelkeyError
-from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.customer import CLIENT_NOT_FOUND
-from panelkey.xmlapi.operators.selection import Hit, miss, one, select
-from panelkey.xmlapi.operators.site import reachable_account
+from panelkey.xmlapi import reach, render
 from panelkey.xmlapi.request import Handler, Operator, Request
+from panelkey.xmlapi.select import Filter, one, under
 
 Pairs = list[tuple[str, str]]
 Act = Callable[[Request, etree._Element, Domain], list[render.Field]]
 
 
-def _hits(req: Request, flt: etree._Element | None) -> list[Hit[Domain]]:
-    domains, who = req.ctx.panel.domains, req.identity
+def _owned(req: Request, owner: Account) -> list[Domain]:
+    return req.ctx.panel.domains.of_owner(req.identity, owner.id)
 
-    def owned(kind: str) -> Callable[[str], list[Domain] | None]:
-        def resolve(value: str) -> list[Domain] | None:
-            owner = reachable_account(req, kind, value)
-            return None if owner is None else domains.of_owner(who, owner.id)
 
-        return resolve
-
-    return select(
-        flt,
-        lambda: domains.list(who),
-        {
-            "site-id": lambda v: one(domains.get(who, int(v))),
-            "site-name": lambda v: one(domains.by_name(who, v)),
-            "owner-id": owned("owner-id"),
-            "owner-login": owned("owner-login"),
-        },
-    )
+FILTER: Filter[Domain] = Filter(
+    reach.SITE_NOT_FOUND,
+    {
+        "site-id": one(reach.domain("id")),
+        "site-name": one(reach.domain("name")),
+        "owner-id": under(reach.account("id"), _owned),
+        "owner-login": under(reach.account("login"), _owned),
+    },
+    lambda req: req.ctx.panel.domains.list(req.identity),
+    misses={"owner-id": reach.CLIENT_NOT_FOUND, "owner-login": reach.CLIENT_NOT_FOUND},
+    echo_id=False,
+    empty_parents=True,
+)
 
 
 def each(act: Act) -> Handler:
@@ -57,22 +52,15 @@ def each(act: Act) -> Handler:
     ``filter-id`` alone); a core error is that site's result."""
 
     def handler(req: Request, op: etree._Element) -> list[etree._Element]:
-        flt = op.find("filter")
-        kinds = {str(c.tag) for c in render.children(flt)} if flt is not None else set()
-        missing = CLIENT_NOT_FOUND if kinds & {"owner-id", "owner-login"} else SITE_NOT_FOUND
         results: list[etree._Element] = []
-        for hit in _hits(req, flt):
-            if hit.miss:
-                results.append(miss(hit, missing))
-                continue
-            if hit.obj is None:
+        for hit in FILTER.select(req, op.find("filter")):
+            if hit.missing is not None:
+                results.append(FILTER.miss(hit))
+            elif hit.obj is None:
                 results.append(render.ok([("filter-id", hit.filter_id)]))
-                continue
-            head: list[render.Field] = [("filter-id", hit.filter_id), ("id", hit.obj.id)]
-            try:
-                results.append(render.ok([*head, *act(req, op, hit.obj)]))
-            except PanelkeyError as exc:
-                results.append(render.error(exc, head))
+            else:
+                head: list[render.Field] = [("filter-id", hit.filter_id), ("id", hit.obj.id)]
+                results.append(render.outcome(partial(act, req, op, hit.obj), head))
         return results or [render.ok()]
 
     handler.__name__ = act.__name__

@@ -18,6 +18,8 @@ autoresponder when asked for (``<autoresponder/>``), the others whenever set. In
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from functools import partial
 
 from lxml import etree
 
@@ -31,38 +33,33 @@ from panelkey.core.mail import (
     MailChange,
     MailName,
 )
-from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.site import SITE_NOT_FOUND
+from panelkey.xmlapi import reach, render
 from panelkey.xmlapi.request import Operator, Request
-
-_BOOL = {"true": True, "false": False, "1": True, "0": False}
-
-
-def flag(text: str | None, what: str) -> bool | None:
-    """A Plesk boolean (``true``/``false``); None when absent; InvalidValue otherwise."""
-    if text is None:
-        return None
-    value = _BOOL.get(text.strip().lower())
-    if value is None:
-        raise InvalidValue(f"Invalid {what}: {text!r}")
-    return value
-
-
-def number(text: str | None, what: str) -> int | None:
-    if text is None:
-        return None
-    value = text.strip()
-    if not value.lstrip("-").isdigit() or len(value) > 19:
-        raise InvalidValue(f"Invalid {what}: {text!r}")
-    return int(value)
+from panelkey.xmlapi.select import Filter, one, required, values
+from panelkey.xmlapi.values import boolean, flag, number
 
 
 def _site(req: Request, parent: etree._Element) -> Domain:
-    site_id = int((render.text_of(parent, "site-id") or "0").strip())
-    site = req.ctx.panel.domains.get(req.identity, site_id)
-    if site is None:
-        raise NotFound(SITE_NOT_FOUND)
-    return site
+    """The site of ``site-id`` (beside the names in a filter, or in the operation)."""
+    return reach.domain_of(req, parent, kinds=("id",))
+
+
+def _names(req: Request, flt: etree._Element) -> tuple[Domain, Filter[MailName]]:
+    """The site of the filter's ``site-id``, and the filter of its mail names by
+    ``name`` (none: all of them), read in one query; a name not on the site is a miss
+    echoing the name asked."""
+    site = _site(req, flt)
+    asked = values(flt, "name")
+    found = {m.name: m for m in req.ctx.panel.mail.list(req.identity, site, asked or None)}
+    return site, Filter(
+        MAIL_NOT_FOUND,
+        {"name": one(lambda _req, name: found.get(name.lower()))},
+        lambda _req: list(found.values()),
+        echo=lambda name: [("mailname", _brief(None, name))],
+        echo_id=False,
+        ident=lambda m: m.name,
+        beside=frozenset({"site-id"}),
+    )
 
 
 def _change(mailname: etree._Element, mode: str) -> MailChange:
@@ -125,28 +122,39 @@ def _brief(mail: MailName | None, name: str) -> etree._Element:
     return render.element("mailname", fields)
 
 
+def _made(req: Request, site: Domain, mailname: etree._Element) -> list[render.Field]:
+    name = (render.text_of(mailname, "name") or "").strip()
+    made = req.ctx.panel.mail.create(req.identity, site, name, _change(mailname, "add"))
+    return [("mailname", _brief(made, made.name))]
+
+
+def _failed(mailname: etree._Element) -> list[render.Field]:
+    """What a result that failed names: the mail name asked."""
+    return [("mailname", _brief(None, (render.text_of(mailname, "name") or "").strip()))]
+
+
 def create(req: Request, op: etree._Element) -> list[etree._Element]:
     """``filter``: ``site-id`` then one or more ``mailname``; one result per name."""
     flt = op.find("filter")
     assert flt is not None
-    try:
-        site = _site(req, flt)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    results: list[etree._Element] = []
-    for mailname in flt.findall("mailname"):
-        name = (render.text_of(mailname, "name") or "").strip()
-        try:
-            made = req.ctx.panel.mail.create(req.identity, site, name, _change(mailname, "add"))
-        except PanelkeyError as exc:
-            results.append(render.error(exc, [("mailname", _brief(None, name))]))
-            continue
-        results.append(render.ok([("mailname", _brief(made, made.name))]))
-    return results
+    site = _site(req, flt)
+    return [
+        render.outcome(partial(_made, req, site, m), failed=_failed(m))
+        for m in flt.findall("mailname")
+    ]
+
+
+def _updated(req: Request, site: Domain, mailname: etree._Element, mode: str) -> list[render.Field]:
+    name = (render.text_of(mailname, "name") or "").strip()
+    found = _named(req, site, mailname, name)
+    out = req.ctx.panel.mail.update(req.identity, site, found, _change(mailname, mode))
+    return [("mailname", _brief(out, out.name))]
 
 
 def update(req: Request, op: etree._Element) -> list[etree._Element]:
-    """``add`` | ``remove`` | ``set`` > ``filter`` (site-id, mailname+)."""
+    """``add`` | ``remove`` | ``set`` > ``filter`` (site-id, mailname+). The results
+    answer in an element named as the step: so does an error of the whole step (a site
+    out of reach), which the dispatcher would answer outside it."""
     (step,) = render.children(op)
     mode = str(step.tag)
     flt = step.find("filter")
@@ -157,16 +165,10 @@ def update(req: Request, op: etree._Element) -> list[etree._Element]:
     except PanelkeyError as exc:
         answer.append(render.error(exc))
         return [answer]
-    mail = req.ctx.panel.mail
-    for mailname in flt.findall("mailname"):
-        name = (render.text_of(mailname, "name") or "").strip()
-        try:
-            found = _named(req, site, mailname, name)
-            out = mail.update(req.identity, site, found, _change(mailname, mode))
-        except PanelkeyError as exc:
-            answer.append(render.error(exc, [("mailname", _brief(None, name))]))
-            continue
-        answer.append(render.ok([("mailname", _brief(out, out.name))]))
+    answer.extend(
+        render.outcome(partial(_updated, req, site, m, mode), failed=_failed(m))
+        for m in flt.findall("mailname")
+    )
     return [answer]
 
 
@@ -208,16 +210,14 @@ def _autoresponder(mail: MailName) -> etree._Element:
 def _info(mail: MailName, wanted: set[str]) -> etree._Element:
     fields: list[render.Field] = [("id", mail.id), ("name", mail.name)]
     if "mailbox" in wanted:
-        box = render.element(
-            "mailbox", [("enabled", str(mail.mailbox).lower()), ("quota", mail.quota)]
-        )
+        box = render.element("mailbox", [("enabled", boolean(mail.mailbox)), ("quota", mail.quota)])
         fields.append(("mailbox", box))
     if "mailbox-usage" in wanted:
         fields.append(("mailbox-usage", 0))  # no mail is stored here
     if "forwarding" in wanted:
         fwd = render.element(
             "forwarding",
-            [("enabled", str(mail.forwarding).lower())] + [("address", a) for a in mail.forwards],
+            [("enabled", boolean(mail.forwarding))] + [("address", a) for a in mail.forwards],
         )
         fields.append(("forwarding", fwd))
     if "aliases" in wanted:
@@ -232,84 +232,56 @@ def _info(mail: MailName, wanted: set[str]) -> etree._Element:
     return render.element("mailname", fields)
 
 
-def get_info(req: Request, op: etree._Element) -> list[etree._Element]:
+def get_info(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
     """One result per mail name (``mailname`` with what the flags ask for); a site
     without names answers one empty ok result, an unknown name 1013."""
     flt = op.find("filter")
     assert flt is not None
     wanted = {str(c.tag) for c in render.children(op) if c.tag != "filter"}
-    try:
-        site = _site(req, flt)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    names = [(n.text or "").strip() for n in flt.findall("name")]
-    found = req.ctx.panel.mail.list(req.identity, site, names or None)
-    if not names:
-        return [render.ok([("mailname", _info(m, wanted))]) for m in found] or [render.ok()]
-    by_name = {m.name: m for m in found}
-    results: list[etree._Element] = []
-    for name in names:
-        mail = by_name.get(name.lower())
-        if mail is None:
-            results.append(
-                render.error(NotFound(MAIL_NOT_FOUND), [("mailname", _brief(None, name))])
-            )
-            continue
-        results.append(render.ok([("mailname", _info(mail, wanted))]))
-    return results
+    _site_of, names = _names(req, flt)
+    return names.get(names.select(req, flt), lambda m: [("mailname", _info(m, wanted))])
 
 
 def remove(req: Request, op: etree._Element) -> list[etree._Element]:
     """``filter``: ``site-id`` and the names (none: every name of the site)."""
     flt = op.find("filter")
     assert flt is not None
-    try:
-        site = _site(req, flt)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    mail = req.ctx.panel.mail
-    names = [(n.text or "").strip() for n in flt.findall("name")]
-    targets: list[tuple[str, MailName | None]]
-    if names:
-        targets = [(n, mail.get(req.identity, site, n)) for n in names]
-    else:
-        targets = [(m.name, m) for m in mail.list(req.identity, site)]
+    site, names = _names(req, flt)
     results: list[etree._Element] = []
-    for name, found in targets:
-        try:
-            if found is None:
-                raise NotFound(MAIL_NOT_FOUND)
-            mail.remove(req.identity, site, found)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, [("mailname", _brief(None, name))]))
+    for hit in names.select(req, flt):
+        if hit.obj is None:
+            results.append(names.miss(hit))
             continue
-        results.append(render.ok([("mailname", _brief(found, found.name))]))
+        found = hit.obj
+        results.append(
+            render.outcome(
+                partial(req.ctx.panel.mail.remove, req.identity, site, found),
+                [("mailname", _brief(found, found.name))],
+                failed=[("mailname", _brief(None, hit.filter_id))],
+            )
+        )
     return results or [render.ok()]
 
 
 def rename(req: Request, op: etree._Element) -> list[etree._Element]:
     """``site-id``, ``name``, ``new-name``."""
     name = (render.text_of(op, "name") or "").strip()
-    try:
-        site = _site(req, op)
-        found = req.ctx.panel.mail.get(req.identity, site, name)
-        if found is None:
-            raise NotFound(MAIL_NOT_FOUND)
-        out = req.ctx.panel.mail.rename(
-            req.identity, site, found, render.text_of(op, "new-name") or ""
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    site = _site(req, op)
+    found = required(req.ctx.panel.mail.get(req.identity, site, name), MAIL_NOT_FOUND)
+    out = req.ctx.panel.mail.rename(req.identity, site, found, render.text_of(op, "new-name") or "")
     return [render.ok([("mailname", _brief(out, out.name))])]
 
 
+def _set_service(req: Request, op: etree._Element, on: bool) -> list[render.Field]:
+    site = _site(req, op)
+    req.ctx.panel.mail.set_service(req.identity, site, on)
+    return [("site-id", site.id)]
+
+
 def _switch(req: Request, op: etree._Element, on: bool) -> list[etree._Element]:
-    try:
-        site = _site(req, op)
-        req.ctx.panel.mail.set_service(req.identity, site, on)
-    except PanelkeyError as exc:
-        return [render.error(exc, [("site-id", (render.text_of(op, "site-id") or "").strip())])]
-    return [render.ok([("site-id", site.id)])]
+    """The site's mail service on or off; an error names the ``site-id`` asked."""
+    asked = (render.text_of(op, "site-id") or "").strip()
+    return [render.outcome(partial(_set_service, req, op, on), failed=[("site-id", asked)])]
 
 
 def enable(req: Request, op: etree._Element) -> list[etree._Element]:

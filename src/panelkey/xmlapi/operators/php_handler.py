@@ -12,22 +12,50 @@ answers ``handler-status`` ``disabled`` for a disabled handler; ``enable`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from lxml import etree
 
-from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.server.catalogue import PHP_HANDLERS
 from panelkey.core.server.php_handlers import NOT_FOUND
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Handler, Operator, Request
+from panelkey.xmlapi.select import Filter, one, values
 
 HANDLER_NOT_FOUND = NOT_FOUND  # core/server/php_handlers.py holds Plesk's text
 
+# A handler of the catalogue with whether the admin left it enabled.
+PhpHandler = tuple[tuple[str, str, str, str, str, str, str, str], bool]
 
-def _handler(
-    h: tuple[str, str, str, str, str, str, str, str], enabled: bool = True
-) -> list[render.Field]:
+
+def _all(req: Request) -> list[PhpHandler]:
+    enabled = {h.id: h.enabled for h in req.ctx.panel.php_handlers.list()}
+    return [(h, enabled[h[0]]) for h in PHP_HANDLERS]
+
+
+def _every(req: Request, _item: etree._Element) -> list[PhpHandler]:
+    return _all(req)
+
+
+# Handlers by id; a site (``site-id``, ``site-name``) may use every handler, so it
+# names them all, as an empty filter does.
+FILTER: Filter[PhpHandler] = Filter(
+    HANDLER_NOT_FOUND,
+    {
+        "id": one(lambda req, asked: next((h for h in _all(req) if h[0][0] == asked), None)),
+        "site-id": _every,
+        "site-name": _every,
+    },
+    _all,
+    echo=None,
+    echo_id=False,
+    ident=lambda h: h[0][0],
+)
+
+
+def _handler(found: PhpHandler) -> list[render.Field]:
+    h, enabled = found
     hid, name, full, version, kind, path, clipath, phpini = h
     return [
         ("id", hid),
@@ -44,19 +72,8 @@ def _handler(
     ]
 
 
-def _one(asked: str, enabled: Mapping[str, bool]) -> etree._Element:
-    found = [h for h in PHP_HANDLERS if h[0] == asked.strip()]
-    if not found:
-        return render.error(NotFound(HANDLER_NOT_FOUND))
-    return render.ok(_handler(found[0], enabled[found[0][0]]))
-
-
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    asked = [e.text or "" for e in op.findall("filter/id")]
-    enabled = {h.id: h.enabled for h in req.ctx.panel.php_handlers.list()}
-    if not asked:
-        return [render.ok(_handler(h, enabled[h[0]])) for h in PHP_HANDLERS]
-    return [_one(a, enabled) for a in asked]
+def get(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
+    return FILTER.read(req, op, _handler)
 
 
 # -- enable, disable, get-usage: the admin's -------------------------------------------
@@ -67,14 +84,8 @@ def _each_asked(act: Callable[[Request, str], list[render.Field]]) -> Handler:
     answers, or the error it raised."""
 
     def handler(req: Request, op: etree._Element) -> list[etree._Element]:
-        asked = [(e.text or "").strip() for e in op.findall("filter/id")]
-        results: list[etree._Element] = []
-        for hid in asked or [h[0] for h in PHP_HANDLERS]:
-            try:
-                results.append(render.ok([("id", hid), *act(req, hid)]))
-            except PanelkeyError as exc:
-                results.append(render.error(exc, [("id", hid)]))
-        return results
+        asked = values(op.find("filter"), "id") or [h[0] for h in PHP_HANDLERS]
+        return [render.outcome(partial(act, req, hid), [("id", hid)]) for hid in asked]
 
     handler.__name__ = act.__name__
     return handler

@@ -10,26 +10,21 @@ none (1006). A plan out of reach answers 1013, as if it did not exist.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from lxml import etree
 
-from panelkey.core.accounts.accounts import Account
 from panelkey.core.aps.filters import CHANGES, plan_owner
 from panelkey.core.errors import (
     MalformedRequest,
-    NotFound,
-    OwnerNotFound,
-    PanelkeyError,
     PermissionDenied,
 )
 from panelkey.core.identity import AccountType
 from panelkey.core.plans.plans import NOT_FOUND, Plan, hosted
 from panelkey.core.plans.settings import PLAN_BLOCKS
-from panelkey.store import tables
-from panelkey.xmlapi import blocks, render
-from panelkey.xmlapi.operators import selection
-from panelkey.xmlapi.operators.site import reachable_account
+from panelkey.xmlapi import blocks, reach, render
 from panelkey.xmlapi.request import Handler, Operator, Request
+from panelkey.xmlapi.select import Filter, Lookup, text
 
 # XML element -> core block, per kind, in Plesk's element order. The service plan's
 # `plan` block (its hosting type) has no element of its own: see _settings.
@@ -69,58 +64,47 @@ def _settings(op: etree._Element, kind: str) -> dict[str, list[tuple[str, str]]]
     return given
 
 
-def _owner(req: Request, op: etree._Element) -> Account | None:
-    """The owner an ``owner-id``/``owner-login`` names; None when none is named."""
-    for tag in ("owner-id", "owner-login"):
-        ref = render.text_of(op, tag)
-        if ref is not None:
-            owner = reachable_account(req, tag, ref.strip())
-            if owner is None:
-                raise OwnerNotFound(f"Owner {ref.strip()!r} does not exist")
-            return owner
-    return None
-
-
 def _scope(req: Request, op: etree._Element) -> int | None:
     """The owner id plans are looked for under: the one named, all (None) for
     ``owner-all``, else the caller itself."""
     if op.find("owner-all") is not None:
         return None
-    owner = _owner(req, op)
+    owner = reach.owner_of(req, op, ("id", "login"))
     return owner.id if owner is not None else req.identity.account_id
 
 
-def _select(req: Request, op: etree._Element, kind: str) -> list[tuple[str, Plan | None]]:
+def _filter(req: Request, op: etree._Element, kind: str) -> Filter[Plan]:
+    """The filter of plans of `kind`: by ``id``, ``name``, ``guid`` or ``external-id``,
+    under the owner `_scope` says (a name may name one plan of each owner). Raises
+    PermissionDenied for a caller who manages no plans of `kind`."""
     if req.identity.type == AccountType.CUSTOMER.value or (
         kind == "reseller" and not req.identity.is_admin
     ):
         raise PermissionDenied()
     owner_id = None if kind == "reseller" else _scope(req, op)
     plans = req.ctx.panel.plans
-    reach = plans.list(req.identity, kind, owner_id=owner_id)
-    flt = op.find("filter")
-    items = [] if flt is None else [c for c in render.children(flt) if c.tag != "all"]
-    if not items:
-        return [(str(p.id), p) for p in reach]
-    p = tables.plans
-    column = {"id": p.c.id, "name": p.c.name, "guid": p.c.guid, "external-id": p.c.external_id}
-    out: list[tuple[str, Plan | None]] = []
-    for item in items:
-        value = (item.text or "").strip()
-        match: int | str = int(value) if item.tag == "id" else value
-        found = plans.list(
-            req.identity, kind, owner_id=owner_id, where=column[str(item.tag)] == match
-        )
-        out += [(value, x) for x in found] if found else [(value, None)]
-    return out
+
+    def by(field: str) -> Lookup[Plan]:
+        def lookup(req: Request, item: etree._Element) -> list[Plan] | None:
+            found = plans.list(req.identity, kind, owner_id=owner_id, by=(field, text(item)))
+            return found or None
+
+        return lookup
+
+    refs = ("id", "name", "guid", "external-id")
+    return Filter(
+        NOT_FOUND[kind],
+        {ref: by(ref) for ref in refs},
+        lambda req: plans.list(req.identity, kind, owner_id=owner_id),
+        echo_id=False,
+    )
 
 
 def _fields(
     plan: Plan, values: dict[str, dict[str, str]], kind: str, wanted: set[str] | None = None
 ) -> list[render.Field]:
-    """The plan's answer; `wanted` narrows the blocks (None: every one)."""
+    """The plan's answer after its id; `wanted` narrows the blocks (None: every one)."""
     head: list[render.Field] = [
-        ("id", plan.id),
         ("guid", plan.guid),
         ("external-id", plan.external_id),
         ("name", plan.name),
@@ -143,18 +127,15 @@ def _fields(
 
 def _add(kind: str) -> Handler:
     def add(req: Request, op: etree._Element) -> list[etree._Element]:
-        try:
-            plan = req.ctx.panel.plans.create(
-                req.identity,
-                kind,
-                name=render.text_of(op, "name") or "",
-                owner=_owner(req, op) if kind != "reseller" else None,
-                external_id=render.text_of(op, "external-id") or "",
-                settings=_settings(op, kind),
-            )
-        except PanelkeyError as exc:
-            return [render.error(exc)]
-        return [render.ok([("id", plan.id), ("guid", plan.guid)])]
+        plan = req.ctx.panel.plans.create(
+            req.identity,
+            kind,
+            name=render.text_of(op, "name") or "",
+            owner=reach.owner_of(req, op, ("id", "login")) if kind != "reseller" else None,
+            external_id=render.text_of(op, "external-id") or "",
+            settings=_settings(op, kind),
+        )
+        return [render.created(plan)]
 
     return add
 
@@ -163,18 +144,7 @@ def _each(kind: str, act: Callable[[Request, etree._Element, Plan], list[render.
     """A handler answering one result per plan the filter names (1013 for a miss)."""
 
     def handler(req: Request, op: etree._Element) -> list[etree._Element]:
-        results: list[etree._Element] = []
-        for filter_id, plan in _select(req, op, kind):
-            if plan is None:
-                results.append(render.error(NotFound(NOT_FOUND[kind]), [("filter-id", filter_id)]))
-                continue
-            try:
-                fields = act(req, op, plan)
-            except PanelkeyError as exc:
-                results.append(render.error(exc, [("filter-id", filter_id), ("id", plan.id)]))
-                continue
-            results.append(render.ok([("filter-id", filter_id), *fields]))
-        return results or [render.ok()]
+        return _filter(req, op, kind).change(req, op, answer=partial(act, req, op))
 
     return handler
 
@@ -196,12 +166,12 @@ def _set(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
         external_id=render.text_of(op, "external-id"),
         settings=_settings(op, plan.kind),
     )
-    return [("id", updated.id), ("guid", updated.guid)]
+    return [("guid", updated.guid)]
 
 
 def _del(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
     req.ctx.panel.plans.delete(req.identity, plan)
-    return [("id", plan.id)]
+    return []
 
 
 def _operations(kind: str) -> Operator:
@@ -226,7 +196,7 @@ def _aps(change: str) -> Callable[[Request, etree._Element, Plan], list[render.F
     def act(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
         filters = req.ctx.panel.aps_filters
         filters.check_plan(req.identity, plan)
-        filters.change(change, plan_owner(plan), req.identity, selection.pairs(op, "package"))
+        filters.change(change, plan_owner(plan), req.identity, blocks.pairs(op, "package"))
         return [("id", plan.id)]
 
     return act

@@ -16,6 +16,8 @@ unknown user is 1013 ``User is not found``. Passwords are never answered: ``get-
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from lxml import etree
@@ -27,20 +29,12 @@ from panelkey.core.content.protected_dirs import (
     DirUser,
     ProtectedDir,
 )
-from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
-from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.selection import (
-    Hit,
-    answer_each,
-    answer_get,
-    boolean,
-    flag,
-    miss,
-    one,
-    pairs,
-    select,
-)
+from panelkey.core.domains.domains import Domain
+from panelkey.core.errors import InvalidValue, NotFound
+from panelkey.xmlapi import blocks, reach, render
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.select import Filter, by_id, one, under
+from panelkey.xmlapi.values import SWITCH, boolean, flag
 
 # Plesk's location names on input (both spellings of non-SSL) -> the model's.
 _LOCATION = {"ssl": "ssl", "nonssl": "nonssl", "non-ssl": "nonssl", "cgi": "cgi"}
@@ -48,44 +42,53 @@ _LOCATION = {"ssl": "ssl", "nonssl": "nonssl", "non-ssl": "nonssl", "cgi": "cgi"
 
 def _location(parent: etree._Element) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, value in pairs(parent.find("location")):
+    for name, value in blocks.pairs(parent.find("location")):
         if name not in _LOCATION:
             raise InvalidValue(f"Unknown protected directory property: {name!r}")
-        out[_LOCATION[name]] = flag(value, name)
+        out[_LOCATION[name]] = flag(value, name, SWITCH)
     return out
 
 
 def add(req: Request, op: etree._Element) -> list[etree._Element]:
-    panel = req.ctx.panel
-    site = panel.domains.get(req.identity, int(render.text_of(op, "site-id") or 0))
-    try:
-        made = panel.protected_dirs.create(
-            req.identity,
-            site,
-            render.text_of(op, "name") or "",
-            header=render.text_of(op, "header") or "",
-            location=_location(op),
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    site = reach.domain("id")(req, render.text_of(op, "site-id") or "")
+    made = req.ctx.panel.protected_dirs.create(
+        req.identity,
+        site,
+        render.text_of(op, "name") or "",
+        header=render.text_of(op, "header") or "",
+        location=_location(op),
+    )
     return [render.ok([("id", made.id)])]
 
 
-def _dirs(req: Request, op: etree._Element) -> list[Hit[ProtectedDir]]:
-    pds, who, domains = req.ctx.panel.protected_dirs, req.identity, req.ctx.panel.domains
+def _of_site(req: Request, site: Domain) -> list[ProtectedDir]:
+    return req.ctx.panel.protected_dirs.list(req.identity, site)
 
-    def of_site(site: Any) -> list[ProtectedDir] | None:
-        return None if site is None else pds.list(who, site)
 
-    return select(
-        op.find("filter"),
-        lambda: pds.list(who),
-        {
-            "id": lambda v: one(pds.get(who, int(v))),
-            "site-id": lambda v: of_site(domains.get(who, int(v))),
-            "site-name": lambda v: of_site(domains.by_name(who, v)),
-        },
-    )
+def _users_of(req: Request, pdir: ProtectedDir) -> list[DirUser]:
+    return req.ctx.panel.protected_dirs.users(req.identity, pdir)
+
+
+_find = by_id(lambda req, i: req.ctx.panel.protected_dirs.get(req.identity, i))
+FILTER: Filter[ProtectedDir] = Filter(
+    NOT_FOUND,
+    {
+        "id": one(_find),
+        "site-id": under(reach.domain("id"), _of_site),
+        "site-name": under(reach.domain("name"), _of_site),
+    },
+    lambda req: req.ctx.panel.protected_dirs.list(req.identity),
+    empty_parents=True,
+)
+USERS: Filter[DirUser] = Filter(
+    USER_NOT_FOUND,
+    {
+        "id": one(by_id(lambda req, i: req.ctx.panel.protected_dirs.user(req.identity, i))),
+        "pd-id": under(_find, _users_of),
+    },
+    lambda req: req.ctx.panel.protected_dirs.users(req.identity),
+    empty_parents=True,
+)
 
 
 def _data(d: ProtectedDir) -> etree._Element:
@@ -99,18 +102,17 @@ def _data(d: ProtectedDir) -> etree._Element:
     return render.element("data", [("name", d.name), ("header", d.header), ("location", location)])
 
 
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    return answer_get(_dirs(req, op), NOT_FOUND, lambda d: [("id", d.id), ("data", _data(d))])
+def get(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
+    return FILTER.read(req, op, lambda d: [("id", d.id), ("data", _data(d))])
 
 
 def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     """``filter``, ``values`` (``name``?, ``header``?, ``location``?)."""
-    pds = req.ctx.panel.protected_dirs
+    values = op.find("values")
+    assert values is not None  # the schema requires it
 
     def change(d: ProtectedDir) -> None:
-        values = op.find("values")
-        assert values is not None  # the schema requires it
-        pds.update(
+        req.ctx.panel.protected_dirs.update(
             req.identity,
             d,
             {
@@ -120,45 +122,26 @@ def set_(req: Request, op: etree._Element) -> list[etree._Element]:
             },
         )
 
-    return answer_each(_dirs(req, op), NOT_FOUND, change)
+    return FILTER.change(req, op, change)
 
 
 def delete(req: Request, op: etree._Element) -> list[etree._Element]:
-    pds = req.ctx.panel.protected_dirs
-    return answer_each(_dirs(req, op), NOT_FOUND, lambda d: pds.delete(req.identity, d))
+    return FILTER.change(req, op, partial(req.ctx.panel.protected_dirs.delete, req.identity))
 
 
 # -- users ----------------------------------------------------------------------------
 
 
 def add_user(req: Request, op: etree._Element) -> list[etree._Element]:
-    pds = req.ctx.panel.protected_dirs
-    pdir = pds.get(req.identity, int(render.text_of(op, "pd-id") or 0))
-    try:
-        made = pds.add_user(
-            req.identity,
-            pdir,
-            render.text_of(op, "login") or "",
-            render.text_of(op, "password") or "",
-            render.text_of(op, "password-type"),
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    return [render.ok([("id", made.id)])]
-
-
-def _users(req: Request, op: etree._Element) -> list[Hit[DirUser]]:
-    pds, who = req.ctx.panel.protected_dirs, req.identity
-
-    def of_dir(value: str) -> list[DirUser] | None:
-        pdir = pds.get(who, int(value))
-        return None if pdir is None else pds.users(who, pdir)
-
-    return select(
-        op.find("filter"),
-        lambda: pds.users(who),
-        {"id": lambda v: one(pds.user(who, int(v))), "pd-id": of_dir},
+    pdir = _find(req, render.text_of(op, "pd-id") or "")
+    made = req.ctx.panel.protected_dirs.add_user(
+        req.identity,
+        pdir,
+        render.text_of(op, "login") or "",
+        render.text_of(op, "password") or "",
+        render.text_of(op, "password-type"),
     )
+    return [render.ok([("id", made.id)])]
 
 
 def _same_user(values: etree._Element, user: DirUser) -> None:
@@ -169,54 +152,34 @@ def _same_user(values: etree._Element, user: DirUser) -> None:
         raise InvalidValue(f"The id of a protected directory user cannot be changed: {asked}")
 
 
-def _each_user(req: Request, op: etree._Element, act: str) -> list[etree._Element]:
-    pds = req.ctx.panel.protected_dirs
-    results: list[etree._Element] = []
-    for hit in _users(req, op):
-        if hit.miss:
-            results.append(miss(hit, USER_NOT_FOUND))
-            continue
-        if hit.obj is None:
-            continue
-        head: list[render.Field] = [("filter-id", hit.filter_id), ("id", hit.obj.id)]
-        try:
-            if act == "set":
-                values = op.find("values")
-                assert values is not None  # the schema requires it
-                _same_user(values, hit.obj)
-                pds.update_user(
-                    req.identity,
-                    hit.obj,
-                    login=render.text_of(values, "login"),
-                    password=render.text_of(values, "password"),
-                    password_type=render.text_of(values, "password-type"),
-                )
-            else:
-                pds.delete_user(req.identity, hit.obj)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, head))
-            continue
-        results.append(render.ok(head))
-    return results or [render.ok()]
-
-
 def set_user(req: Request, op: etree._Element) -> list[etree._Element]:
     """``filter`` (``id`` | ``pd-id``), ``values`` (``login``?, ``password``?,
     ``password-type``?)."""
-    return _each_user(req, op, "set")
+    values = op.find("values")
+    assert values is not None  # the schema requires it
+
+    def act(user: DirUser) -> None:
+        _same_user(values, user)
+        req.ctx.panel.protected_dirs.update_user(
+            req.identity,
+            user,
+            login=render.text_of(values, "login"),
+            password=render.text_of(values, "password"),
+            password_type=render.text_of(values, "password-type"),
+        )
+
+    return USERS.change(req, op, act)
 
 
 def delete_user(req: Request, op: etree._Element) -> list[etree._Element]:
-    return _each_user(req, op, "delete")
+    return USERS.change(req, op, partial(req.ctx.panel.protected_dirs.delete_user, req.identity))
 
 
-def get_user(req: Request, op: etree._Element) -> list[etree._Element]:
+def get_user(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
     """``filter`` (``id`` | ``pd-id``) -> per user ``filter-id``, ``id``, ``data/login``;
     never a password."""
-    return answer_get(
-        _users(req, op),
-        USER_NOT_FOUND,
-        lambda u: [("id", u.id), ("data", render.element("data", [("login", u.login)]))],
+    return USERS.read(
+        req, op, lambda u: [("id", u.id), ("data", render.element("data", [("login", u.login)]))]
     )
 
 

@@ -10,6 +10,7 @@ a reseller out of reach answers 1013 as if it did not exist.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from lxml import etree
 
@@ -18,21 +19,15 @@ from panelkey.core.accounts.resellers import LIMITS_BLOCK, PERMISSIONS_BLOCK, ch
 from panelkey.core.aps.filters import CHANGES, account_owner
 from panelkey.core.domains import statistics
 from panelkey.core.domains.ips import IP_NOT_FOUND
-from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
-from panelkey.core.identity import AccountType
+from panelkey.core.errors import NotFound, PermissionDenied
 from panelkey.core.plans.plans import Plan
-from panelkey.xmlapi import blocks, render
-from panelkey.xmlapi.operators import customer, selection
+from panelkey.xmlapi import accounts, blocks, reach, render
+from panelkey.xmlapi.reach import RESELLER, RESELLER_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.select import values
+from panelkey.xmlapi.values import boolean
 
-RESELLER_NOT_FOUND = "Reseller does not exist"
-RESELLER = AccountType.RESELLER.value
-
-
-def _each(
-    req: Request, op: etree._Element, act: object, fields: object = None
-) -> list[etree._Element]:
-    return customer.each(req, op, act, fields, kind=RESELLER, missing=RESELLER_NOT_FOUND)
+FILTER = accounts.RESELLERS
 
 
 def _admin_only(req: Request) -> None:
@@ -56,47 +51,41 @@ def _settings(
 
 
 def add(req: Request, op: etree._Element) -> list[etree._Element]:
-    values = customer.values_of(op.find("gen-info"))
+    values = accounts.values_of(op.find("gen-info"))
     limits, perms = _settings(op)
     panel = req.ctx.panel
-    try:
-        _admin_only(req)
-        check(limits, perms)
-        plan = _plan_of(req, op)
-        login, password = values.pop("login", ""), values.pop("password", "")
-        made = panel.accounts.create(
-            req.identity, type=RESELLER, login=login, password=password, **values
-        )
-        panel.resellers.put(req.identity, made, limits=limits, permissions=perms, plan=plan)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    return [render.ok([("id", made.id), ("guid", made.guid)])]
+    _admin_only(req)
+    check(limits, perms)
+    plan = _plan_of(req, op)
+    login, password = values.pop("login", ""), values.pop("password", "")
+    made = panel.accounts.create(
+        req.identity, type=RESELLER, login=login, password=password, **values
+    )
+    panel.resellers.put(req.identity, made, limits=limits, permissions=perms, plan=plan)
+    return [render.created(made)]
 
 
 def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     values_el = op.find("values")
-    values = customer.values_of(None if values_el is None else values_el.find("gen-info"))
+    values = accounts.values_of(None if values_el is None else values_el.find("gen-info"))
     limits, perms = _settings(values_el)
     panel = req.ctx.panel
 
-    def act(a: Account) -> Account:
+    def act(a: Account) -> None:
         _admin_only(req)
         check(limits, perms)
         updated = panel.accounts.update(req.identity, a, values)
         panel.resellers.put(req.identity, updated, limits=limits, permissions=perms)
-        return updated
 
-    return _each(req, op, act)
+    return FILTER.change(req, op, act)
 
 
 def del_(req: Request, op: etree._Element) -> list[etree._Element]:
-    accounts = req.ctx.panel.accounts
-
     def act(a: Account) -> None:
         _admin_only(req)
-        accounts.delete(req.identity, a)
+        req.ctx.panel.accounts.delete(req.identity, a)
 
-    return _each(req, op, act)
+    return FILTER.change(req, op, act)
 
 
 # -- get -------------------------------------------------------------------------------
@@ -106,10 +95,10 @@ def _gen_info(a: Account, power_user: bool) -> etree._Element:
     return render.element(
         "gen-info",
         [
-            *customer.contact_fields(a, created="cr-date"),
+            *accounts.contact_fields(a, created="cr-date"),
             ("external-id", a.external_id),
             ("description", a.description),
-            ("power-user", "true" if power_user else "false"),
+            ("power-user", boolean(power_user)),
         ],
     )
 
@@ -127,8 +116,8 @@ def _subscriptions(req: Request, a: Account) -> etree._Element:
     sub = render.element(
         "subscription",
         [
-            ("locked", "true" if locked else "false"),
-            ("synchronized", "false" if locked else "true"),
+            ("locked", boolean(locked)),
+            ("synchronized", boolean(not locked)),
             ("plan", render.element("plan", plans)),
         ],
     )
@@ -195,45 +184,34 @@ def _data(req: Request, a: Account, wanted: set[str]) -> list[render.Field]:
 
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    dataset = op.find("dataset")
-    wanted = set() if dataset is None else {str(c.tag) for c in render.children(dataset)}
-    return _each(req, op, lambda a: a, lambda a: _data(req, a, wanted))
+    wanted = render.dataset(op)
+    return FILTER.change(req, op, answer=lambda a: _data(req, a, wanted))
 
 
 # -- the rest ---------------------------------------------------------------------------
 
 
 def get_domain_list(req: Request, op: etree._Element) -> list[etree._Element]:
-    return _each(req, op, lambda a: a, lambda a: customer.domain_list(req, a))
+    return FILTER.change(req, op, answer=partial(accounts.domain_list, req))
 
 
 def convert_to_customer(req: Request, op: etree._Element) -> list[etree._Element]:
     """With ``plan-name`` the new customer's subscriptions go onto that service plan of
     the admin (its new owner); an unknown plan is 1013 and nothing is converted."""
-    panel = req.ctx.panel
     plan_name = render.text_of(op, "plan-name")
-    return _each(req, op, lambda a: to_customer(panel, req.identity, a, plan_name))
+    convert = partial(to_customer, req.ctx.panel, req.identity)
+    return FILTER.change(req, op, lambda a: convert(a, plan_name))
 
 
-def _pool_reseller(req: Request, op: etree._Element) -> Account:
-    """The reseller a pool operation names by ``reseller-id`` or ``external-id``.
-    Raises NotFound ("Reseller does not exist") for one out of reach."""
-    accounts = req.ctx.panel.accounts
-    raw = render.text_of(op, "reseller-id")
-    if raw is not None:
-        found = accounts.get(int(raw.strip())) if raw.strip().isdigit() else None
-    else:
-        ext = (render.text_of(op, "external-id") or "").strip()
-        found = next(
-            (a for a in accounts.list() if a.type == RESELLER and ext and a.external_id == ext),
-            None,
-        )
-    if found is None or found.type != RESELLER or not accounts.can_manage(req.identity, found):
-        raise NotFound(RESELLER_NOT_FOUND)
-    return found
+def _pool_reseller(req: Request, op: etree._Element) -> Account | None:
+    """The reseller a pool operation names by ``reseller-id`` or ``external-id``; None
+    for one out of reach."""
+    kind = "id" if op.find("reseller-id") is not None else "external-id"
+    ref = render.text_of(op, "reseller-id" if kind == "id" else "external-id") or ""
+    return reach.account(kind, RESELLER)(req, ref.strip())
 
 
-PoolAct = Callable[[Account, str, "str | None"], object]
+PoolAct = Callable[[Account, str, "str | None"], None]
 
 
 def _per_address(
@@ -241,20 +219,15 @@ def _per_address(
 ) -> list[etree._Element]:
     """One result per address (Plesk's answer: ``status`` then ``ip-address``); a
     reseller out of reach is one error result naming what was asked."""
-    try:
-        reseller = _pool_reseller(req, op)
-    except PanelkeyError as exc:
-        tag = "reseller-id" if op.find("reseller-id") is not None else None
-        return [render.error(exc, [(tag, render.text_of(op, tag) or "")] if tag else [])]
-    results: list[etree._Element] = []
-    for address, kind in pairs:
-        try:
-            act(reseller, address, kind)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, [("ip-address", address)]))
-            continue
-        results.append(render.ok([("ip-address", address)]))
-    return results
+    reseller = _pool_reseller(req, op)
+    if reseller is None:
+        asked = render.text_of(op, "reseller-id")
+        fields = [] if asked is None else [("reseller-id", asked)]
+        return [render.error(NotFound(RESELLER_NOT_FOUND), fields)]
+    return [
+        render.outcome(partial(act, reseller, address, kind), [("ip-address", address)])
+        for address, kind in pairs
+    ]
 
 
 def ippool_add_ip(req: Request, op: etree._Element) -> list[etree._Element]:
@@ -263,12 +236,11 @@ def ippool_add_ip(req: Request, op: etree._Element) -> list[etree._Element]:
         ((ip.findtext("ip-address") or "").strip(), ip.findtext("ip-type"))
         for ip in op.findall("ip")
     ]
-    return _per_address(
-        req,
-        op,
-        pairs,
-        lambda r, a, k: ips.pool_put(req.identity, r, a, k.strip() if k is not None else None),
-    )
+
+    def act(reseller: Account, address: str, kind: str | None) -> None:
+        ips.pool_put(req.identity, reseller, address, kind.strip() if kind is not None else None)
+
+    return _per_address(req, op, pairs, act)
 
 
 def ippool_set_ip(req: Request, op: etree._Element) -> list[etree._Element]:
@@ -282,7 +254,7 @@ def ippool_set_ip(req: Request, op: etree._Element) -> list[etree._Element]:
         ips.pool_put(req.identity, reseller, address, kind)
 
     pairs: list[tuple[str, str | None]] = [
-        ((e.text or "").strip(), kind) for e in op.findall("filter/ip-address")
+        (address, kind) for address in values(op.find("filter"), "ip-address")
     ]
     return _per_address(req, op, pairs, act)
 
@@ -292,7 +264,11 @@ def ippool_del_ip(req: Request, op: etree._Element) -> list[etree._Element]:
     pairs: list[tuple[str, str | None]] = [
         ((e.text or "").strip(), None) for e in op.findall("ip-address")
     ]
-    return _per_address(req, op, pairs, lambda r, a, _k: ips.pool_remove(req.identity, r, a))
+
+    def act(reseller: Account, address: str, _kind: str | None) -> None:
+        ips.pool_remove(req.identity, reseller, address)
+
+    return _per_address(req, op, pairs, act)
 
 
 def _plan_of(req: Request, op: etree._Element) -> Plan | None:
@@ -315,7 +291,7 @@ def switch_subscription(req: Request, op: etree._Element) -> list[etree._Element
         else:
             panel.resellers.put(req.identity, a, plan=_plan_of(req, op))
 
-    return _each(req, op, act)
+    return FILTER.change(req, op, act)
 
 
 OPERATIONS: Operator = {
@@ -338,13 +314,13 @@ OPERATIONS: Operator = {
 def _aps(change: str) -> Callable[[Request, etree._Element], list[etree._Element]]:
     def handler(req: Request, op: etree._Element) -> list[etree._Element]:
         filters = req.ctx.panel.aps_filters
-        items = selection.pairs(op, "package")
+        items = blocks.pairs(op, "package")
 
         def act(a: Account) -> None:
             filters.check_reseller(req.identity)
             filters.change(change, account_owner(a), req.identity, items)
 
-        return _each(req, op, act)
+        return FILTER.change(req, op, act)
 
     return handler
 

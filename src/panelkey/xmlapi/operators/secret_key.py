@@ -5,24 +5,32 @@ Every other caller gets 1006 in each result. Listings show key ids, never values
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+
 from lxml import etree
 
 from panelkey.core.access.keys import KeyInfo
-from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
+from panelkey.core.errors import PermissionDenied
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.select import Filter, one, values
 
 KEY_NOT_FOUND = "Key is not found"
-KEY_DOES_NOT_EXIST = "Secret key does not exist"
 
 
-def _asked(op: etree._Element) -> list[str]:
-    """The ``filter/key`` values as given; empty means every key."""
-    flt = op.find("filter")
-    return [] if flt is None else [k.text or "" for k in flt.findall("key")]
+# Keys by ``key`` (a value or an id), echoing what was asked.
+KEYS: Filter[KeyInfo] = Filter(
+    KEY_NOT_FOUND,
+    {"key": one(lambda req, ref: req.ctx.panel.keys.find(ref))},
+    lambda req: req.ctx.panel.keys.list(),
+    echo="key",
+    echo_id=False,
+)
 
 
-def _refuse_all(asked: list[str]) -> list[etree._Element]:
+def _refused(asked: list[str]) -> list[etree._Element]:
+    """Any caller but the admin: 1006, once per key asked (once for none)."""
     if not asked:
         return [render.error(PermissionDenied())]
     return [render.error(PermissionDenied(), [("key", ref)]) for ref in asked]
@@ -30,23 +38,20 @@ def _refuse_all(asked: list[str]) -> list[etree._Element]:
 
 def create(req: Request, op: etree._Element) -> list[etree._Element]:
     if not req.identity.is_admin:
-        return [render.error(PermissionDenied())]
+        raise PermissionDenied()
     ips = (render.text_of(op, "ip_address") or "").strip()
     login = render.text_of(op, "login")
-    try:
-        value, _info = req.ctx.panel.keys.create(
-            req.identity,
-            addresses=ips or req.address,  # no address named: bound to the caller's
-            description=render.text_of(op, "description") or "",
-            login=login.strip() if login is not None else None,
-            face=req.face,
-            source_ip=req.address,
-            expires=render.text_of(op, "expires"),
-            scope=render.text_of(op, "scope"),
-            rate=render.text_of(op, "rate"),
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    value, _info = req.ctx.panel.keys.create(
+        req.identity,
+        addresses=ips or req.address,  # no address named: bound to the caller's
+        description=render.text_of(op, "description") or "",
+        login=login.strip() if login is not None else None,
+        face=req.face,
+        source_ip=req.address,
+        expires=render.text_of(op, "expires"),
+        scope=render.text_of(op, "scope"),
+        rate=render.text_of(op, "rate"),
+    )
     return [render.ok([("key", value)])]
 
 
@@ -69,43 +74,28 @@ def _key_info(info: KeyInfo) -> etree._Element:
     return render.element("key_info", fields)
 
 
-def get_info(req: Request, op: etree._Element) -> list[etree._Element]:
-    asked = _asked(op)
+def get_info(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
+    flt = op.find("filter")
     if not req.identity.is_admin:
-        return _refuse_all(asked)
-    keys = req.ctx.panel.keys
-    if not asked:
-        infos = keys.list()
-        return [render.ok([("key_info", _key_info(i))]) for i in infos] or [render.ok()]
-    results = []
-    for ref in asked:
-        info = keys.find(ref)
-        if info is None:
-            results.append(render.error(NotFound(KEY_NOT_FOUND), [("key", ref)]))
-        else:
-            results.append(render.ok([("key_info", _key_info(info))]))
-    return results
+        return _refused(values(flt, "key"))
+    return KEYS.get(KEYS.select(req, flt), lambda info: [("key_info", _key_info(info))])
 
 
 def delete(req: Request, op: etree._Element) -> list[etree._Element]:
-    asked = _asked(op)
+    """Each key asked (by value or id; the core says 1013 for one not there), or all."""
+    asked = values(op.find("filter"), "key")
     if not req.identity.is_admin:
-        return _refuse_all(asked)
+        return _refused(asked)
     keys = req.ctx.panel.keys
     if not asked:
         infos = keys.delete_all(req.identity, face=req.face, source_ip=req.address)
         return [render.ok([("key", i.id)]) for i in infos] or [render.ok()]
-    results = []
-    for ref in asked:
-        try:
-            info = keys.delete(req.identity, ref, face=req.face, source_ip=req.address)
-        except NotFound:
-            results.append(render.error(NotFound(KEY_DOES_NOT_EXIST), [("key", ref)]))
-        except PanelkeyError as exc:
-            results.append(render.error(exc, [("key", ref)]))
-        else:
-            results.append(render.ok([("key", info.id)]))
-    return results
+
+    def deleted(ref: str) -> list[render.Field]:
+        info = keys.delete(req.identity, ref, face=req.face, source_ip=req.address)
+        return [("key", info.id)]
+
+    return [render.outcome(partial(deleted, ref), failed=[("key", ref)]) for ref in asked]
 
 
 OPERATIONS: Operator = {"create": create, "get_info": get_info, "delete": delete}

@@ -53,7 +53,7 @@ def get_protos(req: Request, op: etree._Element) -> list[bytes]:
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
     if not req.identity.is_admin:
-        return [render.error(PermissionDenied())]
+        raise PermissionDenied()
     asked = {str(c.tag): c for c in render.children(op)}
     wanted = set(asked) or set(ON_EMPTY)
     fields: list[render.Field] = []
@@ -320,22 +320,19 @@ def _base64_text(text: str | None, what: str) -> str:
 
 def create_session(req: Request, op: etree._Element) -> list[etree._Element]:
     data = op.find("data")
-    try:
-        given = (
-            {str(c.tag): _base64_text(c.text, str(c.tag)) for c in render.children(data)}
-            if data is not None
-            else {}
-        )
-        session_id, _ = req.ctx.panel.sessions.create(
-            req.identity,
-            op.findtext("login") or "",
-            user_ip=given.get("user_ip", ""),
-            source_server=given.get("source_server", ""),
-            data={k: v for k, v in given.items() if k in DATA},
-            contact={"email": given.get("c_email", ""), "phone": given.get("c_phone", "")},
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    given = (
+        {str(c.tag): _base64_text(c.text, str(c.tag)) for c in render.children(data)}
+        if data is not None
+        else {}
+    )
+    session_id, _ = req.ctx.panel.sessions.create(
+        req.identity,
+        op.findtext("login") or "",
+        user_ip=given.get("user_ip", ""),
+        source_server=given.get("source_server", ""),
+        data={k: v for k, v in given.items() if k in DATA},
+        contact={"email": given.get("c_email", ""), "phone": given.get("c_phone", "")},
+    )
     return [render.ok([("id", session_id)])]
 
 

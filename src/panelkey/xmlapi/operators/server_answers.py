@@ -16,6 +16,7 @@ from panelkey.core.server.license import InstalledKey
 from panelkey.core.server.setup import ADMIN_COLUMNS, ADMIN_EXTRA, ServerChange
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Request
+from panelkey.xmlapi.select import values
 
 
 def _name_values(tag: str, child: str, pairs: list[tuple[str, str]]) -> etree._Element:
@@ -30,11 +31,12 @@ def keys_of(req: Request, asked: etree._Element | None = None) -> list[etree._El
     those `key/filter` names (by id or name, all, main, additional)."""
     keys = req.ctx.panel.server.keys(own_key_id(req))
     found = asked.find("filter") if asked is not None else None
+    rules = [] if found is None else render.children(found)
     picked = [k for k in keys if k.main]
-    if found is not None and len(found):
-        (rule,) = render.children(found)
-        tag = str(rule.tag)
-        names = {(c.text or "").strip().lower() for c in found if str(c.tag) == tag}
+    if rules:
+        # one kind per filter (the schema's choice), any number of ids or names
+        tag = str(rules[0].tag)
+        names = {name.lower() for name in values(found, tag)}
         picked = [
             k
             for k in keys

@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from panelkey.core.access.sessions import Session
-from panelkey.core.errors import PanelkeyError, PermissionDenied
+from panelkey.core.errors import PermissionDenied
 from panelkey.core.identity import AccountType
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request
@@ -36,18 +36,15 @@ def _session(s: Session) -> etree._Element:
 
 def get(req: Request, op: etree._Element) -> list[etree._Element]:
     if req.identity.type == AccountType.CUSTOMER.value:
-        return [render.error(PermissionDenied())]
+        raise PermissionDenied()
     found = req.ctx.panel.sessions.list(req.identity)
     return [render.ok([("session", _session(s)) for s in found])]
 
 
 def terminate(req: Request, op: etree._Element) -> list[etree._Element]:
-    try:
-        if req.identity.type == AccountType.CUSTOMER.value:
-            raise PermissionDenied()
-        req.ctx.panel.sessions.terminate(req.identity, op.findtext("session-id") or "")
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    if req.identity.type == AccountType.CUSTOMER.value:
+        raise PermissionDenied()
+    req.ctx.panel.sessions.terminate(req.identity, op.findtext("session-id") or "")
     return [render.ok()]
 
 

@@ -12,26 +12,25 @@ of reach 1013 ``Site does not exist``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from lxml import etree
 
 from panelkey.core.content.site_aliases import NOT_FOUND, Icp, SiteAlias
-from panelkey.core.errors import NotFound, PanelkeyError
-from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.selection import (
-    Hit,
-    answer_each,
-    answer_get,
-    boolean,
-    flag,
-    one,
-    select,
-)
-from panelkey.xmlapi.operators.site import SITE_NOT_FOUND
+from panelkey.core.domains.domains import Domain
+from panelkey.core.errors import NotFound
+from panelkey.xmlapi import reach, render
 from panelkey.xmlapi.request import Operator, Request, no_store
+from panelkey.xmlapi.select import Filter, by_id, one, under
+from panelkey.xmlapi.values import SWITCH, boolean, flag
 
 _PREFS = (("web", "web"), ("mail", "mail"), ("tomcat", "tomcat"), ("seo-redirect", "seo_redirect"))
+
+
+def _flag(parent: etree._Element, tag: str) -> bool | None:
+    return flag(render.text_of(parent, tag), tag, SWITCH)
 
 
 def _settings(parent: etree._Element | None) -> dict[str, Any]:
@@ -42,43 +41,37 @@ def _settings(parent: etree._Element | None) -> dict[str, Any]:
     pref = parent.find("pref")
     if pref is not None:
         for tag, name in _PREFS:
-            values[name] = flag(render.text_of(pref, tag), tag)
-        values["icp_status"] = flag(render.text_of(pref, "icp-status"), "icp-status")
+            values[name] = _flag(pref, tag)
+        values["icp_status"] = _flag(pref, "icp-status")
         values["icp_permit"] = render.text_of(pref, "icp-permit")
-    values["manage_dns"] = flag(render.text_of(parent, "manage-dns"), "manage-dns")
+    values["manage_dns"] = _flag(parent, "manage-dns")
     return values
 
 
-def _hits(req: Request, op: etree._Element) -> list[Hit[SiteAlias]]:
-    panel, who = req.ctx.panel, req.identity
+def _of(req: Request, site: Domain) -> list[SiteAlias]:
+    return req.ctx.panel.site_aliases.list(req.identity, site)
 
-    def by_site(site: Any) -> list[SiteAlias] | None:
-        return None if site is None else panel.site_aliases.list(who, site)
 
-    return select(
-        op.find("filter"),
-        lambda: panel.site_aliases.list(who),
-        {
-            "id": lambda v: one(panel.site_aliases.get(who, int(v))),
-            "name": lambda v: one(panel.site_aliases.by_name(who, v)),
-            "site-id": lambda v: by_site(panel.domains.get(who, int(v))),
-            "site-name": lambda v: by_site(panel.domains.by_name(who, v)),
-        },
-    )
+_find = by_id(lambda req, i: req.ctx.panel.site_aliases.get(req.identity, i))
+FILTER: Filter[SiteAlias] = Filter(
+    NOT_FOUND,
+    {
+        "id": one(_find),
+        "name": one(lambda req, v: req.ctx.panel.site_aliases.by_name(req.identity, v)),
+        "site-id": under(reach.domain("id"), _of),
+        "site-name": under(reach.domain("name"), _of),
+    },
+    lambda req: req.ctx.panel.site_aliases.list(req.identity),
+    empty_parents=True,
+)
 
 
 def create(req: Request, op: etree._Element) -> list[etree._Element]:
-    panel = req.ctx.panel
-    try:
-        site = panel.domains.get(req.identity, int(render.text_of(op, "site-id") or 0))
-        if site is None:
-            raise NotFound(SITE_NOT_FOUND)
-        values = {**_settings(op), "ascii_name": render.text_of(op, "ascii-name")}
-        made = panel.site_aliases.create(
-            req.identity, site, render.text_of(op, "name") or "", values
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    site = reach.domain_of(req, op, kinds=("id",))
+    values = {**_settings(op), "ascii_name": render.text_of(op, "ascii-name")}
+    made = req.ctx.panel.site_aliases.create(
+        req.identity, site, render.text_of(op, "name") or "", values
+    )
     return [render.ok([("id", made.id)])]
 
 
@@ -104,45 +97,36 @@ def _info(a: SiteAlias, icp: Icp) -> etree._Element:
     )
 
 
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
+def get(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
     aliases = req.ctx.panel.site_aliases
-    return answer_get(
-        _hits(req, op),
-        NOT_FOUND,
-        lambda a: [("id", a.id), ("info", _info(a, aliases.icp(a)))],
-    )
+    return FILTER.read(req, op, lambda a: [("id", a.id), ("info", _info(a, aliases.icp(a)))])
 
 
 def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     """``filter``, ``settings`` (``status``?, ``pref``?, ``manage-dns``?)."""
     aliases = req.ctx.panel.site_aliases
-    return answer_each(
-        _hits(req, op),
-        NOT_FOUND,
-        lambda a: aliases.update(req.identity, a, _settings(op.find("settings"))),
+    return FILTER.change(
+        req, op, lambda a: aliases.update(req.identity, a, _settings(op.find("settings")))
     )
 
 
 def delete(req: Request, op: etree._Element) -> list[etree._Element]:
-    aliases = req.ctx.panel.site_aliases
-    return answer_each(_hits(req, op), NOT_FOUND, lambda a: aliases.delete(req.identity, a))
+    return FILTER.change(req, op, partial(req.ctx.panel.site_aliases.delete, req.identity))
 
 
 def rename(req: Request, op: etree._Element) -> list[etree._Element]:
     """(``id`` | ``name``), ``new_name`` -> ``status``."""
-    aliases = req.ctx.panel.site_aliases
     alias_id, name = render.text_of(op, "id"), render.text_of(op, "name")
     found = (
-        aliases.get(req.identity, int(alias_id))
+        _find(req, alias_id)
         if alias_id is not None
-        else aliases.by_name(req.identity, name or "")
+        else req.ctx.panel.site_aliases.by_name(req.identity, name or "")
     )
-    try:
-        if found is None:
-            raise NotFound(NOT_FOUND)
-        aliases.update(req.identity, found, {"name": render.text_of(op, "new_name") or ""})
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    if found is None:
+        raise NotFound(NOT_FOUND)
+    req.ctx.panel.site_aliases.update(
+        req.identity, found, {"name": render.text_of(op, "new_name") or ""}
+    )
     return [render.ok()]
 
 

@@ -9,49 +9,42 @@ does; a subdomain out of reach 1013 ``Subdomain does not exist``. ``get`` answer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+
 from lxml import etree
 
 from panelkey.core.content.subdomains import NOT_FOUND, Subdomain, property_values
-from panelkey.core.errors import NotFound, PanelkeyError
-from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.selection import (
-    Hit,
-    answer_each,
-    answer_get,
-    one,
-    pairs,
-    select,
-)
+from panelkey.core.domains.domains import Domain
+from panelkey.xmlapi import blocks, reach, render
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.select import Filter, by_id, one, required, under
+
+_find = by_id(lambda req, i: req.ctx.panel.subdomains.get(req.identity, i))
 
 
-def _hits(req: Request, op: etree._Element) -> list[Hit[Subdomain]]:
-    panel, who = req.ctx.panel, req.identity
+def _of(req: Request, site: Domain) -> list[Subdomain]:
+    return req.ctx.panel.subdomains.list(req.identity, site)
 
-    def by_parent(name: str) -> list[Subdomain] | None:
-        site = panel.domains.by_name(who, name)
-        return None if site is None else panel.subdomains.list(who, site)
 
-    return select(
-        op.find("filter"),
-        lambda: panel.subdomains.list(who),
-        {
-            "id": lambda v: one(panel.subdomains.get(who, int(v))),
-            "name": lambda v: one(panel.subdomains.by_name(who, v)),
-            "parent-name": by_parent,
-        },
-    )
+FILTER: Filter[Subdomain] = Filter(
+    NOT_FOUND,
+    {
+        "id": one(_find),
+        "name": one(lambda req, v: req.ctx.panel.subdomains.by_name(req.identity, v)),
+        "parent-name": under(reach.domain("name"), _of),
+    },
+    lambda req: req.ctx.panel.subdomains.list(req.identity),
+    empty_parents=True,
+)
 
 
 def add(req: Request, op: etree._Element) -> list[etree._Element]:
     panel = req.ctx.panel
     parent = panel.domains.by_name(req.identity, render.text_of(op, "parent") or "")
-    try:
-        made = panel.subdomains.create(
-            req.identity, parent, render.text_of(op, "name") or "", pairs(op)
-        )
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    made = panel.subdomains.create(
+        req.identity, parent, render.text_of(op, "name") or "", blocks.pairs(op)
+    )
     return [render.ok([("id", made.id)])]
 
 
@@ -66,35 +59,24 @@ def _data(req: Request, s: Subdomain) -> etree._Element:
     )
 
 
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
-    return answer_get(_hits(req, op), NOT_FOUND, lambda s: [("id", s.id), ("data", _data(req, s))])
+def get(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
+    return FILTER.read(req, op, lambda s: [("id", s.id), ("data", _data(req, s))])
 
 
 def set_(req: Request, op: etree._Element) -> list[etree._Element]:
     """``filter``, ``property``+: one result (``filter-id``, ``id``) per subdomain."""
-    subdomains = req.ctx.panel.subdomains
-    return answer_each(
-        _hits(req, op),
-        NOT_FOUND,
-        lambda s: subdomains.update(req.identity, s, properties=pairs(op)),
-    )
+    update = partial(req.ctx.panel.subdomains.update, req.identity, properties=blocks.pairs(op))
+    return FILTER.change(req, op, update)
 
 
 def del_(req: Request, op: etree._Element) -> list[etree._Element]:
-    subdomains = req.ctx.panel.subdomains
-    return answer_each(_hits(req, op), NOT_FOUND, lambda s: subdomains.delete(req.identity, s))
+    return FILTER.change(req, op, partial(req.ctx.panel.subdomains.delete, req.identity))
 
 
 def rename(req: Request, op: etree._Element) -> list[etree._Element]:
     """``id``, ``name`` (the new labels, without the parent site) -> ``status``."""
-    subdomains = req.ctx.panel.subdomains
-    found = subdomains.get(req.identity, int(render.text_of(op, "id") or 0))
-    try:
-        if found is None:
-            raise NotFound(NOT_FOUND)
-        subdomains.update(req.identity, found, name=render.text_of(op, "name") or "")
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    found = required(_find(req, render.text_of(op, "id") or ""), NOT_FOUND)
+    req.ctx.panel.subdomains.update(req.identity, found, name=render.text_of(op, "name") or "")
     return [render.ok()]
 
 

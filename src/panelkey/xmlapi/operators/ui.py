@@ -9,38 +9,60 @@ order, then the URL components a button was made with.
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from lxml import etree
 
 from panelkey.core.accounts.accounts import Account
-from panelkey.core.errors import NotFound, PanelkeyError
-from panelkey.core.identity import AccountType
+from panelkey.core.errors import NotFound
 from panelkey.core.server.branding import VENDORS
 from panelkey.core.server.buttons import BUTTON_NOT_FOUND, PROPERTIES, URL_COMPONENTS, Button
-from panelkey.xmlapi import render
+from panelkey.xmlapi import reach, render
+from panelkey.xmlapi.reach import CUSTOMER, RESELLER
 from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.select import Filter, Hit, by_id, one, required
 
 OWNER_NOT_FOUND = "Owner does not exist"
 
 
 def _owner(req: Request, owner: etree._Element) -> Account:
-    accounts = req.ctx.panel.accounts
+    """The account an ``owner`` names: ``admin``, or a customer or reseller by id or
+    login (``customer-id``, ``reseller-login``...). Raises NotFound for one out of reach."""
     (child,) = render.children(owner)
-    tag, text = str(child.tag), (child.text or "").strip()
+    tag = str(child.tag)
     found: Account | None
     if tag == "admin":
-        found = accounts.admin()
-    elif tag.endswith("-id"):
-        found = accounts.get(int(text))
+        admin = req.ctx.panel.accounts.admin()
+        found = (
+            admin
+            if admin is not None and req.ctx.panel.accounts.can_manage(req.identity, admin)
+            else None
+        )
     else:
-        found = accounts.by_login(text)
-    kind = AccountType.RESELLER.value if tag.startswith("reseller") else AccountType.CUSTOMER.value
-    if found is None or (tag != "admin" and found.type != kind):
-        raise NotFound(OWNER_NOT_FOUND)
-    if not accounts.can_manage(req.identity, found):
-        raise NotFound(OWNER_NOT_FOUND)
-    return found
+        kind = "id" if tag.endswith("-id") else "login"
+        of_type = RESELLER if tag.startswith("reseller") else CUSTOMER
+        found = reach.account(kind, of_type)(req, (child.text or "").strip())
+    return required(found, OWNER_NOT_FOUND)
+
+
+def _owned(req: Request, owner: etree._Element) -> list[Button]:
+    return req.ctx.panel.buttons.list(req.identity, _owner(req, owner).id)
+
+
+# Buttons by id, or every button of any number of owners (an owner out of reach answers
+# the whole operation); an empty filter: every button the caller reaches.
+FILTER: Filter[Button] = Filter(
+    BUTTON_NOT_FOUND,
+    {
+        "custombutton-id": one(by_id(lambda req, i: req.ctx.panel.buttons.get(req.identity, i))),
+        "owner": _owned,
+    },
+    lambda req: req.ctx.panel.buttons.list(req.identity),
+    echo="id",
+    echo_id=False,
+)
 
 
 def _texts(node: etree._Element | None) -> dict[str, str]:
@@ -54,31 +76,25 @@ def _texts(node: etree._Element | None) -> dict[str, str]:
 def create_custombutton(req: Request, op: etree._Element) -> list[etree._Element]:
     values = _texts(op.find("properties"))
     components = _texts(op.find("url-components"))
-    try:
-        owner = _owner(req, op.find("owner"))  # type: ignore[arg-type]
-        made = req.ctx.panel.buttons.create(req.identity, owner, values, components)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    owner = op.find("owner")
+    assert owner is not None  # the schema requires it
+    made = req.ctx.panel.buttons.create(req.identity, _owner(req, owner), values, components)
     return [render.ok([("id", made.id)])]
 
 
-def _selected(req: Request, op: etree._Element) -> list[tuple[str, Button | None]]:
-    buttons = req.ctx.panel.buttons
-    ids = op.findall("filter/custombutton-id")
-    if ids:
-        return [((i.text or "").strip(), buttons.get(req.identity, int(i.text or 0))) for i in ids]
-    owners = op.findall("filter/owner")
-    if not owners:
-        return [(str(b.id), b) for b in buttons.list(req.identity)]
-    chosen = [_owner(req, o) for o in owners]
+def _selected(req: Request, op: etree._Element) -> list[Hit[Button]]:
+    """The filter's hits, each button once (owners named twice list theirs once), a
+    button of an owner answered by its own id."""
     seen: set[int] = set()
-    found: list[tuple[str, Button | None]] = []
-    for owner in chosen:
-        if owner.id in seen:
-            continue
-        seen.add(owner.id)
-        found += [(str(b.id), b) for b in buttons.list(req.identity, owner.id)]
-    return found
+    hits: list[Hit[Button]] = []
+    for hit in FILTER.select(req, op.find("filter")):
+        if hit.obj is not None and hit.kind == "owner":
+            if hit.obj.id in seen:
+                continue
+            seen.add(hit.obj.id)
+            hit = Hit(str(hit.obj.id), hit.obj, hit.kind)
+        hits.append(hit)
+    return hits
 
 
 def _button(b: Button) -> list[render.Field]:
@@ -92,35 +108,20 @@ def _button(b: Button) -> list[render.Field]:
     return fields
 
 
-def get_custombutton(req: Request, op: etree._Element) -> list[etree._Element]:
-    try:
-        selected = _selected(req, op)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    results: list[etree._Element] = []
-    for asked, b in selected:
-        if b is None:
-            results.append(render.error(NotFound(BUTTON_NOT_FOUND), [("id", asked)]))
-            continue
-        results.append(render.ok(_button(b)))
-    return results or [render.ok()]
+def get_custombutton(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
+    return FILTER.get(_selected(req, op), _button)
 
 
 def delete_custombutton(req: Request, op: etree._Element) -> list[etree._Element]:
-    try:
-        selected = _selected(req, op)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
-    results: list[etree._Element] = []
-    for asked, b in selected:
-        try:
-            if b is None:
-                raise NotFound(BUTTON_NOT_FOUND)
-            req.ctx.panel.buttons.delete(req.identity, b.id)
-        except PanelkeyError as exc:
-            results.append(render.error(exc, [("id", asked)]))
-            continue
-        results.append(render.ok([("id", asked)]))
+    def delete(b: Button) -> None:
+        req.ctx.panel.buttons.delete(req.identity, b.id)
+
+    results = [
+        FILTER.miss(hit)
+        if hit.obj is None
+        else render.outcome(partial(delete, hit.obj), [("id", hit.filter_id)])
+        for hit in _selected(req, op)
+    ]
     return results or [render.ok()]
 
 
@@ -130,20 +131,20 @@ def delete_custombutton(req: Request, op: etree._Element) -> list[etree._Element
 # a `name` and a non-empty list of `nodes`. panelkey answers the menu of a Plesk for the
 # caller's account type.
 Node = tuple[str, str, str]  # id, name, link
-_SECTIONS: dict[str, tuple[tuple[str, str, tuple[Node, ...]], ...]] = {
+Section = tuple[str, str, tuple[Node, ...]]  # key, name, nodes
+_PANEL_HOME: Section = ("general", "General", (("home", "Home", "/admin/home/"),))
+# The hosting nodes of the admin's panel; a reseller's lacks only the resellers.
+_PANEL_HOSTING: tuple[Node, ...] = (
+    ("customers", "Customers", "/admin/customer/list/"),
+    ("resellers", "Resellers", "/admin/reseller/list/"),
+    ("domains", "Domains", "/admin/domain/list/"),
+    ("subscriptions", "Subscriptions", "/admin/subscription/list/"),
+    ("service-plans", "Service Plans", "/admin/customer-service-plan/list/"),
+)
+_SECTIONS: dict[str, tuple[Section, ...]] = {
     "admin": (
-        ("general", "General", (("home", "Home", "/admin/home/"),)),
-        (
-            "hosting",
-            "Hosting Services",
-            (
-                ("customers", "Customers", "/admin/customer/list/"),
-                ("resellers", "Resellers", "/admin/reseller/list/"),
-                ("domains", "Domains", "/admin/domain/list/"),
-                ("subscriptions", "Subscriptions", "/admin/subscription/list/"),
-                ("service-plans", "Service Plans", "/admin/customer-service-plan/list/"),
-            ),
-        ),
+        _PANEL_HOME,
+        ("hosting", "Hosting Services", _PANEL_HOSTING),
         (
             "server",
             "Server Management",
@@ -155,17 +156,8 @@ _SECTIONS: dict[str, tuple[tuple[str, str, tuple[Node, ...]], ...]] = {
         ("profile", "My Profile", (("profile", "Profile & Preferences", "/admin/profile/"),)),
     ),
     "reseller": (
-        ("general", "General", (("home", "Home", "/admin/home/"),)),
-        (
-            "hosting",
-            "Hosting Services",
-            (
-                ("customers", "Customers", "/admin/customer/list/"),
-                ("domains", "Domains", "/admin/domain/list/"),
-                ("subscriptions", "Subscriptions", "/admin/subscription/list/"),
-                ("service-plans", "Service Plans", "/admin/customer-service-plan/list/"),
-            ),
-        ),
+        _PANEL_HOME,
+        ("hosting", "Hosting Services", tuple(n for n in _PANEL_HOSTING if n[0] != "resellers")),
         ("profile", "My Profile", (("profile", "Account", "/admin/profile/"),)),
     ),
     "customer": (

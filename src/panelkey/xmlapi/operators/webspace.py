@@ -1,7 +1,7 @@
 """Operator ``webspace``: subscriptions, their plans and their settings blocks.
 
-A webspace is a domain with ``base_domain_id`` 0 (see site.py, which holds what
-the two operators share). As in Plesk, only the admin and resellers create,
+A webspace is a domain with ``base_domain_id`` 0 (see domain_answers.py, which holds
+what the two operators share). As in Plesk, only the admin and resellers create,
 delete and re-plan webspaces; a customer gets 1006, and may only change the
 ``hosting``, ``prefs`` and ``php-settings`` of its own webspaces, as far as its
 permissions (``manage_phosting``, ``manage_php_settings``) allow. Deleting a
@@ -15,41 +15,28 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from lxml import etree
 
 from panelkey.core.accounts.accounts import Account
 from panelkey.core.aps.filters import CHANGES, domain_owner
 from panelkey.core.domains.domains import Domain
-from panelkey.core.errors import (
-    InvalidValue,
-    NotFound,
-    OwnerNotFound,
-    PanelkeyError,
-    PermissionDenied,
-)
+from panelkey.core.errors import InvalidValue, PermissionDenied
 from panelkey.core.identity import AccountType
 from panelkey.core.plans.plans import Plan
 from panelkey.core.plans.subscriptions import CUSTOMER_BLOCKS, check
-from panelkey.xmlapi import blocks, render
-from panelkey.xmlapi.operators import selection
-from panelkey.xmlapi.operators.domain_forms import (
-    flag_in,
+from panelkey.xmlapi import blocks, reach, render
+from panelkey.xmlapi.domain_answers import WEBSPACES, del_domains, get_domains
+from panelkey.xmlapi.domain_forms import (
+    check_ip,
     ftp_login_in,
     hosting_form,
-    ip_in,
+    new_subscription,
     properties_in,
-    status_in,
-)
-from panelkey.xmlapi.operators.site import (
-    WEBSPACE_NOT_FOUND,
-    del_domains,
-    get_domains,
-    guarded,
-    reachable_account,
-    select,
 )
 from panelkey.xmlapi.request import Handler, Operator, Request
+from panelkey.xmlapi.values import boolean, flag_of, ip_in, status_in
 
 _OWNER_TAGS = ("owner-id", "owner-login", "owner-guid", "owner-external-id")
 _PLAN_REFS = {
@@ -64,20 +51,6 @@ _BLOCK_TAGS = {
 # gen_setup texts a subscription keeps only to answer back in gen_info
 _NOTES = ("external-id", "admin-description", "reseller-description")
 _MAX_NOTE = 4096
-
-
-def _owner(req: Request, gen: etree._Element) -> Account | None:
-    """The owner named in ``gen_setup``; None when none is named (the caller owns it).
-    One the caller may not manage is not found, as if it did not exist."""
-    for tag in _OWNER_TAGS:
-        ref = render.text_of(gen, tag)
-        if ref is None:
-            continue
-        owner = reachable_account(req, tag, ref.strip())
-        if owner is None:
-            raise OwnerNotFound(f"Owner {ref.strip()!r} does not exist")
-        return owner
-    return None
 
 
 def _blocks_in(parent: etree._Element) -> dict[str, list[tuple[str, str]]]:
@@ -99,9 +72,9 @@ def _notes(gen: etree._Element | None) -> dict[str, str]:
     for tag, text in notes.items():
         if len(text) > _MAX_NOTE:
             raise InvalidValue(f"The {tag} is longer than {_MAX_NOTE} characters")
-    vendor = flag_in(gen.find("admin-as-vendor"))
+    vendor = flag_of(gen.find("admin-as-vendor"))
     if vendor is not None:
-        notes["admin-as-vendor"] = "true" if vendor else "false"
+        notes["admin-as-vendor"] = boolean(vendor)
     return notes
 
 
@@ -128,14 +101,8 @@ def _plan(req: Request, parent: etree._Element, owner: Account, kind: str) -> Pl
 
 def _add_webspace(req: Request, op: etree._Element) -> Domain:
     """``gen_setup``, the settings blocks, then the plan (by id, name, guid or external id)."""
-    if req.identity.type == AccountType.CUSTOMER.value:
-        raise PermissionDenied()
+    gen, owner, vendor = new_subscription(req, op, reach.owner_of)
     panel = req.ctx.panel
-    gen = op.find("gen_setup")
-    assert gen is not None  # the schema requires it
-    owner = _owner(req, gen)
-    vendor = owner or panel.accounts.get(req.identity.account_id)
-    assert vendor is not None
     checked = check(_blocks_in(op))
     plan = _plan(req, op, vendor, "service")
     form = hosting_form(op.find("hosting"), render.text_of(gen, "htype"))
@@ -158,16 +125,17 @@ def _add_webspace(req: Request, op: etree._Element) -> Domain:
     )
 
 
-add = guarded(_add_webspace)
+def add(req: Request, op: etree._Element) -> list[etree._Element]:
+    return [render.created(_add_webspace(req, op))]
 
 
-def get(req: Request, op: etree._Element) -> list[etree._Element | bytes]:
+def get(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
     return get_domains(req, op, webspace=True)
 
 
 def del_(req: Request, op: etree._Element) -> list[etree._Element]:
     if req.identity.type == AccountType.CUSTOMER.value:
-        return [render.error(PermissionDenied())]
+        raise PermissionDenied()
     return del_domains(req, op, webspace=True)
 
 
@@ -181,21 +149,7 @@ def each(act: Act) -> Handler:
     adds; a miss is 1013 ``Webspace does not exist``, a core error that object's."""
 
     def handler(req: Request, op: etree._Element) -> list[etree._Element]:
-        results: list[etree._Element] = []
-        for m in select(req, op.find("filter"), webspaces=True):
-            head: list[render.Field] = [("filter-id", m.filter_id)]
-            if m.domain is None:
-                results.append(
-                    render.error(NotFound(WEBSPACE_NOT_FOUND), [*head, ("id", m.asked_id)])
-                )
-                continue
-            try:
-                fields = act(req, op, m.domain)
-            except PanelkeyError as exc:
-                results.append(render.error(exc, [*head, ("id", m.domain.id)]))
-                continue
-            results.append(render.ok([*head, ("id", m.domain.id), *fields]))
-        return results or [render.ok()]
+        return WEBSPACES.change(req, op, answer=partial(act, req, op))
 
     handler.__name__ = act.__name__
     return handler
@@ -232,10 +186,7 @@ def _set(req: Request, op: etree._Element, d: Domain) -> list[render.Field]:
     _props, hosting_ips = properties_in(values.find("hosting"))
     if hosting_ips:
         change["ip_address"] = ip_in(hosting_ips)
-    if change.get("ip_address"):
-        owner = panel.accounts.get(d.owner_id)
-        assert owner is not None
-        panel.subscriptions.check_ip(owner, str(change["ip_address"]))
+    check_ip(req, d, str(change.get("ip_address") or ""))
     if "ftp_login" in checked.domain:
         change["ftp_login"] = ftp_login_in(checked.domain)
     if "www_root" in checked.domain:
@@ -316,7 +267,7 @@ def _aps(change: str) -> Act:
     def act(req: Request, op: etree._Element, d: Domain) -> list[render.Field]:
         filters = req.ctx.panel.aps_filters
         filters.check_webspace(req.identity)
-        filters.change(change, domain_owner(d), req.identity, selection.pairs(op, "package"))
+        filters.change(change, domain_owner(d), req.identity, blocks.pairs(op, "package"))
         return []
 
     act.__name__ = change.replace("-", "_")

@@ -1,11 +1,19 @@
-"""Answering ``webspace/get`` and ``site/get``: each dataset of a domain, in Plesk's
-order. What a domain keeps only to answer back (external id, notes, forwarding target)
-comes from its properties (core/domains/domains.py ``props_of``)."""
+"""What ``webspace`` and ``site`` share: their filters, ``get`` and ``del``.
+
+Every domain is a site; a domain with ``base_domain_id`` 0 is also a webspace, whose
+main site has the webspace's own id. The caller reaches the domains the core lets it
+see (its own; a reseller's customers' too; the admin all); any other domain answers
+1013, as if it did not exist.
+
+``get`` answers each dataset of a domain, in Plesk's order. What a domain keeps only to
+answer back (external id, notes, forwarding target) comes from its properties
+(core/domains/domains.py ``props_of``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from lxml import etree
 
@@ -13,13 +21,117 @@ from panelkey.core.accounts.accounts import Account
 from panelkey.core.clock import plesk_date
 from panelkey.core.domains import statistics
 from panelkey.core.domains.domains import Domain
+from panelkey.core.errors import NotFound, PermissionDenied
 from panelkey.core.identity import AccountType
-from panelkey.xmlapi import blocks, render
-from panelkey.xmlapi.operators.domain_forms import FORWARD_PROPS, HTYPE_OF
+from panelkey.xmlapi import blocks, reach, render
+from panelkey.xmlapi.domain_forms import FORWARD_PROPS
 from panelkey.xmlapi.request import Request
+from panelkey.xmlapi.select import Filter, Lookup, one, text, under
+from panelkey.xmlapi.values import TURN_OFF_ACTION, htype_of, status_code
 
-_STATUS_CODE = {"active": 0, "disabled": 16, "suspended": 16}
-_TURN_OFF = {"disabled": "disable", "suspended": "suspend"}
+# -- filters ---------------------------------------------------------------------------
+
+
+def _filter(webspaces: bool) -> Filter[Domain]:
+    """``webspace``'s filter (`webspaces`), or ``site``'s. An empty filter: every
+    webspace in reach, or every add-on site (a subscription's main site is answered by
+    ``webspace``). A child naming one domain, or the external id of one, is that domain
+    or a miss; one naming an owner, a webspace (``parent-*``) or a parent site
+    (``parent-site-*``) is its domains (none: nothing answered), or a miss when it is out
+    of reach. Each child is one indexed read: the time does not grow with the store."""
+
+    def kept(lookup: Lookup[Domain], *, one_or_miss: bool = False) -> Lookup[Domain]:
+        def narrowed(req: Request, item: etree._Element) -> list[Domain] | None:
+            found = lookup(req, item)
+            if found is None:
+                return None
+            out = [d for d in found if d.is_webspace or not webspaces]
+            return None if one_or_miss and not out else out
+
+        return narrowed
+
+    def external(req: Request, item: etree._Element) -> list[Domain]:
+        return req.ctx.panel.domains.with_property(req.identity, "external-id", text(item))
+
+    def sites(req: Request, webspace: Domain) -> list[Domain]:
+        return req.ctx.panel.domains.in_webspace(req.identity, webspace.id)
+
+    def children(req: Request, site: Domain) -> list[Domain]:
+        return req.ctx.panel.domains.with_property(req.identity, "parent-site-id", str(site.id))
+
+    def owned(req: Request, owner: Account) -> list[Domain]:
+        return req.ctx.panel.domains.of_owner(req.identity, owner.id)
+
+    def everything(req: Request) -> list[Domain]:
+        return [d for d in req.ctx.panel.domains.list(req.identity) if d.is_webspace == webspaces]
+
+    by = {"external-id": kept(external, one_or_miss=True)}
+    for kind in ("id", "name", "guid"):
+        by[kind] = kept(one(reach.domain(kind)), one_or_miss=True)
+        by[f"parent-{kind}"] = kept(under(reach.webspace(kind), sites))
+        by[f"parent-site-{kind}"] = kept(under(reach.domain(kind), children))
+    for kind in ("id", "login", "guid", "external-id"):
+        by[f"owner-{kind}"] = kept(under(reach.account(kind), owned))
+    missing = reach.WEBSPACE_NOT_FOUND if webspaces else reach.SITE_NOT_FOUND
+    return Filter(missing, by, everything)
+
+
+WEBSPACES = _filter(webspaces=True)
+SITES = _filter(webspaces=False)
+
+
+def filter_of(webspace: bool) -> Filter[Domain]:
+    return WEBSPACES if webspace else SITES
+
+
+# -- get and del -----------------------------------------------------------------------
+
+
+def get_domains(
+    req: Request, op: etree._Element, *, webspace: bool
+) -> Sequence[etree._Element | bytes]:
+    wanted = render.dataset(op)
+    answers = Answers(req, webspace)
+    flt = filter_of(webspace)
+    return flt.get(
+        flt.select(req, op.find("filter")),
+        lambda d: [("id", d.id), ("data", answers.data(d, wanted))],
+    )
+
+
+def _delete(req: Request, d: Domain, missing: str, gone: list[int]) -> None:
+    """Delete `d` (a webspace takes its sites along), adding the ids deleted to `gone`."""
+    if d.is_webspace and req.identity.type == AccountType.CUSTOMER.value:
+        # its main site is the webspace itself, which customers may not delete
+        raise PermissionDenied()
+    try:
+        gone += req.ctx.panel.domains.delete(req.identity, d)
+    except NotFound:
+        raise NotFound(missing) from None  # the core's text names no family
+
+
+def del_domains(req: Request, op: etree._Element, *, webspace: bool) -> list[etree._Element]:
+    """One result per domain deleted: a webspace's sites answer beside it."""
+    flt = filter_of(webspace)
+    gone: set[int] = set()
+    results: list[etree._Element] = []
+    for hit in flt.select(req, op.find("filter")):
+        if hit.obj is None:
+            results.append(flt.miss(hit))
+            continue
+        if hit.obj.id in gone:
+            continue  # already deleted with its webspace, and answered there
+        head: list[render.Field] = [("filter-id", hit.filter_id)]
+        ids: list[int] = []
+        failed = render.outcome(
+            partial(_delete, req, hit.obj, flt.missing, ids), [*head, ("id", hit.obj.id)]
+        )
+        gone.update(ids)
+        results += [render.ok([*head, ("id", i)]) for i in ids] if ids else [failed]
+    return results or [render.ok()]
+
+
+# -- the datasets ----------------------------------------------------------------------
 
 
 @dataclass
@@ -62,12 +174,12 @@ class Answers:
             ("cr_date", plesk_date(d.created)),
             ("name", d.name),
             ("ascii-name", d.ascii_name),
-            ("status", _STATUS_CODE.get(d.status, 16)),
+            ("status", status_code(d.status)),
             ("real_size", 0),
         ]
         tail: list[render.Field] = [
             ("dns_ip_address", d.ip_address),
-            ("htype", HTYPE_OF.get(d.hosting_type, "none")),
+            ("htype", htype_of(d.hosting_type)),
             ("guid", d.guid),
         ]
         if self.webspace:
@@ -93,7 +205,7 @@ class Answers:
                 ("webspace-guid", base.guid if base is not None else None),
                 ("webspace-id", d.base_domain_id or d.id),
                 ("description", d.description),
-                ("turn-off-action", _TURN_OFF.get(d.status)),
+                ("turn-off-action", TURN_OFF_ACTION.get(d.status)),
             ]
         return head + tail
 
@@ -104,7 +216,7 @@ class Answers:
         """vrt_hst: the properties set (by the plan or the domain), then the address;
         `basic` (``hosting-basic``): only the domain's own FTP login and document root.
         A forwarding domain: its target, then the address."""
-        htype = HTYPE_OF.get(d.hosting_type, "none")
+        htype = htype_of(d.hosting_type)
         if htype == "none":
             return [("none", [])]
         if htype != "vrt_hst":
