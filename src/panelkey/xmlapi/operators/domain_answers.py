@@ -155,6 +155,12 @@ class Answers:
         )
         return render.element("subscriptions", [("subscription", sub)])
 
+    def plan_items(self, d: Domain) -> etree._Element:
+        """The subscription's additional services (core/plans/items.py), by name."""
+        names = self.req.ctx.panel.plan_items.of_subscription(d)
+        items = [("plan-item", render.element("plan-item", [("name", n)])) for n in names]
+        return render.element("plan-items", items)
+
     def block(self, d: Domain, tag: str) -> etree._Element:
         return blocks.render_block(tag, tag, self.settings(d)[tag])
 
@@ -173,7 +179,7 @@ class Answers:
             "performance": lambda x: self.block(x, "performance"),
             "subscriptions": self.subscriptions,
             "permissions": lambda x: self.block(x, "permissions"),
-            "plan-items": lambda _x: render.element("plan-items"),
+            "plan-items": self.plan_items,
             "php-settings": lambda x: self.block(x, "php-settings"),
             "resource-usage": lambda _x: render.element(
                 "resource-usage", [("resource", _resource(n)) for n in _RESOURCES]

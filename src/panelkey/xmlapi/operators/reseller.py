@@ -22,7 +22,7 @@ from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
 from panelkey.core.plans.plans import Plan
 from panelkey.xmlapi import blocks, render
-from panelkey.xmlapi.operators import customer, selection
+from panelkey.xmlapi.operators import customer, descriptors, selection
 from panelkey.xmlapi.request import Operator, Request
 
 RESELLER_NOT_FOUND = "Reseller does not exist"
@@ -350,3 +350,23 @@ def _aps(change: str) -> Callable[[Request, etree._Element], list[etree._Element
 
 
 OPERATIONS.update({change: _aps(change) for change in CHANGES})
+
+
+# -- descriptors of the reseller's limits and permissions (admin only) -----------------
+
+
+def _each_reseller(
+    act: Callable[[Request, etree._Element, Account], list[render.Field]],
+) -> Callable[[Request, etree._Element], list[etree._Element]]:
+    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
+        return _each(req, op, lambda a: a, lambda a: act(req, op, a))
+
+    return handler
+
+
+OPERATIONS.update(
+    {
+        f"get-{what}-descriptor": descriptors.handler(block, _each_reseller, _admin_only)
+        for what, block in (("limit", LIMITS_BLOCK), ("permission", PERMISSIONS_BLOCK))
+    }
+)

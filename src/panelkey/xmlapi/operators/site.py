@@ -23,7 +23,7 @@ from panelkey.core.errors import NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.identity import AccountType
 from panelkey.core.plans.subscriptions import SITE_BLOCKS, Checked, check
 from panelkey.xmlapi import blocks, render
-from panelkey.xmlapi.operators import selection
+from panelkey.xmlapi.operators import descriptors, selection, traffic
 from panelkey.xmlapi.operators.domain_answers import Answers
 from panelkey.xmlapi.operators.domain_forms import (
     HTYPES,
@@ -47,6 +47,7 @@ __all__ = [
     "Answers",
     "Match",
     "del_domains",
+    "each_domain",
     "flag_in",
     "ftp_login_in",
     "get_domains",
@@ -381,3 +382,45 @@ def del_(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 OPERATIONS: Operator = {"add": add, "get": get, "set": set_, "del": del_}
+
+
+# -- per-domain operations (site's, and webspace's through its `each`) ------------------
+
+DomainAct = Callable[[Request, etree._Element, Domain], list[render.Field]]
+
+
+def each_domain(act: DomainAct, *, webspaces: bool) -> Handler:
+    """One result per domain the filter names: status, filter-id, id, what `act` adds;
+    a miss is 1013 (``Webspace``/``Site does not exist``), a core error that object's."""
+    text = WEBSPACE_NOT_FOUND if webspaces else SITE_NOT_FOUND
+
+    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
+        results: list[etree._Element] = []
+        for m in select(req, op.find("filter"), webspaces=webspaces):
+            if m.domain is None:
+                results.append(_miss(m, text))
+                continue
+            head: list[render.Field] = [("filter-id", m.filter_id), ("id", m.domain.id)]
+            try:
+                fields = act(req, op, m.domain)
+            except PanelkeyError as exc:
+                results.append(render.error(exc, head))
+                continue
+            results.append(render.ok([*head, *fields]))
+        return results or [render.ok()]
+
+    handler.__name__ = act.__name__
+    return handler
+
+
+def _each_site(act: DomainAct) -> Handler:
+    return each_domain(act, webspaces=False)
+
+
+OPERATIONS.update(
+    {
+        "get_traffic": _each_site(traffic.days),
+        "set_traffic": traffic.setter(SITE_NOT_FOUND, webspace=False),
+        "get-physical-hosting-descriptor": descriptors.handler("hosting", _each_site),
+    }
+)
