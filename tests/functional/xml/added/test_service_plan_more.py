@@ -5,6 +5,7 @@ and an item on a plan shows on its subscriptions."""
 from __future__ import annotations
 
 import pytest
+from lxml import etree
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
@@ -102,8 +103,6 @@ def test_a_duplicate_has_the_plans_values_and_items(xml: XmlClient, world: World
     original, copy = ok(got, "service-plan/get")
     assert copy.findtext("name") == "Copy" and copy.findtext("id") == made.findtext("id")
     limits = [(r.findtext("limits"), r.find("limits")) for r in (original, copy)]
-    from lxml import etree
-
     assert etree.tostring(limits[0][1]) == etree.tostring(limits[1][1])
     assert "7" in [v.text for v in copy.iter("value")]
     # the copy's name is taken now
@@ -130,8 +129,11 @@ def test_an_item_on_a_plan_shows_on_its_subscription(
     )  # fmt: skip
     assert [n.text for n in got.iterfind("data/plan-items/plan-item/name")] == ["Backup"]
     # removing what the plan does not carry: 1013
-    root = xml.call("<service-plan><remove-plan-item><filter><name>Basic</name></filter>"
-                    "<plan-item><name>Other</name></plan-item></remove-plan-item></service-plan>")  # fmt: skip
+    other = "<plan-item><name>Other</name></plan-item>"
+    root = xml.call(
+        "<service-plan><remove-plan-item><filter><name>Basic</name></filter>"
+        f"{other}</remove-plan-item></service-plan>"
+    )
     assert error_of(results(root, "service-plan/remove-plan-item")[0]) == (
         1013,
         "Plan item does not exist",
