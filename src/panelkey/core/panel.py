@@ -27,8 +27,10 @@ from panelkey.core.dns.records import Dns
 from panelkey.core.dns.zones import DnsZones
 from panelkey.core.domains.domains import Domains
 from panelkey.core.domains.ips import Ips
+from panelkey.core.domains.traffic import Traffic
 from panelkey.core.events import Events
 from panelkey.core.mail import Mail
+from panelkey.core.plans.items import PlanItems
 from panelkey.core.plans.plans import Plans
 from panelkey.core.plans.subscriptions import Subscriptions
 from panelkey.core.server import stock
@@ -104,6 +106,9 @@ class Panel:
         )
         self.aps_installations = Installations(db)
         self.branding = Branding(self.properties)
+        # plan items of plans and subscriptions; traffic per site and day
+        self.plan_items = PlanItems(db, self.domains, self.plans, self.subscriptions)
+        self.traffic = Traffic(db, self.domains)
 
     def _invalidate(self) -> None:
         # Accounts and Keys are built before the authenticator; they call this late.

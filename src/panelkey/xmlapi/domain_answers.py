@@ -25,7 +25,7 @@ from panelkey.core.errors import NotFound, PermissionDenied
 from panelkey.core.identity import AccountType
 from panelkey.xmlapi import blocks, reach, render
 from panelkey.xmlapi.domain_forms import FORWARD_PROPS
-from panelkey.xmlapi.request import Request
+from panelkey.xmlapi.request import Handler, Request
 from panelkey.xmlapi.select import Filter, Lookup, one, text, under
 from panelkey.xmlapi.values import TURN_OFF_ACTION, htype_of, status_code
 
@@ -82,6 +82,21 @@ SITES = _filter(webspaces=False)
 
 def filter_of(webspace: bool) -> Filter[Domain]:
     return WEBSPACES if webspace else SITES
+
+
+DomainAct = Callable[[Request, etree._Element, Domain], list[render.Field]]
+
+
+def each_domain(act: DomainAct, *, webspaces: bool) -> Handler:
+    """One result per webspace (or site) the filter names: ``filter-id``, ``id``, then
+    what `act` answers; a miss 1013, a core error that object's result."""
+    found = filter_of(webspaces)
+
+    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
+        return found.change(req, op, answer=partial(act, req, op))
+
+    handler.__name__ = act.__name__
+    return handler
 
 
 # -- get and del -----------------------------------------------------------------------
@@ -267,6 +282,12 @@ class Answers:
         )
         return render.element("subscriptions", [("subscription", sub)])
 
+    def plan_items(self, d: Domain) -> etree._Element:
+        """The subscription's additional services (core/plans/items.py), by name."""
+        names = self.req.ctx.panel.plan_items.of_subscription(d)
+        items = [("plan-item", render.element("plan-item", [("name", n)])) for n in names]
+        return render.element("plan-items", items)
+
     def block(self, d: Domain, tag: str) -> etree._Element:
         return blocks.render_block(tag, tag, self.settings(d)[tag])
 
@@ -285,7 +306,7 @@ class Answers:
             "performance": lambda x: self.block(x, "performance"),
             "subscriptions": self.subscriptions,
             "permissions": lambda x: self.block(x, "permissions"),
-            "plan-items": lambda _x: render.element("plan-items"),
+            "plan-items": self.plan_items,
             "php-settings": lambda x: self.block(x, "php-settings"),
             "resource-usage": lambda _x: render.element(
                 "resource-usage", [("resource", _resource(n)) for n in _RESOURCES]

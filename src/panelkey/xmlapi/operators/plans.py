@@ -15,14 +15,12 @@ from functools import partial
 from lxml import etree
 
 from panelkey.core.aps.filters import CHANGES, plan_owner
-from panelkey.core.errors import (
-    MalformedRequest,
-    PermissionDenied,
-)
+from panelkey.core.errors import MalformedRequest, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType
+from panelkey.core.plans.copies import duplicate
 from panelkey.core.plans.plans import NOT_FOUND, Plan, hosted
 from panelkey.core.plans.settings import PLAN_BLOCKS
-from panelkey.xmlapi import blocks, reach, render
+from panelkey.xmlapi import blocks, descriptors, reach, render
 from panelkey.xmlapi.request import Handler, Operator, Request
 from panelkey.xmlapi.select import Filter, Lookup, text
 
@@ -205,3 +203,82 @@ def _aps(change: str) -> Callable[[Request, etree._Element, Plan], list[render.F
 for _kind, _operator in (("service", SERVICE_PLAN), ("reseller", RESELLER_PLAN)):
     _operator.update({change: _each(_kind, _aps(change)) for change in CHANGES})
 SERVICE_PLAN_ADDON.update({change: _each("addon", _aps(change)) for change in CHANGES[:2]})
+
+
+# -- descriptors, plan items, copies -----------------------------------------------------
+
+
+def _planner(kind: str) -> Callable[[Request], None]:
+    """Who may ask a plan operator anything: the admin; a reseller, but not of
+    reseller plans; never a customer (1006)."""
+
+    def guard(req: Request) -> None:
+        if req.identity.type == AccountType.CUSTOMER.value or (
+            kind == "reseller" and not req.identity.is_admin
+        ):
+            raise PermissionDenied()
+
+    return guard
+
+
+def _descriptors(kind: str, **wanted: str) -> Operator:
+    """``get-<what>-descriptor`` for each block named: what -> block."""
+    return {
+        f"get-{what.replace('_', '-')}-descriptor": descriptors.handler(
+            block, lambda act: _each(kind, act), _planner(kind)
+        )
+        for what, block in wanted.items()
+    }
+
+
+def _plan_item(remove: bool) -> Callable[[Request, etree._Element, Plan], list[render.Field]]:
+    def act(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
+        items = req.ctx.panel.plan_items
+        name = render.text_of(op, "plan-item/name") or ""
+        (items.remove if remove else items.add)(req.identity, plan, name)
+        return [("id", plan.id)]
+
+    return act
+
+
+def _duplicate(req: Request, op: etree._Element, plan: Plan) -> list[render.Field]:
+    panel = req.ctx.panel
+    name = render.text_of(op, "duplicate-name") or ""
+    copy = duplicate(panel.plans, panel.plan_items, panel.accounts, req.identity, plan, name)
+    return [("id", copy.id), ("guid", copy.guid)]
+
+
+def _duplicate_reseller_plan(req: Request, op: etree._Element) -> list[etree._Element]:
+    """reseller-plan/duplicate names its plan by ``name`` (no filter)."""
+    _planner("reseller")(req)
+    name = (render.text_of(op, "name") or "").strip()
+    found = req.ctx.panel.plans.list(req.identity, "reseller", by=("name", name))
+    if not found:
+        raise NotFound(NOT_FOUND["reseller"])
+    return [render.ok(_duplicate(req, op, found[0]))]
+
+
+SERVICE_PLAN.update(
+    {
+        "add-plan-item": _each("service", _plan_item(remove=False)),
+        "remove-plan-item": _each("service", _plan_item(remove=True)),
+        "duplicate": _each("service", _duplicate),
+        **_descriptors(
+            "service", limit="limits", permission="permissions", physical_hosting="hosting"
+        ),
+    }
+)
+SERVICE_PLAN_ADDON.update(
+    {
+        "duplicate": _each("addon", _duplicate),
+        **_descriptors(
+            "addon", limit="limits", permission="permissions", physical_hosting="hosting"
+        ),
+    }
+)
+RESELLER_PLAN.update(
+    {
+        "duplicate": _duplicate_reseller_plan,
+        **_descriptors("reseller", limit="reseller-limits", permission="reseller-permissions"),
+    }
+)

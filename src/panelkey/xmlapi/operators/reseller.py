@@ -21,7 +21,7 @@ from panelkey.core.domains import statistics
 from panelkey.core.domains.ips import IP_NOT_FOUND
 from panelkey.core.errors import NotFound, PermissionDenied
 from panelkey.core.plans.plans import Plan
-from panelkey.xmlapi import accounts, blocks, reach, render
+from panelkey.xmlapi import accounts, blocks, descriptors, reach, render
 from panelkey.xmlapi.reach import RESELLER, RESELLER_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
 from panelkey.xmlapi.select import values
@@ -326,3 +326,23 @@ def _aps(change: str) -> Callable[[Request, etree._Element], list[etree._Element
 
 
 OPERATIONS.update({change: _aps(change) for change in CHANGES})
+
+
+# -- descriptors of the reseller's limits and permissions (admin only) -----------------
+
+
+def _each_reseller(
+    act: Callable[[Request, etree._Element, Account], list[render.Field]],
+) -> Callable[[Request, etree._Element], list[etree._Element]]:
+    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
+        return FILTER.change(req, op, answer=partial(act, req, op))
+
+    return handler
+
+
+OPERATIONS.update(
+    {
+        f"get-{what}-descriptor": descriptors.handler(block, _each_reseller, _admin_only)
+        for what, block in (("limit", LIMITS_BLOCK), ("permission", PERMISSIONS_BLOCK))
+    }
+)

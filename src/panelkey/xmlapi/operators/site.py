@@ -18,10 +18,10 @@ from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import NotFound, PermissionDenied
 from panelkey.core.identity import AccountType
 from panelkey.core.plans.subscriptions import SITE_BLOCKS, Checked, check
-from panelkey.xmlapi import blocks, reach, render
-from panelkey.xmlapi.domain_answers import SITES, del_domains, get_domains
+from panelkey.xmlapi import blocks, descriptors, reach, render, traffic
+from panelkey.xmlapi.domain_answers import SITES, DomainAct, del_domains, each_domain, get_domains
 from panelkey.xmlapi.domain_forms import check_ip, hosting_form, properties_in
-from panelkey.xmlapi.request import Operator, Request
+from panelkey.xmlapi.request import Handler, Operator, Request
 from panelkey.xmlapi.values import ip_in, status_in, turned_off
 
 
@@ -132,3 +132,19 @@ def del_(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 OPERATIONS: Operator = {"add": add, "get": get, "set": set_, "del": del_}
+
+
+# -- per-domain operations -------------------------------------------------------------
+
+
+def _each_site(act: DomainAct) -> Handler:
+    return each_domain(act, webspaces=False)
+
+
+OPERATIONS.update(
+    {
+        "get_traffic": _each_site(traffic.days),
+        "set_traffic": traffic.setter(reach.SITE_NOT_FOUND, webspace=False),
+        "get-physical-hosting-descriptor": descriptors.handler("hosting", _each_site),
+    }
+)

@@ -13,9 +13,7 @@ add-ons', then its own (core/plans/subscriptions.py); ``get`` answers those.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Sequence
-from functools import partial
 
 from lxml import etree
 
@@ -26,8 +24,8 @@ from panelkey.core.errors import InvalidValue, PermissionDenied
 from panelkey.core.identity import AccountType
 from panelkey.core.plans.plans import Plan
 from panelkey.core.plans.subscriptions import CUSTOMER_BLOCKS, check
-from panelkey.xmlapi import blocks, reach, render
-from panelkey.xmlapi.domain_answers import WEBSPACES, del_domains, get_domains
+from panelkey.xmlapi import blocks, descriptors, reach, render, traffic
+from panelkey.xmlapi.domain_answers import del_domains, each_domain, get_domains
 from panelkey.xmlapi.domain_forms import (
     check_ip,
     ftp_login_in,
@@ -147,12 +145,7 @@ Act = Callable[[Request, etree._Element, Domain], list[render.Field]]
 def each(act: Act) -> Handler:
     """One result per webspace the filter names: status, filter-id, id, what `act`
     adds; a miss is 1013 ``Webspace does not exist``, a core error that object's."""
-
-    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
-        return WEBSPACES.change(req, op, answer=partial(act, req, op))
-
-    handler.__name__ = act.__name__
-    return handler
+    return each_domain(act, webspaces=True)
 
 
 def _set(req: Request, op: etree._Element, d: Domain) -> list[render.Field]:
@@ -227,22 +220,7 @@ def _addon(remove: bool) -> Act:
 
 def _descriptor(block: str) -> Handler:
     """Server-level for an empty filter (one result), else one per webspace."""
-    per_webspace = each(lambda _req, _op, _d: [("descriptor", blocks.descriptor(block))])
-
-    def handler(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
-        flt = op.find("filter")
-        if flt is None or not render.children(flt):
-            return [render.ok([("descriptor", blocks.descriptor(block))])]
-        return per_webspace(req, op)
-
-    return handler
-
-
-def _traffic(req: Request, op: etree._Element, d: Domain) -> list[render.Field]:
-    day = render.text_of(op, "since_date") or datetime.date.today().isoformat()
-    counters = "http_in http_out ftp_in ftp_out smtp_in smtp_out pop3_imap_in pop3_imap_out"
-    traffic = render.element("traffic", [("date", day), *((c, 0) for c in counters.split())])
-    return [("traffic", traffic)]
+    return descriptors.handler(block, each)
 
 
 OPERATIONS: Operator = {
@@ -256,7 +234,8 @@ OPERATIONS: Operator = {
     "get-limit-descriptor": _descriptor("limits"),
     "get-permission-descriptor": _descriptor("permissions"),
     "get-physical-hosting-descriptor": _descriptor("hosting"),
-    "get_traffic": each(_traffic),
+    "get_traffic": each(traffic.days),
+    "set_traffic": traffic.setter(reach.WEBSPACE_NOT_FOUND, webspace=True),
 }
 
 
@@ -275,3 +254,22 @@ def _aps(change: str) -> Act:
 
 
 OPERATIONS.update({change: each(_aps(change)) for change in CHANGES})
+
+
+# -- additional services (core/plans/items.py) ---------------------------------------------
+
+
+def _plan_item(remove: bool) -> Act:
+    def act(req: Request, op: etree._Element, d: Domain) -> list[render.Field]:
+        items = req.ctx.panel.plan_items
+        name = render.text_of(op, "plan-item/name") or ""
+        (items.remove if remove else items.add)(req.identity, d, name)
+        return []
+
+    act.__name__ = "remove_plan_item" if remove else "add_plan_item"
+    return act
+
+
+OPERATIONS.update(
+    {"add-plan-item": each(_plan_item(False)), "remove-plan-item": each(_plan_item(True))}
+)
