@@ -3,7 +3,7 @@ miscellaneous parameters, additional administrators and domain restrictions.
 
 ``get_protos`` answers everyone and ``create_session`` whoever manages the login; every
 other operation is the admin's (others: 1006, from the core). ``get`` answers the
-sections asked for in Plesk's order (operators/server_answers.py); what ``set``,
+sections asked for in Plesk's order (server_answers.py); what ``set``,
 ``srv_man``, ``lic_install`` and the rest change, a later ``get`` shows. Plesk's output
 schema answers ``lic_get_info`` (a keyType) and ``domain-restriction-list`` without a
 ``result``: their answers are the elements themselves.
@@ -20,7 +20,9 @@ from panelkey.core.access.sessions import DATA
 from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.server.license import KEY_NOT_FOUND
 from panelkey.xmlapi import render
-from panelkey.xmlapi.operators.server_answers import (
+from panelkey.xmlapi.parsing import SUPPORTED_VERSIONS
+from panelkey.xmlapi.request import Operator, Request, no_store
+from panelkey.xmlapi.server_answers import (
     ON_EMPTY,
     SECTIONS,
     key_info,
@@ -29,8 +31,6 @@ from panelkey.xmlapi.operators.server_answers import (
     own_key_id,
     server_change,
 )
-from panelkey.xmlapi.parsing import SUPPORTED_VERSIONS
-from panelkey.xmlapi.request import Operator, Request, no_store
 
 __all__ = ["OPERATIONS", "SECTIONS"]
 
