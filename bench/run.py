@@ -125,12 +125,26 @@ def main() -> int:
         action="store_true",
         help="do not write docs/performance.md (--quick never does)",
     )
+    parser.add_argument(
+        "--log-level",
+        default="warning",
+        help="panelkey's --log-level; info, its default, writes an access-log line a request "
+        "(to server.log in the work folder)",
+    )
+    parser.add_argument(
+        "--requests-only",
+        action="store_true",
+        help="only the requests table (no key costs, revocation, abuse or store parts); "
+        "writes nothing",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: scripts/bench installs it (apt-get install wrk)")
     rounds, seconds, connections = (1, 2, 32) if args.quick else (3, 8, 32)
     key_counts = [100, 10_000] if args.quick else [100, 10_000, 1_000_000]
     command = "scripts/bench" + (" --quick" if args.quick else "")
+    if args.log_level != "warning":
+        command += f" --log-level {args.log_level}"
     work = Path(tempfile.mkdtemp(prefix="panelkey-bench-"))
     procs: list[subprocess.Popen[bytes]] = []
     try:
@@ -142,7 +156,9 @@ def main() -> int:
             connections,
             key_counts,
             command,
-            args.no_docs or args.quick,
+            args.no_docs or args.quick or args.requests_only,
+            args.log_level,
+            args.requests_only,
         )
     finally:
         for p in procs:
@@ -165,6 +181,8 @@ def _bench(
     key_counts: list[int],
     command: str,
     no_docs: bool,
+    log_level: str = "warning",
+    requests_only: bool = False,
 ) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
     env.update(PANELKEY_DATA_DIR=str(work / "data"), PANELKEY_ADMIN_PASSWORD=ADMIN_PASSWORD)
@@ -176,6 +194,7 @@ def _bench(
         "b_http": free_port(),
         "b_https": free_port(),
     }
+    server_log = (work / "server.log").open("wb")  # a file, as a service's log would be
     pk = subprocess.Popen(
         [
             str(BIN / "panelkey"),
@@ -185,12 +204,13 @@ def _bench(
             "--http-port",
             str(ports["pk_http"]),
             "--log-level",
-            "warning",
+            log_level,
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=server_log,
     )
+    server_log.close()  # the server has its own copy
     procs.append(pk)
     wait_port(ports["pk_https"], pk)
     wait_port(ports["pk_http"], pk)
@@ -300,6 +320,13 @@ def _bench(
         for i, s in enumerate(scenarios):
             rps = statistics.median(results[(i, scheme)])
             rows.append((scheme, s.name, rps, rps / base))
+    if requests_only:
+        print(
+            f"\n`python -m bench.run --requests-only --log-level {log_level}`, {rounds} rounds:\n"
+        )
+        for scheme, name, rps, r in rows:
+            print(f"| {scheme} | {name} | {rps:,.0f} | {r:.2f} |")
+        return 0
     ratio = {(scheme, name): r for scheme, name, _, r in rows}
     key_rest = {sc: statistics.median(results[(1, sc)]) for sc in ("http", "https")}
     basic_rest = {sc: statistics.median(results[(2, sc)]) for sc in ("http", "https")}
