@@ -27,7 +27,7 @@ from panelkey.core.access.passwords import check_password
 from panelkey.core.panel import Panel
 from panelkey.dnsserver import DnsListener, bind_sockets, bound_socket
 from panelkey.httpguard import guarded
-from panelkey.journal import Journal, JournalMiddleware
+from panelkey.journal import AccessLog, Journal, JournalMiddleware, LogFormatter
 from panelkey.rest.app import RestApi
 from panelkey.startup import (
     StartupFailure,
@@ -51,6 +51,7 @@ JOURNAL_FLUSH_SECONDS = 0.2
 # long instead: it still writes the newest, and under heavy traffic the journal's work
 # stays bounded (at most journalSize entries a second) rather than growing with it.
 JOURNAL_BUSY_SECONDS = 1.0
+ACCESS_FLUSH_SECONDS = 0.5  # an access line is written within a second of its request
 _early_stop: list[int] = []  # signals that came before a worker's loop could take them
 
 
@@ -229,9 +230,11 @@ async def _worker(w: Worker) -> None:
         panel.auth.limiter = w.limiter
     ctx = Context(panel, settings, LivePanelIni(settings.panel_ini))
     journal = Journal(settings.data_dir / "journal.db", settings.journal_size)
+    access = AccessLog()
     app = JournalMiddleware(
         PanelkeyApp(ctx),
         journal,
+        access,
         lambda scope: Context.client_address(scope, ctx.live()),
         AGENT_PATH,
         REST_PREFIX,
@@ -294,7 +297,16 @@ async def _worker(w: Worker) -> None:
             queued = await asyncio.to_thread(journal.flush)
             wait = JOURNAL_BUSY_SECONDS if queued > journal.size else JOURNAL_FLUSH_SECONDS
 
-    flushers = [asyncio.create_task(flush_usage()), asyncio.create_task(flush_journal())]
+    async def flush_access() -> None:
+        while True:
+            await asyncio.sleep(ACCESS_FLUSH_SECONDS)
+            await asyncio.to_thread(access.flush)
+
+    flushers = [
+        asyncio.create_task(flush_usage()),
+        asyncio.create_task(flush_journal()),
+        asyncio.create_task(flush_access()),
+    ]
     dns_listener = DnsListener(panel.dns_zones, *dns_socks) if dns_socks else None
     try:
         if dns_listener is not None:
@@ -305,6 +317,7 @@ async def _worker(w: Worker) -> None:
             flusher.cancel()
         if dns_listener is not None:
             await dns_listener.close()
+        access.flush()  # the servers have stopped: every request's line is queued
         journal.close()
         panel.close()
 
@@ -328,9 +341,9 @@ def _quiet_start(level: str) -> None:
 
 def serve(settings: Settings, out: Any = sys.stdout) -> int:
     """`panelkey serve`: prepare, listen, run `settings.workers` workers until SIGTERM."""
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(LogFormatter())  # what the access log writes in batches
+    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
     _quiet_start(settings.log_level)
     signal.signal(signal.SIGTERM, _note_early_stop)
     signal.signal(signal.SIGINT, _note_early_stop)
