@@ -93,6 +93,11 @@ def lua(s: Scenario) -> str:
 
 
 def run_wrk(url: str, script: Path, seconds: float, connections: int) -> float:
+    return wrk_counts(url, script, seconds, connections)[0]
+
+
+def wrk_counts(url: str, script: Path, seconds: float, connections: int) -> tuple[float, int]:
+    """Requests a second, and requests in all, of one wrk run."""
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
         capture_output=True,
@@ -100,12 +105,19 @@ def run_wrk(url: str, script: Path, seconds: float, connections: int) -> float:
         check=True,
     ).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if not match:
+    if not match or not total:
         raise SystemExit(f"wrk said: {out}")
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} error responses; the scenario is wrong:\n{out}")
-    return float(match.group(1))
+    return float(match.group(1)), int(total.group(1))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system, every thread) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def probe(url: str, s: Scenario) -> None:
@@ -302,6 +314,9 @@ def _bench(
     for i, s in enumerate(scenarios):
         (work / f"s{i}.lua").write_text(lua(s))
     results: dict[tuple[int, str], list[float]] = {}
+    # The server's CPU a request: on a busy machine requests/s fall with the neighbours'
+    # load, the CPU each request costs far less.
+    cpu: dict[tuple[int, str], list[float]] = {}
     for round_no in range(rounds):
         for scheme in ("http", "https"):
             for i, s in enumerate(scenarios):
@@ -309,9 +324,16 @@ def _bench(
                 url = f"{scheme}://127.0.0.1:{ports[f'{prefix}_{scheme}']}{s.path}"
                 if round_no == 0:
                     probe(url, s)
-                rps = run_wrk(url, work / f"s{i}.lua", seconds, connections)
+                pid = baseline.pid if s.target == "baseline" else pk.pid
+                used = cpu_seconds(pid)
+                rps, total = wrk_counts(url, work / f"s{i}.lua", seconds, connections)
+                cpu.setdefault((i, scheme), []).append((cpu_seconds(pid) - used) / total * 1e6)
                 results.setdefault((i, scheme), []).append(rps)
-                print(f"round {round_no + 1} {scheme:5} {s.name}: {rps:,.0f} req/s", flush=True)
+                print(
+                    f"round {round_no + 1} {scheme:5} {s.name}: {rps:,.0f} req/s, "
+                    f"{cpu[(i, scheme)][-1]:.0f} µs CPU a request",
+                    flush=True,
+                )
     pk_rss = rss_mb(pk.pid)
 
     rows = []
@@ -324,8 +346,14 @@ def _bench(
         print(
             f"\n`python -m bench.run --requests-only --log-level {log_level}`, {rounds} rounds:\n"
         )
-        for scheme, name, rps, r in rows:
-            print(f"| {scheme} | {name} | {rps:,.0f} | {r:.2f} |")
+        print("| scheme | scenario | requests/s | ratio | server CPU µs a request | ratio |")
+        print("| --- | --- | ---: | ---: | ---: | ---: |")
+        for (scheme, name, rps, r), i in zip(rows, [*range(len(scenarios))] * 2, strict=True):
+            used = statistics.median(cpu[(i, scheme)])
+            base_cpu = statistics.median(cpu[(0, scheme)])
+            print(
+                f"| {scheme} | {name} | {rps:,.0f} | {r:.2f} | {used:.0f} | {base_cpu / used:.2f} |"
+            )
         return 0
     ratio = {(scheme, name): r for scheme, name, _, r in rows}
     key_rest = {sc: statistics.median(results[(1, sc)]) for sc in ("http", "https")}
@@ -362,6 +390,8 @@ def _bench(
         )
     table += abuse.run(work, env, quick=rounds == 1)  # its own server: bench/abuse.py
     table += store_bench.run(quick=rounds == 1)  # issue 15, own servers: bench/store.py
+    for findings in sorted((ROOT / "bench" / "findings").glob("*.md")):
+        table += "\n" + findings.read_text()  # what was measured once, and why it changed
     print("\n" + table)
     if not no_docs:
         (ROOT / "docs" / "performance.md").write_text(table)
