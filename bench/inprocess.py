@@ -33,7 +33,7 @@ class InProcess:
         from panelkey.config import LivePanelIni, load_settings
         from panelkey.context import Context
         from panelkey.core.panel import Panel
-        from panelkey.journal import Journal, JournalMiddleware
+        from panelkey.journal import AccessLog, Journal, JournalMiddleware
         from panelkey.server import AGENT_PATH, REST_PREFIX, PanelkeyApp
 
         self.store = Store(kind, work)
@@ -50,6 +50,7 @@ class InProcess:
         self.app = JournalMiddleware(
             PanelkeyApp(ctx),
             self.journal,
+            AccessLog(),  # off unless logging is at info; never flushed here
             lambda scope: Context.client_address(scope, ctx.live()),
             AGENT_PATH,
             REST_PREFIX,

@@ -93,6 +93,11 @@ def lua(s: Scenario) -> str:
 
 
 def run_wrk(url: str, script: Path, seconds: float, connections: int) -> float:
+    return wrk_counts(url, script, seconds, connections)[0]
+
+
+def wrk_counts(url: str, script: Path, seconds: float, connections: int) -> tuple[float, int]:
+    """Requests a second, and requests in all, of one wrk run."""
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
         capture_output=True,
@@ -100,12 +105,19 @@ def run_wrk(url: str, script: Path, seconds: float, connections: int) -> float:
         check=True,
     ).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if not match:
+    if not match or not total:
         raise SystemExit(f"wrk said: {out}")
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} error responses; the scenario is wrong:\n{out}")
-    return float(match.group(1))
+    return float(match.group(1)), int(total.group(1))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system, every thread) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def probe(url: str, s: Scenario) -> None:
@@ -125,12 +137,26 @@ def main() -> int:
         action="store_true",
         help="do not write docs/performance.md (--quick never does)",
     )
+    parser.add_argument(
+        "--log-level",
+        default="warning",
+        help="panelkey's --log-level; info, its default, writes an access-log line a request "
+        "(to server.log in the work folder)",
+    )
+    parser.add_argument(
+        "--requests-only",
+        action="store_true",
+        help="only the requests table (no key costs, revocation, abuse or store parts); "
+        "writes nothing",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: scripts/bench installs it (apt-get install wrk)")
     rounds, seconds, connections = (1, 2, 32) if args.quick else (3, 8, 32)
     key_counts = [100, 10_000] if args.quick else [100, 10_000, 1_000_000]
     command = "scripts/bench" + (" --quick" if args.quick else "")
+    if args.log_level != "warning":
+        command += f" --log-level {args.log_level}"
     work = Path(tempfile.mkdtemp(prefix="panelkey-bench-"))
     procs: list[subprocess.Popen[bytes]] = []
     try:
@@ -142,7 +168,9 @@ def main() -> int:
             connections,
             key_counts,
             command,
-            args.no_docs or args.quick,
+            args.no_docs or args.quick or args.requests_only,
+            args.log_level,
+            args.requests_only,
         )
     finally:
         for p in procs:
@@ -165,6 +193,8 @@ def _bench(
     key_counts: list[int],
     command: str,
     no_docs: bool,
+    log_level: str = "warning",
+    requests_only: bool = False,
 ) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
     env.update(PANELKEY_DATA_DIR=str(work / "data"), PANELKEY_ADMIN_PASSWORD=ADMIN_PASSWORD)
@@ -176,6 +206,7 @@ def _bench(
         "b_http": free_port(),
         "b_https": free_port(),
     }
+    server_log = (work / "server.log").open("wb")  # a file, as a service's log would be
     pk = subprocess.Popen(
         [
             str(BIN / "panelkey"),
@@ -185,12 +216,13 @@ def _bench(
             "--http-port",
             str(ports["pk_http"]),
             "--log-level",
-            "warning",
+            log_level,
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=server_log,
     )
+    server_log.close()  # the server has its own copy
     procs.append(pk)
     wait_port(ports["pk_https"], pk)
     wait_port(ports["pk_http"], pk)
@@ -282,6 +314,9 @@ def _bench(
     for i, s in enumerate(scenarios):
         (work / f"s{i}.lua").write_text(lua(s))
     results: dict[tuple[int, str], list[float]] = {}
+    # The server's CPU a request: on a busy machine requests/s fall with the neighbours'
+    # load, the CPU each request costs far less.
+    cpu: dict[tuple[int, str], list[float]] = {}
     for round_no in range(rounds):
         for scheme in ("http", "https"):
             for i, s in enumerate(scenarios):
@@ -289,9 +324,16 @@ def _bench(
                 url = f"{scheme}://127.0.0.1:{ports[f'{prefix}_{scheme}']}{s.path}"
                 if round_no == 0:
                     probe(url, s)
-                rps = run_wrk(url, work / f"s{i}.lua", seconds, connections)
+                pid = baseline.pid if s.target == "baseline" else pk.pid
+                used = cpu_seconds(pid)
+                rps, total = wrk_counts(url, work / f"s{i}.lua", seconds, connections)
+                cpu.setdefault((i, scheme), []).append((cpu_seconds(pid) - used) / total * 1e6)
                 results.setdefault((i, scheme), []).append(rps)
-                print(f"round {round_no + 1} {scheme:5} {s.name}: {rps:,.0f} req/s", flush=True)
+                print(
+                    f"round {round_no + 1} {scheme:5} {s.name}: {rps:,.0f} req/s, "
+                    f"{cpu[(i, scheme)][-1]:.0f} µs CPU a request",
+                    flush=True,
+                )
     pk_rss = rss_mb(pk.pid)
 
     rows = []
@@ -300,6 +342,19 @@ def _bench(
         for i, s in enumerate(scenarios):
             rps = statistics.median(results[(i, scheme)])
             rows.append((scheme, s.name, rps, rps / base))
+    if requests_only:
+        print(
+            f"\n`python -m bench.run --requests-only --log-level {log_level}`, {rounds} rounds:\n"
+        )
+        print("| scheme | scenario | requests/s | ratio | server CPU µs a request | ratio |")
+        print("| --- | --- | ---: | ---: | ---: | ---: |")
+        for (scheme, name, rps, r), i in zip(rows, [*range(len(scenarios))] * 2, strict=True):
+            used = statistics.median(cpu[(i, scheme)])
+            base_cpu = statistics.median(cpu[(0, scheme)])
+            print(
+                f"| {scheme} | {name} | {rps:,.0f} | {r:.2f} | {used:.0f} | {base_cpu / used:.2f} |"
+            )
+        return 0
     ratio = {(scheme, name): r for scheme, name, _, r in rows}
     key_rest = {sc: statistics.median(results[(1, sc)]) for sc in ("http", "https")}
     basic_rest = {sc: statistics.median(results[(2, sc)]) for sc in ("http", "https")}
@@ -335,6 +390,8 @@ def _bench(
         )
     table += abuse.run(work, env, quick=rounds == 1)  # its own server: bench/abuse.py
     table += store_bench.run(quick=rounds == 1)  # issue 15, own servers: bench/store.py
+    for findings in sorted((ROOT / "bench" / "findings").glob("*.md")):
+        table += "\n" + findings.read_text()  # what was measured once, and why it changed
     print("\n" + table)
     if not no_docs:
         (ROOT / "docs" / "performance.md").write_text(table)

@@ -36,20 +36,29 @@ log = logging.getLogger("panelkey.dns")
 _T = dns.rdatatype
 
 
+def bound_socket(host: str, port: int, kind: int = socket.SOCK_STREAM) -> socket.socket:
+    """A socket bound to `host` (IPv6 when it has a colon) and `port`, a TCP one with
+    address reuse; raises OSError, the socket closed, when the bind fails."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, kind)
+    try:
+        if kind == socket.SOCK_STREAM:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def bind_sockets(host: str, port: int) -> tuple[socket.socket, socket.socket]:
     """A UDP and a TCP socket on the same port (a free one when `port` is 0)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     for _ in range(50):
-        udp = socket.socket(family, socket.SOCK_DGRAM)
-        udp.bind((host, port))
+        udp = bound_socket(host, port, socket.SOCK_DGRAM)
         chosen = udp.getsockname()[1]
-        tcp = socket.socket(family, socket.SOCK_STREAM)
-        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            tcp.bind((host, chosen))
+            tcp = bound_socket(host, chosen)
         except OSError as exc:
             udp.close()
-            tcp.close()
             if port == 0 and exc.errno == errno.EADDRINUSE:
                 continue  # the UDP port was free, the TCP one not: draw again
             raise

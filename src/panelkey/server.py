@@ -25,9 +25,9 @@ from panelkey.context import Context, Scope
 from panelkey.core.access.auth import AuthCounters, RateLimiter, SiblingCounter
 from panelkey.core.access.passwords import check_password
 from panelkey.core.panel import Panel
-from panelkey.dnsserver import DnsListener, bind_sockets
+from panelkey.dnsserver import DnsListener, bind_sockets, bound_socket
 from panelkey.httpguard import guarded
-from panelkey.journal import Journal, JournalMiddleware
+from panelkey.journal import AccessLog, Journal, JournalMiddleware, LogFormatter
 from panelkey.rest.app import RestApi
 from panelkey.startup import (
     StartupFailure,
@@ -51,6 +51,7 @@ JOURNAL_FLUSH_SECONDS = 0.2
 # long instead: it still writes the newest, and under heavy traffic the journal's work
 # stays bounded (at most journalSize entries a second) rather than growing with it.
 JOURNAL_BUSY_SECONDS = 1.0
+ACCESS_FLUSH_SECONDS = 0.5  # an access line is written within a second of its request
 _early_stop: list[int] = []  # signals that came before a worker's loop could take them
 
 
@@ -169,13 +170,9 @@ def write_ready_file(
 
 
 def _listen(host: str, port: int, what: str = "HTTPS", flag: str = "--https-port") -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
+        sock = bound_socket(host, port)
     except OSError as exc:
-        sock.close()
         raise listen_failure(exc, what, host, port, flag) from None
     sock.listen(2048)
     sock.set_inheritable(True)
@@ -200,26 +197,44 @@ def _url(scheme: str, sock: socket.socket) -> str:
     return f"{scheme}://{shown}:{port}"
 
 
-async def _worker(
-    settings: Settings,
-    listeners: list[tuple[socket.socket, bool]],
-    cert: Path,
-    key: Path,
-    siblings: SiblingCounter | None,
-    limiter: RateLimiter | None = None,
-    metrics_sock: socket.socket | None = None,
-    dns_socks: DnsSockets = None,
-) -> None:
+@dataclass(frozen=True)
+class Worker:
+    """What each worker serves, made once before any worker starts: the settings, the
+    listening sockets, the certificate, and what the workers of one server share."""
+
+    settings: Settings
+    listeners: list[tuple[socket.socket, bool]]
+    cert: Path
+    key: Path
+    siblings: SiblingCounter | None = None
+    limiter: RateLimiter | None = None
+    metrics_sock: socket.socket | None = None
+    dns_socks: DnsSockets = None
+
+    def run(self) -> None:
+        """Serve until SIGTERM or SIGINT, on uvloop."""
+        try:
+            import uvloop
+
+            uvloop.run(_worker(self))
+        except ImportError:  # pragma: no cover - uvloop is a dependency, but not on every OS
+            asyncio.run(_worker(self))
+
+
+async def _worker(w: Worker) -> None:
+    settings, metrics_sock, dns_socks = w.settings, w.metrics_sock, w.dns_socks
     panel = Panel.open(settings.database_url, migrate=False)
     panel.watch()
-    panel.auth.siblings = siblings
-    if limiter is not None:
-        panel.auth.limiter = limiter
+    panel.auth.siblings = w.siblings
+    if w.limiter is not None:
+        panel.auth.limiter = w.limiter
     ctx = Context(panel, settings, LivePanelIni(settings.panel_ini))
     journal = Journal(settings.data_dir / "journal.db", settings.journal_size)
+    access = AccessLog()
     app = JournalMiddleware(
         PanelkeyApp(ctx),
         journal,
+        access,
         lambda scope: Context.client_address(scope, ctx.live()),
         AGENT_PATH,
         REST_PREFIX,
@@ -244,7 +259,7 @@ async def _worker(
             log_config=None,
         )
         servers.append((_Server(config), metrics_sock))
-    for sock, tls in listeners:
+    for sock, tls in w.listeners:
         config = uvicorn.Config(
             app,
             http=protocol,  # httptools, with timeouts and a bound per source (httpguard.py)
@@ -255,8 +270,8 @@ async def _worker(
             access_log=False,
             log_config=None,  # panelkey's own logging; see _quiet_start
             timeout_graceful_shutdown=5,
-            ssl_certfile=str(cert) if tls else None,
-            ssl_keyfile=str(key) if tls else None,
+            ssl_certfile=str(w.cert) if tls else None,
+            ssl_keyfile=str(w.key) if tls else None,
         )
         servers.append((_Server(config), sock))
     loop = asyncio.get_running_loop()
@@ -282,7 +297,16 @@ async def _worker(
             queued = await asyncio.to_thread(journal.flush)
             wait = JOURNAL_BUSY_SECONDS if queued > journal.size else JOURNAL_FLUSH_SECONDS
 
-    flushers = [asyncio.create_task(flush_usage()), asyncio.create_task(flush_journal())]
+    async def flush_access() -> None:
+        while True:
+            await asyncio.sleep(ACCESS_FLUSH_SECONDS)
+            await asyncio.to_thread(access.flush)
+
+    flushers = [
+        asyncio.create_task(flush_usage()),
+        asyncio.create_task(flush_journal()),
+        asyncio.create_task(flush_access()),
+    ]
     dns_listener = DnsListener(panel.dns_zones, *dns_socks) if dns_socks else None
     try:
         if dns_listener is not None:
@@ -293,27 +317,9 @@ async def _worker(
             flusher.cancel()
         if dns_listener is not None:
             await dns_listener.close()
+        access.flush()  # the servers have stopped: every request's line is queued
         journal.close()
         panel.close()
-
-
-def _run_worker(
-    settings: Settings,
-    listeners: list[tuple[socket.socket, bool]],
-    cert: Path,
-    key: Path,
-    siblings: SiblingCounter | None,
-    limiter: RateLimiter | None = None,
-    metrics_sock: socket.socket | None = None,
-    dns_socks: DnsSockets = None,
-) -> None:
-    work = _worker(settings, listeners, cert, key, siblings, limiter, metrics_sock, dns_socks)
-    try:
-        import uvloop
-
-        uvloop.run(work)
-    except ImportError:  # pragma: no cover - uvloop is a dependency, but not on every OS
-        asyncio.run(work)
 
 
 class _OnlyMigrationsRun(logging.Filter):
@@ -335,9 +341,9 @@ def _quiet_start(level: str) -> None:
 
 def serve(settings: Settings, out: Any = sys.stdout) -> int:
     """`panelkey serve`: prepare, listen, run `settings.workers` workers until SIGTERM."""
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(LogFormatter())  # what the access log writes in batches
+    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
     _quiet_start(settings.log_level)
     signal.signal(signal.SIGTERM, _note_early_stop)
     signal.signal(signal.SIGINT, _note_early_stop)
@@ -383,12 +389,10 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
     if settings.ready_file:
         write_ready_file(Path(settings.ready_file), listeners, prepared)
     if settings.workers == 1:
-        _run_worker(settings, listeners, cert, key, None, None, metrics_sock, dns_socks)
+        Worker(settings, listeners, cert, key, None, None, metrics_sock, dns_socks).run()
         return 0
-    siblings = SiblingCounter()
-    limiter = RateLimiter()  # one per server: a key's rate holds across its workers
-
-    def work() -> None:
-        _run_worker(settings, listeners, cert, key, siblings, limiter, metrics_sock, dns_socks)
-
-    return supervise(settings.workers, work, stopped_early=lambda: bool(_early_stop))
+    # One counter of siblings and one limiter per server: a key's rate holds across workers.
+    worker = Worker(
+        settings, listeners, cert, key, SiblingCounter(), RateLimiter(), metrics_sock, dns_socks
+    )
+    return supervise(settings.workers, worker.run, stopped_early=lambda: bool(_early_stop))

@@ -1,13 +1,15 @@
-"""What the console scripts share: settings from flags and environment, and the store."""
+"""What the console scripts share: settings from flags and environment, the store, and
+running a utility against it."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from panelkey.config import ConfigError, Settings, load_settings
 from panelkey.core.panel import Panel
+from panelkey.utilities import Utility
 
 
 def settings_or_exit(flags: Mapping[str, Any] | None = None) -> Settings:
@@ -34,3 +36,15 @@ def open_panel(settings: Settings) -> Panel:
             file=sys.stderr,
         )
     return panel
+
+
+def run_locally(utility: Utility, args: Sequence[str]) -> int:
+    """A utility run against the local store: its output written, its exit code returned."""
+    panel = open_panel(settings_or_exit())
+    try:
+        outcome = utility(panel, args, "cli")
+    finally:
+        panel.close()
+    sys.stdout.write(outcome.stdout)
+    sys.stderr.write(outcome.stderr)
+    return outcome.code

@@ -39,16 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[2:] == ["--version"]:
         print(f"{args[1]} (panelkey {__version__})")
         return 0
-    from panelkey.cli.common import open_panel, settings_or_exit
+    from panelkey.cli.common import run_locally  # late: --help and --version need no store
 
-    panel = open_panel(settings_or_exit())
-    try:
-        outcome = utility(panel, args[2:], "cli")
-    finally:
-        panel.close()
-    sys.stdout.write(outcome.stdout)
-    sys.stderr.write(outcome.stderr)
-    return outcome.code
+    return run_locally(utility, args[2:])
 
 
 if __name__ == "__main__":

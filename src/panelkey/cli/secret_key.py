@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 
 from panelkey import __version__
-from panelkey.cli.common import open_panel, settings_or_exit
+from panelkey.cli.common import run_locally
 from panelkey.utilities import secret_key
 
 
@@ -18,14 +18,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[:1] == ["--version"]:
         print(f"secret_key (panelkey {__version__})")
         return 0
-    panel = open_panel(settings_or_exit())
-    try:
-        outcome = secret_key.run(panel, args, "cli")
-    finally:
-        panel.close()
-    sys.stdout.write(outcome.stdout)
-    sys.stderr.write(outcome.stderr)
-    return outcome.code
+    return run_locally(secret_key.run, args)
 
 
 if __name__ == "__main__":

@@ -153,6 +153,40 @@ class Console:
         assert admin is not None
         return session, admin.identity()
 
+    async def _posted(self, request: Request, session: Session) -> dict[str, str] | None:
+        """The form the admin posted, or None when its CSRF token is missing or wrong."""
+        form = await self._form(request)
+        return form if self.signer.csrf_ok(session.nonce, form.get("csrf")) else None
+
+    async def _admin_post(
+        self, request: Request
+    ) -> tuple[Session, Identity, dict[str, str]] | Response:
+        """The admin's session and the form it posted, or the response that sends the
+        visitor to the login or refuses a missing or wrong CSRF token."""
+        found = await self._admin(request)
+        if isinstance(found, Response):
+            return found
+        form = await self._posted(request, found[0])
+        return self._refuse_csrf() if form is None else (*found, form)
+
+    async def _keys_page(
+        self, session: Session, made: dict[str, Any] | None = None, error: str = ""
+    ) -> HTMLResponse:
+        """Every key, the form that makes one, and the value just made or rotated (once)."""
+        listing = await asyncio.to_thread(self.panel.keys.list)
+        logins = await asyncio.to_thread(
+            lambda: [a.login for a in self.panel.accounts.list() if a.active]
+        )
+        return self._page(
+            session,
+            "keys.html",
+            keys=listing,
+            made=made,
+            error=error,
+            logins=logins,
+            options=KEY_FORM_OPTIONS,
+        )
+
     def _page(self, session: Session, name: str, **values: Any) -> HTMLResponse:
         return self._render(name, csrf=self.signer.csrf(session.nonce), **values)
 
@@ -224,8 +258,8 @@ class Console:
         made: dict[str, Any] | None = None
         error = ""
         if request.method == "POST":
-            form = await self._form(request)
-            if not self.signer.csrf_ok(session.nonce, form.get("csrf")):
+            form = await self._posted(request, session)
+            if form is None:
                 return self._refuse_csrf()
             options = key_options(form)
             address = Context.client_address(dict(request.scope), self.ctx.live())
@@ -236,28 +270,13 @@ class Console:
                 made = {"value": value, "id": info.id, "verb": "created"}
             except PanelkeyError as exc:
                 error = str(exc)
-        listing = await asyncio.to_thread(self.panel.keys.list)
-        logins = await asyncio.to_thread(
-            lambda: [a.login for a in self.panel.accounts.list() if a.active]
-        )
-        return self._page(
-            session,
-            "keys.html",
-            keys=listing,
-            made=made,
-            error=error,
-            logins=logins,
-            options=KEY_FORM_OPTIONS,
-        )
+        return await self._keys_page(session, made, error)
 
     async def delete_key(self, request: Request) -> Response:
-        found = await self._admin(request)
+        found = await self._admin_post(request)
         if isinstance(found, Response):
             return found
-        session, admin = found
-        form = await self._form(request)
-        if not self.signer.csrf_ok(session.nonce, form.get("csrf")):
-            return self._refuse_csrf()
+        _, admin, _ = found
         key_id = str(request.path_params["key_id"])
         address = Context.client_address(dict(request.scope), self.ctx.live())
         try:
@@ -269,13 +288,10 @@ class Console:
         return RedirectResponse(f"{PREFIX}/keys", status_code=303)
 
     async def rotate_key(self, request: Request) -> Response:
-        found = await self._admin(request)
+        found = await self._admin_post(request)
         if isinstance(found, Response):
             return found
-        session, admin = found
-        form = await self._form(request)
-        if not self.signer.csrf_ok(session.nonce, form.get("csrf")):
-            return self._refuse_csrf()
+        session, admin, form = found
         rotate = self.panel.keys.rotate
         key_id = str(request.path_params["key_id"])
         grace = form.get("grace", "").strip() or None
@@ -286,17 +302,8 @@ class Console:
             )
         except PanelkeyError as exc:
             return self._render("error.html", status=400, message=str(exc))
-        listing = await asyncio.to_thread(self.panel.keys.list)
         made = {"value": value, "id": info.id, "verb": f"rotated from key {key_id}"}
-        return self._page(
-            session,
-            "keys.html",
-            keys=listing,
-            made=made,
-            error="",
-            logins=[],
-            options=KEY_FORM_OPTIONS,
-        )
+        return await self._keys_page(session, made)
 
     async def journal_page(self, request: Request) -> Response:
         found = await self._admin(request)

@@ -10,12 +10,16 @@ Entries live in `journal.db`, a SQLite file of their own in the data folder, so 
 wrote; it is diagnostics, not the store: written without fsync, in batches, off the
 event loop, and trimmed to the newest N.
 
-Four parts: `redact` (secrets out of bodies), `describe` (what an entry says), `store`
-(the file and the access-log line), `middleware` (the ASGI side).
+Five parts: `redact` (secrets out of bodies), `describe` (what an entry says), `store`
+(the file), `access` (the access log, written in batches off the request's path too),
+`middleware` (the ASGI side).
 """
 
 from __future__ import annotations
 
+from panelkey.journal.access import AccessLog as AccessLog
+from panelkey.journal.access import LogFormatter as LogFormatter
+from panelkey.journal.access import access_line as access_line
 from panelkey.journal.describe import describe as describe
 from panelkey.journal.describe import entry_of as entry_of
 from panelkey.journal.describe import xml_operations as xml_operations
@@ -27,4 +31,3 @@ from panelkey.journal.redact import redact_path as redact_path
 from panelkey.journal.redact import redact_xml as redact_xml
 from panelkey.journal.store import Entry as Entry
 from panelkey.journal.store import Journal as Journal
-from panelkey.journal.store import access_line as access_line

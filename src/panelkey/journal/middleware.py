@@ -1,30 +1,37 @@
 """The ASGI side: the middleware that times each XML and REST request and keeps it, with
-its bodies, for the journal and the access log.
+its bodies, for the journal and the access log; both are written off the request's path.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from typing import Any
 
 from panelkey import metrics
 from panelkey.core.identity import request_note
-from panelkey.journal.describe import Raw, describe, entry_of, presented
+from panelkey.journal.access import AccessLog, access_log
+from panelkey.journal.describe import Raw, entry_of, presented
 from panelkey.journal.redact import BODY_LIMIT, redact_path
-from panelkey.journal.store import Journal, access_line, access_log
+from panelkey.journal.store import Journal
 from panelkey.rest.router import rest_operation
 
 
 class JournalMiddleware:
-    """Wraps the API app: times each XML and REST request, keeps its bodies (redacted)
-    in the journal and writes the access-log line."""
+    """Wraps the API app: times each XML and REST request and queues it for the journal
+    (its bodies, redacted when written) and for the access log."""
 
     def __init__(
-        self, app: Any, journal: Journal, address: Any, agent_path: str, rest_prefix: str
+        self,
+        app: Any,
+        journal: Journal,
+        access: AccessLog,
+        address: Any,
+        agent_path: str,
+        rest_prefix: str,
     ) -> None:
         self.app = app
         self.journal = journal
+        self.access = access
         self.address = address  # scope -> client address, as the faces see it
         self.agent_path = agent_path
         self.rest_prefix = rest_prefix
@@ -41,7 +48,7 @@ class JournalMiddleware:
         if (
             scope.get("type") != "http"
             or not face
-            or not (self.journal.enabled or self.logging or metrics.enabled())
+            or not (self.journal.enabled or self.access.enabled or metrics.enabled())
         ):
             await self.app(scope, receive, send)
             return
@@ -63,8 +70,9 @@ class JournalMiddleware:
         self, scope: dict[str, Any], face: str, note: dict[str, str], kept: _Kept, elapsed: float
     ) -> None:
         # Only what the request leaves behind is taken here; `entry_of`, `describe` and
-        # `flush` make the entry of it (the time as text, operations, errcode, redaction)
-        # off the request's path, unless the access log or the metrics need it now.
+        # the flushes make the entry and the access line of it (the time as text,
+        # operations, errcode, redaction) off the request's path, unless the metrics need
+        # it now.
         raw: Raw = (
             time.time(),
             face,
@@ -78,30 +86,24 @@ class JournalMiddleware:
             b"".join(kept.taken),
             b"".join(kept.given),
         )
-        if self.logging or metrics.enabled():
-            self._speak(raw, scope, note)
-        self.journal.add(raw)
-
-    def _speak(self, raw: Raw, scope: dict[str, Any], note: dict[str, str]) -> None:
-        entry = entry_of(raw)
-        face, elapsed = raw[1], raw[8]
         # A refusal counted into its interval's audit entry (core/access/audit.py) writes no
         # access line either: a flood must not grow the log without bound.
-        if self.logging and not note.get("repeat"):
-            describe(entry)
-            access_log.info("%s", access_line(entry))
+        if self.access.enabled and not note.get("repeat"):
+            self.access.add(raw)
         if metrics.enabled():
-            metrics.latency(face, elapsed / 1000)
-            if face == "rest":
-                path = str(scope.get("path", ""))[len(self.rest_prefix) :]
-                operator, operation = rest_operation(str(scope.get("method", "")), path)
-                metrics.request("rest", f"{operator}/{operation}", str(entry["outcome"]))
-            elif b"<system>" in entry["answer"][:200]:
-                metrics.request("xml", "packet", "error")  # refused before any operation ran
+            self._count(raw, scope)
+        self.journal.add(raw)
 
-    @property
-    def logging(self) -> bool:
-        return access_log.isEnabledFor(logging.INFO)
+    def _count(self, raw: Raw, scope: dict[str, Any]) -> None:
+        entry = entry_of(raw)
+        face, elapsed = raw[1], raw[8]
+        metrics.latency(face, elapsed / 1000)
+        if face == "rest":
+            path = str(scope.get("path", ""))[len(self.rest_prefix) :]
+            operator, operation = rest_operation(str(scope.get("method", "")), path)
+            metrics.request("rest", f"{operator}/{operation}", str(entry["outcome"]))
+        elif b"<system>" in entry["answer"][:200]:
+            metrics.request("xml", "packet", "error")  # refused before any operation ran
 
 
 class _Kept:

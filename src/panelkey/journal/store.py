@@ -1,11 +1,9 @@
 """The journal's file: entries in `journal.db`, a SQLite file of its own in the data
-folder, written in batches off the event loop and trimmed to the newest N; the access
-log's line of an entry.
+folder, written in batches off the event loop and trimmed to the newest N.
 """
 
 from __future__ import annotations
 
-import logging
 import operator
 import sqlite3
 import threading
@@ -16,11 +14,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from panelkey.journal.access import access_line
 from panelkey.journal.describe import Raw, describe, entry_of
 from panelkey.journal.redact import redact
 
 _SLICE = 16  # entries a flush makes between two offers of the GIL (about 100 µs)
-access_log = logging.getLogger("panelkey.access")
 
 
 @dataclass(frozen=True)
@@ -45,15 +43,6 @@ class Entry:
     def line(self) -> str:
         """The access-log form: one line, no bodies."""
         return access_line(self.as_dict())
-
-
-def access_line(e: dict[str, Any]) -> str:
-    code = f" errcode={e['errcode']}" if e["errcode"] else ""
-    why = f" reason={e['reason']!r}" if e["reason"] else ""
-    return (
-        f"{e['source'] or '-'} {e['face']} {e['credential'] or '-'} {e['operation'] or '-'}"
-        f" -> {e['status']} {e['outcome']}{code}{why} {e['duration_ms']:.1f}ms"
-    )
 
 
 _COLUMNS = (

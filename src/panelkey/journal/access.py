@@ -1,0 +1,219 @@
+"""The access log, off the request's path: a request queues what it left behind (one
+append), and `flush`, at least once a second in a thread and once more at shutdown,
+makes the lines and writes them in batches, as the journal's file is written.
+
+A line is what it was when each request logged its own: `<time> INFO panelkey.access:
+<source> <face> <credential> <operations> -> <status> <outcome>[ errcode=][ reason=]
+<duration>`, stamped with the time the request ended. What waits is bounded (`MAX_LINES`
+lines, `MAX_BYTES` of bodies kept for the XML ones' operations and errcode): past that a
+line is dropped and counted, never waited for, and the next flush says how many.
+"""
+
+from __future__ import annotations
+
+import logging
+import select
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from panelkey.journal.describe import Raw, describe, entry_of
+
+access_log = logging.getLogger("panelkey.access")
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+MAX_LINES = 65536
+MAX_BYTES = 64 * 1024 * 1024
+_SLICE = 32  # lines a flush makes between two offers of the GIL to the event loop
+# A pipe write of at most PIPE_BUF bytes is never interleaved with another process's:
+# the workers of one server share stderr, and no line may be cut by another's.
+_PIPE_BUF = getattr(select, "PIPE_BUF", 512)
+
+
+def access_line(e: dict[str, Any]) -> str:
+    """The access-log form of a journal entry: one line, no bodies."""
+    code = f" errcode={e['errcode']}" if e["errcode"] else ""
+    why = f" reason={e['reason']!r}" if e["reason"] else ""
+    return (
+        f"{e['source'] or '-'} {e['face']} {e['credential'] or '-'} {e['operation'] or '-'}"
+        f" -> {e['status']} {e['outcome']}{code}{why} {e['duration_ms']:.1f}ms"
+    )
+
+
+class LogFormatter(logging.Formatter):
+    """The server log's format (`LOG_FORMAT`), the time's text made once a second: the
+    same text as `logging.Formatter(LOG_FORMAT)`. `lines` writes access lines with it
+    without making a log record for each."""
+
+    def __init__(self) -> None:
+        super().__init__(LOG_FORMAT)
+        self._second: tuple[int, str] = (-1, "")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
+        if datefmt:
+            return super().formatTime(record, datefmt)
+        return self._stamp(record.created, record.msecs)
+
+    def _stamp(self, created: float, msecs: float) -> str:
+        second, text = self._second
+        if int(created) != second:
+            second = int(created)
+            text = time.strftime(self.default_time_format, self.converter(second))
+            self._second = (second, text)  # one tuple: threads read a consistent pair
+        return f"{text},{int(msecs):03d}"  # logging's default_msec_format, "%s,%03d"
+
+    def lines(self, name: str, items: Iterable[tuple[float, str]]) -> Iterator[str]:
+        """`format` of an INFO record of logger `name` for each (time, message)."""
+        for at, message in items:
+            yield f"{self._stamp(at, _msecs(at))} INFO {name}: {message}"
+
+
+def _msecs(at: float) -> float:
+    return int((at - int(at)) * 1000) + 0.0  # as logging.LogRecord makes it
+
+
+class AccessLog:
+    """The access lines of one worker. `add` queues (the event loop), `flush` writes (a
+    thread, or the loop at shutdown)."""
+
+    def __init__(
+        self,
+        logger: logging.Logger = access_log,
+        max_lines: int = MAX_LINES,
+        max_bytes: int = MAX_BYTES,
+    ) -> None:
+        self.logger = logger
+        self.max_lines = max_lines
+        self.max_bytes = max_bytes
+        self.dropped = 0  # since the start
+        self._pending: list[Raw] = []
+        self._bytes = 0
+        self._unsaid = 0  # dropped since the last flush
+        self._lock = threading.Lock()  # the queue: held for an append or a swap
+        self._writing = threading.Lock()  # one flush at a time, lines in their order
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+    def add(self, raw: Raw) -> None:
+        """Queue a request's line, or drop and count it when the queue is full."""
+        size = len(raw[9]) + len(raw[10])
+        with self._lock:
+            if len(self._pending) >= self.max_lines or self._bytes + size > self.max_bytes:
+                self.dropped += 1
+                self._unsaid += 1
+                return
+            self._pending.append(raw)
+            self._bytes += size
+
+    def flush(self) -> int:
+        """Make and write the queued lines; returns how many were written."""
+        with self._writing:
+            with self._lock:
+                batch, self._pending, self._bytes = self._pending, [], 0
+                unsaid, self._unsaid = self._unsaid, 0
+            items = []
+            for n, raw in enumerate(batch, 1):
+                if n % _SLICE == 0:
+                    time.sleep(0)  # the GIL to the event loop: a request waits for a slice
+                entry = entry_of(raw)
+                describe(entry)
+                items.append((raw[0], access_line(entry)))
+            if items:
+                self._write(items)
+            if unsaid:
+                self.logger.warning(
+                    "%d access-log lines dropped: requests came faster than they could be written",
+                    unsaid,
+                )
+            return len(items)
+
+    def _write(self, items: list[tuple[float, str]]) -> None:
+        """As `logger.info` would have, line by line, through every handler it reaches;
+        a plain stream gets them in a few writes instead of one a line."""
+        logger = self.logger
+        records: list[logging.LogRecord] | None = None
+        if logger.disabled:
+            return
+        if logger.filters:
+            records = [r for r in self._records(items) if logger.filter(r)]
+        for handler in _handlers(logger):
+            if handler.level > logging.INFO:
+                continue
+            formatter = handler.formatter
+            if isinstance(formatter, LogFormatter) and not (logger.filters or handler.filters):
+                lines = formatter.lines(logger.name, items)  # no record made for a line
+                if _send(handler, lines):
+                    continue
+            if records is None:
+                records = self._records(items)
+            if not handler.filters and _send(handler, (handler.format(r) for r in records)):
+                continue
+            for record in records:
+                handler.handle(record)
+
+    def _records(self, items: list[tuple[float, str]]) -> list[logging.LogRecord]:
+        made = []
+        for at, line in items:
+            record = self.logger.makeRecord(
+                self.logger.name, logging.INFO, __file__, 0, "%s", (line,), None
+            )
+            record.created, record.msecs = at, _msecs(at)
+            made.append(record)
+        return made
+
+
+def _handlers(logger: logging.Logger) -> list[logging.Handler]:
+    """The handlers a record of `logger` reaches, as `Logger.callHandlers` walks them."""
+    found: list[logging.Handler] = []
+    current: logging.Logger | None = logger
+    while current is not None:
+        found.extend(current.handlers)
+        if not current.propagate:
+            break
+        current = current.parent
+    if not found and logging.lastResort is not None:
+        found.append(logging.lastResort)
+    return found
+
+
+_PLAIN_EMITS = (logging.StreamHandler.emit, logging.FileHandler.emit)
+
+
+def _send(handler: logging.Handler, texts: Iterable[str]) -> bool:
+    """Write the formatted lines to a plain stream handler, whole lines at most PIPE_BUF
+    bytes a write; False (nothing written) for any other handler."""
+    if not isinstance(handler, logging.StreamHandler) or handler.stream is None:
+        return False
+    if type(handler).emit not in _PLAIN_EMITS:
+        return False  # a handler of its own (a test's capture, say) sees every record
+    with handler.lock or threading.Lock():
+        try:
+            for chunk in _chunks(texts, handler.terminator):
+                handler.stream.write(chunk)
+                handler.flush()
+        except Exception:  # noqa: BLE001 - as logging does: a log that cannot be written
+            handler.handleError(logging.makeLogRecord({"msg": "access log lines lost"}))
+    return True
+
+
+def _chunks(texts: Iterable[str], end: str) -> Iterator[str]:
+    part: list[str] = []
+    size = 0
+    for text in texts:
+        line = text + end
+        if not line.isascii():  # its bytes may outnumber its characters: alone, as before
+            if part:
+                yield "".join(part)
+                part, size = [], 0
+            yield line
+            continue
+        if part and size + len(line) > _PIPE_BUF:
+            yield "".join(part)
+            part, size = [], 0
+        part.append(line)
+        size += len(line)
+    if part:
+        yield "".join(part)

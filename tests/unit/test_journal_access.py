@@ -1,0 +1,224 @@
+"""The access log written in batches: the same lines as a `logger.info` a request, in
+whole-line writes, bounded, and never waited for by the request."""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from panelkey.journal import AccessLog, LogFormatter, access_line, describe, entry_of
+from panelkey.journal.access import LOG_FORMAT
+from panelkey.journal.describe import Raw
+
+PROTOS = b"<packet><server><get_protos/></server></packet>"
+REFUSED = b"<packet><system><status>error</status><errcode>11003</errcode></system></packet>"
+
+
+def _raw(at: float, face: str = "xml", status: int = 200, answer: bytes = b"", **kw: str) -> Raw:
+    return (
+        at,
+        face,
+        kw.get("source", "127.0.0.1"),
+        kw.get("credential", "key 7"),
+        kw.get("noted", ""),
+        "POST /enterprise/control/agent.php" if face == "xml" else "GET /api/v2/server",
+        status,
+        kw.get("reason", ""),
+        1.23456,
+        PROTOS if face == "xml" else b"",
+        answer
+        or b"<packet><server><get_protos><result><status>ok</status></result>"
+        b"</get_protos></server></packet>",
+    )
+
+
+RAWS = [
+    _raw(1_700_000_000.0005),
+    _raw(1_700_000_000.9999, noted="server/get_protos"),
+    _raw(1_700_000_001.25, status=200, answer=REFUSED, reason="unknown key", credential="key"),
+    _raw(1_700_003_600.5, face="rest", status=401, credential="login jdoe"),
+    _raw(1_700_003_600.75, face="rest", source="", credential=""),
+    _raw(1_700_003_601.5, face="rest", credential="login jürgen"),  # not ASCII
+]
+
+
+def _as_logger_info_wrote(raw: Raw) -> str:
+    """The line as the middleware wrote it before: `access_log.info` at the request's end,
+    through the server's handler (LOG_FORMAT)."""
+    entry = entry_of(raw)
+    describe(entry)
+    record = logging.LogRecord(
+        "panelkey.access", logging.INFO, "", 0, "%s", (access_line(entry),), None
+    )
+    record.created, record.msecs = raw[0], int((raw[0] - int(raw[0])) * 1000) + 0.0
+    return logging.Formatter(LOG_FORMAT).format(record) + "\n"
+
+
+class _Writes(io.StringIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return super().write(text)
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def logger() -> Iterator[logging.Logger]:
+    made = logging.getLogger(f"panelkey.access.test{id(object())}")
+    made.setLevel(logging.INFO)
+    made.propagate = False
+    yield made
+    made.handlers.clear()
+
+
+def _stream(
+    logger: logging.Logger, formatter: logging.Formatter, level: int = logging.NOTSET
+) -> _Writes:
+    out = _Writes()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(formatter)
+    handler.setLevel(level)
+    logger.addHandler(handler)
+    return out
+
+
+def test_the_server_formatter_writes_what_the_standard_one_does() -> None:
+    ours, standard = LogFormatter(), logging.Formatter(LOG_FORMAT)
+    for at in (1_700_000_000.0, 1_700_000_000.999, 1_700_000_001.5, 1_600_000_000.0421):
+        record = logging.LogRecord("panelkey.x", logging.WARNING, "", 0, "a %s", ("b",), None)
+        record.created, record.msecs = at, int((at - int(at)) * 1000) + 0.0
+        assert ours.format(record) == standard.format(record)
+
+
+@pytest.mark.parametrize("formatter", [LogFormatter(), logging.Formatter(LOG_FORMAT)])
+def test_a_flush_writes_the_lines_logger_info_wrote(
+    logger: logging.Logger, formatter: logging.Formatter
+) -> None:
+    out = _stream(logger, formatter)
+    access = AccessLog(logger)
+    for raw in RAWS:
+        access.add(raw)
+    assert out.getvalue() == ""  # nothing on the request's path
+    assert access.flush() == len(RAWS)
+    expected = "".join(
+        _as_logger_info_wrote(raw).replace("panelkey.access", logger.name) for raw in RAWS
+    )
+    assert out.getvalue() == expected
+    assert " errcode=11003 reason='unknown key' " in out.getvalue()
+    assert access.flush() == 0 and out.getvalue() == expected
+
+
+def test_a_handler_of_its_own_sees_every_record(logger: logging.Logger) -> None:
+    capture = _Capture()
+    logger.addHandler(capture)
+    access = AccessLog(logger)
+    for raw in RAWS:
+        access.add(raw)
+    access.flush()
+    assert [r.getMessage() for r in capture.records] == [
+        _as_logger_info_wrote(raw).split(": ", 1)[1].rstrip("\n") for raw in RAWS
+    ]
+    assert [r.created for r in capture.records] == [raw[0] for raw in RAWS]
+    assert {r.levelno for r in capture.records} == {logging.INFO}
+
+
+def test_the_server_formatter_makes_no_record_a_line(logger: logging.Logger) -> None:
+    class NoRecords(LogFormatter):
+        def format(self, record: logging.LogRecord) -> str:
+            raise AssertionError("a record was formatted")
+
+    out = _stream(logger, NoRecords())
+    logger.addHandler(_Capture())  # another handler's records are not this one's
+    access = AccessLog(logger)
+    for raw in RAWS:
+        access.add(raw)
+    access.flush()
+    assert out.getvalue() == "".join(
+        _as_logger_info_wrote(raw).replace("panelkey.access", logger.name) for raw in RAWS
+    )
+
+
+def test_lines_are_written_whole_in_writes_of_at_most_pipe_buf(logger: logging.Logger) -> None:
+    out = _stream(logger, LogFormatter())
+    access = AccessLog(logger)
+    for n in range(500):
+        access.add(_raw(1_700_000_000 + n / 100, face="rest", credential=f"login user{n}"))
+    access.flush()
+    assert 1 < len(out.writes) < 50  # batched, not a write a line
+    assert all(len(w.encode()) <= 4096 and w.endswith("\n") for w in out.writes)
+    assert len(out.getvalue().splitlines()) == 500
+
+
+def test_a_full_queue_drops_and_counts_and_the_flush_says_so(logger: logging.Logger) -> None:
+    out = _stream(logger, LogFormatter())
+    access = AccessLog(logger, max_lines=3)
+    for raw in RAWS[:5]:
+        access.add(raw)
+    assert access.dropped == 2
+    assert access.flush() == 3
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 4
+    assert "WARNING" in lines[3] and "2 access-log lines dropped" in lines[3]
+    access.add(RAWS[5])  # room again
+    assert access.flush() == 1 and access.dropped == 2
+
+
+def test_bodies_waiting_are_bounded_too(logger: logging.Logger) -> None:
+    access = AccessLog(logger, max_bytes=3 * (len(PROTOS) + 200))
+    for raw in RAWS[:3]:  # XML, each with its request and about 100 bytes of answer
+        access.add(raw)
+    access.add(_raw(1.0, answer=b"x" * 1000))
+    assert access.dropped == 1
+
+
+def test_a_request_never_waits_for_a_flush_that_is_writing(logger: logging.Logger) -> None:
+    release = threading.Event()
+
+    class Slow(io.StringIO):
+        def write(self, text: str) -> int:
+            release.wait(10)
+            return super().write(text)
+
+    handler = logging.StreamHandler(Slow())
+    handler.setFormatter(LogFormatter())
+    logger.addHandler(handler)
+    access = AccessLog(logger)
+    access.add(RAWS[0])
+    flushing = threading.Thread(target=access.flush)
+    flushing.start()
+    time.sleep(0.1)  # the flush is stuck in its write
+    started = time.perf_counter()
+    for raw in RAWS[1:]:
+        access.add(raw)
+    assert time.perf_counter() - started < 0.05
+    release.set()
+    flushing.join(10)
+    assert access.flush() == len(RAWS) - 1
+
+
+def test_nothing_is_written_below_info(logger: logging.Logger) -> None:
+    out = _stream(logger, LogFormatter(), logging.WARNING)
+    logger.setLevel(logging.WARNING)
+    access = AccessLog(logger)
+    assert not access.enabled
+    logger.setLevel(logging.INFO)
+    assert access.enabled
+    access.add(RAWS[0])
+    assert access.flush() == 1
+    assert out.getvalue() == ""  # the handler takes warnings only
