@@ -29,6 +29,7 @@ from panelkey.core.domains.domains import Domains
 from panelkey.core.domains.ips import Ips
 from panelkey.core.events import Events
 from panelkey.core.mail import Mail
+from panelkey.core.mail_prefs import MailPrefs
 from panelkey.core.plans.plans import Plans
 from panelkey.core.plans.subscriptions import Subscriptions
 from panelkey.core.server import stock
@@ -78,6 +79,7 @@ class Panel:
         self.protected_dirs = ProtectedDirs(db, self.domains)
         # Tier 2, part two: each registers its purger with Domains.on_delete.
         self.mail = Mail(db, self.domains)
+        self.mail_prefs = MailPrefs(db, self.domains, self.subscriptions)
         self.databases = Databases(db, self.domains)
         self.certificates = Certificates(db, self.domains)
         # The rest of operator server (core/server/): license keys, server/set, services,
