@@ -44,8 +44,8 @@ ORDER = (
 
 
 def dkim_value() -> str:
-    """A DKIM key record's text for a fresh 1024-bit RSA key (a TXT string fits 255)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
+    """A DKIM key record's text for a fresh 2048-bit RSA key (stored as TXT chunks)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
     der = key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
