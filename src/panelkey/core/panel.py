@@ -23,6 +23,7 @@ from panelkey.core.content.site_aliases import SiteAliases
 from panelkey.core.content.subdomains import Subdomains
 from panelkey.core.content.virtdirs import VirtDirs
 from panelkey.core.databases import Databases
+from panelkey.core.db_servers import DbServers
 from panelkey.core.dns.records import Dns
 from panelkey.core.dns.zones import DnsZones
 from panelkey.core.domains.domains import Domains
@@ -81,6 +82,7 @@ class Panel:
         self.mail = Mail(db, self.domains)
         self.mail_prefs = MailPrefs(db, self.domains, self.subscriptions)
         self.databases = Databases(db, self.domains)
+        self.db_servers = DbServers(db, self.databases)
         self.certificates = Certificates(db, self.domains)
         # The rest of operator server (core/server/): license keys, server/set, services,
         # misc parameters, admin aliases, domain restrictions, the billing connection.
