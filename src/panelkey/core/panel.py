@@ -22,6 +22,7 @@ from panelkey.core.content.protected_dirs import ProtectedDirs
 from panelkey.core.content.site_aliases import SiteAliases
 from panelkey.core.content.subdomains import Subdomains
 from panelkey.core.content.virtdirs import VirtDirs
+from panelkey.core.database_placement import DatabasePlacement
 from panelkey.core.databases import Databases
 from panelkey.core.db_servers import DbServers
 from panelkey.core.dns.records import Dns
@@ -83,6 +84,7 @@ class Panel:
         self.mail_prefs = MailPrefs(db, self.domains, self.subscriptions)
         self.databases = Databases(db, self.domains)
         self.db_servers = DbServers(db, self.databases)
+        self.database_placement = DatabasePlacement(db, self.domains, self.databases)
         self.certificates = Certificates(db, self.domains)
         # The rest of operator server (core/server/): license keys, server/set, services,
         # misc parameters, admin aliases, domain restrictions, the billing connection.

@@ -20,6 +20,7 @@ filter lists a database's own users only, and it goes with its subscription.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -134,6 +135,7 @@ def get_db(req: Request, op: etree._Element) -> list[etree._Element]:
                     ("webspace-id", d.domain_id),
                     ("db-server-id", d.server_id),
                     ("default-user-id", d.default_user_id),
+                    *_custom_host(req, d),
                 ]
             )
         )
@@ -343,6 +345,46 @@ def get_default_user(req: Request, op: etree._Element) -> list[etree._Element]:
     return results or [render.ok()]
 
 
+def _custom_host(req: Request, d: Db) -> list[render.Field]:
+    """``custom-host`` after the rest, once set (database/set-custom-host)."""
+    host = req.ctx.panel.database_placement.custom_host(d)
+    return [("custom-host", host)] if host else []
+
+
+def _each(req: Request, op: etree._Element, act: Callable[[Db], Db | None]) -> list[etree._Element]:
+    """`act` on every database of the filter: ``result/{status, filter-id, id}``."""
+    results: list[etree._Element] = []
+    for hit in _databases(req, op):
+        d = hit.found
+        if not isinstance(d, Db):
+            results.append(_miss(hit))
+            continue
+        head: list[render.Field] = [("filter-id", hit.filter_id), ("id", d.id)]
+        try:
+            act(d)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, head))
+            continue
+        results.append(render.ok(head))
+    return results or [render.ok()]
+
+
+def assign_to_subscription(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``filter``, ``webspace-id``: each database moves to that subscription."""
+    panel = req.ctx.panel
+    target = panel.domains.get(req.identity, int(render.text_of(op, "webspace-id") or "0"))
+    if target is None or not target.is_webspace:
+        return [render.error(NotFound(WEBSPACE_NOT_FOUND))]
+    return _each(req, op, lambda d: panel.database_placement.assign(req.identity, d, target))
+
+
+def set_custom_host(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``filter``, ``custom-host`` (empty: none)."""
+    host = render.text_of(op, "custom-host") or ""
+    placement = req.ctx.panel.database_placement
+    return _each(req, op, lambda d: placement.set_custom_host(req.identity, d, host))
+
+
 OPERATIONS: Operator = {
     "add-db": add_db,
     "get-db": get_db,
@@ -353,4 +395,6 @@ OPERATIONS: Operator = {
     "del-db-user": del_db_user,
     "set-default-user": set_default_user,
     "get-default-user": get_default_user,
+    "assign-to-subscription": assign_to_subscription,
+    "set-custom-host": set_custom_host,
 }
