@@ -26,6 +26,7 @@ from panelkey.core.database_placement import DatabasePlacement
 from panelkey.core.databases import Databases
 from panelkey.core.db_servers import DbServers
 from panelkey.core.dns.records import Dns
+from panelkey.core.dns.servers import DnsServer
 from panelkey.core.dns.zones import DnsZones
 from panelkey.core.domains.domains import Domains
 from panelkey.core.domains.ips import Ips
@@ -66,6 +67,7 @@ class Panel:
         self.domains = Domains(db, self.accounts)
         self.dns = Dns(db, self.domains)
         self.dns_zones = DnsZones(db, self.domains)
+        self.dns_server = DnsServer(db, self.domains)
         self.ips = Ips(db)
         self.sessions = Sessions(db, self.accounts)
         self.server = ServerSettings(db, self.accounts)

@@ -38,6 +38,7 @@ from panelkey.core.dns.zones import SOA_FIELDS, Soa, TemplateRecord, Zone, mirro
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import MalformedRequest, NotFound, PanelkeyError, PermissionDenied
 from panelkey.xmlapi import render
+from panelkey.xmlapi.operators import dns_answers as answers
 from panelkey.xmlapi.operators.site import SITE_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
 
@@ -327,7 +328,7 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
                 [
                     ("site-id", domain.id),
                     ("soa", _soa(zone.soa) if with_soa else None),
-                    ("zone_type", "master"),
+                    ("zone_type", panel.dns_server.zone_type(req.identity, domain)),
                     ("zone_status", zone.status),
                 ]
             )
@@ -373,6 +374,24 @@ def disable(req: Request, op: etree._Element) -> list[etree._Element]:
     return _apply(req, op, status="disabled")
 
 
+def switch(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``filter``, ``zone_type`` (master | slave): per zone ``result/{status, site-id}``."""
+    flt = op.find("filter")
+    assert flt is not None  # the schema requires it
+    kind = render.text_of(op, "zone_type") or ""
+    results: list[etree._Element] = []
+    for asked, domain in _zones(req, flt):
+        try:
+            if domain is None:
+                raise NotFound(SITE_NOT_FOUND)
+            req.ctx.panel.dns_server.switch(req.identity, domain, kind)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, [("site-id", asked)]))
+            continue
+        results.append(render.ok([("site-id", domain.id)]))
+    return results or [render.ok()]
+
+
 def sync_with_template(req: Request, op: etree._Element) -> list[etree._Element]:
     """Re-apply the template to the zones made for ``used-ip`` (or named by site-id)."""
     zones = req.ctx.panel.dns_zones
@@ -402,4 +421,17 @@ OPERATIONS: Operator = {
     "enable": enable,
     "disable": disable,
     "sync-with-template": sync_with_template,
+    "switch": switch,
+    "get_acl": answers.get_acl,
+    "add_to_acl": answers.add_to_acl,
+    "remove_from_acl": answers.remove_from_acl,
+    "add_master_server": answers.add_master_server,
+    "get_master_server": answers.get_master_server,
+    "del_master_server": answers.del_master_server,
+    "enable-remote-dns": answers.enable_remote_dns,
+    "disable-remote-dns": answers.disable_remote_dns,
+    "get-status-remote-dns": answers.get_status_remote_dns,
+    "set-recursion": answers.set_recursion,
+    "get-recursion": answers.get_recursion,
+    "get-supported-recursion": answers.get_supported_recursion,
 }
