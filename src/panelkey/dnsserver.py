@@ -3,7 +3,8 @@
 Each query reads the store afresh (`DnsZones.lookup`: one indexed read of the zone
 and its records), so a record written by any process, through any face, is answered
 on the next query; nothing is cached to go stale. Names outside every enabled zone
-answer REFUSED; inside a zone, a name with no records (and none below it) answers
+answer REFUSED (so do slave zones and, with remote DNS on, every zone: `DnsZones.lookup`
+with core/dns/answering.py); inside a zone, a name with no records (and none below it) answers
 NXDOMAIN, a name without the asked type NODATA, both with the zone's SOA in the
 authority section. Answers carry the AA flag. Zone transfers are refused.
 """

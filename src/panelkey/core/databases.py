@@ -288,6 +288,7 @@ class Databases:
             conn.execute(_P.delete().where(_P.c.kind == KIND, _P.c.object_id.in_(going)))
             conn.execute(_U.delete().where(_U.c.database_id == database.id))
             conn.execute(_D.delete().where(_D.c.id == database.id))
+            conn.execute(_P.delete().where(_P.c.kind == "database", _P.c.object_id == database.id))
             events.record(
                 conn, "database", events.DELETE, obj_id=database.id, obj_name=database.name,
                 actor=actor,

@@ -22,14 +22,18 @@ from panelkey.core.content.protected_dirs import ProtectedDirs
 from panelkey.core.content.site_aliases import SiteAliases
 from panelkey.core.content.subdomains import Subdomains
 from panelkey.core.content.virtdirs import VirtDirs
+from panelkey.core.database_placement import DatabasePlacement
 from panelkey.core.databases import Databases
+from panelkey.core.db_servers import DbServers
 from panelkey.core.dns.records import Dns
+from panelkey.core.dns.servers import DnsServer
 from panelkey.core.dns.zones import DnsZones
 from panelkey.core.domains.domains import Domains
 from panelkey.core.domains.ips import Ips
 from panelkey.core.domains.traffic import Traffic
 from panelkey.core.events import Events
 from panelkey.core.mail import Mail
+from panelkey.core.mail_prefs import MailPrefs
 from panelkey.core.plans.items import PlanItems
 from panelkey.core.plans.plans import Plans
 from panelkey.core.plans.subscriptions import Subscriptions
@@ -65,6 +69,7 @@ class Panel:
         self.domains = Domains(db, self.accounts)
         self.dns = Dns(db, self.domains)
         self.dns_zones = DnsZones(db, self.domains)
+        self.dns_server = DnsServer(db, self.domains)
         self.ips = Ips(db)
         self.sessions = Sessions(db, self.accounts)
         self.server = ServerSettings(db, self.accounts)
@@ -80,7 +85,10 @@ class Panel:
         self.protected_dirs = ProtectedDirs(db, self.domains)
         # Tier 2, part two: each registers its purger with Domains.on_delete.
         self.mail = Mail(db, self.domains)
+        self.mail_prefs = MailPrefs(db, self.domains, self.subscriptions)
         self.databases = Databases(db, self.domains)
+        self.db_servers = DbServers(db, self.databases)
+        self.database_placement = DatabasePlacement(db, self.domains, self.databases)
         self.certificates = Certificates(db, self.domains)
         # The rest of operator server (core/server/): license keys, server/set, services,
         # misc parameters, admin aliases, domain restrictions, the billing connection.

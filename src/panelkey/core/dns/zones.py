@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from panelkey.core import events
+from panelkey.core.dns.answering import answered
 from panelkey.core.dns.rdata import normalise
 from panelkey.core.dns.records import DEFAULT_TTL, RECORD_COLUMNS, Record, insert_record, touch_zone
 from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
@@ -411,7 +412,7 @@ class DnsZones:
             if not rows:
                 return None
             best = rows[0]
-            if best.status == "disabled":
+            if best.status == "disabled" or not answered(conn, int(best.id)):
                 return None
             soa = (
                 _template_soa(conn)

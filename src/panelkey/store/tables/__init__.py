@@ -73,6 +73,9 @@ from panelkey.store.tables.databases import (
     db_users as db_users,
 )
 from panelkey.store.tables.dns import (
+    dns_master_servers as dns_master_servers,
+)
+from panelkey.store.tables.dns import (
     dns_records as dns_records,
 )
 from panelkey.store.tables.dns import (

@@ -59,3 +59,17 @@ dns_zones = sa.Table(
     sa.Column("minimum", sa.Integer, nullable=False, server_default="10800"),
     sa.Column("serial", sa.BigInteger, nullable=False, server_default="1"),
 )
+
+# Primary (master) name servers of a zone switched to secondary (dns/add_master_server).
+dns_master_servers = sa.Table(
+    "dns_master_servers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("ip_address", sa.String(45), nullable=False),
+    sa.Column("created", sa.String(20), nullable=False),
+    sa.Index("ix_dns_master_servers_domain", "domain_id"),
+    sqlite_autoincrement=True,
+)

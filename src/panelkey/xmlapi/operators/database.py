@@ -102,6 +102,7 @@ def get_db(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]
             ("webspace-id", d.domain_id),
             ("db-server-id", d.server_id),
             ("default-user-id", d.default_user_id),
+            *_custom_host(req, d),
         ],
     )
 
@@ -240,6 +241,30 @@ def get_default_user(req: Request, op: etree._Element) -> Sequence[etree._Elemen
     return DEFAULT_USERS.read(req, op, lambda d: [("id", d.default_user_id or None)])
 
 
+def _custom_host(req: Request, d: Db) -> list[render.Field]:
+    """``custom-host`` after the rest, once set (database/set-custom-host)."""
+    host = req.ctx.panel.database_placement.custom_host(d)
+    return [("custom-host", host)] if host else []
+
+
+def assign_to_subscription(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``filter``, ``webspace-id``: each database moves to that subscription."""
+    panel = req.ctx.panel
+    target = panel.domains.get(req.identity, int(render.text_of(op, "webspace-id") or "0"))
+    if target is None or not target.is_webspace:
+        raise NotFound(WEBSPACE_NOT_FOUND)
+    return DATABASES.change(
+        req, op, lambda d: panel.database_placement.assign(req.identity, d, target)
+    )
+
+
+def set_custom_host(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``filter``, ``custom-host`` (empty: none)."""
+    host = render.text_of(op, "custom-host") or ""
+    placement = req.ctx.panel.database_placement
+    return DATABASES.change(req, op, lambda d: placement.set_custom_host(req.identity, d, host))
+
+
 OPERATIONS: Operator = {
     "add-db": add_db,
     "get-db": get_db,
@@ -250,4 +275,6 @@ OPERATIONS: Operator = {
     "del-db-user": del_db_user,
     "set-default-user": set_default_user,
     "get-default-user": get_default_user,
+    "assign-to-subscription": assign_to_subscription,
+    "set-custom-host": set_custom_host,
 }

@@ -39,6 +39,7 @@ from panelkey.core.dns.records import Record
 from panelkey.core.dns.zones import SOA_FIELDS, Soa, TemplateRecord, Zone, mirrored
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import MalformedRequest, NotFound, PermissionDenied
+from panelkey.xmlapi import dns_answers as answers
 from panelkey.xmlapi import reach, render
 from panelkey.xmlapi.reach import SITE_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
@@ -310,7 +311,7 @@ def get(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
         return [
             ("site-id", domain.id),
             ("soa", _soa(zone.soa) if with_soa else None),
-            ("zone_type", "master"),
+            ("zone_type", panel.dns_server.zone_type(req.identity, domain)),
             ("zone_status", zone.status),
         ]
 
@@ -358,6 +359,22 @@ def disable(req: Request, op: etree._Element) -> list[etree._Element]:
     return _apply(req, op, None, status="disabled")
 
 
+def switch(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``filter``, ``zone_type`` (master | slave): per zone ``result/{status, site-id}``."""
+    kind = render.text_of(op, "zone_type") or ""
+
+    def act(domain: Domain) -> None:
+        req.ctx.panel.dns_server.switch(req.identity, domain, kind)
+
+    results: list[etree._Element] = []
+    for hit in ZONES.select(req, op.find("filter")):
+        if hit.obj is None:
+            results.append(ZONES.miss(hit if hit.missing is not None else ZONES.missed(hit)))
+        else:
+            results.append(render.outcome(partial(act, hit.obj), [("site-id", hit.obj.id)]))
+    return results or [render.ok()]
+
+
 def sync_with_template(req: Request, op: etree._Element) -> list[etree._Element]:
     """Re-apply the template to the zones made for ``used-ip`` (or named by site-id); a
     site out of reach answers alone, and nothing is synced."""
@@ -381,4 +398,17 @@ OPERATIONS: Operator = {
     "enable": enable,
     "disable": disable,
     "sync-with-template": sync_with_template,
+    "switch": switch,
+    "get_acl": answers.get_acl,
+    "add_to_acl": answers.add_to_acl,
+    "remove_from_acl": answers.remove_from_acl,
+    "add_master_server": answers.add_master_server,
+    "get_master_server": answers.get_master_server,
+    "del_master_server": answers.del_master_server,
+    "enable-remote-dns": answers.enable_remote_dns,
+    "disable-remote-dns": answers.disable_remote_dns,
+    "get-status-remote-dns": answers.get_status_remote_dns,
+    "set-recursion": answers.set_recursion,
+    "get-recursion": answers.get_recursion,
+    "get-supported-recursion": answers.get_supported_recursion,
 }

@@ -33,7 +33,8 @@ from panelkey.core.mail import (
     MailChange,
     MailName,
 )
-from panelkey.xmlapi import reach, render
+from panelkey.xmlapi import blocks, reach, render
+from panelkey.xmlapi.reach import SITE_NOT_FOUND
 from panelkey.xmlapi.request import Operator, Request
 from panelkey.xmlapi.select import Filter, one, required, values
 from panelkey.xmlapi.values import boolean, flag, number
@@ -292,6 +293,50 @@ def disable(req: Request, op: etree._Element) -> list[etree._Element]:
     return _switch(req, op, False)
 
 
+def _prefs_sites(req: Request, op: etree._Element) -> list[tuple[str, Domain | None]]:
+    """The filter's sites as (id given, site or None); none given: every site seen."""
+    flt = op.find("filter")
+    assert flt is not None  # the schema requires it
+    ids = [(e.text or "").strip() for e in flt.findall("site-id")]
+    if not ids:
+        return [(str(d.id), d) for d in req.ctx.panel.domains.list(req.identity)]
+    return [(i, req.ctx.panel.domains.get(req.identity, int(i))) for i in ids]
+
+
+def get_prefs(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``filter/site-id``*: per site, its mail preferences in Plesk's order."""
+    results: list[etree._Element] = []
+    for given, site in _prefs_sites(req, op):
+        try:
+            if site is None:
+                raise NotFound(SITE_NOT_FOUND)
+            values = req.ctx.panel.mail_prefs.get(req.identity, site)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, [("site-id", given)]))
+            continue
+        prefs = blocks.render_block("prefs", "mail", values)
+        results.append(render.ok([("site-id", site.id), ("prefs", prefs)]))
+    return results
+
+
+def set_prefs(req: Request, op: etree._Element) -> list[etree._Element]:
+    """``filter/site-id``*, ``prefs``: written on each site (DKIM record included)."""
+    element = op.find("prefs")
+    assert element is not None  # the schema requires it
+    pairs = blocks.read(element, "mail")
+    results: list[etree._Element] = []
+    for given, site in _prefs_sites(req, op):
+        try:
+            if site is None:
+                raise NotFound(SITE_NOT_FOUND)
+            req.ctx.panel.mail_prefs.set(req.identity, site, pairs)
+        except PanelkeyError as exc:
+            results.append(render.error(exc, [("site-id", given)]))
+            continue
+        results.append(render.ok([("site-id", site.id)]))
+    return results
+
+
 OPERATIONS: Operator = {
     "create": create,
     "update": update,
@@ -300,4 +345,6 @@ OPERATIONS: Operator = {
     "enable": enable,
     "disable": disable,
     "rename": rename,
+    "get_prefs": get_prefs,
+    "set_prefs": set_prefs,
 }
