@@ -9,8 +9,8 @@ from lxml import etree
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
-from tests.functional.xml.xml_helpers import XmlClient, error_of, results
-from tests.functional.xml_select.conftest import BOTH, World, one
+from tests.factories import World
+from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, one, results
 
 
 def ok(result: etree._Element) -> etree._Element:
