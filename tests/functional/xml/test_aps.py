@@ -8,7 +8,7 @@ from lxml import etree
 
 from panelkey.core.panel import Panel
 from tests.functional.xml.operation_table import Case, Scene, run
-from tests.functional.xml.xml_helpers import XmlClient, all_ok, error_of, results
+from tests.functional.xml.xml_helpers import BOTH, XmlClient, all_ok, error_of, results
 
 WP = "<package-id>{wp}</package-id>"
 
@@ -170,6 +170,7 @@ def test_import_package_reads_the_file_name_and_shows_the_package(
     assert error_of(_one(xml, "import-package", "<filename>notes.txt</filename>"))[0] == 1019
 
 
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
 def test_install_then_by_webspace_shows_the_installation(
     xml: XmlClient, scene: Scene, panel: Panel
 ) -> None:
