@@ -17,6 +17,9 @@ Contract for an operator's test module, `test_<operator>.py` in this folder:
 - packets are the inner text of `<operator><operation>…</operation></operator>` and may
   name the scene's values as `{name}` (see `make_scene`), and `{made1}`, `{made2}`… (and
   `{made}`, the last) for the ids the row's `before` elements answered.
+
+`app_filter_cases` makes the rows of the app-filter operations every plan-like operator
+shares (add-package, remove-package, enable-aps-filter, disable-aps-filter).
 """
 
 from __future__ import annotations
@@ -52,6 +55,10 @@ class Case:
     version: str | None = NEW  # the packets' protocol version (legacy operators: older)
     path: str = ""  # where the results are, when not under operator/operation
     missing_code: int = 1013  # Plesk's code for `unknown`, where it is not 1013
+    misses: int = 1  # how many results `unknown` answers, each that error
+    # Plesk answers no <result> (server/lic_get_info, domain-restriction-list): the happy
+    # path is the operation's element, not empty, every status in it ok
+    bare: bool = False
 
     @property
     def id(self) -> str:
@@ -63,6 +70,31 @@ class Case:
 
 USER_IP = base64.b64encode(b"203.0.113.5").decode()
 BUTTON_PROPS = "<properties><url>https://billing.example/</url><text>Billing</text></properties>"
+PACKAGE = "<package><name>name</name><value>WordPress</value></package>"
+
+
+def license_file(number: str, version: str, product: str, expires: str) -> str:
+    """A Plesk key file as its XML reads (the facts panelkey takes from it), base64."""
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?><plesk-unified:key '
+        'xmlns:plesk-unified="http://parallels.com/schemas/keys/products/plesk/unified/multi" '
+        'xmlns:core="http://parallels.com/schemas/keys/core/3">'
+        f"<core:key-number>{number}</core:key-number><core:key-version>{version}"
+        f"</core:key-version><core:product>{product}</core:product>"
+        f'<core:expiration-date core:type="date">{expires}</core:expiration-date>'
+        "<core:signature>SECRET-SIGNATURE-BODY</core:signature></plesk-unified:key>"
+    )
+    return base64.b64encode(text.encode()).decode()
+
+
+MAIN = license_file("PLSK.00000001", "0001", "plesk-unix", "2031-01-31")
+ADDON = license_file("KAV.00000007", "0001", "kav", "2030-06-30")
+LICENSES = {
+    "main": MAIN,
+    "addon": ADDON,
+    "main_id": "PLSK.00000001.0001",
+    "addon_name": "KAV.00000007.0001/kav",
+}
 
 
 @dataclass
@@ -97,10 +129,13 @@ def make_scene(xml: XmlClient, world: World, panel: Panel, admin: Identity) -> S
     blog.carol.example; the admin's customer dave: dave.example), and: the admin's
     service plan Basic, add-on Extra and reseller plan RP; 192.0.2.10 and 192.0.2.11 in
     the pool, .10 in rick's share; rick's add-on on carol.example; a custom button of the
-    admin's; a session of dave's; reseller lone, with no customers.
+    admin's; a session of dave's; reseller lone, with no customers; WordPress downloaded
+    from the APS catalogue.
 
     Values: {basic} {extra} {rp} {rick_extra} (plan guids), {button}, {session}, {rick}
-    {carol} {dave} (account ids), {carol_ws} {carol_site} {dave_ws} (domain ids)."""
+    {carol} {dave} (account ids), {carol_ws} {carol_site} {dave_ws} (domain ids), {wp}
+    (WordPress's package id) and {task} (its download task), and two Plesk key files,
+    not installed: {main} (id {main_id}) and the additional {addon} (name {addon_name})."""
 
     def call(inner: str, key: str | None = None) -> etree._Element:
         return xml.call(inner, key=key)
@@ -145,6 +180,18 @@ def make_scene(xml: XmlClient, world: World, panel: Panel, admin: Identity) -> S
         ),
         "server/create_session",
     )
+    (task,) = _ok(
+        call("<aps><download-package><package><name>WordPress</name></package>"
+             "</download-package></aps>"),
+        "aps/download-package",
+    )  # fmt: skip
+    (download,) = _ok(
+        call(
+            f"<aps><get-download-status><filter><task-id>{task.findtext('task-id')}</task-id>"
+            "</filter></get-download-status></aps>"
+        ),
+        "aps/get-download-status",
+    )
     values = {
         "basic": basic[0].findtext("guid") or "",
         "extra": extra[0].findtext("guid") or "",
@@ -158,7 +205,11 @@ def make_scene(xml: XmlClient, world: World, panel: Panel, admin: Identity) -> S
         "carol_ws": str(world.carol_ws),
         "carol_site": str(world.carol_site),
         "dave_ws": str(world.dave_ws),
+        "task": task.findtext("task-id") or "",
+        "wp": download.findtext("finished/package-id") or "",
+        **LICENSES,
     }
+    assert values["wp"], etree.tostring(download)
     return Scene(xml, panel, world, values)
 
 
@@ -186,9 +237,12 @@ def run(scene: Scene, case: Case) -> None:
     path = case.path or case.id
     xml, events = scene.xml, scene.panel.events
 
-    def send(inner: str, key: str | None = None) -> list[etree._Element]:
+    def answer(inner: str, key: str | None = None) -> etree._Element:
         body = f"<{case.operator}><{case.operation}>{inner}</{case.operation}></{case.operator}>"
-        return results(xml.call(body.format(**values), key=key, version=case.version), path)
+        return xml.call(body.format(**values), key=key, version=case.version)
+
+    def send(inner: str, key: str | None = None) -> list[etree._Element]:
+        return results(answer(inner, key), path)
 
     before = len(events.list())
     # element out of order: 1014 naming it
@@ -198,9 +252,11 @@ def run(scene: Scene, case: Case) -> None:
     assert f"'{case.late}'" in text and "Error in line" in text, text
     # an unknown object: 1013 with Plesk's text
     if case.unknown is not None:
-        (result,) = send(case.unknown)
-        got = error_of(result)
-        assert got == (case.missing_code, case.missing), got
+        found = send(case.unknown)
+        assert len(found) == case.misses, [etree.tostring(r) for r in found]
+        for result in found:
+            got = error_of(result)
+            assert got == (case.missing_code, case.missing), got
     # a caller without rights
     if case.caller is not None:
         found = send(case.good, key=scene.key(case.caller))
@@ -212,4 +268,50 @@ def run(scene: Scene, case: Case) -> None:
         # Open to every account: a customer is answered.
         _all_ok(send(case.good, key=scene.key("carol")))
     # the happy path
-    _all_ok(send(case.good))
+    if case.bare:
+        root = answer(case.good)
+        found = root.find(path)
+        assert found is not None and len(found), etree.tostring(root)
+        for status in found.iter("status"):
+            assert status.text == "ok", etree.tostring(root)
+    else:
+        _all_ok(send(case.good))
+
+
+def app_filter_cases(
+    operator: str,
+    flt: str,
+    nothing: str,
+    missing: str,
+    caller: str,
+    operations: tuple[str, ...] = (
+        "add-package",
+        "remove-package",
+        "enable-aps-filter",
+        "disable-aps-filter",
+    ),
+) -> list[Case]:
+    """The rows of a plan-like operator's app filter: the object is named by `flt` (a
+    filter), the unknown one by `nothing`; remove-package first adds what it removes."""
+    out = []
+    for op in operations:
+        items = PACKAGE if op.endswith("-package") else ""
+        before = (
+            f"<{operator}><add-package>{flt}{PACKAGE}</add-package></{operator}>"
+            if op == "remove-package"
+            else ""
+        )
+        out.append(
+            Case(
+                operator,
+                op,
+                f"{flt}{items}",
+                f"<{op}><x/>{flt}{items}</{op}>",
+                "x",
+                f"{nothing}{items}",
+                missing,
+                caller,
+                before=before,
+            )
+        )
+    return out

@@ -7,10 +7,8 @@ import pytest
 from lxml import etree
 
 from panelkey.core.panel import Panel
-from tests.functional.xml.aps_rows import Case, Scene, make_scene, ok, parametrize, run
-from tests.functional.xml.xml_helpers import XmlClient, error_of, results
-from tests.functional.xml_domains.conftest import World
-from tests.functional.xml_domains.conftest import world as world  # noqa: F401 - a fixture
+from tests.functional.xml.operation_table import Case, Scene, run
+from tests.functional.xml.xml_helpers import BOTH, XmlClient, all_ok, error_of, results
 
 WP = "<package-id>{wp}</package-id>"
 
@@ -111,14 +109,9 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def scene(xml: XmlClient, world: World) -> Scene:
-    return make_scene(xml, world)
-
-
-@parametrize(CASES)
-def test_operation(xml: XmlClient, scene: Scene, panel: Panel, case: Case) -> None:
-    run(xml, scene, panel, case)
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)
 
 
 def _one(xml: XmlClient, operation: str, inner: str, key: str | None = None) -> etree._Element:
@@ -177,11 +170,12 @@ def test_import_package_reads_the_file_name_and_shows_the_package(
     assert error_of(_one(xml, "import-package", "<filename>notes.txt</filename>"))[0] == 1019
 
 
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
 def test_install_then_by_webspace_shows_the_installation(
     xml: XmlClient, scene: Scene, panel: Panel
 ) -> None:
     wp = scene.values["wp"]
-    ok(
+    all_ok(
         xml.call(
             "<aps><install><domain-name>blog.carol.example</domain-name>"
             f"<package-id>{wp}</package-id><location>/wiki/</location><ssl>true</ssl>"
@@ -212,7 +206,7 @@ def test_install_then_by_webspace_shows_the_installation(
     assert kept.settings == {"admin_name": "boss"}
     assert "s3cret-pw" not in repr(panel.events.list())
     # the installation goes with its site
-    ok(xml.call("<site><del><filter><name>blog.carol.example</name></filter></del></site>"),
+    all_ok(xml.call("<site><del><filter><name>blog.carol.example</name></filter></del></site>"),
        "site/del")  # fmt: skip
     answer = _one(
         xml, "get-packages-list-by-webspace", "<filter><name>carol.example</name></filter>"
@@ -221,14 +215,14 @@ def test_install_then_by_webspace_shows_the_installation(
 
 
 def test_install_on_a_subdomain_and_unknown_targets(xml: XmlClient, scene: Scene) -> None:
-    ok(
+    all_ok(
         xml.call(
             "<subdomain><add><parent>dave.example</parent><name>shop</name></add></subdomain>"
         ),
         "subdomain/add",
     )
     wp = f"<package-id>{scene.values['wp']}</package-id>"
-    ok(xml.call(f"<aps><install><subdomain-name>shop.dave.example</subdomain-name>{wp}"
+    all_ok(xml.call(f"<aps><install><subdomain-name>shop.dave.example</subdomain-name>{wp}"
                 "</install></aps>"), "aps/install")  # fmt: skip
     answer = _one(
         xml, "get-packages-list-by-webspace", "<filter><name>dave.example</name></filter>"
@@ -249,7 +243,7 @@ def test_install_on_a_subdomain_and_unknown_targets(xml: XmlClient, scene: Scene
 def test_hidden_packages_are_offered_to_no_one(xml: XmlClient, scene: Scene) -> None:
     by_reseller = "<filter><login>rick</login></filter>"
     assert _names(_one(xml, "get-packages-list-by-reseller", by_reseller)) == ["WordPress"]
-    ok(
+    all_ok(
         xml.call(
             "<aps><set-package-properties><filter/><properties><visible>false</visible>"
             "</properties></set-package-properties></aps>"
@@ -263,6 +257,6 @@ def test_hidden_packages_are_offered_to_no_one(xml: XmlClient, scene: Scene) -> 
 
 
 def test_import_config_is_kept(xml: XmlClient, panel: Panel) -> None:
-    ok(xml.call("<aps><import-config><filename>/tmp/cat.xml</filename></import-config></aps>"),
+    all_ok(xml.call("<aps><import-config><filename>/tmp/cat.xml</filename></import-config></aps>"),
        "aps/import-config")  # fmt: skip
     assert panel.aps_packages.config_file() == "/tmp/cat.xml"

@@ -11,10 +11,8 @@ from lxml import etree
 from panelkey.context import Context
 from panelkey.core.panel import Panel
 from tests.functional.rest.rest_helpers import Api
-from tests.functional.xml.aps_rows import Case, Scene, make_scene, ok, parametrize, run
-from tests.functional.xml.xml_helpers import XmlClient, error_of, results
-from tests.functional.xml_domains.conftest import World
-from tests.functional.xml_domains.conftest import world as world  # noqa: F401 - a fixture
+from tests.functional.xml.operation_table import Case, Scene, run
+from tests.functional.xml.xml_helpers import BOTH, XmlClient, all_ok, error_of, results
 
 INSTALL = "<extension><install><id>panelkey-test</id></install></extension>"
 CALL = "<panelkey-test><echo><a>1</a><b>two</b></echo></panelkey-test>"
@@ -66,14 +64,9 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def scene(xml: XmlClient, world: World) -> Scene:
-    return make_scene(xml, world)
-
-
-@parametrize(CASES)
-def test_operation(xml: XmlClient, scene: Scene, panel: Panel, case: Case) -> None:
-    run(xml, scene, panel, case)
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)
 
 
 def _one(xml: XmlClient, operation: str, inner: str) -> etree._Element:
@@ -82,12 +75,13 @@ def _one(xml: XmlClient, operation: str, inner: str) -> etree._Element:
     return result
 
 
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
 def test_installed_over_xml_is_listed_over_rest_called_then_uninstalled(
     xml: XmlClient, panel: Panel, ctx: Context, tmp_path: Path
 ) -> None:
     api = Api(panel, ctx, tmp_path / "panel.ini")
     key = api.new_key()
-    ok(xml.call(INSTALL), "extension/install")
+    all_ok(xml.call(INSTALL), "extension/install")
     listed = api.get("/extensions", headers=key).json()
     assert [e["id"] for e in listed] == ["panelkey-test"]
     assert listed[0]["active"] is True
@@ -110,7 +104,7 @@ def test_installed_over_xml_is_listed_over_rest_called_then_uninstalled(
     assert error_of(_one(xml, "call", CALL))[0] == 1023
     assert _one(xml, "get", "").findtext("details/active") == "false"
 
-    ok(xml.call("<extension><uninstall><id>panelkey-test</id></uninstall></extension>"),
+    all_ok(xml.call("<extension><uninstall><id>panelkey-test</id></uninstall></extension>"),
        "extension/uninstall")  # fmt: skip
     assert api.get("/extensions", headers=key).json() == []
     assert error_of(_one(xml, "call", CALL)) == (1013, "Extension does not exist")
@@ -119,7 +113,7 @@ def test_installed_over_xml_is_listed_over_rest_called_then_uninstalled(
 
 
 def test_an_installed_extension_panelkey_does_not_run_answers_an_error(xml: XmlClient) -> None:
-    ok(xml.call("<extension><install><url>https://ext.example/git.zip</url></install></extension>"),
+    all_ok(xml.call("<extension><install><url>https://ext.example/git.zip</url></install></extension>"),
        "extension/install")  # fmt: skip
     assert _one(xml, "get", "<filter><id>git</id></filter>").findtext("details/id") == "git"
     code, text = error_of(_one(xml, "call", "<git><get/></git>"))
@@ -133,7 +127,7 @@ def test_install_refuses_what_the_catalogue_lacks(xml: XmlClient, panel: Panel) 
 
 
 def test_one_result_per_extension_called(xml: XmlClient) -> None:
-    ok(xml.call(INSTALL), "extension/install")
+    all_ok(xml.call(INSTALL), "extension/install")
     root = xml.call(f"<extension><call>{CALL}<git><get/></git></call></extension>")
     first, second = results(root, "extension/call")
     assert first.findtext("status") == "ok"

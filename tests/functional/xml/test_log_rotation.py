@@ -1,4 +1,4 @@
-"""Operator log-rotation: a row per operation (tests/functional/xml/rows.py), and the
+"""Operator log-rotation: a row per operation (operation_table.py), and the
 flow set then get, over SQLite and PostgreSQL; on and off; a site's own values over
 its subscription's and its plan's; owners as filters; who may change them."""
 
@@ -11,10 +11,9 @@ from lxml import etree
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.store import tables
-from tests.functional.xml.rows import Case, run
-from tests.functional.xml.xml_helpers import XmlClient, error_of, results
-from tests.functional.xml_domains.conftest import World
-from tests.functional.xml_domains.conftest import world as world  # noqa: F401 - a fixture
+from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
+from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, results
 
 DAVE = "<filter><site-name>dave.example</site-name></filter>"
 WEEKLY = (
@@ -56,9 +55,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_operation(xml: XmlClient, panel: Panel, admin: Identity, world: World, case: Case) -> None:
-    run(xml, panel, admin, world, case)
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)
 
 
 def _call(xml: XmlClient, operation: str, inner: str, key: str | None = None) -> etree._Element:
@@ -81,6 +80,7 @@ def _status(xml: XmlClient, site_id: int) -> str | None:
     )
 
 
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
 def test_set_then_get(xml: XmlClient, world: World) -> None:
     # a fresh subscription has the block's defaults: daily, 3 files, compressed, on
     assert _settings(xml, world.dave_ws) == [
@@ -205,6 +205,7 @@ def test_bad_values_are_refused_and_nothing_is_written(
     assert len(panel.events.list()) == before
 
 
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
 def test_the_settings_go_with_their_site(
     xml: XmlClient, panel: Panel, admin: Identity, world: World
 ) -> None:

@@ -1,14 +1,26 @@
-"""Operators service-plan, service-plan-addon, reseller-plan: add, get, set, del."""
+"""Operators service-plan, service-plan-addon, reseller-plan: add, get, set, del; the
+app filter of each (add-package, remove-package, enable-aps-filter, disable-aps-filter,
+core/aps/filters.py): subscriptions and resellers on a plan are offered what it lists."""
 
 from __future__ import annotations
 
 import pytest
 
+from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.core.server.stock import STOCK_PLANS
+from panelkey.store import tables
 from tests.factories import World
-from tests.functional.xml.operation_table import Case, Scene, run
-from tests.functional.xml.xml_helpers import XmlClient, error_of, named, one, results, system_error
+from tests.functional.xml.operation_table import PACKAGE, Case, Scene, app_filter_cases, run
+from tests.functional.xml.xml_helpers import (
+    BOTH,
+    XmlClient,
+    error_of,
+    named,
+    one,
+    results,
+    system_error,
+)
 
 STOCK = "Default Reseller"
 
@@ -320,6 +332,128 @@ def test_service_plan_external_id_sits_where_plesk_puts_it(xml: XmlClient) -> No
     assert code == 1014 and "'limits'" in text
 
 
+def _offered(xml: XmlClient, webspace: str) -> list[str]:
+    root = xml.call(
+        f"<aps><get-packages-list-by-webspace><filter><name>{webspace}</name></filter>"
+        "</get-packages-list-by-webspace></aps>"
+    )
+    (result,) = results(root, "aps/get-packages-list-by-webspace")
+    assert result.findtext("status") == "ok"
+    return [p.findtext("name") or "" for p in result.findall("package")]
+
+
+def _plan(xml: XmlClient, operation: str, inner: str = "") -> None:
+    root = xml.call(
+        f"<service-plan><{operation}><filter><name>Basic</name></filter>{inner}"
+        f"</{operation}></service-plan>"
+    )
+    (result,) = results(root, f"service-plan/{operation}")
+    assert result.findtext("status") == "ok" and result.findtext("filter-id") == "Basic"
+
+
+def test_a_package_added_to_a_plan_is_offered_to_its_subscriptions(
+    xml: XmlClient, scene: Scene, panel: Panel, admin: Identity
+) -> None:
+    for name in ("Joomla", "Drupal"):
+        xml.call(f"<aps><download-package><package><name>{name}</name></package>"
+                 "</download-package></aps>")  # fmt: skip
+    (basic,) = [p for p in panel.plans.list(admin, "service") if p.name == "Basic"]
+    root = xml.call(
+        "<webspace><switch-subscription><filter><name>dave.example</name></filter>"
+        f"<plan-guid>{basic.guid}</plan-guid></switch-subscription></webspace>"
+    )
+    assert results(root, "webspace/switch-subscription")[0].findtext("status") == "ok"
+    # no filter: every package
+    assert _offered(xml, "dave.example") == ["WordPress", "Joomla", "Drupal"]
+    _plan(xml, "enable-aps-filter")
+    assert _offered(xml, "dave.example") == []
+    _plan(xml, "add-package", PACKAGE)
+    assert _offered(xml, "dave.example") == ["WordPress"]
+    # an add-on of the subscription adds its apps
+    extra = xml.call(
+        "<service-plan-addon><add-package><filter><name>Extra</name></filter><package>"
+        "<name>name</name><value>drupal</value></package></add-package></service-plan-addon>"
+    )
+    assert results(extra, "service-plan-addon/add-package")[0].findtext("status") == "ok"
+    (addon,) = [p for p in panel.plans.list(admin, "addon") if p.name == "Extra"]
+    xml.call(
+        "<webspace><add-subscription><filter><name>dave.example</name></filter>"
+        f"<plan-guid>{addon.guid}</plan-guid></add-subscription></webspace>"
+    )
+    assert _offered(xml, "dave.example") == ["WordPress", "Drupal"]
+    # carol's webspace is on no plan: every package
+    assert _offered(xml, "carol.example") == ["WordPress", "Joomla", "Drupal"]
+    _plan(xml, "remove-package", PACKAGE)
+    assert _offered(xml, "dave.example") == ["Drupal"]
+    # removing what the plan does not list: 1013, nothing changed
+    root = xml.call(
+        f"<service-plan><remove-package><filter><name>Basic</name></filter>{PACKAGE}"
+        "</remove-package></service-plan>"
+    )
+    assert error_of(results(root, "service-plan/remove-package")[0])[0] == 1013
+    _plan(xml, "disable-aps-filter")
+    assert _offered(xml, "dave.example") == ["WordPress", "Joomla", "Drupal"]
+
+
+def test_a_reseller_filters_its_own_plans_only(xml: XmlClient, scene: Scene) -> None:
+    rick = scene.key("rick")
+    made = xml.call("<service-plan><add><name>Rick basic</name></add></service-plan>", key=rick)
+    assert results(made, "service-plan/add")[0].findtext("status") == "ok"
+    root = xml.call(
+        f"<service-plan><add-package><filter><name>Rick basic</name></filter>{PACKAGE}"
+        "</add-package></service-plan>",
+        key=rick,
+    )
+    assert results(root, "service-plan/add-package")[0].findtext("status") == "ok"
+    # the admin's plan is out of a reseller's reach
+    root = xml.call(
+        f"<service-plan><add-package><filter><name>Basic</name></filter>{PACKAGE}"
+        "</add-package></service-plan>",
+        key=rick,
+    )
+    assert error_of(results(root, "service-plan/add-package")[0])[0] == 1013
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_a_deleted_plan_takes_its_filter_along(xml: XmlClient, scene: Scene, panel: Panel) -> None:
+    _plan(xml, "add-package", PACKAGE)
+    root = xml.call("<service-plan><del><filter><name>Basic</name></filter></del></service-plan>")
+    assert results(root, "service-plan/del")[0].findtext("status") == "ok"
+    with panel.db.read() as conn:
+        assert conn.execute(tables.aps_filters.select()).all() == []
+        assert conn.execute(tables.aps_filter_items.select()).all() == []
+
+
+def test_a_reseller_on_the_plan_is_offered_what_it_lists(xml: XmlClient, scene: Scene) -> None:
+    xml.call(
+        "<aps><download-package><package><name>Joomla</name></package></download-package></aps>"
+    )
+    root = xml.call(
+        "<reseller><switch-subscription><filter><login>rick</login></filter>"
+        "<plan-name>RP</plan-name></switch-subscription></reseller>"
+    )
+    assert results(root, "reseller/switch-subscription")[0].findtext("status") == "ok", root
+    root = xml.call(
+        f"<reseller-plan><add-package><filter><name>RP</name></filter>{PACKAGE}</add-package>"
+        "</reseller-plan>"
+    )
+    assert results(root, "reseller-plan/add-package")[0].findtext("status") == "ok"
+    root = xml.call(
+        "<aps><get-packages-list-by-reseller><filter><login>rick</login></filter>"
+        "</get-packages-list-by-reseller></aps>"
+    )
+    (result,) = results(root, "aps/get-packages-list-by-reseller")
+    assert [p.findtext("name") for p in result.findall("package")] == ["WordPress"]
+    assert result.findtext("filter-id") == "rick"
+    # and so are the subscriptions of its customers
+    root = xml.call(
+        "<aps><get-packages-list-by-webspace><filter><name>carol.example</name></filter>"
+        "</get-packages-list-by-webspace></aps>"
+    )
+    (result,) = results(root, "aps/get-packages-list-by-webspace")
+    assert [p.findtext("name") for p in result.findall("package")] == ["WordPress"]
+
+
 # -- every operation: the table's rows (operation_table.py) -------------------------------
 
 
@@ -377,6 +511,28 @@ CASES = [
                 "carol",
             ),
         )
+    ),
+    *app_filter_cases(
+        "service-plan",
+        "<filter><name>Basic</name></filter>",
+        "<filter><name>Nope</name></filter>",
+        "Service plan does not exist",
+        "carol",
+    ),
+    *app_filter_cases(
+        "service-plan-addon",
+        "<filter><name>Extra</name></filter>",
+        "<filter><name>Nope</name></filter>",
+        "Add-on plan does not exist",
+        "carol",
+        ("add-package", "remove-package"),
+    ),
+    *app_filter_cases(
+        "reseller-plan",
+        "<filter><name>RP</name></filter>",
+        "<filter><name>Nope</name></filter>",
+        "Reseller plan does not exist",
+        "rick",
     ),
 ]
 

@@ -1,4 +1,5 @@
-"""Operator reseller."""
+"""Operator reseller; its own app filter (add-package, remove-package, enable-aps-filter,
+disable-aps-filter) over its reseller plan's."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from collections.abc import Callable
 import pytest
 from lxml import etree
 
+from panelkey.core.aps.filters import account_owner
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.core.plans.settings import RESELLER_LIMITS, RESELLER_PERMISSIONS
 from tests import factories
-from tests.functional.xml.operation_table import Case, Scene, run
+from tests.functional.xml.operation_table import PACKAGE, Case, Scene, app_filter_cases, run
 from tests.functional.xml.xml_helpers import (
+    BOTH,
     XmlClient,
     add_customer,
     add_reseller,
@@ -442,6 +445,42 @@ def test_convert_to_customer_drops_the_plan_and_power_user(xml: XmlClient, panel
     assert panel.accounts.power_user(account) is False
 
 
+def _offered(xml: XmlClient) -> list[str | None]:
+    root = xml.call(
+        "<aps><get-packages-list-by-reseller><filter><login>rick</login></filter>"
+        "</get-packages-list-by-reseller></aps>"
+    )
+    (result,) = results(root, "aps/get-packages-list-by-reseller")
+    return [p.findtext("name") for p in result.findall("package")]
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_the_resellers_filter_narrows_what_it_and_its_customers_are_offered(
+    xml: XmlClient, scene: Scene, panel: Panel
+) -> None:
+    xml.call(
+        "<aps><download-package><package><name>Joomla</name></package></download-package></aps>"
+    )
+    assert _offered(xml) == ["WordPress", "Joomla"]
+    root = xml.call("<reseller><enable-aps-filter><filter><login>rick</login></filter>"
+                    "</enable-aps-filter></reseller>")  # fmt: skip
+    (result,) = results(root, "reseller/enable-aps-filter")
+    assert result.findtext("status") == "ok" and result.findtext("id") == scene.values["rick"]
+    assert _offered(xml) == []
+    xml.call(f"<reseller><add-package><filter><login>rick</login></filter>{PACKAGE}"
+             "</add-package></reseller>")  # fmt: skip
+    assert _offered(xml) == ["WordPress"]
+    # a package property it does not know: 1019
+    root = xml.call(
+        "<reseller><add-package><filter><login>rick</login></filter><package>"
+        "<name>colour</name><value>x</value></package></add-package></reseller>"
+    )
+    assert error_of(results(root, "reseller/add-package")[0])[0] == 1019
+    # the reseller goes, its filter with it
+    xml.call("<reseller><del><filter><login>rick</login></filter></del></reseller>")
+    assert panel.aps_filters.items(account_owner(scene.world.reseller.account)) is None
+
+
 # -- every operation: the table's rows (operation_table.py) -------------------------------
 
 
@@ -558,6 +597,13 @@ CASES = [
         "</switch-subscription>",
         "plan-guid",
         "<filter><login>ghost</login></filter><plan-guid>{rp}</plan-guid>",
+        "Reseller does not exist",
+        "rick",
+    ),
+    *app_filter_cases(
+        "reseller",
+        "<filter><login>rick</login></filter>",
+        "<filter><login>ghost</login></filter>",
         "Reseller does not exist",
         "rick",
     ),

@@ -1,5 +1,5 @@
-"""Operator site-alias: create, get, set, delete, rename; the order fault, the unknown
-object and the caller without rights for each."""
+"""Operator site-alias: create, get, set, delete, rename, get-supported-services; the
+order fault, the unknown object and the caller without rights for each."""
 
 from __future__ import annotations
 
@@ -333,6 +333,18 @@ def test_an_alias_icp_permit_goes_with_the_alias_and_with_its_site(
     assert panel.properties.get("site_alias", int(second)) == {}
 
 
+def test_web_mail_and_tomcat_as_on_plesk_for_linux(xml: XmlClient, world: World) -> None:
+    for key in (None, world.carol.key):
+        root = xml.call("<site-alias><get-supported-services/></site-alias>", key=key)
+        (result,) = results(root, "site-alias/get-supported-services")
+        assert [(c.tag, c.text) for c in result] == [
+            ("status", "ok"),
+            ("service", "web"),
+            ("service", "mail"),
+            ("service", "tomcat"),
+        ]
+
+
 # -- every operation: the table's rows (operation_table.py) -------------------------------
 
 
@@ -399,6 +411,16 @@ CASES = [
         "dave",
         1013,
         before=NET,
+    ),
+    Case(
+        "site-alias",
+        "get-supported-services",
+        "",
+        "<get-supported-services><x/></get-supported-services>",
+        "get-supported-services",
+        None,  # names no object
+        "",
+        None,  # every account
     ),
 ]
 

@@ -1,4 +1,5 @@
-"""Operator ui: custom buttons and the navigation payload."""
+"""Operator ui: custom buttons, the navigation payload, and branding themes (one kept
+per vendor until uninstalled)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.functional.xml.xml_helpers import (
     fault,
     ok,
     only,
+    results,
 )
 
 BUTTON = (
@@ -121,6 +123,38 @@ def test_navigation_is_plesks_payload(xml: XmlClient, key_for: Callable[[str], s
             assert all(isinstance(n, dict) and n["name"] for n in nodes.values())
 
 
+THEME = "<filter><vendor-login>admin</vendor-login></filter><path>/tmp/theme.zip</path>"
+
+
+def test_a_theme_is_kept_per_vendor_until_uninstalled(
+    xml: XmlClient, scene: Scene, panel: Panel
+) -> None:
+    def one(op: str, inner: str, key: str | None = None) -> tuple[str | None, int]:
+        root = xml.call(f"<ui><{op}>{inner}</{op}></ui>", key=key)
+        (result,) = results(root, f"ui/{op}")
+        if result.findtext("status") == "ok":
+            return result.findtext("filter-id"), 0
+        return None, error_of(result)[0]
+
+    rick = "<filter><vendor-login>rick</vendor-login></filter>"
+    # nothing installed yet: 1013
+    assert one("branding-theme-uninstall", rick) == (None, 1013)
+    # a reseller installs its own theme, not another vendor's
+    assert one("branding-theme-install", f"{rick}<path>/tmp/r.zip</path>", scene.key("rick")) == (
+        "rick",
+        0,
+    )
+    assert panel.branding.theme(scene.world.reseller.account) == "/tmp/r.zip"
+    admin = "<filter><vendor-login>admin</vendor-login></filter><path>/tmp/a.zip</path>"
+    assert one("branding-theme-install", admin, scene.key("rick"))[1] == 1013
+    # a customer is no vendor
+    carol = "<filter><vendor-login>carol</vendor-login></filter><path>/tmp/c.zip</path>"
+    assert one("branding-theme-install", carol)[1] == 1013
+    assert one("branding-theme-uninstall", rick) == ("rick", 0)
+    assert panel.branding.theme(scene.world.reseller.account) is None
+    assert one("branding-theme-uninstall", rick)[1] == 1013
+
+
 # -- every operation: the table's rows (operation_table.py) -------------------------------
 
 
@@ -169,6 +203,29 @@ CASES = [
         None,
         "",
         None,
+    ),
+    Case(
+        "ui",
+        "branding-theme-install",
+        THEME,
+        "<branding-theme-install><path>/tmp/t.zip</path><filter><vendor-login>admin"
+        "</vendor-login></filter></branding-theme-install>",
+        "path",
+        "<filter><vendor-login>ghost</vendor-login></filter><path>/tmp/t.zip</path>",
+        "Owner does not exist",
+        "carol",
+    ),
+    Case(
+        "ui",
+        "branding-theme-uninstall",
+        "<filter><vendor-login>admin</vendor-login></filter>",
+        "<branding-theme-uninstall><x/><filter><vendor-login>admin</vendor-login></filter>"
+        "</branding-theme-uninstall>",
+        "x",
+        "<filter><vendor-login>ghost</vendor-login></filter>",
+        "Owner does not exist",
+        "carol",
+        before=f"<ui><branding-theme-install>{THEME}</branding-theme-install></ui>",
     ),
 ]
 

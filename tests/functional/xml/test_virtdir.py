@@ -1,4 +1,4 @@
-"""Operator virtdir: a row per operation (tests/functional/xml/rows.py), and the flow
+"""Operator virtdir: a row per operation (operation_table.py), and the flow
 create, get, update, remove, over SQLite and PostgreSQL; directories of a subdomain;
 what goes with a site or subdomain; what is refused (1019, 1007, 1006)."""
 
@@ -9,10 +9,9 @@ from lxml import etree
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
-from tests.functional.xml.rows import Case, run
-from tests.functional.xml.xml_helpers import XmlClient, error_of, results
-from tests.functional.xml_domains.conftest import World
-from tests.functional.xml_domains.conftest import world as world  # noqa: F401 - a fixture
+from tests.factories import World
+from tests.functional.xml.operation_table import Case, Scene, run
+from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, results
 
 SITE = "<site-id>{dave_ws}</site-id>"
 VD = f"{SITE}<name>/vd1</name>"
@@ -67,9 +66,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_operation(xml: XmlClient, panel: Panel, admin: Identity, world: World, case: Case) -> None:
-    run(xml, panel, admin, world, case)
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_operation(scene: Scene, case: Case) -> None:
+    run(scene, case)
 
 
 def _one(xml: XmlClient, operation: str, inner: str) -> etree._Element:
@@ -84,6 +83,7 @@ def _props(result: etree._Element) -> list[tuple[str, str]]:
     return [(str(c.tag), c.text or "") for c in props]
 
 
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
 def test_create_get_update_remove(xml: XmlClient, world: World) -> None:
     site = f"<site-id>{world.dave_ws}</site-id>"
     made = _one(
@@ -149,6 +149,7 @@ def test_create_get_update_remove(xml: XmlClient, world: World) -> None:
     assert error_of(_one(xml, "update", f"{site}<name>/docs/v1</name><properties/>")) == GONE
 
 
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
 def test_a_subdomain_has_its_own_directories_and_takes_them_along(
     xml: XmlClient, panel: Panel, admin: Identity, world: World
 ) -> None:
@@ -167,6 +168,7 @@ def test_a_subdomain_has_its_own_directories_and_takes_them_along(
     assert panel.virtdirs.list(admin, panel.virtdirs.place(admin, site_id=site.id))
 
 
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
 def test_directories_go_with_their_site(
     xml: XmlClient, panel: Panel, admin: Identity, world: World
 ) -> None:

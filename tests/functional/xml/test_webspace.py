@@ -1,6 +1,7 @@
 """Operator webspace: subscriptions on plans, settings, suspension, switching, add-ons,
 descriptors, traffic (what a billing integration runs end to end); add, get and del
-with their filters, datasets and rights."""
+with their filters, datasets and rights; the app filter's rows (its flows are in
+test_webspace_app_filter.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from panelkey.core.panel import Panel
 from panelkey.store import tables
 from tests.factories import World
 from tests.functional.rest.rest_helpers import ADMIN, Api
-from tests.functional.xml.operation_table import Case, Scene, run
+from tests.functional.xml.operation_table import Case, Scene, app_filter_cases, run
 from tests.functional.xml.xml_helpers import (
     BOTH,
     XmlClient,
@@ -895,6 +896,13 @@ CASES = [
         "Webspace does not exist",
         "carol",
         1013,
+    ),
+    *app_filter_cases(
+        "webspace",
+        "<filter><name>dave.example</name></filter>",
+        "<filter><name>nowhere.example</name></filter>",
+        "Webspace does not exist",
+        "dave",
     ),
 ]
 

@@ -2,9 +2,9 @@
 
 `XmlClient` drives the face in-process; `Legacy` does it at an older protocol version.
 The readers below take an answer apart: `results` (every result under a path), `only`
-(the single one), `one` (send one operation, get its single result), `ok`, `error_of`,
-`system_error`/`fault` (packet-level refusals), `order_fault` (the 1014 of a packet out
-of Plesk's order).
+(the single one), `one` (send one operation, get its single result), `ok`, `all_ok`
+(every result under a path ok), `error_of`, `system_error`/`fault` (packet-level
+refusals), `order_fault` (the 1014 of a packet out of Plesk's order).
 """
 
 from __future__ import annotations
@@ -162,6 +162,15 @@ def one(
 def ok(result: etree._Element) -> etree._Element:
     assert result.findtext("status") == "ok", etree.tostring(result)
     return result
+
+
+def all_ok(root: etree._Element, path: str) -> list[etree._Element]:
+    """Every `<result>` under `path`: at least one, each ok."""
+    found = results(root, path)
+    assert found, etree.tostring(root)
+    for result in found:
+        ok(result)
+    return found
 
 
 def order_fault(xml: XmlClient, operator: str, operation: str, inner: str) -> str:

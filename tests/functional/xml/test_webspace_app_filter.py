@@ -1,24 +1,11 @@
-"""webspace: the subscription's own app filter, over its plans'."""
+"""Operator webspace, its app filter: the subscription's own filter (add-package,
+enable-aps-filter, disable-aps-filter) over its plans'; who may change it. The rows are
+in test_webspace.py."""
 
 from __future__ import annotations
 
-from panelkey.core.panel import Panel
-from tests.functional.xml.added.plan_rows import rows
-from tests.functional.xml.aps_rows import Case, Scene, parametrize, run
+from tests.functional.xml.operation_table import Scene
 from tests.functional.xml.xml_helpers import XmlClient, error_of, results
-
-CASES = rows(
-    "webspace",
-    "<filter><name>dave.example</name></filter>",
-    "<filter><name>nowhere.example</name></filter>",
-    "Webspace does not exist",
-    "dave",
-)
-
-
-@parametrize(CASES)
-def test_operation(xml: XmlClient, scene: Scene, panel: Panel, case: Case) -> None:
-    run(xml, scene, panel, case)
 
 
 def test_the_subscriptions_own_filter_overrides_its_plans(xml: XmlClient, scene: Scene) -> None:
