@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import builtins
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -26,6 +27,7 @@ from panelkey.core.domains.domains import Domain, Domains, normalise_name
 from panelkey.core.domains.ips import Ips
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
+from panelkey.core.owned import Owned, Row
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -64,6 +66,14 @@ class Certificate:
     csr: str
     certificate: str
     ca_certificate: str
+
+    def event_values(self) -> dict[str, Any]:
+        """Never the key: which parts the certificate has."""
+        return {
+            "repository": self.repository,
+            "certificate": bool(self.certificate),
+            "ca": bool(self.ca_certificate),
+        }
 
 
 def generate(
@@ -171,12 +181,24 @@ def check_contents(csr: str, private_key: str, certificate: str, ca: str) -> Non
             raise InvalidValue("The CA certificate is not a PEM X.509 certificate") from None
 
 
-class Certificates:
+class Certificates(Owned[Certificate]):
+    """Repositories are reached through their subscription (`repository`); a certificate
+    is found by name in one, and goes with its subscription (`purge`)."""
+
+    table = _C
+    columns = tuple(f.name for f in fields(Certificate))  # never the private key
+    event, not_found, purge_events = "certificate", CERT_NOT_FOUND, False
+
     def __init__(self, db: Database, domains: Domains) -> None:
-        self._db = db
-        self._domains = domains
+        super().__init__(db, domains)
         self._ips = Ips(db)
-        domains.on_delete(self.purge)
+        q = sa.select(*(_C.c[c] for c in self.columns))
+        self._in_repository = db.prepare(
+            q.where(_C.c.repository == sa.bindparam("v")).order_by(_C.c.name)
+        )
+
+    def _row(self, values: Row) -> Certificate:
+        return Certificate(*values)
 
     def repository(self, actor: Identity, domain: Domain | None) -> tuple[str, int | None]:
         """(repository, domain id) of a subscription (a site counts as its subscription)
@@ -185,25 +207,13 @@ class Certificates:
             if not actor.is_admin:
                 raise PermissionDenied("Only the administrator manages the server pool.")
             return ADMIN, None
-        if self._domains.get(actor, domain.id) is None:
-            raise NotFound("Webspace does not exist")
+        self._parent(actor, domain, NotFound("Webspace does not exist"))
         base = domain.base_domain_id or domain.id
         return f"domain:{base}", base
 
-    @staticmethod
-    def _row(r: sa.Row[tuple[object, ...]]) -> Certificate:
-        m = r._mapping
-        return Certificate(
-            m["id"], m["repository"], m["domain_id"], m["name"], m["csr"], m["certificate"],
-            m["ca_certificate"],
-        )  # fmt: skip
-
     def list(self, repository: str) -> builtins.list[Certificate]:
         """The certificates of a repository (as `repository` gave it), by name."""
-        cols = [c for c in _C.c if c.name != "private_key"]
-        q = sa.select(*cols).where(_C.c.repository == repository).order_by(_C.c.name)
-        with self._db.read() as conn:
-            return [self._row(r) for r in conn.execute(q)]
+        return self._rows(self._in_repository.all(v=repository))
 
     def install(
         self, actor: Identity, domain: Domain | None, name: str, *, csr: str = "",
@@ -285,7 +295,3 @@ class Certificates:
                 conn, "certificate", events.DELETE, obj_id=int(found), obj_name=name.strip(),
                 actor=actor, old={"repository": repo},
             )  # fmt: skip
-
-    def purge(self, conn: sa.Connection, domain_ids: builtins.list[int]) -> None:
-        """Domains.on_delete: the repositories of the subscriptions going."""
-        conn.execute(_C.delete().where(_C.c.domain_id.in_(domain_ids)))

@@ -23,7 +23,7 @@ name within a repository) keep their own.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import sqlalchemy as sa
@@ -159,12 +159,17 @@ class Owned(Generic[T]):
         *,
         name: str | None = None,
         new: Mapping[str, Any] | None = None,
+        within: Callable[[sa.Connection, int], None] | None = None,
     ) -> T:
-        """Insert a row (stamped `created`), read it back, record its create event (its
-        `event_values`, unless `new` says otherwise)."""
+        """Insert a row (stamped `created`), run `within` with its id (what is written
+        beside it), read it back, record its create event (its `event_values`, unless
+        `new` says otherwise)."""
         t = self.table
         inserted = conn.execute(t.insert().values(**row, created=iso())).inserted_primary_key
-        made = self._fresh(conn, int(inserted[0]))  # type: ignore[index]
+        new_id = int(inserted[0])  # type: ignore[index]
+        if within is not None:
+            within(conn, new_id)
+        made = self._fresh(conn, new_id)
         told = made.event_values() if new is None else new
         self._record(conn, events.CREATE, made, actor, name=name, new=told)
         return made
@@ -222,14 +227,14 @@ class Owned(Generic[T]):
         t = self.table
         where = self._purged(domain_ids)
         going = sa.select(t.c.id).where(where)
-        gone = conn.execute(sa.select(t.c.id, t.c[self.name_column]).where(where)).all()
+        named = sa.select(t.c.id, t.c[self.name_column]).where(where)
+        gone = conn.execute(named).all() if self.purge_events else []
         self._children(conn, None, going)
         if self.kind is not None:
             self._properties.purge(self.kind, going, conn)
         conn.execute(t.delete().where(where))
-        if self.purge_events:
-            for obj_id, name in gone:
-                events.record(conn, self.event, events.DELETE, obj_id=obj_id, obj_name=name)
+        for obj_id, name in gone:
+            events.record(conn, self.event, events.DELETE, obj_id=obj_id, obj_name=name)
 
 
 class Findable(Owned[T]):
