@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import dns.exception
 import dns.name
@@ -19,13 +19,11 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.dns.rdata import TYPES, normalise
+from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import InvalidValue, NotFound
 from panelkey.core.identity import Identity
 from panelkey.store import tables
 from panelkey.store.database import Database
-
-if TYPE_CHECKING:
-    from panelkey.core.domains.domains import Domain, Domains
 
 __all__ = ["TYPES", "DEFAULT_TTL", "Record", "Dns", "absolute_host", "host_in_zone"]
 
@@ -136,9 +134,15 @@ class Dns:
     def __init__(self, db: Database, domains: Domains) -> None:
         self._db = db
         self._domains = domains
+        domains.on_delete(self.purge)
         q = sa.select(*RECORD_COLUMNS)
         self._zone = db.prepare(q.where(_R.c.domain_id == sa.bindparam("v")).order_by(_R.c.id))
         self._by_id = db.prepare(q.where(_R.c.id == sa.bindparam("v")))
+
+    @staticmethod
+    def purge(conn: sa.Connection, domain_ids: list[int]) -> None:
+        """Domains.on_delete: the zones' records go with their domains."""
+        conn.execute(_R.delete().where(_R.c.domain_id.in_(domain_ids)))
 
     @staticmethod
     def _row(row: Any) -> Record:

@@ -16,20 +16,18 @@ import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.dns.rdata import normalise
 from panelkey.core.dns.records import DEFAULT_TTL, RECORD_COLUMNS, Record, insert_record, touch_zone
+from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
 from panelkey.store import tables
 from panelkey.store.database import Database
-
-if TYPE_CHECKING:
-    from panelkey.core.domains.domains import Domain, Domains
 
 STATUSES = ("enabled", "disabled")
 SOA_FIELDS = ("ttl", "refresh", "retry", "expire", "minimum")
@@ -185,6 +183,12 @@ class DnsZones:
     def __init__(self, db: Database, domains: Domains) -> None:
         self._db = db
         self._domains = domains
+        domains.on_create(self._made)
+
+    @staticmethod
+    def _made(conn: sa.Connection, domain: Domain, actor: Identity) -> None:
+        """Domains.on_create: a new domain's zone, from the template."""
+        new_zone(conn, domain.id, domain.ascii_name, domain.ip_address, actor)
 
     # -- zones ----------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from panelkey.core import events
 from panelkey.core.accounts.accounts import Account, Accounts
 from panelkey.core.clock import iso
-from panelkey.core.dns.zones import new_zone
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.server.properties import Properties
@@ -38,6 +37,9 @@ _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 # Run inside the write's transaction with the new or changed domain's id, so that
 # settings and plans kept elsewhere (core/plans/subscriptions.py) change with it or not at all.
 Within = Callable[[sa.Connection, int], None]
+# What every new domain gets made with it (its DNS zone: core/dns/zones.py), in its
+# create's transaction, after the domain's own event.
+Made = Callable[[sa.Connection, "Domain", Identity], None]
 
 
 _ACTOR_KINDS = frozenset(t.value for t in AccountType)
@@ -109,6 +111,7 @@ class Domains:
         self._base = self._build_select()
         self._accounts = accounts
         self._purgers: builtins.list[Purger] = []
+        self._makers: builtins.list[Made] = []
         # The reads by filter, compiled once per (filter, kind of actor): prepared.py.
         self._prepared: dict[tuple[str, str], Prepared] = {}
 
@@ -116,6 +119,11 @@ class Domains:
         """Run `purge(conn, domain_ids)` inside every delete's transaction, before the
         domains go: how what lives in a subscription (mail, databases, ...) goes with it."""
         self._purgers.append(purge)
+
+    def on_create(self, make: Made) -> None:
+        """Run `make(conn, domain, actor)` inside every create's transaction, after the
+        domain's own event: how a new domain gets its DNS zone, with no import of dns."""
+        self._makers.append(make)
 
     @staticmethod
     def _build_select() -> sa.Select[Any]:
@@ -243,7 +251,8 @@ class Domains:
         www_root: str | None = None,
         within: Within | None = None,
     ) -> Domain:
-        """A webspace (no base_domain) or a site inside one, with its default DNS zone.
+        """A webspace (no base_domain) or a site inside one, with what `on_create` makes
+        (its default DNS zone).
         `www_root` defaults to httpdocs under the domain's folder for hosted domains;
         `within` runs in the same transaction with the new id.
 
@@ -304,7 +313,8 @@ class Domains:
                 actor=actor,
                 new=_public(created),
             )
-            new_zone(conn, new_id, ascii_name, ip, actor)
+            for make in self._makers:
+                make(conn, created, actor)
             if within is not None:
                 within(conn, int(new_id))
         return created
@@ -384,7 +394,8 @@ class Domains:
         return out
 
     def delete(self, actor: Identity, domain: Domain) -> builtins.list[int]:
-        """Delete a domain with its zone; a webspace takes its sites along. Returns ids."""
+        """Delete a domain with what lives in it (`on_delete`: its zone, mail, ...); a
+        webspace takes its sites along. Returns ids."""
         if self.get(actor, domain.id) is None:
             raise NotFound("Domain does not exist")
         d = tables.domains
@@ -400,7 +411,6 @@ class Domains:
                 purge(conn, ids)
             p = tables.properties
             conn.execute(p.delete().where(p.c.kind == PROPERTY_KIND, p.c.object_id.in_(ids)))
-            conn.execute(tables.dns_records.delete().where(tables.dns_records.c.domain_id.in_(ids)))
             conn.execute(d.delete().where(d.c.id.in_(ids)))
             for gone_id, name, base in reversed(gone):
                 events.record(
