@@ -2,11 +2,12 @@
 
 An FTP user belongs to a subscription (a webspace) and is reached through it: whoever
 may see the subscription may see and change its FTP users; any other is as if it did
-not exist. Logins are unique server-wide, and may not be a subscription's own system
-user. Only an argon2 digest of a password is kept; passwords are never answered,
-logged or put in an event. `home` is a path inside the subscription (`/` its root).
-Each write is an `ftpuser_<create|update|delete>` event; FTP users go with their
-subscription (`purge`, run by `Domains.delete`).
+not exist. Logins follow the FTP login rule of subscriptions (core/domains/logins.py),
+are unique server-wide, and may not be a subscription's own system user. Only an argon2
+digest of a password is kept; passwords are never answered, logged or put in an event.
+`home` is a path inside the subscription (`/` its root). Each write is an
+`ftpuser_<create|update|delete>` event; FTP users go with their subscription (`purge`,
+run by `Domains.delete`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 
 from panelkey.core.access.passwords import hash_password
 from panelkey.core.domains.domains import Domain
+from panelkey.core.domains.logins import check_ftp_login
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
 from panelkey.core.owned import Findable, Row
@@ -27,7 +29,6 @@ from panelkey.store import tables
 
 EVENT = "ftpuser"
 NOT_FOUND = "FTP user does not exist"
-_LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,59}$")
 _MAX_QUOTA = 2**62
 _F = tables.ftp_users
 
@@ -48,9 +49,8 @@ class FtpUser:
 
 
 def check_login(name: Any) -> str:
-    if not isinstance(name, str) or not _LOGIN.match(name.strip()):
-        raise InvalidValue(f"Invalid FTP user name: {name!r}")
-    return name.strip()
+    """The FTP login rule, the subscriptions' own (core/domains/logins.py)."""
+    return check_ftp_login(name, what="FTP user name")
 
 
 def check_home(home: Any) -> str:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from panelkey.core import events
 from panelkey.core.accounts.accounts import Account, Accounts
 from panelkey.core.clock import iso
+from panelkey.core.domains.logins import check_ftp_login
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.server.properties import Properties
@@ -263,8 +264,11 @@ class Domains:
             raise InvalidValue(f"Invalid hosting type: {hosting_type!r}")
         if status not in STATUSES:
             raise InvalidValue(f"Invalid status: {status!r}")
-        if not isinstance(description, str) or not isinstance(ftp_login, str):
+        if not isinstance(description, str):
             raise InvalidValue("Invalid value")
+        if base_domain is None or ftp_login != base_domain.ftp_login:
+            # a site's files belong to its subscription's system user, already checked
+            ftp_login = check_ftp_login(ftp_login, empty=True)
         if base_domain is not None:
             owner_id = base_domain.owner_id
             base_id = base_domain.base_domain_id or base_domain.id
@@ -338,7 +342,7 @@ class Domains:
         if values.get("ip_address"):
             row["ip_address"] = check_ip(values["ip_address"])
         if values.get("ftp_login") is not None:
-            row["ftp_login"] = str(values["ftp_login"])
+            row["ftp_login"] = check_ftp_login(values["ftp_login"], empty=True)
         if values.get("www_root") is not None:
             row["www_root"] = check_www_root(values["www_root"])
         if values.get("status") is not None:
