@@ -19,9 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-import sqlalchemy as sa
-
-from panelkey.core.domains.domains import Domain, normalise_name
+from panelkey.core.domains.domains import Domain, normalise_name, taken
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
 from panelkey.core.owned import Findable, Row
@@ -62,19 +60,6 @@ class SiteAlias:
 
     def event_values(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("name", "status", *PREFS, "manage_dns")}
-
-
-def taken(conn: sa.Connection, ascii_name: str, *, alias_id: int | None = None) -> bool:
-    """Whether a domain, a subdomain or another alias already has this name."""
-    d, s = tables.domains, tables.subdomains
-    if conn.execute(sa.select(d.c.id).where(d.c.ascii_name == ascii_name)).first():
-        return True
-    if conn.execute(sa.select(s.c.id).where(s.c.ascii_name == ascii_name)).first():
-        return True
-    q = sa.select(_A.c.id).where(_A.c.ascii_name == ascii_name)
-    if alias_id is not None:
-        q = q.where(_A.c.id != alias_id)
-    return conn.execute(q).first() is not None
 
 
 def _icp(values: Mapping[str, Any]) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 A subdomain is reached through its parent site: whoever may see the site may see and
 change its subdomains; any other is as if it did not exist. Its full name is one name
-server-wide (`site_aliases.taken`). Hosting properties are a settings block
+server-wide (`domains.taken`). Hosting properties are a settings block
 (`PROPERTIES`, as data): unknown names and bad values are InvalidValue. Each write is a
 `subdomain_<create|update|delete>` event in its transaction; subdomains go with their
 site or subscription (`purge`, run by `Domains.delete`).
@@ -18,8 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from panelkey.core.content.site_aliases import taken
-from panelkey.core.domains.domains import Domain, check_www_root, normalise_name
+from panelkey.core.domains.domains import Domain, check_www_root, normalise_name, taken
 from panelkey.core.errors import (
     AlreadyExists,
     InvalidValue,
