@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import builtins
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -32,6 +33,10 @@ from panelkey.store import tables
 from panelkey.store.database import Database
 
 CERT_NOT_FOUND = "Certificate does not exist"
+_NOT_KEY = "The private key is not a PEM private key without a passphrase"
+_NOT_CERT = "The certificate is not a PEM X.509 certificate"
+_NOT_CSR = "The CSR is not a PEM certificate signing request"
+_NOT_CA = "The CA certificate is not a PEM X.509 certificate"
 KEY_SIZES = (1024, 2048, 3072, 4096)
 ADMIN = "admin"
 IP_NOT_FOUND = "IP address does not exist"
@@ -145,40 +150,35 @@ def check_contents(csr: str, private_key: str, certificate: str, ca: str) -> Non
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    public = serialization.PublicFormat.SubjectPublicKeyInfo
-    try:
-        key = serialization.load_pem_private_key(private_key.encode(), password=None)
-    except (ValueError, TypeError):
-        raise InvalidValue(
-            "The private key is not a PEM private key without a passphrase"
-        ) from None
-    mine = key.public_key().public_bytes(serialization.Encoding.PEM, public)
+    def public_half(holder: Any) -> bytes:
+        return holder.public_key().public_bytes(  # type: ignore[no-any-return]
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    def key_of(pem: bytes) -> Any:
+        return serialization.load_pem_private_key(pem, password=None)
+
+    mine = public_half(_parsed(private_key, _NOT_KEY, key_of))
     if certificate.strip():
-        try:
-            cert = x509.load_pem_x509_certificate(certificate.encode())
-        except ValueError:
-            raise InvalidValue("The certificate is not a PEM X.509 certificate") from None
-        if cert.public_key().public_bytes(serialization.Encoding.PEM, public) != mine:
+        if public_half(_parsed(certificate, _NOT_CERT, x509.load_pem_x509_certificate)) != mine:
             raise InvalidValue("The certificate does not match the private key")
     elif csr.strip():
-        try:
-            request = x509.load_pem_x509_csr(csr.encode())
-        except ValueError:
-            raise InvalidValue("The CSR is not a PEM certificate signing request") from None
-        if request.public_key().public_bytes(serialization.Encoding.PEM, public) != mine:
+        if public_half(_parsed(csr, _NOT_CSR, x509.load_pem_x509_csr)) != mine:
             raise InvalidValue("The CSR does not match the private key")
     else:
         raise InvalidValue("A certificate or a CSR is needed beside the private key")
     if csr.strip() and certificate.strip():
-        try:
-            x509.load_pem_x509_csr(csr.encode())
-        except ValueError:
-            raise InvalidValue("The CSR is not a PEM certificate signing request") from None
+        _parsed(csr, _NOT_CSR, x509.load_pem_x509_csr)
     if ca.strip():
-        try:
-            x509.load_pem_x509_certificates(ca.encode())
-        except ValueError:
-            raise InvalidValue("The CA certificate is not a PEM X.509 certificate") from None
+        _parsed(ca, _NOT_CA, x509.load_pem_x509_certificates)
+
+
+def _parsed(pem: str, refusal: str, load: Callable[[bytes], Any]) -> Any:
+    """`load` of the PEM text, or InvalidValue saying `refusal`."""
+    try:
+        return load(pem.encode())
+    except (ValueError, TypeError):
+        raise InvalidValue(refusal) from None
 
 
 class Certificates(Owned[Certificate]):
@@ -270,10 +270,18 @@ class Certificates(Owned[Certificate]):
                 conn.execute(_IP.update().where(_IP.c.id == ip_id).values(certificate_name=text))
             # Never the key: only which parts the certificate has.
             events.record(
-                conn, "certificate", what, obj_id=obj_id, obj_name=text, actor=actor,
-                new={"repository": repo, "certificate": bool(certificate.strip()),
-                     "ca": bool(ca.strip())},
-            )  # fmt: skip
+                conn,
+                "certificate",
+                what,
+                obj_id,
+                text,
+                actor,
+                new={
+                    "repository": repo,
+                    "certificate": bool(certificate.strip()),
+                    "ca": bool(ca.strip()),
+                },
+            )
 
     def remove(self, actor: Identity, domain: Domain | None, name: str) -> None:
         """Delete a certificate by name from a repository; NotFound when it is not there."""
@@ -292,6 +300,6 @@ class Certificates(Owned[Certificate]):
                     .values(certificate_name="")
                 )
             events.record(
-                conn, "certificate", events.DELETE, obj_id=int(found), obj_name=name.strip(),
-                actor=actor, old={"repository": repo},
+                conn, "certificate", events.DELETE, int(found), name.strip(), actor,
+                old={"repository": repo},
             )  # fmt: skip

@@ -314,15 +314,9 @@ class Databases(Findable[Db]):
         return u if seen else None
 
     def add_user(
-        self,
-        actor: Identity,
-        database: Db,
-        *,
-        login: str,
-        password: str,
-        password_type: str | None = None,
-        access: DbUserAccess | None = None,
-    ) -> DbUser:
+        self, actor: Identity, database: Db, *, login: str, password: str,
+        password_type: str | None = None, access: DbUserAccess | None = None,
+    ) -> DbUser:  # fmt: skip
         """A user of `database` (its password plain, or a ``crypt`` hash kept as given;
         its access rules kept to answer back). Raises NotFound, InvalidValue,
         AlreadyExists (the login on the database's server)."""
@@ -334,16 +328,9 @@ class Databases(Findable[Db]):
         )  # fmt: skip
 
     def add_subscription_user(
-        self,
-        actor: Identity,
-        webspace: Domain,
-        server_id: int,
-        *,
-        login: str,
-        password: str,
-        password_type: str | None = None,
-        access: DbUserAccess | None = None,
-    ) -> DbUser:
+        self, actor: Identity, webspace: Domain, server_id: int, *, login: str,
+        password: str, password_type: str | None = None, access: DbUserAccess | None = None,
+    ) -> DbUser:  # fmt: skip
         """A user of every database of a subscription on a server (Plesk's add-db-user
         with webspace-id and db-server-id, no db-id); who may make a database there may
         make it. Raises NotFound (subscription, server), InvalidValue, AlreadyExists."""
@@ -391,15 +378,10 @@ class Databases(Findable[Db]):
         return made
 
     def set_user(
-        self,
-        actor: Identity,
-        user: DbUser,
-        *,
-        login: str | None = None,
-        password: str | None = None,
-        password_type: str | None = None,
+        self, actor: Identity, user: DbUser, *, login: str | None = None,
+        password: str | None = None, password_type: str | None = None,
         access: DbUserAccess | None = None,
-    ) -> DbUser:
+    ) -> DbUser:  # fmt: skip
         """Change a user's login, password or access rules. Raises NotFound,
         InvalidValue, AlreadyExists."""
         current = self.user(actor, user.id)

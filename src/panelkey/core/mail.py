@@ -69,14 +69,8 @@ class MailName:
 
     def event_values(self) -> dict[str, Any]:
         """What an event may show: never the password, only whether there is one."""
-        return {
-            "name": self.name,
-            "mailbox": self.mailbox,
-            "quota": self.quota,
-            "forwarding": self.forwarding,
-            "forwards": ",".join(self.forwards),
-            "aliases": ",".join(self.aliases),
-        }
+        shown = {k: getattr(self, k) for k in ("name", "mailbox", "quota", "forwarding")}
+        return {**shown, "forwards": ",".join(self.forwards), "aliases": ",".join(self.aliases)}
 
 
 @dataclass(slots=True)
@@ -367,7 +361,7 @@ class Mail(Owned[MailName]):
             conn.execute(s.delete().where(s.c.domain_id == site.id))
             conn.execute(s.insert().values(domain_id=site.id, enabled=enabled))
             events.record(
-                conn, "mail", events.UPDATE, obj_id=site.id, obj_name=site.name, actor=actor,
+                conn, "mail", events.UPDATE, site.id, site.name, actor,
                 old={"enabled": before}, new={"enabled": enabled},
             )  # fmt: skip
 

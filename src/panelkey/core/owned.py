@@ -234,7 +234,7 @@ class Owned(Generic[T]):
             self._properties.purge(self.kind, going, conn)
         conn.execute(t.delete().where(where))
         for obj_id, name in gone:
-            events.record(conn, self.event, events.DELETE, obj_id=obj_id, obj_name=name)
+            events.record(conn, self.event, events.DELETE, obj_id, name)
 
 
 class Findable(Owned[T]):

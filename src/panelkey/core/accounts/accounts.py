@@ -19,7 +19,6 @@ from panelkey.core.errors import (
     InvalidValue,
     NotFound,
     OwnerNotFound,
-    PanelkeyError,
     PermissionDenied,
 )
 from panelkey.core.identity import AccountType, Identity
@@ -250,18 +249,11 @@ class Accounts:
             return None
         return account if self.can_manage(actor, account) else None
 
-    def require(
-        self,
-        actor: Identity,
-        ref: Ref,
-        *,
-        type: str | None = None,
-        error: PanelkeyError | None = None,
-    ) -> Account:
-        """`find`, or raise `error` (NotFound, "Client does not exist", unless told)."""
+    def require(self, actor: Identity, ref: Ref, *, type: str | None = None) -> Account:
+        """`find`, or raise NotFound ("Client does not exist")."""
         found = self.find(actor, ref, type=type)
         if found is None:
-            raise error or NotFound("Client does not exist")
+            raise NotFound("Client does not exist")
         return found
 
     def reachable(
@@ -344,14 +336,9 @@ class Accounts:
                     PROPERTY_KIND, account.id, {POWER_USER: _flag(power_user)}, conn
                 )
             events.record(
-                conn,
-                event_class(type),
-                events.CREATE,
-                obj_id=account.id,
-                obj_name=account.login,
-                actor=actor,
+                conn, event_class(type), events.CREATE, account.id, account.login, actor,
                 new=_event_values(account),
-            )
+            )  # fmt: skip
         return account
 
     def ensure_admin(self, password: str) -> bool:
@@ -446,9 +433,9 @@ class Accounts:
                 conn,
                 event_class(account.type),
                 events.UPDATE,
-                obj_id=account.id,
-                obj_name=updated.login,
-                actor=actor,
+                account.id,
+                updated.login,
+                actor,
                 old={**_event_values(account, changed), **old_extra},
                 new={
                     **_event_values(updated, changed),
@@ -489,13 +476,8 @@ class Accounts:
             for old in gone:
                 if old is not None:
                     events.record(
-                        conn,
-                        event_class(old.type),
-                        events.DELETE,
-                        obj_id=old.id,
-                        obj_name=old.login,
-                        actor=actor,
+                        conn, event_class(old.type), events.DELETE, old.id, old.login, actor,
                         old=_event_values(old),
-                    )
+                    )  # fmt: skip
             self._db.record_change(conn, "account")
         self._on_change()

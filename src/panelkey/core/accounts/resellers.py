@@ -151,15 +151,9 @@ class Resellers:
             if plan is not None:
                 old["plan_id"], new["plan_id"] = old_plan, plan.id
             events.record(
-                conn,
-                "reseller",
-                events.UPDATE,
-                obj_id=reseller.id,
-                obj_name=reseller.login,
-                actor=actor,
-                old=old,
-                new=new,
-            )
+                conn, "reseller", events.UPDATE, reseller.id, reseller.login, actor,
+                old=old, new=new,
+            )  # fmt: skip
         if plan is not None:
             self._share_plan_addresses(actor, reseller, plan)
 
@@ -200,15 +194,9 @@ class Resellers:
                 .values(limits=json.dumps(limits), permissions=json.dumps(perms), plan_id=None)
             )
             events.record(
-                conn,
-                "reseller",
-                events.UPDATE,
-                obj_id=reseller.id,
-                obj_name=reseller.login,
-                actor=actor,
-                old={"plan_id": plan.id},
-                new={"plan_id": ""},
-            )
+                conn, "reseller", events.UPDATE, reseller.id, reseller.login, actor,
+                old={"plan_id": plan.id}, new={"plan_id": ""},
+            )  # fmt: skip
 
 
 # -- conversions and moves that carry plans ---------------------------------------------------
@@ -257,15 +245,9 @@ def _convert(panel: Panel, actor: Identity, account: Account, to_type: str) -> A
         conn.execute(a.update().where(a.c.id == account.id).values(type=to_type))
         panel.db.record_change(conn, "account")
         events.record(
-            conn,
-            event_class(to_type),
-            events.UPDATE,
-            obj_id=account.id,
-            obj_name=account.login,
-            actor=actor,
-            old={"type": account.type},
-            new={"type": to_type},
-        )
+            conn, event_class(to_type), events.UPDATE, account.id, account.login, actor,
+            old={"type": account.type}, new={"type": to_type},
+        )  # fmt: skip
         updated = panel.accounts.get(account.id, conn)
     panel.accounts.changed()
     assert updated is not None
@@ -314,15 +296,10 @@ def _give(
         a = tables.accounts
         conn.execute(a.update().where(a.c.id == account.id).values(owner_id=owner.id))
         events.record(
-            conn,
-            "client",
-            events.UPDATE,
-            obj_id=account.id,
-            obj_name=account.login,
-            actor=actor,
+            conn, "client", events.UPDATE, account.id, account.login, actor,
             old={"owner_id": account.owner_id},
             new={"owner_id": owner.id, **{f"ipv{v}": t for v, t in moves.items()}},
-        )
+        )  # fmt: skip
         updated = panel.accounts.get(account.id, conn)
     assert updated is not None
     return updated

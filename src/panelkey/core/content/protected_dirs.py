@@ -243,14 +243,9 @@ class ProtectedDirs(Findable[ProtectedDir]):
         return made
 
     def update_user(
-        self,
-        actor: Identity,
-        user: DirUser,
-        *,
-        login: str | None = None,
-        password: str | None = None,
-        password_type: str | None = None,
-    ) -> DirUser:
+        self, actor: Identity, user: DirUser, *, login: str | None = None,
+        password: str | None = None, password_type: str | None = None,
+    ) -> DirUser:  # fmt: skip
         """Raises NotFound, InvalidValue, AlreadyExists; nothing is written on any."""
         if self.user(actor, user.id) is None:
             raise NotFound(USER_NOT_FOUND)

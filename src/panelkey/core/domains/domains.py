@@ -34,7 +34,6 @@ from panelkey.core.errors import (
     AlreadyExists,
     InvalidValue,
     NotFound,
-    PanelkeyError,
     PermissionDenied,
 )
 from panelkey.core.identity import AccountType, Identity
@@ -134,19 +133,12 @@ class Domains:
             return None
         return domain
 
-    def require(
-        self,
-        actor: Identity,
-        ref: Ref,
-        *,
-        webspace: bool | None = None,
-        error: PanelkeyError | None = None,
-    ) -> Domain:
-        """`find`, or raise `error` (NotFound: "Webspace does not exist" when a
-        subscription was asked for, else "Site does not exist", unless told)."""
+    def require(self, actor: Identity, ref: Ref, *, webspace: bool | None = None) -> Domain:
+        """`find`, or raise NotFound: "Webspace does not exist" when a subscription was
+        asked for, else "Site does not exist"."""
         found = self.find(actor, ref, webspace=webspace)
         if found is None:
-            raise error or NotFound(WEBSPACE_NOT_FOUND if webspace else SITE_NOT_FOUND)
+            raise NotFound(WEBSPACE_NOT_FOUND if webspace else SITE_NOT_FOUND)
         return found
 
     def get(self, actor: Identity, domain_id: int) -> Domain | None:
@@ -291,14 +283,9 @@ class Domains:
             created = self._row(row)
             # The domain's own event first, then those of what is made inside it.
             events.record(
-                conn,
-                event_class(base_id),
-                events.CREATE,
-                obj_id=created.id,
-                obj_name=created.name,
-                actor=actor,
+                conn, event_class(base_id), events.CREATE, created.id, created.name, actor,
                 new=created.event_values(),
-            )
+            )  # fmt: skip
             for make in self._makers:
                 make(conn, created, actor)
             if within is not None:
@@ -334,15 +321,11 @@ class Domains:
             out = self._row(conn.execute(self._base.where(tables.domains.c.id == domain.id)).one())
             if row:
                 events.record(
-                    conn,
-                    event_class(domain.base_domain_id),
-                    events.UPDATE,
-                    obj_id=domain.id,
-                    obj_name=out.name,
-                    actor=actor,
+                    conn, event_class(domain.base_domain_id), events.UPDATE, domain.id, out.name,
+                    actor,
                     old={k: v for k, v in domain.event_values().items() if k in row},
                     new={k: v for k, v in out.event_values().items() if k in row},
-                )
+                )  # fmt: skip
         return out
 
     def delete(self, actor: Identity, domain: Domain) -> builtins.list[int]:
@@ -365,14 +348,7 @@ class Domains:
             conn.execute(p.delete().where(p.c.kind == PROPERTY_KIND, p.c.object_id.in_(ids)))
             conn.execute(d.delete().where(d.c.id.in_(ids)))
             for gone_id, name, base in reversed(gone):
-                events.record(
-                    conn,
-                    event_class(base),
-                    events.DELETE,
-                    obj_id=gone_id,
-                    obj_name=name,
-                    actor=actor,
-                )
+                events.record(conn, event_class(base), events.DELETE, gone_id, name, actor)
         return ids
 
 

@@ -246,26 +246,16 @@ class Plans:
             )
             self._write_settings(conn, new_id, values)
             events.record(
-                conn,
-                EVENT_CLASS[kind],
-                events.CREATE,
-                obj_id=new_id,
-                obj_name=name,
-                actor=actor,
+                conn, EVENT_CLASS[kind], events.CREATE, new_id, name, actor,
                 new={"name": name, "owner_id": owner_id, **_flat(values)},
-            )
+            )  # fmt: skip
             row = conn.execute(self._base.where(p.c.id == new_id)).one()
         return Plan(**dict(row._mapping))
 
     def update(
-        self,
-        actor: Identity,
-        plan: Plan,
-        *,
-        name: str | None = None,
-        external_id: str | None = None,
-        settings: Settings | None = None,
-    ) -> Plan:
+        self, actor: Identity, plan: Plan, *, name: str | None = None,
+        external_id: str | None = None, settings: Settings | None = None,
+    ) -> Plan:  # fmt: skip
         """Rename, re-tag or change settings (only the names given change; an empty
         php-settings value resets that setting). Subscriptions on the plan follow it."""
         self._owner_for(actor, plan.kind, None)
@@ -295,15 +285,10 @@ class Plans:
                 conn.execute(p.update().where(p.c.id == plan.id).values(**row))
             self._write_settings(conn, plan.id, values)
             events.record(
-                conn,
-                EVENT_CLASS[plan.kind],
-                events.UPDATE,
-                obj_id=plan.id,
-                obj_name=row.get("name", plan.name),
-                actor=actor,
-                old={"name": plan.name, **_flat(old)},
-                new={**row, **_flat(values)},
-            )
+                conn, EVENT_CLASS[plan.kind], events.UPDATE, plan.id, row.get("name", plan.name),
+                actor,
+                old={"name": plan.name, **_flat(old)}, new={**row, **_flat(values)},
+            )  # fmt: skip
             out = conn.execute(self._base.where(p.c.id == plan.id)).one()
         return Plan(**dict(out._mapping))
 
@@ -316,14 +301,9 @@ class Plans:
         with self._db.begin() as conn:
             conn.execute(tables.plans.delete().where(tables.plans.c.id == plan.id))
             events.record(
-                conn,
-                EVENT_CLASS[plan.kind],
-                events.DELETE,
-                obj_id=plan.id,
-                obj_name=plan.name,
-                actor=actor,
+                conn, EVENT_CLASS[plan.kind], events.DELETE, plan.id, plan.name, actor,
                 old={"name": plan.name, "owner_id": plan.owner_id},
-            )
+            )  # fmt: skip
 
     def _check_pool(self, values: Mapping[str, Mapping[str, str]]) -> None:
         """Every shared address of a reseller plan's IP pool is in the server's pool."""

@@ -181,13 +181,9 @@ class ServerSettings:
                 ),
             )
             events.record(
-                conn,
-                "license",
-                events.UPDATE,
-                obj_name=found.key_id,
-                actor=actor,
+                conn, "license", events.UPDATE, 0, found.key_id, actor,
                 new={"key_id": found.key_id, "code": code},
-            )
+            )  # fmt: skip
         return found
 
     def keys(self, own_id: str) -> list[LicenseKey]:
