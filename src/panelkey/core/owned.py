@@ -80,7 +80,8 @@ class Owned(Generic[T]):
         self._domains = domains
         self._properties = Properties(db)
         domains.on_delete(self.purge)
-        t, v = self.table, sa.bindparam("v")  # type: sa.Table, sa.BindParameter[Any]
+        t = self.table
+        v: sa.BindParameter[Any] = sa.bindparam("v")
         q = sa.select(*(t.c[c] for c in self.columns))
         self._parent_at = self.columns.index(self.parent_column)
         self._by_id = db.prepare(q.where(t.c.id == v))

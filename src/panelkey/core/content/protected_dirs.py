@@ -125,6 +125,15 @@ class ProtectedDirs(Findable[ProtectedDir]):
     columns = tuple(f.name for f in fields(ProtectedDir))
     event, not_found = EVENT, NOT_FOUND
 
+    def __init__(self, db: Database, domains: Domains) -> None:
+        super().__init__(db, domains)
+        # the users' reads, compiled once as the directories' are
+        v: sa.BindParameter[Any] = sa.bindparam("v")
+        users = sa.select(_U.c.id, _U.c.dir_id, _U.c.login, _U.c.created).order_by(_U.c.id)
+        self._users = db.prepare(users)
+        self._users_of = db.prepare(users.where(_U.c.dir_id == v))
+        self._user_by_id = db.prepare(users.where(_U.c.id == v))
+
     def _row(self, values: Row) -> ProtectedDir:
         dir_id, domain_id, name, header, ssl, nonssl, cgi, created = values
         return ProtectedDir(
@@ -182,14 +191,6 @@ class ProtectedDirs(Findable[ProtectedDir]):
             raise AlreadyExists(f"Protected directory {path!r} already exists.")
 
     # -- users ----------------------------------------------------------------------
-
-    def __init__(self, db: Database, domains: Domains) -> None:
-        super().__init__(db, domains)
-        v: sa.BindParameter[Any] = sa.bindparam("v")
-        users = sa.select(_U.c.id, _U.c.dir_id, _U.c.login, _U.c.created).order_by(_U.c.id)
-        self._users = db.prepare(users)
-        self._users_of = db.prepare(users.where(_U.c.dir_id == v))
-        self._user_by_id = db.prepare(users.where(_U.c.id == v))
 
     def users(self, actor: Identity, pdir: ProtectedDir | None = None) -> builtins.list[DirUser]:
         """Users of directories the actor may see (of `pdir` only, when given), by id."""
