@@ -8,14 +8,40 @@ Every maker acts as the admin unless given another `actor`; an account's passwor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from panelkey.config import LivePanelIni, load_settings
+from panelkey.context import Context
 from panelkey.core.accounts.accounts import Account
 from panelkey.core.databases import Db
 from panelkey.core.domains.domains import Domain
 from panelkey.core.identity import Identity
 from panelkey.core.mail import MailChange, MailName
 from panelkey.core.panel import Panel
+from tests.conftest import CHEAP_HASHES
+from tests.functional.xml.xml_helpers import XmlClient
+
+if TYPE_CHECKING:  # rest_helpers imports this module
+    from tests.functional.rest.rest_helpers import Api
+
+# -- the faces, in-process over one store ----------------------------------------------
+
+
+def rest_api(panel: Panel, folder: Path) -> Api:
+    """The REST face in-process over `panel`'s store (its panel.ini in `folder`)."""
+    from tests.functional.rest.rest_helpers import Api
+
+    ini = folder / "panel.ini"
+    settings = load_settings({"data_dir": str(folder), **CHEAP_HASHES}, {})
+    return Api(panel, Context(panel, settings, LivePanelIni(ini)), ini)
+
+
+def xml_client(ctx: Context, login: str | None = None) -> XmlClient:
+    """The XML face over `ctx`, with a key of `login` (the admin when None) that any
+    address may use."""
+    return XmlClient(ctx, key_of(ctx.panel, admin(ctx.panel), login))
+
 
 # -- access ---------------------------------------------------------------------------
 
@@ -79,9 +105,11 @@ def webspace(
     return panel.domains.create(actor or admin(panel), name=name, owner=owner, **values)
 
 
-def site(panel: Panel, name: str, webspace: Domain, *, actor: Identity | None = None) -> Domain:
-    """A site in the subscription `webspace`."""
-    return panel.domains.create(actor or admin(panel), name=name, base_domain=webspace)
+def site(
+    panel: Panel, name: str, webspace: Domain, *, actor: Identity | None = None, **values: Any
+) -> Domain:
+    """A site in the subscription `webspace` (`values`: what Domains.create takes)."""
+    return panel.domains.create(actor or admin(panel), name=name, base_domain=webspace, **values)
 
 
 # -- mail, databases ------------------------------------------------------------------

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import builtins
 import ipaddress
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -26,10 +28,15 @@ from panelkey.core.domains.domains import Domain, Domains, normalise_name
 from panelkey.core.domains.ips import Ips
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
+from panelkey.core.owned import Owned, Row
 from panelkey.store import tables
 from panelkey.store.database import Database
 
 CERT_NOT_FOUND = "Certificate does not exist"
+_NOT_KEY = "The private key is not a PEM private key without a passphrase"
+_NOT_CERT = "The certificate is not a PEM X.509 certificate"
+_NOT_CSR = "The CSR is not a PEM certificate signing request"
+_NOT_CA = "The CA certificate is not a PEM X.509 certificate"
 KEY_SIZES = (1024, 2048, 3072, 4096)
 ADMIN = "admin"
 IP_NOT_FOUND = "IP address does not exist"
@@ -64,6 +71,14 @@ class Certificate:
     csr: str
     certificate: str
     ca_certificate: str
+
+    def event_values(self) -> dict[str, Any]:
+        """Never the key: which parts the certificate has."""
+        return {
+            "repository": self.repository,
+            "certificate": bool(self.certificate),
+            "ca": bool(self.ca_certificate),
+        }
 
 
 def generate(
@@ -135,48 +150,55 @@ def check_contents(csr: str, private_key: str, certificate: str, ca: str) -> Non
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    public = serialization.PublicFormat.SubjectPublicKeyInfo
-    try:
-        key = serialization.load_pem_private_key(private_key.encode(), password=None)
-    except (ValueError, TypeError):
-        raise InvalidValue(
-            "The private key is not a PEM private key without a passphrase"
-        ) from None
-    mine = key.public_key().public_bytes(serialization.Encoding.PEM, public)
+    def public_half(holder: Any) -> bytes:
+        return holder.public_key().public_bytes(  # type: ignore[no-any-return]
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    def key_of(pem: bytes) -> Any:
+        return serialization.load_pem_private_key(pem, password=None)
+
+    mine = public_half(_parsed(private_key, _NOT_KEY, key_of))
     if certificate.strip():
-        try:
-            cert = x509.load_pem_x509_certificate(certificate.encode())
-        except ValueError:
-            raise InvalidValue("The certificate is not a PEM X.509 certificate") from None
-        if cert.public_key().public_bytes(serialization.Encoding.PEM, public) != mine:
+        if public_half(_parsed(certificate, _NOT_CERT, x509.load_pem_x509_certificate)) != mine:
             raise InvalidValue("The certificate does not match the private key")
     elif csr.strip():
-        try:
-            request = x509.load_pem_x509_csr(csr.encode())
-        except ValueError:
-            raise InvalidValue("The CSR is not a PEM certificate signing request") from None
-        if request.public_key().public_bytes(serialization.Encoding.PEM, public) != mine:
+        if public_half(_parsed(csr, _NOT_CSR, x509.load_pem_x509_csr)) != mine:
             raise InvalidValue("The CSR does not match the private key")
     else:
         raise InvalidValue("A certificate or a CSR is needed beside the private key")
     if csr.strip() and certificate.strip():
-        try:
-            x509.load_pem_x509_csr(csr.encode())
-        except ValueError:
-            raise InvalidValue("The CSR is not a PEM certificate signing request") from None
+        _parsed(csr, _NOT_CSR, x509.load_pem_x509_csr)
     if ca.strip():
-        try:
-            x509.load_pem_x509_certificates(ca.encode())
-        except ValueError:
-            raise InvalidValue("The CA certificate is not a PEM X.509 certificate") from None
+        _parsed(ca, _NOT_CA, x509.load_pem_x509_certificates)
 
 
-class Certificates:
+def _parsed(pem: str, refusal: str, load: Callable[[bytes], Any]) -> Any:
+    """`load` of the PEM text, or InvalidValue saying `refusal`."""
+    try:
+        return load(pem.encode())
+    except (ValueError, TypeError):
+        raise InvalidValue(refusal) from None
+
+
+class Certificates(Owned[Certificate]):
+    """Repositories are reached through their subscription (`repository`); a certificate
+    is found by name in one, and goes with its subscription (`purge`)."""
+
+    table = _C
+    columns = tuple(f.name for f in fields(Certificate))  # never the private key
+    event, not_found, purge_events = "certificate", CERT_NOT_FOUND, False
+
     def __init__(self, db: Database, domains: Domains) -> None:
-        self._db = db
-        self._domains = domains
+        super().__init__(db, domains)
         self._ips = Ips(db)
-        domains.on_delete(self.purge)
+        q = sa.select(*(_C.c[c] for c in self.columns))
+        self._in_repository = db.prepare(
+            q.where(_C.c.repository == sa.bindparam("v")).order_by(_C.c.name)
+        )
+
+    def _row(self, values: Row) -> Certificate:
+        return Certificate(*values)
 
     def repository(self, actor: Identity, domain: Domain | None) -> tuple[str, int | None]:
         """(repository, domain id) of a subscription (a site counts as its subscription)
@@ -185,25 +207,13 @@ class Certificates:
             if not actor.is_admin:
                 raise PermissionDenied("Only the administrator manages the server pool.")
             return ADMIN, None
-        if self._domains.get(actor, domain.id) is None:
-            raise NotFound("Webspace does not exist")
+        self._parent(actor, domain, NotFound("Webspace does not exist"))
         base = domain.base_domain_id or domain.id
         return f"domain:{base}", base
 
-    @staticmethod
-    def _row(r: sa.Row[tuple[object, ...]]) -> Certificate:
-        m = r._mapping
-        return Certificate(
-            m["id"], m["repository"], m["domain_id"], m["name"], m["csr"], m["certificate"],
-            m["ca_certificate"],
-        )  # fmt: skip
-
     def list(self, repository: str) -> builtins.list[Certificate]:
         """The certificates of a repository (as `repository` gave it), by name."""
-        cols = [c for c in _C.c if c.name != "private_key"]
-        q = sa.select(*cols).where(_C.c.repository == repository).order_by(_C.c.name)
-        with self._db.read() as conn:
-            return [self._row(r) for r in conn.execute(q)]
+        return self._rows(self._in_repository.all(v=repository))
 
     def install(
         self, actor: Identity, domain: Domain | None, name: str, *, csr: str = "",
@@ -260,10 +270,18 @@ class Certificates:
                 conn.execute(_IP.update().where(_IP.c.id == ip_id).values(certificate_name=text))
             # Never the key: only which parts the certificate has.
             events.record(
-                conn, "certificate", what, obj_id=obj_id, obj_name=text, actor=actor,
-                new={"repository": repo, "certificate": bool(certificate.strip()),
-                     "ca": bool(ca.strip())},
-            )  # fmt: skip
+                conn,
+                "certificate",
+                what,
+                obj_id,
+                text,
+                actor,
+                new={
+                    "repository": repo,
+                    "certificate": bool(certificate.strip()),
+                    "ca": bool(ca.strip()),
+                },
+            )
 
     def remove(self, actor: Identity, domain: Domain | None, name: str) -> None:
         """Delete a certificate by name from a repository; NotFound when it is not there."""
@@ -282,10 +300,6 @@ class Certificates:
                     .values(certificate_name="")
                 )
             events.record(
-                conn, "certificate", events.DELETE, obj_id=int(found), obj_name=name.strip(),
-                actor=actor, old={"repository": repo},
+                conn, "certificate", events.DELETE, int(found), name.strip(), actor,
+                old={"repository": repo},
             )  # fmt: skip
-
-    def purge(self, conn: sa.Connection, domain_ids: builtins.list[int]) -> None:
-        """Domains.on_delete: the repositories of the subscriptions going."""
-        conn.execute(_C.delete().where(_C.c.domain_id.in_(domain_ids)))

@@ -36,12 +36,11 @@ import sqlalchemy as sa
 from panelkey.core import events
 from panelkey.core.access.passwords import hash_password
 from panelkey.core.clock import iso
-from panelkey.core.domains.domains import Domain, Domains
+from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
-from panelkey.core.server.properties import Properties
+from panelkey.core.owned import Findable, Ids, Row
 from panelkey.store import tables
-from panelkey.store.database import Database as Store
 
 TYPES = ("mysql", "postgresql")
 DB_NOT_FOUND = "Database does not exist"
@@ -78,6 +77,9 @@ class Db:
     name: str
     type: str
     default_user_id: int
+
+    def event_values(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "server_id": self.server_id}
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,12 +170,14 @@ def _password(value: Any, password_type: str | None = None) -> str:
     return hash_password(value)
 
 
-class Databases:
-    def __init__(self, db: Store, domains: Domains) -> None:
-        self._db = db
-        self._domains = domains
-        self._props = Properties(db)
-        domains.on_delete(self.purge)
+class Databases(Findable[Db]):
+    table = _D
+    columns = ("id", "domain_id", "server_id", "name", "type", "default_user_id")
+    event, not_found, purge_events = "database", DB_NOT_FOUND, False
+
+    def _row(self, values: Row) -> Db:
+        db_id, domain_id, server_id, name, kind, default_user = values
+        return Db(db_id, domain_id, server_id, name, kind, int(default_user or 0))
 
     # -- servers -------------------------------------------------------------------------
 
@@ -212,28 +216,12 @@ class Databases:
 
     # -- databases -----------------------------------------------------------------------
 
-    def _visible_ids(self, actor: Identity) -> builtins.list[int]:
-        return [d.id for d in self._domains.list(actor)]
-
-    @staticmethod
-    def _db_row(r: Any) -> Db:
-        return Db(r.id, r.domain_id, r.server_id, r.name, r.type, int(r.default_user_id or 0))
-
-    def list(self, actor: Identity, webspace: Domain | None = None) -> builtins.list[Db]:
-        """The databases the actor may see (of one subscription when given), by id."""
-        q = sa.select(_D).where(_D.c.domain_id.in_(self._visible_ids(actor))).order_by(_D.c.id)
-        if webspace is not None:
-            q = q.where(_D.c.domain_id == webspace.id)
-        with self._db.read() as conn:
-            return [self._db_row(r) for r in conn.execute(q)]
-
-    def get(self, actor: Identity, db_id: int) -> Db | None:
-        """A database the actor may see, else None."""
-        with self._db.read() as conn:
-            r = conn.execute(sa.select(_D).where(_D.c.id == db_id)).first()
-        if r is None or self._domains.get(actor, r.domain_id) is None:
-            return None
-        return self._db_row(r)
+    def _webspace(self, actor: Identity, webspace: Domain) -> Domain:
+        """A subscription the actor may see (not a site), else NotFound."""
+        found = self._parent(actor, webspace, NotFound("Webspace does not exist"))
+        if not found.is_webspace:
+            raise NotFound("Webspace does not exist")
+        return found
 
     def create(
         self, actor: Identity, webspace: Domain, *, name: str, type: str, server_id: int = 0
@@ -241,8 +229,7 @@ class Databases:
         """A database in a subscription, on `server_id` or the type's default server.
         Raises NotFound (subscription, server), InvalidValue (name, type, a server of
         another type), AlreadyExists (the name on that server)."""
-        if self._domains.get(actor, webspace.id) is None or not webspace.is_webspace:
-            raise NotFound("Webspace does not exist")
+        self._webspace(actor, webspace)
         kind = check_type(type)
         text = _text(name, _NAME, "database name")
         server = self.server(server_id) if server_id else self.default_server(kind)
@@ -250,49 +237,30 @@ class Databases:
             raise NotFound(SERVER_NOT_FOUND)
         if server.type != kind:
             raise InvalidValue(f"The database server {server.id} is not a {kind} server")
+        row = {"domain_id": webspace.id, "server_id": server.id, "name": text, "type": kind}
+        told = {"name": text, "type": kind, "server_id": server.id, "domain": webspace.name}
         with self._db.begin() as conn:
             clash = conn.execute(
                 sa.select(_D.c.id).where(_D.c.server_id == server.id, _D.c.name == text)
             ).first()
             if clash is not None:
                 raise AlreadyExists(f"Database {text!r} already exists")
-            new_id = conn.execute(
-                _D.insert().values(
-                    domain_id=webspace.id,
-                    server_id=server.id,
-                    name=text,
-                    type=kind,
-                    created=iso(),
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            made = Db(int(new_id), webspace.id, server.id, text, kind, 0)
-            events.record(
-                conn, "database", events.CREATE, obj_id=made.id, obj_name=text, actor=actor,
-                new={"name": text, "type": kind, "server_id": server.id, "domain": webspace.name},
-            )  # fmt: skip
-        return made
+            return self._insert(conn, actor, row, new=told)
 
-    def delete(self, actor: Identity, database: Db) -> None:
-        """Delete a database and its users. Raises NotFound."""
-        if self.get(actor, database.id) is None:
-            raise NotFound(DB_NOT_FOUND)
-        with self._db.begin() as conn:
-            for user_id, login in conn.execute(
-                sa.select(_U.c.id, _U.c.login).where(_U.c.database_id == database.id)
-            ).all():
-                events.record(
-                    conn, "database_user", events.DELETE, obj_id=user_id, obj_name=login,
-                    actor=actor,
-                )  # fmt: skip
-            going = sa.select(_U.c.id).where(_U.c.database_id == database.id)
-            conn.execute(_P.delete().where(_P.c.kind == KIND, _P.c.object_id.in_(going)))
-            conn.execute(_U.delete().where(_U.c.database_id == database.id))
-            conn.execute(_D.delete().where(_D.c.id == database.id))
-            conn.execute(_P.delete().where(_P.c.kind == "database", _P.c.object_id == database.id))
-            events.record(
-                conn, "database", events.DELETE, obj_id=database.id, obj_name=database.name,
-                actor=actor,
-            )  # fmt: skip
+    def _children(self, conn: sa.Connection, actor: Identity | None, ids: Ids) -> None:
+        """A database's own users go with it, each with its event."""
+        self._drop_users(conn, _U.c.database_id.in_(ids), actor, record=True)
+        self._properties.purge("database", ids, conn)  # its custom host
+
+    def _drop_users(
+        self, conn: sa.Connection, where: Any, actor: Identity | None, *, record: bool
+    ) -> None:
+        """Delete the users `where` selects, with their rules (and their events)."""
+        if record:
+            for user_id, login in conn.execute(sa.select(_U.c.id, _U.c.login).where(where)):
+                _user_event(conn, events.DELETE, user_id, login, actor)
+        self._properties.purge(KIND, sa.select(_U.c.id).where(where), conn)
+        conn.execute(_U.delete().where(where))
 
     # -- users ---------------------------------------------------------------------------
 
@@ -320,7 +288,7 @@ class Databases:
         if database is not None:
             q = q.where(_U.c.database_id == database.id)
         else:
-            seen = self._visible_ids(actor)
+            seen = [d.id for d in self._domains.list(actor)]
             dbs = sa.select(_D.c.id).where(_D.c.domain_id.in_(seen))
             q = q.where(
                 sa.or_(
@@ -347,15 +315,9 @@ class Databases:
         return u if seen else None
 
     def add_user(
-        self,
-        actor: Identity,
-        database: Db,
-        *,
-        login: str,
-        password: str,
-        password_type: str | None = None,
-        access: DbUserAccess | None = None,
-    ) -> DbUser:
+        self, actor: Identity, database: Db, *, login: str, password: str,
+        password_type: str | None = None, access: DbUserAccess | None = None,
+    ) -> DbUser:  # fmt: skip
         """A user of `database` (its password plain, or a ``crypt`` hash kept as given;
         its access rules kept to answer back). Raises NotFound, InvalidValue,
         AlreadyExists (the login on the database's server)."""
@@ -367,21 +329,13 @@ class Databases:
         )  # fmt: skip
 
     def add_subscription_user(
-        self,
-        actor: Identity,
-        webspace: Domain,
-        server_id: int,
-        *,
-        login: str,
-        password: str,
-        password_type: str | None = None,
-        access: DbUserAccess | None = None,
-    ) -> DbUser:
+        self, actor: Identity, webspace: Domain, server_id: int, *, login: str,
+        password: str, password_type: str | None = None, access: DbUserAccess | None = None,
+    ) -> DbUser:  # fmt: skip
         """A user of every database of a subscription on a server (Plesk's add-db-user
         with webspace-id and db-server-id, no db-id); who may make a database there may
         make it. Raises NotFound (subscription, server), InvalidValue, AlreadyExists."""
-        if self._domains.get(actor, webspace.id) is None or not webspace.is_webspace:
-            raise NotFound("Webspace does not exist")
+        self._webspace(actor, webspace)
         server = self.server(server_id)
         if server is None:
             raise NotFound(SERVER_NOT_FOUND)
@@ -414,27 +368,21 @@ class Databases:
                     server_id=server_id, login=text, password_hash=digest, created=iso(), **owner
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
-            self._props.set(KIND, int(new_id), rules, conn)
+            self._properties.set(KIND, int(new_id), rules, conn)
             made = DbUser(
                 int(new_id), owner.get("database_id"), server_id, text, rules,
                 owner.get("domain_id"),
             )  # fmt: skip
-            events.record(
-                conn, "database_user", events.CREATE, obj_id=made.id, obj_name=text,
-                actor=actor, new={"login": text, **told, **rules},
-            )  # fmt: skip
+            _user_event(
+                conn, events.CREATE, made.id, text, actor, new={"login": text, **told, **rules}
+            )
         return made
 
     def set_user(
-        self,
-        actor: Identity,
-        user: DbUser,
-        *,
-        login: str | None = None,
-        password: str | None = None,
-        password_type: str | None = None,
+        self, actor: Identity, user: DbUser, *, login: str | None = None,
+        password: str | None = None, password_type: str | None = None,
         access: DbUserAccess | None = None,
-    ) -> DbUser:
+    ) -> DbUser:  # fmt: skip
         """Change a user's login, password or access rules. Raises NotFound,
         InvalidValue, AlreadyExists."""
         current = self.user(actor, user.id)
@@ -454,18 +402,14 @@ class Databases:
                 self._login_free(conn, user.server_id, row["login"])
             if row:
                 conn.execute(_U.update().where(_U.c.id == user.id).values(**row))
-            self._props.set(KIND, user.id, rules, conn)
-            events.record(
-                conn, "database_user", events.UPDATE, obj_id=user.id,
-                obj_name=row.get("login", user.login), actor=actor,
+            self._properties.set(KIND, user.id, rules, conn)
+            named = row.get("login", user.login)
+            _user_event(
+                conn, events.UPDATE, user.id, named, actor,
                 old={"login": user.login, **{k: current.settings.get(k, "") for k in rules}},
-                new={"login": row.get("login", user.login),
-                     "password": "changed" if password else "", **rules},
+                new={"login": named, "password": "changed" if password else "", **rules},
             )  # fmt: skip
-        return DbUser(
-            user.id, user.database_id, user.server_id, row.get("login", user.login), settings,
-            user.domain_id,
-        )  # fmt: skip
+        return DbUser(user.id, user.database_id, user.server_id, named, settings, user.domain_id)
 
     def delete_user(self, actor: Identity, user: DbUser) -> None:
         if self.user(actor, user.id) is None:
@@ -475,12 +419,7 @@ class Databases:
             conn.execute(
                 _D.update().where(_D.c.default_user_id == user.id).values(default_user_id=None)
             )
-            conn.execute(_U.delete().where(_U.c.id == user.id))
-            self._props.purge(KIND, user.id, conn)
-            events.record(
-                conn, "database_user", events.DELETE, obj_id=user.id, obj_name=user.login,
-                actor=actor,
-            )  # fmt: skip
+            self._drop_users(conn, _U.c.id == user.id, actor, record=True)
 
     def set_default_user(self, actor: Identity, database: Db, user: DbUser) -> None:
         """Make one of the database's users its default (its own, or a user of every
@@ -495,11 +434,8 @@ class Databases:
             raise InvalidValue(f"The user {user.login!r} is not a user of this database")
         with self._db.begin() as conn:
             conn.execute(_D.update().where(_D.c.id == database.id).values(default_user_id=user.id))
-            events.record(
-                conn, "database", events.UPDATE, obj_id=database.id, obj_name=database.name,
-                actor=actor, old={"default_user_id": database.default_user_id},
-                new={"default_user_id": user.id},
-            )  # fmt: skip
+            old, new = {"default_user_id": database.default_user_id}, {"default_user_id": user.id}
+            self._record(conn, events.UPDATE, database, actor, old=old, new=new)
 
     @staticmethod
     def _login_free(conn: sa.Connection, server_id: int, login: str) -> None:
@@ -514,7 +450,13 @@ class Databases:
         their databases, and of the whole subscriptions), with the users' rules."""
         going = sa.select(_D.c.id).where(_D.c.domain_id.in_(domain_ids))
         theirs = sa.or_(_U.c.database_id.in_(going), _U.c.domain_id.in_(domain_ids))
-        users = sa.select(_U.c.id).where(theirs)
-        conn.execute(_P.delete().where(_P.c.kind == KIND, _P.c.object_id.in_(users)))
-        conn.execute(_U.delete().where(theirs))
+        self._drop_users(conn, theirs, None, record=False)
         conn.execute(_D.delete().where(_D.c.domain_id.in_(domain_ids)))
+
+
+def _user_event(
+    conn: sa.Connection, what: str, user_id: int, login: str, actor: Identity | None, **values: Any
+) -> None:
+    events.record(
+        conn, "database_user", what, obj_id=user_id, obj_name=login, actor=actor, **values
+    )

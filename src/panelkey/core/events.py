@@ -40,14 +40,16 @@ def record(
     conn: sa.Connection,
     obj_class: str,
     what: str,
-    *,
     obj_id: int = 0,
     obj_name: str = "",
     actor: Identity | None = None,
+    *,
     old: Mapping[str, Any] | None = None,
     new: Mapping[str, Any] | None = None,
 ) -> None:
-    """Add one event (`what` is CREATE, UPDATE or DELETE) in `conn`'s transaction."""
+    """Add one event in `conn`'s transaction: `what` (CREATE, UPDATE or DELETE) was done
+    to the object `obj_id`, `obj_name` of `obj_class` by `actor` (None: the panel
+    itself), its values going from `old` to `new`."""
     conn.execute(
         tables.events.insert().values(
             at=iso(),

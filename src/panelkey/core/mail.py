@@ -25,13 +25,11 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.access.passwords import hash_password
-from panelkey.core.clock import iso
-from panelkey.core.domains.domains import Domain, Domains
+from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
-from panelkey.core.server.properties import Properties
+from panelkey.core.owned import Ids, Owned, Row
 from panelkey.store import tables
-from panelkey.store.database import Database
 
 MAIL_NOT_FOUND = "Mail name does not exist"
 KIND = "mail_name"  # properties rows of a mail name
@@ -71,14 +69,8 @@ class MailName:
 
     def event_values(self) -> dict[str, Any]:
         """What an event may show: never the password, only whether there is one."""
-        return {
-            "name": self.name,
-            "mailbox": self.mailbox,
-            "quota": self.quota,
-            "forwarding": self.forwarding,
-            "forwards": ",".join(self.forwards),
-            "aliases": ",".join(self.aliases),
-        }
+        shown = {k: getattr(self, k) for k in ("name", "mailbox", "quota", "forwarding")}
+        return {**shown, "forwards": ",".join(self.forwards), "aliases": ",".join(self.aliases)}
 
 
 @dataclass(slots=True)
@@ -187,55 +179,62 @@ def _merged(have: dict[str, str], change: MailChange) -> dict[str, str]:
     return out
 
 
-class Mail:
-    def __init__(self, db: Database, domains: Domains) -> None:
-        self._db = db
-        self._domains = domains
-        self._props = Properties(db)
-        domains.on_delete(self.purge)
+class Mail(Owned[MailName]):
+    table = _M
+    columns = (
+        "id", "domain_id", "name", "mailbox", "quota", "forwarding", "password_hash", "description",
+    )  # fmt: skip
+    event, not_found, kind, purge_events = "mailname", MAIL_NOT_FOUND, KIND, False
 
     def _site(self, actor: Identity, site: Domain) -> Domain:
-        found = self._domains.get(actor, site.id)
-        if found is None:
-            raise NotFound("Site does not exist")
-        return found
+        return self._parent(actor, site, NotFound("Site does not exist"))
 
-    @staticmethod
-    def _load(conn: sa.Connection, rows: Iterable[Any]) -> builtins.list[MailName]:
+    def _rows(
+        self, rows: Iterable[Row], conn: sa.Connection | None = None
+    ) -> builtins.list[MailName]:
+        """Mail names with their forwards, aliases and kept settings, in three reads."""
         rows = list(rows)
-        ids = [r.id for r in rows]
+        if not rows:
+            return []
+        if conn is None:
+            with self._db.read() as read:
+                return self._rows(rows, read)
+        ids = [r[0] for r in rows]
         forwards: dict[int, list[str]] = {}
         aliases: dict[int, list[str]] = {}
         settings: dict[int, dict[str, str]] = {}
-        if ids:
-            p = tables.properties
-            kept = sa.select(p.c.object_id, p.c.name, p.c.value).where(
-                p.c.kind == KIND, p.c.object_id.in_(ids)
-            )
-            for mail_id, name, value in conn.execute(kept):
-                settings.setdefault(mail_id, {})[name] = value
-            q = sa.select(_F.c.mail_id, _F.c.address).where(_F.c.mail_id.in_(ids))
-            for mail_id, addr in conn.execute(q.order_by(_F.c.address)):
-                forwards.setdefault(mail_id, []).append(addr)
-            q = sa.select(_A.c.mail_id, _A.c.alias).where(_A.c.mail_id.in_(ids))
-            for mail_id, alias in conn.execute(q.order_by(_A.c.alias)):
-                aliases.setdefault(mail_id, []).append(alias)
+        p = tables.properties
+        kept = sa.select(p.c.object_id, p.c.name, p.c.value).where(
+            p.c.kind == KIND, p.c.object_id.in_(ids)
+        )
+        for mail_id, name, value in conn.execute(kept):
+            settings.setdefault(mail_id, {})[name] = value
+        q = sa.select(_F.c.mail_id, _F.c.address).where(_F.c.mail_id.in_(ids))
+        for mail_id, addr in conn.execute(q.order_by(_F.c.address)):
+            forwards.setdefault(mail_id, []).append(addr)
+        q = sa.select(_A.c.mail_id, _A.c.alias).where(_A.c.mail_id.in_(ids))
+        for mail_id, alias in conn.execute(q.order_by(_A.c.alias)):
+            aliases.setdefault(mail_id, []).append(alias)
         return [
             MailName(
-                id=r.id,
-                domain_id=r.domain_id,
-                name=r.name,
-                mailbox=bool(r.mailbox),
-                quota=int(r.quota),
-                forwarding=bool(r.forwarding),
-                forwards=tuple(forwards.get(r.id, ())),
-                aliases=tuple(aliases.get(r.id, ())),
-                has_password=bool(r.password_hash),
-                description=r.description,
-                settings=settings.get(r.id, {}),
-            )
-            for r in rows
+                mail_id,
+                domain_id,
+                name,
+                bool(mailbox),
+                int(quota),
+                bool(forwarding),
+                tuple(forwards.get(mail_id, ())),
+                tuple(aliases.get(mail_id, ())),
+                bool(secret),
+                description,
+                settings.get(mail_id, {}),
+            )  # fmt: skip
+            for mail_id, domain_id, name, mailbox, quota, forwarding, secret, description in rows
         ]
+
+    def _children(self, conn: sa.Connection, actor: Identity | None, ids: Ids) -> None:
+        conn.execute(_F.delete().where(_F.c.mail_id.in_(ids)))
+        conn.execute(_A.delete().where(_A.c.mail_id.in_(ids)))
 
     def list(
         self, actor: Identity, site: Domain, names: Sequence[str] | None = None
@@ -243,17 +242,16 @@ class Mail:
         """The site's mail names (all, or those named, in id order); NotFound for a site
         the actor may not see. Unknown names are simply not in the answer."""
         self._site(actor, site)
-        q = sa.select(_M).where(_M.c.domain_id == site.id).order_by(_M.c.id)
+        rows = self._of_parent.all(v=site.id)
         if names is not None:
-            wanted = []
+            wanted = set()
             for n in names:
                 try:
-                    wanted.append(local_part(n))
+                    wanted.add(local_part(n))
                 except InvalidValue:
                     continue
-            q = q.where(_M.c.name.in_(wanted))
-        with self._db.read() as conn:
-            return self._load(conn, conn.execute(q))
+            rows = [r for r in rows if r[2] in wanted]
+        return self._rows(rows)
 
     def get(self, actor: Identity, site: Domain, name: str) -> MailName | None:
         found = self.list(actor, site, [name])
@@ -262,10 +260,8 @@ class Mail:
     def by_id(self, actor: Identity, site: Domain, mail_id: int) -> MailName | None:
         """A mail name of the site by its id (None when the site has no such name)."""
         self._site(actor, site)
-        q = sa.select(_M).where(_M.c.domain_id == site.id, _M.c.id == mail_id)
-        with self._db.read() as conn:
-            found = self._load(conn, conn.execute(q))
-        return found[0] if found else None
+        row = self._by_id.first(v=mail_id)
+        return None if row is None or row[1] != site.id else self._rows([row])[0]
 
     def create(self, actor: Identity, site: Domain, name: str, change: MailChange) -> MailName:
         """A new mail name. Raises NotFound (site), InvalidValue, AlreadyExists (the name
@@ -273,30 +269,24 @@ class Mail:
         self._site(actor, site)
         local = local_part(name)
         _check(change)
-        digest = hash_password(change.password) if change.password else ""
+        row = {
+            "domain_id": site.id,
+            "name": local,
+            "password_hash": hash_password(change.password) if change.password else "",
+            "mailbox": bool(change.mailbox),
+            "quota": -1 if change.quota is None else change.quota,
+            "forwarding": bool(change.forwarding)
+            or (change.forwarding is None and bool(change.forwards)),
+            "description": change.description or "",
+        }
+
+        def lists(conn: sa.Connection, mail_id: int) -> None:
+            self._lists(conn, mail_id, site.id, change)
+            self._properties.set(KIND, mail_id, _merged({}, change), conn)
+
         with self._db.begin() as conn:
             self._free(conn, site.id, [local, *change.aliases])
-            new_id = conn.execute(
-                _M.insert().values(
-                    domain_id=site.id,
-                    name=local,
-                    password_hash=digest,
-                    mailbox=bool(change.mailbox),
-                    quota=-1 if change.quota is None else change.quota,
-                    forwarding=bool(change.forwarding)
-                    or (change.forwarding is None and bool(change.forwards)),
-                    description=change.description or "",
-                    created=iso(),
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            self._lists(conn, int(new_id), site.id, change)
-            self._props.set(KIND, int(new_id), _merged({}, change), conn)
-            made = self._load(conn, conn.execute(sa.select(_M).where(_M.c.id == new_id)))[0]
-            events.record(
-                conn, "mailname", events.CREATE, obj_id=made.id,
-                obj_name=f"{made.name}@{site.name}", actor=actor, new=made.event_values(),
-            )  # fmt: skip
-        return made
+            return self._insert(conn, actor, row, name=f"{local}@{site.name}", within=lists)
 
     def update(self, actor: Identity, site: Domain, mail: MailName, change: MailChange) -> MailName:
         """Apply `change` (lists by its mode). Raises NotFound, InvalidValue, AlreadyExists."""
@@ -310,7 +300,7 @@ class Mail:
             row["password_hash"] = hash_password(change.password)
         with self._db.begin() as conn:
             if change.mode == "remove":
-                self._missing(conn, mail, change)
+                self._missing(mail, change)
             elif change.aliases:
                 new = [a for a in change.aliases if a not in mail.aliases]
                 self._free(conn, site.id, new)
@@ -324,12 +314,12 @@ class Mail:
             self._lists(conn, mail.id, site.id, change, have=mail)
             kept = _merged(mail.settings, change)
             if kept != mail.settings:
-                self._props.purge(KIND, mail.id, conn)
-                self._props.set(KIND, mail.id, kept, conn)
-            out = self._load(conn, conn.execute(sa.select(_M).where(_M.c.id == mail.id)))[0]
-            events.record(
-                conn, "mailname", events.UPDATE, obj_id=mail.id,
-                obj_name=f"{out.name}@{site.name}", actor=actor,
+                self._properties.purge(KIND, mail.id, conn)
+                self._properties.set(KIND, mail.id, kept, conn)
+            out = self._fresh(conn, mail.id)
+            # every value, old and new: what Plesk's mail events show
+            self._record(
+                conn, events.UPDATE, out, actor, name=f"{out.name}@{site.name}",
                 old=mail.event_values(), new=out.event_values(),
             )  # fmt: skip
         return out
@@ -341,10 +331,9 @@ class Mail:
             if local != mail.name:
                 self._free(conn, site.id, [local], keep=mail.id)
             conn.execute(_M.update().where(_M.c.id == mail.id).values(name=local))
-            out = self._load(conn, conn.execute(sa.select(_M).where(_M.c.id == mail.id)))[0]
-            events.record(
-                conn, "mailname", events.UPDATE, obj_id=mail.id,
-                obj_name=f"{local}@{site.name}", actor=actor,
+            out = self._fresh(conn, mail.id)
+            self._record(
+                conn, events.UPDATE, out, actor, name=f"{local}@{site.name}",
                 old={"name": mail.name}, new={"name": local},
             )  # fmt: skip
         return out
@@ -352,14 +341,8 @@ class Mail:
     def remove(self, actor: Identity, site: Domain, mail: MailName) -> None:
         self._site(actor, site)
         with self._db.begin() as conn:
-            gone = conn.execute(_M.delete().where(_M.c.id == mail.id)).rowcount
-            if not gone:
-                raise NotFound(MAIL_NOT_FOUND)
-            self._props.purge(KIND, mail.id, conn)
-            events.record(
-                conn, "mailname", events.DELETE, obj_id=mail.id,
-                obj_name=f"{mail.name}@{site.name}", actor=actor, old=mail.event_values(),
-            )  # fmt: skip
+            name = f"{mail.name}@{site.name}"
+            self._remove(conn, actor, mail, name=name, old=mail.event_values())
 
     # -- the site's mail service ---------------------------------------------------------
 
@@ -378,7 +361,7 @@ class Mail:
             conn.execute(s.delete().where(s.c.domain_id == site.id))
             conn.execute(s.insert().values(domain_id=site.id, enabled=enabled))
             events.record(
-                conn, "mail", events.UPDATE, obj_id=site.id, obj_name=site.name, actor=actor,
+                conn, "mail", events.UPDATE, site.id, site.name, actor,
                 old={"enabled": before}, new={"enabled": enabled},
             )  # fmt: skip
 
@@ -407,7 +390,7 @@ class Mail:
             raise AlreadyExists(f"Mail name or alias {taken[0]!r} already exists")
 
     @staticmethod
-    def _missing(conn: sa.Connection, mail: MailName, change: MailChange) -> None:
+    def _missing(mail: MailName, change: MailChange) -> None:
         for alias in change.aliases:
             if alias not in mail.aliases:
                 raise NotFound(f"Mail alias {alias!r} does not exist")
@@ -443,12 +426,7 @@ class Mail:
                 conn.execute(_A.insert().values(mail_id=mail_id, domain_id=domain_id, alias=alias))
 
     def purge(self, conn: sa.Connection, domain_ids: builtins.list[int]) -> None:
-        """Domains.on_delete: the mail of the domains going, in the delete's transaction."""
-        mail_ids = sa.select(_M.c.id).where(_M.c.domain_id.in_(domain_ids))
-        p = tables.properties
-        conn.execute(p.delete().where(p.c.kind == KIND, p.c.object_id.in_(mail_ids)))
-        conn.execute(_F.delete().where(_F.c.mail_id.in_(mail_ids)))
-        conn.execute(_A.delete().where(_A.c.domain_id.in_(domain_ids)))
-        conn.execute(_M.delete().where(_M.c.domain_id.in_(domain_ids)))
+        """Domains.on_delete: the mail of the domains going, and their mail service."""
+        super().purge(conn, domain_ids)
         s = tables.mail_services
         conn.execute(s.delete().where(s.c.domain_id.in_(domain_ids)))

@@ -56,8 +56,10 @@ DNS_TYPES = ("A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "PTR", "CAA", "DS",
 
 # -- content ----------------------------------------------------------------------------
 
-# An FTP user's login takes an account's login rule.
-FTP_LOGIN = LOGIN
+# A system user's name, for a subscription's FTP login and its FTP users alike (the rule
+# core/domains/logins.py checks): the portable POSIX user name, 1-64 characters.
+FTP_LOGIN_MAX = 64
+FTP_LOGIN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 FTP_HOME_MAX = 1024
 # A home below the subscription's root: no `..` segment, no backslash, no white space.
 _PATH_CHAR = rf"[^/\\\x00{SPACE}]"

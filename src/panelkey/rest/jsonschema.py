@@ -71,6 +71,12 @@ LOGIN = string(
     maxLength=patterns.LOGIN_MAX,
     pattern=patterns.LOGIN,
 )
+FTP_LOGIN = string(
+    "1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit",
+    minLength=1,
+    maxLength=patterns.FTP_LOGIN_MAX,
+    pattern=patterns.FTP_LOGIN,
+)
 EMAIL = string("Empty, or an e-mail address", pattern=patterns.EMAIL)
 # Plesk types `created` as a date (2026-11-22).
 DATE = string("The day it was made, YYYY-MM-DD", format="date")

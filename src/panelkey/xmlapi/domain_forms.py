@@ -9,7 +9,6 @@ the target back.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,7 +22,6 @@ from panelkey.xmlapi import blocks, render
 from panelkey.xmlapi.request import Request
 from panelkey.xmlapi.values import HTYPES
 
-_FTP_LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # The properties a forwarding domain keeps (answered in its hosting).
 FORWARD_PROPS = ("dest_url", "http-code")
 
@@ -77,11 +75,9 @@ def hosting_form(hosting: etree._Element | None, htype: str | None) -> HostingFo
 
 
 def ftp_login_in(props: dict[str, str]) -> str:
-    """The FTP login to keep. ``ftp_password`` is accepted and dropped: never stored."""
-    login = props.get("ftp_login", "").strip()
-    if login and not _FTP_LOGIN.match(login):
-        raise InvalidValue(f"Invalid FTP login: {login!r}")
-    return login
+    """The FTP login to keep (the core checks its rule, core/domains/logins.py).
+    ``ftp_password`` is accepted and dropped: never stored."""
+    return props.get("ftp_login", "").strip()
 
 
 def check_ip(req: Request, d: Domain, address: str) -> None:

@@ -64,29 +64,16 @@ class Audit:
         self._pruned_at = 0.0
 
     def record(
-        self,
-        event: str,
-        *,
-        face: str,
-        actor: str = "",
-        source_ip: str = "",
-        key_id: int | None = None,
-        reason: str = "",
-        detail: str = "",
+        self, event: str, *, face: str, actor: str = "", source_ip: str = "",
+        key_id: int | None = None, reason: str = "", detail: str = "",
         conn: sa.Connection | None = None,
-    ) -> int | None:
+    ) -> int | None:  # fmt: skip
         """Write one entry, inside `conn`'s transaction when given; its id. Never pass a
         secret."""
-        row = dict(
-            at=iso(),
-            face=face,
-            event=event,
-            actor=actor,
-            source_ip=source_ip,
-            key_id=key_id,
-            reason=reason,
-            detail=detail,
-        )
+        row = {
+            "at": iso(), "face": face, "event": event, "actor": actor, "source_ip": source_ip,
+            "key_id": key_id, "reason": reason, "detail": detail,
+        }  # fmt: skip
         if conn is not None:
             result = conn.execute(tables.audit.insert().values(**row))
         else:
@@ -94,28 +81,15 @@ class Audit:
                 result = own.execute(tables.audit.insert().values(**row))
         primary = result.inserted_primary_key
         log.info(
-            "%s face=%s actor=%s ip=%s key_id=%s reason=%s %s",
-            event,
-            face,
-            actor or "-",
-            source_ip or "-",
-            key_id if key_id is not None else "-",
-            reason or "-",
-            detail,
-        )
+            "%s face=%s actor=%s ip=%s key_id=%s reason=%s %s", event, face, actor or "-",
+            source_ip or "-", key_id if key_id is not None else "-", reason or "-", detail,
+        )  # fmt: skip
         return int(primary[0]) if primary else None
 
     def refusal(
-        self,
-        event: str,
-        *,
-        face: str,
-        source_ip: str,
-        reason: str,
-        actor: str = "",
-        key_id: int | None = None,
-        detail: str = "",
-    ) -> bool:
+        self, event: str, *, face: str, source_ip: str, reason: str, actor: str = "",
+        key_id: int | None = None, detail: str = "",
+    ) -> bool:  # fmt: skip
         """A refused request: written as a new entry when it is the first of its kind
         (source, face, event, reason) in this interval, else counted. True when written."""
         bucket_key = (event, face, source_ip, reason)
@@ -131,14 +105,9 @@ class Audit:
             bucket = self._buckets[bucket_key] = _Bucket(now)
         self._write(overflow)
         row_id = self.record(
-            event,
-            face=face,
-            actor=actor,
-            source_ip=source_ip,
-            key_id=key_id,
-            reason=reason,
+            event, face=face, actor=actor, source_ip=source_ip, key_id=key_id, reason=reason,
             detail=detail,
-        )
+        )  # fmt: skip
         with self._lock:
             bucket.row_id = row_id
         return True

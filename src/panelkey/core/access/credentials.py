@@ -47,18 +47,17 @@ def xml_credentials(headers: Mapping[str, str]) -> Credentials:
     password = headers.get("http_auth_passwd")
     if login is not None and password is not None:
         return Credentials(login=login, password=password)
-    key = headers.get("key")
-    if key is not None:
-        return Credentials(key=key)
-    basic = basic_auth(headers.get("authorization"))
-    if basic is not None:
-        return Credentials(login=basic[0], password=basic[1])
-    return Credentials()
+    return _key_or_basic(headers, "key")
 
 
 def rest_credentials(headers: Mapping[str, str]) -> Credentials:
     """REST order: X-API-Key, then Basic."""
-    key = headers.get("x-api-key")
+    return _key_or_basic(headers, "x-api-key")
+
+
+def _key_or_basic(headers: Mapping[str, str], key_header: str) -> Credentials:
+    """The key in `key_header`, else Basic credentials, else none."""
+    key = headers.get(key_header)
     if key is not None:
         return Credentials(key=key)
     basic = basic_auth(headers.get("authorization"))

@@ -239,17 +239,9 @@ class Keys:
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             limits = " ".join(f"{k}={v}" for k, v in policy.items() if v)
-            self._audit.record(
-                KEY_CREATED,
-                face=face,
-                actor=actor.login,
-                source_ip=source_ip,
-                key_id=int(key_id),
-                detail=f"owner={owner.login} ips={','.join(allow) or '*'}"
-                + (f" {limits}" if limits else ""),
-                conn=conn,
-            )
-            self._db.record_change(conn, "key")
+            extra = f" {limits}" if limits else ""
+            told = f"owner={owner.login} ips={','.join(allow) or '*'}{extra}"
+            self._written(conn, KEY_CREATED, (actor, face, source_ip), int(key_id), told)
             row = conn.execute(self._base.where(tables.secret_keys.c.id == key_id)).one()
         return value, self._info(row)
 
@@ -296,6 +288,23 @@ class Keys:
         self._on_change()
         return infos
 
+    def _written(
+        self,
+        conn: sa.Connection,
+        event: str,
+        by: tuple[Identity, str, str],
+        key_id: int,
+        detail: str,
+    ) -> None:
+        """A key write's audit entry (`by`: who, through which face, from where) and the
+        change every process hears of, in the write's transaction."""
+        actor, face, source_ip = by
+        self._audit.record(
+            event, face=face, actor=actor.login, source_ip=source_ip, key_id=key_id,
+            detail=detail, conn=conn,
+        )  # fmt: skip
+        self._db.record_change(conn, "key")
+
     def _delete_rows(
         self,
         conn: sa.Connection,
@@ -308,17 +317,8 @@ class Keys:
             return
         ids = [i.id for i in infos]
         conn.execute(tables.secret_keys.delete().where(tables.secret_keys.c.id.in_(ids)))
-        for info in infos:
-            self._audit.record(
-                KEY_DELETED,
-                face=face,
-                actor=actor.login,
-                source_ip=ip,
-                key_id=info.id,
-                detail=f"owner={info.login}",
-                conn=conn,
-            )
-        self._db.record_change(conn, "key")
+        for info in infos:  # one change noted per key: each process drops what it cached
+            self._written(conn, KEY_DELETED, (actor, face, ip), info.id, f"owner={info.login}")
 
     def lookup(self, value: str) -> KeyRecord | None:
         """What verification needs of the key with this value, or None. One indexed
@@ -414,17 +414,9 @@ class Keys:
                     conn.execute(k.update().where(k.c.id == old.id).values(expires=until))
             else:
                 conn.execute(k.delete().where(k.c.id == old.id))
-            self._audit.record(
-                KEY_ROTATED,
-                face=face,
-                actor=actor.login,
-                source_ip=source_ip,
-                key_id=int(new_id),
-                detail=f"from key {old.id}; old key "
-                + (f"valid {grace} more" if seconds else "deleted"),
-                conn=conn,
-            )
-            self._db.record_change(conn, "key")
+            kept = f"valid {grace} more" if seconds else "deleted"
+            told = f"from key {old.id}; old key {kept}"
+            self._written(conn, KEY_ROTATED, (actor, face, source_ip), int(new_id), told)
             row = conn.execute(self._base.where(k.c.id == new_id)).one()
         self._on_change()
         return value, self._info(row)

@@ -267,15 +267,9 @@ class Sessions:
         return found
 
     def create(
-        self,
-        actor: Identity,
-        login: str,
-        *,
-        user_ip: str = "",
-        source_server: str = "",
-        data: Mapping[str, str] | None = None,
-        contact: Mapping[str, str] | None = None,
-    ) -> tuple[str, Session]:
+        self, actor: Identity, login: str, *, user_ip: str = "", source_server: str = "",
+        data: Mapping[str, str] | None = None, contact: Mapping[str, str] | None = None,
+    ) -> tuple[str, Session]:  # fmt: skip
         """A session for the account `login`, made by `actor` (the admin for anyone, a
         reseller for itself and its customers, a customer for itself). `data` is kept
         with the session (names of `DATA`); `contact` (`email`, `phone`) fills the

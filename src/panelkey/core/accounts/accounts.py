@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import builtins
-import ipaddress
 import re
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -20,10 +19,10 @@ from panelkey.core.errors import (
     InvalidValue,
     NotFound,
     OwnerNotFound,
-    PanelkeyError,
     PermissionDenied,
 )
 from panelkey.core.identity import AccountType, Identity
+from panelkey.core.refs import Ref, resolve
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -39,6 +38,7 @@ TYPES = {t.value for t in AccountType}
 PROPERTY_KIND = "account"
 POWER_USER = "power-user"
 
+_REFS = ("id", "login", "guid", "external-id")
 # Plain-string fields a caller may set; everything else has its own rule.
 TEXT_FIELDS = (
     "name",
@@ -228,6 +228,52 @@ class Accounts:
     def visible(self, actor: Identity, accounts: builtins.list[Account]) -> builtins.list[Account]:
         return [a for a in accounts if self.can_manage(actor, a)]
 
+    # -- finders: who may see which account, decided here ---------------------------
+
+    def find(self, actor: Identity, ref: Ref, *, type: str | None = None) -> Account | None:
+        """The account `ref` names (core/refs.py: by id, login, guid or external id)
+        when the actor may manage it (`can_manage`) and it is of `type` (any when None);
+        else None, as if it did not exist."""
+        found = resolve(ref, _REFS)
+        if found is None:
+            return None
+        kind, value = found
+        by: dict[str, Callable[[Any], Account | None]] = {
+            "id": self.get,
+            "login": self.by_login,
+            "guid": self.by_guid,
+            "external-id": self.by_external_id,
+        }
+        account = by[kind](value)
+        if account is None or (type is not None and account.type != type):
+            return None
+        return account if self.can_manage(actor, account) else None
+
+    def require(self, actor: Identity, ref: Ref, *, type: str | None = None) -> Account:
+        """`find`, or raise NotFound ("Client does not exist")."""
+        found = self.find(actor, ref, type=type)
+        if found is None:
+            raise NotFound("Client does not exist")
+        return found
+
+    def reachable(
+        self, actor: Identity, *, type: str | None = None, owner_id: int | None = None
+    ) -> builtins.list[Account]:
+        """Every account the actor may manage, of `type` and of owner `owner_id` when
+        given, by id."""
+        return [
+            a
+            for a in self.list()
+            if (type is None or a.type == type)
+            and (owner_id is None or a.owner_id == owner_id)
+            and self.can_manage(actor, a)
+        ]
+
+    def changed(self) -> None:
+        """Tell this process's caches that who may authenticate changed: for a write
+        made outside this class (core/accounts/resellers.py's conversions)."""
+        self._on_change()
+
     # -- writing --------------------------------------------------------------------
 
     def create(
@@ -290,14 +336,9 @@ class Accounts:
                     PROPERTY_KIND, account.id, {POWER_USER: _flag(power_user)}, conn
                 )
             events.record(
-                conn,
-                event_class(type),
-                events.CREATE,
-                obj_id=account.id,
-                obj_name=account.login,
-                actor=actor,
+                conn, event_class(type), events.CREATE, account.id, account.login, actor,
                 new=_event_values(account),
-            )
+            )  # fmt: skip
         return account
 
     def ensure_admin(self, password: str) -> bool:
@@ -392,9 +433,9 @@ class Accounts:
                 conn,
                 event_class(account.type),
                 events.UPDATE,
-                obj_id=account.id,
-                obj_name=updated.login,
-                actor=actor,
+                account.id,
+                updated.login,
+                actor,
                 old={**_event_values(account, changed), **old_extra},
                 new={
                     **_event_values(updated, changed),
@@ -435,125 +476,8 @@ class Accounts:
             for old in gone:
                 if old is not None:
                     events.record(
-                        conn,
-                        event_class(old.type),
-                        events.DELETE,
-                        obj_id=old.id,
-                        obj_name=old.login,
-                        actor=actor,
+                        conn, event_class(old.type), events.DELETE, old.id, old.login, actor,
                         old=_event_values(old),
-                    )
+                    )  # fmt: skip
             self._db.record_change(conn, "account")
         self._on_change()
-
-    def convert(self, actor: Identity, account: Account, to_type: str) -> Account:
-        """Turn an admin's customer into a reseller, or a reseller without customers into
-        a customer of the admin (its IP pool share is dropped). Only the admin may.
-        Raises PermissionDenied, InvalidValue, PanelkeyError (1023: the reseller still
-        owns customers)."""
-        if not actor.is_admin:
-            raise PermissionDenied("Permission denied.")
-        reseller, customer = AccountType.RESELLER.value, AccountType.CUSTOMER.value
-        if (account.type, to_type) not in ((customer, reseller), (reseller, customer)):
-            raise InvalidValue(f"Account {account.login!r} cannot become a {to_type}")
-        a = tables.accounts
-        with self._db.begin() as conn:
-            if to_type == reseller and account.owner_id != actor.account_id:
-                owner = self.get(account.owner_id or 0, conn)
-                if owner is not None and owner.type != AccountType.ADMIN.value:
-                    raise PanelkeyError(
-                        f"Customer {account.login!r} belongs to a reseller: "
-                        "only the administrator's customers can become resellers."
-                    )
-            if to_type == customer:
-                owned = conn.execute(
-                    sa.select(sa.func.count()).where(a.c.owner_id == account.id)
-                ).scalar()
-                if owned:
-                    raise PanelkeyError(
-                        f"Reseller {account.login!r} owns customers: move or remove them first."
-                    )
-                conn.execute(
-                    tables.ip_pool.delete().where(tables.ip_pool.c.account_id == account.id)
-                )
-                # Plesk keeps only contact details and credentials: the reseller's
-                # allotments and plan, and its Power User view, go.
-                rs = tables.reseller_settings
-                conn.execute(rs.delete().where(rs.c.account_id == account.id))
-                self._properties.purge(PROPERTY_KIND, account.id, conn)
-            conn.execute(a.update().where(a.c.id == account.id).values(type=to_type))
-            self._db.record_change(conn, "account")
-            events.record(
-                conn,
-                event_class(to_type),
-                events.UPDATE,
-                obj_id=account.id,
-                obj_name=account.login,
-                actor=actor,
-                old={"type": account.type},
-                new={"type": to_type},
-            )
-            updated = self.get(account.id, conn)
-        self._on_change()
-        assert updated is not None
-        return updated
-
-    def change_owner(
-        self,
-        actor: Identity,
-        account: Account,
-        owner: Account,
-        *,
-        addresses: Sequence[str] = (),
-    ) -> Account:
-        """Give a customer to another owner (the admin or a reseller); only the admin may.
-        The customer's webspaces must stay on addresses the new owner has: `addresses`
-        (an IPv4 and/or an IPv6 one) move them there. Raises PermissionDenied,
-        OwnerNotFound, InvalidValue (an address the new owner does not have)."""
-        if not actor.is_admin or account.type != AccountType.CUSTOMER.value:
-            raise PermissionDenied("Permission denied.")
-        if owner.type == AccountType.CUSTOMER.value:
-            raise OwnerNotFound(f"Account {owner.login!r} cannot own a customer")
-        ip, pool, d = tables.ip_addresses, tables.ip_pool, tables.domains
-        with self._db.begin() as conn:
-            if owner.type == AccountType.RESELLER.value:
-                q = sa.select(ip.c.address).select_from(pool.join(ip, pool.c.ip_id == ip.c.id))
-                have = set(conn.execute(q.where(pool.c.account_id == owner.id)).scalars())
-            else:
-                have = set(conn.execute(sa.select(ip.c.address)).scalars())
-            moves: dict[int, str] = {}
-            for text in addresses:
-                try:
-                    parsed = ipaddress.ip_address(text.strip())
-                except ValueError:
-                    raise InvalidValue(f"Invalid IP address: {text!r}") from None
-                if str(parsed) not in have:
-                    raise InvalidValue(f"IP address {parsed} is not in the new owner's pool")
-                moves[parsed.version] = str(parsed)
-            webspaces = conn.execute(
-                sa.select(d.c.id, d.c.ip_address).where(d.c.owner_id == account.id)
-            ).all()
-            for row in webspaces:
-                version = ipaddress.ip_address(row.ip_address).version if row.ip_address else 4
-                target = moves.get(version, row.ip_address)
-                if target and target not in have:
-                    raise InvalidValue(
-                        f"IP address {target} is not in the new owner's pool: give one that is"
-                    )
-                if target != row.ip_address:
-                    conn.execute(d.update().where(d.c.id == row.id).values(ip_address=target))
-            a = tables.accounts
-            conn.execute(a.update().where(a.c.id == account.id).values(owner_id=owner.id))
-            events.record(
-                conn,
-                "client",
-                events.UPDATE,
-                obj_id=account.id,
-                obj_name=account.login,
-                actor=actor,
-                old={"owner_id": account.owner_id},
-                new={"owner_id": owner.id, **{f"ipv{v}": t for v, t in moves.items()}},
-            )
-            updated = self.get(account.id, conn)
-        assert updated is not None
-        return updated

@@ -12,6 +12,7 @@ change-owner with a plan), each in one transaction: all of it happens, or none.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -19,9 +20,15 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.accounts.accounts import Account
+from panelkey.core.accounts.accounts import PROPERTY_KIND, Account, event_class
 from panelkey.core.domains.ips import Ips
-from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
+from panelkey.core.errors import (
+    InvalidValue,
+    NotFound,
+    OwnerNotFound,
+    PanelkeyError,
+    PermissionDenied,
+)
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.plans.plans import NOT_FOUND, Plan, Plans
 from panelkey.core.plans.settings import RESELLER_LIMITS, RESELLER_PERMISSIONS
@@ -144,15 +151,9 @@ class Resellers:
             if plan is not None:
                 old["plan_id"], new["plan_id"] = old_plan, plan.id
             events.record(
-                conn,
-                "reseller",
-                events.UPDATE,
-                obj_id=reseller.id,
-                obj_name=reseller.login,
-                actor=actor,
-                old=old,
-                new=new,
-            )
+                conn, "reseller", events.UPDATE, reseller.id, reseller.login, actor,
+                old=old, new=new,
+            )  # fmt: skip
         if plan is not None:
             self._share_plan_addresses(actor, reseller, plan)
 
@@ -193,15 +194,9 @@ class Resellers:
                 .values(limits=json.dumps(limits), permissions=json.dumps(perms), plan_id=None)
             )
             events.record(
-                conn,
-                "reseller",
-                events.UPDATE,
-                obj_id=reseller.id,
-                obj_name=reseller.login,
-                actor=actor,
-                old={"plan_id": plan.id},
-                new={"plan_id": ""},
-            )
+                conn, "reseller", events.UPDATE, reseller.id, reseller.login, actor,
+                old={"plan_id": plan.id}, new={"plan_id": ""},
+            )  # fmt: skip
 
 
 # -- conversions and moves that carry plans ---------------------------------------------------
@@ -214,15 +209,111 @@ def _onto_plan(panel: Panel, actor: Identity, owner: Account, plan: Plan) -> Non
             panel.subscriptions.switch(actor, domain, plan)
 
 
+def _convert(panel: Panel, actor: Identity, account: Account, to_type: str) -> Account:
+    """Turn an admin's customer into a reseller, or a reseller without customers into
+    a customer of the admin (its IP pool share is dropped). Only the admin may.
+    Raises PermissionDenied, InvalidValue, PanelkeyError (1023: the reseller still
+    owns customers)."""
+    if not actor.is_admin:
+        raise PermissionDenied("Permission denied.")
+    reseller, customer = AccountType.RESELLER.value, AccountType.CUSTOMER.value
+    if (account.type, to_type) not in ((customer, reseller), (reseller, customer)):
+        raise InvalidValue(f"Account {account.login!r} cannot become a {to_type}")
+    a = tables.accounts
+    with panel.db.begin() as conn:
+        if to_type == reseller and account.owner_id != actor.account_id:
+            owner = panel.accounts.get(account.owner_id or 0, conn)
+            if owner is not None and owner.type != AccountType.ADMIN.value:
+                raise PanelkeyError(
+                    f"Customer {account.login!r} belongs to a reseller: "
+                    "only the administrator's customers can become resellers."
+                )
+        if to_type == customer:
+            owned = conn.execute(
+                sa.select(sa.func.count()).where(a.c.owner_id == account.id)
+            ).scalar()
+            if owned:
+                raise PanelkeyError(
+                    f"Reseller {account.login!r} owns customers: move or remove them first."
+                )
+            conn.execute(tables.ip_pool.delete().where(tables.ip_pool.c.account_id == account.id))
+            # Plesk keeps only contact details and credentials: the reseller's
+            # allotments and plan, and its Power User view, go.
+            rs = tables.reseller_settings
+            conn.execute(rs.delete().where(rs.c.account_id == account.id))
+            panel.properties.purge(PROPERTY_KIND, account.id, conn)
+        conn.execute(a.update().where(a.c.id == account.id).values(type=to_type))
+        panel.db.record_change(conn, "account")
+        events.record(
+            conn, event_class(to_type), events.UPDATE, account.id, account.login, actor,
+            old={"type": account.type}, new={"type": to_type},
+        )  # fmt: skip
+        updated = panel.accounts.get(account.id, conn)
+    panel.accounts.changed()
+    assert updated is not None
+    return updated
+
+
+def _give(
+    panel: Panel, actor: Identity, account: Account, owner: Account, addresses: Sequence[str]
+) -> Account:
+    """Give a customer to another owner (the admin or a reseller); only the admin may.
+    The customer's webspaces must stay on addresses the new owner has: `addresses`
+    (an IPv4 and/or an IPv6 one) move them there. Raises PermissionDenied,
+    OwnerNotFound, InvalidValue (an address the new owner does not have)."""
+    if not actor.is_admin or account.type != AccountType.CUSTOMER.value:
+        raise PermissionDenied("Permission denied.")
+    if owner.type == AccountType.CUSTOMER.value:
+        raise OwnerNotFound(f"Account {owner.login!r} cannot own a customer")
+    ip, pool, d = tables.ip_addresses, tables.ip_pool, tables.domains
+    with panel.db.begin() as conn:
+        if owner.type == AccountType.RESELLER.value:
+            q = sa.select(ip.c.address).select_from(pool.join(ip, pool.c.ip_id == ip.c.id))
+            have = set(conn.execute(q.where(pool.c.account_id == owner.id)).scalars())
+        else:
+            have = set(conn.execute(sa.select(ip.c.address)).scalars())
+        moves: dict[int, str] = {}
+        for text in addresses:
+            try:
+                parsed = ipaddress.ip_address(text.strip())
+            except ValueError:
+                raise InvalidValue(f"Invalid IP address: {text!r}") from None
+            if str(parsed) not in have:
+                raise InvalidValue(f"IP address {parsed} is not in the new owner's pool")
+            moves[parsed.version] = str(parsed)
+        webspaces = conn.execute(
+            sa.select(d.c.id, d.c.ip_address).where(d.c.owner_id == account.id)
+        ).all()
+        for row in webspaces:
+            version = ipaddress.ip_address(row.ip_address).version if row.ip_address else 4
+            target = moves.get(version, row.ip_address)
+            if target and target not in have:
+                raise InvalidValue(
+                    f"IP address {target} is not in the new owner's pool: give one that is"
+                )
+            if target != row.ip_address:
+                conn.execute(d.update().where(d.c.id == row.id).values(ip_address=target))
+        a = tables.accounts
+        conn.execute(a.update().where(a.c.id == account.id).values(owner_id=owner.id))
+        events.record(
+            conn, "client", events.UPDATE, account.id, account.login, actor,
+            old={"owner_id": account.owner_id},
+            new={"owner_id": owner.id, **{f"ipv{v}": t for v, t in moves.items()}},
+        )  # fmt: skip
+        updated = panel.accounts.get(account.id, conn)
+    assert updated is not None
+    return updated
+
+
 def to_reseller(
     panel: Panel, actor: Identity, customer: Account, plan_name: str | None = None
 ) -> Account:
     """An admin's customer made a reseller; with `plan_name`, on that reseller plan of
-    the admin. Raises what Accounts.convert raises, NotFound ("Reseller plan does not
+    the admin. Raises what `_convert` raises, NotFound ("Reseller plan does not
     exist"); nothing is written on error."""
     with panel.db.atomic():
         plan = panel.resellers.find_plan("name", plan_name) if plan_name is not None else None
-        converted = panel.accounts.convert(actor, customer, AccountType.RESELLER.value)
+        converted = _convert(panel, actor, customer, AccountType.RESELLER.value)
         if plan is not None:
             panel.resellers.put(actor, converted, plan=plan)
     return converted
@@ -242,7 +333,7 @@ def to_customer(
             if admin is None:
                 raise NotFound(NOT_FOUND["service"])
             plan = panel.subscriptions.find_plan(admin, "service", "name", plan_name)
-        converted = panel.accounts.convert(actor, reseller, AccountType.CUSTOMER.value)
+        converted = _convert(panel, actor, reseller, AccountType.CUSTOMER.value)
         if plan is not None:
             _onto_plan(panel, actor, converted, plan)
     return converted
@@ -257,11 +348,11 @@ def change_owner(
     addresses: Sequence[str] = (),
     plan: Plan | None = None,
 ) -> Account:
-    """Accounts.change_owner, and with `plan` (a service plan of the new owner, see
-    `owner_plan`) the customer's subscriptions go onto it. Raises what
-    Accounts.change_owner and Subscriptions.switch raise; nothing is written on error."""
+    """`_give` the customer to `owner`, and with `plan` (a service plan of the new owner,
+    see `owner_plan`) its subscriptions go onto it. Raises what `_give` and
+    Subscriptions.switch raise; nothing is written on error."""
     with panel.db.atomic():
-        moved = panel.accounts.change_owner(actor, customer, owner, addresses=addresses)
+        moved = _give(panel, actor, customer, owner, addresses)
         if plan is not None:
             _onto_plan(panel, actor, moved, plan)
     return moved

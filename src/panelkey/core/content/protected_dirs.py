@@ -14,7 +14,7 @@ from __future__ import annotations
 import builtins
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +26,7 @@ from panelkey.core.content.ftp_users import check_secret
 from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, OwnerNotFound
 from panelkey.core.identity import Identity
+from panelkey.core.owned import Findable, Ids, Row
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -101,6 +102,12 @@ def digest_of(password: Any, password_type: str | None) -> str:
     return hash_password(secret)
 
 
+def _header(header: Any) -> str:
+    if not isinstance(header, str) or len(header) > 1024 or "\x00" in header:
+        raise InvalidValue("Invalid header")
+    return header
+
+
 def _location(values: Mapping[str, Any], current: Mapping[str, bool]) -> dict[str, bool]:
     out: dict[str, bool] = {}
     for name in LOCATION:
@@ -113,36 +120,30 @@ def _location(values: Mapping[str, Any], current: Mapping[str, bool]) -> dict[st
     return out
 
 
-class ProtectedDirs:
-    def __init__(self, db: Database, domains: Domains) -> None:
-        self._db = db
-        self._domains = domains
-        domains.on_delete(self.purge)
+class ProtectedDirs(Findable[ProtectedDir]):
+    table = _P
+    columns = tuple(f.name for f in fields(ProtectedDir))
+    event, not_found = EVENT, NOT_FOUND
 
-    @staticmethod
-    def _dir(row: Any) -> ProtectedDir:
-        m = dict(row._mapping)
-        for name in LOCATION:
-            m[name] = bool(m[name])
-        return ProtectedDir(**m)
+    def __init__(self, db: Database, domains: Domains) -> None:
+        super().__init__(db, domains)
+        # the users' reads, compiled once as the directories' are
+        v: sa.BindParameter[Any] = sa.bindparam("v")
+        users = sa.select(_U.c.id, _U.c.dir_id, _U.c.login, _U.c.created).order_by(_U.c.id)
+        self._users = db.prepare(users)
+        self._users_of = db.prepare(users.where(_U.c.dir_id == v))
+        self._user_by_id = db.prepare(users.where(_U.c.id == v))
+
+    def _row(self, values: Row) -> ProtectedDir:
+        dir_id, domain_id, name, header, ssl, nonssl, cgi, created = values
+        return ProtectedDir(
+            dir_id, domain_id, name, header, bool(ssl), bool(nonssl), bool(cgi), created
+        )
+
+    def _children(self, conn: sa.Connection, actor: Identity | None, ids: Ids) -> None:
+        conn.execute(_U.delete().where(_U.c.dir_id.in_(ids)))
 
     # -- directories ----------------------------------------------------------------
-
-    def list(self, actor: Identity, site: Domain | None = None) -> list[ProtectedDir]:
-        """Directories of sites the actor may see (of `site` only, when given), by id."""
-        visible = {d.id for d in self._domains.list(actor)}
-        q = sa.select(_P).order_by(_P.c.id)
-        if site is not None:
-            q = q.where(_P.c.domain_id == site.id)
-        with self._db.read() as conn:
-            return [p for p in map(self._dir, conn.execute(q)) if p.domain_id in visible]
-
-    def get(self, actor: Identity, dir_id: int) -> ProtectedDir | None:
-        with self._db.read() as conn:
-            row = conn.execute(sa.select(_P).where(_P.c.id == dir_id)).first()
-        if row is None or self._domains.get(actor, row.domain_id) is None:
-            return None
-        return self._dir(row)
 
     def create(
         self,
@@ -155,32 +156,13 @@ class ProtectedDirs:
     ) -> ProtectedDir:
         """Protect a directory of a site the actor may see. Raises OwnerNotFound
         (1015 `site is not found`, as Plesk), InvalidValue, AlreadyExists."""
-        if site is None or self._domains.get(actor, site.id) is None:
-            raise OwnerNotFound(SITE_NOT_FOUND)
+        site = self._parent(actor, site, OwnerNotFound(SITE_NOT_FOUND))
         path = check_name(name)
-        if not isinstance(header, str) or len(header) > 1024 or "\x00" in header:
-            raise InvalidValue("Invalid header")
-        where = _location(location or {}, {"ssl": True, "nonssl": True, "cgi": False})
+        row = {"domain_id": site.id, "name": path, "header": _header(header)}
+        row.update(_location(location or {}, {"ssl": True, "nonssl": True, "cgi": False}))
         with self._db.begin() as conn:
-            clash = sa.select(_P.c.id).where(_P.c.domain_id == site.id, _P.c.name == path)
-            if conn.execute(clash).first() is not None:
-                raise AlreadyExists(f"Protected directory {path!r} already exists.")
-            new_id = conn.execute(
-                _P.insert().values(
-                    domain_id=site.id, name=path, header=header, created=iso(), **where
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            made = self._dir(conn.execute(sa.select(_P).where(_P.c.id == new_id)).one())
-            events.record(
-                conn,
-                EVENT,
-                events.CREATE,
-                obj_id=made.id,
-                obj_name=made.name,
-                actor=actor,
-                new=made.event_values(),
-            )
-        return made
+            self._free(conn, site.id, path)
+            return self._insert(conn, actor, row)
 
     def update(
         self, actor: Identity, pdir: ProtectedDir, values: Mapping[str, Any]
@@ -192,67 +174,51 @@ class ProtectedDirs:
         current = {name: bool(getattr(pdir, name)) for name in LOCATION}
         row: dict[str, Any] = dict(_location(values, current))
         if values.get("header") is not None:
-            header = values["header"]
-            if not isinstance(header, str) or len(header) > 1024 or "\x00" in header:
-                raise InvalidValue("Invalid header")
-            row["header"] = header
+            row["header"] = _header(values["header"])
         if values.get("name") is not None:
             row["name"] = check_name(values["name"])
         if not row:
             return pdir
         with self._db.begin() as conn:
             if row.get("name", pdir.name) != pdir.name:
-                clash = sa.select(_P.c.id).where(
-                    _P.c.domain_id == pdir.domain_id, _P.c.name == row["name"]
-                )
-                if conn.execute(clash).first() is not None:
-                    raise AlreadyExists(f"Protected directory {row['name']!r} already exists.")
-            conn.execute(_P.update().where(_P.c.id == pdir.id).values(**row))
-            out = self._dir(conn.execute(sa.select(_P).where(_P.c.id == pdir.id)).one())
-            old, new = pdir.event_values(), out.event_values()
-            events.record(
-                conn,
-                EVENT,
-                events.UPDATE,
-                obj_id=out.id,
-                obj_name=out.name,
-                actor=actor,
-                old={k: v for k, v in old.items() if new[k] != v},
-                new={k: v for k, v in new.items() if old[k] != v},
-            )
-        return out
+                self._free(conn, pdir.domain_id, row["name"])
+            return self._update(conn, actor, pdir, row)
 
-    def delete(self, actor: Identity, pdir: ProtectedDir) -> ProtectedDir:
-        """The directory and its users. Raises NotFound."""
-        if self.get(actor, pdir.id) is None:
-            raise NotFound(NOT_FOUND)
-        with self._db.begin() as conn:
-            conn.execute(_U.delete().where(_U.c.dir_id == pdir.id))
-            if not conn.execute(_P.delete().where(_P.c.id == pdir.id)).rowcount:
-                raise NotFound(NOT_FOUND)
-            events.record(
-                conn, EVENT, events.DELETE, obj_id=pdir.id, obj_name=pdir.name, actor=actor
-            )
-        return pdir
+    @staticmethod
+    def _free(conn: sa.Connection, site_id: int, path: str) -> None:
+        clash = sa.select(_P.c.id).where(_P.c.domain_id == site_id, _P.c.name == path)
+        if conn.execute(clash).first() is not None:
+            raise AlreadyExists(f"Protected directory {path!r} already exists.")
 
     # -- users ----------------------------------------------------------------------
 
-    @staticmethod
-    def _user(row: Any) -> DirUser:
-        return DirUser(int(row.id), int(row.dir_id), str(row.login), str(row.created))
-
     def users(self, actor: Identity, pdir: ProtectedDir | None = None) -> builtins.list[DirUser]:
-        """Users of directories the actor may see (of `pdir` only, when given)."""
-        dirs = {p.id for p in self.list(actor)}
-        q = sa.select(_U.c.id, _U.c.dir_id, _U.c.login, _U.c.created).order_by(_U.c.id)
+        """Users of directories the actor may see (of `pdir` only, when given), by id."""
         if pdir is not None:
-            q = q.where(_U.c.dir_id == pdir.id)
-        with self._db.read() as conn:
-            return [u for u in map(self._user, conn.execute(q)) if u.dir_id in dirs]
+            rows = self._users_of.all(v=pdir.id) if self.get(actor, pdir.id) else []
+        else:
+            dirs = {p.id for p in self.list(actor)}
+            rows = [r for r in self._users.all() if r[1] in dirs]
+        return [DirUser(*r) for r in rows]
 
     def user(self, actor: Identity, user_id: int) -> DirUser | None:
-        found = [u for u in self.users(actor) if u.id == user_id]
-        return found[0] if found else None
+        """A user of a directory the actor may see, else None."""
+        row = self._user_by_id.first(v=user_id)
+        return None if row is None or self.get(actor, row[1]) is None else DirUser(*row)
+
+    @staticmethod
+    def _user_free(conn: sa.Connection, dir_id: int, login: str) -> None:
+        clash = sa.select(_U.c.id).where(_U.c.dir_id == dir_id, _U.c.login == login)
+        if conn.execute(clash).first() is not None:
+            raise AlreadyExists(f"User {login!r} already exists.")
+
+    @staticmethod
+    def _user_event(
+        conn: sa.Connection, what: str, user: DirUser, actor: Identity, **values: Any
+    ) -> None:
+        events.record(
+            conn, USER_EVENT, what, obj_id=user.id, obj_name=user.login, actor=actor, **values
+        )
 
     def add_user(
         self,
@@ -268,34 +234,19 @@ class ProtectedDirs:
         name = check_login(login)
         digest = digest_of(password, password_type)
         with self._db.begin() as conn:
-            clash = sa.select(_U.c.id).where(_U.c.dir_id == pdir.id, _U.c.login == name)
-            if conn.execute(clash).first() is not None:
-                raise AlreadyExists(f"User {name!r} already exists.")
-            new_id = conn.execute(
-                _U.insert().values(dir_id=pdir.id, login=name, password_hash=digest, created=iso())
-            ).inserted_primary_key[0]  # type: ignore[index]
-            events.record(
-                conn,
-                USER_EVENT,
-                events.CREATE,
-                obj_id=int(new_id),
-                obj_name=name,
-                actor=actor,
-                new={"login": name, "directory": pdir.name},
+            self._user_free(conn, pdir.id, name)
+            row = {"dir_id": pdir.id, "login": name, "password_hash": digest, "created": iso()}
+            new_id = conn.execute(_U.insert().values(**row)).inserted_primary_key[0]  # type: ignore[index]
+            made = DirUser(*(self._user_by_id.first(conn, v=new_id) or ()))
+            self._user_event(
+                conn, events.CREATE, made, actor, new={"login": name, "directory": pdir.name}
             )
-        made = self.user(actor, int(new_id))
-        assert made is not None
         return made
 
     def update_user(
-        self,
-        actor: Identity,
-        user: DirUser,
-        *,
-        login: str | None = None,
-        password: str | None = None,
-        password_type: str | None = None,
-    ) -> DirUser:
+        self, actor: Identity, user: DirUser, *, login: str | None = None,
+        password: str | None = None, password_type: str | None = None,
+    ) -> DirUser:  # fmt: skip
         """Raises NotFound, InvalidValue, AlreadyExists; nothing is written on any."""
         if self.user(actor, user.id) is None:
             raise NotFound(USER_NOT_FOUND)
@@ -306,29 +257,17 @@ class ProtectedDirs:
             row["password_hash"] = digest_of(password, password_type)
         if not row:
             return user
+        renamed = "login" in row
+        told = {"login": row["login"]} if renamed else {}
+        if "password_hash" in row:
+            told["password"] = "changed"  # noqa: S105 - a marker
         with self._db.begin() as conn:
-            if "login" in row and row["login"] != user.login:
-                clash = sa.select(_U.c.id).where(
-                    _U.c.dir_id == user.dir_id, _U.c.login == row["login"]
-                )
-                if conn.execute(clash).first() is not None:
-                    raise AlreadyExists(f"User {row['login']!r} already exists.")
+            if renamed and row["login"] != user.login:
+                self._user_free(conn, user.dir_id, row["login"])
             conn.execute(_U.update().where(_U.c.id == user.id).values(**row))
-            changed = {"login": row["login"]} if "login" in row else {}
-            if "password_hash" in row:
-                changed["password"] = "changed"  # noqa: S105 - a marker
-            events.record(
-                conn,
-                USER_EVENT,
-                events.UPDATE,
-                obj_id=user.id,
-                obj_name=row.get("login", user.login),
-                actor=actor,
-                old={"login": user.login} if "login" in row else {},
-                new=changed,
-            )
-        out = self.user(actor, user.id)
-        assert out is not None
+            out = DirUser(*(self._user_by_id.first(conn, v=user.id) or ()))
+            old = {"login": user.login} if renamed else {}
+            self._user_event(conn, events.UPDATE, out, actor, old=old, new=told)
         return out
 
     def delete_user(self, actor: Identity, user: DirUser) -> DirUser:
@@ -337,21 +276,5 @@ class ProtectedDirs:
         with self._db.begin() as conn:
             if not conn.execute(_U.delete().where(_U.c.id == user.id)).rowcount:
                 raise NotFound(USER_NOT_FOUND)
-            events.record(
-                conn, USER_EVENT, events.DELETE, obj_id=user.id, obj_name=user.login, actor=actor
-            )
+            self._user_event(conn, events.DELETE, user, actor)
         return user
-
-    @staticmethod
-    def purge(conn: sa.Connection, domain_ids: builtins.list[int]) -> None:
-        """Delete the directories (and users) of these sites, in their transaction."""
-        dirs = conn.execute(
-            sa.select(_P.c.id, _P.c.name).where(_P.c.domain_id.in_(domain_ids))
-        ).all()
-        ids = [d.id for d in dirs]
-        if not ids:
-            return
-        conn.execute(_U.delete().where(_U.c.dir_id.in_(ids)))
-        conn.execute(_P.delete().where(_P.c.id.in_(ids)))
-        for dir_id, name in dirs:
-            events.record(conn, EVENT, events.DELETE, obj_id=dir_id, obj_name=name)

@@ -16,19 +16,14 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
-import sqlalchemy as sa
-
-from panelkey.core import events
-from panelkey.core.clock import iso
-from panelkey.core.domains.domains import Domain, Domains, normalise_name
+from panelkey.core.domains.domains import Domain, normalise_name, taken
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
-from panelkey.core.server.properties import Properties
+from panelkey.core.owned import Findable, Row
 from panelkey.store import tables
-from panelkey.store.database import Database
 
 EVENT = "domain_alias"
 NOT_FOUND = "Site alias does not exist"
@@ -65,19 +60,6 @@ class SiteAlias:
 
     def event_values(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("name", "status", *PREFS, "manage_dns")}
-
-
-def taken(conn: sa.Connection, ascii_name: str, *, alias_id: int | None = None) -> bool:
-    """Whether a domain, a subdomain or another alias already has this name."""
-    d, s = tables.domains, tables.subdomains
-    if conn.execute(sa.select(d.c.id).where(d.c.ascii_name == ascii_name)).first():
-        return True
-    if conn.execute(sa.select(s.c.id).where(s.c.ascii_name == ascii_name)).first():
-        return True
-    q = sa.select(_A.c.id).where(_A.c.ascii_name == ascii_name)
-    if alias_id is not None:
-        q = q.where(_A.c.id != alias_id)
-    return conn.execute(q).first() is not None
 
 
 def _icp(values: Mapping[str, Any]) -> dict[str, str]:
@@ -124,46 +106,30 @@ def _values(values: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
-class SiteAliases:
-    def __init__(self, db: Database, domains: Domains) -> None:
-        self._db = db
-        self._domains = domains
-        self._properties = Properties(db)
-        domains.on_delete(self.purge)
-        # The reads of every domain listing, compiled once (store/prepared.py).
-        self._all = db.prepare(sa.select(_A).order_by(_A.c.id))
-        self._of_site = db.prepare(
-            sa.select(_A).where(_A.c.domain_id == sa.bindparam("v")).order_by(_A.c.id)
-        )
+class SiteAliases(Findable[SiteAlias]):
+    table = _A
+    columns = tuple(f.name for f in fields(SiteAlias))
+    event, not_found, name_column, kind = EVENT, NOT_FOUND, "ascii_name", KIND
 
-    @staticmethod
-    def _row(row: Any) -> SiteAlias:
-        m = (
-            dict(zip(_A.c.keys(), row, strict=True))
-            if isinstance(row, tuple)
-            else dict(row._mapping)
-        )
+    def _row(self, values: Row) -> SiteAlias:
+        m = dict(zip(self.columns, values, strict=True))
         for name in (*PREFS, "manage_dns"):
             m[name] = bool(m[name])
         return SiteAlias(**m)
 
-    def list(self, actor: Identity, site: Domain | None = None) -> list[SiteAlias]:
-        """The aliases of sites the actor may see (of `site` only, when given), by id."""
-        if site is not None:
-            # One site: one indexed read for the right to see it, not a list of them all.
-            if self._domains.get(actor, site.id) is None:
-                return []
-            return [self._row(r) for r in self._of_site.all(v=site.id)]
-        visible = {d.id for d in self._domains.list(actor)}
-        return [self._row(r) for r in self._all.all() if r[1] in visible]
+    def _key(self, name: str) -> str | None:
+        try:
+            return normalise_name(name)[1]
+        except InvalidValue:
+            return None
 
     def of_sites(self, site_ids: builtins.set[int]) -> dict[int, builtins.list[SiteAlias]]:
         """The aliases of these sites, by site, oldest first: for a listing of domains the
         caller has read already (and so may see), in one read."""
         found: dict[int, builtins.list[SiteAlias]] = {}
         for row in self._all.all():
-            if row[1] in site_ids:
-                found.setdefault(row[1], []).append(self._row(row))
+            if row[self._parent_at] in site_ids:
+                found.setdefault(row[self._parent_at], []).append(self._row(row))
         return found
 
     def icp(self, alias: SiteAlias) -> Icp:
@@ -171,55 +137,22 @@ class SiteAliases:
         kept = self._properties.get(KIND, alias.id)
         return Icp(kept.get("icp_status") == "true", kept.get("icp_permit", ""))
 
-    def get(self, actor: Identity, alias_id: int) -> SiteAlias | None:
-        """An alias of a site the actor may see, else None."""
-        with self._db.read() as conn:
-            row = conn.execute(sa.select(_A).where(_A.c.id == alias_id)).first()
-        if row is None or self._domains.get(actor, row.domain_id) is None:
-            return None
-        return self._row(row)
-
-    def by_name(self, actor: Identity, name: str) -> SiteAlias | None:
-        try:
-            _text, ascii_name = normalise_name(name)
-        except InvalidValue:
-            return None
-        with self._db.read() as conn:
-            row = conn.execute(sa.select(_A).where(_A.c.ascii_name == ascii_name)).first()
-        if row is None or self._domains.get(actor, row.domain_id) is None:
-            return None
-        return self._row(row)
-
     def create(
         self, actor: Identity, site: Domain, name: str, values: Mapping[str, Any] | None = None
     ) -> SiteAlias:
         """A new alias of a site the actor may see; `values` as `update` takes them, and
         `ascii_name` (checked against the name's ASCII form). Raises NotFound (the
         site), InvalidValue (name, status, ICP), AlreadyExists (the name is taken)."""
-        if self._domains.get(actor, site.id) is None:
-            raise NotFound("Site does not exist")
+        site = self._parent(actor, site, NotFound("Site does not exist"))
         text, ascii_name = normalise_name(name)
         check_ascii_name(text, ascii_name, (values or {}).get("ascii_name"))
         row, icp = _values(values or {}), _icp(values or {})
         with self._db.begin() as conn:
             if taken(conn, ascii_name):
                 raise AlreadyExists(f"Domain {text!r} already exists.")
-            new_id = conn.execute(
-                _A.insert().values(
-                    domain_id=site.id, name=text, ascii_name=ascii_name, created=iso(), **row
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            made = self._row(conn.execute(sa.select(_A).where(_A.c.id == new_id)).one())
+            row.update(domain_id=site.id, name=text, ascii_name=ascii_name)
+            made = self._insert(conn, actor, row)
             self._properties.set(KIND, made.id, icp, conn)
-            events.record(
-                conn,
-                EVENT,
-                events.CREATE,
-                obj_id=made.id,
-                obj_name=made.name,
-                actor=actor,
-                new=made.event_values(),
-            )
         return made
 
     def update(self, actor: Identity, alias: SiteAlias, values: Mapping[str, Any]) -> SiteAlias:
@@ -236,42 +169,5 @@ class SiteAliases:
         with self._db.begin() as conn:
             if "ascii_name" in row and taken(conn, row["ascii_name"], alias_id=alias.id):
                 raise AlreadyExists(f"Domain {row['name']!r} already exists.")
-            if row:
-                conn.execute(_A.update().where(_A.c.id == alias.id).values(**row))
             self._properties.set(KIND, alias.id, icp, conn)
-            out = self._row(conn.execute(sa.select(_A).where(_A.c.id == alias.id)).one())
-            old, new = alias.event_values(), out.event_values()
-            events.record(
-                conn,
-                EVENT,
-                events.UPDATE,
-                obj_id=alias.id,
-                obj_name=out.name,
-                actor=actor,
-                old={k: v for k, v in old.items() if new[k] != v},
-                new={k: v for k, v in new.items() if old[k] != v},
-            )
-        return out
-
-    def delete(self, actor: Identity, alias: SiteAlias) -> SiteAlias:
-        """Raises NotFound for an alias the actor may not see or that is gone."""
-        if self.get(actor, alias.id) is None:
-            raise NotFound(NOT_FOUND)
-        with self._db.begin() as conn:
-            if not conn.execute(_A.delete().where(_A.c.id == alias.id)).rowcount:
-                raise NotFound(NOT_FOUND)
-            self._properties.purge(KIND, alias.id, conn)
-            events.record(
-                conn, EVENT, events.DELETE, obj_id=alias.id, obj_name=alias.name, actor=actor
-            )
-        return alias
-
-    def purge(self, conn: sa.Connection, domain_ids: builtins.list[int]) -> None:
-        """Delete the aliases of these domains, in the domains' delete transaction."""
-        gone = conn.execute(
-            sa.select(_A.c.id, _A.c.name).where(_A.c.domain_id.in_(domain_ids))
-        ).all()
-        conn.execute(_A.delete().where(_A.c.domain_id.in_(domain_ids)))
-        for alias_id, name in gone:
-            self._properties.purge(KIND, alias_id, conn)
-            events.record(conn, EVENT, events.DELETE, obj_id=alias_id, obj_name=name)
+            return self._update(conn, actor, alias, row)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import dns.exception
 import dns.name
@@ -19,13 +19,11 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.dns.rdata import TYPES, normalise
+from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import InvalidValue, NotFound
 from panelkey.core.identity import Identity
 from panelkey.store import tables
 from panelkey.store.database import Database
-
-if TYPE_CHECKING:
-    from panelkey.core.domains.domains import Domain, Domains
 
 __all__ = ["TYPES", "DEFAULT_TTL", "Record", "Dns", "absolute_host", "host_in_zone"]
 
@@ -45,17 +43,11 @@ class Record:
     ttl: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "type": self.type,
-            "host": self.host,
-            "value": self.value,
-            "opt": self.opt,
-            "ttl": self.ttl,
-        }
+        """The record as the faces answer it (its domain is the caller's to name)."""
+        return {k: getattr(self, k) for k in ("id", "type", "host", "value", "opt", "ttl")}
 
     def event_values(self) -> dict[str, Any]:
-        return {"type": self.type, "host": self.host, "value": self.value, "opt": self.opt}
+        return {k: getattr(self, k) for k in ("type", "host", "value", "opt")}
 
 
 def absolute_host(host: str, zone: str) -> str:
@@ -121,14 +113,9 @@ def insert_record(
     ]  # type: ignore[index]
     record = Record(id=int(new_id), **row)
     events.record(
-        conn,
-        "dns_zone_rec",
-        events.CREATE,
-        obj_id=record.id,
-        obj_name=record.host,
-        actor=actor,
+        conn, "dns_zone_rec", events.CREATE, record.id, record.host, actor,
         new=record.event_values(),
-    )
+    )  # fmt: skip
     return record
 
 
@@ -136,9 +123,15 @@ class Dns:
     def __init__(self, db: Database, domains: Domains) -> None:
         self._db = db
         self._domains = domains
+        domains.on_delete(self.purge)
         q = sa.select(*RECORD_COLUMNS)
         self._zone = db.prepare(q.where(_R.c.domain_id == sa.bindparam("v")).order_by(_R.c.id))
         self._by_id = db.prepare(q.where(_R.c.id == sa.bindparam("v")))
+
+    @staticmethod
+    def purge(conn: sa.Connection, domain_ids: list[int]) -> None:
+        """Domains.on_delete: the zones' records go with their domains."""
+        conn.execute(_R.delete().where(_R.c.domain_id.in_(domain_ids)))
 
     @staticmethod
     def _row(row: Any) -> Record:
@@ -159,16 +152,9 @@ class Dns:
         return Record(*row)
 
     def add(
-        self,
-        actor: Identity,
-        domain: Domain,
-        *,
-        type: str,
-        host: str,
-        value: str,
-        opt: str = "",
-        ttl: int | None = None,
-    ) -> Record:
+        self, actor: Identity, domain: Domain, *, type: str, host: str, value: str,
+        opt: str = "", ttl: int | None = None,
+    ) -> Record:  # fmt: skip
         """Add a record to a zone the actor may see. Raises NotFound, InvalidValue; on
         InvalidValue nothing is written."""
         if self._domains.get(actor, domain.id) is None:
@@ -213,15 +199,9 @@ class Dns:
         with self._db.begin() as conn:
             conn.execute(_R.update().where(_R.c.id == record.id).values(**row, modified=True))
             events.record(
-                conn,
-                "dns_zone_rec",
-                events.UPDATE,
-                obj_id=record.id,
-                obj_name=new.host,
-                actor=actor,
-                old=record.event_values(),
-                new=new.event_values(),
-            )
+                conn, "dns_zone_rec", events.UPDATE, record.id, new.host, actor,
+                old=record.event_values(), new=new.event_values(),
+            )  # fmt: skip
             touch_zone(conn, record.domain_id)
         return new
 
@@ -235,13 +215,8 @@ class Dns:
             if not gone:
                 raise NotFound("DNS record does not exist")
             events.record(
-                conn,
-                "dns_zone_rec",
-                events.DELETE,
-                obj_id=record.id,
-                obj_name=record.host,
-                actor=actor,
+                conn, "dns_zone_rec", events.DELETE, record.id, record.host, actor,
                 old=record.event_values(),
-            )
+            )  # fmt: skip
             touch_zone(conn, record.domain_id)
         return record

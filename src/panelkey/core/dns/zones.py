@@ -16,7 +16,7 @@ import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -24,13 +24,11 @@ from panelkey.core import events
 from panelkey.core.dns.answering import answered
 from panelkey.core.dns.rdata import normalise
 from panelkey.core.dns.records import DEFAULT_TTL, RECORD_COLUMNS, Record, insert_record, touch_zone
+from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
 from panelkey.store import tables
 from panelkey.store.database import Database
-
-if TYPE_CHECKING:
-    from panelkey.core.domains.domains import Domain, Domains
 
 STATUSES = ("enabled", "disabled")
 SOA_FIELDS = ("ttl", "refresh", "retry", "expire", "minimum")
@@ -186,6 +184,12 @@ class DnsZones:
     def __init__(self, db: Database, domains: Domains) -> None:
         self._db = db
         self._domains = domains
+        domains.on_create(self._made)
+
+    @staticmethod
+    def _made(conn: sa.Connection, domain: Domain, actor: Identity) -> None:
+        """Domains.on_create: a new domain's zone, from the template."""
+        new_zone(conn, domain.id, domain.ascii_name, domain.ip_address, actor)
 
     # -- zones ----------------------------------------------------------------------
 
@@ -219,15 +223,10 @@ class DnsZones:
                 conn.execute(_Z.insert().values(domain_id=domain.id, **values))
             touch_zone(conn, domain.id)
             events.record(
-                conn,
-                "dns_zone",
-                events.UPDATE,
-                obj_id=domain.id,
-                obj_name=domain.ascii_name,
-                actor=actor,
+                conn, "dns_zone", events.UPDATE, domain.id, domain.ascii_name, actor,
                 old={k: getattr(old.soa, k, None) or getattr(old, k, "") for k in values},
                 new=values,
-            )
+            )  # fmt: skip
         return self.zone(actor, domain)
 
     def set_soa(self, actor: Identity, domain: Domain, values: Mapping[str, Any]) -> Zone:
@@ -268,7 +267,7 @@ class DnsZones:
                 _set_meta(conn, _META_SOA, json.dumps(merged))
             if status is not None:
                 _set_meta(conn, _META_STATUS, status)
-            events.record(conn, "dns_zone", events.UPDATE, obj_name="<template>", actor=actor)
+            events.record(conn, "dns_zone", events.UPDATE, 0, "<template>", actor)
 
     def add_template(
         self, actor: Identity, *, type: str, host: str, value: str, opt: str = ""
@@ -286,14 +285,9 @@ class DnsZones:
         with self._db.begin() as conn:
             new_id = conn.execute(_T.insert().values(**row)).inserted_primary_key[0]  # type: ignore[index]
             events.record(
-                conn,
-                "dns_zone_rec",
-                events.CREATE,
-                obj_id=int(new_id),
-                obj_name=full,
-                actor=actor,
+                conn, "dns_zone_rec", events.CREATE, int(new_id), full, actor,
                 new={**row, "template": "true"},
-            )
+            )  # fmt: skip
         return TemplateRecord(id=int(new_id), **row)
 
     def delete_template(self, actor: Identity, record_id: int) -> TemplateRecord:
@@ -305,14 +299,9 @@ class DnsZones:
             conn.execute(_T.delete().where(_T.c.id == record_id))
             gone = TemplateRecord(**dict(row._mapping))
             events.record(
-                conn,
-                "dns_zone_rec",
-                events.DELETE,
-                obj_id=gone.id,
-                obj_name=gone.host,
-                actor=actor,
+                conn, "dns_zone_rec", events.DELETE, gone.id, gone.host, actor,
                 old={"type": gone.type, "value": gone.value, "template": "true"},
-            )
+            )  # fmt: skip
         return gone
 
     # -- sync -----------------------------------------------------------------------
@@ -339,14 +328,9 @@ class DnsZones:
                 if source is None or made is None:
                     conn.execute(_R.delete().where(_R.c.id == record.id))
                     events.record(
-                        conn,
-                        "dns_zone_rec",
-                        events.DELETE,
-                        obj_id=record.id,
-                        obj_name=record.host,
-                        actor=actor,
+                        conn, "dns_zone_rec", events.DELETE, record.id, record.host, actor,
                         old=record.event_values(),
-                    )
+                    )  # fmt: skip
                     continue
                 kind, host, value, opt = made
                 now = {"type": kind, "host": host, "value": value, "opt": opt}
@@ -355,15 +339,9 @@ class DnsZones:
                         _R.update().where(_R.c.id == record.id).values(**now, ttl=source.ttl)
                     )
                     events.record(
-                        conn,
-                        "dns_zone_rec",
-                        events.UPDATE,
-                        obj_id=record.id,
-                        obj_name=host,
-                        actor=actor,
-                        old=record.event_values(),
-                        new=now,
-                    )
+                        conn, "dns_zone_rec", events.UPDATE, record.id, host, actor,
+                        old=record.event_values(), new=now,
+                    )  # fmt: skip
             for t in template.values():
                 made = render(t, zone, ip) if t.id not in present else None
                 if made is None:

@@ -302,28 +302,18 @@ class Ips:
             ).inserted_primary_key[0]  # type: ignore[index]
             self._properties.set(PROPERTY_KIND, int(new_id), node, conn)
             events.record(
-                conn,
-                "ip_address",
-                events.CREATE,
-                obj_id=int(new_id),
-                obj_name=text,
-                actor=actor,
+                conn, "ip_address", events.CREATE, int(new_id), text, actor,
                 new={**values, **{k: v for k, v in node.items() if v}},
-            )
+            )  # fmt: skip
             made = self.get(text, conn)
         assert made is not None
         return made
 
     def update(
-        self,
-        actor: Identity,
-        ip: IpAddress,
-        *,
-        type: str | None = None,
-        certificate_name: str | None = None,
-        public_address: str | None = None,
+        self, actor: Identity, ip: IpAddress, *, type: str | None = None,
+        certificate_name: str | None = None, public_address: str | None = None,
         service_node: ServiceNode | None = None,
-    ) -> IpAddress:
+    ) -> IpAddress:  # fmt: skip
         """Change the type, certificate, public address or service node. An address
         several resellers hold cannot become exclusive. Raises PermissionDenied,
         InvalidValue, NotFound."""
@@ -356,15 +346,10 @@ class Ips:
             old_node = self._properties.get(PROPERTY_KIND, current.id, conn)
             self._properties.set(PROPERTY_KIND, current.id, node, conn)
             events.record(
-                conn,
-                "ip_address",
-                events.UPDATE,
-                obj_id=current.id,
-                obj_name=current.address,
-                actor=actor,
+                conn, "ip_address", events.UPDATE, current.id, current.address, actor,
                 old={**{k: old[k] for k in row}, **{k: old_node.get(k, "") for k in node}},
                 new={**row, **node},
-            )
+            )  # fmt: skip
             updated = self.get(ip.address, conn)
         assert updated is not None
         return updated
@@ -388,14 +373,9 @@ class Ips:
             conn.execute(tables.ip_addresses.delete().where(tables.ip_addresses.c.id == current.id))
             self._properties.purge(PROPERTY_KIND, current.id, conn)
             events.record(
-                conn,
-                "ip_address",
-                events.DELETE,
-                obj_id=current.id,
-                obj_name=current.address,
-                actor=actor,
+                conn, "ip_address", events.DELETE, current.id, current.address, actor,
                 old=_as_dict(current),
-            )
+            )  # fmt: skip
 
     # -- a reseller's share ------------------------------------------------------------
 
@@ -429,15 +409,11 @@ class Ips:
             else:
                 conn.execute(p.insert().values(account_id=reseller.id, ip_id=ip.id, type=kind))
             events.record(
-                conn,
-                "reseller_ip_pool",
-                events.UPDATE if held else events.CREATE,
-                obj_id=reseller.id,
-                obj_name=reseller.login,
-                actor=actor,
+                conn, "reseller_ip_pool", events.UPDATE if held else events.CREATE, reseller.id,
+                reseller.login, actor,
                 old={"ip_address": ip.address, "type": held[0].type} if held else None,
                 new={"ip_address": ip.address, "type": kind},
-            )
+            )  # fmt: skip
         return PoolEntry(reseller.id, ip, kind)
 
     def pool_remove(self, actor: Identity, reseller: Account, address: str) -> None:
@@ -466,11 +442,6 @@ class Ips:
                 )
             )
             events.record(
-                conn,
-                "reseller_ip_pool",
-                events.DELETE,
-                obj_id=reseller.id,
-                obj_name=reseller.login,
-                actor=actor,
+                conn, "reseller_ip_pool", events.DELETE, reseller.id, reseller.login, actor,
                 old={"ip_address": ip.address},
-            )
+            )  # fmt: skip

@@ -30,6 +30,7 @@ from panelkey.core.errors import (
 )
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.plans.settings import BLOCKS, PER_DOMAIN_HOSTING, PLAN_BLOCKS
+from panelkey.core.refs import Ref, resolve
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -46,6 +47,7 @@ NOT_FOUND = {
     "reseller": "Reseller plan does not exist",
 }
 Settings = Mapping[str, Iterable[tuple[str, str]]]
+_REFS = ("id", "name", "guid", "external-id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,16 +149,28 @@ class Plans:
 
     def find(self, kind: str, *, vendor_id: int, ref: str, value: str) -> Plan | None:
         """A plan of `vendor_id` by `ref` ("id", "name", "guid", "external-id"), for the
-        subscriptions that vendor sells; None when there is none."""
-        p = tables.plans
-        column = {"id": p.c.id, "name": p.c.name, "guid": p.c.guid, "external-id": p.c.external_id}
-        if ref == "id" and not value.strip().isdigit():
+        subscriptions that vendor sells, whoever asks (a customer's subscription uses its
+        vendor's plans); None when there is none."""
+        where = _where((ref, value))
+        if where is None:
             return None
-        match = int(value) if ref == "id" else value.strip()
-        q = self._base.where(p.c.kind == kind, p.c.owner_id == vendor_id, column[ref] == match)
+        p = tables.plans
+        q = self._base.where(p.c.kind == kind, p.c.owner_id == vendor_id, where)
         with self._db.read() as conn:
             row = conn.execute(q).first()
         return Plan(**dict(row._mapping)) if row is not None else None
+
+    def find_for(
+        self, actor: Identity, kind: str, ref: Ref, *, owner_id: int | None = None
+    ) -> Plan | None:
+        """The plan of `kind` that `ref` names (core/refs.py: by id, name, guid or
+        external id) among those the actor may see (`list`), of owner `owner_id` when
+        given; else None, as if it did not exist."""
+        where = _where(ref)
+        if where is None:
+            return None
+        hits = self.list(actor, kind, owner_id=owner_id, where=where)
+        return hits[0] if hits else None
 
     def by_id(self, plan_id: int) -> Plan | None:
         row = self._by_id.first(v=plan_id)
@@ -251,26 +265,16 @@ class Plans:
             )
             self._write_settings(conn, new_id, values)
             events.record(
-                conn,
-                EVENT_CLASS[kind],
-                events.CREATE,
-                obj_id=new_id,
-                obj_name=name,
-                actor=actor,
+                conn, EVENT_CLASS[kind], events.CREATE, new_id, name, actor,
                 new={"name": name, "owner_id": owner_id, **_flat(values)},
-            )
+            )  # fmt: skip
             row = conn.execute(self._base.where(p.c.id == new_id)).one()
         return Plan(**dict(row._mapping))
 
     def update(
-        self,
-        actor: Identity,
-        plan: Plan,
-        *,
-        name: str | None = None,
-        external_id: str | None = None,
-        settings: Settings | None = None,
-    ) -> Plan:
+        self, actor: Identity, plan: Plan, *, name: str | None = None,
+        external_id: str | None = None, settings: Settings | None = None,
+    ) -> Plan:  # fmt: skip
         """Rename, re-tag or change settings (only the names given change; an empty
         php-settings value resets that setting). Subscriptions on the plan follow it."""
         self._owner_for(actor, plan.kind, None)
@@ -300,15 +304,10 @@ class Plans:
                 conn.execute(p.update().where(p.c.id == plan.id).values(**row))
             self._write_settings(conn, plan.id, values)
             events.record(
-                conn,
-                EVENT_CLASS[plan.kind],
-                events.UPDATE,
-                obj_id=plan.id,
-                obj_name=row.get("name", plan.name),
-                actor=actor,
-                old={"name": plan.name, **_flat(old)},
-                new={**row, **_flat(values)},
-            )
+                conn, EVENT_CLASS[plan.kind], events.UPDATE, plan.id, row.get("name", plan.name),
+                actor,
+                old={"name": plan.name, **_flat(old)}, new={**row, **_flat(values)},
+            )  # fmt: skip
             out = conn.execute(self._base.where(p.c.id == plan.id)).one()
         return Plan(**dict(out._mapping))
 
@@ -321,14 +320,9 @@ class Plans:
         with self._db.begin() as conn:
             conn.execute(tables.plans.delete().where(tables.plans.c.id == plan.id))
             events.record(
-                conn,
-                EVENT_CLASS[plan.kind],
-                events.DELETE,
-                obj_id=plan.id,
-                obj_name=plan.name,
-                actor=actor,
+                conn, EVENT_CLASS[plan.kind], events.DELETE, plan.id, plan.name, actor,
                 old={"name": plan.name, "owner_id": plan.owner_id},
-            )
+            )  # fmt: skip
 
     def _check_pool(self, values: Mapping[str, Mapping[str, str]]) -> None:
         """Every shared address of a reseller plan's IP pool is in the server's pool."""
@@ -361,6 +355,16 @@ class Plans:
             ]
         if rows:
             conn.execute(s.insert(), rows)
+
+
+def _where(ref: Ref) -> Any:
+    """The condition of a plan reference, None when it names none (core/refs.py)."""
+    found = resolve(ref, _REFS)
+    if found is None:
+        return None
+    p, (by, value) = tables.plans, found
+    column = {"id": p.c.id, "name": p.c.name, "guid": p.c.guid, "external-id": p.c.external_id}
+    return column[by] == value
 
 
 def _check_name(name: str) -> str:

@@ -289,39 +289,39 @@ PERFORMANCE = Block(
 # A subscription's PHP settings by their php.ini names, with the values a fresh Plesk
 # answers (its server-wide defaults: open_basedir confined to the webspace and the
 # temporary folder, opcache_get_status disabled, PHP-FPM on demand).
-_PHP = (
-    ("memory_limit", "128M"),
-    ("max_execution_time", "30"),
-    ("max_input_time", "60"),
-    ("post_max_size", "8M"),
-    ("upload_max_filesize", "2M"),
-    ("opcache.enable", "on"),
-    ("disable_functions", "opcache_get_status"),
-    ("include_path", ".:/usr/share/php"),
-    ("session.save_path", "/var/lib/php/sessions"),
-    ("mail.force_extra_parameters", ""),
-    ("open_basedir", "{WEBSPACEROOT}{/}{:}{TMP}{/}"),
-    ("error_reporting", "E_ALL & ~E_NOTICE & ~E_STRICT & ~E_DEPRECATED"),
-    ("display_errors", "off"),
-    ("log_errors", "on"),
-    ("allow_url_fopen", "on"),
-    ("file_uploads", "on"),
-    ("short_open_tag", "off"),
-    ("safe_mode", "off"),
-    ("safe_mode_include_dir", ""),
-    ("safe_mode_exec_dir", ""),
-    ("register_globals", ""),
-    ("magic_quotes_gpc", ""),
-    ("pm", "ondemand"),
-    ("pm.max_children", "10"),
-    ("pm.max_requests", ""),
-    ("pm.start_servers", "1"),
-    ("pm.min_spare_servers", "1"),
-    ("pm.max_spare_servers", "1"),
-)
+_PHP = {
+    "memory_limit": "128M",
+    "max_execution_time": "30",
+    "max_input_time": "60",
+    "post_max_size": "8M",
+    "upload_max_filesize": "2M",
+    "opcache.enable": "on",
+    "disable_functions": "opcache_get_status",
+    "include_path": ".:/usr/share/php",
+    "session.save_path": "/var/lib/php/sessions",
+    "mail.force_extra_parameters": "",
+    "open_basedir": "{WEBSPACEROOT}{/}{:}{TMP}{/}",
+    "error_reporting": "E_ALL & ~E_NOTICE & ~E_STRICT & ~E_DEPRECATED",
+    "display_errors": "off",
+    "log_errors": "on",
+    "allow_url_fopen": "on",
+    "file_uploads": "on",
+    "short_open_tag": "off",
+    "safe_mode": "off",
+    "safe_mode_include_dir": "",
+    "safe_mode_exec_dir": "",
+    "register_globals": "",
+    "magic_quotes_gpc": "",
+    "pm": "ondemand",
+    "pm.max_children": "10",
+    "pm.max_requests": "",
+    "pm.start_servers": "1",
+    "pm.min_spare_servers": "1",
+    "pm.max_spare_servers": "1",
+}
 PHP_SETTINGS = Block(
     "php-settings",
-    tuple(Setting(n, "string", d, f"{n} of php.ini") for n, d in _PHP),
+    tuple(Setting(n, "string", d, f"{n} of php.ini") for n, d in _PHP.items()),
     open=True,
 )
 
@@ -464,30 +464,16 @@ BLOCKS: dict[str, Block] = {
 # What each kind of plan holds, in Plesk's element order.
 PLAN_BLOCKS: dict[str, tuple[str, ...]] = {
     "service": (
-        "mail",
-        "limits",
-        "log-rotation",
-        "preferences",
-        "hosting",
-        "performance",
-        "permissions",
-        "php-settings",
-        "web-server-settings",
-        "plan",
+        *("mail", "limits", "log-rotation", "preferences", "hosting", "performance"),
+        *("permissions", "php-settings", "web-server-settings", "plan"),
     ),
     "addon": ("limits", "hosting", "performance", "permissions", "php-settings"),
     "reseller": ("reseller-limits", "reseller-permissions", "ip-pool"),
 }
 # What a subscription holds (effective = defaults, plan, add-ons, its own values).
 SUBSCRIPTION_BLOCKS = (
-    "limits",
-    "hosting",
-    "prefs",
-    "performance",
-    "permissions",
-    "php-settings",
-    "mail",
-    "log-rotation",
+    *("limits", "hosting", "prefs", "performance", "permissions", "php-settings"),
+    *("mail", "log-rotation"),
 )
 
 

@@ -202,13 +202,13 @@ class Subscriptions:
                     conn,
                     "phys_hosting" if set(checked.blocks) == {"hosting"} else "domain",
                     events.UPDATE,
-                    obj_id=domain_id,
-                    obj_name=str(
+                    domain_id,
+                    str(
                         conn.execute(
                             sa.select(tables.domains.c.name).where(tables.domains.c.id == domain_id)
                         ).scalar()
                     ),
-                    actor=actor,
+                    actor,
                     new={f"{b}.{n}": v for b, vs in checked.blocks.items() for n, v in vs.items()},
                 )
 
@@ -240,14 +240,9 @@ class Subscriptions:
                 self._link(conn, domain.id, plan, "service")
             conn.execute(s.delete().where(s.c.domain_id == domain.id, s.c.block != "prefs"))
             events.record(
-                conn,
-                "domain",
-                events.UPDATE,
-                obj_id=domain.id,
-                obj_name=domain.name,
-                actor=actor,
+                conn, "domain", events.UPDATE, domain.id, domain.name, actor,
                 new={"plan": plan.name if plan is not None else ""},
-            )
+            )  # fmt: skip
 
     def add_addon(self, actor: Identity, domain: Domain, plan: Plan) -> None:
         """Add an add-on plan; one already there is refused with InvalidValue."""
@@ -258,8 +253,8 @@ class Subscriptions:
         with self._db.begin() as conn:
             self._link(conn, domain.id, plan, "addon")
             events.record(
-                conn, "domain", events.UPDATE, obj_id=domain.id, obj_name=domain.name,
-                actor=actor, new={"addon": plan.name},
+                conn, "domain", events.UPDATE, domain.id, domain.name, actor,
+                new={"addon": plan.name},
             )  # fmt: skip
 
     def remove_addon(self, actor: Identity, domain: Domain, plan: Plan) -> None:
@@ -275,8 +270,8 @@ class Subscriptions:
             if not gone:
                 raise NotFound(NOT_FOUND["addon"])
             events.record(
-                conn, "domain", events.UPDATE, obj_id=domain.id, obj_name=domain.name,
-                actor=actor, old={"addon": plan.name},
+                conn, "domain", events.UPDATE, domain.id, domain.name, actor,
+                old={"addon": plan.name},
             )  # fmt: skip
 
     def count_sites(self, domain: Domain) -> int:

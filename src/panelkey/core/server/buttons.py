@@ -100,13 +100,7 @@ class Buttons:
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             events.record(
-                conn,
-                "custom_button",
-                events.CREATE,
-                obj_id=int(new_id),
-                obj_name=kept["text"],
-                actor=actor,
-                new=kept,
+                conn, "custom_button", events.CREATE, int(new_id), kept["text"], actor, new=kept
             )
         return Button(int(new_id), owner.id, kept, parts)
 
@@ -134,11 +128,7 @@ class Buttons:
                 tables.custom_buttons.delete().where(tables.custom_buttons.c.id == found.id)
             )
             events.record(
-                conn,
-                "custom_button",
-                events.DELETE,
-                obj_id=found.id,
-                obj_name=found.properties.get("text", ""),
-                actor=actor,
+                conn, "custom_button", events.DELETE, found.id, found.properties.get("text", ""),
+                actor,
                 old=found.properties,
-            )
+            )  # fmt: skip

@@ -11,7 +11,7 @@ try a call end to end.
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,13 +48,7 @@ class Extension:
     active: bool
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "version": self.version,
-            "release": self.release,
-            "active": self.active,
-        }
+        return asdict(self)
 
 
 def _of(row: Any) -> Extension:
@@ -96,7 +90,7 @@ class Extensions:
             t = tables.extensions
             if conn.execute(sa.select(t.c.id).where(t.c.id == ext_id)).first() is None:
                 conn.execute(t.insert().values(id=ext_id, active=True, installed=iso()))
-                events.record(conn, "extension", events.CREATE, obj_name=ext_id, actor=actor)
+                events.record(conn, "extension", events.CREATE, 0, ext_id, actor)
         found = self.get(ext_id)
         assert found is not None
         return found
@@ -109,7 +103,7 @@ class Extensions:
             t = tables.extensions
             if conn.execute(t.delete().where(t.c.id == ext_id)).rowcount == 0:
                 raise NotFound(NOT_INSTALLED)
-            events.record(conn, "extension", events.DELETE, obj_name=ext_id, actor=actor)
+            events.record(conn, "extension", events.DELETE, 0, ext_id, actor)
 
     def set_active(self, actor: Identity, ext_id: str, active: bool) -> Extension:
         """Enable or disable an installed extension. Raises NotFound, PermissionDenied."""
@@ -123,14 +117,9 @@ class Extensions:
             if bool(old) != active:
                 conn.execute(t.update().where(t.c.id == ext_id).values(active=active))
                 events.record(
-                    conn,
-                    "extension",
-                    events.UPDATE,
-                    obj_name=ext_id,
-                    actor=actor,
-                    old={"active": bool(old)},
-                    new={"active": active},
-                )
+                    conn, "extension", events.UPDATE, 0, ext_id, actor,
+                    old={"active": bool(old)}, new={"active": active},
+                )  # fmt: skip
         found = self.get(ext_id)
         assert found is not None
         return found

@@ -10,6 +10,7 @@ Plesk's element names (`autoresponder.enabled`) are a good convention.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -47,9 +48,13 @@ class Properties:
         with self._db.begin() as c:
             self._write(c, kind, object_id, values)
 
-    def purge(self, kind: str, object_id: int, conn: sa.Connection) -> None:
-        """Forget every property of one object (call inside the object's delete)."""
-        conn.execute(_P.delete().where(_P.c.kind == kind, _P.c.object_id == object_id))
+    def purge(
+        self, kind: str, objects: int | list[int] | sa.Select[Any], conn: sa.Connection
+    ) -> None:
+        """Forget every property of one object, or of several (ids, or a select of
+        them), inside the objects' delete."""
+        ids = [objects] if isinstance(objects, int) else objects
+        conn.execute(_P.delete().where(_P.c.kind == kind, _P.c.object_id.in_(ids)))
 
     @staticmethod
     def _write(conn: sa.Connection, kind: str, object_id: int, values: Mapping[str, str]) -> None:

@@ -23,57 +23,32 @@ if TYPE_CHECKING:
 
 _STR, _LIST, _MAP, _INT = "text", "list", "mapping", "whole number"
 
+
+def _spec(names: str, **kinds: str) -> dict[str, tuple[str, bool]]:
+    """field -> (expected type, required) of `names` (`name*`: required), each a text
+    unless `kinds` names its type."""
+    fields = [n.removesuffix("*") for n in names.split()]
+    return {f: (kinds.get(f, _STR), f"{f}*" in names.split()) for f in fields}
+
+
 # entry kind -> field -> (expected type, required)
 FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
-    "accounts": {
-        "type": (_STR, True),
-        "login": (_STR, True),
-        "password": (_STR, True),
-        "name": (_STR, False),
-        "company": (_STR, False),
-        "email": (_STR, False),
-        "phone": (_STR, False),
-        "locale": (_STR, False),
-        "description": (_STR, False),
-        "external_id": (_STR, False),
-        "owner": (_STR, False),
-        "status": (_INT, False),
-    },
-    "plans": {
-        "name": (_STR, True),
-        "owner": (_STR, False),
-        "kind": (_STR, False),
-        "limits": (_MAP, False),
-        "permissions": (_MAP, False),
-        "hosting": (_MAP, False),
-        "preferences": (_MAP, False),
-    },
-    "subscriptions": {
-        "name": (_STR, True),
-        "owner": (_STR, False),
-        "plan": (_STR, False),
-        "ip": (_STR, False),
-        "status": (_STR, False),
-        "description": (_STR, False),
-        "dns": (_LIST, False),
-    },
-    "keys": {
-        "value": (_STR, False),
-        "login": (_STR, False),
-        "ips": (_LIST, False),
-        "description": (_STR, False),
-        "expires": (_STR, False),
-        "scope": (_LIST, False),
-        "rate": (_STR, False),
-    },
+    "accounts": _spec(
+        "type* login* password* name company email phone locale description external_id owner"
+        " status",
+        status=_INT,
+    ),
+    "plans": _spec(
+        "name* owner kind limits permissions hosting preferences",
+        limits=_MAP,
+        permissions=_MAP,
+        hosting=_MAP,
+        preferences=_MAP,
+    ),  # fmt: skip
+    "subscriptions": _spec("name* owner plan ip status description dns", dns=_LIST),
+    "keys": _spec("value login ips description expires scope rate", ips=_LIST, scope=_LIST),
 }
-DNS_FIELDS: dict[str, tuple[str, bool]] = {
-    "type": (_STR, True),
-    "host": (_STR, False),
-    "value": (_STR, True),
-    "opt": (_STR, False),
-    "ttl": (_INT, False),
-}
+DNS_FIELDS = _spec("type* host value* opt ttl", ttl=_INT)
 
 
 class SeedError(InvalidValue):

@@ -83,8 +83,8 @@ _RESELLER_FALSE = {
     "manage_sh_access",
     "remote_db_connection",
 }
-_LIMITS = (
-    "max_site",
+# The limits a stock service plan and the stock reseller plan both list, in their order.
+_SHARED_LIMITS = (
     "max_subdom",
     "max_dom_aliases",
     "disk_space",
@@ -95,6 +95,10 @@ _LIMITS = (
     "max_subftp_users",
     "max_db",
     "max_box",
+)
+_LIMITS = (
+    "max_site",
+    *_SHARED_LIMITS,
     "mbox_quota",
     "max_maillists",
     "max_site_builder",
@@ -153,21 +157,7 @@ _DEFAULT_DOMAIN_LIMITS = {
     "mbox_quota": _100_MB,
     "max_maillists": "100",
 }
-_RESELLER_LIMITS = (
-    "max_cl",
-    "max_dom",
-    "max_subdom",
-    "max_dom_aliases",
-    "disk_space",
-    "disk_space_soft",
-    "max_traffic",
-    "max_traffic_soft",
-    "max_wu",
-    "max_subftp_users",
-    "max_db",
-    "max_box",
-    "max_maillists",
-)
+_RESELLER_LIMITS = ("max_cl", "max_dom", *_SHARED_LIMITS, "max_maillists")
 
 # (kind, name, settings), in Plesk's order of creation.
 STOCK_PLANS: tuple[tuple[str, str, Blocks], ...] = (
@@ -249,13 +239,8 @@ def first_start(panel: Panel, email: str | None, conn: sa.Connection | None = No
     }
     conn.execute(a.update().where(a.c.id == admin.id).values(**profile))
     events.record(
-        conn,
-        "admin_info",
-        events.UPDATE,
-        obj_id=admin.id,
-        obj_name=admin.login,
-        actor=admin.identity(),
+        conn, "admin_info", events.UPDATE, admin.id, admin.login, admin.identity(),
         new={"email": profile["email"], "name": profile["name"]},
-    )
+    )  # fmt: skip
     for kind, name, settings in STOCK_PLANS:
         panel.plans.create(admin.identity(), kind, name=name, settings=settings)

@@ -254,7 +254,17 @@ SCHEMAS: dict[str, js.Schema] = {
             ),
             "description": js.string(),
             "hosting_type": _HOSTING_TYPE,
-            "hosting_settings": js.obj({"ftp_login": js.string(), "ftp_password": js.string()}),
+            "hosting_settings": js.obj(
+                {
+                    # empty: the login is made from the domain's name
+                    "ftp_login": js.string(
+                        js.FTP_LOGIN["description"] + "; or empty",
+                        maxLength=patterns.FTP_LOGIN_MAX,
+                        pattern=f"^(?:|{patterns.FTP_LOGIN[1:-1]})$",
+                    ),
+                    "ftp_password": js.string(),
+                }
+            ),
             "base_domain": js.ref("DomainReference"),
             "parent_domain": js.ref("DomainReference"),
             "owner_client": js.ref("OwnerClientReference"),

@@ -108,7 +108,7 @@ _FLAG = js.string(enum=["true", "false"])
 _FLAG_GIVEN: js.Schema = {"anyOf": [_FLAG, {"type": "boolean"}]}
 _PERMISSIONS = 'Read and write access to the home directory: "true" or "false"'
 _FIELDS: dict[str, js.Schema] = {
-    "name": {**js.LOGIN, "pattern": patterns.FTP_LOGIN},
+    "name": js.FTP_LOGIN,
     "password": js.string(minLength=1, maxLength=255),
     "home": js.string(
         "Below the domain's root; default: the root",
