@@ -4,76 +4,54 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from panelkey.store.tables.base import metadata
+from panelkey.store.tables.base import number, ref, stamp, string, table, text, texts
 
-secret_keys = sa.Table(
+secret_keys = table(
     "secret_keys",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("digest", sa.String(64), nullable=False, unique=True),
-    sa.Column(
-        "owner_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column("addresses", sa.Text, nullable=False, server_default=""),
-    sa.Column("description", sa.Text, nullable=False, server_default=""),
-    sa.Column("created", sa.String(20), nullable=False),
-    sa.Column("last_used", sa.String(20), nullable=True),
+    string("digest", 64, unique=True),
+    ref("owner_id", "accounts.id"),
+    *texts("addresses", "description"),
+    stamp(),
+    stamp("last_used", nullable=True),
     sa.Column("last_used_ip", sa.String(45), nullable=True),
     # panelkey's additions (docs/keys.md); empty for a plain key made the Plesk way.
-    sa.Column("expires", sa.String(20), nullable=True),
-    sa.Column("scope", sa.Text, nullable=False, server_default=""),
-    sa.Column("rate", sa.String(16), nullable=False, server_default=""),
-    sa.Column("requests", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("refusals", sa.Integer, nullable=False, server_default="0"),
+    stamp("expires", nullable=True),
+    text("scope"),
+    string("rate", 16, ""),
+    number("requests", 0),
+    number("refusals", 0),
     sa.Index("ix_secret_keys_owner", "owner_id"),  # 0014
-    sqlite_autoincrement=True,
 )
 
-audit = sa.Table(
+audit = table(
     "audit",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("at", sa.String(20), nullable=False),
-    sa.Column("face", sa.String(8), nullable=False),
-    sa.Column("event", sa.String(32), nullable=False),
-    sa.Column("actor", sa.Text, nullable=False, server_default=""),
-    sa.Column("source_ip", sa.String(45), nullable=False, server_default=""),
+    stamp("at"),
+    string("face", 8),
+    string("event", 32),
+    text("actor"),
+    string("source_ip", 45, ""),
     sa.Column("key_id", sa.Integer, nullable=True),
-    sa.Column("reason", sa.Text, nullable=False, server_default=""),
-    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+    *texts("reason", "detail"),
     # Refusals this entry stands for: repeats within one interval are counted here.
-    sa.Column("count", sa.Integer, nullable=False, server_default="1"),
+    number("count", 1),
     sa.Index("ix_audit_at", "at"),
-    sqlite_autoincrement=True,
 )
 
 # One row per write that can change who may authenticate; servers watch it to drop caches.
-changes = sa.Table(
-    "changes",
-    metadata,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("at", sa.String(20), nullable=False),
-    sa.Column("kind", sa.String(32), nullable=False),
-    sqlite_autoincrement=True,
-)
+changes = table("changes", stamp("at"), string("kind", 32), key="seq")
 
 # Panel sessions (server/create_session, REST POST /server/session): only a digest of
 # the secret part of a session id is kept; `handle` is its public first part.
-sessions = sa.Table(
+sessions = table(
     "sessions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("handle", sa.String(32), nullable=False, unique=True),
-    sa.Column("digest", sa.String(64), nullable=False),
-    sa.Column(
-        "account_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column("type", sa.String(16), nullable=False),
-    sa.Column("ip", sa.String(45), nullable=False, server_default=""),
-    sa.Column("source_server", sa.Text, nullable=False, server_default=""),
-    sa.Column("created", sa.String(20), nullable=False),
-    sa.Column("last_active", sa.String(20), nullable=False),
+    string("handle", 32, unique=True),
+    string("digest", 64),
+    ref("account_id", "accounts.id"),
+    string("type", 16),
+    string("ip", 45, ""),
+    text("source_server"),
+    stamp(),
+    stamp("last_active"),
     # 0015: the whole id, encrypted with the server's session key (kept outside the store)
     sa.Column("sealed", sa.Text, nullable=True),
-    sqlite_autoincrement=True,
 )

@@ -4,50 +4,33 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from panelkey.store.tables.base import metadata
+from panelkey.store.tables.base import number, ref, stamp, string, table, text, texts
 
-accounts = sa.Table(
+accounts = table(
     "accounts",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("guid", sa.String(36), nullable=False, unique=True),
-    sa.Column("type", sa.String(16), nullable=False),
-    sa.Column("login", sa.String(60), nullable=False),
-    sa.Column("login_key", sa.String(60), nullable=False, unique=True),
-    sa.Column("password_hash", sa.Text, nullable=False),
-    sa.Column("name", sa.Text, nullable=False, server_default=""),
-    sa.Column("company", sa.Text, nullable=False, server_default=""),
-    sa.Column("email", sa.Text, nullable=False, server_default=""),
-    sa.Column("phone", sa.Text, nullable=False, server_default=""),
-    sa.Column("fax", sa.Text, nullable=False, server_default=""),
-    sa.Column("address", sa.Text, nullable=False, server_default=""),
-    sa.Column("city", sa.Text, nullable=False, server_default=""),
-    sa.Column("state", sa.Text, nullable=False, server_default=""),
-    sa.Column("pcode", sa.Text, nullable=False, server_default=""),
-    sa.Column("country", sa.Text, nullable=False, server_default=""),
-    sa.Column("locale", sa.Text, nullable=False, server_default="en-US"),
-    sa.Column("description", sa.Text, nullable=False, server_default=""),
-    sa.Column("external_id", sa.Text, nullable=False, server_default=""),
-    sa.Column("status", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=True),
-    sa.Column("created", sa.String(20), nullable=False),
+    string("guid", 36, unique=True),
+    string("type", 16),
+    string("login", 60),
+    string("login_key", 60, unique=True),
+    text("password_hash", None),
+    *texts("name", "company", "email", "phone", "fax"),
+    *texts("address", "city", "state", "pcode", "country"),
+    text("locale", "en-US"),
+    *texts("description", "external_id"),
+    number("status", 0),
+    ref("owner_id", "accounts.id", ondelete=None, nullable=True),
+    stamp(),
     sa.Index("ix_accounts_owner", "owner_id"),  # 0014: reads by owner stay flat
     sa.Index("ix_accounts_external_id", "external_id"),
-    sqlite_autoincrement=True,
 )
 
 # A reseller's reseller plan, and its own limits and permissions (name -> value, JSON)
 # over the plan's.
-reseller_settings = sa.Table(
+reseller_settings = table(
     "reseller_settings",
-    metadata,
-    sa.Column(
-        "account_id",
-        sa.Integer,
-        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("limits", sa.Text, nullable=False, server_default="{}"),
-    sa.Column("permissions", sa.Text, nullable=False, server_default="{}"),
-    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id", ondelete="SET NULL"), nullable=True),
+    ref("account_id", "accounts.id", primary_key=True),
+    text("limits", "{}"),
+    text("permissions", "{}"),
+    ref("plan_id", "plans.id", ondelete="SET NULL", nullable=True),
+    key=None,
 )

@@ -4,72 +4,53 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from panelkey.store.tables.base import metadata
+from panelkey.store.tables.base import flag, number, ref, stamp, string, table, text
 
-dns_records = sa.Table(
+dns_records = table(
     "dns_records",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column("type", sa.String(8), nullable=False),
-    sa.Column("host", sa.Text, nullable=False),
-    sa.Column("value", sa.Text, nullable=False),
-    sa.Column("opt", sa.Text, nullable=False, server_default=""),
-    sa.Column("ttl", sa.Integer, nullable=False, server_default="86400"),
+    ref("domain_id", "domains.id"),
+    string("type", 8),
+    text("host", None),
+    text("value", None),
+    text("opt"),
+    number("ttl", 86400),
     # The template record this one was made from (no foreign key: it outlives its
     # source, so that sync-with-template can remove it), and whether a user changed it.
     sa.Column("template_id", sa.Integer, nullable=True),
-    sa.Column("modified", sa.Boolean, nullable=False, server_default=sa.false()),
+    flag("modified", False),
     sa.Index("ix_dns_records_domain", "domain_id"),
-    sqlite_autoincrement=True,
 )
 
 # The server-wide DNS template: hosts and values hold <domain> and <ip> placeholders.
-dns_template = sa.Table(
+dns_template = table(
     "dns_template",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("type", sa.String(8), nullable=False),
-    sa.Column("host", sa.Text, nullable=False),
-    sa.Column("value", sa.Text, nullable=False),
-    sa.Column("opt", sa.Text, nullable=False, server_default=""),
-    sa.Column("ttl", sa.Integer, nullable=False, server_default="86400"),
-    sqlite_autoincrement=True,
+    string("type", 8),
+    text("host", None),
+    text("value", None),
+    text("opt"),
+    number("ttl", 86400),
 )
 
 # One row per zone (domain): its status and SOA values. A domain without a row has
 # an enabled zone with the template's SOA values.
-dns_zones = sa.Table(
+dns_zones = table(
     "dns_zones",
-    metadata,
-    sa.Column(
-        "domain_id",
-        sa.Integer,
-        sa.ForeignKey("domains.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
-    sa.Column("status", sa.String(16), nullable=False, server_default="enabled"),
-    sa.Column("ttl", sa.Integer, nullable=False, server_default="86400"),
-    sa.Column("refresh", sa.Integer, nullable=False, server_default="10800"),
-    sa.Column("retry", sa.Integer, nullable=False, server_default="3600"),
-    sa.Column("expire", sa.Integer, nullable=False, server_default="604800"),
-    sa.Column("minimum", sa.Integer, nullable=False, server_default="10800"),
-    sa.Column("serial", sa.BigInteger, nullable=False, server_default="1"),
+    ref("domain_id", "domains.id", primary_key=True, autoincrement=False),
+    string("status", 16, "enabled"),
+    number("ttl", 86400),
+    number("refresh", 10800),
+    number("retry", 3600),
+    number("expire", 604800),
+    number("minimum", 10800),
+    number("serial", 1, big=True),
+    key=None,
 )
 
 # Primary (master) name servers of a zone switched to secondary (dns/add_master_server).
-dns_master_servers = sa.Table(
+dns_master_servers = table(
     "dns_master_servers",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column("ip_address", sa.String(45), nullable=False),
-    sa.Column("created", sa.String(20), nullable=False),
+    ref("domain_id", "domains.id"),
+    string("ip_address", 45),
+    stamp(),
     sa.Index("ix_dns_master_servers_domain", "domain_id"),
-    sqlite_autoincrement=True,
 )

@@ -4,68 +4,53 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from panelkey.store.tables.base import metadata
+from panelkey.store.tables.base import (
+    number,
+    ref,
+    settings_of,
+    stamp,
+    string,
+    table,
+    text,
+    texts,
+)
 
-domains = sa.Table(
+domains = table(
     "domains",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("guid", sa.String(36), nullable=False, unique=True),
-    sa.Column("name", sa.String(253), nullable=False, unique=True),
-    sa.Column("ascii_name", sa.String(253), nullable=False, unique=True),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
-    sa.Column("hosting_type", sa.String(32), nullable=False, server_default="virtual"),
-    sa.Column("base_domain_id", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("www_root", sa.Text, nullable=False, server_default=""),
-    sa.Column("status", sa.String(16), nullable=False, server_default="active"),
-    sa.Column("ip_address", sa.Text, nullable=False, server_default=""),
-    sa.Column("ftp_login", sa.Text, nullable=False, server_default=""),
-    sa.Column("description", sa.Text, nullable=False, server_default=""),
-    sa.Column("created", sa.String(20), nullable=False),
+    string("guid", 36, unique=True),
+    string("name", 253, unique=True),
+    string("ascii_name", 253, unique=True),
+    ref("owner_id", "accounts.id", ondelete=None),
+    string("hosting_type", 32, "virtual"),
+    number("base_domain_id", 0),
+    text("www_root"),
+    string("status", 16, "active"),
+    *texts("ip_address", "ftp_login", "description"),
+    stamp(),
     sa.Index("ix_domains_owner", "owner_id"),  # 0014: reads by owner and webspace stay flat
     sa.Index("ix_domains_base", "base_domain_id"),
-    sqlite_autoincrement=True,
 )
 
 # Settings set on a domain itself (a subscription's own limits, a site's prefs, ...).
-domain_settings = sa.Table(
-    "domain_settings",
-    metadata,
-    sa.Column(
-        "domain_id", sa.Integer, sa.ForeignKey("domains.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("block", sa.String(32), primary_key=True),
-    sa.Column("name", sa.String(128), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-)
+domain_settings = settings_of("domain_settings", ref("domain_id", "domains.id", primary_key=True))
 
 # The server's addresses (Plesk's IP pool): the host's own at first start, then ip/add.
-ip_addresses = sa.Table(
+ip_addresses = table(
     "ip_addresses",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("address", sa.String(45), nullable=False, unique=True),
-    sa.Column("netmask", sa.String(45), nullable=False),
-    sa.Column("interface", sa.String(64), nullable=False, server_default=""),
-    sa.Column("type", sa.String(16), nullable=False, server_default="shared"),
-    sa.Column("public_address", sa.String(45), nullable=False, server_default=""),
-    sa.Column("certificate_name", sa.Text, nullable=False, server_default=""),
-    sa.Column("created", sa.String(20), nullable=False),
-    sqlite_autoincrement=True,
+    string("address", 45, unique=True),
+    string("netmask", 45),
+    string("interface", 64, ""),
+    string("type", 16, "shared"),
+    string("public_address", 45, ""),
+    text("certificate_name"),
+    stamp(),
 )
 
 # Which reseller has which address in its pool, shared or exclusive.
-ip_pool = sa.Table(
+ip_pool = table(
     "ip_pool",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "account_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column(
-        "ip_id", sa.Integer, sa.ForeignKey("ip_addresses.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column("type", sa.String(16), nullable=False, server_default="shared"),
+    ref("account_id", "accounts.id"),
+    ref("ip_id", "ip_addresses.id"),
+    string("type", 16, "shared"),
     sa.UniqueConstraint("account_id", "ip_id", name="uq_ip_pool_account_ip"),
-    sqlite_autoincrement=True,
 )
