@@ -14,7 +14,14 @@ from panelkey.core.panel import Panel
 from panelkey.core.server.stock import STOCK_PLANS
 from panelkey.store import tables
 from tests.factories import World
-from tests.functional.xml.operation_table import PACKAGE, Case, Scene, app_filter_cases, run
+from tests.functional.xml.operation_table import (
+    PACKAGE,
+    PLAN_ITEM,
+    Case,
+    Scene,
+    app_filter_cases,
+    run,
+)
 from tests.functional.xml.xml_helpers import (
     BOTH,
     XmlClient,
@@ -467,13 +474,12 @@ PLANS = (
     "<service-plan-addon><add><name>Extra</name></add></service-plan-addon>"
     "<reseller-plan><add><name>RP</name></add></reseller-plan>"
 )
-ITEM = "<plan-item><name>Backup</name></plan-item>"
 
 
 @pytest.mark.parametrize("database_url", BOTH, indirect=True)
 def test_a_duplicate_has_the_plans_values_and_items(xml: XmlClient, world: World) -> None:
     xml.call(PLANS)
-    all_ok(xml.call(f"<service-plan><add-plan-item><filter><name>Basic</name></filter>{ITEM}"
+    all_ok(xml.call(f"<service-plan><add-plan-item><filter><name>Basic</name></filter>{PLAN_ITEM}"
                 "</add-plan-item></service-plan>"), "service-plan/add-plan-item")  # fmt: skip
     (made,) = all_ok(
         xml.call("<service-plan><duplicate><filter><name>Basic</name></filter>"
@@ -528,7 +534,7 @@ def test_an_item_on_a_plan_shows_on_its_subscription(
         "<webspace><switch-subscription><filter><name>dave.example</name></filter>"
         f"<plan-guid>{basic.guid}</plan-guid></switch-subscription></webspace>"
     )
-    xml.call(f"<service-plan><add-plan-item><filter><name>Basic</name></filter>{ITEM}"
+    xml.call(f"<service-plan><add-plan-item><filter><name>Basic</name></filter>{PLAN_ITEM}"
              "</add-plan-item></service-plan>")  # fmt: skip
     (got,) = all_ok(
         xml.call("<webspace><get><filter><name>dave.example</name></filter><dataset>"
@@ -651,11 +657,11 @@ CASES = [
             ),
             *(
                 (
-                    op, ITEM, "plan-item",
-                    f"<{op}>{ITEM}<filter><name>{name}</name></filter></{op}>",
+                    op, PLAN_ITEM, "plan-item",
+                    f"<{op}>{PLAN_ITEM}<filter><name>{name}</name></filter></{op}>",
                     "" if op == "add-plan-item" else
                     "<service-plan><add-plan-item><filter><name>Basic</name></filter>"
-                    f"{ITEM}</add-plan-item></service-plan>",
+                    f"{PLAN_ITEM}</add-plan-item></service-plan>",
                 )
                 for op in ("add-plan-item", "remove-plan-item")
                 if operator == "service-plan"
