@@ -18,6 +18,7 @@ Contract for an operator's test module, `test_<operator>.py` in this folder:
   name the scene's values as `{name}` (see `make_scene`), and `{made1}`, `{made2}`… (and
   `{made}`, the last) for the ids the row's `before` elements answered.
 
+`set_traffic_case` makes the set_traffic row site and webspace share.
 `app_filter_cases` makes the rows of the app-filter operations every plan-like operator
 shares (add-package, remove-package, enable-aps-filter, disable-aps-filter).
 """
@@ -71,6 +72,11 @@ class Case:
 USER_IP = base64.b64encode(b"203.0.113.5").decode()
 BUTTON_PROPS = "<properties><url>https://billing.example/</url><text>Billing</text></properties>"
 PACKAGE = "<package><name>name</name><value>WordPress</value></package>"
+PLAN_ITEM = "<plan-item><name>Backup</name></plan-item>"
+COUNTS = (
+    "<smtp_in>1</smtp_in><smtp_out>2</smtp_out><pop3_imap_in>3</pop3_imap_in>"
+    "<pop3_imap_out>4</pop3_imap_out><http_in>5</http_in>"
+)
 
 
 def license_file(number: str, version: str, product: str, expires: str) -> str:
@@ -315,3 +321,13 @@ def app_filter_cases(
             )
         )
     return out
+
+
+def set_traffic_case(operator: str, dom: str) -> Case:
+    """site's or webspace's set_traffic row, on the domain the scene value `dom` names."""
+    missing = "Site does not exist" if operator == "site" else "Webspace does not exist"
+    return Case(
+        operator, "set_traffic", f"<dom_id>{{{dom}}}</dom_id><date>2026-11-30</date>{COUNTS}",
+        f"<set_traffic><date>2026-11-30</date><dom_id>{{{dom}}}</dom_id>{COUNTS}</set_traffic>",
+        "date", f"<dom_id>4242</dom_id><date>2026-11-30</date>{COUNTS}", missing, "carol",
+    )  # fmt: skip

@@ -507,6 +507,57 @@ def test_a_subscription_user_goes_with_its_subscription(
     assert _count(panel, tables.db_users) == 1
 
 
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_a_moved_database_is_its_new_subscriptions(xml: XmlClient, world: World) -> None:
+    db = add_db(xml, world.carol_ws, "shop").findtext("id")
+    user = one(xml, "database", "add-db-user", f"<db-id>{db}</db-id><login>shopper</login>"
+               "<password>Shop-secret-9</password>")  # fmt: skip
+    assert user.findtext("status") == "ok"
+    moved = one(
+        xml, "database", "assign-to-subscription", f"<filter><id>{db}</id></filter>"
+        f"<webspace-id>{world.dave_ws}</webspace-id>",
+    )  # fmt: skip
+    assert [(c.tag, c.text) for c in moved] == [("status", "ok"), ("filter-id", db), ("id", db)]
+    flt = f"<filter><id>{db}</id></filter>"
+    got = one(xml, "database", "get-db", flt)
+    assert got.findtext("webspace-id") == str(world.dave_ws)
+    # carol no longer sees it, dave does, with its user
+    assert error_of(one(xml, "database", "get-db", flt, world.carol.key)) == (
+        1013,
+        "Database does not exist",
+    )
+    mine = one(xml, "database", "get-db", flt, world.dave.key)
+    assert mine.findtext("name") == "shop"
+    users = one(
+        xml, "database", "get-db-users", f"<filter><db-id>{db}</db-id></filter>", world.dave.key
+    )
+    assert users.findtext("login") == "shopper"
+    # a subscription the caller does not see
+    refused = one(
+        xml, "database", "assign-to-subscription", f"{flt}"
+        f"<webspace-id>{world.carol_ws}</webspace-id>", world.dave.key,
+    )  # fmt: skip
+    assert error_of(refused) == (1013, "Webspace does not exist")
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_get_db_answers_the_custom_host(xml: XmlClient, world: World) -> None:
+    db = add_db(xml, world.carol_ws, "shop").findtext("id")
+    flt = f"<filter><id>{db}</id></filter>"
+    assert one(xml, "database", "get-db", flt).find("custom-host") is None
+    done = one(
+        xml, "database", "set-custom-host", flt + "<custom-host>DB.Carol.example</custom-host>"
+    )
+    assert done.findtext("status") == "ok"
+    got = one(xml, "database", "get-db", flt, world.carol.key)
+    assert [c.tag for c in got][-2:] == ["default-user-id", "custom-host"]
+    assert got.findtext("custom-host") == "db.carol.example"
+    bad = one(xml, "database", "set-custom-host", flt + "<custom-host>not a host</custom-host>")
+    assert error_of(bad)[0] == 1019
+    one(xml, "database", "set-custom-host", flt + "<custom-host></custom-host>")
+    assert one(xml, "database", "get-db", flt).find("custom-host") is None
+
+
 # -- every operation: the table's rows (operation_table.py) -------------------------------
 
 
@@ -625,6 +676,32 @@ CASES = [
         "<get-default-user><filter><id>{made}</id></filter></get-default-user>",
         "id",
         "<filter><db-id>424242</db-id></filter>",
+        NO_DB,
+        "dave",
+        1013,
+        before=SHOPDB,
+    ),
+    Case(
+        "database",
+        "assign-to-subscription",
+        "<filter><id>{made}</id></filter><webspace-id>{dave_ws}</webspace-id>",
+        "<assign-to-subscription><webspace-id>{dave_ws}</webspace-id>"
+        "<filter><id>{made}</id></filter></assign-to-subscription>",
+        "webspace-id",
+        "<filter><id>424242</id></filter><webspace-id>{dave_ws}</webspace-id>",
+        NO_DB,
+        "dave",
+        1013,
+        before=SHOPDB,
+    ),
+    Case(
+        "database",
+        "set-custom-host",
+        "<filter><id>{made}</id></filter><custom-host>db.carol.example</custom-host>",
+        "<set-custom-host><custom-host>db.carol.example</custom-host>"
+        "<filter><id>{made}</id></filter></set-custom-host>",
+        "custom-host",
+        "<filter><id>424242</id></filter><custom-host>db.carol.example</custom-host>",
         NO_DB,
         "dave",
         1013,

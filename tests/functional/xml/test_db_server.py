@@ -1,6 +1,7 @@
 """Operator db_server: the local MySQL and PostgreSQL servers made at first start, per
 operation: the happy path, the order fault, the unknown object, the caller without
-rights (details are the admin's; defaults and types are anyone's)."""
+rights (details are the admin's; defaults and types are anyone's); and the writes: a
+server added, changed, made the default, and kept while it holds databases."""
 
 from __future__ import annotations
 
@@ -107,9 +108,73 @@ def test_server_details_are_the_administrators(xml: XmlClient, world: World) -> 
         assert error_of(refused)[0] == 1006
 
 
+REMOTE = (
+    "<host>db1.example.net</host><port>3306</port><type>mysql</type>"
+    "<admin>root</admin><password>Remote-secret-1</password>"
+)
+SET = "<host>db2.example.net</host><port>3307</port><admin>dba</admin>"
+
+
+def _default(xml: XmlClient, kind: str) -> str | None:
+    return one(xml, "db_server", "get-default", f"<filter><type>{kind}</type></filter>").findtext(
+        "id"
+    )
+
+
+def _data(xml: XmlClient, server: str | None) -> etree._Element:
+    data = one(xml, "db_server", "get", f"<filter><id>{server}</id></filter>").find("data")
+    assert data is not None
+    return data
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_add_set_default_and_delete(xml: XmlClient, world: World) -> None:
+    """A server added is seen by get, made the type's default (get-default shows it),
+    takes databases, and cannot be removed while it holds one or is the default."""
+    local = _default(xml, "mysql")
+    made = one(xml, "db_server", "add", REMOTE)
+    assert [c.tag for c in made] == ["status", "id"]
+    server = made.findtext("id")
+    data = _data(xml, server)
+    assert (data.findtext("host"), data.findtext("port"), data.findtext("admin")) == (
+        "db1.example.net",
+        "3306",
+        "root",
+    )
+    assert data.findtext("default") == "false" and data.findtext("local") == "false"
+    assert b"Remote-secret-1" not in etree.tostring(data)
+    # the same host and port twice is refused
+    assert error_of(one(xml, "db_server", "add", REMOTE))[0] == 1023
+    assert one(xml, "db_server", "set", f"{SET}<id>{server}</id>").findtext("status") == "ok"
+    assert _data(xml, server).findtext("host") == "db2.example.net"
+    # made the default: get-default shows it, and a database lands on it
+    assert one(xml, "db_server", "set-default", f"<id>{server}</id>").findtext("status") == "ok"
+    assert _default(xml, "mysql") == server
+    added = ok(
+        one(
+            xml,
+            "database",
+            "add-db",
+            f"<webspace-id>{world.carol_ws}</webspace-id><name>shop</name><type>mysql</type>",
+        )
+    )
+    # the default cannot be removed; back to the local server, still not: a database
+    assert error_of(one(xml, "db_server", "del", f"<id>{server}</id>"))[0] == 1023
+    assert one(xml, "db_server", "set-default", "<type>mysql</type>").findtext("id") == local
+    refused = one(xml, "db_server", "del", f"<id>{server}</id>")
+    assert error_of(refused) == (1023, "The database server cannot be removed: it has databases.")
+    gone = f"<filter><id>{added.findtext('id')}</id></filter>"
+    ok(one(xml, "database", "del-db", gone))
+    assert one(xml, "db_server", "del", f"<id>{server}</id>").findtext("status") == "ok"
+    assert error_of(one(xml, "db_server", "get", f"<filter><id>{server}</id></filter>"))[0] == 1013
+    # a local server is never removed
+    assert error_of(one(xml, "db_server", "del", f"<id>{local}</id>"))[0] == 1023
+
+
 # -- every operation: the table's rows (operation_table.py) -------------------------------
 
 
+ADD = f"<db_server><add>{REMOTE}</add></db_server>"
 CASES = [
     Case(
         "db_server",
@@ -143,6 +208,50 @@ CASES = [
             None,
         )
         for operation in ("get-default", "get-local")
+    ),
+    Case(
+        "db_server",
+        "add",
+        REMOTE,
+        "<add><port>3306</port><host>db1.example.net</host>"
+        "<type>mysql</type><admin>root</admin></add>",
+        "port",
+        None,
+        "",
+        "rick",
+    ),
+    Case(
+        "db_server",
+        "set",
+        SET + "<id>{made}</id>",
+        "<set><id>{made}</id>" + SET + "</set>",
+        "id",
+        SET + "<id>99999</id>",
+        "Database server does not exist",
+        "carol",
+        before=ADD,
+    ),
+    Case(
+        "db_server",
+        "del",
+        "<id>{made}</id>",
+        "<del><id>{made}</id><id>{made}</id></del>",
+        "id",
+        "<id>99999</id>",
+        "Database server does not exist",
+        "rick",
+        before=ADD,
+    ),
+    Case(
+        "db_server",
+        "set-default",
+        "<id>{made}</id>",
+        "<set-default><id>{made}</id><type>mysql</type></set-default>",
+        "type",
+        "<id>99999</id>",
+        "Database server does not exist",
+        "dave",
+        before=ADD,
     ),
 ]
 

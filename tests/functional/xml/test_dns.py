@@ -1,18 +1,30 @@
 """Operator dns: get_rec, add_rec, del_rec over the zones, with rights; every record type,
 the server-wide template, sync-with-template, zone SOA settings, enable/disable, and
-their events."""
+their events; the name server's side: a zone switched to slave (or any, with remote DNS
+on) is no longer answered by the DNS listener, its master servers, the ACL and
+recursion kept and shown."""
 
 from __future__ import annotations
 
+import dns.message
+import dns.rcode
 import pytest
 from lxml import etree
 
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+from panelkey.dnsserver import resolve
 from tests import factories
 from tests.factories import World
 from tests.functional.xml.operation_table import Case, Scene, run
-from tests.functional.xml.xml_helpers import BOTH, XmlClient, error_of, results, system_error
+from tests.functional.xml.xml_helpers import (
+    BOTH,
+    XmlClient,
+    all_ok,
+    error_of,
+    results,
+    system_error,
+)
 
 
 def _records(xml: XmlClient, flt: str, key: str | None = None) -> list[etree._Element]:
@@ -530,12 +542,119 @@ def test_template_and_soa_flags_take_content_as_plesk_does(xml: XmlClient, world
     assert code == 1014
 
 
+# -- the name server's side: switch, master servers, ACL, remote DNS, recursion ----------
+
+
+def _ns(xml: XmlClient, operation: str, inner: str = "", key: str | None = None) -> etree._Element:
+    root = xml.call(f"<dns><{operation}>{inner}</{operation}></dns>", key=key)
+    (found,) = results(root, f"dns/{operation}")
+    return found
+
+
+def _rcode(panel: Panel, name: str) -> int:
+    return int(resolve(panel.dns_zones, dns.message.make_query(name, "SOA")).rcode())
+
+
+def _zone_type(xml: XmlClient, site: int, key: str | None = None) -> str | None:
+    got = _ns(xml, "get", f"<filter><site-id>{site}</site-id></filter>", key)
+    return got.findtext("zone_type")
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_a_slave_zone_is_not_answered_and_its_masters_are_kept(
+    xml: XmlClient, panel: Panel, world: World
+) -> None:
+    name, site, key = "blog.carol.example", world.carol_site, world.carol.key
+    assert _rcode(panel, name) == dns.rcode.NOERROR
+    assert _zone_type(xml, site) == "master"
+    done = _ns(xml, "switch", f"<filter><site-id>{site}</site-id></filter>"
+                "<zone_type>slave</zone_type>", key)  # fmt: skip
+    assert [(c.tag, c.text) for c in done] == [("status", "ok"), ("site-id", str(site))]
+    assert _zone_type(xml, site, key) == "slave"
+    assert _rcode(panel, name) == dns.rcode.REFUSED
+    assert _rcode(panel, "carol.example") == dns.rcode.NOERROR  # other zones still are
+    # its primary servers, the customer's own
+    made = _ns(xml, "add_master_server", f"<site-id>{site}</site-id>"
+                "<ip_address>203.0.113.53</ip_address>", key)  # fmt: skip
+    master = made.findtext("id")
+    again = _ns(xml, "add_master_server", f"<site-id>{site}</site-id>"
+                 "<ip_address>203.0.113.53</ip_address>")  # fmt: skip
+    assert error_of(again)[0] == 1023
+    found = _ns(xml, "get_master_server", f"<filter><site-id>{site}</site-id></filter>", key)
+    assert [(c.tag, c.text) for c in found] == [
+        ("status", "ok"), ("id", master), ("site-id", str(site)), ("ip_address", "203.0.113.53"),
+    ]  # fmt: skip
+    # dave sees none of them
+    assert _ns(xml, "get_master_server", "<filter/>", world.dave.key).find("id") is None
+    assert (
+        _ns(xml, "del_master_server", f"<filter><id>{master}</id></filter>", key).findtext("status")
+        == "ok"
+    )
+    assert _ns(xml, "get_master_server", "<filter/>").find("id") is None
+    _ns(xml, "switch", f"<filter><site-id>{site}</site-id></filter><zone_type>master</zone_type>")
+    assert _rcode(panel, name) == dns.rcode.NOERROR
+    bad = _ns(xml, "switch", f"<filter><site-id>{site}</site-id></filter><zone_type>x</zone_type>")
+    assert error_of(bad)[0] == 1019
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_remote_dns_silences_the_local_server(xml: XmlClient, panel: Panel, world: World) -> None:
+    assert _rcode(panel, "carol.example") == dns.rcode.NOERROR
+    assert _ns(xml, "get-status-remote-dns").findtext("enabled") == "false"
+    all_ok(xml.call("<dns><enable-remote-dns/></dns>"), "dns/enable-remote-dns")
+    assert _ns(xml, "get-status-remote-dns").findtext("enabled") == "true"
+    assert _rcode(panel, "carol.example") == dns.rcode.REFUSED
+    all_ok(xml.call("<dns><disable-remote-dns/></dns>"), "dns/disable-remote-dns")
+    assert _rcode(panel, "carol.example") == dns.rcode.NOERROR
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_acl_and_recursion_are_kept_and_shown(xml: XmlClient, world: World) -> None:
+    assert _ns(xml, "get_acl").find("host") is None
+    root = xml.call(
+        "<dns><add_to_acl><filter><host>203.0.113.7</host><host>198.51.100.0/24</host>"
+        "<host>not a host!</host></filter></add_to_acl></dns>"
+    )
+    added = results(root, "dns/add_to_acl")
+    assert [r.findtext("status") for r in added] == ["ok", "ok", "error"]
+    assert error_of(added[2])[0] == 1019
+    assert [h.text for h in _ns(xml, "get_acl").findall("host")] == [
+        "198.51.100.0/24",
+        "203.0.113.7",
+    ]
+    assert error_of(_ns(xml, "add_to_acl", "<filter><host>203.0.113.7</host></filter>"))[0] == 1023
+    _ns(xml, "remove_from_acl", "<filter><host>203.0.113.7</host></filter>")
+    assert [h.text for h in _ns(xml, "get_acl").findall("host")] == ["198.51.100.0/24"]
+    # recursion: the supported values, one set, and a value outside them refused
+    supported = [v.text for v in _ns(xml, "get-supported-recursion").findall("value")]
+    assert supported == ["on", "off", "local", "localnets"]
+    assert _ns(xml, "get-recursion").findtext("value") == "localnets"
+    _ns(xml, "set-recursion", "<value>off</value>")
+    assert _ns(xml, "get-recursion").findtext("value") == "off"
+    assert error_of(_ns(xml, "set-recursion", "<value>any</value>"))[0] == 1019
+    assert error_of(_ns(xml, "get-recursion", key=world.carol.key))[0] == 1006
+
+
 # -- every operation: the table's rows (operation_table.py) -------------------------------
 
 
 CAROL_ZONE = "<filter><site-id>{carol_ws}</site-id></filter>"
 NOWHERE = "<filter><site-id>999999</site-id></filter>"
 TXT = "<type>TXT</type><host>t</host><value>v</value>"
+ACL = "<filter><host>203.0.113.7</host></filter>"
+ADD_ACL = f"<dns><add_to_acl>{ACL}</add_to_acl></dns>"
+SITE = "<filter><site-id>{carol_site}</site-id></filter>"
+MASTER = "<site-id>{carol_site}</site-id><ip_address>203.0.113.53</ip_address>"
+ADD_MASTER = f"<dns><add_master_server>{MASTER}</add_master_server></dns>"
+
+
+def _empty(operation: str) -> Case:
+    """An operation without children, the administrator's: a child is refused, naming it."""
+    return Case(
+        "dns", operation, "", f"<{operation}><x/></{operation}>", operation, None, "", "rick"
+    )
+
+
 CASES = [
     Case(
         "dns",
@@ -619,7 +738,35 @@ CASES = [
         "Site does not exist",
         "carol",
     ),
-]
+    Case("dns", "get_acl", ACL, "<get_acl>" + ACL + ACL + "</get_acl>", "filter", None, "",
+         "rick", before=ADD_ACL),
+    Case("dns", "add_to_acl", ACL, "<add_to_acl><host>a</host></add_to_acl>", "host", None, "",
+         "carol"),
+    Case("dns", "remove_from_acl", ACL, "<remove_from_acl><x/></remove_from_acl>", "x",
+         "<filter><host>198.51.100.9</host></filter>",
+         "The host 198.51.100.9 is not in the ACL.", "dave", before=ADD_ACL),
+    Case("dns", "switch", SITE + "<zone_type>slave</zone_type>",
+         "<switch><zone_type>slave</zone_type>" + SITE + "</switch>", "zone_type",
+         "<filter><site-id>99999</site-id></filter><zone_type>slave</zone_type>",
+         "Site does not exist", "dave", denied=1013),
+    Case("dns", "add_master_server", MASTER,
+         "<add_master_server><ip_address>203.0.113.53</ip_address>"
+         "<site-id>{carol_site}</site-id></add_master_server>", "ip_address",
+         "<site-id>99999</site-id><ip_address>203.0.113.53</ip_address>",
+         "Site does not exist", "dave", denied=1013),
+    Case("dns", "get_master_server", "<filter><id>{made}</id></filter>",
+         "<get_master_server><filter><id>{made}</id><site-id>{carol_site}</site-id></filter>"
+         "</get_master_server>", "site-id", "<filter><id>99999</id></filter>",
+         "Master DNS server does not exist", "dave", denied=1013, before=ADD_MASTER),
+    Case("dns", "del_master_server", "<filter><id>{made}</id></filter>",
+         "<del_master_server/>", "del_master_server", "<filter><id>99999</id></filter>",
+         "Master DNS server does not exist", "dave", denied=1013, before=ADD_MASTER),
+    *(_empty(op) for op in ("enable-remote-dns", "disable-remote-dns", "get-status-remote-dns",
+                            "get-recursion", "get-supported-recursion")),
+    Case("dns", "set-recursion", "<value>local</value>",
+         "<set-recursion><value>on</value><value>off</value></set-recursion>", "value", None,
+         "", "carol"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

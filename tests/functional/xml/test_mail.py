@@ -1,6 +1,7 @@
 """Operator mail: mail names (mailbox, forwarding, aliases, password) and the site's mail
 service, per operation: the happy path, the order fault, the unknown object, the caller
-without rights."""
+without rights; the site's mail preferences, where spam-protect-sign on publishes the
+site's ``default._domainkey`` TXT record in its zone and off removes it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tests.factories import World
 from tests.functional.xml.operation_table import Case, Scene, run
 from tests.functional.xml.xml_helpers import (
     XmlClient,
+    all_ok,
     call,
     error_of,
     ok,
@@ -283,6 +285,103 @@ def test_a_customer_cannot_reach_another_customers_mail(xml: XmlClient, world: W
     assert [a.text for a in still.findall("mailname/alias")] == ["bobby", "rob"]
 
 
+# -- the site's mail preferences: get_prefs, set_prefs; DKIM in the zone ----------------
+
+
+def _prefs(xml: XmlClient, site: int, key: str | None = None) -> etree._Element:
+    flt = f"<filter><site-id>{site}</site-id></filter>"
+    prefs = ok(one(xml, "mail", "get_prefs", flt, key)).find("prefs")
+    assert prefs is not None
+    return prefs
+
+
+def _set_prefs(xml: XmlClient, site: int, prefs: str, key: str | None = None) -> etree._Element:
+    root = xml.call(
+        f"<mail><set_prefs><filter><site-id>{site}</site-id></filter>"
+        f"<prefs>{prefs}</prefs></set_prefs></mail>",
+        key=key,
+    )
+    (found,) = results(root, "mail/set_prefs")
+    return found
+
+
+def _dkim(xml: XmlClient, site: int, name: str) -> list[str]:
+    root = xml.call(f"<dns><get_rec><filter><site-id>{site}</site-id></filter></get_rec></dns>")
+    return [
+        r.findtext("data/value") or ""
+        for r in results(root, "dns/get_rec")
+        if r.findtext("data/host") == f"default._domainkey.{name}."
+        and r.findtext("data/type") == "TXT"
+    ]
+
+
+def test_prefs_answer_is_in_plesks_order(xml: XmlClient, world: World) -> None:
+    prefs = _prefs(xml, world.carol_site)
+    assert [c.tag for c in prefs] == [
+        "nonexistent-user",
+        "webmail",
+        "spam-protect-sign",
+        "greylisting",
+        "mailservice",
+        "outgoing-messages-mbox-limit",
+        "outgoing-messages-domain-limit",
+    ]
+    assert prefs.findtext("mailservice") == "true"
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_dkim_on_publishes_the_key_record_and_off_removes_it(xml: XmlClient, world: World) -> None:
+    name = "blog.carol.example"
+    assert _dkim(xml, world.carol_site, name) == []
+    # the customer sets it on its own site
+    on = "<spam-protect-sign>true</spam-protect-sign>"
+    done = _set_prefs(xml, world.carol_site, on, world.carol.key)
+    assert [(c.tag, c.text) for c in done] == [
+        ("status", "ok"),
+        ("site-id", str(world.carol_site)),
+    ]
+    assert _prefs(xml, world.carol_site).findtext("spam-protect-sign") == "true"
+    (value,) = _dkim(xml, world.carol_site, name)
+    assert value.startswith("v=DKIM1; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A")
+    # on again: still one record, the same key
+    _set_prefs(xml, world.carol_site, "<spam-protect-sign>true</spam-protect-sign>")
+    assert _dkim(xml, world.carol_site, name) == [value]
+    _set_prefs(xml, world.carol_site, "<spam-protect-sign>false</spam-protect-sign>")
+    assert _prefs(xml, world.carol_site).findtext("spam-protect-sign") == "false"
+    assert _dkim(xml, world.carol_site, name) == []
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_prefs_are_kept_and_mailservice_is_mail_enable(xml: XmlClient, world: World) -> None:
+    _set_prefs(
+        xml,
+        world.carol_site,
+        "<nonexistent-user><forward>all@carol.example</forward></nonexistent-user>"
+        "<greylisting>false</greylisting><mailservice>false</mailservice>",
+    )
+    prefs = _prefs(xml, world.carol_site)
+    assert prefs.findtext("nonexistent-user/forward") == "all@carol.example"
+    assert prefs.findtext("greylisting") == "false"
+    assert prefs.findtext("mailservice") == "false"
+    # the mail service is the one mail/enable turns back on
+    enable = f"<mail><enable><site-id>{world.carol_site}</site-id></enable></mail>"
+    all_ok(xml.call(enable), "mail/enable")
+    assert _prefs(xml, world.carol_site).findtext("mailservice") == "true"
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_a_bad_prefs_value_writes_nothing(xml: XmlClient, panel: Panel, world: World) -> None:
+    before = len(panel.events.list())
+    done = _set_prefs(
+        xml,
+        world.carol_site,
+        "<spam-protect-sign>true</spam-protect-sign><greylisting>maybe</greylisting>",
+    )
+    assert error_of(done)[0] == 1019
+    assert _dkim(xml, world.carol_site, "blog.carol.example") == []
+    assert len(panel.events.list()) == before
+
+
 # -- every operation: the table's rows (operation_table.py) -------------------------------
 
 
@@ -291,6 +390,8 @@ BOB_OF_CAROL = (
     f"<mail><create><filter>{CAROL}<mailname><name>bob</name></mailname></filter></create></mail>"
 )
 NO_MAILNAME = "Mail name does not exist"
+PREFS_SITE = "<filter><site-id>{carol_site}</site-id></filter>"
+PREFS = "<prefs><webmail>horde</webmail><greylisting>false</greylisting></prefs>"
 CASES = [
     Case(
         "mail",
@@ -376,6 +477,28 @@ CASES = [
         "Site does not exist",
         "dave",
         1013,
+    ),
+    Case(
+        "mail",
+        "get_prefs",
+        PREFS_SITE,
+        "<get_prefs><x/>" + PREFS_SITE + "</get_prefs>",
+        "x",
+        "<filter><site-id>99999</site-id></filter>",
+        "Site does not exist",
+        "dave",
+        denied=1013,
+    ),
+    Case(
+        "mail",
+        "set_prefs",
+        PREFS_SITE + PREFS,
+        "<set_prefs>" + PREFS + PREFS_SITE + "</set_prefs>",
+        "prefs",
+        "<filter><site-id>99999</site-id></filter>" + PREFS,
+        "Site does not exist",
+        "dave",
+        denied=1013,
     ),
 ]
 

@@ -607,7 +607,15 @@ CASES = [
         "Reseller does not exist",
         "rick",
     ),
-]
+    *(
+        Case(
+            "reseller", f"get-{what}-descriptor", "<filter><id>{rick}</id></filter>",
+            f"<get-{what}-descriptor><x/></get-{what}-descriptor>", "x",
+            "<filter><id>4242</id></filter>", "Reseller does not exist", "rick",
+        )
+        for what in ("limit", "permission")
+    ),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

@@ -1,5 +1,6 @@
 """Operator site: add, get, set, del; get by parent, datasets stat and prefs, sites
-without hosting, www_root given on add; who may reach which site."""
+without hosting, www_root given on add; who may reach which site; traffic set, got back
+and summed over the subscription."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from lxml import etree
 
 from panelkey.core.panel import Panel
 from tests.factories import World
-from tests.functional.xml.operation_table import Case, Scene, run
+from tests.functional.xml.operation_table import Case, Scene, run, set_traffic_case
 from tests.functional.xml.xml_helpers import (
     BOTH,
     XmlClient,
+    all_ok,
     domain_get,
     error_of,
     hosting_props,
@@ -301,10 +303,41 @@ def test_customers_delete_sites_but_not_webspaces(xml: XmlClient, world: World) 
     assert len(domain_get(xml, "webspace", dataset="<dataset/>", key=carol)) == 1
 
 
+# -- traffic ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("database_url", BOTH, indirect=True)
+def test_traffic_set_is_got_back_and_summed_over_the_subscription(
+    xml: XmlClient, world: World
+) -> None:
+    for dom, smtp in ((world.carol_site, 10), (world.carol_ws, 5)):
+        all_ok(xml.call(
+            f"<site><set_traffic><dom_id>{dom}</dom_id><date>2026-11-30</date>"
+            f"<smtp_in>{smtp}</smtp_in><smtp_out>0</smtp_out><pop3_imap_in>0</pop3_imap_in>"
+            "<pop3_imap_out>0</pop3_imap_out></set_traffic></site>"
+        ), "site/set_traffic")  # fmt: skip
+    period = "<since_date>2026-11-29</since_date><to_date>2026-11-30</to_date>"
+    (site,) = all_ok(
+        xml.call(f"<site><get_traffic><filter><id>{world.carol_site}</id></filter>{period}"
+                 "</get_traffic></site>"),
+        "site/get_traffic",
+    )  # fmt: skip
+    days = site.findall("traffic")
+    assert [d.findtext("date") for d in days] == ["2026-11-29", "2026-11-30"]
+    assert [d.findtext("smtp_in") for d in days] == ["0", "10"]
+    (ws,) = all_ok(
+        xml.call(f"<webspace><get_traffic><filter><id>{world.carol_ws}</id></filter>{period}"
+                 "</get_traffic></webspace>"),
+        "webspace/get_traffic",
+    )  # fmt: skip
+    assert [d.findtext("smtp_in") for d in ws.findall("traffic")] == ["0", "15"]
+
+
 # -- every operation: the table's rows (operation_table.py) -------------------------------
 
 
 WS = "<webspace-name>carol.example</webspace-name>"
+SITE = "<filter><id>{carol_site}</id></filter>"
 
 CASES = [
     Case(
@@ -354,7 +387,18 @@ CASES = [
         "dave",
         1013,
     ),
-]
+    Case(
+        "site", "get_traffic", SITE,
+        f"<get_traffic><since_date>2026-11-01</since_date>{SITE}</get_traffic>", "since_date",
+        "<filter><id>4242</id></filter>", "Site does not exist", "dave", denied=1013,
+    ),
+    set_traffic_case("site", "carol_site"),
+    Case(
+        "site", "get-physical-hosting-descriptor", SITE,
+        f"<get-physical-hosting-descriptor><x/>{SITE}</get-physical-hosting-descriptor>", "x",
+        "<filter><id>4242</id></filter>", "Site does not exist", "dave", denied=1013,
+    ),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

@@ -17,7 +17,14 @@ from panelkey.core.panel import Panel
 from panelkey.store import tables
 from tests.factories import World
 from tests.functional.rest.rest_helpers import ADMIN, Api
-from tests.functional.xml.operation_table import Case, Scene, app_filter_cases, run
+from tests.functional.xml.operation_table import (
+    PLAN_ITEM,
+    Case,
+    Scene,
+    app_filter_cases,
+    run,
+    set_traffic_case,
+)
 from tests.functional.xml.xml_helpers import (
     BOTH,
     XmlClient,
@@ -787,6 +794,7 @@ def test_filters_by_external_id_owner_guid_and_parent_site(xml: XmlClient, world
 # -- every operation: the table's rows (operation_table.py) -------------------------------
 
 
+CAROL_WS = "<filter><id>{carol_ws}</id></filter>"
 CASES = [
     Case(
         "webspace",
@@ -904,7 +912,20 @@ CASES = [
         "Webspace does not exist",
         "dave",
     ),
-]
+    set_traffic_case("webspace", "carol_ws"),
+    *(
+        Case(
+            "webspace", op, CAROL_WS + PLAN_ITEM, f"<{op}>{PLAN_ITEM}{CAROL_WS}</{op}>",
+            "plan-item", "<filter><id>4242</id></filter>" + PLAN_ITEM,
+            "Webspace does not exist", "carol", before=before,
+        )
+        for op, before in (
+            ("add-plan-item", ""),
+            ("remove-plan-item",
+             f"<webspace><add-plan-item>{CAROL_WS}{PLAN_ITEM}</add-plan-item></webspace>"),
+        )
+    ),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
