@@ -37,8 +37,8 @@ from panelkey.core import events
 from panelkey.core.access.passwords import hash_password
 from panelkey.core.clock import iso
 from panelkey.core.domains.domains import Domain
-from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
-from panelkey.core.identity import Identity
+from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
+from panelkey.core.identity import Identity, require_admin
 from panelkey.core.owned import Findable, Ids, Row
 from panelkey.store import tables
 
@@ -211,8 +211,7 @@ class Databases(Findable[Db]):
 
     @staticmethod
     def require_admin(actor: Identity) -> None:
-        if not actor.is_admin:
-            raise PermissionDenied("Only the administrator manages database servers.")
+        require_admin(actor, "Only the administrator manages database servers.")
 
     # -- databases -----------------------------------------------------------------------
 
@@ -457,6 +456,4 @@ class Databases(Findable[Db]):
 def _user_event(
     conn: sa.Connection, what: str, user_id: int, login: str, actor: Identity | None, **values: Any
 ) -> None:
-    events.record(
-        conn, "database_user", what, obj_id=user_id, obj_name=login, actor=actor, **values
-    )
+    events.record(conn, "database_user", what, user_id, login, actor, **values)

@@ -201,9 +201,9 @@ class AppFilters:
             conn,
             EVENT,
             events.UPDATE,
-            obj_id=owner.id,
-            obj_name=owner.name,
-            actor=actor,
+            owner.id,
+            owner.name,
+            actor,
             new={"owner": owner.column.removesuffix("_id"), "items": new},
         )
 

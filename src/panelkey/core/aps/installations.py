@@ -17,11 +17,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.aps.packages import Package, require_admin
+from panelkey.core.aps.packages import Package
 from panelkey.core.clock import iso
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue
-from panelkey.core.identity import Identity
+from panelkey.core.identity import Identity, require_admin
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -132,9 +132,9 @@ class Installations:
                 conn,
                 EVENT,
                 events.CREATE,
-                obj_id=made[0],
-                obj_name=f"{package.name} on {domain.name}/{path}",
-                actor=actor,
+                made[0],
+                f"{package.name} on {domain.name}/{path}",
+                actor,
                 new={"package": package.name, "location": path, "ssl": ssl},
             )
             row = conn.execute(sa.select(_A).where(_A.c.id == made[0])).one()

@@ -13,8 +13,9 @@ from panelkey.core import events
 from panelkey.core.aps import catalogue
 from panelkey.core.aps.catalogue import Entry
 from panelkey.core.clock import iso
-from panelkey.core.errors import InvalidValue, PermissionDenied
+from panelkey.core.errors import InvalidValue
 from panelkey.core.identity import Identity
+from panelkey.core.identity import require_admin as require_admin  # the aps face imports it here
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -60,12 +61,6 @@ def _package(row: Any) -> Package:
         bool(row.uploaded),
         bool(row.visible),
     )
-
-
-def require_admin(actor: Identity) -> None:
-    """Raises PermissionDenied unless `actor` is the admin."""
-    if not actor.is_admin:
-        raise PermissionDenied()
 
 
 class Packages:
@@ -138,7 +133,7 @@ class Packages:
             )
         ).inserted_primary_key
         assert made is not None
-        events.record(conn, EVENT, events.CREATE, obj_id=made[0], obj_name=entry.name, actor=actor)
+        events.record(conn, EVENT, events.CREATE, made[0], entry.name, actor)
         return int(made[0])
 
     def import_file(self, actor: Identity, filename: str) -> Package:
@@ -192,9 +187,9 @@ class Packages:
                     conn,
                     EVENT,
                     events.UPDATE,
-                    obj_id=package.id,
-                    obj_name=package.name,
-                    actor=actor,
+                    package.id,
+                    package.name,
+                    actor,
                     old={"visible": package.visible},
                     new={"visible": visible},
                 )

@@ -20,8 +20,8 @@ from panelkey.core import events
 from panelkey.core.access.passwords import hash_password
 from panelkey.core.accounts.accounts import EMAIL_RE, Accounts, check_login
 from panelkey.core.clock import iso
-from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
-from panelkey.core.identity import Identity
+from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
+from panelkey.core.identity import Identity, require_admin
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -65,14 +65,14 @@ class AdminAliases:
 
     def list(self, actor: Identity) -> builtins.list[AdminAlias]:
         """Every alias, oldest first. Raises PermissionDenied (not the admin)."""
-        self._admin(actor)
+        require_admin(actor)
         with self._db.read() as conn:
             return [_alias(r) for r in conn.execute(sa.select(_A).order_by(_A.c.id))]
 
     def add(self, actor: Identity, values: Mapping[str, Any]) -> AdminAlias:
         """A new alias from `login` and `password` (both required), `email`, `contact`,
         `comment`, `status`. Raises PermissionDenied, InvalidValue, AlreadyExists."""
-        self._admin(actor)
+        require_admin(actor)
         if not values.get("login") or not values.get("password"):
             raise InvalidValue("An administrator alias needs its login and password")
         row = self._checked(values)
@@ -83,15 +83,14 @@ class AdminAliases:
             ).inserted_primary_key[0]  # type: ignore[index]
             made = _alias(conn.execute(sa.select(_A).where(_A.c.id == new_id)).one())
             events.record(
-                conn, EVENT_CLASS, events.CREATE, obj_id=made.id, obj_name=made.login,
-                actor=actor, new=_shown(made),
-            )  # fmt: skip
+                conn, EVENT_CLASS, events.CREATE, made.id, made.login, actor, new=_shown(made)
+            )
         return made
 
     def update(self, actor: Identity, login: str, values: Mapping[str, Any]) -> AdminAlias:
         """Change an alias (any of FIELDS). Raises PermissionDenied, NotFound,
         InvalidValue, AlreadyExists (a new login taken)."""
-        self._admin(actor)
+        require_admin(actor)
         row = self._checked(values)
         with self._db.begin() as conn:
             found = self._find(conn, login)
@@ -101,26 +100,26 @@ class AdminAliases:
                 conn.execute(_A.update().where(_A.c.id == found.id).values(**row))
             changed = _alias(conn.execute(sa.select(_A).where(_A.c.id == found.id)).one())
             events.record(
-                conn, EVENT_CLASS, events.UPDATE, obj_id=found.id, obj_name=changed.login,
-                actor=actor, old=_shown(found), new=_shown(changed),
-            )  # fmt: skip
+                conn,
+                EVENT_CLASS,
+                events.UPDATE,
+                found.id,
+                changed.login,
+                actor,
+                old=_shown(found),
+                new=_shown(changed),
+            )
         return changed
 
     def delete(self, actor: Identity, login: str) -> None:
         """Remove an alias. Raises PermissionDenied, NotFound."""
-        self._admin(actor)
+        require_admin(actor)
         with self._db.begin() as conn:
             found = self._find(conn, login)
             conn.execute(_A.delete().where(_A.c.id == found.id))
             events.record(
-                conn, EVENT_CLASS, events.DELETE, obj_id=found.id, obj_name=found.login,
-                actor=actor, old=_shown(found),
-            )  # fmt: skip
-
-    @staticmethod
-    def _admin(actor: Identity) -> None:
-        if not actor.is_admin:
-            raise PermissionDenied()
+                conn, EVENT_CLASS, events.DELETE, found.id, found.login, actor, old=_shown(found)
+            )
 
     @staticmethod
     def _find(conn: sa.Connection, login: str) -> AdminAlias:
