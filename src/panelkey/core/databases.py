@@ -39,7 +39,7 @@ from panelkey.core.clock import iso
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity, require_admin
-from panelkey.core.owned import Findable, Ids, Row
+from panelkey.core.owned import Findable, Ids, Row, exists
 from panelkey.store import tables
 
 TYPES = ("mysql", "postgresql")
@@ -239,10 +239,7 @@ class Databases(Findable[Db]):
         row = {"domain_id": webspace.id, "server_id": server.id, "name": text, "type": kind}
         told = {"name": text, "type": kind, "server_id": server.id, "domain": webspace.name}
         with self._db.begin() as conn:
-            clash = conn.execute(
-                sa.select(_D.c.id).where(_D.c.server_id == server.id, _D.c.name == text)
-            ).first()
-            if clash is not None:
+            if exists(conn, _D, _D.c.server_id == server.id, _D.c.name == text):
                 raise AlreadyExists(f"Database {text!r} already exists")
             return self._insert(conn, actor, row, new=told)
 

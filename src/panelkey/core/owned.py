@@ -43,6 +43,12 @@ Row = tuple[Any, ...]
 Ids = builtins.list[int] | sa.Select[Any]
 
 
+def exists(conn: sa.Connection, table: sa.Table, *where: Any) -> bool:
+    """Whether `table` has a row where all of `where` hold: the one clash check."""
+    q = sa.select(sa.literal(1)).select_from(table).where(*where).limit(1)
+    return conn.execute(q).first() is not None
+
+
 class Item(Protocol):
     """What an owned object has: an id, and the values its events may show."""
 

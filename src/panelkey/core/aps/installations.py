@@ -20,7 +20,7 @@ from panelkey.core.aps.packages import Package
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue
 from panelkey.core.identity import Identity, require_admin
-from panelkey.core.owned import Owned, Row
+from panelkey.core.owned import Owned, Row, exists
 from panelkey.store import tables
 
 EVENT = "aps_application"
@@ -111,7 +111,7 @@ class Installations(Owned[Installation]):
                 if subdomain_id is None
                 else t.c.subdomain_id == subdomain_id,
             )
-            if conn.execute(sa.select(t.c.id).where(same)).first() is not None:
+            if exists(conn, t, same):
                 raise AlreadyExists(f"An application is already installed at /{path}")
             row = {
                 "package_id": package.id,

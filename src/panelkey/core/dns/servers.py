@@ -26,6 +26,7 @@ from panelkey.core.dns.answering import SERVER, ZONE
 from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
 from panelkey.core.identity import Identity, require_admin
+from panelkey.core.owned import exists
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -180,10 +181,7 @@ class DnsServer:
         except ValueError:
             raise InvalidValue(f"Invalid IP address: {address!r}") from None
         with self._db.begin() as conn:
-            clash = conn.execute(
-                sa.select(_M.c.id).where(_M.c.domain_id == zone.id, _M.c.ip_address == ip)
-            ).first()
-            if clash is not None:
+            if exists(conn, _M, _M.c.domain_id == zone.id, _M.c.ip_address == ip):
                 raise PanelkeyError(f"The master DNS server {ip} already exists for the zone.")
             made = conn.execute(
                 _M.insert().values(domain_id=zone.id, ip_address=ip, created=iso())

@@ -21,7 +21,7 @@ from panelkey.core.access.passwords import hash_password
 from panelkey.core.accounts.accounts import EMAIL_RE, Accounts, check_login
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity, require_admin
-from panelkey.core.owned import Row, Stored
+from panelkey.core.owned import Row, Stored, exists
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -122,8 +122,8 @@ class AdminAliases(Stored[AdminAlias]):
         """AlreadyExists when an account or another alias has `login`."""
         t = self.table
         same = sa.func.lower(t.c.login) == login.lower()
-        taken = conn.execute(sa.select(t.c.id).where(same, t.c.id != (own_id or 0))).first()
-        if taken is not None or self._accounts.by_login(login, conn) is not None:
+        taken = exists(conn, t, same, t.c.id != (own_id or 0))
+        if taken or self._accounts.by_login(login, conn) is not None:
             raise AlreadyExists(f"Login {login!r} is already taken.")
 
     @staticmethod

@@ -18,6 +18,7 @@ from panelkey.core.clock import iso
 from panelkey.core.domains.domains import normalise_name
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity, require_admin
+from panelkey.core.owned import exists
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -102,7 +103,7 @@ class DomainRestrictions:
 
     @staticmethod
     def _has(conn: sa.Connection, ascii_name: str) -> bool:
-        return conn.execute(sa.select(_R.c.name).where(_R.c.name == ascii_name)).first() is not None
+        return exists(conn, _R, _R.c.name == ascii_name)
 
     def _known(self, conn: sa.Connection, name: str) -> str:
         try:
