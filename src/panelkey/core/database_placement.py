@@ -54,9 +54,15 @@ class DatabasePlacement:
         with self._db.begin() as conn:
             conn.execute(_D.update().where(_D.c.id == old.id).values(domain_id=target.id))
             events.record(
-                conn, "database", events.UPDATE, obj_id=old.id, obj_name=old.name, actor=actor,
-                old={"domain_id": old.domain_id}, new={"domain_id": target.id},
-            )  # fmt: skip
+                conn,
+                "database",
+                events.UPDATE,
+                old.id,
+                old.name,
+                actor,
+                old={"domain_id": old.domain_id},
+                new={"domain_id": target.id},
+            )
         moved = self._databases.get(actor, old.id)
         assert moved is not None  # the caller sees the target
         return moved
@@ -73,9 +79,8 @@ class DatabasePlacement:
         with self._db.begin() as conn:
             self._properties.set(KIND, old.id, {CUSTOM_HOST: text}, conn=conn)
             events.record(
-                conn, "database", events.UPDATE, obj_id=old.id, obj_name=old.name, actor=actor,
-                new={CUSTOM_HOST: text},
-            )  # fmt: skip
+                conn, "database", events.UPDATE, old.id, old.name, actor, new={CUSTOM_HOST: text}
+            )
 
     @staticmethod
     def purge(conn: sa.Connection, domain_ids: list[int]) -> None:

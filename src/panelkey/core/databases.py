@@ -37,9 +37,9 @@ from panelkey.core import events
 from panelkey.core.access.passwords import hash_password
 from panelkey.core.clock import iso
 from panelkey.core.domains.domains import Domain
-from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
-from panelkey.core.identity import Identity
-from panelkey.core.owned import Findable, Ids, Row
+from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
+from panelkey.core.identity import Identity, require_admin
+from panelkey.core.owned import Findable, Ids, Row, exists
 from panelkey.store import tables
 
 TYPES = ("mysql", "postgresql")
@@ -211,8 +211,7 @@ class Databases(Findable[Db]):
 
     @staticmethod
     def require_admin(actor: Identity) -> None:
-        if not actor.is_admin:
-            raise PermissionDenied("Only the administrator manages database servers.")
+        require_admin(actor, "Only the administrator manages database servers.")
 
     # -- databases -----------------------------------------------------------------------
 
@@ -240,10 +239,7 @@ class Databases(Findable[Db]):
         row = {"domain_id": webspace.id, "server_id": server.id, "name": text, "type": kind}
         told = {"name": text, "type": kind, "server_id": server.id, "domain": webspace.name}
         with self._db.begin() as conn:
-            clash = conn.execute(
-                sa.select(_D.c.id).where(_D.c.server_id == server.id, _D.c.name == text)
-            ).first()
-            if clash is not None:
+            if exists(conn, _D, _D.c.server_id == server.id, _D.c.name == text):
                 raise AlreadyExists(f"Database {text!r} already exists")
             return self._insert(conn, actor, row, new=told)
 
@@ -457,6 +453,4 @@ class Databases(Findable[Db]):
 def _user_event(
     conn: sa.Connection, what: str, user_id: int, login: str, actor: Identity | None, **values: Any
 ) -> None:
-    events.record(
-        conn, "database_user", what, obj_id=user_id, obj_name=login, actor=actor, **values
-    )
+    events.record(conn, "database_user", what, user_id, login, actor, **values)

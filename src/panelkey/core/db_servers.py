@@ -85,9 +85,14 @@ class DbServers:
                 _S.insert().values(**row, type=kind, is_default=default, created=iso())
             ).inserted_primary_key[0]  # type: ignore[index]
             events.record(
-                conn, "db_server", events.CREATE, obj_id=int(made), obj_name=row["host"],
-                actor=actor, new={**row, "type": kind, "default": default},
-            )  # fmt: skip
+                conn,
+                "db_server",
+                events.CREATE,
+                int(made),
+                row["host"],
+                actor,
+                new={**row, "type": kind, "default": default},
+            )
         return self._one(int(made))
 
     def update(
@@ -111,10 +116,15 @@ class DbServers:
             )
             conn.execute(_S.update().where(_S.c.id == old.id).values(**row))
             events.record(
-                conn, "db_server", events.UPDATE, obj_id=old.id, obj_name=old.host, actor=actor,
+                conn,
+                "db_server",
+                events.UPDATE,
+                old.id,
+                old.host,
+                actor,
                 old={"host": old.host, "port": old.port, "admin_login": old.admin_login},
                 new=row,
-            )  # fmt: skip
+            )
         return self._one(old.id)
 
     def delete(self, actor: Identity, server_id: int) -> DbServer:
@@ -130,9 +140,7 @@ class DbServers:
             if held:
                 raise ServerInUse("The database server cannot be removed: it has databases.")
             conn.execute(_S.delete().where(_S.c.id == old.id))
-            events.record(
-                conn, "db_server", events.DELETE, obj_id=old.id, obj_name=old.host, actor=actor
-            )
+            events.record(conn, "db_server", events.DELETE, old.id, old.host, actor)
         return old
 
     def set_default(
@@ -151,7 +159,12 @@ class DbServers:
             conn.execute(_S.update().where(_S.c.type == target.type).values(is_default=False))
             conn.execute(_S.update().where(_S.c.id == target.id).values(is_default=True))
             events.record(
-                conn, "db_server", events.UPDATE, obj_id=target.id, obj_name=target.host,
-                actor=actor, new={"default": True},
-            )  # fmt: skip
+                conn,
+                "db_server",
+                events.UPDATE,
+                target.id,
+                target.host,
+                actor,
+                new={"default": True},
+            )
         return self._one(target.id)

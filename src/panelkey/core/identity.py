@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from panelkey.core.access.keypolicy import Rate, Scope
+from panelkey.core.errors import PermissionDenied
 
 
 class AccountType(StrEnum):
@@ -32,6 +33,12 @@ class Identity:
     @property
     def is_admin(self) -> bool:
         return self.type == AccountType.ADMIN.value
+
+
+def require_admin(actor: Identity, message: str | None = None) -> None:
+    """Raises PermissionDenied (with `message`, else its own) unless `actor` is the admin."""
+    if not actor.is_admin:
+        raise PermissionDenied(message)
 
 
 class Reason(StrEnum):

@@ -93,9 +93,14 @@ class MailPrefs:
                 conn.execute(s.delete().where(s.c.domain_id == domain_id))
                 conn.execute(s.insert().values(domain_id=domain_id, enabled=service == "true"))
                 events.record(
-                    conn, "mail", events.UPDATE, obj_id=domain_id, obj_name=site.name,
-                    actor=actor, new={"enabled": service == "true"},
-                )  # fmt: skip
+                    conn,
+                    "mail",
+                    events.UPDATE,
+                    domain_id,
+                    site.name,
+                    actor,
+                    new={"enabled": service == "true"},
+                )
             if sign is not None:
                 _dkim(conn, site, sign == "true", actor)
 
@@ -121,7 +126,5 @@ def _dkim(conn: sa.Connection, site: Domain, on: bool, actor: Identity) -> None:
         touch_zone(conn, site.id)
     elif not on and held is not None:
         conn.execute(r.delete().where(mine))
-        events.record(
-            conn, "dns_zone_rec", events.DELETE, obj_id=int(held.id), obj_name=host, actor=actor
-        )
+        events.record(conn, "dns_zone_rec", events.DELETE, int(held.id), host, actor)
         touch_zone(conn, site.id)

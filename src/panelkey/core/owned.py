@@ -13,6 +13,9 @@ exist. The base holds that rule and the skeleton around it, once:
 - delete, and purge with the parent (registered with `Domains.on_delete`), the
   object's `properties` rows and its children included.
 
+The writes and reads by id stand on `Stored`, a base of its own for the server's objects
+that live in no domain (administrator aliases, APS packages).
+
 A family names its table, columns, event class and texts, turns a row into its object
 (`_row`), and keeps only its own rules: names, values, who may do what beyond seeing
 the parent. `Findable` adds the public finders of families whose objects are found
@@ -40,6 +43,12 @@ Row = tuple[Any, ...]
 Ids = builtins.list[int] | sa.Select[Any]
 
 
+def exists(conn: sa.Connection, table: sa.Table, *where: Any) -> bool:
+    """Whether `table` has a row where all of `where` hold: the one clash check."""
+    q = sa.select(sa.literal(1)).select_from(table).where(*where).limit(1)
+    return conn.execute(q).first() is not None
+
+
 class Item(Protocol):
     """What an owned object has: an id, and the values its events may show."""
 
@@ -62,32 +71,27 @@ def changes(
     )
 
 
-class Owned(Generic[T]):
-    """The skeleton of a family of objects that live in a domain."""
+class Stored(Generic[T]):
+    """A family of objects kept in one table, with their events: read by id or all, by
+    the columns `_row` takes; written with `_insert`, `_update`, `_remove`. The server's
+    own (admin aliases, APS packages) stand on it; what lives in a domain on `Owned`."""
 
     table: ClassVar[sa.Table]
     # The columns read, in the order `_row` takes them (never a password hash).
     columns: ClassVar[tuple[str, ...]]
     event: ClassVar[str]  # Plesk's event class: `<event>_<create|update|delete>`
     not_found: ClassVar[str]  # NotFound's text for an object gone or out of reach
-    parent_column: ClassVar[str] = "domain_id"
     name_column: ClassVar[str] = "name"  # what `by_name` reads and events are named by
     kind: ClassVar[str | None] = None  # `properties` rows kept per object, purged with it
-    purge_events: ClassVar[bool] = True  # a delete event per object its parent takes along
 
-    def __init__(self, db: Database, domains: Domains) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
-        self._domains = domains
         self._properties = Properties(db)
-        domains.on_delete(self.purge)
         t = self.table
         v: sa.BindParameter[Any] = sa.bindparam("v")
-        q = sa.select(*(t.c[c] for c in self.columns))
-        self._parent_at = self.columns.index(self.parent_column)
-        self._by_id = db.prepare(q.where(t.c.id == v))
-        self._by_name = db.prepare(q.where(t.c[self.name_column] == v).order_by(t.c.id))
-        self._of_parent = db.prepare(q.where(t.c[self.parent_column] == v).order_by(t.c.id))
-        self._all = db.prepare(q.order_by(t.c.id))
+        self._select = sa.select(*(t.c[c] for c in self.columns))
+        self._by_id = db.prepare(self._select.where(t.c.id == v))
+        self._all = db.prepare(self._select.order_by(t.c.id))
 
     # -- rows -----------------------------------------------------------------------
 
@@ -101,34 +105,6 @@ class Owned(Generic[T]):
 
     def _name_of(self, obj: T) -> str:
         return str(getattr(obj, self.name_column))
-
-    def _parent_id(self, domain: Domain) -> int:
-        """The id rows of `domain` are kept under (a subscription's, for some families)."""
-        return domain.id
-
-    # -- reach ----------------------------------------------------------------------
-
-    def _parent(self, actor: Identity, domain: Domain | int | None, error: PanelkeyError) -> Domain:
-        """The domain (or domain id) as the actor may see it; `error` when there is none
-        or the actor may not see it."""
-        if isinstance(domain, Domain):
-            domain = domain.id
-        found = None if domain is None else self._domains.get(actor, domain)
-        if found is None:
-            raise error
-        return found
-
-    def _one(self, actor: Identity, row: Row | None) -> T | None:
-        """The object of `row` when the actor may see its parent, else None."""
-        if row is None or self._domains.get(actor, row[self._parent_at]) is None:
-            return None
-        return self._rows([row])[0]
-
-    def _in_reach(self, actor: Identity, rows: Iterable[Row]) -> builtins.list[T]:
-        if actor.is_admin:
-            return self._rows(rows)
-        seen = {d.id for d in self._domains.list(actor)}
-        return self._rows(r for r in rows if r[self._parent_at] in seen)
 
     def _fresh(self, conn: sa.Connection, obj_id: int) -> T:
         """An object as its write left it, read in the write's transaction."""
@@ -217,6 +193,53 @@ class Owned(Generic[T]):
         if self.kind is not None:
             self._properties.purge(self.kind, [obj.id], conn)
         self._record(conn, events.DELETE, obj, actor, name=name, old=old)
+
+
+class Owned(Stored[T]):
+    """The skeleton of a family of objects that live in a domain."""
+
+    parent_column: ClassVar[str] = "domain_id"
+    purge_events: ClassVar[bool] = True  # a delete event per object its parent takes along
+
+    def __init__(self, db: Database, domains: Domains) -> None:
+        super().__init__(db)
+        self._domains = domains
+        domains.on_delete(self.purge)
+        t = self.table
+        v: sa.BindParameter[Any] = sa.bindparam("v")
+        self._parent_at = self.columns.index(self.parent_column)
+        self._by_name = db.prepare(self._select.where(t.c[self.name_column] == v).order_by(t.c.id))
+        self._of_parent = db.prepare(
+            self._select.where(t.c[self.parent_column] == v).order_by(t.c.id)
+        )
+
+    def _parent_id(self, domain: Domain) -> int:
+        """The id rows of `domain` are kept under (a subscription's, for some families)."""
+        return domain.id
+
+    # -- reach ----------------------------------------------------------------------
+
+    def _parent(self, actor: Identity, domain: Domain | int | None, error: PanelkeyError) -> Domain:
+        """The domain (or domain id) as the actor may see it; `error` when there is none
+        or the actor may not see it."""
+        if isinstance(domain, Domain):
+            domain = domain.id
+        found = None if domain is None else self._domains.get(actor, domain)
+        if found is None:
+            raise error
+        return found
+
+    def _one(self, actor: Identity, row: Row | None) -> T | None:
+        """The object of `row` when the actor may see its parent, else None."""
+        if row is None or self._domains.get(actor, row[self._parent_at]) is None:
+            return None
+        return self._rows([row])[0]
+
+    def _in_reach(self, actor: Identity, rows: Iterable[Row]) -> builtins.list[T]:
+        if actor.is_admin:
+            return self._rows(rows)
+        seen = {d.id for d in self._domains.list(actor)}
+        return self._rows(r for r in rows if r[self._parent_at] in seen)
 
     def _purged(self, domain_ids: builtins.list[int]) -> Any:
         """Which rows go with these domains."""

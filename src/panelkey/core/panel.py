@@ -112,7 +112,7 @@ class Panel:
         self.aps_filters = AppFilters(
             db, self.accounts, self.resellers, self.subscriptions, self.aps_packages
         )
-        self.aps_installations = Installations(db)
+        self.aps_installations = Installations(db, self.domains)
         self.branding = Branding(self.properties)
         # plan items of plans and subscriptions; traffic per site and day
         self.plan_items = PlanItems(db, self.domains, self.plans, self.subscriptions)

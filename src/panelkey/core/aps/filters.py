@@ -27,7 +27,7 @@ from panelkey.core.accounts.resellers import Resellers
 from panelkey.core.aps.packages import PACKAGE_NOT_FOUND, Package, Packages
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
-from panelkey.core.identity import AccountType, Identity
+from panelkey.core.identity import AccountType, Identity, require_admin
 from panelkey.core.plans.plans import Plan
 from panelkey.core.plans.subscriptions import Subscriptions
 from panelkey.store import tables
@@ -119,10 +119,7 @@ class AppFilters:
             return
         raise PermissionDenied()
 
-    @staticmethod
-    def check_reseller(actor: Identity) -> None:
-        if not actor.is_admin:
-            raise PermissionDenied()
+    check_reseller = staticmethod(require_admin)  # only the admin changes a reseller's
 
     @staticmethod
     def check_webspace(actor: Identity) -> None:
@@ -201,9 +198,9 @@ class AppFilters:
             conn,
             EVENT,
             events.UPDATE,
-            obj_id=owner.id,
-            obj_name=owner.name,
-            actor=actor,
+            owner.id,
+            owner.name,
+            actor,
             new={"owner": owner.column.removesuffix("_id"), "items": new},
         )
 

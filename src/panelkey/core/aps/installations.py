@@ -11,26 +11,23 @@ import builtins
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import sqlalchemy as sa
 
-from panelkey.core import events
-from panelkey.core.aps.packages import Package, require_admin
-from panelkey.core.clock import iso
+from panelkey.core.aps.packages import Package
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue
-from panelkey.core.identity import Identity
+from panelkey.core.identity import Identity, require_admin
+from panelkey.core.owned import Owned, Row, exists
 from panelkey.store import tables
-from panelkey.store.database import Database
 
 EVENT = "aps_application"
 DATABASE_FIELDS = ("name", "login", "server", "prefix")
 _SECRET = re.compile(r"pass(?:wd|word)?", re.I)
 _LOCATION = re.compile(r"^[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*$")
 _MAX_LOCATION = 255
-_A = tables.aps_installations
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,19 +42,8 @@ class Installation:
     settings: dict[str, str] = field(default_factory=dict)
     created: str = ""
 
-
-def _row(row: Any) -> Installation:
-    return Installation(
-        row.id,
-        row.package_id,
-        row.domain_id,
-        row.subdomain_id,
-        row.location,
-        bool(row.ssl),
-        json.loads(row.database),
-        json.loads(row.settings),
-        row.created,
-    )
+    def event_values(self) -> dict[str, Any]:
+        return {"location": self.location, "ssl": self.ssl}
 
 
 def check_location(value: str | None) -> str:
@@ -77,9 +63,20 @@ def is_secret(name: str) -> bool:
     return _SECRET.search(name) is not None
 
 
-class Installations:
-    def __init__(self, db: Database) -> None:
-        self._db = db
+class Installations(Owned[Installation]):
+    """Only the admin installs; an installation goes with its site without an event of
+    its own, as with its subdomain or its package (the store's cascades)."""
+
+    table = tables.aps_installations
+    columns = tuple(f.name for f in fields(Installation))
+    event, not_found, name_column = EVENT, "Installation does not exist", "location"
+    purge_events = False
+
+    def _row(self, values: Row) -> Installation:
+        m = dict(zip(self.columns, values, strict=True))
+        m["ssl"] = bool(m["ssl"])
+        m["database"], m["settings"] = json.loads(m["database"]), json.loads(m["settings"])
+        return Installation(**m)
 
     def install(
         self,
@@ -105,46 +102,36 @@ class Installations:
                 raise InvalidValue("A setting has no name")
             if not is_secret(name):
                 kept[name.strip()] = value
+        t = self.table
         with self._db.begin() as conn:
             same = sa.and_(
-                _A.c.domain_id == domain.id,
-                _A.c.location == path,
-                _A.c.subdomain_id.is_(None)
+                t.c.domain_id == domain.id,
+                t.c.location == path,
+                t.c.subdomain_id.is_(None)
                 if subdomain_id is None
-                else _A.c.subdomain_id == subdomain_id,
+                else t.c.subdomain_id == subdomain_id,
             )
-            if conn.execute(sa.select(_A.c.id).where(same)).first() is not None:
+            if exists(conn, t, same):
                 raise AlreadyExists(f"An application is already installed at /{path}")
-            made = conn.execute(
-                _A.insert().values(
-                    package_id=package.id,
-                    domain_id=domain.id,
-                    subdomain_id=subdomain_id,
-                    location=path,
-                    ssl=ssl,
-                    database=json.dumps(kept_db, sort_keys=True),
-                    settings=json.dumps(kept, sort_keys=True),
-                    created=iso(),
-                )
-            ).inserted_primary_key
-            assert made is not None
-            events.record(
-                conn,
-                EVENT,
-                events.CREATE,
-                obj_id=made[0],
-                obj_name=f"{package.name} on {domain.name}/{path}",
-                actor=actor,
-                new={"package": package.name, "location": path, "ssl": ssl},
-            )
-            row = conn.execute(sa.select(_A).where(_A.c.id == made[0])).one()
-        return _row(row)
+            row = {
+                "package_id": package.id,
+                "domain_id": domain.id,
+                "subdomain_id": subdomain_id,
+                "location": path,
+                "ssl": ssl,
+                "database": json.dumps(kept_db, sort_keys=True),
+                "settings": json.dumps(kept, sort_keys=True),
+            }
+            name = f"{package.name} on {domain.name}/{path}"
+            told = {"package": package.name, "location": path, "ssl": ssl}
+            return self._insert(conn, actor, row, name=name, new=told)
 
     def of_domains(self, domain_ids: Iterable[int]) -> builtins.list[Installation]:
         """The installations on these sites (and their subdomains), oldest first."""
         ids = builtins.list(domain_ids)
         if not ids:
             return []
+        t = self.table
+        q = sa.select(*(t.c[c] for c in self.columns)).where(t.c.domain_id.in_(ids))
         with self._db.read() as conn:
-            q = sa.select(_A).where(_A.c.domain_id.in_(ids)).order_by(_A.c.id)
-            return [_row(r) for r in conn.execute(q)]
+            return self._rows(conn.execute(q.order_by(t.c.id)).all())

@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields
 
 import sqlalchemy as sa
 
-from panelkey.core import events
 from panelkey.core.aps import catalogue
 from panelkey.core.aps.catalogue import Entry
 from panelkey.core.clock import iso
-from panelkey.core.errors import InvalidValue, PermissionDenied
+from panelkey.core.errors import InvalidValue
 from panelkey.core.identity import Identity
+from panelkey.core.identity import require_admin as require_admin  # the aps face imports it here
+from panelkey.core.owned import Row, Stored
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -38,6 +38,9 @@ class Package:
     uploaded: bool
     visible: bool
 
+    def event_values(self) -> dict[str, bool]:
+        return {"visible": self.visible}
+
 
 @dataclass(frozen=True, slots=True)
 class Task:
@@ -49,29 +52,18 @@ class Task:
     package_id: int | None
 
 
-def _package(row: Any) -> Package:
-    return Package(
-        row.id,
-        row.name,
-        row.version,
-        row.release,
-        row.vendor,
-        row.packager,
-        bool(row.uploaded),
-        bool(row.visible),
-    )
+class Packages(Stored[Package]):
+    table = _P
+    columns = tuple(f.name for f in fields(Package))
+    event, not_found = EVENT, PACKAGE_NOT_FOUND
 
-
-def require_admin(actor: Identity) -> None:
-    """Raises PermissionDenied unless `actor` is the admin."""
-    if not actor.is_admin:
-        raise PermissionDenied()
-
-
-class Packages:
     def __init__(self, db: Database, properties: Properties) -> None:
-        self._db = db
+        super().__init__(db)
         self._properties = properties
+
+    def _row(self, values: Row) -> Package:
+        m = dict(zip(self.columns, values, strict=True))
+        return Package(**{**m, "uploaded": bool(m["uploaded"]), "visible": bool(m["visible"])})
 
     def import_config(self, actor: Identity, filename: str) -> None:
         """Take the file of APS catalogues `filename` names (kept: panelkey's catalogue
@@ -87,25 +79,23 @@ class Packages:
 
     def list(self) -> builtins.list[Package]:
         """Every package on the server, oldest first."""
-        with self._db.read() as conn:
-            return [_package(r) for r in conn.execute(sa.select(_P).order_by(_P.c.id))]
+        return self._rows(self._all.all())
 
     def get(self, package_id: int) -> Package | None:
-        with self._db.read() as conn:
-            row = conn.execute(sa.select(_P).where(_P.c.id == package_id)).first()
-        return None if row is None else _package(row)
+        row = self._by_id.first(v=package_id)
+        return None if row is None else self._row(row)
 
     def find(self, name: str, version: str | None, release: str | None) -> Package | None:
         """The newest package on the server of that name (case-insensitive), narrowed by
         version and release when given; None when there is none."""
-        q = sa.select(_P).where(sa.func.lower(_P.c.name) == name.strip().lower())
+        q = self._select.where(sa.func.lower(_P.c.name) == name.strip().lower())
         if version is not None:
             q = q.where(_P.c.version == version.strip())
         if release is not None:
             q = q.where(_P.c.release == release.strip())
         with self._db.read() as conn:
             row = conn.execute(q.order_by(_P.c.id.desc())).first()
-        return None if row is None else _package(row)
+        return None if row is None else self._row(row)
 
     def not_on_server(self) -> builtins.list[Entry]:
         """Catalogue entries no package on the server is a copy of."""
@@ -125,21 +115,16 @@ class Packages:
         ).scalar()
         if found is not None:
             return int(found)
-        made = conn.execute(
-            _P.insert().values(
-                name=entry.name,
-                version=entry.version,
-                release=entry.release,
-                vendor=entry.vendor,
-                packager=entry.packager,
-                uploaded=uploaded,
-                visible=True,
-                created=iso(),
-            )
-        ).inserted_primary_key
-        assert made is not None
-        events.record(conn, EVENT, events.CREATE, obj_id=made[0], obj_name=entry.name, actor=actor)
-        return int(made[0])
+        row = {
+            "name": entry.name,
+            "version": entry.version,
+            "release": entry.release,
+            "vendor": entry.vendor,
+            "packager": entry.packager,
+            "uploaded": uploaded,
+            "visible": True,
+        }
+        return self._insert(conn, actor, row, new={}).id
 
     def import_file(self, actor: Identity, filename: str) -> Package:
         """Import the package file `filename` names (catalogue.from_filename); a package
@@ -187,17 +172,7 @@ class Packages:
         require_admin(actor)
         if package.visible != visible:
             with self._db.begin() as conn:
-                conn.execute(_P.update().where(_P.c.id == package.id).values(visible=visible))
-                events.record(
-                    conn,
-                    EVENT,
-                    events.UPDATE,
-                    obj_id=package.id,
-                    obj_name=package.name,
-                    actor=actor,
-                    old={"visible": package.visible},
-                    new={"visible": visible},
-                )
+                self._update(conn, actor, package, {"visible": visible})
         found = self.get(package.id)
         assert found is not None
         return found

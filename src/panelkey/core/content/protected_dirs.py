@@ -216,9 +216,7 @@ class ProtectedDirs(Findable[ProtectedDir]):
     def _user_event(
         conn: sa.Connection, what: str, user: DirUser, actor: Identity, **values: Any
     ) -> None:
-        events.record(
-            conn, USER_EVENT, what, obj_id=user.id, obj_name=user.login, actor=actor, **values
-        )
+        events.record(conn, USER_EVENT, what, user.id, user.login, actor, **values)
 
     def add_user(
         self,

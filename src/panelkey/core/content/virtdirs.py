@@ -30,8 +30,8 @@ from panelkey.core.clock import iso
 from panelkey.core.content.subdomains import NOT_FOUND as SUBDOMAIN_NOT_FOUND
 from panelkey.core.content.subdomains import Subdomain, Subdomains
 from panelkey.core.domains.domains import Domain, Domains
-from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
-from panelkey.core.identity import Identity
+from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
+from panelkey.core.identity import Identity, require_admin
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -246,18 +246,13 @@ class VirtDirs:
         m["properties"] = json.loads(m["properties"] or "{}")
         return VirtDir(**m)
 
-    @staticmethod
-    def _admin(actor: Identity) -> None:
-        if not actor.is_admin:
-            raise PermissionDenied()
-
     def place(
         self, actor: Identity, *, site_id: int | None = None, subdomain_id: int | None = None
     ) -> Place:
         """The site or subdomain a request names. Raises PermissionDenied (only the admin
         manages virtual directories) and NotFound (`Site does not exist`, `Subdomain
         does not exist`)."""
-        self._admin(actor)
+        require_admin(actor)
         if subdomain_id is not None:
             sub = self._subdomains.get(actor, subdomain_id)
             site = None if sub is None else self._domains.get(actor, sub.domain_id)
@@ -279,7 +274,7 @@ class VirtDirs:
 
     def list(self, actor: Identity, place: Place) -> builtins.list[VirtDir]:
         """The directories of a site (not its subdomains') or of a subdomain, by name."""
-        self._admin(actor)
+        require_admin(actor)
         sub = place.subdomain
         q = sa.select(_V).where(
             _V.c.domain_id == place.site.id,
@@ -290,7 +285,7 @@ class VirtDirs:
 
     def get(self, actor: Identity, place: Place, name: str) -> VirtDir:
         """Raises PermissionDenied, InvalidValue (the name), NotFound."""
-        self._admin(actor)
+        require_admin(actor)
         path = check_name(name)
         with self._db.read() as conn:
             row = conn.execute(sa.select(_V).where(self._where(place, path))).first()
@@ -302,7 +297,7 @@ class VirtDirs:
         self, actor: Identity, place: Place, name: str, properties: Mapping[str, Any]
     ) -> VirtDir:
         """Raises PermissionDenied, InvalidValue, AlreadyExists (1007)."""
-        self._admin(actor)
+        require_admin(actor)
         path = check_name(name)
         values = check_properties(properties)
         with self._db.begin() as conn:
@@ -322,9 +317,9 @@ class VirtDirs:
                 conn,
                 EVENT,
                 events.CREATE,
-                obj_id=made.id,
-                obj_name=f"{place.label}{path}",
-                actor=actor,
+                made.id,
+                f"{place.label}{path}",
+                actor,
                 new=_flat(values),
             )
         return made
@@ -346,9 +341,9 @@ class VirtDirs:
                 conn,
                 EVENT,
                 events.UPDATE,
-                obj_id=current.id,
-                obj_name=f"{place.label}{current.name}",
-                actor=actor,
+                current.id,
+                f"{place.label}{current.name}",
+                actor,
                 old={k: v for k, v in old.items() if new.get(k) != v},
                 new={k: v for k, v in new.items() if old.get(k) != v},
             )
@@ -361,12 +356,7 @@ class VirtDirs:
             if not conn.execute(_V.delete().where(_V.c.id == current.id)).rowcount:
                 raise NotFound(NOT_FOUND)
             events.record(
-                conn,
-                EVENT,
-                events.DELETE,
-                obj_id=current.id,
-                obj_name=f"{place.label}{current.name}",
-                actor=actor,
+                conn, EVENT, events.DELETE, current.id, f"{place.label}{current.name}", actor
             )
         return current
 
@@ -379,7 +369,7 @@ class VirtDirs:
         ).all()
         conn.execute(_V.delete().where(_V.c.domain_id.in_(domain_ids)))
         for vdir_id, name in gone:
-            events.record(conn, EVENT, events.DELETE, obj_id=vdir_id, obj_name=name)
+            events.record(conn, EVENT, events.DELETE, vdir_id, name)
 
 
 def _fields(v: VirtDir) -> dict[str, Any]:

@@ -24,8 +24,9 @@ from panelkey.core import events
 from panelkey.core.clock import iso
 from panelkey.core.dns.answering import SERVER, ZONE
 from panelkey.core.domains.domains import Domain, Domains
-from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError, PermissionDenied
-from panelkey.core.identity import Identity
+from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
+from panelkey.core.identity import Identity, require_admin
+from panelkey.core.owned import exists
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -36,6 +37,7 @@ DEFAULT_RECURSION = "localnets"
 ZONE_TYPES = ("master", "slave")
 MASTER_NOT_FOUND = "Master DNS server does not exist"
 SITE_NOT_FOUND = "Site does not exist"
+_ADMIN_ONLY = "Only the administrator manages the DNS server."
 _M, _P = tables.dns_master_servers, tables.properties
 _HOSTNAME = re.compile(
     r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
@@ -65,11 +67,6 @@ class DnsServer:
         self._properties = Properties(db)
         domains.on_delete(self.purge)
 
-    @staticmethod
-    def _admin(actor: Identity) -> None:
-        if not actor.is_admin:
-            raise PermissionDenied("Only the administrator manages the DNS server.")
-
     def _server(self) -> dict[str, str]:
         return self._properties.get(SERVER, 0)
 
@@ -91,11 +88,11 @@ class DnsServer:
     # -- ACL -------------------------------------------------------------------------
 
     def acl(self, actor: Identity) -> list[str]:
-        self._admin(actor)
+        require_admin(actor, _ADMIN_ONLY)
         return [n[len(ACL_PREFIX) :] for n in self._server() if n.startswith(ACL_PREFIX)]
 
     def add_to_acl(self, actor: Identity, host: str) -> str:
-        self._admin(actor)
+        require_admin(actor, _ADMIN_ONLY)
         value = _acl_host(host)
         if value in self.acl(actor):
             raise PanelkeyError(f"The host {value} is already in the ACL.")
@@ -103,7 +100,7 @@ class DnsServer:
         return value
 
     def remove_from_acl(self, actor: Identity, host: str) -> str:
-        self._admin(actor)
+        require_admin(actor, _ADMIN_ONLY)
         value = host.strip().lower()
         with contextlib.suppress(InvalidValue):
             value = _acl_host(value)
@@ -115,21 +112,21 @@ class DnsServer:
     # -- recursion and remote DNS ----------------------------------------------------
 
     def recursion(self, actor: Identity) -> str:
-        self._admin(actor)
+        require_admin(actor, _ADMIN_ONLY)
         return self._server().get("recursion", DEFAULT_RECURSION)
 
     def set_recursion(self, actor: Identity, value: str) -> None:
-        self._admin(actor)
+        require_admin(actor, _ADMIN_ONLY)
         if value.strip() not in RECURSION:
             raise InvalidValue(f"Unsupported recursion type: {value!r}")
         self._write(actor, {"recursion": value.strip()})
 
     def remote_dns(self, actor: Identity) -> bool:
-        self._admin(actor)
+        require_admin(actor, _ADMIN_ONLY)
         return self._server().get("remote-dns") == "true"
 
     def set_remote_dns(self, actor: Identity, on: bool) -> None:
-        self._admin(actor)
+        require_admin(actor, _ADMIN_ONLY)
         self._write(actor, {"remote-dns": "true" if on else "false"})
 
     # -- a zone's type and its primary servers ----------------------------------------
@@ -150,9 +147,14 @@ class DnsServer:
         with self._db.begin() as conn:
             self._properties.set(ZONE, zone.id, {"type": zone_type.strip()}, conn=conn)
             events.record(
-                conn, "dns_zone", events.UPDATE, obj_id=zone.id, obj_name=zone.ascii_name,
-                actor=actor, new={"zone_type": zone_type.strip()},
-            )  # fmt: skip
+                conn,
+                "dns_zone",
+                events.UPDATE,
+                zone.id,
+                zone.ascii_name,
+                actor,
+                new={"zone_type": zone_type.strip()},
+            )
 
     def masters(self, actor: Identity, domain: Domain | None = None) -> list[tuple[int, int, str]]:
         """(id, domain id, address) of the zones' primary servers the actor sees."""
@@ -179,28 +181,27 @@ class DnsServer:
         except ValueError:
             raise InvalidValue(f"Invalid IP address: {address!r}") from None
         with self._db.begin() as conn:
-            clash = conn.execute(
-                sa.select(_M.c.id).where(_M.c.domain_id == zone.id, _M.c.ip_address == ip)
-            ).first()
-            if clash is not None:
+            if exists(conn, _M, _M.c.domain_id == zone.id, _M.c.ip_address == ip):
                 raise PanelkeyError(f"The master DNS server {ip} already exists for the zone.")
             made = conn.execute(
                 _M.insert().values(domain_id=zone.id, ip_address=ip, created=iso())
             ).inserted_primary_key[0]  # type: ignore[index]
             events.record(
-                conn, "dns_master_server", events.CREATE, obj_id=int(made), obj_name=ip,
-                actor=actor, new={"zone": zone.ascii_name, "ip_address": ip},
-            )  # fmt: skip
+                conn,
+                "dns_master_server",
+                events.CREATE,
+                int(made),
+                ip,
+                actor,
+                new={"zone": zone.ascii_name, "ip_address": ip},
+            )
         return int(made)
 
     def delete_master(self, actor: Identity, master_id: int) -> None:
         found_id, _domain_id, ip = self.master(actor, master_id)
         with self._db.begin() as conn:
             conn.execute(_M.delete().where(_M.c.id == found_id))
-            events.record(
-                conn, "dns_master_server", events.DELETE, obj_id=found_id, obj_name=ip,
-                actor=actor,
-            )  # fmt: skip
+            events.record(conn, "dns_master_server", events.DELETE, found_id, ip, actor)
 
     @staticmethod
     def purge(conn: sa.Connection, domain_ids: list[int]) -> None:

@@ -25,8 +25,8 @@ from panelkey.core.dns.answering import answered
 from panelkey.core.dns.rdata import normalise
 from panelkey.core.dns.records import DEFAULT_TTL, RECORD_COLUMNS, Record, insert_record, touch_zone
 from panelkey.core.domains.domains import Domain, Domains
-from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
-from panelkey.core.identity import Identity
+from panelkey.core.errors import InvalidValue, NotFound
+from panelkey.core.identity import Identity, require_admin
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -34,6 +34,7 @@ STATUSES = ("enabled", "disabled")
 SOA_FIELDS = ("ttl", "refresh", "retry", "expire", "minimum")
 _DEFAULT_SOA = {"ttl": 86400, "refresh": 10800, "retry": 3600, "expire": 604800, "minimum": 10800}
 _META_SOA, _META_STATUS = "dns.template.soa", "dns.template.status"
+_ADMIN_ONLY = "Only the administrator manages the DNS template."
 # Stand-ins that survive dnspython's normalising, so a template value is checked as a
 # real one and stored with its placeholders back in place.
 _MARKS = {"<domain>": "pk-domain.invalid", "<ip>": "192.0.2.254", "<ipv6>": "2001:db8::254"}
@@ -241,11 +242,6 @@ class DnsZones:
 
     # -- the template ---------------------------------------------------------------
 
-    @staticmethod
-    def _admin(actor: Identity) -> None:
-        if not actor.is_admin:
-            raise PermissionDenied("Only the administrator manages the DNS template.")
-
     def template(self) -> list[TemplateRecord]:
         with self._db.read() as conn:
             return _template(conn)
@@ -258,7 +254,7 @@ class DnsZones:
     def set_template(
         self, actor: Identity, *, soa: Mapping[str, Any] | None = None, status: str | None = None
     ) -> None:
-        self._admin(actor)
+        require_admin(actor, _ADMIN_ONLY)
         if status is not None and status not in STATUSES:
             raise InvalidValue(f"Invalid zone status: {status!r}")
         with self._db.begin() as conn:
@@ -273,7 +269,7 @@ class DnsZones:
         self, actor: Identity, *, type: str, host: str, value: str, opt: str = ""
     ) -> TemplateRecord:
         """Add a template record (admin only). Raises PermissionDenied, InvalidValue."""
-        self._admin(actor)
+        require_admin(actor, _ADMIN_ONLY)
         kind, full, text, opt = check_template(type, host, value, opt)
         row: dict[str, Any] = {
             "type": kind,
@@ -291,7 +287,7 @@ class DnsZones:
         return TemplateRecord(id=int(new_id), **row)
 
     def delete_template(self, actor: Identity, record_id: int) -> TemplateRecord:
-        self._admin(actor)
+        require_admin(actor, _ADMIN_ONLY)
         with self._db.begin() as conn:
             row = conn.execute(sa.select(_T).where(_T.c.id == record_id)).first()
             if row is None:
@@ -308,7 +304,7 @@ class DnsZones:
 
     def sync(self, actor: Identity, domain: Domain) -> None:
         """Re-apply the template to one zone (admin only), in one transaction."""
-        self._admin(actor)
+        require_admin(actor, _ADMIN_ONLY)
         self._visible(actor, domain)
         zone, ip = domain.ascii_name, domain.ip_address or "127.0.0.1"
         with self._db.begin() as conn:

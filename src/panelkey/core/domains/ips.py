@@ -29,9 +29,8 @@ from panelkey.core.errors import (
     InvalidValue,
     NotFound,
     PanelkeyError,
-    PermissionDenied,
 )
-from panelkey.core.identity import AccountType, Identity
+from panelkey.core.identity import AccountType, Identity, require_admin
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -264,11 +263,6 @@ class Ips:
             return 0  # another process marked the store seeded first, in its own transaction
         return len(rows)
 
-    @staticmethod
-    def _admin_only(actor: Identity) -> None:
-        if not actor.is_admin:
-            raise PermissionDenied("Permission denied.")
-
     def add(
         self,
         actor: Identity,
@@ -283,7 +277,7 @@ class Ips:
     ) -> IpAddress:
         """A new address of the server, on `service_node` when given (kept to answer
         back). Raises PermissionDenied (not the admin), InvalidValue, AlreadyExists."""
-        self._admin_only(actor)
+        require_admin(actor)
         text = check_address(address)
         node = check_service_node(service_node)
         values = {
@@ -317,7 +311,7 @@ class Ips:
         """Change the type, certificate, public address or service node. An address
         several resellers hold cannot become exclusive. Raises PermissionDenied,
         InvalidValue, NotFound."""
-        self._admin_only(actor)
+        require_admin(actor)
         node = check_service_node(service_node)
         row: dict[str, Any] = {}
         if type is not None:
@@ -357,7 +351,7 @@ class Ips:
     def delete(self, actor: Identity, ip: IpAddress) -> None:
         """Remove an address no domain uses and no reseller holds, other than 127.0.0.1.
         Raises PermissionDenied, NotFound, PanelkeyError (1023, in use)."""
-        self._admin_only(actor)
+        require_admin(actor)
         with self._db.begin() as conn:
             current = self.get(ip.address, conn)
             if current is None:
@@ -385,7 +379,7 @@ class Ips:
         """Add an address to a reseller's pool, or change its type there (`type` None on
         add = the address's own type). An exclusive address goes to one reseller only.
         Raises PermissionDenied, InvalidValue, NotFound (no such address)."""
-        self._admin_only(actor)
+        require_admin(actor)
         if reseller.type != AccountType.RESELLER.value:
             raise InvalidValue(f"Account {reseller.login!r} is not a reseller")
         with self._db.begin() as conn:
@@ -419,7 +413,7 @@ class Ips:
     def pool_remove(self, actor: Identity, reseller: Account, address: str) -> None:
         """Take an address out of a reseller's pool; refused while a domain of the
         reseller or its customers is hosted on it. Raises PermissionDenied, NotFound."""
-        self._admin_only(actor)
+        require_admin(actor)
         with self._db.begin() as conn:
             ip = self.get(address, conn)
             held = ip is not None and any(e.ip.id == ip.id for e in self.pool(reseller.id, conn))

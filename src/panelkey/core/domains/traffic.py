@@ -74,9 +74,14 @@ class Traffic:
                 ],
             )  # fmt: skip
             events.record(
-                conn, "domain", events.UPDATE, obj_id=domain.id, obj_name=domain.name,
-                actor=actor, new={f"traffic.{day.isoformat()}.{n}": v for n, v in values.items()},
-            )  # fmt: skip
+                conn,
+                "domain",
+                events.UPDATE,
+                domain.id,
+                domain.name,
+                actor,
+                new={f"traffic.{day.isoformat()}.{n}": v for n, v in values.items()},
+            )
 
     def days(
         self,

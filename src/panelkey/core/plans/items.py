@@ -87,9 +87,15 @@ class PlanItems:
             else:
                 conn.execute(_P.delete().where(where))
             events.record(
-                conn, event_class, events.UPDATE, obj_id=target.id, obj_name=target.name,
-                actor=actor, new=change if add else None, old=None if add else change,
-            )  # fmt: skip
+                conn,
+                event_class,
+                events.UPDATE,
+                target.id,
+                target.name,
+                actor,
+                new=change if add else None,
+                old=None if add else change,
+            )
 
     def copy(self, source: Plan, copy: Plan) -> None:
         """Give a plan's copy (copies.duplicate) the items of `source`."""

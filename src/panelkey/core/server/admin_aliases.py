@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from panelkey.core import events
 from panelkey.core.access.passwords import hash_password
 from panelkey.core.accounts.accounts import EMAIL_RE, Accounts, check_login
-from panelkey.core.clock import iso
-from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
-from panelkey.core.identity import Identity
+from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
+from panelkey.core.identity import Identity, require_admin
+from panelkey.core.owned import Row, Stored, exists
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -29,7 +29,6 @@ ALIAS_NOT_FOUND = "Administrator alias does not exist"
 EVENT_CLASS = "admin_alias"
 FIELDS = ("login", "password", "email", "contact", "comment", "status")
 _TEXT_LIMIT = 255
-_A = tables.admin_aliases
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +41,10 @@ class AdminAlias:
     active: bool
     created: str
 
-
-def _alias(row: Any) -> AdminAlias:
-    return AdminAlias(
-        row.id, row.login, row.email, row.contact, row.comment, bool(row.active), row.created
-    )
+    def event_values(self) -> dict[str, str]:
+        """What an event may show of an alias: never the password."""
+        shown = {f: getattr(self, f) for f in ("login", "email", "contact", "comment")}
+        return {**shown, "status": "true" if self.active else "false"}
 
 
 def _flag(value: Any) -> bool:
@@ -58,85 +56,74 @@ def _flag(value: Any) -> bool:
     return text in ("true", "1")
 
 
-class AdminAliases:
+class AdminAliases(Stored[AdminAlias]):
+    table = tables.admin_aliases
+    columns = tuple(f.name for f in fields(AdminAlias))
+    event, not_found, name_column = EVENT_CLASS, ALIAS_NOT_FOUND, "login"
+
     def __init__(self, db: Database, accounts: Accounts) -> None:
-        self._db = db
+        super().__init__(db)
         self._accounts = accounts
+
+    def _row(self, values: Row) -> AdminAlias:
+        m = dict(zip(self.columns, values, strict=True))
+        return AdminAlias(**{**m, "active": bool(m["active"])})
 
     def list(self, actor: Identity) -> builtins.list[AdminAlias]:
         """Every alias, oldest first. Raises PermissionDenied (not the admin)."""
-        self._admin(actor)
-        with self._db.read() as conn:
-            return [_alias(r) for r in conn.execute(sa.select(_A).order_by(_A.c.id))]
+        require_admin(actor)
+        return self._rows(self._all.all())
 
     def add(self, actor: Identity, values: Mapping[str, Any]) -> AdminAlias:
         """A new alias from `login` and `password` (both required), `email`, `contact`,
         `comment`, `status`. Raises PermissionDenied, InvalidValue, AlreadyExists."""
-        self._admin(actor)
+        require_admin(actor)
         if not values.get("login") or not values.get("password"):
             raise InvalidValue("An administrator alias needs its login and password")
         row = self._checked(values)
         with self._db.begin() as conn:
             self._free(conn, row["login"], None)
-            new_id = conn.execute(
-                _A.insert().values(created=iso(), **{"active": True, **row})
-            ).inserted_primary_key[0]  # type: ignore[index]
-            made = _alias(conn.execute(sa.select(_A).where(_A.c.id == new_id)).one())
-            events.record(
-                conn, EVENT_CLASS, events.CREATE, obj_id=made.id, obj_name=made.login,
-                actor=actor, new=_shown(made),
-            )  # fmt: skip
-        return made
+            return self._insert(conn, actor, {"active": True, **row})
 
     def update(self, actor: Identity, login: str, values: Mapping[str, Any]) -> AdminAlias:
         """Change an alias (any of FIELDS). Raises PermissionDenied, NotFound,
         InvalidValue, AlreadyExists (a new login taken)."""
-        self._admin(actor)
+        require_admin(actor)
         row = self._checked(values)
         with self._db.begin() as conn:
             found = self._find(conn, login)
             if "login" in row:
                 self._free(conn, row["login"], found.id)
             if row:
-                conn.execute(_A.update().where(_A.c.id == found.id).values(**row))
-            changed = _alias(conn.execute(sa.select(_A).where(_A.c.id == found.id)).one())
-            events.record(
-                conn, EVENT_CLASS, events.UPDATE, obj_id=found.id, obj_name=changed.login,
-                actor=actor, old=_shown(found), new=_shown(changed),
+                conn.execute(self.table.update().where(self.table.c.id == found.id).values(**row))
+            changed = self._fresh(conn, found.id)
+            # the whole alias before and after, as a password change shows nothing else
+            self._record(
+                conn, events.UPDATE, changed, actor,
+                old=found.event_values(), new=changed.event_values(),
             )  # fmt: skip
         return changed
 
     def delete(self, actor: Identity, login: str) -> None:
         """Remove an alias. Raises PermissionDenied, NotFound."""
-        self._admin(actor)
+        require_admin(actor)
         with self._db.begin() as conn:
             found = self._find(conn, login)
-            conn.execute(_A.delete().where(_A.c.id == found.id))
-            events.record(
-                conn, EVENT_CLASS, events.DELETE, obj_id=found.id, obj_name=found.login,
-                actor=actor, old=_shown(found),
-            )  # fmt: skip
+            self._remove(conn, actor, found, old=found.event_values())
 
-    @staticmethod
-    def _admin(actor: Identity) -> None:
-        if not actor.is_admin:
-            raise PermissionDenied()
-
-    @staticmethod
-    def _find(conn: sa.Connection, login: str) -> AdminAlias:
-        row = conn.execute(sa.select(_A).where(sa.func.lower(_A.c.login) == login.lower())).first()
+    def _find(self, conn: sa.Connection, login: str) -> AdminAlias:
+        t = self.table
+        row = conn.execute(self._select.where(sa.func.lower(t.c.login) == login.lower())).first()
         if row is None:
             raise NotFound(ALIAS_NOT_FOUND)
-        return _alias(row)
+        return self._row(row)
 
     def _free(self, conn: sa.Connection, login: str, own_id: int | None) -> None:
         """AlreadyExists when an account or another alias has `login`."""
-        taken = conn.execute(
-            sa.select(_A.c.id).where(
-                sa.func.lower(_A.c.login) == login.lower(), _A.c.id != (own_id or 0)
-            )
-        ).first()
-        if taken is not None or self._accounts.by_login(login, conn) is not None:
+        t = self.table
+        same = sa.func.lower(t.c.login) == login.lower()
+        taken = exists(conn, t, same, t.c.id != (own_id or 0))
+        if taken or self._accounts.by_login(login, conn) is not None:
             raise AlreadyExists(f"Login {login!r} is already taken.")
 
     @staticmethod
@@ -160,14 +147,3 @@ class AdminAliases:
         if values.get("status") is not None:
             row["active"] = _flag(values["status"])
         return row
-
-
-def _shown(alias: AdminAlias) -> dict[str, str]:
-    """What an event may show of an alias: never the password."""
-    return {
-        "login": alias.login,
-        "email": alias.email,
-        "contact": alias.contact,
-        "comment": alias.comment,
-        "status": "true" if alias.active else "false",
-    }

@@ -17,7 +17,8 @@ from panelkey.core import events
 from panelkey.core.clock import iso
 from panelkey.core.domains.domains import normalise_name
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
-from panelkey.core.identity import Identity
+from panelkey.core.identity import Identity, require_admin
+from panelkey.core.owned import exists
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -42,7 +43,7 @@ class DomainRestrictions:
 
     def list(self, actor: Identity) -> builtins.list[str]:
         """The restricted names (ASCII form), sorted. Raises PermissionDenied."""
-        self._admin(actor)
+        require_admin(actor)
         return self._names()
 
     def _names(self) -> builtins.list[str]:
@@ -52,7 +53,7 @@ class DomainRestrictions:
     def add(self, actor: Identity, name: str) -> str:
         """Restrict a name: its ASCII form. Raises PermissionDenied, InvalidValue,
         AlreadyExists."""
-        self._admin(actor)
+        require_admin(actor)
         _, ascii_name = normalise_name(name)
         with self._db.begin() as conn:
             if self._has(conn, ascii_name):
@@ -63,7 +64,7 @@ class DomainRestrictions:
 
     def remove(self, actor: Identity, name: str) -> None:
         """Raises PermissionDenied, NotFound."""
-        self._admin(actor)
+        require_admin(actor)
         with self._db.begin() as conn:
             ascii_name = self._known(conn, name)
             conn.execute(_R.delete().where(_R.c.name == ascii_name))
@@ -71,7 +72,7 @@ class DomainRestrictions:
 
     def rename(self, actor: Identity, name: str, new_name: str) -> str:
         """Raises PermissionDenied, NotFound, InvalidValue, AlreadyExists."""
-        self._admin(actor)
+        require_admin(actor)
         _, new_ascii = normalise_name(new_name)
         with self._db.begin() as conn:
             ascii_name = self._known(conn, name)
@@ -83,7 +84,7 @@ class DomainRestrictions:
 
     def enable(self, actor: Identity, on: bool) -> None:
         """Make the list apply, or not. Raises PermissionDenied."""
-        self._admin(actor)
+        require_admin(actor)
         with self._db.begin() as conn:
             self._properties.set(KIND, OBJECT, {ENABLED: "true" if on else "false"}, conn)
             self._event(conn, actor, events.UPDATE, "", None, {"enabled": str(on).lower()})
@@ -101,13 +102,8 @@ class DomainRestrictions:
             raise PermissionDenied(restricted(ascii_name))
 
     @staticmethod
-    def _admin(actor: Identity) -> None:
-        if not actor.is_admin:
-            raise PermissionDenied()
-
-    @staticmethod
     def _has(conn: sa.Connection, ascii_name: str) -> bool:
-        return conn.execute(sa.select(_R.c.name).where(_R.c.name == ascii_name)).first() is not None
+        return exists(conn, _R, _R.c.name == ascii_name)
 
     def _known(self, conn: sa.Connection, name: str) -> str:
         try:

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.clock import iso
-from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError, PermissionDenied
-from panelkey.core.identity import Identity
+from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
+from panelkey.core.identity import Identity, require_admin
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -68,8 +68,7 @@ class Extensions:
 
     def installed(self, actor: Identity) -> builtins.list[Extension]:
         """`list` for a caller: the admin only. Raises PermissionDenied."""
-        if not actor.is_admin:
-            raise PermissionDenied()
+        require_admin(actor)
         return self.list()
 
     def get(self, ext_id: str) -> Extension | None:
@@ -82,8 +81,7 @@ class Extensions:
     def install(self, actor: Identity, ext_id: str) -> Extension:
         """Install (and enable) `ext_id` from the catalogue; installing an installed one
         changes nothing. Raises InvalidValue (not in the catalogue), PermissionDenied."""
-        if not actor.is_admin:
-            raise PermissionDenied()
+        require_admin(actor)
         if ext_id not in CATALOGUE:
             raise InvalidValue(f"Extension {ext_id!r} is not in the catalogue")
         with self._db.begin() as conn:
@@ -97,8 +95,7 @@ class Extensions:
 
     def uninstall(self, actor: Identity, ext_id: str) -> None:
         """Raises NotFound (not installed), PermissionDenied."""
-        if not actor.is_admin:
-            raise PermissionDenied()
+        require_admin(actor)
         with self._db.begin() as conn:
             t = tables.extensions
             if conn.execute(t.delete().where(t.c.id == ext_id)).rowcount == 0:
@@ -107,8 +104,7 @@ class Extensions:
 
     def set_active(self, actor: Identity, ext_id: str, active: bool) -> Extension:
         """Enable or disable an installed extension. Raises NotFound, PermissionDenied."""
-        if not actor.is_admin:
-            raise PermissionDenied()
+        require_admin(actor)
         with self._db.begin() as conn:
             t = tables.extensions
             old = conn.execute(sa.select(t.c.active).where(t.c.id == ext_id)).scalar()
@@ -141,8 +137,7 @@ class Extensions:
         """The installed, enabled extension a call names, when panelkey runs its code:
         TEST_EXTENSION only. Raises PermissionDenied, NotFound (not installed),
         PanelkeyError (disabled, or an extension whose code panelkey does not run)."""
-        if not actor.is_admin:
-            raise PermissionDenied()
+        require_admin(actor)
         found = self.get(ext_id)
         if found is None:
             raise NotFound(NOT_INSTALLED)

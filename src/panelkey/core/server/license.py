@@ -24,8 +24,8 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.clock import iso
-from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
-from panelkey.core.identity import Identity
+from panelkey.core.errors import InvalidValue, NotFound
+from panelkey.core.identity import Identity, require_admin
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -121,11 +121,6 @@ def _key(row: Any) -> InstalledKey:
     )
 
 
-def _admin(actor: Identity) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied()
-
-
 class Licenses:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -157,7 +152,7 @@ class Licenses:
         """(name, key) for each of `names` (None where no additional key in use has it),
         or every additional key in use when `names` is empty or None. Raises
         PermissionDenied (not the admin)."""
-        _admin(actor)
+        require_admin(actor)
         return self._additional(names)
 
     def _additional(self, names: list[str] | None) -> list[tuple[str, InstalledKey | None]]:
@@ -169,7 +164,7 @@ class Licenses:
     def describe(self, actor: Identity, text: bytes) -> tuple[KeyFacts, InstalledKey | None]:
         """What a key's text is, and the key in use with that text if any (nothing is
         installed). Raises PermissionDenied (not the admin), InvalidValue (empty)."""
-        _admin(actor)
+        require_admin(actor)
         facts = read_key(text)
         same = next((k for k in self.keys() if k.digest == facts.digest), None)
         return facts, same
@@ -189,7 +184,7 @@ class Licenses:
         key replaces the one in use, which is kept as the previous key; an additional key
         replaces the one of the same number. Raises PermissionDenied (not the admin),
         InvalidValue (empty key, code or instance id too long)."""
-        _admin(actor)
+        require_admin(actor)
         if len(code) > 255 or len(instance_id) > 255:
             raise InvalidValue("Invalid license code")
         facts = read_key(text)
@@ -231,7 +226,7 @@ class Licenses:
     def update(self, actor: Identity, key_id: str) -> InstalledKey:
         """Take the newest version of a key in use (Plesk asks its licensing server;
         panelkey marks the key updated today). Raises PermissionDenied, NotFound."""
-        _admin(actor)
+        require_admin(actor)
         with self._db.begin() as conn:
             found = self._rows(conn, _K.c.state == CURRENT, _K.c.key_id == key_id.strip())
             if not found:
@@ -249,7 +244,7 @@ class Licenses:
     ) -> list[tuple[str, InstalledKey | None]]:
         """Renew the additional keys named (all of them when none is): each found is
         marked updated now. (name, key or None when unknown) for each."""
-        _admin(actor)
+        require_admin(actor)
         picked = self._additional(names)
         with self._db.begin() as conn:
             for _, key in picked:
@@ -266,7 +261,7 @@ class Licenses:
         """Take additional keys off (all of them when no name is given); they stay
         linked to their main key. Raises PermissionDenied, NotFound when a name is
         unknown (nothing is removed then)."""
-        _admin(actor)
+        require_admin(actor)
         picked = self._additional(names)
         missing = next((n for n, k in picked if k is None), None)
         if missing is not None:
@@ -285,7 +280,7 @@ class Licenses:
     def retrieve(self, actor: Identity) -> list[InstalledKey]:
         """Put back the additional keys linked to the main key in use that were removed
         (what Plesk's licensing server would hand out again). Raises PermissionDenied."""
-        _admin(actor)
+        require_admin(actor)
         with self._db.begin() as conn:
             main = self._rows(conn, _K.c.state == CURRENT, _K.c.additional.is_(False))
             linked = main[0].key_id if main else ""
@@ -303,7 +298,7 @@ class Licenses:
         """Swap the main key in use and the previous one: the key in use afterwards, or
         None when that is panelkey's own (the first key installed was rolled back).
         Raises PermissionDenied, NotFound when no key was ever replaced."""
-        _admin(actor)
+        require_admin(actor)
         with self._db.begin() as conn:
             main = self._rows(conn, _K.c.state == CURRENT, _K.c.additional.is_(False))
             previous = self._rows(conn, _K.c.state == PREVIOUS)

@@ -5,8 +5,8 @@ internal settings in the same table; panelkey has only those a client set.
 
 from __future__ import annotations
 
-from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
-from panelkey.core.identity import Identity
+from panelkey.core.errors import InvalidValue, NotFound
+from panelkey.core.identity import Identity, require_admin
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -15,11 +15,6 @@ KIND, OBJECT = "misc", 0
 MISC_NOT_FOUND = "Parameter does not exist"
 NAME_LIMIT = 128  # the properties table's
 _P = tables.properties
-
-
-def _admin(actor: Identity) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied()
 
 
 def check_name(name: str) -> str:
@@ -38,7 +33,7 @@ class Misc:
 
     def get(self, actor: Identity, name: str) -> str:
         """A parameter's value. Raises PermissionDenied, NotFound (not set)."""
-        _admin(actor)
+        require_admin(actor)
         value = self._properties.get(KIND, OBJECT).get(name)
         if value is None:
             raise NotFound(MISC_NOT_FOUND)
@@ -47,13 +42,13 @@ class Misc:
     def set(self, actor: Identity, values: list[tuple[str, str]]) -> None:
         """Set each (name, value), or none (every name is checked first). Raises
         PermissionDenied, InvalidValue."""
-        _admin(actor)
+        require_admin(actor)
         checked = {check_name(n): v for n, v in values}
         self._properties.set(KIND, OBJECT, checked)
 
     def delete(self, actor: Identity, name: str) -> None:
         """Remove a parameter. Raises PermissionDenied, NotFound (not set)."""
-        _admin(actor)
+        require_admin(actor)
         with self._db.begin() as conn:
             gone = conn.execute(
                 _P.delete().where(_P.c.kind == KIND, _P.c.object_id == OBJECT, _P.c.name == name)

@@ -9,8 +9,8 @@ host coming up does; the mail queue is always empty, since panelkey relays no ma
 from __future__ import annotations
 
 from panelkey.core import events
-from panelkey.core.errors import NotFound, PermissionDenied
-from panelkey.core.identity import Identity
+from panelkey.core.errors import NotFound
+from panelkey.core.identity import Identity, require_admin
 from panelkey.core.server.properties import Properties
 from panelkey.core.server.settings import SERVICES_STATE
 from panelkey.store.database import Database
@@ -35,8 +35,7 @@ class Services:
     def manage(self, actor: Identity, service_id: str, operation: str) -> str:
         """Start, stop or restart a service: its state afterwards. Raises
         PermissionDenied (not the admin), NotFound (no such service or operation)."""
-        if not actor.is_admin:
-            raise PermissionDenied()
+        require_admin(actor)
         known = dict((i, t) for i, t, _ in self.states())
         if service_id not in known or operation not in OPERATIONS:
             raise NotFound(SERVICE_NOT_FOUND)
@@ -46,15 +45,13 @@ class Services:
 
     def reboot(self, actor: Identity) -> None:
         """What a reboot leaves: every service running. Raises PermissionDenied."""
-        if not actor.is_admin:
-            raise PermissionDenied()
+        require_admin(actor)
         self._write(actor, {i: RUNNING for i, _, _ in self.states()})
 
     def clean_mail_queue(self, actor: Identity) -> int:
         """Empty the mail queue: the number of messages removed (always 0: panelkey
         relays no mail, so none waits). Raises PermissionDenied."""
-        if not actor.is_admin:
-            raise PermissionDenied()
+        require_admin(actor)
         return 0
 
     def _write(self, actor: Identity, states: dict[str, str]) -> None:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from panelkey.core.accounts.accounts import Accounts
 from panelkey.core.clock import iso
 from panelkey.core.errors import InvalidValue, PermissionDenied
-from panelkey.core.identity import Identity
+from panelkey.core.identity import Identity, require_admin
 from panelkey.core.server.license import InstalledKey, Licenses
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -135,8 +135,7 @@ class ServerSettings:
         """Plesk's initial setup: the admin's contact data and password, the server's
         name. Any part may be left out; calling it again changes them again.
         Raises PermissionDenied (not the admin), InvalidValue (bad e-mail, name)."""
-        if not actor.is_admin:
-            raise PermissionDenied()
+        require_admin(actor)
         account = self._accounts.admin()
         if account is None:
             raise PermissionDenied("The administrator account does not exist yet")
@@ -174,8 +173,7 @@ class ServerSettings:
         """Keep a license key (as its digest) with its activation code: a main key
         replaces the main one, an additional key joins the others (core/server/license.py).
         Raises PermissionDenied (not the admin), InvalidValue."""
-        if not actor.is_admin:
-            raise PermissionDenied()
+        require_admin(actor)
         if not isinstance(key, str) or not key.strip():
             raise InvalidValue("The license key is empty")
         return License.of(
