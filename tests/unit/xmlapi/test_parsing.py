@@ -314,7 +314,10 @@ def test_an_unknown_operation_after_a_good_one_lists_the_operations() -> None:
     body = b"<packet>\n <dns>\n  <get_rec><filter/></get_rec>\n  <get-rec/>\n </dns>\n</packet>"
     assert refusal(body) == (
         "Request is invalid. Error in line 4: element 'get-rec' is not expected; "
-        "expected one of (get_rec, add_rec, del_rec, get, set, enable, disable, sync-with-template)"
+        "expected one of (get_rec, add_rec, del_rec, get, set, enable, disable, get_acl, "
+        "add_to_acl, remove_from_acl, switch, add_master_server, get_master_server, "
+        "del_master_server, enable-remote-dns, disable-remote-dns, get-status-remote-dns, "
+        "set-recursion, get-recursion, get-supported-recursion, sync-with-template)"
     )
 
 
