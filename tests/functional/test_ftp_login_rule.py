@@ -80,7 +80,7 @@ def test_rest_domain_with_a_bad_ftp_login_is_400_and_stores_nothing(api: Api, pa
         },
     )
     assert answer.status_code == 400, answer.text
-    assert is_error_shape(answer) and "FTP login" in answer.json()["message"]
+    assert is_error_shape(answer) and "ftp_login" in answer.json()["message"]
     assert _stored(panel) == before
     # a login the rule takes is stored as given, so the refusal is the rule's
     body = {"name": "good.example", "hosting_settings": {"ftp_login": "Shop.files-1"}}

@@ -33,7 +33,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from panelkey.core import events
+from panelkey.core import events, patterns
 from panelkey.core.access.passwords import hash_password
 from panelkey.core.clock import iso
 from panelkey.core.domains.domains import Domain
@@ -42,12 +42,12 @@ from panelkey.core.identity import Identity, require_admin
 from panelkey.core.owned import Findable, Ids, Row, exists
 from panelkey.store import tables
 
-TYPES = ("mysql", "postgresql")
+TYPES = patterns.DATABASE_TYPES
 DB_NOT_FOUND = "Database does not exist"
 USER_NOT_FOUND = "Database user does not exist"
 SERVER_NOT_FOUND = "Database server does not exist"
-_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$")
-_LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$")
+_NAME = patterns.compiled(patterns.DATABASE_NAME)
+_LOGIN = patterns.compiled(patterns.DATABASE_LOGIN)
 _S, _D, _U = tables.db_servers, tables.databases, tables.db_users
 _P = tables.properties
 KIND = "db_user"  # properties rows of a database user

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -11,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from panelkey.core import events
+from panelkey.core import events, patterns
 from panelkey.core.access.passwords import hash_password
 from panelkey.core.clock import iso
 from panelkey.core.errors import (
@@ -27,11 +26,11 @@ from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
 
-LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,59}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LOGIN_RE = patterns.compiled(patterns.LOGIN)
+EMAIL_RE = patterns.compiled(patterns.EMAIL)
 ACTIVE = 0
 DISABLED = 16
-VALID_STATUSES = {0, 4, 16, 256}
+VALID_STATUSES = frozenset(patterns.ACCOUNT_STATUSES)
 TYPES = {t.value for t in AccountType}
 # What panelkey keeps of an account only to answer it back (core/server/properties.py):
 # a reseller's `power-user` (Plesk's Power User view, "true"/"false").

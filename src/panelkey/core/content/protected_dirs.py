@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from panelkey.core import events
+from panelkey.core import events, patterns
 from panelkey.core.access.passwords import hash_password
 from panelkey.core.clock import iso
 from panelkey.core.content.ftp_users import check_secret
@@ -35,7 +35,7 @@ NOT_FOUND = "Protected URL is not found"
 USER_NOT_FOUND = "User is not found"
 SITE_NOT_FOUND = "site is not found"
 LOCATION = ("ssl", "nonssl", "cgi")
-_LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,59}$")
+_LOGIN = patterns.compiled(patterns.LOGIN)
 _CRYPT = re.compile(r"^[A-Za-z0-9./$=+-]{2,255}$")
 _P, _U = tables.protected_dirs, tables.protected_dir_users
 

@@ -29,11 +29,12 @@ import dns.rdatatype
 from dns.rdtypes.ANY.CAA import CAA as _CAA
 from dns.rdtypes.ANY.TXT import TXT
 
+from panelkey.core import patterns
 from panelkey.core.errors import InvalidValue
 
 CAA = cast(Any, _CAA)  # dnspython leaves its constructor untyped
 
-TYPES = ("A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "PTR", "CAA", "DS", "TLSA", "HTTPS")
+TYPES = patterns.DNS_TYPES
 _NAMES = ("CNAME", "NS", "PTR")
 _WHOLE = ("DS", "TLSA", "HTTPS")
 _TXT_MAX = 16000  # bytes of text in one record; the whole answer must fit in 64 KiB

@@ -9,11 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from panelkey.core import patterns
 from panelkey.core.domains.logins import check_ftp_login
 from panelkey.core.errors import InvalidValue
 
-HOSTING_TYPES = ("virtual", "standard_forwarding", "frame_forwarding", "none")
-STATUSES = ("active", "suspended", "disabled")
+HOSTING_TYPES = patterns.HOSTING_TYPES
+STATUSES = patterns.DOMAIN_STATUSES
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 DEFAULT_IP = "127.0.0.1"
 # The `properties` kind of what a domain keeps only to answer back (its external id,
