@@ -21,11 +21,10 @@ from panelkey.rest.errors import bad_request, not_found
 from panelkey.rest.resources import (
     Answer,
     Call,
-    Finder,
     Query,
     Resource,
-    by_reference,
     created,
+    reference,
 )
 from panelkey.rest.resources.clients import client_dict
 
@@ -59,13 +58,7 @@ def domain_dicts(c: Call, domains: list[Domain]) -> list[dict[str, Any]]:
 def find_domain(c: Call, ref: dict[str, Any], what: str = "parent_domain") -> Domain | None:
     """The domain a DomainReference names (by id, name or guid), of those the caller
     sees; None when there is none."""
-    domains = c.ctx.panel.domains
-    finders: dict[str, Finder[Domain]] = {
-        "id": lambda v: domains.get(c.identity, v),
-        "name": lambda v: domains.by_name(c.identity, v),
-        "guid": lambda v: domains.by_guid(c.identity, v),
-    }
-    return by_reference(ref, finders, what)
+    return c.ctx.panel.domains.find(c.identity, reference(ref, ("id", "name", "guid"), what))
 
 
 def _domain(c: Call) -> Domain:
@@ -78,15 +71,10 @@ def _domain(c: Call) -> Domain:
 def _owner_client(c: Call, ref: dict[str, Any] | None) -> Account | None:
     if not ref:
         return None
-    accounts = c.ctx.panel.accounts
-    finders: dict[str, Finder[Account]] = {
-        "id": accounts.get,
-        "login": accounts.by_login,
-        "guid": accounts.by_guid,
-        "external_id": accounts.by_external_id,
-    }
-    found = by_reference(ref, finders, "owner_client")
-    if found is None or not accounts.can_manage(c.identity, found):
+    found = c.ctx.panel.accounts.find(
+        c.identity, reference(ref, ("id", "login", "guid", "external_id"), "owner_client")
+    )
+    if found is None:
         raise OwnerNotFound("The owner client does not exist")
     return found
 

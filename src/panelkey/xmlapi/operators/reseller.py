@@ -126,7 +126,7 @@ def _subscriptions(req: Request, a: Account) -> etree._Element:
 
 def _stat(req: Request, a: Account) -> etree._Element:
     panel = req.ctx.panel
-    customers = [c for c in panel.accounts.list() if c.owner_id == a.id]
+    customers = panel.accounts.reachable(req.identity, owner_id=a.id)
     owners = {a.id, *(c.id for c in customers)}
     domains = [d for d in panel.domains.list(req.identity) if d.owner_id in owners]
     held = statistics.contents(panel.db, (d.id for d in domains))
