@@ -75,10 +75,6 @@ def del_(req: Request, op: etree._Element) -> list[etree._Element]:
     return FILTER.change(req, op, partial(req.ctx.panel.accounts.delete, req.identity))
 
 
-def get_domain_list(req: Request, op: etree._Element) -> list[etree._Element]:
-    return FILTER.change(req, op, answer=partial(accounts.domain_list, req))
-
-
 def convert_to_reseller(req: Request, op: etree._Element) -> list[etree._Element]:
     """With ``reseller-plan-name`` the new reseller goes onto that reseller plan (the
     admin's); an unknown plan is 1013 and nothing is converted."""
@@ -111,7 +107,7 @@ OPERATIONS: Operator = {
     "get": get,
     "set": set_,
     "del": del_,
-    "get-domain-list": get_domain_list,
+    "get-domain-list": accounts.domain_lister(FILTER),
     "convert-to-reseller": convert_to_reseller,
     "change-owner": change_owner,
 }

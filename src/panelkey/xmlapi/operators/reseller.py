@@ -191,10 +191,6 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
 # -- the rest ---------------------------------------------------------------------------
 
 
-def get_domain_list(req: Request, op: etree._Element) -> list[etree._Element]:
-    return FILTER.change(req, op, answer=partial(accounts.domain_list, req))
-
-
 def convert_to_customer(req: Request, op: etree._Element) -> list[etree._Element]:
     """With ``plan-name`` the new customer's subscriptions go onto that service plan of
     the admin (its new owner); an unknown plan is 1013 and nothing is converted."""
@@ -299,7 +295,7 @@ OPERATIONS: Operator = {
     "get": get,
     "set": set_,
     "del": del_,
-    "get-domain-list": get_domain_list,
+    "get-domain-list": accounts.domain_lister(FILTER),
     "convert-to-customer": convert_to_customer,
     "ippool-add-ip": ippool_add_ip,
     "ippool-del-ip": ippool_del_ip,
