@@ -14,7 +14,7 @@ from panelkey.core.accounts.accounts import Account
 from panelkey.core.clock import plesk_date
 from panelkey.core.domains import statistics
 from panelkey.xmlapi import reach, render
-from panelkey.xmlapi.request import Handler, Request
+from panelkey.xmlapi.request import Handler, Operator, Request
 from panelkey.xmlapi.select import Filter, one
 from panelkey.xmlapi.values import BOOLEAN, boolean, flag
 
@@ -148,6 +148,20 @@ def domain_lister(accounts: Filter[Account]) -> Handler:
         return accounts.change(req, op, answer=partial(domain_list, req))
 
     return handler
+
+
+def operations(
+    accounts: Filter[Account], *, add: Handler, get: Handler, set_: Handler, del_: Handler
+) -> Operator:
+    """What customer and reseller both serve: their own add, get, set and del, and the
+    shared get-domain-list of the accounts `accounts` names."""
+    return {
+        "add": add,
+        "get": get,
+        "set": set_,
+        "del": del_,
+        "get-domain-list": domain_lister(accounts),
+    }
 
 
 # dataset -> what answers it for an account

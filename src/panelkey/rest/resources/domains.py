@@ -6,7 +6,8 @@ with their site aliases, owner, status and service plan; the same ones XML `webs
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from panelkey.core import patterns
 from panelkey.core.accounts.accounts import Account
@@ -27,6 +28,9 @@ from panelkey.rest.resources import (
     reference,
 )
 from panelkey.rest.resources.clients import client_dict
+
+T = TypeVar("T")
+_OWNER_REFS = ("id", "login", "guid", "external_id")  # OwnerClientReference's order
 
 # -- handlers -------------------------------------------------------------------------------
 
@@ -68,24 +72,33 @@ def _domain(c: Call) -> Domain:
     return found
 
 
-def _owner_client(c: Call, ref: dict[str, Any] | None) -> Account | None:
+def _named(
+    ref: dict[str, Any] | None, find: Callable[[dict[str, Any]], T | None], error: Exception
+) -> T | None:
+    """What an optional reference names: None without one, `error` raised when it names
+    nothing the caller sees."""
     if not ref:
         return None
-    found = c.ctx.panel.accounts.find(
-        c.identity, reference(ref, ("id", "login", "guid", "external_id"), "owner_client")
-    )
+    found = find(ref)
     if found is None:
-        raise OwnerNotFound("The owner client does not exist")
+        raise error
     return found
+
+
+def _owner_client(c: Call, ref: dict[str, Any] | None) -> Account | None:
+    return _named(
+        ref,
+        lambda r: c.ctx.panel.accounts.find(c.identity, reference(r, _OWNER_REFS, "owner_client")),
+        OwnerNotFound("The owner client does not exist"),
+    )
 
 
 def _base_domain(c: Call, ref: dict[str, Any] | None) -> Domain | None:
-    if not ref:
-        return None
-    found = find_domain(c, ref, "base_domain")
-    if found is None:
-        raise InvalidValue("The base domain does not exist")
-    return found
+    return _named(
+        ref,
+        lambda r: find_domain(c, r, "base_domain"),
+        InvalidValue("The base domain does not exist"),
+    )
 
 
 def _ip_address(b: dict[str, Any]) -> str:

@@ -103,11 +103,7 @@ def change_owner(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 OPERATIONS: Operator = {
-    "add": add,
-    "get": get,
-    "set": set_,
-    "del": del_,
-    "get-domain-list": accounts.domain_lister(FILTER),
+    **accounts.operations(FILTER, add=add, get=get, set_=set_, del_=del_),
     "convert-to-reseller": convert_to_reseller,
     "change-owner": change_owner,
 }

@@ -291,11 +291,7 @@ def switch_subscription(req: Request, op: etree._Element) -> list[etree._Element
 
 
 OPERATIONS: Operator = {
-    "add": add,
-    "get": get,
-    "set": set_,
-    "del": del_,
-    "get-domain-list": accounts.domain_lister(FILTER),
+    **accounts.operations(FILTER, add=add, get=get, set_=set_, del_=del_),
     "convert-to-customer": convert_to_customer,
     "ippool-add-ip": ippool_add_ip,
     "ippool-del-ip": ippool_del_ip,
