@@ -5,6 +5,7 @@ answers."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from lxml import etree
@@ -13,7 +14,7 @@ from panelkey.core.accounts.accounts import Account
 from panelkey.core.clock import plesk_date
 from panelkey.core.domains import statistics
 from panelkey.xmlapi import reach, render
-from panelkey.xmlapi.request import Request
+from panelkey.xmlapi.request import Handler, Operator, Request
 from panelkey.xmlapi.select import Filter, one
 from panelkey.xmlapi.values import BOOLEAN, boolean, flag
 
@@ -138,6 +139,29 @@ def domain_list(req: Request, a: Account) -> list[render.Field]:
         for d in owned
     ]
     return [("domains", render.element("domains", [("domain", i) for i in items]))]
+
+
+def domain_lister(accounts: Filter[Account]) -> Handler:
+    """``get-domain-list`` of the accounts a filter names: per account its `domain_list`."""
+
+    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
+        return accounts.change(req, op, answer=partial(domain_list, req))
+
+    return handler
+
+
+def operations(
+    accounts: Filter[Account], *, add: Handler, get: Handler, set_: Handler, del_: Handler
+) -> Operator:
+    """What customer and reseller both serve: their own add, get, set and del, and the
+    shared get-domain-list of the accounts `accounts` names."""
+    return {
+        "add": add,
+        "get": get,
+        "set": set_,
+        "del": del_,
+        "get-domain-list": domain_lister(accounts),
+    }
 
 
 # dataset -> what answers it for an account

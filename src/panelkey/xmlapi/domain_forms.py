@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -20,7 +21,7 @@ from panelkey.core.errors import InvalidValue, PermissionDenied
 from panelkey.core.identity import AccountType
 from panelkey.xmlapi import blocks, render
 from panelkey.xmlapi.request import Request
-from panelkey.xmlapi.values import HTYPES
+from panelkey.xmlapi.values import HTYPES, status_in
 
 # The properties a forwarding domain keeps (answered in its hosting).
 FORWARD_PROPS = ("dest_url", "http-code")
@@ -102,3 +103,15 @@ def new_subscription(
     vendor = owner or req.ctx.panel.accounts.get(req.identity.account_id)
     assert vendor is not None
     return gen, owner, vendor
+
+
+def setup_in(gen: etree._Element, www_root: str | None) -> dict[str, Any]:
+    """What ``gen_setup`` says of any new domain, webspace or site: its name, status
+    (InvalidValue for an unknown one) and description; with the ``www_root`` its
+    settings give (None: the default)."""
+    return {
+        "name": render.text_of(gen, "name") or "",
+        "status": status_in(render.text_of(gen, "status")),
+        "description": render.text_of(gen, "description") or "",
+        "www_root": www_root or None,
+    }

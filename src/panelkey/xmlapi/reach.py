@@ -33,30 +33,35 @@ _DOMAIN_REFS = ("id", "name", "guid")
 
 
 def domain(kind: str) -> Find[Domain]:
-    """A domain the caller sees (a site; a webspace is a site too) by `kind`: ``id``,
-    ``name`` (either form of an IDN) or ``guid``."""
-
-    def find(req: Request, value: str) -> Domain | None:
-        domains = req.ctx.panel.domains
-        if kind == "id":
-            found = values.id_of(value)
-            return None if found is None else domains.get(req.identity, found)
-        if kind == "name":
-            return domains.by_name(req.identity, value)
-        return domains.by_guid(req.identity, value)
-
-    return find
+    """A domain the caller sees (a site; a webspace is a site too) by `kind`: ``id``
+    (as the schema's ``Id`` spells it), ``name`` (either form of an IDN) or ``guid``."""
+    return _domain(kind, None)
 
 
 def webspace(kind: str) -> Find[Domain]:
     """As `domain`, for a webspace only."""
-    find_domain = domain(kind)
+    return _domain(kind, True)
 
+
+def _domain(kind: str, is_webspace: bool | None) -> Find[Domain]:
     def find(req: Request, value: str) -> Domain | None:
-        found = find_domain(req, value)
-        return found if found is not None and found.is_webspace else None
+        ref = _ref(kind, value)
+        return (
+            None
+            if ref is None
+            else req.ctx.panel.domains.find(req.identity, ref, webspace=is_webspace)
+        )
 
     return find
+
+
+def _ref(kind: str, value: str) -> tuple[str, str | int] | None:
+    """The core's reference (core/refs.py) of `kind` and `value`, an id read as the
+    schema's ``Id`` (a leading ``+`` too); None for an id it would not spell."""
+    if kind != "id":
+        return kind, value
+    found = values.id_of(value)
+    return None if found is None else (kind, found)
 
 
 def named(parent: etree._Element, prefix: str, kinds: tuple[str, ...] = _DOMAIN_REFS) -> str | None:
@@ -90,7 +95,8 @@ def domain_of(
 
 def any_account(req: Request, kind: str, value: str) -> Account | None:
     """An account by `kind` (``id``, ``login``, ``guid``, ``external-id``), whoever may
-    manage it: for an owner the core checks itself."""
+    manage it: for an owner the core checks itself, answering PermissionDenied (1006)
+    where the finders would answer it as missing (1015)."""
     accounts = req.ctx.panel.accounts
     if kind == "id":
         found = values.id_of(value)
@@ -109,10 +115,8 @@ def account(kind: str, of_type: str | None = None) -> Find[Account]:
     when given."""
 
     def find(req: Request, value: str) -> Account | None:
-        found = any_account(req, kind, value)
-        if found is None or (of_type is not None and found.type != of_type):
-            return None
-        return found if req.ctx.panel.accounts.can_manage(req.identity, found) else None
+        ref = _ref(kind, value)
+        return None if ref is None else req.ctx.panel.accounts.find(req.identity, ref, type=of_type)
 
     return find
 
@@ -137,9 +141,7 @@ def owner_of(
     return found
 
 
-def accounts_of_type(req: Request, of_type: str) -> list[Account]:
-    """Every account of `of_type` the caller may manage, oldest first."""
-    accounts = req.ctx.panel.accounts
-    return [
-        a for a in accounts.list() if a.type == of_type and accounts.can_manage(req.identity, a)
-    ]
+def accounts_of_type(req: Request, of_type: str, owner_id: int | None = None) -> list[Account]:
+    """Every account of `of_type` the caller may manage (of owner `owner_id` when
+    given), oldest first."""
+    return req.ctx.panel.accounts.reachable(req.identity, type=of_type, owner_id=owner_id)

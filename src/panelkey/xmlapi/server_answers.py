@@ -10,7 +10,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from panelkey.core.content.site_aliases import SiteAlias
+from panelkey.core.content.subdomains import Subdomain
 from panelkey.core.domains import stats
+from panelkey.core.domains.domains import Domain
 from panelkey.core.server.catalogue import COMPONENTS, SHELLS, SITE_ISOLATION
 from panelkey.core.server.license import InstalledKey
 from panelkey.core.server.setup import ADMIN_COLUMNS, ADMIN_EXTRA, ServerChange
@@ -184,49 +187,28 @@ def _admin_domain_list(req: Request) -> etree._Element:
     ids = {d.id for d in owned}
     items: list[etree._Element] = []
 
-    def add(fields: list[render.Field]) -> None:
-        items.append(render.element("domain", fields))
+    def add(
+        obj: Domain | Subdomain | SiteAlias, kind: str, main: bool, guid: str, *parent: render.Field
+    ) -> None:
+        fields: list[render.Field] = [
+            ("id", obj.id),
+            ("name", obj.name),
+            ("ascii-name", obj.ascii_name),
+            ("type", kind),
+            ("main", "true" if main else "false"),
+            ("guid", guid),
+            ("external-id", ""),
+        ]
+        items.append(render.element("domain", [*fields, *parent]))
 
     for d in owned:
-        add(
-            [
-                ("id", d.id),
-                ("name", d.name),
-                ("ascii-name", d.ascii_name),
-                ("type", "domain"),
-                ("main", "true" if d.is_webspace else "false"),
-                ("guid", d.guid),
-                ("external-id", ""),
-            ]
-        )
+        add(d, "domain", d.is_webspace, d.guid)
     for sub in panel.subdomains.list(actor):
         if sub.domain_id in ids:
-            add(
-                [
-                    ("id", sub.id),
-                    ("name", sub.name),
-                    ("ascii-name", sub.ascii_name),
-                    ("type", "subdomain"),
-                    ("main", "false"),
-                    ("guid", ""),
-                    ("external-id", ""),
-                    ("parent-id", sub.domain_id),
-                ]
-            )
+            add(sub, "subdomain", False, "", ("parent-id", sub.domain_id))
     for aliases in panel.site_aliases.of_sites(ids).values():
         for a in aliases:
-            add(
-                [
-                    ("id", a.id),
-                    ("name", a.name),
-                    ("ascii-name", a.ascii_name),
-                    ("type", "alias"),
-                    ("main", "false"),
-                    ("guid", ""),
-                    ("external-id", ""),
-                    ("domain-id", a.domain_id),
-                ]
-            )
+            add(a, "alias", False, "", ("domain-id", a.domain_id))
     return render.element("admin-domain-list", [("domain", i) for i in items])
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -39,7 +39,6 @@ class Call:
 
 Handler = Callable[[Call], Answer]
 T = TypeVar("T")
-Finder = Callable[[Any], "T | None"]
 
 
 class Made(Protocol):
@@ -94,15 +93,14 @@ class Route:
         return re.findall(r"{(\w+)}", self.path)
 
 
-def by_reference(ref: Mapping[str, Any], finders: Mapping[str, Finder[T]], what: str) -> T | None:
-    """The object a reference (`{"id": 7}`, `{"name": "a.com"}`, ...) names, found by the
-    first of `finders`' members it gives; None when there is none. A reference that gives
-    no member is 400 (its schema already refuses it)."""
-    for member, find in finders.items():
-        value = ref.get(member)
-        if value:
-            return find(value)
-    *first, last = finders
+def reference(ref: Mapping[str, Any], members: Sequence[str], what: str) -> tuple[str, Any]:
+    """The first of `members` a reference (`{"id": 7}`, `{"name": "a.com"}`, ...) gives,
+    as the core's (kind, value) pair (core/refs.py). A reference that gives none is 400
+    (its schema already refuses it)."""
+    for member in members:
+        if ref.get(member):
+            return member, ref[member]
+    *first, last = members
     raise bad_request(f"{what} needs one of {', '.join(first)} or {last}")
 
 

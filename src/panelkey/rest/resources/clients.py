@@ -55,8 +55,8 @@ def client_dict(a: Account) -> dict[str, Any]:
 
 
 def _client(c: Call) -> Account:
-    found = c.ctx.panel.accounts.get(c.params["id"])
-    if found is None or not c.ctx.panel.accounts.can_manage(c.identity, found):
+    found = c.ctx.panel.accounts.find(c.identity, ("id", c.params["id"]))
+    if found is None:
         raise not_found("Client")
     return found
 
@@ -64,6 +64,7 @@ def _client(c: Call) -> Account:
 def _owner(c: Call, login: str | None) -> Account | None:
     if not login:
         return None
+    # unscoped: an owner out of reach is the core's PermissionDenied (403), not a 404
     owner = c.ctx.panel.accounts.by_login(login)
     if owner is None:
         raise OwnerNotFound(f"Owner {login!r} does not exist")
@@ -71,10 +72,8 @@ def _owner(c: Call, login: str | None) -> Account | None:
 
 
 def list_clients(c: Call) -> Answer:
-    accounts = c.ctx.panel.accounts
-    return 200, [
-        client_dict(a) for a in accounts.visible(c.identity, accounts.list()) if a.type != "admin"
-    ]
+    reachable = c.ctx.panel.accounts.reachable(c.identity)
+    return 200, [client_dict(a) for a in reachable if a.type != "admin"]
 
 
 def create_client(c: Call) -> Answer:

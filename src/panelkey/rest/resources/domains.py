@@ -6,7 +6,8 @@ with their site aliases, owner, status and service plan; the same ones XML `webs
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from panelkey.core import patterns
 from panelkey.core.accounts.accounts import Account
@@ -21,13 +22,15 @@ from panelkey.rest.errors import bad_request, not_found
 from panelkey.rest.resources import (
     Answer,
     Call,
-    Finder,
     Query,
     Resource,
-    by_reference,
     created,
+    reference,
 )
 from panelkey.rest.resources.clients import client_dict
+
+T = TypeVar("T")
+_OWNER_REFS = ("id", "login", "guid", "external_id")  # OwnerClientReference's order
 
 # -- handlers -------------------------------------------------------------------------------
 
@@ -59,13 +62,7 @@ def domain_dicts(c: Call, domains: list[Domain]) -> list[dict[str, Any]]:
 def find_domain(c: Call, ref: dict[str, Any], what: str = "parent_domain") -> Domain | None:
     """The domain a DomainReference names (by id, name or guid), of those the caller
     sees; None when there is none."""
-    domains = c.ctx.panel.domains
-    finders: dict[str, Finder[Domain]] = {
-        "id": lambda v: domains.get(c.identity, v),
-        "name": lambda v: domains.by_name(c.identity, v),
-        "guid": lambda v: domains.by_guid(c.identity, v),
-    }
-    return by_reference(ref, finders, what)
+    return c.ctx.panel.domains.find(c.identity, reference(ref, ("id", "name", "guid"), what))
 
 
 def _domain(c: Call) -> Domain:
@@ -75,29 +72,33 @@ def _domain(c: Call) -> Domain:
     return found
 
 
-def _owner_client(c: Call, ref: dict[str, Any] | None) -> Account | None:
+def _named(
+    ref: dict[str, Any] | None, find: Callable[[dict[str, Any]], T | None], error: Exception
+) -> T | None:
+    """What an optional reference names: None without one, `error` raised when it names
+    nothing the caller sees."""
     if not ref:
         return None
-    accounts = c.ctx.panel.accounts
-    finders: dict[str, Finder[Account]] = {
-        "id": accounts.get,
-        "login": accounts.by_login,
-        "guid": accounts.by_guid,
-        "external_id": accounts.by_external_id,
-    }
-    found = by_reference(ref, finders, "owner_client")
-    if found is None or not accounts.can_manage(c.identity, found):
-        raise OwnerNotFound("The owner client does not exist")
+    found = find(ref)
+    if found is None:
+        raise error
     return found
+
+
+def _owner_client(c: Call, ref: dict[str, Any] | None) -> Account | None:
+    return _named(
+        ref,
+        lambda r: c.ctx.panel.accounts.find(c.identity, reference(r, _OWNER_REFS, "owner_client")),
+        OwnerNotFound("The owner client does not exist"),
+    )
 
 
 def _base_domain(c: Call, ref: dict[str, Any] | None) -> Domain | None:
-    if not ref:
-        return None
-    found = find_domain(c, ref, "base_domain")
-    if found is None:
-        raise InvalidValue("The base domain does not exist")
-    return found
+    return _named(
+        ref,
+        lambda r: find_domain(c, r, "base_domain"),
+        InvalidValue("The base domain does not exist"),
+    )
 
 
 def _ip_address(b: dict[str, Any]) -> str:

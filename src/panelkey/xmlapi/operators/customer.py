@@ -22,7 +22,7 @@ from panelkey.xmlapi.select import Filter, one, under
 
 
 def _owned(req: Request, owner: Account) -> list[Account]:
-    return [a for a in reach.accounts_of_type(req, CUSTOMER) if a.owner_id == owner.id]
+    return reach.accounts_of_type(req, CUSTOMER, owner.id)
 
 
 FILTER: Filter[Account] = Filter(
@@ -39,7 +39,7 @@ FILTER: Filter[Account] = Filter(
 def add(req: Request, op: etree._Element) -> list[etree._Element]:
     gen_info = op.find("gen_info")
     values = accounts.values_of(gen_info)
-    # who may give a customer an owner is the core's to say
+    # unscoped: who may give a customer an owner is the core's to say (1006, not 1015)
     owner = reach.owner_of(req, gen_info, ("id", "login", "external-id"), managed=False)
     login = values.pop("login", "")
     password = values.pop("password", "")
@@ -75,10 +75,6 @@ def del_(req: Request, op: etree._Element) -> list[etree._Element]:
     return FILTER.change(req, op, partial(req.ctx.panel.accounts.delete, req.identity))
 
 
-def get_domain_list(req: Request, op: etree._Element) -> list[etree._Element]:
-    return FILTER.change(req, op, answer=partial(accounts.domain_list, req))
-
-
 def convert_to_reseller(req: Request, op: etree._Element) -> list[etree._Element]:
     """With ``reseller-plan-name`` the new reseller goes onto that reseller plan (the
     admin's); an unknown plan is 1013 and nothing is converted."""
@@ -90,6 +86,7 @@ def convert_to_reseller(req: Request, op: etree._Element) -> list[etree._Element
 def change_owner(req: Request, op: etree._Element) -> list[etree._Element]:
     ref = op.findtext("new-owner-login")
     kind = "login" if ref is not None else "id"
+    # unscoped: an owner out of reach is the core's PermissionDenied (1006), not 1015
     owner = reach.any_account(req, kind, (ref or op.findtext("new-owner-id") or "").strip())
     if owner is None or owner.type == CUSTOMER:
         raise OwnerNotFound("Owner does not exist")
@@ -106,11 +103,7 @@ def change_owner(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 OPERATIONS: Operator = {
-    "add": add,
-    "get": get,
-    "set": set_,
-    "del": del_,
-    "get-domain-list": get_domain_list,
+    **accounts.operations(FILTER, add=add, get=get, set_=set_, del_=del_),
     "convert-to-reseller": convert_to_reseller,
     "change-owner": change_owner,
 }

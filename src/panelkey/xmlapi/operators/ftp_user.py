@@ -21,10 +21,10 @@ from typing import Any
 from lxml import etree
 
 from panelkey.core.content.ftp_users import NOT_FOUND, FtpUser
-from panelkey.core.domains.domains import Domain
 from panelkey.xmlapi import reach, render
+from panelkey.xmlapi.owned import in_site
 from panelkey.xmlapi.request import Operator, Request
-from panelkey.xmlapi.select import Filter, Hit, by_id, one, under
+from panelkey.xmlapi.select import Filter, Hit
 from panelkey.xmlapi.values import SWITCH, boolean, flag
 
 _WEBSPACE_REFS = ("id", "name")
@@ -59,19 +59,10 @@ def add(req: Request, op: etree._Element) -> list[etree._Element]:
     return [render.ok([("id", made.id)])]
 
 
-def _of(req: Request, webspace: Domain) -> list[FtpUser]:
-    return req.ctx.panel.ftp_users.list(req.identity, webspace)
-
-
-FILTER: Filter[FtpUser] = Filter(
+FILTER: Filter[FtpUser] = in_site(
+    lambda req: req.ctx.panel.ftp_users,
     NOT_FOUND,
-    {
-        "id": one(by_id(lambda req, i: req.ctx.panel.ftp_users.get(req.identity, i))),
-        "name": one(lambda req, v: req.ctx.panel.ftp_users.by_name(req.identity, v)),
-        **{f"webspace-{k}": under(reach.webspace(k), _of) for k in _WEBSPACE_REFS},
-    },
-    lambda req: req.ctx.panel.ftp_users.list(req.identity),
-    empty_parents=True,
+    {f"webspace-{k}": reach.webspace(k) for k in _WEBSPACE_REFS},
 )
 
 
@@ -86,7 +77,9 @@ def _hits(req: Request, op: etree._Element) -> list[Hit[FtpUser]]:
     home = scope.base_domain_id or scope.id
     return [
         h if h.obj is None or h.obj.domain_id == home else FILTER.missed(h)
-        for h in FILTER.select(req, flt, lambda req: _of(req, scope))
+        for h in FILTER.select(
+            req, flt, lambda req: req.ctx.panel.ftp_users.list(req.identity, scope)
+        )
     ]
 
 

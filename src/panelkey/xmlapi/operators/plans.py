@@ -252,10 +252,10 @@ def _duplicate_reseller_plan(req: Request, op: etree._Element) -> list[etree._El
     """reseller-plan/duplicate names its plan by ``name`` (no filter)."""
     _planner("reseller")(req)
     name = (render.text_of(op, "name") or "").strip()
-    found = req.ctx.panel.plans.list(req.identity, "reseller", by=("name", name))
-    if not found:
+    found = req.ctx.panel.plans.find_for(req.identity, "reseller", ("name", name))
+    if found is None:
         raise NotFound(NOT_FOUND["reseller"])
-    return [render.ok(_duplicate(req, op, found[0]))]
+    return [render.ok(_duplicate(req, op, found))]
 
 
 SERVICE_PLAN.update(

@@ -29,9 +29,9 @@ from panelkey.core.content.protected_dirs import (
     DirUser,
     ProtectedDir,
 )
-from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import InvalidValue, NotFound
 from panelkey.xmlapi import blocks, reach, render
+from panelkey.xmlapi.owned import in_site
 from panelkey.xmlapi.request import Operator, Request
 from panelkey.xmlapi.select import Filter, by_id, one, under
 from panelkey.xmlapi.values import SWITCH, boolean, flag
@@ -61,24 +61,16 @@ def add(req: Request, op: etree._Element) -> list[etree._Element]:
     return [render.ok([("id", made.id)])]
 
 
-def _of_site(req: Request, site: Domain) -> list[ProtectedDir]:
-    return req.ctx.panel.protected_dirs.list(req.identity, site)
-
-
 def _users_of(req: Request, pdir: ProtectedDir) -> list[DirUser]:
     return req.ctx.panel.protected_dirs.users(req.identity, pdir)
 
 
 _find = by_id(lambda req, i: req.ctx.panel.protected_dirs.get(req.identity, i))
-FILTER: Filter[ProtectedDir] = Filter(
+FILTER: Filter[ProtectedDir] = in_site(
+    lambda req: req.ctx.panel.protected_dirs,
     NOT_FOUND,
-    {
-        "id": one(_find),
-        "site-id": under(reach.domain("id"), _of_site),
-        "site-name": under(reach.domain("name"), _of_site),
-    },
-    lambda req: req.ctx.panel.protected_dirs.list(req.identity),
-    empty_parents=True,
+    {"site-id": reach.domain("id"), "site-name": reach.domain("name")},
+    named=False,
 )
 USERS: Filter[DirUser] = Filter(
     USER_NOT_FOUND,

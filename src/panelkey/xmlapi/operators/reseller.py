@@ -126,7 +126,7 @@ def _subscriptions(req: Request, a: Account) -> etree._Element:
 
 def _stat(req: Request, a: Account) -> etree._Element:
     panel = req.ctx.panel
-    customers = [c for c in panel.accounts.list() if c.owner_id == a.id]
+    customers = panel.accounts.reachable(req.identity, owner_id=a.id)
     owners = {a.id, *(c.id for c in customers)}
     domains = [d for d in panel.domains.list(req.identity) if d.owner_id in owners]
     held = statistics.contents(panel.db, (d.id for d in domains))
@@ -189,10 +189,6 @@ def get(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 # -- the rest ---------------------------------------------------------------------------
-
-
-def get_domain_list(req: Request, op: etree._Element) -> list[etree._Element]:
-    return FILTER.change(req, op, answer=partial(accounts.domain_list, req))
 
 
 def convert_to_customer(req: Request, op: etree._Element) -> list[etree._Element]:
@@ -295,11 +291,7 @@ def switch_subscription(req: Request, op: etree._Element) -> list[etree._Element
 
 
 OPERATIONS: Operator = {
-    "add": add,
-    "get": get,
-    "set": set_,
-    "del": del_,
-    "get-domain-list": get_domain_list,
+    **accounts.operations(FILTER, add=add, get=get, set_=set_, del_=del_),
     "convert-to-customer": convert_to_customer,
     "ippool-add-ip": ippool_add_ip,
     "ippool-del-ip": ippool_del_ip,

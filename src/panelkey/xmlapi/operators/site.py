@@ -20,7 +20,7 @@ from panelkey.core.identity import AccountType
 from panelkey.core.plans.subscriptions import SITE_BLOCKS, Checked, check
 from panelkey.xmlapi import blocks, descriptors, reach, render, traffic
 from panelkey.xmlapi.domain_answers import SITES, DomainAct, del_domains, each_domain, get_domains
-from panelkey.xmlapi.domain_forms import check_ip, hosting_form, properties_in
+from panelkey.xmlapi.domain_forms import check_ip, hosting_form, properties_in, setup_in
 from panelkey.xmlapi.request import Handler, Operator, Request
 from panelkey.xmlapi.values import ip_in, status_in, turned_off
 
@@ -62,15 +62,12 @@ def _add_site(req: Request, op: etree._Element) -> Domain:
     check_ip(req, webspace, ip_in(ips))
     return panel.domains.create(
         req.identity,
-        name=render.text_of(gen, "name") or "",
+        **setup_in(gen, checked.domain.get("www_root")),
         base_domain=webspace,
         hosting_type=form.hosting_type or "none",
-        status=status_in(render.text_of(gen, "status")),
         ip_address=ip_in(ips) or webspace.ip_address,
         # a site's files belong to its webspace's system user
         ftp_login=webspace.ftp_login,
-        description=render.text_of(gen, "description") or "",
-        www_root=checked.domain.get("www_root") or None,
         within=panel.subscriptions.writer(checked, actor=req.identity, props=kept),
     )
 

@@ -19,11 +19,11 @@ from typing import Any
 from lxml import etree
 
 from panelkey.core.content.site_aliases import NOT_FOUND, Icp, SiteAlias
-from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import NotFound
 from panelkey.xmlapi import reach, render
+from panelkey.xmlapi.owned import in_site
 from panelkey.xmlapi.request import Operator, Request, no_store
-from panelkey.xmlapi.select import Filter, by_id, one, under
+from panelkey.xmlapi.select import Filter, by_id
 from panelkey.xmlapi.values import SWITCH, boolean, flag
 
 _PREFS = (("web", "web"), ("mail", "mail"), ("tomcat", "tomcat"), ("seo-redirect", "seo_redirect"))
@@ -48,21 +48,11 @@ def _settings(parent: etree._Element | None) -> dict[str, Any]:
     return values
 
 
-def _of(req: Request, site: Domain) -> list[SiteAlias]:
-    return req.ctx.panel.site_aliases.list(req.identity, site)
-
-
 _find = by_id(lambda req, i: req.ctx.panel.site_aliases.get(req.identity, i))
-FILTER: Filter[SiteAlias] = Filter(
+FILTER: Filter[SiteAlias] = in_site(
+    lambda req: req.ctx.panel.site_aliases,
     NOT_FOUND,
-    {
-        "id": one(_find),
-        "name": one(lambda req, v: req.ctx.panel.site_aliases.by_name(req.identity, v)),
-        "site-id": under(reach.domain("id"), _of),
-        "site-name": under(reach.domain("name"), _of),
-    },
-    lambda req: req.ctx.panel.site_aliases.list(req.identity),
-    empty_parents=True,
+    {"site-id": reach.domain("id"), "site-name": reach.domain("name")},
 )
 
 

@@ -15,27 +15,14 @@ from functools import partial
 from lxml import etree
 
 from panelkey.core.content.subdomains import NOT_FOUND, Subdomain, property_values
-from panelkey.core.domains.domains import Domain
 from panelkey.xmlapi import blocks, reach, render
+from panelkey.xmlapi.owned import in_site
 from panelkey.xmlapi.request import Operator, Request
-from panelkey.xmlapi.select import Filter, by_id, one, required, under
+from panelkey.xmlapi.select import Filter, by_id, required
 
 _find = by_id(lambda req, i: req.ctx.panel.subdomains.get(req.identity, i))
-
-
-def _of(req: Request, site: Domain) -> list[Subdomain]:
-    return req.ctx.panel.subdomains.list(req.identity, site)
-
-
-FILTER: Filter[Subdomain] = Filter(
-    NOT_FOUND,
-    {
-        "id": one(_find),
-        "name": one(lambda req, v: req.ctx.panel.subdomains.by_name(req.identity, v)),
-        "parent-name": under(reach.domain("name"), _of),
-    },
-    lambda req: req.ctx.panel.subdomains.list(req.identity),
-    empty_parents=True,
+FILTER: Filter[Subdomain] = in_site(
+    lambda req: req.ctx.panel.subdomains, NOT_FOUND, {"parent-name": reach.domain("name")}
 )
 
 

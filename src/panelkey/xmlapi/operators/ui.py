@@ -36,9 +36,7 @@ def _owner(req: Request, owner: etree._Element) -> Account:
     if tag == "admin":
         admin = req.ctx.panel.accounts.admin()
         found = (
-            admin
-            if admin is not None and req.ctx.panel.accounts.can_manage(req.identity, admin)
-            else None
+            None if admin is None else req.ctx.panel.accounts.find(req.identity, ("id", admin.id))
         )
     else:
         kind = "id" if tag.endswith("-id") else "login"
@@ -228,10 +226,8 @@ OPERATIONS: Operator = {
 def _vendor(req: Request, op: etree._Element) -> tuple[str, Account]:
     req.ctx.panel.branding.check_caller(req.identity)
     login = (op.findtext("filter/vendor-login") or "").strip()
-    found = req.ctx.panel.accounts.by_login(login)
+    found = req.ctx.panel.accounts.find(req.identity, ("login", login))
     if found is None or found.type not in VENDORS:
-        raise NotFound(OWNER_NOT_FOUND)
-    if not req.ctx.panel.accounts.can_manage(req.identity, found):
         raise NotFound(OWNER_NOT_FOUND)
     return login, found
 

@@ -32,6 +32,7 @@ from panelkey.xmlapi.domain_forms import (
     hosting_form,
     new_subscription,
     properties_in,
+    setup_in,
 )
 from panelkey.xmlapi.request import Handler, Operator, Request
 from panelkey.xmlapi.values import boolean, flag_of, ip_in, status_in
@@ -109,14 +110,11 @@ def _add_webspace(req: Request, op: etree._Element) -> Domain:
     panel.subscriptions.check_ip(vendor, address)
     return panel.domains.create(
         req.identity,
-        name=render.text_of(gen, "name") or "",
+        **setup_in(gen, checked.domain.get("www_root")),
         owner=owner,
         hosting_type=form.hosting_type or "virtual",
-        status=status_in(render.text_of(gen, "status")),
         ip_address=address,
         ftp_login=ftp_login_in(checked.domain),
-        description=render.text_of(gen, "description") or "",
-        www_root=checked.domain.get("www_root") or None,
         within=panel.subscriptions.writer(
             checked, main=plan, actor=req.identity, props={**form.props, **_notes(gen)}
         ),
