@@ -502,13 +502,6 @@ def test_a_duplicate_has_the_plans_values_and_items(xml: XmlClient, world: World
     assert error_of(results(root, "service-plan/duplicate")[0])[0] != 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: service-plan/duplicate answers two <id> (select.py's each() heads the "
-    "result with the source plan's id, then plans._duplicate adds the copy's): "
-    "<duplicate><filter><name>Basic</name></filter><duplicate-name>Copy</duplicate-name>"
-    "</duplicate> answers <filter-id>Basic</filter-id><id>6</id><id>9</id><guid>..",
-)
 def test_a_duplicate_answers_the_copys_id_once(xml: XmlClient, world: World) -> None:
     xml.call(PLANS)
     (made,) = all_ok(

@@ -236,7 +236,7 @@ def _plan_item(remove: bool) -> Callable[[Request, etree._Element, Plan], list[r
         items = req.ctx.panel.plan_items
         name = render.text_of(op, "plan-item/name") or ""
         (items.remove if remove else items.add)(req.identity, plan, name)
-        return [("id", plan.id)]
+        return []
 
     return act
 
@@ -246,6 +246,25 @@ def _duplicate(req: Request, op: etree._Element, plan: Plan) -> list[render.Fiel
     name = render.text_of(op, "duplicate-name") or ""
     copy = duplicate(panel.plans, panel.plan_items, panel.accounts, req.identity, plan, name)
     return [("id", copy.id), ("guid", copy.guid)]
+
+
+def _duplicating(kind: str) -> Handler:
+    """``duplicate`` per plan the filter names: ``filter-id``, then the copy's ``id`` and
+    ``guid`` (not the source's id, which every other per-plan answer starts with)."""
+
+    def handler(req: Request, op: etree._Element) -> list[etree._Element]:
+        plans = _filter(req, op, kind)
+        return [
+            plans.miss(hit)
+            if hit.obj is None
+            else render.outcome(
+                partial(_duplicate, req, op, hit.obj), [("filter-id", hit.filter_id)]
+            )
+            for hit in plans.select(req, op.find("filter"))
+            if hit.obj is not None or hit.missing is not None
+        ] or [render.ok()]
+
+    return handler
 
 
 def _duplicate_reseller_plan(req: Request, op: etree._Element) -> list[etree._Element]:
@@ -262,7 +281,7 @@ SERVICE_PLAN.update(
     {
         "add-plan-item": _each("service", _plan_item(remove=False)),
         "remove-plan-item": _each("service", _plan_item(remove=True)),
-        "duplicate": _each("service", _duplicate),
+        "duplicate": _duplicating("service"),
         **_descriptors(
             "service", limit="limits", permission="permissions", physical_hosting="hosting"
         ),
@@ -270,7 +289,7 @@ SERVICE_PLAN.update(
 )
 SERVICE_PLAN_ADDON.update(
     {
-        "duplicate": _each("addon", _duplicate),
+        "duplicate": _duplicating("addon"),
         **_descriptors(
             "addon", limit="limits", permission="permissions", physical_hosting="hosting"
         ),
