@@ -64,7 +64,7 @@ class Panel:
         self.events = Events(db)
         self.properties = Properties(db)
         self.accounts = Accounts(db, self._invalidate)
-        self.keys = Keys(db, self.accounts, self.audit, self._invalidate)
+        self.keys = Keys(db, self.accounts, self.audit, self._keys_written)
         self.auth = Authenticator(self.accounts, self.keys, self.audit)
         self.domains = Domains(db, self.accounts)
         self.dns = Dns(db, self.domains)
@@ -121,6 +121,9 @@ class Panel:
     def _invalidate(self) -> None:
         # Accounts and Keys are built before the authenticator; they call this late.
         self.auth.written()
+
+    def _keys_written(self) -> None:
+        self.auth.written(passwords=False)
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Panel:

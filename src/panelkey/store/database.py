@@ -194,7 +194,9 @@ class Database:
 
     # -- change feed ---------------------------------------------------------------
 
-    def watch_changes(self, on_change: Callable[[], None]) -> ChangeWatcher:
+    def watch_changes(self, on_change: Callable[[bool], None]) -> ChangeWatcher:
+        """Call `on_change(accounts)` when another connection may have changed
+        authentication data; `accounts` is False when only keys changed."""
         if self.is_sqlite:
             assert self.sqlite_path is not None
             return SqliteChangeWatcher(self.sqlite_path, on_change)
@@ -217,7 +219,7 @@ class SqliteChangeWatcher(ChangeWatcher):
     """SQLite tells a connection when any other connection committed (`data_version`);
     only then is the `changes` table read. Costs about a microsecond per request."""
 
-    def __init__(self, path: Path, on_change: Callable[[], None]) -> None:
+    def __init__(self, path: Path, on_change: Callable[[bool], None]) -> None:
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
         self._on_change = on_change
@@ -247,8 +249,14 @@ class SqliteChangeWatcher(ChangeWatcher):
             seq = self._max_seq()
             if seq == self._seq:
                 return
+            kinds = {
+                row[0]
+                for row in self._conn.execute(
+                    "SELECT DISTINCT kind FROM changes WHERE seq > ?", (self._seq,)
+                )
+            }
             self._seq = seq
-        self._on_change()
+        self._on_change(kinds != {"key"})
 
     def close(self) -> None:
         with self._lock:
@@ -262,7 +270,7 @@ class PostgresChangeWatcher(ChangeWatcher):
     notifications sent while it was away are gone.
     """
 
-    def __init__(self, params: dict[str, Any], on_change: Callable[[], None]) -> None:
+    def __init__(self, params: dict[str, Any], on_change: Callable[[bool], None]) -> None:
         import psycopg
 
         self._psycopg = psycopg
@@ -281,15 +289,15 @@ class PostgresChangeWatcher(ChangeWatcher):
                 with self._psycopg.connect(autocommit=True, **self._params) as conn:
                     self._conn = conn
                     conn.execute(f"LISTEN {CHANNEL}")
-                    self._on_change()
+                    self._on_change(True)
                     self._ready.set()
                     while not self._stop.is_set():
-                        for _ in conn.notifies(timeout=0.5, stop_after=1):
-                            self._on_change()
+                        for note in conn.notifies(timeout=0.5, stop_after=1):
+                            self._on_change(note.payload != "key")
             except Exception:  # noqa: BLE001 - any failure means: reconnect and resync
                 self._ready.set()
                 if not self._stop.wait(0.5):
-                    self._on_change()
+                    self._on_change(True)
 
     def close(self) -> None:
         self._stop.set()

@@ -126,3 +126,53 @@ def test_migrations_run_twice_are_a_no_op(database_url: str) -> None:
     assert second.accounts.admin() is not None
     first.close()
     second.close()
+
+
+def test_a_key_write_keeps_the_verified_passwords_an_account_write_drops_them(
+    panel: Panel,
+) -> None:
+    actor = admin(panel)
+    customer = panel.accounts.create(actor, type="customer", login="pat", password="pw-pat")
+    assert isinstance(panel.auth.check_password("pat", "pw-pat"), Verified)
+    # a key made (or deleted) changes no password: the next check needs no full hash
+    _, info = panel.keys.create(actor, addresses=None, login="pat", face="cli")
+    panel.keys.delete(actor, str(info.id), face="cli")
+    assert isinstance(panel.auth.check_password_cached("pat", "pw-pat"), Verified)
+    # while any account write forgets them
+    panel.accounts.update(actor, customer, {"password": "pw-pat-new"})
+    assert panel.auth.check_password_cached("pat", "pw-pat") is None
+
+
+def test_another_process_s_key_write_keeps_the_verified_passwords_its_account_write_not(
+    database_url: str,
+) -> None:
+    import time
+
+    served = Panel.open(database_url)
+    served.bootstrap()
+    served.watch()
+    other = Panel.open(database_url)
+    try:
+        actor = admin(other)
+        customer = other.accounts.create(actor, type="customer", login="pat", password="pw-pat")
+
+        def settled(expect_cached: bool) -> bool:
+            # the change feed: a millisecond's poll on SQLite, a NOTIFY on PostgreSQL
+            for _ in range(100):
+                served.auth.check_key_cached("no such key", "127.0.0.1")  # polls the feed
+                if (served.auth.check_password_cached("pat", "pw-pat") is not None) == (
+                    expect_cached
+                ):
+                    return True
+                time.sleep(0.02)
+            return False
+
+        assert isinstance(served.auth.check_password("pat", "pw-pat"), Verified)
+        other.keys.create(actor, addresses=None, login="pat", face="cli")
+        time.sleep(0.2)
+        assert settled(expect_cached=True)
+        other.accounts.update(actor, customer, {"password": "pw-pat-new"})
+        assert settled(expect_cached=False)
+    finally:
+        other.close()
+        served.close()

@@ -182,16 +182,20 @@ class Authenticator:
 
     # -- caches ---------------------------------------------------------------------
 
-    def invalidate(self) -> None:
-        """Forget everything cached; called on every relevant write, local or remote."""
+    def invalidate(self, passwords: bool = True) -> None:
+        """Forget what is cached; called on every relevant write, local or remote. A write
+        of keys alone (`passwords` False) leaves the verified passwords: no key write
+        changes an account, and a full password check costs a hundred milliseconds."""
         with self._lock:
             self._generation += 1
             self._key_cache = {}
-            self._password_cache = {}
+            if passwords:
+                self._password_cache = {}
 
-    def written(self) -> None:
-        """This process changed who may authenticate: forget, and tell sibling workers."""
-        self.invalidate()
+    def written(self, passwords: bool = True) -> None:
+        """This process changed who may authenticate: forget, and tell sibling workers
+        (which forget everything: the counter says that, not what)."""
+        self.invalidate(passwords)
         if self.siblings is not None:
             self.siblings.bump()
 
