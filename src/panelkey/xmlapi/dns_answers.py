@@ -27,10 +27,7 @@ def _hosts(op: etree._Element) -> list[str]:
 
 def get_acl(req: Request, op: etree._Element) -> list[etree._Element]:
     """``result/{status, host*}``: the hosts of the filter found in the ACL, or all."""
-    try:
-        acl = req.ctx.panel.dns_server.acl(req.identity)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    acl = req.ctx.panel.dns_server.acl(req.identity)
     asked = {h.lower() for h in _hosts(op)}
     return [render.ok([("host", h) for h in acl if not asked or h in asked])]
 
@@ -132,10 +129,7 @@ def del_master_server(req: Request, op: etree._Element) -> list[etree._Element]:
 
 
 def _remote(req: Request, on: bool) -> list[etree._Element]:
-    try:
-        req.ctx.panel.dns_server.set_remote_dns(req.identity, on)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    req.ctx.panel.dns_server.set_remote_dns(req.identity, on)
     return [render.ok()]
 
 
@@ -149,34 +143,22 @@ def disable_remote_dns(req: Request, op: etree._Element) -> list[etree._Element]
 
 def get_status_remote_dns(req: Request, op: etree._Element) -> list[etree._Element]:
     """``result/{status, enabled}``: whether remote DNS is on (the local server off)."""
-    try:
-        on = req.ctx.panel.dns_server.remote_dns(req.identity)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    on = req.ctx.panel.dns_server.remote_dns(req.identity)
     return [render.ok([("enabled", str(on).lower())])]
 
 
 def set_recursion(req: Request, op: etree._Element) -> list[etree._Element]:
     """``value``: one of get-supported-recursion's."""
-    try:
-        req.ctx.panel.dns_server.set_recursion(req.identity, render.text_of(op, "value") or "")
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    req.ctx.panel.dns_server.set_recursion(req.identity, render.text_of(op, "value") or "")
     return [render.ok()]
 
 
 def get_recursion(req: Request, op: etree._Element) -> list[etree._Element]:
-    try:
-        value = req.ctx.panel.dns_server.recursion(req.identity)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    value = req.ctx.panel.dns_server.recursion(req.identity)
     return [render.ok([("value", value)])]
 
 
 def get_supported_recursion(req: Request, op: etree._Element) -> list[etree._Element]:
     """``result/{status, value*}``: the administrator's, as the rest of recursion."""
-    try:
-        req.ctx.panel.dns_server.recursion(req.identity)
-    except PanelkeyError as exc:
-        return [render.error(exc)]
+    req.ctx.panel.dns_server.recursion(req.identity)
     return [render.ok([("value", v) for v in RECURSION])]
