@@ -322,7 +322,11 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:
-    if conn.get_execution_options().get("panelkey_read"):
-        conn.exec_driver_sql("BEGIN")
-    else:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Straight to the driver: SQLAlchemy's statement path cost more than BEGIN itself.
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    sql = "BEGIN" if conn.get_execution_options().get("panelkey_read") else "BEGIN IMMEDIATE"
+    try:
+        driver.execute(sql)
+    except sqlite3.Error as exc:  # raised as SQLAlchemy would have (OperationalError...)
+        raise sa.exc.DBAPIError.instance(sql, (), exc, sqlite3.Error) from exc
