@@ -24,6 +24,7 @@ _MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions (a test holds them equal).
 HEAD_REVISION = "0019"
 _PG_MIGRATION_LOCK = 0x70616E656C  # "panel": one advisory lock id for every panelkey
+_BUSY_TIMEOUT_S = 30  # how long a SQLite writer waits for the lock before failing
 
 
 def normalise_url(url: str) -> str:
@@ -59,7 +60,7 @@ class Database:
             self.sqlite_path = Path(parsed.database)
             _create_private_file(self.sqlite_path)
             self.engine = sa.create_engine(
-                self.url, connect_args={"timeout": 30, "check_same_thread": False}
+                self.url, connect_args={"timeout": _BUSY_TIMEOUT_S, "check_same_thread": False}
             )
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             # pysqlite's own transaction handling is off; begin explicitly so that
@@ -68,6 +69,9 @@ class Database:
         else:
             self.engine = sa.create_engine(self.url, pool_pre_ping=True, pool_size=5)
         self.readers = Readers(self)
+        # Reentrant: a write opened inside another on this thread meets SQLite's own lock
+        # (and its busy timeout), as it always did, instead of hanging here.
+        self._write_lock: threading.RLock | None = threading.RLock() if self.is_sqlite else None
 
     # -- transactions -------------------------------------------------------------
 
@@ -79,8 +83,27 @@ class Database:
         if ambient is not None:
             yield ambient
             return
-        with self.engine.begin() as conn:
+        with self._writer(), self.engine.begin() as conn:
             yield conn
+
+    @contextmanager
+    def _writer(self) -> Iterator[None]:
+        """On SQLite, this process's writers take their turn here before `BEGIN IMMEDIATE`.
+        SQLite has one writer at a time, and a connection that finds the lock taken polls
+        for it, sleeping 1 to 100 ms between tries: writers of one process queued on the
+        database's lock left it idle most of the time (issue 26). Queued on this lock they
+        follow each other at once. Other processes still meet at SQLite's own lock."""
+        lock = self._write_lock
+        if lock is None:
+            yield
+            return
+        # Past the busy timeout, go on to SQLite's lock as before rather than hang.
+        taken = lock.acquire(timeout=_BUSY_TIMEOUT_S)
+        try:
+            yield
+        finally:
+            if taken:
+                lock.release()
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
@@ -99,7 +122,7 @@ class Database:
         until the block ends: many core calls commit together or not at all."""
         if self._ambient.get() is not None:
             raise RuntimeError("atomic() blocks do not nest")
-        with self.engine.begin() as conn:
+        with self._writer(), self.engine.begin() as conn:
             token = self._ambient.set(conn)
             try:
                 yield conn
