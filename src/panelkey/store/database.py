@@ -3,6 +3,7 @@ and the change feed that tells every process when to drop what it caches."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import sqlite3
@@ -72,6 +73,9 @@ class Database:
         # Reentrant: a write opened inside another on this thread meets SQLite's own lock
         # (and its busy timeout), as it always did, instead of hanging here.
         self._write_lock: threading.RLock | None = threading.RLock() if self.is_sqlite else None
+        self._writing = False  # the kept writer is in a transaction (under _write_lock)
+        self._kept: sa.Connection | None = None
+        self._kept_pid = 0
 
     # -- transactions -------------------------------------------------------------
 
@@ -83,27 +87,69 @@ class Database:
         if ambient is not None:
             yield ambient
             return
-        with self._writer(), self.engine.begin() as conn:
+        with self._write() as conn:
             yield conn
 
     @contextmanager
-    def _writer(self) -> Iterator[None]:
-        """On SQLite, this process's writers take their turn here before `BEGIN IMMEDIATE`.
-        SQLite has one writer at a time, and a connection that finds the lock taken polls
-        for it, sleeping 1 to 100 ms between tries: writers of one process queued on the
-        database's lock left it idle most of the time (issue 26). Queued on this lock they
-        follow each other at once. Other processes still meet at SQLite's own lock."""
+    def _write(self) -> Iterator[sa.Connection]:
+        """A write transaction. On SQLite this process's writers take their turn on a lock
+        first, and write through one connection kept for them (issue 26):
+
+        - SQLite has one writer at a time, and a connection that finds the lock taken
+          polls for it, sleeping 1 to 100 ms between tries: writers of one process left
+          the lock idle most of the time. Queued here they follow each other at once;
+          other processes still meet at SQLite's own lock (and its busy timeout).
+        - A connection out of the pool and back cost a write about 45 µs (checkout,
+          reset), more than its statements; the kept one is only begun and committed.
+          It is made again after a fork or when SQLAlchemy has invalidated it.
+        """
         lock = self._write_lock
         if lock is None:
-            yield
+            with self.engine.begin() as conn:
+                yield conn
             return
         # Past the busy timeout, go on to SQLite's lock as before rather than hang.
         taken = lock.acquire(timeout=_BUSY_TIMEOUT_S)
         try:
-            yield
+            if not taken or self._writing:
+                # A write opened inside another on this thread: a connection of its own
+                # meets SQLite's lock and its busy timeout, as it always did.
+                with self.engine.begin() as conn:
+                    yield conn
+                return
+            kept = self._kept_writer()
+            try:
+                transaction = kept.begin()
+            except BaseException:
+                self._drop_kept()  # its state after a failed BEGIN is not worth trusting
+                raise
+            self._writing = True
+            try:
+                with transaction:
+                    yield kept
+            finally:
+                self._writing = False
         finally:
             if taken:
                 lock.release()
+
+    def _kept_writer(self) -> sa.Connection:
+        kept = self._kept
+        if kept is not None and self._kept_pid == os.getpid():
+            if not (kept.closed or kept.invalidated or kept.in_transaction()):
+                return kept
+            self._drop_kept()
+        # A connection inherited through a fork is left alone (closing SQLite's copy in a
+        # child could undo the parent's locks), as Readers does.
+        self._kept = self.engine.connect()
+        self._kept_pid = os.getpid()
+        return self._kept
+
+    def _drop_kept(self) -> None:
+        kept, self._kept = self._kept, None
+        if kept is not None and self._kept_pid == os.getpid():
+            with contextlib.suppress(Exception):  # closing what may be broken already
+                kept.close()
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
@@ -122,7 +168,7 @@ class Database:
         until the block ends: many core calls commit together or not at all."""
         if self._ambient.get() is not None:
             raise RuntimeError("atomic() blocks do not nest")
-        with self._writer(), self.engine.begin() as conn:
+        with self._write() as conn:
             token = self._ambient.set(conn)
             try:
                 yield conn
@@ -213,6 +259,7 @@ class Database:
 
     def dispose(self) -> None:
         self.readers.close()
+        self._drop_kept()
         self.engine.dispose()
 
     # -- change feed ---------------------------------------------------------------
