@@ -700,8 +700,8 @@ serve` starts: the access log on, to a file) beside `bench/store_baseline_app.py
 Starlette app on the same stack reading the same rows from the same database with the plain
 driver (sqlite3, psycopg) and a digest key check per request; its `/bare/protos` touches no
 store and is the no-store baseline for `get_protos`. wrk, 1 thread, 32 connections,
-alternating runs. Writes: `dns/add_rec` + `del_rec` pairs per second (8 asyncio clients,
-each sending add then del with a KEY over XML) beside the bare app making the same two
+alternating runs. Writes: `dns/add_rec` + `del_rec` pairs per second (wrk, 8 connections,
+each add then the del of what it made, with a KEY over XML) beside the bare app making the same two
 statements, each in a request of its own and committed (`synchronous=FULL` on SQLite, one
 statement one commit on PostgreSQL), with its key check, alternately; and provisioning flows
 per second (customer, subscription on a service plan, three records; 4 clients) with each
@@ -861,7 +861,8 @@ def _markdown(summary: dict[str, dict[str, Any]], notes: list[str], rounds: int,
             ratios.setdefault(kind, {})[name] = ratio
             lines.append(f"| {kind} | {name} | {pk:,.0f} | {bare:,.0f} | {ratio:.2f} |")
     lines.append(
-        f"\nWrites, driven by 8 concurrent asyncio clients, panelkey and the bare app "
+        f"\nWrites, driven by wrk (8 connections, each add followed by the del of what it "
+        f"made), panelkey and the bare app "
         f"alternately ({rounds} round(s) each, medians); the bare app makes each statement in "
         "a request of its own, committed (`synchronous=FULL` on SQLite):\n"
     )

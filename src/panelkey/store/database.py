@@ -76,6 +76,7 @@ class Database:
         self._writing = False  # the kept writer is in a transaction (under _write_lock)
         self._kept: sa.Connection | None = None
         self._kept_pid = 0
+        self._lock_pid = os.getpid()
 
     # -- transactions -------------------------------------------------------------
 
@@ -108,6 +109,11 @@ class Database:
             with self.engine.begin() as conn:
                 yield conn
             return
+        if self._lock_pid != os.getpid():
+            # A forked worker's first write: the lock and the kept writer are the parent's.
+            lock = self._write_lock = threading.RLock()
+            self._lock_pid = os.getpid()
+            self._writing = False
         # Past the busy timeout, go on to SQLite's lock as before rather than hang.
         taken = lock.acquire(timeout=_BUSY_TIMEOUT_S)
         try:
