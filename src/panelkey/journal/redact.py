@@ -1,7 +1,8 @@
 """Redaction: every password, private key, secret, token, session id and key value in
 a journaled body replaced by `***` before it is kept. Works on malformed bodies too
 (it never parses), in whatever encoding the face read them (`decode`): a UTF-16 packet
-is redacted as its UTF-8 twin is. Which names are secret is the core's rule (core/access/secret_names.py).
+is redacted as its UTF-8 twin is. Which names are secret is the core's rule
+(core/access/secret_names.py).
 """
 
 from __future__ import annotations
