@@ -14,12 +14,15 @@ packet-level ``<system>`` error and nothing in the packet runs:
    server's version, whatever the request's (spec/xml-api.md)
 
 A body over the size limit is HTTP 413 before any of these; any method but POST is
-HTTP 405. Every protocol answer, errors included, is HTTP 200 ``text/xml``.
+HTTP 405. Every protocol answer, errors included, is HTTP 200 ``text/xml``: a store that
+fails while the caller is checked answers a packet-level 1023 (store/outage.py, logged
+once an outage), and any other failure there a 1023 "Internal error" with its traceback.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from panelkey.context import BodyTooLarge, Context, Scope
@@ -32,8 +35,11 @@ from panelkey.core.errors import (
     PermissionDenied,
 )
 from panelkey.core.identity import Identity, Verified, note, operation_label, request_note
+from panelkey.store.outage import is_store_failure, outage_of
 from panelkey.xmlapi import budgets, dispatch, parsing, render
 from panelkey.xmlapi.request import FACE, Request
+
+log = logging.getLogger("panelkey.xmlapi")
 
 # The request headers the XML face reads, as ASGI gives them: lower-case bytes.
 _WANTED = frozenset(
@@ -106,11 +112,22 @@ class XmlApi:
                 self.ctx.panel.auth.admit(identity)
         except PanelkeyError as exc:
             return render.serialize(render.system_error(exc), pretty)
+        except Exception as exc:  # noqa: BLE001 - every answer is a packet, even then
+            return render.serialize(render.system_error(self._failure(exc)), pretty)
         req = Request(self.ctx, identity, address, FACE)
         if len(body) > _INLINE_BODY:
             # Parsing, checking and running a big packet never holds the event loop.
             return await asyncio.to_thread(self._run, body, req, pretty)
         return await self._run_small(body, req, pretty)
+
+    def _failure(self, exc: Exception) -> Exception:
+        """What to answer for a failure outside any operation: the store's is counted
+        into its outage (one log line for all), anything else is a bug and logged."""
+        if is_store_failure(exc):
+            note(reason="store unavailable")
+            return outage_of(self.ctx.panel.db).failed(exc)
+        log.exception("xml request failed")
+        return exc
 
     async def _run_small(self, body: bytes, req: Request, pretty: bool) -> bytes:
         try:

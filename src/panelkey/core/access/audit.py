@@ -146,10 +146,19 @@ class Audit:
             return False
         assert bucket is not None
         self._write(overflow)
-        row_id = self.record(
-            event, face=face, actor=actor, source_ip=source_ip, key_id=key_id, reason=reason,
-            detail=detail,
-        )  # fmt: skip
+        try:
+            row_id = self.record(
+                event, face=face, actor=actor, source_ip=source_ip, key_id=key_id,
+                reason=reason, detail=detail,
+            )  # fmt: skip
+        except BaseException:
+            # Not written (the store is out): the next refusal of its kind tries again,
+            # rather than being counted into an entry that does not exist.
+            with self._lock:
+                if self._buckets.get(bucket_key) is bucket:
+                    del self._buckets[bucket_key]
+                self._window = (self._window[0], max(self._window[1] - 1, 0))
+            raise
         with self._lock:
             bucket.row_id = row_id
         return True
