@@ -20,6 +20,7 @@ import sqlite3
 import threading
 import time
 import weakref
+from collections.abc import Callable
 
 import sqlalchemy as sa
 
@@ -121,16 +122,18 @@ class Outage:
         self.refused = 0
         self.reason = ""
 
-    def failed(self, exc: BaseException) -> StoreUnavailable:
+    def failed(self, exc: BaseException, *, request: bool = True) -> StoreUnavailable:
         """Count one request refused because the store failed (`exc`); the error to
-        answer. Only the first of an outage is logged."""
+        answer. Only the first of an outage is logged. A background write (`request`
+        False) starts or joins the outage without counting as a refused request."""
         with self._lock:
             first = self.down_since is None
             if first:
                 self.down_since = time.monotonic()
                 self.refused = 0
                 self.reason = reason_of(exc)
-            self.refused += 1
+            if request:
+                self.refused += 1
         if first:
             log.error(
                 "store unavailable: %s; requests are answered 1023 (XML) and 503 (REST) "
@@ -156,6 +159,23 @@ class Outage:
     @property
     def down(self) -> bool:
         return self.down_since is not None
+
+
+def background(db: Database, work: Callable[[], object]) -> Callable[[], None]:
+    """`work` (a flush the server runs every second or so) made safe to repeat: a store
+    failure joins the store's outage (one log line for all), any other is logged with
+    its traceback; neither ends the loop that calls it, which tries again next time."""
+
+    def run() -> None:
+        try:
+            work()
+        except Exception as exc:  # noqa: BLE001 - the loop must outlive any one flush
+            if is_store_failure(exc):
+                outage_of(db).failed(exc, request=False)
+            else:
+                log.exception("background store write failed")
+
+    return run
 
 
 _OUTAGES: weakref.WeakKeyDictionary[Database, Outage] = weakref.WeakKeyDictionary()

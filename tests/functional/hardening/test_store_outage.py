@@ -14,7 +14,9 @@ import contextlib
 import errno
 import logging
 import os
+import ssl
 import subprocess
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +33,15 @@ from panelkey.core.panel import Panel
 from panelkey.journal import AccessLog, Journal, JournalMiddleware
 from panelkey.server import AGENT_PATH, REST_PREFIX, PanelkeyApp
 from panelkey.store.outage import RETRY_AFTER, outage_of
-from tests.conftest import ADMIN_PASSWORD, CHEAP_HASHES, PG_URL, MigratedTemplates
+from tests.conftest import (
+    ADMIN_PASSWORD,
+    CHEAP_HASHES,
+    HASH_PROFILE,
+    PG_URL,
+    MigratedTemplates,
+    Server,
+    free_port,
+)
 from tests.factories import admin, key_of
 from tests.functional.rest.rest_helpers import CUSTOMER
 from tests.functional.xml.xml_helpers import packet
@@ -46,6 +56,7 @@ class Store:
     cut: Callable[[], None]
     mend: Callable[[], None]
     reads_fail: bool  # a full disk still reads; a refused connection does not
+    url: str = ""
     journals: list[Journal] = field(default_factory=list)  # closed before the disk goes
 
     def close(self) -> None:
@@ -87,7 +98,7 @@ def full_disk(tmp_path: Path, migrated_templates: MigratedTemplates) -> Iterator
             except OSError as exc:
                 assert exc.errno == errno.ENOSPC
 
-    made = Store(panel, disk, cut, lambda: filler.unlink(missing_ok=True), reads_fail=False)
+    made = Store(panel, disk, cut, lambda: filler.unlink(missing_ok=True), False, url)
     try:
         yield made
     finally:
@@ -119,7 +130,8 @@ def refused_role(
         conn.execute(sa.text(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA {schema} TO {role}"))
     base = sa.engine.make_url(PG_URL).set(username=role, password="pw")
     url = base.update_query_dict({"options": f"-csearch_path={schema}"})
-    panel = Panel.open(url.render_as_string(hide_password=False), migrate=False)
+    role_url = url.render_as_string(hide_password=False)
+    panel = Panel.open(role_url, migrate=False)
 
     def as_owner(sql: str) -> None:
         with owner.connect() as conn:
@@ -131,7 +143,8 @@ def refused_role(
         ended = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = "
         as_owner(f"{ended}'{role}'")
 
-    made = Store(panel, tmp_path, cut, lambda: as_owner(f"ALTER ROLE {role} LOGIN"), True)
+    mend = lambda: as_owner(f"ALTER ROLE {role} LOGIN")  # noqa: E731 - one line
+    made = Store(panel, tmp_path, cut, mend, True, role_url)
     try:
         yield made
     finally:
@@ -331,3 +344,67 @@ def test_nothing_of_a_store_failure_is_half_written(
     assert {a.login for a in store.panel.accounts.list()} == before
     assert not _codes(app.xml(_add("half"), key), "customer/add")  # the login is free
     assert os.path.exists(store.data_dir / "panelkey.db")
+
+
+# -- a real server ------------------------------------------------------------------------
+
+
+def test_a_running_server_answers_an_outage_logs_it_once_and_recovers(
+    store: Store, tmp_path: Path
+) -> None:
+    """`panelkey serve` on the outage's store: its log holds one line for the outage and
+    one for the recovery, no traceback, and its background writes (keys' last use) work
+    again after it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
+    data = store.data_dir / "serve"
+    env |= {
+        "PANELKEY_DATA_DIR": str(data),
+        "PANELKEY_DATABASE_URL": store.url,
+        "PANELKEY_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "PANELKEY_PASSWORD_HASH_PROFILE": HASH_PROFILE,
+    }
+    server = Server(data, env, free_port(), free_port())
+    # The log beside the tmpfs, not on it: what it says must be kept.
+    server.data_dir = tmp_path / "logs" / "serve"
+    server.data_dir.parent.mkdir()
+    server.env = env
+    try:
+        server.start()
+        trust = ssl.create_default_context(cafile=str(data / "tls" / "cert.pem"))
+        with httpx.Client(base_url=server.https_url, verify=trust, timeout=60) as client:
+            key = client.post("/api/v2/auth/keys", auth=ADMIN, json={}).json()["key"]
+
+            def xml(inner: str) -> etree._Element:
+                answer = client.post(AGENT_PATH, content=packet(inner), headers={"KEY": key})
+                assert answer.status_code == 200
+                assert answer.headers["content-type"] == "text/xml"
+                return etree.fromstring(answer.content)
+
+            assert not _codes(xml(GET), "customer/get")
+            store.cut()
+            for n in range(10):
+                assert _codes(xml(_add(f"s{n}")), "customer/add")[0][0] == 1023
+                made = client.post(
+                    "/api/v2/clients",
+                    headers={"X-API-Key": key},
+                    json={**CUSTOMER, "login": f"q{n}"},
+                )
+                assert made.status_code == 503 and made.headers["retry-after"]
+                assert set(made.json()) == {"code", "message"}
+            time.sleep(2.5)  # the usage flush runs, and fails, twice
+            store.mend()
+            mended = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+            assert not _codes(xml(_add("after")), "customer/add")
+            made = client.post(
+                "/api/v2/clients", headers={"X-API-Key": key}, json={**CUSTOMER, "login": "q-after"}
+            )
+            assert made.status_code == 201, made.text
+            time.sleep(2.5)  # the usage flush runs again
+        log = server.log_text()
+        assert log.count("store unavailable: ") == 1, log
+        assert log.count("store back after ") == 1 and "20 requests refused" in log, log
+        assert "Traceback" not in log and "Logging error" not in log, log
+        (info,) = [k for k in store.panel.keys.list() if k.last_used]
+        assert info.last_used is not None and info.last_used >= mended  # written after it
+    finally:
+        server.stop()
