@@ -30,7 +30,7 @@ from lxml import etree
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.panel import Panel
-from panelkey.journal import AccessLog, Journal, JournalMiddleware
+from panelkey.journal import AccessLog, Journal, JournalMiddleware, LogFormatter
 from panelkey.server import AGENT_PATH, REST_PREFIX, PanelkeyApp
 from panelkey.store.outage import RETRY_AFTER, outage_of
 from tests.conftest import (
@@ -412,3 +412,39 @@ def test_a_running_server_answers_an_outage_logs_it_once_and_recovers(
         assert info.last_used is not None and info.last_used >= mended  # written after it
     finally:
         server.stop()
+
+
+def test_an_access_log_on_a_full_disk_says_so_once_and_writes_again_after(
+    full_disk: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logger = logging.getLogger(f"panelkey.access.test_{uuid.uuid4().hex[:6]}")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    handler = logging.FileHandler(full_disk.data_dir / "access.log")
+    handler.setFormatter(LogFormatter())
+    logger.addHandler(handler)
+    access = AccessLog(logger)
+    line = b"<packet><server><get_protos/></server></packet>"
+
+    def requests(n: int) -> None:
+        for _ in range(n):
+            access.add((time.time(), "xml", "127.0.0.1", "key 1", "", "", 200, "", 1.0, line, b""))
+        access.flush()
+
+    try:
+        requests(1)
+        capsys.readouterr()
+        full_disk.cut()
+        for _ in range(5):
+            requests(200)  # a few KB a flush: more than the page cache takes on a full disk
+        assert capsys.readouterr().err.count("--- Logging error ---") == 1
+        full_disk.mend()
+        requests(1)
+        assert capsys.readouterr().err == ""
+        full_disk.cut()
+        requests(200)
+        assert capsys.readouterr().err.count("--- Logging error ---") == 1  # a new failure
+    finally:
+        full_disk.mend()
+        logger.removeHandler(handler)
+        handler.close()
