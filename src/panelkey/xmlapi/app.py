@@ -93,7 +93,10 @@ class XmlApi:
             return
         headers = _headers(scope)
         pretty = headers.get("http_pretty_print", "").strip().lower() == "true"
-        answer = await self._answer(scope, headers, body, pretty)
+        try:
+            answer = await self._answer(scope, headers, body, pretty)
+        except Exception as exc:  # noqa: BLE001 - every answer is a packet, even then
+            answer = render.serialize(render.system_error(self._failure(exc)), pretty)
         await _send(send, 200, answer, _XML_HEADERS)
 
     async def _answer(
@@ -112,8 +115,6 @@ class XmlApi:
                 self.ctx.panel.auth.admit(identity)
         except PanelkeyError as exc:
             return render.serialize(render.system_error(exc), pretty)
-        except Exception as exc:  # noqa: BLE001 - every answer is a packet, even then
-            return render.serialize(render.system_error(self._failure(exc)), pretty)
         req = Request(self.ctx, identity, address, FACE)
         if len(body) > _INLINE_BODY:
             # Parsing, checking and running a big packet never holds the event loop.
@@ -121,8 +122,9 @@ class XmlApi:
         return await self._run_small(body, req, pretty)
 
     def _failure(self, exc: Exception) -> Exception:
-        """What to answer for a failure outside any operation: the store's is counted
-        into its outage (one log line for all), anything else is a bug and logged."""
+        """What to answer for a failure outside any operation (the caller's check, say):
+        the store's is counted into its outage (one log line for all), anything else is
+        a bug, logged with its traceback and answered 1023 "Internal error"."""
         if is_store_failure(exc):
             note(reason="store unavailable")
             return outage_of(self.ctx.panel.db).failed(exc)
