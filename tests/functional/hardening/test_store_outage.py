@@ -102,10 +102,12 @@ def full_disk(tmp_path: Path, migrated_templates: MigratedTemplates) -> Iterator
     try:
         yield made
     finally:
-        made.mend()
-        made.close()
-        if subprocess.run(["umount", str(disk)], check=False).returncode != 0:
-            subprocess.run(["umount", "-l", str(disk)], check=False)
+        try:
+            made.mend()
+            made.close()
+        finally:  # the mount goes whatever happened to the test
+            if subprocess.run(["umount", str(disk)], check=False).returncode != 0:
+                subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
 # -- PostgreSQL refusing our role ----------------------------------------------------------
@@ -148,11 +150,13 @@ def refused_role(
     try:
         yield made
     finally:
-        made.close()
-        cut()
-        as_owner(f"DROP OWNED BY {role}")
-        as_owner(f"DROP ROLE {role}")
-        owner.dispose()
+        try:
+            made.close()
+        finally:  # the role goes whatever happened to the test
+            cut()
+            as_owner(f"DROP OWNED BY {role}")
+            as_owner(f"DROP ROLE {role}")
+            owner.dispose()
 
 
 @pytest.fixture(params=["sqlite-full-disk", "postgresql-refused"])
