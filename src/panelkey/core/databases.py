@@ -38,7 +38,7 @@ from panelkey.core.access.passwords import hash_password
 from panelkey.core.clock import iso
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
-from panelkey.core.identity import Identity, require_admin
+from panelkey.core.identity import Identity
 from panelkey.core.owned import Findable, Ids, Row, exists
 from panelkey.store import tables
 
@@ -46,6 +46,7 @@ TYPES = patterns.DATABASE_TYPES
 DB_NOT_FOUND = "Database does not exist"
 USER_NOT_FOUND = "Database user does not exist"
 SERVER_NOT_FOUND = "Database server does not exist"
+SERVERS_ADMIN_ONLY = "Only the administrator manages database servers."
 _NAME = patterns.compiled(patterns.DATABASE_NAME)
 _LOGIN = patterns.compiled(patterns.DATABASE_LOGIN)
 _S, _D, _U = tables.db_servers, tables.databases, tables.db_users
@@ -208,10 +209,6 @@ class Databases(Findable[Db]):
 
     def local_server(self, type_: str) -> DbServer | None:
         return next((s for s in self.servers() if s.type == type_ and s.is_local), None)
-
-    @staticmethod
-    def require_admin(actor: Identity) -> None:
-        require_admin(actor, "Only the administrator manages database servers.")
 
     # -- databases -----------------------------------------------------------------------
 

@@ -12,8 +12,7 @@ from panelkey.core.aps import catalogue
 from panelkey.core.aps.catalogue import Entry
 from panelkey.core.clock import iso
 from panelkey.core.errors import InvalidValue
-from panelkey.core.identity import Identity
-from panelkey.core.identity import require_admin as require_admin  # the aps face imports it here
+from panelkey.core.identity import Identity, require_admin
 from panelkey.core.owned import Row, Stored
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
