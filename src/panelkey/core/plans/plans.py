@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from panelkey.core import events
 from panelkey.core.accounts.accounts import Account, Accounts
 from panelkey.core.clock import iso
+from panelkey.core.domains.domains import Purger
 from panelkey.core.domains.ips import IP_NOT_FOUND, Ips, check_address
 from panelkey.core.errors import (
     AlreadyExists,
@@ -93,6 +94,7 @@ class Plans:
     def __init__(self, db: Database, accounts: Accounts) -> None:
         self._db = db
         self._accounts = accounts
+        self._purgers: builtins.list[Purger] = []
         self._ips = Ips(db)
         p, a = tables.plans, tables.accounts
         self._base = (
@@ -107,6 +109,11 @@ class Plans:
         self._by_id = db.prepare(by_id)
         settings = sa.select(s.c.block, s.c.name, s.c.value).where(s.c.plan_id == v)
         self._settings = db.prepare(settings)
+
+    def on_delete(self, purge: Purger) -> None:
+        """Run `purge(conn, [plan_id])` inside a plan's delete, before the plan goes: how
+        what is kept of a plan elsewhere (its items: core/plans/items.py) goes with it."""
+        self._purgers.append(purge)
 
     # -- reading --------------------------------------------------------------------
 
@@ -318,6 +325,8 @@ class Plans:
         if self.subscription_count(plan):
             raise PanelkeyError(f"The plan {plan.name!r} cannot be removed: it has subscriptions")
         with self._db.begin() as conn:
+            for purge in self._purgers:
+                purge(conn, [plan.id])
             conn.execute(tables.plans.delete().where(tables.plans.c.id == plan.id))
             events.record(
                 conn, EVENT_CLASS[plan.kind], events.DELETE, plan.id, plan.name, actor,
