@@ -28,7 +28,7 @@ from panelkey.core.access.passwords import hash_password
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
-from panelkey.core.owned import Ids, Owned, Row
+from panelkey.core.owned import Ids, Named, Owned, Row
 from panelkey.store import tables
 
 MAIL_NOT_FOUND = "Mail name does not exist"
@@ -52,10 +52,7 @@ _M, _F, _A = tables.mail_names, tables.mail_forwards, tables.mail_aliases
 
 
 @dataclass(frozen=True, slots=True)
-class MailName:
-    id: int
-    domain_id: int
-    name: str
+class MailName(Named):
     mailbox: bool
     quota: int
     forwarding: bool

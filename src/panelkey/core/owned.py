@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import sqlalchemy as sa
@@ -59,6 +60,16 @@ class Item(Protocol):
 
 
 T = TypeVar("T", bound=Item)
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """The fields a family's object starts with when it keeps `Owned`'s defaults: its
+    id, its domain's (`parent_column`) and its name (`name_column`)."""
+
+    id: int
+    domain_id: int
+    name: str
 
 
 def changes(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 
 import sqlalchemy as sa
 
@@ -27,13 +27,10 @@ _P = tables.aps_packages
 
 
 @dataclass(frozen=True, slots=True)
-class Package:
+class Package(Entry):
+    """A catalogue entry on the server: imported (`uploaded`) or downloaded."""
+
     id: int
-    name: str
-    version: str
-    release: str
-    vendor: str
-    packager: str
     uploaded: bool
     visible: bool
 
@@ -114,15 +111,7 @@ class Packages(Stored[Package]):
         ).scalar()
         if found is not None:
             return int(found)
-        row = {
-            "name": entry.name,
-            "version": entry.version,
-            "release": entry.release,
-            "vendor": entry.vendor,
-            "packager": entry.packager,
-            "uploaded": uploaded,
-            "visible": True,
-        }
+        row = {**asdict(entry), "uploaded": uploaded, "visible": True}
         return self._insert(conn, actor, row, new={}).id
 
     def import_file(self, actor: Identity, filename: str) -> Package:

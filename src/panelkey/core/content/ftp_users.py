@@ -24,7 +24,7 @@ from panelkey.core.domains.domains import Domain
 from panelkey.core.domains.logins import check_ftp_login
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
-from panelkey.core.owned import Findable, Row
+from panelkey.core.owned import Findable, Named, Row
 from panelkey.store import tables
 
 EVENT = "ftpuser"
@@ -34,10 +34,7 @@ _F = tables.ftp_users
 
 
 @dataclass(frozen=True, slots=True)
-class FtpUser:
-    id: int
-    domain_id: int
-    name: str
+class FtpUser(Named):
     home: str
     quota: int
     read: bool

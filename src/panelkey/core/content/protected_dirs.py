@@ -26,7 +26,7 @@ from panelkey.core.content.ftp_users import check_secret
 from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, OwnerNotFound
 from panelkey.core.identity import Identity
-from panelkey.core.owned import Findable, Ids, Row
+from panelkey.core.owned import Findable, Ids, Named, Row
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -41,10 +41,7 @@ _P, _U = tables.protected_dirs, tables.protected_dir_users
 
 
 @dataclass(frozen=True, slots=True)
-class ProtectedDir:
-    id: int
-    domain_id: int
-    name: str
+class ProtectedDir(Named):
     header: str
     ssl: bool
     nonssl: bool

@@ -22,7 +22,7 @@ from typing import Any
 from panelkey.core.domains.domains import Domain, normalise_name, taken
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
-from panelkey.core.owned import Findable, Row
+from panelkey.core.owned import Findable, Named, Row
 from panelkey.store import tables
 
 EVENT = "domain_alias"
@@ -45,10 +45,7 @@ class Icp:
 
 
 @dataclass(frozen=True, slots=True)
-class SiteAlias:
-    id: int
-    domain_id: int
-    name: str
+class SiteAlias(Named):
     ascii_name: str
     status: int
     web: bool
