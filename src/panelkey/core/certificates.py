@@ -29,6 +29,7 @@ from panelkey.core.domains.ips import Ips
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
 from panelkey.core.owned import Owned, Row
+from panelkey.core.text import fits
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -235,7 +236,7 @@ class Certificates(Owned[Certificate]):
                 raise NotFound(IP_NOT_FOUND)
             ip_id = ip.id
         text = (name or "").strip()
-        if not text or len(text) > 255 or "\x00" in text:
+        if not text or not fits(text) or "\x00" in text:
             raise InvalidValue(f"Invalid certificate name: {name!r}")
         check_contents(csr, private_key, certificate, ca)
         values = {

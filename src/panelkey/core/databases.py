@@ -40,6 +40,7 @@ from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
 from panelkey.core.owned import Findable, Ids, Row, exists
+from panelkey.core.text import fits
 from panelkey.store import tables
 
 TYPES = patterns.DATABASE_TYPES
@@ -162,7 +163,7 @@ def _password(value: Any, password_type: str | None = None) -> str:
     as given, marked as such."""
     if password_type not in (None, *PASSWORD_TYPES):
         raise InvalidValue(f"Invalid password type: {password_type!r}")
-    if not isinstance(value, str) or not value or len(value) > 255 or "\x00" in value:
+    if not fits(value) or not value or "\x00" in value:
         raise InvalidValue("Invalid password")
     if password_type == "crypt":  # noqa: S105 - a type name
         if not _CRYPT.match(value):

@@ -21,13 +21,13 @@ from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue
 from panelkey.core.identity import Identity, require_admin
 from panelkey.core.owned import Owned, Row, exists
+from panelkey.core.text import fits
 from panelkey.store import tables
 
 EVENT = "aps_application"
 DATABASE_FIELDS = ("name", "login", "server", "prefix")
 _SECRET = re.compile(r"pass(?:wd|word)?", re.I)
 _LOCATION = re.compile(r"^[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*$")
-_MAX_LOCATION = 255
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ def check_location(value: str | None) -> str:
     Raises InvalidValue."""
     path = (value or "").strip().strip("/")
     if path and (
-        len(path) > _MAX_LOCATION
+        not fits(path)
         or not _LOCATION.match(path)
         or any(part in (".", "..") for part in path.split("/"))
     ):

@@ -25,6 +25,7 @@ from panelkey.core.domains.logins import check_ftp_login
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
 from panelkey.core.owned import Findable, Named, Row
+from panelkey.core.text import fits
 from panelkey.store import tables
 
 EVENT = "ftpuser"
@@ -72,7 +73,7 @@ def check_quota(quota: Any) -> int:
 
 
 def check_secret(password: Any) -> str:
-    if not isinstance(password, str) or not password or len(password) > 255:
+    if not fits(password) or not password:
         raise InvalidValue("Invalid value for 'password' specified")
     if "\x00" in password:
         raise InvalidValue("Invalid value for 'password' specified")

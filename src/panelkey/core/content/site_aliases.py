@@ -23,6 +23,7 @@ from panelkey.core.domains.domains import Domain, normalise_name, taken
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
 from panelkey.core.owned import Findable, Named, Row
+from panelkey.core.text import fits
 from panelkey.store import tables
 
 EVENT = "domain_alias"
@@ -32,7 +33,6 @@ STATUSES = (0, 1, 2, 3, 8)
 PREFS = ("web", "mail", "tomcat", "seo_redirect")
 ICP = ("icp_status", "icp_permit")
 KIND = "site_alias"  # of its rows in panel.properties
-_MAX_PERMIT = 255
 _A = tables.site_aliases
 
 
@@ -69,7 +69,7 @@ def _icp(values: Mapping[str, Any]) -> dict[str, str]:
             raise InvalidValue("Invalid value of icp_status")
         out["icp_status"] = "true" if status else "false"
     if permit is not None:
-        if not isinstance(permit, str) or len(permit) > _MAX_PERMIT or "\x00" in permit:
+        if not fits(permit) or "\x00" in permit:
             raise InvalidValue("Invalid value of icp_permit")
         out["icp_permit"] = permit.strip()
     return out

@@ -32,6 +32,7 @@ from panelkey.core.errors import (
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.plans.settings import BLOCKS, PER_DOMAIN_HOSTING, PLAN_BLOCKS
 from panelkey.core.refs import Ref, resolve
+from panelkey.core.text import fits
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -377,13 +378,13 @@ def _where(ref: Ref) -> Any:
 
 
 def _check_name(name: str) -> str:
-    if not isinstance(name, str) or not name.strip() or len(name) > 255 or "\x00" in name:
+    if not fits(name) or not name.strip() or "\x00" in name:
         raise InvalidValue("Invalid plan name")
     return name.strip()
 
 
 def _check_external_id(value: str) -> str:
-    if not isinstance(value, str) or len(value) > 255 or "\x00" in value:
+    if not fits(value) or "\x00" in value:
         raise InvalidValue("Invalid external id")
     return value
 

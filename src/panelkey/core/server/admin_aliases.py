@@ -22,13 +22,13 @@ from panelkey.core.accounts.accounts import EMAIL_RE, Accounts, check_login
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity, require_admin
 from panelkey.core.owned import Row, Stored, exists
+from panelkey.core.text import fits
 from panelkey.store import tables
 from panelkey.store.database import Database
 
 ALIAS_NOT_FOUND = "Administrator alias does not exist"
 EVENT_CLASS = "admin_alias"
 FIELDS = ("login", "password", "email", "contact", "comment", "status")
-_TEXT_LIMIT = 255
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,7 @@ class AdminAliases(Stored[AdminAlias]):
         for name in ("email", "contact", "comment"):
             value = values.get(name)
             if value is not None:
-                if not isinstance(value, str) or len(value) > _TEXT_LIMIT:
+                if not fits(value):
                     raise InvalidValue(f"Invalid value of {name}")
                 row[name] = value
         if row.get("email") and not EMAIL_RE.match(row["email"]):
@@ -141,7 +141,7 @@ class AdminAliases(Stored[AdminAlias]):
             row["login"] = check_login(values["login"])
         if values.get("password") is not None:
             password = values["password"]
-            if not isinstance(password, str) or not password or len(password) > _TEXT_LIMIT:
+            if not fits(password) or not password:
                 raise InvalidValue("Invalid password")
             row["password"] = hash_password(password)
         if values.get("status") is not None:
