@@ -23,12 +23,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.clock import iso
 from panelkey.core.domains.domains import Domain, Domains, normalise_name
 from panelkey.core.domains.ips import Ips
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
 from panelkey.core.owned import Owned, Row
+from panelkey.core.rows import insert
 from panelkey.core.text import fits
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -255,17 +255,7 @@ class Certificates(Owned[Certificate]):
             else:
                 if found is not None:
                     raise AlreadyExists(f"Certificate {text!r} already exists")
-                obj_id = int(
-                    conn.execute(
-                        _C.insert().values(
-                            repository=repo,
-                            domain_id=domain_id,
-                            name=text,
-                            created=iso(),
-                            **values,
-                        )
-                    ).inserted_primary_key[0]  # type: ignore[index]
-                )
+                obj_id = insert(conn, _C, repository=repo, domain_id=domain_id, name=text, **values)
                 what = events.CREATE
             if ip_id:
                 conn.execute(_IP.update().where(_IP.c.id == ip_id).values(certificate_name=text))

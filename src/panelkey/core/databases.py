@@ -35,11 +35,11 @@ import sqlalchemy as sa
 
 from panelkey.core import events, patterns
 from panelkey.core.access.passwords import hash_password
-from panelkey.core.clock import iso
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
 from panelkey.core.owned import Findable, Ids, Row, exists
+from panelkey.core.rows import insert
 from panelkey.core.text import fits
 from panelkey.store import tables
 
@@ -357,14 +357,12 @@ class Databases(Findable[Db]):
         rules = access.checked() if access is not None else {}
         with self._db.begin() as conn:
             self._login_free(conn, server_id, text)
-            new_id = conn.execute(
-                _U.insert().values(
-                    server_id=server_id, login=text, password_hash=digest, created=iso(), **owner
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            self._properties.set(KIND, int(new_id), rules, conn)
+            new_id = insert(
+                conn, _U, server_id=server_id, login=text, password_hash=digest, **owner
+            )
+            self._properties.set(KIND, new_id, rules, conn)
             made = DbUser(
-                int(new_id), owner.get("database_id"), server_id, text, rules,
+                new_id, owner.get("database_id"), server_id, text, rules,
                 owner.get("domain_id"),
             )  # fmt: skip
             _user_event(

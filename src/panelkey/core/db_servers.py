@@ -16,7 +16,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.clock import iso
 from panelkey.core.databases import (
     SERVER_NOT_FOUND,
     SERVERS_ADMIN_ONLY,
@@ -26,6 +25,7 @@ from panelkey.core.databases import (
 )
 from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
 from panelkey.core.identity import Identity, require_admin
+from panelkey.core.rows import insert
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -87,19 +87,17 @@ class DbServers:
             self._clash(conn, kind, row["host"], row["port"])
             if default:
                 conn.execute(_S.update().where(_S.c.type == kind).values(is_default=False))
-            made = conn.execute(
-                _S.insert().values(**row, type=kind, is_default=default, created=iso())
-            ).inserted_primary_key[0]  # type: ignore[index]
+            made = insert(conn, _S, **row, type=kind, is_default=default)
             events.record(
                 conn,
                 "db_server",
                 events.CREATE,
-                int(made),
+                made,
                 row["host"],
                 actor,
                 new={**row, "type": kind, "default": default},
             )
-        return self._one(int(made))
+        return self._one(made)
 
     def update(
         self,

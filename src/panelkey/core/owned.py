@@ -33,10 +33,10 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.clock import iso
 from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.identity import Identity
+from panelkey.core.rows import insert
 from panelkey.core.server.properties import Properties
 from panelkey.store.database import Database
 
@@ -152,9 +152,7 @@ class Stored(Generic[T]):
         """Insert a row (stamped `created`), run `within` with its id (what is written
         beside it), read it back, record its create event (its `event_values`, unless
         `new` says otherwise)."""
-        t = self.table
-        inserted = conn.execute(t.insert().values(**row, created=iso())).inserted_primary_key
-        new_id = int(inserted[0])  # type: ignore[index]
+        new_id = insert(conn, self.table, **row)
         if within is not None:
             within(conn, new_id)
         made = self._fresh(conn, new_id)

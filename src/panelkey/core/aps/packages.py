@@ -10,10 +10,10 @@ import sqlalchemy as sa
 
 from panelkey.core.aps import catalogue
 from panelkey.core.aps.catalogue import Entry
-from panelkey.core.clock import iso
 from panelkey.core.errors import InvalidValue
 from panelkey.core.identity import Identity, require_admin
 from panelkey.core.owned import Row, Stored
+from panelkey.core.rows import insert
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -139,12 +139,8 @@ class Packages(Stored[Package]):
         entry = catalogue.find(name, version, release)
         with self._db.begin() as conn:
             package_id = None if entry is None else self._put(conn, actor, entry, uploaded=False)
-            d = tables.aps_downloads
-            made = conn.execute(
-                d.insert().values(package_id=package_id, name=name.strip(), created=iso())
-            ).inserted_primary_key
-        assert made is not None
-        return Task(int(made[0]), name.strip(), package_id)
+            made = insert(conn, tables.aps_downloads, package_id=package_id, name=name.strip())
+        return Task(made, name.strip(), package_id)
 
     def tasks(self, task_id: int | None = None) -> builtins.list[Task]:
         """Every download task, oldest first, or the one of `task_id` (none: [])."""

@@ -21,12 +21,12 @@ import sqlalchemy as sa
 
 from panelkey.core import events, patterns
 from panelkey.core.access.passwords import hash_password
-from panelkey.core.clock import iso
 from panelkey.core.content.ftp_users import check_secret
 from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, OwnerNotFound
 from panelkey.core.identity import Identity
 from panelkey.core.owned import Findable, Ids, Named, Row
+from panelkey.core.rows import insert
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -230,8 +230,7 @@ class ProtectedDirs(Findable[ProtectedDir]):
         digest = digest_of(password, password_type)
         with self._db.begin() as conn:
             self._user_free(conn, pdir.id, name)
-            row = {"dir_id": pdir.id, "login": name, "password_hash": digest, "created": iso()}
-            new_id = conn.execute(_U.insert().values(**row)).inserted_primary_key[0]  # type: ignore[index]
+            new_id = insert(conn, _U, dir_id=pdir.id, login=name, password_hash=digest)
             made = DirUser(*(self._user_by_id.first(conn, v=new_id) or ()))
             self._user_event(
                 conn, events.CREATE, made, actor, new={"login": name, "directory": pdir.name}

@@ -9,7 +9,6 @@ plan; a reseller only its own service and add-on plans; a customer none.
 from __future__ import annotations
 
 import builtins
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,6 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.accounts.accounts import Account, Accounts
-from panelkey.core.clock import iso
 from panelkey.core.domains.domains import Purger
 from panelkey.core.domains.ips import IP_NOT_FOUND, Ips, check_address
 from panelkey.core.errors import (
@@ -32,6 +30,7 @@ from panelkey.core.errors import (
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.plans.settings import BLOCKS, PER_DOMAIN_HOSTING, PLAN_BLOCKS
 from panelkey.core.refs import Ref, resolve
+from panelkey.core.rows import insert
 from panelkey.core.text import fits
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -259,17 +258,13 @@ class Plans:
             ).first()
             if clash is not None:
                 raise AlreadyExists(f"Plan with name {name!r} already exists.")
-            new_id = int(
-                conn.execute(
-                    p.insert().values(
-                        guid=str(uuid.uuid4()),
-                        kind=kind,
-                        name=name,
-                        owner_id=owner_id,
-                        external_id=_check_external_id(external_id),
-                        created=iso(),
-                    )
-                ).inserted_primary_key[0]  # type: ignore[index]
+            new_id = insert(
+                conn,
+                p,
+                kind=kind,
+                name=name,
+                owner_id=owner_id,
+                external_id=_check_external_id(external_id),
             )
             self._write_settings(conn, new_id, values)
             events.record(
