@@ -17,7 +17,7 @@ from __future__ import annotations
 import builtins
 import ipaddress
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,7 +27,7 @@ from panelkey.core.domains.domains import Domain, Domains, normalise_name
 from panelkey.core.domains.ips import Ips
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
-from panelkey.core.owned import Owned, Row
+from panelkey.core.owned import Owned
 from panelkey.core.rows import insert
 from panelkey.core.text import fits
 from panelkey.store import tables
@@ -187,7 +187,7 @@ class Certificates(Owned[Certificate]):
     is found by name in one, and goes with its subscription (`purge`)."""
 
     table = _C
-    columns = tuple(f.name for f in fields(Certificate))  # never the private key
+    record = Certificate  # its fields, never the private key
     event, not_found, purge_events = "certificate", CERT_NOT_FOUND, False
 
     def __init__(self, db: Database, domains: Domains) -> None:
@@ -197,9 +197,6 @@ class Certificates(Owned[Certificate]):
         self._in_repository = db.prepare(
             q.where(_C.c.repository == sa.bindparam("v")).order_by(_C.c.name)
         )
-
-    def _row(self, values: Row) -> Certificate:
-        return Certificate(*values)
 
     def repository(self, actor: Identity, domain: Domain | None) -> tuple[str, int | None]:
         """(repository, domain id) of a subscription (a site counts as its subscription)

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 import sqlalchemy as sa
 
@@ -88,12 +88,20 @@ class Stored(Generic[T]):
     own (admin aliases, APS packages) stand on it; what lives in a domain on `Owned`."""
 
     table: ClassVar[sa.Table]
-    # The columns read, in the order `_row` takes them (never a password hash).
+    # The family's object (a dataclass), made by `_row` from a row of `columns`.
+    record: ClassVar[type[Any]]
+    # The columns read, in the order `_row` takes them (never a password hash); unless a
+    # family names them, its record's fields.
     columns: ClassVar[tuple[str, ...]]
     event: ClassVar[str]  # Plesk's event class: `<event>_<create|update|delete>`
     not_found: ClassVar[str]  # NotFound's text for an object gone or out of reach
     name_column: ClassVar[str] = "name"  # what `by_name` reads and events are named by
     kind: ClassVar[str | None] = None  # `properties` rows kept per object, purged with it
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "record" in vars(cls) and "columns" not in vars(cls):
+            cls.columns = tuple(f.name for f in fields(cls.record))
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -107,8 +115,9 @@ class Stored(Generic[T]):
     # -- rows -----------------------------------------------------------------------
 
     def _row(self, values: Row) -> T:
-        """The object of one row of `columns`."""
-        raise NotImplementedError
+        """The object of one row of `columns`, its values in the record's field order (the
+        store answers flags as bools); a family whose row needs decoding says how."""
+        return cast(T, self.record(*values))
 
     def _rows(self, rows: Iterable[Row], conn: sa.Connection | None = None) -> builtins.list[T]:
         """The objects of rows; a family that reads more per object reads it here."""

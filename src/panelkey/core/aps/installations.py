@@ -11,7 +11,7 @@ import builtins
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -68,13 +68,12 @@ class Installations(Owned[Installation]):
     its own, as with its subdomain or its package (the store's cascades)."""
 
     table = tables.aps_installations
-    columns = tuple(f.name for f in fields(Installation))
+    record = Installation
     event, not_found, name_column = EVENT, "Installation does not exist", "location"
     purge_events = False
 
     def _row(self, values: Row) -> Installation:
         m = dict(zip(self.columns, values, strict=True))
-        m["ssl"] = bool(m["ssl"])
         m["database"], m["settings"] = json.loads(m["database"]), json.loads(m["settings"])
         return Installation(**m)
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
 
@@ -12,7 +12,7 @@ from panelkey.core.aps import catalogue
 from panelkey.core.aps.catalogue import Entry
 from panelkey.core.errors import InvalidValue
 from panelkey.core.identity import Identity, require_admin
-from panelkey.core.owned import Row, Stored
+from panelkey.core.owned import Stored
 from panelkey.core.rows import insert
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
@@ -50,16 +50,12 @@ class Task:
 
 class Packages(Stored[Package]):
     table = _P
-    columns = tuple(f.name for f in fields(Package))
+    record = Package
     event, not_found = EVENT, PACKAGE_NOT_FOUND
 
     def __init__(self, db: Database, properties: Properties) -> None:
         super().__init__(db)
         self._properties = properties
-
-    def _row(self, values: Row) -> Package:
-        m = dict(zip(self.columns, values, strict=True))
-        return Package(**{**m, "uploaded": bool(m["uploaded"]), "visible": bool(m["visible"])})
 
     def import_config(self, actor: Identity, filename: str) -> None:
         """Take the file of APS catalogues `filename` names (kept: panelkey's catalogue

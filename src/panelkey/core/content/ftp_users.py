@@ -24,7 +24,7 @@ from panelkey.core.domains.domains import Domain
 from panelkey.core.domains.logins import check_ftp_login
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
-from panelkey.core.owned import Findable, Named, Row
+from panelkey.core.owned import Findable, Named
 from panelkey.core.text import fits
 from panelkey.store import tables
 
@@ -82,12 +82,9 @@ def check_secret(password: Any) -> str:
 
 class FtpUsers(Findable[FtpUser]):
     table = _F
+    record = FtpUser
     columns = ("id", "domain_id", "name", "home", "quota", "can_read", "can_write", "created")
     event, not_found = EVENT, NOT_FOUND
-
-    def _row(self, values: Row) -> FtpUser:
-        user_id, domain_id, name, home, quota, read, write, created = values
-        return FtpUser(user_id, domain_id, name, home, quota, bool(read), bool(write), created)
 
     def _parent_id(self, domain: Domain) -> int:
         return domain.base_domain_id or domain.id  # a site's FTP users are its subscription's

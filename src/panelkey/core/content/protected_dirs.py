@@ -14,7 +14,7 @@ from __future__ import annotations
 import builtins
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,7 +25,7 @@ from panelkey.core.content.ftp_users import check_secret
 from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, OwnerNotFound
 from panelkey.core.identity import Identity
-from panelkey.core.owned import Findable, Ids, Named, Row
+from panelkey.core.owned import Findable, Ids, Named
 from panelkey.core.rows import insert
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -119,7 +119,7 @@ def _location(values: Mapping[str, Any], current: Mapping[str, bool]) -> dict[st
 
 class ProtectedDirs(Findable[ProtectedDir]):
     table = _P
-    columns = tuple(f.name for f in fields(ProtectedDir))
+    record = ProtectedDir
     event, not_found = EVENT, NOT_FOUND
 
     def __init__(self, db: Database, domains: Domains) -> None:
@@ -130,12 +130,6 @@ class ProtectedDirs(Findable[ProtectedDir]):
         self._users = db.prepare(users)
         self._users_of = db.prepare(users.where(_U.c.dir_id == v))
         self._user_by_id = db.prepare(users.where(_U.c.id == v))
-
-    def _row(self, values: Row) -> ProtectedDir:
-        dir_id, domain_id, name, header, ssl, nonssl, cgi, created = values
-        return ProtectedDir(
-            dir_id, domain_id, name, header, bool(ssl), bool(nonssl), bool(cgi), created
-        )
 
     def _children(self, conn: sa.Connection, actor: Identity | None, ids: Ids) -> None:
         conn.execute(_U.delete().where(_U.c.dir_id.in_(ids)))

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from panelkey.core.domains.domains import Domain, normalise_name, taken
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
-from panelkey.core.owned import Findable, Named, Row
+from panelkey.core.owned import Findable, Named
 from panelkey.core.text import fits
 from panelkey.store import tables
 
@@ -105,14 +105,8 @@ def _values(values: Mapping[str, Any]) -> dict[str, Any]:
 
 class SiteAliases(Findable[SiteAlias]):
     table = _A
-    columns = tuple(f.name for f in fields(SiteAlias))
+    record = SiteAlias
     event, not_found, name_column, kind = EVENT, NOT_FOUND, "ascii_name", KIND
-
-    def _row(self, values: Row) -> SiteAlias:
-        m = dict(zip(self.columns, values, strict=True))
-        for name in (*PREFS, "manage_dns"):
-            m[name] = bool(m[name])
-        return SiteAlias(**m)
 
     def _key(self, name: str) -> str | None:
         try:
