@@ -16,9 +16,10 @@ exist. The base holds that rule and the skeleton around it, once:
 The writes and reads by id stand on `Stored`, a base of its own for the server's objects
 that live in no domain (administrator aliases, APS packages).
 
-A family names its table, columns, event class and texts, turns a row into its object
-(`_row`), and keeps only its own rules: names, values, who may do what beyond seeing
-the parent. `Findable` adds the public finders of families whose objects are found
+A family names its table, its record (the dataclass a row becomes: its fields are the
+columns read, unless the family names them; `_row` only where a row needs decoding),
+event class and texts, and keeps only its own rules: names, values, who may do what
+beyond seeing the parent. `Findable` adds the public finders of families whose objects are found
 server-wide by id or name; mail (found by name within a site) and certificates (by
 name within a repository) keep their own.
 """
