@@ -37,6 +37,7 @@ from panelkey.startup import (
     listen_failure,
     store_failure,
 )
+from panelkey.store.outage import background
 from panelkey.supervise import supervise
 from panelkey.tls import ensure_self_signed, fingerprint
 from panelkey.xmlapi.app import XmlApi
@@ -288,7 +289,7 @@ async def _worker(w: Worker) -> None:
     async def flush_usage() -> None:
         while True:
             await asyncio.sleep(USAGE_FLUSH_SECONDS)
-            await asyncio.to_thread(panel.auth.flush_usage)
+            await asyncio.to_thread(background(panel.db, panel.auth.flush_usage))
 
     async def flush_journal() -> None:
         wait = JOURNAL_FLUSH_SECONDS

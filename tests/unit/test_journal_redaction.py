@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import codecs
+import json
+import sqlite3
+from pathlib import Path
+
+import httpx
 import pytest
 
-from panelkey.journal import redact_json, redact_path, redact_xml
+from panelkey.context import Context
+from panelkey.journal import (
+    AccessLog,
+    Journal,
+    JournalMiddleware,
+    redact,
+    redact_json,
+    redact_path,
+    redact_xml,
+)
+from panelkey.xmlapi.app import XmlApi
+from tests.conftest import ADMIN_PASSWORD
+from tests.functional.xml.xml_helpers import AGENT
 
 KEY = "49f69869-fbea-9d00-3492-f1099b051057"
 
@@ -124,3 +143,108 @@ def test_many_unclosed_secret_elements_are_redacted_quickly() -> None:
 def test_a_cli_call_answer_loses_the_key_it_printed() -> None:
     out = redact_json(f'{{"code": 0, "stdout": "{KEY}\\n", "stderr": ""}}')
     assert KEY not in out and '"code": 0' in out
+
+
+# -- a packet in any encoding the XML parser reads (issue 24, item 9) -----------------
+
+PASSWORD = "S3cr3t-Pw-9"
+_PACKET = (
+    "<packet><customer><add><gen_info><pname>P</pname><login>joe</login>"
+    f"<passwd>{PASSWORD}</passwd></gen_info></add></customer></packet>"
+)
+_MARKS = {
+    "utf-8": codecs.BOM_UTF8,
+    "utf-16-le": codecs.BOM_UTF16_LE,
+    "utf-16-be": codecs.BOM_UTF16_BE,
+    "utf-32-le": codecs.BOM_UTF32_LE,
+    "utf-32-be": codecs.BOM_UTF32_BE,
+}
+_DECLARED_AS = {"utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "utf-32-le": "UTF-32"}
+
+
+def _encoded(codec: str, mark: bool, declared: bool, leading_space: bool = False) -> bytes:
+    head = ""
+    if declared:
+        head = f'<?xml version="1.0" encoding="{_DECLARED_AS.get(codec, codec.upper())}"?>'
+    text = (" " if leading_space and not declared else "") + head + _PACKET
+    return (_MARKS[codec] if mark else b"") + text.encode(codec)
+
+
+_VARIANTS = [
+    pytest.param(
+        codec,
+        mark,
+        declared,
+        id=f"{codec}-{'bom' if mark else 'nobom'}-{'decl' if declared else 'nodecl'}",
+    )
+    for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+    for mark in (True, False)
+    for declared in (True, False)
+] + [
+    pytest.param(codec, False, True, id=f"{codec}-declared")
+    for codec in ("utf-7", "iso-8859-1", "shift_jis", "cp037")
+]
+
+
+@pytest.mark.parametrize(("codec", "mark", "declared"), _VARIANTS)
+def test_a_packet_in_any_encoding_loses_its_password(
+    codec: str, mark: bool, declared: bool
+) -> None:
+    for body in (_encoded(codec, mark, declared), _encoded(codec, mark, declared, True)):
+        out = redact("xml", body)
+        assert PASSWORD not in out
+        assert PASSWORD not in out.replace("\x00", "")
+        assert "***" in out
+        assert "<login>joe</login>" in out  # read as the parser reads it, not blanked
+
+
+def test_a_packet_in_an_encoding_python_cannot_read_is_not_kept() -> None:
+    body = b'<?xml version="1.0" encoding="X-NO-SUCH"?>' + _PACKET.encode()
+    out = redact("xml", body)
+    assert PASSWORD not in out and "not kept" in out
+
+
+@pytest.mark.parametrize(
+    "codec", ["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be"]
+)
+def test_a_json_body_in_any_encoding_json_reads_loses_its_password(codec: str) -> None:
+    body = json.dumps({"login": "joe", "password": PASSWORD}).encode(codec)
+    assert json.loads(body)["password"] == PASSWORD  # what the REST face reads
+    out = redact("rest", body)
+    assert PASSWORD not in out and '"login": "joe"' in out
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("codec", "mark", "declared"),
+    [("utf-16-le", True, True), ("utf-16-be", False, True), ("utf-32-le", False, False),
+     ("utf-8", True, False), ("utf-7", False, True)],
+)  # fmt: skip
+def test_the_journal_row_of_a_packet_in_any_encoding_holds_no_password(
+    ctx: Context, tmp_path: Path, codec: str, mark: bool, declared: bool
+) -> None:
+    """Through the XML face and the journal's middleware into journal.db, and back as
+    the console's journal page reads it (`Journal.entries`)."""
+    body = _encoded(codec, mark, declared)
+    journal = Journal(tmp_path / "journal.db", size=10)
+    app = JournalMiddleware(
+        XmlApi(ctx), journal, AccessLog(), lambda _scope: "127.0.0.1", AGENT, "/api/v2"
+    )
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50123))
+        async with httpx.AsyncClient(transport=transport, base_url="http://pk") as client:
+            headers = {"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": ADMIN_PASSWORD}
+            return await client.post(AGENT, content=body, headers=headers)
+
+    answer = asyncio.run(go())
+    assert b"<customer><add><result>" in answer.content  # the packet was read and ran
+    journal.flush()
+    (entry,) = journal.entries()
+    assert entry.operation == "customer/add"
+    for shown in (entry.as_dict(), entry.line()):
+        assert PASSWORD not in str(shown)
+    assert "<login>joe</login>" in entry.request
+    rows = sqlite3.connect(tmp_path / "journal.db").execute("SELECT * FROM journal").fetchall()
+    assert PASSWORD not in repr(rows)
+    journal.close()

@@ -15,6 +15,7 @@ import logging
 import select
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -195,8 +196,16 @@ def _send(handler: logging.Handler, texts: Iterable[str]) -> bool:
                 handler.stream.write(chunk)
                 handler.flush()
         except Exception:  # noqa: BLE001 - as logging does: a log that cannot be written
-            handler.handleError(logging.makeLogRecord({"msg": "access log lines lost"}))
+            # Said once while it lasts (a full disk would take a traceback a flush).
+            if handler not in _FAILING:
+                _FAILING.add(handler)
+                handler.handleError(logging.makeLogRecord({"msg": "access log lines lost"}))
+        else:
+            _FAILING.discard(handler)
     return True
+
+
+_FAILING: weakref.WeakSet[logging.Handler] = weakref.WeakSet()
 
 
 def _chunks(texts: Iterable[str], end: str) -> Iterator[str]:

@@ -1,10 +1,13 @@
 """Redaction: every password, private key, secret, token, session id and key value in
 a journaled body replaced by `***` before it is kept. Works on malformed bodies too
-(it never parses). Which names are secret is the core's rule (core/access/secret_names.py).
+(it never parses), in whatever encoding the face read them (`decode`): a UTF-16 packet
+is redacted as its UTF-8 twin is. Which names are secret is the core's rule
+(core/access/secret_names.py).
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from typing import Any
@@ -150,7 +153,73 @@ def redact_path(path: str) -> str:
     return head + found + REDACTED
 
 
+# Byte-order marks, longest first: UTF-32's LE mark begins with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_EBCDIC_START = b"\x4c\x6f\xa7\x94"  # `<?xm` in EBCDIC
+_DECLARED = re.compile(r"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']""")
+
+
+def _wide(first: bytes) -> str:
+    """The wide encoding whose zero bytes the first character (`<` or a space) shows
+    without a mark (XML 1.0, appendix F), or ''."""
+    if len(first) < 4 or first[0] and first[1]:
+        return ""
+    if not first[0]:
+        return "utf-32-be" if not first[1] and not first[2] and first[3] else "utf-16-be"
+    return "utf-32-le" if not first[2] and not first[3] else "utf-16-le"
+
+
+def _xml_encoding(head: bytes) -> tuple[str, int]:
+    """The codec a packet is read with, as an XML parser finds it (a mark, the family of
+    the first bytes, then the declaration of that family), and the mark's length."""
+    for mark, codec in _BOMS:
+        if head.startswith(mark):
+            return codec, len(mark)
+    wide = _wide(head[:4])
+    if wide:
+        return wide, 0
+    family = "cp037" if head.startswith(_EBCDIC_START) else "utf-8"
+    found = _DECLARED.match(head[:200].decode(family, errors="replace"))
+    if found is not None:
+        try:
+            declared = codecs.lookup(found.group(1)).name
+        except LookupError:
+            return "", 0  # an encoding Python cannot read: the body is not kept
+        # A declaration only picks within the family the first bytes show: a UTF-16
+        # declared in ASCII bytes is read as those bytes are.
+        if "<?xml".encode(declared, errors="replace") == head[:5]:
+            return declared, 0
+    return family, 0
+
+
+def decode(face: str, body: bytes) -> str | None:
+    """A kept body as text, in the encoding its reader used (the XML parser's rules for
+    a packet, JSON's detection for REST), or None when that encoding is unknown here.
+    A secret is only found by name in text decoded as the server read it."""
+    if face == "xml":
+        codec, skip = _xml_encoding(body[:256])
+    else:
+        codec, skip = json.detect_encoding(body[:4]), 0
+        if codec == "utf-8-sig":
+            codec, skip = "utf-8", len(codecs.BOM_UTF8) if body.startswith(codecs.BOM_UTF8) else 0
+    if not codec:
+        return None
+    text = body[skip:].decode(codec, errors="replace")
+    # A wide encoding read as a narrow one leaves NULs between letters: gone, so that a
+    # secret's name is found even then.
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
 def redact(face: str, body: bytes, path: str = "") -> str:
-    text = body[:BODY_LIMIT].decode("utf-8", errors="replace")
+    decoded = decode(face, body[:BODY_LIMIT])
+    if decoded is None:
+        return f"[{len(body)} bytes in an encoding the journal cannot read: not kept]"
+    text = decoded
     cut = "" if len(body) <= BODY_LIMIT else f"\n[... {len(body) - BODY_LIMIT} more bytes]"
     return (redact_xml(text) if face == "xml" else redact_json(text, path) if text else "") + cut

@@ -1,9 +1,14 @@
 """The journal's file: entries in `journal.db`, a SQLite file of its own in the data
 folder, written in batches off the event loop and trimmed to the newest N.
+
+A file that cannot be written (a full disk, say) loses the batch, never a request: the
+first failure is logged, the rest counted, and the first write that works again says how
+many entries were lost.
 """
 
 from __future__ import annotations
 
+import logging
 import operator
 import sqlite3
 import threading
@@ -19,6 +24,7 @@ from panelkey.journal.describe import Raw, describe, entry_of
 from panelkey.journal.redact import redact
 
 _SLICE = 16  # entries a flush makes between two offers of the GIL (about 100 µs)
+log = logging.getLogger("panelkey.journal")
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ class Journal:
         self._queued = 0
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
+        self._failing: tuple[float, int] | None = None  # since when, entries lost
 
     @property
     def enabled(self) -> bool:
@@ -124,6 +131,15 @@ class Journal:
             entry["request"] = redact(entry["face"], entry["request"], path)
             entry["answer"] = redact(entry["face"], entry["answer"], path)
             rows.append(row_of(entry))
+        try:
+            self._write(rows)
+        except (sqlite3.Error, OSError) as exc:
+            self._failed(exc, len(rows))
+        else:
+            self._written()
+        return count
+
+    def _write(self, rows: list[Any]) -> None:
         conn = self._connect()
         marks = ", ".join("?" * len(rows[0]))
         with conn:
@@ -131,7 +147,28 @@ class Journal:
             conn.execute(
                 "DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", (self.size,)
             )
-        return count
+
+    def _failed(self, exc: BaseException, lost: int) -> None:
+        if self._conn is not None:  # a new connection next time, as after a restart
+            self._conn.close()
+            self._conn = None
+        if self._failing is not None:
+            since, before = self._failing
+            self._failing = (since, before + lost)
+            return
+        self._failing = (time.monotonic(), lost)
+        log.error("journal: cannot write %s (%s); entries are lost until it can", self.path, exc)
+
+    def _written(self) -> None:
+        if self._failing is None:
+            return
+        since, lost = self._failing
+        self._failing = None
+        log.warning(
+            "journal: written again after %.1f s; %d entries were lost",
+            time.monotonic() - since,
+            lost,
+        )
 
     def entries(
         self,

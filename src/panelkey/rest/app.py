@@ -4,6 +4,10 @@ Order of the checks: `[api] enabled`, `[api] allowedIPs`, plain HTTP, credential
 the URL, route (404/405), preflight, authentication (401/403), body (413/400), handler.
 A key is checked on the event loop from the cache; only a miss or a refusal goes to a
 thread, where the full check runs and refusals reach the audit log.
+
+A store that fails anywhere on the way (the key check, the handler) answers 503 with
+`Retry-After`, counted into its outage and logged once for all (store/outage.py); the
+handler's transaction rolled back, so nothing of the request is kept.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ from urllib.parse import parse_qsl, unquote_plus
 from panelkey.config import LiveSettings
 from panelkey.context import BodyTooLarge, Context, Scope
 from panelkey.core.access.credentials import rest_credentials
-from panelkey.core.identity import Identity, Refused, Verdict, Verified
+from panelkey.core.identity import Identity, Refused, Verdict, Verified, note
 from panelkey.rest.errors import REASONS, ApiError, error_body, from_exception
 from panelkey.rest.jsonschema import check, check_text, ref
 from panelkey.rest.openapi import BASE_PATH, rendered
 from panelkey.rest.resources import FACE, Call, Route
 from panelkey.rest.router import ROUTER, SCHEMAS
+from panelkey.store.outage import is_store_failure, outage_of
 
 log = logging.getLogger("panelkey.rest")
 
@@ -65,6 +70,7 @@ class RestApi:
         self.ctx = ctx
         self.router = ROUTER
         self.documents = rendered()
+        self.outage = outage_of(ctx.panel.db)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         live = self.ctx.live()
@@ -100,10 +106,12 @@ class RestApi:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
 
-    @staticmethod
-    def _error_of(exc: Exception) -> ApiError:
+    def _error_of(self, exc: Exception) -> ApiError:
         if isinstance(exc, BodyTooLarge):
             return ApiError(413, "The request body is too large")
+        if is_store_failure(exc):
+            note(reason="store unavailable")
+            exc = self.outage.failed(exc)  # one log line an outage
         known = from_exception(exc)
         if known is not None:
             return known
@@ -168,6 +176,7 @@ class RestApi:
             status, payload = route.handler(call)
         else:
             status, payload = await asyncio.to_thread(route.handler, call)
+        self.outage.ok()  # the store answered: the end of an outage, if any
         return status, encode(payload), _JSON, []
 
     def _limits(self, identity: Identity, route: Route, address: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from panelkey.core import errors as core
+from panelkey.store.outage import StoreUnavailable
 
 # Plesk answers 400 for every "your request cannot be done" (even a taken login: the
 # core's AlreadyExists, OwnerNotFound, InvalidValue and MalformedRequest alike), 404 for
@@ -18,6 +19,7 @@ _UNAUTHENTICATED = (
 )
 _Classes = type[core.PanelkeyError] | tuple[type[core.PanelkeyError], ...]
 STATUS_OF: tuple[tuple[_Classes, int], ...] = (
+    (StoreUnavailable, 503),  # the store is out, not the request wrong: try again
     (core.RateLimited, 429),
     (core.NotFound, 404),
     (core.PermissionDenied, 403),
@@ -34,6 +36,7 @@ REASONS = {
     413: "Payload Too Large",
     429: "Too Many Requests",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }
 
 
@@ -54,7 +57,7 @@ def from_exception(exc: BaseException) -> ApiError | None:
     if not isinstance(exc, core.PanelkeyError):
         return None
     status = next(status for cls, status in STATUS_OF if isinstance(exc, cls))
-    if isinstance(exc, core.RateLimited):
+    if isinstance(exc, core.RateLimited | StoreUnavailable):
         return ApiError(status, exc.message, {"Retry-After": str(exc.retry_after)})
     return ApiError(status, exc.message)
 

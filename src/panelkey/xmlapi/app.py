@@ -14,12 +14,15 @@ packet-level ``<system>`` error and nothing in the packet runs:
    server's version, whatever the request's (spec/xml-api.md)
 
 A body over the size limit is HTTP 413 before any of these; any method but POST is
-HTTP 405. Every protocol answer, errors included, is HTTP 200 ``text/xml``.
+HTTP 405. Every protocol answer, errors included, is HTTP 200 ``text/xml``: a store that
+fails while the caller is checked answers a packet-level 1023 (store/outage.py, logged
+once an outage), and any other failure there a 1023 "Internal error" with its traceback.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from panelkey.context import BodyTooLarge, Context, Scope
@@ -32,8 +35,11 @@ from panelkey.core.errors import (
     PermissionDenied,
 )
 from panelkey.core.identity import Identity, Verified, note, operation_label, request_note
+from panelkey.store.outage import is_store_failure, outage_of
 from panelkey.xmlapi import budgets, dispatch, parsing, render
 from panelkey.xmlapi.request import FACE, Request
+
+log = logging.getLogger("panelkey.xmlapi")
 
 # The request headers the XML face reads, as ASGI gives them: lower-case bytes.
 _WANTED = frozenset(
@@ -87,7 +93,10 @@ class XmlApi:
             return
         headers = _headers(scope)
         pretty = headers.get("http_pretty_print", "").strip().lower() == "true"
-        answer = await self._answer(scope, headers, body, pretty)
+        try:
+            answer = await self._answer(scope, headers, body, pretty)
+        except Exception as exc:  # noqa: BLE001 - every answer is a packet, even then
+            answer = render.serialize(render.system_error(self._failure(exc)), pretty)
         await _send(send, 200, answer, _XML_HEADERS)
 
     async def _answer(
@@ -111,6 +120,16 @@ class XmlApi:
             # Parsing, checking and running a big packet never holds the event loop.
             return await asyncio.to_thread(self._run, body, req, pretty)
         return await self._run_small(body, req, pretty)
+
+    def _failure(self, exc: Exception) -> Exception:
+        """What to answer for a failure outside any operation (the caller's check, say):
+        the store's is counted into its outage (one log line for all), anything else is
+        a bug, logged with its traceback and answered 1023 "Internal error"."""
+        if is_store_failure(exc):
+            note(reason="store unavailable")
+            return outage_of(self.ctx.panel.db).failed(exc)
+        log.exception("xml request failed")
+        return exc
 
     async def _run_small(self, body: bytes, req: Request, pretty: bool) -> bytes:
         try:

@@ -2,6 +2,8 @@
 one answers a single packet-level error and writes nothing:
 
     operations  at most `operations` operations        -> LimitReached (1024)
+                and filter items: an operation counts as the objects its filter
+                names, at least one (a 20,000-item filter is 20,000 lookups)
     lengths     each element's text within its length  -> InvalidValue (1019)
     passwords   at most `passwords` passwords to hash  -> LimitReached (1024)
 
@@ -73,8 +75,13 @@ def check(packet: etree._Element, budget: Budget) -> None:
             f"most {budget.operations} in one packet ([panelkey] maxOperationsPerPacket)"
         )
     passwords = 0
+    # A filter naming N objects is N lookups, as N operations would be (select.py): an
+    # operation counts as the items of its filter, at least one.
+    work = operations
     for node in packet.iter("*"):
         tag = str(node.tag)
+        if tag == "filter":
+            work += max(len(node) - 1, 0)
         text = node.text
         if not text:
             continue
@@ -88,10 +95,26 @@ def check(packet: etree._Element, budget: Budget) -> None:
             tag == "name" and "pass" in text.lower() and _parent_tag(node) == "property"
         ):
             passwords += 1
+    if work > budget.operations:
+        _check_filters(packet, operations, budget)
     if passwords > budget.passwords:
         raise LimitReached(
             f"Limit reached: the packet sets {passwords} passwords; this server hashes at "
             f"most {budget.passwords} in one packet ([panelkey] maxPasswordsPerPacket)"
+        )
+
+
+def _check_filters(packet: etree._Element, operations: int, budget: Budget) -> None:
+    """Called when the filters' children may pass the budget (comments counted): the
+    exact count, in C, and LimitReached past it."""
+    items = int(cast(float, packet.xpath("count(*/*/filter/*)")))
+    filtered = int(cast(float, packet.xpath("count(*/*[filter/*])")))
+    if operations - filtered + items > budget.operations:
+        raise LimitReached(
+            f"Limit reached: the packet's filters name {items} objects; this server looks "
+            f"up at most {budget.operations} in one packet, one per operation or filter "
+            "item ([panelkey] maxOperationsPerPacket). Ask for fewer in one packet, or "
+            "use an empty filter for everything"
         )
 
 

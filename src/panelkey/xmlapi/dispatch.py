@@ -9,6 +9,8 @@ from lxml import etree
 from panelkey import metrics
 from panelkey.core.access.keypolicy import is_read
 from panelkey.core.errors import MalformedRequest, PanelkeyError
+from panelkey.core.identity import note
+from panelkey.store.outage import StoreUnavailable, is_store_failure, outage_of
 from panelkey.xmlapi import render
 from panelkey.xmlapi.budgets import answer_limit_error
 from panelkey.xmlapi.operators import OPERATORS
@@ -67,7 +69,11 @@ def run(
     Each result is serialized as soon as its operation ran, so the answer's size is known
     as it grows: past `answer_limit` bytes of results, no further operation runs and each
     answers 1024, as does the read that passed the limit, in place of what it read. A
-    packet of one operation is measured whole instead (`_lone_over_limit`)."""
+    packet of one operation is measured whole instead (`_lone_over_limit`).
+
+    Once the store fails (store/outage.py), that operation and every one after it answer
+    1023 without running: each has its own transaction, so nothing of them is kept, and
+    none waits for a store known to be out."""
     parts = [render.PACKET_OPEN]
     scope = req.identity.scope
     counting = metrics.enabled()
@@ -75,6 +81,8 @@ def run(
     limit = None if lone else answer_limit
     size = 0
     over = False
+    down: StoreUnavailable | None = None
+    used = False  # an operation used the store and it answered
     for operator, ops in steps:
         parts.append(f"<{operator}>".encode())
         for op, handler in ops:
@@ -84,6 +92,10 @@ def run(
                 parts.append(_wrapped(tag, [render.result_bytes(_over(limit))]))
                 metrics.request("xml", f"{operator}/{tag}", "error")
                 continue
+            if down is not None:
+                parts.append(_wrapped(tag, [render.result_bytes(render.error(down))]))
+                metrics.request("xml", f"{operator}/{tag}", "error")
+                continue
             try:
                 if scope is not None and not scope.allows(operator, tag):
                     # Outside the key's scope: this operation answers 1006, the rest run.
@@ -91,11 +103,16 @@ def run(
                         req.identity, operator, tag, face=req.face, address=req.address
                     )
                 results = handler(req, op)
+                used = used or needs_store(handler)
             except PanelkeyError as exc:
                 results = [render.error(exc)]
             except Exception as exc:  # noqa: BLE001 - one broken operation must not sink the packet
-                log.exception("xml %s/%s failed", operator, tag)
-                results = [render.error(exc)]
+                if is_store_failure(exc):
+                    down = outage_of(req.ctx.panel.db).failed(exc)  # logged once an outage
+                    note(reason="store unavailable")
+                else:
+                    log.exception("xml %s/%s failed", operator, tag)
+                results = [render.error(down or exc)]
             blobs = [render.result_bytes(r) for r in results]
             if limit is not None:
                 size += sum(len(b) for b in blobs)
@@ -109,6 +126,8 @@ def run(
                 metrics.request("xml", f"{operator}/{tag}", "error" if failed else "ok")
         parts.append(f"</{operator}>".encode())
     parts.append(render.PACKET_CLOSE)
+    if used and down is None:
+        outage_of(req.ctx.panel.db).ok()
     answer = b"".join(parts)
     if lone and answer_limit is not None:
         return _lone_over_limit(steps, answer, answer_limit) or answer

@@ -3,6 +3,11 @@
 Refusals grow the log by at most one entry per source, face, event and reason in each
 `refusal_interval` seconds: the first is written at once, the repeats are counted in
 memory and added to that entry's `count` by `flush` (the server calls it every second).
+And by at most `refusal_entries` such entries in each interval, whatever the number of
+sources (5,000 addresses, or forwarded hops through a trusted proxy, are no more than
+one): past them, refusals are counted together per face, event and reason into one
+entry of source `*` ("and 4,950 more from 4,950 addresses"), with one log line when it
+starts and one when its interval ends.
 Entries older than `retention_days` are deleted by `flush`, at most once an hour.
 """
 
@@ -50,8 +55,23 @@ class _Bucket:
     pending: int = 0  # repeats not yet added to the entry
 
 
+@dataclass(slots=True)
+class _Overflow:
+    """The refusals of one face, event and reason past `refusal_entries` in one interval."""
+
+    started: float
+    count: int = 0
+    pending: int = 0  # not yet in its entry
+    row_id: int | None = None
+    sources: set[str] | None = None  # distinct addresses, up to _SOURCES_KEPT
+    many: bool = False  # more addresses than _SOURCES_KEPT
+
+
 _BUCKET_LIMIT = 10_000
 _PRUNE_EVERY = 3600.0
+REFUSAL_ENTRIES = 100  # entries of single sources in one interval, all sources together
+OVERFLOW_SOURCE = "*"
+_SOURCES_KEPT = 100_000  # distinct addresses an overflow counts exactly (a few MB at most)
 
 
 class Audit:
@@ -59,7 +79,11 @@ class Audit:
         self._db = db
         self.refusal_interval = 60.0
         self.retention_days = 90  # 0 keeps everything
+        self.refusal_entries = REFUSAL_ENTRIES
         self._buckets: dict[tuple[str, str, str, str], _Bucket] = {}
+        # This interval's count of entries written (all sources), and when it began.
+        self._window = (0.0, 0)
+        self._overflows: dict[tuple[float, str, str, str], _Overflow] = {}
         self._lock = threading.Lock()
         self._pruned_at = 0.0
 
@@ -100,17 +124,63 @@ class Audit:
             if bucket is not None and now - bucket.started < self.refusal_interval:
                 bucket.pending += 1  # the entry keeps the first one's actor and detail
                 return False
-            if len(self._buckets) >= _BUCKET_LIMIT:
-                overflow = self._flush_locked(drop_all=True)
-            bucket = self._buckets[bucket_key] = _Bucket(now)
+            started, written = self._window
+            if now - started >= self.refusal_interval:
+                started, written = now, 0
+            over, first = written >= self.refusal_entries, False
+            if over:
+                first = self._overflowed(started, event, face, reason, source_ip)
+            else:
+                self._window = (started, written + 1)
+                if len(self._buckets) >= _BUCKET_LIMIT:
+                    overflow = self._flush_locked(drop_all=True)
+                bucket = self._buckets[bucket_key] = _Bucket(now)
+        if over:
+            if first:
+                log.warning(
+                    "%s face=%s reason=%s: more than %d refusal entries in %.0f s; further "
+                    "refusals are counted together (source %s) until the interval ends",
+                    event, face, reason or "-", self.refusal_entries, self.refusal_interval,
+                    OVERFLOW_SOURCE,
+                )  # fmt: skip
+            return False
+        assert bucket is not None
         self._write(overflow)
-        row_id = self.record(
-            event, face=face, actor=actor, source_ip=source_ip, key_id=key_id, reason=reason,
-            detail=detail,
-        )  # fmt: skip
+        try:
+            row_id = self.record(
+                event, face=face, actor=actor, source_ip=source_ip, key_id=key_id,
+                reason=reason, detail=detail,
+            )  # fmt: skip
+        except BaseException:
+            # Not written (the store is out): the next refusal of its kind tries again,
+            # rather than being counted into an entry that does not exist.
+            with self._lock:
+                if self._buckets.get(bucket_key) is bucket:
+                    del self._buckets[bucket_key]
+                self._window = (self._window[0], max(self._window[1] - 1, 0))
+            raise
         with self._lock:
             bucket.row_id = row_id
         return True
+
+    def _overflowed(
+        self, started: float, event: str, face: str, reason: str, source_ip: str
+    ) -> bool:
+        """Count one refusal past the interval's entries (the lock held); True for the
+        first of its face, event and reason in this interval."""
+        key = (started, event, face, reason)
+        over = self._overflows.get(key)
+        first = over is None
+        if over is None:
+            over = self._overflows[key] = _Overflow(started, sources=set())
+        over.count += 1
+        over.pending += 1
+        assert over.sources is not None
+        if len(over.sources) < _SOURCES_KEPT:
+            over.sources.add(source_ip)
+        elif source_ip not in over.sources:
+            over.many = True
+        return first
 
     def flush(self) -> None:
         """Add counted repeats to their entries, forget finished intervals, and delete
@@ -118,6 +188,7 @@ class Audit:
         with self._lock:
             updates = self._flush_locked(drop_all=False)
         self._write(updates)
+        self._flush_overflows()
         now = time.monotonic()
         if self.retention_days > 0 and now - self._pruned_at >= _PRUNE_EVERY:
             self._pruned_at = now
@@ -153,6 +224,56 @@ class Audit:
                 reason or "-",
                 more,
             )
+
+    def _flush_overflows(self) -> None:
+        """Write each overflow's count to its entry (made on its first flush), and log
+        and forget those whose interval has ended."""
+        now = time.monotonic()
+        with self._lock:
+            due = [
+                (key, over, over.pending, self._addresses(over))
+                for key, over in self._overflows.items()
+                if over.pending or now - over.started >= self.refusal_interval
+            ]
+            for _, over, pending, _ in due:
+                over.pending -= pending
+        audit = tables.audit
+        for key, over, pending, addresses in due:
+            _, event, face, reason = key
+            detail = f"and {over.count:,} more from {addresses} addresses"
+            if pending:
+                if over.row_id is None:
+                    row = {
+                        "at": iso(), "face": face, "event": event, "actor": "",
+                        "source_ip": OVERFLOW_SOURCE, "key_id": None, "reason": reason,
+                        "detail": detail, "count": pending,
+                    }  # fmt: skip
+                    with self._db.begin() as conn:
+                        primary = conn.execute(audit.insert().values(**row)).inserted_primary_key
+                    over.row_id = int(primary[0]) if primary else None
+                else:
+                    with self._db.begin() as conn:
+                        conn.execute(
+                            audit.update()
+                            .where(audit.c.id == over.row_id)
+                            .values(count=audit.c.count + pending, detail=detail)
+                        )
+            if now - over.started >= self.refusal_interval:
+                with self._lock:
+                    if over.pending:
+                        continue  # counted since: written by the next flush
+                    self._overflows.pop(key, None)
+                log.warning(
+                    "%s face=%s reason=%s: %s more refusals from %s addresses in %.0f s, "
+                    "counted together past %d entries",
+                    event, face, reason or "-", f"{over.count:,}", addresses,
+                    self.refusal_interval, self.refusal_entries,
+                )  # fmt: skip
+
+    @staticmethod
+    def _addresses(over: _Overflow) -> str:
+        count = len(over.sources or ())
+        return f"more than {count:,}" if over.many else f"{count:,}"
 
     def prune(self, now: float | None = None) -> int:
         """Delete entries older than the retention; how many went."""

@@ -12,8 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from panelkey.core import patterns
-from panelkey.core.databases import DB_NOT_FOUND, USER_NOT_FOUND, Db, DbServer, DbUser
+from panelkey.core.databases import (
+    DB_NOT_FOUND,
+    SERVERS_ADMIN_ONLY,
+    USER_NOT_FOUND,
+    Db,
+    DbServer,
+    DbUser,
+)
 from panelkey.core.domains.domains import Domain
+from panelkey.core.identity import require_admin
 from panelkey.rest import jsonschema as js
 from panelkey.rest.errors import ApiError, bad_request, not_found
 from panelkey.rest.resources import SUCCESS, Answer, Call, Query, Resource
@@ -128,7 +136,7 @@ def delete_db_user(c: Call) -> Answer:
 
 def list_db_servers(c: Call) -> Answer:
     server_id = _query_id(c, "id")
-    c.ctx.panel.databases.require_admin(c.identity)
+    require_admin(c.identity, SERVERS_ADMIN_ONLY)
     ids = [server_id] if server_id is not None else None
     return 200, [server_dict(s) for s in c.ctx.panel.databases.servers(ids)]
 
