@@ -219,7 +219,8 @@ def main() -> int:
         for name in names:
             method, path, body = table[name]
             if args.profile == "none":
-                print(f"{name:14} {timed(rig, method, path, body, args.n):8.1f} µs CPU/request")
+                unit = "pair (process CPU)" if name == "add-del" else "request"
+                print(f"{name:14} {timed(rig, method, path, body, args.n):8.1f} µs CPU/{unit}")
             elif args.profile == "pyinstrument":
                 from pyinstrument import Profiler
 
