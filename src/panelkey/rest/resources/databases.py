@@ -144,7 +144,7 @@ _SERVER_FIELDS = ("id", "host", "port", "type", "status", "db_count", "is_defaul
 _USER_LOGIN = js.string(
     minLength=1, maxLength=patterns.DATABASE_LOGIN_MAX, pattern=patterns.DATABASE_LOGIN
 )
-_PASSWORD = js.string(minLength=1, maxLength=255)
+_PASSWORD = js.PASSWORD
 
 SCHEMAS: dict[str, js.Schema] = {
     "Database": js.obj(
