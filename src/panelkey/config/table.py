@@ -219,6 +219,15 @@ SETTINGS: tuple[Setting, ...] = (
         live=True,
     ),
     Setting(
+        "max_rest_answer",
+        _const(16 * 1024 * 1024),
+        casts.positive,
+        "largest REST answer in bytes; a call whose answer would pass it is refused (400)",
+        env="PANELKEY_MAX_REST_ANSWER",
+        section="panelkey",
+        key="maxRestAnswerSize",
+    ),
+    Setting(
         "trusted_proxies",
         _const([]),
         casts.addresses,

@@ -163,8 +163,12 @@ def check(value: Any, schema: Schema, schemas: Mapping[str, Schema], where: str 
         return
     if not _is(value, kind):
         raise bad_request(f"Invalid value of {where}: expected {_TYPE_NAMES.get(str(kind), kind)}")
-    if kind == "string" and len(value) > schema.get("maxLength", TEXT_LIMIT):
-        # The length first: what comes after reads the whole text.
+    if (
+        kind == "string"
+        and "enum" not in schema
+        and len(value) > schema.get("maxLength", TEXT_LIMIT)
+    ):
+        # The length first: what comes after reads the whole text (an enum compares lengths).
         limit = schema.get("maxLength", TEXT_LIMIT)
         raise bad_request(f"Invalid value of {where}: longer than {limit} characters")
     if "enum" in schema and value not in schema["enum"]:
@@ -213,17 +217,18 @@ def _check_object(
 def _check_any(
     value: Any, options: list[Schema], schemas: Mapping[str, Schema], where: str
 ) -> None:
-    """`value` fits one of `options`, or the first one's refusal is raised."""
-    first: Exception | None = None
+    """`value` fits one of `options`, or the refusal of the first one of its type (else
+    of the first one) is raised: a list's long item is named, not "expected a string"."""
+    refusals: list[tuple[bool, ApiError]] = []
     for option in options:
         try:
             check(value, option, schemas, where)
         except ApiError as exc:  # try the next shape
-            first = first or exc
+            shape = schemas[option["$ref"]] if "$ref" in option else option
+            refusals.append((_is(value, shape.get("type")), exc))
         else:
             return
-    assert first is not None
-    raise first
+    raise next((exc for typed, exc in refusals if typed), refusals[0][1])
 
 
 def _is(value: Any, kind: str | None) -> bool:

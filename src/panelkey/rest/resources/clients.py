@@ -73,7 +73,7 @@ def _owner(c: Call, login: str | None) -> Account | None:
 
 def list_clients(c: Call) -> Answer:
     reachable = c.ctx.panel.accounts.reachable(c.identity)
-    return 200, [client_dict(a) for a in reachable if a.type != "admin"]
+    return 200, (client_dict(a) for a in reachable if a.type != "admin")
 
 
 def create_client(c: Call) -> Answer:

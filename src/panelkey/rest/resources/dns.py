@@ -32,7 +32,7 @@ def _record(c: Call) -> Record:
 
 
 def list_records(c: Call) -> Answer:
-    return 200, [r.as_dict() for r in c.ctx.panel.dns.records(c.identity, _zone(c))]
+    return 200, (r.as_dict() for r in c.ctx.panel.dns.records(c.identity, _zone(c)))
 
 
 def add_record(c: Call) -> Answer:

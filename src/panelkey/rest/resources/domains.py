@@ -6,7 +6,7 @@ with their site aliases, owner, status and service plan; the same ones XML `webs
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from panelkey.core import patterns
@@ -53,10 +53,11 @@ def domain_dict(c: Call, d: Domain, of_site: list[SiteAlias] | None = None) -> d
     return {**d.as_dict(), "created": plesk_date(d.created), "aliases": aliases}
 
 
-def domain_dicts(c: Call, domains: list[Domain]) -> list[dict[str, Any]]:
-    """`domain_dict` of each, with every alias read at once (the caller sees these)."""
+def domain_dicts(c: Call, domains: list[Domain]) -> Iterator[dict[str, Any]]:
+    """`domain_dict` of each, made as the answer is written (its budget may stop it), with
+    every alias read at once (the caller sees these)."""
     aliases = c.ctx.panel.site_aliases.of_sites({d.id for d in domains})
-    return [domain_dict(c, d, aliases.get(d.id, [])) for d in domains]
+    return (domain_dict(c, d, aliases.get(d.id, [])) for d in domains)
 
 
 def find_domain(c: Call, ref: dict[str, Any], what: str = "parent_domain") -> Domain | None:

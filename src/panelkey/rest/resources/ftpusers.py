@@ -68,7 +68,7 @@ def list_ftp_users(c: Call) -> Answer:
     name = c.query.get("name")
     if name is not None:
         listed = [u for u in listed if u.name == name]
-    return 200, [ftp_user_dict(u) for u in listed]
+    return 200, (ftp_user_dict(u) for u in listed)
 
 
 def create_ftp_user(c: Call) -> Answer:

@@ -51,7 +51,7 @@ def delete_key(c: Call) -> Answer:
 
 
 def list_keys(c: Call) -> Answer:
-    return 200, [k.as_dict() for k in c.ctx.panel.keys.list()]
+    return 200, (k.as_dict() for k in c.ctx.panel.keys.list())
 
 
 # -- schemas --------------------------------------------------------------------------------
