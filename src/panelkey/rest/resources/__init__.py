@@ -115,7 +115,7 @@ def within(payload: Any, limit: int) -> bytes:
             size += len(parts[-1]) + 1
             if size > limit + 1:  # the last item has no comma
                 raise too_large(limit)
-        return b"[" + b",".join(parts) + b"]"
+        body = b"[" + b",".join(parts) + b"]"
     else:
         body = json.dumps(payload, separators=(",", ":")).encode()
     if len(body) > limit:
@@ -172,7 +172,9 @@ class Resource:
         scope = f"{self.operator}/{operation}" if more.get("auth", True) else ""
         if self.int_ids and "{id}" in path:
             more["int_params"] = frozenset({"id"})
-        if handler is not None and more.get("auth", True):
+        if handler is not None and method == "GET" and more.get("auth", True):
+            # A read's answer is held to the budget; a write's is one object (its fields
+            # are bounded), and refusing it would hide a change that was made.
             handler = bounded(handler)
         return Route(method, path, handler, summary, self.tags, scope, answer=answer, **more)
 
