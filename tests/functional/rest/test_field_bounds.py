@@ -207,7 +207,7 @@ def _adversarial(pattern: str) -> Iterator[str]:
     pieces = set(re.findall(r"[A-Za-z0-9@.:/,_* -]", pattern)) | {" ", ",", ".", ":", "@", "/"}
     units = {"a", "1", "1:", "1::1,", "1.1.1.1,", "a.", "a@", " ,", "..", "a/", "2026-01-01 "}
     for unit in sorted(units | pieces):
-        for tail in ("\x01", "!", "-"):
+        for tail in ("\x01", "!", "-", "@", " ", "/", "\\"):
             yield unit * (65536 // len(unit)) + tail
             yield "a@" + unit * (65536 // len(unit)) + tail
 
