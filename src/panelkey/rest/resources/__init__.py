@@ -3,8 +3,10 @@ out), its routes and its schemas. `router.py` gathers the modules into one table
 
 Handlers of routes marked `inline` run on the event loop and must not touch the store;
 all others run in a worker thread. Bodies arrive already checked against their schema
-(types, enums, ranges, patterns); the core checks the rest and its errors become
-400/403/404 (`rest/errors.py`).
+(types, enums, lengths, ranges, patterns); the core checks the rest and its errors become
+400/403/404 (`rest/errors.py`). A read's answer is held to `[panelkey] maxRestAnswerSize`
+(`within`): a list handler may answer an iterator, written object by object until the
+budget is spent (docs/rest-api.md "Limits").
 """
 
 from __future__ import annotations
