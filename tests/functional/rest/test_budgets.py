@@ -13,9 +13,19 @@ from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core import patterns
 from panelkey.core.panel import Panel
-from panelkey.rest.router import ROUTES
+from panelkey.rest import jsonschema as js
+from panelkey.rest.resources import Route
+from panelkey.rest.router import ROUTES, SCHEMAS
 from tests.conftest import CHEAP_HASHES
-from tests.functional.rest.rest_helpers import CUSTOMER, Api, Key, is_error_shape, make_customer
+from tests.functional.rest.rest_helpers import (
+    CUSTOMER,
+    SQLITE_ONLY,
+    Api,
+    Key,
+    is_error_shape,
+    make_customer,
+)
+from tests.functional.rest.test_field_bounds import place, url_of
 
 MIB = 1024 * 1024
 
@@ -103,3 +113,31 @@ def test_a_description_at_its_length_is_kept(api: Api, admin_key: Key) -> None:
     assert response.status_code == 201
     one = api.get(f"/clients/{response.json()['id']}", headers=admin_key).json()
     assert one["description"] == body["description"]
+
+
+def _arrays() -> list[tuple[Route, str, js.Schema]]:
+    """Every list a request body's member may be (through anyOf), walked from the table."""
+    found = []
+    for route in ROUTES:
+        if not route.body:
+            continue
+        for name, member in SCHEMAS[route.body].get("properties", {}).items():
+            for shape in member.get("anyOf", [member]):
+                if shape.get("type") == "array":
+                    found.append((route, name, shape))
+    return found
+
+
+@SQLITE_ONLY
+def test_a_list_past_its_items_is_refused_naming_it(api: Api, admin_key: Key) -> None:
+    arrays = _arrays()
+    assert {"ips", "scope", "params", "ipv6"} <= {name for _, name, _ in arrays}
+    for route, name, shape in arrays:
+        assert shape.get("maxItems"), (route.body, name)
+        body = place(js.ref(str(route.body)), (name, "[]"), "x")
+        body[name] = body[name] * (shape["maxItems"] + 1)
+        response = api.request(route.method, url_of(route), headers=admin_key, json=body)
+        where = f"{route.method} {route.path} {name}"
+        assert response.status_code == 400 and is_error_shape(response), (where, response.text)
+        message = response.json()["message"]
+        assert message == f"Invalid value of {name!r}: more than {shape['maxItems']} items", where

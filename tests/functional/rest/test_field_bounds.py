@@ -97,7 +97,7 @@ def _filler(schema: js.Schema) -> Any:
     raise AssertionError(f"no sample fits {schema}")
 
 
-def _place(schema: js.Schema, at: Path_, value: str) -> Any:
+def place(schema: js.Schema, at: Path_, value: str) -> Any:
     """A value of `schema` holding `value` at `at`, the other required members filled
     (after it: the target is the first member checked)."""
     if "$ref" in schema:
@@ -109,18 +109,18 @@ def _place(schema: js.Schema, at: Path_, value: str) -> Any:
         kind = "array" if head == "[]" else "object"
         schema = next(o for o in schema["anyOf"] if o.get("type") == kind)
     if head == "[]":
-        return [_place(schema["items"], rest, value)]
+        return [place(schema["items"], rest, value)]
     if head == "*":
-        return {"name": _place(schema["additionalProperties"], rest, value)}
+        return {"name": place(schema["additionalProperties"], rest, value)}
     member = schema["properties"][head]
     if not rest and "anyOf" in member:
         member = next(o for o in member["anyOf"] if o.get("type") == "string")
-    placed = {head: _place(member, rest, value)}
+    placed = {head: place(member, rest, value)}
     filled = _filler(schema)
     return placed | {k: v for k, v in filled.items() if k != head}
 
 
-def _url(route: Route) -> str:
+def url_of(route: Route) -> str:
     path = re.sub(
         r"{(\w+)}", lambda m: "1" if m[1] in route.int_params else "secret_key", route.path
     )
@@ -128,8 +128,8 @@ def _url(route: Route) -> str:
 
 
 def _send(api: Api, key: Key, route: Route, at: Path_, value: str) -> httpx.Response:
-    body = _place(js.ref(str(route.body)), at, value)
-    return api.request(route.method, _url(route), headers=key, json=body)
+    body = place(js.ref(str(route.body)), at, value)
+    return api.request(route.method, url_of(route), headers=key, json=body)
 
 
 def _where(at: Path_) -> str:

@@ -63,12 +63,13 @@ _DAY = (
 )
 _CLOCK = "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
 _ISO_TIME = rf"[1-9][0-9]{{3}}-{_DAY}(?:[T ]{_CLOCK})?(?:Z|\+00:?00)?"
-# An address with its spaces; a list of addresses, as a comma list or a JSON list.
+# An address with its spaces; at most 64 of them, as a JSON list or one comma list (one
+# pattern reads that: each of its characters may be tried as an address's start, a few µs
+# each, so 4096 characters at most).
 _ADDRESS_MAX = 64
-_LIST_MAX = 256
-# A comma list is read by one pattern: each of its characters may be tried as an
-# address's start (a few µs each), so it is kept shorter than the JSON list's total.
+_ADDRESSES = 64
 _ADDRESSES_MAX = 4096
+_LIST_MAX = 256
 _ONE_ADDRESS = js.string(maxLength=_ADDRESS_MAX, pattern=rf"^ *{js.ADDRESS} *$")
 _WHEN_USED = js.string(nullable=True)
 
@@ -81,14 +82,14 @@ SCHEMAS: dict[str, js.Schema] = {
                         maxLength=_ADDRESSES_MAX,
                         pattern=rf"^[ ,]*(?:{js.ADDRESS}(?: *,[ ,]*{js.ADDRESS})*[ ,]*)?$",
                     ),
-                    js.array(_ONE_ADDRESS, maxItems=_LIST_MAX),
+                    js.array(_ONE_ADDRESS, maxItems=_ADDRESSES),
                 ],
                 "description": "Addresses or networks the key may be used from, as a comma "
                 "list or a list",
             },
             "ips": js.array(
                 _ONE_ADDRESS,
-                maxItems=_LIST_MAX,
+                maxItems=_ADDRESSES,
                 description="Addresses or networks (IPv4, IPv6, CIDR with its host bits zero)",
             ),
             "login": js.string(
