@@ -85,6 +85,7 @@ class Settings:
     journal_size: int
     max_body: int
     log_level: str
+    max_rest_answer: int
     dns_port: int | None
     dns_host: str
     password_hash_threads: int

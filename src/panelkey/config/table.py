@@ -219,6 +219,15 @@ SETTINGS: tuple[Setting, ...] = (
         live=True,
     ),
     Setting(
+        "max_rest_answer",
+        _const(16 * 1024 * 1024),
+        casts.positive,
+        "largest answer of a REST read in bytes; a read whose answer would pass it is 400",
+        env="PANELKEY_MAX_REST_ANSWER",
+        section="panelkey",
+        key="maxRestAnswerSize",
+    ),
+    Setting(
         "trusted_proxies",
         _const([]),
         casts.addresses,
