@@ -381,6 +381,7 @@ class Authenticator:
         """The faces' password check: the lockout first (answered after `lockout_delay`,
         which costs no CPU and holds a flood to the pace of its connections), then the
         cache of verified passwords, then the hashing pool."""
+        self._poll()  # a lockout lifted elsewhere counts from this very request
         locked = self.locked_out(login, address)
         if locked is not None:
             if self.lockout_delay > 0:
