@@ -236,6 +236,7 @@ class KeyThrottle:
         self.blocked: dict[str, float] = {}  # changed in place: the key path holds it
         self._pending: dict[str, int] = {}
         self._seen: dict[str, tuple[int, float]] = {}  # bucket: failures in store, read at
+        self._failing: dict[str, float] = {}  # bucket: its last wrong key here
         self._lock = threading.Lock()
         self.pruned_at = 0.0
 
@@ -282,12 +283,18 @@ class KeyThrottle:
             if len(self._pending) >= _LIMIT:
                 self._pending = {}
             pending = self._pending[bucket] = self._pending.get(bucket, 0) + 1
+            if len(self._failing) >= _LIMIT:
+                self._failing = {}
+            self._failing[bucket] = self._clock()
             in_store = self._seen.get(bucket, (0, 0.0))[0]
         if in_store + pending < self.failures and pending < max(1, self.failures // 5):
             return None
         return self._push([bucket]).get(bucket)
 
     def flush(self) -> None:
+        """Add the wrong keys counted here to the store, and learn the throttles other
+        processes started on the sources failing here lately (so that this process's
+        cached keys are refused to them too). Once a second, from the server."""
         if self._pending:
             self._push(list(self._pending))
         now = self._clock()
@@ -295,6 +302,14 @@ class KeyThrottle:
             for bucket, until in list(self.blocked.items()):
                 if until <= now:
                     del self.blocked[bucket]
+            for bucket, at in list(self._failing.items()):
+                if now - at > self.window:
+                    del self._failing[bucket]
+            recent = [b for b in self._failing if b not in self.blocked][:1000]
+        if recent:
+            found = self._ledger.read([f"keys {b}" for b in recent])
+            for bucket in recent:
+                self._remember(bucket, found.get(f"keys {bucket}") or Entry(), now)
 
     def _push(self, buckets: list[str]) -> dict[str, Lockout]:
         with self._lock:
