@@ -222,7 +222,13 @@ class Authenticator:
         """The fast path: an answer from the cache, or None when the store must be asked.
         A source throttled for wrong keys is refused before any hashing."""
         self._poll()
-        if self._blocked and self._throttle.keys.throttled(address) is not None:
+        blocked = self._blocked
+        # An IPv4 address is its own bucket: others' keys pay one dict lookup.
+        if (
+            blocked
+            and (address in blocked or ":" in address or len(address) > 15)
+            and self._throttle.keys.throttled(address) is not None
+        ):
             return _THROTTLED
         entry = self._key_cache.get(_sha256(value.encode()).digest())
         if entry is None:
