@@ -1,34 +1,58 @@
 """uvicorn's httptools protocol with the limits a slow or greedy client meets.
 
-    header_timeout   the request line and headers must be in this many seconds after
-                     the connection opens (or the next request begins)  -> 408, closed
+    header_timeout   the TLS handshake (on HTTPS), request line and headers must be in this
+                     many seconds after the connection opens (or the next request
+                     begins)  -> 408 (a handshake that never ends: closed, no answer)
     body_timeout     the body must be in this many seconds after the headers -> 408
     HEAD_LIMIT       at most this many bytes of request line and headers  -> 431
-    max_per_source   open connections of one peer address on this worker -> 503
+    bound            open connections of one peer address on this worker -> 503
+
+Every connection counts from its accept, before any TLS handshake: the handshake is done
+here (`loop.start_tls`), not by the server, so that a peer that connects and never says
+hello holds a counted connection that the header timeout closes. The bounds come from the
+worker's descriptor limit (`Limits.sized`): a worker holds at most `capacity`
+connections, one address at most `bound` of them, and once fewer than `reserve` are
+left, only addresses holding fewer than RESERVE_SHARE get in, so that a few flooding
+addresses can never take the last connections (see `admit`). A refused connection is
+closed at once (a 503 first on plain HTTP; on HTTPS before the handshake, no answer), and
+logged once per address per interval with the count of those refused since.
 
 A connection's writes leave at the end of the event loop's turn while the worker has other
 requests in hand, a response's head with its body in one send where uvicorn makes two
 (TurnWrite). A connection that is answered
 and kept alive waits under uvicorn's keep-alive timeout.
-Trusted proxies (panel.ini `trustedProxies`) are exempt from the per-source bound, since
-every client behind them shares their address. Header names are not touched: those with
-underscores (`HTTP_AUTH_LOGIN`) still reach the XML face.
+Trusted proxies (panel.ini `trustedProxies`) are exempt from the per-address bound and
+the reserve, since every client behind them shares their address. Header names are not
+touched: those with underscores (`HTTP_AUTH_LOGIN`) still reach the XML face.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import resource
+import ssl
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.utils import get_remote_addr
 
 log = logging.getLogger("panelkey.http")
 
 HEAD_LIMIT = 64 * 1024
 # Held writes of one connection past this many bytes leave at once (TurnWrite).
 HOLD_LIMIT = 256 * 1024
+# Descriptors a worker keeps for itself, not for connections: store and journal files of
+# each thread, listeners, DNS sockets, the event loop's own. At least this many, and an
+# eighth of the limit.
+SPARE_FDS = 64
+# Once a worker is in its reserve, an address holding this many connections gets no more.
+RESERVE_SHARE = 2
+# Past this many addresses remembered by the refusal log, the quiet ones are forgotten.
+_REMEMBERED = 4096
 
 
 def _answer(status: bytes, text: bytes) -> bytes:
@@ -109,14 +133,98 @@ class TurnWrite:
         return getattr(self._transport, name)
 
 
+def raise_fd_limit() -> int:
+    """Raise this process's soft limit of open descriptors to its hard limit (workers
+    forked later inherit it); the soft limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    # Linux refuses "unlimited" past fs.nr_open: a million is more than one worker uses.
+    want = 1 << 20 if hard == resource.RLIM_INFINITY else hard
+    if soft == resource.RLIM_INFINITY or soft >= want:
+        return int(soft if soft != resource.RLIM_INFINITY else want)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    except (ValueError, OSError):
+        return int(soft)
+    return int(want)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many connections one worker holds: at most `capacity` in all, `bound` of one
+    address, and the last `reserve` only for addresses holding fewer than RESERVE_SHARE."""
+
+    capacity: int
+    bound: int
+    reserve: int
+
+    @classmethod
+    def sized(cls, fd_limit: int, max_per_source: int) -> Limits:
+        """From the worker's descriptor limit: what it spares for itself aside, a
+        sixteenth of the rest per address (at most `max_per_source`), a quarter kept
+        in reserve."""
+        capacity = max(8, fd_limit - max(SPARE_FDS, fd_limit // 8))
+        return cls(capacity, max(1, min(max_per_source, capacity // 16)), capacity // 4)
+
+
+def admit(open_total: int, held: int, limits: Limits, *, exempt: bool = False) -> str | None:
+    """None when a new connection may open on a worker holding `open_total` connections,
+    `held` of them from the new one's address; else why not, for the log."""
+    if open_total >= limits.capacity:
+        return f"the worker holds {open_total} connections, all it may"
+    if exempt:
+        return None
+    if held >= limits.bound:
+        return f"{held} already open, the bound per address"
+    if open_total >= limits.capacity - limits.reserve and held >= RESERVE_SHARE:
+        return (
+            f"{held} already open and the worker is in its reserve "
+            f"({open_total} of {limits.capacity} connections)"
+        )
+    return None
+
+
+class RefusalLog:
+    """One warning per address per `interval` seconds for refused connections, which
+    says how many were refused since the last one: a flood writes a line a minute, not
+    a line a connection."""
+
+    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = interval
+        self.clock = clock
+        self._seen: dict[str, tuple[float, int]] = {}  # address -> (last line, refused since)
+
+    def refused(self, source: str, why: str) -> str | None:
+        """The line to log for this refusal, or None when its address had one within
+        the interval (the refusal is counted into the next)."""
+        now = self.clock()
+        last = self._seen.get(source)
+        if last is not None and now - last[0] < self.interval:
+            self._seen[source] = (last[0], last[1] + 1)
+            return None
+        if len(self._seen) >= _REMEMBERED:
+            self._forget(now)
+        self._seen[source] = (now, 0)
+        more = f"; {last[1]} more refused since the last line" if last and last[1] else ""
+        return f"connections from {source or '-'} refused: {why}{more}"
+
+    def _forget(self, now: float) -> None:
+        quiet = [a for a, (at, _) in self._seen.items() if now - at >= self.interval]
+        for address in quiet or list(self._seen)[: _REMEMBERED // 2]:
+            del self._seen[address]
+
+
 class GuardedHttp(HttpToolsProtocol):
-    """Made per worker by `guarded`, which sets the limits as class attributes."""
+    """Made per worker by `guarded`, which sets the limits as class attributes; a subclass
+    with `tls` set serves HTTPS, shaking hands itself."""
 
     header_timeout: ClassVar[float] = 20.0
     body_timeout: ClassVar[float] = 60.0
-    max_per_source: ClassVar[int] = 256
+    limits: ClassVar[Limits] = Limits(896, 56, 224)
+    tls: ClassVar[ssl.SSLContext | None] = None
     exempt: ClassVar[Callable[[str], bool]]
+    refusals: ClassVar[RefusalLog]
     open_by_source: ClassVar[dict[str, int]]
+    open_total: ClassVar[list[int]]  # [connections open on the worker]
     in_hand: ClassVar[list[int]]  # the worker's requests begun and not yet answered
 
     _begun = 0  # this connection's share of in_hand
@@ -124,43 +232,117 @@ class GuardedHttp(HttpToolsProtocol):
     _guard: asyncio.TimerHandle | None = None
     _source: str | None = None
     _head_bytes: int = -1  # bytes of the head so far; -1 while no head is being read
+    # The TCP transport while the TLS handshake runs (or a refused one): uvicorn's side
+    # of the protocol has not seen the connection yet.
+    _raw: asyncio.Transport | None = None
+    _early: list[bytes] | None = None  # data that came before the handshake's end was seen
+    _handshake: asyncio.Task[None] | None = None
 
     def connection_made(self, transport: Any) -> None:
+        source = (get_remote_addr(transport) or ("",))[0]
+        cls = type(self)
+        held = self.open_by_source.get(source, 0)
+        why = admit(self.open_total[0], held, self.limits, exempt=cls.exempt(source))
+        self.open_by_source[source] = held + 1
+        self.open_total[0] += 1
+        self._source = source
+        if why is not None:
+            line = self.refusals.refused(source, why)
+            if line is not None:
+                log.warning("%s", line)
+            if self.tls is None:
+                self._open(transport)
+                self._close_with(_TOO_MANY)
+            else:  # no cleartext answer to a TLS client, and no handshake spent on it
+                self._raw = transport
+                transport.close()
+            return
+        self._arm(self.header_timeout)
+        if self.tls is None:
+            self._open(transport)
+            return
+        self._raw = transport
+        self._early = []
+        self.connections.add(self)  # so that a shutdown closes it too
+        self._handshake = self.loop.create_task(self._shake_hands(transport, self.tls))
+
+    def _open(self, transport: Any) -> None:
         super().connection_made(
             cast(asyncio.Transport, TurnWrite(transport, self.loop, self.in_hand))
         )
-        source = self.client[0] if self.client else ""
-        opened = self.open_by_source.get(source, 0) + 1
-        self.open_by_source[source] = opened
-        self._source = source
-        if opened > self.max_per_source and not type(self).exempt(source):
-            log.debug("connection from %s refused: %d already open", source, opened - 1)
-            self._close_with(_TOO_MANY)
-            return
         self._head_bytes = 0
-        self._arm(self.header_timeout)
+
+    async def _shake_hands(self, raw: Any, context: ssl.SSLContext) -> None:
+        # The header timer, armed at accept, closes a handshake that never ends;
+        # start_tls's own timeout, a little later, only backs it up.
+        timeout = self.header_timeout + 1 if self.header_timeout > 0 else None
+        try:
+            tls = await self.loop.start_tls(
+                raw, self, context, server_side=True, ssl_handshake_timeout=timeout
+            )
+        except asyncio.CancelledError:
+            self._lost_unopened()
+            raise
+        except Exception:  # noqa: BLE001 - a broken handshake, or its timeout, ends it
+            self._lost_unopened()
+            return
+        finally:
+            self._handshake = None
+        if self._source is None or tls is None or tls.is_closing():
+            self._lost_unopened()
+            return
+        early, self._early, self._raw = self._early or [], None, None
+        self._open(tls)
+        for data in early:
+            self.data_received(data)
+
+    def _lost_unopened(self) -> None:
+        """A connection uvicorn never saw ends: what it held is given back."""
+        self._disarm()
+        raw, self._raw, self._early = self._raw, None, None
+        if raw is not None and not raw.is_closing():
+            raw.close()
+        self.connections.discard(self)
+        self._release()
+
+    def _release(self) -> None:
+        source = self._source
+        if source is None:
+            return
+        self._source = None
+        self.open_total[0] -= 1
+        left = self.open_by_source.get(source, 1) - 1
+        if left > 0:
+            self.open_by_source[source] = left
+        else:
+            self.open_by_source.pop(source, None)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._raw is not None:  # refused over TLS, or lost mid-handshake
+            self._lost_unopened()
+            return
         self._disarm()
         self.in_hand[0] -= self._begun
         self._begun = 0
-        source = self._source
-        if source is not None:
-            self._source = None
-            left = self.open_by_source.get(source, 1) - 1
-            if left > 0:
-                self.open_by_source[source] = left
-            else:
-                self.open_by_source.pop(source, None)
+        self._release()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._early is not None:  # TLS up, but its transport not yet taken
+            self._early.append(bytes(data))
+            return
         if self._head_bytes >= 0:
             self._head_bytes += len(data)
         super().data_received(data)
         # Still inside the head after all that (a head and its body in one read is fine).
         if self._head_bytes > HEAD_LIMIT:
             self._close_with(_HEAD_TOO_LARGE)
+
+    def shutdown(self) -> None:
+        if self._raw is not None:
+            self._close_with(b"")
+            return
+        super().shutdown()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -208,32 +390,55 @@ class GuardedHttp(HttpToolsProtocol):
 
     def _close_with(self, answer: bytes) -> None:
         self._disarm()
+        raw = self._raw
+        if raw is not None:  # mid-handshake: nothing can be said in clear
+            raw.abort()
+            self._lost_unopened()
+            return
         transport = self.transport
         if transport is None or transport.is_closing():
             return
-        if self.cycle is None or not self.cycle.response_started:
+        if answer and (self.cycle is None or not self.cycle.response_started):
             transport.write(answer)
         transport.close()
+
+    def abort(self) -> None:
+        """Drop the connection without a word: for a request still running when the
+        shutdown's grace ends, whose outcome the client must not be told wrongly."""
+        self._disarm()
+        if self._raw is not None:
+            self._close_with(b"")
+        elif self.transport is not None:
+            self.transport.abort()
 
 
 def guarded(
     *,
     header_timeout: float,
     body_timeout: float,
-    max_per_source: int,
+    limits: Limits,
     exempt: Callable[[str], bool],
+    refusals: RefusalLog,
 ) -> type[GuardedHttp]:
-    """A protocol class of its own for one worker: its limits and its count of open
-    connections per source, shared by all of that worker's listeners."""
+    """A protocol class of its own for one worker: its limits and its counts of open
+    connections, shared by all of that worker's listeners (`with_tls` makes the HTTPS
+    one from it)."""
     return type(
         "GuardedHttp",
         (GuardedHttp,),
         {
             "header_timeout": header_timeout,
             "body_timeout": body_timeout,
-            "max_per_source": max_per_source,
+            "limits": limits,
             "exempt": staticmethod(exempt),
+            "refusals": refusals,
             "open_by_source": {},
+            "open_total": [0],
             "in_hand": [0],
         },
     )
+
+
+def with_tls(protocol: type[GuardedHttp], context: ssl.SSLContext) -> type[GuardedHttp]:
+    """`protocol` serving HTTPS: the same counts, the handshake done by the protocol."""
+    return type("GuardedHttps", (protocol,), {"tls": context})
