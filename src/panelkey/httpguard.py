@@ -7,15 +7,16 @@
     HEAD_LIMIT       at most this many bytes of request line and headers  -> 431
     bound            open connections of one peer address on this worker -> 503
 
-Every connection counts from its accept, before any TLS handshake: the handshake is done
-here (`loop.start_tls`), not by the server, so that a peer that connects and never says
-hello holds a counted connection that the header timeout closes. The bounds come from the
-worker's descriptor limit (`Limits.sized`): a worker holds at most `capacity`
-connections, one address at most `bound` of them, and once fewer than `reserve` are
-left, only addresses holding fewer than RESERVE_SHARE get in, so that a few flooding
-addresses can never take the last connections (see `admit`). A refused connection is
-closed at once (a 503 first on plain HTTP; on HTTPS before the handshake, no answer), and
-logged once per address per interval with the count of those refused since.
+Every connection counts from its accept, before any TLS handshake: the handshake is set
+up here (with the server's own SSLProtocol), not by the server, so that a peer that
+connects and never says hello holds a counted connection that the header timeout
+closes. The bounds come from the worker's descriptor limit (`Limits.sized`): a worker
+holds at most `capacity` connections, one address at most `bound` of them, and once
+fewer than `reserve` are left, only addresses holding fewer than RESERVE_SHARE get in,
+so that a few flooding addresses can never take the last connections (see `admit`). A
+refused connection is closed at once (a 503 first on plain HTTP; on HTTPS before the
+handshake, without a word), and logged once per address per interval with the count of
+those refused since.
 
 A connection's writes leave at the end of the event loop's turn while the worker has other
 requests in hand, a response's head with its body in one send where uvicorn makes two
@@ -29,6 +30,7 @@ touched: those with underscores (`HTTP_AUTH_LOGIN`) still reach the XML face.
 from __future__ import annotations
 
 import asyncio
+import asyncio.sslproto
 import logging
 import resource
 import ssl
@@ -213,6 +215,19 @@ class RefusalLog:
             del self._seen[address]
 
 
+def _ssl_protocol(loop: asyncio.AbstractEventLoop) -> Any:
+    """The class a TLS listener of `loop` wraps its connections in: uvloop's own on
+    uvloop, asyncio's elsewhere (same signature)."""
+    try:
+        import uvloop
+        import uvloop.loop
+    except ImportError:  # pragma: no cover - uvloop is a dependency, but not on every OS
+        return asyncio.sslproto.SSLProtocol
+    if isinstance(loop, uvloop.Loop):
+        return uvloop.loop.SSLProtocol  # type: ignore[attr-defined]  # not in its stubs
+    return asyncio.sslproto.SSLProtocol
+
+
 class GuardedHttp(HttpToolsProtocol):
     """Made per worker by `guarded`, which sets the limits as class attributes; a subclass
     with `tls` set serves HTTPS, shaking hands itself."""
@@ -235,10 +250,12 @@ class GuardedHttp(HttpToolsProtocol):
     # The TCP transport while the TLS handshake runs (or a refused one): uvicorn's side
     # of the protocol has not seen the connection yet.
     _raw: asyncio.Transport | None = None
-    _early: list[bytes] | None = None  # data that came before the handshake's end was seen
-    _handshake: asyncio.Task[None] | None = None
 
     def connection_made(self, transport: Any) -> None:
+        if self._raw is not None:  # the TLS handshake is done: `transport` is its own
+            self._raw = None
+            self._open(transport)
+            return
         source = (get_remote_addr(transport) or ("",))[0]
         cls = type(self)
         held = self.open_by_source.get(source, 0)
@@ -261,10 +278,19 @@ class GuardedHttp(HttpToolsProtocol):
         if self.tls is None:
             self._open(transport)
             return
+        # The handshake is done as the server does it for a TLS listener (the same
+        # SSLProtocol), but after the connection was counted and its timer armed. It is
+        # set up before this returns: the transport starts reading right after.
         self._raw = transport
-        self._early = []
         self.connections.add(self)  # so that a shutdown closes it too
-        self._handshake = self.loop.create_task(self._shake_hands(transport, self.tls))
+        waiter = self.loop.create_future()
+        waiter.add_done_callback(self._shaken)
+        timeout = self.header_timeout + 1 if self.header_timeout > 0 else None
+        tls = _ssl_protocol(self.loop)(
+            self.loop, self, self.tls, waiter, server_side=True, ssl_handshake_timeout=timeout
+        )
+        transport.set_protocol(tls)
+        tls.connection_made(transport)
 
     def _open(self, transport: Any) -> None:
         super().connection_made(
@@ -272,34 +298,16 @@ class GuardedHttp(HttpToolsProtocol):
         )
         self._head_bytes = 0
 
-    async def _shake_hands(self, raw: Any, context: ssl.SSLContext) -> None:
-        # The header timer, armed at accept, closes a handshake that never ends;
-        # start_tls's own timeout, a little later, only backs it up.
-        timeout = self.header_timeout + 1 if self.header_timeout > 0 else None
-        try:
-            tls = await self.loop.start_tls(
-                raw, self, context, server_side=True, ssl_handshake_timeout=timeout
-            )
-        except asyncio.CancelledError:
+    def _shaken(self, waiter: asyncio.Future[None]) -> None:
+        if not waiter.cancelled():
+            waiter.exception()  # a failed handshake is no error of the server's
+        if self._raw is not None:  # it ended before TLS was up
             self._lost_unopened()
-            raise
-        except Exception:  # noqa: BLE001 - a broken handshake, or its timeout, ends it
-            self._lost_unopened()
-            return
-        finally:
-            self._handshake = None
-        if self._source is None or tls is None or tls.is_closing():
-            self._lost_unopened()
-            return
-        early, self._early, self._raw = self._early or [], None, None
-        self._open(tls)
-        for data in early:
-            self.data_received(data)
 
     def _lost_unopened(self) -> None:
         """A connection uvicorn never saw ends: what it held is given back."""
         self._disarm()
-        raw, self._raw, self._early = self._raw, None, None
+        raw, self._raw = self._raw, None
         if raw is not None and not raw.is_closing():
             raw.close()
         self.connections.discard(self)
@@ -328,9 +336,6 @@ class GuardedHttp(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self._early is not None:  # TLS up, but its transport not yet taken
-            self._early.append(bytes(data))
-            return
         if self._head_bytes >= 0:
             self._head_bytes += len(data)
         super().data_received(data)
