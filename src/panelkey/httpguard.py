@@ -407,9 +407,15 @@ class GuardedHttp(HttpToolsProtocol):
             transport.write(answer)
         transport.close()
 
+    def handling(self) -> bool:
+        """Whether a request of this connection is whole and its answer not yet sent: its
+        handler may be writing to the store, and cannot be stopped half-way."""
+        cycle = self.cycle if self._raw is None else None
+        return cycle is not None and not cycle.more_body and not cycle.response_complete
+
     def abort(self) -> None:
-        """Drop the connection without a word: for a request still running when the
-        shutdown's grace ends, whose outcome the client must not be told wrongly."""
+        """Drop the connection without a word: for a request the shutdown gives up on,
+        whose outcome the client must not be told wrongly."""
         self._disarm()
         if self._raw is not None:
             self._close_with(b"")

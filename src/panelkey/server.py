@@ -56,8 +56,11 @@ JOURNAL_FLUSH_SECONDS = 0.2
 # stays bounded (at most journalSize entries a second) rather than growing with it.
 JOURNAL_BUSY_SECONDS = 1.0
 ACCESS_FLUSH_SECONDS = 0.5  # an access line is written within a second of its request
-# After the shutdown's grace, this long for the rest (the journal's last flush, closing
-# the store) before a worker exits regardless: nothing holds the exit past it.
+# After the shutdown's grace, requests whose handler runs (a thread that cannot be
+# stopped, maybe writing) have this long to finish and be answered truthfully.
+FINISH_MARGIN = 10.0
+# Then this long for the rest (the journal's last flush, closing the store) before a
+# worker exits regardless: nothing holds the exit past it.
 EXIT_MARGIN = 2.0
 _early_stop: list[int] = []  # signals that came before a worker's loop could take them
 
@@ -206,8 +209,11 @@ class _Server(uvicorn.Server):
         """Stop accepting (the listener closes: a new connection is refused, not
         queued), close idle connections, let requests in flight finish within the grace.
         uvicorn's own would then cancel them and answer 500, though their writes may have
-        committed; here those still running are dropped without an answer, which tells
-        the client no lie."""
+        committed. Here, when the grace ends, a request still waiting on its client (for
+        its body, or half its head) is dropped without an answer: none of it has run.
+        One the server is handling, in a thread that cannot be stopped, is let finish
+        and answered, for at most FINISH_MARGIN more seconds; then it too is dropped
+        without an answer, which tells the client no lie."""
         for server in self.servers:
             server.close()
         for sock in sockets or []:
@@ -215,22 +221,48 @@ class _Server(uvicorn.Server):
         state = self.server_state
         for connection in list(state.connections):
             connection.shutdown()
-        try:
-            async with asyncio.timeout(self.grace):
-                while state.connections or state.tasks:
-                    await asyncio.sleep(0.05)
-        except TimeoutError:
-            log.warning(
-                "%d request(s) still running %g s after SIGTERM: their connections are "
-                "dropped unanswered",
-                len(state.tasks),
-                self.grace,
-            )
-            for connection in list(state.connections):
-                if isinstance(connection, GuardedHttp):
-                    connection.abort()
-                else:  # the metrics listener: nothing there writes
-                    connection.shutdown()
+        if await _drained(state, self.grace):
+            return
+        waiting = [c for c in state.connections if not _handling(c)]
+        log.warning(
+            "%d connection(s) still waiting on their client %g s after SIGTERM: dropped unanswered",
+            len(waiting),
+            self.grace,
+        )
+        for connection in waiting:
+            _drop(connection)
+        if await _drained(state, FINISH_MARGIN):
+            return
+        log.error(
+            "%d request(s) still running %g s after SIGTERM: dropped unanswered, their "
+            "outcome unknown to their clients",
+            len(state.connections),
+            self.grace + FINISH_MARGIN,
+        )
+        for connection in list(state.connections):
+            _drop(connection)
+
+
+async def _drained(state: Any, seconds: float) -> bool:
+    """Whether every connection and request of `state` ended within `seconds`."""
+    try:
+        async with asyncio.timeout(seconds):
+            while state.connections or state.tasks:
+                await asyncio.sleep(0.05)
+    except TimeoutError:
+        return False
+    return True
+
+
+def _handling(connection: Any) -> bool:
+    return isinstance(connection, GuardedHttp) and connection.handling()
+
+
+def _drop(connection: Any) -> None:
+    if isinstance(connection, GuardedHttp):
+        connection.abort()
+    else:  # the metrics listener: nothing there writes
+        connection.shutdown()
 
 
 def _url(scheme: str, sock: socket.socket) -> str:
@@ -324,7 +356,7 @@ async def _worker(w: Worker) -> None:
     def stop() -> None:
         if any(server.should_exit for server, _ in servers):
             return
-        _exit_by(settings.shutdown_grace + EXIT_MARGIN)
+        _exit_by(settings.shutdown_grace + FINISH_MARGIN + EXIT_MARGIN)
         for server, _ in servers:
             server.should_exit = True
         if dns_listener is not None:
@@ -470,5 +502,5 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
         worker.run,
         stopped_early=lambda: bool(_early_stop),
         listeners=held,
-        kill_after=settings.shutdown_grace + 2 * EXIT_MARGIN,
+        kill_after=settings.shutdown_grace + FINISH_MARGIN + 2 * EXIT_MARGIN,
     )
