@@ -4,6 +4,7 @@ truthfully, and one still running when the grace ends is dropped, never answered
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import socket
@@ -30,7 +31,7 @@ def _packet(tag: str) -> bytes:
 def _begin_write(server: Server, tag: str) -> socket.socket:
     """A key's creation sent up to its body, which the server has asked for: the request
     is in flight, its handler waiting for the body (a slow upload)."""
-    sock = socket.create_connection(("127.0.0.1", server.http_port), timeout=WAIT)
+    sock = _connect(server.http_port)
     head = (
         f"POST {AGENT} HTTP/1.1\r\nHost: panelkey\r\nHTTP_AUTH_LOGIN: admin\r\n"
         f"HTTP_AUTH_PASSWD: {server.admin_password}\r\nContent-Type: text/xml\r\n"
@@ -39,6 +40,10 @@ def _begin_write(server: Server, tag: str) -> socket.socket:
     sock.sendall(head.encode())
     assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
     return sock
+
+
+def _connect(port: int) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", port), timeout=WAIT)
 
 
 def _read_all(sock: socket.socket) -> bytes:
@@ -90,25 +95,27 @@ def test_sigterm_refuses_new_connections_and_answers_every_request_in_flight(
 ) -> None:
     assert loaded.proc is not None
     tags = [f"in-flight-{n}" for n in range(8)]
-    in_flight = {tag: _begin_write(loaded, tag) for tag in tags}
-    idle = socket.create_connection(("127.0.0.1", loaded.http_port), timeout=WAIT)
-    idle.sendall(b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert idle.recv(4096).startswith(b"HTTP/1.1 404 ")  # answered, kept alive
-    loaded.proc.send_signal(signal.SIGTERM)
-    # While requests are still in flight (their bodies not sent yet), both listeners
-    # refuse: the port is closed in every process, the parent's included.
-    _until_refused(loaded.http_port)
-    _until_refused(loaded.https_port)
-    with idle:
+    with contextlib.ExitStack() as opened:
+        in_flight = {tag: opened.enter_context(_begin_write(loaded, tag)) for tag in tags}
+        idle = opened.enter_context(_connect(loaded.http_port))
+        idle.sendall(b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert idle.recv(4096).startswith(b"HTTP/1.1 404 ")  # answered, kept alive
+        half = opened.enter_context(_connect(loaded.http_port))
+        half.sendall(f"POST {AGENT} HTTP/1.1\r\nHost: x\r\n".encode())  # half a head
+        loaded.proc.send_signal(signal.SIGTERM)
+        # While requests are still in flight (their bodies not sent yet), both listeners
+        # refuse: the port is closed in every process, the parent's included.
+        _until_refused(loaded.http_port)
+        _until_refused(loaded.https_port)
         assert _read_all(idle) == b""  # an idle kept-alive connection is closed
-    answered: set[str] = set()
-    for tag, sock in in_flight.items():
-        with sock:
+        assert _read_all(half) == b""  # and one whose request never came: none of it ran
+        answered: set[str] = set()
+        for tag, sock in in_flight.items():
             sock.sendall(_packet(tag))
             answer = _read_all(sock)
-        assert b" 500 " not in answer.split(b"\r\n", 1)[0]
-        if answer.startswith(b"HTTP/1.1 200 ") and b"<status>ok</status>" in answer:
-            answered.add(tag)
+            assert b" 500 " not in answer.split(b"\r\n", 1)[0]
+            if answer.startswith(b"HTTP/1.1 200 ") and b"<status>ok</status>" in answer:
+                answered.add(tag)
     assert loaded.proc.wait(WAIT) == 0
     assert answered == set(tags)  # every request in flight finished, within the grace
     assert _stored_tags(loaded) == answered  # and what was answered done is done
