@@ -224,11 +224,12 @@ class _Server(uvicorn.Server):
         if await _drained(state, self.grace):
             return
         waiting = [c for c in state.connections if not _handling(c)]
-        log.warning(
-            "%d connection(s) still waiting on their client %g s after SIGTERM: dropped unanswered",
-            len(waiting),
-            self.grace,
-        )
+        if waiting:
+            log.warning(
+                "%d connection(s) still waiting on their client %g s after SIGTERM: dropped",
+                len(waiting),
+                self.grace,
+            )
         for connection in waiting:
             _drop(connection)
         if await _drained(state, FINISH_MARGIN):
