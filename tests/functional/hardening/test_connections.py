@@ -161,12 +161,13 @@ def _start_with_fd_limit(server: Server, limit: int) -> Server:
     cmd = [str(BIN / "panelkey"), "serve", "--https-port", str(server.https_port)]
     cmd += ["--http-port", str(server.http_port)]
     with open(server.data_dir.parent / f"serve-{server.https_port}.log", "a") as log:
-        server.proc = subprocess.Popen(
-            cmd, env=server.env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=lower
+        proc = subprocess.Popen(
+            cmd, env=server.env, stdout=log, stderr=subprocess.STDOUT, text=True, preexec_fn=lower
         )
+    server.proc = proc
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        assert server.proc.poll() is None, server.log_text()
+        assert proc.poll() is None, server.log_text()
         try:
             with socket.create_connection(("127.0.0.1", server.http_port), timeout=0.2):
                 return server
