@@ -83,8 +83,8 @@ def _stored_tags(server: Server) -> set[str]:
 
 
 @pytest.fixture(params=[1, 2], ids=["one worker", "two workers"])
-def loaded(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
-    server = make_server(tmp_path)
+def loaded(request: pytest.FixtureRequest, tmp_path: Path, database_url: str) -> Iterator[Server]:
+    server = make_server(tmp_path, database_url)
     server.env["PANELKEY_SHUTDOWN_GRACE"] = "60"
     yield server.start("--workers", str(request.param))
     server.stop()
