@@ -257,9 +257,12 @@ class GuardedHttp(HttpToolsProtocol):
             self._open(transport)
             return
         source = (get_remote_addr(transport) or ("",))[0]
-        cls = type(self)
+        cls, total = type(self), self.open_total[0]
         held = self.open_by_source.get(source, 0)
-        why = admit(self.open_total[0], held, self.limits, exempt=cls.exempt(source))
+        why = admit(total, held, self.limits)
+        # panel.ini is asked only when its answer matters, not on every connection
+        if why and admit(total, held, self.limits, exempt=True) is None and cls.exempt(source):
+            why = None
         self.open_by_source[source] = held + 1
         self.open_total[0] += 1
         self._source = source

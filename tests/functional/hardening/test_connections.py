@@ -201,3 +201,19 @@ def test_a_few_addresses_cannot_take_the_last_connections(tmp_path: Path) -> Non
         for sock in held:
             sock.close()
         server.stop()
+
+
+def test_a_trusted_proxy_is_exempt_from_the_bound(tmp_path: Path) -> None:
+    server = make_server(tmp_path)
+    server.env.update(PANELKEY_MAX_CONNECTIONS_PER_SOURCE="2", PANELKEY_HEADER_TIMEOUT="60")
+    server.data_dir.mkdir(parents=True)
+    (server.data_dir / "panel.ini").write_text(f"[panelkey]\ntrustedProxies = {FLOOD}\n")
+    server.start()
+    held = _idle(server.https_port, FLOOD, 4) + _idle(server.https_port, OTHER, 2)
+    try:
+        assert _serves(server, FLOOD)  # past the bound of 2: every client behind it
+        assert _handshake_refused(server.https_port, OTHER)
+    finally:
+        for sock in held:
+            sock.close()
+        server.stop()
