@@ -80,6 +80,7 @@ class Settings:
     tls_cert: str
     tls_key: str
     workers: int
+    shutdown_grace: float
     ready_file: str
     metrics_port: int
     journal_size: int

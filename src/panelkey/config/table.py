@@ -119,6 +119,16 @@ SETTINGS: tuple[Setting, ...] = (
         key="workers",
     ),
     Setting(
+        "shutdown_grace",
+        _const(30.0),
+        casts.seconds,
+        "seconds requests in flight have to finish after SIGTERM; past it they are dropped"
+        " unanswered and the server exits",
+        env="PANELKEY_SHUTDOWN_GRACE",
+        section="panelkey",
+        key="shutdownGrace",
+    ),
+    Setting(
         "ready_file",
         _const(""),
         casts.plain,
