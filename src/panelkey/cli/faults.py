@@ -9,7 +9,7 @@ import re
 import sys
 from collections.abc import Callable
 
-from panelkey.core.errors import PanelkeyError
+from panelkey.core.errors import InvalidValue, PanelkeyError
 from panelkey.core.panel import Panel
 from panelkey.core.testing.faults import Rule
 
@@ -47,8 +47,11 @@ def add_commands(
     add.add_argument("--drop", action="store_true", help="close the connection unanswered")
     add.add_argument("--times", type=int, help="only the next N matching calls")
     add.add_argument("--ratio", type=float, default=1.0, help="this share of calls (0.5)")
-    add.add_argument("--key", type=int, help="only calls made with this key id")
+    add.add_argument(
+        "--key", help="only calls made with this key: its id, or - to read its value from stdin"
+    )
     add.add_argument("--login", help="only calls made as this login")
+    add.add_argument("--json", action="store_true", help="print the rule as JSON")
     listing = verbs.add_parser("list", help="the rules not yet spent")
     store_options(listing)
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -102,10 +105,10 @@ def _fault(panel: Panel, args: argparse.Namespace) -> int:
             drop=args.drop,
             times=args.times,
             ratio=args.ratio,
-            key_id=args.key,
+            key_id=_key_id(panel, args.key),
             login=args.login,
         )
-        print(f"Fault added: {_line(rule).strip()}")
+        print(json.dumps(rule.as_dict()) if args.json else f"Fault added: {_line(rule).strip()}")
         return 0
     if args.verb == "list":
         for rule in faults.list():
@@ -117,6 +120,21 @@ def _fault(panel: Panel, args: argparse.Namespace) -> int:
         return 1
     print(f"Removed {gone} fault rule{'s' if gone != 1 else ''}.")
     return 0
+
+
+def _key_id(panel: Panel, given: str | None) -> int | None:
+    """The key a rule is limited to: an id, or `-` for a key value on standard input
+    (never in the arguments, which every user of the machine can read)."""
+    if given is None:
+        return None
+    if given != "-":
+        if not given.isdigit():
+            raise InvalidValue(f"--key {given!r}: a key id, or - to read a key value from stdin")
+        return int(given)
+    found = panel.keys.lookup(sys.stdin.readline().strip())
+    if found is None:
+        raise InvalidValue("--key -: no key has the value read from standard input")
+    return found.id
 
 
 def _snapshot(panel: Panel, args: argparse.Namespace) -> int:
