@@ -217,25 +217,26 @@ def start_server(data_dir: Path, extra_args: tuple[str, ...] = ()) -> PanelkeySe
     env.update(PANELKEY_DATA_DIR=str(data_dir), PANELKEY_ADMIN_PASSWORD=password)
     # A test suite waits for every argon2 hash it causes; argon2-cffi's test profile.
     env["PANELKEY_PASSWORD_HASH_PROFILE"] = "cheapest"  # noqa: S105 - a profile name
-    log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "panelkey.cli.panelkey",
-            "serve",
-            "--https-port",
-            "0",
-            "--http-port",
-            str(_free_port()),
-            "--ready-file",
-            str(ready),
-            *extra_args,
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    # The child keeps its own copy of the log's descriptor; ours is closed at once.
+    with open(data_dir / "server.log", "wb") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "panelkey.cli.panelkey",
+                "serve",
+                "--https-port",
+                "0",
+                "--http-port",
+                str(_free_port()),
+                "--ready-file",
+                str(ready),
+                *extra_args,
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + START_SECONDS
     while not ready.exists():
         if proc.poll() is not None or time.monotonic() > deadline:
