@@ -10,7 +10,7 @@ import json
 import re
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -107,22 +107,29 @@ def _error(answer: str) -> tuple[str, str]:
 
 
 @pytest.fixture
-def conns(two: PanelkeyServer) -> Iterator[list[http.client.HTTPConnection]]:
-    """A kept-alive connection to each of the two workers."""
-    made = per_worker(int(two.http_url.rsplit(":", 1)[1]), two.pid, _admin(two))
-    yield list(made.values())
-    for conn in made.values():
+def pinned(two: PanelkeyServer) -> Iterator[Callable[[], list[http.client.HTTPConnection]]]:
+    """Makes a kept-alive connection to each of the two workers; closes them all."""
+    made: list[http.client.HTTPConnection] = []
+
+    def pin() -> list[http.client.HTTPConnection]:
+        found = per_worker(int(two.http_url.rsplit(":", 1)[1]), two.pid, _admin(two))
+        made.extend(found.values())
+        return list(found.values())
+
+    yield pin
+    for conn in made:
         conn.close()
 
 
 def test_an_errcode_answers_the_next_calls_on_both_workers_and_writes_nothing(
-    two: PanelkeyServer, conns: list[http.client.HTTPConnection]
+    two: PanelkeyServer, pinned: Callable[[], list[http.client.HTTPConnection]]
 ) -> None:
     before = len(_injected(two, 0))
     panelkey(
         two, "fault", "add", "--operation", "webspace/add", "--errcode", "1007",
         "--errtext", "Domain already exists", "--times", "2",
     )  # fmt: skip
+    conns = pinned()  # after the command: a connection idle that long is closed
     # one call on each worker: both see the rule at once, and it counts across them
     for n, conn in enumerate(conns):
         answer = xml(conn, _add_site(f"refused{n}.example"), _admin(two))

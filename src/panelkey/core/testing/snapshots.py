@@ -35,6 +35,7 @@ LEFT_OUT = frozenset({"snapshots", "changes"})
 CHANGE_KIND = "all"  # not "key": every cache goes (database.py's watchers)
 _SEQUENCES = "panelkey_sequences"
 _REVISION = "panelkey_revision"
+_ROWS = "saved_rows"
 
 
 @dataclass(frozen=True)
@@ -211,64 +212,79 @@ class Snapshots:
             conn.close()
 
     # -- PostgreSQL -----------------------------------------------------------------------
-
-    def _sequences(self, conn: sa.Connection) -> builtins.list[tuple[str, int, bool]]:
-        """(sequence, last value, is_called) of every saved table's id."""
-        found = []
-        for table in saved_tables():
-            if "id" not in table.c:
-                continue
-            seq = conn.execute(
-                sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}
-            ).scalar()
-            if seq is None:
-                continue
-            last, called = conn.execute(sa.text(f"SELECT last_value, is_called FROM {seq}")).one()  # noqa: S608 - the catalogue's name
-            found.append((str(seq), int(last), bool(called)))
-        return found
+    # Every row goes into one table of the snapshot's schema as JSON, and each direction
+    # is one batch of statements in one round trip: a table per saved table, or a
+    # TRUNCATE, costs catalogue work and file creation, seconds on a busy machine.
 
     def _save_pg(self, schema: str, revision: str) -> int:
         s = _q(schema)
-        rows = 0
+        saved = saved_tables()
+        with_ids = ", ".join(f"'{t.name}'" for t in saved if "id" in t.c)
+        batch = [
+            f"CREATE SCHEMA {s}",
+            f"CREATE TABLE {s}.{_ROWS} (tbl TEXT NOT NULL, data JSONB)",
+            *(
+                f"INSERT INTO {s}.{_ROWS} SELECT '{t.name}', to_jsonb(x) FROM {_q(t.name)} x"  # noqa: S608 - names from the schema
+                for t in saved
+            ),
+            # the id counters of the saved tables, each read by name (pg_sequences would
+            # read every sequence of the database, some perhaps being dropped meanwhile)
+            f"""DO $$ DECLARE n text; seq text; v bigint; c boolean; BEGIN
+            FOREACH n IN ARRAY ARRAY[{with_ids}]::text[] LOOP
+                seq := pg_get_serial_sequence(n, 'id');
+                CONTINUE WHEN seq IS NULL;
+                EXECUTE format('SELECT last_value, is_called FROM %s', seq) INTO v, c;
+                INSERT INTO {s}.{_ROWS} VALUES ('{_SEQUENCES}',
+                    jsonb_build_object('name', seq, 'value', v, 'called', c));
+            END LOOP; END $$""",  # noqa: S608 - names from the schema
+            f"INSERT INTO {s}.{_ROWS} VALUES ('{_REVISION}', to_jsonb('{revision}'::text))",  # noqa: S608
+        ]
         with (
             self._db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
             conn.begin(),
         ):
-            conn.execute(sa.text(f"CREATE SCHEMA {s}"))
-            for table in saved_tables():
-                n = _q(table.name)
-                rows += conn.execute(
-                    sa.text(f"CREATE TABLE {s}.{n} AS SELECT * FROM {n}")  # noqa: S608 - names from the schema
-                ).rowcount
-            conn.execute(
-                sa.text(f"CREATE TABLE {s}.{_SEQUENCES} (name TEXT, value BIGINT, called BOOLEAN)")
-            )
-            for seq, last, called in self._sequences(conn):
-                conn.execute(
-                    sa.text(f"INSERT INTO {s}.{_SEQUENCES} VALUES (:n, :v, :c)"),  # noqa: S608
-                    {"n": seq, "v": last, "c": called},
-                )
-            conn.execute(sa.text(f"CREATE TABLE {s}.{_REVISION} (version_num TEXT)"))
-            conn.execute(sa.text(f"INSERT INTO {s}.{_REVISION} VALUES (:v)"), {"v": revision})  # noqa: S608
-        return int(rows)
+            _run_batch(conn, batch)
+            rows = conn.execute(
+                sa.text(f"SELECT count(*) FROM {s}.{_ROWS} WHERE tbl NOT LIKE 'panelkey_%'")  # noqa: S608
+            ).scalar()
+        return int(rows or 0)
 
     def _restore_pg(self, schema: str) -> None:
         s = _q(schema)
-        with self._db.engine.begin() as conn:
-            saved = conn.execute(sa.text(f"SELECT version_num FROM {s}.{_REVISION}")).scalar()  # noqa: S608
-            current = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-            if saved != current:
-                raise InvalidValue(
-                    f"the snapshot is of schema revision {saved}, the store is at {current}"
-                )
-            every = ", ".join(_q(t.name) for t in saved_tables())
-            conn.execute(sa.text(f"TRUNCATE {every}"))
-            for table in saved_tables():
-                n, cols = _q(table.name), ", ".join(_q(c.name) for c in table.columns)
-                conn.execute(sa.text(f"INSERT INTO {n} ({cols}) SELECT {cols} FROM {s}.{n}"))  # noqa: S608
-            conn.execute(
-                sa.text(
-                    f"SELECT setval(CAST(name AS regclass), value, called) FROM {s}.{_SEQUENCES}"  # noqa: S608
-                )
+        saved = saved_tables()
+        batch = [f"DELETE FROM {_q(t.name)}" for t in reversed(saved)]  # noqa: S608 - names from the schema
+        for t in saved:
+            n, cols = _q(t.name), ", ".join(_q(c.name) for c in t.columns)
+            picked = ", ".join(f"x.{_q(c.name)}" for c in t.columns)
+            batch.append(
+                f"INSERT INTO {n} ({cols}) SELECT {picked} FROM {s}.{_ROWS} r "  # noqa: S608
+                f"CROSS JOIN LATERAL jsonb_populate_record(NULL::{n}, r.data) x "
+                f"WHERE r.tbl = '{t.name}'"
             )
+        counters = f"FROM {s}.{_ROWS} WHERE tbl = '{_SEQUENCES}'"  # noqa: S608 - fixed names
+        batch.append(
+            "SELECT setval(CAST(data->>'name' AS regclass), (data->>'value')::bigint, "
+            f"(data->>'called')::boolean) {counters}"
+        )
+        with self._db.engine.begin() as conn:
+            saved_revision = conn.execute(
+                sa.text(f"SELECT data->>0 FROM {s}.{_ROWS} WHERE tbl = '{_REVISION}'")  # noqa: S608
+            ).scalar()
+            current = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            if saved_revision != current:
+                raise InvalidValue(
+                    f"the snapshot is of schema revision {saved_revision}, the store is at "
+                    f"{current}"
+                )
+            _run_batch(conn, batch)
             self._db.record_change(conn, CHANGE_KIND)
+
+
+def _run_batch(conn: sa.Connection, statements: builtins.list[str]) -> None:
+    """Statements without parameters, sent together in one round trip (psycopg sends a
+    query without parameters as a simple query, which may hold many)."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(";\n".join(statements))
+    finally:
+        cursor.close()
