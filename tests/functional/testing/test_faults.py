@@ -274,3 +274,21 @@ def test_a_rule_that_makes_no_sense_is_refused_and_nothing_is_kept(
     with pytest.raises(PanelkeyServerError, match=r"faults\[0\] \(customer/get\)"):
         two.seed({"faults": [{"operation": "customer/get", "errcode": "1013"}]})
     assert two.faults() == []
+
+
+def test_the_plugin_saves_and_restores_the_store_with_its_rules(two: PanelkeyServer) -> None:
+    two.seed({"accounts": [{"type": "customer", "login": "kept", "password": "pw-kept-1234"}]})
+    two.snapshot("plugin-base")
+    made = two.make_key(description="made after the save")
+    assert "<proto>" in _post(two, PROTOS, {"KEY": made}).text  # cached by a worker now
+    with _rest(two) as rest:
+        (kept,) = [c for c in rest.get("/clients").json() if c["login"] == "kept"]
+        assert rest.delete(f"/clients/{kept['id']}").status_code == 200
+    two.fault("server/get_protos", http_status=503)
+    two.restore("plugin-base")
+    assert two.faults() == []  # the rule was made after the save: gone with the rest
+    assert _error(_post(two, PROTOS, {"KEY": made}).text)[0] == "11003"
+    with _rest(two) as rest:
+        assert [c["id"] for c in rest.get("/clients").json() if c["login"] == "kept"] == [
+            kept["id"]
+        ]
