@@ -11,6 +11,7 @@ import re
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -125,11 +126,14 @@ def test_an_errcode_answers_the_next_calls_on_both_workers_and_writes_nothing(
     two: PanelkeyServer, pinned: Callable[[], list[http.client.HTTPConnection]]
 ) -> None:
     before = len(_injected(two, 0))
+    warmed = pinned()  # both workers have read the rules (none) and keep them
+    for n, conn in enumerate(warmed):
+        assert "<status>ok</status>" in xml(conn, _add_site(f"warm{n}.example"), _admin(two))
     panelkey(
         two, "fault", "add", "--operation", "webspace/add", "--errcode", "1007",
         "--errtext", "Domain already exists", "--times", "2",
     )  # fmt: skip
-    conns = pinned()  # after the command: a connection idle that long is closed
+    conns = pinned()  # the same two workers; one kept idle over a command would be closed
     # one call on each worker: both see the rule at once, and it counts across them
     for n, conn in enumerate(conns):
         answer = xml(conn, _add_site(f"refused{n}.example"), _admin(two))
@@ -292,3 +296,16 @@ def test_the_plugin_saves_and_restores_the_store_with_its_rules(two: PanelkeySer
         assert [c["id"] for c in rest.get("/clients").json() if c["login"] == "kept"] == [
             kept["id"]
         ]
+
+
+def test_a_count_holds_across_workers_under_concurrent_calls(two: PanelkeyServer) -> None:
+    panelkey(two, "fault", "add", "--operation", "server/get_protos", "--http-status", "503",
+             "--times", "5")  # fmt: skip
+
+    def call(_: int) -> int:
+        return _post(two, PROTOS, _admin(two)).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(call, range(24)))
+    assert sorted(statuses) == [200] * 19 + [503] * 5, statuses
+    assert two.faults() == []
