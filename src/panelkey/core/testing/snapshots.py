@@ -148,10 +148,10 @@ class Snapshots:
 
     def _save_sqlite(self, path: Path, revision: str) -> int:
         path.parent.mkdir(mode=0o700, exist_ok=True)
+        path.touch(mode=0o600)  # keys' digests and password hashes go in it
         conn = self._connect()
         try:
             conn.execute("ATTACH DATABASE ? AS snap", (str(path),))
-            path.chmod(0o600)  # keys' digests and password hashes are in it
             conn.execute("BEGIN")  # one read of the store: every table as of one moment
             rows = 0
             for table in saved_tables():
