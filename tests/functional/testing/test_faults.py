@@ -5,7 +5,6 @@ write nothing, are marked in the journal, and are gone after their count."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
 import subprocess
@@ -20,7 +19,7 @@ import pytest
 from panelkey.journal import Journal
 from panelkey.pytest_plugin import PanelkeyServer, PanelkeyServerError, start_server
 from tests.conftest import BIN
-from tests.functional.testing.worker_connections import AGENT, children, per_worker, until, xml
+from tests.functional.testing.worker_connections import AGENT, Pinned, children, per_worker, until
 
 PROTOS = "<packet><server><get_protos/></server></packet>"
 
@@ -108,11 +107,11 @@ def _error(answer: str) -> tuple[str, str]:
 
 
 @pytest.fixture
-def pinned(two: PanelkeyServer) -> Iterator[Callable[[], list[http.client.HTTPConnection]]]:
+def pinned(two: PanelkeyServer) -> Iterator[Callable[[], list[Pinned]]]:
     """Makes a kept-alive connection to each of the two workers; closes them all."""
-    made: list[http.client.HTTPConnection] = []
+    made: list[Pinned] = []
 
-    def pin() -> list[http.client.HTTPConnection]:
+    def pin() -> list[Pinned]:
         found = per_worker(int(two.http_url.rsplit(":", 1)[1]), two.pid, _admin(two))
         made.extend(found.values())
         return list(found.values())
@@ -123,12 +122,12 @@ def pinned(two: PanelkeyServer) -> Iterator[Callable[[], list[http.client.HTTPCo
 
 
 def test_an_errcode_answers_the_next_calls_on_both_workers_and_writes_nothing(
-    two: PanelkeyServer, pinned: Callable[[], list[http.client.HTTPConnection]]
+    two: PanelkeyServer, pinned: Callable[[], list[Pinned]]
 ) -> None:
     before = len(_injected(two, 0))
     warmed = pinned()  # both workers have read the rules (none) and keep them
     for n, conn in enumerate(warmed):
-        assert "<status>ok</status>" in xml(conn, _add_site(f"warm{n}.example"), _admin(two))
+        assert "<status>ok</status>" in conn.xml(_add_site(f"warm{n}.example"), _admin(two))
     panelkey(
         two, "fault", "add", "--operation", "webspace/add", "--errcode", "1007",
         "--errtext", "Domain already exists", "--times", "2",
@@ -136,13 +135,13 @@ def test_an_errcode_answers_the_next_calls_on_both_workers_and_writes_nothing(
     conns = pinned()  # the same two workers; one kept idle over a command would be closed
     # one call on each worker: both see the rule at once, and it counts across them
     for n, conn in enumerate(conns):
-        answer = xml(conn, _add_site(f"refused{n}.example"), _admin(two))
+        answer = conn.xml(_add_site(f"refused{n}.example"), _admin(two))
         assert "<webspace><add><result><status>error</status>" in answer, answer
         assert _error(answer) == ("1007", "Domain already exists")
-    answer = xml(conns[0], _add_site("made.example"), _admin(two))
+    answer = conns[0].xml(_add_site("made.example"), _admin(two))
     assert "<status>ok</status>" in answer, answer
     for conn in conns:  # spent: gone from every worker
-        assert "<status>ok</status>" in xml(conn, PROTOS, _admin(two))
+        assert "<status>ok</status>" in conn.xml(PROTOS, _admin(two))
     assert not _site_exists(two, "refused0.example")
     assert not _site_exists(two, "refused1.example")
     assert _site_exists(two, "made.example")

@@ -4,7 +4,6 @@ caches dropped), in well under a second."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
 import uuid
@@ -16,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import ADMIN_PASSWORD, PG_URL, Server, _pg_unavailable, _schema_url, make_server
-from tests.functional.testing.worker_connections import children, per_worker, until, xml
+from tests.functional.testing.worker_connections import Pinned, children, per_worker, until
 
 ADMIN = {"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": ADMIN_PASSWORD}
 PROTOS = "<packet><server><get_protos/></server></packet>"
@@ -88,12 +87,12 @@ def _records(rest: httpx.Client) -> list[str]:
     return sorted(f"{r['type']} {r['host']} {r['value']}" for r in answer.json())
 
 
-def _state(conn: http.client.HTTPConnection, made_key: str) -> tuple[bool, bool, bool]:
+def _state(conn: Pinned, made_key: str) -> tuple[bool, bool, bool]:
     """What this worker answers: (jdoe exists, jdoe's key works, the made key works)."""
     return (
-        "<login>jdoe</login>" in xml(conn, GET_JDOE, ADMIN),
-        "<proto>" in xml(conn, PROTOS, {"KEY": JDOE_KEY}),
-        "<proto>" in xml(conn, PROTOS, {"KEY": made_key}),
+        "<login>jdoe</login>" in conn.xml(GET_JDOE, ADMIN),
+        "<proto>" in conn.xml(PROTOS, {"KEY": JDOE_KEY}),
+        "<proto>" in conn.xml(PROTOS, {"KEY": made_key}),
     )
 
 
@@ -117,8 +116,7 @@ def test_a_restore_undoes_every_change_on_both_workers_at_once(two: Server, tmp_
     try:
         # the store changes: a customer deleted (its site and key with it), a key made,
         # records added
-        gone = xml(
-            conns[min(conns)],
+        gone = conns[min(conns)].xml(
             "<packet><customer><del><filter><login>jdoe</login></filter></del></customer></packet>",
             ADMIN,
         )

@@ -60,24 +60,61 @@ def xml(conn: http.client.HTTPConnection, packet: str, headers: dict[str, str]) 
     return body.decode()
 
 
+_CLOSED = (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected)
+
+
+class Pinned:
+    """A kept-alive connection to one worker. The server closes a connection left idle
+    past its keep-alive timeout (seconds, which a busy machine spends on one command):
+    then a new one is opened, until that same worker accepts it, and the request sent
+    again (it was never read)."""
+
+    def __init__(self, port: int, pid: int, conn: http.client.HTTPConnection) -> None:
+        self.port, self.pid, self.conn = port, pid, conn
+
+    def xml(self, packet: str, headers: dict[str, str]) -> str:
+        try:
+            return xml(self.conn, packet, headers)
+        except _CLOSED:
+            self.conn.close()
+        for _ in range(200):
+            conn, owner = _opened(self.port, {self.pid}, headers)
+            if owner == self.pid:
+                self.conn = conn
+                return xml(conn, packet, headers)
+            conn.close()
+        raise AssertionError(f"worker {self.pid} accepted no new connection")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _opened(
+    port: int, workers: set[int], headers: dict[str, str]
+) -> tuple[http.client.HTTPConnection, int | None]:
+    """A new connection, and the worker that accepted it (once a request was answered)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    xml(conn, "<packet><server><get_protos/></server></packet>", headers)
+    assert conn.sock is not None
+    inode = _inode(port, conn.sock.getsockname()[1])
+    return conn, None if inode is None else _owner(inode, workers)
+
+
 def per_worker(
     port: int, parent: int, headers: dict[str, str], count: int = 2
-) -> dict[int, http.client.HTTPConnection]:
+) -> dict[int, Pinned]:
     """worker pid -> a connection that worker accepted, one for each of `count` workers."""
     workers = children(parent)
     assert len(workers) == count, workers
-    found: dict[int, http.client.HTTPConnection] = {}
+    found: dict[int, Pinned] = {}
     for _ in range(200):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        # a first request: the connection is accepted by then
-        xml(conn, "<packet><server><get_protos/></server></packet>", headers)
-        assert conn.sock is not None
-        inode = _inode(port, conn.sock.getsockname()[1])
-        owner = None if inode is None else _owner(inode, workers)
+        conn, owner = _opened(port, workers, headers)
         if owner is not None and owner not in found:
-            found[owner] = conn
+            found[owner] = Pinned(port, owner, conn)
             if len(found) == count:
                 return found
         else:
             conn.close()
+    for pinned in found.values():
+        pinned.close()
     raise AssertionError(f"connections reached only workers {sorted(found)} of {workers}")
