@@ -381,9 +381,17 @@ class PostgresChangeWatcher(ChangeWatcher):
 
 
 def _create_private_file(path: Path) -> None:
+    """Make the store's file, owner-only. One that exists is never opened here: closing
+    any descriptor of it drops every POSIX lock this process holds on it, SQLite's
+    included, and a process that then finds no reader's lock takes its close for the
+    last one, checkpoints and deletes the WAL under this one's connections."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    os.close(fd)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        os.close(fd)
     os.chmod(path, 0o600)
 
 
