@@ -394,7 +394,7 @@ def run(work: Path, env: dict[str, str], *, quick: bool) -> str:
         rows += _spray(work, env_b, proc.pid, http, seconds, rounds)
     extra = {"PANELKEY_PASSWORD_HASH_PROFILE": "cheapest", "PANELKEY_MAX_PASSWORD_HASHES": "1000"}
     with _server(work / "abuse-lists", env, extra) as (proc, http, _https, env_c):
-        rows += _big_lists(work, env_c, proc.pid, http, seconds, rounds, 1000 if quick else 5000)
+        rows += _big_lists(work, env_c, proc.pid, http, seconds, rounds, 1000 if quick else 3000)
     return _section(rows, limits, seconds, rounds)
 
 
