@@ -45,7 +45,7 @@ BY_NAME: dict[str, Any] = {
     "fax": "+1 555 0100 199",
     "ftp_login": "janedoe",
     "ftp_password": "Corr3ct-Horse-Battery",
-    "file": "/tmp/extension.zip",
+    "file": "/root/extension.zip",
     "guid": "5b2d3f0e-8c1a-4e6b-9f27-1d0c4a9e7b31",
     "home": "/httpdocs",
     "host": "www.example.com.",
@@ -171,7 +171,7 @@ BY_SCHEMA: dict[tuple[str, str], Any] = {
     ("ServerLicense", "key"): "PLSK.01234567.0000",
 }
 
-_PASSWORD = "Corr3ct-Horse-Battery"
+_PASSWORD = "Corr3ct-Horse-Battery"  # noqa: S105 - an example shown in the docs
 
 # Whole examples of request bodies: the request one would really send (made of the
 # properties' examples, a body would name every optional part at once).
@@ -199,7 +199,9 @@ WHOLE: dict[str, dict[str, Any]] = {
         "parent_domain": {"name": "example.com"},
     },
     "FtpUserUpdateRequest": {"home": "/httpdocs/shop", "quota": 1073741824},
-    "DatabaseRequest": {"name": "shop_db", "type": "mysql", "parent_domain": {"name": "example.com"}},
+    "DatabaseRequest": {
+        "name": "shop_db", "type": "mysql", "parent_domain": {"name": "example.com"},
+    },
     "DatabaseUserRequest": {"login": "shop_user", "password": _PASSWORD, "database_id": 7},
     "DatabaseUserUpdateRequest": {"password": _PASSWORD},
 }  # fmt: skip
@@ -237,13 +239,15 @@ def _fits(value: Any, schema: dict[str, Any]) -> bool:
     """Type and enum only: the cheap check that keeps a shared name from a wrong slot."""
     if "enum" in schema and value not in schema["enum"]:
         return False
-    kinds = {
+    kinds: dict[str, type | tuple[type, ...]] = {
         "string": str, "integer": int, "number": (int, float), "boolean": bool,
         "array": list, "object": dict,
     }  # fmt: skip
     kind = schema.get("type")
-    if kind not in kinds or isinstance(value, bool) and kind in ("integer", "number"):
-        return kind not in kinds
+    if not isinstance(kind, str) or kind not in kinds:
+        return True  # no type to hold it to
+    if isinstance(value, bool) and kind in ("integer", "number"):
+        return False
     return isinstance(value, kinds[kind])
 
 
