@@ -170,7 +170,10 @@ class Console:
     def page(self, session: Session, name: str, **values: Any) -> HTMLResponse:
         return self._render(name, csrf=self.signer.csrf(session.nonce), **values)
 
-    def error(self, message: str, status: int) -> HTMLResponse:
+    def error(self, message: str, status: int, session: Session | None = None) -> HTMLResponse:
+        """The error page; with the admin's session, with the console's navigation."""
+        if session is not None:
+            return self.page(session, "error.html", status=status, message=message)
         return self._render("error.html", status=status, message=message)
 
     def _refuse_csrf(self) -> Response:
@@ -328,7 +331,7 @@ class Console:
                 self.panel.keys.delete, admin, key_id, face=FACE, source_ip=address
             )
         except PanelkeyError as exc:
-            return self.error(str(exc), 404)
+            return self.error(str(exc), 404, session)
         told = f"Key {key_id} deleted: requests with it are refused from now on."
         return await self._then(session, "/keys", {"message": told}, form.get("back", ""))
 
@@ -346,7 +349,7 @@ class Console:
                 lambda: rotate(admin, key_id, grace=grace, face=FACE, source_ip=address)
             )
         except PanelkeyError as exc:
-            return self.error(str(exc), 400)
+            return self.error(str(exc), 400, session)
         made = {"value": value, "id": info.id, "verb": f"rotated from key {key_id}"}
         return await self._then(session, "/keys", {"made": made})
 

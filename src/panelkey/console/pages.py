@@ -132,7 +132,9 @@ class Pages:
         session, _ = found
         entry = await asyncio.to_thread(self.journal.get, int(request.path_params["entry_id"]))
         if entry is None:
-            return self.console.error("No such journal entry: it may have been trimmed.", 404)
+            return self.console.error(
+                "No such journal entry: it may have been trimmed.", 404, session
+            )
         base = f"{request.url.scheme}://{request.url.netloc}"
         return self.console.page(
             session,
@@ -178,7 +180,7 @@ class Pages:
             self.panel.accounts.get, request.path_params["account_id"]
         )
         if account is None:
-            return self.console.error("No such account.", 404)
+            return self.console.error("No such account.", 404, session)
 
         def load() -> tuple[browse.Table, list[Any]]:
             return (
@@ -209,7 +211,7 @@ class Pages:
         domain_id = request.path_params["domain_id"]
         domain = await asyncio.to_thread(self.panel.domains.get, admin, domain_id)
         if domain is None:
-            return self.console.error("No such domain.", 404)
+            return self.console.error("No such domain.", 404, session)
         tabs = browse.tabs_of(domain)
         wanted = request.query_params.get("tab", tabs[0].name)
         tab = next((t for t in tabs if t.name == wanted), tabs[0])
@@ -225,7 +227,7 @@ class Pages:
         try:
             table, owner, subscription = await asyncio.to_thread(load)
         except PanelkeyError as exc:
-            return self.console.error(str(exc), 404)
+            return self.console.error(str(exc), 404, session)
         page = paged(table.rows, request.query_params, lambda row: row, keep={"tab": tab.name})
         return self.console.page(
             session,
