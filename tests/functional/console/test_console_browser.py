@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,13 @@ def _xml(server: Server, body: str, **headers: str) -> str:
     return httpx.post(server.http_url + AGENT, headers=auth, content=body).text
 
 
+def _cert(server: Server) -> ssl.SSLContext:
+    """Trust in the server's own self-signed certificate, and nothing else."""
+    return ssl.create_default_context(cafile=str(server.data_dir / "tls" / "cert.pem"))
+
+
 def _rest(server: Server) -> httpx.Client:
-    return httpx.Client(base_url=server.https_url + "/api/v2", verify=False, auth=ADMIN)
+    return httpx.Client(base_url=server.https_url + "/api/v2", verify=_cert(server), auth=ADMIN)
 
 
 @pytest.fixture(scope="module")
@@ -170,9 +176,9 @@ def _shot(page: Page, name: str) -> None:
 
 
 def test_the_servers_root_leads_to_the_console(server: Server) -> None:
-    root = httpx.get(server.https_url + "/", verify=False)
+    root = httpx.get(server.https_url + "/", verify=_cert(server))
     assert root.status_code == 303 and root.headers["location"] == "/console/"
-    login = httpx.get(server.https_url + "/", verify=False, follow_redirects=True)
+    login = httpx.get(server.https_url + "/", verify=_cert(server), follow_redirects=True)
     assert login.url.path == "/console/login" and "Log in" in login.text
     assert httpx.get(server.http_url + "/console/login").status_code == 403  # HTTPS only
 
@@ -366,7 +372,11 @@ def test_journal_entry_shows_a_hostile_packet_inert_and_keyed_curl(
 def test_the_journal_page_is_live_and_filters(page: Page, server: Server) -> None:
     page.goto(server.https_url + "/console/journal")
     _xml(server, "<packet><ip><get/></ip></packet>", KEY=HOSTILE_KEY)
-    httpx.get(server.https_url + "/api/v2/server", headers={"X-API-Key": HOSTILE_KEY}, verify=False)
+    httpx.get(
+        server.https_url + "/api/v2/server",
+        headers={"X-API-Key": HOSTILE_KEY},
+        verify=_cert(server),
+    )
     live = page.locator("#journal tbody tr", has_text="ip/get")
     live.wait_for(timeout=15000)  # added by the page itself, no reload
     assert "unknown key" in live.inner_text() and "11003" in live.inner_text()
@@ -464,12 +474,13 @@ def test_the_swagger_pages_requests_get_no_basic_challenge(page: Page, server: S
     page.wait_for_selector(".swagger-ui .info", timeout=20000)
     answer = page.evaluate(
         """async () => {
-            const r = await fetch('/api/v2/server', {headers: {'X-Requested-With': 'XMLHttpRequest'}});
+            const asked = {headers: {'X-Requested-With': 'XMLHttpRequest'}};
+            const r = await fetch('/api/v2/server', asked);
             return [r.status, r.headers.get('www-authenticate')];
         }"""
     )
     assert answer == [401, None]
-    plain = httpx.get(server.https_url + "/api/v2/server", verify=False)  # curl still asked
+    plain = httpx.get(server.https_url + "/api/v2/server", verify=_cert(server))  # curl still asked
     assert plain.status_code == 401 and plain.headers["www-authenticate"].startswith("Basic")
     with _rest(server) as rest:
         labelled = [k for k in rest.get("/auth/keys").json() if "Swagger UI" in k["description"]]
