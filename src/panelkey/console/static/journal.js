@@ -28,7 +28,11 @@
     time.textContent = entry.at;
     if (window.panelkeyTime) window.panelkeyTime(time);
     row.insertCell().appendChild(time);
-    for (const name of fields) row.insertCell().textContent = String(entry[name] ?? "");
+    for (const name of fields) {
+      const cell = row.insertCell();
+      cell.textContent = String(entry[name] ?? "");
+      if (name === "operation" || name === "reason") cell.className = "wrap";
+    }
   }
   async function poll() {
     if (live.checked) {
