@@ -70,6 +70,7 @@ class Console:
         self.journal = Journal(ctx.settings.data_dir / "journal.db", size=1)
         self.flashes = Flashes(ctx.panel.db)
         self._signer: Signer | None = None
+        self._secret = ""
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(_HERE / "templates"),
             autoescape=True,
@@ -115,6 +116,7 @@ class Console:
     def signer(self) -> Signer:
         if self._signer is None:
             secret = self.panel.db.meta_value("console_secret", lambda: secrets.token_hex(32))
+            self._secret = secret
             self._signer = Signer(secret)
         return self._signer
 
@@ -156,7 +158,7 @@ class Console:
         form = await self._form(request)
         return form if self.signer.csrf_ok(session.nonce, form.get("csrf")) else None
 
-    async def _admin_post(
+    async def admin_post(
         self, request: Request
     ) -> tuple[Session, Identity, dict[str, str]] | Response:
         """The admin's session and the form it posted, or the response that sends the
@@ -182,7 +184,7 @@ class Console:
     def address(self, request: Request) -> str:
         return Context.client_address(dict(request.scope), self.ctx.live())
 
-    async def _then(
+    async def then(
         self, session: Session, path: str, message: dict[str, Any], back: str = ""
     ) -> Response:
         """The redirect after a form (POST-redirect-GET), carrying `message` to the next
@@ -202,11 +204,25 @@ class Console:
         )
         return done
 
-    async def _flash(self, request: Request, session: Session) -> dict[str, Any]:
+    async def take_flash(self, request: Request, session: Session) -> dict[str, Any]:
         cookie = request.cookies.get(FLASH_COOKIE)
         if not cookie:
             return {}
         return await asyncio.to_thread(self.flashes.take, session.nonce, cookie)
+
+    @staticmethod
+    def forget_flash(request: Request, response: Response) -> Response:
+        """`response`, telling the browser to drop the flash cookie it came with."""
+        if FLASH_COOKIE in request.cookies:
+            response.delete_cookie(FLASH_COOKIE, path=PREFIX)
+        return response
+
+    def keep_secret(self) -> None:
+        """After a snapshot restore: the store keeps the console's secret again if the
+        snapshot had none (it predates the console's first use), so sessions live on."""
+        if self._signer is not None:
+            secret = self._secret
+            self.panel.db.meta_value("console_secret", lambda: secret)
 
     # -- pages ----------------------------------------------------------------------
 
@@ -282,12 +298,9 @@ class Console:
             except PanelkeyError as exc:
                 return await self._keys_page(request, session, {"error": str(exc)}, form, 400)
             made = {"value": value, "id": info.id, "verb": "created"}
-            return await self._then(session, "/keys", {"made": made})
-        flash = await self._flash(request, session)
-        response = await self._keys_page(request, session, flash)
-        if FLASH_COOKIE in request.cookies:
-            response.delete_cookie(FLASH_COOKIE, path=PREFIX)
-        return response
+            return await self.then(session, "/keys", {"made": made})
+        flash = await self.take_flash(request, session)
+        return self.forget_flash(request, await self._keys_page(request, session, flash))
 
     async def _keys_page(
         self,
@@ -320,7 +333,7 @@ class Console:
         )
 
     async def delete_key(self, request: Request) -> Response:
-        found = await self._admin_post(request)
+        found = await self.admin_post(request)
         if isinstance(found, Response):
             return found
         session, admin, form = found
@@ -333,10 +346,10 @@ class Console:
         except PanelkeyError as exc:
             return self.error(str(exc), 404, session)
         told = f"Key {key_id} deleted: requests with it are refused from now on."
-        return await self._then(session, "/keys", {"message": told}, form.get("back", ""))
+        return await self.then(session, "/keys", {"message": told}, form.get("back", ""))
 
     async def rotate_key(self, request: Request) -> Response:
-        found = await self._admin_post(request)
+        found = await self.admin_post(request)
         if isinstance(found, Response):
             return found
         session, admin, form = found
@@ -351,7 +364,7 @@ class Console:
         except PanelkeyError as exc:
             return self.error(str(exc), 400, session)
         made = {"value": value, "id": info.id, "verb": f"rotated from key {key_id}"}
-        return await self._then(session, "/keys", {"made": made})
+        return await self.then(session, "/keys", {"made": made})
 
     async def swagger(self, request: Request) -> Response:
         found = await self.admin(request)
