@@ -87,6 +87,76 @@ class PanelkeyServer:
         """Empty the store back to its first start (the admin and its password stay)."""
         self._command("reset", "--yes")
 
+    # -- faults and snapshots (docs/testing.md) ------------------------------------------
+
+    def fault(
+        self,
+        operation: str,
+        *,
+        errcode: int | None = None,
+        errtext: str = "",
+        http_status: int | None = None,
+        delay: float = 0.0,
+        drop: bool = False,
+        times: int | None = None,
+        ratio: float = 1.0,
+        key: int | str | None = None,
+        login: str | None = None,
+    ) -> dict[str, Any]:
+        """Make `operation` (`webspace/add`, `POST /api/v2/clients`) fail on purpose, on
+        the running server at once: answer `errcode`/`errtext`, `http_status`, or `drop`
+        the connection, after `delay` seconds; the next `times` calls, or a `ratio` share
+        of them; only for one `key` (its id, or its value) or `login`. Returns the rule."""
+        args = ["fault", "add", "--json", "--operation", operation, "--errtext", errtext]
+        for flag, value in (
+            ("--errcode", errcode),
+            ("--http-status", http_status),
+            ("--times", times),
+            ("--login", login),
+        ):
+            if value is not None:
+                args += [flag, str(value)]
+        args += ["--delay", f"{delay}s", "--ratio", str(ratio)] + (["--drop"] if drop else [])
+        stdin = ""
+        if isinstance(key, int):
+            args += ["--key", str(key)]
+        elif key is not None:
+            args += ["--key", "-"]  # a key's value goes on stdin, never in the arguments
+            stdin = key
+        rule: dict[str, Any] = json.loads(self._command_with(stdin, *args))
+        return rule
+
+    def faults(self) -> list[dict[str, Any]]:
+        """The fault rules not yet spent, oldest first, with their `hits`."""
+        lines = self._command("fault", "list", "--json").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def clear_faults(self) -> None:
+        """Remove every fault rule."""
+        self._command("fault", "clear")
+
+    def snapshot(self, name: str) -> None:
+        """Save the whole store under `name` (replacing one of that name)."""
+        self._command("snapshot", "save", name)
+
+    def restore(self, name: str) -> None:
+        """Put the whole store back as `snapshot(name)` saved it; the running server sees
+        it at once."""
+        self._command("snapshot", "restore", name)
+
+    def _command_with(self, stdin: str, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "panelkey.cli.panelkey", *args],
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if done.returncode != 0:
+            raise PanelkeyServerError(done.stderr.strip() or f"panelkey {args[0]} failed")
+        return done.stdout
+
     def stop(self) -> None:
         proc = self._proc
         if proc is None or proc.poll() is not None:
@@ -147,25 +217,26 @@ def start_server(data_dir: Path, extra_args: tuple[str, ...] = ()) -> PanelkeySe
     env.update(PANELKEY_DATA_DIR=str(data_dir), PANELKEY_ADMIN_PASSWORD=password)
     # A test suite waits for every argon2 hash it causes; argon2-cffi's test profile.
     env["PANELKEY_PASSWORD_HASH_PROFILE"] = "cheapest"  # noqa: S105 - a profile name
-    log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "panelkey.cli.panelkey",
-            "serve",
-            "--https-port",
-            "0",
-            "--http-port",
-            str(_free_port()),
-            "--ready-file",
-            str(ready),
-            *extra_args,
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    # The child keeps its own copy of the log's descriptor; ours is closed at once.
+    with open(data_dir / "server.log", "wb") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "panelkey.cli.panelkey",
+                "serve",
+                "--https-port",
+                "0",
+                "--http-port",
+                str(_free_port()),
+                "--ready-file",
+                str(ready),
+                *extra_args,
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + START_SECONDS
     while not ready.exists():
         if proc.poll() is not None or time.monotonic() > deadline:

@@ -27,6 +27,7 @@ from panelkey.core.access.passwords import check_password
 from panelkey.core.panel import Panel
 from panelkey.dnsserver import DnsListener, bind_sockets, bound_socket
 from panelkey.httpguard import guarded
+from panelkey.injected import InjectedAnswers
 from panelkey.journal import AccessLog, Journal, JournalMiddleware, LogFormatter
 from panelkey.rest.app import RestApi
 from panelkey.startup import (
@@ -233,7 +234,7 @@ async def _worker(w: Worker) -> None:
     journal = Journal(settings.data_dir / "journal.db", settings.journal_size)
     access = AccessLog()
     app = JournalMiddleware(
-        PanelkeyApp(ctx),
+        InjectedAnswers(PanelkeyApp(ctx)),
         journal,
         access,
         lambda scope: Context.client_address(scope, ctx.live()),

@@ -1,4 +1,5 @@
-"""The `panelkey` command: serve, admin, audit, journal, seed, reset, --version."""
+"""The `panelkey` command: serve, admin, audit, journal, seed, reset, fault, snapshot,
+--version."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from panelkey import __version__
+from panelkey.cli import faults
 from panelkey.cli.common import open_panel, settings_or_exit
 from panelkey.core.panel import Panel
 from panelkey.core.server import seed
@@ -76,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     reset = sub.add_parser("reset", help="return the store to its first start")
     _store_options(reset)
     reset.add_argument("--yes", action="store_true", help="do not ask")
+    faults.add_commands(sub, _store_options)
     return parser
 
 
@@ -156,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _journal(settings.data_dir / "journal.db", args)
     panel = open_panel(settings)
     try:
+        if args.command in faults.COMMANDS:
+            return faults.main(panel, args)
         if args.command == "seed":
             return _seed(panel, args.file)
         if args.command == "reset":

@@ -22,6 +22,7 @@ from panelkey.config import LiveSettings
 from panelkey.context import BodyTooLarge, Context, Scope
 from panelkey.core.access.credentials import rest_credentials
 from panelkey.core.identity import Identity, Refused, Verdict, Verified, note
+from panelkey.rest import faults as rest_faults
 from panelkey.rest.errors import REASONS, ApiError, error_body, from_exception
 from panelkey.rest.jsonschema import check, check_text, ref
 from panelkey.rest.openapi import BASE_PATH, rendered
@@ -163,6 +164,8 @@ class RestApi:
         identity = await self._authenticate(found, address)
         if identity.key_id is not None:
             self._limits(identity, route, address)
+        if self.ctx.panel.faults.armed:  # a fault injected on purpose answers first
+            await rest_faults.before(self.ctx.panel.faults, method, route.path, path, identity)
         call = Call(self.ctx, identity, address, params)
         if query_string:
             call.query = {

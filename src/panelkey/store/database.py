@@ -22,7 +22,7 @@ from panelkey.store.prepared import Prepared, Readers
 CHANNEL = "panelkey_changes"
 _MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions (a test holds them equal).
-HEAD_REVISION = "0019"
+HEAD_REVISION = "0021"
 _PG_MIGRATION_LOCK = 0x70616E656C  # "panel": one advisory lock id for every panelkey
 
 

@@ -141,3 +141,9 @@ from panelkey.store.tables.server import (
 from panelkey.store.tables.server import (
     properties as properties,
 )
+from panelkey.store.tables.testing import (
+    faults as faults,
+)
+from panelkey.store.tables.testing import (
+    snapshots as snapshots,
+)
