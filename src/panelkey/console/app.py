@@ -64,6 +64,7 @@ def swagger_label(session: Session) -> str:
 class Console:
     def __init__(self, ctx: Context) -> None:
         from panelkey.console.pages import Pages
+        from panelkey.console.testing import TestingPages
 
         self.ctx = ctx
         self.panel = ctx.panel
@@ -89,6 +90,7 @@ class Console:
                         Route("/keys/{key_id:int}/delete", self.delete_key, methods=["POST"]),
                         Route("/keys/{key_id:int}/rotate", self.rotate_key, methods=["POST"]),
                         *pages.routes(),
+                        *TestingPages(self).routes(),
                         Route("/api", self.swagger),
                         Route("/api/key", self.swagger_key, methods=["POST"]),
                         Mount("/static", StaticFiles(directory=_HERE / "static"), name="static"),

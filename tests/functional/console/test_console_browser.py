@@ -509,6 +509,71 @@ def test_logout_ends_the_sessions_swagger_keys(browser: Any, server: Server) -> 
     context.close()
 
 
+# -- faults and snapshots --------------------------------------------------------------
+
+
+def test_a_fault_rule_is_added_fires_and_is_cleared_from_the_console(
+    page: Page, server: Server
+) -> None:
+    page.goto(server.https_url + "/console/faults")
+    assert "No rules: every operation runs as usual" in page.inner_text("#faults")
+    page.fill("#add-fault input[name=operation]", "server/get_protos")
+    page.fill("#add-fault input[name=errcode]", "1007")
+    page.fill("#add-fault input[name=errtext]", "injected by the console test")
+    page.click("#add-fault button[type=submit]")
+    page.wait_for_url(re.compile(r".*/console/faults$"))
+    assert "answers errcode 1007" in page.inner_text("#message")
+    row = page.locator("#faults tbody tr[data-rule-id]", has_text="server/get_protos")
+    assert "every call" in row.inner_text()
+    protos = "<packet><server><get_protos/></server></packet>"
+    answer = _xml(server, protos)
+    assert "<errcode>1007</errcode>" in answer and "injected by the console test" in answer
+    page.reload()
+    assert row.locator("td").nth(7).inner_text() == "1"  # one hit
+    _shot(page, "faults-rule-1366")
+    page.once("dialog", lambda d: d.dismiss())
+    row.locator("button[name=clear]").click()
+    page.wait_for_timeout(300)
+    assert row.count() == 1
+    page.once("dialog", lambda d: d.accept())
+    row.locator("button[name=clear]").click()
+    page.wait_for_selector("#message")
+    assert "cleared" in page.inner_text("#message") and row.count() == 0
+    assert "<status>ok</status>" in _xml(server, protos)
+    page.fill("#add-fault input[name=operation]", "not an operation")
+    page.fill("#add-fault input[name=errcode]", "1007")
+    page.click("#add-fault button[type=submit]")
+    assert "expected operator/operation" in page.inner_text("#form-error")
+    assert page.input_value("#add-fault input[name=operation]") == "not an operation"
+
+
+def test_a_snapshot_is_saved_restored_and_deleted_from_the_console(
+    page: Page, server: Server
+) -> None:
+    page.goto(server.https_url + "/console/snapshots")
+    page.fill("#save-snapshot input[name=name]", "before-temp")
+    page.click("#save-snapshot button[type=submit]")
+    page.wait_for_url(re.compile(r".*/console/snapshots$"))
+    assert "Snapshot 'before-temp' saved" in page.inner_text("#message")
+    with _rest(server) as rest:
+        temp = rest.post("/auth/keys", json={"description": "temporary"}).json()["key"]
+    row = page.locator("#snapshots tbody tr", has_text="before-temp")
+    _shot(page, "snapshots-1366")
+    page.once("dialog", lambda d: d.accept())
+    row.locator("button[name=restore]").click()
+    page.wait_for_selector("#message")
+    assert "back as snapshot 'before-temp'" in page.inner_text("#message")
+    assert "11003" in _xml(server, "<packet><server><get_protos/></server></packet>", KEY=temp)
+    page.goto(server.https_url + "/console/keys")  # the session lives on after a restore
+    assert page.url.endswith("/console/keys")
+    page.goto(server.https_url + "/console/snapshots")
+    page.once("dialog", lambda d: d.accept())
+    row.locator("button[name=delete]").click()
+    page.wait_for_selector("#message")
+    assert "deleted" in page.inner_text("#message") and row.count() == 0
+    assert "No snapshots" in page.inner_text("#snapshots")
+
+
 # -- every page, two widths -------------------------------------------------------------
 
 
@@ -527,6 +592,8 @@ def test_every_page_at_1366_and_800_pixels(browser: Any, server: Server) -> None
             f"domain-{tab}": f"/console/domains/{domain['id']}?tab={tab}"
             for tab in ("records", "mail", "databases", "ftp", "certificates", "sites")
         },
+        "faults": "/console/faults",
+        "snapshots": "/console/snapshots",
         "journal-entry": "/console/journal/1",
         "not-found": "/console/journal/999999",
         "api": "/console/api",
