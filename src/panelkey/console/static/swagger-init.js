@@ -31,7 +31,7 @@ window.addEventListener("load", function () {
       key.then(function (made) {
         ui.preauthorizeApiKey("APIKeyHeader", made.key);
         status.textContent = "“Try it out” runs as your console session: key " + made.id +
-          ", valid until " + made.expires + ".";
+          ", valid until " + new Date(made.expires).toLocaleString() + ".";
         status.dataset.keyId = String(made.id);
       }).catch(function (e) {
         status.textContent = "No key for “Try it out” (" + e.message + "): use Authorize.";
