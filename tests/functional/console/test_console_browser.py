@@ -367,6 +367,15 @@ def test_journal_entry_shows_a_hostile_packet_inert_and_keyed_curl(
     curl = page.text_content("#curl")
     assert '-H "KEY: $PANELKEY_KEY"' in curl and HOSTILE_KEY not in curl
     assert "/enterprise/control/agent.php" in curl
+    made = _xml(
+        server, "<packet><secret_key><create><login>jo</login></create></secret_key></packet>"
+    )
+    made_key = made.split("<key>")[1].split("</key>")[0]
+    page.goto(server.https_url + "/console/journal?q=secret_key/create")
+    page.locator("#journal tbody tr[data-id]").first.locator("a").first.click()
+    page.wait_for_selector("#answer")
+    assert "<key>***</key>" in page.text_content("#answer")
+    assert made_key not in page.content()  # neither in the answer nor in the curl command
 
 
 def test_the_journal_page_is_live_and_filters(page: Page, server: Server) -> None:
