@@ -1,5 +1,5 @@
-"""The `panelkey` command: serve, admin, audit, journal, seed, reset, fault, snapshot,
---version."""
+"""The `panelkey` command: serve, admin, unlock, audit, journal, seed, reset, fault,
+snapshot, --version."""
 
 from __future__ import annotations
 
@@ -58,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="set the admin password (from standard input when not a terminal)",
     )
+
+    unlock = sub.add_parser(
+        "unlock", help="lift lockouts for wrong passwords and wrong keys (every server at once)"
+    )
+    _store_options(unlock)
+    unlock.add_argument("--login", help="this login's lockouts (and its sources')")
+    unlock.add_argument("--source", help="this source address's lockouts")
 
     audit = sub.add_parser("audit", help="show the audit log")
     _store_options(audit)
@@ -175,7 +182,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             admin = panel.accounts.admin()
             assert admin is not None
             panel.accounts.update(admin.identity(), admin, {"password": password})
-            print("The admin password was changed.")
+            lifted = panel.auth.throttle.lift(login=admin.login)
+            done = " Its lockouts were lifted." if lifted else ""
+            print(f"The admin password was changed.{done}")
+            return 0
+        if args.command == "unlock":
+            lifted = panel.auth.throttle.lift(login=args.login, source=args.source)
+            print(f"{lifted} lockout{'s' if lifted != 1 else ''} lifted.")
             return 0
         for e in panel.audit.entries(failures_only=args.failures, since=args.since):
             key = f"key={e.key_id}" if e.key_id is not None else "key=-"

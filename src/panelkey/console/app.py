@@ -30,7 +30,7 @@ from panelkey.console.session import LOGIN_COOKIE, SESSION_COOKIE, Session, Sign
 from panelkey.context import Context
 from panelkey.core.access.keys import KeyInfo
 from panelkey.core.errors import PanelkeyError
-from panelkey.core.identity import Identity, Verified
+from panelkey.core.identity import Identity, Reason, Refused, Verified
 from panelkey.journal import Journal
 
 PREFIX = "/console"
@@ -240,9 +240,7 @@ class Console:
                 return self._refuse_csrf()
             login, password = form.get("login", ""), form.get("password", "")
             address = Context.client_address(dict(request.scope), self.ctx.live())
-            verdict = await asyncio.to_thread(
-                self.panel.auth.verify_password, login, password, address, FACE
-            )
+            verdict = await self.panel.auth.password_verdict(login, password, address, FACE)
             if isinstance(verdict, Verified) and verdict.identity.is_admin:
                 stored = await asyncio.to_thread(
                     self.panel.accounts.password_hash, verdict.identity.account_id
@@ -259,6 +257,13 @@ class Console:
                 done.delete_cookie(LOGIN_COOKIE, path=PREFIX)
                 return done
             message = "Login failed: the console is for the administrator."
+            if isinstance(verdict, Refused) and verdict.reason is Reason.LOCKED_OUT:
+                seconds = await asyncio.to_thread(self.panel.auth.locked_for, login, address)
+                if seconds:
+                    message = (
+                        f"Login failed: locked out for {seconds} more seconds after repeated "
+                        "wrong passwords."
+                    )
         response = self._render(
             "login.html",
             csrf=self.signer.csrf("login:" + nonce),

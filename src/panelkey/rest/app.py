@@ -201,7 +201,7 @@ class RestApi:
         if creds.key is not None:
             verdict = auth.check_key_cached(creds.key, address)
             if not isinstance(verdict, Verified):
-                verdict = await asyncio.to_thread(auth.verify_key, creds.key, address, FACE)
+                verdict = await auth.key_verdict(creds.key, address, FACE)
         elif creds.login is not None and creds.password is not None:
             verdict = await auth.password_verdict(creds.login, creds.password, address, FACE)
         else:

@@ -181,7 +181,7 @@ class XmlApi:
             cached = auth.check_key_cached(creds.key, address)
             if isinstance(cached, Verified):
                 return cached.identity
-            verdict = await asyncio.to_thread(auth.verify_key, creds.key, address, FACE)
+            verdict = await auth.key_verdict(creds.key, address, FACE)
             if isinstance(verdict, Verified):
                 return verdict.identity
             raise KeyValidationFailed()

@@ -110,7 +110,7 @@ def run(
                     else None
                 )
                 results = [_injected(fault.errcode, fault.errtext)] if fault else handler(req, op)
-                used = used or needs_store(handler)
+                used = used or (fault is None and needs_store(handler))
             except PanelkeyError as exc:
                 results = [render.error(exc)]
             except Exception as exc:  # noqa: BLE001 - one broken operation must not sink the packet

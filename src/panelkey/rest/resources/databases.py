@@ -81,7 +81,7 @@ def list_databases(c: Call) -> Answer:
     if name == "":
         raise not_found("Domain")
     webspace = _subscription(c, {"name": name}) if name is not None else None
-    return 200, [database_dict(d) for d in c.ctx.panel.databases.list(c.identity, webspace)]
+    return 200, (database_dict(d) for d in c.ctx.panel.databases.list(c.identity, webspace))
 
 
 def create_database(c: Call) -> Answer:
@@ -107,7 +107,7 @@ def list_db_users(c: Call) -> Answer:
     db_id = _query_id(c, "dbId")
     database = _database(c, db_id) if db_id is not None else None
     found = c.ctx.panel.databases.users(c.identity, database)
-    return 200, [user_dict(u) for u in found if u.database_id is not None]
+    return 200, (user_dict(u) for u in found if u.database_id is not None)
 
 
 def create_db_user(c: Call) -> Answer:
@@ -152,7 +152,7 @@ _SERVER_FIELDS = ("id", "host", "port", "type", "status", "db_count", "is_defaul
 _USER_LOGIN = js.string(
     minLength=1, maxLength=patterns.DATABASE_LOGIN_MAX, pattern=patterns.DATABASE_LOGIN
 )
-_PASSWORD = js.string(minLength=1, maxLength=255)
+_PASSWORD = js.PASSWORD
 
 SCHEMAS: dict[str, js.Schema] = {
     "Database": js.obj(
