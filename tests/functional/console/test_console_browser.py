@@ -151,8 +151,6 @@ def page(browser: Any, server: Server) -> Iterator[Page]:
     """A logged-in console page in a context of its own, noting dialogs and requests."""
     context = _context(browser, server)
     tab = context.new_page()
-    tab.fetched = []
-    tab.on("request", lambda r: tab.fetched.append(r.url))
     tab.challenges = []
     tab.on(
         "response",
@@ -611,6 +609,8 @@ def test_every_page_at_1366_and_800_pixels(browser: Any, server: Server) -> None
     for width in (1366, 800):
         context = _context(browser, server, width)
         tab = context.new_page()
+        fetched: list[str] = []
+        tab.on("request", lambda r, seen=fetched: seen.append(r.url))
         tab.goto(server.https_url + "/console/login")
         _shot(tab, f"login-{width}")
         _login(tab, server)
@@ -630,6 +630,8 @@ def test_every_page_at_1366_and_800_pixels(browser: Any, server: Server) -> None
             for secret in (ADMIN_PASSWORD, CUSTOMER_PASSWORD, HOSTILE_KEY):
                 assert secret not in html, (name, secret)
         context.close()
+        outside = [u for u in fetched if not u.startswith((server.https_url + "/", "data:"))]
+        assert outside == []  # no CDN: every script, style and font is served by panelkey
     assert len(list(ARTIFACTS.glob("*-800.png"))) >= len(pages) + 1
 
 
