@@ -472,6 +472,15 @@ def test_swagger_try_it_out_runs_as_the_console_session(page: Page, server: Serv
     keys = page.locator(".opblock-get", has=page.locator("[data-path='/auth/keys']")).first
     keys.locator(".opblock-summary").click()
     assert "203.0.113.0/24" in keys.inner_text()  # a real example, not drawn pattern text
+    make = page.locator(".opblock-post", has=page.locator("[data-path='/auth/keys']")).first
+    make.locator(".opblock-summary").click()
+    make.locator(".try-out__btn").click()
+    body = make.locator("textarea.body-param__text").input_value()
+    assert json.loads(body)["description"] == "deploy pipeline"  # the example, ready to send
+    make.locator("button.execute").click()
+    made = make.locator(".live-responses-table tbody .response-col_status").first
+    made.wait_for(timeout=15000)
+    assert made.inner_text().strip() == "201"  # the example is a request the API takes
     assert page.challenges == []  # no Basic challenge reached the browser
     page.goto(server.https_url + "/console/journal?face=rest&q=/api/v2/server")
     assert f"key {key_id}" in page.inner_text("#journal tbody")  # journaled as that key
