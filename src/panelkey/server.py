@@ -87,7 +87,7 @@ class PanelkeyApp:
             await self.xml(scope, receive, send)
         elif path == REST_PREFIX or path.startswith(REST_PREFIX + "/"):
             await self.rest(scope, receive, send)
-        elif path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/"):
+        elif path in ("/", CONSOLE_PREFIX) or path.startswith(CONSOLE_PREFIX + "/"):
             await self.console(scope, receive, send)
         else:
             body = json.dumps({"code": 404, "message": "Not found"}).encode()

@@ -82,6 +82,8 @@ class RestApi:
                 found[name.decode()] = value.decode("latin-1")
             elif name == b"origin":
                 origin = value.decode("latin-1")
+            elif name == b"x-requested-with":  # a script's request: no Basic challenge
+                found["x-requested-with"] = ""
         method: str = scope["method"]
         cors = self._cors(live, origin, method)
         try:
@@ -96,7 +98,7 @@ class RestApi:
                 _JSON,
             )
             extra = [(k.lower().encode(), v.encode()) for k, v in error.headers.items()]
-            if status == 401:
+            if status == 401 and "x-requested-with" not in found:
                 extra.append(_WWW_AUTHENTICATE)
         headers: Headers = [
             (b"content-type", content_type),
