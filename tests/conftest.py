@@ -7,6 +7,7 @@ Where none answers, PostgreSQL tests are skipped with that reason.
 
 from __future__ import annotations
 
+import graphlib
 import itertools
 import os
 import shutil
@@ -190,9 +191,20 @@ class PgSchemas:
                 "SELECT tablename FROM pg_tables WHERE schemaname = %(s)s", {"s": schema}
             )
         ]
+        # referenced tables first, so that no row waits for one not copied yet
+        refs = self.execute(
+            "SELECT c.relname, f.relname FROM pg_constraint k"
+            " JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class f ON f.oid = k.confrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE k.contype = 'f' AND n.nspname = %(s)s AND c.oid <> f.oid",
+            {"s": schema},
+        )
+        after: dict[str, set[str]] = {t: set() for t in self._tables}
+        for table, referenced in refs:
+            after[str(table)].add(str(referenced))
         self._filled = [
             t
-            for t in self._tables
+            for t in graphlib.TopologicalSorter(after).static_order()
             if self.execute(f'SELECT 1 FROM {schema}."{t}" LIMIT 1')  # noqa: S608 - catalog names
         ]
         # read once: pg_sequences scans the whole catalog
@@ -386,12 +398,18 @@ def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mig
 def panel(
     database_url: str, monkeypatch: pytest.MonkeyPatch, migrated_templates: MigratedTemplates
 ) -> Iterator[Panel]:
-    monkeypatch.setenv("PANELKEY_ADMIN_PASSWORD", ADMIN_PASSWORD)
     migrated_templates.fill(database_url)
-    p = Panel.open(database_url)
-    p.bootstrap()
+    p = open_panel(database_url, monkeypatch)
     yield p
     p.close()
+
+
+def open_panel(url: str, monkeypatch: pytest.MonkeyPatch) -> Panel:
+    """The core over the store at `url`, started as a server starts it."""
+    monkeypatch.setenv("PANELKEY_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    p = Panel.open(url)
+    p.bootstrap()
+    return p
 
 
 @pytest.fixture
