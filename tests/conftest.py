@@ -543,3 +543,16 @@ def _cheap_hashes_again() -> Iterator[None]:
     """Whatever profile a test switched the process to, the next test hashes cheaply."""
     yield
     passwords.use_profile(HASH_PROFILE)
+
+
+# Tests that start `panelkey serve` (or drive one) last tens of seconds each; sent to the
+# workers first, they do not leave one worker finishing alone at the end.
+_SERVES = {"server", "server_factory", "live", "two_servers"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def first(item: pytest.Item) -> bool:
+        names = set(getattr(item, "fixturenames", ()))
+        return bool(names & _SERVES) or "schemathesis" in item.nodeid
+
+    items.sort(key=lambda item: not first(item))
