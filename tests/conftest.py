@@ -515,6 +515,17 @@ def make_server(tmp_path: Path, database_url: str | None = None) -> Server:
     return Server(data_dir, env, free_port(), free_port())
 
 
+def premigrated(server: Server, templates: MigratedTemplates) -> Server:
+    """`server` (not started) with its store a copy of the migrated template, for tests
+    that are not about a first start: the server starts without running the migrations."""
+    url = server.env.get("PANELKEY_DATABASE_URL")
+    if url is None:
+        server.data_dir.mkdir(parents=True, mode=0o700, exist_ok=True)
+        url = f"sqlite:///{server.data_dir / 'panelkey.db'}"
+    templates.fill(url)
+    return server
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     """A running server on SQLite in a fresh data folder."""
