@@ -15,7 +15,7 @@ from panelkey import __version__
 from panelkey.config import LivePanelIni, LiveSettings, Settings
 from panelkey.core.access import passwords
 from panelkey.core.access.sessions import KEY_FILE as SESSION_KEY_FILE
-from panelkey.core.access.throttle import Throttle
+from panelkey.core.access.throttle import Limits, Throttle
 from panelkey.core.panel import Panel
 
 Scope = dict[str, Any]
@@ -63,13 +63,13 @@ def _apply_limits(panel: Panel, settings: Settings) -> None:
     passwords.configure(settings.password_hash_threads)
     passwords.use_profile(settings.password_hash_profile)
     auth = panel.auth
-    auth.throttle = Throttle(
+    limits = Limits(
         failures=settings.lockout_failures,
-        login_failures=settings.lockout_login_failures,
         window=settings.lockout_window,
         lockout=settings.lockout_time,
         max_lockout=settings.lockout_max_time,
     )
+    auth.throttle = Throttle(limits, login_failures=settings.lockout_login_failures)
     auth.lockout_delay = settings.lockout_delay
     panel.audit.refusal_interval = settings.audit_refusal_interval
     panel.audit.retention_days = settings.audit_retention_days

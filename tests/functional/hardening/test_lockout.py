@@ -7,7 +7,7 @@ import re
 import time
 
 from panelkey.core.access import passwords
-from panelkey.core.access.throttle import Throttle
+from panelkey.core.access.throttle import Limits, Throttle
 from panelkey.core.panel import Panel
 from tests.conftest import ADMIN_PASSWORD
 from tests.functional.hardening.conftest import MakeXml
@@ -85,7 +85,8 @@ def test_locked_out_rest_caller_gets_401(panel: Panel, make_xml: MakeXml) -> Non
 
 def test_each_lockout_of_one_source_lasts_twice_as_long() -> None:
     now = [1000.0]
-    throttle = Throttle(failures=2, window=60, lockout=10, max_lockout=35, clock=lambda: now[0])
+    limits = Limits(failures=2, window=60, lockout=10, max_lockout=35)
+    throttle = Throttle(limits, clock=lambda: now[0])
     assert throttle.failed("a", "x") is None
     first = throttle.failed("a", "x")
     assert first is not None and first.seconds == 10

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from panelkey.core.access import passwords
 from panelkey.core.access.addresses import AllowList
@@ -35,7 +35,7 @@ from panelkey.core.accounts.accounts import Accounts
 from panelkey.core.clock import iso
 from panelkey.core.errors import PermissionDenied, RateLimited
 from panelkey.core.identity import Identity, Reason, Refused, Verdict, Verified, note
-from panelkey.store.database import ChangeWatcher
+from panelkey.store.database import ChangeWatcher, Database
 
 log = logging.getLogger("panelkey.auth")
 
@@ -125,6 +125,41 @@ class AuthCounters:
     lockout: Callable[[], None] = _nothing
 
 
+class _Bindable(Protocol):
+    def bind(self, db: Database) -> None: ...
+
+
+_B = TypeVar("_B", bound=_Bindable)
+
+
+class _Bound(Generic[_B]):
+    """An authenticator attribute bound to the authenticator's store whenever assigned, so
+    limits handed in later (the settings' throttle, a server's shared limiter) count there;
+    `then` is told of each new value."""
+
+    def __init__(self, doc: str, then: Callable[[Authenticator, _B], None] | None = None) -> None:
+        self.__doc__ = doc
+        self._then = then
+
+    def __set_name__(self, owner: type[Authenticator], name: str) -> None:
+        self._name = "_" + name
+
+    def __get__(self, auth: Authenticator, owner: type[Authenticator] | None = None) -> _B:
+        value: _B = getattr(auth, self._name)
+        return value
+
+    def __set__(self, auth: Authenticator, value: _B) -> None:
+        value.bind(auth._db)
+        setattr(auth, self._name, value)
+        if self._then is not None:
+            self._then(auth, value)
+
+
+def _watch_blocked(auth: Authenticator, throttle: Throttle) -> None:
+    # The key path holds the throttle's own dict (changed in place): follow a new one.
+    auth._blocked = throttle.keys.blocked
+
+
 class Authenticator:
     def __init__(self, accounts: Accounts, keys: Keys, audit: Audit) -> None:
         self._accounts = accounts
@@ -138,11 +173,9 @@ class Authenticator:
         self._requests: dict[int, int] = {}
         self._refusals: dict[int, int] = {}
         self._db = keys.db
-        self._limiter = RateLimiter()
-        self._limiter.bind(self._db)
-        self._throttle = Throttle()
-        self._throttle.bind(self._db)
-        self._blocked = self._throttle.keys.blocked  # the key path's one look at the throttle
+        self._blocked: dict[str, float] = {}  # the key path's one look at the throttle
+        self.limiter = RateLimiter()
+        self.throttle = Throttle()
         self.lockout_delay = 0.2  # seconds before a locked-out attempt is answered
         self.watcher: ChangeWatcher | None = None
         self.siblings: SiblingCounter | None = None
@@ -151,26 +184,13 @@ class Authenticator:
 
     # -- limits shared through the store (ledger.py) ----------------------------------
 
-    @property
-    def throttle(self) -> Throttle:
-        """The lockouts and the wrong-key throttle, counted in this core's store."""
-        return self._throttle
-
-    @throttle.setter
-    def throttle(self, throttle: Throttle) -> None:
-        throttle.bind(self._db)
-        self._throttle = throttle
-        self._blocked = throttle.keys.blocked
-
-    @property
-    def limiter(self) -> RateLimiter:
-        """Key rates, counted in this core's store."""
-        return self._limiter
-
-    @limiter.setter
-    def limiter(self, limiter: RateLimiter) -> None:
-        limiter.bind(self._db)
-        self._limiter = limiter
+    _throttle: Throttle  # what the two below hold
+    _limiter: RateLimiter
+    throttle = _Bound[Throttle](
+        "The lockouts and the wrong-key throttle, counted in this core's store.",
+        then=_watch_blocked,
+    )
+    limiter = _Bound[RateLimiter]("Key rates, counted in this core's store.")
 
     # -- caches ---------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -75,29 +75,53 @@ def _what(name: str) -> str:
     return name
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """When failures lock out: `failures` within `window` seconds lock out for `lockout`
+    seconds, doubled for each earlier lockout up to `max_lockout` (never below `lockout`).
+    `failures` 0: off."""
+
+    failures: int = 5
+    window: float = 600.0
+    lockout: float = 600.0
+    max_lockout: float = 86_400.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "max_lockout", max(self.max_lockout, self.lockout))
+
+    def count(
+        self, entry: Entry, failures: int, now: float, limit: int | None = None
+    ) -> float | None:
+        """Add `failures` to `entry` against `limit` (else `self.failures`); the seconds
+        of the lockout this starts, or None."""
+        limit = self.failures if limit is None else limit
+        return entry.add_failures(failures, limit, now, self.window, self.lockout, self.max_lockout)
+
+
+PASSWORD_LIMITS = Limits()
+KEY_LIMITS = Limits(failures=50, window=60.0, lockout=60.0, max_lockout=3600.0)
+
+
 class Throttle:
     FRESH = 1.0  # seconds a read that found no lockout is trusted
 
     def __init__(
         self,
+        limits: Limits = PASSWORD_LIMITS,
         *,
-        failures: int = 5,
         login_failures: int = 20,
-        window: float = 600.0,
-        lockout: float = 600.0,
-        max_lockout: float = 86_400.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        """`failures` or `login_failures` of 0 turn that count off."""
-        self.failures = failures
+        """`limits.failures` (per source) or `login_failures` of 0 turn that count off;
+        wrong keys get ten times `limits.failures` per minute."""
+        self.limits = limits
         self.login_failures = login_failures
-        self.window = window
-        self.lockout = lockout
-        self.max_lockout = max(max_lockout, lockout)
         self._clock = clock
         self.ledger = Ledger()
         self.familiar = Familiar()
-        self.keys = KeyThrottle(self.ledger, failures=10 * failures, clock=clock)
+        self.keys = KeyThrottle(
+            self.ledger, replace(KEY_LIMITS, failures=10 * limits.failures), clock=clock
+        )
         self._seen: dict[str, tuple[float, int, float]] = {}  # name: until, failures, read at
 
     def bind(self, db: Database) -> None:
@@ -113,7 +137,8 @@ class Throttle:
 
     def _names(self, source: str, login: str, familiar: bool) -> list[tuple[str, int]]:
         account = f"login {part(login.lower())}" + (" familiar" if familiar else "")
-        pairs = [(f"source {source_bucket(source)}", self.failures), (account, self.login_failures)]
+        source_name = f"source {source_bucket(source)}"
+        pairs = [(source_name, self.limits.failures), (account, self.login_failures)]
         return [(name, limit) for name, limit in pairs if limit > 0]
 
     def locked(
@@ -151,9 +176,7 @@ class Throttle:
             for name, limit in pairs:
                 entry = entries[name]
                 entry.login = tried
-                seconds = entry.add_failures(
-                    1, limit, now, self.window, self.lockout, self.max_lockout
-                )
+                seconds = self.limits.count(entry, 1, now, limit)
                 if seconds is not None and started is None:
                     started = Lockout(_what(name), seconds)
             self._note(entries, now)
@@ -202,7 +225,8 @@ class Throttle:
         now = self._clock()
         if now - self.keys.pruned_at >= 3600:
             self.keys.pruned_at = now
-            self.ledger.prune(now - self.max_lockout - max(self.window, 3600.0))
+            limits = self.limits
+            self.ledger.prune(now - limits.max_lockout - max(limits.window, 3600.0))
 
     def _note(self, entries: dict[str, Entry], now: float) -> None:
         if len(self._seen) >= _LIMIT:
@@ -220,17 +244,11 @@ class KeyThrottle:
     def __init__(
         self,
         ledger: Ledger,
+        limits: Limits = KEY_LIMITS,
         *,
-        failures: int = 50,
-        window: float = 60.0,
-        lockout: float = 60.0,
-        max_lockout: float = 3600.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.failures = failures  # 0: off
-        self.window = window
-        self.lockout = lockout
-        self.max_lockout = max_lockout
+        self.limits = limits  # failures 0: off
         self._clock = clock
         self._ledger = ledger
         self.blocked: dict[str, float] = {}  # changed in place: the key path holds it
@@ -258,7 +276,7 @@ class KeyThrottle:
     def locked(self, address: str) -> Lockout | None:
         """The throttle `address` meets now, reading the store when this process has not
         for `FRESH` seconds."""
-        if self.failures <= 0:
+        if self.limits.failures <= 0:
             return None
         known = self.throttled(address)
         if known is not None:
@@ -276,7 +294,7 @@ class KeyThrottle:
 
     def failed(self, address: str) -> Lockout | None:
         """Count a wrong key; the throttle it starts, if it starts one."""
-        if self.failures <= 0:
+        if self.limits.failures <= 0:
             return None
         bucket = source_bucket(address)
         with self._lock:
@@ -287,7 +305,8 @@ class KeyThrottle:
                 self._failing = {}
             self._failing[bucket] = self._clock()
             in_store = self._seen.get(bucket, (0, 0.0))[0]
-        if in_store + pending < self.failures and pending < max(1, self.failures // 5):
+        failures = self.limits.failures
+        if in_store + pending < failures and pending < max(1, failures // 5):
             return None
         return self._push([bucket]).get(bucket)
 
@@ -303,7 +322,7 @@ class KeyThrottle:
                 if until <= now:
                     del self.blocked[bucket]
             for bucket, at in list(self._failing.items()):
-                if now - at > self.window:
+                if now - at > self.limits.window:
                     del self._failing[bucket]
             recent = [b for b in self._failing if b not in self.blocked][:1000]
         if recent:
@@ -323,9 +342,7 @@ class KeyThrottle:
             started = {}
             for bucket, count in counts.items():
                 entry = entries[f"keys {bucket}"]
-                seconds = entry.add_failures(
-                    count, self.failures, now, self.window, self.lockout, self.max_lockout
-                )
+                seconds = self.limits.count(entry, count, now)
                 if seconds is not None:
                     started[bucket] = Lockout(_what("keys " + bucket), seconds)
                 self._remember(bucket, entry, now)
