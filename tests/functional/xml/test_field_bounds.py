@@ -23,7 +23,7 @@ from tests.functional.xml.test_every_operation import _rows
 from tests.functional.xml.xml_helpers import BOTH, XmlClient, packet, parse, system_code
 
 MIB = 1024 * 1024
-CASES = [case for _, case in _rows()]
+EVERY_ROW = [case for _, case in _rows()]
 
 
 def _with_long_text(case: Case) -> str:
@@ -46,13 +46,13 @@ def roomy(panel: Panel, admin_key: str, tmp_path: Path) -> XmlClient:
 
 def test_every_operation_of_the_registry_has_a_case() -> None:
     served = {(operator, op) for operator, operations in OPERATORS.items() for op in operations}
-    assert {(c.operator, c.operation) for c in CASES} == served
+    assert {(c.operator, c.operation) for c in EVERY_ROW} == served
 
 
 def test_a_1_mib_field_of_every_operation_is_refused_by_the_field_budget(
     roomy: XmlClient,
 ) -> None:
-    for case in CASES:
+    for case in EVERY_ROW:
         response = roomy.request(
             packet(_with_long_text(case), case.version), {"KEY": str(roomy.key)}
         )
@@ -65,7 +65,7 @@ def test_a_1_mib_field_of_every_operation_is_refused_by_the_field_budget(
 def test_a_1_mib_field_within_the_default_body_budget_is_refused_unread(
     xml: XmlClient,
 ) -> None:
-    for case in CASES[:: max(1, len(CASES) // 10)]:
+    for case in EVERY_ROW[:: max(1, len(EVERY_ROW) // 10)]:
         response = xml.request(packet(_with_long_text(case), case.version), {"KEY": str(xml.key)})
         assert response.status_code == 413, str(case)
 
