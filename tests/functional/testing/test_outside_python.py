@@ -27,9 +27,9 @@ BIN = Path(sys.executable).parent
 TESTING = (ROOT / "docs" / "testing.md").read_text()
 SECTION = TESTING[TESTING.index("## From PHP, Go or a shell") :]
 SECTION = SECTION[: SECTION.index("\n## ", 3)]
-# Longer than a start takes on a busy machine, far shorter than the script's own limit
-# (30 s): a script that exits before this did not wait for a server that had gone.
-FAIL_FAST_SECONDS = 25
+# How soon after the server's last word the script must have given up: it checks every
+# tenth of a second, and its own limit is a minute.
+NOTICED_WITHIN = 5.0
 
 
 def _block(heading: str, language: str) -> str:
@@ -42,6 +42,7 @@ def _block(heading: str, language: str) -> str:
 def _run_shell_example(
     tmp_path: Path, **env_extra: str
 ) -> tuple[subprocess.CompletedProcess[str], float]:
+    """The script's outcome, and the time it ended (time.time())."""
     (tmp_path / "tests").mkdir(exist_ok=True)
     (tmp_path / "tests" / "seed.yaml").write_text(
         "accounts:\n  - {type: customer, login: ci, password: ci-password-1}\n"
@@ -51,7 +52,6 @@ def _run_shell_example(
     env["TMPDIR"] = str(tmp_path)
     env["PANELKEY_PASSWORD_HASH_PROFILE"] = "cheapest"  # noqa: S105 - a profile name
     env.update(env_extra)
-    started = time.monotonic()
     done = subprocess.run(
         ["bash", "-c", _block("### A shell script", "sh")],
         cwd=tmp_path,
@@ -60,7 +60,7 @@ def _run_shell_example(
         text=True,
         timeout=120,
     )
-    return done, time.monotonic() - started
+    return done, time.time()
 
 
 def _alive(pid: int) -> bool:
@@ -93,9 +93,12 @@ def test_the_shell_example_fails_fast_when_the_server_cannot_start(
             env = {"PANELKEY_METRICS_PORT": str(taken.getsockname()[1])}
         else:
             env = {"PANELKEY_LOG_LEVEL": "loud"}
-        done, took = _run_shell_example(tmp_path, **env)
+        done, ended = _run_shell_example(tmp_path, **env)
     assert done.returncode != 0
-    assert took < FAIL_FAST_SECONDS, took
+    # It stopped waiting as soon as the server had said why and exited (the log's last
+    # write), not at its one-minute limit nor never (subprocess.run's timeout).
+    (log,) = tmp_path.glob("tmp.*/server.log")
+    assert ended - log.stat().st_mtime < NOTICED_WITHIN, ended - log.stat().st_mtime
     assert "panelkey did not start" in done.stderr
     (why,) = [line for line in done.stderr.splitlines() if "cannot start" in line]
     assert ("cannot listen" if cause == "port in use" else "--log-level") in why or (
@@ -120,8 +123,8 @@ def test_the_install_lines_and_the_github_actions_job_agree() -> None:
 
 def test_each_example_waits_with_a_limit_and_stops_when_the_server_exits() -> None:
     php, go = _block("### PHPUnit", "php"), _block("### Go", "go")
-    assert "--ready-file" in php and "proc_get_status" in php and "$i < 300" in php
-    assert "--ready-file" in go and "<-exited" in go and "time.After(30 * time.Second)" in go
+    assert "--ready-file" in php and "proc_get_status" in php and "$deadline" in php
+    assert "--ready-file" in go and "<-exited" in go and "time.After(60 * time.Second)" in go
 
 
 def test_python_m_panelkey_is_the_panelkey_command(tmp_path: Path) -> None:
@@ -148,8 +151,7 @@ def test_the_sdist_carries_the_docs_and_the_wheel_its_types(tmp_path: Path) -> N
         [
             sys.executable,
             "-c",
-            "import sys; from setuptools import build_meta as b; "
-            "print(b.build_sdist('dist')); print(b.build_wheel('dist'))",
+            "from setuptools import build_meta as b; b.build_sdist('dist'); b.build_wheel('dist')",
         ],
         cwd=project,
         capture_output=True,
@@ -157,8 +159,9 @@ def test_the_sdist_carries_the_docs_and_the_wheel_its_types(tmp_path: Path) -> N
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    sdist_name, wheel_name = done.stdout.split()[-2:]
-    with tarfile.open(project / "dist" / sdist_name) as sdist:
+    (sdist_path,) = (project / "dist").glob("panelkey-*.tar.gz")
+    (wheel_path,) = (project / "dist").glob("panelkey-*.whl")
+    with tarfile.open(sdist_path) as sdist:
         names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
     linked = re.findall(r"\]\(([^)#:]+)\)", (ROOT / "README.md").read_text())
     assert linked and "docs/testing.md" in linked
@@ -166,6 +169,6 @@ def test_the_sdist_carries_the_docs_and_the_wheel_its_types(tmp_path: Path) -> N
         assert target in names, target  # the README's links work in an unpacked sdist
     assert {p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").glob("*.md")} <= names
     assert "src/panelkey/py.typed" in names
-    with zipfile.ZipFile(project / "dist" / wheel_name) as wheel:
+    with zipfile.ZipFile(wheel_path) as wheel:
         assert "panelkey/py.typed" in wheel.namelist()
         assert "panelkey/__main__.py" in wheel.namelist()
