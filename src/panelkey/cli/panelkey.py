@@ -7,6 +7,7 @@ import getpass
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -112,6 +113,15 @@ def _yaml_error(exc: Exception) -> str:
     return f"{where}not YAML or JSON: {' '.join(str(problem).split())}"
 
 
+def _is_iso_time(text: str) -> bool:
+    # The audit compares times as text: anything else would silently match all or none.
+    try:
+        datetime.fromisoformat(text.removesuffix("Z"))
+    except ValueError:
+        return False
+    return True
+
+
 def _reset(panel: Panel, yes: bool, admin_email: str) -> int:
     if not yes:
         if not sys.stdin.isatty():
@@ -195,6 +205,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             panel.accounts.update(admin.identity(), admin, {"password": password})
             print("The admin password was changed.")
             return 0
+        if args.since and not _is_iso_time(args.since):
+            print(
+                "panelkey audit: --since must be a UTC date or time such as 2026-01-31 or "
+                f"2026-01-31T12:00:00Z, not {args.since!r}",
+                file=sys.stderr,
+            )
+            return 1
         for e in panel.audit.entries(failures_only=args.failures, since=args.since):
             key = f"key={e.key_id}" if e.key_id is not None else "key=-"
             print(

@@ -6,6 +6,7 @@ user's words. Every command runs as a process, as a user would type it."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -292,7 +293,7 @@ def test_a_flag_argparse_refuses_is_its_usage_not_a_traceback(
 ) -> None:
     done = _run(["panelkey", "journal", *flags], _env(PANELKEY_DATA_DIR=str(tmp_path)), tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert done.stderr.splitlines()[-1].startswith("panelkey journal: error: ")
+    assert re.match(r"panelkey( journal)?: error: ", done.stderr.splitlines()[-1]), done.stderr
 
 
 @pytest.mark.parametrize("delay", [0.1, 0.2, 0.3, 0.4, 0.5])
@@ -328,3 +329,14 @@ def test_a_seed_file_that_is_not_yaml_is_one_line_naming_line_and_column(
     assert done.returncode == 1
     assert line.startswith(f"panelkey seed: {bad}: line 3, column ")
     assert "not YAML or JSON" in line
+
+
+def test_a_bad_audit_since_is_one_line_in_the_users_words(tmp_path: Path) -> None:
+    env = _env(PANELKEY_DATA_DIR=str(tmp_path / "data"))
+    assert _run(["panelkey", "audit", "--create"], env, tmp_path).returncode == 0
+    done = _run(["panelkey", "audit", "--since", "yesterday"], env, tmp_path)
+    assert done.returncode == 1 and done.stdout == ""
+    assert _one_line(done.stderr) == (
+        "panelkey audit: --since must be a UTC date or time such as 2026-01-31 or "
+        "2026-01-31T12:00:00Z, not 'yesterday'"
+    )
