@@ -194,6 +194,15 @@ def test_serve_names_its_store_new_then_existing(tmp_path: Path) -> None:
     )
 
 
+def test_serve_names_a_postgresql_store(tmp_path: Path, pg_url: str) -> None:
+    first, _ = _serve(tmp_path / "data", "--database-url", pg_url)
+    line = first.splitlines()[0]
+    assert line.startswith("panelkey: store postgresql") and line.endswith(" (new)"), line
+    assert "127.0.0.1" in line
+    again, _ = _serve(tmp_path / "data", "--database-url", pg_url)
+    assert again.splitlines()[0] == line.replace("(new)", f"(existing, revision {HEAD_REVISION})")
+
+
 def test_the_store_line_hides_a_password(tmp_path: Path) -> None:
     with socket.socket() as closed:  # a port nobody listens on: the start fails after it
         closed.bind(("127.0.0.1", 0))
