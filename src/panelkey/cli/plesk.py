@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from panelkey import __version__
-from panelkey.cli.common import run_locally  # first: it quiets an early Ctrl-C
+from panelkey.cli.common import run_locally
 from panelkey.utilities import registry
 
 
