@@ -203,37 +203,43 @@ def make_app(store: Store) -> Starlette:
         ]
         return xml(f"<dns><get_rec>{''.join(parts)}</get_rec></dns>")
 
-    async def add_del_rec(request: Request) -> Response:
+    def committed(sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """One statement in a transaction of its own, committed before the answer (with
+        `synchronous=FULL` on SQLite, as panelkey's): what panelkey's writes promise."""
+        if not store.sqlite:
+            return store.q(sql, args)  # autocommit: one statement, one commit
+        store.q("BEGIN IMMEDIATE")
+        try:
+            rows = store.q(sql, args)
+        except BaseException:
+            store.q("ROLLBACK")
+            raise
+        store.q("COMMIT")
+        return rows
+
+    async def add_rec(request: Request) -> Response:
         await request.body()
         if not await key_ok(request):
             return denied()
         site = int(request.query_params.get("site", "0"))
-
-        def pair() -> int:
-            if store.sqlite:
-                store.q("BEGIN IMMEDIATE")
-                store.q(
-                    "INSERT INTO dns_records (domain_id, type, host, value, opt, ttl) "
-                    "VALUES (?, 'TXT', '_bench.x.', 'v', '', 300)",
-                    (site,),
-                )
-                new_id = store.q("SELECT last_insert_rowid()")[0][0]
-                store.q("COMMIT")
-                store.q("BEGIN IMMEDIATE")
-                store.q("DELETE FROM dns_records WHERE id = ?", (new_id,))
-                store.q("COMMIT")
-                return int(new_id)
-            new_id = store.q(
-                "INSERT INTO dns_records (domain_id, type, host, value, opt, ttl) "
-                "VALUES (?, 'TXT', '_bench.x.', 'v', '', 300) RETURNING id",
-                (site,),
-            )[0][0]
-            store.q("DELETE FROM dns_records WHERE id = ?", (new_id,))
-            return int(new_id)
-
-        new_id = pair()
+        host = request.query_params.get("host", "_bench") + ".x."
+        new_id = committed(
+            "INSERT INTO dns_records (domain_id, type, host, value, opt, ttl) "
+            "VALUES (?, 'TXT', ?, 'v', '', 300) RETURNING id",
+            (site, host),
+        )[0][0]
         return xml(
             f"<dns><add_rec><result><status>ok</status><id>{new_id}</id></result></add_rec></dns>"
+        )
+
+    async def del_rec(request: Request) -> Response:
+        await request.body()
+        if not await key_ok(request):
+            return denied()
+        record = int(request.query_params.get("id", "0"))
+        committed("DELETE FROM dns_records WHERE id = ?", (record,))
+        return xml(
+            f"<dns><del_rec><result><status>ok</status><id>{record}</id></result></del_rec></dns>"
         )
 
     async def protos(request: Request) -> Response:
@@ -250,7 +256,8 @@ def make_app(store: Store) -> Starlette:
             Route("/bare/customer-get", customer_get, methods=["POST"]),
             Route("/bare/site-get", site_get, methods=["POST"]),
             Route("/bare/get-rec", get_rec, methods=["POST"]),
-            Route("/bare/add-del-rec", add_del_rec, methods=["POST"]),
+            Route("/bare/add-rec", add_rec, methods=["POST"]),
+            Route("/bare/del-rec", del_rec, methods=["POST"]),
             Route("/bare/protos", protos, methods=["POST"]),
         ]
     )

@@ -7,6 +7,8 @@ Where none answers, PostgreSQL tests are skipped with that reason.
 
 from __future__ import annotations
 
+import graphlib
+import itertools
 import os
 import shutil
 import socket
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -57,22 +60,19 @@ def _pg_unavailable() -> str | None:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+def pg_url(migrated_templates: MigratedTemplates) -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh, empty schema of its own; afterwards
+    the schema is recycled as a ready copy of the template or dropped."""
     reason = _pg_unavailable()
     if reason:
         pytest.skip(reason)
     schema = f"pk_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    migrated_templates.pg.execute(f"CREATE SCHEMA {schema}")
     url = _schema_url(schema)
     _schema_of[url] = schema
     yield url
     _schema_of.pop(url, None)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    engine.dispose()
+    migrated_templates.release(schema)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -84,8 +84,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def _schema_url(schema: str) -> str:
+    """The test URL of `schema`. Its connections are named after it, so that a schema
+    is recycled only when nothing is connected to it any more; commits do not wait for
+    the WAL flush (what a test proves of a commit is that other connections see it, and
+    a killed panelkey keeps it: both hold while PostgreSQL itself keeps running)."""
+    options = f"-csearch_path={schema} -capplication_name={schema} -csynchronous_commit=off"
     sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+    return f"{PG_URL}{sep}options={quote(options)}"
 
 
 # The schema behind each URL pg_url handed out (for filling it from the template).
@@ -108,16 +113,199 @@ def _first_start(url: str) -> None:
             os.environ["PANELKEY_ADMIN_PASSWORD"] = saved
 
 
+# What makes two schemas' tables the same: relations, their columns (in order),
+# constraints and indexes, and any other object in the schema. Found through pg_depend's
+# index: the test database's catalogs may be large (every test makes and drops tables).
+_SHAPE = """
+WITH owned AS (
+  SELECT d.classid, d.objid FROM pg_depend d
+   WHERE d.refclassid = 'pg_namespace'::regclass
+     AND d.refobjid = (SELECT oid FROM pg_namespace WHERE nspname = %(s)s)
+), rels AS (
+  SELECT c.oid, c.relname, c.relkind FROM owned o JOIN pg_class c ON c.oid = o.objid
+   WHERE o.classid = 'pg_class'::regclass
+)
+SELECT md5(coalesce(string_agg(item, ' | ' ORDER BY item), '')) FROM (
+  SELECT r.relname || ' ' || r.relkind::text || ' ' || a.attnum || ' ' || a.attname || ' '
+         || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull::text AS item
+    FROM rels r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+  UNION ALL
+  SELECT r.relname || ' ' || k.conname || ' ' || k.contype::text || ' ' || k.conkey::text
+         || ' ' || coalesce(f.relname, '') || ' ' || coalesce(k.confkey::text, '')
+    FROM rels r JOIN pg_constraint k ON k.conrelid = r.oid
+    LEFT JOIN pg_class f ON f.oid = k.confrelid
+  UNION ALL
+  SELECT r.relname || ' index ' || i.relname || ' ' || x.indkey::text || ' '
+         || x.indisunique::text
+    FROM rels r JOIN pg_index x ON x.indrelid = r.oid JOIN pg_class i ON i.oid = x.indexrelid
+  UNION ALL
+  SELECT 'object ' || o.classid::regclass::text || ' '
+         || coalesce((SELECT typname FROM pg_type WHERE oid = o.objid), '')
+    FROM owned o WHERE o.classid <> 'pg_class'::regclass
+) AS shape
+"""
+
+
+class PgSchemas:
+    """This test process's PostgreSQL schemas: the migrated template (kept for the
+    session) and ready copies of it. A copy is made once with the template's dump (a
+    second); a test's schema whose tables are still the template's is afterwards
+    emptied, given the template's rows and sequences again, and kept as the next ready
+    copy (a few hundredths of a second). Stores a test changed the shape of are
+    dropped."""
+
+    def __init__(self) -> None:
+        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self.template: str | None = None
+        self._shape = ""
+        self._tables: list[str] = []
+        self._filled: list[str] = []
+        self._sequences: list[tuple[str, int, bool]] = []
+        self._ready: list[str] = []
+        self._names = (f"pk_ready_{os.getpid()}_{n}" for n in itertools.count())
+        self._superuser = False
+
+    def execute(self, sql: str, params: dict[str, str] | None = None) -> list[tuple[object, ...]]:
+        """Run `sql` in one transaction of this process's own connection; its rows."""
+        if self._conn is None:
+            url = sa.engine.make_url(PG_URL)
+            self._conn = psycopg.connect(
+                host=url.host or "127.0.0.1",
+                port=url.port or 5432,
+                user=url.username or "postgres",
+                password=url.password,
+                dbname=url.database or "test",
+                autocommit=True,
+            )
+        with self._conn.transaction():
+            cur = self._conn.execute(sql.encode() if params is None else sql, params)
+            return cur.fetchall() if cur.description else []
+
+    def keep_template(self, schema: str) -> None:
+        """Take `schema` (migrated and started) as the template rows are copied from."""
+        self.template = schema
+        self._shape = self._shape_of(schema)
+        self._tables = [
+            str(r[0])
+            for r in self.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %(s)s", {"s": schema}
+            )
+        ]
+        # referenced tables first, so that no row waits for one not copied yet
+        refs = self.execute(
+            "SELECT c.relname, f.relname FROM pg_constraint k"
+            " JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class f ON f.oid = k.confrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE k.contype = 'f' AND n.nspname = %(s)s AND c.oid <> f.oid",
+            {"s": schema},
+        )
+        after: dict[str, set[str]] = {t: set() for t in self._tables}
+        for table, referenced in refs:
+            after[str(table)].add(str(referenced))
+        self._filled = [
+            t
+            for t in graphlib.TopologicalSorter(after).static_order()
+            if self.execute(f'SELECT 1 FROM {schema}."{t}" LIMIT 1')  # noqa: S608 - catalog names
+        ]
+        # read once: pg_sequences scans the whole catalog
+        self._sequences = [
+            (str(name), int(str(value)), bool(called))
+            for name, value, called in self.execute(
+                "SELECT sequencename, coalesce(last_value, start_value), last_value IS NOT NULL"
+                " FROM pg_sequences WHERE schemaname = %(s)s",
+                {"s": schema},
+            )
+        ]
+        self._superuser = bool(
+            self.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")[0][0]
+        )
+
+    def take(self, schema: str, script: str) -> bool:
+        """Make the empty `schema` a ready copy of the template (False: no template
+        here, the store migrates itself)."""
+        if self._ready:
+            ready = self._ready.pop()
+        elif script:
+            ready = next(self._names)
+            self.execute(
+                f"CREATE SCHEMA {ready}; SET LOCAL search_path = {ready};"
+                + script.replace(_TEMPLATE_MARK, ready)
+            )
+        else:
+            return False
+        self.execute(f"DROP SCHEMA {schema}; ALTER SCHEMA {ready} RENAME TO {schema}")
+        return True
+
+    def release(self, schema: str) -> None:
+        """Keep `schema` as a ready copy when its tables are the template's and nothing
+        is connected to it any more; else drop it."""
+        if (
+            self.template is not None
+            and self._idle(schema)
+            and self._shape_of(schema) == self._shape
+        ):
+            ready = next(self._names)
+            if self._superuser:
+                # foreign keys are not checked while every table is emptied and refilled
+                deletes = "".join(f'DELETE FROM {schema}."{n}";' for n in self._tables)  # noqa: S608
+                empty = "SET LOCAL session_replication_role = replica;" + deletes
+            else:
+                empty = "TRUNCATE " + ", ".join(f'{schema}."{n}"' for n in self._tables) + ";"
+            self.execute(
+                empty + self.refill_sql(schema) + f"ALTER SCHEMA {schema} RENAME TO {ready}"
+            )
+            self._ready.append(ready)
+            return
+        self.execute(f"DROP SCHEMA {schema} CASCADE")
+
+    def refill_sql(self, schema: str) -> str:
+        """SQL giving the empty tables of `schema` the template's rows and sequences."""
+        t = self.template
+        refill = "".join(
+            f'INSERT INTO {schema}."{n}" OVERRIDING SYSTEM VALUE SELECT * FROM {t}."{n}";'  # noqa: S608
+            for n in self._filled
+        )
+        return refill + "".join(
+            f"SELECT setval('{schema}.\"{name}\"', {value}, {called});"
+            for name, value, called in self._sequences
+        )
+
+    def close(self) -> None:
+        if self._conn is None:
+            return
+        for schema in [*self._ready, *([self.template] if self.template else [])]:
+            self.execute(f"DROP SCHEMA {schema} CASCADE")
+        self._ready.clear()
+        self._conn.close()
+        self._conn = None
+
+    def _idle(self, schema: str) -> bool:
+        """No connection of the test's (a store, a server) is left on `schema`; those
+        just closed are waited for a moment."""
+        for _ in range(25):
+            if not self.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE application_name = %(s)s", {"s": schema}
+            ):
+                return True
+            time.sleep(0.02)
+        return False
+
+    def _shape_of(self, schema: str) -> str:
+        return str(self.execute(_SHAPE, {"s": schema})[0][0])
+
+
 class MigratedTemplates:
     """A store migrated and started once per test process, copied into each test's empty
-    store, so that a test pays a file copy (SQLite) or one SQL script (PostgreSQL)
-    instead of every migration, the admin's password hash and the stock plans. Stores a
-    test makes itself (migration tests, first-start tests, servers) are left alone."""
+    store, so that a test pays a file copy (SQLite) or a schema rename (PostgreSQL, see
+    PgSchemas) instead of every migration, the admin's password hash and the stock plans.
+    Stores a test makes itself (migration tests, first-start tests, servers) are left
+    alone."""
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
         self._sqlite: Path | None = None
         self._pg_script: str | None = None
+        self.pg = PgSchemas()
 
     def fill(self, url: str) -> None:
         """Make the empty store at `url` a copy of a freshly migrated one."""
@@ -131,18 +319,13 @@ class MigratedTemplates:
         if schema is None:
             return
         script = self._pg_template()
-        if not script:
-            return  # no pg_dump here: the store migrates itself
-        engine = sa.create_engine(url)
-        try:
-            with engine.begin() as conn:
-                if not sa.inspect(conn).get_table_names():
-                    # the driver's own execute: one script, no placeholders read in it
-                    driver = conn.connection.driver_connection
-                    assert driver is not None
-                    driver.execute(script.replace(_TEMPLATE_MARK, schema))
-        finally:
-            engine.dispose()
+        if not self.pg.execute(
+            "SELECT 1 FROM pg_tables WHERE schemaname = %(s)s LIMIT 1", {"s": schema}
+        ):
+            self.pg.take(schema, script)
+
+    def release(self, schema: str) -> None:
+        self.pg.release(schema)
 
     def _sqlite_template(self) -> Path:
         if self._sqlite is None:
@@ -152,21 +335,22 @@ class MigratedTemplates:
         return self._sqlite
 
     def _pg_template(self) -> str:
-        """The migrated schema as one SQL script, its schema name replaced by a mark."""
+        """The migrated schema as one SQL script, its schema name replaced by a mark
+        (empty where there is no pg_dump); the schema itself is kept as the template."""
         if self._pg_script is None:
             schema = f"pk_tmpl_{uuid.uuid4().hex[:10]}"
-            engine = sa.create_engine(PG_URL)
-            with engine.begin() as conn:
-                conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+            self.pg.execute(f"CREATE SCHEMA {schema}")
+            self.pg.template = schema  # dropped at the end, whatever fails below
+            _first_start(_schema_url(schema))
+            self.pg.keep_template(schema)
+            url = sa.engine.make_url(PG_URL)
             try:
-                _first_start(_schema_url(schema))
-                url = sa.engine.make_url(PG_URL)
                 dump = subprocess.run(
                     [
                         "pg_dump",
                         "--no-owner",
                         "--no-privileges",
-                        "--inserts",
+                        "--schema-only",
                         f"--schema={schema}",
                         "-h",
                         url.host or "127.0.0.1",
@@ -180,23 +364,23 @@ class MigratedTemplates:
                     text=True,
                     check=True,
                     timeout=60,
+                    env={**os.environ, **({"PGPASSWORD": url.password} if url.password else {})},
                 ).stdout
             except (OSError, subprocess.SubprocessError):
                 dump = ""
-            finally:
-                with engine.begin() as conn:
-                    conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-                engine.dispose()
             lines = [
                 line
                 for line in dump.splitlines()
-                # the dump's own session settings and its CREATE SCHEMA: the test's
+                # the dump's own session settings and its CREATE SCHEMA: the copy's
                 # schema exists, and its search_path must stay
                 if not line.startswith(("SET ", "SELECT pg_catalog.set_config", "CREATE SCHEMA"))
                 and not line.startswith("\\")
             ]
-            self._pg_script = "\n".join(lines) if dump else ""
-            self._pg_script = self._pg_script.replace(f"{schema}.", f"{_TEMPLATE_MARK}.")
+            script = "\n".join(lines).replace(f"{schema}.", f"{_TEMPLATE_MARK}.")
+            if script:
+                # the template's rows and sequences, as a recycled copy gets them
+                script += self.pg.refill_sql(_TEMPLATE_MARK)
+            self._pg_script = script
         return self._pg_script
 
 
@@ -204,20 +388,28 @@ _TEMPLATE_MARK = "__panelkey_template__"
 
 
 @pytest.fixture(scope="session")
-def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> MigratedTemplates:
-    return MigratedTemplates(tmp_path_factory.mktemp("templates"))
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedTemplates]:
+    made = MigratedTemplates(tmp_path_factory.mktemp("templates"))
+    yield made
+    made.pg.close()
 
 
 @pytest.fixture
 def panel(
     database_url: str, monkeypatch: pytest.MonkeyPatch, migrated_templates: MigratedTemplates
 ) -> Iterator[Panel]:
-    monkeypatch.setenv("PANELKEY_ADMIN_PASSWORD", ADMIN_PASSWORD)
     migrated_templates.fill(database_url)
-    p = Panel.open(database_url)
-    p.bootstrap()
+    p = open_panel(database_url, monkeypatch)
     yield p
     p.close()
+
+
+def open_panel(url: str, monkeypatch: pytest.MonkeyPatch) -> Panel:
+    """The core over the store at `url`, started as a server starts it."""
+    monkeypatch.setenv("PANELKEY_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    p = Panel.open(url)
+    p.bootstrap()
+    return p
 
 
 @pytest.fixture
@@ -323,6 +515,17 @@ def make_server(tmp_path: Path, database_url: str | None = None) -> Server:
     return Server(data_dir, env, free_port(), free_port())
 
 
+def premigrated(server: Server, templates: MigratedTemplates) -> Server:
+    """`server` (not started) with its store a copy of the migrated template, for tests
+    that are not about a first start: the server starts without running the migrations."""
+    url = server.env.get("PANELKEY_DATABASE_URL")
+    if url is None:
+        server.data_dir.mkdir(parents=True, mode=0o700, exist_ok=True)
+        url = f"sqlite:///{server.data_dir / 'panelkey.db'}"
+    templates.fill(url)
+    return server
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     """A running server on SQLite in a fresh data folder."""
@@ -351,3 +554,16 @@ def _cheap_hashes_again() -> Iterator[None]:
     """Whatever profile a test switched the process to, the next test hashes cheaply."""
     yield
     passwords.use_profile(HASH_PROFILE)
+
+
+# Tests that start `panelkey serve` (or drive one) last tens of seconds each; sent to the
+# workers first, they do not leave one worker finishing alone at the end.
+_SERVES = {"server", "server_factory", "live", "two_servers"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def first(item: pytest.Item) -> bool:
+        names = set(getattr(item, "fixturenames", ()))
+        return bool(names & _SERVES) or "schemathesis" in item.nodeid
+
+    items.sort(key=lambda item: not first(item))

@@ -1,34 +1,60 @@
 """uvicorn's httptools protocol with the limits a slow or greedy client meets.
 
-    header_timeout   the request line and headers must be in this many seconds after
-                     the connection opens (or the next request begins)  -> 408, closed
+    header_timeout   the TLS handshake (on HTTPS), request line and headers must be in this
+                     many seconds after the connection opens (or the next request
+                     begins)  -> 408 (a handshake that never ends: closed, no answer)
     body_timeout     the body must be in this many seconds after the headers -> 408
     HEAD_LIMIT       at most this many bytes of request line and headers  -> 431
-    max_per_source   open connections of one peer address on this worker -> 503
+    bound            open connections of one peer address on this worker -> 503
+
+Every connection counts from its accept, before any TLS handshake: the handshake is set
+up here (with the server's own SSLProtocol), not by the server, so that a peer that
+connects and never says hello holds a counted connection that the header timeout
+closes. The bounds come from the worker's descriptor limit (`Limits.sized`): a worker
+holds at most `capacity` connections, one address at most `bound` of them, and once
+fewer than `reserve` are left, only addresses holding fewer than RESERVE_SHARE get in,
+so that a few flooding addresses can never take the last connections (see `admit`). A
+refused connection is closed at once (a 503 first on plain HTTP; on HTTPS before the
+handshake, without a word), and logged once per address per interval with the count of
+those refused since.
 
 A connection's writes leave at the end of the event loop's turn while the worker has other
 requests in hand, a response's head with its body in one send where uvicorn makes two
 (TurnWrite). A connection that is answered
 and kept alive waits under uvicorn's keep-alive timeout.
-Trusted proxies (panel.ini `trustedProxies`) are exempt from the per-source bound, since
-every client behind them shares their address. Header names are not touched: those with
-underscores (`HTTP_AUTH_LOGIN`) still reach the XML face.
+Trusted proxies (panel.ini `trustedProxies`) are exempt from the per-address bound and
+the reserve, since every client behind them shares their address. Header names are not
+touched: those with underscores (`HTTP_AUTH_LOGIN`) still reach the XML face.
 """
 
 from __future__ import annotations
 
 import asyncio
+import asyncio.sslproto
 import logging
+import resource
+import ssl
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.utils import get_remote_addr
 
 log = logging.getLogger("panelkey.http")
 
 HEAD_LIMIT = 64 * 1024
 # Held writes of one connection past this many bytes leave at once (TurnWrite).
 HOLD_LIMIT = 256 * 1024
+# Descriptors a worker keeps for itself, not for connections: store and journal files of
+# each thread, listeners, DNS sockets, the event loop's own. At least this many, and an
+# eighth of the limit.
+SPARE_FDS = 64
+# Once a worker is in its reserve, an address holding this many connections gets no more.
+RESERVE_SHARE = 2
+# Past this many addresses remembered by the refusal log, the quiet ones are forgotten.
+_REMEMBERED = 4096
 
 
 def _answer(status: bytes, text: bytes) -> bytes:
@@ -109,14 +135,111 @@ class TurnWrite:
         return getattr(self._transport, name)
 
 
+def raise_fd_limit() -> int:
+    """Raise this process's soft limit of open descriptors to its hard limit (workers
+    forked later inherit it); the soft limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    # Linux refuses "unlimited" past fs.nr_open: a million is more than one worker uses.
+    want = 1 << 20 if hard == resource.RLIM_INFINITY else hard
+    if soft == resource.RLIM_INFINITY or soft >= want:
+        return int(soft if soft != resource.RLIM_INFINITY else want)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    except (ValueError, OSError):
+        return int(soft)
+    return int(want)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many connections one worker holds: at most `capacity` in all, `bound` of one
+    address, and the last `reserve` only for addresses holding fewer than RESERVE_SHARE."""
+
+    capacity: int
+    bound: int
+    reserve: int
+
+    @classmethod
+    def sized(cls, fd_limit: int, max_per_source: int) -> Limits:
+        """From the worker's descriptor limit: what it spares for itself aside, a
+        sixteenth of the rest per address (at most `max_per_source`), a quarter kept
+        in reserve."""
+        capacity = max(8, fd_limit - max(SPARE_FDS, fd_limit // 8))
+        return cls(capacity, max(1, min(max_per_source, capacity // 16)), capacity // 4)
+
+
+def admit(open_total: int, held: int, limits: Limits, *, exempt: bool = False) -> str | None:
+    """None when a new connection may open on a worker holding `open_total` connections,
+    `held` of them from the new one's address; else why not, for the log."""
+    if open_total >= limits.capacity:
+        return f"the worker holds {open_total} connections, all it may"
+    if exempt:
+        return None
+    if held >= limits.bound:
+        return f"{held} already open, the bound per address"
+    if open_total >= limits.capacity - limits.reserve and held >= RESERVE_SHARE:
+        return (
+            f"{held} already open and the worker is in its reserve "
+            f"({open_total} of {limits.capacity} connections)"
+        )
+    return None
+
+
+class RefusalLog:
+    """One warning per address per `interval` seconds for refused connections, which
+    says how many were refused since the last one: a flood writes a line a minute, not
+    a line a connection."""
+
+    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = interval
+        self.clock = clock
+        self._seen: dict[str, tuple[float, int]] = {}  # address -> (last line, refused since)
+
+    def refused(self, source: str, why: str) -> str | None:
+        """The line to log for this refusal, or None when its address had one within
+        the interval (the refusal is counted into the next)."""
+        now = self.clock()
+        last = self._seen.get(source)
+        if last is not None and now - last[0] < self.interval:
+            self._seen[source] = (last[0], last[1] + 1)
+            return None
+        if len(self._seen) >= _REMEMBERED:
+            self._forget(now)
+        self._seen[source] = (now, 0)
+        more = f"; {last[1]} more refused since the last line" if last and last[1] else ""
+        return f"connections from {source or '-'} refused: {why}{more}"
+
+    def _forget(self, now: float) -> None:
+        quiet = [a for a, (at, _) in self._seen.items() if now - at >= self.interval]
+        for address in quiet or list(self._seen)[: _REMEMBERED // 2]:
+            del self._seen[address]
+
+
+def _ssl_protocol(loop: asyncio.AbstractEventLoop) -> Any:
+    """The class a TLS listener of `loop` wraps its connections in: uvloop's own on
+    uvloop, asyncio's elsewhere (same signature)."""
+    try:
+        import uvloop
+        import uvloop.loop
+    except ImportError:  # pragma: no cover - uvloop is a dependency, but not on every OS
+        return asyncio.sslproto.SSLProtocol
+    if isinstance(loop, uvloop.Loop):
+        return uvloop.loop.SSLProtocol  # type: ignore[attr-defined]  # not in its stubs
+    return asyncio.sslproto.SSLProtocol
+
+
 class GuardedHttp(HttpToolsProtocol):
-    """Made per worker by `guarded`, which sets the limits as class attributes."""
+    """Made per worker by `guarded`, which sets the limits as class attributes; a subclass
+    with `tls` set serves HTTPS, shaking hands itself."""
 
     header_timeout: ClassVar[float] = 20.0
     body_timeout: ClassVar[float] = 60.0
-    max_per_source: ClassVar[int] = 256
+    limits: ClassVar[Limits] = Limits(896, 56, 224)
+    tls: ClassVar[ssl.SSLContext | None] = None
     exempt: ClassVar[Callable[[str], bool]]
+    refusals: ClassVar[RefusalLog]
     open_by_source: ClassVar[dict[str, int]]
+    open_total: ClassVar[list[int]]  # [connections open on the worker]
     in_hand: ClassVar[list[int]]  # the worker's requests begun and not yet answered
 
     _begun = 0  # this connection's share of in_hand
@@ -124,34 +247,95 @@ class GuardedHttp(HttpToolsProtocol):
     _guard: asyncio.TimerHandle | None = None
     _source: str | None = None
     _head_bytes: int = -1  # bytes of the head so far; -1 while no head is being read
+    # The TCP transport while the TLS handshake runs (or a refused one): uvicorn's side
+    # of the protocol has not seen the connection yet.
+    _raw: asyncio.Transport | None = None
 
     def connection_made(self, transport: Any) -> None:
+        if self._raw is not None:  # the TLS handshake is done: `transport` is its own
+            self._raw = None
+            self._open(transport)
+            return
+        source = (get_remote_addr(transport) or ("",))[0]
+        cls, total = type(self), self.open_total[0]
+        held = self.open_by_source.get(source, 0)
+        why = admit(total, held, self.limits)
+        # panel.ini is asked only when its answer matters, not on every connection
+        if why and admit(total, held, self.limits, exempt=True) is None and cls.exempt(source):
+            why = None
+        self.open_by_source[source] = held + 1
+        self.open_total[0] += 1
+        self._source = source
+        if why is not None:
+            line = self.refusals.refused(source, why)
+            if line is not None:
+                log.warning("%s", line)
+            if self.tls is None:
+                self._open(transport)
+                self._close_with(_TOO_MANY)
+            else:  # no cleartext answer to a TLS client, and no handshake spent on it
+                self._raw = transport
+                transport.close()
+            return
+        self._arm(self.header_timeout)
+        if self.tls is None:
+            self._open(transport)
+            return
+        # The handshake is done as the server does it for a TLS listener (the same
+        # SSLProtocol), but after the connection was counted and its timer armed. It is
+        # set up before this returns: the transport starts reading right after.
+        self._raw = transport
+        self.connections.add(self)  # so that a shutdown closes it too
+        waiter = self.loop.create_future()
+        waiter.add_done_callback(self._shaken)
+        timeout = self.header_timeout + 1 if self.header_timeout > 0 else None
+        tls = _ssl_protocol(self.loop)(
+            self.loop, self, self.tls, waiter, server_side=True, ssl_handshake_timeout=timeout
+        )
+        transport.set_protocol(tls)
+        tls.connection_made(transport)
+
+    def _open(self, transport: Any) -> None:
         super().connection_made(
             cast(asyncio.Transport, TurnWrite(transport, self.loop, self.in_hand))
         )
-        source = self.client[0] if self.client else ""
-        opened = self.open_by_source.get(source, 0) + 1
-        self.open_by_source[source] = opened
-        self._source = source
-        if opened > self.max_per_source and not type(self).exempt(source):
-            log.debug("connection from %s refused: %d already open", source, opened - 1)
-            self._close_with(_TOO_MANY)
-            return
         self._head_bytes = 0
-        self._arm(self.header_timeout)
+
+    def _shaken(self, waiter: asyncio.Future[None]) -> None:
+        if not waiter.cancelled():
+            waiter.exception()  # a failed handshake is no error of the server's
+        if self._raw is not None:  # it ended before TLS was up
+            self._lost_unopened()
+
+    def _lost_unopened(self) -> None:
+        """A connection uvicorn never saw ends: what it held is given back."""
+        self._disarm()
+        raw, self._raw = self._raw, None
+        if raw is not None and not raw.is_closing():
+            raw.close()
+        self.connections.discard(self)
+        self._release()
+
+    def _release(self) -> None:
+        source = self._source
+        if source is None:
+            return
+        self._source = None
+        self.open_total[0] -= 1
+        left = self.open_by_source.get(source, 1) - 1
+        if left > 0:
+            self.open_by_source[source] = left
+        else:
+            self.open_by_source.pop(source, None)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._raw is not None:  # refused over TLS, or lost mid-handshake
+            self._lost_unopened()
+            return
         self._disarm()
         self.in_hand[0] -= self._begun
         self._begun = 0
-        source = self._source
-        if source is not None:
-            self._source = None
-            left = self.open_by_source.get(source, 1) - 1
-            if left > 0:
-                self.open_by_source[source] = left
-            else:
-                self.open_by_source.pop(source, None)
+        self._release()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -161,6 +345,12 @@ class GuardedHttp(HttpToolsProtocol):
         # Still inside the head after all that (a head and its body in one read is fine).
         if self._head_bytes > HEAD_LIMIT:
             self._close_with(_HEAD_TOO_LARGE)
+
+    def shutdown(self) -> None:
+        if self._raw is not None:
+            self._close_with(b"")
+            return
+        super().shutdown()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -208,32 +398,61 @@ class GuardedHttp(HttpToolsProtocol):
 
     def _close_with(self, answer: bytes) -> None:
         self._disarm()
+        raw = self._raw
+        if raw is not None:  # mid-handshake: nothing can be said in clear
+            raw.abort()
+            self._lost_unopened()
+            return
         transport = self.transport
         if transport is None or transport.is_closing():
             return
-        if self.cycle is None or not self.cycle.response_started:
+        if answer and (self.cycle is None or not self.cycle.response_started):
             transport.write(answer)
         transport.close()
+
+    def handling(self) -> bool:
+        """Whether a request of this connection is whole and its answer not yet sent: its
+        handler may be writing to the store, and cannot be stopped half-way."""
+        cycle = self.cycle if self._raw is None else None
+        return cycle is not None and not cycle.more_body and not cycle.response_complete
+
+    def abort(self) -> None:
+        """Drop the connection without a word: for a request the shutdown gives up on,
+        whose outcome the client must not be told wrongly."""
+        self._disarm()
+        if self._raw is not None:
+            self._close_with(b"")
+        elif self.transport is not None:
+            self.transport.abort()
 
 
 def guarded(
     *,
     header_timeout: float,
     body_timeout: float,
-    max_per_source: int,
+    limits: Limits,
     exempt: Callable[[str], bool],
+    refusals: RefusalLog,
 ) -> type[GuardedHttp]:
-    """A protocol class of its own for one worker: its limits and its count of open
-    connections per source, shared by all of that worker's listeners."""
+    """A protocol class of its own for one worker: its limits and its counts of open
+    connections, shared by all of that worker's listeners (`with_tls` makes the HTTPS
+    one from it)."""
     return type(
         "GuardedHttp",
         (GuardedHttp,),
         {
             "header_timeout": header_timeout,
             "body_timeout": body_timeout,
-            "max_per_source": max_per_source,
+            "limits": limits,
             "exempt": staticmethod(exempt),
+            "refusals": refusals,
             "open_by_source": {},
+            "open_total": [0],
             "in_hand": [0],
         },
     )
+
+
+def with_tls(protocol: type[GuardedHttp], context: ssl.SSLContext) -> type[GuardedHttp]:
+    """`protocol` serving HTTPS: the same counts, the handshake done by the protocol."""
+    return type("GuardedHttps", (protocol,), {"tls": context})

@@ -9,6 +9,9 @@ can write, with no conftest::
 
 The server is started once per test session, on free ports, with a throwaway data
 folder and a SQLite store; `reset()` empties it between tests when a test needs that.
+Its lockouts (wrong passwords, wrong keys) are off, so that a suite's own tests of
+refusals never lock the suite out; `panelkey_lockouts = true` in the pytest ini file (or
+`start_server(..., lockouts=True)`) turns them on, and `unlock()` lifts them.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
@@ -52,6 +55,7 @@ class PanelkeyServer:
     env: dict[str, str]
     pid: int
     _proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    _log: IO[bytes] | None = field(default=None, repr=False)
 
     @property
     def admin_login(self) -> str:
@@ -83,12 +87,90 @@ class PanelkeyServer:
         finally:
             os.unlink(f.name)
 
+    def unlock(self, login: str | None = None, source: str | None = None) -> None:
+        """Lift lockouts (`panelkey unlock`): of `login`, of `source`, or all of them."""
+        args = [*(("--login", login) if login else ()), *(("--source", source) if source else ())]
+        self._command("unlock", *args)
+
     def reset(self) -> None:
         """Empty the store back to its first start (the admin and its password stay)."""
         self._command("reset", "--yes")
 
+    # -- faults and snapshots (docs/testing.md) ------------------------------------------
+
+    def fault(
+        self,
+        operation: str,
+        *,
+        errcode: int | None = None,
+        errtext: str = "",
+        http_status: int | None = None,
+        delay: float = 0.0,
+        drop: bool = False,
+        times: int | None = None,
+        ratio: float = 1.0,
+        key: int | str | None = None,
+        login: str | None = None,
+    ) -> dict[str, Any]:
+        """Make `operation` (`webspace/add`, `POST /api/v2/clients`) fail on purpose, on
+        the running server at once: answer `errcode`/`errtext`, `http_status`, or `drop`
+        the connection, after `delay` seconds; the next `times` calls, or a `ratio` share
+        of them; only for one `key` (its id, or its value) or `login`. Returns the rule."""
+        args = ["fault", "add", "--json", "--operation", operation, "--errtext", errtext]
+        for flag, value in (
+            ("--errcode", errcode),
+            ("--http-status", http_status),
+            ("--times", times),
+            ("--login", login),
+        ):
+            if value is not None:
+                args += [flag, str(value)]
+        args += ["--delay", f"{delay}s", "--ratio", str(ratio)] + (["--drop"] if drop else [])
+        stdin = ""
+        if isinstance(key, int):
+            args += ["--key", str(key)]
+        elif key is not None:
+            args += ["--key", "-"]  # a key's value goes on stdin, never in the arguments
+            stdin = key
+        rule: dict[str, Any] = json.loads(self._command_with(stdin, *args))
+        return rule
+
+    def faults(self) -> list[dict[str, Any]]:
+        """The fault rules not yet spent, oldest first, with their `hits`."""
+        lines = self._command("fault", "list", "--json").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def clear_faults(self) -> None:
+        """Remove every fault rule."""
+        self._command("fault", "clear")
+
+    def snapshot(self, name: str) -> None:
+        """Save the whole store under `name` (replacing one of that name)."""
+        self._command("snapshot", "save", name)
+
+    def restore(self, name: str) -> None:
+        """Put the whole store back as `snapshot(name)` saved it; the running server sees
+        it at once."""
+        self._command("snapshot", "restore", name)
+
+    def _command_with(self, stdin: str, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "panelkey.cli.panelkey", *args],
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if done.returncode != 0:
+            raise PanelkeyServerError(done.stderr.strip() or f"panelkey {args[0]} failed")
+        return done.stdout
+
     def stop(self) -> None:
         proc = self._proc
+        if self._log is not None:
+            self._log.close()  # the server holds its own descriptor
+            self._log = None
         if proc is None or proc.poll() is not None:
             return
         proc.send_signal(signal.SIGTERM)
@@ -135,8 +217,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data_dir: Path, extra_args: tuple[str, ...] = ()) -> PanelkeyServer:
-    """Start `panelkey serve` on free ports over `data_dir` and wait until it listens."""
+def start_server(
+    data_dir: Path, extra_args: tuple[str, ...] = (), *, lockouts: bool = False
+) -> PanelkeyServer:
+    """Start `panelkey serve` on free ports over `data_dir` and wait until it listens.
+    `lockouts`: lock out sources and logins after wrong passwords and throttle wrong
+    keys, as a production server does (off by default: see the module docstring)."""
     password = secrets.token_urlsafe(18)
     ready = data_dir / "ready.json"
     env = {
@@ -147,25 +233,29 @@ def start_server(data_dir: Path, extra_args: tuple[str, ...] = ()) -> PanelkeySe
     env.update(PANELKEY_DATA_DIR=str(data_dir), PANELKEY_ADMIN_PASSWORD=password)
     # A test suite waits for every argon2 hash it causes; argon2-cffi's test profile.
     env["PANELKEY_PASSWORD_HASH_PROFILE"] = "cheapest"  # noqa: S105 - a profile name
-    log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "panelkey.cli.panelkey",
-            "serve",
-            "--https-port",
-            "0",
-            "--http-port",
-            str(_free_port()),
-            "--ready-file",
-            str(ready),
-            *extra_args,
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    if not lockouts:
+        # 0 turns each count off; the source's also turns wrong-key throttling off.
+        env.update(PANELKEY_LOCKOUT_FAILURES="0", PANELKEY_LOCKOUT_LOGIN_FAILURES="0")
+    # The child keeps its own copy of the log's descriptor; ours is closed at once.
+    with open(data_dir / "server.log", "wb") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "panelkey.cli.panelkey",
+                "serve",
+                "--https-port",
+                "0",
+                "--http-port",
+                str(_free_port()),
+                "--ready-file",
+                str(ready),
+                *extra_args,
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + START_SECONDS
     while not ready.exists():
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -183,13 +273,26 @@ def start_server(data_dir: Path, extra_args: tuple[str, ...] = ()) -> PanelkeySe
         env=env,
         pid=int(facts["pid"]),
         _proc=proc,
+        _log=log,
+    )
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "panelkey_lockouts",
+        "panelkey_server locks out after wrong passwords and throttles wrong keys",
+        type="bool",
+        default=False,
     )
 
 
 @pytest.fixture(scope="session")
-def panelkey_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PanelkeyServer]:
+def panelkey_server(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> Iterator[PanelkeyServer]:
     """A real panelkey server for the whole test session (HTTPS and plain HTTP)."""
-    server = start_server(tmp_path_factory.mktemp("panelkey"))
+    lockouts = bool(pytestconfig.getini("panelkey_lockouts"))
+    server = start_server(tmp_path_factory.mktemp("panelkey"), lockouts=lockouts)
     try:
         yield server
     finally:

@@ -7,9 +7,12 @@ import contextlib
 import json
 import logging
 import os
+import resource
 import signal
 import socket
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +29,8 @@ from panelkey.core.access.auth import AuthCounters, RateLimiter, SiblingCounter
 from panelkey.core.access.passwords import check_password
 from panelkey.core.panel import Panel
 from panelkey.dnsserver import DnsListener, bind_sockets, bound_socket
-from panelkey.httpguard import guarded
+from panelkey.httpguard import GuardedHttp, Limits, RefusalLog, guarded, raise_fd_limit, with_tls
+from panelkey.injected import InjectedAnswers
 from panelkey.journal import AccessLog, Journal, JournalMiddleware, LogFormatter
 from panelkey.rest.app import RestApi
 from panelkey.startup import (
@@ -39,7 +43,7 @@ from panelkey.startup import (
 )
 from panelkey.store.outage import background
 from panelkey.supervise import supervise
-from panelkey.tls import ensure_self_signed, fingerprint
+from panelkey.tls import ensure_self_signed, fingerprint, server_context
 from panelkey.xmlapi.app import XmlApi
 
 log = logging.getLogger("panelkey.server")
@@ -53,6 +57,12 @@ JOURNAL_FLUSH_SECONDS = 0.2
 # stays bounded (at most journalSize entries a second) rather than growing with it.
 JOURNAL_BUSY_SECONDS = 1.0
 ACCESS_FLUSH_SECONDS = 0.5  # an access line is written within a second of its request
+# After the shutdown's grace, requests whose handler runs (a thread that cannot be
+# stopped, maybe writing) have this long to finish and be answered truthfully.
+FINISH_MARGIN = 10.0
+# Then this long for the rest (the journal's last flush, closing the store) before a
+# worker exits regardless: nothing holds the exit past it.
+EXIT_MARGIN = 2.0
 _early_stop: list[int] = []  # signals that came before a worker's loop could take them
 
 
@@ -77,7 +87,7 @@ class PanelkeyApp:
             await self.xml(scope, receive, send)
         elif path == REST_PREFIX or path.startswith(REST_PREFIX + "/"):
             await self.rest(scope, receive, send)
-        elif path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/"):
+        elif path in ("/", CONSOLE_PREFIX) or path.startswith(CONSOLE_PREFIX + "/"):
             await self.console(scope, receive, send)
         else:
             body = json.dumps({"code": 404, "message": "Not found"}).encode()
@@ -184,12 +194,77 @@ DnsSockets = tuple[socket.socket, socket.socket] | None
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server without its own signal handling: one worker runs two of them
-    and stops both on one signal."""
+    """uvicorn's server without its own signal handling (one worker runs two of them
+    and stops both on one signal), and with a shutdown that never answers for a request
+    it did not finish."""
+
+    def __init__(self, config: uvicorn.Config, grace: float = 0.0) -> None:
+        super().__init__(config)
+        self.grace = grace
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Stop accepting (the listener closes: a new connection is refused, not
+        queued), close idle connections, let requests in flight finish within the grace.
+        uvicorn's own would then cancel them and answer 500, though their writes may have
+        committed. Here, when the grace ends, a request still waiting on its client (for
+        its body, or half its head) is dropped without an answer: none of it has run.
+        One the server is handling, in a thread that cannot be stopped, is let finish
+        and answered, for at most FINISH_MARGIN more seconds; then it too is dropped
+        without an answer, which tells the client no lie."""
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        state = self.server_state
+        for connection in list(state.connections):
+            connection.shutdown()
+        if await _drained(state, self.grace):
+            return
+        waiting = [c for c in state.connections if not _handling(c)]
+        if waiting:
+            log.warning(
+                "%d connection(s) still waiting on their client %g s after SIGTERM: dropped",
+                len(waiting),
+                self.grace,
+            )
+        for connection in waiting:
+            _drop(connection)
+        if await _drained(state, FINISH_MARGIN):
+            return
+        log.error(
+            "%d request(s) still running %g s after SIGTERM: dropped unanswered, their "
+            "outcome unknown to their clients",
+            len(state.connections),
+            self.grace + FINISH_MARGIN,
+        )
+        for connection in list(state.connections):
+            _drop(connection)
+
+
+async def _drained(state: Any, seconds: float) -> bool:
+    """Whether every connection and request of `state` ended within `seconds`."""
+    try:
+        async with asyncio.timeout(seconds):
+            while state.connections or state.tasks:
+                await asyncio.sleep(0.05)
+    except TimeoutError:
+        return False
+    return True
+
+
+def _handling(connection: Any) -> bool:
+    return isinstance(connection, GuardedHttp) and connection.handling()
+
+
+def _drop(connection: Any) -> None:
+    if isinstance(connection, GuardedHttp):
+        connection.abort()
+    else:  # the metrics listener: nothing there writes
+        connection.shutdown()
 
 
 def _url(scheme: str, sock: socket.socket) -> str:
@@ -233,7 +308,7 @@ async def _worker(w: Worker) -> None:
     journal = Journal(settings.data_dir / "journal.db", settings.journal_size)
     access = AccessLog()
     app = JournalMiddleware(
-        PanelkeyApp(ctx),
+        InjectedAnswers(PanelkeyApp(ctx)),
         journal,
         access,
         lambda scope: Context.client_address(scope, ctx.live()),
@@ -241,12 +316,15 @@ async def _worker(w: Worker) -> None:
         REST_PREFIX,
     )
     servers: list[tuple[_Server, socket.socket]] = []
+    fd_limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     protocol = guarded(
         header_timeout=settings.header_timeout,
         body_timeout=settings.body_timeout,
-        max_per_source=settings.max_connections_per_source,
+        limits=Limits.sized(fd_limit, settings.max_connections_per_source),
         exempt=lambda peer: ctx.live().trusts_proxy(peer),
+        refusals=RefusalLog(settings.audit_refusal_interval),
     )
+    https = with_tls(protocol, server_context(w.cert, w.key))
     if metrics_sock is not None:
         metrics.enable()
         panel.auth.counters = AuthCounters(metrics.verified, metrics.refused, metrics.lockout)
@@ -259,27 +337,32 @@ async def _worker(w: Worker) -> None:
             access_log=False,
             log_config=None,
         )
-        servers.append((_Server(config), metrics_sock))
+        servers.append((_Server(config, settings.shutdown_grace), metrics_sock))
     for sock, tls in w.listeners:
         config = uvicorn.Config(
             app,
-            http=protocol,  # httptools, with timeouts and a bound per source (httpguard.py)
+            # httptools, with timeouts and bounds per source (httpguard.py); the HTTPS
+            # one shakes hands itself, so that a handshake counts and times out
+            http=https if tls else protocol,
             loop="none",
             lifespan="off",
             proxy_headers=False,  # the client address is the peer's; see Context
             server_header=False,
             access_log=False,
             log_config=None,  # panelkey's own logging; see _quiet_start
-            timeout_graceful_shutdown=5,
-            ssl_certfile=str(w.cert) if tls else None,
-            ssl_keyfile=str(w.key) if tls else None,
         )
-        servers.append((_Server(config), sock))
+        servers.append((_Server(config, settings.shutdown_grace), sock))
     loop = asyncio.get_running_loop()
+    dns_listener = DnsListener(panel.dns_zones, *dns_socks) if dns_socks else None
 
     def stop() -> None:
+        if any(server.should_exit for server, _ in servers):
+            return
+        _exit_by(settings.shutdown_grace + FINISH_MARGIN + EXIT_MARGIN)
         for server, _ in servers:
             server.should_exit = True
+        if dns_listener is not None:
+            loop.create_task(dns_listener.close())
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop)
@@ -308,7 +391,6 @@ async def _worker(w: Worker) -> None:
         asyncio.create_task(flush_journal()),
         asyncio.create_task(flush_access()),
     ]
-    dns_listener = DnsListener(panel.dns_zones, *dns_socks) if dns_socks else None
     try:
         if dns_listener is not None:
             await dns_listener.start()
@@ -321,6 +403,25 @@ async def _worker(w: Worker) -> None:
         access.flush()  # the servers have stopped: every request's line is queued
         journal.close()
         panel.close()
+
+
+def _exit_by(seconds: float) -> None:
+    """Have this process exit within `seconds` whatever still runs (a request's thread
+    stuck in the store, a flush): the shutdown's grace is its only wait."""
+    since = time.monotonic()
+
+    def force() -> None:
+        log.error(
+            "still running %.0f s after SIGTERM: exiting without the rest",
+            time.monotonic() - since,
+        )
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        os._exit(1)
+
+    timer = threading.Timer(seconds, force)
+    timer.daemon = True
+    timer.start()
 
 
 class _OnlyMigrationsRun(logging.Filter):
@@ -348,6 +449,7 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
     _quiet_start(settings.log_level)
     signal.signal(signal.SIGTERM, _note_early_stop)
     signal.signal(signal.SIGINT, _note_early_stop)
+    raise_fd_limit()  # connections are bounded by it (httpguard.Limits); workers inherit it
     try:
         prepared = prepare(settings, out)
         listeners = [(_listen(settings.host, settings.https_port), True)]
@@ -396,4 +498,11 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
     worker = Worker(
         settings, listeners, cert, key, SiblingCounter(), RateLimiter(), metrics_sock, dns_socks
     )
-    return supervise(settings.workers, worker.run, stopped_early=lambda: bool(_early_stop))
+    held = [sock for sock, _ in listeners] + [s for s in (metrics_sock, *(dns_socks or ())) if s]
+    return supervise(
+        settings.workers,
+        worker.run,
+        stopped_early=lambda: bool(_early_stop),
+        listeners=held,
+        kill_after=settings.shutdown_grace + FINISH_MARGIN + 2 * EXIT_MARGIN,
+    )

@@ -7,7 +7,10 @@
   (prctl PR_SET_PDEATHSIG); elsewhere a thread notices the parent is gone. Either way it
   drains as on a SIGTERM and frees the listening sockets, so a restart can bind them.
 - SIGTERM or SIGINT to the parent is passed on to every worker, which drain and exit;
-  the parent returns once all have (0 when all ended cleanly).
+  the parent returns once all have (0 when all ended cleanly). The parent closes its own
+  copies of the listening sockets at once: a socket stays listening while any process
+  holds it, and new connections would wait in its queue, unanswered, until the last
+  worker had gone. A worker still alive `kill_after` seconds later is killed.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ import ctypes.util
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 log = logging.getLogger("panelkey.server")
@@ -62,10 +66,17 @@ def _ended(status: int) -> str:
 
 
 def supervise(
-    count: int, work: Callable[[], None], *, stopped_early: Callable[[], bool] = lambda: False
+    count: int,
+    work: Callable[[], None],
+    *,
+    stopped_early: Callable[[], bool] = lambda: False,
+    listeners: Sequence[socket.socket] = (),
+    kill_after: float | None = None,
 ) -> int:
     """Run `work` in `count` forked workers until SIGTERM/SIGINT; `stopped_early` tells
-    whether one came before the parent's own handlers were in place. See the module."""
+    whether one came before the parent's own handlers were in place; `listeners` are
+    closed in the parent when the workers are told to stop, and workers still alive
+    `kill_after` seconds later are killed. See the module."""
     parent = os.getpid()
     # What a new worker starts with, not the parent's own handlers below.
     inherited = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
@@ -94,10 +105,24 @@ def supervise(
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
 
     def stop(signum: int, _frame: Any) -> None:
+        if stopping[0]:
+            return
         stopping[0] = True
         for pid in list(children):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
+        for sock in listeners:
+            sock.close()
+        if kill_after is not None:
+            timer = threading.Timer(kill_after, kill_rest)
+            timer.daemon = True
+            timer.start()
+
+    def kill_rest() -> None:
+        for pid, number in list(children.items()):
+            log.error("worker %d (pid %d) still running after the grace: killed", number, pid)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     for number in range(1, count + 1):
         start(number)

@@ -7,6 +7,7 @@ import fcntl
 import ipaddress
 import os
 import socket
+import ssl
 from pathlib import Path
 
 from cryptography import x509
@@ -71,6 +72,15 @@ def _make(cert_path: Path, key_path: Path) -> None:
     tmp_cert = cert_path.with_suffix(".tmp")
     tmp_cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     os.replace(tmp_cert, cert_path)
+
+
+def server_context(cert: Path, key: Path) -> ssl.SSLContext:
+    """The HTTPS listener's context, as uvicorn makes it from a certificate and key (the
+    protocol shakes hands itself, see httpguard.py, so it no longer makes it)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def fingerprint(cert_path: Path) -> str:

@@ -139,7 +139,7 @@ def test_the_workers_count_of_requests_in_hand_returns_to_zero() -> None:
 
     import uvicorn
 
-    from panelkey.httpguard import guarded
+    from panelkey.httpguard import Limits, RefusalLog, guarded
 
     release = asyncio.Event()
 
@@ -155,7 +155,13 @@ def test_the_workers_count_of_requests_in_hand_returns_to_zero() -> None:
         )  # fmt: skip
         await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
 
-    protocol = guarded(header_timeout=5, body_timeout=5, max_per_source=50, exempt=lambda _: False)
+    protocol = guarded(
+        header_timeout=5,
+        body_timeout=5,
+        limits=Limits(capacity=1000, bound=50, reserve=0),
+        exempt=lambda _: False,
+        refusals=RefusalLog(60),
+    )
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

@@ -1,4 +1,5 @@
-"""The `panelkey` command: serve, admin, audit, journal, seed, reset, --version."""
+"""The `panelkey` command: serve, admin, unlock, audit, journal, seed, reset, fault,
+snapshot, --version."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from panelkey import __version__
+from panelkey.cli import faults
 from panelkey.cli.common import existing_panel, require_store, settings_or_exit
 from panelkey.core.panel import Panel
 from panelkey.core.server import seed
@@ -63,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
         help="set the admin password (from standard input when not a terminal)",
     )
 
+    unlock = sub.add_parser(
+        "unlock", help="lift lockouts for wrong passwords and wrong keys (every server at once)"
+    )
+    _store_options(unlock)
+    unlock.add_argument("--login", help="this login's lockouts (and its sources')")
+    unlock.add_argument("--source", help="this source address's lockouts")
+
     audit = sub.add_parser("audit", help="show the audit log")
     _store_options(audit)
     audit.add_argument("--failures", action="store_true", help="only refused credentials")
@@ -82,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     reset = sub.add_parser("reset", help="return the store to its first start")
     _store_options(reset)
     reset.add_argument("--yes", action="store_true", help="do not ask")
+    faults.add_commands(sub, _store_options)
     return parser
 
 
@@ -187,8 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "journal":
         require_store(settings, "panelkey journal", "start panelkey serve")
         return _journal(settings.data_dir / "journal.db", args)
-    panel = existing_panel(settings, f"panelkey {args.command}", args.create)
+    panel = existing_panel(settings, f"panelkey {args.command}", getattr(args, "create", False))
     try:
+        if args.command in faults.COMMANDS:
+            return faults.main(panel, args)
         if args.command == "seed":
             return _seed(panel, args.file)
         if args.command == "reset":
@@ -203,7 +215,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             admin = panel.accounts.admin()
             assert admin is not None
             panel.accounts.update(admin.identity(), admin, {"password": password})
-            print("The admin password was changed.")
+            lifted = panel.auth.throttle.lift(login=admin.login)
+            done = " Its lockouts were lifted." if lifted else ""
+            print(f"The admin password was changed.{done}")
+            return 0
+        if args.command == "unlock":
+            lifted = panel.auth.throttle.lift(login=args.login, source=args.source)
+            print(f"{lifted} lockout{'s' if lifted != 1 else ''} lifted.")
             return 0
         if args.since and not _is_iso_time(args.since):
             print(

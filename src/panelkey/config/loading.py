@@ -79,11 +79,13 @@ class Settings:
     tls_cert: str
     tls_key: str
     workers: int
+    shutdown_grace: float
     ready_file: str
     metrics_port: int
     journal_size: int
     max_body: int
     log_level: str
+    max_rest_answer: int
     dns_port: int | None
     dns_host: str
     password_hash_threads: int

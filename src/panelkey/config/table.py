@@ -119,6 +119,16 @@ SETTINGS: tuple[Setting, ...] = (
         key="workers",
     ),
     Setting(
+        "shutdown_grace",
+        _const(30.0),
+        casts.seconds,
+        "seconds requests in flight have to finish after SIGTERM; past it they are dropped"
+        " unanswered and the server exits",
+        env="PANELKEY_SHUTDOWN_GRACE",
+        section="panelkey",
+        key="shutdownGrace",
+    ),
+    Setting(
         "ready_file",
         _const(""),
         casts.plain,
@@ -217,6 +227,15 @@ SETTINGS: tuple[Setting, ...] = (
         section="ext-rest-api",
         key="cors.methods",
         live=True,
+    ),
+    Setting(
+        "max_rest_answer",
+        _const(16 * 1024 * 1024),
+        casts.positive,
+        "largest answer of a REST read in bytes; a read whose answer would pass it is 400",
+        env="PANELKEY_MAX_REST_ANSWER",
+        section="panelkey",
+        key="maxRestAnswerSize",
     ),
     Setting(
         "trusted_proxies",

@@ -1,36 +1,39 @@
 """The console's routes. Every page needs an admin session; every form a CSRF token.
 
 Pages are rendered on the server with Jinja2 (autoescaped), so a packet that holds
-`<script>` is shown as text. Key values appear once, on the page that made them, with
-`Cache-Control: no-store`; nothing else ever shows one.
+`<script>` is shown as text. Forms post, then redirect (POST-redirect-GET): a reload
+repeats nothing. A key value made by a form reaches the page after the redirect through
+a sealed one-time flash (flash.py) and is shown that once, with `Cache-Control:
+no-store`; nothing else ever shows one. Lists page and search on the server (listing.py);
+read-only pages live in pages.py, the object browser's tables in browse.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import hashlib
 import secrets
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 
 import jinja2
-from lxml import etree
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from panelkey.console.flash import FLASH_COOKIE, FLASH_SECONDS, Flashes
+from panelkey.console.listing import paged
 from panelkey.console.session import LOGIN_COOKIE, SESSION_COOKIE, Session, Signer, fingerprint
 from panelkey.context import Context
-from panelkey.core.access.audit import AUTH_FAILED, SCOPE_DENIED
+from panelkey.core.access.keys import KeyInfo
 from panelkey.core.errors import PanelkeyError
-from panelkey.core.identity import Identity, Verified
+from panelkey.core.identity import Identity, Reason, Refused, Verified
 from panelkey.journal import Journal
 
 PREFIX = "/console"
-REFUSALS = (AUTH_FAILED, SCOPE_DENIED)  # what the refusals page shows, with its reason
 FACE = "console"
 _HERE = Path(__file__).parent
 _FORM_LIMIT = 64 * 1024
@@ -46,35 +49,35 @@ _SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+# The key "Try it out" sends: made for one console session and page, short-lived, bound
+# to the browser's address; a new page or the logout deletes the session's earlier ones.
+SWAGGER_KEY_EXPIRES = "1h"
+SWAGGER_KEY_LABEL = "Swagger UI in the console, session "
 
 
-def _pretty(face: str, text: str) -> str:
-    """A body indented for reading; as it was when it does not parse."""
-    if not text.strip():
-        return text
-    try:
-        if face == "xml":
-            parser = etree.XMLParser(
-                resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True
-            )
-            root = etree.fromstring(text.encode(), parser)  # noqa: S320 - no entities, no DTD
-            return etree.tostring(root, pretty_print=True, encoding="unicode")
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except (etree.LxmlError, ValueError):
-        return text
+def swagger_label(session: Session) -> str:
+    """The description of a session's Swagger key: a digest of its nonce, never the
+    nonce (which the CSRF tokens are made from)."""
+    return SWAGGER_KEY_LABEL + hashlib.sha256(b"swagger:" + session.nonce.encode()).hexdigest()[:12]
 
 
 class Console:
     def __init__(self, ctx: Context) -> None:
+        from panelkey.console.pages import Pages
+        from panelkey.console.testing import TestingPages
+
         self.ctx = ctx
         self.panel = ctx.panel
         self.journal = Journal(ctx.settings.data_dir / "journal.db", size=1)
+        self.flashes = Flashes(ctx.panel.db)
         self._signer: Signer | None = None
+        self._secret = ""
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(_HERE / "templates"),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
+        pages = Pages(self)
         self.app = Starlette(
             routes=[
                 Mount(
@@ -86,12 +89,10 @@ class Console:
                         Route("/keys", self.keys, methods=["GET", "POST"]),
                         Route("/keys/{key_id:int}/delete", self.delete_key, methods=["POST"]),
                         Route("/keys/{key_id:int}/rotate", self.rotate_key, methods=["POST"]),
-                        Route("/journal", self.journal_page),
-                        Route("/journal.json", self.journal_json),
-                        Route("/journal/{entry_id:int}", self.journal_entry),
-                        Route("/refusals", self.refusals),
-                        Route("/accounts", self.accounts),
+                        *pages.routes(),
+                        *TestingPages(self).routes(),
                         Route("/api", self.swagger),
+                        Route("/api/key", self.swagger_key, methods=["POST"]),
                         Mount("/static", StaticFiles(directory=_HERE / "static"), name="static"),
                         Mount("/swagger", StaticFiles(directory=_swagger_dir()), name="swagger"),
                     ],
@@ -106,7 +107,7 @@ class Console:
             )
             await response(scope, receive, send)
             return
-        if scope["path"] == PREFIX:
+        if scope["path"] in ("/", PREFIX):  # the server's root leads to the console
             await RedirectResponse(PREFIX + "/", status_code=303)(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -117,6 +118,7 @@ class Console:
     def signer(self) -> Signer:
         if self._signer is None:
             secret = self.panel.db.meta_value("console_secret", lambda: secrets.token_hex(32))
+            self._secret = secret
             self._signer = Signer(secret)
         return self._signer
 
@@ -144,7 +146,7 @@ class Console:
                 return {}
         return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
 
-    async def _admin(self, request: Request) -> tuple[Session, Identity] | Response:
+    async def admin(self, request: Request) -> tuple[Session, Identity] | Response:
         """The admin's session, or the response that sends the visitor to the login."""
         session = await self._session(request)
         if session is None:
@@ -158,44 +160,71 @@ class Console:
         form = await self._form(request)
         return form if self.signer.csrf_ok(session.nonce, form.get("csrf")) else None
 
-    async def _admin_post(
+    async def admin_post(
         self, request: Request
     ) -> tuple[Session, Identity, dict[str, str]] | Response:
         """The admin's session and the form it posted, or the response that sends the
         visitor to the login or refuses a missing or wrong CSRF token."""
-        found = await self._admin(request)
+        found = await self.admin(request)
         if isinstance(found, Response):
             return found
         form = await self._posted(request, found[0])
         return self._refuse_csrf() if form is None else (*found, form)
 
-    async def _keys_page(
-        self, session: Session, made: dict[str, Any] | None = None, error: str = ""
-    ) -> HTMLResponse:
-        """Every key, the form that makes one, and the value just made or rotated (once)."""
-        listing = await asyncio.to_thread(self.panel.keys.list)
-        logins = await asyncio.to_thread(
-            lambda: [a.login for a in self.panel.accounts.list() if a.active]
-        )
-        return self._page(
-            session,
-            "keys.html",
-            keys=listing,
-            made=made,
-            error=error,
-            logins=logins,
-            options=KEY_FORM_OPTIONS,
-        )
-
-    def _page(self, session: Session, name: str, **values: Any) -> HTMLResponse:
+    def page(self, session: Session, name: str, **values: Any) -> HTMLResponse:
         return self._render(name, csrf=self.signer.csrf(session.nonce), **values)
 
+    def error(self, message: str, status: int, session: Session | None = None) -> HTMLResponse:
+        """The error page; with the admin's session, with the console's navigation."""
+        if session is not None:
+            return self.page(session, "error.html", status=status, message=message)
+        return self._render("error.html", status=status, message=message)
+
     def _refuse_csrf(self) -> Response:
-        return self._render(
-            "error.html",
-            status=403,
-            message="The form's CSRF token is missing or wrong; nothing was changed.",
+        return self.error("The form's CSRF token is missing or wrong; nothing was changed.", 403)
+
+    def address(self, request: Request) -> str:
+        return Context.client_address(dict(request.scope), self.ctx.live())
+
+    async def then(
+        self, session: Session, path: str, message: dict[str, Any], back: str = ""
+    ) -> Response:
+        """The redirect after a form (POST-redirect-GET), carrying `message` to the next
+        page once. `back` is the list's query string the form came from (kept only when
+        it is one: a redirect never leaves the console)."""
+        cookie = await asyncio.to_thread(self.flashes.put, session.nonce, message)
+        query = back if back.startswith("?") and "//" not in back and "\\" not in back else ""
+        done = RedirectResponse(f"{PREFIX}{path}{query}", status_code=303)
+        done.set_cookie(
+            FLASH_COOKIE,
+            cookie,
+            max_age=FLASH_SECONDS,
+            path=PREFIX,
+            secure=True,
+            httponly=True,
+            samesite="strict",
         )
+        return done
+
+    async def take_flash(self, request: Request, session: Session) -> dict[str, Any]:
+        cookie = request.cookies.get(FLASH_COOKIE)
+        if not cookie:
+            return {}
+        return await asyncio.to_thread(self.flashes.take, session.nonce, cookie)
+
+    @staticmethod
+    def forget_flash(request: Request, response: Response) -> Response:
+        """`response`, telling the browser to drop the flash cookie it came with."""
+        if FLASH_COOKIE in request.cookies:
+            response.delete_cookie(FLASH_COOKIE, path=PREFIX)
+        return response
+
+    def keep_secret(self) -> None:
+        """After a snapshot restore: the store keeps the console's secret again if the
+        snapshot had none (it predates the console's first use), so sessions live on."""
+        if self._signer is not None:
+            secret = self._secret
+            self.panel.db.meta_value("console_secret", lambda: secret)
 
     # -- pages ----------------------------------------------------------------------
 
@@ -211,9 +240,7 @@ class Console:
                 return self._refuse_csrf()
             login, password = form.get("login", ""), form.get("password", "")
             address = Context.client_address(dict(request.scope), self.ctx.live())
-            verdict = await asyncio.to_thread(
-                self.panel.auth.verify_password, login, password, address, FACE
-            )
+            verdict = await self.panel.auth.password_verdict(login, password, address, FACE)
             if isinstance(verdict, Verified) and verdict.identity.is_admin:
                 stored = await asyncio.to_thread(
                     self.panel.accounts.password_hash, verdict.identity.account_id
@@ -230,6 +257,13 @@ class Console:
                 done.delete_cookie(LOGIN_COOKIE, path=PREFIX)
                 return done
             message = "Login failed: the console is for the administrator."
+            if isinstance(verdict, Refused) and verdict.reason is Reason.LOCKED_OUT:
+                seconds = await asyncio.to_thread(self.panel.auth.locked_for, login, address)
+                if seconds:
+                    message = (
+                        f"Login failed: locked out for {seconds} more seconds after repeated "
+                        "wrong passwords."
+                    )
         response = self._render(
             "login.html",
             csrf=self.signer.csrf("login:" + nonce),
@@ -246,178 +280,159 @@ class Console:
         form = await self._form(request)
         if session is not None and not self.signer.csrf_ok(session.nonce, form.get("csrf")):
             return self._refuse_csrf()
+        if session is not None:
+            await asyncio.to_thread(self._drop_swagger_keys, session, self.address(request))
         response = RedirectResponse(f"{PREFIX}/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path=PREFIX)
+        response.delete_cookie(FLASH_COOKIE, path=PREFIX)
         return response
 
     async def keys(self, request: Request) -> Response:
-        found = await self._admin(request)
+        found = await self.admin(request)
         if isinstance(found, Response):
             return found
         session, admin = found
-        made: dict[str, Any] | None = None
-        error = ""
         if request.method == "POST":
             form = await self._posted(request, session)
             if form is None:
                 return self._refuse_csrf()
             options = key_options(form)
-            address = Context.client_address(dict(request.scope), self.ctx.live())
+            address = self.address(request)
             try:
                 value, info = await asyncio.to_thread(
                     lambda: self.panel.keys.create(admin, face=FACE, source_ip=address, **options)
                 )
-                made = {"value": value, "id": info.id, "verb": "created"}
             except PanelkeyError as exc:
-                error = str(exc)
-        return await self._keys_page(session, made, error)
+                return await self._keys_page(request, session, {"error": str(exc)}, form, 400)
+            made = {"value": value, "id": info.id, "verb": "created"}
+            return await self.then(session, "/keys", {"made": made})
+        flash = await self.take_flash(request, session)
+        return self.forget_flash(request, await self._keys_page(request, session, flash))
+
+    async def _keys_page(
+        self,
+        request: Request,
+        session: Session,
+        flash: dict[str, Any],
+        form: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> HTMLResponse:
+        """A page of keys (searched), the form that makes one, and what the last form
+        did: the value just made or rotated (once), a message, or the form's error."""
+        listing = await asyncio.to_thread(self.panel.keys.list)
+        logins = await asyncio.to_thread(
+            lambda: [a.login for a in self.panel.accounts.list() if a.active]
+        )
+        page = paged(reversed(listing), request.query_params, _key_text)
+        return self.page(
+            session,
+            "keys.html",
+            status=status,
+            keys=page,
+            every=len(listing),
+            made=flash.get("made"),
+            message=flash.get("message", ""),
+            error=flash.get("error", ""),
+            logins=logins,
+            options=KEY_FORM_OPTIONS,
+            entered=form or {},
+            back=request.url.query and "?" + request.url.query,
+        )
 
     async def delete_key(self, request: Request) -> Response:
-        found = await self._admin_post(request)
+        found = await self.admin_post(request)
         if isinstance(found, Response):
             return found
-        _, admin, _ = found
+        session, admin, form = found
         key_id = str(request.path_params["key_id"])
-        address = Context.client_address(dict(request.scope), self.ctx.live())
+        address = self.address(request)
         try:
             await asyncio.to_thread(
                 self.panel.keys.delete, admin, key_id, face=FACE, source_ip=address
             )
         except PanelkeyError as exc:
-            return self._render("error.html", status=404, message=str(exc))
-        return RedirectResponse(f"{PREFIX}/keys", status_code=303)
+            return self.error(str(exc), 404, session)
+        told = f"Key {key_id} deleted: requests with it are refused from now on."
+        return await self.then(session, "/keys", {"message": told}, form.get("back", ""))
 
     async def rotate_key(self, request: Request) -> Response:
-        found = await self._admin_post(request)
+        found = await self.admin_post(request)
         if isinstance(found, Response):
             return found
         session, admin, form = found
         rotate = self.panel.keys.rotate
         key_id = str(request.path_params["key_id"])
         grace = form.get("grace", "").strip() or None
-        address = Context.client_address(dict(request.scope), self.ctx.live())
+        address = self.address(request)
         try:
             value, info = await asyncio.to_thread(
                 lambda: rotate(admin, key_id, grace=grace, face=FACE, source_ip=address)
             )
         except PanelkeyError as exc:
-            return self._render("error.html", status=400, message=str(exc))
+            return self.error(str(exc), 400, session)
         made = {"value": value, "id": info.id, "verb": f"rotated from key {key_id}"}
-        return await self._keys_page(session, made)
-
-    async def journal_page(self, request: Request) -> Response:
-        found = await self._admin(request)
-        if isinstance(found, Response):
-            return found
-        session, _ = found
-        filters = _journal_filters(request)
-        entries = await asyncio.to_thread(lambda: self.journal.entries(limit=200, **filters))
-        return self._page(
-            session,
-            "journal.html",
-            entries=list(reversed(entries)),
-            filters=filters,
-            query=urlencode({k: v for k, v in filters.items() if v}),
-        )
-
-    async def journal_json(self, request: Request) -> Response:
-        found = await self._admin(request)
-        if isinstance(found, Response):
-            return JSONResponse({"code": 401, "message": "log in"}, status_code=401)
-        filters = _journal_filters(request)
-        try:
-            after = int(request.query_params.get("after", "0"))
-        except ValueError:
-            after = 0
-        entries = await asyncio.to_thread(
-            lambda: self.journal.entries(limit=200, after_id=after, **filters)
-        )
-        rows = [
-            {
-                k: e.as_dict()[k]
-                for k in (
-                    "id",
-                    "at",
-                    "face",
-                    "source",
-                    "credential",
-                    "operation",
-                    "status",
-                    "errcode",
-                    "outcome",
-                    "reason",
-                    "duration_ms",
-                )
-            }
-            for e in entries
-        ]
-        return JSONResponse(rows, headers=_SECURITY_HEADERS)
-
-    async def journal_entry(self, request: Request) -> Response:
-        found = await self._admin(request)
-        if isinstance(found, Response):
-            return found
-        session, _ = found
-        entry = await asyncio.to_thread(self.journal.get, int(request.path_params["entry_id"]))
-        if entry is None:
-            return self._render("error.html", status=404, message="No such journal entry.")
-        return self._page(
-            session,
-            "journal_entry.html",
-            entry=entry,
-            request_text=_pretty(entry.face, entry.request),
-            answer_text=_pretty(entry.face, entry.answer),
-        )
-
-    async def refusals(self, request: Request) -> Response:
-        found = await self._admin(request)
-        if isinstance(found, Response):
-            return found
-        session, _ = found
-        entries = await asyncio.to_thread(
-            lambda: [e for e in self.panel.audit.entries() if e.event in REFUSALS]
-        )
-        return self._page(session, "refusals.html", entries=list(reversed(entries[-500:])))
-
-    async def accounts(self, request: Request) -> Response:
-        found = await self._admin(request)
-        if isinstance(found, Response):
-            return found
-        session, admin = found
-
-        def tree() -> list[dict[str, Any]]:
-            accounts = self.panel.accounts.list()
-            domains = self.panel.domains.list(admin)
-            owned: dict[int, list[Any]] = {}
-            for d in domains:
-                owned.setdefault(d.owner_id, []).append(d)
-            children: dict[int | None, list[Any]] = {}
-            for a in accounts:
-                children.setdefault(a.owner_id, []).append(a)
-
-            def node(a: Any) -> dict[str, Any]:
-                return {
-                    "account": a,
-                    "domains": owned.get(a.id, []),
-                    "children": [node(c) for c in children.get(a.id, []) if c.id != a.id],
-                }
-
-            return [node(a) for a in accounts if a.type == "admin"]
-
-        return self._page(session, "accounts.html", tree=await asyncio.to_thread(tree))
+        return await self.then(session, "/keys", {"made": made})
 
     async def swagger(self, request: Request) -> Response:
-        found = await self._admin(request)
+        found = await self.admin(request)
         if isinstance(found, Response):
             return found
         session, _ = found
         return self._render("swagger.html", csp=CSP_SWAGGER, csrf=self.signer.csrf(session.nonce))
 
+    async def swagger_key(self, request: Request) -> Response:
+        """A key for Swagger UI's "Try it out": the REST face's own credential, so its
+        requests are checked, journaled and audited as any other. Short-lived, bound to
+        the browser's address, labelled with the session; the session's earlier ones go.
+        The CSRF token comes in a header (the page's script asks, not a form)."""
+        session = await self._session(request)
+        if session is None:
+            return JSONResponse({"message": "log in"}, 401, headers=_SECURITY_HEADERS)
+        if not self.signer.csrf_ok(session.nonce, request.headers.get("x-csrf-token")):
+            return JSONResponse({"message": "CSRF token"}, 403, headers=_SECURITY_HEADERS)
+        admin = self.panel.accounts.admin()
+        assert admin is not None
+        address = self.address(request)
+
+        def make() -> tuple[str, KeyInfo]:
+            self._drop_swagger_keys(session, address)
+            return self.panel.keys.create(
+                admin.identity(),
+                addresses=address or None,
+                description=swagger_label(session),
+                expires=SWAGGER_KEY_EXPIRES,
+                face=FACE,
+                source_ip=address,
+            )
+
+        value, info = await asyncio.to_thread(make)
+        body = {"key": value, "id": info.id, "expires": info.expires}
+        return JSONResponse(body, headers=_SECURITY_HEADERS)
+
+    def _drop_swagger_keys(self, session: Session, address: str) -> None:
+        """Delete the keys made for this session's Swagger pages (they are labelled so)."""
+        admin = self.panel.accounts.admin()
+        assert admin is not None
+        label = swagger_label(session)
+        for key in self.panel.keys.list():
+            if key.description == label:
+                try:
+                    self.panel.keys.delete(
+                        admin.identity(), str(key.id), face=FACE, source_ip=address
+                    )
+                except PanelkeyError:
+                    continue  # gone meanwhile (another tab): what was wanted
+
+
+def _key_text(key: KeyInfo) -> tuple[Any, ...]:
+    """What a key search looks in."""
+    return (key.id, key.description, key.login, *key.ips, *key.scope, key.rate)
+
 
 # The key options the create form offers: (field, label, help), every option keys have.
 KEY_FORM_OPTIONS: list[tuple[str, str, str]] = [
     ("ips", "Addresses", "IPv4, IPv6 or CIDR, comma-separated; empty: any address"),
-    ("description", "Description", ""),
+    ("description", "Description", "what the key is for"),
     ("login", "Owner", "login of an active account; empty: admin"),
     ("expires", "Expires", "ISO 8601 UTC time or a duration: 90s, 15m, 12h, 30d"),
     ("scope", "Scope", "read, or operator/operation patterns: dns/*, site/get"),
@@ -437,17 +452,6 @@ def key_options(form: dict[str, str]) -> dict[str, Any]:
     if scope:
         options["scope"] = scope
     return options
-
-
-def _journal_filters(request: Request) -> dict[str, Any]:
-    q = request.query_params
-    face = q.get("face", "")
-    outcome = q.get("outcome", "")
-    return {
-        "face": face if face in ("xml", "rest") else "",
-        "outcome": outcome if outcome in ("ok", "error") else "",
-        "text": q.get("q", "")[:200],
-    }
 
 
 def _swagger_dir() -> Path:

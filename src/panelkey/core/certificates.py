@@ -17,18 +17,19 @@ from __future__ import annotations
 import builtins
 import ipaddress
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.clock import iso
 from panelkey.core.domains.domains import Domain, Domains, normalise_name
 from panelkey.core.domains.ips import Ips
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
-from panelkey.core.owned import Owned, Row
+from panelkey.core.owned import Owned
+from panelkey.core.rows import insert
+from panelkey.core.text import fits
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -186,7 +187,7 @@ class Certificates(Owned[Certificate]):
     is found by name in one, and goes with its subscription (`purge`)."""
 
     table = _C
-    columns = tuple(f.name for f in fields(Certificate))  # never the private key
+    record = Certificate  # its fields, never the private key
     event, not_found, purge_events = "certificate", CERT_NOT_FOUND, False
 
     def __init__(self, db: Database, domains: Domains) -> None:
@@ -196,9 +197,6 @@ class Certificates(Owned[Certificate]):
         self._in_repository = db.prepare(
             q.where(_C.c.repository == sa.bindparam("v")).order_by(_C.c.name)
         )
-
-    def _row(self, values: Row) -> Certificate:
-        return Certificate(*values)
 
     def repository(self, actor: Identity, domain: Domain | None) -> tuple[str, int | None]:
         """(repository, domain id) of a subscription (a site counts as its subscription)
@@ -235,7 +233,7 @@ class Certificates(Owned[Certificate]):
                 raise NotFound(IP_NOT_FOUND)
             ip_id = ip.id
         text = (name or "").strip()
-        if not text or len(text) > 255 or "\x00" in text:
+        if not text or not fits(text) or "\x00" in text:
             raise InvalidValue(f"Invalid certificate name: {name!r}")
         check_contents(csr, private_key, certificate, ca)
         values = {
@@ -254,17 +252,7 @@ class Certificates(Owned[Certificate]):
             else:
                 if found is not None:
                     raise AlreadyExists(f"Certificate {text!r} already exists")
-                obj_id = int(
-                    conn.execute(
-                        _C.insert().values(
-                            repository=repo,
-                            domain_id=domain_id,
-                            name=text,
-                            created=iso(),
-                            **values,
-                        )
-                    ).inserted_primary_key[0]  # type: ignore[index]
-                )
+                obj_id = insert(conn, _C, repository=repo, domain_id=domain_id, name=text, **values)
                 what = events.CREATE
             if ip_id:
                 conn.execute(_IP.update().where(_IP.c.id == ip_id).values(certificate_name=text))

@@ -35,17 +35,19 @@ import sqlalchemy as sa
 
 from panelkey.core import events, patterns
 from panelkey.core.access.passwords import hash_password
-from panelkey.core.clock import iso
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
-from panelkey.core.identity import Identity, require_admin
+from panelkey.core.identity import Identity
 from panelkey.core.owned import Findable, Ids, Row, exists
+from panelkey.core.rows import insert
+from panelkey.core.text import fits
 from panelkey.store import tables
 
 TYPES = patterns.DATABASE_TYPES
 DB_NOT_FOUND = "Database does not exist"
 USER_NOT_FOUND = "Database user does not exist"
 SERVER_NOT_FOUND = "Database server does not exist"
+SERVERS_ADMIN_ONLY = "Only the administrator manages database servers."
 _NAME = patterns.compiled(patterns.DATABASE_NAME)
 _LOGIN = patterns.compiled(patterns.DATABASE_LOGIN)
 _S, _D, _U = tables.db_servers, tables.databases, tables.db_users
@@ -161,7 +163,7 @@ def _password(value: Any, password_type: str | None = None) -> str:
     as given, marked as such."""
     if password_type not in (None, *PASSWORD_TYPES):
         raise InvalidValue(f"Invalid password type: {password_type!r}")
-    if not isinstance(value, str) or not value or len(value) > 255 or "\x00" in value:
+    if not fits(value) or not value or "\x00" in value:
         raise InvalidValue("Invalid password")
     if password_type == "crypt":  # noqa: S105 - a type name
         if not _CRYPT.match(value):
@@ -208,10 +210,6 @@ class Databases(Findable[Db]):
 
     def local_server(self, type_: str) -> DbServer | None:
         return next((s for s in self.servers() if s.type == type_ and s.is_local), None)
-
-    @staticmethod
-    def require_admin(actor: Identity) -> None:
-        require_admin(actor, "Only the administrator manages database servers.")
 
     # -- databases -----------------------------------------------------------------------
 
@@ -359,14 +357,12 @@ class Databases(Findable[Db]):
         rules = access.checked() if access is not None else {}
         with self._db.begin() as conn:
             self._login_free(conn, server_id, text)
-            new_id = conn.execute(
-                _U.insert().values(
-                    server_id=server_id, login=text, password_hash=digest, created=iso(), **owner
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            self._properties.set(KIND, int(new_id), rules, conn)
+            new_id = insert(
+                conn, _U, server_id=server_id, login=text, password_hash=digest, **owner
+            )
+            self._properties.set(KIND, new_id, rules, conn)
             made = DbUser(
-                int(new_id), owner.get("database_id"), server_id, text, rules,
+                new_id, owner.get("database_id"), server_id, text, rules,
                 owner.get("domain_id"),
             )  # fmt: skip
             _user_event(

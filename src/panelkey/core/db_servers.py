@@ -16,10 +16,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.clock import iso
-from panelkey.core.databases import SERVER_NOT_FOUND, Databases, DbServer, check_type
+from panelkey.core.databases import (
+    SERVER_NOT_FOUND,
+    SERVERS_ADMIN_ONLY,
+    Databases,
+    DbServer,
+    check_type,
+)
 from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError
-from panelkey.core.identity import Identity
+from panelkey.core.identity import Identity, require_admin
+from panelkey.core.rows import insert
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -74,26 +80,24 @@ class DbServers:
         self, actor: Identity, *, host: str, port: str, type: str, admin: str, default: bool
     ) -> DbServer:
         """A remote server entry (the type's default with `default`)."""
-        self._databases.require_admin(actor)
+        require_admin(actor, SERVERS_ADMIN_ONLY)
         kind = check_type(type)
         row = _values(host, port, admin)
         with self._db.begin() as conn:
             self._clash(conn, kind, row["host"], row["port"])
             if default:
                 conn.execute(_S.update().where(_S.c.type == kind).values(is_default=False))
-            made = conn.execute(
-                _S.insert().values(**row, type=kind, is_default=default, created=iso())
-            ).inserted_primary_key[0]  # type: ignore[index]
+            made = insert(conn, _S, **row, type=kind, is_default=default)
             events.record(
                 conn,
                 "db_server",
                 events.CREATE,
-                int(made),
+                made,
                 row["host"],
                 actor,
                 new={**row, "type": kind, "default": default},
             )
-        return self._one(int(made))
+        return self._one(made)
 
     def update(
         self,
@@ -105,7 +109,7 @@ class DbServers:
         admin: str | None = None,
     ) -> DbServer:
         """Change a remote server's host, port or administrator login."""
-        self._databases.require_admin(actor)
+        require_admin(actor, SERVERS_ADMIN_ONLY)
         old = self._one(server_id)
         if old.is_local:
             raise PanelkeyError("The local database server cannot be changed.")
@@ -129,7 +133,7 @@ class DbServers:
 
     def delete(self, actor: Identity, server_id: int) -> DbServer:
         """Remove a remote, non-default server without databases."""
-        self._databases.require_admin(actor)
+        require_admin(actor, SERVERS_ADMIN_ONLY)
         old = self._one(server_id)
         if old.is_local:
             raise ServerInUse("The local database server cannot be removed.")
@@ -147,7 +151,7 @@ class DbServers:
         self, actor: Identity, *, server_id: int | None = None, type: str | None = None
     ) -> DbServer:
         """Make a server (or a type's local server) the default of its type."""
-        self._databases.require_admin(actor)
+        require_admin(actor, SERVERS_ADMIN_ONLY)
         if server_id is not None:
             target = self._one(server_id)
         else:

@@ -19,6 +19,11 @@ from panelkey.core.clock import iso
 from panelkey.core.identity import Identity
 from panelkey.store import tables
 from panelkey.store.database import Database
+from panelkey.store.prepared import Write
+
+_COLUMNS = ("at", "obj_class", "action", "obj_id", "obj_name", "actor", "old_values", "new_values")
+# Every write of the panel logs through this one statement: compiled once, not per event.
+_INSERT = Write(tables.events.insert().values({c: sa.bindparam(c) for c in _COLUMNS}))
 
 CREATE, UPDATE, DELETE = "create", "update", "delete"
 
@@ -50,17 +55,16 @@ def record(
     """Add one event in `conn`'s transaction: `what` (CREATE, UPDATE or DELETE) was done
     to the object `obj_id`, `obj_name` of `obj_class` by `actor` (None: the panel
     itself), its values going from `old` to `new`."""
-    conn.execute(
-        tables.events.insert().values(
-            at=iso(),
-            obj_class=obj_class,
-            action=f"{obj_class}_{what}",
-            obj_id=obj_id,
-            obj_name=obj_name,
-            actor=actor.login if actor is not None else "",
-            old_values=_text(old),
-            new_values=_text(new),
-        )
+    _INSERT.run(
+        conn,
+        at=iso(),
+        obj_class=obj_class,
+        action=f"{obj_class}_{what}",
+        obj_id=obj_id,
+        obj_name=obj_name,
+        actor=actor.login if actor is not None else "",
+        old_values=_text(old),
+        new_values=_text(new),
     )
 
 

@@ -28,7 +28,8 @@ from panelkey.core.access.passwords import hash_password
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
-from panelkey.core.owned import Ids, Owned, Row
+from panelkey.core.owned import Ids, Named, Owned, Row
+from panelkey.core.text import fits
 from panelkey.store import tables
 
 MAIL_NOT_FOUND = "Mail name does not exist"
@@ -52,10 +53,7 @@ _M, _F, _A = tables.mail_names, tables.mail_forwards, tables.mail_aliases
 
 
 @dataclass(frozen=True, slots=True)
-class MailName:
-    id: int
-    domain_id: int
-    name: str
+class MailName(Named):
     mailbox: bool
     quota: int
     forwarding: bool
@@ -111,7 +109,7 @@ def address(value: str) -> str:
 def _check(change: MailChange) -> None:
     if change.quota is not None and (isinstance(change.quota, bool) or change.quota < -1):
         raise InvalidValue("Invalid mailbox quota")
-    if change.password is not None and (not change.password or len(change.password) > 255):
+    if change.password is not None and (not change.password or not fits(change.password)):
         raise InvalidValue("Invalid password")
     change.forwards = [address(a) for a in change.forwards]
     change.aliases = [local_part(a) for a in change.aliases]
@@ -135,7 +133,7 @@ def _setting(name: str, value: str) -> str:
         return address(text)
     if name == ATTACHMENTS:
         files = json.loads(value)
-        if any(not isinstance(f, str) or not f.strip() or len(f) > 255 for f in files):
+        if any(not fits(f) or not f.strip() for f in files):
             raise InvalidValue("Invalid autoresponder/attachment file name")
         return json.dumps([f.strip() for f in files])
     if name == "antivir" and text not in _ANTIVIR:

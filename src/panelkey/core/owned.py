@@ -16,9 +16,10 @@ exist. The base holds that rule and the skeleton around it, once:
 The writes and reads by id stand on `Stored`, a base of its own for the server's objects
 that live in no domain (administrator aliases, APS packages).
 
-A family names its table, columns, event class and texts, turns a row into its object
-(`_row`), and keeps only its own rules: names, values, who may do what beyond seeing
-the parent. `Findable` adds the public finders of families whose objects are found
+A family names its table, its record (the dataclass a row becomes: its fields are the
+columns read, unless the family names them; `_row` only where a row needs decoding),
+event class and texts, and keeps only its own rules: names, values, who may do what
+beyond seeing the parent. `Findable` adds the public finders of families whose objects are found
 server-wide by id or name; mail (found by name within a site) and certificates (by
 name within a repository) keep their own.
 """
@@ -27,15 +28,16 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.clock import iso
 from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.core.identity import Identity
+from panelkey.core.rows import insert
 from panelkey.core.server.properties import Properties
 from panelkey.store.database import Database
 
@@ -61,6 +63,16 @@ class Item(Protocol):
 T = TypeVar("T", bound=Item)
 
 
+@dataclass(frozen=True, slots=True)
+class Named:
+    """The fields a family's object starts with when it keeps `Owned`'s defaults: its
+    id, its domain's (`parent_column`) and its name (`name_column`)."""
+
+    id: int
+    domain_id: int
+    name: str
+
+
 def changes(
     old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -77,12 +89,20 @@ class Stored(Generic[T]):
     own (admin aliases, APS packages) stand on it; what lives in a domain on `Owned`."""
 
     table: ClassVar[sa.Table]
-    # The columns read, in the order `_row` takes them (never a password hash).
+    # The family's object (a dataclass), made by `_row` from a row of `columns`.
+    record: ClassVar[type[Any]]
+    # The columns read, in the order `_row` takes them (never a password hash); unless a
+    # family names them, its record's fields.
     columns: ClassVar[tuple[str, ...]]
     event: ClassVar[str]  # Plesk's event class: `<event>_<create|update|delete>`
     not_found: ClassVar[str]  # NotFound's text for an object gone or out of reach
     name_column: ClassVar[str] = "name"  # what `by_name` reads and events are named by
     kind: ClassVar[str | None] = None  # `properties` rows kept per object, purged with it
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "record" in vars(cls) and "columns" not in vars(cls):
+            cls.columns = tuple(f.name for f in fields(cls.record))
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -96,8 +116,9 @@ class Stored(Generic[T]):
     # -- rows -----------------------------------------------------------------------
 
     def _row(self, values: Row) -> T:
-        """The object of one row of `columns`."""
-        raise NotImplementedError
+        """The object of one row of `columns`, its values in the record's field order (the
+        store answers flags as bools); a family whose row needs decoding says how."""
+        return cast(T, self.record(*values))
 
     def _rows(self, rows: Iterable[Row], conn: sa.Connection | None = None) -> builtins.list[T]:
         """The objects of rows; a family that reads more per object reads it here."""
@@ -141,9 +162,7 @@ class Stored(Generic[T]):
         """Insert a row (stamped `created`), run `within` with its id (what is written
         beside it), read it back, record its create event (its `event_values`, unless
         `new` says otherwise)."""
-        t = self.table
-        inserted = conn.execute(t.insert().values(**row, created=iso())).inserted_primary_key
-        new_id = int(inserted[0])  # type: ignore[index]
+        new_id = insert(conn, self.table, **row)
         if within is not None:
             within(conn, new_id)
         made = self._fresh(conn, new_id)

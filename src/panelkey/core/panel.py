@@ -51,6 +51,8 @@ from panelkey.core.server.properties import Properties
 from panelkey.core.server.services import Services
 from panelkey.core.server.settings import ServerSettings
 from panelkey.core.server.setup import ServerSetup
+from panelkey.core.testing.faults import Faults
+from panelkey.core.testing.snapshots import Snapshots
 from panelkey.store.database import Database
 
 
@@ -117,6 +119,9 @@ class Panel:
         # plan items of plans and subscriptions; traffic per site and day
         self.plan_items = PlanItems(db, self.domains, self.plans, self.subscriptions)
         self.traffic = Traffic(db, self.domains)
+        # what an integration's tests steer (core/testing/): injected faults, snapshots
+        self.faults = Faults(db)
+        self.snapshots = Snapshots(db)
 
     def _invalidate(self) -> None:
         # Accounts and Keys are built before the authenticator; they call this late.
@@ -155,7 +160,11 @@ class Panel:
 
     def watch(self) -> None:
         if self.auth.watcher is None:
-            self.auth.watcher = self.db.watch_changes(self.auth.invalidate)
+            self.auth.watcher = self.db.watch_changes(self._changed)
+
+    def _changed(self, accounts: bool) -> None:
+        self.auth.invalidate(accounts)
+        self.faults.invalidate()
 
     def close(self) -> None:
         if self.auth.watcher is not None:

@@ -6,6 +6,11 @@ Patterns are regex source, anchored, written for every engine that reads them: P
 `\\s` (a different set in each), and a closing `$` means the end of the text: compile
 with `compiled()`, which makes it so in Python too (its `$` also matches before a final
 newline).
+
+Every pattern runs in time linear in its text under a backtracking engine (Python's `re`):
+no two ways to match the same text, so a failure never retries what it tried. A test runs
+each against long adversarial texts (tests/unit/test_patterns.py). Each also has a length,
+checked before it: `*_MAX` here, or the schema's `maxLength`.
 """
 
 from __future__ import annotations
@@ -20,9 +25,21 @@ SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u
 
 LOGIN_MAX = 60
 LOGIN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,59}$"
-_EMAIL_PART = rf"[^@\x00{SPACE}]+"
-# An account's e-mail: empty (none given), or an address.
-EMAIL = rf"^(|{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART})$"
+# Plesk's lengths of an account's contact data (plesk_client.xsd gen_info).
+NAME_MAX = 60
+EMAIL_MAX = 255
+_AT = rf"[^@\x00{SPACE}]"
+_DOTLESS = rf"[^@.\x00{SPACE}]"
+# An account's e-mail: empty (none given), or an address: `local@d.d`, a dot in its
+# domain part neither first nor last. Written so that only the domain part's first dot
+# after its first character can be the one the rule asks for: one way to match.
+EMAIL = rf"^(|{_AT}+@{_AT}{_DOTLESS}*\.{_AT}+)$"
+# A description, where Plesk gives no length: panelkey's, as the XML face's budget.
+DESCRIPTION_MAX = 1024
+# Passwords (hashed, never kept): room for any passphrase a person types.
+PASSWORD_MAX = 255
+# A free text with no rule of its own (an address line, a city, an external id).
+TEXT_MAX = 255
 # 0 active, 16 disabled by the administrator; 4 and 256 as Plesk has them.
 ACCOUNT_STATUSES = (0, 4, 16, 256)
 

@@ -22,6 +22,7 @@ from panelkey.config import LiveSettings
 from panelkey.context import BodyTooLarge, Context, Scope
 from panelkey.core.access.credentials import rest_credentials
 from panelkey.core.identity import Identity, Refused, Verdict, Verified, note
+from panelkey.rest import faults as rest_faults
 from panelkey.rest.errors import REASONS, ApiError, error_body, from_exception
 from panelkey.rest.jsonschema import check, check_text, ref
 from panelkey.rest.openapi import BASE_PATH, rendered
@@ -81,6 +82,8 @@ class RestApi:
                 found[name.decode()] = value.decode("latin-1")
             elif name == b"origin":
                 origin = value.decode("latin-1")
+            elif name == b"x-requested-with":  # a script's request: no Basic challenge
+                found["x-requested-with"] = ""
         method: str = scope["method"]
         cors = self._cors(live, origin, method)
         try:
@@ -95,7 +98,7 @@ class RestApi:
                 _JSON,
             )
             extra = [(k.lower().encode(), v.encode()) for k, v in error.headers.items()]
-            if status == 401:
+            if status == 401 and "x-requested-with" not in found:
                 extra.append(_WWW_AUTHENTICATE)
         headers: Headers = [
             (b"content-type", content_type),
@@ -161,6 +164,8 @@ class RestApi:
         identity = await self._authenticate(found, address)
         if identity.key_id is not None:
             self._limits(identity, route, address)
+        if self.ctx.panel.faults.armed:  # a fault injected on purpose answers first
+            await rest_faults.before(self.ctx.panel.faults, method, route.path, path, identity)
         call = Call(self.ctx, identity, address, params)
         if query_string:
             call.query = {
@@ -196,7 +201,7 @@ class RestApi:
         if creds.key is not None:
             verdict = auth.check_key_cached(creds.key, address)
             if not isinstance(verdict, Verified):
-                verdict = await asyncio.to_thread(auth.verify_key, creds.key, address, FACE)
+                verdict = await auth.key_verdict(creds.key, address, FACE)
         elif creds.login is not None and creds.password is not None:
             verdict = await auth.password_verdict(creds.login, creds.password, address, FACE)
         else:

@@ -22,6 +22,9 @@ from panelkey.rest.errors import ApiError, bad_request
 
 Schema = dict[str, Any]
 INT32 = 2**31 - 1
+# A string of a request schema that names no maxLength (every one does; a test holds them
+# to it) is still refused past this many characters, as an XML element past its budget.
+TEXT_LIMIT = 65536
 
 # Text the store can keep: no NUL. Lone surrogates are refused too (check() below), but no
 # pattern names them: the regex engines of schema validators cannot.
@@ -29,6 +32,9 @@ STORABLE = r"^[^\x00]*$"
 
 
 def string(description: str = "", **extra: Any) -> Schema:
+    """A string; one of an `enum` is as long as its longest value."""
+    if "enum" in extra and "maxLength" not in extra:
+        extra["maxLength"] = max(len(str(v)) for v in extra["enum"])
     out: Schema = {"type": "string", "pattern": STORABLE, **extra}
     if description:
         out["description"] = description
@@ -77,7 +83,12 @@ FTP_LOGIN = string(
     maxLength=patterns.FTP_LOGIN_MAX,
     pattern=patterns.FTP_LOGIN,
 )
-EMAIL = string("Empty, or an e-mail address", pattern=patterns.EMAIL)
+EMAIL = string("Empty, or an e-mail address", maxLength=patterns.EMAIL_MAX, pattern=patterns.EMAIL)
+# A domain's name as a reference gives it (a request's own is checked by the core).
+DOMAIN_REF = 255
+GUID = string(minLength=1, maxLength=patterns.TEXT_MAX)
+PASSWORD = string(minLength=1, maxLength=patterns.PASSWORD_MAX)
+DESCRIPTION = string(maxLength=patterns.DESCRIPTION_MAX)
 # Plesk types `created` as a date (2026-11-22).
 DATE = string("The day it was made, YYYY-MM-DD", format="date")
 
@@ -86,14 +97,16 @@ DATE = string("The day it was made, YYYY-MM-DD", format="date")
 _OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 IP4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
 _HEX = "[0-9A-Fa-f]{1,4}"
+# One alternative per count of groups before `::` (none: the full form), so that one
+# address has one way to match: a list of them cannot backtrack through every way.
 IP6 = (
     "(?:"
     + "|".join(
         [
             f"(?:{_HEX}:){{7}}{_HEX}",
-            f"(?:{_HEX}:){{1,7}}:",
-            *(f"(?:{_HEX}:){{1,{7 - n}}}(?::{_HEX}){{1,{n}}}" for n in range(1, 7)),
-            f":(?:(?::{_HEX}){{1,7}}|:)",
+            f"::(?:{_HEX}(?::{_HEX}){{0,6}})?",
+            *(f"(?:{_HEX}:){{{n}}}:(?:{_HEX}(?::{_HEX}){{0,{6 - n}}})?" for n in range(1, 7)),
+            f"(?:{_HEX}:){{7}}:",
         ]
     )
     + ")"
@@ -150,19 +163,29 @@ def check(value: Any, schema: Schema, schemas: Mapping[str, Schema], where: str 
         return
     if not _is(value, kind):
         raise bad_request(f"Invalid value of {where}: expected {_TYPE_NAMES.get(str(kind), kind)}")
+    if (
+        kind == "string"
+        and "enum" not in schema
+        and len(value) > schema.get("maxLength", TEXT_LIMIT)
+    ):
+        # The length first: what comes after reads the whole text (an enum compares lengths).
+        limit = schema.get("maxLength", TEXT_LIMIT)
+        raise bad_request(f"Invalid value of {where}: longer than {limit} characters")
     if "enum" in schema and value not in schema["enum"]:
         allowed = ", ".join(str(x) for x in schema["enum"])
         raise bad_request(f"Invalid value of {where}: expected one of {allowed}")
     if kind == "string":
-        _check_text(value, where)
-        if len(value) < schema.get("minLength", 0) or len(value) > schema.get("maxLength", 1 << 30):
+        if len(value) < schema.get("minLength", 0):
             raise bad_request(f"Invalid value of {where}: wrong length")
+        _check_text(value, where)
         if "pattern" in schema and not compiled(schema["pattern"]).search(value):
             raise bad_request(f"Invalid value of {where}: wrong format")
     elif kind == "integer":
         if value < schema.get("minimum", -INT32) or value > schema.get("maximum", INT32):
             raise bad_request(f"Invalid value of {where}: out of range")
     elif kind == "array":
+        if len(value) > schema.get("maxItems", len(value)):
+            raise bad_request(f"Invalid value of {where}: more than {schema['maxItems']} items")
         for i, item in enumerate(value):
             check(item, schema["items"], schemas, f"{where}[{i}]")
     elif kind == "object":
@@ -194,17 +217,18 @@ def _check_object(
 def _check_any(
     value: Any, options: list[Schema], schemas: Mapping[str, Schema], where: str
 ) -> None:
-    """`value` fits one of `options`, or the first one's refusal is raised."""
-    first: Exception | None = None
+    """`value` fits one of `options`, or the refusal of the first one of its type (else
+    of the first one) is raised: a list's long item is named, not "expected a string"."""
+    refusals: list[tuple[bool, ApiError]] = []
     for option in options:
         try:
             check(value, option, schemas, where)
         except ApiError as exc:  # try the next shape
-            first = first or exc
+            shape = schemas[option["$ref"]] if "$ref" in option else option
+            refusals.append((_is(value, shape.get("type")), exc))
         else:
             return
-    assert first is not None
-    raise first
+    raise next((exc for typed, exc in refusals if typed), refusals[0][1])
 
 
 def _is(value: Any, kind: str | None) -> bool:

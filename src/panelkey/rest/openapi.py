@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from panelkey import __version__
+from panelkey.rest import examples
 from panelkey.rest.jsonschema import INT32, STORABLE, Schema
 from panelkey.rest.resources import Query, Route
 from panelkey.rest.router import ROUTES, SCHEMAS
@@ -19,7 +20,7 @@ TITLE = "panelkey REST API (Plesk-compatible)"
 DESCRIPTION = (
     "Plesk's REST API under /api/v2. Authenticate with `X-API-Key: <key>` or HTTP Basic "
     "as the administrator; keys and passwords are never accepted in the URL. Every error "
-    'answer has the body {"code": <HTTP status>, "message": "..."}. No string may hold a NUL '
+    'answer has the body `{"code": <HTTP status>, "message": "..."}`. No string may hold a NUL '
     "character or a lone surrogate."
 )
 _ERRORS = {
@@ -141,7 +142,7 @@ def openapi3() -> dict[str, Any]:
                 "content": {"application/json": {"schema": {"$ref": prefix + route.body}}},
             }
         _place(paths, route, op)
-    return {
+    document = {
         "openapi": "3.0.3",
         "info": {"title": TITLE, "version": __version__, "description": DESCRIPTION},
         "servers": [{"url": BASE_PATH}],
@@ -155,6 +156,7 @@ def openapi3() -> dict[str, Any]:
         },
         "security": [{"BasicAuth": []}, {"APIKeyHeader": []}],
     }
+    return examples.apply(document)
 
 
 def swagger2() -> dict[str, Any]:
@@ -190,7 +192,7 @@ def swagger2() -> dict[str, Any]:
         if params:
             op["parameters"] = params
         _place(paths, route, op)
-    return {
+    document = {
         "swagger": "2.0",
         "info": {"title": TITLE, "version": __version__, "description": DESCRIPTION},
         "basePath": BASE_PATH,
@@ -205,6 +207,7 @@ def swagger2() -> dict[str, Any]:
         },
         "security": [{"BasicAuth": []}, {"APIKeyHeader": []}],
     }
+    return examples.apply(document)
 
 
 def rendered() -> dict[str, tuple[bytes, str]]:

@@ -187,3 +187,58 @@ class Readers:
 def _close(conn: Any) -> None:
     with contextlib.suppress(Exception):  # closing what may be broken already
         conn.close()
+
+
+class Write:
+    """One INSERT, UPDATE or DELETE with named `sa.bindparam`s, compiled once per dialect
+    and run with the driver inside the caller's transaction.
+
+    Building and compiling a Core statement, its cache key and SQLAlchemy's result
+    wrapper cost 150 to 300 µs per statement, where SQLite runs the statement in about
+    10 (docs/performance.md, issue 26); a write runs three or four of them. The
+    transaction stays SQLAlchemy's: the statement runs on that connection's driver
+    connection, so it commits or rolls back with everything else written in it.
+    """
+
+    __slots__ = ("_statement", "_compiled")
+
+    def __init__(self, statement: sa.Insert | sa.Update | sa.Delete) -> None:
+        self._statement = statement
+        self._compiled: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
+
+    def _for(self, dialect: sa.Dialect) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+        found = self._compiled.get(dialect.name)
+        if found is not None:
+            return found
+        if dialect.name != "sqlite":
+            dialect = cast(Any, type(dialect))(paramstyle="format")
+        compiled = self._statement.compile(dialect=dialect)
+        if compiled._bind_processors:  # noqa: SLF001 - as in Prepared
+            raise ValueError(f"binds need processing: {sorted(compiled._bind_processors)}")  # noqa: SLF001
+        order = tuple(compiled.positiontup or ())
+        made = (str(compiled), order, dict(compiled.construct_params(_check=False)))
+        self._compiled[dialect.name] = made
+        return made
+
+    def _cursor(self, conn: sa.Connection, params: Mapping[str, Any]) -> Any:
+        sql, order, defaults = self._for(conn.dialect)
+        args = tuple(params[n] if n in params else defaults[n] for n in order)
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        dbapi = conn.dialect.loaded_dbapi
+        try:
+            if conn.dialect.name == "sqlite":
+                return driver.execute(sql, args)
+            return driver.execute(sql, args, prepare=True)
+        except dbapi.Error as exc:
+            # As SQLAlchemy raises it (IntegrityError...), for callers that catch those.
+            raise sa.exc.DBAPIError.instance(sql, args, exc, dbapi.Error) from exc
+
+    def run(self, conn: sa.Connection, /, **params: Any) -> int:
+        """Run it in `conn`'s transaction; the number of rows it touched."""
+        return int(self._cursor(conn, params).rowcount)
+
+    def returned(self, conn: sa.Connection, /, **params: Any) -> Any:
+        """Run a statement with one RETURNING column; the first row's value, or None."""
+        row = self._cursor(conn, params).fetchone()
+        return None if row is None else row[0]

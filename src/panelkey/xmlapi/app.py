@@ -138,7 +138,8 @@ class XmlApi:
             return render.serialize(render.system_error(exc), pretty)
         limit = self.budget.answer
         few = sum(len(ops) for _, ops in steps) <= _INLINE_READS
-        if few and (not store or dispatch.only_reads(steps, _INLINE_READS)):
+        inline = not self.ctx.panel.faults.armed  # an injected delay must not hold the loop
+        if inline and few and (not store or dispatch.only_reads(steps, _INLINE_READS)):
             return self._serialized(steps, req, limit, pretty)
         # Many operations (even store-less ones such as get_protos) or any write: a thread.
         return await asyncio.to_thread(self._serialized, steps, req, limit, pretty)
@@ -180,7 +181,7 @@ class XmlApi:
             cached = auth.check_key_cached(creds.key, address)
             if isinstance(cached, Verified):
                 return cached.identity
-            verdict = await asyncio.to_thread(auth.verify_key, creds.key, address, FACE)
+            verdict = await auth.key_verdict(creds.key, address, FACE)
             if isinstance(verdict, Verified):
                 return verdict.identity
             raise KeyValidationFailed()

@@ -14,7 +14,7 @@ from panelkey.store.outage import StoreUnavailable, is_store_failure, outage_of
 from panelkey.xmlapi import render
 from panelkey.xmlapi.budgets import answer_limit_error
 from panelkey.xmlapi.operators import OPERATORS
-from panelkey.xmlapi.request import Handler, Request, needs_store
+from panelkey.xmlapi.request import FACE, Handler, Request, needs_store
 
 log = logging.getLogger("panelkey.xmlapi")
 
@@ -102,8 +102,15 @@ def run(
                     raise req.ctx.panel.auth.scope_denied(
                         req.identity, operator, tag, face=req.face, address=req.address
                     )
-                results = handler(req, op)
-                used = used or needs_store(handler)
+                # A fault injected on purpose (core/testing) answers before the operation runs.
+                faults = req.ctx.panel.faults
+                fault = (
+                    faults.before(FACE, (f"{operator}/{tag}",), req.identity)
+                    if faults.armed
+                    else None
+                )
+                results = [_injected(fault.errcode, fault.errtext)] if fault else handler(req, op)
+                used = used or (fault is None and needs_store(handler))
             except PanelkeyError as exc:
                 results = [render.error(exc)]
             except Exception as exc:  # noqa: BLE001 - one broken operation must not sink the packet
@@ -132,6 +139,12 @@ def run(
     if lone and answer_limit is not None:
         return _lone_over_limit(steps, answer, answer_limit) or answer
     return answer
+
+
+def _injected(errcode: int | None, errtext: str) -> etree._Element:
+    return render.element(
+        "result", [("status", "error"), ("errcode", errcode), ("errtext", errtext)]
+    )
 
 
 def _over(limit: int) -> etree._Element:

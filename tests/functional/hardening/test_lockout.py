@@ -3,6 +3,7 @@ same argon2 work for a login that does not exist."""
 
 from __future__ import annotations
 
+import re
 import time
 
 from panelkey.core.access import passwords
@@ -97,3 +98,61 @@ def test_each_lockout_of_one_source_lasts_twice_as_long() -> None:
     throttle.failed("a", "x")
     third = throttle.failed("a", "x")
     assert third is not None and third.seconds == 35  # capped at max_lockout
+
+
+def test_a_spray_from_many_addresses_leaves_the_owners_familiar_address_able_to_log_in(
+    make_xml: MakeXml,
+) -> None:
+    xml = make_xml(lockout_delay=0)  # defaults: 5 per source, 20 per login
+    assert _login(xml, "admin", ADMIN_PASSWORD, address="192.0.2.10") == 0  # now familiar
+    for n in range(20):  # one wrong password each from 20 addresses: no source reaches 5
+        assert _login(xml, "admin", "wrong", address=f"127.0.0.{n + 100}") == 1001
+    # The login is locked out of unfamiliar sources, even with the right password...
+    assert _login(xml, "admin", ADMIN_PASSWORD, address="127.0.0.200") == 1001
+    assert _login(xml, "admin", ADMIN_PASSWORD, address="203.0.113.40") == 1001
+    # ...and not out of the address it logs in from.
+    assert _login(xml, "admin", ADMIN_PASSWORD, address="192.0.2.10") == 0
+
+
+def test_a_locked_out_address_is_refused_the_right_password_even_when_it_is_cached(
+    make_xml: MakeXml, panel: Panel
+) -> None:
+    xml = make_xml(lockout_failures=3, lockout_delay=0)
+    assert _login(xml, "admin", ADMIN_PASSWORD, address="192.0.2.10") == 0  # cached now
+    for _ in range(3):
+        assert _login(xml, "admin", "wrong", address="127.0.0.50") == 1001
+    before = passwords.verifications()
+    assert _login(xml, "admin", ADMIN_PASSWORD, address="127.0.0.50") == 1001
+    assert passwords.verifications() == before  # refused before any check
+    assert _login(xml, "admin", ADMIN_PASSWORD, address="192.0.2.10") == 0
+    (locked,) = [e for e in panel.audit.entries(failures_only=True) if e.reason == "locked out"]
+    assert re.fullmatch(r"locked out for \d+ more seconds \(source 127\.0\.0\.50\)", locked.detail)
+    assert 0 < int(locked.detail.split()[3]) <= 600
+
+
+def test_a_wrong_key_flood_from_one_source_is_throttled_while_another_sources_key_is_served(
+    make_xml: MakeXml, panel: Panel
+) -> None:
+    xml = make_xml(lockout_failures=2, lockout_delay=0)  # wrong keys: 10 x 2 a minute
+    flood = "203.0.113.66"
+    wrong = [_key_errcode(xml, f"00000000-0000-0000-0000-{n:012d}", flood) for n in range(20)]
+    assert wrong == [11003] * 20
+    # Throttled now: even a right key from there is refused, and no lookup is counted.
+    assert xml.key is not None
+    assert _key_errcode(xml, xml.key, flood) == 11003
+    assert _key_errcode(xml, xml.key, "198.51.100.7") == 0
+    entries = panel.audit.entries(failures_only=True)
+    unknown = [e for e in entries if e.source_ip == flood and e.reason == "unknown key"]
+    assert sum(e.count for e in unknown) == 20
+    (throttled,) = [e for e in entries if e.source_ip == flood and e.reason == "locked out"]
+    assert "after repeated wrong keys" in throttled.detail and throttled.count == 1
+    # Another source with wrong keys is not throttled by the first one's flood.
+    assert _key_errcode(xml, "00000000-0000-0000-0000-000000000099", "198.51.100.8") == 11003
+    assert _key_errcode(xml, xml.key, "198.51.100.8") == 0
+
+
+def _key_errcode(xml: XmlClient, key: str, address: str) -> int:
+    root = xml.call(PROTOS, key=key, address=address)
+    if [c.tag for c in root] == ["system"]:
+        return system_error(root)[0]
+    return 0

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from lxml import etree
 
-from tests.conftest import Server
+from tests.conftest import MigratedTemplates, Server, premigrated
 
 AGENT = "/enterprise/control/agent.php"
 PROTOS = b"<packet><server><get_protos/></server></packet>"
@@ -79,8 +79,10 @@ def admin_key(server: Server) -> str:
 
 
 @pytest.fixture
-def two_servers(pg_url: str, server_factory: Callable[[str], Server]) -> tuple[Server, Server]:
-    first = server_factory(pg_url).start()
+def two_servers(
+    pg_url: str, server_factory: Callable[[str], Server], migrated_templates: MigratedTemplates
+) -> tuple[Server, Server]:
+    first = premigrated(server_factory(pg_url), migrated_templates).start()
     second = server_factory(pg_url).start()
     return first, second
 

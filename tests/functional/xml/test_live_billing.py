@@ -12,16 +12,18 @@ import httpx
 import pytest
 from lxml import etree
 
-from tests.conftest import ADMIN_PASSWORD, Server, make_server
+from tests.conftest import ADMIN_PASSWORD, MigratedTemplates, Server, make_server, premigrated
 from tests.functional.xml.xml_helpers import AGENT, BOTH, named, packet, parse
 
 Call = Callable[[str], etree._Element]
 
 
 @pytest.fixture
-def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+def live(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: MigratedTemplates
+) -> Iterator[Server]:
     url = None if request.param == "sqlite" else str(request.getfixturevalue("pg_url"))
-    server = make_server(tmp_path, url).start()
+    server = premigrated(make_server(tmp_path, url), migrated_templates).start()
     yield server
     server.stop()
 

@@ -135,3 +135,31 @@ def test_mail_is_reached_through_its_site_and_purged_with_it(panel: Panel) -> No
     panel.domains.delete(factories.admin(panel), shop)
     again = factories.webspace(panel, "shop.example", owner=carol)
     assert panel.mail.list(who, again) == []
+
+
+def test_a_familys_flags_are_read_back_as_bools(panel: Panel) -> None:
+    """`Stored._row` makes the record from the row as read: the store answers its
+    boolean columns as bools (not SQLite's 0 and 1), through every read."""
+    admin = factories.admin(panel)
+    shop = factories.webspace(panel, "shop.example")
+    ftp = panel.ftp_users.create(admin, shop, name="uploads", password="Ftp-pw-1")
+    pdir = panel.protected_dirs.create(admin, shop, "private")
+    alias = panel.site_aliases.create(admin, shop, "shop.example.net")
+    helper = panel.admin_aliases.add(admin, {"login": "helper", "password": "Helper-pw-1"})
+    package = panel.aps_packages.import_file(admin, "WordPress-6.4.2-1.app.zip")
+    ftp_read = panel.ftp_users.get(admin, ftp.id)
+    pdir_read = panel.protected_dirs.get(admin, pdir.id)
+    package_read = panel.aps_packages.get(package.id)
+    assert ftp_read is not None and pdir_read is not None and package_read is not None
+    (alias_read,), (helper_read,) = (
+        panel.site_aliases.list(admin, shop),
+        panel.admin_aliases.list(admin),
+    )
+    flags = [
+        ftp.read, ftp.write, ftp_read.read, ftp_read.write,
+        pdir.ssl, pdir.cgi, pdir_read.ssl, pdir_read.cgi,
+        alias.web, alias.manage_dns, alias_read.web, alias_read.manage_dns,
+        helper.active, helper_read.active,
+        package.uploaded, package.visible, package_read.uploaded,
+    ]  # fmt: skip
+    assert all(type(v) is bool for v in flags), flags

@@ -8,12 +8,14 @@
   const base = table.dataset.base;
   const query = table.dataset.query;
   const body = table.tBodies[0];
-  const fields = ["at", "face", "source", "credential", "operation", "status", "errcode", "reason", "duration_ms"];
+  const fields = ["face", "source", "credential", "operation", "status", "errcode", "reason", "duration_ms"];
   function newest() {
-    const first = body.rows[0];
+    const first = body.querySelector("tr[data-id]");
     return first ? Number(first.dataset.id) : 0;
   }
   function add(entry) {
+    const empty = body.querySelector("tr.empty");
+    if (empty) empty.remove();
     const row = body.insertRow(0);
     row.className = entry.outcome;
     row.dataset.id = entry.id;
@@ -21,7 +23,16 @@
     link.href = base + "/journal/" + entry.id;
     link.textContent = entry.id;
     row.insertCell().appendChild(link);
-    for (const name of fields) row.insertCell().textContent = String(entry[name] ?? "");
+    const time = document.createElement("time");
+    time.setAttribute("datetime", entry.at);
+    time.textContent = entry.at;
+    if (window.panelkeyTime) window.panelkeyTime(time);
+    row.insertCell().appendChild(time);
+    for (const name of fields) {
+      const cell = row.insertCell();
+      cell.textContent = String(entry[name] ?? "");
+      if (name === "operation" || name === "reason") cell.className = "wrap";
+    }
   }
   async function poll() {
     if (live.checked) {

@@ -14,6 +14,7 @@ import asyncio
 import contextvars
 import hashlib
 import logging
+import math
 import multiprocessing
 import threading
 import time
@@ -28,7 +29,8 @@ from panelkey.core.access.audit import AUTH_FAILED, SCOPE_DENIED, Audit
 from panelkey.core.access.keypolicy import Rate, Scope, expires_epoch
 from panelkey.core.access.keys import KeyRecord, Keys, digest, split_addresses
 from panelkey.core.access.passwords import check_nothing, check_password
-from panelkey.core.access.throttle import Throttle
+from panelkey.core.access.rates import RateLimiter as RateLimiter
+from panelkey.core.access.throttle import Lockout, Throttle
 from panelkey.core.accounts.accounts import Accounts
 from panelkey.core.clock import iso
 from panelkey.core.errors import PermissionDenied, RateLimited
@@ -105,45 +107,8 @@ class _KeyEntry:
         self.refused_expired = Refused(Reason.EXPIRED, key_id)
 
 
-class RateLimiter:
-    """Fixed-window request counters per key in shared memory, made before a server
-    forks its workers, so that a key's rate holds across them. A slot is picked by key
-    id (open addressing); a key whose slots are all taken is counted in its own window
-    anyway, never refused for want of room."""
-
-    SLOTS = 4096
-    PROBES = 8
-
-    def __init__(self) -> None:
-        self._cells = multiprocessing.RawArray("q", self.SLOTS * 3)  # key, window, count
-        self._lock = multiprocessing.Lock()
-
-    def wait(self, key_id: int, rate: Rate, now: float | None = None) -> int:
-        """0 when this request is within the key's rate (and counts it), else the
-        whole seconds until the key's window ends."""
-        now = time.time() if now is None else now
-        window = int(now // rate.seconds)
-        cells = self._cells
-        with self._lock:
-            free = -1
-            for probe in range(self.PROBES):
-                slot = ((key_id + probe) % self.SLOTS) * 3
-                owner = cells[slot]
-                if owner == key_id:
-                    break
-                if free < 0 and (owner == 0 or cells[slot + 1] < window - 1):
-                    free = slot
-            else:
-                if free < 0:
-                    return 0
-                slot = free
-                cells[slot], cells[slot + 1], cells[slot + 2] = key_id, window, 0
-            if cells[slot + 1] != window:
-                cells[slot + 1], cells[slot + 2] = window, 0
-            if cells[slot + 2] >= rate.count:
-                return max(1, int((window + 1) * rate.seconds - now + 0.999))
-            cells[slot + 2] += 1
-            return 0
+_LOCKED = Refused(Reason.LOCKED_OUT)
+_THROTTLED = Refused(Reason.LOCKED_OUT)  # the same reason, told apart by its detail
 
 
 def _nothing(*_args: object) -> None:
@@ -172,13 +137,40 @@ class Authenticator:
         self._usage: dict[int, tuple[float, str]] = {}
         self._requests: dict[int, int] = {}
         self._refusals: dict[int, int] = {}
-        self.limiter = RateLimiter()
-        self.throttle = Throttle()
+        self._db = keys.db
+        self._limiter = RateLimiter()
+        self._limiter.bind(self._db)
+        self._throttle = Throttle()
+        self._throttle.bind(self._db)
+        self._blocked = self._throttle.keys.blocked  # the key path's one look at the throttle
         self.lockout_delay = 0.2  # seconds before a locked-out attempt is answered
         self.watcher: ChangeWatcher | None = None
         self.siblings: SiblingCounter | None = None
         self._poll_at = 0.0
         self.counters = AuthCounters()
+
+    # -- limits shared through the store (ledger.py) ----------------------------------
+
+    @property
+    def throttle(self) -> Throttle:
+        """The lockouts and the wrong-key throttle, counted in this core's store."""
+        return self._throttle
+
+    @throttle.setter
+    def throttle(self, throttle: Throttle) -> None:
+        throttle.bind(self._db)
+        self._throttle = throttle
+        self._blocked = throttle.keys.blocked
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """Key rates, counted in this core's store."""
+        return self._limiter
+
+    @limiter.setter
+    def limiter(self, limiter: RateLimiter) -> None:
+        limiter.bind(self._db)
+        self._limiter = limiter
 
     # -- caches ---------------------------------------------------------------------
 
@@ -191,6 +183,8 @@ class Authenticator:
             self._key_cache = {}
             if passwords:
                 self._password_cache = {}
+        # A lockout lifted anywhere (`panelkey unlock`) reaches here through the feed.
+        self._throttle.forget()
 
     def written(self, passwords: bool = True) -> None:
         """This process changed who may authenticate: forget, and tell sibling workers
@@ -225,8 +219,17 @@ class Authenticator:
     # -- keys -----------------------------------------------------------------------
 
     def check_key_cached(self, value: str, address: str) -> Verdict | None:
-        """The fast path: an answer from the cache, or None when the store must be asked."""
+        """The fast path: an answer from the cache, or None when the store must be asked.
+        A source throttled for wrong keys is refused before any hashing."""
         self._poll()
+        blocked = self._blocked
+        # An IPv4 address is its own bucket: others' keys pay one dict lookup.
+        if (
+            blocked
+            and (address in blocked or ":" in address or len(address) > 15)
+            and self._throttle.keys.throttled(address) is not None
+        ):
+            return _THROTTLED
         entry = self._key_cache.get(_sha256(value.encode()).digest())
         if entry is None:
             return None
@@ -263,11 +266,38 @@ class Authenticator:
         return self._judge(entry, address)
 
     def verify_key(self, value: str, address: str, face: str) -> Verdict:
-        """`check_key`, and a refusal written to the audit log with its real reason."""
+        """`check_key` behind the wrong-key throttle, counting unknown keys towards it,
+        and a refusal written to the audit log with its real reason."""
+        throttled = self._throttle.keys.locked(address)
+        if throttled is not None:
+            self.refused(_THROTTLED, face=face, address=address, detail=throttled.message)
+            return _THROTTLED
         verdict = self.check_key(value, address)
         if isinstance(verdict, Refused):
+            if verdict.reason is Reason.UNKNOWN_KEY:
+                started = self._throttle.keys.failed(address)
+                if started is not None:
+                    log.warning(
+                        "throttled: %s for %.0f s (face=%s)", started.what, started.seconds, face
+                    )
             self.refused(verdict, face=face, address=address, detail=f"key {digest(value)[:12]}")
         return verdict
+
+    async def key_verdict(self, value: str, address: str, face: str) -> Verdict:
+        """The faces' key check after a cache miss: a throttled source is answered after
+        `lockout_delay` (no CPU meanwhile, no lookup), anything else in a thread."""
+        throttled = self._throttle.keys.throttled(address)
+        if throttled is None:
+            verdict = await asyncio.to_thread(self.verify_key, value, address, face)
+            if verdict is not _THROTTLED:
+                return verdict
+        else:
+            await asyncio.to_thread(
+                self.refused, _THROTTLED, face=face, address=address, detail=throttled.message
+            )
+        if self.lockout_delay > 0:
+            await asyncio.sleep(self.lockout_delay)
+        return _THROTTLED
 
     # -- passwords ------------------------------------------------------------------
 
@@ -305,31 +335,41 @@ class Authenticator:
         self._remember(self._password_cache, generation, cache_key, identity)
         return Verified(identity)
 
-    def locked_out(self, login: str, address: str) -> Refused | None:
-        """A refusal, without touching the store or hashing, when `address` or `login`
-        is locked out for too many wrong passwords; None otherwise."""
-        if self.throttle.locked(address, login) is None:
-            return None
-        return Refused(Reason.LOCKED_OUT)
+    def locked_out(self, login: str, address: str, *, fresh: bool = False) -> Lockout | None:
+        """The lockout a password attempt for `login` from `address` meets, or None: the
+        source's count, and the login's for sources it has (or has not) logged in from
+        before. Neither the password nor any cache of it is looked at."""
+        familiar = self._throttle.familiar.known(login, address)
+        return self._throttle.locked(address, login, familiar, fresh=fresh)
+
+    def locked_for(self, login: str, address: str) -> int:
+        """Whole seconds `address` stays locked out for `login`; 0 when it is not."""
+        found = self.locked_out(login, address)
+        return 0 if found is None else math.ceil(found.seconds)
 
     def verify_password(self, login: str, password: str, address: str, face: str) -> Verdict:
-        """`check_password` behind the lockout, counting wrong passwords towards it, with
-        a refusal written to the audit log (repeats counted, see Audit.refusal)."""
-        verdict: Verdict | None = self.locked_out(login, address)
-        if verdict is None:
-            verdict = self.check_password(login, password)
-            if isinstance(verdict, Verified):
-                self.throttle.succeeded(address, login)
-            elif verdict.reason in (Reason.WRONG_PASSWORD, Reason.UNKNOWN_LOGIN):
-                started = self.throttle.failed(address, login)
-                if started is not None:
-                    self.counters.lockout()
-                    log.warning(
-                        "locked out: %s for %.0f s after repeated wrong passwords (face=%s)",
-                        started.what,
-                        started.seconds,
-                        face,
-                    )
+        """`check_password` behind the lockout (read fresh from the store), counting wrong
+        passwords towards it, with a refusal written to the audit log (repeats counted,
+        see Audit.refusal). A right password makes `address` familiar for `login`."""
+        familiar = self._throttle.familiar.known(login, address)
+        locked = self._throttle.locked(address, login, familiar, fresh=True)
+        if locked is not None:
+            self.refused(_LOCKED, face=face, address=address, actor=login, detail=locked.message)
+            return _LOCKED
+        verdict = self.check_password(login, password)
+        if isinstance(verdict, Verified):
+            self._throttle.succeeded(address, login, familiar)
+            self._throttle.familiar.seen(login, address)
+        elif verdict.reason in (Reason.WRONG_PASSWORD, Reason.UNKNOWN_LOGIN):
+            started = self._throttle.failed(address, login, familiar)
+            if started is not None:
+                self.counters.lockout()
+                log.warning(
+                    "locked out: %s for %.0f s after repeated wrong passwords (face=%s)",
+                    started.what,
+                    started.seconds,
+                    face,
+                )
         if isinstance(verdict, Refused):
             self.refused(verdict, face=face, address=address, actor=login)
         return verdict
@@ -344,18 +384,24 @@ class Authenticator:
         return passwords.submit(context.run, self.verify_password, login, password, address, face)
 
     async def password_verdict(self, login: str, password: str, address: str, face: str) -> Verdict:
-        """The faces' password check: the cache, then the lockout (answered after
-        `lockout_delay`, which costs no CPU and holds a flood to the pace of its
-        connections), then the hashing pool."""
-        cached = self.check_password_cached(login, password)
-        if cached is not None:
-            return cached
+        """The faces' password check: the lockout first (answered after `lockout_delay`,
+        which costs no CPU and holds a flood to the pace of its connections), then the
+        cache of verified passwords, then the hashing pool."""
+        self._poll()  # a lockout lifted elsewhere counts from this very request
         locked = self.locked_out(login, address)
         if locked is not None:
             if self.lockout_delay > 0:
                 await asyncio.sleep(self.lockout_delay)
-            await asyncio.to_thread(self.refused, locked, face=face, address=address, actor=login)
-            return locked
+            await asyncio.to_thread(
+                self.refused, _LOCKED, face=face, address=address, actor=login,
+                detail=locked.message,
+            )  # fmt: skip
+            return _LOCKED
+        cached = self.check_password_cached(login, password)
+        if cached is not None:
+            if not self._throttle.familiar.known(login, address):
+                await asyncio.to_thread(self._throttle.familiar.seen, login, address)
+            return cached
         return await asyncio.wrap_future(self.submit_password(login, password, address, face))
 
     # -- refusals and usage -----------------------------------------------------------
@@ -390,7 +436,9 @@ class Authenticator:
         )
 
     def flush_usage(self) -> None:
-        """Write the last-used time and address of keys used since the last flush."""
+        """Write the last-used time and address of keys used since the last flush, and
+        the wrong keys counted since (the throttle's batch)."""
+        self._throttle.flush()
         usage, self._usage = self._usage, {}
         requests, self._requests = self._requests, {}
         refusals, self._refusals = self._refusals, {}

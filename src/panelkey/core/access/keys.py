@@ -131,6 +131,11 @@ class Keys:
         self._audit = audit
         self._on_change = on_change
 
+    @property
+    def db(self) -> Database:
+        """The store the keys live in (the authenticator counts its limits there too)."""
+        return self._db
+
     @staticmethod
     def _build_select() -> sa.Select[Any]:
         k, a = tables.secret_keys, tables.accounts

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 
 from panelkey.core import events, patterns
 from panelkey.core.access.passwords import hash_password
-from panelkey.core.clock import iso
 from panelkey.core.errors import (
     AlreadyExists,
     InvalidValue,
@@ -22,6 +21,7 @@ from panelkey.core.errors import (
 )
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.refs import Ref, resolve
+from panelkey.core.rows import insert
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -315,20 +315,18 @@ class Accounts:
         with self._db.begin() as conn:
             if self.by_login(login, conn) is not None:
                 raise AlreadyExists(f"Client with login {login!r} already exists.")
-            new_id = conn.execute(
-                tables.accounts.insert().values(
-                    guid=str(uuid.uuid4()),
-                    type=type,
-                    login=login,
-                    login_key=login.lower(),
-                    password_hash=password_hash,
-                    status=status_value,
-                    owner_id=owner_id,
-                    created=iso(),
-                    **text,
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            account = self.get(int(new_id), conn)
+            new_id = insert(
+                conn,
+                tables.accounts,
+                type=type,
+                login=login,
+                login_key=login.lower(),
+                password_hash=password_hash,
+                status=status_value,
+                owner_id=owner_id,
+                **text,
+            )
+            account = self.get(new_id, conn)
             assert account is not None
             if power_user is not None:
                 self._properties.set(
@@ -347,18 +345,16 @@ class Accounts:
             with self._db.begin() as conn:
                 if self.by_login("admin", conn) is not None:
                     return False
-                conn.execute(
-                    tables.accounts.insert().values(
-                        guid=str(uuid.uuid4()),
-                        type="admin",
-                        login="admin",
-                        login_key="admin",
-                        password_hash=hash_password(password),
-                        status=ACTIVE,
-                        owner_id=None,
-                        name="Administrator",
-                        created=iso(),
-                    )
+                insert(
+                    conn,
+                    tables.accounts,
+                    type="admin",
+                    login="admin",
+                    login_key="admin",
+                    password_hash=hash_password(password),
+                    status=ACTIVE,
+                    owner_id=None,
+                    name="Administrator",
                 )
         except sa.exc.IntegrityError:
             return False

@@ -30,6 +30,7 @@ from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import AccountType, Identity, require_admin
 from panelkey.core.plans.plans import Plan
 from panelkey.core.plans.subscriptions import Subscriptions
+from panelkey.core.rows import insert
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -189,9 +190,7 @@ class AppFilters:
         found = conn.execute(sa.select(_F.c.id).where(_F.c[owner.column] == owner.id)).scalar()
         if found is not None:
             return int(found)
-        made = conn.execute(_F.insert().values({owner.column: owner.id})).inserted_primary_key
-        assert made is not None
-        return int(made[0])
+        return insert(conn, _F, **{owner.column: owner.id})
 
     def _record(self, conn: sa.Connection, actor: Identity, owner: Owner, new: object) -> None:
         events.record(

@@ -11,7 +11,7 @@ import builtins
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,13 +21,13 @@ from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import AlreadyExists, InvalidValue
 from panelkey.core.identity import Identity, require_admin
 from panelkey.core.owned import Owned, Row, exists
+from panelkey.core.text import fits
 from panelkey.store import tables
 
 EVENT = "aps_application"
 DATABASE_FIELDS = ("name", "login", "server", "prefix")
 _SECRET = re.compile(r"pass(?:wd|word)?", re.I)
 _LOCATION = re.compile(r"^[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*$")
-_MAX_LOCATION = 255
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ def check_location(value: str | None) -> str:
     Raises InvalidValue."""
     path = (value or "").strip().strip("/")
     if path and (
-        len(path) > _MAX_LOCATION
+        not fits(path)
         or not _LOCATION.match(path)
         or any(part in (".", "..") for part in path.split("/"))
     ):
@@ -68,13 +68,12 @@ class Installations(Owned[Installation]):
     its own, as with its subdomain or its package (the store's cascades)."""
 
     table = tables.aps_installations
-    columns = tuple(f.name for f in fields(Installation))
+    record = Installation
     event, not_found, name_column = EVENT, "Installation does not exist", "location"
     purge_events = False
 
     def _row(self, values: Row) -> Installation:
         m = dict(zip(self.columns, values, strict=True))
-        m["ssl"] = bool(m["ssl"])
         m["database"], m["settings"] = json.loads(m["database"]), json.loads(m["settings"])
         return Installation(**m)
 

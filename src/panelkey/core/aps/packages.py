@@ -4,17 +4,16 @@
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
 
 from panelkey.core.aps import catalogue
 from panelkey.core.aps.catalogue import Entry
-from panelkey.core.clock import iso
 from panelkey.core.errors import InvalidValue
-from panelkey.core.identity import Identity
-from panelkey.core.identity import require_admin as require_admin  # the aps face imports it here
-from panelkey.core.owned import Row, Stored
+from panelkey.core.identity import Identity, require_admin
+from panelkey.core.owned import Stored
+from panelkey.core.rows import insert
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -28,13 +27,10 @@ _P = tables.aps_packages
 
 
 @dataclass(frozen=True, slots=True)
-class Package:
+class Package(Entry):
+    """A catalogue entry on the server: imported (`uploaded`) or downloaded."""
+
     id: int
-    name: str
-    version: str
-    release: str
-    vendor: str
-    packager: str
     uploaded: bool
     visible: bool
 
@@ -54,16 +50,12 @@ class Task:
 
 class Packages(Stored[Package]):
     table = _P
-    columns = tuple(f.name for f in fields(Package))
+    record = Package
     event, not_found = EVENT, PACKAGE_NOT_FOUND
 
     def __init__(self, db: Database, properties: Properties) -> None:
         super().__init__(db)
         self._properties = properties
-
-    def _row(self, values: Row) -> Package:
-        m = dict(zip(self.columns, values, strict=True))
-        return Package(**{**m, "uploaded": bool(m["uploaded"]), "visible": bool(m["visible"])})
 
     def import_config(self, actor: Identity, filename: str) -> None:
         """Take the file of APS catalogues `filename` names (kept: panelkey's catalogue
@@ -115,15 +107,7 @@ class Packages(Stored[Package]):
         ).scalar()
         if found is not None:
             return int(found)
-        row = {
-            "name": entry.name,
-            "version": entry.version,
-            "release": entry.release,
-            "vendor": entry.vendor,
-            "packager": entry.packager,
-            "uploaded": uploaded,
-            "visible": True,
-        }
+        row = {**asdict(entry), "uploaded": uploaded, "visible": True}
         return self._insert(conn, actor, row, new={}).id
 
     def import_file(self, actor: Identity, filename: str) -> Package:
@@ -151,12 +135,8 @@ class Packages(Stored[Package]):
         entry = catalogue.find(name, version, release)
         with self._db.begin() as conn:
             package_id = None if entry is None else self._put(conn, actor, entry, uploaded=False)
-            d = tables.aps_downloads
-            made = conn.execute(
-                d.insert().values(package_id=package_id, name=name.strip(), created=iso())
-            ).inserted_primary_key
-        assert made is not None
-        return Task(int(made[0]), name.strip(), package_id)
+            made = insert(conn, tables.aps_downloads, package_id=package_id, name=name.strip())
+        return Task(made, name.strip(), package_id)
 
     def tasks(self, task_id: int | None = None) -> builtins.list[Task]:
         """Every download task, oldest first, or the one of `task_id` (none: [])."""

@@ -24,7 +24,8 @@ from panelkey.core.domains.domains import Domain
 from panelkey.core.domains.logins import check_ftp_login
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
-from panelkey.core.owned import Findable, Row
+from panelkey.core.owned import Findable, Named
+from panelkey.core.text import fits
 from panelkey.store import tables
 
 EVENT = "ftpuser"
@@ -34,10 +35,7 @@ _F = tables.ftp_users
 
 
 @dataclass(frozen=True, slots=True)
-class FtpUser:
-    id: int
-    domain_id: int
-    name: str
+class FtpUser(Named):
     home: str
     quota: int
     read: bool
@@ -75,7 +73,7 @@ def check_quota(quota: Any) -> int:
 
 
 def check_secret(password: Any) -> str:
-    if not isinstance(password, str) or not password or len(password) > 255:
+    if not fits(password) or not password:
         raise InvalidValue("Invalid value for 'password' specified")
     if "\x00" in password:
         raise InvalidValue("Invalid value for 'password' specified")
@@ -84,12 +82,9 @@ def check_secret(password: Any) -> str:
 
 class FtpUsers(Findable[FtpUser]):
     table = _F
+    record = FtpUser
     columns = ("id", "domain_id", "name", "home", "quota", "can_read", "can_write", "created")
     event, not_found = EVENT, NOT_FOUND
-
-    def _row(self, values: Row) -> FtpUser:
-        user_id, domain_id, name, home, quota, read, write, created = values
-        return FtpUser(user_id, domain_id, name, home, quota, bool(read), bool(write), created)
 
     def _parent_id(self, domain: Domain) -> int:
         return domain.base_domain_id or domain.id  # a site's FTP users are its subscription's

@@ -14,19 +14,19 @@ from __future__ import annotations
 import builtins
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from panelkey.core import events, patterns
 from panelkey.core.access.passwords import hash_password
-from panelkey.core.clock import iso
 from panelkey.core.content.ftp_users import check_secret
 from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound, OwnerNotFound
 from panelkey.core.identity import Identity
-from panelkey.core.owned import Findable, Ids, Row
+from panelkey.core.owned import Findable, Ids, Named
+from panelkey.core.rows import insert
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -41,10 +41,7 @@ _P, _U = tables.protected_dirs, tables.protected_dir_users
 
 
 @dataclass(frozen=True, slots=True)
-class ProtectedDir:
-    id: int
-    domain_id: int
-    name: str
+class ProtectedDir(Named):
     header: str
     ssl: bool
     nonssl: bool
@@ -122,7 +119,7 @@ def _location(values: Mapping[str, Any], current: Mapping[str, bool]) -> dict[st
 
 class ProtectedDirs(Findable[ProtectedDir]):
     table = _P
-    columns = tuple(f.name for f in fields(ProtectedDir))
+    record = ProtectedDir
     event, not_found = EVENT, NOT_FOUND
 
     def __init__(self, db: Database, domains: Domains) -> None:
@@ -133,12 +130,6 @@ class ProtectedDirs(Findable[ProtectedDir]):
         self._users = db.prepare(users)
         self._users_of = db.prepare(users.where(_U.c.dir_id == v))
         self._user_by_id = db.prepare(users.where(_U.c.id == v))
-
-    def _row(self, values: Row) -> ProtectedDir:
-        dir_id, domain_id, name, header, ssl, nonssl, cgi, created = values
-        return ProtectedDir(
-            dir_id, domain_id, name, header, bool(ssl), bool(nonssl), bool(cgi), created
-        )
 
     def _children(self, conn: sa.Connection, actor: Identity | None, ids: Ids) -> None:
         conn.execute(_U.delete().where(_U.c.dir_id.in_(ids)))
@@ -233,8 +224,7 @@ class ProtectedDirs(Findable[ProtectedDir]):
         digest = digest_of(password, password_type)
         with self._db.begin() as conn:
             self._user_free(conn, pdir.id, name)
-            row = {"dir_id": pdir.id, "login": name, "password_hash": digest, "created": iso()}
-            new_id = conn.execute(_U.insert().values(**row)).inserted_primary_key[0]  # type: ignore[index]
+            new_id = insert(conn, _U, dir_id=pdir.id, login=name, password_hash=digest)
             made = DirUser(*(self._user_by_id.first(conn, v=new_id) or ()))
             self._user_event(
                 conn, events.CREATE, made, actor, new={"login": name, "directory": pdir.name}

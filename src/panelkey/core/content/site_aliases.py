@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from panelkey.core.domains.domains import Domain, normalise_name, taken
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity
-from panelkey.core.owned import Findable, Row
+from panelkey.core.owned import Findable, Named
+from panelkey.core.text import fits
 from panelkey.store import tables
 
 EVENT = "domain_alias"
@@ -32,7 +33,6 @@ STATUSES = (0, 1, 2, 3, 8)
 PREFS = ("web", "mail", "tomcat", "seo_redirect")
 ICP = ("icp_status", "icp_permit")
 KIND = "site_alias"  # of its rows in panel.properties
-_MAX_PERMIT = 255
 _A = tables.site_aliases
 
 
@@ -45,10 +45,7 @@ class Icp:
 
 
 @dataclass(frozen=True, slots=True)
-class SiteAlias:
-    id: int
-    domain_id: int
-    name: str
+class SiteAlias(Named):
     ascii_name: str
     status: int
     web: bool
@@ -72,7 +69,7 @@ def _icp(values: Mapping[str, Any]) -> dict[str, str]:
             raise InvalidValue("Invalid value of icp_status")
         out["icp_status"] = "true" if status else "false"
     if permit is not None:
-        if not isinstance(permit, str) or len(permit) > _MAX_PERMIT or "\x00" in permit:
+        if not fits(permit) or "\x00" in permit:
             raise InvalidValue("Invalid value of icp_permit")
         out["icp_permit"] = permit.strip()
     return out
@@ -108,14 +105,8 @@ def _values(values: Mapping[str, Any]) -> dict[str, Any]:
 
 class SiteAliases(Findable[SiteAlias]):
     table = _A
-    columns = tuple(f.name for f in fields(SiteAlias))
+    record = SiteAlias
     event, not_found, name_column, kind = EVENT, NOT_FOUND, "ascii_name", KIND
-
-    def _row(self, values: Row) -> SiteAlias:
-        m = dict(zip(self.columns, values, strict=True))
-        for name in (*PREFS, "manage_dns"):
-            m[name] = bool(m[name])
-        return SiteAlias(**m)
 
     def _key(self, name: str) -> str | None:
         try:

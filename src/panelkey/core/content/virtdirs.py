@@ -26,12 +26,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.core import events
-from panelkey.core.clock import iso
 from panelkey.core.content.subdomains import NOT_FOUND as SUBDOMAIN_NOT_FOUND
 from panelkey.core.content.subdomains import Subdomain, Subdomains
 from panelkey.core.domains.domains import Domain, Domains
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity, require_admin
+from panelkey.core.rows import insert
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -303,15 +303,14 @@ class VirtDirs:
         with self._db.begin() as conn:
             if conn.execute(sa.select(_V.c.id).where(self._where(place, path))).first():
                 raise AlreadyExists(f"Virtual directory {path} already exists on {place.label}")
-            new_id = conn.execute(
-                _V.insert().values(
-                    domain_id=place.site.id,
-                    subdomain_id=None if place.subdomain is None else place.subdomain.id,
-                    name=path,
-                    properties=json.dumps(values, sort_keys=True),
-                    created=iso(),
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
+            new_id = insert(
+                conn,
+                _V,
+                domain_id=place.site.id,
+                subdomain_id=None if place.subdomain is None else place.subdomain.id,
+                name=path,
+                properties=json.dumps(values, sort_keys=True),
+            )
             made = self._row(conn.execute(sa.select(_V).where(_V.c.id == new_id)).one())
             events.record(
                 conn,

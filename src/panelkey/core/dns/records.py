@@ -24,12 +24,24 @@ from panelkey.core.errors import InvalidValue, NotFound
 from panelkey.core.identity import Identity
 from panelkey.store import tables
 from panelkey.store.database import Database
+from panelkey.store.prepared import Write
 
 __all__ = ["TYPES", "DEFAULT_TTL", "Record", "Dns", "absolute_host", "host_in_zone"]
 
 DEFAULT_TTL = 86400
 _R = tables.dns_records
 RECORD_COLUMNS = (_R.c.id, _R.c.domain_id, _R.c.type, _R.c.host, _R.c.value, _R.c.opt, _R.c.ttl)
+_Z = tables.dns_zones
+_ROW = ("domain_id", "type", "host", "value", "opt", "ttl", "template_id")
+# The statements of every record write, compiled once (store/prepared.py's Write).
+_INSERT = Write(_R.insert().values({c: sa.bindparam(c) for c in _ROW}).returning(_R.c.id))
+_DELETE = Write(_R.delete().where(_R.c.id == sa.bindparam("id")))
+# The serial is Unix time and always grows: one statement, no read before it.
+_NEXT_SERIAL = sa.case(
+    (_Z.c.serial + 1 > sa.bindparam("now"), _Z.c.serial + 1), else_=sa.bindparam("now")
+)
+_BUMP = Write(_Z.update().where(_Z.c.domain_id == sa.bindparam("d")).values(serial=_NEXT_SERIAL))
+_FIRST_SERIAL = Write(_Z.insert().values(domain_id=sa.bindparam("d"), serial=sa.bindparam("now")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +104,9 @@ def _ttl(ttl: Any, default: int) -> int:
 
 def touch_zone(conn: sa.Connection, domain_id: int) -> None:
     """Bump a zone's SOA serial (Unix time, always growing), in the writer's transaction."""
-    z = tables.dns_zones
-    serial = conn.execute(sa.select(z.c.serial).where(z.c.domain_id == domain_id)).scalar()
-    new = max(int(time.time()), int(serial or 0) + 1)
-    if serial is None:
-        conn.execute(z.insert().values(domain_id=domain_id, serial=new))
-    else:
-        conn.execute(z.update().where(z.c.domain_id == domain_id).values(serial=new))
+    now = int(time.time())
+    if not _BUMP.run(conn, d=domain_id, now=now):
+        _FIRST_SERIAL.run(conn, d=domain_id, now=now)
 
 
 def insert_record(
@@ -108,9 +116,7 @@ def insert_record(
     template_id: int | None = None,
 ) -> Record:
     """Insert one checked record row and log it (no serial bump: callers do that once)."""
-    new_id = conn.execute(_R.insert().values(**row, template_id=template_id)).inserted_primary_key[
-        0
-    ]  # type: ignore[index]
+    new_id = _INSERT.returned(conn, **row, template_id=template_id)
     record = Record(id=int(new_id), **row)
     events.record(
         conn, "dns_zone_rec", events.CREATE, record.id, record.host, actor,
@@ -211,7 +217,7 @@ class Dns:
         if record is None:
             raise NotFound("DNS record does not exist")
         with self._db.begin() as conn:
-            gone = conn.execute(_R.delete().where(_R.c.id == record_id)).rowcount
+            gone = _DELETE.run(conn, id=record_id)
             if not gone:
                 raise NotFound("DNS record does not exist")
             events.record(

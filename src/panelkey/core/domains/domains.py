@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
-import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -14,7 +13,6 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.accounts.accounts import Account, Accounts
-from panelkey.core.clock import iso
 from panelkey.core.domains.logins import check_ftp_login
 from panelkey.core.domains.models import (
     DEFAULT_IP,
@@ -38,6 +36,7 @@ from panelkey.core.errors import (
 )
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.refs import Ref, resolve
+from panelkey.core.rows import insert
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -272,22 +271,20 @@ class Domains:
         with self._db.begin() as conn:
             if taken(conn, ascii_name):
                 raise AlreadyExists(f"Domain {text!r} already exists.")
-            new_id = conn.execute(
-                tables.domains.insert().values(
-                    guid=str(uuid.uuid4()),
-                    name=text,
-                    ascii_name=ascii_name,
-                    owner_id=owner_id,
-                    hosting_type=hosting_type,
-                    base_domain_id=base_id,
-                    www_root=www_root,
-                    status=status,
-                    ip_address=ip,
-                    ftp_login=ftp_login,
-                    description=description,
-                    created=iso(),
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
+            new_id = insert(
+                conn,
+                tables.domains,
+                name=text,
+                ascii_name=ascii_name,
+                owner_id=owner_id,
+                hosting_type=hosting_type,
+                base_domain_id=base_id,
+                www_root=www_root,
+                status=status,
+                ip_address=ip,
+                ftp_login=ftp_login,
+                description=description,
+            )
             row = conn.execute(self._base.where(tables.domains.c.id == new_id)).one()
             created = self._row(row)
             # The domain's own event first, then those of what is made inside it.
@@ -298,7 +295,7 @@ class Domains:
             for make in self._makers:
                 make(conn, created, actor)
             if within is not None:
-                within(conn, int(new_id))
+                within(conn, new_id)
         return created
 
     def update(

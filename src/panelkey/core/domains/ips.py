@@ -31,6 +31,7 @@ from panelkey.core.errors import (
     PanelkeyError,
 )
 from panelkey.core.identity import AccountType, Identity, require_admin
+from panelkey.core.rows import insert
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -291,12 +292,10 @@ class Ips:
         with self._db.begin() as conn:
             if self.get(text, conn) is not None:
                 raise AlreadyExists(f"IP address {text} already exists.")
-            new_id = conn.execute(
-                tables.ip_addresses.insert().values(created=iso(), **values)
-            ).inserted_primary_key[0]  # type: ignore[index]
-            self._properties.set(PROPERTY_KIND, int(new_id), node, conn)
+            new_id = insert(conn, tables.ip_addresses, **values)
+            self._properties.set(PROPERTY_KIND, new_id, node, conn)
             events.record(
-                conn, "ip_address", events.CREATE, int(new_id), text, actor,
+                conn, "ip_address", events.CREATE, new_id, text, actor,
                 new={**values, **{k: v for k, v in node.items() if v}},
             )  # fmt: skip
             made = self.get(text, conn)

@@ -72,6 +72,8 @@ def normalise_name(name: str) -> tuple[str, str]:
     if not isinstance(name, str):
         raise InvalidValue("Invalid domain name")
     text = name.strip().rstrip(".").lower()
+    if len(text) > 253:  # before IDNA, whose punycode takes time quadratic in a label
+        raise InvalidValue(f"Invalid domain name: {name[:253]!r}...")
     if text.isascii():
         ascii_name = text  # IDNA leaves ASCII as it is; the label checks below still run
     else:

@@ -10,6 +10,7 @@ subscription's items go with it (purged on delete); a plan's with a plan's delet
 from __future__ import annotations
 
 import builtins
+from functools import partial
 
 import sqlalchemy as sa
 
@@ -36,7 +37,8 @@ class PlanItems:
         self._db = db
         self._plans = plans
         self._subscriptions = subscriptions
-        domains.on_delete(self._purge_domains)
+        domains.on_delete(partial(_purge, SUBSCRIPTION_KIND))
+        plans.on_delete(partial(_purge, PLAN_KIND))
 
     def _names(self, kind: str, object_id: int) -> builtins.list[str]:
         q = sa.select(_P.c.name).where(_P.c.kind == kind, _P.c.object_id == object_id)
@@ -105,6 +107,7 @@ class PlanItems:
                 rows = [{"kind": PLAN_KIND, "object_id": copy.id, "name": n} for n in names]
                 conn.execute(_P.insert(), [{**r, "value": ""} for r in rows])
 
-    @staticmethod
-    def _purge_domains(conn: sa.Connection, ids: builtins.list[int]) -> None:
-        conn.execute(_P.delete().where(_P.c.kind == SUBSCRIPTION_KIND, _P.c.object_id.in_(ids)))
+
+def _purge(kind: str, conn: sa.Connection, ids: builtins.list[int]) -> None:
+    """The items of the subscriptions or plans going (`on_delete`)."""
+    conn.execute(_P.delete().where(_P.c.kind == kind, _P.c.object_id.in_(ids)))

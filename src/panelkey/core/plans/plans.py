@@ -9,7 +9,6 @@ plan; a reseller only its own service and add-on plans; a customer none.
 from __future__ import annotations
 
 import builtins
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,7 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.accounts.accounts import Account, Accounts
-from panelkey.core.clock import iso
+from panelkey.core.domains.domains import Purger
 from panelkey.core.domains.ips import IP_NOT_FOUND, Ips, check_address
 from panelkey.core.errors import (
     AlreadyExists,
@@ -31,6 +30,8 @@ from panelkey.core.errors import (
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.plans.settings import BLOCKS, PER_DOMAIN_HOSTING, PLAN_BLOCKS
 from panelkey.core.refs import Ref, resolve
+from panelkey.core.rows import insert
+from panelkey.core.text import fits
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -93,6 +94,7 @@ class Plans:
     def __init__(self, db: Database, accounts: Accounts) -> None:
         self._db = db
         self._accounts = accounts
+        self._purgers: builtins.list[Purger] = []
         self._ips = Ips(db)
         p, a = tables.plans, tables.accounts
         self._base = (
@@ -107,6 +109,11 @@ class Plans:
         self._by_id = db.prepare(by_id)
         settings = sa.select(s.c.block, s.c.name, s.c.value).where(s.c.plan_id == v)
         self._settings = db.prepare(settings)
+
+    def on_delete(self, purge: Purger) -> None:
+        """Run `purge(conn, [plan_id])` inside a plan's delete, before the plan goes: how
+        what is kept of a plan elsewhere (its items: core/plans/items.py) goes with it."""
+        self._purgers.append(purge)
 
     # -- reading --------------------------------------------------------------------
 
@@ -251,17 +258,13 @@ class Plans:
             ).first()
             if clash is not None:
                 raise AlreadyExists(f"Plan with name {name!r} already exists.")
-            new_id = int(
-                conn.execute(
-                    p.insert().values(
-                        guid=str(uuid.uuid4()),
-                        kind=kind,
-                        name=name,
-                        owner_id=owner_id,
-                        external_id=_check_external_id(external_id),
-                        created=iso(),
-                    )
-                ).inserted_primary_key[0]  # type: ignore[index]
+            new_id = insert(
+                conn,
+                p,
+                kind=kind,
+                name=name,
+                owner_id=owner_id,
+                external_id=_check_external_id(external_id),
             )
             self._write_settings(conn, new_id, values)
             events.record(
@@ -318,6 +321,8 @@ class Plans:
         if self.subscription_count(plan):
             raise PanelkeyError(f"The plan {plan.name!r} cannot be removed: it has subscriptions")
         with self._db.begin() as conn:
+            for purge in self._purgers:
+                purge(conn, [plan.id])
             conn.execute(tables.plans.delete().where(tables.plans.c.id == plan.id))
             events.record(
                 conn, EVENT_CLASS[plan.kind], events.DELETE, plan.id, plan.name, actor,
@@ -368,13 +373,13 @@ def _where(ref: Ref) -> Any:
 
 
 def _check_name(name: str) -> str:
-    if not isinstance(name, str) or not name.strip() or len(name) > 255 or "\x00" in name:
+    if not fits(name) or not name.strip() or "\x00" in name:
         raise InvalidValue("Invalid plan name")
     return name.strip()
 
 
 def _check_external_id(value: str) -> str:
-    if not isinstance(value, str) or len(value) > 255 or "\x00" in value:
+    if not fits(value) or "\x00" in value:
         raise InvalidValue("Invalid external id")
     return value
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,14 +21,14 @@ from panelkey.core.access.passwords import hash_password
 from panelkey.core.accounts.accounts import EMAIL_RE, Accounts, check_login
 from panelkey.core.errors import AlreadyExists, InvalidValue, NotFound
 from panelkey.core.identity import Identity, require_admin
-from panelkey.core.owned import Row, Stored, exists
+from panelkey.core.owned import Stored, exists
+from panelkey.core.text import fits
 from panelkey.store import tables
 from panelkey.store.database import Database
 
 ALIAS_NOT_FOUND = "Administrator alias does not exist"
 EVENT_CLASS = "admin_alias"
 FIELDS = ("login", "password", "email", "contact", "comment", "status")
-_TEXT_LIMIT = 255
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +58,12 @@ def _flag(value: Any) -> bool:
 
 class AdminAliases(Stored[AdminAlias]):
     table = tables.admin_aliases
-    columns = tuple(f.name for f in fields(AdminAlias))
+    record = AdminAlias
     event, not_found, name_column = EVENT_CLASS, ALIAS_NOT_FOUND, "login"
 
     def __init__(self, db: Database, accounts: Accounts) -> None:
         super().__init__(db)
         self._accounts = accounts
-
-    def _row(self, values: Row) -> AdminAlias:
-        m = dict(zip(self.columns, values, strict=True))
-        return AdminAlias(**{**m, "active": bool(m["active"])})
 
     def list(self, actor: Identity) -> builtins.list[AdminAlias]:
         """Every alias, oldest first. Raises PermissionDenied (not the admin)."""
@@ -132,7 +128,7 @@ class AdminAliases(Stored[AdminAlias]):
         for name in ("email", "contact", "comment"):
             value = values.get(name)
             if value is not None:
-                if not isinstance(value, str) or len(value) > _TEXT_LIMIT:
+                if not fits(value):
                     raise InvalidValue(f"Invalid value of {name}")
                 row[name] = value
         if row.get("email") and not EMAIL_RE.match(row["email"]):
@@ -141,7 +137,7 @@ class AdminAliases(Stored[AdminAlias]):
             row["login"] = check_login(values["login"])
         if values.get("password") is not None:
             password = values["password"]
-            if not isinstance(password, str) or not password or len(password) > _TEXT_LIMIT:
+            if not fits(password) or not password:
                 raise InvalidValue("Invalid password")
             row["password"] = hash_password(password)
         if values.get("status") is not None:

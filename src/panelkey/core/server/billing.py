@@ -10,9 +10,9 @@ import hashlib
 from panelkey.core.errors import InvalidValue, PermissionDenied
 from panelkey.core.identity import Identity
 from panelkey.core.server.properties import Properties
+from panelkey.core.text import fits
 
 KIND, OBJECT = "ppb", 0
-_TEXT_LIMIT = 255
 
 
 class BillingConnection:
@@ -27,11 +27,11 @@ class BillingConnection:
         if not actor.is_admin:
             raise PermissionDenied()
         for name, value in (("ppb-url", url), ("integration-api-version", api_version)):
-            if not value.strip() or len(value) > _TEXT_LIMIT:
+            if not value.strip() or not fits(value):
                 raise InvalidValue(f"Invalid value of {name}")
         if not url.strip().lower().startswith(("http://", "https://")):
             raise InvalidValue("Invalid value of ppb-url")
-        if not access_hash or len(access_hash) > _TEXT_LIMIT:
+        if not access_hash or not fits(access_hash):
             raise InvalidValue("Invalid value of remote-access-hash")
         values = {
             "url": url.strip(),

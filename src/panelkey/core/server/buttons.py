@@ -15,9 +15,9 @@ import sqlalchemy as sa
 
 from panelkey.core import events
 from panelkey.core.accounts.accounts import Account, Accounts
-from panelkey.core.clock import iso
 from panelkey.core.errors import InvalidValue, NotFound, PermissionDenied
 from panelkey.core.identity import Identity
+from panelkey.core.rows import insert
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -94,15 +94,13 @@ class Buttons:
         parts = {k: components[k] for k in URL_COMPONENTS if k in components}
         stored = {**kept, _URL_KEY: parts} if parts else kept
         with self._db.begin() as conn:
-            new_id = conn.execute(
-                tables.custom_buttons.insert().values(
-                    owner_id=owner.id, properties=json.dumps(stored), created=iso()
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            events.record(
-                conn, "custom_button", events.CREATE, int(new_id), kept["text"], actor, new=kept
+            new_id = insert(
+                conn, tables.custom_buttons, owner_id=owner.id, properties=json.dumps(stored)
             )
-        return Button(int(new_id), owner.id, kept, parts)
+            events.record(
+                conn, "custom_button", events.CREATE, new_id, kept["text"], actor, new=kept
+            )
+        return Button(new_id, owner.id, kept, parts)
 
     def list(self, actor: Identity, owner_id: int | None = None) -> list[Button]:
         """Buttons the actor reaches, oldest first, of one owner when given."""

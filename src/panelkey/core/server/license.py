@@ -26,6 +26,7 @@ from panelkey.core import events
 from panelkey.core.clock import iso
 from panelkey.core.errors import InvalidValue, NotFound
 from panelkey.core.identity import Identity, require_admin
+from panelkey.core.text import MAX_TEXT, fits
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -72,7 +73,7 @@ def read_key(text: bytes) -> KeyFacts:
     product = _PRODUCT.search(shown)
     return KeyFacts(
         key_id[:64],
-        (product.group(1) if product else "")[:255],
+        (product.group(1) if product else "")[:MAX_TEXT],
         "".join(date.groups()) if date else "",
         digest,
     )
@@ -185,7 +186,7 @@ class Licenses:
         replaces the one of the same number. Raises PermissionDenied (not the admin),
         InvalidValue (empty key, code or instance id too long)."""
         require_admin(actor)
-        if len(code) > 255 or len(instance_id) > 255:
+        if not fits(code) or not fits(instance_id):
             raise InvalidValue("Invalid license code")
         facts = read_key(text)
         now = iso()

@@ -1,7 +1,8 @@
 """Seed data: accounts, plans, subscriptions with DNS records, and keys, loaded at once.
 
 A seed is a mapping (parsed from YAML or JSON by the caller) with the lists
-`accounts`, `plans`, `subscriptions` and `keys`, each optional. Its shape is checked
+`accounts`, `plans`, `subscriptions`, `keys` and `faults` (rules of
+core/testing/faults.py), each optional. Its shape is checked
 whole before anything is written, and then every entry is written through the same
 core calls the faces use, inside one transaction: a seed loads entirely or not at all.
 Every error names the entry (`subscriptions[1] (example.com): ...`). docs/testing.md
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from panelkey.core.panel import Panel
 
 _STR, _LIST, _MAP, _INT = "text", "list", "mapping", "whole number"
+_NUM, _BOOL, _KEY = "number", "true or false", "key id or key value"
 
 
 def _spec(names: str, **kinds: str) -> dict[str, tuple[str, bool]]:
@@ -47,6 +49,16 @@ FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
     ),  # fmt: skip
     "subscriptions": _spec("name* owner plan ip status description dns", dns=_LIST),
     "keys": _spec("value login ips description expires scope rate", ips=_LIST, scope=_LIST),
+    "faults": _spec(
+        "operation* errcode errtext http_status delay drop times ratio key login",
+        errcode=_INT,
+        http_status=_INT,
+        delay=_NUM,
+        drop=_BOOL,
+        times=_INT,
+        ratio=_NUM,
+        key=_KEY,
+    ),
 }
 DNS_FIELDS = _spec("type* host value* opt ttl", ttl=_INT)
 
@@ -72,12 +84,18 @@ def _type_ok(value: Any, expected: str) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if expected == _LIST:
         return isinstance(value, list)
+    if expected == _NUM:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if expected == _BOOL:
+        return isinstance(value, bool)
+    if expected == _KEY:
+        return isinstance(value, str) or _type_ok(value, _INT)
     return isinstance(value, Mapping)
 
 
 def _label(kind: str, index: int, entry: Any) -> str:
     if isinstance(entry, Mapping):
-        for name in ("login", "name", "description"):
+        for name in ("login", "name", "description", "operation"):
             if isinstance(entry.get(name), str) and entry[name]:
                 return f"{kind}[{index}] ({entry[name]})"
     return f"{kind}[{index}]"
@@ -132,6 +150,7 @@ def load(panel: Panel, data: Any) -> Loaded:
         ("plans", _plan),
         ("subscriptions", _subscription),
         ("keys", _key),
+        ("faults", _fault),
     ]
     with panel.db.atomic():
         for kind, write in steps:
@@ -239,9 +258,31 @@ def _key(panel: Panel, admin: Identity, e: Mapping[str, Any]) -> None:
     )
 
 
-# Server configuration that a reset keeps: it is the server's, not the test's data.
-# Every other table (the ones added later too) is emptied.
-KEEP_TABLES = frozenset({"meta", "changes"})
+def _fault(panel: Panel, admin: Identity, e: Mapping[str, Any]) -> None:
+    key = e.get("key")
+    if isinstance(key, str):  # a key's value, such as one this seed made: its id
+        found = panel.keys.lookup(key)
+        if found is None:
+            raise InvalidValue("key: no key has this value")
+        key = found.id
+    panel.faults.add(
+        e["operation"],
+        errcode=e.get("errcode"),
+        errtext=e.get("errtext", ""),
+        http_status=e.get("http_status"),
+        delay=float(e.get("delay", 0)),
+        drop=e.get("drop", False),
+        times=e.get("times"),
+        ratio=float(e.get("ratio", 1)),
+        key_id=key,
+        login=e.get("login"),
+    )
+
+
+# Server configuration that a reset keeps: it is the server's, not the test's data; and
+# the catalogue of snapshots, which a test restores after a reset. Every other table (the
+# ones added later too, the fault rules among them) is emptied.
+KEEP_TABLES = frozenset({"meta", "changes", "snapshots"})
 
 
 def reset(panel: Panel, admin_email: str | None = None) -> None:

@@ -20,6 +20,7 @@ from panelkey.core.clock import iso
 from panelkey.core.errors import InvalidValue, PermissionDenied
 from panelkey.core.identity import Identity, require_admin
 from panelkey.core.server.license import InstalledKey, Licenses
+from panelkey.core.text import fits
 from panelkey.store import tables
 from panelkey.store.database import Database
 
@@ -142,7 +143,7 @@ class ServerSettings:
         values = {col: (admin or {})[k] for k, col in ADMIN_FIELDS.items() if k in (admin or {})}
         if password is not None:
             values["password"] = password
-        if server_name is not None and (len(server_name) > 255 or "\x00" in server_name):
+        if server_name is not None and (not fits(server_name) or "\x00" in server_name):
             raise InvalidValue("Invalid server_name")
         if values:
             self._accounts.update(actor, account, values)

@@ -21,6 +21,7 @@ from panelkey.core.errors import InvalidValue, PermissionDenied
 from panelkey.core.identity import Identity
 from panelkey.core.server.properties import Properties
 from panelkey.core.server.settings import ServerSettings
+from panelkey.core.text import fits
 
 KIND, OBJECT = "server", 0
 SETUP_DONE = "The initial setup is done: server/set changes the administrator"
@@ -78,7 +79,6 @@ PREF_DEFAULTS = {"stat_ttl": "3", "traffic_accounting": "3", "restart_apache_int
 SECRET_PREFS = frozenset({"smtp_password"})
 MODES = ("standard", "poweruser")
 MAX_LOGIN_TIMEOUT = 99999  # minutes, Plesk's bound
-_TEXT_LIMIT = 255
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ class ServerChange:
 
 def _check_pref(name: str, value: str) -> str:
     allowed = PREFS.get(name, "unknown")
-    if allowed == "unknown" or not isinstance(value, str) or len(value) > _TEXT_LIMIT:
+    if allowed == "unknown" or not fits(value):
         raise InvalidValue(f"Invalid value of {name}")
     if allowed == _INT:
         try:
@@ -177,7 +177,7 @@ class ServerSetup:
                 raise InvalidValue("Invalid value of mode")
             props["gen_info.mode"] = change.mode
         if change.external_id is not None:
-            if len(change.external_id) > _TEXT_LIMIT:
+            if not fits(change.external_id):
                 raise InvalidValue("Invalid value of external-id")
             props["gen_info.external-id"] = change.external_id
         for name in ADMIN_EXTRA:
@@ -207,7 +207,7 @@ class ServerSetup:
             raise PermissionDenied()
         if self._settings.setup_done():
             raise PermissionDenied(SETUP_DONE)
-        if server_name is not None and (len(server_name) > _TEXT_LIMIT or "\x00" in server_name):
+        if server_name is not None and (not fits(server_name) or "\x00" in server_name):
             raise InvalidValue("Invalid server_name")
         self.change(actor, change)
         self._settings.init(actor, server_name=server_name)

@@ -3,21 +3,24 @@ out), its routes and its schemas. `router.py` gathers the modules into one table
 
 Handlers of routes marked `inline` run on the event loop and must not touch the store;
 all others run in a worker thread. Bodies arrive already checked against their schema
-(types, enums, ranges, patterns); the core checks the rest and its errors become
-400/403/404 (`rest/errors.py`).
+(types, enums, lengths, ranges, patterns); the core checks the rest and its errors become
+400/403/404 (`rest/errors.py`). A read's answer is held to `[panelkey] maxRestAnswerSize`
+(`within`): a list handler may answer an iterator, written object by object until the
+budget is spent (docs/rest-api.md "Limits").
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from panelkey.context import Context
 from panelkey.core.identity import Identity
-from panelkey.rest.errors import bad_request
+from panelkey.rest.errors import ApiError, bad_request
 from panelkey.rest.jsonschema import Schema
 
 FACE = "rest"
@@ -93,6 +96,46 @@ class Route:
         return re.findall(r"{(\w+)}", self.path)
 
 
+def too_large(limit: int) -> ApiError:
+    return bad_request(
+        f"The answer would pass {limit} bytes ([panelkey] maxRestAnswerSize); ask for fewer "
+        "objects (filter the list where the route takes a filter, as ?name= or ?domain=)"
+    )
+
+
+def within(payload: Any, limit: int) -> bytes:
+    """`payload` as the JSON the app sends, or `too_large` when it passes `limit` bytes.
+    A list (or any iterable but a dict, str or bytes) is encoded item by item, so the
+    refusal comes as soon as the budget is spent, before the rest is made."""
+    if isinstance(payload, bytes):
+        body = payload
+    elif isinstance(payload, Iterable) and not isinstance(payload, (dict, str)):
+        parts: list[bytes] = []
+        size = 2
+        for item in payload:
+            parts.append(json.dumps(item, separators=(",", ":")).encode())
+            size += len(parts[-1]) + 1
+            if size > limit + 1:  # the last item has no comma
+                raise too_large(limit)
+        body = b"[" + b",".join(parts) + b"]"
+    else:
+        body = json.dumps(payload, separators=(",", ":")).encode()
+    if len(body) > limit:
+        raise too_large(limit)
+    return body
+
+
+def bounded(handler: Handler) -> Handler:
+    """`handler`, its answer held to the REST answer budget (`within`)."""
+
+    @functools.wraps(handler)
+    def answer(c: Call) -> Answer:
+        status, payload = handler(c)
+        return status, within(payload, c.ctx.settings.max_rest_answer)
+
+    return answer
+
+
 def reference(ref: Mapping[str, Any], members: Sequence[str], what: str) -> tuple[str, Any]:
     """The first of `members` a reference (`{"id": 7}`, `{"name": "a.com"}`, ...) gives,
     as the core's (kind, value) pair (core/refs.py). A reference that gives none is 400
@@ -131,6 +174,10 @@ class Resource:
         scope = f"{self.operator}/{operation}" if more.get("auth", True) else ""
         if self.int_ids and "{id}" in path:
             more["int_params"] = frozenset({"id"})
+        if handler is not None and method == "GET" and more.get("auth", True):
+            # A read's answer is held to the budget; a write's is one object (its fields
+            # are bounded), and refusing it would hide a change that was made.
+            handler = bounded(handler)
         return Route(method, path, handler, summary, self.tags, scope, answer=answer, **more)
 
     get = functools.partialmethod(route, "GET")

@@ -30,13 +30,18 @@ def cli_call(c: Call) -> Answer:
     return 200, {"code": outcome.code, "stdout": outcome.stdout, "stderr": outcome.stderr}
 
 
+ARGUMENT_MAX = 4096
 SCHEMAS: dict[str, js.Schema] = {
     "CliCallRequest": js.obj(
         {
-            "params": js.array(js.string(), description="The command line's arguments"),
+            "params": js.array(
+                js.string(maxLength=ARGUMENT_MAX),
+                maxItems=256,
+                description="The command line's arguments",
+            ),
             "env": js.obj(
                 {},
-                additionalProperties=js.string(),
+                additionalProperties=js.string(maxLength=ARGUMENT_MAX),
                 description="Accepted for compatibility; not passed on",
             ),
         }

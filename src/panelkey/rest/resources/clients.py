@@ -73,7 +73,7 @@ def _owner(c: Call, login: str | None) -> Account | None:
 
 def list_clients(c: Call) -> Answer:
     reachable = c.ctx.panel.accounts.reachable(c.identity)
-    return 200, [client_dict(a) for a in reachable if a.type != "admin"]
+    return 200, (client_dict(a) for a in reachable if a.type != "admin")
 
 
 def create_client(c: Call) -> Answer:
@@ -137,20 +137,24 @@ def client_domains(c: Call) -> Answer:
 # -- schemas --------------------------------------------------------------------------------
 
 _TYPES = sorted(t.value for t in AccountType if t is not AccountType.ADMIN)
+LOCALE_MAX = 64  # Plesk's codes are five characters (en-US); room for more
 _FIELDS: dict[str, js.Schema] = {
-    "name": js.string("Contact name"),
-    "company": js.string(),
+    "name": js.string("Contact name", maxLength=patterns.NAME_MAX),
+    "company": js.string(maxLength=patterns.NAME_MAX),
     "login": js.LOGIN,
     "status": js.integer(
         "0 active, 16 disabled by the administrator (4 and 256 as Plesk)",
         enum=list(patterns.ACCOUNT_STATUSES),
     ),
     "email": js.EMAIL,
-    "locale": js.string(),
-    "owner_login": js.string("Login of the owner (the admin or a reseller); default: the admin"),
-    "external_id": js.string(),
-    "description": js.string(),
-    "password": js.string(minLength=1),
+    "locale": js.string(maxLength=LOCALE_MAX),
+    "owner_login": js.string(
+        "Login of the owner (the admin or a reseller); default: the admin",
+        maxLength=patterns.LOGIN_MAX,
+    ),
+    "external_id": js.string(maxLength=patterns.TEXT_MAX),
+    "description": js.DESCRIPTION,
+    "password": js.PASSWORD,
 }
 _STATISTICS = (
     "active_domains",

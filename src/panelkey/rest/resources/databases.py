@@ -12,8 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from panelkey.core import patterns
-from panelkey.core.databases import DB_NOT_FOUND, USER_NOT_FOUND, Db, DbServer, DbUser
+from panelkey.core.databases import (
+    DB_NOT_FOUND,
+    SERVERS_ADMIN_ONLY,
+    USER_NOT_FOUND,
+    Db,
+    DbServer,
+    DbUser,
+)
 from panelkey.core.domains.domains import Domain
+from panelkey.core.identity import require_admin
 from panelkey.rest import jsonschema as js
 from panelkey.rest.errors import ApiError, bad_request, not_found
 from panelkey.rest.resources import SUCCESS, Answer, Call, Query, Resource
@@ -73,7 +81,7 @@ def list_databases(c: Call) -> Answer:
     if name == "":
         raise not_found("Domain")
     webspace = _subscription(c, {"name": name}) if name is not None else None
-    return 200, [database_dict(d) for d in c.ctx.panel.databases.list(c.identity, webspace)]
+    return 200, (database_dict(d) for d in c.ctx.panel.databases.list(c.identity, webspace))
 
 
 def create_database(c: Call) -> Answer:
@@ -99,7 +107,7 @@ def list_db_users(c: Call) -> Answer:
     db_id = _query_id(c, "dbId")
     database = _database(c, db_id) if db_id is not None else None
     found = c.ctx.panel.databases.users(c.identity, database)
-    return 200, [user_dict(u) for u in found if u.database_id is not None]
+    return 200, (user_dict(u) for u in found if u.database_id is not None)
 
 
 def create_db_user(c: Call) -> Answer:
@@ -128,7 +136,7 @@ def delete_db_user(c: Call) -> Answer:
 
 def list_db_servers(c: Call) -> Answer:
     server_id = _query_id(c, "id")
-    c.ctx.panel.databases.require_admin(c.identity)
+    require_admin(c.identity, SERVERS_ADMIN_ONLY)
     ids = [server_id] if server_id is not None else None
     return 200, [server_dict(s) for s in c.ctx.panel.databases.servers(ids)]
 
@@ -144,7 +152,7 @@ _SERVER_FIELDS = ("id", "host", "port", "type", "status", "db_count", "is_defaul
 _USER_LOGIN = js.string(
     minLength=1, maxLength=patterns.DATABASE_LOGIN_MAX, pattern=patterns.DATABASE_LOGIN
 )
-_PASSWORD = js.string(minLength=1, maxLength=255)
+_PASSWORD = js.PASSWORD
 
 SCHEMAS: dict[str, js.Schema] = {
     "Database": js.obj(

@@ -32,7 +32,7 @@ def _record(c: Call) -> Record:
 
 
 def list_records(c: Call) -> Answer:
-    return 200, [r.as_dict() for r in c.ctx.panel.dns.records(c.identity, _zone(c))]
+    return 200, (r.as_dict() for r in c.ctx.panel.dns.records(c.identity, _zone(c)))
 
 
 def add_record(c: Call) -> Answer:
@@ -70,11 +70,16 @@ def delete_record(c: Call) -> Answer:
 # The 14 of Plesk's document: the types a zone keeps, then SOA (a zone's settings) and
 # AXFR (no record); adding either of these is refused with the core's reason (400).
 _TYPES = [*patterns.DNS_TYPES, "SOA", "AXFR"]
+VALUE_MAX = 16384
 _FIELDS: dict[str, js.Schema] = {
     "type": js.string(enum=_TYPES),
-    "host": js.string("Relative to the zone or absolute; answered absolute with a trailing dot"),
-    "value": js.string(minLength=1),
-    "opt": js.string("MX priority and the like"),
+    "host": js.string(
+        "Relative to the zone or absolute; answered absolute with a trailing dot",
+        maxLength=js.DOMAIN_REF,
+    ),
+    # A TXT record's text, escaped: the core keeps at most 16000 bytes of it.
+    "value": js.string(minLength=1, maxLength=VALUE_MAX),
+    "opt": js.string("MX priority and the like", maxLength=patterns.TEXT_MAX),
     "ttl": js.integer(),
 }
 SCHEMAS: dict[str, js.Schema] = {

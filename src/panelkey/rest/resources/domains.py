@@ -6,7 +6,7 @@ with their site aliases, owner, status and service plan; the same ones XML `webs
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from panelkey.core import patterns
@@ -53,10 +53,11 @@ def domain_dict(c: Call, d: Domain, of_site: list[SiteAlias] | None = None) -> d
     return {**d.as_dict(), "created": plesk_date(d.created), "aliases": aliases}
 
 
-def domain_dicts(c: Call, domains: list[Domain]) -> list[dict[str, Any]]:
-    """`domain_dict` of each, with every alias read at once (the caller sees these)."""
+def domain_dicts(c: Call, domains: list[Domain]) -> Iterator[dict[str, Any]]:
+    """`domain_dict` of each, made as the answer is written (its budget may stop it), with
+    every alias read at once (the caller sees these)."""
     aliases = c.ctx.panel.site_aliases.of_sites({d.id for d in domains})
-    return [domain_dict(c, d, aliases.get(d.id, [])) for d in domains]
+    return (domain_dict(c, d, aliases.get(d.id, [])) for d in domains)
 
 
 def find_domain(c: Call, ref: dict[str, Any], what: str = "parent_domain") -> Domain | None:
@@ -210,7 +211,7 @@ def set_domain_status(c: Call) -> Answer:
 # -- schemas --------------------------------------------------------------------------------
 
 _HOSTING_TYPE = js.string(enum=list(patterns.HOSTING_TYPES))
-_NAMED = js.string(minLength=1)
+_NAMED = js.string(minLength=1, maxLength=js.DOMAIN_REF)
 _ALIAS_FIELDS = ("id", "name", "ascii_name", "web", "dns", "mail", "seo_redirect")
 _RESPONSE_FIELDS = (
     "id",
@@ -226,6 +227,11 @@ _RESPONSE_FIELDS = (
 )
 
 
+def _addresses(pattern: str) -> js.Schema:
+    """A list of addresses, each with its spaces (the first one is used)."""
+    return js.array(js.string(maxLength=64, pattern=rf"^ *{pattern} *$"), maxItems=16)
+
+
 def _one_of(properties: dict[str, js.Schema], description: str) -> js.Schema:
     """A reference: one or more of its members, and nothing else."""
     return js.obj(properties, description=description, minProperties=1, additionalProperties=False)
@@ -233,14 +239,19 @@ def _one_of(properties: dict[str, js.Schema], description: str) -> js.Schema:
 
 SCHEMAS: dict[str, js.Schema] = {
     "DomainReference": _one_of(
-        {"id": js.ID, "name": _NAMED, "guid": _NAMED}, "A domain by one of id, name or guid"
+        {"id": js.ID, "name": _NAMED, "guid": js.GUID}, "A domain by one of id, name or guid"
     ),
     "OwnerClientReference": _one_of(
-        {"id": js.ID, "login": _NAMED, "guid": _NAMED, "external_id": _NAMED},
+        {
+            "id": js.ID,
+            "login": js.string(minLength=1, maxLength=patterns.LOGIN_MAX),
+            "guid": js.GUID,
+            "external_id": js.GUID,
+        },
         "A client by one of id, login, guid or external_id",
     ),
     "PlanReference": js.obj(
-        {"name": js.string()},
+        {"name": js.string(maxLength=patterns.TEXT_MAX)},
         description="A service plan by name, of those the subscription's owner may use",
     ),
     "DomainRequest": js.obj(
@@ -253,7 +264,7 @@ SCHEMAS: dict[str, js.Schema] = {
                 maxLength=patterns.DOMAIN_NAME_MAX,
                 pattern=patterns.DOMAIN_NAME,
             ),
-            "description": js.string(),
+            "description": js.DESCRIPTION,
             "hosting_type": _HOSTING_TYPE,
             "hosting_settings": js.obj(
                 {
@@ -263,15 +274,15 @@ SCHEMAS: dict[str, js.Schema] = {
                         maxLength=patterns.FTP_LOGIN_MAX,
                         pattern=f"^(?:|{patterns.FTP_LOGIN[1:-1]})$",
                     ),
-                    "ftp_password": js.string(),
+                    "ftp_password": js.string(maxLength=patterns.PASSWORD_MAX),
                 }
             ),
             "base_domain": js.ref("DomainReference"),
             "parent_domain": js.ref("DomainReference"),
             "owner_client": js.ref("OwnerClientReference"),
-            "ip_addresses": js.array(js.string(pattern=rf"^ *{js.IP} *$")),
-            "ipv4": js.array(js.string(pattern=rf"^ *{js.IP4} *$")),
-            "ipv6": js.array(js.string(pattern=rf"^ *{js.IP6} *$")),
+            "ip_addresses": _addresses(js.IP),
+            "ipv4": _addresses(js.IP4),
+            "ipv6": _addresses(js.IP6),
             "plan": js.ref("PlanReference"),
         },
         description="A domain. Creating one needs its name (the owner defaults to the admin; "

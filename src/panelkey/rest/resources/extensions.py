@@ -54,8 +54,8 @@ SCHEMAS: dict[str, js.Schema] = {
     "ExtensionInstallRequest": js.obj(
         {
             "id": js.string("An id from panelkey's catalogue", enum=sorted(CATALOGUE)),
-            "url": js.string(_NOT_USED),
-            "file": js.string(_NOT_USED),
+            "url": js.string(_NOT_USED, maxLength=4096),
+            "file": js.string(_NOT_USED, maxLength=4096),
         },
         ("id",),
         description="Extension installation request",

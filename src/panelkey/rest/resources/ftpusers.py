@@ -68,7 +68,7 @@ def list_ftp_users(c: Call) -> Answer:
     name = c.query.get("name")
     if name is not None:
         listed = [u for u in listed if u.name == name]
-    return 200, [ftp_user_dict(u) for u in listed]
+    return 200, (ftp_user_dict(u) for u in listed)
 
 
 def create_ftp_user(c: Call) -> Answer:
@@ -109,7 +109,7 @@ _FLAG_GIVEN: js.Schema = {"anyOf": [_FLAG, {"type": "boolean"}]}
 _PERMISSIONS = 'Read and write access to the home directory: "true" or "false"'
 _FIELDS: dict[str, js.Schema] = {
     "name": js.FTP_LOGIN,
-    "password": js.string(minLength=1, maxLength=255),
+    "password": js.PASSWORD,
     "home": js.string(
         "Below the domain's root; default: the root",
         maxLength=patterns.FTP_HOME_MAX,

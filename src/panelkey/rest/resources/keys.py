@@ -4,6 +4,7 @@ the `secret_key` utility make."""
 
 from __future__ import annotations
 
+from panelkey.core import patterns
 from panelkey.core.errors import NotFound
 from panelkey.rest import jsonschema as js
 from panelkey.rest.errors import ApiError
@@ -50,7 +51,7 @@ def delete_key(c: Call) -> Answer:
 
 
 def list_keys(c: Call) -> Answer:
-    return 200, [k.as_dict() for k in c.ctx.panel.keys.list()]
+    return 200, (k.as_dict() for k in c.ctx.panel.keys.list())
 
 
 # -- schemas --------------------------------------------------------------------------------
@@ -62,7 +63,14 @@ _DAY = (
 )
 _CLOCK = "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
 _ISO_TIME = rf"[1-9][0-9]{{3}}-{_DAY}(?:[T ]{_CLOCK})?(?:Z|\+00:?00)?"
-_ONE_ADDRESS = js.string(pattern=rf"^ *{js.ADDRESS} *$")
+# An address with its spaces; at most 64 of them, as a JSON list or one comma list (one
+# pattern reads that: each of its characters may be tried as an address's start, a few µs
+# each, so 4096 characters at most).
+_ADDRESS_MAX = 64
+_ADDRESSES = 64
+_ADDRESSES_MAX = 4096
+_LIST_MAX = 256
+_ONE_ADDRESS = js.string(maxLength=_ADDRESS_MAX, pattern=rf"^ *{js.ADDRESS} *$")
 _WHEN_USED = js.string(nullable=True)
 
 SCHEMAS: dict[str, js.Schema] = {
@@ -70,30 +78,43 @@ SCHEMAS: dict[str, js.Schema] = {
         {
             "ip": {
                 "anyOf": [
-                    js.string(pattern=rf"^[ ,]*(?:{js.ADDRESS}(?: *,[ ,]*{js.ADDRESS})*)?[ ,]*$"),
-                    js.array(_ONE_ADDRESS),
+                    js.string(
+                        maxLength=_ADDRESSES_MAX,
+                        pattern=rf"^[ ,]*(?:{js.ADDRESS}(?: *,[ ,]*{js.ADDRESS})*[ ,]*)?$",
+                    ),
+                    js.array(_ONE_ADDRESS, maxItems=_ADDRESSES),
                 ],
                 "description": "Addresses or networks the key may be used from, as a comma "
                 "list or a list",
             },
             "ips": js.array(
                 _ONE_ADDRESS,
+                maxItems=_ADDRESSES,
                 description="Addresses or networks (IPv4, IPv6, CIDR with its host bits zero)",
             ),
-            "login": js.string("Owner login (an active reseller or customer); default: the admin"),
-            "description": js.string(),
+            "login": js.string(
+                "Owner login (an active reseller or customer); default: the admin",
+                maxLength=patterns.LOGIN_MAX,
+            ),
+            "description": js.string(maxLength=patterns.DESCRIPTION_MAX),
             "expires": js.string(
                 "panelkey extension: ISO 8601 UTC time, in the future, or a duration (90s, "
                 "15m, 12h, 30d)",
-                pattern=rf"^ *(?:|{_DURATION}|{_ISO_TIME}) *$",
+                maxLength=64,
+                pattern=rf"^ *(?:(?:{_DURATION}|{_ISO_TIME}) *)?$",
             ),
             "scope": js.array(
-                js.string(pattern=r"^ *(?:|[Rr][Ee][Aa][Dd]|[A-Za-z0-9_*-]+/[A-Za-z0-9_*-]+) *$"),
+                js.string(
+                    maxLength=128,
+                    pattern=r"^ *(?:(?:[Rr][Ee][Aa][Dd]|[A-Za-z0-9_*-]+/[A-Za-z0-9_*-]+) *)?$",
+                ),
+                maxItems=_LIST_MAX,
                 description="panelkey extension: read, or operator/operation patterns "
                 "with * (dns/*, site/get); see docs/keys.md",
             ),
             "rate": js.string(
                 "panelkey extension: at most N requests per s, m or h (10/s)",
+                maxLength=64,
                 pattern=r"^(?:| *[1-9][0-9]{0,8} */ *[smh] *)$",
             ),
         },

@@ -14,7 +14,7 @@ import weakref
 from pathlib import Path
 
 from panelkey.context import Context
-from panelkey.core.patterns import SPACE
+from panelkey.core.patterns import NAME_MAX, PASSWORD_MAX, SPACE, TEXT_MAX
 from panelkey.rest import jsonschema as js
 from panelkey.rest.errors import bad_request
 from panelkey.rest.resources import SUCCESS, Answer, Call, Resource
@@ -148,6 +148,11 @@ _ADMIN_FIELDS = (
     "locale",
 )
 
+# Plesk's lengths of contact data (plesk_client.xsd gen_info); others TEXT_MAX.
+_ADMIN_LENGTHS = {"name": NAME_MAX, "company": NAME_MAX, "phone": 30, "fax": 30, "post_code": 10}
+_ADMIN_LENGTHS |= {"country": 2, "locale": 64}
+# A license key is an XML file of a few kilobytes.
+LICENSE_MAX = 65536
 SCHEMAS: dict[str, js.Schema] = {
     "ServerMeta": js.obj({name: js.string() for name in _SERVER_FIELDS}, _SERVER_FIELDS),
     "ServerIp": js.obj(
@@ -159,7 +164,7 @@ SCHEMAS: dict[str, js.Schema] = {
     ),
     "Admin": js.obj(
         {
-            **{n: js.string() for n in _ADMIN_FIELDS},
+            **{n: js.string(maxLength=_ADMIN_LENGTHS.get(n, TEXT_MAX)) for n in _ADMIN_FIELDS},
             "email": js.EMAIL,
             "send_announce": js.BOOLEAN,
             "multiple_sessions": js.BOOLEAN,
@@ -169,7 +174,9 @@ SCHEMAS: dict[str, js.Schema] = {
     "ServerInit": js.obj(
         {
             "admin": js.ref("Admin"),
-            "password": js.string("The administrator's new password", minLength=1),
+            "password": js.string(
+                "The administrator's new password", minLength=1, maxLength=PASSWORD_MAX
+            ),
             "server_name": js.string("The server's host name", maxLength=255),
         },
         description="Initial server setup parameters",
@@ -178,7 +185,8 @@ SCHEMAS: dict[str, js.Schema] = {
         {
             "key": js.string(
                 "The license key (kept as its digest, never shown)",
-                pattern=rf"^[^\x00]*[^\x00{SPACE}][^\x00]*$",
+                maxLength=LICENSE_MAX,
+                pattern=rf"^[{SPACE}]*[^\x00{SPACE}][^\x00]*$",
             ),
             "code": js.string(
                 "The activation code; given alone, it stands for the key it activates "

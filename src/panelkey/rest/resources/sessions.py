@@ -25,6 +25,7 @@ SCHEMAS: dict[str, js.Schema] = {
             "login": js.LOGIN,
             "user_ip": js.string(
                 "The address the session is for; default: the caller's",
+                maxLength=64,
                 pattern=rf"^ *(?:{js.IP} *)?$",
             ),
             "source_server": js.string(maxLength=255),

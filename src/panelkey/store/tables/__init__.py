@@ -9,10 +9,16 @@ print the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from panelkey.store.tables.access import (
+    access_limits as access_limits,
+)
+from panelkey.store.tables.access import (
     audit as audit,
 )
 from panelkey.store.tables.access import (
     changes as changes,
+)
+from panelkey.store.tables.access import (
+    familiar_sources as familiar_sources,
 )
 from panelkey.store.tables.access import (
     secret_keys as secret_keys,
@@ -140,4 +146,10 @@ from panelkey.store.tables.server import (
 )
 from panelkey.store.tables.server import (
     properties as properties,
+)
+from panelkey.store.tables.testing import (
+    faults as faults,
+)
+from panelkey.store.tables.testing import (
+    snapshots as snapshots,
 )

@@ -55,3 +55,29 @@ sessions = table(
     # 0015: the whole id, encrypted with the server's session key (kept outside the store)
     sa.Column("sealed", sa.Text, nullable=True),
 )
+
+# Limits every worker and server on this store share (core/access/ledger.py): counts of
+# wrong passwords and wrong keys with the lockouts they earned, and the admissions of
+# rate-limited keys. Times are seconds since the epoch, to the fraction.
+access_limits = table(
+    "access_limits",
+    string("name", 120, primary_key=True),  # "source 203.0.113.9", "login admin", ...
+    string("login", 64, ""),  # the login last tried, so lifting a login's lockouts finds them
+    number("failures", 0),
+    sa.Column("since", sa.Float, nullable=False, server_default="0"),
+    number("lockouts", 0),
+    sa.Column("until", sa.Float, nullable=False, server_default="0"),
+    sa.Column("last", sa.Float, nullable=False, server_default="0"),
+    sa.Index("ix_access_limits_login", "login"),
+    key=None,
+)
+
+# Sources a login has logged in from with its password: a spray from elsewhere does not
+# lock the login out of these (smart lockout).
+familiar_sources = table(
+    "familiar_sources",
+    string("login", 64, primary_key=True),
+    string("source", 64, primary_key=True),
+    stamp("last"),
+    key=None,
+)

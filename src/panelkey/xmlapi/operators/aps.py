@@ -22,11 +22,11 @@ from panelkey.core.aps.packages import (
     TASK_NOT_FOUND,
     Package,
     Task,
-    require_admin,
 )
 from panelkey.core.content.subdomains import NOT_FOUND as SUBDOMAIN_NOT_FOUND
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import NotFound
+from panelkey.core.identity import require_admin
 from panelkey.xmlapi import accounts, blocks, render
 from panelkey.xmlapi.domain_answers import WEBSPACES
 from panelkey.xmlapi.request import Operator, Request

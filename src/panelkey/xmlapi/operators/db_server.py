@@ -20,8 +20,15 @@ from functools import partial
 
 from lxml import etree
 
-from panelkey.core.databases import SERVER_NOT_FOUND, TYPES, DbServer, check_type
+from panelkey.core.databases import (
+    SERVER_NOT_FOUND,
+    SERVERS_ADMIN_ONLY,
+    TYPES,
+    DbServer,
+    check_type,
+)
 from panelkey.core.errors import PanelkeyError
+from panelkey.core.identity import require_admin
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Operator, Request, no_store
 from panelkey.xmlapi.select import Filter, by_id, one, required, values
@@ -55,7 +62,7 @@ def _data(s: DbServer) -> list[render.Field]:
 
 def get(req: Request, op: etree._Element) -> Sequence[etree._Element | bytes]:
     """``filter`` with ``id``s (empty: every server): ``result/{status, id, data}``."""
-    req.ctx.panel.databases.require_admin(req.identity)
+    require_admin(req.identity, SERVERS_ADMIN_ONLY)
     return FILTER.read(req, op, _data)
 
 

@@ -38,7 +38,7 @@ from panelkey.core.dns.rdata import srv_opt
 from panelkey.core.dns.records import Record
 from panelkey.core.dns.zones import SOA_FIELDS, Soa, TemplateRecord, Zone, mirrored
 from panelkey.core.domains.domains import Domain
-from panelkey.core.errors import MalformedRequest, NotFound, PermissionDenied
+from panelkey.core.errors import MalformedRequest, NotFound, PanelkeyError, PermissionDenied
 from panelkey.xmlapi import dns_answers as answers
 from panelkey.xmlapi import reach, render
 from panelkey.xmlapi.reach import SITE_NOT_FOUND
@@ -233,7 +233,13 @@ def _opt(op: etree._Element, host: str) -> tuple[str, str]:
     return srv_opt(protocol, port, priority, weight), host
 
 
-def add_rec(req: Request, op: etree._Element) -> list[etree._Element]:
+def _ok_id(record_id: int) -> bytes:
+    """``ok([("id", record_id)])`` as the answer holds it, written as text: the answer of
+    every record write, for a fraction of the cost of making its elements."""
+    return b"<result><status>ok</status><id>%d</id></result>" % record_id
+
+
+def add_rec(req: Request, op: etree._Element) -> list[etree._Element | bytes]:
     """(``site-id`` | ``site-alias-id``)?, ``type``, ``host``, ``value``, ``opt``?."""
     alias_id = render.text_of(op, "site-alias-id")
     if alias_id is not None:
@@ -260,7 +266,7 @@ def add_rec(req: Request, op: etree._Element) -> list[etree._Element]:
         value=fields["value"],
         opt=fields["opt"],
     )
-    return [render.ok([("id", record.id)])]
+    return [_ok_id(record.id)]
 
 
 def _delete(req: Request, found: Found) -> None:
@@ -269,11 +275,11 @@ def _delete(req: Request, found: Found) -> None:
     req.ctx.panel.dns.delete(req.identity, found.id)
 
 
-def del_rec(req: Request, op: etree._Element) -> list[etree._Element]:
+def del_rec(req: Request, op: etree._Element) -> list[etree._Element | bytes]:
     """One result per record deleted (``status``, ``id``); misses answer 1013."""
     flt = op.find("filter")
     assert flt is not None
-    results: list[etree._Element] = []
+    results: list[etree._Element | bytes] = []
     if op.find("template") is not None:
         template = _template(req, flt)
         for t in template.select(req, flt):
@@ -287,7 +293,12 @@ def del_rec(req: Request, op: etree._Element) -> list[etree._Element]:
         if hit.obj is None:
             results.append(RECORDS.miss(hit))
             continue
-        results.append(render.outcome(partial(_delete, req, hit.obj), [("id", hit.obj.id)]))
+        try:
+            _delete(req, hit.obj)
+        except PanelkeyError as exc:  # this record's error; the others go on (render.outcome)
+            results.append(render.error(exc, [("id", hit.obj.id)]))
+            continue
+        results.append(_ok_id(hit.obj.id))
     return results or [render.ok()]
 
 
