@@ -6,12 +6,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import sqlite3
 import ssl
+import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+
+from panelkey.store.database import HEAD_REVISION, normalise_url
 
 
 class StartupFailure(Exception):
@@ -101,3 +107,73 @@ def folder_failure(exc: OSError, folder: Path) -> StartupFailure:
         f"cannot use the data folder {folder}: {exc.strerror or exc}; choose another with "
         "--data-dir or PANELKEY_DATA_DIR, or fix its permissions"
     )
+
+
+@dataclass(frozen=True)
+class StoreFound:
+    """What a store URL holds, seen without creating anything."""
+
+    revision: str | None  # the schema revision; None: no panelkey store there
+    missing: str = ""  # when there is none, what is there instead, in words
+
+
+def find_store(url: str) -> StoreFound:
+    """Look at the store of `url` and create nothing: no folder, no file, no table.
+    Raises StartupFailure (one line) when it cannot be looked at."""
+    check_store_url(url)
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        return _find_sqlite(Path(str(parsed.database)))
+    engine = None
+    try:
+        engine = sa.create_engine(parsed, poolclass=sa.pool.NullPool)
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("alembic_version"):
+                return StoreFound(None, "the database holds no panelkey tables")
+            row = conn.execute(sa.text("SELECT version_num FROM alembic_version")).first()
+    except Exception as exc:  # noqa: BLE001 - whatever stops the look, one line says it
+        raise store_failure(exc, url) from None
+    finally:
+        if engine is not None:
+            engine.dispose()
+    return StoreFound(None if row is None else str(row[0]), "an empty alembic_version table")
+
+
+def _find_sqlite(path: Path) -> StoreFound:
+    if not path.parent.is_dir():
+        return StoreFound(None, f"the folder {path.parent} does not exist")
+    if not path.is_file():
+        return StoreFound(None, f"the folder {path.parent} has no {path.name}")
+    # Read-only, by URI: sqlite3.connect(path) would make the file it looks for.
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
+    try:
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=10)) as conn:
+            if not conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).fetchone():
+                return StoreFound(None, f"{path} holds no panelkey tables")
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError as exc:  # unreadable, locked: not an answer
+        raise StartupFailure(
+            f"cannot read the store {path}: {exc}; check its permissions"
+        ) from None
+    except sqlite3.DatabaseError:
+        return StoreFound(None, f"{path} is not a SQLite database")
+    return StoreFound(None if row is None else str(row[0]), f"{path} has no schema revision")
+
+
+def store_line(url: str) -> str:
+    """`serve`'s one line on the store it uses, before it opens it: which (password
+    hidden), and whether it is new or at which revision. Never raises: a store that
+    cannot be looked at gets the line without its state, and the start says why next."""
+    try:
+        found = find_store(url)
+    except StartupFailure:
+        return f"panelkey: store {shown_url(url)}"
+    if found.revision is None:
+        state = "new"
+    elif found.revision == HEAD_REVISION:
+        state = f"existing, revision {found.revision}"
+    else:
+        state = f"existing, revision {found.revision}, to migrate to {HEAD_REVISION}"
+    return f"panelkey: store {shown_url(url)} ({state})"

@@ -8,13 +8,14 @@ import getpass
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import yaml
 
 from panelkey import __version__
 from panelkey.cli import faults
-from panelkey.cli.common import open_panel, settings_or_exit
+from panelkey.cli.common import existing_panel, require_store, settings_or_exit
 from panelkey.core.panel import Panel
 from panelkey.core.server import seed
 from panelkey.journal import Entry, Journal
@@ -23,6 +24,11 @@ from panelkey.journal import Entry, Journal
 def _store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", help="data folder (env PANELKEY_DATA_DIR)")
     parser.add_argument("--database-url", help="store URL (env PANELKEY_DATABASE_URL)")
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        help="make a new store when there is none (serve always does; others refuse)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -98,7 +104,7 @@ def _seed(panel: Panel, path: str) -> int:
     try:
         data = yaml.safe_load(text)  # JSON is YAML too
     except yaml.YAMLError as exc:
-        print(f"panelkey seed: {path} is not YAML or JSON: {exc}", file=sys.stderr)
+        print(f"panelkey seed: {path}: {_yaml_error(exc)}", file=sys.stderr)
         return 1
     try:
         loaded = seed.load(panel, data)
@@ -107,6 +113,23 @@ def _seed(panel: Panel, path: str) -> int:
         return 1
     print(f"Loaded {loaded} from {path}")
     return 0
+
+
+def _yaml_error(exc: Exception) -> str:
+    """One line naming the line and column, not PyYAML's eight."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return f"{where}not YAML or JSON: {' '.join(str(problem).split())}"
+
+
+def _is_iso_time(text: str) -> bool:
+    # The audit compares times as text: anything else would silently match all or none.
+    try:
+        datetime.fromisoformat(text.removesuffix("Z"))
+    except ValueError:
+        return False
+    return True
 
 
 def _reset(panel: Panel, yes: bool, admin_email: str) -> int:
@@ -124,6 +147,13 @@ def _reset(panel: Panel, yes: bool, admin_email: str) -> int:
 
 
 def _journal(path: Path, args: argparse.Namespace) -> int:
+    if not path.parent.is_dir():
+        print(
+            f"panelkey journal: no data folder {path.parent}; check --data-dir or "
+            "PANELKEY_DATA_DIR",
+            file=sys.stderr,
+        )
+        return 1
     book = Journal(path, size=1)
     filters: dict[str, str] = {"face": args.face or "", "outcome": "error" if args.errors else ""}
 
@@ -160,11 +190,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = settings_or_exit(flags)
     if args.command == "serve":
         from panelkey.server import serve
+        from panelkey.startup import store_line
 
+        print(store_line(settings.database_url), flush=True)
         return serve(settings)
     if args.command == "journal":
+        require_store(settings, "panelkey journal", "start panelkey serve")
         return _journal(settings.data_dir / "journal.db", args)
-    panel = open_panel(settings)
+    panel = existing_panel(settings, f"panelkey {args.command}", getattr(args, "create", False))
     try:
         if args.command in faults.COMMANDS:
             return faults.main(panel, args)
@@ -190,6 +223,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             lifted = panel.auth.throttle.lift(login=args.login, source=args.source)
             print(f"{lifted} lockout{'s' if lifted != 1 else ''} lifted.")
             return 0
+        if args.since and not _is_iso_time(args.since):
+            print(
+                "panelkey audit: --since must be a UTC date or time such as 2026-01-31 or "
+                f"2026-01-31T12:00:00Z, not {args.since!r}",
+                file=sys.stderr,
+            )
+            return 1
         for e in panel.audit.entries(failures_only=args.failures, since=args.since):
             key = f"key={e.key_id}" if e.key_id is not None else "key=-"
             print(

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from panelkey import __version__
+from panelkey.cli.common import run_locally
 from panelkey.utilities import registry
 
 
@@ -39,9 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[2:] == ["--version"]:
         print(f"{args[1]} (panelkey {__version__})")
         return 0
-    from panelkey.cli.common import run_locally  # late: --help and --version need no store
-
-    return run_locally(utility, args[2:])
+    return run_locally(utility, args[2:], "plesk")
 
 
 if __name__ == "__main__":

@@ -59,8 +59,7 @@ def read_ini(path: Path) -> dict[str, Any]:
             values[setting.name] = setting.cast(value)
         except ValueError as exc:
             raise ConfigError(
-                f"{path}, line {number}: setting [{section}] {key} has an invalid value "
-                f"{value.strip()!r}: {exc}"
+                f"{path}, line {number}: [{section}] {key} must be {exc}, not {value.strip()!r}"
             ) from None
     return values
 
@@ -122,10 +121,10 @@ def load_settings(
             continue
         if setting.name in flags:
             raw: Any = flags[setting.name]
-            origin = f"flag {setting.flag}"
+            origin = setting.flag or setting.name
         elif setting.env and setting.env in env:
             raw = env[setting.env]
-            origin = f"environment variable {setting.env}"
+            origin = setting.env
         else:
             if setting.section and ini is None:
                 ini = read_ini(Path(values["panel_ini"]))
@@ -139,9 +138,9 @@ def load_settings(
             values[setting.name] = setting.cast(str(raw))
             _expand(values, setting.name)
         except ValueError as exc:
-            raise ConfigError(
-                f"{origin}: invalid value {raw!r} for {setting.name}: {exc}"
-            ) from None
+            # In the words of the flag or variable the user typed: "--https-port must be
+            # a whole number from 0 to 65535, not 'abc'".
+            raise ConfigError(f"{origin} must be {exc}, not {str(raw)!r}") from None
     values["data_dir"] = Path(values["data_dir"])
     values["panel_ini"] = Path(values["panel_ini"])
     return Settings(**values)

@@ -167,7 +167,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "log_level",
         _const("info"),
-        casts.plain,
+        casts.log_level,
         "server log level",
         flag="--log-level",
         env="PANELKEY_LOG_LEVEL",

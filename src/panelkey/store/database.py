@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -26,6 +27,25 @@ _MIGRATIONS = Path(__file__).parent / "migrations"
 HEAD_REVISION = "0021"
 _PG_MIGRATION_LOCK = 0x70616E656C  # "panel": one advisory lock id for every panelkey
 _BUSY_TIMEOUT_S = 30  # how long a SQLite writer waits for the lock before failing
+
+
+log = logging.getLogger("panelkey.store")
+
+
+@contextmanager
+def _alembic_quiet() -> Iterator[None]:
+    """Alembic's INFO lines (its context, each revision run) silenced unless the process
+    logs at debug."""
+    logger = logging.getLogger("alembic")
+    if logger.isEnabledFor(logging.DEBUG):
+        yield
+        return
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def normalise_url(url: str) -> str:
@@ -220,16 +240,24 @@ class Database:
             return
         from alembic import command
         from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
 
-        with self._migration_lock(), self.engine.begin() as conn:
+        with _alembic_quiet(), self._migration_lock(), self.engine.begin() as conn:
             if not self.is_sqlite:
                 conn.execute(
                     sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_MIGRATION_LOCK}
                 )
+            # Read under the lock: another process may have migrated while this one waited.
+            before = MigrationContext.configure(conn).get_current_revision()
             cfg = Config()
             cfg.set_main_option("script_location", str(_MIGRATIONS))
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+            after = MigrationContext.configure(conn).get_current_revision()
+        if after != before:
+            # The one line of a migration; alembic's own, one per revision, only at debug.
+            done = "made at" if before is None else f"migrated from revision {before} to"
+            log.info("store schema %s revision %s", done, after)
 
     def _revision(self) -> str | None:
         """The store's schema revision, or None for a store alembic never ran on."""

@@ -23,6 +23,7 @@ def env(tmp_path: Path, database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
     env["PANELKEY_DATA_DIR"] = str(tmp_path / "data")
     env["PANELKEY_ADMIN_PASSWORD"] = "admin-pass"
+    env["PANELKEY_CREATE_STORE"] = "1"  # each test starts on a store of its own
     if not database_url.startswith("sqlite"):
         env["PANELKEY_DATABASE_URL"] = database_url
     return env
