@@ -122,7 +122,7 @@ def refused_role(
     made.bootstrap()
     made.close()
     schema = sa.engine.make_url(pg_url).query["options"]
-    schema = str(schema).partition("search_path=")[2]
+    schema = str(schema).partition("search_path=")[2].split()[0]
     role = f"pk_outage_{uuid.uuid4().hex[:8]}"
     owner = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with owner.connect() as conn:
