@@ -22,45 +22,42 @@ from panelkey.core.plans.subscriptions import Checked
 if TYPE_CHECKING:
     from panelkey.core.panel import Panel
 
-_STR, _LIST, _MAP, _INT = "text", "list", "mapping", "whole number"
-_NUM, _BOOL, _KEY = "number", "true or false", "key id or key value"
+_STR = "text"
+_KINDS = {
+    "list": "list",
+    "map": "mapping",
+    "int": "whole number",
+    "num": "number",
+    "bool": "true or false",
+    "key": "key id or key value",
+}
 
 
-def _spec(names: str, **kinds: str) -> dict[str, tuple[str, bool]]:
-    """field -> (expected type, required) of `names` (`name*`: required), each a text
-    unless `kinds` names its type."""
-    fields = [n.removesuffix("*") for n in names.split()]
-    return {f: (kinds.get(f, _STR), f"{f}*" in names.split()) for f in fields}
+def _spec(names: str) -> dict[str, tuple[str, bool]]:
+    """field -> (expected type, required) of `names`, each named once: `name*` is
+    required, `name:int` (list, map, int, num, bool, key) is not a text."""
+    fields: dict[str, tuple[str, bool]] = {}
+    for word in names.split():
+        name, _, kind = word.partition(":")
+        fields[name.removesuffix("*")] = (_KINDS[kind] if kind else _STR, name.endswith("*"))
+    return fields
 
 
 # entry kind -> field -> (expected type, required)
 FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
     "accounts": _spec(
         "type* login* password* name company email phone locale description external_id owner"
-        " status",
-        status=_INT,
+        " status:int"
     ),
-    "plans": _spec(
-        "name* owner kind limits permissions hosting preferences",
-        limits=_MAP,
-        permissions=_MAP,
-        hosting=_MAP,
-        preferences=_MAP,
-    ),  # fmt: skip
-    "subscriptions": _spec("name* owner plan ip status description dns", dns=_LIST),
-    "keys": _spec("value login ips description expires scope rate", ips=_LIST, scope=_LIST),
+    "plans": _spec("name* owner kind limits:map permissions:map hosting:map preferences:map"),
+    "subscriptions": _spec("name* owner plan ip status description dns:list"),
+    "keys": _spec("value login ips:list description expires scope:list rate"),
     "faults": _spec(
-        "operation* errcode errtext http_status delay drop times ratio key login",
-        errcode=_INT,
-        http_status=_INT,
-        delay=_NUM,
-        drop=_BOOL,
-        times=_INT,
-        ratio=_NUM,
-        key=_KEY,
+        "operation* errcode:int errtext http_status:int delay:num drop:bool times:int"
+        " ratio:num key:key login"
     ),
 }
-DNS_FIELDS = _spec("type* host value* opt ttl", ttl=_INT)
+DNS_FIELDS = _spec("type* host value* opt ttl:int")
 
 
 class SeedError(InvalidValue):
@@ -77,20 +74,24 @@ class Loaded:
         return ", ".join(f"{n} {kind}" for kind, n in self.counts.items()) or "nothing"
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# expected type (as errors name it) -> its check
+_CHECKS: dict[str, Callable[[Any], bool]] = {
+    _STR: lambda v: isinstance(v, str),
+    _KINDS["list"]: lambda v: isinstance(v, list),
+    _KINDS["map"]: lambda v: isinstance(v, Mapping),
+    _KINDS["int"]: _whole,
+    _KINDS["num"]: lambda v: _whole(v) or isinstance(v, float),
+    _KINDS["bool"]: lambda v: isinstance(v, bool),
+    _KINDS["key"]: lambda v: isinstance(v, str) or _whole(v),
+}
+
+
 def _type_ok(value: Any, expected: str) -> bool:
-    if expected == _STR:
-        return isinstance(value, str)
-    if expected == _INT:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if expected == _LIST:
-        return isinstance(value, list)
-    if expected == _NUM:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if expected == _BOOL:
-        return isinstance(value, bool)
-    if expected == _KEY:
-        return isinstance(value, str) or _type_ok(value, _INT)
-    return isinstance(value, Mapping)
+    return _CHECKS[expected](value)
 
 
 def _label(kind: str, index: int, entry: Any) -> str:
