@@ -32,7 +32,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pytest
 
@@ -55,7 +55,6 @@ class PanelkeyServer:
     env: dict[str, str]
     pid: int
     _proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
-    _log: IO[bytes] | None = field(default=None, repr=False)
 
     @property
     def admin_login(self) -> str:
@@ -168,9 +167,6 @@ class PanelkeyServer:
 
     def stop(self) -> None:
         proc = self._proc
-        if self._log is not None:
-            self._log.close()  # the server holds its own descriptor
-            self._log = None
         if proc is None or proc.poll() is not None:
             return
         proc.send_signal(signal.SIGTERM)
@@ -273,7 +269,6 @@ def start_server(
         env=env,
         pid=int(facts["pid"]),
         _proc=proc,
-        _log=log,
     )
 
 
