@@ -66,16 +66,26 @@ def _pg_unavailable() -> str | None:
 def pg_url(migrated_templates: MigratedTemplates) -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a fresh, empty schema of its own; afterwards
     the schema is recycled as a ready copy of the template or dropped."""
+    with pg_schema(migrated_templates) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def pg_schema(templates: MigratedTemplates) -> Iterator[str]:
+    """What `pg_url` gives a test, for fixtures of a wider scope (skips where no
+    PostgreSQL answers)."""
     reason = _pg_unavailable()
     if reason:
         pytest.skip(reason)
     schema = f"pk_{uuid.uuid4().hex[:12]}"
-    migrated_templates.pg.execute(f"CREATE SCHEMA {schema}")
+    templates.pg.execute(f"CREATE SCHEMA {schema}")
     url = _schema_url(schema)
     _schema_of[url] = schema
-    yield url
-    _schema_of.pop(url, None)
-    migrated_templates.release(schema)
+    try:
+        yield url
+    finally:
+        _schema_of.pop(url, None)
+        templates.release(schema)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
