@@ -603,6 +603,17 @@ def server(tmp_path: Path, migrated_templates: MigratedTemplates) -> Iterator[Se
     s.stop()
 
 
+@pytest.fixture(scope="module")
+def module_server(
+    tmp_path_factory: pytest.TempPathFactory, migrated_templates: MigratedTemplates
+) -> Iterator[Server]:
+    """`server`, shared by the tests of a module that asks for it (by overriding `server`
+    with it): for tests that each make what they look at, and disturb no other."""
+    s = premigrated(make_server(tmp_path_factory.mktemp("shared")), migrated_templates).start()
+    yield s
+    s.stop()
+
+
 @pytest.fixture
 def server_factory(tmp_path: Path, migrated_templates: MigratedTemplates) -> Iterator[object]:
     """Makes servers (not started) on a given store, migrated unless `fresh` (a store
