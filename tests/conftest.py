@@ -648,9 +648,19 @@ def _cheap_hashes_again() -> Iterator[None]:
     passwords.use_profile(HASH_PROFILE)
 
 
-# Tests that start `panelkey serve` (or drive one) last tens of seconds each; sent to the
-# workers first, they do not leave one worker finishing alone at the end.
-_SERVES = {"server", "server_factory", "live", "two_servers"}
+# Tests that start `panelkey serve` (or drive one) last seconds each; sent to the workers
+# first, they do not leave one worker finishing alone at the end.
+_SERVES = {
+    "server",
+    "server_factory",
+    "module_server",
+    "live",
+    "two_servers",
+    "two",
+    "loaded",
+    "strict",
+    "bounded",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
