@@ -635,10 +635,15 @@ def pytest_configure(config: pytest.Config) -> None:
     compiled modules in the suite's cache: under PYTHONDONTWRITEBYTECODE each of them
     would compile panelkey's two hundred modules again, a third of a second of CPU a start.
     Nothing is written beside the sources."""
-    if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
-        prefix = config.rootpath / ".pytest_cache" / "pycache"
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return
+    prefix = config.rootpath / ".pytest_cache" / "pycache"
+    try:
         prefix.mkdir(parents=True, exist_ok=True)
-        os.environ.setdefault("PYTHONPYCACHEPREFIX", str(prefix))
+    except OSError:  # a read-only checkout: the processes compile as they did
+        return
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(prefix))
 
 
 @pytest.fixture(autouse=True)
