@@ -28,6 +28,17 @@ def _journal(server: Server, *args: str) -> list[dict[str, object]]:
         time.sleep(0.2)
 
 
+def _access_lines(server: Server, count: int) -> list[str]:
+    """The server log's access lines, once `count` are there (they are written in batches,
+    twice a second) or after ten seconds."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [line for line in server.log_text().splitlines() if "INFO panelkey.access:" in line]
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
+
+
 def test_journal_holds_refusals_with_reasons_and_no_secrets(server: Server) -> None:
     admin = {"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": ADMIN_PASSWORD}
     with httpx.Client(base_url=server.http_url, timeout=30) as client:
@@ -65,13 +76,13 @@ def test_journal_holds_refusals_with_reasons_and_no_secrets(server: Server) -> N
     ok = [e for e in entries if e["operation"] == "server/get_protos" and e["outcome"] == "ok"]
     assert ok and str(ok[0]["credential"]).startswith("key ")
     assert str(ok[0]["credential"]) != f"key {key}"
+    access = _access_lines(server, 4)  # one line per request at the default level, info
+    assert len(access) == 4
     text = server.command("journal", "--json", tool="panelkey").stdout
     text += server.command("journal", tool="panelkey").stdout + server.log_text()
     for secret in (key, WRONG_KEY, CUSTOMER_PASSWORD, ADMIN_PASSWORD):
         assert secret not in text
     assert "secret_key/create, customer/add" in text
-    access = [line for line in server.log_text().splitlines() if "INFO panelkey.access:" in line]
-    assert len(access) == 4  # one line per request at the default level, info
     assert "metrics on" not in server.log_text()  # metrics are off unless --metrics-port
     assert not (server.data_dir / "metrics").exists()
     assert any("11003" in line and "unknown key" in line for line in access)
