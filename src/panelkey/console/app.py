@@ -84,6 +84,7 @@ class Console:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
+        self.templates.globals["prefix"] = PREFIX  # every link's start, macros' too
         pages, testing = Pages(self), TestingPages(self)
         page, form = self.page_route, self.form_route
         # Every route of the console with its guard (`page`, `form`); a plain Route needs
@@ -141,7 +142,7 @@ class Console:
         return self._signer
 
     def _render(self, name: str, status: int = 200, csp: str = CSP, **values: Any) -> HTMLResponse:
-        html = self.templates.get_template(name).render(prefix=PREFIX, **values)
+        html = self.templates.get_template(name).render(**values)
         return HTMLResponse(
             html, status_code=status, headers={**_SECURITY_HEADERS, "Content-Security-Policy": csp}
         )
