@@ -91,9 +91,10 @@ def run_in_process(
         m.setattr(sys, "stdin", io.StringIO(stdin))
         m.setattr(sys, "stdout", out)
         m.setattr(sys, "stderr", err)
-        # A serve whose settings were (wrongly) accepted fails at once, with a
-        # traceback, instead of serving inside the test process.
-        m.setattr("panelkey.server.serve", _serve_in_this_process)
+        if command[0] == "panelkey":
+            # A serve whose settings were (wrongly) accepted fails at once, with a
+            # traceback, instead of serving inside the test process.
+            m.setattr("panelkey.server.serve", _serve_in_this_process)
         # A command configures no logging: in a process of its own, a warning would reach
         # stderr through logging's last resort; here pytest's handlers would take it.
         last_resort = logging.StreamHandler(err)
