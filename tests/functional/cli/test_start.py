@@ -133,6 +133,14 @@ def test_create_makes_the_store_and_later_commands_use_it(tmp_path: Path, in_pro
     made = run_process(create, env, tmp_path, "pw-one\n")
     assert made.returncode == 0, made.stderr
     assert (data / "panelkey.db").is_file()
+    # The admin is hashed with PANELKEY_PASSWORD_HASH_PROFILE, as a server would hash it.
+    engine = sa.create_engine(f"sqlite:///{data / 'panelkey.db'}")
+    with engine.connect() as conn:
+        hashed = conn.execute(
+            sa.text("SELECT password_hash FROM accounts WHERE login = 'admin'")
+        ).scalar_one()
+    engine.dispose()
+    assert "$m=8,t=1,p=1$" in hashed, hashed
     key = in_process(["secret_key", "-c", "-ip-address", "127.0.0.1"], env, tmp_path)
     assert key.returncode == 0 and key.stderr == "", key.stderr
     listed = in_process(["plesk", "bin", "secret_key", "--list"], env, tmp_path)
