@@ -38,8 +38,12 @@ def settings_or_exit(flags: Mapping[str, Any] | None = None) -> Settings:
 def open_panel(settings: Settings) -> Panel:
     """The store, migrated, with the admin account made if this is the very first use:
     a new store when there is none (see `existing_panel` for the commands' way)."""
+    from panelkey.core.access import passwords
     from panelkey.core.panel import Panel
 
+    # The profile a server would hash with: a seed or a new admin made here is checked there.
+    passwords.configure(settings.password_hash_threads)
+    passwords.use_profile(settings.password_hash_profile)
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     panel = Panel.open(settings.database_url)
     password = panel.bootstrap(admin_email=settings.admin_email)

@@ -1,4 +1,5 @@
-"""The console's routes. Every page needs an admin session; every form a CSRF token.
+"""The console's routes. Every page needs an admin session; every form a CSRF token:
+routes are made by `page_route` and `form_route`, which check that before any handler.
 
 Pages are rendered on the server with Jinja2 (autoescaped), so a packet that holds
 `<script>` is shown as text. Forms post, then redirect (POST-redirect-GET): a reload
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -54,6 +56,11 @@ _SECURITY_HEADERS = {
 SWAGGER_KEY_EXPIRES = "1h"
 SWAGGER_KEY_LABEL = "Swagger UI in the console, session "
 
+# A handler of the console, called once its route's guard let the request through: with
+# the admin's session and identity, and for a form what it posted (CSRF token checked).
+Page = Callable[[Request, Session, Identity], Awaitable[Response]]
+Form = Callable[[Request, Session, Identity, dict[str, str]], Awaitable[Response]]
+
 
 def swagger_label(session: Session) -> str:
     """The description of a session's Swagger key: a digest of its nonce, never the
@@ -77,28 +84,40 @@ class Console:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
-        pages = Pages(self)
-        self.app = Starlette(
-            routes=[
-                Mount(
-                    PREFIX,
-                    routes=[
-                        Route("/", self.home),
-                        Route("/login", self.login, methods=["GET", "POST"]),
-                        Route("/logout", self.logout, methods=["POST"]),
-                        Route("/keys", self.keys, methods=["GET", "POST"]),
-                        Route("/keys/{key_id:int}/delete", self.delete_key, methods=["POST"]),
-                        Route("/keys/{key_id:int}/rotate", self.rotate_key, methods=["POST"]),
-                        *pages.routes(),
-                        *TestingPages(self).routes(),
-                        Route("/api", self.swagger),
-                        Route("/api/key", self.swagger_key, methods=["POST"]),
-                        Mount("/static", StaticFiles(directory=_HERE / "static"), name="static"),
-                        Mount("/swagger", StaticFiles(directory=_swagger_dir()), name="swagger"),
-                    ],
-                )
-            ]
-        )
+        self.templates.globals["prefix"] = PREFIX  # every link's start, macros' too
+        pages, testing = Pages(self), TestingPages(self)
+        page, form = self.page_route, self.form_route
+        # Every route of the console with its guard (`page`, `form`); a plain Route needs
+        # none or checks its own.
+        routes = [
+            Route("/", self.home),
+            Route("/login", self.login, methods=["GET", "POST"]),
+            Route("/logout", self.logout, methods=["POST"]),
+            page("/keys", self.keys),
+            form("/keys", self.create_key),
+            form("/keys/{key_id:int}/delete", self.delete_key),
+            form("/keys/{key_id:int}/rotate", self.rotate_key),
+            page("/journal", pages.journal_page),
+            Route("/journal.json", pages.journal_json),  # a script's: JSON, not a redirect
+            page("/journal/{entry_id:int}", pages.journal_entry),
+            page("/refusals", pages.refusals),
+            page("/accounts", pages.accounts),
+            page("/accounts/{account_id:int}", pages.account),
+            page("/domains/{domain_id:int}", pages.domain),
+            page("/faults", testing.faults),
+            form("/faults", testing.add_fault),
+            form("/faults/clear", testing.clear_faults),
+            form("/faults/{rule_id:int}/clear", testing.clear_fault),
+            page("/snapshots", testing.snapshots),
+            form("/snapshots", testing.save_snapshot),
+            form("/snapshots/{name}/restore", testing.restore),
+            form("/snapshots/{name}/delete", testing.delete_snapshot),
+            page("/api", self.swagger),
+            Route("/api/key", self.swagger_key, methods=["POST"]),  # the CSRF token in a header
+            Mount("/static", StaticFiles(directory=_HERE / "static"), name="static"),
+            Mount("/swagger", StaticFiles(directory=_swagger_dir()), name="swagger"),
+        ]
+        self.app = Starlette(routes=[Mount(PREFIX, routes=routes)])
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope.get("scheme") != "https":
@@ -123,7 +142,7 @@ class Console:
         return self._signer
 
     def _render(self, name: str, status: int = 200, csp: str = CSP, **values: Any) -> HTMLResponse:
-        html = self.templates.get_template(name).render(prefix=PREFIX, **values)
+        html = self.templates.get_template(name).render(**values)
         return HTMLResponse(
             html, status_code=status, headers={**_SECURITY_HEADERS, "Content-Security-Policy": csp}
         )
@@ -160,16 +179,31 @@ class Console:
         form = await self._form(request)
         return form if self.signer.csrf_ok(session.nonce, form.get("csrf")) else None
 
-    async def admin_post(
-        self, request: Request
-    ) -> tuple[Session, Identity, dict[str, str]] | Response:
-        """The admin's session and the form it posted, or the response that sends the
-        visitor to the login or refuses a missing or wrong CSRF token."""
-        found = await self.admin(request)
-        if isinstance(found, Response):
-            return found
-        form = await self._posted(request, found[0])
-        return self._refuse_csrf() if form is None else (*found, form)
+    def page_route(self, path: str, handler: Page) -> Route:
+        """A page, for the admin's session only: anyone else is sent to the login."""
+
+        async def endpoint(request: Request) -> Response:
+            found = await self.admin(request)
+            if isinstance(found, Response):
+                return found
+            return await handler(request, *found)
+
+        return Route(path, endpoint, methods=["GET"])
+
+    def form_route(self, path: str, handler: Form) -> Route:
+        """A form, posted from the admin's session with its CSRF token: anyone else is
+        sent to the login; a missing or wrong token is refused and changes nothing."""
+
+        async def endpoint(request: Request) -> Response:
+            found = await self.admin(request)
+            if isinstance(found, Response):
+                return found
+            form = await self._posted(request, found[0])
+            if form is None:
+                return self._refuse_csrf()
+            return await handler(request, *found, form)
+
+        return Route(path, endpoint, methods=["POST"])
 
     def page(self, session: Session, name: str, **values: Any) -> HTMLResponse:
         return self._render(name, csrf=self.signer.csrf(session.nonce), **values)
@@ -206,16 +240,35 @@ class Console:
         )
         return done
 
-    async def take_flash(self, request: Request, session: Session) -> dict[str, Any]:
+    async def form_page(
+        self,
+        request: Request,
+        session: Session,
+        name: str,
+        values: Callable[[Request], dict[str, Any]],
+        error: str = "",
+        entered: dict[str, str] | None = None,
+    ) -> Response:
+        """A page of forms: its `values` (read in a thread) with what the last form left
+        it through `then` (a message, a key's value), taken once; or, answering 400, the
+        `error` a form posted now met, what it `entered`, and nothing taken. The browser
+        drops the flash cookie either way."""
         cookie = request.cookies.get(FLASH_COOKIE)
-        if not cookie:
-            return {}
-        return await asyncio.to_thread(self.flashes.take, session.nonce, cookie)
-
-    @staticmethod
-    def forget_flash(request: Request, response: Response) -> Response:
-        """`response`, telling the browser to drop the flash cookie it came with."""
-        if FLASH_COOKIE in request.cookies:
+        flash: dict[str, Any] = {}
+        if cookie and not error:
+            flash = await asyncio.to_thread(self.flashes.take, session.nonce, cookie)
+        shown = await asyncio.to_thread(values, request)
+        response = self.page(
+            session,
+            name,
+            status=400 if error else 200,
+            error=error,
+            entered=entered or {},
+            message=flash.get("message", ""),
+            made=flash.get("made"),
+            **shown,
+        )
+        if cookie is not None:
             response.delete_cookie(FLASH_COOKIE, path=PREFIX)
         return response
 
@@ -287,63 +340,38 @@ class Console:
         response.delete_cookie(FLASH_COOKIE, path=PREFIX)
         return response
 
-    async def keys(self, request: Request) -> Response:
-        found = await self.admin(request)
-        if isinstance(found, Response):
-            return found
-        session, admin = found
-        if request.method == "POST":
-            form = await self._posted(request, session)
-            if form is None:
-                return self._refuse_csrf()
-            options = key_options(form)
-            address = self.address(request)
-            try:
-                value, info = await asyncio.to_thread(
-                    lambda: self.panel.keys.create(admin, face=FACE, source_ip=address, **options)
-                )
-            except PanelkeyError as exc:
-                return await self._keys_page(request, session, {"error": str(exc)}, form, 400)
-            made = {"value": value, "id": info.id, "verb": "created"}
-            return await self.then(session, "/keys", {"made": made})
-        flash = await self.take_flash(request, session)
-        return self.forget_flash(request, await self._keys_page(request, session, flash))
+    async def keys(self, request: Request, session: Session, admin: Identity) -> Response:
+        return await self.form_page(request, session, "keys.html", self._keys)
 
-    async def _keys_page(
-        self,
-        request: Request,
-        session: Session,
-        flash: dict[str, Any],
-        form: dict[str, str] | None = None,
-        status: int = 200,
-    ) -> HTMLResponse:
-        """A page of keys (searched), the form that makes one, and what the last form
-        did: the value just made or rotated (once), a message, or the form's error."""
-        listing = await asyncio.to_thread(self.panel.keys.list)
-        logins = await asyncio.to_thread(
-            lambda: [a.login for a in self.panel.accounts.list() if a.active]
-        )
-        page = paged(reversed(listing), request.query_params, _key_text)
-        return self.page(
-            session,
-            "keys.html",
-            status=status,
-            keys=page,
-            every=len(listing),
-            made=flash.get("made"),
-            message=flash.get("message", ""),
-            error=flash.get("error", ""),
-            logins=logins,
-            options=KEY_FORM_OPTIONS,
-            entered=form or {},
-            back=request.url.query and "?" + request.url.query,
-        )
+    async def create_key(
+        self, request: Request, session: Session, admin: Identity, form: dict[str, str]
+    ) -> Response:
+        options = key_options(form)
+        address = self.address(request)
+        try:
+            value, info = await asyncio.to_thread(
+                lambda: self.panel.keys.create(admin, face=FACE, source_ip=address, **options)
+            )
+        except PanelkeyError as exc:
+            return await self.form_page(request, session, "keys.html", self._keys, str(exc), form)
+        made = {"value": value, "id": info.id, "verb": "created"}
+        return await self.then(session, "/keys", {"made": made})
 
-    async def delete_key(self, request: Request) -> Response:
-        found = await self.admin_post(request)
-        if isinstance(found, Response):
-            return found
-        session, admin, form = found
+    def _keys(self, request: Request) -> dict[str, Any]:
+        """What the keys page shows: a page of keys (searched) and the form that makes
+        one, with the logins that may own a key."""
+        listing = self.panel.keys.list()
+        return {
+            "keys": paged(reversed(listing), request.query_params, _key_text),
+            "every": len(listing),
+            "logins": [a.login for a in self.panel.accounts.list() if a.active],
+            "options": KEY_FORM_OPTIONS,
+            "back": request.url.query and "?" + request.url.query,
+        }
+
+    async def delete_key(
+        self, request: Request, session: Session, admin: Identity, form: dict[str, str]
+    ) -> Response:
         key_id = str(request.path_params["key_id"])
         address = self.address(request)
         try:
@@ -355,11 +383,9 @@ class Console:
         told = f"Key {key_id} deleted: requests with it are refused from now on."
         return await self.then(session, "/keys", {"message": told}, form.get("back", ""))
 
-    async def rotate_key(self, request: Request) -> Response:
-        found = await self.admin_post(request)
-        if isinstance(found, Response):
-            return found
-        session, admin, form = found
+    async def rotate_key(
+        self, request: Request, session: Session, admin: Identity, form: dict[str, str]
+    ) -> Response:
         rotate = self.panel.keys.rotate
         key_id = str(request.path_params["key_id"])
         grace = form.get("grace", "").strip() or None
@@ -373,11 +399,7 @@ class Console:
         made = {"value": value, "id": info.id, "verb": f"rotated from key {key_id}"}
         return await self.then(session, "/keys", {"made": made})
 
-    async def swagger(self, request: Request) -> Response:
-        found = await self.admin(request)
-        if isinstance(found, Response):
-            return found
-        session, _ = found
+    async def swagger(self, request: Request, session: Session, admin: Identity) -> Response:
         return self._render("swagger.html", csp=CSP_SWAGGER, csrf=self.signer.csrf(session.nonce))
 
     async def swagger_key(self, request: Request) -> Response:

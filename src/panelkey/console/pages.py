@@ -1,6 +1,6 @@
 """The console's read-only pages: the request journal, refusals and the object browser.
 
-Each needs the admin's session (app.py's `Console.admin`); each list is paged and
+Each needs the admin's session (app.py's `Console.page_route`); each list is paged and
 searched on the server from its query string (listing.py).
 """
 
@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from panelkey.console import browse
 from panelkey.console.curl import as_curl
 from panelkey.console.listing import paged, window
+from panelkey.console.session import Session
 from panelkey.core.access.audit import AUTH_FAILED, SCOPE_DENIED
 from panelkey.core.errors import PanelkeyError
+from panelkey.core.identity import Identity
 from panelkey.journal.store import Entry
 
 if TYPE_CHECKING:
@@ -64,24 +65,9 @@ class Pages:
         self.panel = console.panel
         self.journal = console.journal
 
-    def routes(self) -> list[Route]:
-        return [
-            Route("/journal", self.journal_page),
-            Route("/journal.json", self.journal_json),
-            Route("/journal/{entry_id:int}", self.journal_entry),
-            Route("/refusals", self.refusals),
-            Route("/accounts", self.accounts),
-            Route("/accounts/{account_id:int}", self.account),
-            Route("/domains/{domain_id:int}", self.domain),
-        ]
-
     # -- the journal ----------------------------------------------------------------
 
-    async def journal_page(self, request: Request) -> Response:
-        found = await self.console.admin(request)
-        if isinstance(found, Response):
-            return found
-        session, _ = found
+    async def journal_page(self, request: Request, session: Session, admin: Identity) -> Response:
         filters = journal_filters(request.query_params)
         text = request.query_params.get("q", "").strip()[:200]
 
@@ -125,11 +111,7 @@ class Pages:
         rows = [{k: e.as_dict()[k] for k in _JSON_FIELDS} for e in entries]
         return JSONResponse(rows, headers={"Cache-Control": "no-store"})
 
-    async def journal_entry(self, request: Request) -> Response:
-        found = await self.console.admin(request)
-        if isinstance(found, Response):
-            return found
-        session, _ = found
+    async def journal_entry(self, request: Request, session: Session, admin: Identity) -> Response:
         entry = await asyncio.to_thread(self.journal.get, int(request.path_params["entry_id"]))
         if entry is None:
             return self.console.error(
@@ -145,11 +127,7 @@ class Pages:
             curl=as_curl(base, entry.face, entry.operation, entry.credential, entry.request),
         )
 
-    async def refusals(self, request: Request) -> Response:
-        found = await self.console.admin(request)
-        if isinstance(found, Response):
-            return found
-        session, _ = found
+    async def refusals(self, request: Request, session: Session, admin: Identity) -> Response:
         entries = await asyncio.to_thread(
             lambda: [e for e in self.panel.audit.entries() if e.event in REFUSALS]
         )
@@ -162,20 +140,12 @@ class Pages:
 
     # -- the object browser -----------------------------------------------------------
 
-    async def accounts(self, request: Request) -> Response:
-        found = await self.console.admin(request)
-        if isinstance(found, Response):
-            return found
-        session, admin = found
+    async def accounts(self, request: Request, session: Session, admin: Identity) -> Response:
         table = await asyncio.to_thread(browse.accounts_table, self.panel, admin)
         page = paged(table.rows, request.query_params, lambda row: row)
         return self.console.page(session, "accounts.html", table=table, rows=page)
 
-    async def account(self, request: Request) -> Response:
-        found = await self.console.admin(request)
-        if isinstance(found, Response):
-            return found
-        session, admin = found
+    async def account(self, request: Request, session: Session, admin: Identity) -> Response:
         account = await asyncio.to_thread(
             self.panel.accounts.get, request.path_params["account_id"]
         )
@@ -203,11 +173,7 @@ class Pages:
             children=[browse.account_link(c) for c in children],
         )
 
-    async def domain(self, request: Request) -> Response:
-        found = await self.console.admin(request)
-        if isinstance(found, Response):
-            return found
-        session, admin = found
+    async def domain(self, request: Request, session: Session, admin: Identity) -> Response:
         domain_id = request.path_params["domain_id"]
         domain = await asyncio.to_thread(self.panel.domains.get, admin, domain_id)
         if domain is None:

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from panelkey.console.listing import paged
+from panelkey.console.session import Session
 from panelkey.core.errors import PanelkeyError
+from panelkey.core.identity import Identity
 
 if TYPE_CHECKING:
     from panelkey.console.app import Console
@@ -68,127 +69,78 @@ class TestingPages:
         self.console = console
         self.panel = console.panel
 
-    def routes(self) -> list[Route]:
-        return [
-            Route("/faults", self.faults, methods=["GET", "POST"]),
-            Route("/faults/clear", self.clear_faults, methods=["POST"]),
-            Route("/faults/{rule_id:int}/clear", self.clear_fault, methods=["POST"]),
-            Route("/snapshots", self.snapshots, methods=["GET", "POST"]),
-            Route("/snapshots/{name}/restore", self.restore, methods=["POST"]),
-            Route("/snapshots/{name}/delete", self.delete_snapshot, methods=["POST"]),
-        ]
-
     # -- faults -----------------------------------------------------------------------
 
-    async def faults(self, request: Request) -> Response:
-        if request.method == "POST":
-            found = await self.console.admin_post(request)
-            if isinstance(found, Response):
-                return found
-            session, _, form = found
-            try:
-                options = fault_options(form)
-                rule = await asyncio.to_thread(
-                    lambda: self.panel.faults.add(form.get("operation", ""), **options)
-                )
-            except (PanelkeyError, ValueError) as exc:
-                return await self._faults_page(request, session, str(exc), form, 400)
-            told = f"Rule {rule.id} added: {rule.operation} answers {rule.describe()}."
-            return await self.console.then(session, "/faults", {"message": told})
-        shown = await self.console.admin(request)
-        if isinstance(shown, Response):
-            return shown
-        return await self._faults_page(request, shown[0])
+    async def faults(self, request: Request, session: Session, admin: Identity) -> Response:
+        return await self.console.form_page(request, session, "faults.html", self._faults)
 
-    async def _faults_page(
-        self,
-        request: Request,
-        session: Any,
-        error: str = "",
-        form: dict[str, str] | None = None,
-        status: int = 200,
+    async def add_fault(
+        self, request: Request, session: Session, admin: Identity, form: dict[str, str]
     ) -> Response:
-        flash = await self.console.take_flash(request, session) if not error else {}
-        rules = await asyncio.to_thread(self.panel.faults.list)
+        try:
+            options = fault_options(form)
+            rule = await asyncio.to_thread(
+                lambda: self.panel.faults.add(form.get("operation", ""), **options)
+            )
+        except (PanelkeyError, ValueError) as exc:
+            return await self.console.form_page(
+                request, session, "faults.html", self._faults, str(exc), form
+            )
+        told = f"Rule {rule.id} added: {rule.operation} answers {rule.describe()}."
+        return await self.console.then(session, "/faults", {"message": told})
+
+    def _faults(self, request: Request) -> dict[str, Any]:
+        """What the faults page shows: a page of rules (searched) and the add form."""
+        rules = self.panel.faults.list()
         page = paged(
             rules,
             request.query_params,
             lambda r: (r.id, r.operation, r.login or "", r.key_id or "", r.describe()),
         )
-        response = self.console.page(
-            session,
-            "faults.html",
-            status=status,
-            rules=page,
-            every=len(rules),
-            fields=FAULT_FIELDS,
-            entered=form or {},
-            error=error,
-            message=flash.get("message", ""),
-        )
-        return self.console.forget_flash(request, response)
+        return {"rules": page, "every": len(rules), "fields": FAULT_FIELDS}
 
-    async def clear_fault(self, request: Request) -> Response:
-        found = await self.console.admin_post(request)
-        if isinstance(found, Response):
-            return found
-        session, _, _ = found
+    async def clear_fault(
+        self, request: Request, session: Session, admin: Identity, form: dict[str, str]
+    ) -> Response:
         rule_id = int(request.path_params["rule_id"])
         gone = await asyncio.to_thread(self.panel.faults.clear, rule_id)
         told = f"Rule {rule_id} cleared." if gone else f"Rule {rule_id} was gone already."
         return await self.console.then(session, "/faults", {"message": told})
 
-    async def clear_faults(self, request: Request) -> Response:
-        found = await self.console.admin_post(request)
-        if isinstance(found, Response):
-            return found
-        session, _, _ = found
+    async def clear_faults(
+        self, request: Request, session: Session, admin: Identity, form: dict[str, str]
+    ) -> Response:
         gone = await asyncio.to_thread(self.panel.faults.clear)
         told = f"Every rule cleared ({gone}): every operation runs as usual."
         return await self.console.then(session, "/faults", {"message": told})
 
     # -- snapshots --------------------------------------------------------------------
 
-    async def snapshots(self, request: Request) -> Response:
-        if request.method == "POST":
-            found = await self.console.admin_post(request)
-            if isinstance(found, Response):
-                return found
-            session, _, form = found
-            name = form.get("name", "").strip()
-            try:
-                made = await asyncio.to_thread(self.panel.snapshots.save, name)
-            except PanelkeyError as exc:
-                return await self._snapshots_page(request, session, str(exc), 400)
-            told = f"Snapshot {made.name!r} saved: {made.rows} rows in {made.seconds:.2f} s."
-            return await self.console.then(session, "/snapshots", {"message": told})
-        shown = await self.console.admin(request)
-        if isinstance(shown, Response):
-            return shown
-        return await self._snapshots_page(request, shown[0])
+    async def snapshots(self, request: Request, session: Session, admin: Identity) -> Response:
+        return await self.console.form_page(request, session, "snapshots.html", self._snapshots)
 
-    async def _snapshots_page(
-        self, request: Request, session: Any, error: str = "", status: int = 200
+    async def save_snapshot(
+        self, request: Request, session: Session, admin: Identity, form: dict[str, str]
     ) -> Response:
-        flash = await self.console.take_flash(request, session) if not error else {}
-        listing = await asyncio.to_thread(self.panel.snapshots.list)
-        page = paged(listing, request.query_params, lambda s: (s.name,))
-        response = self.console.page(
-            session,
-            "snapshots.html",
-            status=status,
-            snapshots=page,
-            every=len(listing),
-            error=error,
-            message=flash.get("message", ""),
-        )
-        return self.console.forget_flash(request, response)
+        name = form.get("name", "").strip()
+        try:
+            made = await asyncio.to_thread(self.panel.snapshots.save, name)
+        except PanelkeyError as exc:
+            return await self.console.form_page(
+                request, session, "snapshots.html", self._snapshots, str(exc), form
+            )
+        told = f"Snapshot {made.name!r} saved: {made.rows} rows in {made.seconds:.2f} s."
+        return await self.console.then(session, "/snapshots", {"message": told})
 
-    async def restore(self, request: Request) -> Response:
-        found = await self.console.admin_post(request)
-        if isinstance(found, Response):
-            return found
-        session, _, _ = found
+    def _snapshots(self, request: Request) -> dict[str, Any]:
+        """What the snapshots page shows: a page of snapshots (searched)."""
+        listing = self.panel.snapshots.list()
+        page = paged(listing, request.query_params, lambda s: (s.name,))
+        return {"snapshots": page, "every": len(listing)}
+
+    async def restore(
+        self, request: Request, session: Session, admin: Identity, form: dict[str, str]
+    ) -> Response:
         name = request.path_params["name"]
         try:
             done = await asyncio.to_thread(self.panel.snapshots.restore, name)
@@ -198,11 +150,9 @@ class TestingPages:
         told = f"The store is back as snapshot {name!r} saved it ({done.seconds:.2f} s)."
         return await self.console.then(session, "/snapshots", {"message": told})
 
-    async def delete_snapshot(self, request: Request) -> Response:
-        found = await self.console.admin_post(request)
-        if isinstance(found, Response):
-            return found
-        session, _, _ = found
+    async def delete_snapshot(
+        self, request: Request, session: Session, admin: Identity, form: dict[str, str]
+    ) -> Response:
         name = request.path_params["name"]
         gone = await asyncio.to_thread(self.panel.snapshots.delete, name)
         told = f"Snapshot {name!r} deleted." if gone else f"No snapshot {name!r}."

@@ -1,17 +1,15 @@
-"""`--version` on every console script, answered without touching any store."""
+"""`--version` on every console script, answered without touching any store (the first
+as a process, the others through the same entry point in this process: conftest.py)."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from panelkey import __version__
-
-BIN = Path(sys.executable).parent
+from tests.functional.cli.conftest import Run, run_process
 
 
 @pytest.mark.parametrize(
@@ -24,13 +22,12 @@ BIN = Path(sys.executable).parent
     ],
 )
 def test_version_is_one_line_and_opens_no_store(
-    tmp_path: Path, command: list[str], said: str
+    tmp_path: Path, command: list[str], said: str, in_process: Run
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
     env["PANELKEY_DATA_DIR"] = str(tmp_path / "never-made")
-    done = subprocess.run(
-        [str(BIN / command[0]), *command[1:]], env=env, capture_output=True, text=True, timeout=60
-    )
+    run = run_process if command == ["panelkey", "--version"] else in_process
+    done = run(command, env)
     assert done.returncode == 0, done.stderr
     assert done.stdout == said + "\n" and done.stderr == ""
     assert not (tmp_path / "never-made").exists()

@@ -1,19 +1,26 @@
 """The console's parts without a browser: the one-time flash on a real store (SQLite and
-PostgreSQL), the pager, and the curl command of a journal entry run by a real shell."""
+PostgreSQL), the pager, the curl command of a journal entry run by a real shell, and the
+guard of every route."""
 
 from __future__ import annotations
 
+import re
 import shlex
 import subprocess
 
 import pytest
 import sqlalchemy as sa
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
 
+from panelkey.console.app import PREFIX, Console
 from panelkey.console.curl import as_curl
 from panelkey.console.flash import Flashes
 from panelkey.console.listing import paged, window
+from panelkey.context import Context
 from panelkey.core.panel import Panel
 from panelkey.store import tables
+from tests.conftest import ADMIN_PASSWORD
 
 SECRET = "7867329a-1156-64d3-fb0c-910006ced23c"
 
@@ -123,3 +130,55 @@ def test_copy_as_curl_names_secrets_by_variables_a_shell_expands(
     for pair in expected:
         assert pair in pairs, (pair, shlex.join(shown))
     assert any(a.startswith("https://h.example:8443/") for a in shown)
+
+
+# What answers a visitor without the admin's session as it likes: the way in, and what a
+# script asks (JSON of its own; the Swagger key wants a CSRF header).
+_UNGUARDED = {"/", "/login", "/logout", "/journal.json", "/api/key"}
+
+
+def _guarded(console: Console) -> list[tuple[str, str]]:
+    """(method, path) of every page and form route, path parameters filled in."""
+    mount = next(r for r in console.app.routes if isinstance(r, Mount))
+    found = []
+    for route in mount.routes:
+        if not isinstance(route, Route) or route.path in _UNGUARDED:
+            continue
+        path = re.sub(r"\{\w+(:int)?\}", lambda m: "1" if m.group(1) else "base", route.path)
+        found += [(m, PREFIX + path) for m in sorted(route.methods or ()) if m != "HEAD"]
+    return found
+
+
+def test_every_page_and_form_wants_the_admins_session_and_every_form_its_token(
+    ctx: Context,
+) -> None:
+    console = Console(ctx)
+    admin = ctx.panel.accounts.admin()
+    assert admin is not None
+    ctx.panel.keys.create(admin.identity(), addresses=None, face="cli")
+    ctx.panel.faults.add("webspace/add", errcode=1007)
+    before = (ctx.panel.keys.list(), ctx.panel.faults.list())
+    routes = _guarded(console)
+    assert ("GET", "/console/keys") in routes and ("POST", "/console/faults") in routes
+    # No lifespan: the console is mounted in the server's app, which has it.
+    client = TestClient(console, base_url="https://testserver", follow_redirects=False)
+    for method, path in routes:
+        answer = client.request(method, path, data={"name": "x", "description": "x"})
+        assert answer.status_code == 303, (method, path)
+        assert answer.headers["location"] == PREFIX + "/login", (method, path)
+    shown = client.get(PREFIX + "/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', shown.text)
+    assert token is not None
+    logged_in = client.post(
+        PREFIX + "/login",
+        data={"csrf": token.group(1), "login": "admin", "password": ADMIN_PASSWORD},
+    )
+    assert logged_in.status_code == 303
+    for method, path in routes:
+        if method == "POST":
+            answer = client.post(path, data={"name": "x", "csrf": "0" * 64})
+            assert answer.status_code == 403, path
+        else:
+            assert client.get(path).status_code in (200, 404), path
+    assert (ctx.panel.keys.list(), ctx.panel.faults.list()) == before
+    assert ctx.panel.snapshots.list() == []

@@ -1,12 +1,10 @@
 """docs/testing.md and docs/keys.md say what is true: their examples run, their tables
-list every option, and the project files they point at are there."""
+list every option, and the project files they point at are there. (The shell example
+runs, with the seed file shown here, in test_outside_python.py: one server for both.)"""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -17,7 +15,6 @@ from panelkey.core.server import seed
 from panelkey.utilities import secret_key
 
 ROOT = Path(__file__).resolve().parents[3]
-BIN = Path(sys.executable).parent
 TESTING = (ROOT / "docs" / "testing.md").read_text()
 KEYS = (ROOT / "docs" / "keys.md").read_text()
 
@@ -28,19 +25,6 @@ def _block(text: str, heading: str, language: str) -> str:
     found = re.search(rf"```{language}\n(.*?)```", after, re.DOTALL)
     assert found, (heading, language)
     return found.group(1)
-
-
-def test_the_shell_example_runs_against_a_real_server(tmp_path: Path) -> None:
-    script = _block(TESTING, "### A shell script", "sh")
-    (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "seed.yaml").write_text(_block(TESTING, "## Seed files", "yaml"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
-    env["PATH"] = f"{BIN}:{env.get('PATH', '')}"
-    env["TMPDIR"] = str(tmp_path)
-    done = subprocess.run(
-        ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_seed_example_loads(panel: Panel) -> None:

@@ -1,5 +1,6 @@
 """panelkey from a project that is not Python: the shell example of docs/testing.md run
-as written (it starts the server, and fails fast when the server cannot start), the CI
+as written, with the guide's seed file (it starts the server, and fails fast when the
+server cannot start), the CI
 snippets' install lines, `python -m panelkey`, and a sdist that carries the docs the
 README links to and the package's type information."""
 
@@ -27,13 +28,14 @@ BIN = Path(sys.executable).parent
 TESTING = (ROOT / "docs" / "testing.md").read_text()
 SECTION = TESTING[TESTING.index("## From PHP, Go or a shell") :]
 SECTION = SECTION[: SECTION.index("\n## ", 3)]
+SEED = TESTING[TESTING.index("## Seed files") :]
 # How soon after the server's last word the script must have given up: it checks every
 # tenth of a second, and its own limit is a minute.
 NOTICED_WITHIN = 5.0
 
 
-def _block(heading: str, language: str) -> str:
-    after = SECTION[SECTION.index(heading) :]
+def _block(heading: str, language: str, text: str = SECTION) -> str:
+    after = text[text.index(heading) :]
     found = re.search(rf"```{language}\n(.*?)```", after, re.DOTALL)
     assert found, (heading, language)
     return found.group(1)
@@ -44,9 +46,8 @@ def _run_shell_example(
 ) -> tuple[subprocess.CompletedProcess[str], float]:
     """The script's outcome, and the time it ended (time.time())."""
     (tmp_path / "tests").mkdir(exist_ok=True)
-    (tmp_path / "tests" / "seed.yaml").write_text(
-        "accounts:\n  - {type: customer, login: ci, password: ci-password-1}\n"
-    )
+    # the seed file the script loads: the guide's own example of one
+    (tmp_path / "tests" / "seed.yaml").write_text(_block("## Seed files", "yaml", SEED))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
     env["PATH"] = f"{BIN}:{env.get('PATH', '')}"
     env["TMPDIR"] = str(tmp_path)

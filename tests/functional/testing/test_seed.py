@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -14,7 +15,8 @@ from panelkey.core.panel import Panel
 from panelkey.core.server import seed
 from panelkey.core.server.stock import STOCK_PLANS
 from panelkey.store import tables
-from tests.conftest import Server
+from tests.conftest import MigratedTemplates, Server, premigrated
+from tests.functional.cli.conftest import Done, run_in_process
 
 GOOD = {
     "accounts": [
@@ -112,7 +114,20 @@ def test_reset_keeps_only_the_admin_with_its_password(panel: Panel) -> None:
     )
 
 
-def test_seed_and_reset_commands(server: Server, tmp_path: Path) -> None:
+def test_seed_and_reset_commands(
+    server_factory: Callable[[], Server],
+    migrated_templates: MigratedTemplates,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The seeded key is tried on a running server; the commands run beside it, the first
+    # seed and the terminal's resets as processes, the others through the same entry
+    # point in this process (tests/functional/cli/conftest.py).
+    server = premigrated(server_factory(), migrated_templates).start()
+
+    def cli(*args: str, tool: str = "secret_key") -> Done:
+        return run_in_process(monkeypatch, [tool, *args], server.env)
+
     good = tmp_path / "seed.json"
     good.write_text(json.dumps(GOOD))
     done = server.cli("seed", str(good), tool="panelkey")
@@ -130,22 +145,22 @@ def test_seed_and_reset_commands(server: Server, tmp_path: Path) -> None:
     bad.write_text(
         "accounts:\n  - {type: customer, login: ok1, password: pw-123456}\n  - login: 7\n"
     )
-    done = server.cli("seed", str(bad), tool="panelkey")
-    assert done.returncode == 1
-    assert "accounts[1]" in done.stderr and "nothing was loaded" in done.stderr
-    assert "ok1" not in server.cli("-l").stdout
-    assert server.cli("reset", tool="panelkey").returncode == 1  # no terminal: asks for --yes
+    refused = cli("seed", str(bad), tool="panelkey")
+    assert refused.returncode == 1
+    assert "accounts[1]" in refused.stderr and "nothing was loaded" in refused.stderr
+    assert "ok1" not in cli("-l").stdout
+    assert cli("reset", tool="panelkey").returncode == 1  # no terminal: asks for --yes
     assert _reset_on_a_terminal(server, "n\n") == 1
-    assert "jdoe" in server.cli("-l").stdout  # answered no: nothing changed
+    assert "jdoe" in cli("-l").stdout  # answered no: nothing changed
     assert _reset_on_a_terminal(server, "y\n") == 0
-    assert server.cli("-l").stdout == ""
-    assert server.cli("seed", str(good), tool="panelkey").returncode == 0
-    again = server.cli("seed", str(good), tool="panelkey")
+    assert cli("-l").stdout == ""
+    assert cli("seed", str(good), tool="panelkey").returncode == 0
+    again = cli("seed", str(good), tool="panelkey")
     assert again.returncode == 1 and "already exists" in again.stderr
-    done = server.cli("reset", "--yes", tool="panelkey")
-    assert done.returncode == 0, done.stderr
-    assert server.cli("-l").stdout == ""
-    assert server.cli("seed", str(good), tool="panelkey").returncode == 0  # all gone before
+    reset = cli("reset", "--yes", tool="panelkey")
+    assert reset.returncode == 0, reset.stderr
+    assert cli("-l").stdout == ""
+    assert cli("seed", str(good), tool="panelkey").returncode == 0  # all gone before
 
 
 def _reset_on_a_terminal(server: Server, answer: str) -> int:

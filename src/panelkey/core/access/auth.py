@@ -21,11 +21,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any
 
 from panelkey.core.access import passwords
 from panelkey.core.access.addresses import AllowList
 from panelkey.core.access.audit import AUTH_FAILED, SCOPE_DENIED, Audit
+from panelkey.core.access.bound_limits import BoundLimit
 from panelkey.core.access.keypolicy import Rate, Scope, expires_epoch
 from panelkey.core.access.keys import KeyRecord, Keys, digest, split_addresses
 from panelkey.core.access.passwords import check_nothing, check_password
@@ -125,36 +126,6 @@ class AuthCounters:
     lockout: Callable[[], None] = _nothing
 
 
-class _Bindable(Protocol):
-    def bind(self, db: Database) -> None: ...
-
-
-_B = TypeVar("_B", bound=_Bindable)
-
-
-class _Bound(Generic[_B]):
-    """An authenticator attribute bound to the authenticator's store whenever assigned, so
-    limits handed in later (the settings' throttle, a server's shared limiter) count there;
-    `then` is told of each new value."""
-
-    def __init__(self, doc: str, then: Callable[[Authenticator, _B], None] | None = None) -> None:
-        self.__doc__ = doc
-        self._then = then
-
-    def __set_name__(self, owner: type[Authenticator], name: str) -> None:
-        self._name = "_" + name
-
-    def __get__(self, auth: Authenticator, owner: type[Authenticator] | None = None) -> _B:
-        value: _B = getattr(auth, self._name)
-        return value
-
-    def __set__(self, auth: Authenticator, value: _B) -> None:
-        value.bind(auth._db)
-        setattr(auth, self._name, value)
-        if self._then is not None:
-            self._then(auth, value)
-
-
 def _watch_blocked(auth: Authenticator, throttle: Throttle) -> None:
     # The key path holds the throttle's own dict (changed in place): follow a new one.
     auth._blocked = throttle.keys.blocked
@@ -172,7 +143,7 @@ class Authenticator:
         self._usage: dict[int, tuple[float, str]] = {}
         self._requests: dict[int, int] = {}
         self._refusals: dict[int, int] = {}
-        self._db = keys.db
+        self.store: Database = keys.db  # where the limits below count
         self._blocked: dict[str, float] = {}  # the key path's one look at the throttle
         self.limiter = RateLimiter()
         self.throttle = Throttle()
@@ -182,15 +153,15 @@ class Authenticator:
         self._poll_at = 0.0
         self.counters = AuthCounters()
 
-    # -- limits shared through the store (ledger.py) ----------------------------------
+    # -- limits shared through the store (bound_limits.py, ledger.py) ------------------
 
     _throttle: Throttle  # what the two below hold
     _limiter: RateLimiter
-    throttle = _Bound[Throttle](
+    throttle = BoundLimit["Authenticator", Throttle](
         "The lockouts and the wrong-key throttle, counted in this core's store.",
         then=_watch_blocked,
     )
-    limiter = _Bound[RateLimiter]("Key rates, counted in this core's store.")
+    limiter = BoundLimit["Authenticator", RateLimiter]("Key rates, counted in this core's store.")
 
     # -- caches ---------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import sqlalchemy as sa
@@ -138,44 +138,22 @@ class Keys:
 
     @staticmethod
     def _build_select() -> sa.Select[Any]:
+        """A listing reads KeyInfo's fields by name: each the secret_keys column of that
+        name, but the owner's login and `ips` (the `addresses` column)."""
         k, a = tables.secret_keys, tables.accounts
-        return (
-            sa.select(
-                k.c.id,
-                k.c.addresses,
-                k.c.description,
-                a.c.login,
-                k.c.owner_id,
-                k.c.created,
-                k.c.last_used,
-                k.c.last_used_ip,
-                k.c.expires,
-                k.c.scope,
-                k.c.rate,
-                k.c.requests,
-                k.c.refusals,
-            )
-            .select_from(k.join(a, k.c.owner_id == a.c.id))
-            .order_by(k.c.id)
+        read_as = {"login": a.c.login, "ips": k.c.addresses}
+        columns = (
+            (read_as[f.name] if f.name in read_as else k.c[f.name]).label(f.name)
+            for f in fields(KeyInfo)
         )
+        return sa.select(*columns).select_from(k.join(a, k.c.owner_id == a.c.id)).order_by(k.c.id)
 
     @staticmethod
     def _info(row: Any) -> KeyInfo:
-        return KeyInfo(
-            id=row.id,
-            ips=split_addresses(row.addresses),
-            description=row.description,
-            login=row.login,
-            owner_id=row.owner_id,
-            created=row.created,
-            last_used=row.last_used,
-            last_used_ip=row.last_used_ip,
-            expires=row.expires,
-            scope=[p for p in row.scope.split(",") if p],
-            rate=row.rate,
-            requests=row.requests,
-            refusals=row.refusals,
-        )
+        """A listed key; its addresses and scope are stored as comma-separated text."""
+        values = row._asdict()
+        ips, scope = split_addresses(values.pop("ips")), values.pop("scope").split(",")
+        return KeyInfo(ips=ips, scope=[p for p in scope if p], **values)
 
     def create(
         self,
