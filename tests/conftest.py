@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import graphlib
-import importlib
-import io
 import itertools
 import os
 import shutil
@@ -22,6 +20,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import psycopg
@@ -33,6 +32,9 @@ from panelkey.context import Context
 from panelkey.core.access import passwords
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+
+if TYPE_CHECKING:
+    from tests.functional.cli.conftest import Done
 
 PG_URL = os.environ.get(
     "PANELKEY_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -516,66 +518,31 @@ class Server:
             [str(BIN / tool), *args], env=self.env, capture_output=True, text=True, timeout=60
         )
 
-    def command(
-        self, *args: str, tool: str = "secret_key", stdin: str = ""
-    ) -> subprocess.CompletedProcess[str]:
+    def command(self, *args: str, tool: str = "secret_key", stdin: str = "") -> Done:
         """`cli`, run in this process (see `run_tool`)."""
         return run_tool(self.env, tool, *args, stdin=stdin)
 
 
-_TOOLS = {
-    "secret_key": "panelkey.cli.secret_key",
-    "plesk": "panelkey.cli.plesk",
-    "panelkey": "panelkey.cli.panelkey",
-}
+def run_tool(env: Mapping[str, str], tool: str, *args: str, stdin: str = "") -> Done:
+    """The console script `tool` (`secret_key`, `plesk`, `panelkey`) with `args`, through
+    its entry point in this process, in the environment `env`: its output and exit code
+    as the process would give them, without the interpreter start and the imports (most
+    of a second each). See tests/functional/cli/conftest.py `run_in_process`. Not for
+    commands that run on (`serve`, `journal --follow`)."""
+    from tests.functional.cli.conftest import run_in_process  # which imports this module
+
+    with pytest.MonkeyPatch.context() as patch:
+        return run_in_process(patch, [tool, *args], env, stdin=stdin)
 
 
-def run_tool(
-    env: Mapping[str, str], tool: str, *args: str, stdin: str = ""
-) -> subprocess.CompletedProcess[str]:
-    """The console script `tool` run with `args` as its `main` in this process, with the
-    PANELKEY_ settings of `env` (and no others): its stdout, stderr and exit code, as the
-    process would give them, without the second a new interpreter spends importing
-    panelkey. Not for commands that run on (`serve`, `journal --follow`), nor from
-    threads: the settings are this process's environment while it runs."""
-    main = importlib.import_module(_TOOLS[tool]).main
-    saved = {k: v for k, v in os.environ.items() if k.startswith("PANELKEY_")}
-    out, err = io.StringIO(), io.StringIO()
-    for name in saved:
-        del os.environ[name]
-    os.environ.update({k: v for k, v in env.items() if k.startswith("PANELKEY_")})
-    try:
-        with (
-            contextlib.redirect_stdout(out),
-            contextlib.redirect_stderr(err),
-            _stdin(stdin),
-        ):
-            try:
-                code = main(list(args))
-            except SystemExit as exc:  # argparse's and the commands' own exits
-                if isinstance(exc.code, str):
-                    err.write(exc.code + "\n")
-                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-    finally:
-        for name in [k for k in os.environ if k.startswith("PANELKEY_")]:
-            del os.environ[name]
-        os.environ.update(saved)
-    return subprocess.CompletedProcess([tool, *args], code, out.getvalue(), err.getvalue())
-
-
-@contextlib.contextmanager
-def _stdin(text: str) -> Iterator[None]:
-    saved = sys.stdin
-    sys.stdin = io.StringIO(text)
-    try:
-        yield
-    finally:
-        sys.stdin = saved
+def outside_env() -> dict[str, str]:
+    """This process's environment without panelkey's settings."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
 
 
 def make_server(tmp_path: Path, database_url: str | None = None) -> Server:
     data_dir = tmp_path / f"data-{uuid.uuid4().hex[:6]}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
+    env = outside_env()
     env["PANELKEY_DATA_DIR"] = str(data_dir)
     env["PANELKEY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
     env["PANELKEY_PASSWORD_HASH_PROFILE"] = HASH_PROFILE

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ADMIN_PASSWORD, MigratedTemplates, free_port, run_tool
+from tests.conftest import ADMIN_PASSWORD, MigratedTemplates, free_port, outside_env, run_tool
 
 BIN = Path(sys.executable).parent
 
@@ -213,7 +213,7 @@ def test_version_and_help() -> None:
     out = subprocess.run([str(BIN / "panelkey"), "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("panelkey ")
     for command in ("serve", "admin", "audit"):  # the same command's main, in this process
-        helped = run_tool({}, "panelkey", command, "--help")
+        helped = run_tool(outside_env(), "panelkey", command, "--help")
         assert helped.returncode == 0 and "--data-dir" in helped.stdout
         assert "--database-url" in helped.stdout
 

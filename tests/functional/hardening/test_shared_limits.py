@@ -15,7 +15,7 @@ from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
-from tests.conftest import ADMIN_PASSWORD, CHEAP_HASHES, run_tool
+from tests.conftest import ADMIN_PASSWORD, CHEAP_HASHES, outside_env, run_tool
 from tests.functional.xml.xml_helpers import XmlClient, system_error
 
 PROTOS = "<server><get_protos/></server>"
@@ -98,7 +98,7 @@ def test_two_servers_share_one_wrong_key_throttle(two: Two, panel: Panel, admin:
 def _panelkey(url: str, folder: Path, *args: str, stdin: str = "") -> str:
     """The `panelkey` command, run in this process (its `main`), on the store at `url`."""
     flags = ("--database-url", url, "--data-dir", str(folder))
-    done = run_tool({}, "panelkey", *args, *flags, stdin=stdin)
+    done = run_tool(outside_env(), "panelkey", *args, *flags, stdin=stdin)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
