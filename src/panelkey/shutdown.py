@@ -1,8 +1,9 @@
 """SIGTERM and SIGINT (issue 24): stop accepting at once, let requests in flight finish
 within the grace, answer only what was done, exit.
 
-- A signal is taken by each worker's event loop (`GracefulServer`, one per listener);
-  one that comes before the loop runs is noted (`catch_early`) and acted on when it does.
+- A signal is taken by each worker's event loop, which tells all its servers to stop
+  (`GracefulServer`, one per listener); one that comes before the loop runs is noted
+  (`catch_early`) and acted on when it does.
 - The listeners close at once: a new connection is refused, not queued.
 - Idle connections are closed. An idle HTTPS one is done once its last bytes and its TLS
   close_notify are acknowledged by the peer: the peer's own close_notify is not waited
