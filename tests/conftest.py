@@ -7,6 +7,7 @@ Where none answers, PostgreSQL tests are skipped with that reason.
 
 from __future__ import annotations
 
+import contextlib
 import graphlib
 import itertools
 import os
@@ -16,9 +17,10 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import psycopg
@@ -30,6 +32,9 @@ from panelkey.context import Context
 from panelkey.core.access import passwords
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
+
+if TYPE_CHECKING:
+    from tests.functional.cli.conftest import Done
 
 PG_URL = os.environ.get(
     "PANELKEY_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -63,16 +68,26 @@ def _pg_unavailable() -> str | None:
 def pg_url(migrated_templates: MigratedTemplates) -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a fresh, empty schema of its own; afterwards
     the schema is recycled as a ready copy of the template or dropped."""
+    with pg_schema(migrated_templates) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def pg_schema(templates: MigratedTemplates) -> Iterator[str]:
+    """What `pg_url` gives a test, for fixtures of a wider scope (skips where no
+    PostgreSQL answers)."""
     reason = _pg_unavailable()
     if reason:
         pytest.skip(reason)
     schema = f"pk_{uuid.uuid4().hex[:12]}"
-    migrated_templates.pg.execute(f"CREATE SCHEMA {schema}")
+    templates.pg.execute(f"CREATE SCHEMA {schema}")
     url = _schema_url(schema)
     _schema_of[url] = schema
-    yield url
-    _schema_of.pop(url, None)
-    migrated_templates.release(schema)
+    try:
+        yield url
+    finally:
+        _schema_of.pop(url, None)
+        templates.release(schema)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -503,10 +518,31 @@ class Server:
             [str(BIN / tool), *args], env=self.env, capture_output=True, text=True, timeout=60
         )
 
+    def command(self, *args: str, tool: str = "secret_key", stdin: str = "") -> Done:
+        """`cli`, run in this process (see `run_tool`)."""
+        return run_tool(self.env, tool, *args, stdin=stdin)
+
+
+def run_tool(env: Mapping[str, str], tool: str, *args: str, stdin: str = "") -> Done:
+    """The console script `tool` (`secret_key`, `plesk`, `panelkey`) with `args`, through
+    its entry point in this process, in the environment `env`: its output and exit code
+    as the process would give them, without the interpreter start and the imports (most
+    of a second each). See tests/functional/cli/conftest.py `run_in_process`. Not for
+    commands that run on (`serve`, `journal --follow`)."""
+    from tests.functional.cli.conftest import run_in_process  # which imports this module
+
+    with pytest.MonkeyPatch.context() as patch:
+        return run_in_process(patch, [tool, *args], env, stdin=stdin)
+
+
+def outside_env() -> dict[str, str]:
+    """This process's environment without panelkey's settings."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
+
 
 def make_server(tmp_path: Path, database_url: str | None = None) -> Server:
     data_dir = tmp_path / f"data-{uuid.uuid4().hex[:6]}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
+    env = outside_env()
     env["PANELKEY_DATA_DIR"] = str(data_dir)
     env["PANELKEY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
     env["PANELKEY_PASSWORD_HASH_PROFILE"] = HASH_PROFILE
@@ -527,26 +563,54 @@ def premigrated(server: Server, templates: MigratedTemplates) -> Server:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    """A running server on SQLite in a fresh data folder."""
-    s = make_server(tmp_path).start()
+def server(tmp_path: Path, migrated_templates: MigratedTemplates) -> Iterator[Server]:
+    """A running server on SQLite in a fresh data folder, its store a migrated one."""
+    s = premigrated(make_server(tmp_path), migrated_templates).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def module_server(
+    tmp_path_factory: pytest.TempPathFactory, migrated_templates: MigratedTemplates
+) -> Iterator[Server]:
+    """`server`, shared by the tests of a module that asks for it (by overriding `server`
+    with it): for tests that each make what they look at, and disturb no other."""
+    s = premigrated(make_server(tmp_path_factory.mktemp("shared")), migrated_templates).start()
     yield s
     s.stop()
 
 
 @pytest.fixture
-def server_factory(tmp_path: Path) -> Iterator[object]:
-    """Makes servers (not started) on a given store; stops every one at the end."""
+def server_factory(tmp_path: Path, migrated_templates: MigratedTemplates) -> Iterator[object]:
+    """Makes servers (not started) on a given store, migrated unless `fresh` (a store
+    already there is left as it is); stops every one at the end."""
     made: list[Server] = []
 
-    def factory(database_url: str | None = None) -> Server:
+    def factory(database_url: str | None = None, *, fresh: bool = False) -> Server:
         s = make_server(tmp_path, database_url)
         made.append(s)
-        return s
+        return s if fresh else premigrated(s, migrated_templates)
 
     yield factory
     for s in made:
         s.stop()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The Python processes the suite starts (servers, console scripts) keep their
+    compiled modules in the suite's cache: under PYTHONDONTWRITEBYTECODE each of them
+    would compile panelkey's two hundred modules again, a third of a second of CPU a start.
+    Nothing is written beside the sources."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return
+    prefix = config.rootpath / ".pytest_cache" / "pycache"
+    try:
+        prefix.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only checkout: the processes compile as they did
+        return
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(prefix))
 
 
 @pytest.fixture(autouse=True)
@@ -556,9 +620,19 @@ def _cheap_hashes_again() -> Iterator[None]:
     passwords.use_profile(HASH_PROFILE)
 
 
-# Tests that start `panelkey serve` (or drive one) last tens of seconds each; sent to the
-# workers first, they do not leave one worker finishing alone at the end.
-_SERVES = {"server", "server_factory", "live", "two_servers"}
+# Tests that start `panelkey serve` (or drive one) last seconds each; sent to the workers
+# first, they do not leave one worker finishing alone at the end.
+_SERVES = {
+    "server",
+    "server_factory",
+    "module_server",
+    "live",
+    "two_servers",
+    "two",
+    "loaded",
+    "strict",
+    "bounded",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,9 +1,8 @@
-"""Assembles the ASGI app and runs it: listeners, TLS, workers, clean shutdown."""
+"""Assembles the ASGI app and runs it: listeners, TLS, workers (their shutdown: shutdown.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -11,9 +10,6 @@ import resource
 import signal
 import socket
 import sys
-import threading
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,10 +25,20 @@ from panelkey.core.access.auth import AuthCounters, RateLimiter, SiblingCounter
 from panelkey.core.access.passwords import check_password
 from panelkey.core.panel import Panel
 from panelkey.dnsserver import DnsListener, bind_sockets, bound_socket
-from panelkey.httpguard import GuardedHttp, Limits, RefusalLog, guarded, raise_fd_limit, with_tls
+from panelkey.httpguard import Limits, RefusalLog, guarded, raise_fd_limit, with_tls
 from panelkey.injected import InjectedAnswers
 from panelkey.journal import AccessLog, Journal, JournalMiddleware, LogFormatter
 from panelkey.rest.app import RestApi
+from panelkey.shutdown import (
+    EXIT_MARGIN,
+    FINISH_MARGIN,
+    GracefulServer,
+    catch_early,
+    exit_by,
+    exit_now,
+    kill_after,
+    stopped_early,
+)
 from panelkey.startup import (
     StartupFailure,
     check_store_url,
@@ -57,17 +63,6 @@ JOURNAL_FLUSH_SECONDS = 0.2
 # stays bounded (at most journalSize entries a second) rather than growing with it.
 JOURNAL_BUSY_SECONDS = 1.0
 ACCESS_FLUSH_SECONDS = 0.5  # an access line is written within a second of its request
-# After the shutdown's grace, requests whose handler runs (a thread that cannot be
-# stopped, maybe writing) have this long to finish and be answered truthfully.
-FINISH_MARGIN = 10.0
-# Then this long for the rest (the journal's last flush, closing the store) before a
-# worker exits regardless: nothing holds the exit past it.
-EXIT_MARGIN = 2.0
-_early_stop: list[int] = []  # signals that came before a worker's loop could take them
-
-
-def _note_early_stop(signum: int, _frame: Any) -> None:
-    _early_stop.append(signum)
 
 
 class PanelkeyApp:
@@ -193,80 +188,6 @@ def _listen(host: str, port: int, what: str = "HTTPS", flag: str = "--https-port
 DnsSockets = tuple[socket.socket, socket.socket] | None
 
 
-class _Server(uvicorn.Server):
-    """uvicorn's server without its own signal handling (one worker runs two of them
-    and stops both on one signal), and with a shutdown that never answers for a request
-    it did not finish."""
-
-    def __init__(self, config: uvicorn.Config, grace: float = 0.0) -> None:
-        super().__init__(config)
-        self.grace = grace
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        """Stop accepting (the listener closes: a new connection is refused, not
-        queued), close idle connections, let requests in flight finish within the grace.
-        uvicorn's own would then cancel them and answer 500, though their writes may have
-        committed. Here, when the grace ends, a request still waiting on its client (for
-        its body, or half its head) is dropped without an answer: none of it has run.
-        One the server is handling, in a thread that cannot be stopped, is let finish
-        and answered, for at most FINISH_MARGIN more seconds; then it too is dropped
-        without an answer, which tells the client no lie."""
-        for server in self.servers:
-            server.close()
-        for sock in sockets or []:
-            sock.close()
-        state = self.server_state
-        for connection in list(state.connections):
-            connection.shutdown()
-        if await _drained(state, self.grace):
-            return
-        waiting = [c for c in state.connections if not _handling(c)]
-        if waiting:
-            log.warning(
-                "%d connection(s) still waiting on their client %g s after SIGTERM: dropped",
-                len(waiting),
-                self.grace,
-            )
-        for connection in waiting:
-            _drop(connection)
-        if await _drained(state, FINISH_MARGIN):
-            return
-        log.error(
-            "%d request(s) still running %g s after SIGTERM: dropped unanswered, their "
-            "outcome unknown to their clients",
-            len(state.connections),
-            self.grace + FINISH_MARGIN,
-        )
-        for connection in list(state.connections):
-            _drop(connection)
-
-
-async def _drained(state: Any, seconds: float) -> bool:
-    """Whether every connection and request of `state` ended within `seconds`."""
-    try:
-        async with asyncio.timeout(seconds):
-            while state.connections or state.tasks:
-                await asyncio.sleep(0.05)
-    except TimeoutError:
-        return False
-    return True
-
-
-def _handling(connection: Any) -> bool:
-    return isinstance(connection, GuardedHttp) and connection.handling()
-
-
-def _drop(connection: Any) -> None:
-    if isinstance(connection, GuardedHttp):
-        connection.abort()
-    else:  # the metrics listener: nothing there writes
-        connection.shutdown()
-
-
 def _url(scheme: str, sock: socket.socket) -> str:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
@@ -315,7 +236,7 @@ async def _worker(w: Worker) -> None:
         AGENT_PATH,
         REST_PREFIX,
     )
-    servers: list[tuple[_Server, socket.socket]] = []
+    servers: list[tuple[GracefulServer, socket.socket]] = []
     fd_limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     protocol = guarded(
         header_timeout=settings.header_timeout,
@@ -337,7 +258,7 @@ async def _worker(w: Worker) -> None:
             access_log=False,
             log_config=None,
         )
-        servers.append((_Server(config, settings.shutdown_grace), metrics_sock))
+        servers.append((GracefulServer(config, settings.shutdown_grace), metrics_sock))
     for sock, tls in w.listeners:
         config = uvicorn.Config(
             app,
@@ -351,14 +272,14 @@ async def _worker(w: Worker) -> None:
             access_log=False,
             log_config=None,  # panelkey's own logging; see _quiet_start
         )
-        servers.append((_Server(config, settings.shutdown_grace), sock))
+        servers.append((GracefulServer(config, settings.shutdown_grace), sock))
     loop = asyncio.get_running_loop()
     dns_listener = DnsListener(panel.dns_zones, *dns_socks) if dns_socks else None
 
     def stop() -> None:
         if any(server.should_exit for server, _ in servers):
             return
-        _exit_by(settings.shutdown_grace + FINISH_MARGIN + EXIT_MARGIN)
+        exit_by(settings.shutdown_grace + FINISH_MARGIN + EXIT_MARGIN)
         for server, _ in servers:
             server.should_exit = True
         if dns_listener is not None:
@@ -366,7 +287,7 @@ async def _worker(w: Worker) -> None:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop)
-    if _early_stop:
+    if stopped_early():
         stop()
 
     async def flush_usage() -> None:
@@ -405,25 +326,6 @@ async def _worker(w: Worker) -> None:
         panel.close()
 
 
-def _exit_by(seconds: float) -> None:
-    """Have this process exit within `seconds` whatever still runs (a request's thread
-    stuck in the store, a flush): the shutdown's grace is its only wait."""
-    since = time.monotonic()
-
-    def force() -> None:
-        log.error(
-            "still running %.0f s after SIGTERM: exiting without the rest",
-            time.monotonic() - since,
-        )
-        for handler in logging.getLogger().handlers:
-            handler.flush()
-        os._exit(1)
-
-    timer = threading.Timer(seconds, force)
-    timer.daemon = True
-    timer.start()
-
-
 class _OnlyMigrationsRun(logging.Filter):
     """Alembic speaks at every start; only the lines of a migration actually running count."""
 
@@ -442,13 +344,13 @@ def _quiet_start(level: str) -> None:
 
 
 def serve(settings: Settings, out: Any = sys.stdout) -> int:
-    """`panelkey serve`: prepare, listen, run `settings.workers` workers until SIGTERM."""
+    """`panelkey serve`: prepare, listen, run `settings.workers` workers until SIGTERM,
+    then end the process (`exit_now`). Returns 1 only when the start fails."""
     handler = logging.StreamHandler()
     handler.setFormatter(LogFormatter())  # what the access log writes in batches
     logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
     _quiet_start(settings.log_level)
-    signal.signal(signal.SIGTERM, _note_early_stop)
-    signal.signal(signal.SIGINT, _note_early_stop)
+    catch_early()
     raise_fd_limit()  # connections are bounded by it (httpguard.Limits); workers inherit it
     try:
         prepared = prepare(settings, out)
@@ -493,16 +395,18 @@ def serve(settings: Settings, out: Any = sys.stdout) -> int:
         write_ready_file(Path(settings.ready_file), listeners, prepared)
     if settings.workers == 1:
         Worker(settings, listeners, cert, key, None, None, metrics_sock, dns_socks).run()
-        return 0
+        exit_now(0)
     # One counter of siblings and one limiter per server: a key's rate holds across workers.
     worker = Worker(
         settings, listeners, cert, key, SiblingCounter(), RateLimiter(), metrics_sock, dns_socks
     )
     held = [sock for sock, _ in listeners] + [s for s in (metrics_sock, *(dns_socks or ())) if s]
-    return supervise(
-        settings.workers,
-        worker.run,
-        stopped_early=lambda: bool(_early_stop),
-        listeners=held,
-        kill_after=settings.shutdown_grace + FINISH_MARGIN + 2 * EXIT_MARGIN,
+    exit_now(
+        supervise(
+            settings.workers,
+            worker.run,
+            stopped_early=stopped_early,
+            listeners=held,
+            kill_after=kill_after(settings.shutdown_grace),
+        )
     )

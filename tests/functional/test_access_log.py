@@ -54,13 +54,12 @@ def _send(server: Server, key: str, count: int) -> float:
 
 def _started(server_factory: object, *flags: str) -> Server:
     server: Server = server_factory()  # type: ignore[operator]
-    server.data_dir.mkdir(parents=True)
     (server.data_dir / "panel.ini").write_text("[ext-rest-api]\nallowPlainHttpAccess = on\n")
     return server.start(*flags)
 
 
 def _key(server: Server) -> str:
-    made = server.cli("-c", "-ip-address", "127.0.0.1", "-description", "access log")
+    made = server.command("-c", "-ip-address", "127.0.0.1", "-description", "access log")
     assert made.returncode == 0, made.stderr
     return made.stdout.strip()
 
@@ -80,7 +79,7 @@ def test_lines_appear_within_a_second_as_the_journal_describes_them(
     assert len(lines) == 30
     assert waited < 1.2  # flushed every half second, within a second of the request
     # Each line is the journal's entry of the same request, in the access log's form.
-    journal = server.cli("journal", "--json", "--limit", "30", tool="panelkey")
+    journal = server.command("journal", "--json", "--limit", "30", tool="panelkey")
     assert journal.returncode == 0, journal.stderr
     entries = [json.loads(line) for line in journal.stdout.splitlines()]
     assert [access_line(e) for e in entries] == lines
@@ -102,7 +101,10 @@ def test_every_line_is_written_when_sigterm_comes_before_a_flush(
     server = _started(server_factory, "--workers", str(workers))
     key = _key(server)
     _send(server, key, 3)
-    time.sleep(1.2)  # the first lines are out; the next wait for a flush
+    deadline = time.monotonic() + 30
+    while len(_access_lines(server)) < 3:  # the first lines are out; the next wait for a flush
+        assert time.monotonic() < deadline, server.log_text()
+        time.sleep(0.05)
     before = len(_access_lines(server))
     assert before == 3
     count = 120

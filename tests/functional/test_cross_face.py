@@ -16,6 +16,12 @@ AGENT = "/enterprise/control/agent.php"
 PROTOS = b"<packet><server><get_protos/></server></packet>"
 
 
+@pytest.fixture(scope="module")
+def server(module_server: Server) -> Server:
+    """One server for the module: each test makes and deletes keys of its own."""
+    return module_server
+
+
 def xml_ok(server: Server, key: str) -> bool:
     answer = httpx.post(server.http_url + AGENT, content=PROTOS, headers={"KEY": key})
     root = etree.fromstring(answer.content)
@@ -43,7 +49,7 @@ def rest(server: Server) -> Iterator[httpx.Client]:
 def test_cli_key_works_on_both_apis_and_rest_delete_refuses_it_on_both(
     server: Server, rest: httpx.Client
 ) -> None:
-    key = server.cli("-c", "-ip-address", "127.0.0.1").stdout.strip()
+    key = server.command("-c", "-ip-address", "127.0.0.1").stdout.strip()
     assert xml_ok(server, key) and rest_ok(rest, key)
     assert rest.delete(f"/auth/keys/{key}").status_code == 200
     assert not rest_ok(rest, key)
@@ -57,7 +63,7 @@ def test_rest_key_works_on_xml_and_cli_delete_refuses_it_on_both(
     assert made.status_code == 201
     key = made.json()["key"]
     assert xml_ok(server, key) and rest_ok(rest, key)
-    assert server.cli("--delete", "-key", key).returncode == 0
+    assert server.command("--delete", "-key", key).returncode == 0
     assert not xml_ok(server, key)
     assert not rest_ok(rest, key)
 
@@ -65,7 +71,7 @@ def test_rest_key_works_on_xml_and_cli_delete_refuses_it_on_both(
 def test_xml_key_works_on_rest_and_xml_delete_refuses_it_on_both(
     server: Server, rest: httpx.Client
 ) -> None:
-    admin = server.cli("-c").stdout.strip()
+    admin = server.command("-c").stdout.strip()
     answer = httpx.post(
         server.http_url + AGENT,
         content=b"<packet><secret_key><create><description>x</description></create>"
@@ -93,5 +99,5 @@ def test_cli_gate_key_works_on_both_apis(server: Server, rest: httpx.Client) -> 
     assert call.status_code == 200 and call.json()["code"] == 0
     key = call.json()["stdout"].strip()
     assert rest_ok(rest, key) and xml_ok(server, key)
-    listed = server.cli("--list").stdout
+    listed = server.command("--list").stdout
     assert "Description: x" in listed and key not in listed

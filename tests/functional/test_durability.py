@@ -20,7 +20,7 @@ def test_keys_acknowledged_before_a_kill_are_kept(
 ) -> None:
     url = request.getfixturevalue("pg_url") if store == "postgresql" else None
     server = server_factory(url).start()
-    admin = server.cli("-c").stdout.strip()
+    admin = server.command("-c").stdout.strip()
     values = []
     with httpx.Client(timeout=10) as client:
         for i in range(10):
@@ -36,7 +36,7 @@ def test_keys_acknowledged_before_a_kill_are_kept(
     server.proc.send_signal(signal.SIGKILL)
     server.proc.wait()
     server.start()
-    listed = server.cli("--list").stdout
+    listed = server.command("--list").stdout
     for i in range(10):
         assert f"Description: kept {i}" in listed
     with httpx.Client(timeout=10) as client:
@@ -61,7 +61,7 @@ def test_dns_writes_acknowledged_before_a_kill_are_kept(
 
     url = request.getfixturevalue("pg_url") if store == "postgresql" else None
     server = server_factory(url).start()
-    admin = server.cli("-c").stdout.strip()
+    admin = server.command("-c").stdout.strip()
     headers = {"KEY": admin}
     with httpx.Client(timeout=10) as client:
         made = client.post(

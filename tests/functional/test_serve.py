@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import ADMIN_PASSWORD, MigratedTemplates, free_port, outside_env, run_tool
 
 BIN = Path(sys.executable).parent
 
@@ -61,6 +61,14 @@ def start(
     )
     _started.append(proc)
     return proc, https, http
+
+
+def migrated(data_dir: Path, templates: MigratedTemplates) -> Path:
+    """`data_dir` holding a migrated store whose admin password is ADMIN_PASSWORD, for a
+    test that is not about a first start."""
+    data_dir.mkdir(parents=True, mode=0o700)
+    templates.fill(f"sqlite:///{data_dir / 'panelkey.db'}")
+    return data_dir
 
 
 def read_until_listening(proc: subprocess.Popen[str]) -> list[str]:
@@ -159,12 +167,13 @@ def test_malformed_panel_ini_stops_the_start_naming_the_line(
     assert "panel.ini" in out and named in out, out
 
 
-def test_given_certificate_is_used(tmp_path: Path) -> None:
+def test_given_certificate_is_used(tmp_path: Path, migrated_templates: MigratedTemplates) -> None:
     from panelkey.tls import ensure_self_signed, fingerprint
 
     cert, key = ensure_self_signed(tmp_path / "own")
+    data = migrated(tmp_path / "data", migrated_templates)
     proc, https, _ = start(
-        tmp_path / "data", "--tls-cert", str(cert), "--tls-key", str(key), admin_password="x"
+        data, "--tls-cert", str(cert), "--tls-key", str(key), admin_password=ADMIN_PASSWORD
     )
     banner = "\n".join(read_until_listening(proc))
     assert fingerprint(cert) in banner
@@ -173,7 +182,9 @@ def test_given_certificate_is_used(tmp_path: Path) -> None:
     assert not (tmp_path / "data" / "tls").exists()
 
 
-def test_plain_http_listener_can_be_turned_off(tmp_path: Path) -> None:
+def test_plain_http_listener_can_be_turned_off(
+    tmp_path: Path, migrated_templates: MigratedTemplates
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
     https = free_port()
     proc = subprocess.Popen(
@@ -181,7 +192,7 @@ def test_plain_http_listener_can_be_turned_off(tmp_path: Path) -> None:
             str(BIN / "panelkey"),
             "serve",
             "--data-dir",
-            str(tmp_path / "d"),
+            str(migrated(tmp_path / "d", migrated_templates)),
             "--https-port",
             str(https),
             "--http-port",
@@ -201,20 +212,19 @@ def test_plain_http_listener_can_be_turned_off(tmp_path: Path) -> None:
 def test_version_and_help() -> None:
     out = subprocess.run([str(BIN / "panelkey"), "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("panelkey ")
-    for command in ("serve", "admin", "audit"):
-        helped = subprocess.run(
-            [str(BIN / "panelkey"), command, "--help"], capture_output=True, text=True
-        )
+    for command in ("serve", "admin", "audit"):  # the same command's main, in this process
+        helped = run_tool(outside_env(), "panelkey", command, "--help")
         assert helped.returncode == 0 and "--data-dir" in helped.stdout
         assert "--database-url" in helped.stdout
 
 
-def test_admin_set_password_reads_stdin(tmp_path: Path) -> None:
+def test_admin_set_password_reads_stdin(
+    tmp_path: Path, migrated_templates: MigratedTemplates
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
-    env["PANELKEY_DATA_DIR"] = str(tmp_path / "d")
-    env["PANELKEY_ADMIN_PASSWORD"] = "first"
+    env["PANELKEY_DATA_DIR"] = str(migrated(tmp_path / "d", migrated_templates))
     out = subprocess.run(
-        [str(BIN / "panelkey"), "admin", "--set-password", "--create"],
+        [str(BIN / "panelkey"), "admin", "--set-password"],
         input="second\n",
         env=env,
         capture_output=True,
@@ -228,14 +238,17 @@ def test_admin_set_password_reads_stdin(tmp_path: Path) -> None:
 
     panel = Panel.open(load_settings(environ=env).database_url)
     assert isinstance(panel.auth.check_password("admin", "second"), Verified)
-    assert not isinstance(panel.auth.check_password("admin", "first"), Verified)
+    assert not isinstance(panel.auth.check_password("admin", ADMIN_PASSWORD), Verified)
     panel.close()
 
 
-def test_ready_file_tells_a_test_suite_where_the_server_is(tmp_path: Path) -> None:
+def test_ready_file_tells_a_test_suite_where_the_server_is(
+    tmp_path: Path, migrated_templates: MigratedTemplates
+) -> None:
     ready = tmp_path / "ready.json"
+    data = migrated(tmp_path / "data", migrated_templates)
     proc, _, http = start(
-        tmp_path / "data", "--https-port", "0", "--ready-file", str(ready), admin_password="pw-r"
+        data, "--https-port", "0", "--ready-file", str(ready), admin_password=ADMIN_PASSWORD
     )
     lines = read_until_listening(proc)
     wait_for = time.monotonic() + 20
@@ -246,7 +259,7 @@ def test_ready_file_tells_a_test_suite_where_the_server_is(tmp_path: Path) -> No
     assert facts["http_port"] == http
     assert facts["https_port"] not in (0, http)
     assert facts["https_url"] == f"https://127.0.0.1:{facts['https_port']}"
-    assert facts["admin_password"] == "pw-r"
+    assert facts["admin_password"] == ADMIN_PASSWORD
     assert Path(facts["cert_path"]).is_file()
     assert ready.stat().st_mode & 0o777 == 0o600
     assert f"https://127.0.0.1:{facts['https_port']}" in "\n".join(lines)

@@ -12,6 +12,12 @@ from tests.conftest import Server
 BODY = b"<packet><server><get_protos/></server></packet>"
 
 
+@pytest.fixture(scope="module")
+def server(module_server: Server) -> Server:
+    """One server for the module: a key made by one test is no concern of another."""
+    return module_server
+
+
 def raw_post(server: Server, headers: list[str]) -> bytes:
     head = [
         "POST /enterprise/control/agent.php HTTP/1.1",
@@ -41,7 +47,7 @@ def test_login_headers_with_underscores_reach_the_api(
 
 
 def test_pretty_print_header_with_underscores_is_honoured(server: Server) -> None:
-    key = server.cli("-c").stdout.strip()
+    key = server.command("-c").stdout.strip()
     compact = raw_post(server, [f"KEY: {key}"])
     pretty = raw_post(server, [f"KEY: {key}", "HTTP_PRETTY_PRINT: TRUE"])
     assert b'<packet version="1.6.9.1"><server>' in compact

@@ -1,6 +1,7 @@
 """Connection exhaustion without credentials, over real sockets: a connection counts from
 its accept, TLS handshake or not; one address, or a few, cannot take a worker's last
-connections; a refusal is logged once per address per interval."""
+connections; a refusal is logged once per address per interval. The tests on the
+`bounded` server share it, each from addresses of its own."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import BIN, Server, make_server
+from tests.conftest import BIN, MigratedTemplates, Server, make_server, premigrated
 
 AGENT = "/enterprise/control/agent.php"
 FLOOD = "127.0.0.1"
-OTHER = "127.0.0.2"
-INTERVAL = 5  # seconds between two refusal lines of one address (auditRefusalInterval)
+PROXY = "127.0.4.9"  # a trusted proxy of the `bounded` server
+INTERVAL = 2  # seconds between two refusal lines of one address (auditRefusalInterval)
 PROTOS = b"<packet><server><get_protos/></server></packet>"
 
 
@@ -84,26 +85,30 @@ def _refusal_lines(server: Server, source: str) -> list[str]:
     ]
 
 
-@pytest.fixture
-def bounded(tmp_path: Path) -> Iterator[Server]:
-    server = make_server(tmp_path)
+@pytest.fixture(scope="module")
+def bounded(
+    tmp_path_factory: pytest.TempPathFactory, migrated_templates: MigratedTemplates
+) -> Iterator[Server]:
+    server = premigrated(make_server(tmp_path_factory.mktemp("bounded")), migrated_templates)
     server.env.update(
         PANELKEY_MAX_CONNECTIONS_PER_SOURCE="3",
         PANELKEY_HEADER_TIMEOUT="60",  # the idle connections outlive the test
         PANELKEY_AUDIT_REFUSAL_INTERVAL=str(INTERVAL),
     )
+    (server.data_dir / "panel.ini").write_text(f"[panelkey]\ntrustedProxies = {PROXY}\n")
     yield server.start()
     server.stop()
 
 
 def test_connections_that_never_say_hello_count_against_the_bound(bounded: Server) -> None:
-    held = _idle(bounded.https_port, FLOOD, 3)
+    flood, other = "127.0.4.1", "127.0.4.2"
+    held = _idle(bounded.https_port, flood, 3)
     try:
-        assert _handshake_refused(bounded.https_port, FLOOD)
-        sock, answer = _plain(bounded.http_port, FLOOD)  # one count for both listeners
+        assert _handshake_refused(bounded.https_port, flood)
+        sock, answer = _plain(bounded.http_port, flood)  # one count for both listeners
         sock.close()
         assert answer.startswith(b"HTTP/1.1 503 ")
-        assert _serves(bounded, OTHER)
+        assert _serves(bounded, other)
     finally:
         for sock in held:
             sock.close()
@@ -124,22 +129,23 @@ def _closed_at_once(port: int, source: str) -> bool:
 
 
 def test_a_refusal_is_logged_once_per_address_per_interval(bounded: Server) -> None:
-    held = _idle(bounded.https_port, FLOOD, 3)
+    flood = "127.0.4.3"
+    held = _idle(bounded.https_port, flood, 3)
     try:
         started = time.monotonic()
         for _ in range(6):
-            assert _closed_at_once(bounded.https_port, FLOOD)
+            assert _closed_at_once(bounded.https_port, flood)
         assert time.monotonic() - started < INTERVAL, "the machine is too slow for the test"
-        assert len(_refusal_lines(bounded, FLOOD)) == 1
+        assert len(_refusal_lines(bounded, flood)) == 1
         time.sleep(INTERVAL + 0.5 - (time.monotonic() - started))  # the interval is over
         late = 0  # refusals before the server's clock saw the interval end, if it lags
         while True:
-            assert _closed_at_once(bounded.https_port, FLOOD)
-            lines = _refusal_lines(bounded, FLOOD)
+            assert _closed_at_once(bounded.https_port, flood)
+            lines = _refusal_lines(bounded, flood)
             if len(lines) > 1 or time.monotonic() - started > 6 * INTERVAL:
                 break
             late += 1
-            time.sleep(0.5)
+            time.sleep(0.2)
         assert len(lines) == 2
         assert "3 already open" in lines[0]
         assert lines[1].endswith(f"{5 + late} more refused since the last line")
@@ -156,8 +162,10 @@ def _closed_by_server(sock: socket.socket) -> bool:
         return True
 
 
-def test_a_handshake_that_never_ends_is_closed_by_the_header_timeout(tmp_path: Path) -> None:
-    server = make_server(tmp_path)
+def test_a_handshake_that_never_ends_is_closed_by_the_header_timeout(
+    tmp_path: Path, migrated_templates: MigratedTemplates
+) -> None:
+    server = premigrated(make_server(tmp_path), migrated_templates)
     server.env.update(PANELKEY_MAX_CONNECTIONS_PER_SOURCE="3", PANELKEY_HEADER_TIMEOUT="1")
     server.start()
     try:
@@ -199,8 +207,10 @@ def _start_with_fd_limit(server: Server, limit: int) -> Server:
     raise AssertionError(f"not listening in time: {server.log_text()}")
 
 
-def test_a_few_addresses_cannot_take_the_last_connections(tmp_path: Path) -> None:
-    server = make_server(tmp_path)
+def test_a_few_addresses_cannot_take_the_last_connections(
+    tmp_path: Path, migrated_templates: MigratedTemplates
+) -> None:
+    server = premigrated(make_server(tmp_path), migrated_templates)
     server.env.update(PANELKEY_HEADER_TIMEOUT="60")
     _start_with_fd_limit(server, FD_LIMIT)
     floods = [f"127.0.1.{n}" for n in range(1, 13)]
@@ -226,17 +236,12 @@ def test_a_few_addresses_cannot_take_the_last_connections(tmp_path: Path) -> Non
         server.stop()
 
 
-def test_a_trusted_proxy_is_exempt_from_the_bound(tmp_path: Path) -> None:
-    server = make_server(tmp_path)
-    server.env.update(PANELKEY_MAX_CONNECTIONS_PER_SOURCE="2", PANELKEY_HEADER_TIMEOUT="60")
-    server.data_dir.mkdir(parents=True)
-    (server.data_dir / "panel.ini").write_text(f"[panelkey]\ntrustedProxies = {FLOOD}\n")
-    server.start()
-    held = _idle(server.https_port, FLOOD, 4) + _idle(server.https_port, OTHER, 2)
+def test_a_trusted_proxy_is_exempt_from_the_bound(bounded: Server) -> None:
+    other = "127.0.4.4"
+    held = _idle(bounded.https_port, PROXY, 4) + _idle(bounded.https_port, other, 3)
     try:
-        assert _serves(server, FLOOD)  # past the bound of 2: every client behind it
-        assert _handshake_refused(server.https_port, OTHER)
+        assert _serves(bounded, PROXY)  # past the bound of 3: every client behind it
+        assert _handshake_refused(bounded.https_port, other)
     finally:
         for sock in held:
             sock.close()
-        server.stop()

@@ -4,7 +4,6 @@ unlock` or `panelkey admin --set-password` lift a lockout on both at once."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
-from tests.conftest import ADMIN_PASSWORD, BIN, CHEAP_HASHES
+from tests.conftest import ADMIN_PASSWORD, CHEAP_HASHES, outside_env, run_tool
 from tests.functional.xml.xml_helpers import XmlClient, system_error
 
 PROTOS = "<server><get_protos/></server>"
@@ -97,13 +96,9 @@ def test_two_servers_share_one_wrong_key_throttle(two: Two, panel: Panel, admin:
 
 
 def _panelkey(url: str, folder: Path, *args: str, stdin: str = "") -> str:
-    done = subprocess.run(
-        [str(BIN / "panelkey"), *args, "--database-url", url, "--data-dir", str(folder)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    """The `panelkey` command, run in this process (its `main`), on the store at `url`."""
+    flags = ("--database-url", url, "--data-dir", str(folder))
+    done = run_tool(outside_env(), "panelkey", *args, *flags, stdin=stdin)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

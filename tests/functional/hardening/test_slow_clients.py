@@ -1,23 +1,25 @@
 """Slow and greedy clients over real sockets: timeouts for the head and the body, and a
-bound on the connections of one address."""
+bound on the connections of one address. One server for the module; each test connects
+from an address of its own, so that no test's connections count against another's."""
 
 from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import Server, make_server
+from tests.conftest import MigratedTemplates, Server, make_server, premigrated
 
 AGENT = "/enterprise/control/agent.php"
 
 
-@pytest.fixture
-def strict(tmp_path: Path) -> Iterator[Server]:
-    server = make_server(tmp_path)
+@pytest.fixture(scope="module")
+def strict(
+    tmp_path_factory: pytest.TempPathFactory, migrated_templates: MigratedTemplates
+) -> Iterator[Server]:
+    server = premigrated(make_server(tmp_path_factory.mktemp("strict")), migrated_templates)
     server.env.update(
         PANELKEY_HEADER_TIMEOUT="1",
         PANELKEY_BODY_TIMEOUT="1",
@@ -25,6 +27,14 @@ def strict(tmp_path: Path) -> Iterator[Server]:
     )
     yield server.start()
     server.stop()
+
+
+def _connect(server: Server, source: str) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", server.http_port), source_address=(source, 0))
+
+
+def _client(source: str) -> httpx.Client:
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=30)
 
 
 def _read_until_closed(sock: socket.socket) -> bytes:
@@ -38,14 +48,14 @@ def _read_until_closed(sock: socket.socket) -> bytes:
 
 
 def test_a_connection_that_stops_mid_headers_is_closed(strict: Server) -> None:
-    with socket.create_connection(("127.0.0.1", strict.http_port)) as sock:
+    with _connect(strict, "127.0.3.1") as sock:
         sock.sendall(f"POST {AGENT} HTTP/1.1\r\nHost: panelkey\r\nKEY: x".encode())
         answer = _read_until_closed(sock)
     assert answer.startswith(b"HTTP/1.1 408 ")
 
 
 def test_a_connection_that_sends_nothing_is_closed(strict: Server) -> None:
-    with socket.create_connection(("127.0.0.1", strict.http_port)) as sock:
+    with _connect(strict, "127.0.3.2") as sock:
         assert _read_until_closed(sock).startswith(b"HTTP/1.1 408 ")
 
 
@@ -55,18 +65,18 @@ def test_a_body_that_stops_half_way_is_closed_and_never_runs(strict: Server) -> 
         f"POST {AGENT} HTTP/1.1\r\nHost: panelkey\r\nHTTP_AUTH_LOGIN: admin\r\n"
         f"HTTP_AUTH_PASSWD: {strict.admin_password}\r\nContent-Length: {len(body)}\r\n\r\n"
     )
-    with socket.create_connection(("127.0.0.1", strict.http_port)) as sock:
+    with _connect(strict, "127.0.3.3") as sock:
         sock.sendall(head.encode() + body[:20])
         answer = _read_until_closed(sock)
     assert b"<packet" not in answer
-    listed = strict.cli("--list")
+    listed = strict.command("--list")
     assert listed.returncode == 0 and listed.stdout.strip() == ""  # no key was made
 
 
 def test_one_address_holds_a_bounded_number_of_connections(strict: Server) -> None:
-    held = [socket.create_connection(("127.0.0.1", strict.http_port)) for _ in range(3)]
+    held = [_connect(strict, "127.0.3.4") for _ in range(3)]
     try:
-        with socket.create_connection(("127.0.0.1", strict.http_port)) as extra:
+        with _connect(strict, "127.0.3.4") as extra:
             assert _read_until_closed(extra).startswith(b"HTTP/1.1 503 ")
     finally:
         for sock in held:
@@ -74,23 +84,25 @@ def test_one_address_holds_a_bounded_number_of_connections(strict: Server) -> No
 
 
 def test_header_names_with_underscores_still_work(strict: Server) -> None:
-    answer = httpx.post(
-        strict.http_url + AGENT,
-        content=b"<packet><server><get_protos/></server></packet>",
-        headers={"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": strict.admin_password},
-    )
+    with _client("127.0.3.5") as client:
+        answer = client.post(
+            strict.http_url + AGENT,
+            content=b"<packet><server><get_protos/></server></packet>",
+            headers={"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": strict.admin_password},
+        )
     assert answer.status_code == 200 and b"<proto>" in answer.content
 
 
 def test_a_big_body_sent_at_once_is_read_but_an_endless_head_is_refused(strict: Server) -> None:
     padding = "<!-- " + "p" * 200_000 + " -->"
-    answer = httpx.post(
-        strict.http_url + AGENT,
-        content=f"<packet>{padding}<server><get_protos/></server></packet>".encode(),
-        headers={"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": strict.admin_password},
-    )
+    with _client("127.0.3.6") as client:
+        answer = client.post(
+            strict.http_url + AGENT,
+            content=f"<packet>{padding}<server><get_protos/></server></packet>".encode(),
+            headers={"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": strict.admin_password},
+        )
     assert answer.status_code == 200 and b"<proto>" in answer.content
-    with socket.create_connection(("127.0.0.1", strict.http_port)) as sock:
+    with _connect(strict, "127.0.3.6") as sock:
         sock.sendall(f"POST {AGENT} HTTP/1.1\r\nHost: panelkey\r\n".encode())
         sock.sendall(b"".join(b"X-Filler-%d: %s\r\n" % (n, b"f" * 1000) for n in range(80)))
         assert _read_until_closed(sock).startswith(b"HTTP/1.1 431 ")

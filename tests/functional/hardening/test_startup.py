@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, make_server
+from tests.conftest import ADMIN_PASSWORD, BIN, MigratedTemplates, make_server, premigrated
 
 
 def _serve(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -91,12 +91,15 @@ def test_a_data_folder_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
 
 
 def test_an_admin_password_that_does_not_match_the_store_is_warned_about(
-    tmp_path: Path,
+    tmp_path: Path, migrated_templates: MigratedTemplates
 ) -> None:
-    server = make_server(tmp_path).start()  # the admin made with the test's password
-    server.stop()
+    # the store's admin was made with the test's password, as a first start makes it
+    server = premigrated(make_server(tmp_path), migrated_templates)
     server.env["PANELKEY_ADMIN_PASSWORD"] = "not-the-stored-one"
     server.start()
     server.stop()
+    server.env["PANELKEY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
+    server.start()
+    server.stop()
     warned = [line for line in server.log_text().splitlines() if "PANELKEY_ADMIN_PASSWORD" in line]
-    assert len(warned) == 1 and "does not match" in warned[0]
+    assert len(warned) == 1 and "does not match" in warned[0]  # the first start's alone

@@ -31,7 +31,7 @@ from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.panel import Panel
 from panelkey.journal import AccessLog, Journal, JournalMiddleware, LogFormatter
-from panelkey.server import AGENT_PATH, REST_PREFIX, PanelkeyApp
+from panelkey.server import AGENT_PATH, REST_PREFIX, USAGE_FLUSH_SECONDS, PanelkeyApp
 from panelkey.store.outage import RETRY_AFTER, outage_of
 from tests.conftest import (
     ADMIN_PASSWORD,
@@ -399,7 +399,7 @@ def test_a_running_server_answers_an_outage_logs_it_once_and_recovers(
                 )
                 assert made.status_code == 503 and made.headers["retry-after"]
                 assert set(made.json()) == {"code", "message"}
-            time.sleep(2.5)  # the usage flush runs, and fails, twice
+            time.sleep(USAGE_FLUSH_SECONDS + 0.2)  # the usage flush runs, and fails
             store.mend()
             mended = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
             assert not _codes(xml(_add("after")), "customer/add")
@@ -407,7 +407,10 @@ def test_a_running_server_answers_an_outage_logs_it_once_and_recovers(
                 "/api/v2/clients", headers={"X-API-Key": key}, json={**CUSTOMER, "login": "q-after"}
             )
             assert made.status_code == 201, made.text
-            time.sleep(2.5)  # the usage flush runs again
+            deadline = time.monotonic() + 30  # the usage flush runs again, and writes
+            while not any(k.last_used and k.last_used >= mended for k in store.panel.keys.list()):
+                assert time.monotonic() < deadline, "no key's use written after the outage"
+                time.sleep(0.1)
         log = server.log_text()
         assert log.count("store unavailable: ") == 1, log
         assert log.count("store back after ") == 1 and "20 requests refused" in log, log

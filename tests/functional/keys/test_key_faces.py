@@ -314,7 +314,7 @@ def test_a_dns_key_manages_records_on_both_faces_and_nothing_else(
 def test_an_expired_key_is_11003_and_401_like_any_bad_key(
     ctx: Context, api: Api, panel: Panel, admin: Identity
 ) -> None:
-    value = _key(panel, admin, expires="5s")
+    value = _key(panel, admin, expires="2s")  # one to two seconds: whole seconds
     xml = XmlClient(ctx, value)
     assert results(xml.call("<server><get_protos/></server>"), "server/get_protos")
     assert api.get("/server", headers={"X-API-Key": value}).status_code == 200

@@ -35,7 +35,7 @@ def _key(panel: Panel, admin: Identity, **options: object) -> str:
 
 
 def test_an_expiring_key_works_then_is_refused_as_expired(panel: Panel, admin: Identity) -> None:
-    value = _key(panel, admin, expires="5s")
+    value = _key(panel, admin, expires="2s")  # one to two seconds: whole seconds
     assert isinstance(panel.auth.verify_key(value, "127.0.0.1", "xml"), Verified)
     _sleep_past(panel.keys.list()[0].expires)
     verdict = panel.auth.verify_key(value, "127.0.0.1", "xml")
@@ -125,7 +125,7 @@ def test_rotation_with_grace_keeps_the_old_value_until_it_ends(
     panel: Panel, admin: Identity
 ) -> None:
     old = _key(panel, admin)
-    newer, _ = panel.keys.rotate(admin, old, grace="5s", face="cli")
+    newer, _ = panel.keys.rotate(admin, old, grace="2s", face="cli")
     assert isinstance(panel.auth.verify_key(old, "127.0.0.1", "xml"), Verified)
     assert isinstance(panel.auth.verify_key(newer, "127.0.0.1", "xml"), Verified)
     _sleep_past(panel.keys.list()[0].expires)  # the old key's, set by the grace

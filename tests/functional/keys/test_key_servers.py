@@ -15,37 +15,41 @@ import httpx
 from panelkey.core.access.keypolicy import expires_epoch
 from tests.conftest import Server, free_port
 from tests.functional.rest.rest_helpers import https
-from tests.functional.scale.test_revocation import two_servers, works  # noqa: F401 - a fixture
+from tests.functional.scale.test_revocation import (  # noqa: F401 - two_servers: a fixture
+    fresh_connections,
+    two_servers,
+    works,
+)
 
 AGENT = "/enterprise/control/agent.php"
 PROTOS = b"<packet><server><get_protos/></server></packet>"
 
 
 def _make_key(server: Server, *options: str) -> str:
-    out = server.cli("-c", "-ip-address", "127.0.0.1", *options)
+    out = server.command("-c", "-ip-address", "127.0.0.1", *options)
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()
 
 
 def _xml(server: Server, key: str) -> str:
     # A new connection each time, so that the kernel spreads them over the workers.
-    return httpx.post(
-        server.http_url + AGENT, content=PROTOS, headers={"KEY": key, "Connection": "close"}
-    ).text
+    return (
+        fresh_connections().post(server.http_url + AGENT, content=PROTOS, headers={"KEY": key}).text
+    )
 
 
 def test_an_expiring_key_is_refused_by_both_servers_on_postgresql(
     two_servers: tuple[Server, Server],  # noqa: F811 - the fixture
 ) -> None:
     a, b = two_servers
-    value = _make_key(a, "-expires", "10s")
+    value = _make_key(a, "-expires", "3s")  # two to three seconds from now: whole seconds
     assert works(a, value) and works(b, value)
-    (listed,) = json.loads(a.cli("-l", "-format", "json").stdout)
+    (listed,) = json.loads(a.command("-l", "-format", "json").stdout)
     at = expires_epoch(listed["expires"])
     assert at is not None
     time.sleep(max(0.0, at - time.time()) + 0.3)  # just past it, however long the above took
     assert not works(a, value) and not works(b, value)
-    audit = a.cli("audit", "--failures", tool="panelkey").stdout
+    audit = a.command("audit", "--failures", tool="panelkey").stdout
     assert audit.count("reason=expired") >= 2
 
 
@@ -70,14 +74,10 @@ def test_a_rate_holds_across_two_workers_and_metrics_add_them_up(
         assert "<status>ok</status>" in _xml(server, plain)
     _xml(server, "00000000-1111-2222-3333-444444444444")
     for _ in range(12):  # wrong passwords past the lockout's 5, however the workers share them
-        httpx.post(
+        fresh_connections().post(
             server.http_url + AGENT,
             content=PROTOS,
-            headers={
-                "HTTP_AUTH_LOGIN": "admin",
-                "HTTP_AUTH_PASSWD": "wrong",
-                "Connection": "close",
-            },
+            headers={"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": "wrong"},
         )
     text = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text
 

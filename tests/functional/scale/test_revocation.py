@@ -3,24 +3,31 @@
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 from lxml import etree
 
-from tests.conftest import MigratedTemplates, Server, premigrated
+from tests.conftest import MigratedTemplates, Server, make_server, pg_schema, premigrated
 
 AGENT = "/enterprise/control/agent.php"
 PROTOS = b"<packet><server><get_protos/></server></packet>"
 REVOCATION_BOUND = 1.0  # model.md: other servers refuse a deleted key within one second
 
 
+@functools.cache
+def fresh_connections() -> httpx.Client:
+    """A client that opens a new connection for each request (so that workers take
+    turns), made once: making a client costs more than a request."""
+    return httpx.Client(timeout=10, limits=httpx.Limits(max_keepalive_connections=0))
+
+
 def post(server: Server, body: bytes, key: str) -> etree._Element:
-    """One packet on a fresh connection (so that workers take turns)."""
-    with httpx.Client(timeout=10) as client:
-        response = client.post(server.http_url + AGENT, content=body, headers={"KEY": key})
+    """One packet on a fresh connection."""
+    response = fresh_connections().post(server.http_url + AGENT, content=body, headers={"KEY": key})
     assert response.status_code == 200, response.text
     return etree.fromstring(response.content)
 
@@ -73,18 +80,25 @@ def refused_within(check: Callable[[], bool], limit: float) -> tuple[float, int]
 
 
 def admin_key(server: Server) -> str:
-    out = server.cli("-c", "-description", "admin key for tests")
+    out = server.command("-c", "-description", "admin key for tests")
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def two_servers(
-    pg_url: str, server_factory: Callable[[str], Server], migrated_templates: MigratedTemplates
-) -> tuple[Server, Server]:
-    first = premigrated(server_factory(pg_url), migrated_templates).start()
-    second = server_factory(pg_url).start()
-    return first, second
+    tmp_path_factory: pytest.TempPathFactory, migrated_templates: MigratedTemplates
+) -> Iterator[tuple[Server, Server]]:
+    """Two servers on one PostgreSQL store (migrated before the first starts), for the
+    module: each test makes keys and accounts of its own."""
+    with pg_schema(migrated_templates) as url:
+        folder = tmp_path_factory.mktemp("two")
+        made = [premigrated(make_server(folder, url), migrated_templates) for _ in range(2)]
+        try:
+            yield made[0].start(), made[1].start()
+        finally:
+            for server in made:
+                server.stop()
 
 
 def test_keys_deleted_on_one_server_are_refused_by_both(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +17,7 @@ import pytest
 
 from panelkey.journal import Journal
 from panelkey.pytest_plugin import PanelkeyServer, PanelkeyServerError, start_server
-from tests.conftest import BIN
+from tests.conftest import run_tool
 from tests.functional.testing.worker_connections import AGENT, Pinned, children, per_worker, until
 
 PROTOS = "<packet><server><get_protos/></server></packet>"
@@ -35,7 +34,7 @@ def two(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PanelkeyServer]:
 @pytest.fixture(autouse=True)
 def _no_rule_left(two: PanelkeyServer) -> Iterator[None]:
     yield
-    two.clear_faults()
+    panelkey(two, "fault", "clear")
 
 
 def _admin(server: PanelkeyServer) -> dict[str, str]:
@@ -43,16 +42,15 @@ def _admin(server: PanelkeyServer) -> dict[str, str]:
 
 
 def panelkey(server: PanelkeyServer, *args: str, stdin: str = "") -> str:
-    done = subprocess.run(
-        [str(BIN / "panelkey"), *args],
-        env=server.env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """The `panelkey` command on the server's store, run in this process (its `main`)."""
+    done = run_tool(server.env, "panelkey", *args, stdin=stdin)
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def _rules(server: PanelkeyServer) -> list[dict[str, object]]:
+    """`panelkey fault list --json`: the rules not yet spent, with their hits."""
+    return [json.loads(line) for line in panelkey(server, "fault", "list", "--json").splitlines()]
 
 
 def _post(server: PanelkeyServer, packet: str, headers: dict[str, str]) -> httpx.Response:
@@ -213,7 +211,7 @@ def test_a_ratio_answers_a_share_of_the_calls(two: PanelkeyServer) -> None:
         statuses = [client.post(AGENT, content=PROTOS.encode()).status_code for _ in range(40)]
     refused = statuses.count(503)
     assert 5 <= refused <= 35 and refused + statuses.count(200) == 40, statuses
-    (rule,) = two.faults()
+    (rule,) = _rules(two)
     assert rule["hits"] == refused and rule["remaining"] is None
 
 
@@ -226,7 +224,7 @@ def test_a_rule_for_one_key_leaves_other_keys_and_logins_alone(two: PanelkeyServ
         assert _error(_post(two, PROTOS, {"KEY": chosen}).text)[0] == "1006"
         assert "<proto>" in _post(two, PROTOS, {"KEY": other}).text
         assert "<proto>" in _post(two, PROTOS, _admin(two)).text
-    assert two.faults()[0]["hits"] == 2
+    assert _rules(two)[0]["hits"] == 2
 
 
 def test_the_plugin_and_a_seed_file_set_rules_too(two: PanelkeyServer, tmp_path: Path) -> None:
@@ -261,22 +259,25 @@ def test_the_plugin_and_a_seed_file_set_rules_too(two: PanelkeyServer, tmp_path:
     assert "<status>ok</status>" in _post(two, get, _admin(two)).text
     assert len(two.faults()) == 2  # the seed's 502 and this one
     two.clear_faults()
-    assert two.faults() == []
+    assert _rules(two) == []
     assert "<proto>" in _post(two, PROTOS, {"KEY": value}).text
 
 
 def test_a_rule_that_makes_no_sense_is_refused_and_nothing_is_kept(
     two: PanelkeyServer,
 ) -> None:
-    with pytest.raises(PanelkeyServerError, match="--errcode is the XML API's"):
-        two.fault("POST /api/v2/clients", errcode=1007)
-    with pytest.raises(PanelkeyServerError, match="operation 'webspace'"):
-        two.fault("webspace", errcode=1007)
+    for args, said in [
+        (("POST /api/v2/clients", "--errcode", "1007"), "--errcode is the XML API's"),
+        (("webspace", "--errcode", "1007"), "operation 'webspace'"),
+    ]:
+        refused = run_tool(two.env, "panelkey", "fault", "add", "--operation", *args)
+        assert refused.returncode == 1 and said in refused.stderr, refused.stderr
+    # the plugin's own calls say why too
     with pytest.raises(PanelkeyServerError, match="needs an errcode"):
         two.fault("webspace/add")
     with pytest.raises(PanelkeyServerError, match=r"faults\[0\] \(customer/get\)"):
         two.seed({"faults": [{"operation": "customer/get", "errcode": "1013"}]})
-    assert two.faults() == []
+    assert _rules(two) == []
 
 
 def test_the_plugin_saves_and_restores_the_store_with_its_rules(two: PanelkeyServer) -> None:
@@ -289,7 +290,7 @@ def test_the_plugin_saves_and_restores_the_store_with_its_rules(two: PanelkeySer
         assert rest.delete(f"/clients/{kept['id']}").status_code == 200
     two.fault("server/get_protos", http_status=503)
     two.restore("plugin-base")
-    assert two.faults() == []  # the rule was made after the save: gone with the rest
+    assert _rules(two) == []  # the rule was made after the save: gone with the rest
     assert _error(_post(two, PROTOS, {"KEY": made}).text)[0] == "11003"
     with _rest(two) as rest:
         assert [c["id"] for c in rest.get("/clients").json() if c["login"] == "kept"] == [
@@ -307,4 +308,4 @@ def test_a_count_holds_across_workers_under_concurrent_calls(two: PanelkeyServer
     with ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(call, range(24)))
     assert sorted(statuses) == [200] * 19 + [503] * 5, statuses
-    assert two.faults() == []
+    assert _rules(two) == []

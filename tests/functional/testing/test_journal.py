@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import queue
+import subprocess
+import threading
 import time
 
 import httpx
 
-from tests.conftest import ADMIN_PASSWORD, Server
+from tests.conftest import ADMIN_PASSWORD, BIN, Server
 
 AGENT = "/enterprise/control/agent.php"
 CUSTOMER_PASSWORD = "cust-pw-31337"
@@ -17,12 +20,23 @@ WRONG_KEY = "deadbeef-0000-1111-2222-333344445555"
 def _journal(server: Server, *args: str) -> list[dict[str, object]]:
     deadline = time.monotonic() + 10
     while True:
-        done = server.cli("journal", "--json", *args, tool="panelkey")
+        done = server.command("journal", "--json", *args, tool="panelkey")
         assert done.returncode == 0, done.stderr
         entries = [json.loads(line) for line in done.stdout.splitlines()]
         if len(entries) >= 4 or time.monotonic() > deadline:
             return entries
         time.sleep(0.2)
+
+
+def _access_lines(server: Server, count: int) -> list[str]:
+    """The server log's access lines, once `count` are there (they are written in batches,
+    twice a second) or after ten seconds."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [line for line in server.log_text().splitlines() if "INFO panelkey.access:" in line]
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
 
 
 def test_journal_holds_refusals_with_reasons_and_no_secrets(server: Server) -> None:
@@ -62,66 +76,61 @@ def test_journal_holds_refusals_with_reasons_and_no_secrets(server: Server) -> N
     ok = [e for e in entries if e["operation"] == "server/get_protos" and e["outcome"] == "ok"]
     assert ok and str(ok[0]["credential"]).startswith("key ")
     assert str(ok[0]["credential"]) != f"key {key}"
-    text = server.cli("journal", "--json", tool="panelkey").stdout
-    text += server.cli("journal", tool="panelkey").stdout + server.log_text()
+    access = _access_lines(server, 4)  # one line per request at the default level, info
+    assert len(access) == 4
+    text = server.command("journal", "--json", tool="panelkey").stdout
+    text += server.command("journal", tool="panelkey").stdout + server.log_text()
     for secret in (key, WRONG_KEY, CUSTOMER_PASSWORD, ADMIN_PASSWORD):
         assert secret not in text
     assert "secret_key/create, customer/add" in text
-    access = [line for line in server.log_text().splitlines() if "INFO panelkey.access:" in line]
-    assert len(access) == 4  # one line per request at the default level, info
     assert "metrics on" not in server.log_text()  # metrics are off unless --metrics-port
     assert not (server.data_dir / "metrics").exists()
     assert any("11003" in line and "unknown key" in line for line in access)
-    errors = server.cli("journal", "--errors", tool="panelkey").stdout.splitlines()
+    errors = server.command("journal", "--errors", tool="panelkey").stdout.splitlines()
     assert len(errors) == 2 and all("error" in line for line in errors)
 
 
 def test_journal_follow_prints_new_entries_as_they_come(server: Server) -> None:
-    import subprocess
-    import sys
-    import threading
-    from pathlib import Path
-
+    protos = b"<packet><server><get_protos/></server></packet>"
+    with httpx.Client(base_url=server.http_url, timeout=30) as client:
+        client.post(AGENT, headers={"KEY": WRONG_KEY}, content=protos)  # the past
+    deadline = time.monotonic() + 10
+    while not server.command("journal", "--json", tool="panelkey").stdout:
+        assert time.monotonic() < deadline, "the journal was not written"
+        time.sleep(0.05)
     follow = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "panelkey"),
-            "journal",
-            "--follow",
-            "--json",
-            "--errors",
-        ],
+        [str(BIN / "panelkey"), "journal", "--follow", "--json", "--errors"],
         env=server.env,
         stdout=subprocess.PIPE,
         text=True,
     )
+    printed: queue.Queue[dict[str, object]] = queue.Queue()
+    assert follow.stdout is not None
+    threading.Thread(
+        target=lambda out=follow.stdout: [printed.put(json.loads(line)) for line in out],
+        daemon=True,
+    ).start()
     try:
-        time.sleep(1.5)  # it has printed the (empty) past and is polling
+        # the past first: once it is printed, the command is following
+        assert printed.get(timeout=30)["operation"] == "server/get_protos"
         with httpx.Client(base_url=server.http_url, timeout=30) as client:
             client.post(AGENT, headers={"KEY": WRONG_KEY}, content=b"<packet><server><get/>"
                         b"</server></packet>")  # fmt: skip
             client.post(
                 AGENT,
                 headers={"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": ADMIN_PASSWORD},
-                content=b"<packet><server><get_protos/></server></packet>",
+                content=protos,
             )  # an ok one, which --errors leaves out
             client.post(AGENT, headers={"KEY": WRONG_KEY}, content=b"<packet><ip><get/></ip>"
                         b"</packet>")  # fmt: skip
-        assert follow.stdout is not None
-        lines: list[dict[str, object]] = []
-        reader = threading.Thread(
-            target=lambda: lines.extend(json.loads(follow.stdout.readline()) for _ in range(2)),  # type: ignore[union-attr]
-            daemon=True,
-        )
-        reader.start()
-        reader.join(15)
+        lines = [printed.get(timeout=15) for _ in range(2)]
         assert [e["operation"] for e in lines] == ["server/get", "ip/get"]
         assert all(e["reason"] == "unknown key" and e["errcode"] == "11003" for e in lines)
         assert WRONG_KEY not in json.dumps(lines)
     finally:
         follow.terminate()
         follow.wait(10)
-        if follow.stdout is not None:
-            follow.stdout.close()
+        follow.stdout.close()
 
 
 def test_rest_entries_show_method_and_path_and_never_a_key_or_session(server: Server) -> None:
@@ -147,6 +156,6 @@ def test_rest_entries_show_method_and_path_and_never_a_key_or_session(server: Se
     assert shown[1][:2] == ("GET /api/v2/server", 200) and str(shown[1][2]).startswith("key ")
     assert shown[2][:2] == ("POST /api/v2/server/session", 201)
     assert shown[3][:2] == ("DELETE /api/v2/auth/keys/***", 200)
-    text = server.cli("journal", "--json", tool="panelkey").stdout + server.log_text()
+    text = server.command("journal", "--json", tool="panelkey").stdout + server.log_text()
     assert key not in text and session.json()["id"] not in text and ADMIN_PASSWORD not in text
     assert all(e["face"] == "rest" and e["duration_ms"] > 0 for e in entries)

@@ -14,7 +14,17 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import ADMIN_PASSWORD, PG_URL, Server, _pg_unavailable, _schema_url, make_server
+from tests.conftest import (
+    ADMIN_PASSWORD,
+    PG_URL,
+    MigratedTemplates,
+    Server,
+    _pg_unavailable,
+    _schema_of,
+    _schema_url,
+    make_server,
+    premigrated,
+)
 from tests.functional.testing.worker_connections import Pinned, children, per_worker, until
 
 ADMIN = {"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": ADMIN_PASSWORD}
@@ -36,9 +46,12 @@ GET_JDOE = (
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def two(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    migrated_templates: MigratedTemplates,
 ) -> Iterator[Server]:
-    """A server with two workers, on a SQLite file or a fresh PostgreSQL schema."""
+    """A server with two workers, on a SQLite file or a PostgreSQL schema of its own,
+    migrated."""
     url = None
     engine = None
     schema = f"pk_{uuid.uuid4().hex[:12]}"
@@ -50,7 +63,10 @@ def two(
         with engine.begin() as conn:
             conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
         url = _schema_url(schema)
-    server = make_server(tmp_path_factory.mktemp("snapshots"), url).start("--workers", "2")
+        _schema_of[url] = schema  # filled from the template, dropped here at the end
+    server = premigrated(make_server(tmp_path_factory.mktemp("snapshots"), url), migrated_templates)
+    _schema_of.pop(str(url), None)
+    server.start("--workers", "2")
     try:
         assert server.proc is not None
         pid = server.proc.pid
@@ -70,7 +86,7 @@ def two(
 
 
 def _panelkey(server: Server, *args: str) -> str:
-    done = server.cli(*args, tool="panelkey")
+    done = server.command(*args, tool="panelkey")
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -160,7 +176,7 @@ def test_a_snapshot_can_be_restored_again_and_deleted(two: Server) -> None:
     _panelkey(two, "snapshot", "restore", "again")  # the snapshot stays as saved
     assert "Deleted snapshot again." in _panelkey(two, "snapshot", "delete", "again")
     assert "again" not in _panelkey(two, "snapshot", "list")
-    missing = two.cli("snapshot", "restore", "again", tool="panelkey")
+    missing = two.command("snapshot", "restore", "again", tool="panelkey")
     assert missing.returncode == 1 and "no snapshot named 'again'" in missing.stderr
-    bad = two.cli("snapshot", "save", "../etc", tool="panelkey")
+    bad = two.command("snapshot", "save", "../etc", tool="panelkey")
     assert bad.returncode == 1 and "snapshot name" in bad.stderr

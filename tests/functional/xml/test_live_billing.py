@@ -4,28 +4,45 @@ is refused. Every event of the run is in event_log/get_events, in order."""
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from lxml import etree
 
-from tests.conftest import ADMIN_PASSWORD, MigratedTemplates, Server, make_server, premigrated
+from tests.conftest import (
+    ADMIN_PASSWORD,
+    MigratedTemplates,
+    Server,
+    make_server,
+    pg_schema,
+    premigrated,
+)
 from tests.functional.xml.xml_helpers import AGENT, BOTH, named, packet, parse
 
 Call = Callable[[str], etree._Element]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def live(
-    request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: MigratedTemplates
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    migrated_templates: MigratedTemplates,
 ) -> Iterator[Server]:
-    url = None if request.param == "sqlite" else str(request.getfixturevalue("pg_url"))
-    server = premigrated(make_server(tmp_path, url), migrated_templates).start()
-    yield server
-    server.stop()
+    """One server a store for the module: each test names what it makes after its `auth`,
+    and looks only at what it made (its events after its first)."""
+    with contextlib.ExitStack() as stack:
+        url = (
+            None
+            if request.param == "sqlite"
+            else stack.enter_context(pg_schema(migrated_templates))
+        )
+        folder = tmp_path_factory.mktemp("billing")
+        server = premigrated(make_server(folder, url), migrated_templates).start()
+        stack.callback(server.stop)
+        yield server
 
 
 def _caller(server: Server, headers: dict[str, str]) -> Call:
@@ -56,7 +73,7 @@ def ok(root: etree._Element, path: str) -> etree._Element:
 
 def _key(server: Server, login: str | None = None) -> str:
     args = ["-c", "-ip-address", "127.0.0.1"] + (["-login", login] if login else [])
-    made = server.cli(*args)
+    made = server.command(*args)
     assert made.returncode == 0, made.stderr
     return made.stdout.strip()
 
@@ -239,8 +256,8 @@ def test_the_admins_billing_flow_over_a_socket(live: Server, auth: str) -> None:
     )
     call = _caller(live, headers)
     start = _last_id(call)
-    _flow(call, "adm", stat=call)
-    _check_flow_events(_events_since(call, start), "adm", "admin")
+    _flow(call, f"adm-{auth}", stat=call)
+    _check_flow_events(_events_since(call, start), f"adm-{auth}", "admin")
 
 
 @pytest.mark.parametrize("live", BOTH, indirect=True)
@@ -248,8 +265,11 @@ def test_the_admins_billing_flow_over_a_socket(live: Server, auth: str) -> None:
 def test_a_resellers_billing_flow_for_its_own_customer_and_not_for_anothers(
     live: Server, auth: str
 ) -> None:
+    # this test's own resellers, customer and address, on the module's server
+    rick_login, rose_login, kept = f"rick-{auth}", f"rose-{auth}", f"kept-{auth}"
+    address = {"key": "192.0.2.44", "login": "192.0.2.45"}[auth]
     admin = _caller(live, {"KEY": _key(live)})
-    for login in ("rick", "rose"):
+    for login in (rick_login, rose_login):
         ok(
             admin(
                 f"<reseller><add><gen-info><pname>R {login}</pname><login>{login}</login>"
@@ -259,14 +279,15 @@ def test_a_resellers_billing_flow_for_its_own_customer_and_not_for_anothers(
         )
     rick_id = ok(
         admin(
-            "<reseller><get><filter><login>rick</login></filter><dataset><gen-info/></dataset>"
+            f"<reseller><get><filter><login>{rick_login}</login></filter><dataset><gen-info/>"
+            "</dataset>"
             "</get></reseller>"
         ),
         "reseller/get",
     ).findtext("id")
     ok(
         admin(
-            "<ip><add><ip_address>192.0.2.44</ip_address><netmask>255.255.255.0</netmask>"
+            f"<ip><add><ip_address>{address}</ip_address><netmask>255.255.255.0</netmask>"
             "<type>shared</type><interface>eth0</interface></add></ip>"
         ),
         "ip/add",
@@ -274,60 +295,62 @@ def test_a_resellers_billing_flow_for_its_own_customer_and_not_for_anothers(
     ok(
         admin(
             f"<reseller><ippool-add-ip><reseller-id>{rick_id}</reseller-id><ip><ip-address>"
-            "192.0.2.44</ip-address></ip></ippool-add-ip></reseller>"
+            f"{address}</ip-address></ip></ippool-add-ip></reseller>"
         ),
         "reseller/ippool-add-ip",
     )
     rick = _caller(
         live,
-        {"KEY": _key(live, "rick")}
+        {"KEY": _key(live, rick_login)}
         if auth == "key"
-        else {"HTTP_AUTH_LOGIN": "rick", "HTTP_AUTH_PASSWD": "pw-rick-12345"},
+        else {"HTTP_AUTH_LOGIN": rick_login, "HTTP_AUTH_PASSWD": f"pw-{rick_login}-12345"},
     )
     # rick sees only its share of the pool, and the flow uses it
     pool = ok(rick("<ip><get/></ip>"), "ip/get").findall("addresses/ip_info")
-    assert [i.findtext("ip_address") for i in pool] == ["192.0.2.44"]
+    assert [i.findtext("ip_address") for i in pool] == [address]
     start = _last_id(admin)
-    _flow(rick, "rck", stat=admin)
-    _check_flow_events(_events_since(admin, start), "rck", "rick")
+    _flow(rick, f"rck-{auth}", stat=admin)
+    _check_flow_events(_events_since(admin, start), f"rck-{auth}", rick_login)
 
     # rick's customer with a subscription, then rose tries to run them
     ok(
         rick(
-            "<customer><add><gen_info><pname>Kept</pname><login>kept</login>"
-            "<passwd>pw-kept-12345</passwd></gen_info></add></customer>"
+            f"<customer><add><gen_info><pname>Kept</pname><login>{kept}</login>"
+            f"<passwd>pw-{kept}-12345</passwd></gen_info></add></customer>"
         ),
         "customer/add",
     )
     ok(
         rick(
-            "<webspace><add><gen_setup><name>kept.example</name><owner-login>kept</owner-login>"
-            "<ip_address>192.0.2.44</ip_address></gen_setup></add></webspace>"
+            f"<webspace><add><gen_setup><name>{kept}.example</name><owner-login>{kept}"
+            f"</owner-login><ip_address>{address}</ip_address></gen_setup></add></webspace>"
         ),
         "webspace/add",
     )
-    rose = _caller(live, {"HTTP_AUTH_LOGIN": "rose", "HTTP_AUTH_PASSWD": "pw-rose-12345"})
+    rose = _caller(
+        live, {"HTTP_AUTH_LOGIN": rose_login, "HTTP_AUTH_PASSWD": f"pw-{rose_login}-12345"}
+    )
     before = _last_id(admin)
     refusals = {
-        "customer/get": "<customer><get><filter><login>kept</login></filter><dataset><gen_info/>"
-        "</dataset></get></customer>",
-        "customer/get-domain-list": "<customer><get-domain-list><filter><login>kept</login>"
+        "customer/get": f"<customer><get><filter><login>{kept}</login></filter><dataset>"
+        "<gen_info/></dataset></get></customer>",
+        "customer/get-domain-list": f"<customer><get-domain-list><filter><login>{kept}</login>"
         "</filter></get-domain-list></customer>",
-        "webspace/add": "<webspace><add><gen_setup><name>rose.example</name><owner-login>kept"
-        "</owner-login></gen_setup></add></webspace>",
-        "webspace/get": "<webspace><get><filter><name>kept.example</name></filter><dataset>"
+        "webspace/add": f"<webspace><add><gen_setup><name>{rose_login}.example</name>"
+        f"<owner-login>{kept}</owner-login></gen_setup></add></webspace>",
+        "webspace/get": f"<webspace><get><filter><name>{kept}.example</name></filter><dataset>"
         "<limits/></dataset></get></webspace>",
-        "webspace/set": "<webspace><set><filter><name>kept.example</name></filter><values>"
+        "webspace/set": f"<webspace><set><filter><name>{kept}.example</name></filter><values>"
         "<gen_setup><status>16</status></gen_setup></values></set></webspace>",
         "webspace/switch-subscription": "<webspace><switch-subscription><filter><name>"
-        "kept.example</name></filter><no-plan/></switch-subscription></webspace>",
-        "webspace/del": "<webspace><del><filter><name>kept.example</name></filter></del>"
+        f"{kept}.example</name></filter><no-plan/></switch-subscription></webspace>",
+        "webspace/del": f"<webspace><del><filter><name>{kept}.example</name></filter></del>"
         "</webspace>",
-        "customer/del": "<customer><del><filter><login>kept</login></filter></del></customer>",
+        "customer/del": f"<customer><del><filter><login>{kept}</login></filter></del></customer>",
     }
     for path, inner in refusals.items():
         result = _result(rose(inner), path)
         assert result.findtext("status") == "error", (path, etree.tostring(result))
         assert result.findtext("errcode") in ("1013", "1015"), (path, etree.tostring(result))
     assert _last_id(admin) == before
-    assert _status(rick, "kept.example") == "0"
+    assert _status(rick, f"{kept}.example") == "0"

@@ -45,7 +45,7 @@ class Agent:
 
 def _setup(server: Server) -> tuple[Agent, Agent, Agent]:
     """The admin's agent, and those of customers jdoe (example.com) and eve (eve.example)."""
-    created = server.cli("-c", "-ip-address", "127.0.0.1")
+    created = server.command("-c", "-ip-address", "127.0.0.1")
     assert created.returncode == 0, created.stderr
     admin = Agent(server.https_url, created.stdout.strip())
     keys = {}

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from lxml import etree
 
-from tests.conftest import Server, make_server
+from tests.conftest import MigratedTemplates, Server, make_server, premigrated
 from tests.functional.xml.xml_helpers import AGENT, NEW, OLD, packet
 
 FTP_PASSWORD = "Ftp-Legacy-Pw-31"
@@ -21,8 +21,8 @@ NEW_FTP_PASSWORD = "Ftp-Changed-Pw-47"
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[Server]:
-    server = make_server(tmp_path).start()
+def live(tmp_path: Path, migrated_templates: MigratedTemplates) -> Iterator[Server]:
+    server = premigrated(make_server(tmp_path), migrated_templates).start()
     yield server
     server.stop()
 
@@ -31,7 +31,7 @@ class Wire:
     """XML and REST calls to a live server with one key (KEY and X-API-Key)."""
 
     def __init__(self, server: Server) -> None:
-        made = server.cli("-c", "-ip-address", "127.0.0.1")
+        made = server.command("-c", "-ip-address", "127.0.0.1")
         assert made.returncode == 0, made.stderr
         self.key = made.stdout.strip()
         self.server = server
