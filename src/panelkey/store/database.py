@@ -396,7 +396,9 @@ class PostgresChangeWatcher(ChangeWatcher):
                     self._on_change(True)
                     self._ready.set()
                     while not self._stop.is_set():
-                        for note in conn.notifies(timeout=0.5, stop_after=1):
+                        # A short wait: `close` is seen within a tenth of a second (a
+                        # stopping worker waits for it), at ten idle wake-ups a second.
+                        for note in conn.notifies(timeout=0.1, stop_after=1):
                             self._on_change(note.payload != "key")
             except Exception:  # noqa: BLE001 - any failure means: reconnect and resync
                 self._ready.set()
