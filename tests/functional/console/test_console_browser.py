@@ -450,7 +450,9 @@ def test_the_journal_page_is_live_and_filters(page: Page, server: Server) -> Non
 
 
 def test_refusals_show_the_reason_and_are_searched(page: Page, server: Server) -> None:
-    reader = server.cli("-c", "-ip-address", "127.0.0.1", "-scope", "read").stdout.strip()
+    with _rest(server) as rest:
+        made = rest.post("/auth/keys", json={"ips": ["127.0.0.1"], "scope": ["read"]})
+        reader = made.json()["key"]
     _xml(server, "<packet><secret_key><create/></secret_key></packet>", KEY=reader)
     _xml(server, "<packet><server><get_protos/></server></packet>", KEY=HOSTILE_KEY)
     page.goto(server.https_url + "/console/refusals")
@@ -709,8 +711,11 @@ def test_a_form_posted_without_its_csrf_token_is_refused(page: Page, server: Ser
     )
     assert answer.status == 403
     assert _key_count(server) == before
-    key = server.cli("-c", "-ip-address", "127.0.0.1").stdout.strip()
-    key_id = str(max(k["id"] for k in json.loads(server.cli("-l", "-format", "json").stdout)))
+    with _rest(server) as rest:
+        body = {"ips": ["127.0.0.1"], "description": "not to be forged"}
+        key = rest.post("/auth/keys", json=body).json()["key"]
+        listed = rest.get("/auth/keys").json()
+    key_id = str(next(k["id"] for k in listed if k["description"] == "not to be forged"))
     for path in (
         f"/console/keys/{key_id}/rotate",
         f"/console/keys/{key_id}/delete",
