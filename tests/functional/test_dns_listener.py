@@ -28,7 +28,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from lxml import etree
 
-from tests.conftest import ADMIN_PASSWORD, Server, free_port, make_server
+from tests.conftest import (
+    ADMIN_PASSWORD,
+    MigratedTemplates,
+    Server,
+    free_port,
+    make_server,
+    premigrated,
+)
 from tests.functional.xml.xml_helpers import AGENT, packet, parse
 
 ZONE = "acme-zone.test"
@@ -83,8 +90,11 @@ class Live:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    server = make_server(tmp_path_factory.mktemp("dns")).start("--dns-port", "0")
+def live(
+    tmp_path_factory: pytest.TempPathFactory, migrated_templates: MigratedTemplates
+) -> Iterator[Live]:
+    made = make_server(tmp_path_factory.mktemp("dns"))  # on a copy of the migrated store
+    server = premigrated(made, migrated_templates).start("--dns-port", "0")
     try:
         port = 0
         deadline = time.monotonic() + 10

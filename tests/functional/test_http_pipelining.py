@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Server, make_server
+from tests.conftest import MigratedTemplates, Server, make_server, premigrated
 
 AGENT = "/enterprise/control/agent.php"
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    server = make_server(tmp_path)
+def server(tmp_path: Path, migrated_templates: MigratedTemplates) -> Iterator[Server]:
+    server = premigrated(make_server(tmp_path), migrated_templates)  # no first start
     yield server.start()
     server.stop()
 

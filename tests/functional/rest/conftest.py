@@ -10,7 +10,7 @@ import pytest
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.panel import Panel
-from tests.conftest import CHEAP_HASHES, Server, make_server
+from tests.conftest import CHEAP_HASHES, MigratedTemplates, Server, make_server, premigrated
 from tests.functional.rest.rest_helpers import Api
 
 
@@ -27,8 +27,12 @@ def admin_key(api: Api) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One real `panelkey serve` for a module whose tests do not disturb each other."""
-    server = make_server(tmp_path_factory.mktemp("rest")).start()
+def live(
+    tmp_path_factory: pytest.TempPathFactory, migrated_templates: MigratedTemplates
+) -> Iterator[Server]:
+    """One real `panelkey serve` for a module whose tests do not disturb each other; its
+    store is a copy of the migrated one (no test here is about a first start)."""
+    server = premigrated(make_server(tmp_path_factory.mktemp("rest")), migrated_templates)
+    server.start()
     yield server
     server.stop()
