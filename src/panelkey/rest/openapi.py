@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -212,6 +213,13 @@ def swagger2() -> dict[str, Any]:
 
 def rendered() -> dict[str, tuple[bytes, str]]:
     """Each document's bytes and content type, by its path below /api/v2."""
+    return dict(_rendered())
+
+
+# The documents follow from the route table alone: made once a process (a quarter of a
+# second, most of it the YAML), however many apps (workers' listeners, tests) serve them.
+@functools.cache
+def _rendered() -> dict[str, tuple[bytes, str]]:
     v2 = swagger2()
     return {
         "/openapi.json": (json.dumps(openapi3(), indent=2).encode(), "application/json"),

@@ -4,7 +4,6 @@ objects most tests start from (a customer, a domain, the XML face beside REST)."
 from __future__ import annotations
 
 import asyncio
-import functools
 import ssl
 import time
 from collections.abc import Callable
@@ -18,9 +17,7 @@ import pytest
 from panelkey.context import Context
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
-from panelkey.rest import app as rest_app
 from panelkey.rest.app import RestApi
-from panelkey.rest.openapi import rendered
 from tests.conftest import ADMIN_PASSWORD, Server
 from tests.factories import key_of
 from tests.functional.xml.xml_helpers import XmlClient
@@ -38,11 +35,6 @@ CUSTOMER = {
 
 Key = dict[str, str]
 
-# RestApi renders its three OpenAPI documents when it is made: a quarter of a second, most
-# of it the YAML one. A server pays that once; every in-process test (some 300 make an
-# Api) paid it again. The documents are made from the route table alone, so each test
-# process renders them once (with the real `rendered`) and every RestApi serves those.
-_documents = functools.cache(rendered)
 # For a test that reads the store only through the API it checks: SQLite alone.
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -69,9 +61,7 @@ class Api:
     scheme: str = "https"
 
     def __post_init__(self) -> None:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(rest_app, "rendered", lambda: dict(_documents()))
-            self.app = RestApi(self.ctx)
+        self.app = RestApi(self.ctx)
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         async def go() -> httpx.Response:
