@@ -55,6 +55,15 @@ SPARE_FDS = 64
 RESERVE_SHARE = 2
 # Past this many addresses remembered by the refusal log, the quiet ones are forgotten.
 _REMEMBERED = 4096
+# The worker's requests begun and not answered, shared by its protocol classes (one
+# worker is one process): what pressure.py asks before it makes a caller wait.
+_IN_HAND = [0]
+
+
+def in_hand() -> int:
+    """The worker's requests begun (their head whole) and not yet answered; 0 where the
+    faces are called without this protocol."""
+    return _IN_HAND[0]
 
 
 def _answer(status: bytes, text: bytes) -> bytes:
@@ -448,7 +457,7 @@ def guarded(
             "refusals": refusals,
             "open_by_source": {},
             "open_total": [0],
-            "in_hand": [0],
+            "in_hand": _IN_HAND,
         },
     )
 

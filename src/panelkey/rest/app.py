@@ -18,6 +18,7 @@ import logging
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
+from panelkey import pressure
 from panelkey.config import LiveSettings
 from panelkey.context import BodyTooLarge, Context, Scope
 from panelkey.core.access.credentials import rest_credentials
@@ -173,16 +174,31 @@ class RestApi:
                 for k, v in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
             }
         if route.body:
-            call.body = await self._body(scope, receive, route)
-        assert route.handler is not None
-        if route.inline or method in ("GET", "HEAD"):
+            try:
+                call.body = await self._body(scope, receive, route)
+            except (ApiError, BodyTooLarge):
+                await self._paced(identity)
+                raise
+        handler = route.handler
+        assert handler is not None
+        if route.listing and method in ("GET", "HEAD"):
+            lane = pressure.pressure_of(self.ctx.panel.auth).lane
+            status, payload = await lane.run(lambda: handler(call))
+        elif route.inline or method in ("GET", "HEAD"):
             # Reads run on the event loop: a thread hop costs more than an indexed read
             # (docs/performance.md); writes, which wait for the disk, go to a thread.
-            status, payload = route.handler(call)
+            status, payload = handler(call)
         else:
-            status, payload = await asyncio.to_thread(route.handler, call)
+            status, payload = await asyncio.to_thread(handler, call)
         self.outage.ok()  # the store answered: the end of an outage, if any
         return status, encode(payload), _JSON, []
+
+    async def _paced(self, identity: Identity) -> None:
+        """A body refused (too long, or not its schema): past a few a second from one
+        caller, answered after `lockout_delay` while others wait (pressure.py)."""
+        auth = self.ctx.panel.auth
+        caller = f"key {identity.key_id}" if identity.key_id else f"login {identity.login}"
+        await pressure.pressure_of(auth).pace.refusal(caller, auth.lockout_delay)
 
     def _limits(self, identity: Identity, route: Route, address: str) -> None:
         """A key's scope (403), judged under the XML name the route carries, and its rate
@@ -201,7 +217,7 @@ class RestApi:
         if creds.key is not None:
             verdict = auth.check_key_cached(creds.key, address)
             if not isinstance(verdict, Verified):
-                verdict = await auth.key_verdict(creds.key, address, FACE)
+                verdict = await pressure.key_verdict(auth, creds.key, address, FACE)
         elif creds.login is not None and creds.password is not None:
             verdict = await auth.password_verdict(creds.login, creds.password, address, FACE)
         else:

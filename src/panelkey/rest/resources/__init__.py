@@ -95,6 +95,12 @@ class Route:
     def params(self) -> list[str]:
         return re.findall(r"{(\w+)}", self.path)
 
+    @property
+    def listing(self) -> bool:
+        """A list of objects, as long as the store holds: made off the event loop, in the
+        bulk lane (pressure.py), so that other requests keep flowing meanwhile."""
+        return not self.inline and self.answer is not None and self.answer.get("type") == "array"
+
 
 def too_large(limit: int) -> ApiError:
     return bad_request(
