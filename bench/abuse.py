@@ -374,8 +374,9 @@ def _worst_latency_during(
 Row = tuple[str, str, str, bool | None]  # (measure, result, target, met; None: no target)
 
 
-def run(work: Path, env: dict[str, str], *, quick: bool) -> str:
-    """Measure and return the Markdown section (see the module)."""
+def run(work: Path, env: dict[str, str], *, quick: bool, only: str = "") -> str:
+    """Measure and return the Markdown section (see the module); with `only`, just the
+    attacks whose names hold it (for trying one fix; the section's rows are then few)."""
     from panelkey.config import load_settings
 
     seconds = 3.0 if quick else 8.0
@@ -386,15 +387,22 @@ def run(work: Path, env: dict[str, str], *, quick: bool) -> str:
     # One server for the flood, the packets and the attacks that leave no state behind
     # for 127.0.0.1; the spray gets a fresh one (lockouts and familiar sources), and so do
     # the big lists (thousands of customers, made with the cheapest password hashes).
+    rows: list[Row] = []
     with _server(work / "abuse", env) as (proc, http, https, env_a):
         url = f"http://127.0.0.1:{http}{AGENT}"
-        rows, key = _measure(work, env_a, proc.pid, url, seconds, quick)
-        rows += _attacks(work, proc.pid, key, http, https, seconds, rounds)
-    with _server(work / "abuse-spray", env) as (proc, http, _https, env_b):
-        rows += _spray(work, env_b, proc.pid, http, seconds, rounds)
+        if only:
+            key = _make_key(env_a)
+        else:
+            rows, key = _measure(work, env_a, proc.pid, url, seconds, quick)
+        rows += _attacks(work, proc.pid, key, http, https, seconds, rounds, only)
+    if not only or only in "a password spray":
+        with _server(work / "abuse-spray", env) as (proc, http, _https, env_b):
+            rows += _spray(work, env_b, proc.pid, http, seconds, rounds)
     extra = {"PANELKEY_PASSWORD_HASH_PROFILE": "cheapest", "PANELKEY_MAX_PASSWORD_HASHES": "1000"}
-    with _server(work / "abuse-lists", env, extra) as (proc, http, _https, env_c):
-        rows += _big_lists(work, env_c, proc.pid, http, seconds, rounds, 1000 if quick else 3000)
+    if not only or only in "admin connections reading GET /api/v2/clients":
+        with _server(work / "abuse-lists", env, extra) as (proc, http, _https, env_c):
+            count = 1000 if quick else 3000
+            rows += _big_lists(work, env_c, proc.pid, http, seconds, rounds, count)
     return _section(rows, limits, seconds, rounds)
 
 
@@ -526,7 +534,14 @@ def _process_attack(**params: Any) -> Callable[[float], Callable[[], str]]:
 
 
 def _attacks(
-    work: Path, pid: int, key: str, http: int, https: int, seconds: float, rounds: int
+    work: Path,
+    pid: int,
+    key: str,
+    http: int,
+    https: int,
+    seconds: float,
+    rounds: int,
+    only: str = "",
 ) -> list[Row]:
     """Issue 24's attacks that leave 127.0.0.1 untouched, on the first server."""
     base = f"http://127.0.0.1:{http}/"
@@ -597,6 +612,9 @@ def _attacks(
         ),
     ]
     held = attacks[-1].name
+    attacks = [a for a in attacks if only in a.name]
+    if not attacks:
+        return []
 
     def connects(seconds: float) -> tuple[int, int, float]:
         """New HTTPS connections, one key request each, 0.1 s apart: wrk's connections are
@@ -620,6 +638,8 @@ def _attacks(
         return ok, total, worst
 
     rows, m = _under_attacks(pid, url, legit, attacks, seconds, rounds, alongside=connects)
+    if held not in m.beside:
+        return rows
     under: list[tuple[int, int, float]] = m.beside[held]
     alone: list[tuple[int, int, float]] = m.beside[""]
     ok, total = sum(u[0] for u in under), sum(u[1] for u in under)
@@ -902,13 +922,19 @@ def _section(rows: list[Row], limits: Any, seconds: float, rounds: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description="panelkey's abuse benchmark alone")
     parser.add_argument("--quick", action="store_true", help="one round of 3 s runs")
+    parser.add_argument(
+        "--only",
+        default="",
+        metavar="TEXT",
+        help="only the attacks whose names hold TEXT (e.g. 'refusal flood'), for trying a fix",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: scripts/bench installs it (apt-get install wrk)")
     work = Path(tempfile.mkdtemp(prefix="panelkey-abuse-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
     try:
-        print(run(work, env, quick=args.quick))
+        print(run(work, env, quick=args.quick, only=args.only))
     finally:
         if not os.environ.get("BENCH_KEEP"):
             shutil.rmtree(work, ignore_errors=True)
