@@ -318,11 +318,29 @@ async def _flood(
     return {"answers": sum(statuses.values()), "statuses": statuses, "errors": errors}
 
 
+def _lock_store(path: str, seconds: float) -> dict[str, Any]:
+    """A store outage that touches nothing but this benchmark's own SQLite file: another
+    process holds its write lock (an exclusive transaction) for `seconds`, so that every
+    write waits (up to the 30 s busy timeout) while reads go on from the WAL. Taking the
+    file whole is not possible in WAL mode while the server has it open."""
+    import sqlite3
+
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        held = time.monotonic()
+        time.sleep(seconds)
+        conn.execute("ROLLBACK")
+        return {"locked_for": round(time.monotonic() - held, 1)}
+    finally:
+        conn.close()
+
+
 def _attack_main(params: dict[str, Any]) -> None:
-    if params["kind"] == "hold":
-        done: dict[str, Any] = asyncio.run(
-            _hold(params["port"], params["tls_port"], params["seconds"])
-        )
+    if params["kind"] == "lock":
+        done: dict[str, Any] = _lock_store(params["path"], params["seconds"])
+    elif params["kind"] == "hold":
+        done = asyncio.run(_hold(params["port"], params["tls_port"], params["seconds"]))
     else:
         done = asyncio.run(
             _flood(
@@ -516,6 +534,8 @@ def _process_attack(**params: Any) -> Callable[[float], Callable[[], str]]:
 
         def finish() -> str:
             done = _attacked(proc)
+            if "locked_for" in done:
+                return f"the store held by another process for {done['locked_for']} s"
             if "held_at_end" in done:
                 return (
                     f"{done['held_at_end']:,} connections held to the end, "
@@ -604,6 +624,11 @@ def _attacks(
             f"a refusal flood from many addresses ({FLOOD_CONNECTIONS} connections through "
             "the trusted proxy, a random X-Forwarded-For and wrong KEY each request)",
             _wrk_attack(url, refusals, FLOOD_CONNECTIONS),
+        ),
+        Attack(
+            "a store outage for writes (another process holds the SQLite store's write "
+            "lock; the keys in use are cached, their last use waits to be written)",
+            _process_attack(kind="lock", path=str(work / "abuse" / "panelkey.db")),
         ),
         Attack(
             f"{IDLE_TLS:,} idle TLS handshakes from 127.0.0.50 and {HALF_HEADS} half-sent "
