@@ -29,7 +29,7 @@ import threading
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from panelkey import httpguard
 from panelkey.core.access.auth import Authenticator
@@ -41,6 +41,14 @@ _REMEMBERED = 100_000  # digests of verified keys, callers paced; past it, start
 _FLOODED = Refused(Reason.LOCKED_OUT)
 
 T = TypeVar("T")
+
+
+def authenticated(scope: dict[str, Any]) -> None:
+    """The request of `scope` authenticated: its TCP peer may use the worker's reserve of
+    connections (httpguard.py)."""
+    client = scope.get("client")
+    if client:
+        httpguard.authenticated(str(client[0]))
 
 
 def busy() -> bool:

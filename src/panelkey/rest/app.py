@@ -163,6 +163,7 @@ class RestApi:
             body, content_type = self.documents[route.path]
             return 200, body, content_type.encode(), []
         identity = await self._authenticate(found, address)
+        pressure.authenticated(scope)
         if identity.key_id is not None:
             self._limits(identity, route, address)
         if self.ctx.panel.faults.armed:  # a fault injected on purpose answers first

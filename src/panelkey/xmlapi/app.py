@@ -116,6 +116,7 @@ class XmlApi:
                 self.ctx.panel.auth.admit(identity)
         except PanelkeyError as exc:
             return render.serialize(render.system_error(exc), pretty)
+        pressure.authenticated(scope)
         req = Request(self.ctx, identity, address, FACE)
         try:
             if len(body) > _INLINE_BODY:
