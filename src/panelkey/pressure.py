@@ -11,11 +11,12 @@
                waits `lockout_delay` for each further refusal while the worker has other
                requests in hand: the refusal is as cheap as it can be made, the wait
                costs nothing, and it keeps the caller's next request away meanwhile.
-    BulkLane   big answers (REST lists) are made in a thread, one at a time; while the
-               worker has other requests in hand, the lane then rests REST_FACTOR times
-               as long as the answer took, so that big answers together take at most a
-               tenth of the worker's time from the requests waiting (the thread holds
-               the GIL for its Python parts: its time is the event loop's too).
+    BulkLane   big answers (REST lists): their objects read in a thread, then encoded on
+               the event loop SLICE seconds at a time, one answer's turn at a time; while
+               the worker has other requests in hand, after each turn the lane rests
+               REST_FACTOR times as long as the turn took, so that big answers together
+               take at most a twentieth of the worker's time from the requests waiting (the
+               thread holds the GIL for its Python parts: its time is the loop's too).
 
 "Other requests in hand" is httpguard's count of the worker's requests begun and not
 answered. Without it (the faces called in process) nothing waits or rests.
@@ -28,7 +29,7 @@ import hashlib
 import threading
 import time
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from panelkey import httpguard
@@ -36,7 +37,8 @@ from panelkey.core.access.auth import Authenticator
 from panelkey.core.identity import Reason, Refused, Verdict, Verified
 
 BURST = 10  # refusals of one caller in a second answered at once
-REST_FACTOR = 9  # the lane rests this many times its slice: a tenth of the loop
+REST_FACTOR = 19  # the lane rests this many times its turn: a twentieth of the loop
+SLICE = 0.002  # seconds of a big answer's encoding on the event loop in one turn, about
 _REMEMBERED = 100_000  # digests of verified keys, callers paced; past it, start again
 _FLOODED = Refused(Reason.LOCKED_OUT)
 
@@ -123,7 +125,7 @@ class Pace:
 
 
 class BulkLane:
-    """Big answers, one at a time (see the module)."""
+    """Big answers, a turn at a time (see the module)."""
 
     def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
         self._clock = clock
@@ -132,10 +134,30 @@ class BulkLane:
     async def _enter(self) -> None:
         while (wait := self._free_at - self._clock()) > 0:
             await asyncio.sleep(wait)
+        await asyncio.sleep(0)  # the others' turn between two slices, resting or not
 
     def _leave(self, started: float) -> None:
         now = self._clock()
         self._free_at = now + (now - started) * REST_FACTOR if busy() else now
+
+    async def encode(self, items: Iterable[T], add: Callable[[T], None]) -> None:
+        """`add(item)` for each item, on the event loop, SLICE seconds of them at a time
+        (each slice a turn of the lane)."""
+        it = iter(items)
+        more = True
+        while more:
+            await self._enter()
+            started = self._clock()
+            deadline = started + SLICE
+            try:
+                for n, item in enumerate(it, 1):
+                    add(item)
+                    if n % 16 == 0 and self._clock() >= deadline:
+                        break
+                else:
+                    more = False
+            finally:
+                self._leave(started)
 
     async def run(self, work: Callable[[], T]) -> T:
         """`work()` in a thread, when the lane is free; the lane is taken meanwhile."""

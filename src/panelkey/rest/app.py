@@ -27,7 +27,7 @@ from panelkey.rest import faults as rest_faults
 from panelkey.rest.errors import REASONS, ApiError, error_body, from_exception
 from panelkey.rest.jsonschema import check, check_text, ref
 from panelkey.rest.openapi import BASE_PATH, rendered
-from panelkey.rest.resources import FACE, Call, Route
+from panelkey.rest.resources import FACE, Call, Handler, Listing, Route, is_listing, within
 from panelkey.rest.router import ROUTER, SCHEMAS
 from panelkey.store.outage import is_store_failure, outage_of
 
@@ -183,8 +183,7 @@ class RestApi:
         handler = route.handler
         assert handler is not None
         if route.listing and method in ("GET", "HEAD"):
-            lane = pressure.pressure_of(self.ctx.panel.auth).lane
-            status, payload = await lane.run(lambda: handler(call))
+            return await self._listing(handler, call)
         elif route.inline or method in ("GET", "HEAD"):
             # Reads run on the event loop: a thread hop costs more than an indexed read
             # (docs/performance.md); writes, which wait for the disk, go to a thread.
@@ -193,6 +192,22 @@ class RestApi:
             status, payload = await asyncio.to_thread(handler, call)
         self.outage.ok()  # the store answered: the end of an outage, if any
         return status, encode(payload), _JSON, []
+
+    async def _listing(self, handler: Handler, call: Call) -> tuple[int, bytes, bytes, Headers]:
+        """A list as long as the store holds, in the bulk lane (pressure.py): its objects
+        read in a thread, then encoded a slice at a time, held to the answer budget."""
+        lane = pressure.pressure_of(self.ctx.panel.auth).lane
+        unbounded: Handler = getattr(handler, "__wrapped__", handler)  # resources.bounded
+        status, payload = await lane.run(lambda: unbounded(call))
+        limit = self.ctx.settings.max_rest_answer
+        if is_listing(payload):
+            listing = Listing(limit)
+            await lane.encode(payload, listing.add)
+            body = listing.body()
+        else:
+            body = within(payload, limit)
+        self.outage.ok()
+        return status, body, _JSON, []
 
     async def _paced(self, identity: Identity) -> None:
         """A body refused (too long, or not its schema): past a few a second from one
