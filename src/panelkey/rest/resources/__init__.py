@@ -126,7 +126,11 @@ class Listing:
             raise too_large(self.limit)
 
     def body(self) -> bytes:
-        return b"[" + b",".join(self._parts) + b"]"
+        """The list's JSON; `too_large` past the budget (even an empty list's brackets)."""
+        body = b"[" + b",".join(self._parts) + b"]"
+        if len(body) > self.limit:
+            raise too_large(self.limit)
+        return body
 
 
 def is_listing(payload: Any) -> bool:
