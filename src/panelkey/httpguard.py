@@ -61,6 +61,7 @@ _REMEMBERED = 4096
 # The worker's requests begun and not answered, shared by its protocol classes (one
 # worker is one process): what pressure.py asks before it makes a caller wait.
 _IN_HAND = [0]
+_BEGUN = [0]  # requests the worker has begun, ever
 
 
 # Peer addresses that sent a request which authenticated (bounded: past it, start again).
@@ -74,6 +75,11 @@ def authenticated(peer: str) -> None:
         if len(_AUTHENTICATED) >= _REMEMBERED:
             _AUTHENTICATED.clear()
         _AUTHENTICATED.add(peer)
+
+
+def begun() -> int:
+    """Requests the worker has begun since it started (their head whole)."""
+    return _BEGUN[0]
 
 
 def in_hand() -> int:
@@ -396,6 +402,7 @@ class GuardedHttp(HttpToolsProtocol):
         if self.cycle is not before:  # a request to answer (not an upgrade)
             self._begun += 1
             self.in_hand[0] += 1
+            _BEGUN[0] += 1
         self._arm(self.body_timeout)  # disarmed at once when there is no body
 
     def on_response_complete(self) -> None:

@@ -15,21 +15,23 @@
                the event loop SLICE seconds at a time, one answer's turn at a time; while
                the worker has other requests in hand, after each turn the lane rests
                REST_FACTOR times as long as the turn took, so that big answers together
-               take at most a twentieth of the worker's time from the requests waiting (the
+               take at most a tenth of the worker's time from the requests waiting (the
                thread holds the GIL for its Python parts: its time is the loop's too).
 
 "Other requests in hand" is httpguard's count of the worker's requests begun and not
-answered. Without it (the faces called in process) nothing waits or rests.
+answered (for the lane, also those begun since its last turn). Without it (the faces
+called in process) nothing waits or rests.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import threading
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from panelkey import httpguard
@@ -37,7 +39,7 @@ from panelkey.core.access.auth import Authenticator
 from panelkey.core.identity import Reason, Refused, Verdict, Verified
 
 BURST = 10  # refusals of one caller in a second answered at once
-REST_FACTOR = 19  # the lane rests this many times its turn: a twentieth of the loop
+REST_FACTOR = 9  # the lane rests this many times its turn: a tenth of the loop
 SLICE = 0.002  # seconds of a big answer's encoding on the event loop in one turn, about
 _REMEMBERED = 100_000  # digests of verified keys, callers paced; past it, start again
 _FLOODED = Refused(Reason.LOCKED_OUT)
@@ -53,9 +55,9 @@ def authenticated(scope: dict[str, Any]) -> None:
         httpguard.authenticated(str(client[0]))
 
 
-def busy() -> bool:
-    """Whether the worker has requests in hand besides the one asking."""
-    return httpguard.in_hand() > 1
+def busy(own: int = 1) -> bool:
+    """Whether the worker has requests in hand besides `own` (the one asking)."""
+    return httpguard.in_hand() > own
 
 
 class KeyGate:
@@ -130,15 +132,34 @@ class BulkLane:
     def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
         self._clock = clock
         self._free_at = 0.0  # the lane rests until then (the clock's time)
+        self._members = 0  # big answers being made
+        self._joined = 0  # big answers begun since the last turn
+        self._begun = httpguard.begun()  # the worker's requests begun, at the last turn
 
     async def _enter(self) -> None:
+        await asyncio.sleep(0)  # the others' turn between two slices, resting or not
+        # No await between the last look and the turn: one answer's turn at a time.
         while (wait := self._free_at - self._clock()) > 0:
             await asyncio.sleep(wait)
-        await asyncio.sleep(0)  # the others' turn between two slices, resting or not
 
     def _leave(self, started: float) -> None:
         now = self._clock()
-        self._free_at = now + (now - started) * REST_FACTOR if busy() else now
+        # Big answers rest for the others' sake, not for each other's: when requests
+        # other than big answers began since the last turn, or are in hand now.
+        begun = httpguard.begun()
+        others = begun - self._begun - self._joined > 0 or busy(self._members)
+        self._begun, self._joined = begun, 0
+        self._free_at = now + (now - started) * REST_FACTOR if others else now
+
+    @contextlib.asynccontextmanager
+    async def member(self) -> AsyncIterator[BulkLane]:
+        """Around one big answer, from its first turn to its last."""
+        self._members += 1
+        self._joined += 1
+        try:
+            yield self
+        finally:
+            self._members -= 1
 
     async def encode(self, items: Iterable[T], add: Callable[[T], None]) -> None:
         """`add(item)` for each item, on the event loop, SLICE seconds of them at a time

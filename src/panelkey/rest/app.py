@@ -196,16 +196,16 @@ class RestApi:
     async def _listing(self, handler: Handler, call: Call) -> tuple[int, bytes, bytes, Headers]:
         """A list as long as the store holds, in the bulk lane (pressure.py): its objects
         read in a thread, then encoded a slice at a time, held to the answer budget."""
-        lane = pressure.pressure_of(self.ctx.panel.auth).lane
         unbounded: Handler = getattr(handler, "__wrapped__", handler)  # resources.bounded
-        status, payload = await lane.run(lambda: unbounded(call))
         limit = self.ctx.settings.max_rest_answer
-        if is_listing(payload):
-            listing = Listing(limit)
-            await lane.encode(payload, listing.add)
-            body = listing.body()
-        else:
-            body = within(payload, limit)
+        async with pressure.pressure_of(self.ctx.panel.auth).lane.member() as lane:
+            status, payload = await lane.run(lambda: unbounded(call))
+            if is_listing(payload):
+                listing = Listing(limit)
+                await lane.encode(payload, listing.add)
+                body = listing.body()
+            else:
+                body = within(payload, limit)
         self.outage.ok()
         return status, body, _JSON, []
 
