@@ -8,7 +8,8 @@
     legitimate key traffic under each attack of issue 24, as a ratio to alone (>= 0.8):
         idle TLS handshakes and half-sent heads, long REST fields, a password spray,
         refusal floods through a trusted proxy, large REST answers (and the server's
-        peak RSS), a wrong-key flood, XML packets with a 20,000-item filter
+        peak RSS), a wrong-key flood, XML packets with a 20,000-item filter, a store
+        outage for writes
 
 Runs its own panelkey servers (one worker, SQLite, default abuse limits) so that nothing
 the other sections do changes what is measured here. `run` returns the Markdown section;
@@ -931,9 +932,11 @@ def _section(rows: list[Row], limits: Any, seconds: float, rounds: int) -> str:
         "cannot be (connections held open, requests from other loopback addresses) are "
         "`python -m bench.abuse attack`, a process of their own. The spray runs on a fresh "
         "server (lockouts and familiar sources would leak), the big lists on another (its "
-        "customers made with the cheapest password hashes, which the lists do not read). A "
-        "store outage is not in the bench: the tests stop a store under a running server; "
-        "here the one PostgreSQL is shared and SQLite cannot be taken away safely.",
+        "customers made with the cheapest password hashes, which the lists do not read). The "
+        "store outage is another process holding the write lock of the first server's own "
+        "SQLite file (the one PostgreSQL is shared with other work, and SQLite in WAL mode "
+        "cannot be taken whole while the server holds it open): reads go on, writes wait; "
+        "the tests stop a store under a running server.",
         "",
         "| measure | result | target | met |",
         "| --- | --- | --- | --- |",
