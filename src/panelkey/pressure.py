@@ -4,10 +4,11 @@
     KeyGate    wrong keys from all sources together (nginx's limit_req with one global
                zone): past `rate` a second, a key this worker has never verified is
                refused after `lockout_delay`, before any lookup, while the worker has
-               other requests in hand; a key it has verified before is looked up as always. Each
-               source's own throttle (core/access/throttle.py) still counts; this is for
-               floods from sources too many to count one by one (X-Forwarded-For).
-    Pace       a caller (key, login or address) refused more than BURST times in a second
+               other requests in hand; a key it has verified before is looked up as
+               always. Each source's own throttle (core/access/throttle.py) still counts;
+               this is for floods from sources too many to count one by one (random
+               X-Forwarded-For values through a trusted proxy).
+    Pace       a caller (a key, or a login) refused more than BURST times in a second
                waits `lockout_delay` for each further refusal while the worker has other
                requests in hand: the refusal is as cheap as it can be made, the wait
                costs nothing, and it keeps the caller's next request away meanwhile.
@@ -41,6 +42,7 @@ from panelkey.core.identity import Reason, Refused, Verdict, Verified
 BURST = 10  # refusals of one caller in a second answered at once
 REST_FACTOR = 9  # the lane rests this many times its turn: a tenth of the loop
 SLICE = 0.002  # seconds of a big answer's encoding on the event loop in one turn, about
+_TAKEN_POLL = 0.005  # seconds between two looks at a lane a thread holds
 _REMEMBERED = 100_000  # digests of verified keys, callers paced; past it, start again
 _FLOODED = Refused(Reason.LOCKED_OUT)
 
@@ -140,7 +142,7 @@ class BulkLane:
         await asyncio.sleep(0)  # the others' turn between two slices, resting or not
         # No await between the last look and the turn: one answer's turn at a time.
         while (wait := self._free_at - self._clock()) > 0:
-            await asyncio.sleep(wait)
+            await asyncio.sleep(min(wait, _TAKEN_POLL))  # taken by a thread: no end known
 
     def _leave(self, started: float) -> None:
         now = self._clock()
