@@ -13,7 +13,10 @@ connects and never says hello holds a counted connection that the header timeout
 closes. The bounds come from the worker's descriptor limit (`Limits.sized`): a worker
 holds at most `capacity` connections, one address at most `bound` of them, and once
 fewer than `reserve` are left, only addresses holding fewer than RESERVE_SHARE get in,
-so that a few flooding addresses can never take the last connections (see `admit`). A
+so that a few flooding addresses can never take the last connections (see `admit`),
+and addresses whose requests have authenticated on this worker (the faces tell
+`authenticated`), which may go on up to their bound: the reserve is kept for callers
+with credentials, not for whoever connects. A
 refused connection is closed at once (a 503 first on plain HTTP; on HTTPS before the
 handshake, without a word), and logged once per address per interval with the count of
 those refused since.
@@ -55,6 +58,34 @@ SPARE_FDS = 64
 RESERVE_SHARE = 2
 # Past this many addresses remembered by the refusal log, the quiet ones are forgotten.
 _REMEMBERED = 4096
+# The worker's requests begun and not answered, shared by its protocol classes (one
+# worker is one process): what pressure.py asks before it makes a caller wait.
+_IN_HAND = [0]
+_BEGUN = [0]  # requests the worker has begun, ever
+
+
+# Peer addresses that sent a request which authenticated (bounded: past it, start again).
+_AUTHENTICATED: set[str] = set()
+
+
+def authenticated(peer: str) -> None:
+    """A request from TCP peer `peer` authenticated: its connections may use the
+    reserve."""
+    if peer not in _AUTHENTICATED:
+        if len(_AUTHENTICATED) >= _REMEMBERED:
+            _AUTHENTICATED.clear()
+        _AUTHENTICATED.add(peer)
+
+
+def begun() -> int:
+    """Requests the worker has begun since it started (their head whole)."""
+    return _BEGUN[0]
+
+
+def in_hand() -> int:
+    """The worker's requests begun (their head whole) and not yet answered; 0 where the
+    faces are called without this protocol."""
+    return _IN_HAND[0]
 
 
 def _answer(status: bytes, text: bytes) -> bytes:
@@ -168,16 +199,20 @@ class Limits:
         return cls(capacity, max(1, min(max_per_source, capacity // 16)), capacity // 4)
 
 
-def admit(open_total: int, held: int, limits: Limits, *, exempt: bool = False) -> str | None:
+def admit(
+    open_total: int, held: int, limits: Limits, *, exempt: bool = False, known: bool = False
+) -> str | None:
     """None when a new connection may open on a worker holding `open_total` connections,
-    `held` of them from the new one's address; else why not, for the log."""
+    `held` of them from the new one's address (`known`: an address that authenticated);
+    else why not, for the log."""
     if open_total >= limits.capacity:
         return f"the worker holds {open_total} connections, all it may"
     if exempt:
         return None
     if held >= limits.bound:
         return f"{held} already open, the bound per address"
-    if open_total >= limits.capacity - limits.reserve and held >= RESERVE_SHARE:
+    in_reserve = open_total >= limits.capacity - limits.reserve
+    if in_reserve and held >= RESERVE_SHARE and not known:
         return (
             f"{held} already open and the worker is in its reserve "
             f"({open_total} of {limits.capacity} connections)"
@@ -259,7 +294,7 @@ class GuardedHttp(HttpToolsProtocol):
         source = (get_remote_addr(transport) or ("",))[0]
         cls, total = type(self), self.open_total[0]
         held = self.open_by_source.get(source, 0)
-        why = admit(total, held, self.limits)
+        why = admit(total, held, self.limits, known=source in _AUTHENTICATED)
         # panel.ini is asked only when its answer matters, not on every connection
         if why and admit(total, held, self.limits, exempt=True) is None and cls.exempt(source):
             why = None
@@ -367,6 +402,7 @@ class GuardedHttp(HttpToolsProtocol):
         if self.cycle is not before:  # a request to answer (not an upgrade)
             self._begun += 1
             self.in_hand[0] += 1
+            _BEGUN[0] += 1
         self._arm(self.body_timeout)  # disarmed at once when there is no body
 
     def on_response_complete(self) -> None:
@@ -448,7 +484,7 @@ def guarded(
             "refusals": refusals,
             "open_by_source": {},
             "open_total": [0],
-            "in_hand": [0],
+            "in_hand": _IN_HAND,
         },
     )
 

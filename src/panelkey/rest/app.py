@@ -18,6 +18,7 @@ import logging
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
+from panelkey import pressure
 from panelkey.config import LiveSettings
 from panelkey.context import BodyTooLarge, Context, Scope
 from panelkey.core.access.credentials import rest_credentials
@@ -26,7 +27,7 @@ from panelkey.rest import faults as rest_faults
 from panelkey.rest.errors import REASONS, ApiError, error_body, from_exception
 from panelkey.rest.jsonschema import check, check_text, ref
 from panelkey.rest.openapi import BASE_PATH, rendered
-from panelkey.rest.resources import FACE, Call, Route
+from panelkey.rest.resources import FACE, Call, Handler, Listing, Route, is_listing, within
 from panelkey.rest.router import ROUTER, SCHEMAS
 from panelkey.store.outage import is_store_failure, outage_of
 
@@ -162,6 +163,7 @@ class RestApi:
             body, content_type = self.documents[route.path]
             return 200, body, content_type.encode(), []
         identity = await self._authenticate(found, address)
+        pressure.authenticated(scope)
         if identity.key_id is not None:
             self._limits(identity, route, address)
         if self.ctx.panel.faults.armed:  # a fault injected on purpose answers first
@@ -173,16 +175,46 @@ class RestApi:
                 for k, v in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
             }
         if route.body:
-            call.body = await self._body(scope, receive, route)
-        assert route.handler is not None
-        if route.inline or method in ("GET", "HEAD"):
+            try:
+                call.body = await self._body(scope, receive, route)
+            except (ApiError, BodyTooLarge):
+                await self._paced(identity)
+                raise
+        handler = route.handler
+        assert handler is not None
+        if route.listing and method in ("GET", "HEAD"):
+            return await self._listing(handler, call)
+        elif route.inline or method in ("GET", "HEAD"):
             # Reads run on the event loop: a thread hop costs more than an indexed read
             # (docs/performance.md); writes, which wait for the disk, go to a thread.
-            status, payload = route.handler(call)
+            status, payload = handler(call)
         else:
-            status, payload = await asyncio.to_thread(route.handler, call)
+            status, payload = await asyncio.to_thread(handler, call)
         self.outage.ok()  # the store answered: the end of an outage, if any
         return status, encode(payload), _JSON, []
+
+    async def _listing(self, handler: Handler, call: Call) -> tuple[int, bytes, bytes, Headers]:
+        """A list as long as the store holds, in the bulk lane (pressure.py): its objects
+        read in a thread, then encoded a slice at a time, held to the answer budget."""
+        unbounded: Handler = getattr(handler, "__wrapped__", handler)  # resources.bounded
+        limit = self.ctx.settings.max_rest_answer
+        async with pressure.pressure_of(self.ctx.panel.auth).lane.member() as lane:
+            status, payload = await lane.run(lambda: unbounded(call))
+            if is_listing(payload):
+                listing = Listing(limit)
+                await lane.encode(payload, listing.add)
+                body = listing.body()
+            else:
+                body = within(payload, limit)
+        self.outage.ok()
+        return status, body, _JSON, []
+
+    async def _paced(self, identity: Identity) -> None:
+        """A body refused (too long, or not its schema): past a few a second from one
+        caller, answered after `lockout_delay` while others wait (pressure.py)."""
+        auth = self.ctx.panel.auth
+        caller = f"key {identity.key_id}" if identity.key_id else f"login {identity.login}"
+        await pressure.pressure_of(auth).pace.refusal(caller, auth.lockout_delay)
 
     def _limits(self, identity: Identity, route: Route, address: str) -> None:
         """A key's scope (403), judged under the XML name the route carries, and its rate
@@ -201,7 +233,7 @@ class RestApi:
         if creds.key is not None:
             verdict = auth.check_key_cached(creds.key, address)
             if not isinstance(verdict, Verified):
-                verdict = await auth.key_verdict(creds.key, address, FACE)
+                verdict = await pressure.key_verdict(auth, creds.key, address, FACE)
         elif creds.login is not None and creds.password is not None:
             verdict = await auth.password_verdict(creds.login, creds.password, address, FACE)
         else:

@@ -25,6 +25,7 @@ import asyncio
 import logging
 from typing import Any
 
+from panelkey import pressure
 from panelkey.context import BodyTooLarge, Context, Scope
 from panelkey.core.access.credentials import Credentials, xml_credentials
 from panelkey.core.errors import (
@@ -115,11 +116,18 @@ class XmlApi:
                 self.ctx.panel.auth.admit(identity)
         except PanelkeyError as exc:
             return render.serialize(render.system_error(exc), pretty)
+        pressure.authenticated(scope)
         req = Request(self.ctx, identity, address, FACE)
-        if len(body) > _INLINE_BODY:
-            # Parsing, checking and running a big packet never holds the event loop.
-            return await asyncio.to_thread(self._run, body, req, pretty)
-        return await self._run_small(body, req, pretty)
+        try:
+            if len(body) > _INLINE_BODY:
+                # Parsing, checking and running a big packet never holds the event loop.
+                return await asyncio.to_thread(self._run, body, req, pretty)
+            return await self._run_small(body, req, pretty)
+        except PanelkeyError as exc:  # the whole packet refused: malformed, past a budget
+            caller = f"key {identity.key_id}" if identity.key_id else f"login {identity.login}"
+            auth = self.ctx.panel.auth
+            await pressure.pressure_of(auth).pace.refusal(caller, auth.lockout_delay)
+            return render.serialize(render.system_error(exc), pretty)
 
     def _failure(self, exc: Exception) -> Exception:
         """What to answer for a failure outside any operation (the caller's check, say):
@@ -132,10 +140,8 @@ class XmlApi:
         return exc
 
     async def _run_small(self, body: bytes, req: Request, pretty: bool) -> bytes:
-        try:
-            steps, store = self._prepare(body)
-        except PanelkeyError as exc:
-            return render.serialize(render.system_error(exc), pretty)
+        """The packet's answer; a PanelkeyError when it is refused whole."""
+        steps, store = self._prepare(body)
         limit = self.budget.answer
         few = sum(len(ops) for _, ops in steps) <= _INLINE_READS
         inline = not self.ctx.panel.faults.armed  # an injected delay must not hold the loop
@@ -149,17 +155,17 @@ class XmlApi:
         return render.finish(dispatch.run(steps, req, limit), pretty)
 
     def _run(self, body: bytes, req: Request, pretty: bool) -> bytes:
-        try:
-            steps, _ = self._prepare(body)
-        except PanelkeyError as exc:
-            return render.serialize(render.system_error(exc), pretty)
+        """The packet's answer; a PanelkeyError when it is refused whole."""
+        steps, _ = self._prepare(body)
         return self._serialized(steps, req, self.budget.answer, pretty)
 
     def _prepare(self, body: bytes) -> tuple[dispatch.Plan, bool]:
         """Steps 3 to 5 of the module's list, with the packet's budgets checked before
         the schema (cheap first): the plan and whether it needs the store; or a
         PanelkeyError for the whole packet."""
-        packet = parsing.parse_packet(body)
+        # A filter's items are counted while the packet is parsed: one naming more than
+        # the budget allows is refused as soon as that many are read (budgets.py).
+        packet = parsing.parse_packet(body, filter_items=self.budget.operations)
         parsing.check_version(packet)
         budgets.check(packet, self.budget)
         parsing.validate(packet)
@@ -181,7 +187,7 @@ class XmlApi:
             cached = auth.check_key_cached(creds.key, address)
             if isinstance(cached, Verified):
                 return cached.identity
-            verdict = await auth.key_verdict(creds.key, address, FACE)
+            verdict = await pressure.key_verdict(auth, creds.key, address, FACE)
             if isinstance(verdict, Verified):
                 return verdict.identity
             raise KeyValidationFailed()

@@ -118,6 +118,17 @@ def _check_filters(packet: etree._Element, operations: int, budget: Budget) -> N
         )
 
 
+def filter_items_past(limit: int, read: int, unread: int) -> LimitReached:
+    """The refusal of filters found, while the packet is parsed (parsing.py), to name
+    more objects than `limit`: `read` so far, about `unread` more in the rest."""
+    return LimitReached(
+        f"Limit reached: the packet's filters name about {read + unread} objects (more "
+        f"than {limit} in the part read); this server looks up at most {limit} in one "
+        "packet, one per operation or filter item ([panelkey] maxOperationsPerPacket). "
+        "Ask for fewer in one packet, or use an empty filter for everything"
+    )
+
+
 def _parent_tag(node: etree._Element) -> str:
     parent = node.getparent()
     return "" if parent is None else str(parent.tag)

@@ -95,6 +95,12 @@ class Route:
     def params(self) -> list[str]:
         return re.findall(r"{(\w+)}", self.path)
 
+    @property
+    def listing(self) -> bool:
+        """A list of objects, as long as the store holds: made off the event loop, in the
+        bulk lane (pressure.py), so that other requests keep flowing meanwhile."""
+        return not self.inline and self.answer is not None and self.answer.get("type") == "array"
+
 
 def too_large(limit: int) -> ApiError:
     return bad_request(
@@ -103,21 +109,46 @@ def too_large(limit: int) -> ApiError:
     )
 
 
+class Listing:
+    """A list answer made an item at a time, held to `limit` bytes: `add` raises
+    `too_large` as soon as the budget is spent, before the rest is made."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._parts: list[bytes] = []
+        self._size = 2
+
+    def add(self, item: Any) -> None:
+        part = json.dumps(item, separators=(",", ":")).encode()
+        self._parts.append(part)
+        self._size += len(part) + 1
+        if self._size > self.limit + 1:  # the last item has no comma
+            raise too_large(self.limit)
+
+    def body(self) -> bytes:
+        """The list's JSON; `too_large` past the budget (even an empty list's brackets)."""
+        body = b"[" + b",".join(self._parts) + b"]"
+        if len(body) > self.limit:
+            raise too_large(self.limit)
+        return body
+
+
+def is_listing(payload: Any) -> bool:
+    """Whether a handler's answer is a list to encode item by item (any iterable but a
+    dict, str or bytes)."""
+    return isinstance(payload, Iterable) and not isinstance(payload, (dict, str, bytes))
+
+
 def within(payload: Any, limit: int) -> bytes:
-    """`payload` as the JSON the app sends, or `too_large` when it passes `limit` bytes.
-    A list (or any iterable but a dict, str or bytes) is encoded item by item, so the
-    refusal comes as soon as the budget is spent, before the rest is made."""
+    """`payload` as the JSON the app sends, or `too_large` when it passes `limit` bytes;
+    a list is encoded item by item (`Listing`)."""
     if isinstance(payload, bytes):
         body = payload
-    elif isinstance(payload, Iterable) and not isinstance(payload, (dict, str)):
-        parts: list[bytes] = []
-        size = 2
+    elif is_listing(payload):
+        listing = Listing(limit)
         for item in payload:
-            parts.append(json.dumps(item, separators=(",", ":")).encode())
-            size += len(parts[-1]) + 1
-            if size > limit + 1:  # the last item has no comma
-                raise too_large(limit)
-        body = b"[" + b",".join(parts) + b"]"
+            listing.add(item)
+        body = listing.body()
     else:
         body = json.dumps(payload, separators=(",", ":")).encode()
     if len(body) > limit:
@@ -126,7 +157,8 @@ def within(payload: Any, limit: int) -> bytes:
 
 
 def bounded(handler: Handler) -> Handler:
-    """`handler`, its answer held to the REST answer budget (`within`)."""
+    """`handler`, its answer held to the REST answer budget (`within`); the handler
+    itself stays at `__wrapped__` (functools.wraps), for the app's bulk lane."""
 
     @functools.wraps(handler)
     def answer(c: Call) -> Answer:
