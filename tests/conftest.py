@@ -441,6 +441,13 @@ def admin(panel: Panel) -> Identity:
     return account.identity()
 
 
+PORT_ATTEMPTS = 5
+
+
+class PortTaken(RuntimeError):
+    """A server could not listen: another process took its port first."""
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
@@ -471,6 +478,16 @@ class Server:
         return ADMIN_PASSWORD
 
     def start(self, *extra: str) -> Server:
+        """Start the server; on ports another process took between `free_port` and the
+        server's bind (other test workers, other work on the machine), on new ones."""
+        for _ in range(PORT_ATTEMPTS - 1):
+            try:
+                return self._start(extra)
+            except PortTaken:
+                self.https_port, self.http_port = free_port(), free_port()
+        return self._start(extra)
+
+    def _start(self, extra: tuple[str, ...]) -> Server:
         cmd = [
             str(BIN / "panelkey"),
             "serve",
@@ -488,14 +505,21 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"panelkey serve exited: {self.log_text()}")
+                text = self.log_text()
+                if "Address already in use" in text:
+                    raise PortTaken(text)
+                raise RuntimeError(f"panelkey serve exited: {text}")
             try:
                 with socket.create_connection(("127.0.0.1", self.https_port), timeout=0.2):
                     pass
                 with socket.create_connection(("127.0.0.1", self.http_port), timeout=0.2):
-                    return self
+                    pass
             except OSError:
                 time.sleep(0.05)
+                continue
+            # Both ports answer; they are this server's only if it still runs.
+            if self.proc.poll() is None:
+                return self
         raise RuntimeError(f"panelkey serve did not listen in time: {self.log_text()}")
 
     def log_text(self) -> str:

@@ -18,6 +18,10 @@
                REST_FACTOR times as long as the turn took, so that big answers together
                take at most a tenth of the worker's time from the requests waiting (the
                thread holds the GIL for its Python parts: its time is the loop's too).
+    ListSizes  how many objects each list (route and query) last answered: one seen with
+               at most SMALL_LIST is made on the event loop at once, where the thread hop
+               and the lane would cost more than the list (docs/performance.md); one
+               bigger, or never seen, goes to the lane.
 
 "Other requests in hand" is httpguard's count of the worker's requests begun and not
 answered (for the lane, also those begun since its last turn). Without it (the faces
@@ -45,6 +49,7 @@ SLICE = 0.002  # seconds of a big answer's encoding on the event loop in one tur
 _TAKEN_POLL = 0.005  # seconds between two looks at a lane a thread holds
 _REMEMBERED = 100_000  # digests of verified keys, callers paced; past it, start again
 _FLOODED = Refused(Reason.LOCKED_OUT)
+SMALL_LIST = 100  # objects a list may have answered last time to be made on the loop
 
 T = TypeVar("T")
 
@@ -193,14 +198,35 @@ class BulkLane:
             self._leave(started)
 
 
+class ListSizes:
+    """See the module. Counted by objects, not by time: what a list costs on a loaded
+    machine must not decide where it is made next."""
+
+    def __init__(self) -> None:
+        self._small: set[str] = set()  # lists (route and query) last seen small
+
+    def small(self, which: str) -> bool:
+        """Whether `which` was small the last time it was answered here."""
+        return which in self._small
+
+    def answered(self, which: str, objects: int) -> None:
+        if objects > SMALL_LIST:
+            self._small.discard(which)
+            return
+        if len(self._small) >= _REMEMBERED:  # queries are the caller's to vary: bounded
+            self._small = set()
+        self._small.add(which)
+
+
 class Pressure:
-    """The gate, the pace and the lane of one worker's core."""
+    """The gate, the pace, the lane and the list sizes of one worker's core."""
 
     def __init__(self, auth: Authenticator) -> None:
         # A second's worth of what one source may get wrong in a minute: 50 by default.
         self.gate = KeyGate(float(auth.throttle.keys.limits.failures))
         self.pace = Pace()
         self.lane = BulkLane()
+        self.lists = ListSizes()
 
 
 _PRESSURES: weakref.WeakKeyDictionary[Authenticator, Pressure] = weakref.WeakKeyDictionary()

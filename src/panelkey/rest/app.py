@@ -183,7 +183,7 @@ class RestApi:
         handler = route.handler
         assert handler is not None
         if route.listing and method in ("GET", "HEAD"):
-            return await self._listing(handler, call)
+            return await self._listing(handler, call, f"{path}?{query_string.decode('latin-1')}")
         elif route.inline or method in ("GET", "HEAD"):
             # Reads run on the event loop: a thread hop costs more than an indexed read
             # (docs/performance.md); writes, which wait for the disk, go to a thread.
@@ -193,19 +193,28 @@ class RestApi:
         self.outage.ok()  # the store answered: the end of an outage, if any
         return status, encode(payload), _JSON, []
 
-    async def _listing(self, handler: Handler, call: Call) -> tuple[int, bytes, bytes, Headers]:
-        """A list as long as the store holds, in the bulk lane (pressure.py): its objects
-        read in a thread, then encoded a slice at a time, held to the answer budget."""
+    async def _listing(
+        self, handler: Handler, call: Call, which: str
+    ) -> tuple[int, bytes, bytes, Headers]:
+        """A list as long as the store holds, held to the answer budget. One this worker
+        last answered small (pressure.py ListSizes) is made on the event loop at once;
+        any other in the bulk lane: its objects read in a thread, then encoded a slice at
+        a time."""
         unbounded: Handler = getattr(handler, "__wrapped__", handler)  # resources.bounded
         limit = self.ctx.settings.max_rest_answer
-        async with pressure.pressure_of(self.ctx.panel.auth).lane.member() as lane:
-            status, payload = await lane.run(lambda: unbounded(call))
-            if is_listing(payload):
-                listing = Listing(limit)
-                await lane.encode(payload, listing.add)
-                body = listing.body()
-            else:
-                body = within(payload, limit)
+        lanes = pressure.pressure_of(self.ctx.panel.auth)
+        listing = Listing(limit)
+        if lanes.lists.small(which):
+            status, payload = unbounded(call)
+            for item in payload if is_listing(payload) else ():
+                listing.add(item)
+        else:
+            async with lanes.lane.member() as lane:
+                status, payload = await lane.run(lambda: unbounded(call))
+                if is_listing(payload):
+                    await lane.encode(payload, listing.add)
+        body = listing.body() if is_listing(payload) else within(payload, limit)
+        lanes.lists.answered(which, listing.objects)
         self.outage.ok()
         return status, body, _JSON, []
 

@@ -40,6 +40,38 @@ if TYPE_CHECKING:
 Row = tuple[Any, ...]
 
 
+# Compiled statements by dialect and SQLAlchemy's cache key, with their columns' result
+# processors: every store opened in a process (a CLI call, each test's, each worker's)
+# prepares the same fifty reads, about a millisecond each; the same statement with
+# other literal values shares the SQL.
+_COMPILED: dict[tuple[Any, ...], tuple[Any, list[Any] | None]] = {}
+_COMPILED_LOCK = threading.Lock()
+
+
+def _compile(
+    statement: sa.Select[Any] | sa.CompoundSelect[Any], dialect: Any
+) -> tuple[Any, Any, list[Any] | None]:
+    """`statement` compiled for `dialect`; the values of its literal binds for
+    `construct_params` (None: the compiled statement's own); its result processors (None
+    when no column needs one)."""
+    key = statement._generate_cache_key()  # noqa: SLF001 - SQLAlchemy's own cache's key
+    if key is not None:
+        at = (type(dialect), dialect.paramstyle, key.key)
+        found = _COMPILED.get(at)
+        if found is not None:
+            return found[0], key.bindparams, found[1]
+    compiled = statement.compile(dialect=dialect, cache_key=key)
+    processors = [
+        col.type.dialect_impl(dialect).result_processor(dialect, None)
+        for col in statement.selected_columns
+    ]
+    made = (compiled, processors if any(p is not None for p in processors) else None)
+    if key is not None:  # None: a construct SQLAlchemy cannot cache
+        with _COMPILED_LOCK:
+            _COMPILED.setdefault(at, made)
+    return compiled, None, made[1]
+
+
 class Prepared:
     """One SELECT with named `sa.bindparam`s, compiled for one store."""
 
@@ -50,7 +82,7 @@ class Prepared:
         if not db.is_sqlite:
             # Positional `%s` binds: psycopg reads a tuple faster than a dict.
             dialect = cast(Any, type(dialect))(paramstyle="format")
-        compiled = statement.compile(dialect=dialect)
+        compiled, extracted, processors = _compile(statement, dialect)
         if compiled._bind_processors:  # noqa: SLF001 - no public way to ask; see below
             # A bind type that needs converting (dates, JSON...) would need SQLAlchemy's
             # processing: such statements stay on the ordinary path.
@@ -59,17 +91,11 @@ class Prepared:
         self._db = db
         # Literals in the statement (coalesce(x, '') and the like) are binds too, with
         # values: those are fixed here, the caller's named ones are filled per call.
-        defaults = compiled.construct_params(_check=False)
+        defaults = compiled.construct_params(_check=False, extracted_parameters=extracted)
         self._named = not compiled.positional
         self._defaults = dict(defaults)
         self._order: Sequence[str] = tuple(compiled.positiontup or ())
-        processors = [
-            col.type.dialect_impl(dialect).result_processor(dialect, None)
-            for col in statement.selected_columns
-        ]
-        self._processors: list[Any] | None = (
-            processors if any(p is not None for p in processors) else None
-        )
+        self._processors = processors
 
     def _args(self, params: Mapping[str, Any]) -> Any:
         if self._named:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
+from panelkey import pressure
 from panelkey.config import LivePanelIni, load_settings
 from panelkey.context import Context
 from panelkey.core.identity import Identity
@@ -74,3 +77,41 @@ def test_big_lists_side_by_side_are_each_answered_whole(
     for response in asyncio.run(side_by_side()):
         assert response.status_code == 200
         assert {c["id"] for c in response.json()} == made
+
+
+def test_a_list_seen_small_is_made_on_the_event_loop_until_it_grows(
+    panel: Panel, admin: Identity, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread hop costs more than a small list: once a list (route and query) was
+    answered small, it is made at once; grown past SMALL_LIST, it goes back to the lane."""
+    hops: list[str] = []
+    real = asyncio.to_thread
+
+    async def counted(work: Any, *args: Any) -> Any:
+        hops.append(getattr(work, "__name__", "work"))
+        return await real(work, *args)
+
+    monkeypatch.setattr(pressure.asyncio, "to_thread", counted)
+    made = {factories.customer(panel, f"few{n}").id for n in range(3)}
+    app = _app(panel, tmp_path)
+    key, _ = panel.keys.create(admin, addresses=None, face="cli")
+
+    def ids(path: str) -> set[int]:
+        response = asyncio.run(_get(app, key, path))
+        assert response.status_code == 200
+        return {c["id"] for c in response.json()}
+
+    assert asyncio.run(_get(app, key, "/server")).status_code == 200  # the key cached
+    hops.clear()
+    assert ids("/clients") == made  # never seen: the lane
+    assert len(hops) == 1
+    assert ids("/clients") == made  # seen small: on the loop
+    assert ids("/clients") == made
+    assert len(hops) == 1
+    assert ids("/clients?x=1") == made  # another query: not seen yet
+    assert len(hops) == 2
+
+    made |= {factories.customer(panel, f"more{n}").id for n in range(pressure.SMALL_LIST)}
+    assert ids("/clients") == made  # seen small, now big: made on the loop this once
+    assert ids("/clients") == made  # then in the lane again
+    assert len(hops) == 3

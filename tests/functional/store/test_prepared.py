@@ -87,6 +87,24 @@ def test_result_types_are_converted_as_sqlalchemy_would(panel: Panel) -> None:
     assert q.first(v=record_id + 1000) is None
 
 
+def test_statements_alike_but_for_their_literals_each_keep_their_own(panel: Panel) -> None:
+    """Compiled once a process (the second shares the first's SQL), each statement still
+    answers with its own literal values, in this store and in one opened after it."""
+    a = tables.accounts
+
+    def named(fallback: str) -> sa.Select[tuple[str]]:
+        return sa.select(sa.literal(fallback, sa.String)).where(a.c.login == "admin")
+
+    first, second = panel.db.prepare(named("one")), panel.db.prepare(named("two"))
+    assert first.sql == second.sql
+    assert (first.scalar(), second.scalar()) == ("one", "two")
+    other = Panel.open(panel.db.url, migrate=False)
+    try:
+        assert other.db.prepare(named("three")).scalar() == "three"
+    finally:
+        other.close()
+
+
 def test_a_statement_whose_binds_need_converting_is_refused(tmp_path: Path) -> None:
     # SQLite stores dates as text that SQLAlchemy formats: such a read stays on its path.
     db = Database(f"sqlite:///{tmp_path / 'store.db'}")

@@ -97,8 +97,8 @@ class Route:
 
     @property
     def listing(self) -> bool:
-        """A list of objects, as long as the store holds: made off the event loop, in the
-        bulk lane (pressure.py), so that other requests keep flowing meanwhile."""
+        """A list of objects, as long as the store holds: a big one made off the event
+        loop, in the bulk lane (pressure.py), so that other requests keep flowing."""
         return not self.inline and self.answer is not None and self.answer.get("type") == "array"
 
 
@@ -124,6 +124,10 @@ class Listing:
         self._size += len(part) + 1
         if self._size > self.limit + 1:  # the last item has no comma
             raise too_large(self.limit)
+
+    @property
+    def objects(self) -> int:
+        return len(self._parts)
 
     def body(self) -> bytes:
         """The list's JSON; `too_large` past the budget (even an empty list's brackets)."""
