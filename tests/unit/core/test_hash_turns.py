@@ -73,7 +73,7 @@ def test_while_the_worker_is_busy_the_next_hash_waits_for_the_rest() -> None:
     ticks = itertools.count(0, 1000)  # each hash "takes" 1,000 s: a rest of 3,000 s
     turns = HashTurns(clock=lambda: float(next(ticks)))
     busy = [True]
-    turns.busy = lambda: busy[0]
+    turns.busy = lambda _own: busy[0]
     started: list[str] = []
 
     async def check(name: str) -> None:
@@ -89,10 +89,45 @@ def test_while_the_worker_is_busy_the_next_hash_waits_for_the_rest() -> None:
         # Not busy: no rest after a hash, the next one starts at once.
         busy[0] = False
         quiet = HashTurns(clock=lambda: float(next(ticks)))
-        quiet.busy = lambda: busy[0]
+        quiet.busy = lambda _own: busy[0]
         for name in ("a", "b"):
             async with quiet.turn(False):
                 started.append(name)
 
     asyncio.run(main())
     assert started == ["first", "a", "b"]
+
+
+def test_requests_waiting_for_a_turn_do_not_count_as_others() -> None:
+    """The worker's requests in hand, less the one hashing and those waiting: a spray
+    alone hashes without rests; with one more request in hand, it rests."""
+    ticks = itertools.count(0, 1000)  # each hash "takes" 1,000 s: a rest of 3,000 s
+    turns = HashTurns(clock=lambda: float(next(ticks)))
+    tasks: list[asyncio.Task[None]] = []
+    others = [0]  # requests in hand besides the tasks
+    turns.busy = lambda own: sum(not t.done() for t in tasks) + others[0] > own
+    started: list[str] = []
+
+    async def check(name: str, hold: asyncio.Event | None = None) -> None:
+        async with turns.turn(False):
+            if hold is not None:
+                await hold.wait()
+            started.append(name)
+
+    async def main() -> None:
+        hold = asyncio.Event()
+        tasks.append(asyncio.create_task(check("first", hold)))
+        await _settle()
+        tasks.extend(asyncio.create_task(check(f"guess {n}")) for n in range(3))
+        await _settle()
+        hold.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), 5)  # no rest: nobody else waits
+        others[0] = 2  # "a" below, and one request that is no password check
+        await check("a")
+        late = asyncio.create_task(check("b"))
+        await _settle()
+        assert "b" not in started  # resting for the other request's sake
+        late.cancel()
+
+    asyncio.run(main())
+    assert started == ["first", "guess 0", "guess 1", "guess 2", "a"]

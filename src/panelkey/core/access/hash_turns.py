@@ -22,17 +22,18 @@ from collections.abc import AsyncIterator, Callable
 REST = 3.0  # hashing takes at most a quarter of a busy worker's time
 
 
-def _never() -> bool:
+def _never(_own: int) -> bool:
     return False
 
 
 class HashTurns:
-    """See the module. `busy`: whether the worker has requests in hand besides the one
-    asking (the server wires it; alone, or called in process, nothing rests)."""
+    """See the module. `busy(own)`: whether the worker has requests in hand besides `own`
+    of them (the one hashing and those waiting for a turn: a spray alone is not kept
+    waiting for its own sake); the server wires it; without, nothing rests."""
 
     def __init__(self, rest: float = REST, clock: Callable[[], float] = time.perf_counter):
         self.rest = rest
-        self.busy: Callable[[], bool] = _never
+        self.busy: Callable[[int], bool] = _never
         self._clock = clock
         self._loop: asyncio.AbstractEventLoop | None = None
         self._taken = False
@@ -67,7 +68,9 @@ class HashTurns:
             yield
         finally:
             took = self._clock() - started
-            self._release(took * self.rest if self.rest > 0 and self.busy() else 0.0)
+            waiting = sum(1 for *_, given in self._waiting if not given.done())
+            others = self.rest > 0 and self.busy(1 + waiting)
+            self._release(took * self.rest if others else 0.0)
 
     def _release(self, rest: float) -> None:
         self._taken = False
