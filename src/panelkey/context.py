@@ -11,7 +11,7 @@ import socket
 from dataclasses import dataclass
 from typing import Any
 
-from panelkey import __version__
+from panelkey import __version__, pressure
 from panelkey.config import LivePanelIni, LiveSettings, Settings
 from panelkey.core.access import passwords
 from panelkey.core.access.sessions import KEY_FILE as SESSION_KEY_FILE
@@ -69,8 +69,17 @@ def _apply_limits(panel: Panel, settings: Settings) -> None:
         lockout=settings.lockout_time,
         max_lockout=settings.lockout_max_time,
     )
-    auth.throttle = Throttle(limits, login_failures=settings.lockout_login_failures)
+    key_limits = Limits(
+        failures=settings.key_throttle_failures,
+        window=settings.key_throttle_window,
+        lockout=settings.key_throttle_time,
+        max_lockout=settings.key_throttle_max_time,
+    )
+    auth.throttle = Throttle(
+        limits, login_failures=settings.lockout_login_failures, key_limits=key_limits
+    )
     auth.lockout_delay = settings.lockout_delay
+    auth.hashing.busy = pressure.busy  # password hashes rest while others wait
     panel.audit.refusal_interval = settings.audit_refusal_interval
     panel.audit.retention_days = settings.audit_retention_days
 

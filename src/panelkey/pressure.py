@@ -222,7 +222,8 @@ class Pressure:
     """The gate, the pace, the lane and the list sizes of one worker's core."""
 
     def __init__(self, auth: Authenticator) -> None:
-        # A second's worth of what one source may get wrong in a minute: 50 by default.
+        # As many a second as one source may get wrong in a key throttle's window
+        # ([panelkey] keyThrottleFailures): 50 by default.
         self.gate = KeyGate(float(auth.throttle.keys.limits.failures))
         self.pace = Pace()
         self.lane = BulkLane()
@@ -252,5 +253,5 @@ async def key_verdict(auth: Authenticator, value: str, address: str, face: str) 
     if auth.lockout_delay > 0:
         await asyncio.sleep(auth.lockout_delay)
     detail = f"wrong keys from many sources: more than {gate.rate:.0f} a second"
-    await asyncio.to_thread(auth.refused, _FLOODED, face=face, address=address, detail=detail)
+    await auth.refusal(_FLOODED, face=face, address=address, detail=detail)
     return verdict

@@ -96,6 +96,10 @@ class Settings:
     lockout_time: float
     lockout_max_time: float
     lockout_delay: float
+    key_throttle_failures: int
+    key_throttle_window: float
+    key_throttle_time: float
+    key_throttle_max_time: float
     audit_refusal_interval: float
     audit_retention_days: int
     max_operations: int

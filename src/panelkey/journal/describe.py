@@ -12,6 +12,7 @@ from typing import Any
 
 from panelkey.core.identity import operation_label
 
+_WHOLE = 16 * 1024  # bytes of a packet read for its operations (see xml_operations)
 _ERRCODE = re.compile(rb"<errcode>\s*(\d+)\s*</errcode>")
 
 
@@ -41,13 +42,24 @@ def describe(entry: dict[str, Any]) -> None:
 
 
 def xml_operations(body: bytes) -> str:
-    """`operator/operation, ...` of a packet, for display; `-` when it does not parse."""
+    """`operator/operation, ...` of a packet, for display; `-` when it does not parse.
+    Of a body past _WHOLE bytes, those of `<packet>` in its first _WHOLE bytes: what the
+    XML face did not note was refused whole (malformed, past a budget), and reading all
+    of a 270 KB refusal cost eight milliseconds, forty times its answer."""
     from lxml import etree
 
+    options: dict[str, Any] = {"resolve_entities": False, "no_network": True, "load_dtd": False}
     try:
-        root = etree.fromstring(
-            body, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-        )  # noqa: S320 - entities, DTDs and network are off
+        if len(body) <= _WHOLE:
+            root = etree.fromstring(body, etree.XMLParser(**options))  # noqa: S320 - entities, DTDs and network are off
+        else:
+            # Only the root's start is an event: one for every element costs more.
+            parser = etree.XMLPullParser(events=("start",), tag="packet", **options)
+            parser.feed(body[:_WHOLE])
+            started = next(parser.read_events(), None)
+            if started is None:
+                return "-"
+            root = started[1]
     except (etree.LxmlError, ValueError):
         return "-"
     return operation_label(

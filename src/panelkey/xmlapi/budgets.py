@@ -118,12 +118,13 @@ def _check_filters(packet: etree._Element, operations: int, budget: Budget) -> N
         )
 
 
-def filter_items_past(limit: int, read: int, unread: int) -> LimitReached:
+def filter_items_past(limit: int, read: int, at: int, size: int) -> LimitReached:
     """The refusal of filters found, while the packet is parsed (parsing.py), to name
-    more objects than `limit`: `read` so far, about `unread` more in the rest."""
+    more objects than `limit`: `read` of them in its first `at` of `size` bytes (the rest
+    is not read, not even to count them: that would cost more than the refusal)."""
     return LimitReached(
-        f"Limit reached: the packet's filters name about {read + unread} objects (more "
-        f"than {limit} in the part read); this server looks up at most {limit} in one "
+        f"Limit reached: the packet's filters name more than {limit} objects ({read} in "
+        f"its first {at} of {size} bytes); this server looks up at most {limit} in one "
         "packet, one per operation or filter item ([panelkey] maxOperationsPerPacket). "
         "Ask for fewer in one packet, or use an empty filter for everything"
     )

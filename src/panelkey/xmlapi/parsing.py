@@ -24,7 +24,6 @@ import re
 import threading
 from collections.abc import Iterable
 from importlib import resources
-from itertools import islice
 from typing import Any, cast
 
 from lxml import etree
@@ -139,7 +138,8 @@ _DTD_MARKERS = tuple(
 
 # A big body naming a filter is parsed a slice at a time, its filters counted between two.
 _FILTER_MARKERS = tuple("<filter".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
-_SLICE = 16 * 1024
+_SLICE = 4 * 1024  # past the budget by at most about 300 items of a slice
+_MARKER_SPAN = max(len(m) for m in _DTD_MARKERS) - 1  # bytes a marker may have in a slice before
 
 _SCHEMA_RESOURCE = ("panelkey.xmlapi", "agent.xsd")
 _XS = {"xs": "http://www.w3.org/2001/XMLSchema"}
@@ -157,11 +157,14 @@ def parse_packet(body: bytes, filter_items: int | None = None) -> etree._Element
     data = bytes(body)
     if not data or data.isspace():
         raise MalformedRequest(f"{_INVALID} The request body is empty")
-    if any(marker in data for marker in _DTD_MARKERS):
+    counted = filter_items is not None and len(data) > _BIG
+    counted = counted and any(marker in data for marker in _FILTER_MARKERS)
+    # Counted: each slice is searched for a DTD as it is fed (the part never read is
+    # never searched: six searches of a 270 KB body cost more than refusing it).
+    if not counted and _holds_dtd(data):
         raise MalformedRequest(_DTD_REFUSED)
     try:
-        counted = filter_items is not None and len(data) > _BIG
-        if counted and any(marker in data for marker in _FILTER_MARKERS):
+        if counted:
             assert filter_items is not None
             root = _parse_counting_filters(data, filter_items)
         else:
@@ -257,18 +260,25 @@ def _parse_counting_filters(data: bytes, limit: int) -> etree._Element:
     its first thousand items, not of all (and not the budgets' walk of every element)."""
     parser = etree.XMLPullParser(events=("start",), tag="filter", **_PARSER_OPTIONS)
     filters: list[etree._Element] = []
+    done = 0  # items of the filters before the last (closed: an operation's filters are
+    # siblings' children, so one starts after the one before has ended)
     at = 0
     while at < len(data):
         # Slices end after a '>', so that no item is cut in two between them.
         end = data.find(b">", at + _SLICE) + 1 or len(data)
+        if _holds_dtd(data[max(0, at - _MARKER_SPAN) : end]):  # a marker across slices too
+            raise MalformedRequest(_DTD_REFUSED)
         parser.feed(data[at:end])
         at = end
-        started = (cast(etree._Element, f) for _, f in parser.read_events())
-        filters += [f for f in started if _is_operations_filter(f)]
-        if filters and sum(len(f) for f in filters) > limit:
+        for _, event in parser.read_events():
+            started = cast(etree._Element, event)
+            if _is_operations_filter(started):
+                done += len(filters[-1]) if filters else 0
+                filters.append(started)
+        if filters and done + len(filters[-1]) > limit:
             read = sum(int(cast(float, f.xpath("count(*)"))) for f in filters)
             if read > limit:
-                raise budgets.filter_items_past(limit, read, _items_in(data[at:], filters))
+                raise budgets.filter_items_past(limit, read, at, len(data))
     root: etree._Element = parser.close()
     return root
 
@@ -281,11 +291,8 @@ def _is_operations_filter(node: etree._Element) -> bool:
     return packet is not None and packet.getparent() is None
 
 
-def _items_in(rest: bytes, filters: list[etree._Element]) -> int:
-    """About how many filter items the unread `rest` of a packet holds: the openings of
-    the element names the filters hold so far (for the refusal's text, nothing else)."""
-    names = {str(i.tag) for f in filters for i in islice(f, 16) if isinstance(i.tag, str)}
-    return sum(rest.count(b"<" + name.encode()) for name in names)
+def _holds_dtd(data: bytes) -> bool:
+    return any(marker in data for marker in _DTD_MARKERS)
 
 
 _LXML_POSITION = re.compile(r", line \d+, column \d+$")

@@ -33,7 +33,33 @@ def test_a_filter_past_the_budget_is_refused_before_the_garbage_after_it(
     xml = make_xml()
     code, text = system_error(_send(xml, _filtered(range(1, 20_001), GARBAGE)))
     assert code == 1024, text
-    assert "about 20000 objects" in text and "maxOperationsPerPacket" in text
+    assert "more than 1000 objects" in text and "maxOperationsPerPacket" in text
+
+
+def test_a_dtd_after_the_part_read_is_never_searched_for(make_xml: MakeXml) -> None:
+    """A DTD can only open a packet: one past the budget's refusal is garbage like any
+    other, never read (a search of the whole body cost more than the refusal)."""
+    xml = make_xml()
+    for garbage in ("<!DOCTYPE packet>", '<!ENTITY e "x">'):
+        code, text = system_error(_send(xml, _filtered(range(1, 20_001), garbage)))
+        assert code == 1024, text
+
+
+def test_a_dtd_at_the_start_of_a_big_filtered_packet_is_still_refused(
+    make_xml: MakeXml,
+) -> None:
+    xml = make_xml()
+    body = '<!DOCTYPE packet [<!ENTITY e "x">]>' + _filtered(range(1, 20_001))
+    code, text = system_error(_send(xml, body))
+    assert code == 1014 and "DTD" in text, text
+    # And wherever in the part read it comes (the slices' edges near it).
+    for shift in range(1, 9):
+        head = _filtered(range(1, 300)).replace("</filter>", "")
+        pad = "<id>1</id>" * ((4096 - len(head)) // 10) + " " * shift
+        tail = "<id>1</id>" * 2000 + "</filter></get></customer></packet>"
+        body = head + pad + "<!DOCTYPE x>" + tail
+        code, text = system_error(_send(xml, body))
+        assert code == 1014, (shift, text)
 
 
 def test_the_same_garbage_after_a_filter_within_the_budget_is_a_parse_error(

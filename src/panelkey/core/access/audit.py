@@ -110,6 +110,25 @@ class Audit:
         )  # fmt: skip
         return int(primary[0]) if primary else None
 
+    def repeat(self, event: str, *, face: str, source_ip: str, reason: str) -> bool:
+        """Count a refusal into the entry that already stands for its kind in this
+        interval (its source's, or past `refusal_entries` the one of many sources), in
+        memory only, so that the event loop may call it; False when there is none yet
+        and `refusal` must write one (a thread's work)."""
+        now = time.monotonic()
+        with self._lock:
+            bucket = self._buckets.get((event, face, source_ip, reason))
+            if bucket is not None and now - bucket.started < self.refusal_interval:
+                bucket.pending += 1  # the entry keeps the first one's actor and detail
+                return True
+            started, written = self._window
+            if now - started >= self.refusal_interval or written < self.refusal_entries:
+                return False
+            if (started, event, face, reason) not in self._overflows:
+                return False  # the first past the bound: logged, by `refusal`
+            self._overflowed(started, event, face, reason, source_ip)
+            return True
+
     def refusal(
         self, event: str, *, face: str, source_ip: str, reason: str, actor: str = "",
         key_id: int | None = None, detail: str = "",

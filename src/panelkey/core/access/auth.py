@@ -27,6 +27,7 @@ from panelkey.core.access import passwords
 from panelkey.core.access.addresses import AllowList
 from panelkey.core.access.audit import AUTH_FAILED, SCOPE_DENIED, Audit
 from panelkey.core.access.bound_limits import BoundLimit
+from panelkey.core.access.hash_turns import HashTurns
 from panelkey.core.access.keypolicy import Rate, Scope, expires_epoch
 from panelkey.core.access.keys import KeyRecord, Keys, digest, split_addresses
 from panelkey.core.access.passwords import check_nothing, check_password
@@ -148,6 +149,7 @@ class Authenticator:
         self.limiter = RateLimiter()
         self.throttle = Throttle()
         self.lockout_delay = 0.2  # seconds before a locked-out attempt is answered
+        self.hashing = HashTurns()  # the faces' password checks, a hash at a time
         self.watcher: ChangeWatcher | None = None
         self.siblings: SiblingCounter | None = None
         self._poll_at = 0.0
@@ -283,9 +285,7 @@ class Authenticator:
             if verdict is not _THROTTLED:
                 return verdict
         else:
-            await asyncio.to_thread(
-                self.refused, _THROTTLED, face=face, address=address, detail=throttled.message
-            )
+            await self.refusal(_THROTTLED, face=face, address=address, detail=throttled.message)
         if self.lockout_delay > 0:
             await asyncio.sleep(self.lockout_delay)
         return _THROTTLED
@@ -377,23 +377,25 @@ class Authenticator:
     async def password_verdict(self, login: str, password: str, address: str, face: str) -> Verdict:
         """The faces' password check: the lockout first (answered after `lockout_delay`,
         which costs no CPU and holds a flood to the pace of its connections), then the
-        cache of verified passwords, then the hashing pool."""
+        cache of verified passwords, then the hashing pool at this worker's turn
+        (hash_turns.py: familiar sources first, a bounded share while it is busy)."""
         self._poll()  # a lockout lifted elsewhere counts from this very request
-        locked = self.locked_out(login, address)
+        familiar = self._throttle.familiar.known(login, address)
+        locked = self._throttle.locked(address, login, familiar)
         if locked is not None:
             if self.lockout_delay > 0:
                 await asyncio.sleep(self.lockout_delay)
-            await asyncio.to_thread(
-                self.refused, _LOCKED, face=face, address=address, actor=login,
-                detail=locked.message,
-            )  # fmt: skip
+            await self.refusal(
+                _LOCKED, face=face, address=address, actor=login, detail=locked.message
+            )
             return _LOCKED
         cached = self.check_password_cached(login, password)
         if cached is not None:
-            if not self._throttle.familiar.known(login, address):
+            if not familiar:
                 await asyncio.to_thread(self._throttle.familiar.seen, login, address)
             return cached
-        return await asyncio.wrap_future(self.submit_password(login, password, address, face))
+        async with self.hashing.turn(familiar):
+            return await asyncio.wrap_future(self.submit_password(login, password, address, face))
 
     # -- refusals and usage -----------------------------------------------------------
 
@@ -425,6 +427,28 @@ class Authenticator:
             verdict.key_id,
             detail,
         )
+
+    def repeated(self, verdict: Refused, *, face: str, address: str) -> bool:
+        """`refused` for a repeat this interval's audit entry already stands for: counted
+        in memory, on the event loop (no thread); False when the audit must write."""
+        reason = verdict.reason.value
+        if not self._audit.repeat(AUTH_FAILED, face=face, source_ip=address, reason=reason):
+            return False
+        note(reason=reason, repeat="1")
+        self.counters.refused(reason, verdict.reason in _KEY_REASONS)
+        if verdict.key_id is not None:
+            note(credential=f"key {verdict.key_id}")
+            self._refusals[verdict.key_id] = self._refusals.get(verdict.key_id, 0) + 1
+        return True
+
+    async def refusal(
+        self, verdict: Refused, *, face: str, address: str, actor: str = "", detail: str = ""
+    ) -> None:
+        """`refused` from the event loop: a repeat counted there, a first in a thread."""
+        if not self.repeated(verdict, face=face, address=address):
+            await asyncio.to_thread(
+                self.refused, verdict, face=face, address=address, actor=actor, detail=detail
+            )
 
     def flush_usage(self) -> None:
         """Write the last-used time and address of keys used since the last flush, and

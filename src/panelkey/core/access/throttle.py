@@ -8,10 +8,11 @@ further lockout doubles the time, up to `max_lockout`, until it has stayed clean
 logged in from before: smart lockout, as Azure AD's and Okta's): a spray from elsewhere
 locks the login out of unfamiliar sources only, never out of the owner's usual one.
 
-Keys. Wrong keys from one source are throttled the same way, with ten times
-`failures` per minute (0 turns both off); they are counted here and added to the store
-in batches (at most a fifth of the limit, or once a second at `flush`), so a flood
-costs next to nothing, and a throttled source is refused before any hashing or lookup.
+Keys. Wrong keys from one source are throttled the same way, with limits of their own
+([panelkey] keyThrottle*: by default ten times `failures` a minute); they are counted
+here and added to the store in batches (at most a fifth of the limit, or once a second
+at `flush`), so a flood costs next to nothing, and a throttled source is refused before
+any hashing or lookup.
 
 A lockout is decided before any check, cached or not. Each process keeps what it read
 for `FRESH` seconds (a lockout until it ends); `lift` and every store change feed
@@ -110,18 +111,20 @@ class Throttle:
         limits: Limits = PASSWORD_LIMITS,
         *,
         login_failures: int = 20,
+        key_limits: Limits | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         """`limits.failures` (per source) or `login_failures` of 0 turn that count off;
-        wrong keys get ten times `limits.failures` per minute."""
+        wrong keys count against `key_limits`, by default KEY_LIMITS with ten times
+        `limits.failures` (the [panelkey] keyThrottle* settings)."""
         self.limits = limits
         self.login_failures = login_failures
         self._clock = clock
         self.ledger = Ledger()
         self.familiar = Familiar()
-        self.keys = KeyThrottle(
-            self.ledger, replace(KEY_LIMITS, failures=10 * limits.failures), clock=clock
-        )
+        if key_limits is None:
+            key_limits = replace(KEY_LIMITS, failures=10 * limits.failures)
+        self.keys = KeyThrottle(self.ledger, key_limits, clock=clock)
         self._seen: dict[str, tuple[float, int, float]] = {}  # name: until, failures, read at
 
     def bind(self, db: Database) -> None:
