@@ -57,26 +57,30 @@ def _request(key: str, kind: str) -> bytes:
     return f"{head}Host: x\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
 
 
-async def _refusals(port: int, request: bytes, connections: int) -> int:
+async def _refusals(port: int, request: bytes, connections: int) -> tuple[int, float]:
     """Requests sent back to back on `connections` keep-alive connections for SECONDS,
-    each of them refused (REST 400, XML 1024): how many were answered."""
+    each of them refused (REST 400, XML 1024): how many were answered, and the longest
+    any of them took."""
     deadline = time.monotonic() + SECONDS
     answered = 0
+    slowest = 0.0
 
     async def one() -> None:
-        nonlocal answered
+        nonlocal answered, slowest
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         while time.monotonic() < deadline:
+            sent = time.monotonic()
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
             length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
             body = await reader.readexactly(length)
+            slowest = max(slowest, time.monotonic() - sent)
             assert head.startswith(b"HTTP/1.1 400") or b"<errcode>1024</errcode>" in body, body
             answered += 1
         writer.close()
 
     await asyncio.gather(*(one() for _ in range(connections)))
-    return answered
+    return answered, slowest
 
 
 @pytest.mark.parametrize("kind", ["rest", "xml"])
@@ -85,7 +89,7 @@ def test_refusals_past_the_burst_wait_while_others_are_in_hand(
 ) -> None:
     server, key = paced
     connections = 4
-    answered = asyncio.run(_refusals(server.http_port, _request(key, kind), connections))
+    answered, _ = asyncio.run(_refusals(server.http_port, _request(key, kind), connections))
     # Each second: BURST at once, then each connection one answer a DELAY at most (and
     # the requests in hand when the run ended).
     most = (BURST + connections / DELAY) * (SECONDS + 1) + connections
@@ -94,9 +98,10 @@ def test_refusals_past_the_burst_wait_while_others_are_in_hand(
 
 @pytest.mark.parametrize("kind", ["rest", "xml"])
 def test_a_caller_alone_is_answered_at_once(paced: tuple[Server, str], kind: str) -> None:
-    """One connection: nothing else in hand, so no refusal waits; far more than the
-    paced bound above are answered."""
+    """One connection: nothing else in hand, so no refusal waits, even past the burst
+    (how many fit in the run is the machine's speed: the test holds the waits)."""
     server, key = paced
     time.sleep(1)  # a second of its own for the burst count
-    answered = asyncio.run(_refusals(server.http_port, _request(key, kind), 1))
-    assert answered > (BURST + 1 / DELAY) * (SECONDS + 1) + 1, answered
+    answered, slowest = asyncio.run(_refusals(server.http_port, _request(key, kind), 1))
+    assert answered > BURST + 1, answered
+    assert slowest < DELAY, (answered, slowest)
