@@ -5,7 +5,6 @@ the rules of its values are core/domains/models.py's (named here too, for the fa
 from __future__ import annotations
 
 import builtins
-import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -55,6 +54,7 @@ Made = Callable[[sa.Connection, Domain, Identity], None]
 __all__ = ["PROPERTY_KIND", "Domain", "Domains", "check_www_root", "normalise_name", "taken"]
 
 
+_domain = Domain._make  # a domain from its row, the columns in field order
 _ACTOR_KINDS = frozenset(t.value for t in AccountType)
 _REFS = ("id", "name", "guid", "external-id")
 SITE_NOT_FOUND = "Site does not exist"
@@ -102,14 +102,13 @@ class Domains:
         # Columns in Domain's field order: a row becomes a Domain positionally.
         d, a = tables.domains, tables.accounts
         columns = [
-            a.c.login.label("owner_login") if f.name == "owner_login" else d.c[f.name]
-            for f in dataclasses.fields(Domain)
+            a.c.login.label("owner_login") if f == "owner_login" else d.c[f] for f in Domain._fields
         ]
         return sa.select(*columns).select_from(d.join(a, d.c.owner_id == a.c.id)).order_by(d.c.id)
 
     @staticmethod
     def _row(row: Any) -> Domain:
-        return Domain(*row)
+        return _domain(row)
 
     def list(self, actor: Identity, where: Any = None) -> list[Domain]:
         """Every domain the actor may see (and `where` selects), oldest first."""
@@ -213,7 +212,7 @@ class Domains:
             if where is not None:
                 q = q.where(where)
             prepared = self._prepared[(by, kind)] = self._db.prepare(q)
-        return [Domain(*r) for r in prepared.all(actor=actor.account_id, **params)]
+        return [_domain(r) for r in prepared.all(actor=actor.account_id, **params)]
 
     @staticmethod
     def _visible_to(kind: str) -> Any:

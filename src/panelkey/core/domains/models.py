@@ -6,8 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from panelkey.core import patterns
 from panelkey.core.domains.logins import check_ftp_login
@@ -28,8 +27,10 @@ def event_class(domain_or_base: int) -> str:
     return "domain" if domain_or_base == 0 else "site"
 
 
-@dataclass(frozen=True, slots=True)
-class Domain:
+class Domain(NamedTuple):
+    """A domain as read: a named tuple, made from its row at a fraction of a frozen
+    dataclass's cost (as core/accounts/accounts.py's Account)."""
+
     id: int
     guid: str
     name: str
