@@ -31,6 +31,9 @@ ACTIVE = 0
 DISABLED = 16
 VALID_STATUSES = frozenset(patterns.ACCOUNT_STATUSES)
 TYPES = {t.value for t in AccountType}
+# The kinds `can_manage` compares with, read once (an enum member's value is a property).
+_ADMIN = AccountType.ADMIN.value
+_RESELLER = AccountType.RESELLER.value
 # What panelkey keeps of an account only to answer it back (core/server/properties.py):
 # a reseller's `power-user` (Plesk's Power User view, "true"/"false").
 PROPERTY_KIND = "account"
@@ -225,9 +228,10 @@ class Accounts:
     @staticmethod
     def can_manage(actor: Identity, account: Account) -> bool:
         """The admin manages all; a reseller itself and its customers; a customer itself."""
-        if actor.is_admin or actor.account_id == account.id:
+        kind = actor.type
+        if kind == _ADMIN or actor.account_id == account.id:
             return True
-        return actor.type == AccountType.RESELLER.value and account.owner_id == actor.account_id
+        return kind == _RESELLER and account.owner_id == actor.account_id
 
     def visible(self, actor: Identity, accounts: builtins.list[Account]) -> builtins.list[Account]:
         return [a for a in accounts if self.can_manage(actor, a)]
@@ -265,13 +269,14 @@ class Accounts:
     ) -> builtins.list[Account]:
         """Every account the actor may manage, of `type` and of owner `owner_id` when
         given, by id."""
-        return [
-            a
-            for a in self.list()
-            if (type is None or a.type == type)
-            and (owner_id is None or a.owner_id == owner_id)
-            and self.can_manage(actor, a)
-        ]
+        found = self.list()
+        if type is not None:
+            found = [a for a in found if a.type == type]
+        if owner_id is not None:
+            found = [a for a in found if a.owner_id == owner_id]
+        if actor.type == _ADMIN:  # the admin manages every account
+            return found
+        return [a for a in found if self.can_manage(actor, a)]
 
     def changed(self) -> None:
         """Tell this process's caches that who may authenticate changed: for a write
