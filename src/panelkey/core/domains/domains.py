@@ -56,6 +56,7 @@ __all__ = ["PROPERTY_KIND", "Domain", "Domains", "check_www_root", "normalise_na
 
 _domain = Domain._make  # a domain from its row, the columns in field order
 _ACTOR_KINDS = frozenset(t.value for t in AccountType)
+_CUSTOMER = AccountType.CUSTOMER.value  # read once: an enum member's value is a property
 _REFS = ("id", "name", "guid", "external-id")
 SITE_NOT_FOUND = "Site does not exist"
 WEBSPACE_NOT_FOUND = "Webspace does not exist"
@@ -63,7 +64,8 @@ WEBSPACE_NOT_FOUND = "Webspace does not exist"
 
 def _kind_of(actor: Identity) -> str:
     """The kind of actor a domain read is compiled for (an unknown one reads as a customer)."""
-    return actor.type if actor.type in _ACTOR_KINDS else AccountType.CUSTOMER.value
+    kind = actor.type
+    return kind if kind in _ACTOR_KINDS else _CUSTOMER
 
 
 class Domains:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
-from operator import itemgetter
 from typing import Any, NamedTuple
 
 from panelkey.core import patterns
@@ -52,22 +51,29 @@ class Domain(NamedTuple):
         return self.base_domain_id == 0
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(zip(_ANSWERED, _answered(self), strict=True))
+        """What a domain's answer (REST) shows of it, in order: written out, as every
+        list of domains makes one per domain (a dict display costs a fifth of a loop)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "ascii_name": self.ascii_name,
+            "hosting_type": self.hosting_type,
+            "base_domain_id": self.base_domain_id,
+            "www_root": self.www_root,
+            "guid": self.guid,
+            "created": self.created,
+            "description": self.description,
+        }
 
     def event_values(self) -> dict[str, Any]:
         """What a domain event shows of it."""
         return {k: getattr(self, k) for k in _EVENT_FIELDS}
 
 
-# What a domain's answer (REST) and its events show of it, in order.
-_ANSWERED = (
-    "id", "name", "ascii_name", "hosting_type", "base_domain_id", "www_root", "guid",
-    "created", "description",
-)  # fmt: skip
+# What a domain's events show of it.
 _EVENT_FIELDS = (
     "name", "owner_id", "hosting_type", "status", "ip_address", "www_root", "description",
 )  # fmt: skip
-_answered = itemgetter(*(Domain._fields.index(k) for k in _ANSWERED))
 
 
 def normalise_name(name: str) -> tuple[str, str]:

@@ -129,15 +129,16 @@ class Listing:
         self._objects = 0
 
     def add(self, item: Any) -> None:
-        self._pending.append(item)
-        self._objects += 1
-        if len(self._pending) >= _BATCH:
+        pending = self._pending
+        pending.append(item)
+        if len(pending) >= _BATCH:
             self._flush()
 
     def _flush(self) -> None:
         if not self._pending:
             return
         part = _ENCODE(self._pending)[1:-1]
+        self._objects += len(self._pending)
         self._pending = []
         self._parts.append(part)
         self._size += len(part) + 1
@@ -146,7 +147,7 @@ class Listing:
 
     @property
     def objects(self) -> int:
-        return self._objects
+        return self._objects + len(self._pending)
 
     def body(self) -> bytes:
         """The list's JSON; `too_large` past the budget (even an empty list's brackets)."""
