@@ -103,7 +103,8 @@ def _lua(method: str, headers: dict[str, str], body: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _wrk(url: str, script: Path, seconds: float) -> float:
+def _wrk(url: str, script: Path, seconds: float) -> tuple[float, int]:
+    """(requests a second, requests answered) of one wrk run."""
     out = subprocess.run(
         ["wrk", "-t1", "-c32", f"-d{seconds}s", "-s", str(script), url],
         capture_output=True,
@@ -111,10 +112,27 @@ def _wrk(url: str, script: Path, seconds: float) -> float:
         check=True,
     ).stdout
     found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if not found or bad:
+    if not found or not total or bad:
         raise SystemExit(f"{url}: wrk said:\n{out}")
-    return float(found.group(1))
+    return float(found.group(1)), int(total.group(1))
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of a process and every live process under it (a
+    server's worker, if it forks one)."""
+    total, pids = 0.0, [pid]
+    while pids:
+        p = pids.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{p}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return total
 
 
 class Store:
@@ -267,6 +285,7 @@ class Rig:
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         self.procs.append(bare)
+        self.bare_pid = bare.pid
         _wait(self.bare_port, bare)
 
     def xml(self, packet: str) -> str:
@@ -293,10 +312,17 @@ class Rig:
         self.store.drop()
 
 
-def reads(rig: Rig, rounds: int, seconds: float) -> list[tuple[str, str, float, float]]:
-    """(kind, scenario, panelkey req/s, bare req/s), medians over alternating rounds."""
+ReadRow = tuple[str, str, float, float, float, float]
+
+
+def reads(rig: Rig, rounds: int, seconds: float) -> list[ReadRow]:
+    """(kind, scenario, panelkey req/s, bare req/s, panelkey and bare server CPU µs per
+    request), medians over alternating rounds. The CPU per request is what each server
+    process spent (/proc/<pid>/stat) over the requests wrk counted: on a machine shared
+    with other work it moves far less than the requests a second do."""
     headers_pk = {"X-API-Key": rig.key, "KEY": rig.key, "Content-Type": "text/xml"}
     results: dict[tuple[int, str], list[float]] = {}
+    cpu: dict[tuple[int, str], list[float]] = {}
     cases = rig.cases()
     for i, c in enumerate(cases):
         (rig.work / f"pk{i}.lua").write_text(_lua(c.pk_method, headers_pk, c.pk_body))
@@ -308,15 +334,26 @@ def reads(rig: Rig, rounds: int, seconds: float) -> list[tuple[str, str, float, 
             raise SystemExit(f"{c.name}: {probe.status_code} {probe.text[:400]}")
     for _ in range(rounds):
         for i, c in enumerate(cases):
-            for side, port, path in (
-                ("pk", rig.pk_port, c.pk_path),
-                ("bare", rig.bare_port, c.bare_path),
+            for side, port, path, pid in (
+                ("pk", rig.pk_port, c.pk_path, rig.pk_pid),
+                ("bare", rig.bare_port, c.bare_path, rig.bare_pid),
             ):
-                rps = _wrk(f"http://127.0.0.1:{port}{path}", rig.work / f"{side}{i}.lua", seconds)
+                before = _cpu_seconds(pid)
+                rps, count = _wrk(
+                    f"http://127.0.0.1:{port}{path}", rig.work / f"{side}{i}.lua", seconds
+                )
+                used = (_cpu_seconds(pid) - before) / max(count, 1) * 1e6
                 results.setdefault((i, side), []).append(rps)
-                print(f"  {rig.store.kind:10} {side:4} {c.name}: {rps:,.0f} req/s", flush=True)
+                cpu.setdefault((i, side), []).append(used)
+                print(
+                    f"  {rig.store.kind:10} {side:4} {c.name}: {rps:,.0f} req/s, "
+                    f"{used:,.0f} µs CPU/request (load {os.getloadavg()[0]:.1f})",
+                    flush=True,
+                )
+    med = statistics.median
     return [
-        (c.kind, c.name, statistics.median(results[(i, "pk")]), statistics.median(results[(i, "bare")]))
+        (c.kind, c.name, med(results[(i, "pk")]), med(results[(i, "bare")]),
+         med(cpu[(i, "pk")]), med(cpu[(i, "bare")]))
         for i, c in enumerate(cases)
     ]  # fmt: skip
 
@@ -851,15 +888,22 @@ def _markdown(summary: dict[str, dict[str, Any]], notes: list[str], rounds: int,
         SCENARIOS,
         f"\nThis run: wrk {seconds:g} s per run, {rounds} alternating round(s), medians; "
         f"{CUSTOMERS} customers with a subscription each for the reads.\n",
-        "| store | scenario | panelkey req/s | bare req/s | ratio |",
-        "| --- | --- | ---: | ---: | ---: |",
+        "The CPU columns are each server's own CPU time per request over the same runs "
+        "(/proc/<pid>/stat), and their ratio (bare over panelkey): what one request costs, "
+        "steadier than requests a second when the machine is shared.\n",
+        "| store | scenario | panelkey req/s | bare req/s | ratio "
+        "| panelkey CPU µs | bare CPU µs | CPU ratio |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     ratios: dict[str, dict[str, float]] = {}
     for kind, data in summary.items():
-        for _kind, name, pk, bare in data["reads"]:
+        for _kind, name, pk, bare, pk_cpu, bare_cpu in data["reads"]:
             ratio = pk / bare if bare else 0.0
             ratios.setdefault(kind, {})[name] = ratio
-            lines.append(f"| {kind} | {name} | {pk:,.0f} | {bare:,.0f} | {ratio:.2f} |")
+            lines.append(
+                f"| {kind} | {name} | {pk:,.0f} | {bare:,.0f} | {ratio:.2f} | {pk_cpu:,.0f} "
+                f"| {bare_cpu:,.0f} | {bare_cpu / pk_cpu if pk_cpu else 0:.2f} |"
+            )
     lines.append(
         f"\nWrites, driven by wrk (8 connections, each add followed by the del of what it "
         f"made), panelkey and the bare app "

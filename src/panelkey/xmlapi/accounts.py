@@ -164,22 +164,23 @@ def operations(
     }
 
 
-# dataset -> what answers it for an account
-Datasets = Mapping[str, Callable[[Account], etree._Element]]
+# dataset -> what answers it for an account (its element, or its fields)
+Datasets = Mapping[str, Callable[[Account], "etree._Element | render.Tree"]]
 
 
-def data(a: Account, wanted: set[str], datasets: Datasets) -> list[render.Field]:
+def data(a: Account, wanted: set[str], datasets: Datasets) -> render.Tree:
     """``data`` with the datasets asked for (`wanted`), in the order of `datasets`."""
-    parts = [(name, make(a)) for name, make in datasets.items() if name in wanted]
-    return [("data", render.element("data", parts))]
+    return [("data", [(name, make(a)) for name, make in datasets.items() if name in wanted])]
 
 
 def get(
     req: Request, op: etree._Element, accounts: Filter[Account], datasets: Datasets
-) -> list[etree._Element]:
-    """A ``get`` of the accounts `op`'s filter names: per account its ``data``."""
+) -> list[etree._Element | bytes]:
+    """A ``get`` of the accounts `op`'s filter names: per account its ``data``, written
+    as text."""
     wanted = render.dataset(op)
-    return accounts.change(req, op, answer=lambda a: data(a, wanted, datasets))
+    hits = accounts.select(req, op.find("filter"))
+    return accounts.report(hits, lambda a: data(a, wanted, datasets))
 
 
 def set_gen_info(

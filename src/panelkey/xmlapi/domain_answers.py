@@ -22,7 +22,6 @@ from panelkey.core.clock import plesk_date
 from panelkey.core.domains import statistics
 from panelkey.core.domains.domains import Domain
 from panelkey.core.errors import NotFound, PermissionDenied
-from panelkey.core.identity import AccountType
 from panelkey.xmlapi import blocks, reach, render
 from panelkey.xmlapi.domain_forms import FORWARD_PROPS
 from panelkey.xmlapi.request import Handler, Request
@@ -116,7 +115,7 @@ def get_domains(
 
 def _delete(req: Request, d: Domain, missing: str, gone: list[int]) -> None:
     """Delete `d` (a webspace takes its sites along), adding the ids deleted to `gone`."""
-    if d.is_webspace and req.identity.type == AccountType.CUSTOMER.value:
+    if d.is_webspace and req.identity.type == reach.CUSTOMER:
         # its main site is the webspace itself, which customers may not delete
         raise PermissionDenied()
     try:
@@ -199,13 +198,13 @@ class Answers:
         ]
         if self.webspace:
             owner = self.account(d.owner_id)
-            if self.req.identity.type != AccountType.CUSTOMER.value and owner is not None:
+            if self.req.identity.type != reach.CUSTOMER and owner is not None:
                 head += [("owner-id", owner.id), ("owner-login", owner.login)]
             props = self.props(d)
             vendor = owner
             if props.get("admin-as-vendor") == "true":
                 vendor = self.req.ctx.panel.accounts.admin()
-            elif owner is not None and owner.type == AccountType.CUSTOMER.value:
+            elif owner is not None and owner.type == reach.CUSTOMER:
                 vendor = self.account(owner.owner_id)
             tail += [
                 ("vendor-guid", vendor.guid if vendor is not None else None),

@@ -125,28 +125,37 @@ def outcome(
 # an element made already.
 Tree = Iterable[tuple[str, "str | int | None | etree._Element | Tree"]]
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_SPECIAL = re.compile("[&<>\r]")
 # What libxml2 will not hold as text (it refuses to set it): such text is built the slow
 # way, element by element, which raises just as `ok` would.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _write(parts: list[str], fields: Tree) -> None:
+    # Every answer written as text passes here, field by field: plain strings (most
+    # values) skip the conversion, and text with none of XML's specials the translation.
+    append = parts.append
     for name, value in fields:
         if value is None:
             continue
-        if isinstance(value, (str, int)):
-            text = str(value)
-            parts.append(f"<{name}>{text.translate(_ESCAPES)}</{name}>" if text else f"<{name}/>")
+        if value.__class__ is str or isinstance(value, (str, int)):
+            text = value if value.__class__ is str else str(value)
+            if not text:
+                append(f"<{name}/>")
+            elif _SPECIAL.search(text) is None:
+                append(f"<{name}>{text}</{name}>")
+            else:
+                append(f"<{name}>{text.translate(_ESCAPES)}</{name}>")
         elif isinstance(value, etree._Element):
-            parts.append(etree.tostring(value, encoding="unicode", with_tail=False))
+            append(etree.tostring(value, encoding="unicode", with_tail=False))
         else:
             opened = len(parts)
-            parts.append(f"<{name}>")
+            append(f"<{name}>")
             _write(parts, value)
             if len(parts) == opened + 1:
                 parts[opened] = f"<{name}/>"
             else:
-                parts.append(f"</{name}>")
+                append(f"</{name}>")
 
 
 def _element_of(name: str, fields: Tree) -> etree._Element:
@@ -182,7 +191,8 @@ def ok_all(items: Iterable[Tree]) -> list[bytes]:
 
 def esc(value: str | int) -> str:
     """A value as element text for `written`: XML's specials and CR escaped."""
-    return str(value).translate(_ESCAPES)
+    text = str(value)
+    return text if _SPECIAL.search(text) is None else text.translate(_ESCAPES)
 
 
 def tag(name: str, value: str | int) -> str:

@@ -22,9 +22,10 @@ Lookups take the request and the filter's child (its text stripped is `text(item
 what identifies an object for an empty filter (`ident`, its id by default) and which
 children of the filter name nothing (`beside`: ``all``, or mail's ``site-id``).
 
-Answering: `read` (a ``get``: `fields` per object, written as text) and `change` (a
+Answering: `read` (a ``get``: `fields` per object, written as text), `change` (a
 ``set``/``del``: `act` per object, then `answer`; a core error answers in that object's
-result, through render.outcome). A lookup's core error answers the whole operation,
+result, through render.outcome) and `report` (a ``get`` answered as a change is, written
+as text). A lookup's core error answers the whole operation,
 from the dispatcher. `values` reads a list of values for what is not a lookup (types,
 names handed to the core as they are).
 """
@@ -38,7 +39,7 @@ from typing import Any, Generic, TypeVar
 
 from lxml import etree
 
-from panelkey.core.errors import NotFound
+from panelkey.core.errors import NotFound, PanelkeyError
 from panelkey.xmlapi import render
 from panelkey.xmlapi.request import Request
 from panelkey.xmlapi.values import id_of
@@ -214,6 +215,28 @@ class Filter(Generic[T]):
                     ("id", self.ident(hit.obj)),
                 ]
                 results.append(render.outcome(partial(_done, hit.obj, act, answer), head))
+        return results or [render.ok()]
+
+    def report(
+        self, hits: Iterable[Hit[T]], answer: Callable[[T], render.Tree]
+    ) -> list[etree._Element | bytes]:
+        """A read answered as `each` answers a change (``filter-id``, ``id``, then
+        `answer(obj)`, or the core error it raised), written as text (render.ok_text)."""
+        results: list[etree._Element | bytes] = []
+        for hit in hits:
+            if hit.missing is not None:
+                results.append(self.miss(hit))
+            elif hit.obj is not None:
+                head: list[render.Field] = [
+                    ("filter-id", hit.filter_id),
+                    ("id", self.ident(hit.obj)),
+                ]
+                try:
+                    fields = answer(hit.obj)
+                except PanelkeyError as exc:
+                    results.append(render.error(exc, head))
+                    continue
+                results.append(render.ok_text([*head, *fields]))
         return results or [render.ok()]
 
     # The filter of the operation `op` (its ``filter`` child), read and answered.

@@ -5,8 +5,7 @@ from __future__ import annotations
 import builtins
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -32,6 +31,9 @@ ACTIVE = 0
 DISABLED = 16
 VALID_STATUSES = frozenset(patterns.ACCOUNT_STATUSES)
 TYPES = {t.value for t in AccountType}
+# The kinds `can_manage` compares with, read once (an enum member's value is a property).
+_ADMIN = AccountType.ADMIN.value
+_RESELLER = AccountType.RESELLER.value
 # What panelkey keeps of an account only to answer it back (core/server/properties.py):
 # a reseller's `power-user` (Plesk's Power User view, "true"/"false").
 PROPERTY_KIND = "account"
@@ -56,8 +58,12 @@ TEXT_FIELDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Account:
+class Account(NamedTuple):
+    """An account as read (never its password hash). A named tuple, not a frozen
+    dataclass: a list of accounts is made a row at a time, and a tuple is made from its
+    row in a tenth of the time (a frozen dataclass sets each of its 21 fields through
+    object.__setattr__)."""
+
     id: int
     guid: str
     type: str
@@ -88,8 +94,10 @@ class Account:
         return Identity(self.id, self.login, self.type, self.owner_id)
 
 
-_ROW_FIELDS = [f.name for f in fields(Account)]
-_ACCOUNT_FIELDS = [f.name for f in fields(Account) if f.name != "owner_login"]
+# An account from its row, the columns in field order (the cheapest way to make one).
+_account = Account._make
+_ROW_FIELDS = list(Account._fields)
+_ACCOUNT_FIELDS = [f for f in Account._fields if f != "owner_login"]
 # What an event may show of an account: never the password hash.
 _EVENT_FIELDS = ("login", *TEXT_FIELDS, "status", "owner_id", "type")
 
@@ -173,14 +181,14 @@ class Accounts:
 
     @staticmethod
     def _row(row: Any) -> Account:
-        return Account(*row)
+        return _account(row)
 
     def get(self, account_id: int, conn: sa.Connection | None = None) -> Account | None:
         return self._one("id", account_id, conn)
 
     def with_owner(self, account_id: int) -> builtins.list[Account]:
         """The account and its owner (when it has one), in one read; [] when it is gone."""
-        return [Account(*r) for r in self._with_owner.all(v=account_id)]
+        return [_account(r) for r in self._with_owner.all(v=account_id)]
 
     def by_login(self, login: str, conn: sa.Connection | None = None) -> Account | None:
         """Logins compare case-insensitively."""
@@ -196,11 +204,11 @@ class Accounts:
 
     def _one(self, by: str, value: Any, conn: sa.Connection | None) -> Account | None:
         row = self._by[by].first(conn, v=value)
-        return Account(*row) if row else None
+        return _account(row) if row else None
 
     def list(self, where: Any = None) -> list[Account]:
         if where is None:
-            return [Account(*r) for r in self._all.all()]
+            return [_account(r) for r in self._all.all()]
         q = self._base.order_by(tables.accounts.c.id).where(where)
         with self._db.read() as conn:
             return [self._row(r) for r in conn.execute(q)]
@@ -220,9 +228,10 @@ class Accounts:
     @staticmethod
     def can_manage(actor: Identity, account: Account) -> bool:
         """The admin manages all; a reseller itself and its customers; a customer itself."""
-        if actor.is_admin or actor.account_id == account.id:
+        kind = actor.type
+        if kind == _ADMIN or actor.account_id == account.id:
             return True
-        return actor.type == AccountType.RESELLER.value and account.owner_id == actor.account_id
+        return kind == _RESELLER and account.owner_id == actor.account_id
 
     def visible(self, actor: Identity, accounts: builtins.list[Account]) -> builtins.list[Account]:
         return [a for a in accounts if self.can_manage(actor, a)]
@@ -260,13 +269,14 @@ class Accounts:
     ) -> builtins.list[Account]:
         """Every account the actor may manage, of `type` and of owner `owner_id` when
         given, by id."""
-        return [
-            a
-            for a in self.list()
-            if (type is None or a.type == type)
-            and (owner_id is None or a.owner_id == owner_id)
-            and self.can_manage(actor, a)
-        ]
+        found = self.list()
+        if type is not None:
+            found = [a for a in found if a.type == type]
+        if owner_id is not None:
+            found = [a for a in found if a.owner_id == owner_id]
+        if actor.type == _ADMIN:  # the admin manages every account
+            return found
+        return [a for a in found if self.can_manage(actor, a)]
 
     def changed(self) -> None:
         """Tell this process's caches that who may authenticate changed: for a write

@@ -5,7 +5,6 @@ the rules of its values are core/domains/models.py's (named here too, for the fa
 from __future__ import annotations
 
 import builtins
-import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -37,7 +36,6 @@ from panelkey.core.errors import (
 from panelkey.core.identity import AccountType, Identity
 from panelkey.core.refs import Ref, resolve
 from panelkey.core.rows import insert
-from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
 from panelkey.store.prepared import Prepared
@@ -56,7 +54,9 @@ Made = Callable[[sa.Connection, Domain, Identity], None]
 __all__ = ["PROPERTY_KIND", "Domain", "Domains", "check_www_root", "normalise_name", "taken"]
 
 
+_domain = Domain._make  # a domain from its row, the columns in field order
 _ACTOR_KINDS = frozenset(t.value for t in AccountType)
+_CUSTOMER = AccountType.CUSTOMER.value  # read once: an enum member's value is a property
 _REFS = ("id", "name", "guid", "external-id")
 SITE_NOT_FOUND = "Site does not exist"
 WEBSPACE_NOT_FOUND = "Webspace does not exist"
@@ -64,7 +64,8 @@ WEBSPACE_NOT_FOUND = "Webspace does not exist"
 
 def _kind_of(actor: Identity) -> str:
     """The kind of actor a domain read is compiled for (an unknown one reads as a customer)."""
-    return actor.type if actor.type in _ACTOR_KINDS else AccountType.CUSTOMER.value
+    kind = actor.type
+    return kind if kind in _ACTOR_KINDS else _CUSTOMER
 
 
 class Domains:
@@ -77,6 +78,12 @@ class Domains:
         self._makers: builtins.list[Made] = []
         # The reads by filter, compiled once per (filter, kind of actor): prepared.py.
         self._prepared: dict[tuple[str, str], Prepared] = {}
+        p = tables.properties
+        self._props = db.prepare(
+            sa.select(p.c.name, p.c.value)
+            .where(p.c.kind == PROPERTY_KIND, p.c.object_id == sa.bindparam("v"))
+            .order_by(p.c.name)
+        )
 
     def on_delete(self, purge: Purger) -> None:
         """Run `purge(conn, domain_ids)` inside every delete's transaction, before the
@@ -97,14 +104,13 @@ class Domains:
         # Columns in Domain's field order: a row becomes a Domain positionally.
         d, a = tables.domains, tables.accounts
         columns = [
-            a.c.login.label("owner_login") if f.name == "owner_login" else d.c[f.name]
-            for f in dataclasses.fields(Domain)
+            a.c.login.label("owner_login") if f == "owner_login" else d.c[f] for f in Domain._fields
         ]
         return sa.select(*columns).select_from(d.join(a, d.c.owner_id == a.c.id)).order_by(d.c.id)
 
     @staticmethod
     def _row(row: Any) -> Domain:
-        return Domain(*row)
+        return _domain(row)
 
     def list(self, actor: Identity, where: Any = None) -> list[Domain]:
         """Every domain the actor may see (and `where` selects), oldest first."""
@@ -179,8 +185,9 @@ class Domains:
         return self._find(actor, "property", n=name, v=value)
 
     def props_of(self, domain_id: int) -> dict[str, str]:
-        """What the domain keeps only to answer back, by name."""
-        return Properties(self._db).get(PROPERTY_KIND, domain_id)
+        """What the domain keeps only to answer back, by name (a read every webspace
+        answer makes: compiled once, where Properties.get builds its statement per call)."""
+        return dict(self._props.all(v=domain_id))
 
     def _find(self, actor: Identity, by: str, **params: Any) -> builtins.list[Domain]:
         kind = _kind_of(actor)
@@ -207,7 +214,7 @@ class Domains:
             if where is not None:
                 q = q.where(where)
             prepared = self._prepared[(by, kind)] = self._db.prepare(q)
-        return [Domain(*r) for r in prepared.all(actor=actor.account_id, **params)]
+        return [_domain(r) for r in prepared.all(actor=actor.account_id, **params)]
 
     @staticmethod
     def _visible_to(kind: str) -> Any:

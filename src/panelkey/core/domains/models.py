@@ -6,8 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from panelkey.core import patterns
 from panelkey.core.domains.logins import check_ftp_login
@@ -28,8 +27,10 @@ def event_class(domain_or_base: int) -> str:
     return "domain" if domain_or_base == 0 else "site"
 
 
-@dataclass(frozen=True, slots=True)
-class Domain:
+class Domain(NamedTuple):
+    """A domain as read: a named tuple, made from its row at a fraction of a frozen
+    dataclass's cost (as core/accounts/accounts.py's Account)."""
+
     id: int
     guid: str
     name: str
@@ -50,18 +51,26 @@ class Domain:
         return self.base_domain_id == 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in _ANSWERED}
+        """What a domain's answer (REST) shows of it, in order: written out, as every
+        list of domains makes one per domain (a dict display costs a fifth of a loop)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "ascii_name": self.ascii_name,
+            "hosting_type": self.hosting_type,
+            "base_domain_id": self.base_domain_id,
+            "www_root": self.www_root,
+            "guid": self.guid,
+            "created": self.created,
+            "description": self.description,
+        }
 
     def event_values(self) -> dict[str, Any]:
         """What a domain event shows of it."""
         return {k: getattr(self, k) for k in _EVENT_FIELDS}
 
 
-# What a domain's answer (REST) and its events show of it, in order.
-_ANSWERED = (
-    "id", "name", "ascii_name", "hosting_type", "base_domain_id", "www_root", "guid",
-    "created", "description",
-)  # fmt: skip
+# What a domain's events show of it.
 _EVENT_FIELDS = (
     "name", "owner_id", "hosting_type", "status", "ip_address", "www_root", "description",
 )  # fmt: skip

@@ -109,29 +109,50 @@ def too_large(limit: int) -> ApiError:
     )
 
 
+# One encoder for every answer: json.dumps with separators makes a new one per call.
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
+# Items encoded together: one encoder call per batch costs about what one per item did.
+_BATCH = 16
+
+
 class Listing:
     """A list answer made an item at a time, held to `limit` bytes: `add` raises
-    `too_large` as soon as the budget is spent, before the rest is made."""
+    `too_large` once the budget is spent, at most a batch of items (`_BATCH`) after, before
+    the rest is made. Items are encoded a batch at a time, as one JSON array whose
+    brackets are dropped: the same bytes as each item's alone, joined by commas."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._parts: list[bytes] = []
-        self._size = 2
+        self._parts: list[str] = []
+        self._pending: list[Any] = []
+        self._size = 2  # the brackets, and a comma after every encoded batch
+        self._objects = 0
 
     def add(self, item: Any) -> None:
-        part = json.dumps(item, separators=(",", ":")).encode()
+        pending = self._pending
+        pending.append(item)
+        if len(pending) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        part = _ENCODE(self._pending)[1:-1]
+        self._objects += len(self._pending)
+        self._pending = []
         self._parts.append(part)
         self._size += len(part) + 1
-        if self._size > self.limit + 1:  # the last item has no comma
+        if self._size > self.limit + 1:  # the last batch has no comma
             raise too_large(self.limit)
 
     @property
     def objects(self) -> int:
-        return len(self._parts)
+        return self._objects + len(self._pending)
 
     def body(self) -> bytes:
         """The list's JSON; `too_large` past the budget (even an empty list's brackets)."""
-        body = b"[" + b",".join(self._parts) + b"]"
+        self._flush()
+        body = ("[" + ",".join(self._parts) + "]").encode()
         if len(body) > self.limit:
             raise too_large(self.limit)
         return body
@@ -154,7 +175,7 @@ def within(payload: Any, limit: int) -> bytes:
             listing.add(item)
         body = listing.body()
     else:
-        body = json.dumps(payload, separators=(",", ":")).encode()
+        body = _ENCODE(payload).encode()
     if len(body) > limit:
         raise too_large(limit)
     return body

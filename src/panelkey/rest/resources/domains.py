@@ -50,7 +50,10 @@ def domain_dict(c: Call, d: Domain, of_site: list[SiteAlias] | None = None) -> d
         }
         for a in (c.ctx.panel.site_aliases.list(c.identity, d) if of_site is None else of_site)
     ]
-    return {**d.as_dict(), "created": plesk_date(d.created), "aliases": aliases}
+    answer = d.as_dict()
+    answer["created"] = plesk_date(d.created)
+    answer["aliases"] = aliases
+    return answer
 
 
 def domain_dicts(c: Call, domains: list[Domain]) -> Iterator[dict[str, Any]]:

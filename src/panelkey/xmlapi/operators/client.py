@@ -60,7 +60,7 @@ def _gen_info(a: Account) -> etree._Element:
     return render.element("gen_info", accounts.contact_fields(a))
 
 
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
+def get(req: Request, op: etree._Element) -> list[etree._Element | bytes]:
     datasets: accounts.Datasets = {
         "gen_info": _gen_info,
         "stat": partial(accounts.stat, req),

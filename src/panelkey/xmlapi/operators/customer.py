@@ -49,20 +49,17 @@ def add(req: Request, op: etree._Element) -> list[etree._Element]:
     return [render.created(account)]
 
 
-def _gen_info(a: Account) -> etree._Element:
-    return render.element(
-        "gen_info",
-        [
-            *accounts.contact_fields(a),
-            ("owner-id", a.owner_id),
-            ("owner-login", a.owner_login),
-            ("external-id", a.external_id),
-            ("description", a.description),
-        ],
-    )
+def _gen_info(a: Account) -> render.Tree:
+    return [
+        *accounts.contact_fields(a),
+        ("owner-id", a.owner_id),
+        ("owner-login", a.owner_login),
+        ("external-id", a.external_id),
+        ("description", a.description),
+    ]
 
 
-def get(req: Request, op: etree._Element) -> list[etree._Element]:
+def get(req: Request, op: etree._Element) -> list[etree._Element | bytes]:
     datasets: accounts.Datasets = {"gen_info": _gen_info, "stat": partial(accounts.stat, req)}
     return accounts.get(req, op, FILTER, datasets)
 
