@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.store import tables
+from panelkey.store.lane import Lane
 from panelkey.store.prepared import Prepared, Readers
 
 CHANNEL = "panelkey_changes"
@@ -27,6 +28,7 @@ _MIGRATIONS = Path(__file__).parent / "migrations"
 HEAD_REVISION = "0021"
 _PG_MIGRATION_LOCK = 0x70616E656C  # "panel": one advisory lock id for every panelkey
 _BUSY_TIMEOUT_S = 30  # how long a SQLite writer waits for the lock before failing
+_WRITE_THREADS = 4  # the write lane's; below PostgreSQL's pool of 5
 
 
 log = logging.getLogger("panelkey.store")
@@ -97,6 +99,10 @@ class Database:
         self._kept: sa.Connection | None = None
         self._kept_pid = 0
         self._lock_pid = os.getpid()
+        # Where write requests run (lane.py): SQLite's writers take turns on the lock
+        # above, but a write's slow part outside it (a password's hash) must not hold
+        # the others, so a few threads on either store.
+        self.writes = Lane(_WRITE_THREADS)
 
     # -- transactions -------------------------------------------------------------
 
@@ -292,6 +298,7 @@ class Database:
         return dict(params)
 
     def dispose(self) -> None:
+        self.writes.close()
         self.readers.close()
         self._drop_kept()
         self.engine.dispose()
