@@ -240,5 +240,11 @@ class Write:
 
     def returned(self, conn: sa.Connection, /, **params: Any) -> Any:
         """Run a statement with one RETURNING column; the first row's value, or None."""
-        row = self._cursor(conn, params).fetchone()
+        row = self.returned_row(conn, **params)
         return None if row is None else row[0]
+
+    def returned_row(self, conn: sa.Connection, /, **params: Any) -> Row | None:
+        """Run a statement with RETURNING; its first row, or None when it touched none.
+        The columns come as the driver gives them (plain types only)."""
+        rows = self._cursor(conn, params).fetchall()
+        return tuple(rows[0]) if rows else None
