@@ -28,7 +28,6 @@ _MIGRATIONS = Path(__file__).parent / "migrations"
 HEAD_REVISION = "0021"
 _PG_MIGRATION_LOCK = 0x70616E656C  # "panel": one advisory lock id for every panelkey
 _BUSY_TIMEOUT_S = 30  # how long a SQLite writer waits for the lock before failing
-_WRITE_THREADS = 4  # the write lane's; below PostgreSQL's pool of 5
 
 
 log = logging.getLogger("panelkey.store")
@@ -100,9 +99,9 @@ class Database:
         self._kept_pid = 0
         self._lock_pid = os.getpid()
         # Where write requests run (lane.py): SQLite's writers take turns on the lock
-        # above, but a write's slow part outside it (a password's hash) must not hold
-        # the others, so a few threads on either store.
-        self.writes = Lane(_WRITE_THREADS)
+        # above, so one thread, and spares for a write slow outside it (a password's
+        # hash); PostgreSQL's run side by side.
+        self.writes = Lane(1, spares=3) if self.is_sqlite else Lane(4)
 
     # -- transactions -------------------------------------------------------------
 

@@ -57,3 +57,23 @@ def test_concurrent_calls_all_answer_on_their_own_futures() -> None:
         assert asyncio.run(main()) == [n * n for n in range(50)]
     finally:
         lane.close()
+
+
+def test_a_slow_call_does_not_hold_the_next_one_a_spare_takes_it() -> None:
+    lane = Lane(1, spares=1, slow=0.01)
+    release = threading.Event()
+
+    async def main() -> tuple[int, bool]:
+        slow = asyncio.ensure_future(lane.run(lambda: release.wait(10)))
+        await asyncio.sleep(0.1)  # the one steady thread is on the slow call by now
+        quick = await asyncio.wait_for(lane.run(lambda: 7), timeout=5)
+        still_waiting = not slow.done()
+        release.set()
+        await slow
+        return quick, still_waiting
+
+    try:
+        assert asyncio.run(main()) == (7, True)
+    finally:
+        release.set()
+        lane.close()
