@@ -222,7 +222,8 @@ class Write:
 
     def _cursor(self, conn: sa.Connection, params: Mapping[str, Any]) -> Any:
         sql, order, defaults = self._for(conn.dialect)
-        args = tuple(params[n] if n in params else defaults[n] for n in order)
+        given = {**defaults, **params} if defaults else params
+        args = tuple([given[n] for n in order])
         driver = conn.connection.driver_connection
         assert driver is not None
         dbapi = conn.dialect.loaded_dbapi
