@@ -100,8 +100,8 @@ class Database:
         self._lock_pid = os.getpid()
         # Where write requests run (lane.py): SQLite's writers take turns on the lock
         # above, so one thread, and spares for a write slow outside it (a password's
-        # hash); PostgreSQL's run side by side.
-        self.writes = Lane(1, spares=3) if self.is_sqlite else Lane(4)
+        # hash); PostgreSQL's run side by side, four at all times.
+        self.writes = Lane(1, spares=3) if self.is_sqlite else Lane(4, spares=4)
 
     # -- transactions -------------------------------------------------------------
 

@@ -12,7 +12,8 @@ On SQLite a process's writers take turns on one lock anyway (store/database.py),
 thread serves, with spares for a write that waits long outside the lock (a password's
 hash): several threads taking turns on the lock cost each write a quarter more CPU
 (GIL and lock hand-overs, bench/findings/writes.md). On PostgreSQL writes run side by
-side (their commits' flushes grouped by the server): four threads at all times.
+side (their commits' flushes grouped by the server): four threads at all times, and
+spares as on SQLite.
 """
 
 from __future__ import annotations
