@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.store import tables
+from panelkey.store.lane import Lane
 from panelkey.store.prepared import Prepared, Readers
 
 CHANNEL = "panelkey_changes"
@@ -97,6 +98,10 @@ class Database:
         self._kept: sa.Connection | None = None
         self._kept_pid = 0
         self._lock_pid = os.getpid()
+        # Where write requests run (lane.py): SQLite's writers take turns on the lock
+        # above, so one thread, and spares for a write slow outside it (a password's
+        # hash); PostgreSQL's run side by side, four at all times.
+        self.writes = Lane(1, spares=3) if self.is_sqlite else Lane(4, spares=4)
 
     # -- transactions -------------------------------------------------------------
 
@@ -292,6 +297,7 @@ class Database:
         return dict(params)
 
     def dispose(self) -> None:
+        self.writes.close()
         self.readers.close()
         self._drop_kept()
         self.engine.dispose()

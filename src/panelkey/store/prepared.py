@@ -248,7 +248,8 @@ class Write:
 
     def _cursor(self, conn: sa.Connection, params: Mapping[str, Any]) -> Any:
         sql, order, defaults = self._for(conn.dialect)
-        args = tuple(params[n] if n in params else defaults[n] for n in order)
+        given = {**defaults, **params} if defaults else params
+        args = tuple([given[n] for n in order])
         driver = conn.connection.driver_connection
         assert driver is not None
         dbapi = conn.dialect.loaded_dbapi
@@ -266,5 +267,11 @@ class Write:
 
     def returned(self, conn: sa.Connection, /, **params: Any) -> Any:
         """Run a statement with one RETURNING column; the first row's value, or None."""
-        row = self._cursor(conn, params).fetchone()
+        row = self.returned_row(conn, **params)
         return None if row is None else row[0]
+
+    def returned_row(self, conn: sa.Connection, /, **params: Any) -> Row | None:
+        """Run a statement with RETURNING; its first row, or None when it touched none.
+        The columns come as the driver gives them (plain types only)."""
+        rows = self._cursor(conn, params).fetchall()
+        return tuple(rows[0]) if rows else None

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from typing import Any
 
 from panelkey import pressure
@@ -143,11 +144,18 @@ class XmlApi:
         """The packet's answer; a PanelkeyError when it is refused whole."""
         steps, store = self._prepare(body)
         limit = self.budget.answer
-        few = sum(len(ops) for _, ops in steps) <= _INLINE_READS
+        count = sum(len(ops) for _, ops in steps)
         inline = not self.ctx.panel.faults.armed  # an injected delay must not hold the loop
-        if inline and few and (not store or dispatch.only_reads(steps, _INLINE_READS)):
+        reads = not store or dispatch.only_reads(steps, count)
+        if inline and count <= _INLINE_READS and reads:
             return self._serialized(steps, req, limit, pretty)
-        # Many operations (even store-less ones such as get_protos) or any write: a thread.
+        if inline and not reads:
+            # A write waits for its commit: on the store's write lane (store/lane.py),
+            # a cheaper hop than the default executor's.
+            return await self.ctx.panel.db.writes.run(
+                partial(self._serialized, steps, req, limit, pretty)
+            )
+        # Many operations (even store-less ones such as get_protos): a thread.
         return await asyncio.to_thread(self._serialized, steps, req, limit, pretty)
 
     @staticmethod

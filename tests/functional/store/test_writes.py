@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from panelkey.core.domains.domains import Domain
+from panelkey.core.errors import NotFound
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.store import tables
@@ -98,3 +99,46 @@ def test_the_serial_of_a_zone_without_a_row_starts_at_once(panel: Panel, admin: 
             sa.select(tables.dns_zones.c.serial).where(tables.dns_zones.c.domain_id == domain.id)
         ).scalar()
     assert serial is not None and serial > 1_700_000_000  # Unix time
+
+
+def _events_of(panel: Panel, record_id: int) -> list[str]:
+    e = tables.events
+    with panel.db.read() as conn:
+        return list(
+            conn.execute(
+                sa.select(e.c.action).where(
+                    e.c.obj_class == "dns_zone_rec", e.c.obj_id == record_id
+                )
+            ).scalars()
+        )
+
+
+def test_a_record_out_of_the_actors_reach_is_not_deleted(panel: Panel, admin: Identity) -> None:
+    from tests.factories import customer
+
+    owner = customer(panel, "reach-owner")
+    other = customer(panel, "reach-other").identity()
+    domain = panel.domains.create(admin, name="reach.example", owner=owner)
+    record = panel.dns.add(admin, domain, type="TXT", host="r", value="v")
+    with pytest.raises(NotFound):
+        panel.dns.delete(other, record.id)
+    assert record.id in {r.id for r in panel.dns.records(admin, domain)}
+    assert _events_of(panel, record.id) == ["dns_zone_rec_create"]
+    gone = panel.dns.delete(owner.identity(), record.id)  # its owner's reach holds it
+    assert gone == record
+    assert _events_of(panel, record.id) == ["dns_zone_rec_create", "dns_zone_rec_delete"]
+    with pytest.raises(NotFound):
+        panel.dns.delete(admin, record.id)
+
+
+def test_a_record_added_to_a_zone_deleted_meanwhile_is_refused(
+    panel: Panel, admin: Identity
+) -> None:
+    domain = _zone(panel, admin)
+    panel.domains.delete(admin, domain)
+    with pytest.raises(NotFound, match="Site does not exist"):
+        panel.dns.add(admin, domain, type="TXT", host="late", value="v")
+    r = tables.dns_records
+    with panel.db.read() as conn:
+        left = conn.execute(sa.select(sa.func.count()).where(r.c.domain_id == domain.id)).scalar()
+    assert left == 0

@@ -35,7 +35,8 @@ _Z = tables.dns_zones
 _ROW = ("domain_id", "type", "host", "value", "opt", "ttl", "template_id")
 # The statements of every record write, compiled once (store/prepared.py's Write).
 _INSERT = Write(_R.insert().values({c: sa.bindparam(c) for c in _ROW}).returning(_R.c.id))
-_DELETE = Write(_R.delete().where(_R.c.id == sa.bindparam("id")))
+# The deleted row comes back with the delete: its event needs it, and no read goes first.
+_DELETE = Write(_R.delete().where(_R.c.id == sa.bindparam("id")).returning(*RECORD_COLUMNS))
 # The serial is Unix time and always grows: one statement, no read before it.
 _NEXT_SERIAL = sa.case(
     (_Z.c.serial + 1 > sa.bindparam("now"), _Z.c.serial + 1), else_=sa.bindparam("now")
@@ -153,9 +154,14 @@ class Dns:
     def get(self, actor: Identity, record_id: int) -> Record | None:
         """A record of a domain the actor may see, else None (as if it did not exist)."""
         row = self._by_id.first(v=record_id)
-        if row is None or self._domains.get(actor, row[1]) is None:
+        if row is None or not self._sees(actor, row[1]):
             return None
         return Record(*row)
+
+    def _sees(self, actor: Identity, domain_id: int) -> bool:
+        """Whether the actor may see the domain of an existing record. The admin sees
+        every domain, and a record's domain exists (its foreign key): no read for it."""
+        return actor.is_admin or self._domains.get(actor, domain_id) is not None
 
     def add(
         self, actor: Identity, domain: Domain, *, type: str, host: str, value: str,
@@ -163,7 +169,9 @@ class Dns:
     ) -> Record:  # fmt: skip
         """Add a record to a zone the actor may see. Raises NotFound, InvalidValue; on
         InvalidValue nothing is written."""
-        if self._domains.get(actor, domain.id) is None:
+        # The admin reaches every domain; one deleted meanwhile fails the record's foreign
+        # key below. Any other actor's reach is read first.
+        if not actor.is_admin and self._domains.get(actor, domain.id) is None:
             raise NotFound("Site does not exist")
         kind, text, opt = check_record(type, value, opt)
         if not isinstance(host, str):
@@ -176,9 +184,12 @@ class Dns:
             "opt": opt,
             "ttl": _ttl(ttl, DEFAULT_TTL),
         }
-        with self._db.begin() as conn:
-            record = insert_record(conn, row, actor)
-            touch_zone(conn, domain.id)
+        try:
+            with self._db.begin() as conn:
+                record = insert_record(conn, row, actor)
+                touch_zone(conn, domain.id)
+        except sa.exc.IntegrityError:  # the only constraint a record can fail: its domain's
+            raise NotFound("Site does not exist") from None
         return record
 
     def update(self, actor: Identity, record: Record, values: Mapping[str, Any]) -> Record:
@@ -212,14 +223,14 @@ class Dns:
         return new
 
     def delete(self, actor: Identity, record_id: int) -> Record:
-        """Raises NotFound for an unknown record or one the actor may not see."""
-        record = self.get(actor, record_id)
-        if record is None:
-            raise NotFound("DNS record does not exist")
+        """Raises NotFound for an unknown record or one the actor may not see; then
+        nothing is deleted. The record is deleted first and the actor's reach checked on
+        what the delete returned, in its transaction: one statement, not a read before."""
         with self._db.begin() as conn:
-            gone = _DELETE.run(conn, id=record_id)
-            if not gone:
-                raise NotFound("DNS record does not exist")
+            row = _DELETE.returned_row(conn, id=record_id)
+            if row is None or not self._sees(actor, row[1]):
+                raise NotFound("DNS record does not exist")  # rolls the delete back
+            record = Record(*row)
             events.record(
                 conn, "dns_zone_rec", events.DELETE, record.id, record.host, actor,
                 old=record.event_values(),
