@@ -252,7 +252,7 @@ def test_the_journal_row_of_a_packet_in_any_encoding_holds_no_password(
 
 def test_a_big_refused_packet_is_labelled_by_its_first_operations_without_reading_it_all() -> None:
     """A packet the XML face refused whole (past its filter budget, say) is labelled from
-    its first 16 KB: the garbage past that part, which would make it `-`, is not read."""
+    its first 2 KB: the garbage past that part, which would make it `-`, is not read."""
     from panelkey.journal.describe import xml_operations
 
     items = "".join(f"<id>{n}</id>" for n in range(1, 20_001))

@@ -12,7 +12,7 @@ from typing import Any
 
 from panelkey.core.identity import operation_label
 
-_WHOLE = 16 * 1024  # bytes of a packet read for its operations (see xml_operations)
+_WHOLE = 2 * 1024  # bytes of a packet read for its operations (see xml_operations)
 _ERRCODE = re.compile(rb"<errcode>\s*(\d+)\s*</errcode>")
 
 
@@ -45,7 +45,9 @@ def xml_operations(body: bytes) -> str:
     """`operator/operation, ...` of a packet, for display; `-` when it does not parse.
     Of a body past _WHOLE bytes, those of `<packet>` in its first _WHOLE bytes: what the
     XML face did not note was refused whole (malformed, past a budget), and reading all
-    of a 270 KB refusal cost eight milliseconds, forty times its answer."""
+    of a 270 KB refusal cost eight milliseconds, forty times its answer; its first 16 KB,
+    read for the access log and again for the journal, were still a tenth of a flood of
+    such refusals (bench/findings/abuse.md)."""
     from lxml import etree
 
     options: dict[str, Any] = {"resolve_entities": False, "no_network": True, "load_dtd": False}
