@@ -15,11 +15,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,18 @@ class InProcess:
         self.store.drop()
 
 
+@contextlib.contextmanager
+def fresh(kind: str, prefix: str = "panelkey-inproc-") -> Iterator[InProcess]:
+    """An `InProcess` over a store of its own in a new folder, closed and removed after."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    rig = InProcess(kind, work)
+    try:
+        yield rig
+    finally:
+        rig.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def scenarios(site: int) -> dict[str, tuple[str, str, str]]:
     """name -> (method, path, body); the read scenarios of bench/store.py, and `add-del`:
     a `dns/add_rec` and the `del_rec` of what it made, as one step (timed as one)."""
@@ -183,9 +196,7 @@ def cpu_per_request(kind: str, n: int) -> dict[str, float]:
     from bench import store_baseline_app
     from bench.store import read_cases
 
-    work = Path(tempfile.mkdtemp(prefix="panelkey-inproc-"))
-    rig = InProcess(kind, work)
-    try:
+    with fresh(kind) as rig:
         cases = read_cases(rig.fill())
         out = {c.short: timed(rig, c.pk_method, c.pk_path, c.pk_body, n) for c in cases}
         panelkey = rig.app
@@ -194,9 +205,6 @@ def cpu_per_request(kind: str, n: int) -> dict[str, float]:
             out["bare " + c.short] = timed(rig, c.bare_method, c.bare_path, c.pk_body, n)
         rig.app = panelkey
         return out
-    finally:
-        rig.close()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def main() -> int:
@@ -210,9 +218,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.store == "postgresql" and (why := pg_available()):
         raise SystemExit(why)
-    work = Path(tempfile.mkdtemp(prefix="panelkey-inproc-"))
-    rig = InProcess(args.store, work)
-    try:
+    with fresh(args.store) as rig:
         site = rig.fill()
         table = scenarios(site)
         names = [n for n in table if n != "add-del"] if args.scenario == "all" else [args.scenario]
@@ -238,9 +244,6 @@ def main() -> int:
                 timed(rig, method, path, body, args.n)
                 prof.disable()
                 pstats.Stats(prof).sort_stats("tottime").print_stats(35)
-    finally:
-        rig.close()
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -17,13 +17,10 @@ from __future__ import annotations
 import argparse
 import base64
 import random
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-from bench.inprocess import InProcess
+from bench.inprocess import InProcess, fresh
 from bench.store import AGENT
 
 PROTOS = "<packet><server><get_protos/></server></packet>"
@@ -78,17 +75,12 @@ def main() -> int:
     names = ["key", "wrong-key", "filter", "spray"] if args.case == "all" else [args.case]
     for name in names:
         # A store of its own for each: a throttle or a lockout of 127.0.0.1 stays.
-        work = Path(tempfile.mkdtemp(prefix="panelkey-refusals-"))
-        rig = InProcess("sqlite", work)
-        rig.panel.auth.lockout_delay = 0
-        try:
+        with fresh("sqlite", "panelkey-refusals-") as rig:
+            rig.panel.auth.lockout_delay = 0
             n = max(args.n // 10, 20) if name == "filter" else args.n
             warm = 60 if name in ("wrong-key", "spray") else 10
             used = cost(rig, cases(rig)[name], n, warm)
             print(f"{name}: {used:,.0f} µs of CPU a request", flush=True)
-        finally:
-            rig.close()
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

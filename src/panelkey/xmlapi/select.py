@@ -210,12 +210,13 @@ class Filter(Generic[T]):
             if hit.missing is not None:
                 results.append(self.miss(hit))
             elif hit.obj is not None:
-                head: list[render.Field] = [
-                    ("filter-id", hit.filter_id),
-                    ("id", self.ident(hit.obj)),
-                ]
+                head = self._found(hit, hit.obj)
                 results.append(render.outcome(partial(_done, hit.obj, act, answer), head))
         return results or [render.ok()]
+
+    def _found(self, hit: Hit[T], obj: T) -> list[render.Field]:
+        """The head of a found object's result in `each` and `report`."""
+        return [("filter-id", hit.filter_id), ("id", self.ident(obj))]
 
     def report(
         self, hits: Iterable[Hit[T]], answer: Callable[[T], render.Tree]
@@ -227,10 +228,7 @@ class Filter(Generic[T]):
             if hit.missing is not None:
                 results.append(self.miss(hit))
             elif hit.obj is not None:
-                head: list[render.Field] = [
-                    ("filter-id", hit.filter_id),
-                    ("id", self.ident(hit.obj)),
-                ]
+                head = self._found(hit, hit.obj)
                 try:
                     fields = answer(hit.obj)
                 except PanelkeyError as exc:
