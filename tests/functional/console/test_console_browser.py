@@ -143,6 +143,9 @@ def _context(browser: Any, server: Server, width: int = 1366) -> Any:
         ignore_https_errors=True,
         viewport={"width": width, "height": 900},
         timezone_id=ZONE,
+        # The format follows the browser's language; pinned so the clock reads 24-hour
+        # whatever LANG the machine running the tests has (en-US would say "01:02 PM").
+        locale="en-GB",
     )
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.https_url)
     return context
