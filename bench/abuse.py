@@ -10,6 +10,8 @@
         refusal floods through a trusted proxy, large REST answers (and the server's
         peak RSS), a wrong-key flood, XML packets with a 20,000-item filter, a store
         outage for writes
+    the slowest request of every string field at its maximum length and at 1 MiB
+        (bench/field_bounds.py)
 
 Runs its own panelkey servers (one worker, SQLite, default abuse limits) so that nothing
 the other sections do changes what is measured here. `run` returns the Markdown section;
@@ -157,11 +159,11 @@ def _rss_mb(pid: int) -> float:
 
 @contextmanager
 def _server(
-    data: Path, env: dict[str, str], extra: dict[str, str] | None = None
+    data: Path, env: dict[str, str], extra: dict[str, str] | None = None, ini: str = PANEL_INI
 ) -> Iterator[tuple[subprocess.Popen[bytes], int, int, dict[str, str]]]:
     """A panelkey server of its own data folder: (process, http port, https port, env)."""
     data.mkdir(parents=True, exist_ok=True)
-    (data / "panel.ini").write_text(PANEL_INI)
+    (data / "panel.ini").write_text(ini)
     env = dict(env, PANELKEY_DATA_DIR=str(data), **(extra or {}))
     https, http = _free_port(), _free_port()
     proc = subprocess.Popen(
@@ -422,6 +424,10 @@ def run(work: Path, env: dict[str, str], *, quick: bool, only: str = "") -> str:
         with _server(work / "abuse-lists", env, extra) as (proc, http, _https, env_c):
             count = 1000 if quick else 3000
             rows += _big_lists(work, env_c, proc.pid, http, seconds, rounds, count)
+    if not only or only in "every string field":
+        from bench import field_bounds  # it uses this module's server: imported late
+
+        rows += field_bounds.run(work, env)
     return _section(rows, limits, seconds, rounds)
 
 
@@ -937,7 +943,8 @@ def _section(rows: list[Row], limits: Any, seconds: float, rounds: int) -> str:
         "store outage is another process holding the write lock of the first server's own "
         "SQLite file (the one PostgreSQL is shared with other work, and SQLite in WAL mode "
         "cannot be taken whole while the server holds it open): reads go on, writes wait; "
-        "the tests stop a store under a running server.",
+        "the tests stop a store under a running server. Every string field at its maximum "
+        "length and at 1 MiB is `bench/field_bounds.py` (its docstring says how).",
         "",
         "| measure | result | target | met |",
         "| --- | --- | --- | --- |",
