@@ -93,9 +93,13 @@ def _lua_cycle(requests: list[tuple[str, str, dict[str, str], str]]) -> str:
     )
 
 
-def _wrk(url: str, script: Path, seconds: float, connections: int) -> subprocess.Popen[str]:
+def _wrk(
+    url: str, script: Path, seconds: float, connections: int, timeout: int = 2
+) -> subprocess.Popen[str]:
+    """wrk for `seconds`; an answer slower than `timeout` seconds is counted a timeout."""
     return subprocess.Popen(
-        ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "-s", str(script), url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", f"--timeout={timeout}s"]
+        + ["-s", str(script), url],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -524,7 +528,9 @@ def _under_attacks(
 
 def _wrk_attack(url: str, script: Path, connections: int) -> Callable[[float], Callable[[], str]]:
     def start(seconds: float) -> Callable[[], str]:
-        proc = _wrk(url, script, seconds, connections)
+        # An attacker waits for its answers however slow (wrk's default gives up after
+        # 2 s, and its requests would count as neither answered nor refused).
+        proc = _wrk(url, script, seconds, connections, timeout=60)
 
         def finish() -> str:
             r = _run_of(proc)
