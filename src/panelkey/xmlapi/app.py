@@ -9,7 +9,7 @@ packet-level ``<system>`` error and nothing in the packet runs:
 4. ``version`` supported -> 1005
    and the packet within its budgets (budgets.py) -> 1024, or 1019 for a field's length
 5. the whole packet fits the shape of its version (agent.xsd less the operators that
-   version did not have, parsing.py), and every operation has a handler -> 1014
+   version did not have, validation.py), and every operation has a handler -> 1014
 6. operations run in document order (dispatch.py); the answer's root carries the
    server's version, whatever the request's (spec/xml-api.md)
 
@@ -38,7 +38,7 @@ from panelkey.core.errors import (
 )
 from panelkey.core.identity import Identity, Verified, note, operation_label, request_note
 from panelkey.store.outage import is_store_failure, outage_of
-from panelkey.xmlapi import budgets, dispatch, parsing, render
+from panelkey.xmlapi import budgets, dispatch, parsing, render, validation, versions
 from panelkey.xmlapi.request import FACE, Request
 
 log = logging.getLogger("panelkey.xmlapi")
@@ -174,9 +174,9 @@ class XmlApi:
         # A filter's items are counted while the packet is parsed: one naming more than
         # the budget allows is refused as soon as that many are read (budgets.py).
         packet = parsing.parse_packet(body, filter_items=self.budget.operations)
-        parsing.check_version(packet)
+        versions.check_version(packet)
         budgets.check(packet, self.budget)
-        parsing.validate(packet)
+        validation.validate(packet)
         steps, store = dispatch.plan(packet)
         if request_note.get() is not None:  # the journal's, spares it parsing the body again
             note(operation=operation_label(f"{o}/{op.tag}" for o, ops in steps for op, _ in ops))

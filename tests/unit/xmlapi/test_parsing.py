@@ -12,14 +12,9 @@ import pytest
 from lxml import etree
 
 from panelkey.core.errors import MalformedRequest, ProtocolVersionUnsupported
-from panelkey.xmlapi.parsing import (
-    MAX_DEPTH,
-    SERVER_PROTOCOL,
-    SUPPORTED_VERSIONS,
-    check_version,
-    parse_packet,
-    validate,
-)
+from panelkey.xmlapi.parsing import MAX_DEPTH, parse_packet
+from panelkey.xmlapi.validation import validate
+from panelkey.xmlapi.versions import SERVER_PROTOCOL, SUPPORTED_VERSIONS, check_version
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
