@@ -26,6 +26,8 @@ import logging
 from functools import partial
 from typing import Any
 
+from lxml import etree
+
 from panelkey import pressure
 from panelkey.context import BodyTooLarge, Context, Scope
 from panelkey.core.access.credentials import Credentials, xml_credentials
@@ -36,7 +38,8 @@ from panelkey.core.errors import (
     PanelkeyError,
     PermissionDenied,
 )
-from panelkey.core.identity import Identity, Verified, note, operation_label, request_note
+from panelkey.core.identity import Identity, Verified, note, request_note
+from panelkey.journal.describe import LABEL_BYTES, packet_label
 from panelkey.store.outage import is_store_failure, outage_of
 from panelkey.xmlapi import budgets, dispatch, parsing, render, validation, versions
 from panelkey.xmlapi.request import FACE, Request
@@ -54,6 +57,10 @@ _INLINE_READS = 8
 # A body past this many bytes is parsed, checked and run in a thread: libxml2 and the
 # schema take about a millisecond per 10 KB, too long to hold every other request.
 _INLINE_BODY = 16 * 1024
+
+
+def _note_label(packet: etree._Element | None) -> None:
+    note(operation="-" if packet is None else packet_label(packet))
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -170,16 +177,26 @@ class XmlApi:
     def _prepare(self, body: bytes) -> tuple[dispatch.Plan, bool]:
         """Steps 3 to 5 of the module's list, with the packet's budgets checked before
         the schema (cheap first): the plan and whether it needs the store; or a
-        PanelkeyError for the whole packet."""
+        PanelkeyError for the whole packet.
+
+        The journal's label (operations seen) is noted whenever it is known as the
+        journal would read it, refusals included, so that it need not parse the body
+        again (journal/describe.py): a small body's from its tree, a big one's from its
+        first LABEL_BYTES when read a slice at a time, an accepted one's from its plan."""
+        labelled = request_note.get() is not None
+        head = (LABEL_BYTES, _note_label) if labelled else None
         # A filter's items are counted while the packet is parsed: one naming more than
         # the budget allows is refused as soon as that many are read (budgets.py).
-        packet = parsing.parse_packet(body, filter_items=self.budget.operations)
+        packet = parsing.parse_packet(body, filter_items=self.budget.operations, head=head)
+        small = len(body) <= LABEL_BYTES
+        if labelled and small:
+            _note_label(packet)
         versions.check_version(packet)
         budgets.check(packet, self.budget)
         validation.validate(packet)
         steps, store = dispatch.plan(packet)
-        if request_note.get() is not None:  # the journal's, spares it parsing the body again
-            note(operation=operation_label(f"{o}/{op.tag}" for o, ops in steps for op, _ in ops))
+        if labelled and not small:
+            _note_label(packet)
         return steps, store
 
     async def _authenticate(self, creds: Credentials, address: str) -> Identity:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from typing import Any, cast
 
 from lxml import etree
@@ -44,14 +45,23 @@ _SLICE = 4 * 1024  # past the budget by at most about 300 items of a slice
 _MARKER_SPAN = max(len(m) for m in _DTD_MARKERS) - 1  # bytes a marker may have in a slice before
 
 
-def parse_packet(body: bytes, filter_items: int | None = None) -> etree._Element:
+# What a parse read in a body's first bytes: given the first ``<packet>`` element started
+# in them (None if none), as far as it was read.
+Head = tuple[int, Callable[[etree._Element | None], object]]
+
+
+def parse_packet(
+    body: bytes, filter_items: int | None = None, head: Head | None = None
+) -> etree._Element:
     """Parse a request body into its ``<packet>`` root element.
 
     Raises MalformedRequest for an empty body, XML that is not well formed, any
     DTD or entity reference, elements nested deeper than MAX_DEPTH, or a root
     other than ``packet``; never any other exception but, with `filter_items` given,
     LimitReached as soon as the operations' filters are read to name more objects
-    than that (the rest of the body unread: it may hold anything).
+    than that (the rest of the body unread: it may hold anything). A body so read a
+    slice at a time is given to `head` (bytes, call) as its first bytes left it: what
+    the journal labels such a refusal by, without parsing it again.
     """
     data = bytes(body)
     if not data or data.isspace():
@@ -65,7 +75,7 @@ def parse_packet(body: bytes, filter_items: int | None = None) -> etree._Element
     try:
         if counted:
             assert filter_items is not None
-            root = _parse_counting_filters(data, filter_items)
+            root = _parse_counting_filters(data, filter_items, head)
         else:
             root = etree.fromstring(data, hardened_parser())
     except etree.XMLSyntaxError as exc:
@@ -108,34 +118,57 @@ def hardened_parser() -> etree.XMLParser:
     return parser
 
 
-def _parse_counting_filters(data: bytes, limit: int) -> etree._Element:
+def _parse_counting_filters(data: bytes, limit: int, head: Head | None) -> etree._Element:
     """`data` parsed as `parse_packet` does, fed to libxml2 a slice at a time; between two
     slices, the items of the operations' filters read so far are counted (in C), and
     LimitReached raised once they pass `limit`: a 20,000-item filter costs the parse of
     its first thousand items, not of all (and not the budgets' walk of every element)."""
-    parser = etree.XMLPullParser(events=("start",), tag="filter", **_PARSER_OPTIONS)
+    tags = ("filter",) if head is None else ("filter", "packet")
+    parser = etree.XMLPullParser(events=("start",), tag=tags, **_PARSER_OPTIONS)
     filters: list[etree._Element] = []
     done = 0  # items of the filters before the last (closed: an operation's filters are
     # siblings' children, so one starts after the one before has ended)
+    first: list[etree._Element] = []  # the first <packet> started
     at = 0
     while at < len(data):
         # Slices end after a '>', so that no item is cut in two between them.
         end = data.find(b">", at + _SLICE) + 1 or len(data)
         if _holds_dtd(data[max(0, at - _MARKER_SPAN) : end]):  # a marker across slices too
             raise MalformedRequest(_DTD_REFUSED)
-        parser.feed(data[at:end])
+        if head is not None and at < head[0] < end:
+            # The head's bytes fed on their own, then shown: libxml2 reads a body fed in
+            # parts as it reads it whole, so the slices and the counts are the same.
+            done = _feed(parser, data[at : head[0]], filters, first, done)
+            head[1](first[0] if first else None)
+            at = head[0]
+        done = _feed(parser, data[at:end], filters, first, done)
         at = end
-        for _, event in parser.read_events():
-            started = cast(etree._Element, event)
-            if _is_operations_filter(started):
-                done += len(filters[-1]) if filters else 0
-                filters.append(started)
         if filters and done + len(filters[-1]) > limit:
             read = sum(int(cast(float, f.xpath("count(*)"))) for f in filters)
             if read > limit:
                 raise budgets.filter_items_past(limit, read, at, len(data))
     root: etree._Element = parser.close()
     return root
+
+
+def _feed(
+    parser: etree.XMLPullParser,
+    part: bytes,
+    filters: list[etree._Element],
+    first: list[etree._Element],
+    done: int,
+) -> int:
+    """`part` fed to `parser`; the operations' filters it started added to `filters`, the
+    first ``<packet>`` to `first`. Returns `done` with the items of the filters closed."""
+    parser.feed(part)
+    for _, event in parser.read_events():
+        started = cast(etree._Element, event)
+        if started.tag == "packet":
+            first[:] = first or [started]
+        elif _is_operations_filter(started):
+            done += len(filters[-1]) if filters else 0
+            filters.append(started)
+    return done
 
 
 def _is_operations_filter(node: etree._Element) -> bool:
