@@ -38,7 +38,7 @@ from panelkey.core.errors import (
     PanelkeyError,
     PermissionDenied,
 )
-from panelkey.core.identity import Identity, Verified, note, request_note
+from panelkey.core.identity import Identity, Verified, note, operation_label, request_note
 from panelkey.journal.describe import LABEL_BYTES, packet_label
 from panelkey.store.outage import is_store_failure, outage_of
 from panelkey.xmlapi import budgets, dispatch, parsing, render, validation, versions
@@ -181,22 +181,25 @@ class XmlApi:
 
         The journal's label (operations seen) is noted whenever it is known as the
         journal would read it, refusals included, so that it need not parse the body
-        again (journal/describe.py): a small body's from its tree, a big one's from its
-        first LABEL_BYTES when read a slice at a time, an accepted one's from its plan."""
+        again (journal/describe.py): an accepted packet's from its plan, a small refused
+        one's from its tree, a big one's from its first LABEL_BYTES when read a slice at
+        a time (the filter budget's refusals)."""
         labelled = request_note.get() is not None
         head = (LABEL_BYTES, _note_label) if labelled else None
         # A filter's items are counted while the packet is parsed: one naming more than
         # the budget allows is refused as soon as that many are read (budgets.py).
         packet = parsing.parse_packet(body, filter_items=self.budget.operations, head=head)
-        small = len(body) <= LABEL_BYTES
-        if labelled and small:
-            _note_label(packet)
-        versions.check_version(packet)
-        budgets.check(packet, self.budget)
-        validation.validate(packet)
-        steps, store = dispatch.plan(packet)
-        if labelled and not small:
-            _note_label(packet)
+        try:
+            version = versions.check_version(packet)
+            budgets.check(packet, self.budget)
+            validation.validate(packet, version)
+            steps, store = dispatch.plan(packet)
+        except PanelkeyError:
+            if labelled and len(body) <= LABEL_BYTES:
+                _note_label(packet)
+            raise
+        if labelled:
+            note(operation=operation_label(f"{o}/{op.tag}" for o, ops in steps for op, _ in ops))
         return steps, store
 
     async def _authenticate(self, creds: Credentials, address: str) -> Identity:

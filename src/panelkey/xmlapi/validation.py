@@ -26,14 +26,15 @@ _SCHEMA_RESOURCE = ("panelkey.xmlapi", "agent.xsd")
 _XS = {"xs": "http://www.w3.org/2001/XMLSchema"}
 
 
-def validate(packet: etree._Element) -> None:
-    """Check the whole packet against the shape of its version (see version_of).
+def validate(packet: etree._Element, version: str | None = None) -> None:
+    """Check the whole packet against the shape of `version` (by default its own, see
+    version_of).
 
     Raises MalformedRequest naming the line and the element of the first fault,
     e.g. ``Request is invalid. Error in line 3: element 'secret-key' is not
     expected; expected one of (secret_key, customer, server, webspace, site, dns)``.
     """
-    shape = _SHAPE_OF[version_of(packet)]
+    shape = _SHAPE_OF[version or version_of(packet)]
     with shape.lock:
         schema = shape.schema()
         if schema.validate(packet):

@@ -98,19 +98,22 @@ _RESOLVED: dict[str, str] = {
     for version in SUPPORTED_VERSIONS
     for n in range(1, len(version.split(".")) + 1)
 }
-_ACCEPTED_VERSIONS = frozenset(_RESOLVED)
 
 
-def check_version(packet: etree._Element) -> None:
-    """Accept a packet whose ``version`` is absent, supported, or a prefix of one.
+def check_version(packet: etree._Element) -> str:
+    """Accept a packet whose ``version`` is absent, supported, or a prefix of one: the
+    version it speaks (see version_of).
 
     A prefix is compared part by part: ``1.6`` and ``1.6.5`` are prefixes of
     ``1.6.5.0``; ``1.6.`` and ``1.60`` are not. Raises ProtocolVersionUnsupported.
     """
     requested = packet.get("version")
-    if requested is None or requested.strip() in _ACCEPTED_VERSIONS:
-        return
-    raise ProtocolVersionUnsupported("XML API protocol version not supported.")
+    if requested is None:
+        return SERVER_PROTOCOL
+    resolved = _RESOLVED.get(requested.strip())
+    if resolved is None:
+        raise ProtocolVersionUnsupported("XML API protocol version not supported.")
+    return resolved
 
 
 def version_of(packet: etree._Element) -> str:
