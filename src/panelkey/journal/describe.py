@@ -12,7 +12,9 @@ from typing import Any
 
 from panelkey.core.identity import operation_label
 
-_WHOLE = 2 * 1024  # bytes of a packet read for its operations (see xml_operations)
+# Bytes of a packet read for its operations (see xml_operations); the XML face notes the
+# label of a packet it refused by the same bytes, so that none is read again here.
+LABEL_BYTES = 2 * 1024
 _ERRCODE = re.compile(rb"<errcode>\s*(\d+)\s*</errcode>")
 
 
@@ -43,32 +45,39 @@ def describe(entry: dict[str, Any]) -> None:
 
 def xml_operations(body: bytes) -> str:
     """`operator/operation, ...` of a packet, for display; `-` when it does not parse.
-    Of a body past _WHOLE bytes, those of `<packet>` in its first _WHOLE bytes: what the
-    XML face did not note was refused whole (malformed, past a budget), and reading all
+    Of a body past LABEL_BYTES, those of `<packet>` in its first LABEL_BYTES: reading all
     of a 270 KB refusal cost eight milliseconds, forty times its answer; its first 16 KB,
     read for the access log and again for the journal, were still a tenth of a flood of
-    such refusals (bench/findings/abuse.md)."""
+    such refusals (bench/findings/abuse.md). Only what the XML face did not note is read
+    here: a packet refused whole before the face had it parsed (malformed, say)."""
     from lxml import etree
 
     options: dict[str, Any] = {"resolve_entities": False, "no_network": True, "load_dtd": False}
     try:
-        if len(body) <= _WHOLE:
+        if len(body) <= LABEL_BYTES:
             root = etree.fromstring(body, etree.XMLParser(**options))  # noqa: S320 - entities, DTDs and network are off
         else:
             # Only the root's start is an event: one for every element costs more.
             parser = etree.XMLPullParser(events=("start",), tag="packet", **options)
-            parser.feed(body[:_WHOLE])
+            parser.feed(body[:LABEL_BYTES])
             started = next(parser.read_events(), None)
             if started is None:
                 return "-"
             root = started[1]
     except (etree.LxmlError, ValueError):
         return "-"
+    return packet_label(root)
+
+
+def packet_label(root: Any) -> str:
+    """`operator/operation, ...` of a parsed packet (lxml's `<packet>` element, whole or as
+    far as it was read): the journal's label, made by the XML face too."""
     return operation_label(
         f"{operator.tag}/{operation.tag}"
         for operator in root
+        if isinstance(operator.tag, str)
         for operation in operator
-        if isinstance(operator.tag, str) and isinstance(operation.tag, str)
+        if isinstance(operation.tag, str)
     )
 
 

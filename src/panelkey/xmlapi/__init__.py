@@ -3,7 +3,9 @@
 Modules:
 
     app.py        transport (raw ASGI), the order of checks, packet-level errors
-    parsing.py    parse_packet / check_version / validate against agent.xsd
+    parsing.py    parse_packet: well-formed, no DTD or entities, bounded depth
+    versions.py   the protocol versions served, check_version, the operators each had
+    validation.py validate against agent.xsd (schema_errors.py: libxml2's messages)
     dispatch.py   pairs operations with handlers, then runs them in document order
     render.py     answers: packet, <system> errors, <result> elements, pretty print
     errors.py     the one table: core error class -> errcode (most specific first)

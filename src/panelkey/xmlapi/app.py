@@ -9,7 +9,7 @@ packet-level ``<system>`` error and nothing in the packet runs:
 4. ``version`` supported -> 1005
    and the packet within its budgets (budgets.py) -> 1024, or 1019 for a field's length
 5. the whole packet fits the shape of its version (agent.xsd less the operators that
-   version did not have, parsing.py), and every operation has a handler -> 1014
+   version did not have, validation.py), and every operation has a handler -> 1014
 6. operations run in document order (dispatch.py); the answer's root carries the
    server's version, whatever the request's (spec/xml-api.md)
 
@@ -26,6 +26,8 @@ import logging
 from functools import partial
 from typing import Any
 
+from lxml import etree
+
 from panelkey import pressure
 from panelkey.context import BodyTooLarge, Context, Scope
 from panelkey.core.access.credentials import Credentials, xml_credentials
@@ -37,8 +39,9 @@ from panelkey.core.errors import (
     PermissionDenied,
 )
 from panelkey.core.identity import Identity, Verified, note, operation_label, request_note
+from panelkey.journal.describe import LABEL_BYTES, packet_label
 from panelkey.store.outage import is_store_failure, outage_of
-from panelkey.xmlapi import budgets, dispatch, parsing, render
+from panelkey.xmlapi import budgets, dispatch, parsing, render, validation, versions
 from panelkey.xmlapi.request import FACE, Request
 
 log = logging.getLogger("panelkey.xmlapi")
@@ -54,6 +57,10 @@ _INLINE_READS = 8
 # A body past this many bytes is parsed, checked and run in a thread: libxml2 and the
 # schema take about a millisecond per 10 KB, too long to hold every other request.
 _INLINE_BODY = 16 * 1024
+
+
+def _note_label(packet: etree._Element | None) -> None:
+    note(operation="-" if packet is None else packet_label(packet))
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -170,15 +177,28 @@ class XmlApi:
     def _prepare(self, body: bytes) -> tuple[dispatch.Plan, bool]:
         """Steps 3 to 5 of the module's list, with the packet's budgets checked before
         the schema (cheap first): the plan and whether it needs the store; or a
-        PanelkeyError for the whole packet."""
+        PanelkeyError for the whole packet.
+
+        The journal's label (operations seen) is noted whenever it is known as the
+        journal would read it, refusals included, so that it need not parse the body
+        again (journal/describe.py): an accepted packet's from its plan, a small refused
+        one's from its tree, a big one's from its first LABEL_BYTES when read a slice at
+        a time (the filter budget's refusals)."""
+        labelled = request_note.get() is not None
+        head = (LABEL_BYTES, _note_label) if labelled else None
         # A filter's items are counted while the packet is parsed: one naming more than
         # the budget allows is refused as soon as that many are read (budgets.py).
-        packet = parsing.parse_packet(body, filter_items=self.budget.operations)
-        parsing.check_version(packet)
-        budgets.check(packet, self.budget)
-        parsing.validate(packet)
-        steps, store = dispatch.plan(packet)
-        if request_note.get() is not None:  # the journal's, spares it parsing the body again
+        packet = parsing.parse_packet(body, filter_items=self.budget.operations, head=head)
+        try:
+            version = versions.check_version(packet)
+            budgets.check(packet, self.budget)
+            validation.validate(packet, version)
+            steps, store = dispatch.plan(packet)
+        except PanelkeyError:
+            if labelled and len(body) <= LABEL_BYTES:
+                _note_label(packet)
+            raise
+        if labelled:
             note(operation=operation_label(f"{o}/{op.tag}" for o, ops in steps for op, _ in ops))
         return steps, store
 

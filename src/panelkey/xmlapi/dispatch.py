@@ -30,20 +30,29 @@ def plan(packet: etree._Element) -> tuple[Plan, bool]:
     """
     steps: Plan = []
     store = False
-    for operator in render.children(packet):
-        handlers = OPERATORS.get(str(operator.tag), {})
+    for operator in packet:
+        name = operator.tag
+        if not isinstance(name, str):  # a comment or a processing instruction
+            continue
+        handlers = OPERATORS.get(name, _NO_HANDLERS)
         ops: list[tuple[etree._Element, Handler]] = []
-        for op in render.children(operator):
-            handler = handlers.get(str(op.tag))
+        for op in operator:
+            tag = op.tag
+            if not isinstance(tag, str):
+                continue
+            handler = handlers.get(tag)
             if handler is None:
                 raise MalformedRequest(
                     f"Request is invalid. Error in line {op.sourceline}: operation "
-                    f"'{operator.tag}/{op.tag}' is not supported by this server"
+                    f"'{name}/{tag}' is not supported by this server"
                 )
             store = store or needs_store(handler)
             ops.append((op, handler))
-        steps.append((str(operator.tag), ops))
+        steps.append((name, ops))
     return steps, store
+
+
+_NO_HANDLERS: dict[str, Handler] = {}
 
 
 def only_reads(steps: Plan, limit: int) -> bool:

@@ -11,7 +11,7 @@ from lxml import etree
 
 from panelkey.core.errors import PanelkeyError
 from panelkey.xmlapi.errors import describe
-from panelkey.xmlapi.parsing import SERVER_PROTOCOL
+from panelkey.xmlapi.versions import SERVER_PROTOCOL
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 PACKET_OPEN = f'<packet version="{SERVER_PROTOCOL}">'.encode()

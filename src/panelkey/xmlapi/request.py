@@ -21,8 +21,7 @@ No answer is remembered: every packet is parsed, checked and run.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from lxml import etree
 
@@ -32,9 +31,9 @@ from panelkey.core.identity import Identity
 FACE = "xml"
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
-    """The authenticated caller of one packet."""
+class Request(NamedTuple):
+    """The authenticated caller of one packet (a tuple: made for every packet, it costs
+    a third of a frozen dataclass)."""
 
     ctx: Context
     identity: Identity

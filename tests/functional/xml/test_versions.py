@@ -7,7 +7,7 @@ import threading
 from lxml import etree
 
 from panelkey.core.errors import MalformedRequest
-from panelkey.xmlapi import parsing
+from panelkey.xmlapi import parsing, validation, versions
 from tests.functional.xml.xml_helpers import NEW, OLD, Legacy, system_code
 
 PROTOS = "<server><get_protos/></server>"
@@ -24,14 +24,14 @@ def test_get_protos_lists_every_version_from_1_0_0_0(legacy: Legacy) -> None:
     listed = [p.text for p in got.findall("protos/proto")]
     assert listed[:4] == FIRST
     assert listed[-1] == NEW
-    assert listed == list(parsing.SUPPORTED_VERSIONS)
+    assert listed == list(versions.SUPPORTED_VERSIONS)
     numbers = [tuple(int(n) for n in str(v).split(".")) for v in listed]
     assert numbers == sorted(set(numbers))
 
 
 def test_a_packet_of_every_listed_version_is_served(legacy: Legacy) -> None:
     # one store for every version (a loop, not parameters: a store per case is slow)
-    for version in parsing.SUPPORTED_VERSIONS:
+    for version in versions.SUPPORTED_VERSIONS:
         got = legacy.ok(PROTOS, "server/get_protos", version)
         assert [p.text for p in got.findall("protos/proto")][:1] == ["1.0.0.0"]
 
@@ -80,15 +80,15 @@ def test_operators_every_version_had_are_served_at_both(legacy: Legacy) -> None:
 
 
 def test_one_schema_per_shape_loaded_once() -> None:
-    shapes = {parsing._lacks(v) for v in parsing.SUPPORTED_VERSIONS}
+    shapes = {versions.lacks(v) for v in versions.SUPPORTED_VERSIONS}
     assert shapes == {
         frozenset({"client", "domain"}),
         frozenset(
             {"customer", "webspace", "site", "service-plan", "service-plan-addon", "reseller-plan"}
         ),
     }
-    assert set(parsing._SHAPES) == shapes
-    for shape in parsing._SHAPES.values():
+    assert set(validation._SHAPES) == shapes
+    for shape in validation._SHAPES.values():
         with shape.lock:
             assert shape.schema() is shape.schema()
 
@@ -111,7 +111,7 @@ def test_shapes_are_checked_safely_from_several_threads() -> None:
         for _ in range(50):
             for packet, good in cases:
                 try:
-                    parsing.validate(packet)
+                    validation.validate(packet)
                     verdict = True
                 except MalformedRequest:
                     verdict = False

@@ -9,7 +9,8 @@ from lxml import etree
 from panelkey.core.errors import InvalidValue
 from panelkey.core.plans.settings import BLOCKS, LIMITS, PERMISSIONS
 from panelkey.xmlapi import blocks
-from panelkey.xmlapi.parsing import parse_packet, validate
+from panelkey.xmlapi.parsing import parse_packet
+from panelkey.xmlapi.validation import validate
 
 
 def _stored(xml: str, block: str) -> dict[str, str]:

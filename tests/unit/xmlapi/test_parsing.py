@@ -12,14 +12,9 @@ import pytest
 from lxml import etree
 
 from panelkey.core.errors import MalformedRequest, ProtocolVersionUnsupported
-from panelkey.xmlapi.parsing import (
-    MAX_DEPTH,
-    SERVER_PROTOCOL,
-    SUPPORTED_VERSIONS,
-    check_version,
-    parse_packet,
-    validate,
-)
+from panelkey.xmlapi.parsing import MAX_DEPTH, parse_packet
+from panelkey.xmlapi.validation import validate
+from panelkey.xmlapi.versions import SERVER_PROTOCOL, SUPPORTED_VERSIONS, check_version
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -714,3 +709,15 @@ def test_validation_is_safe_from_several_threads() -> None:
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert all(pool.map(check, range(400)))
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("marker", ["<!DOCTYPE packet>", '<!DOCTYPE packet [<!ENTITY a "b">]>'])
+def test_a_dtd_in_any_encoding_is_refused_as_a_dtd(codec: str, marker: str) -> None:
+    """Found by its bytes before libxml2 reads it (a zero byte, in UTF-16, leads to the
+    search for its UTF-16 forms), or else from the parsed document."""
+    body = f"{marker}<packet><server><get_protos/></server></packet>".encode(codec)
+    for shown in (body, body + "<!-- \x00 -->".encode(codec)):
+        with pytest.raises(MalformedRequest) as caught:
+            parse_packet(shown)
+        assert caught.value.message == "Request is invalid. DTD is not allowed"

@@ -66,7 +66,7 @@ OPERATORS: dict[str, Operator] = {
     "log-rotation": log_rotation.OPERATIONS,
     "extension": extension.OPERATIONS,
     "aps": aps.OPERATIONS,
-    # The legacy operators, in packets of versions before 1.6.3.0 (parsing.OPERATOR_SPANS).
+    # The legacy operators, in packets of versions before 1.6.3.0 (versions.OPERATOR_SPANS).
     "client": client.OPERATIONS,
     "domain": domain.OPERATIONS,
 }

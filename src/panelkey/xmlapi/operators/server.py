@@ -20,7 +20,6 @@ from panelkey.core.access.sessions import DATA
 from panelkey.core.errors import InvalidValue, NotFound, PanelkeyError, PermissionDenied
 from panelkey.core.server.license import KEY_NOT_FOUND
 from panelkey.xmlapi import render
-from panelkey.xmlapi.parsing import SUPPORTED_VERSIONS
 from panelkey.xmlapi.request import Operator, Request, no_store
 from panelkey.xmlapi.server_answers import (
     ON_EMPTY,
@@ -31,6 +30,7 @@ from panelkey.xmlapi.server_answers import (
     own_key_id,
     server_change,
 )
+from panelkey.xmlapi.versions import SUPPORTED_VERSIONS
 
 __all__ = ["OPERATIONS", "SECTIONS"]
 
