@@ -115,9 +115,7 @@ class Database:
         # above, so one thread, and spares for a write slow outside it (a password's
         # hash); the calls queued behind each other share a commit. PostgreSQL's run side
         # by side (the server groups their flushes), four at all times.
-        self.writes = (
-            Lane(1, spares=3, group=self.group) if self.is_sqlite else Lane(4, spares=4)
-        )
+        self.writes = Lane(1, spares=3, group=self.group) if self.is_sqlite else Lane(4, spares=4)
 
     # -- transactions -------------------------------------------------------------
 
@@ -386,6 +384,9 @@ class Database:
 
     def dispose(self) -> None:
         self.writes.close()
+        if self._flush is not None and self._flush.pid == os.getpid():
+            self._flush.close()
+            self._flush = None
         self.readers.close()
         self._drop_kept()
         self.engine.dispose()

@@ -59,6 +59,7 @@ class WriteGroup:
         self.opened_at = 0.0
         self.depth = 0  # savepoints open
         self._touched = False  # the running call met the open transaction
+        self._lost: BaseException | None = None  # the running call's writes went with it
         self._waiting: list[Callable[[BaseException | None], None]] = []
         self._kinds: set[str] = set()
 
@@ -68,12 +69,15 @@ class WriteGroup:
         """Run one call; `settle(result, error)` once a commit covers it (at once when it
         met no open transaction)."""
         self._touched = False  # reads and writes through the open transaction set it
+        self._lost = None
         try:
             result, error = context.run(self._in_group, fn), None
         except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
             result, error = None, exc
         with self.using:
-            if not self._touched:
+            if self._lost is not None:  # whatever it answers, its earlier writes are gone
+                settle(None, self._lost)
+            elif not self._touched:
                 settle(result, error)
             else:
                 self._waiting.append(
@@ -193,7 +197,10 @@ class WriteGroup:
                     transaction.rollback()
         finally:
             self._db._leave_slot()  # noqa: SLF001
-        # Calls before it lost their writes with the transaction: they answer the failure.
+        # Calls before it lost their writes with the transaction: they answer the failure,
+        # and so does this one, even if it goes on.
+        if name is not None:
+            self._lost = exc
         self._answer(exc if name is not None else None)
 
     def _answer(self, failed: BaseException | None) -> None:
@@ -220,6 +227,7 @@ class Flusher:
         self._cond = threading.Condition()
         self._watched: WriteGroup | None = None
         self._waiting = False  # the thread waits with nothing watched
+        self._closed = False
         self.pid = os.getpid()
         threading.Thread(target=self._serve, name="panelkey-flush", daemon=True).start()
 
@@ -229,10 +237,17 @@ class Flusher:
             if self._waiting:
                 self._cond.notify()
 
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+
     def _serve(self) -> None:
         cond = self._cond
         while True:
             with cond:
+                if self._closed:
+                    return
                 group = self._watched
                 if group is None or group.conn is None:
                     self._watched = None
