@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import logging
 import os
 import queue
 import threading
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from panelkey.store.group import WriteGroup
 
 T = TypeVar("T")
+log = logging.getLogger("panelkey.store")
 
 _Call = tuple[
     asyncio.AbstractEventLoop, "asyncio.Future[Any]", contextvars.Context, Callable[[], Any]
@@ -135,7 +137,10 @@ class Lane:
                         self._spare_count -= 1
                 return
             if self._group is not None and idle_for is None and not calls.empty():
-                self._grouped(call, calls, me)
+                try:
+                    self._grouped(call, calls, me)
+                except BaseException:  # a bug of the group's own: the lane must go on
+                    log.exception("a write group failed")
                 continue
             loop, future, context, fn = call
             self._busy[me] = time.monotonic()
