@@ -122,6 +122,7 @@ class Panel:
         # what an integration's tests steer (core/testing/): injected faults, snapshots
         self.faults = Faults(db)
         self.snapshots = Snapshots(db)
+        db.change_hooks.append(self._group_committed)
 
     def _invalidate(self) -> None:
         # Accounts and Keys are built before the authenticator; they call this late.
@@ -129,6 +130,12 @@ class Panel:
 
     def _keys_written(self) -> None:
         self.auth.written(passwords=False)
+
+    def _group_committed(self, kinds: set[str]) -> None:
+        # A write group's commit (store/group.py): what a request cached between a
+        # write's own invalidation and that commit was read before it; forget it again.
+        self.auth.written(passwords=kinds != {"key"})
+        self.faults.invalidate()
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Panel:

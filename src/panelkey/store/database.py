@@ -1,5 +1,6 @@
-"""Opening the store: engines for SQLite and PostgreSQL, migrations under a lock,
-and the change feed that tells every process when to drop what it caches."""
+"""Opening the store: engines for SQLite and PostgreSQL, migrations under a lock, the
+write path (the kept SQLite writer, write groups: group.py), and the change feed that
+tells every process when to drop what it caches (changes.py)."""
 
 from __future__ import annotations
 
@@ -19,15 +20,20 @@ from typing import Any
 import sqlalchemy as sa
 
 from panelkey.store import tables
+from panelkey.store.changes import CHANNEL, PostgresChangeWatcher, SqliteChangeWatcher
+from panelkey.store.changes import ChangeWatcher as ChangeWatcher  # where auth.py finds it
+from panelkey.store.group import Flusher, WriteGroup
 from panelkey.store.lane import Lane
 from panelkey.store.prepared import Prepared, Readers
 
-CHANNEL = "panelkey_changes"
 _MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions (a test holds them equal).
 HEAD_REVISION = "0021"
 _PG_MIGRATION_LOCK = 0x70616E656C  # "panel": one advisory lock id for every panelkey
 _BUSY_TIMEOUT_S = 30  # how long a SQLite writer waits for the lock before failing
+# A write group's transaction left open this long by a call busy outside the store is
+# committed by the flusher; the lane also ends a group after a call this slow.
+_GROUP_SLOW_S = 0.01
 
 
 log = logging.getLogger("panelkey.store")
@@ -87,21 +93,31 @@ class Database:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             # pysqlite's own transaction handling is off; begin explicitly so that
             # writers take the lock up front and never deadlock on an upgrade.
-            sa.event.listen(self.engine, "begin", _sqlite_begin)
+            sa.event.listen(self.engine, "begin", self._sqlite_begin)
         else:
             self.engine = sa.create_engine(self.url, pool_pre_ping=True, pool_size=5)
         self.readers = Readers(self)
-        # Reentrant: a write opened inside another on this thread meets SQLite's own lock
-        # (and its busy timeout), as it always did, instead of hanging here.
-        self._write_lock: threading.RLock | None = threading.RLock() if self.is_sqlite else None
-        self._writing = False  # the kept writer is in a transaction (under _write_lock)
+        # The process's write slot (SQLite): who holds it writes through the kept writer.
+        # A plain lock, held by a thread id: a write group's may be given back by the
+        # flusher thread (group.py). A write opened inside another on the same thread
+        # meets SQLite's own lock (and its busy timeout), as it always did.
+        self._slot = threading.Lock()
+        self._slot_owner = 0
         self._kept: sa.Connection | None = None
         self._kept_pid = 0
         self._lock_pid = os.getpid()
-        # Where write requests run (lane.py): SQLite's writers take turns on the lock
+        # The write group of the calling lane call, if any (group.py).
+        self._group: ContextVar[WriteGroup | None] = ContextVar(
+            f"panelkey_group_{id(self)}", default=None
+        )
+        self._flush: Flusher | None = None
+        # Called with the change-feed kinds a write group committed (core/panel.py).
+        self.change_hooks: list[Callable[[set[str]], None]] = []
+        # Where write requests run (lane.py): SQLite's writers take turns on the slot
         # above, so one thread, and spares for a write slow outside it (a password's
-        # hash); PostgreSQL's run side by side, four at all times.
-        self.writes = Lane(1, spares=3) if self.is_sqlite else Lane(4, spares=4)
+        # hash); the calls queued behind each other share a commit. PostgreSQL's run side
+        # by side (the server groups their flushes), four at all times.
+        self.writes = Lane(1, spares=3, group=self.group) if self.is_sqlite else Lane(4, spares=4)
 
     # -- transactions -------------------------------------------------------------
 
@@ -118,7 +134,7 @@ class Database:
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
-        """A write transaction. On SQLite this process's writers take their turn on a lock
+        """A write transaction. On SQLite this process's writers take their turn on a slot
         first, and write through one connection kept for them (issue 26):
 
         - SQLite has one writer at a time, and a connection that finds the lock taken
@@ -128,41 +144,104 @@ class Database:
         - A connection out of the pool and back cost a write about 45 µs (checkout,
           reset), more than its statements; the kept one is only begun and committed.
           It is made again after a fork or when SQLAlchemy has invalidated it.
+        - Inside a write group (a lane call, group.py) the block is a savepoint of the
+          group's transaction, committed with the calls around it.
         """
-        lock = self._write_lock
-        if lock is None:
+        if not self.is_sqlite:
             with self.engine.begin() as conn:
                 yield conn
             return
-        if self._lock_pid != os.getpid():
-            # A forked worker's first write: the lock and the kept writer are the parent's.
-            lock = self._write_lock = threading.RLock()
-            self._lock_pid = os.getpid()
-            self._writing = False
-        # Past the busy timeout, go on to SQLite's lock as before rather than hang.
-        taken = lock.acquire(timeout=_BUSY_TIMEOUT_S)
+        group = self._group.get()
+        if group is not None and group.thread == threading.get_ident():
+            with group.savepoint() as conn:
+                yield conn
+            return
+        if self._slot_owner == threading.get_ident() or not self._take_slot():
+            # A write opened inside another on this thread, or the slot not given within
+            # the busy timeout: a connection of its own meets SQLite's lock, as always.
+            with self.engine.begin() as conn:
+                yield conn
+            return
         try:
-            if not taken or self._writing:
-                # A write opened inside another on this thread: a connection of its own
-                # meets SQLite's lock and its busy timeout, as it always did.
-                with self.engine.begin() as conn:
-                    yield conn
-                return
-            kept = self._kept_writer()
-            try:
-                transaction = kept.begin()
-            except BaseException:
-                self._drop_kept()  # its state after a failed BEGIN is not worth trusting
-                raise
-            self._writing = True
-            try:
-                with transaction:
-                    yield kept
-            finally:
-                self._writing = False
+            conn, transaction = self._begin_kept()
+            with transaction:
+                yield conn
         finally:
-            if taken:
-                lock.release()
+            self._leave_slot()
+
+    def _take_slot(self) -> bool:
+        if self._lock_pid != os.getpid():
+            # A forked worker's first write: the slot and the kept writer are the parent's.
+            self._slot = threading.Lock()
+            self._slot_owner = 0
+            self._lock_pid = os.getpid()
+        if not self._slot.acquire(timeout=_BUSY_TIMEOUT_S):
+            return False
+        self._slot_owner = threading.get_ident()
+        return True
+
+    def _leave_slot(self) -> None:
+        self._slot_owner = 0
+        self._slot.release()
+
+    def _begin_kept(self) -> tuple[sa.Connection, sa.RootTransaction]:
+        """The kept writer, in a transaction begun now (the slot held)."""
+        kept = self._kept_writer()
+        try:
+            return kept, kept.begin()
+        except BaseException:
+            self._drop_kept()  # its state after a failed BEGIN is not worth trusting
+            raise
+
+    def _open_kept(self) -> tuple[sa.Connection, sa.RootTransaction]:
+        """A write group's transaction: the slot taken (and held until its commit), the
+        kept writer begun."""
+        if not self._take_slot():
+            raise sa.exc.OperationalError(
+                "BEGIN IMMEDIATE", (), sqlite3.OperationalError("database is locked")
+            )
+        try:
+            return self._begin_kept()
+        except BaseException:
+            self._leave_slot()
+            raise
+
+    @contextmanager
+    def group(self) -> Iterator[WriteGroup]:
+        """The write lane's (SQLite): the calls run in the block share a transaction,
+        committed when it ends (group.py)."""
+        group = WriteGroup(self, _GROUP_SLOW_S)
+        try:
+            yield group
+        finally:
+            group.end()
+
+    def _flusher(self) -> Flusher:
+        flush = self._flush
+        if flush is None or flush.pid != os.getpid():
+            flush = self._flush = Flusher()
+        return flush
+
+    def after_changes(self, kinds: set[str]) -> None:
+        """A write group committed writes of these change-feed kinds."""
+        for hook in self.change_hooks:
+            try:
+                hook(kinds)
+            except Exception:  # a hook's bug must not stop the write lane
+                log.exception("a change hook failed")
+
+    def _sqlite_begin(self, conn: sa.Connection) -> None:
+        group = self._group.get()
+        # What begins on another connection of the group's thread must see what the
+        # group wrote: the group commits first.
+        if (
+            group is not None
+            and group.conn is not None
+            and group.conn is not conn
+            and group.thread == threading.get_ident()
+        ):
+            group.flush()
+        _sqlite_begin(conn)
 
     def _kept_writer(self) -> sa.Connection:
         kept = self._kept
@@ -190,6 +269,12 @@ class Database:
         if ambient is not None:
             yield ambient
             return
+        group = self._group.get()
+        if group is not None:
+            with group.joined() as joined:
+                if joined is not None:  # a write group's open transaction: its writes
+                    yield joined
+                    return
         with self.engine.connect().execution_options(panelkey_read=True) as conn, conn.begin():
             yield conn
 
@@ -232,6 +317,9 @@ class Database:
     def record_change(self, conn: sa.Connection, kind: str) -> None:
         """Note, inside the writer's transaction, that authentication may have changed."""
         conn.execute(tables.changes.insert().values(at=utc_now(), kind=kind))
+        group = self._group.get()
+        if group is not None:
+            group.changed(kind)  # its caches dropped again after its commit
         if not self.is_sqlite:
             conn.execute(sa.text("SELECT pg_notify(:c, :k)"), {"c": CHANNEL, "k": kind})
 
@@ -298,6 +386,9 @@ class Database:
 
     def dispose(self) -> None:
         self.writes.close()
+        if self._flush is not None and self._flush.pid == os.getpid():
+            self._flush.close()
+            self._flush = None
         self.readers.close()
         self._drop_kept()
         self.engine.dispose()
@@ -311,109 +402,6 @@ class Database:
             assert self.sqlite_path is not None
             return SqliteChangeWatcher(self.sqlite_path, on_change)
         return PostgresChangeWatcher(self.psycopg_params(), on_change)
-
-
-class ChangeWatcher:
-    """Calls `on_change` when another connection may have changed authentication data."""
-
-    INTERVAL = 3600.0  # how often `poll` is worth calling; a pushed feed needs no polling
-
-    def poll(self) -> None:
-        """Checked before each authentication; cheap when nothing changed."""
-
-    def close(self) -> None:
-        """Stop watching."""
-
-
-class SqliteChangeWatcher(ChangeWatcher):
-    """SQLite tells a connection when any other connection committed (`data_version`);
-    only then is the `changes` table read. Costs about a microsecond per request."""
-
-    def __init__(self, path: Path, on_change: Callable[[bool], None]) -> None:
-        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._lock = threading.Lock()
-        self._on_change = on_change
-        self._version = self._data_version()
-        self._seq = self._max_seq()
-
-    def _data_version(self) -> int:
-        row = self._conn.execute("PRAGMA data_version").fetchone()
-        return int(row[0])
-
-    def _max_seq(self) -> int:
-        row = self._conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()
-        return int(row[0])
-
-    # Reading data_version costs several microseconds, more than the rest of a key check,
-    # so callers poll at most once a millisecond. Writes in this process and in sibling
-    # workers are seen at once by other means (Authenticator.written, siblings); this
-    # catches other processes, such as `secret_key`, within a millisecond.
-    INTERVAL = 0.001
-
-    def poll(self) -> None:
-        with self._lock:
-            version = self._data_version()
-            if version == self._version:
-                return
-            self._version = version
-            seq = self._max_seq()
-            if seq == self._seq:
-                return
-            kinds = {
-                row[0]
-                for row in self._conn.execute(
-                    "SELECT DISTINCT kind FROM changes WHERE seq > ?", (self._seq,)
-                )
-            }
-            self._seq = seq
-        self._on_change(kinds != {"key"})
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-
-class PostgresChangeWatcher(ChangeWatcher):
-    """LISTEN on one connection in a thread; every NOTIFY drops the caches.
-
-    Reconnects after a lost connection, and drops the caches then too, since
-    notifications sent while it was away are gone.
-    """
-
-    def __init__(self, params: dict[str, Any], on_change: Callable[[bool], None]) -> None:
-        import psycopg
-
-        self._psycopg = psycopg
-        self._params = params
-        self._on_change = on_change
-        self._stop = threading.Event()
-        self._conn: Any = None
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="panelkey-listen", daemon=True)
-        self._thread.start()
-        self._ready.wait(10)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                with self._psycopg.connect(autocommit=True, **self._params) as conn:
-                    self._conn = conn
-                    conn.execute(f"LISTEN {CHANNEL}")
-                    self._on_change(True)
-                    self._ready.set()
-                    while not self._stop.is_set():
-                        # A short wait: `close` is seen within a tenth of a second (a
-                        # stopping worker waits for it), at ten idle wake-ups a second.
-                        for note in conn.notifies(timeout=0.1, stop_after=1):
-                            self._on_change(note.payload != "key")
-            except Exception:  # noqa: BLE001 - any failure means: reconnect and resync
-                self._ready.set()
-                if not self._stop.wait(0.5):
-                    self._on_change(True)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
 
 
 def _create_private_file(path: Path) -> None:

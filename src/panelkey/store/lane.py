@@ -21,14 +21,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import logging
 import os
 import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from panelkey.store.group import WriteGroup
 
 T = TypeVar("T")
+log = logging.getLogger("panelkey.store")
 
 _Call = tuple[
     asyncio.AbstractEventLoop, "asyncio.Future[Any]", contextvars.Context, Callable[[], Any]
@@ -47,10 +53,20 @@ class Lane:
     and writes that follow each other quickly keep to the steady threads (threads that
     take turns cost each write a GIL and lock hand-over). Threads start at the first
     call of each process (a worker forked from a parent that used the lane starts its
-    own)."""
+    own).
+
+    With `group` (SQLite's store, group.py), a steady thread that finds calls queued
+    behind the one it takes runs them together, in one write group: one commit for all,
+    each answered once a commit covers it. A group ends when no call is queued, after
+    `_GROUP_MOST` calls, or once it has run for `slow` seconds; spares run calls alone."""
 
     def __init__(
-        self, threads: int, spares: int = 0, slow: float = 0.01, name: str = "panelkey-write"
+        self,
+        threads: int,
+        spares: int = 0,
+        slow: float = 0.01,
+        name: str = "panelkey-write",
+        group: Callable[[], AbstractContextManager[WriteGroup]] | None = None,
     ) -> None:
         if threads < 1:
             raise ValueError("a lane needs at least one thread")
@@ -58,6 +74,7 @@ class Lane:
         self._spares = spares
         self._slow = slow
         self._name = name
+        self._group = group
         self._queue: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
         self._pid = 0
         self._lock = threading.Lock()
@@ -119,6 +136,12 @@ class Lane:
                     with self._lock:
                         self._spare_count -= 1
                 return
+            if self._group is not None and idle_for is None and not calls.empty():
+                try:
+                    self._grouped(call, calls, me)
+                except BaseException:  # a bug of the group's own: the lane must go on
+                    log.exception("a write group failed")
+                continue
             loop, future, context, fn = call
             self._busy[me] = time.monotonic()
             try:
@@ -131,6 +154,31 @@ class Lane:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(_settle, future, result, error)
 
+    def _grouped(self, call: _Call, calls: queue.SimpleQueue[_Call | None], me: int) -> None:
+        """`call` and those queued behind it, in one write group."""
+        assert self._group is not None
+        started = time.monotonic()
+        count = 0
+        with self._group() as group:
+            while True:
+                loop, future, context, fn = call
+                self._busy[me] = time.monotonic()
+                try:
+                    group.run(context, fn, _settler(loop, future))
+                finally:
+                    self._busy.pop(me, None)
+                count += 1
+                if count >= _GROUP_MOST or time.monotonic() - started > self._slow:
+                    return
+                try:
+                    following = calls.get_nowait()
+                except queue.Empty:
+                    return
+                if following is None:  # close(): for the loop of _serve to see
+                    calls.put(None)
+                    return
+                call = following
+
     def close(self) -> None:
         """Let this process's threads end once the calls queued before are done."""
         if self._pid == os.getpid():
@@ -140,6 +188,18 @@ class Lane:
 
 
 _SPARE_IDLE = 1.0  # seconds a spare thread waits for a call before it ends
+_GROUP_MOST = 32  # calls in one write group at most
+
+
+def _settler(
+    loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]
+) -> Callable[[Any, BaseException | None], None]:
+    def settle(result: Any, error: BaseException | None) -> None:
+        # A loop closed meanwhile raises RuntimeError: nobody awaits the answer.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_settle, future, result, error)
+
+    return settle
 
 
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:

@@ -15,7 +15,8 @@ dialect once, when the core starts, and each call is one driver ``execute``:
   before it started, in this process or another. The connection is read-only (SQLite
   ``query_only``, PostgreSQL ``default_transaction_read_only``).
 - Inside ``Database.atomic()``, or given a connection, it runs through that connection
-  and sees its uncommitted writes, as `Database.read()` does.
+  and sees its uncommitted writes, as `Database.read()` does; so in a write group's call
+  while the group's transaction is open (store/group.py).
 
 On PostgreSQL each statement is prepared on the server at its first run on a
 connection, so it is parsed and planned once per connection too. The price: one more
@@ -110,6 +111,12 @@ class Prepared:
         joined = conn if conn is not None else db._ambient.get()  # noqa: SLF001 - the store's own
         if joined is not None:
             rows: list[Row] = [tuple(r) for r in joined.exec_driver_sql(self.sql, args)]
+        elif (group := db._group.get()) is not None:  # noqa: SLF001 - a write lane call's
+            with group.joined() as open_group:  # its group's writes, while uncommitted
+                if open_group is not None:
+                    rows = [tuple(r) for r in open_group.exec_driver_sql(self.sql, args)]
+                else:
+                    rows = db.readers.run(self.sql, args)
         else:
             rows = db.readers.run(self.sql, args)
         processors = self._processors
