@@ -305,7 +305,7 @@ async def _worker(w: Worker) -> None:
     async def flush_access() -> None:
         while True:
             await asyncio.sleep(ACCESS_FLUSH_SECONDS)
-            await asyncio.to_thread(access.flush)
+            await access.drain()
 
     flushers = [
         asyncio.create_task(flush_usage()),
@@ -319,6 +319,8 @@ async def _worker(w: Worker) -> None:
     finally:
         for flusher in flushers:
             flusher.cancel()
+        # A drain cancelled while making its lines writes them before the last flush.
+        await asyncio.gather(*flushers, return_exceptions=True)
         if dns_listener is not None:
             await dns_listener.close()
         access.flush()  # the servers have stopped: every request's line is queued

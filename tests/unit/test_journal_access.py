@@ -3,6 +3,7 @@ whole-line writes, bounded, and never waited for by the request."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import threading
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from panelkey.journal import AccessLog, LogFormatter, access_line, describe, entry_of
-from panelkey.journal.access import LOG_FORMAT
+from panelkey.journal.access import LOG_FORMAT, line_of
 from panelkey.journal.describe import Raw
 
 PROTOS = b"<packet><server><get_protos/></server></packet>"
@@ -222,3 +223,91 @@ def test_nothing_is_written_below_info(logger: logging.Logger) -> None:
     access.add(RAWS[0])
     assert access.flush() == 1
     assert out.getvalue() == ""  # the handler takes warnings only
+
+
+@pytest.mark.parametrize("elapsed", [0.0, 0.04999, 0.05, 1.2451, 1.2549, 1.25, 99.95, 12345.678])
+@pytest.mark.parametrize("face", ["xml", "rest"])
+def test_a_line_made_from_the_raw_entry_is_the_described_entrys(face: str, elapsed: float) -> None:
+    for status in (200, 401, 503):
+        raw = _raw(1_700_000_000.5, face=face, status=status, reason="why")
+        raw = (*raw[:8], elapsed, *raw[9:])
+        entry = entry_of(raw)
+        describe(entry)
+        assert line_of(raw) == access_line(entry)
+
+
+def test_long_and_non_ascii_lines_are_written_whole_and_in_order(logger: logging.Logger) -> None:
+    out = _stream(logger, LogFormatter())
+    access = AccessLog(logger)
+    credentials = [f"login user{n}" for n in range(300)]
+    credentials[10] = "login " + "x" * 5000  # longer than a pipe's atomic write
+    credentials[20] = "login jürgen"
+    credentials[21] = "login " + "é" * 3000  # 6 KB of UTF-8
+    for n, credential in enumerate(credentials):
+        access.add(_raw(1_700_000_000 + n / 100, face="rest", credential=credential))
+    access.flush()
+    written = out.getvalue().splitlines()
+    assert [line.split(" rest ", 1)[1].split(" GET ")[0] for line in written] == credentials
+    for w in out.writes:
+        assert w.endswith("\n")
+        assert len(w.encode()) <= 4096 or w.count("\n") == 1  # a long line alone
+
+
+def _rest(n: int) -> Raw:
+    return _raw(1_700_000_000 + n / 100, face="rest", credential=f"login u{n}")
+
+
+def test_a_drain_writes_what_a_flush_does_and_lets_the_loop_run_between_slices(
+    logger: logging.Logger,
+) -> None:
+    out = _stream(logger, LogFormatter())
+    access = AccessLog(logger)
+    raws = [_rest(n) for n in range(300)]
+    for raw in raws:
+        access.add(raw)
+    turns = 0
+
+    async def other_requests() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    async def go() -> int:
+        beside = asyncio.create_task(other_requests())
+        await asyncio.sleep(0)
+        done = await access.drain()
+        beside.cancel()
+        return done
+
+    assert asyncio.run(go()) == 300
+    assert turns > 300 // 64  # the loop ran between the slices
+    assert out.getvalue() == "".join(
+        _as_logger_info_wrote(raw).replace("panelkey.access", logger.name) for raw in raws
+    )
+
+
+def test_a_drain_cancelled_while_making_its_lines_writes_them_all(logger: logging.Logger) -> None:
+    """The server stopping cancels the drain: the lines it took are written at once, in
+    order, before the last flush's."""
+    out = _stream(logger, LogFormatter())
+    access = AccessLog(logger)
+    raws = [_rest(n) for n in range(500)]
+    for raw in raws[:400]:
+        access.add(raw)
+
+    async def go() -> None:
+        draining = asyncio.create_task(access.drain())
+        for _ in range(3):  # a few slices made
+            await asyncio.sleep(0)
+        draining.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await draining
+
+    asyncio.run(go())
+    for raw in raws[400:]:
+        access.add(raw)
+    assert access.flush() == 100
+    assert out.getvalue() == "".join(
+        _as_logger_info_wrote(raw).replace("panelkey.access", logger.name) for raw in raws
+    )

@@ -40,7 +40,12 @@ def describe(entry: dict[str, Any]) -> None:
     entry["operation"] = noted or (xml_operations(request) if request else "-")
     found = _ERRCODE.search(answer)
     entry["errcode"] = found.group(1).decode() if found else ""
-    entry["outcome"] = "error" if entry["errcode"] or entry["status"] >= 400 else "ok"
+    entry["outcome"] = outcome_of(entry["status"], entry["errcode"])
+
+
+def outcome_of(status: int, errcode: str = "") -> str:
+    """An entry's outcome: an error when the answer's status or a Plesk errcode says so."""
+    return "error" if errcode or status >= 400 else "ok"
 
 
 def xml_operations(body: bytes) -> str:
@@ -120,7 +125,7 @@ def entry_of(raw: Raw) -> dict[str, Any]:
         "operation": operation,
         "status": status,
         "errcode": "",
-        "outcome": "error" if status >= 400 else "ok",
+        "outcome": outcome_of(status),
         "reason": reason,
         "duration_ms": round(elapsed, 2),
         "request": asked,
