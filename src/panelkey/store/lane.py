@@ -137,10 +137,14 @@ class Lane:
                         self._spare_count -= 1
                 return
             if self._group is not None and idle_for is None and not calls.empty():
+                held: list[_Call] = []
                 try:
-                    self._grouped(call, calls, me)
-                except BaseException:  # a bug of the group's own: the lane must go on
+                    self._grouped(call, calls, me, held)
+                except BaseException as exc:  # a bug of the group's own: the lane goes on
                     log.exception("a write group failed")
+                    for loop, future, _, _ in held:  # and no call it held waits forever
+                        with contextlib.suppress(RuntimeError):
+                            loop.call_soon_threadsafe(_fail, future, exc)
                 continue
             loop, future, context, fn = call
             self._busy[me] = time.monotonic()
@@ -154,13 +158,16 @@ class Lane:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(_settle, future, result, error)
 
-    def _grouped(self, call: _Call, calls: queue.SimpleQueue[_Call | None], me: int) -> None:
-        """`call` and those queued behind it, in one write group."""
+    def _grouped(
+        self, call: _Call, calls: queue.SimpleQueue[_Call | None], me: int, held: list[_Call]
+    ) -> None:
+        """`call` and those queued behind it, in one write group (each added to `held`)."""
         assert self._group is not None
         started = time.monotonic()
         count = 0
         with self._group() as group:
             while True:
+                held.append(call)
                 loop, future, context, fn = call
                 self._busy[me] = time.monotonic()
                 try:
@@ -200,6 +207,12 @@ def _settler(
             loop.call_soon_threadsafe(_settle, future, result, error)
 
     return settle
+
+
+def _fail(future: asyncio.Future[Any], error: BaseException) -> None:
+    """A held call's answer when its group failed: unless a commit answered it already."""
+    if not future.done():
+        future.set_exception(error)
 
 
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:

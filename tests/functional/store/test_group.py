@@ -250,3 +250,36 @@ def test_writes_queued_on_the_lane_are_grouped_and_all_committed(
     asyncio.run(main())
     assert seen_at_answer == [True] * 40
     assert len([h for h in _committed_hosts(path) if h.startswith("l")]) == 40
+
+
+def test_a_group_failing_by_a_bug_of_its_own_answers_every_call_it_held(
+    store: tuple[Panel, Identity, Domain, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No call waits forever for a group that broke (logged, and the lane goes on)."""
+    from panelkey.store.group import WriteGroup
+
+    panel, admin, domain, path = store
+    ran = WriteGroup.run
+
+    def broken(self: WriteGroup, context: Any, fn: Callable[[], Any], settle: Any) -> None:
+        if self.conn is None:  # the group's first call: broken before it is run or held
+            raise RuntimeError("a bug of the group's own")
+        ran(self, context, fn, settle)
+
+    monkeypatch.setattr(WriteGroup, "run", broken)
+
+    def add(n: int) -> str:
+        return panel.dns.add(admin, domain, type="TXT", host=f"b{n}", value="v").host
+
+    async def main() -> list[Any]:
+        calls = [panel.db.writes.run(lambda n=n: add(n)) for n in range(20)]
+        return await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 20)
+
+    answers = asyncio.run(main())
+    assert len(answers) == 20
+    failed = [a for a in answers if isinstance(a, RuntimeError)]
+    assert failed  # the calls the broken groups held
+    monkeypatch.undo()
+    # The lane went on: a write after it is answered and committed.
+    after = asyncio.run(asyncio.wait_for(panel.db.writes.run(lambda: add(99)), 20))
+    assert after.startswith("b99.") and after in _committed_hosts(path)
