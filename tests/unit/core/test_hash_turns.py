@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from panelkey.core.access.hash_turns import HashTurns
 
@@ -12,6 +14,19 @@ from panelkey.core.access.hash_turns import HashTurns
 async def _settle() -> None:
     for _ in range(10):
         await asyncio.sleep(0)
+
+
+def _checker(turns: HashTurns, record: list[str]) -> Callable[..., Coroutine[Any, Any, None]]:
+    """A password check from an unfamiliar source that records its name once it has its
+    turn, holding the turn until `hold` is set when given one."""
+
+    async def check(name: str, hold: asyncio.Event | None = None) -> None:
+        async with turns.turn(False):
+            if hold is not None:
+                await hold.wait()
+            record.append(name)
+
+    return check
 
 
 def test_one_turn_at_a_time_and_familiar_sources_first() -> None:
@@ -47,12 +62,7 @@ def test_one_turn_at_a_time_and_familiar_sources_first() -> None:
 def test_a_cancelled_waiter_gives_its_turn_to_the_next() -> None:
     turns = HashTurns()
     done: list[str] = []
-
-    async def check(name: str, hold: asyncio.Event | None = None) -> None:
-        async with turns.turn(False):
-            if hold is not None:
-                await hold.wait()
-            done.append(name)
+    check = _checker(turns, done)
 
     async def main() -> None:
         hold = asyncio.Event()
@@ -107,12 +117,7 @@ def test_requests_waiting_for_a_turn_do_not_count_as_others() -> None:
     others = [0]  # requests in hand besides the tasks
     turns.busy = lambda own: sum(not t.done() for t in tasks) + others[0] > own
     started: list[str] = []
-
-    async def check(name: str, hold: asyncio.Event | None = None) -> None:
-        async with turns.turn(False):
-            if hold is not None:
-                await hold.wait()
-            started.append(name)
+    check = _checker(turns, started)
 
     async def main() -> None:
         hold = asyncio.Event()

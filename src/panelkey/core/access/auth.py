@@ -402,11 +402,7 @@ class Authenticator:
     def refused(
         self, verdict: Refused, *, face: str, address: str, actor: str = "", detail: str = ""
     ) -> None:
-        note(reason=verdict.reason.value)
-        self.counters.refused(verdict.reason.value, verdict.reason in _KEY_REASONS)
-        if verdict.key_id is not None:
-            note(credential=f"key {verdict.key_id}")
-            self._refusals[verdict.key_id] = self._refusals.get(verdict.key_id, 0) + 1
+        self._counted(verdict)
         written = self._audit.refusal(
             AUTH_FAILED,
             face=face,
@@ -421,12 +417,8 @@ class Authenticator:
             return
         log.warning(
             "refused: reason=%s face=%s ip=%s key_id=%s %s",
-            verdict.reason.value,
-            face,
-            address,
-            verdict.key_id,
-            detail,
-        )
+            verdict.reason.value, face, address, verdict.key_id, detail,
+        )  # fmt: skip
 
     def repeated(self, verdict: Refused, *, face: str, address: str) -> bool:
         """`refused` for a repeat this interval's audit entry already stands for: counted
@@ -434,12 +426,17 @@ class Authenticator:
         reason = verdict.reason.value
         if not self._audit.repeat(AUTH_FAILED, face=face, source_ip=address, reason=reason):
             return False
-        note(reason=reason, repeat="1")
-        self.counters.refused(reason, verdict.reason in _KEY_REASONS)
+        self._counted(verdict)
+        note(repeat="1")
+        return True
+
+    def _counted(self, verdict: Refused) -> None:
+        """A refusal's note for the journal and its counts, however the audit takes it."""
+        note(reason=verdict.reason.value)
+        self.counters.refused(verdict.reason.value, verdict.reason in _KEY_REASONS)
         if verdict.key_id is not None:
             note(credential=f"key {verdict.key_id}")
             self._refusals[verdict.key_id] = self._refusals.get(verdict.key_id, 0) + 1
-        return True
 
     async def refusal(
         self, verdict: Refused, *, face: str, address: str, actor: str = "", detail: str = ""
