@@ -263,6 +263,35 @@ def _ssl_protocol(loop: asyncio.AbstractEventLoop) -> Any:
     return asyncio.sslproto.SSLProtocol
 
 
+class Deadlines:
+    """One worker's connection timers in one: each connection keeps the time it must have
+    moved by, and a sweep every `every` seconds closes those past it. Arming and disarming,
+    three times a request (head, body, keep-alive), is then a store of a float, where a
+    timer each was a handle made, scheduled and cancelled. A timeout ends at most `every`
+    late: an eighth of the shortest, at most a second."""
+
+    def __init__(self, *timeouts: float) -> None:
+        armed = [t for t in timeouts if t > 0]
+        self.every = min(max(min(armed) / 8, 0.05), 1.0) if armed else 1.0
+        self.open: set[GuardedHttp] = set()
+        self._sweep: asyncio.TimerHandle | None = None
+
+    def watch(self, conn: GuardedHttp) -> None:
+        self.open.add(conn)
+        if self._sweep is None:
+            self._sweep = conn.loop.call_later(self.every, self._swept, conn.loop)
+
+    def forget(self, conn: GuardedHttp) -> None:
+        self.open.discard(conn)
+
+    def _swept(self, loop: asyncio.AbstractEventLoop) -> None:
+        now = loop.time()
+        for conn in [c for c in self.open if 0 < c._deadline <= now]:
+            conn._expired()
+        # No connection, no sweep: the next one to open starts it again.
+        self._sweep = loop.call_later(self.every, self._swept, loop) if self.open else None
+
+
 class GuardedHttp(HttpToolsProtocol):
     """Made per worker by `guarded`, which sets the limits as class attributes; a subclass
     with `tls` set serves HTTPS, shaking hands itself."""
@@ -279,7 +308,10 @@ class GuardedHttp(HttpToolsProtocol):
 
     _begun = 0  # this connection's share of in_hand
 
-    _guard: asyncio.TimerHandle | None = None
+    deadlines: ClassVar[Deadlines]
+    # loop.time() by which the connection must have moved (Deadlines); 0: none
+    _deadline: float = 0.0
+    _idle = False  # the deadline is the keep-alive's: answered, no new request yet
     _source: str | None = None
     _head_bytes: int = -1  # bytes of the head so far; -1 while no head is being read
     # The TCP transport while the TLS handshake runs (or a refused one): uvicorn's side
@@ -301,6 +333,7 @@ class GuardedHttp(HttpToolsProtocol):
         self.open_by_source[source] = held + 1
         self.open_total[0] += 1
         self._source = source
+        self.deadlines.watch(self)
         if why is not None:
             line = self.refusals.refused(source, why)
             if line is not None:
@@ -349,6 +382,7 @@ class GuardedHttp(HttpToolsProtocol):
         if raw is not None and not raw.is_closing():
             raw.close()
         self.connections.discard(self)
+        self.deadlines.forget(self)
         self._release()
 
     def _release(self) -> None:
@@ -368,6 +402,7 @@ class GuardedHttp(HttpToolsProtocol):
             self._lost_unopened()
             return
         self._disarm()
+        self.deadlines.forget(self)
         self.in_hand[0] -= self._begun
         self._begun = 0
         self._release()
@@ -391,7 +426,7 @@ class GuardedHttp(HttpToolsProtocol):
         super().on_message_begin()
         if self._head_bytes < 0:
             self._head_bytes = 0
-        if self._guard is None:
+        if self._idle or not self._deadline:  # else the connection's first head
             self._arm(self.header_timeout)
 
     def on_headers_complete(self) -> None:
@@ -406,10 +441,21 @@ class GuardedHttp(HttpToolsProtocol):
         self._arm(self.body_timeout)  # disarmed at once when there is no body
 
     def on_response_complete(self) -> None:
+        # uvicorn's, with its keep-alive timer made a deadline of the sweep's.
         if self._begun > 0:
             self._begun -= 1
             self.in_hand[0] -= 1
-        super().on_response_complete()
+        self.server_state.total_requests += 1
+        if self.transport.is_closing():
+            return
+        self._unset_keepalive_if_required()
+        self.flow.resume_reading()
+        if self.pipeline:  # pipelined requests wait for this answer
+            cycle, app = self.pipeline.pop()
+            self._start_asgi_task(cycle, app)
+        elif not self._deadline:  # a body still coming keeps its own deadline
+            self._arm(self.timeout_keep_alive)
+            self._idle = True
 
     def on_message_complete(self) -> None:
         self._disarm()
@@ -418,17 +464,20 @@ class GuardedHttp(HttpToolsProtocol):
     # -- timers -----------------------------------------------------------------------
 
     def _arm(self, seconds: float) -> None:
-        self._disarm()
-        if seconds > 0:
-            self._guard = self.loop.call_later(seconds, self._timed_out)
+        self._deadline = self.loop.time() + seconds if seconds > 0 else 0.0
+        self._idle = False
 
     def _disarm(self) -> None:
-        if self._guard is not None:
-            self._guard.cancel()
-            self._guard = None
+        self._deadline = 0.0
 
-    def _timed_out(self) -> None:
-        self._guard = None
+    def _expired(self) -> None:
+        """Called by the sweep once the deadline has passed."""
+        idle, self._idle = self._idle, False
+        self._disarm()
+        if idle:  # kept alive long enough with nothing asked: closed without a word
+            if self.transport is not None and not self.transport.is_closing():
+                self.transport.close()
+            return
         log.debug("connection from %s closed: request too slow", self._source)
         self._close_with(_TIMED_OUT)
 
@@ -442,7 +491,8 @@ class GuardedHttp(HttpToolsProtocol):
         transport = self.transport
         if transport is None or transport.is_closing():
             return
-        if answer and (self.cycle is None or not self.cycle.response_started):
+        cycle = self.cycle  # the last request's, until a new head is whole
+        if answer and (cycle is None or cycle.response_complete or not cycle.response_started):
             transport.write(answer)
         transport.close()
 
@@ -485,6 +535,7 @@ def guarded(
             "open_by_source": {},
             "open_total": [0],
             "in_hand": _IN_HAND,
+            "deadlines": Deadlines(header_timeout, body_timeout),
         },
     )
 

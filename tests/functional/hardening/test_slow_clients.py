@@ -5,6 +5,7 @@ from an address of its own, so that no test's connections count against another'
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -106,3 +107,51 @@ def test_a_big_body_sent_at_once_is_read_but_an_endless_head_is_refused(strict: 
         sock.sendall(f"POST {AGENT} HTTP/1.1\r\nHost: panelkey\r\n".encode())
         sock.sendall(b"".join(b"X-Filler-%d: %s\r\n" % (n, b"f" * 1000) for n in range(80)))
         assert _read_until_closed(sock).startswith(b"HTTP/1.1 431 ")
+
+
+_UNSIGNED = (
+    f"POST {AGENT} HTTP/1.1\r\nHost: panelkey\r\nContent-Length: 47\r\n\r\n"
+    "<packet><server><get_protos/></server></packet>"
+).encode()
+
+
+def _one_answer(sock: socket.socket) -> bytes:
+    """The first answer on a kept-alive connection, read to its Content-Length."""
+    sock.settimeout(30)
+    got = b""
+    while b"\r\n\r\n" not in got:
+        got += sock.recv(4096)
+    head, _, body = got.partition(b"\r\n\r\n")
+    length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+    while len(body) < length:
+        body += sock.recv(4096)
+    assert len(body) == length, "nothing may follow an answer the client did not ask for"
+    return head
+
+
+def test_an_answered_connection_left_idle_is_closed_without_a_word_after_keep_alive(
+    strict: Server,
+) -> None:
+    """The head timeout (1 s here) does not run between requests: an idle connection
+    waits for the keep-alive timeout (uvicorn's 5 s), then closes with nothing sent."""
+    with _connect(strict, "127.0.3.7") as sock:
+        sock.sendall(_UNSIGNED)
+        assert _one_answer(sock).startswith(b"HTTP/1.1 200 ")
+        answered = time.monotonic()
+        assert _read_until_closed(sock) == b""
+        idle = time.monotonic() - answered
+    assert 4.5 < idle < 30
+
+
+def test_the_next_request_on_a_kept_alive_connection_has_the_head_timeout(
+    strict: Server,
+) -> None:
+    with _connect(strict, "127.0.3.8") as sock:
+        sock.sendall(_UNSIGNED)
+        assert _one_answer(sock).startswith(b"HTTP/1.1 200 ")
+        sock.sendall(f"POST {AGENT} HTTP/1.1\r\nHost: panelkey\r\nKEY: x".encode())
+        began = time.monotonic()
+        got = _read_until_closed(sock)
+        assert got.startswith(b"HTTP/1.1 408 "), got
+        waited = time.monotonic() - began
+    assert waited < 4.5  # the head's 1 s, not the keep-alive's 5 s
