@@ -530,7 +530,8 @@ def writes(rig: Rig, seconds: float, rounds: int) -> dict[str, Any]:
           f"({'with' if plan else 'without'} a plan); ms a step: "
           + ", ".join(f"{k} {v:.1f}" for k, v in steps.items()), flush=True)  # fmt: skip
     return {"pairs_pk": pk, "pairs_bare": bare, "cpu_pk": pk_cpu, "cpu_bare": bare_cpu,
-            "flows": flows, "flows_plan": 1.0 if plan else 0.0, "steps": steps}  # fmt: skip
+            "flows": flows, "flows_plan": 1.0 if plan else 0.0, "steps": steps,
+            "rounds": rounds}  # fmt: skip
 
 
 def _latencies(
@@ -723,7 +724,12 @@ def run(quick: bool, kinds: list[str] | None = None, parts: list[str] | None = N
             print(f"store benchmark on {kind}", flush=True)
             parts = parts or ["reads", "writes", "scale"]
             read_rows = reads(rig, rounds, seconds) if "reads" in parts else []
-            wrote = writes(rig, max(3.0, seconds), rounds) if "writes" in parts else {}
+            # Writes wait on fsync, whose time swings most with the machine's other
+            # work: longer runs and more rounds than the reads, so that one slow round
+            # is not the median.
+            wrote = (
+                writes(rig, max(3.0, seconds), rounds if quick else 4) if "writes" in parts else {}
+            )
             scaled = scale(rig, sizes, records_each, asks) if "scale" in parts else []
         finally:
             rig.close()
@@ -926,10 +932,12 @@ def _markdown(summary: dict[str, dict[str, Any]], notes: list[str], rounds: int,
                 f"| {kind} | {name} | {pk:,.0f} | {bare:,.0f} | {ratio:.2f} | {pk_cpu:,.0f} "
                 f"| {bare_cpu:,.0f} | {bare_cpu / pk_cpu if pk_cpu else 0:.2f} |"
             )
+    write_rounds = max((d["writes"].get("rounds", rounds) for d in summary.values() if d["writes"]),
+                       default=rounds)  # fmt: skip
     lines.append(
         f"\nWrites, driven by wrk (8 connections, each add followed by the del of what it "
         f"made), panelkey and the bare app "
-        f"alternately ({rounds} round(s) each, medians); the bare app makes each statement in "
+        f"alternately ({write_rounds} round(s) of {max(3.0, seconds):g} s each, medians); the bare app makes each statement in "
         "a request of its own, committed (`synchronous=FULL` on SQLite):\n"
     )
     lines.append(
