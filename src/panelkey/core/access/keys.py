@@ -115,6 +115,13 @@ class Keys:
         self._db = db
         self._base = self._build_select()
         k, a = tables.secret_keys, tables.accounts
+        # The reads of one key and of all (get_info, --list): compiled once (prepared.py).
+        v: sa.BindParameter[Any] = sa.bindparam("v")
+        self._names = tuple(self._base.selected_columns.keys())
+        self._by_id = db.prepare(self._base.where(k.c.id == v))
+        self._by_digest = db.prepare(self._base.where(k.c.digest == v))
+        self._all = db.prepare(self._base)
+        self._of_owner = db.prepare(self._base.where(k.c.owner_id == v))
         self._lookup = sa.select(
             k.c.id,
             k.c.addresses,
@@ -148,10 +155,17 @@ class Keys:
         )
         return sa.select(*columns).select_from(k.join(a, k.c.owner_id == a.c.id)).order_by(k.c.id)
 
+    def _found(self, row: tuple[Any, ...]) -> KeyInfo:
+        """`_info` of a prepared read's row (a plain tuple in `_base`'s column order)."""
+        return self._info_of(dict(zip(self._names, row, strict=True)))
+
+    @classmethod
+    def _info(cls, row: Any) -> KeyInfo:
+        return cls._info_of(row._asdict())
+
     @staticmethod
-    def _info(row: Any) -> KeyInfo:
+    def _info_of(values: dict[str, Any]) -> KeyInfo:
         """A listed key; its addresses and scope are stored as comma-separated text."""
-        values = row._asdict()
         ips, scope = split_addresses(values.pop("ips")), values.pop("scope").split(",")
         return KeyInfo(ips=ips, scope=[p for p in scope if p], **values)
 
@@ -229,11 +243,8 @@ class Keys:
         return value, self._info(row)
 
     def list(self, owner_id: int | None = None) -> list[KeyInfo]:
-        q = self._base
-        if owner_id is not None:
-            q = q.where(tables.secret_keys.c.owner_id == owner_id)
-        with self._db.read() as conn:
-            return [self._info(r) for r in conn.execute(q)]
+        rows = self._all.all() if owner_id is None else self._of_owner.all(v=owner_id)
+        return [self._found(r) for r in rows]
 
     def _where(self, ref: str) -> Any:
         """A string of digits is an id; anything else is a value."""
@@ -243,9 +254,13 @@ class Keys:
         return tables.secret_keys.c.digest == digest(ref)
 
     def find(self, ref: str) -> KeyInfo | None:
-        with self._db.read() as conn:
-            row = conn.execute(self._base.where(self._where(ref))).first()
-        return self._info(row) if row else None
+        """A key by id (a string of digits) or by value."""
+        ref = ref.strip()
+        if ref.isdigit():
+            row = self._by_id.first(v=int(ref))
+        else:
+            row = self._by_digest.first(v=digest(ref))
+        return self._found(row) if row else None
 
     def delete(self, actor: Identity, ref: str, *, face: str, source_ip: str = "") -> KeyInfo:
         """Delete one key by value or id; raises NotFound. Effective on the next request."""
