@@ -16,17 +16,21 @@ import hashlib
 # Bodies past this size are not kept: clients repeat small packets, and a digest of a
 # big one would cost a fair part of what it spares.
 MAX_BODY = 4 * 1024
-# Digests kept at most; the oldest goes first.
+# Digests kept: between this many and twice as many, the last seen.
 KEPT = 1024
 
 
 class Checked:
-    """The digests of bodies that passed, oldest first. Used by the event loop only (the
-    bodies it takes are small; bigger ones are checked in threads, never kept)."""
+    """The digests of bodies that passed, in two generations: the newest fills up to
+    `kept`, then becomes the older one and the one before is forgotten (each step O(1),
+    where evicting the oldest of one dict one at a time can scan its deleted slots).
+    Used by the event loop only (the bodies it takes are small; bigger ones are checked
+    in threads, never kept)."""
 
     def __init__(self, kept: int = KEPT) -> None:
         self._kept = kept
-        self._known: dict[bytes, None] = {}
+        self._new: set[bytes] = set()
+        self._old: set[bytes] = set()
 
     @staticmethod
     def digest(body: bytes) -> bytes | None:
@@ -34,12 +38,11 @@ class Checked:
         return hashlib.sha256(body).digest() if len(body) <= MAX_BODY else None
 
     def passed(self, key: bytes | None) -> bool:
-        return key is not None and key in self._known
+        return key is not None and (key in self._new or key in self._old)
 
     def add(self, key: bytes | None) -> None:
-        known = self._known
-        if key is None or key in known:
+        if key is None or key in self._new:
             return
-        if len(known) >= self._kept:
-            del known[next(iter(known))]
-        known[key] = None
+        if len(self._new) >= self._kept:
+            self._old, self._new = self._new, set()
+        self._new.add(key)

@@ -23,15 +23,18 @@ def test_a_digest_is_of_the_exact_bytes_and_none_for_a_big_body() -> None:
     assert Checked.digest(b"x" * (checked.MAX_BODY + 1)) is None
 
 
-def test_the_oldest_goes_first_and_a_known_one_is_not_added_twice() -> None:
+def test_the_last_ones_seen_are_kept_and_older_ones_forgotten() -> None:
     kept = Checked(kept=2)
-    a, b, c = (Checked.digest(x) for x in (b"a", b"b", b"c"))
+    a, b, c, d, e = (Checked.digest(x) for x in (b"a", b"b", b"c", b"d", b"e"))
     kept.add(a)
     kept.add(b)
-    kept.add(a)  # known: nothing goes
-    assert kept.passed(a) and kept.passed(b)
-    kept.add(c)
-    assert not kept.passed(a) and kept.passed(b) and kept.passed(c)
+    kept.add(b)  # known: counted once
+    kept.add(c)  # a new generation: a and b still known
+    assert all(kept.passed(k) for k in (a, b, c))
+    kept.add(d)
+    kept.add(e)  # another: a and b forgotten
+    assert not kept.passed(a) and not kept.passed(b)
+    assert all(kept.passed(k) for k in (c, d, e))
     kept.add(None)
     assert not kept.passed(None)
 
