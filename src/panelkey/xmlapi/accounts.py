@@ -179,7 +179,7 @@ def get(
     """A ``get`` of the accounts `op`'s filter names: per account its ``data``, written
     as text."""
     wanted = render.dataset(op)
-    hits = accounts.select(req, op.find("filter"))
+    hits = accounts.select(req, render.child(op, "filter"))
     return accounts.report(hits, lambda a: data(a, wanted, datasets))
 
 

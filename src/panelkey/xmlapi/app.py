@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from functools import partial
 from typing import Any
 
@@ -42,6 +43,7 @@ from panelkey.core.identity import Identity, Verified, note, operation_label, re
 from panelkey.journal.describe import LABEL_BYTES, packet_label
 from panelkey.store.outage import is_store_failure, outage_of
 from panelkey.xmlapi import budgets, dispatch, parsing, render, validation, versions
+from panelkey.xmlapi.checked import Checked
 from panelkey.xmlapi.request import FACE, Request
 
 log = logging.getLogger("panelkey.xmlapi")
@@ -86,6 +88,7 @@ class XmlApi:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.budget = budgets.Budget.of(ctx.settings)
+        self.checked = Checked()
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope.get("method") != "POST":
@@ -130,7 +133,8 @@ class XmlApi:
             if len(body) > _INLINE_BODY:
                 # Parsing, checking and running a big packet never holds the event loop.
                 return await asyncio.to_thread(self._run, body, req, pretty)
-            return await self._run_small(body, req, pretty)
+            answer = self._run_small(body, req, pretty)
+            return answer if isinstance(answer, bytes) else await answer
         except PanelkeyError as exc:  # the whole packet refused: malformed, past a budget
             caller = f"key {identity.key_id}" if identity.key_id else f"login {identity.login}"
             auth = self.ctx.panel.auth
@@ -147,8 +151,10 @@ class XmlApi:
         log.exception("xml request failed")
         return exc
 
-    async def _run_small(self, body: bytes, req: Request, pretty: bool) -> bytes:
-        """The packet's answer; a PanelkeyError when it is refused whole."""
+    def _run_small(self, body: bytes, req: Request, pretty: bool) -> bytes | Awaitable[bytes]:
+        """The packet's answer, or what will give it (a write, a packet run in a thread);
+        a PanelkeyError when it is refused whole. Not a coroutine: most packets are
+        answered here at once, without one more coroutine made and awaited."""
         steps, store = self._prepare(body)
         limit = self.budget.answer
         count = sum(len(ops) for _, ops in steps)
@@ -159,11 +165,10 @@ class XmlApi:
         if inline and not reads:
             # A write waits for its commit: on the store's write lane (store/lane.py),
             # a cheaper hop than the default executor's.
-            return await self.ctx.panel.db.writes.run(
-                partial(self._serialized, steps, req, limit, pretty)
-            )
+            write = partial(self._serialized, steps, req, limit, pretty)
+            return self.ctx.panel.db.writes.run(write)
         # Many operations (even store-less ones such as get_protos): a thread.
-        return await asyncio.to_thread(self._serialized, steps, req, limit, pretty)
+        return asyncio.to_thread(self._serialized, steps, req, limit, pretty)
 
     @staticmethod
     def _serialized(steps: dispatch.Plan, req: Request, limit: int, pretty: bool) -> bytes:
@@ -190,14 +195,20 @@ class XmlApi:
         # the budget allows is refused as soon as that many are read (budgets.py).
         packet = parsing.parse_packet(body, filter_items=self.budget.operations, head=head)
         try:
-            version = versions.check_version(packet)
-            budgets.check(packet, self.budget)
-            validation.validate(packet, version)
+            # The same bytes pass the same checks again (checked.py).
+            key = self.checked.digest(body)
+            passwords = 0
+            if not self.checked.passed(key):
+                version = versions.check_version(packet)
+                passwords = budgets.check(packet, self.budget)
+                validation.validate(packet, version)
             steps, store = dispatch.plan(packet)
         except PanelkeyError:
             if labelled and len(body) <= LABEL_BYTES:
                 _note_label(packet)
             raise
+        if not passwords:
+            self.checked.add(key)
         if labelled:
             note(operation=operation_label(f"{o}/{op.tag}" for o, ops in steps for op, _ in ops))
         return steps, store

@@ -61,8 +61,9 @@ class Budget:
         )
 
 
-def check(packet: etree._Element, budget: Budget) -> None:
-    """Raise LimitReached or InvalidValue when the packet passes a budget; see above."""
+def check(packet: etree._Element, budget: Budget) -> int:
+    """Raise LimitReached or InvalidValue when the packet passes a budget; see above.
+    Else the number of passwords it sets."""
     operations = 0
     for operator in packet:
         operations += len(operator)  # children counted in C
@@ -102,6 +103,7 @@ def check(packet: etree._Element, budget: Budget) -> None:
             f"Limit reached: the packet sets {passwords} passwords; this server hashes at "
             f"most {budget.passwords} in one packet ([panelkey] maxPasswordsPerPacket)"
         )
+    return passwords
 
 
 def _check_filters(packet: etree._Element, operations: int, budget: Budget) -> None:

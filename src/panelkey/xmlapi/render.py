@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -129,6 +130,9 @@ _SPECIAL = re.compile("[&<>\r]")
 # What libxml2 will not hold as text (it refuses to set it): such text is built the slow
 # way, element by element, which raises just as `ok` would.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# The same in ASCII text (most answers), as bytes to delete: a table lookup a byte in C,
+# where the search above takes several times longer on every result.
+_ASCII_NOT_XML = bytes(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D))
 
 
 def _write(parts: list[str], fields: Tree) -> None:
@@ -206,18 +210,42 @@ def written(fragments: Iterable[str], slow: Callable[[], list[etree._Element]]) 
     elements as `<name/>`), as bytes for the answer; `slow()`'s elements serialized
     instead when a value holds what XML cannot (a control character), so that they
     refuse it as they would."""
-    fragments = list(fragments)
-    if _NOT_XML.search("".join(fragments)) is None:
-        return [f.encode() for f in fragments]
-    return [result_bytes(e) for e in slow()]
+    made = []
+    for fragment in fragments:
+        if fragment.isascii():
+            data = fragment.encode()
+            held = len(data.translate(None, _ASCII_NOT_XML)) != len(data)
+        else:  # searched before encoding: a lone surrogate cannot be encoded
+            held = _NOT_XML.search(fragment) is not None
+            data = b"" if held else fragment.encode()
+        if held:
+            return [result_bytes(e) for e in slow()]
+        made.append(data)
+    return made
+
+
+def child(parent: etree._Element, tag: str) -> etree._Element | None:
+    """``parent.find(tag)``: for a plain name (no path), its first child of that name
+    matched in C instead of through lxml's ElementPath, in a third of the time."""
+    if _plain(tag):
+        return next(parent.iterchildren(tag), None)
+    return parent.find(tag)
+
+
+@functools.lru_cache(maxsize=512)
+def _plain(tag: str) -> bool:
+    return _PLAIN_NAME.fullmatch(tag) is not None
+
+
+_PLAIN_NAME = re.compile(r"[\w-]+")
 
 
 def text_of(parent: etree._Element, tag: str) -> str | None:
     """The text of the first child named ``tag``: None when absent, '' when empty."""
-    child = parent.find(tag)
-    if child is None:
+    found = child(parent, tag)
+    if found is None:
         return None
-    return child.text or ""
+    return found.text or ""
 
 
 def children(parent: etree._Element) -> list[etree._Element]:
@@ -227,5 +255,5 @@ def children(parent: etree._Element) -> list[etree._Element]:
 
 def dataset(op: etree._Element) -> set[str]:
     """The datasets a ``get`` asks for: the names of its ``dataset``'s children."""
-    found = op.find("dataset")
-    return set() if found is None else {str(c.tag) for c in children(found)}
+    found = child(op, "dataset")
+    return set() if found is None else {str(c.tag) for c in found.iterchildren(etree.Element)}

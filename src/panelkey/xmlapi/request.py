@@ -15,7 +15,8 @@ Handlers run in a worker thread and may call the store through ``req.ctx.panel``
 unless marked with ``@no_store``: a packet made only of such operations runs on
 the event loop. So mark a handler ``@no_store`` only when it does no I/O and its
 answer depends on nothing but ``op``, ``req.identity`` and the fixed ``req.ctx.info``.
-No answer is remembered: every packet is parsed, checked and run.
+No answer is remembered: every packet is parsed and run, and checked unless the
+very same bytes passed the checks before (checked.py).
 """
 
 from __future__ import annotations

@@ -56,3 +56,21 @@ def test_a_dns_record_written_as_text_is_what_the_elements_make(text: str) -> No
 def test_written_falls_back_when_xml_cannot_hold_the_text() -> None:
     marker = [render.ok([("fallback", "yes")])]
     assert render.written(["<a>\x07</a>"], lambda: marker) == [render.result_bytes(marker[0])]
+
+
+@pytest.mark.parametrize(
+    "text", ["bell\x07", "é and bell\x07", "nul\x00", "x\uffff", "lone \ud800", "é\x1f"]
+)
+def test_written_falls_back_for_every_text_xml_cannot_hold(text: str) -> None:
+    # ASCII text is searched one way, other text another (render.written): both fall back.
+    marker = [render.ok([("fallback", "yes")])]
+    fragments = ["<a>fine</a>", f"<a>{text}</a>"]
+    assert render.written(fragments, lambda: marker) == [render.result_bytes(marker[0])]
+
+
+@pytest.mark.parametrize("text", ["tab\tline\ncr", "ünïcödé ✓", "\U0001f600 astral", "\ufffd"])
+def test_written_keeps_every_text_xml_holds(text: str) -> None:
+    assert render.written([f"<a>{text}</a>", "<b/>"], list) == [
+        f"<a>{text}</a>".encode(),
+        b"<b/>",
+    ]

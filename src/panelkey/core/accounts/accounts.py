@@ -166,6 +166,14 @@ class Accounts:
         self._all = db.prepare(self._base.order_by(a.c.id))
         owner_of = sa.select(a.c.owner_id).where(a.c.id == v).scalar_subquery()
         self._with_owner = db.prepare(self._base.where(sa.or_(a.c.id == v, a.c.id == owner_of)))
+        # `find`'s finder of each kind of reference (_REFS), made once: it serves every
+        # filter naming an account.
+        self._finders: dict[str, Callable[[Any], Account | None]] = {
+            "id": self.get,
+            "login": self.by_login,
+            "guid": self.by_guid,
+            "external-id": self.by_external_id,
+        }
 
     # -- reading --------------------------------------------------------------------
 
@@ -246,13 +254,7 @@ class Accounts:
         if found is None:
             return None
         kind, value = found
-        by: dict[str, Callable[[Any], Account | None]] = {
-            "id": self.get,
-            "login": self.by_login,
-            "guid": self.by_guid,
-            "external-id": self.by_external_id,
-        }
-        account = by[kind](value)
+        account = self._finders[kind](value)
         if account is None or (type is not None and account.type != type):
             return None
         return account if self.can_manage(actor, account) else None
