@@ -104,6 +104,26 @@ _TOO_MANY = _answer(
 )
 
 
+class Turn:
+    """The connections of one worker with writes held in this turn of its event loop:
+    sent by one callback at the turn's end, not one each."""
+
+    __slots__ = ("_held",)
+
+    def __init__(self) -> None:
+        self._held: list[TurnWrite] = []
+
+    def hold(self, writer: TurnWrite, loop: asyncio.AbstractEventLoop) -> None:
+        if not self._held:
+            loop.call_soon(self._flush)
+        self._held.append(writer)
+
+    def _flush(self) -> None:
+        held, self._held = self._held, []
+        for writer in held:
+            writer.flush()
+
+
 class TurnWrite:
     """A connection's transport whose writes leave together, at the end of the event
     loop's turn while the worker has other requests in hand.
@@ -121,11 +141,14 @@ class TurnWrite:
     the held data is sent at once; closing sends what is held first. Anything else is
     the transport's own."""
 
-    __slots__ = ("_transport", "_loop", "_held", "_size", "_in_hand")
+    __slots__ = ("_transport", "_loop", "_turn", "_held", "_size", "_in_hand")
 
-    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop, in_hand: list[int]) -> None:
+    def __init__(
+        self, transport: Any, loop: asyncio.AbstractEventLoop, in_hand: list[int], turn: Turn
+    ) -> None:
         self._transport = transport
         self._loop = loop
+        self._turn = turn
         self._held: list[bytes] = []
         self._size = 0
         self._in_hand = in_hand  # [requests the worker has begun and not answered]
@@ -133,7 +156,7 @@ class TurnWrite:
     def write(self, data: bytes) -> None:
         held = self._held
         if not held:
-            self._loop.call_soon(self.flush)
+            self._turn.hold(self, self._loop)
         held.append(bytes(data))
         self._size += len(data)
         if self._size > HOLD_LIMIT or (len(held) > 1 and self._in_hand[0] <= 1):
@@ -309,6 +332,7 @@ class GuardedHttp(HttpToolsProtocol):
     _begun = 0  # this connection's share of in_hand
 
     deadlines: ClassVar[Deadlines]
+    turn: ClassVar[Turn]
     # loop.time() by which the connection must have moved (Deadlines); 0: none
     _deadline: float = 0.0
     _idle = False  # the deadline is the keep-alive's: answered, no new request yet
@@ -365,7 +389,7 @@ class GuardedHttp(HttpToolsProtocol):
 
     def _open(self, transport: Any) -> None:
         super().connection_made(
-            cast(asyncio.Transport, TurnWrite(transport, self.loop, self.in_hand))
+            cast(asyncio.Transport, TurnWrite(transport, self.loop, self.in_hand, self.turn))
         )
         self._head_bytes = 0
 
@@ -536,6 +560,7 @@ def guarded(
             "open_total": [0],
             "in_hand": _IN_HAND,
             "deadlines": Deadlines(header_timeout, body_timeout),
+            "turn": Turn(),
         },
     )
 

@@ -10,6 +10,7 @@ import resource
 import signal
 import socket
 import sys
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,29 +75,30 @@ class PanelkeyApp:
         self.rest = RestApi(ctx)
         self.console = Console(ctx)
 
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            return
-        path = scope["path"]
+    def __call__(self, scope: Scope, receive: Any, send: Any) -> Awaitable[None]:
+        # Not a coroutine: the face's own is awaited, with no coroutine of the router's
+        # made and stepped through on every request.
+        path = scope["path"] if scope["type"] == "http" else None
         if path == AGENT_PATH:
-            await self.xml(scope, receive, send)
-        elif path == REST_PREFIX or path.startswith(REST_PREFIX + "/"):
-            await self.rest(scope, receive, send)
-        elif path in ("/", CONSOLE_PREFIX) or path.startswith(CONSOLE_PREFIX + "/"):
-            await self.console(scope, receive, send)
-        else:
-            body = json.dumps({"code": 404, "message": "Not found"}).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 404,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            return self.xml(scope, receive, send)
+        if path is None:
+            return _nothing()
+        if path == REST_PREFIX or path.startswith(REST_PREFIX + "/"):
+            return self.rest(scope, receive, send)
+        if path in ("/", CONSOLE_PREFIX) or path.startswith(CONSOLE_PREFIX + "/"):
+            return self.console(scope, receive, send)
+        return _not_found(send)
+
+
+async def _nothing() -> None:
+    """What a scope other than HTTP gets (lifespan is off; websockets are not served)."""
+
+
+async def _not_found(send: Any) -> None:
+    body = json.dumps({"code": 404, "message": "Not found"}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": 404, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 @dataclass(frozen=True)
@@ -299,7 +301,8 @@ async def _worker(w: Worker) -> None:
         wait = JOURNAL_FLUSH_SECONDS
         while True:
             await asyncio.sleep(wait)
-            queued = await asyncio.to_thread(journal.flush)
+            waiting, queued = journal.take()  # on the loop, where requests queue them
+            await asyncio.to_thread(journal.write, waiting)
             wait = JOURNAL_BUSY_SECONDS if queued > journal.size else JOURNAL_FLUSH_SECONDS
 
     async def flush_access() -> None:

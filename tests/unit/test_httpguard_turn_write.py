@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from panelkey.httpguard import HOLD_LIMIT, TurnWrite
+from panelkey.httpguard import HOLD_LIMIT, Turn, TurnWrite
 
 BUSY = [5]  # requests the worker has in hand: more than the one being answered
 
@@ -38,7 +38,7 @@ class _Transport:
 def test_a_head_and_its_body_are_one_write_at_the_end_of_the_turn() -> None:
     async def go() -> tuple[list[bytes], list[bytes]]:
         raw = _Transport()
-        held = TurnWrite(raw, asyncio.get_running_loop(), BUSY)
+        held = TurnWrite(raw, asyncio.get_running_loop(), BUSY, Turn())
         held.write(b"HTTP/1.1 200 OK\r\n\r\n")
         held.write(b"<packet/>")
         before = list(raw.writes)
@@ -54,7 +54,7 @@ def test_the_only_request_in_hand_leaves_with_its_body_at_once() -> None:
     async def go() -> tuple[list[bytes], list[bytes], list[bytes]]:
         raw = _Transport()
         alone = [1]
-        held = TurnWrite(raw, asyncio.get_running_loop(), alone)
+        held = TurnWrite(raw, asyncio.get_running_loop(), alone, Turn())
         held.write(b"HTTP/1.1 200 OK\r\n\r\n")
         head_only = list(raw.writes)  # a head waits for its body
         held.write(b"<packet/>")
@@ -71,8 +71,9 @@ def test_connections_written_in_one_turn_all_send_after_it_each_in_one_write() -
     async def go() -> tuple[list[int], list[list[bytes]]]:
         loop = asyncio.get_running_loop()
         raws = [_Transport() for _ in range(3)]
+        turn = Turn()  # the worker's: one callback sends every connection's writes
         for n, raw in enumerate(raws):
-            held = TurnWrite(raw, loop, BUSY)
+            held = TurnWrite(raw, loop, BUSY, turn)
             held.write(b"head%d " % n)
             held.write(b"body%d" % n)
         during = [len(raw.writes) for raw in raws]
@@ -87,7 +88,7 @@ def test_connections_written_in_one_turn_all_send_after_it_each_in_one_write() -
 def test_a_later_turns_write_is_a_write_of_its_own() -> None:
     async def go() -> list[bytes]:
         raw = _Transport()
-        held = TurnWrite(raw, asyncio.get_running_loop(), BUSY)
+        held = TurnWrite(raw, asyncio.get_running_loop(), BUSY, Turn())
         held.write(b"first")
         await asyncio.sleep(0)
         held.write(b"second")
@@ -100,7 +101,7 @@ def test_a_later_turns_write_is_a_write_of_its_own() -> None:
 def test_past_the_hold_limit_the_data_leaves_at_once_and_counts_until_then() -> None:
     async def go() -> tuple[int, list[int], list[int]]:
         raw = _Transport()
-        held = TurnWrite(raw, asyncio.get_running_loop(), BUSY)
+        held = TurnWrite(raw, asyncio.get_running_loop(), BUSY, Turn())
         held.write(b"x" * 100)
         size = held.get_write_buffer_size()  # the transport's own 7 and the held 100
         held.write(b"y" * HOLD_LIMIT)
@@ -117,11 +118,12 @@ def test_closing_and_eof_send_what_is_held_first_and_the_rest_is_the_transports(
     async def go() -> tuple[_Transport, _Transport]:
         loop = asyncio.get_running_loop()
         raw, other = _Transport(), _Transport()
-        held = TurnWrite(raw, loop, BUSY)
+        turn = Turn()
+        held = TurnWrite(raw, loop, BUSY, turn)
         held.write(b"HTTP/1.1 408 Request Timeout\r\n\r\n")
         held.close()
         assert held.get_extra_info("peername") == "info peername"
-        ended = TurnWrite(other, loop, BUSY)
+        ended = TurnWrite(other, loop, BUSY, turn)
         ended.write(b"last")
         ended.write_eof()
         assert other.writes == [b"last"] and other.eof

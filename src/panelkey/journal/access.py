@@ -53,12 +53,33 @@ def _line(
     reason: str,
     duration_ms: float,
 ) -> str:
+    head = _head(source, face, credential, operation, status, outcome, errcode, reason)
+    return f"{head} {duration_ms:.1f}ms"
+
+
+def _head(
+    source: str,
+    face: str,
+    credential: str,
+    operation: str,
+    status: int,
+    outcome: str,
+    errcode: str,
+    reason: str,
+) -> str:
+    """A line but its duration: the part many lines share."""
     code = f" errcode={errcode}" if errcode else ""
     why = f" reason={reason!r}" if reason else ""
     return (
         f"{source or '-'} {face} {credential or '-'} {operation or '-'}"
-        f" -> {status} {outcome}{code}{why} {duration_ms:.1f}ms"
+        f" -> {status} {outcome}{code}{why}"
     )
+
+
+# Heads of lines made lately, by what they are made of: under load most lines differ from
+# the one before only in their duration. Cleared when full; used by the event loop only.
+_HEADS: dict[tuple[str, str, str, str, int, str], str] = {}
+_HEADS_KEPT = 1024
 
 
 def line_of(raw: Raw) -> str:
@@ -71,8 +92,15 @@ def line_of(raw: Raw) -> str:
         return access_line(entry)
     _at, face, source, credential, _noted, operation, status, reason, elapsed, _, _ = raw
     duration = round(elapsed, 2)  # as entry_of keeps it: the line's rounding is of that
-    outcome = outcome_of(status)
-    return _line(source, face, credential, operation, status, outcome, "", reason, duration)
+    key = (source, face, credential, operation, status, reason)
+    head = _HEADS.get(key)
+    if head is None:
+        if len(_HEADS) >= _HEADS_KEPT:
+            _HEADS.clear()
+        head = _HEADS[key] = _head(
+            source, face, credential, operation, status, outcome_of(status), "", reason
+        )
+    return f"{head} {duration:.1f}ms"
 
 
 class LogFormatter(logging.Formatter):
@@ -90,17 +118,28 @@ class LogFormatter(logging.Formatter):
         return self._stamp(record.created, record.msecs)
 
     def _stamp(self, created: float, msecs: float) -> str:
-        second, text = self._second
-        if int(created) != second:
-            second = int(created)
+        # logging's default_msec_format, "%s,%03d"
+        return f"{self._text(int(created))},{int(msecs):03d}"
+
+    def _text(self, second: int) -> str:
+        """The text of a second, made once a second."""
+        known, text = self._second
+        if second != known:
             text = time.strftime(self.default_time_format, self.converter(second))
             self._second = (second, text)  # one tuple: threads read a consistent pair
-        return f"{text},{int(msecs):03d}"  # logging's default_msec_format, "%s,%03d"
+        return text
 
-    def lines(self, name: str, items: Iterable[tuple[float, str]]) -> Iterator[str]:
-        """`format` of an INFO record of logger `name` for each (time, message)."""
+    def lines(self, name: str, items: Iterable[tuple[float, str]]) -> list[str]:
+        """`format` of an INFO record of logger `name` for each (time, message): `_stamp`
+        and `_msecs` inlined, the time's text made again only when the second changes."""
+        second, text = self._second
+        made = []
         for at, message in items:
-            yield f"{self._stamp(at, _msecs(at))} INFO {name}: {message}"
+            whole = int(at)
+            if whole != second:
+                second, text = whole, self._text(whole)
+            made.append(f"{text},{int((at - whole) * 1000):03d} INFO {name}: {message}")
+        return made
 
 
 def _msecs(at: float) -> float:

@@ -5,6 +5,7 @@ its bodies, for the journal and the access log; both are written off the request
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 from panelkey import metrics
@@ -128,7 +129,9 @@ class _Kept:
             self._sizes[0] += len(chunk)
         return message
 
-    async def send(self, message: Any) -> None:
+    def send(self, message: Any) -> Awaitable[None]:
+        # Not a coroutine: the caller awaits the server's own send, with no coroutine
+        # of ours made and stepped through for each message.
         kind = message["type"]
         if kind == "http.response.body":
             chunk = message.get("body", b"")
@@ -137,4 +140,4 @@ class _Kept:
                 self._sizes[1] += len(chunk)
         elif kind == "http.response.start":
             self.status = int(message["status"])
-        await self._send(message)
+        return self._send(message)  # type: ignore[no-any-return]

@@ -77,8 +77,10 @@ class Journal:
         # Only the newest `size` can be kept: older ones are dropped as they wait.
         self._pending: deque[dict[str, Any] | Raw] = deque(maxlen=max(size, 1))
         self._queued = 0
-        self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
+        # One write at a time: a flusher's thread may still be writing when the server,
+        # stopping, writes what is left.
+        self._writing = threading.Lock()
         self._failing: tuple[float, int] | None = None  # since when, entries lost
 
     @property
@@ -99,23 +101,30 @@ class Journal:
 
     def add(self, entry: dict[str, Any] | Raw) -> None:
         """Queue an entry, or what the middleware kept of a request (`Raw`), whose bodies
-        are still raw bytes: `flush` makes the entry and redacts it, off the request's
-        path, before anything is written."""
-        if not self.enabled:
-            return
-        with self._lock:
+        are still raw bytes: `write` makes the entry and redacts it, off the request's
+        path, before anything is written. Called on the event loop only (the middleware),
+        as `take` is: the queue needs no lock."""
+        if self.size > 0:
             self._pending.append(entry)
             self._queued += 1
 
+    def take(self) -> tuple[list[dict[str, Any] | Raw], int]:
+        """What is queued (at most the newest `size`), and how many were queued."""
+        waiting, count = list(self._pending), self._queued
+        self._pending.clear()
+        self._queued = 0
+        return waiting, count
+
     def flush(self) -> int:
-        """Redact and write what is queued, and trim the file to the newest `size`.
-        Returns how many entries were queued (more than `size` are never all written)."""
-        with self._lock:
-            waiting, count = list(self._pending), self._queued
-            self._pending.clear()
-            self._queued = 0
+        """`take` and `write` at once, where no event loop runs (shutdown, tests)."""
+        waiting, count = self.take()
+        self.write(waiting)
+        return count
+
+    def write(self, waiting: list[dict[str, Any] | Raw]) -> None:
+        """Redact and write what `take` gave, and trim the file to the newest `size`."""
         if not waiting:
-            return 0
+            return
         # Past `size`, the oldest would have been trimmed in the same transaction that
         # wrote them, unseen by any reader: they are neither redacted nor written.
         row_of = operator.itemgetter(*_COLUMNS.split(", "))
@@ -131,13 +140,13 @@ class Journal:
             entry["request"] = redact(entry["face"], entry["request"], path)
             entry["answer"] = redact(entry["face"], entry["answer"], path)
             rows.append(row_of(entry))
-        try:
-            self._write(rows)
-        except (sqlite3.Error, OSError) as exc:
-            self._failed(exc, len(rows))
-        else:
-            self._written()
-        return count
+        with self._writing:
+            try:
+                self._write(rows)
+            except (sqlite3.Error, OSError) as exc:
+                self._failed(exc, len(rows))
+            else:
+                self._written()
 
     def _write(self, rows: list[Any]) -> None:
         conn = self._connect()
