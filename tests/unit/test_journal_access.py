@@ -228,12 +228,19 @@ def test_nothing_is_written_below_info(logger: logging.Logger) -> None:
 @pytest.mark.parametrize("elapsed", [0.0, 0.04999, 0.05, 1.2451, 1.2549, 1.25, 99.95, 12345.678])
 @pytest.mark.parametrize("face", ["xml", "rest"])
 def test_a_line_made_from_the_raw_entry_is_the_described_entrys(face: str, elapsed: float) -> None:
+    # XML: labelled by the face or not, answered ok or with an errcode; each line made
+    # twice, the second from the heads kept for lines alike.
+    kinds = [{}, {"noted": "server/get_protos"}] if face == "xml" else [{}]
     for status in (200, 401, 503):
-        raw = _raw(1_700_000_000.5, face=face, status=status, reason="why")
-        raw = (*raw[:8], elapsed, *raw[9:])
-        entry = entry_of(raw)
-        describe(entry)
-        assert line_of(raw) == access_line(entry)
+        for kind in kinds:
+            for answer in (b"", REFUSED):
+                raw = _raw(
+                    1_700_000_000.5, face=face, status=status, answer=answer, reason="why", **kind
+                )
+                raw = (*raw[:8], elapsed, *raw[9:])
+                entry = entry_of(raw)
+                describe(entry)
+                assert line_of(raw) == access_line(entry) == line_of(raw)
 
 
 def test_long_and_non_ascii_lines_are_written_whole_and_in_order(logger: logging.Logger) -> None:

@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from panelkey.journal.describe import Raw, describe, entry_of, outcome_of
+from panelkey.journal.describe import Raw, describe, entry_of, errcode_of, outcome_of
 
 access_log = logging.getLogger("panelkey.access")
 
@@ -78,28 +78,33 @@ def _head(
 
 # Heads of lines made lately, by what they are made of: under load most lines differ from
 # the one before only in their duration. Cleared when full; used by the event loop only.
-_HEADS: dict[tuple[str, str, str, str, int, str], str] = {}
+_HEADS: dict[tuple[str, str, str, str, int, str, str], str] = {}
 _HEADS_KEPT = 1024
 
 
 def line_of(raw: Raw) -> str:
-    """`access_line` of the entry `raw` makes. Only an XML request's needs the entry
-    described (its operations, errcode); the others' line is made from `raw` at once,
-    without the entry's dictionary: a third of the access log's cost a line."""
-    if raw[1] == "xml":
-        entry = entry_of(raw)
-        describe(entry)
-        return access_line(entry)
-    _at, face, source, credential, _noted, operation, status, reason, elapsed, _, _ = raw
+    """`access_line` of the entry `raw` makes, made from `raw` at once, without the
+    entry's dictionary (a third of the access log's cost a line), as `describe` would
+    finish it: an XML line's operations are those the face noted, its errcode the
+    answer's. Only a packet the face did not label (refused before it was parsed) needs
+    the entry described, its body read."""
+    _at, face, source, credential, noted, operation, status, reason, elapsed, _, got = raw
+    errcode = ""
+    if face == "xml":
+        if not noted:
+            entry = entry_of(raw)
+            describe(entry)
+            return access_line(entry)
+        operation, errcode = noted, errcode_of(got)
     duration = round(elapsed, 2)  # as entry_of keeps it: the line's rounding is of that
-    key = (source, face, credential, operation, status, reason)
+    key = (source, face, credential, operation, status, errcode, reason)
     head = _HEADS.get(key)
     if head is None:
         if len(_HEADS) >= _HEADS_KEPT:
             _HEADS.clear()
-        head = _HEADS[key] = _head(
-            source, face, credential, operation, status, outcome_of(status), "", reason
-        )
+        outcome = outcome_of(status, errcode)
+        head = _head(source, face, credential, operation, status, outcome, errcode, reason)
+        _HEADS[key] = head
     return f"{head} {duration:.1f}ms"
 
 

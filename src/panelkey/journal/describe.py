@@ -38,9 +38,14 @@ def describe(entry: dict[str, Any]) -> None:
     request, answer = entry["request"], entry["answer"]
     noted = entry.pop("noted_operation", "")
     entry["operation"] = noted or (xml_operations(request) if request else "-")
-    found = _ERRCODE.search(answer)
-    entry["errcode"] = found.group(1).decode() if found else ""
+    entry["errcode"] = errcode_of(answer)
     entry["outcome"] = outcome_of(entry["status"], entry["errcode"])
+
+
+def errcode_of(answer: bytes) -> str:
+    """The first Plesk errcode an XML answer holds, or ''."""
+    found = _ERRCODE.search(answer)
+    return found.group(1).decode() if found else ""
 
 
 def outcome_of(status: int, errcode: str = "") -> str:
