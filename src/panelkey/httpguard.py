@@ -23,8 +23,10 @@ those refused since.
 
 A connection's writes leave at the end of the event loop's turn while the worker has other
 requests in hand, a response's head with its body in one send where uvicorn makes two
-(TurnWrite). A connection that is answered
-and kept alive waits under uvicorn's keep-alive timeout.
+(TurnWrite; one callback a turn sends every connection's, Turn). A connection that is
+answered and kept alive waits under uvicorn's keep-alive timeout. The three timeouts
+(head, body, keep-alive) are deadlines that one sweep a worker checks (Deadlines), not a
+timer made and cancelled three times a request.
 Trusted proxies (panel.ini `trustedProxies`) are exempt from the per-address bound and
 the reserve, since every client behind them shares their address. Header names are not
 touched: those with underscores (`HTTP_AUTH_LOGIN`) still reach the XML face.
