@@ -837,8 +837,9 @@ it: what it cannot see is the collector, the flush thread and the contention bet
    tree is built and serialized at the end, each result is serialized once and the
    answer's size is known as it grows (the 1024 answer budget uses it). `HTTP_PRETTY_PRINT`
    re-lays the bytes with libxml2. `get_protos`'s result, the same for every caller, is
-   serialized once at import; the packet around it is parsed, validated, authenticated,
-   run and journaled every time.
+   serialized once at import; the packet around it is parsed, authenticated, run and
+   journaled every time, and checked (version, budgets, schema) unless the same bytes
+   passed those checks before (xmlapi/checked.py).
 3. **Results written as text**: `site/get`, `webspace/get` and `dns/get_rec` write their
    results straight as text (`render.ok_text`, `render.written`), the same bytes as the
    elements made one by one (tests compare them for awkward text); a value XML cannot hold
@@ -900,8 +901,9 @@ First pass (2026-12-04):
 7. **XML validation** is not where the time goes: the whole-packet XSD check costs 2-4 µs
    for these packets, parsing plus the node and budget checks about 15 µs. It is unchanged,
    so a malformed or misordered packet gets exactly the 1014 it got before.
-8. **No answer is remembered by body**: the XML face parses, validates and runs every
-   packet; the read scenarios send a different body on every request.
+8. **No answer is remembered by body**: the XML face parses and runs every packet; only
+   the checks' verdict on a body's exact bytes is remembered (xmlapi/checked.py), and
+   the read scenarios send a different body on every request, so none is reused here.
 
 The bare app is the ceiling, not a like-for-like rival: it parses no packet, validates
 nothing, keeps no journal and checks its key with one query per request (panelkey checks
