@@ -9,6 +9,7 @@ the reference, so every face names objects alike.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,7 +21,7 @@ def resolve(ref: Ref, kinds: Sequence[str]) -> tuple[str, Any] | None:
     """(kind, value) of `ref` among `kinds`, or None when it names nothing a finder could
     find: an unknown kind, an empty value, an id that is not a whole number. An id is an
     int (or its digits); any other value is text, without surrounding spaces."""
-    if isinstance(ref, Mapping):
+    if type(ref) is not tuple and isinstance(ref, Mapping):  # a tuple, the XML one, first
         for kind in kinds:
             for key in dict.fromkeys((kind, kind.replace("-", "_"))):
                 if ref.get(key) not in (None, ""):
@@ -28,10 +29,16 @@ def resolve(ref: Ref, kinds: Sequence[str]) -> tuple[str, Any] | None:
         return None
     key, value = ref
     named = key.replace("_", "-")
-    for kind in sorted(kinds, key=len, reverse=True):  # `external-id` before `id`
+    for kind in _longest_first(tuple(kinds)):  # `external-id` before `id`
         if named == kind or named.endswith("-" + kind):
             return _value(kind, value)
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _longest_first(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """A finder's kinds, each finder's few made once."""
+    return tuple(sorted(kinds, key=len, reverse=True))
 
 
 def _value(kind: str, value: Any) -> tuple[str, Any] | None:
