@@ -36,25 +36,11 @@ _PIPE_BUF = getattr(select, "PIPE_BUF", 512)
 
 def access_line(e: dict[str, Any]) -> str:
     """The access-log form of a journal entry: one line, no bodies."""
-    return _line(
+    head = _head(
         e["source"], e["face"], e["credential"], e["operation"], e["status"], e["outcome"],
-        e["errcode"], e["reason"], e["duration_ms"],
+        e["errcode"], e["reason"],
     )  # fmt: skip
-
-
-def _line(
-    source: str,
-    face: str,
-    credential: str,
-    operation: str,
-    status: int,
-    outcome: str,
-    errcode: str,
-    reason: str,
-    duration_ms: float,
-) -> str:
-    head = _head(source, face, credential, operation, status, outcome, errcode, reason)
-    return f"{head} {duration_ms:.1f}ms"
+    return f"{head} {e['duration_ms']:.1f}ms"
 
 
 def _head(
