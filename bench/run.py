@@ -66,6 +66,7 @@ REST_BASIC = "REST GET /api/v2/server, Basic"
 PROTOS = "XML server/get_protos, KEY"
 PROTOS_VARIED = "XML server/get_protos, KEY, every body different (no answer reuse)"
 GET_INFO = "XML secret_key/get_info (one key), KEY"
+WARM_UP_SECONDS = 2  # whole seconds: wrk reads no "2.0s"
 # (scheme, scenario, {"baseline" or a configuration: (requests/s, ratio, µs CPU a request)})
 Row = tuple[str, str, dict[str, tuple[float, float, float]]]
 
@@ -311,13 +312,20 @@ def _bench(
     # The server's CPU a request: on a busy machine requests/s fall with the neighbours'
     # load, the CPU each request costs far less.
     cpu: dict[tuple[int, str, str], list[float]] = {}
+    # Every run once, unrecorded, before the rounds: a server's first seconds of a kind
+    # of request (its journal file growing to its size, its caches and threads filling)
+    # were the slowest round of every panelkey scenario, and of none of the baseline's.
+    for scheme in ("http", "https"):
+        for i, _target, script, ports, _pid, headers in runs:
+            s = scenarios[i]
+            url = f"{scheme}://127.0.0.1:{ports[scheme]}{s.path}"
+            probe(url, Scenario(s.name, s.target, s.method, s.path, headers, s.body))
+            wrk_counts(url, script, WARM_UP_SECONDS, connections)
     for round_no in range(rounds):
         for scheme in ("http", "https"):
-            for i, target, script, ports, pid, headers in runs:
+            for i, target, script, ports, pid, _headers in runs:
                 s = scenarios[i]
                 url = f"{scheme}://127.0.0.1:{ports[scheme]}{s.path}"
-                if round_no == 0:
-                    probe(url, Scenario(s.name, s.target, s.method, s.path, headers, s.body))
                 used = cpu_seconds(pid)
                 rps, total = wrk_counts(url, script, seconds, connections)
                 cpu.setdefault((i, target, scheme), []).append(
@@ -545,7 +553,9 @@ def _table(
         f"uvloop {version('uvloop')}, lxml {version('lxml')}, SQLAlchemy {version('sqlalchemy')}; {wrk_version}.",
         "",
         f"wrk: 1 thread, {connections} connections, {seconds} s per run, {rounds} round(s), runs alternating "
-        "between the baseline and every scenario on each configuration; medians shown. One "
+        "between the baseline and every scenario on each configuration, after one unrecorded "
+        f"{WARM_UP_SECONDS:g} s run of each (a server's first seconds of a kind of request are its "
+        "slowest); medians shown. One "
         "panelkey worker, SQLite store, in two configurations side by side: **default**, as "
         "`panelkey serve` starts with no options (log level info: an access-log line a request, "
         "written to a file as a service's log would be), the figure of record; and **quiet**, "
