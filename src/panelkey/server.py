@@ -78,11 +78,11 @@ class PanelkeyApp:
     def __call__(self, scope: Scope, receive: Any, send: Any) -> Awaitable[None]:
         # Not a coroutine: the face's own is awaited, with no coroutine of the router's
         # made and stepped through on every request.
-        path = scope["path"] if scope["type"] == "http" else None
+        if scope["type"] != "http":
+            return _nothing()
+        path = scope["path"]
         if path == AGENT_PATH:
             return self.xml(scope, receive, send)
-        if path is None:
-            return _nothing()
         if path == REST_PREFIX or path.startswith(REST_PREFIX + "/"):
             return self.rest(scope, receive, send)
         if path in ("/", CONSOLE_PREFIX) or path.startswith(CONSOLE_PREFIX + "/"):

@@ -63,7 +63,8 @@ def _head(
 
 
 # Heads of lines made lately, by what they are made of: under load most lines differ from
-# the one before only in their duration. Cleared when full; used by the event loop only.
+# the one before only in their duration. Cleared when full. Made on the event loop (a
+# flush elsewhere, at shutdown or in a test, at worst makes a head twice).
 _HEADS: dict[tuple[str, str, str, str, int, str, str], str] = {}
 _HEADS_KEPT = 1024
 

@@ -246,20 +246,22 @@ class Keys:
         rows = self._all.all() if owner_id is None else self._of_owner.all(v=owner_id)
         return [self._found(r) for r in rows]
 
-    def _where(self, ref: str) -> Any:
-        """A string of digits is an id; anything else is a value."""
+    @staticmethod
+    def _named(ref: str) -> tuple[bool, Any]:
+        """A string of digits is an id; anything else is a value, looked up by its digest:
+        (is an id, what to look up)."""
         ref = ref.strip()
-        if ref.isdigit():
-            return tables.secret_keys.c.id == int(ref)
-        return tables.secret_keys.c.digest == digest(ref)
+        return (True, int(ref)) if ref.isdigit() else (False, digest(ref))
+
+    def _where(self, ref: str) -> Any:
+        by_id, value = self._named(ref)
+        k = tables.secret_keys
+        return k.c.id == value if by_id else k.c.digest == value
 
     def find(self, ref: str) -> KeyInfo | None:
         """A key by id (a string of digits) or by value."""
-        ref = ref.strip()
-        if ref.isdigit():
-            row = self._by_id.first(v=int(ref))
-        else:
-            row = self._by_digest.first(v=digest(ref))
+        by_id, value = self._named(ref)
+        row = (self._by_id if by_id else self._by_digest).first(v=value)
         return self._found(row) if row else None
 
     def delete(self, actor: Identity, ref: str, *, face: str, source_ip: str = "") -> KeyInfo:
