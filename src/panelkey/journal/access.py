@@ -139,8 +139,9 @@ def _msecs(at: float) -> float:
 
 
 class AccessLog:
-    """The access lines of one worker. `add` queues (the event loop), `flush` writes (a
-    thread, or the loop at shutdown)."""
+    """The access lines of one worker. `add` queues and `drain` takes and makes (both on
+    the event loop, so the queue needs no lock); `flush` takes and writes where no loop
+    runs (at shutdown, after the last request's `add`)."""
 
     def __init__(
         self,
@@ -155,7 +156,6 @@ class AccessLog:
         self._pending: list[Raw] = []
         self._bytes = 0
         self._unsaid = 0  # dropped since the last flush
-        self._lock = threading.Lock()  # the queue: held for an append or a swap
         self._writing = threading.Lock()  # one flush at a time, lines in their order
 
     @property
@@ -163,15 +163,16 @@ class AccessLog:
         return self.logger.isEnabledFor(logging.INFO)
 
     def add(self, raw: Raw) -> None:
-        """Queue a request's line, or drop and count it when the queue is full."""
+        """Queue a request's line, or drop and count it when the queue is full. Called
+        where `_take` is (the event loop, or wherever no loop runs): no lock."""
         size = len(raw[9]) + len(raw[10])
-        with self._lock:
-            if len(self._pending) >= self.max_lines or self._bytes + size > self.max_bytes:
-                self.dropped += 1
-                self._unsaid += 1
-                return
-            self._pending.append(raw)
-            self._bytes += size
+        pending = self._pending
+        if len(pending) >= self.max_lines or self._bytes + size > self.max_bytes:
+            self.dropped += 1
+            self._unsaid += 1
+            return
+        pending.append(raw)
+        self._bytes += size
 
     def flush(self) -> int:
         """Make and write the queued lines; returns how many were written."""
@@ -200,9 +201,8 @@ class AccessLog:
         return len(items)
 
     def _take(self) -> tuple[list[Raw], int]:
-        with self._lock:
-            batch, self._pending, self._bytes = self._pending, [], 0
-            unsaid, self._unsaid = self._unsaid, 0
+        batch, self._pending, self._bytes = self._pending, [], 0
+        unsaid, self._unsaid = self._unsaid, 0
         return batch, unsaid
 
     def _put(self, items: list[tuple[float, str]], unsaid: int) -> None:

@@ -4,8 +4,10 @@ its bodies, for the journal and the access log; both are written off the request
 
 from __future__ import annotations
 
-import time
+import functools
 from collections.abc import Awaitable
+from time import perf_counter
+from time import time as wall_time
 from typing import Any
 
 from panelkey import metrics
@@ -46,54 +48,52 @@ class JournalMiddleware:
             if path.startswith(self.rest_prefix)
             else ""
         )
+        access = self.access
+        logging = access.enabled
         if (
-            scope.get("type") != "http"
-            or not face
-            or not (self.journal.enabled or self.access.enabled or metrics.enabled())
+            not face
+            or scope.get("type") != "http"
+            or not (logging or self.journal.enabled or metrics.enabled())
         ):
             await self.app(scope, receive, send)
             return
         kept = _Kept(receive, send)
         note: dict[str, str] = {}
         token = request_note.set(note)
-        started = time.perf_counter()
+        started = perf_counter()
         try:
             await self.app(scope, kept.receive, kept.send)
         finally:
             request_note.reset(token)
-            elapsed = (time.perf_counter() - started) * 1000
+            elapsed = (perf_counter() - started) * 1000
+            # Only what the request leaves behind is taken here; `entry_of`, `describe`
+            # and the flushes make the entry and the access line of it (the time as
+            # text, operations, errcode, redaction) off the request's path, unless the
+            # metrics need it now. Nothing here may fail the request.
             try:
-                self._record(scope, face, note, kept, elapsed)
+                raw: Raw = (
+                    wall_time(),
+                    face,
+                    note.get("source") or self.address(scope),
+                    note.get("credential") or presented(scope.get("headers", ())),
+                    note.get("operation", ""),
+                    _operation(scope.get("method", ""), path),
+                    kept.status,
+                    note.get("reason", ""),
+                    elapsed,
+                    b"".join(kept.taken),
+                    b"".join(kept.given),
+                )
+                # A refusal counted into its interval's audit entry
+                # (core/access/audit.py) writes no access line either: a flood must not
+                # grow the log without bound.
+                if logging and "repeat" not in note:
+                    access.add(raw)
+                if metrics.enabled():
+                    self._count(raw, scope)
+                self.journal.add(raw)
             except Exception:  # noqa: BLE001 - the journal must never fail a request
                 access_log.exception("journal entry lost")
-
-    def _record(
-        self, scope: dict[str, Any], face: str, note: dict[str, str], kept: _Kept, elapsed: float
-    ) -> None:
-        # Only what the request leaves behind is taken here; `entry_of`, `describe` and
-        # the flushes make the entry and the access line of it (the time as text,
-        # operations, errcode, redaction) off the request's path, unless the metrics need
-        # it now.
-        raw: Raw = (
-            time.time(),
-            face,
-            note.get("source") or self.address(scope),
-            note.get("credential") or presented(scope.get("headers", ())),
-            note.get("operation", ""),
-            f"{scope.get('method', '')} {redact_path(str(scope.get('path', '')))}",
-            kept.status,
-            note.get("reason", ""),
-            elapsed,
-            b"".join(kept.taken),
-            b"".join(kept.given),
-        )
-        # A refusal counted into its interval's audit entry (core/access/audit.py) writes no
-        # access line either: a flood must not grow the log without bound.
-        if self.access.enabled and not note.get("repeat"):
-            self.access.add(raw)
-        if metrics.enabled():
-            self._count(raw, scope)
-        self.journal.add(raw)
 
     def _count(self, raw: Raw, scope: dict[str, Any]) -> None:
         entry = entry_of(raw)
@@ -105,6 +105,19 @@ class JournalMiddleware:
             metrics.request("rest", f"{operator}/{operation}", str(entry["outcome"]))
         elif b"<system>" in entry["answer"][:200]:
             metrics.request("xml", "packet", "error")  # refused before any operation ran
+
+
+def _operation(method: str, path: str) -> str:
+    """A REST entry's operation, `METHOD path`: made once for the paths that recur,
+    never kept for one that may hold a key's value."""
+    if "/auth/keys/" in path:
+        return f"{method} {redact_path(path)}"
+    return _recurring(method, path)
+
+
+@functools.lru_cache(maxsize=1024)
+def _recurring(method: str, path: str) -> str:
+    return f"{method} {path}"
 
 
 class _Kept:
