@@ -17,7 +17,8 @@
                the worker has other requests in hand, after each turn the lane rests
                REST_FACTOR times as long as the turn took, so that big answers together
                take at most a tenth of the worker's time from the requests waiting (the
-               thread holds the GIL for its Python parts: its time is the loop's too).
+               thread holds the GIL for its Python parts: its CPU time counts as the
+               loop's; its wait for the GIL or the store does not).
     ListSizes  how many objects each list (route and query) last answered: one seen with
                at most SMALL_LIST is made on the event loop at once, where the thread hop
                and the lane would cost more than the list (docs/performance.md); one
@@ -149,14 +150,15 @@ class BulkLane:
         while (wait := self._free_at - self._clock()) > 0:
             await asyncio.sleep(min(wait, _TAKEN_POLL))  # taken by a thread: no end known
 
-    def _leave(self, started: float) -> None:
+    def _leave(self, took: float) -> None:
+        """The turn is over; it took the loop `took` seconds."""
         now = self._clock()
         # Big answers rest for the others' sake, not for each other's: when requests
         # other than big answers began since the last turn, or are in hand now.
         begun = httpguard.begun()
         others = begun - self._begun - self._joined > 0 or busy(self._members)
         self._begun, self._joined = begun, 0
-        self._free_at = now + (now - started) * REST_FACTOR if others else now
+        self._free_at = now + took * REST_FACTOR if others else now
 
     @contextlib.asynccontextmanager
     async def member(self) -> AsyncIterator[BulkLane]:
@@ -185,17 +187,29 @@ class BulkLane:
                 else:
                     more = False
             finally:
-                self._leave(started)
+                self._leave(self._clock() - started)
 
     async def run(self, work: Callable[[], T]) -> T:
-        """`work()` in a thread, when the lane is free; the lane is taken meanwhile."""
+        """`work()` in a thread, when the lane is free; the lane is taken meanwhile.
+        The rest after it is of the thread's CPU time, not of the time it took: a thread
+        that waited for the GIL behind a busy loop (or for the store) took nothing from
+        the loop meanwhile, and resting nine times that wait starved big answers for
+        seconds under load."""
         await self._enter()
         self._free_at = float("inf")  # taken while the thread runs
-        started = self._clock()
+        spent = [0.0]
+
+        def timed() -> T:
+            began = time.thread_time()
+            try:
+                return work()
+            finally:
+                spent[0] = time.thread_time() - began
+
         try:
-            return await asyncio.to_thread(work)
+            return await asyncio.to_thread(timed)
         finally:
-            self._leave(started)
+            self._leave(spent[0])
 
 
 class ListSizes:
