@@ -110,7 +110,7 @@ def _seed(live: Server) -> None:
             }
         )
     )
-    made = live.cli("seed", str(seed), tool="panelkey")
+    made = live.command("seed", str(seed), tool="panelkey")
     assert made.returncode == 0, made.stderr
     with _rest(live) as rest:
         domain = next(d for d in rest.get("/domains").json() if d["name"] == "jo.example")

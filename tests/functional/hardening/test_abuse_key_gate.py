@@ -33,7 +33,7 @@ def test_wrong_keys_from_many_forwarded_sources_are_mostly_refused_unlooked_up(
     (server.data_dir / "panel.ini").write_text("[panelkey]\ntrustedProxies = 127.0.0.1\n")
     server.start()
     try:
-        made = server.cli("-c", "-ip-address", "127.0.0.1", "-description", "gate")
+        made = server.command("-c", "-ip-address", "127.0.0.1", "-description", "gate")
         good = made.stdout.strip()
         statuses, good_answers, elapsed = asyncio.run(_flood(server.http_url, good))
     finally:

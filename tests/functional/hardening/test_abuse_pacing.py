@@ -41,7 +41,7 @@ def paced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, st
     server.data_dir.mkdir(parents=True, mode=0o700)
     (server.data_dir / "panel.ini").write_text("[ext-rest-api]\nallowPlainHttpAccess = on\n")
     server.start()
-    key = server.cli("-c", "-ip-address", "127.0.0.1").stdout.strip()
+    key = server.command("-c", "-ip-address", "127.0.0.1").stdout.strip()
     yield server, key
     server.stop()
 

@@ -63,7 +63,7 @@ def test_the_reserve_is_kept_for_addresses_that_authenticated(tmp_path: Path) ->
     _start_with_fd_limit(server, FD_LIMIT)
     held: list[socket.socket] = []
     try:
-        key = server.cli("-c").stdout.strip()
+        key = server.command("-c").stdout.strip()
         known, newcomer = "127.0.2.5", "127.0.2.1"
         transport = httpx.HTTPTransport(local_address=known)
         with httpx.Client(transport=transport, timeout=10) as client:

@@ -23,7 +23,9 @@ from tests.conftest import CHEAP_HASHES
 from tests.functional.xml.xml_helpers import AGENT, packet
 
 PROTOS = packet("<server><get_protos/></server>")
-SOURCES = 600
+# Twice as many sources past the bound as within it: unbounded, the audit would hold
+# 3 * REFUSAL_ENTRIES entries and the log three lines each, far past what is allowed.
+SOURCES = 3 * REFUSAL_ENTRIES
 
 
 class Flood:
@@ -127,14 +129,17 @@ def test_refusals_from_many_addresses_make_a_bounded_audit_and_log(
     panel.audit.flush()
     assert _lines(caplog) == []
     (over,) = [e for e in panel.audit.entries() if e.source_ip == OVERFLOW_SOURCE]
-    assert over.count == more + 50 and over.detail == f"and {more + 50} more from 550 addresses"
+    assert (
+        over.count == more + 50
+        and over.detail == f"and {more + 50} more from {more + 50} addresses"
+    )
 
     # The interval ends: one line sums it up, and a new source has an entry of its own.
     panel.audit.refusal_interval = 0.05
     time.sleep(0.1)
     panel.audit.flush()
     (summary,) = _lines(caplog)
-    assert f"{more + 50} more refusals from 550 addresses" in summary
+    assert f"{more + 50} more refusals from {more + 50} addresses" in summary
     flood.refuse([("10.7.0.1", None)])
     assert panel.audit.entries()[-1].source_ip == "10.7.0.1"
 

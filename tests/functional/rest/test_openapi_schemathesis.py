@@ -98,6 +98,10 @@ def test_schemathesis_finds_no_server_error_no_answer_off_schema_and_no_wrong_ve
         "PYTHONPATH": str(ROOT),
         "SCHEMATHESIS_HOOKS": "tests.functional.rest.st_hooks",
         "PANELKEY_ST_FIXTURES": json.dumps(fixtures),
+        # With no example database, hypothesis keeps only caches here (its Unicode tables
+        # and the constants it reads from source files, each keyed by what it is derived
+        # from): kept between runs, they are not computed again each time (about 2 s).
+        "HYPOTHESIS_STORAGE_DIRECTORY": str(ROOT / ".pytest_cache" / "hypothesis"),
     }
     done = subprocess.run(
         [
