@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import os
+import select
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -318,3 +321,76 @@ def test_a_drain_cancelled_while_making_its_lines_writes_them_all(logger: loggin
     assert out.getvalue() == "".join(
         _as_logger_info_wrote(raw).replace("panelkey.access", logger.name) for raw in raws
     )
+
+
+def _drained(access: AccessLog) -> int:
+    return asyncio.run(access.drain())
+
+
+def test_a_drain_to_a_file_writes_its_lines_in_one_write(
+    logger: logging.Logger, tmp_path: Path
+) -> None:
+    """Made whole on the loop, the lines leave the thread in one write: a file's writes
+    are never cut by another process's, however long."""
+    writes: list[int] = []
+
+    class Counted(io.TextIOWrapper):
+        def write(self, text: str) -> int:
+            writes.append(len(text))
+            return super().write(text)
+
+    stream = Counted(open(tmp_path / "server.log", "wb"), encoding="utf-8")  # noqa: SIM115 - closed below
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(LogFormatter())
+    logger.addHandler(handler)
+    access = AccessLog(logger)
+    raws = [_rest(n) for n in range(300)]
+    for raw in raws:
+        access.add(raw)
+    assert _drained(access) == 300
+    stream.close()
+    expected = "".join(
+        _as_logger_info_wrote(raw).replace("panelkey.access", logger.name) for raw in raws
+    )
+    assert (tmp_path / "server.log").read_text() == expected
+    assert writes == [len(expected)]
+
+
+def test_a_drain_to_a_pipe_writes_whole_lines_of_at_most_pipe_buf_bytes(
+    logger: logging.Logger,
+) -> None:
+    """Other workers write to the same pipe: no write may be long enough to be cut."""
+    read_end, write_end = os.pipe()
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=_read_all, args=(read_end, chunks))
+    reader.start()
+    writes: list[str] = []
+
+    class Counted(io.TextIOWrapper):
+        def write(self, text: str) -> int:
+            writes.append(text)
+            return super().write(text)
+
+    stream = Counted(os.fdopen(write_end, "wb"), encoding="utf-8")
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(LogFormatter())
+    logger.addHandler(handler)
+    access = AccessLog(logger)
+    raws = [_rest(n) for n in range(300)]
+    for raw in raws:
+        access.add(raw)
+    assert _drained(access) == 300
+    stream.close()
+    reader.join(10)
+    expected = "".join(
+        _as_logger_info_wrote(raw).replace("panelkey.access", logger.name) for raw in raws
+    )
+    assert b"".join(chunks).decode() == expected
+    assert len(writes) > 1
+    assert all(len(w.encode()) <= select.PIPE_BUF and w.endswith("\n") for w in writes)
+
+
+def _read_all(fd: int, into: list[bytes]) -> None:
+    with os.fdopen(fd, "rb") as pipe:
+        while chunk := pipe.read(65536):
+            into.append(chunk)

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import operator
+import os
 import select
+import stat
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, cast
 
 from panelkey.journal.describe import Raw, describe, entry_of, errcode_of, outcome_of
 
@@ -121,16 +124,23 @@ class LogFormatter(logging.Formatter):
             self._second = (second, text)  # one tuple: threads read a consistent pair
         return text
 
-    def lines(self, name: str, items: Iterable[tuple[float, str]]) -> list[str]:
-        """`format` of an INFO record of logger `name` for each (time, message): `_stamp`
+    def lines(
+        self,
+        name: str,
+        items: Iterable[Any],
+        message: Callable[[Any], str] = operator.itemgetter(1),
+    ) -> list[str]:
+        """`format` of an INFO record of logger `name` for each item, its time `item[0]`
+        and its message `message(item)` (by default a (time, message) pair's): `_stamp`
         and `_msecs` inlined, the time's text made again only when the second changes."""
         second, text = self._second
         made = []
-        for at, message in items:
+        for item in items:
+            at = item[0]
             whole = int(at)
             if whole != second:
                 second, text = whole, self._text(whole)
-            made.append(f"{text},{int((at - whole) * 1000):03d} INFO {name}: {message}")
+            made.append(f"{text},{int((at - whole) * 1000):03d} INFO {name}: {message(item)}")
         return made
 
 
@@ -184,21 +194,43 @@ class AccessLog:
     async def drain(self) -> int:
         """`flush` for the server's event loop: the lines made on the loop, _LOOP_SLICE at
         a time between the requests, and written in a thread (a slow pipe must not hold
-        the loop). Made in the thread they cost the server several times their own work:
-        the thread took the GIL from the loop over and over (bench/findings/access-log.md).
-        Cancelled (the server stopping), it writes what it took at once: no line is lost."""
+        the loop). Where they go to one plain stream (the server's stderr), they are made
+        whole there, time and all, and cut into the writes the thread makes: Python work
+        in the thread takes the GIL from the loop over and over, and costs the server
+        several times its own (bench/findings/access-log.md); the write itself gives the
+        GIL up. Cancelled (the server stopping), it writes what it took at once: no line
+        is lost."""
         batch, unsaid = self._take()
-        items: list[tuple[float, str]] = []
+        stream = _plain_stream(self.logger)
+        made: list[Any] = []  # (time, message) items, or whole lines for `stream`
         try:
             for start in range(0, len(batch), _LOOP_SLICE):
-                items += [(raw[0], line_of(raw)) for raw in batch[start : start + _LOOP_SLICE]]
+                made += self._made(batch[start : start + _LOOP_SLICE], stream)
                 await asyncio.sleep(0)
         except asyncio.CancelledError:
-            items += [(raw[0], line_of(raw)) for raw in batch[len(items) :]]
-            self._put(items, unsaid)
+            made += self._made(batch[len(made) :], stream)
+            self._put_made(made, stream, unsaid)
             raise
-        await asyncio.to_thread(self._put, items, unsaid)
-        return len(items)
+        if stream is not None:
+            made = _chunks(made, stream.terminator, _atomic(stream.stream))
+        await asyncio.to_thread(self._put_made, made, stream, unsaid)
+        return len(batch)
+
+    def _made(self, raws: list[Raw], stream: logging.StreamHandler[Any] | None) -> list[Any]:
+        if stream is None:
+            return [(raw[0], line_of(raw)) for raw in raws]
+        # Whole lines in one pass: the message made as the line is.
+        return cast(LogFormatter, stream.formatter).lines(self.logger.name, raws, line_of)
+
+    def _put_made(
+        self, made: list[Any], stream: logging.StreamHandler[Any] | None, unsaid: int
+    ) -> None:
+        if stream is None:
+            self._put(made, unsaid)
+            return
+        with self._writing:
+            _write_chunks(stream, made)
+            self._said_dropped(unsaid)
 
     def _take(self) -> tuple[list[Raw], int]:
         batch, self._pending, self._bytes = self._pending, [], 0
@@ -209,11 +241,14 @@ class AccessLog:
         with self._writing:
             if items:
                 self._write(items)
-            if unsaid:
-                self.logger.warning(
-                    "%d access-log lines dropped: requests came faster than they could be written",
-                    unsaid,
-                )
+            self._said_dropped(unsaid)
+
+    def _said_dropped(self, unsaid: int) -> None:
+        if unsaid:
+            self.logger.warning(
+                "%d access-log lines dropped: requests came faster than they could be written",
+                unsaid,
+            )
 
     def _write(self, items: list[tuple[float, str]]) -> None:
         """As `logger.info` would have, line by line, through every handler it reaches;
@@ -267,16 +302,46 @@ def _handlers(logger: logging.Logger) -> list[logging.Handler]:
 _PLAIN_EMITS = (logging.StreamHandler.emit, logging.FileHandler.emit)
 
 
+def _plain(handler: logging.Handler) -> bool:
+    """A handler whose lines can be written as text: a stream handler of logging's own
+    (a handler of its own, a test's capture say, sees every record)."""
+    return (
+        isinstance(handler, logging.StreamHandler)
+        and handler.stream is not None
+        and type(handler).emit in _PLAIN_EMITS
+    )
+
+
+def _plain_stream(logger: logging.Logger) -> logging.StreamHandler[Any] | None:
+    """The one handler access lines reach when it is a plain stream with the server's
+    format and no filter anywhere (the server's stderr), else None: `_write` then makes
+    each handler's lines its own way."""
+    if logger.disabled or logger.filters:
+        return None
+    reached = [h for h in _handlers(logger) if h.level <= logging.INFO]
+    if len(reached) != 1:
+        return None
+    handler = reached[0]
+    if handler.filters or not isinstance(handler.formatter, LogFormatter) or not _plain(handler):
+        return None
+    return cast("logging.StreamHandler[Any]", handler)
+
+
 def _send(handler: logging.Handler, texts: Iterable[str]) -> bool:
     """Write the formatted lines to a plain stream handler, whole lines at most PIPE_BUF
-    bytes a write; False (nothing written) for any other handler."""
-    if not isinstance(handler, logging.StreamHandler) or handler.stream is None:
+    bytes a write where they must be (a pipe); False (nothing written) for any other
+    handler."""
+    if not _plain(handler):
         return False
-    if type(handler).emit not in _PLAIN_EMITS:
-        return False  # a handler of its own (a test's capture, say) sees every record
+    stream = cast("logging.StreamHandler[Any]", handler)
+    _write_chunks(stream, _chunks(list(texts), stream.terminator, _atomic(stream.stream)))
+    return True
+
+
+def _write_chunks(handler: logging.StreamHandler[Any], chunks: list[str]) -> None:
     with handler.lock or threading.Lock():
         try:
-            for chunk in _chunks(texts, handler.terminator):
+            for chunk in chunks:
                 handler.stream.write(chunk)
                 handler.flush()
         except Exception:  # noqa: BLE001 - as logging does: a log that cannot be written
@@ -286,30 +351,43 @@ def _send(handler: logging.Handler, texts: Iterable[str]) -> bool:
                 handler.handleError(logging.makeLogRecord({"msg": "access log lines lost"}))
         else:
             _FAILING.discard(handler)
-    return True
 
 
 _FAILING: weakref.WeakSet[logging.Handler] = weakref.WeakSet()
 
 
-def _chunks(texts: Iterable[str], end: str) -> Iterator[str]:
-    """The lines, each ended, in writes of whole lines of at most _PIPE_BUF bytes (a
-    longer line alone). ASCII text is cut where its last line end in each _PIPE_BUF
-    falls, a search in C, instead of line by line in Python."""
-    lines = list(texts)
+def _atomic(stream: Any) -> bool:
+    """Whether a write must be at most PIPE_BUF bytes to leave whole: on a pipe or a
+    socket, which other workers may write to as well. A file's writes are whole however
+    long (each takes the file's position whole), and so are a terminal's."""
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (AttributeError, OSError, ValueError):
+        return True  # not the system's (a buffer in a test): as a pipe, to be safe
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def _chunks(lines: list[str], end: str, atomic: bool = True) -> list[str]:
+    """The lines, each ended, in writes: one where `atomic` is not asked, else of whole
+    lines of at most _PIPE_BUF bytes (a longer line alone). ASCII text is cut where its
+    last line end in each _PIPE_BUF falls, a search in C, instead of line by line in
+    Python."""
     if not lines:
-        return
+        return []
     whole = end.join(lines) + end
+    if not atomic:
+        return [whole]
     if not whole.isascii():  # its bytes may outnumber its characters
-        yield from _by_line(lines, end)
-        return
+        return list(_by_line(lines, end))
+    cut: list[str] = []
     start, size, step = 0, len(whole), len(end)
     while start < size:
         stop = whole.rfind(end, start, start + _PIPE_BUF) + step
         if stop <= start:  # a line longer than _PIPE_BUF: alone
             stop = whole.find(end, start) + step
-        yield whole[start:stop]
+        cut.append(whole[start:stop])
         start = stop
+    return cut
 
 
 def _by_line(texts: Iterable[str], end: str) -> Iterator[str]:
