@@ -302,7 +302,8 @@ async def _worker(w: Worker) -> None:
         while True:
             await asyncio.sleep(wait)
             waiting, queued = journal.take()  # on the loop, where requests queue them
-            await asyncio.to_thread(journal.write, waiting)
+            rows = await journal.prepare(waiting)  # on the loop too, a slice at a time
+            await asyncio.to_thread(journal.put, rows)
             wait = JOURNAL_BUSY_SECONDS if queued > journal.size else JOURNAL_FLUSH_SECONDS
 
     async def flush_access() -> None:

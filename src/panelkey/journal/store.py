@@ -8,6 +8,8 @@ many entries were lost.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import operator
 import sqlite3
@@ -23,7 +25,7 @@ from panelkey.journal.access import access_line
 from panelkey.journal.describe import Raw, describe, entry_of
 from panelkey.journal.redact import redact
 
-_SLICE = 16  # entries a flush makes between two offers of the GIL (about 100 µs)
+_SLICE = 16  # entries made on the event loop in one go (about 150 µs)
 log = logging.getLogger("panelkey.journal")
 
 
@@ -66,6 +68,28 @@ CREATE TABLE IF NOT EXISTS journal (
 }
 )
 """
+
+
+_INSERT = (
+    f"INSERT INTO journal ({_COLUMNS}) SELECT "  # noqa: S608 - fixed column names
+    + ", ".join(f"json_extract(value, '$[{n}]')" for n in range(len(_COLUMNS.split(", "))))
+    + " FROM json_each(?)"
+)
+_ROW_OF = operator.itemgetter(*_COLUMNS.split(", "))
+
+
+def _rows(waiting: list[dict[str, Any] | Raw]) -> list[Any]:
+    """The journal's rows of what the requests left: each entry made, described and
+    redacted (an entry given whole is copied, never changed)."""
+    rows = []
+    for item in waiting:
+        entry = entry_of(item) if isinstance(item, tuple) else dict(item)
+        describe(entry)
+        path = str(entry["operation"]).partition(" ")[2]
+        entry["request"] = redact(entry["face"], entry["request"], path)
+        entry["answer"] = redact(entry["face"], entry["answer"], path)
+        rows.append(_ROW_OF(entry))
+    return rows
 
 
 class Journal:
@@ -123,23 +147,28 @@ class Journal:
 
     def write(self, waiting: list[dict[str, Any] | Raw]) -> None:
         """Redact and write what `take` gave, and trim the file to the newest `size`."""
-        if not waiting:
+        self.put(_rows(waiting))
+
+    async def prepare(self, waiting: list[dict[str, Any] | Raw]) -> list[Any]:
+        """The rows `put` writes, made on the event loop _SLICE entries at a time between
+        the requests: made in the writing thread, their Python work took the GIL from the
+        loop over and over and cost the server several times its own (as the access
+        log's lines did, bench/findings/access-log.md). Cancelled (the server stopping),
+        it writes them all at once before it ends."""
+        rows: list[Any] = []
+        try:
+            for start in range(0, len(waiting), _SLICE):
+                rows += _rows(waiting[start : start + _SLICE])
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            self.put(rows + _rows(waiting[len(rows) :]))
+            raise
+        return rows
+
+    def put(self, rows: list[Any]) -> None:
+        """Write the rows `prepare` made, and trim the file to the newest `size`."""
+        if not rows:
             return
-        # Past `size`, the oldest would have been trimmed in the same transaction that
-        # wrote them, unseen by any reader: they are neither redacted nor written.
-        row_of = operator.itemgetter(*_COLUMNS.split(", "))
-        rows = []
-        for n, item in enumerate(waiting, 1):
-            if n % _SLICE == 0:
-                # The GIL to whoever waits for it (the event loop): a request that comes
-                # during a flush waits for a few entries' work, not for the whole batch.
-                time.sleep(0)
-            entry = entry_of(item) if isinstance(item, tuple) else item
-            describe(entry)
-            path = str(entry["operation"]).partition(" ")[2]
-            entry["request"] = redact(entry["face"], entry["request"], path)
-            entry["answer"] = redact(entry["face"], entry["answer"], path)
-            rows.append(row_of(entry))
         with self._writing:
             try:
                 self._write(rows)
@@ -150,9 +179,10 @@ class Journal:
 
     def _write(self, rows: list[Any]) -> None:
         conn = self._connect()
-        marks = ", ".join("?" * len(rows[0]))
         with conn:
-            conn.executemany(f"INSERT INTO journal ({_COLUMNS}) VALUES ({marks})", rows)  # noqa: S608 - fixed column names
+            # One statement for the batch, its rows one JSON array: `executemany` gives
+            # the GIL up and takes it back from the event loop for every row.
+            conn.execute(_INSERT, (json.dumps(rows, ensure_ascii=False),))
             conn.execute(
                 "DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", (self.size,)
             )
