@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -323,23 +324,20 @@ def test_a_drain_cancelled_while_making_its_lines_writes_them_all(logger: loggin
     )
 
 
-def _drained(access: AccessLog) -> int:
-    return asyncio.run(access.drain())
+class _Counted(io.TextIOWrapper):
+    """A text stream over a file or a pipe that keeps each write it is given."""
+
+    def __init__(self, binary: BinaryIO) -> None:
+        super().__init__(binary, encoding="utf-8")
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return super().write(text)
 
 
-def test_a_drain_to_a_file_writes_its_lines_in_one_write(
-    logger: logging.Logger, tmp_path: Path
-) -> None:
-    """Made whole on the loop, the lines leave the thread in one write: a file's writes
-    are never cut by another process's, however long."""
-    writes: list[int] = []
-
-    class Counted(io.TextIOWrapper):
-        def write(self, text: str) -> int:
-            writes.append(len(text))
-            return super().write(text)
-
-    stream = Counted(open(tmp_path / "server.log", "wb"), encoding="utf-8")  # noqa: SIM115 - closed below
+def _drain_300_lines(logger: logging.Logger, stream: _Counted) -> str:
+    """Three hundred lines drained to `stream`, then closed: the text they must be."""
     handler = logging.StreamHandler(stream)
     handler.setFormatter(LogFormatter())
     logger.addHandler(handler)
@@ -347,13 +345,22 @@ def test_a_drain_to_a_file_writes_its_lines_in_one_write(
     raws = [_rest(n) for n in range(300)]
     for raw in raws:
         access.add(raw)
-    assert _drained(access) == 300
+    assert asyncio.run(access.drain()) == 300
     stream.close()
-    expected = "".join(
+    return "".join(
         _as_logger_info_wrote(raw).replace("panelkey.access", logger.name) for raw in raws
     )
+
+
+def test_a_drain_to_a_file_writes_its_lines_in_one_write(
+    logger: logging.Logger, tmp_path: Path
+) -> None:
+    """Made whole on the loop, the lines leave the thread in one write: a file's writes
+    are never cut by another process's, however long."""
+    stream = _Counted(open(tmp_path / "server.log", "wb"))  # noqa: SIM115 - closed by the drain
+    expected = _drain_300_lines(logger, stream)
     assert (tmp_path / "server.log").read_text() == expected
-    assert writes == [len(expected)]
+    assert [len(w) for w in stream.writes] == [len(expected)]
 
 
 def test_a_drain_to_a_pipe_writes_whole_lines_of_at_most_pipe_buf_bytes(
@@ -364,30 +371,12 @@ def test_a_drain_to_a_pipe_writes_whole_lines_of_at_most_pipe_buf_bytes(
     chunks: list[bytes] = []
     reader = threading.Thread(target=_read_all, args=(read_end, chunks))
     reader.start()
-    writes: list[str] = []
-
-    class Counted(io.TextIOWrapper):
-        def write(self, text: str) -> int:
-            writes.append(text)
-            return super().write(text)
-
-    stream = Counted(os.fdopen(write_end, "wb"), encoding="utf-8")
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(LogFormatter())
-    logger.addHandler(handler)
-    access = AccessLog(logger)
-    raws = [_rest(n) for n in range(300)]
-    for raw in raws:
-        access.add(raw)
-    assert _drained(access) == 300
-    stream.close()
+    stream = _Counted(os.fdopen(write_end, "wb"))
+    expected = _drain_300_lines(logger, stream)
     reader.join(10)
-    expected = "".join(
-        _as_logger_info_wrote(raw).replace("panelkey.access", logger.name) for raw in raws
-    )
     assert b"".join(chunks).decode() == expected
-    assert len(writes) > 1
-    assert all(len(w.encode()) <= select.PIPE_BUF and w.endswith("\n") for w in writes)
+    assert len(stream.writes) > 1
+    assert all(len(w.encode()) <= select.PIPE_BUF and w.endswith("\n") for w in stream.writes)
 
 
 def _read_all(fd: int, into: list[bytes]) -> None:
