@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -319,6 +320,11 @@ async def _worker(w: Worker) -> None:
     try:
         if dns_listener is not None:
             await dns_listener.start()
+        # What start-up made lives as long as the worker: kept out of the collector's
+        # full passes, which under load walked its 120,000 objects again and again
+        # (tens of ms each; bench/findings/request-path.md). Nothing is collected first:
+        # start-up leaves a few hundred objects of garbage, not worth a pass of its own.
+        gc.freeze()
         await asyncio.gather(*(s.serve(sockets=[sock]) for s, sock in servers))
     finally:
         for flusher in flushers:
