@@ -62,17 +62,26 @@ def test_a_rate_holds_across_two_workers_and_metrics_add_them_up(
     limited = _make_key(server, "-rate", "6/h")
     plain = _make_key(server)
     # Past the limit, in pairs at once until both workers have answered the limited key: one
-    # listening socket may give an idle worker every connection of a sequential client.
+    # listening socket may give an idle worker every connection of a sequential client,
+    # and on a loaded machine (three test workers) one worker took all of 40 in pairs.
     answers: list[str] = []
     spread: dict[str, float] = {}
     with ThreadPoolExecutor(2) as pool:
         while len(answers) < 14 or (
-            len(answers) < 40 and not (len(spread) == 2 and all(spread.values()))
+            len(answers) < 200 and not (len(spread) == 2 and all(spread.values()))
         ):
             answers += pool.map(lambda _: _xml(server, limited), range(2))
             scratch = tmp_path / f"spread-{len(answers)}"
             spread = _requests_per_worker(server.data_dir / "metrics", scratch)
     sent = len(answers)
+    # A worker counts a request once its answer is on the way: the last one may not be
+    # in its file yet when the answer has come (seen on a loaded machine: 13 of 14).
+    deadline = time.monotonic() + 5
+    while sum(spread.values()) < sent and time.monotonic() < deadline:
+        time.sleep(0.05)
+        spread = _requests_per_worker(
+            server.data_dir / "metrics", tmp_path / f"late-{time.monotonic()}"
+        )
     assert sum("<status>ok</status>" in a for a in answers) == 6
     assert sum("<errcode>11004</errcode>" in a for a in answers) == sent - 6
     # Both workers answered the limited key, so 6 in all is the one shared limit at work
