@@ -52,6 +52,9 @@ log = logging.getLogger("panelkey.http")
 HEAD_LIMIT = 64 * 1024
 # Held writes of one connection past this many bytes leave at once (TurnWrite).
 HOLD_LIMIT = 256 * 1024
+# Seconds a connection refused mid-head (431) goes on reading and dropping what the client
+# still sends, its answer and end already sent (`_linger`).
+LINGER = 2.0
 # Descriptors a worker keeps for itself, not for connections: store and journal files of
 # each thread, listeners, DNS sockets, the event loop's own. At least this many, and an
 # eighth of the limit.
@@ -340,6 +343,7 @@ class GuardedHttp(HttpToolsProtocol):
     _idle = False  # the deadline is the keep-alive's: answered, no new request yet
     _source: str | None = None
     _head_bytes: int = -1  # bytes of the head so far; -1 while no head is being read
+    _lingering = False  # refused and answered: what still comes is dropped (`_linger`)
     # The TCP transport while the TLS handshake runs (or a refused one): uvicorn's side
     # of the protocol has not seen the connection yet.
     _raw: asyncio.Transport | None = None
@@ -435,12 +439,14 @@ class GuardedHttp(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._lingering:
+            return
         if self._head_bytes >= 0:
             self._head_bytes += len(data)
         super().data_received(data)
         # Still inside the head after all that (a head and its body in one read is fine).
         if self._head_bytes > HEAD_LIMIT:
-            self._close_with(_HEAD_TOO_LARGE)
+            self._close_with(_HEAD_TOO_LARGE, linger=True)
 
     def shutdown(self) -> None:
         if self._raw is not None:
@@ -500,14 +506,15 @@ class GuardedHttp(HttpToolsProtocol):
         """Called by the sweep once the deadline has passed."""
         idle, self._idle = self._idle, False
         self._disarm()
-        if idle:  # kept alive long enough with nothing asked: closed without a word
+        # Kept alive long enough with nothing asked, or done lingering: closed without a word.
+        if idle or self._lingering:
             if self.transport is not None and not self.transport.is_closing():
                 self.transport.close()
             return
         log.debug("connection from %s closed: request too slow", self._source)
         self._close_with(_TIMED_OUT)
 
-    def _close_with(self, answer: bytes) -> None:
+    def _close_with(self, answer: bytes, *, linger: bool = False) -> None:
         self._disarm()
         raw = self._raw
         if raw is not None:  # mid-handshake: nothing can be said in clear
@@ -520,7 +527,20 @@ class GuardedHttp(HttpToolsProtocol):
         cycle = self.cycle  # the last request's, until a new head is whole
         if answer and (cycle is None or cycle.response_complete or not cycle.response_started):
             transport.write(answer)
+        if linger and transport.can_write_eof():
+            self._linger(transport)
+            return
         transport.close()
+
+    def _linger(self, transport: Any) -> None:
+        """End the answer with a FIN and drop what the client still sends for up to LINGER
+        seconds, then close (nginx's lingering close): closed at once with its request
+        still coming, the socket would answer the rest with a reset, and a client still
+        sending would meet the reset before it read the answer. Not over TLS, which has
+        no half-close: there the connection closes at once, as before."""
+        self._lingering = True
+        transport.write_eof()  # TurnWrite's sends what it holds first
+        self._arm(LINGER)
 
     def handling(self) -> bool:
         """Whether a request of this connection is whole and its answer not yet sent: its

@@ -155,3 +155,17 @@ def test_the_next_request_on_a_kept_alive_connection_has_the_head_timeout(
         assert got.startswith(b"HTTP/1.1 408 "), got
         waited = time.monotonic() - began
     assert waited < 4.5  # the head's 1 s, not the keep-alive's 5 s
+
+
+def test_a_refused_head_s_answer_reaches_a_client_still_sending(strict: Server) -> None:
+    """Refused past the head limit, the connection is not closed under a client still
+    sending (which would meet a reset before it read the answer): it gets the 431 and the
+    connection's end, and what it sends after is read and dropped."""
+    with _connect(strict, "127.0.3.9") as sock:
+        sock.sendall(f"POST {AGENT} HTTP/1.1\r\nHost: panelkey\r\n".encode())
+        sock.sendall(b"".join(b"X-Filler-%d: %s\r\n" % (n, b"f" * 1000) for n in range(70)))
+        time.sleep(0.5)  # refused and answered by now
+        for n in range(20):  # a slower sender: each send after the first would meet a reset
+            sock.sendall(b"X-More-%d: %s\r\n" % (n, b"m" * 1000))
+            time.sleep(0.01)
+        assert _read_until_closed(sock).startswith(b"HTTP/1.1 431 ")
