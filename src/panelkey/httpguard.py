@@ -539,7 +539,7 @@ class GuardedHttp(HttpToolsProtocol):
         sending would meet the reset before it read the answer. Not over TLS, which has
         no half-close: there the connection closes at once, as before."""
         self._lingering = True
-        transport.write_eof()  # TurnWrite's sends what it holds first
+        transport.write_eof()  # TurnWrite sends what it holds first, then the FIN
         self._arm(LINGER)
 
     def handling(self) -> bool:

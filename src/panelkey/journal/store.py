@@ -57,13 +57,14 @@ _COLUMNS = (
     "at, face, source, credential, operation, status, errcode, outcome, reason, "
     "duration_ms, request, answer"
 )
+_NAMES = _COLUMNS.split(", ")
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS journal (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     {
     ", ".join(
         f"{c} {'REAL' if c == 'duration_ms' else 'INTEGER' if c == 'status' else 'TEXT'}"
-        for c in _COLUMNS.split(", ")
+        for c in _NAMES
     )
 }
 )
@@ -77,11 +78,11 @@ _ROWS_A_STATEMENT = 64  # 768 values: within SQLite's oldest limit of 999 a stat
 def _insert(rows: int) -> str:
     """An INSERT of `rows` rows: the same text for the same count, which the
     connection's statement cache then keeps compiled."""
-    marks = "(" + ", ".join("?" * len(_COLUMNS.split(", "))) + ")"
+    marks = "(" + ", ".join("?" * len(_NAMES)) + ")"
     return f"INSERT INTO journal ({_COLUMNS}) VALUES " + ", ".join([marks] * rows)  # noqa: S608 - fixed column names
 
 
-_ROW_OF = operator.itemgetter(*_COLUMNS.split(", "))
+_ROW_OF = operator.itemgetter(*_NAMES)
 
 
 def _rows(waiting: list[dict[str, Any] | Raw]) -> list[Any]:
