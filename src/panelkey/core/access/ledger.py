@@ -18,7 +18,6 @@ from dataclasses import dataclass, fields
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from panelkey.store import tables
 from panelkey.store.database import Database
@@ -108,7 +107,7 @@ class Ledger:
                 self._memory.update(entries)
                 return result
         t = tables.access_limits
-        insert = (sqlite.insert if db.is_sqlite else postgresql.insert)(t)
+        insert = db.upsert(t)
         with db.begin() as conn:
             conn.execute(
                 insert.on_conflict_do_nothing(index_elements=["name"]),

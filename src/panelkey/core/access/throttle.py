@@ -30,7 +30,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from panelkey.core.access.ledger import Entry, Ledger, part
 from panelkey.core.clock import iso
@@ -404,7 +403,7 @@ class Familiar:
         db = self._db
         if db is not None:
             t = tables.familiar_sources
-            insert = (sqlite.insert if db.is_sqlite else postgresql.insert)(t)
+            insert = db.upsert(t)
             row = {"login": key[0], "source": key[1], "last": iso()}
             with db.begin() as conn:
                 conn.execute(
