@@ -44,7 +44,12 @@ def describe(entry: dict[str, Any]) -> None:
 
 def errcode_of(answer: bytes) -> str:
     """The first Plesk errcode an XML answer holds, or ''."""
-    found = _ERRCODE.search(answer)
+    # Most answers hold none: a plain search (memchr in C) says so in a tenth of the
+    # regex's scan of the whole answer, and tells the regex where to start.
+    at = answer.find(b"<errcode>")
+    if at < 0:
+        return ""
+    found = _ERRCODE.search(answer, at)
     return found.group(1).decode() if found else ""
 
 
