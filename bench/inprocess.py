@@ -35,8 +35,8 @@ class InProcess:
         from panelkey.config import LivePanelIni, load_settings
         from panelkey.context import Context
         from panelkey.core.panel import Panel
-        from panelkey.journal import AccessLog, Journal, JournalMiddleware
-        from panelkey.server import AGENT_PATH, REST_PREFIX, PanelkeyApp
+        from panelkey.journal import AccessLog, Journal
+        from panelkey.server import api_app
 
         self.store = Store(kind, work)
         (work / "data").mkdir(parents=True, exist_ok=True)
@@ -49,14 +49,10 @@ class InProcess:
         self.panel.watch()
         ctx = Context(self.panel, settings, LivePanelIni(settings.panel_ini))
         self.journal = Journal(settings.data_dir / "journal.db", settings.journal_size)
-        self.app = JournalMiddleware(
-            PanelkeyApp(ctx),
-            self.journal,
-            AccessLog(),  # off unless logging is at info; never flushed here
-            lambda scope: Context.client_address(scope, ctx.live()),
-            AGENT_PATH,
-            REST_PREFIX,
-        )
+        # The worker's app (server.api_app); the access log off unless logging is at info,
+        # and never flushed here.
+        self.access = AccessLog()
+        self.app = api_app(ctx, self.journal, self.access)
         basic = base64.b64encode(f"admin:{ADMIN_PASSWORD}".encode()).decode()
         self.admin = {"authorization": f"Basic {basic}", "content-type": "text/xml"}
         self.loop = asyncio.new_event_loop()

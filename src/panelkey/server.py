@@ -91,6 +91,19 @@ class PanelkeyApp:
         return _not_found(send)
 
 
+def api_app(ctx: Context, journal: Journal, access: AccessLog) -> JournalMiddleware:
+    """The ASGI app a worker serves: both faces and the console, injected faults turned
+    into answers, every XML and REST request journaled and logged."""
+    return JournalMiddleware(
+        InjectedAnswers(PanelkeyApp(ctx)),
+        journal,
+        access,
+        lambda scope: Context.client_address(scope, ctx.live()),
+        AGENT_PATH,
+        REST_PREFIX,
+    )
+
+
 async def _nothing() -> None:
     """What a scope other than HTTP gets (lifespan is off; websockets are not served)."""
 
@@ -231,14 +244,7 @@ async def _worker(w: Worker) -> None:
     ctx = Context(panel, settings, LivePanelIni(settings.panel_ini))
     journal = Journal(settings.data_dir / "journal.db", settings.journal_size)
     access = AccessLog()
-    app = JournalMiddleware(
-        InjectedAnswers(PanelkeyApp(ctx)),
-        journal,
-        access,
-        lambda scope: Context.client_address(scope, ctx.live()),
-        AGENT_PATH,
-        REST_PREFIX,
-    )
+    app = api_app(ctx, journal, access)
     servers: list[tuple[GracefulServer, socket.socket]] = []
     fd_limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     protocol = guarded(
