@@ -50,10 +50,11 @@ class JournalMiddleware:
         )
         access = self.access
         logging = access.enabled
+        counting = metrics.enabled()
         if (
             not face
             or scope.get("type") != "http"
-            or not (logging or self.journal.enabled or metrics.enabled())
+            or not (logging or counting or self.journal.enabled)
         ):
             await self.app(scope, receive, send)
             return
@@ -89,7 +90,7 @@ class JournalMiddleware:
                 # grow the log without bound.
                 if logging and "repeat" not in note:
                     access.add(raw)
-                if metrics.enabled():
+                if counting:
                     self._count(raw, scope)
                 self.journal.add(raw)
             except Exception:  # noqa: BLE001 - the journal must never fail a request

@@ -39,7 +39,7 @@ from panelkey.core.errors import (
     PanelkeyError,
     PermissionDenied,
 )
-from panelkey.core.identity import Identity, Verified, note, operation_label, request_note
+from panelkey.core.identity import Identity, Verified, note, request_note
 from panelkey.journal.describe import LABEL_BYTES, packet_label
 from panelkey.store.outage import is_store_failure, outage_of
 from panelkey.xmlapi import budgets, dispatch, parsing, render, validation, versions
@@ -78,7 +78,7 @@ async def _send(send: Any, status: int, body: bytes, headers: list[tuple[bytes, 
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [*headers, (b"content-length", str(len(body)).encode())],
+            "headers": [*headers, (b"content-length", b"%d" % len(body))],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -104,7 +104,8 @@ class XmlApi:
             )
             return
         headers = _headers(scope)
-        pretty = headers.get("http_pretty_print", "").strip().lower() == "true"
+        asked = headers.get("http_pretty_print")
+        pretty = asked is not None and asked.strip().lower() == "true"
         try:
             answer = await self._answer(scope, headers, body, pretty)
         except Exception as exc:  # noqa: BLE001 - every answer is a packet, even then
@@ -122,7 +123,17 @@ class XmlApi:
                 raise PermissionDenied("Access to the API is disabled.")
             if not live.allowed_ips.allows(address):
                 raise PermissionDenied("Access to the API is not allowed from this address.")
-            identity = await self._authenticate(xml_credentials(headers), address)
+            creds = xml_credentials(headers)
+            # A key the cache verifies is answered here, without a coroutine for it.
+            cached = (
+                None
+                if creds.key is None
+                else self.ctx.panel.auth.check_key_cached(creds.key, address)
+            )
+            if isinstance(cached, Verified):
+                identity = cached.identity
+            else:
+                identity = await self._authenticate(creds, address)
             if identity.rate is not None:
                 self.ctx.panel.auth.admit(identity)
         except PanelkeyError as exc:
@@ -157,7 +168,7 @@ class XmlApi:
         answered here at once, without one more coroutine made and awaited."""
         steps, store = self._prepare(body)
         limit = self.budget.answer
-        count = sum(len(ops) for _, ops in steps)
+        count = dispatch.count(steps)
         inline = not self.ctx.panel.faults.armed  # an injected delay must not hold the loop
         reads = not store or dispatch.only_reads(steps, count)
         if inline and count <= _INLINE_READS and reads:
@@ -210,7 +221,7 @@ class XmlApi:
         if not passwords:
             self.checked.add(key)
         if labelled:
-            note(operation=operation_label(f"{o}/{op.tag}" for o, ops in steps for op, _ in ops))
+            note(operation=dispatch.label(steps))
         return steps, store
 
     async def _authenticate(self, creds: Credentials, address: str) -> Identity:
@@ -222,10 +233,7 @@ class XmlApi:
             if isinstance(verdict, Verified):
                 return verdict.identity
             raise AuthenticationFailed()
-        if creds.key is not None:
-            cached = auth.check_key_cached(creds.key, address)
-            if isinstance(cached, Verified):
-                return cached.identity
+        if creds.key is not None:  # one the cache did not verify (_answer asked it)
             verdict = await pressure.key_verdict(auth, creds.key, address, FACE)
             if isinstance(verdict, Verified):
                 return verdict.identity

@@ -9,7 +9,7 @@ from lxml import etree
 from panelkey import metrics
 from panelkey.core.access.keypolicy import is_read
 from panelkey.core.errors import MalformedRequest, PanelkeyError
-from panelkey.core.identity import note
+from panelkey.core.identity import note, operation_label
 from panelkey.store.outage import StoreUnavailable, is_store_failure, outage_of
 from panelkey.xmlapi import render
 from panelkey.xmlapi.budgets import answer_limit_error
@@ -55,6 +55,23 @@ def plan(packet: etree._Element) -> tuple[Plan, bool]:
 _NO_HANDLERS: dict[str, Handler] = {}
 
 
+def count(steps: Plan) -> int:
+    """The operations of a plan (a loop: a generator and `sum` cost more for one)."""
+    n = 0
+    for _, ops in steps:
+        n += len(ops)
+    return n
+
+
+def label(steps: Plan) -> str:
+    """The journal's label of a plan (identity.operation_label), a lone operation's made
+    at once."""
+    if len(steps) == 1 and len(steps[0][1]) == 1:
+        operator, ((op, _),) = steps[0]
+        return f"{operator}/{op.tag}"
+    return operation_label(f"{o}/{op.tag}" for o, ops in steps for op, _ in ops)
+
+
 def only_reads(steps: Plan, limit: int) -> bool:
     """True for a packet of at most `limit` operations that only read (`get`, `get_info`,
     `get-domain-list`, ...): such a packet is cheaper run where it is than in a thread."""
@@ -86,7 +103,7 @@ def run(
     parts = [render.PACKET_OPEN]
     scope = req.identity.scope
     counting = metrics.enabled()
-    lone = sum(len(ops) for _, ops in steps) <= 1
+    lone = count(steps) <= 1
     limit = None if lone else answer_limit
     size = 0
     over = False
