@@ -10,11 +10,14 @@ from __future__ import annotations
 import contextlib
 import graphlib
 import itertools
+import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -462,8 +465,13 @@ class Server:
     env: dict[str, str]
     https_port: int
     http_port: int
-    proc: subprocess.Popen[str] | None = None
+    proc: subprocess.Popen[str] | ForkedServe | None = None
     output: list[str] = field(default_factory=list)
+    # Forked from the test process's serve zygote (tests/serve_zygote.py) instead of
+    # started as a process of its own: the same entry point, argv, environment and log,
+    # without a second and a half of imports. `premigrated` servers are forked; a first
+    # start, and a test about starting or stopping itself, keeps a real process.
+    forked: bool = False
 
     @property
     def https_url(self) -> str:
@@ -497,11 +505,15 @@ class Server:
             str(self.http_port),
             *extra,
         ]
-        with open(self.data_dir.parent / f"serve-{self.https_port}.log", "a") as log:
-            # The child keeps its own copy of the descriptor; ours is closed at once.
-            self.proc = subprocess.Popen(
-                cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT, text=True
-            )
+        log_path = self.data_dir.parent / f"serve-{self.https_port}.log"
+        if self.forked:
+            self.proc = serve_zygote().spawn(cmd, self.env, log_path)
+        else:
+            with open(log_path, "a") as log:
+                # The child keeps its own copy of the descriptor; ours is closed at once.
+                self.proc = subprocess.Popen(
+                    cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT, text=True
+                )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -547,6 +559,98 @@ class Server:
         return run_tool(self.env, tool, *args, stdin=stdin)
 
 
+class ForkedServe:
+    """A `panelkey serve` forked by the serve zygote, seen as the `Popen` a real start
+    gives: pid, poll, wait, send_signal, terminate, kill, returncode (the zygote, its
+    parent, writes the exit code to `status` when it ends)."""
+
+    def __init__(self, args: list[str], pid: int, status: Path) -> None:
+        self.args = args
+        self.pid = pid
+        self.returncode: int | None = None
+        self._status = status
+
+    def poll(self) -> int | None:
+        if self.returncode is None and self._status.exists():
+            self.returncode = int(self._status.read_text())
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(self.args, timeout or 0)
+            time.sleep(0.01)
+        return code
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class ServeZygote:
+    """This test process's tests/serve_zygote.py, started at its first server."""
+
+    def __init__(self) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="panelkey-zygote-"))
+        self._count = itertools.count()
+        with open(self._folder / "zygote.log", "w") as log:
+            self._proc = subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("serve_zygote.py"))],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                env=outside_env(),
+                text=True,
+            )
+
+    def spawn(self, argv: list[str], env: Mapping[str, str], log: Path) -> ForkedServe:
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        status = self._folder / f"status-{next(self._count)}"
+        request = {"argv": argv, "env": dict(env), "log": str(log), "status": str(status)}
+        self._proc.stdin.write(json.dumps(request) + "\n")
+        self._proc.stdin.flush()
+        answer = self._proc.stdout.readline()
+        if not answer:
+            raise RuntimeError(
+                f"the serve zygote ended: {(self._folder / 'zygote.log').read_text()}"
+            )
+        return ForkedServe(argv, int(json.loads(answer)["pid"]), status)
+
+    def close(self) -> None:
+        """End the zygote (it sends SIGTERM to any server still running)."""
+        assert self._proc.stdin is not None
+        self._proc.stdin.close()
+        try:
+            self._proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
+_zygote: list[ServeZygote] = []
+
+
+def serve_zygote() -> ServeZygote:
+    if not _zygote:
+        _zygote.append(ServeZygote())
+    return _zygote[0]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    while _zygote:
+        _zygote.pop().close()
+
+
 def run_tool(env: Mapping[str, str], tool: str, *args: str, stdin: str = "") -> Done:
     """The console script `tool` (`secret_key`, `plesk`, `panelkey`) with `args`, through
     its entry point in this process, in the environment `env`: its output and exit code
@@ -575,14 +679,17 @@ def make_server(tmp_path: Path, database_url: str | None = None) -> Server:
     return Server(data_dir, env, free_port(), free_port())
 
 
-def premigrated(server: Server, templates: MigratedTemplates) -> Server:
+def premigrated(server: Server, templates: MigratedTemplates, *, forked: bool = True) -> Server:
     """`server` (not started) with its store a copy of the migrated template, for tests
-    that are not about a first start: the server starts without running the migrations."""
+    that are not about a first start: the server starts without running the migrations,
+    forked by the serve zygote unless `forked` is False (tests about starting, signals
+    and worker processes keep a process started as a user starts it)."""
     url = server.env.get("PANELKEY_DATABASE_URL")
     if url is None:
         server.data_dir.mkdir(parents=True, mode=0o700, exist_ok=True)
         url = f"sqlite:///{server.data_dir / 'panelkey.db'}"
     templates.fill(url)
+    server.forked = forked
     return server
 
 

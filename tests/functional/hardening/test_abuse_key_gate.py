@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from panelkey.core.panel import Panel
-from tests.conftest import make_server
+from tests.conftest import MigratedTemplates, make_server, premigrated
 
 AGENT = "/enterprise/control/agent.php"
 PROTOS = b"<packet><server><get_protos/></server></packet>"
@@ -24,14 +24,14 @@ SECONDS = 3.0
 
 
 def test_wrong_keys_from_many_forwarded_sources_are_mostly_refused_unlooked_up(
-    tmp_path: Path,
+    tmp_path: Path, migrated_templates: MigratedTemplates
 ) -> None:
     server = make_server(tmp_path)
     server.env["PANELKEY_LOCKOUT_DELAY"] = "0.02"
     server.env["PANELKEY_LOCKOUT_FAILURES"] = str(FAILURES)
     server.data_dir.mkdir(parents=True, mode=0o700)
     (server.data_dir / "panel.ini").write_text("[panelkey]\ntrustedProxies = 127.0.0.1\n")
-    server.start()
+    premigrated(server, migrated_templates).start()  # not a test of a first start
     try:
         made = server.command("-c", "-ip-address", "127.0.0.1", "-description", "gate")
         good = made.stdout.strip()

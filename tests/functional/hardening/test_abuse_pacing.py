@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from panelkey.pressure import BURST
-from tests.conftest import Server, make_server
+from tests.conftest import MigratedTemplates, Server, make_server, premigrated
 
 AGENT = "/enterprise/control/agent.php"
 DELAY = 0.5  # loginLockoutDelay for these servers
@@ -35,23 +35,29 @@ BIG_FILTER = (
 
 
 @pytest.fixture(scope="module")
-def paced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
-    yield from _paced_server(tmp_path_factory)
+def paced(
+    tmp_path_factory: pytest.TempPathFactory, migrated_templates: MigratedTemplates
+) -> Iterator[tuple[Server, str]]:
+    yield from _paced_server(tmp_path_factory, migrated_templates)
 
 
 @pytest.fixture
-def alone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
+def alone(
+    tmp_path_factory: pytest.TempPathFactory, migrated_templates: MigratedTemplates
+) -> Iterator[tuple[Server, str]]:
     """A server of its own: no request of another test still in hand there (a refusal
     being paced when its client left) can make this caller's refusals wait."""
-    yield from _paced_server(tmp_path_factory)
+    yield from _paced_server(tmp_path_factory, migrated_templates)
 
 
-def _paced_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
+def _paced_server(
+    tmp_path_factory: pytest.TempPathFactory, templates: MigratedTemplates
+) -> Iterator[tuple[Server, str]]:
     server = make_server(tmp_path_factory.mktemp("pacing"))
     server.env["PANELKEY_LOCKOUT_DELAY"] = str(DELAY)
     server.data_dir.mkdir(parents=True, mode=0o700)
     (server.data_dir / "panel.ini").write_text("[ext-rest-api]\nallowPlainHttpAccess = on\n")
-    server.start()
+    premigrated(server, templates).start()  # no test here is about a first start
     key = server.command("-c", "-ip-address", "127.0.0.1").stdout.strip()
     yield server, key
     server.stop()

@@ -104,7 +104,7 @@ def loaded(
     database_url: str,
     migrated_templates: MigratedTemplates,
 ) -> Iterator[Server]:
-    server = premigrated(make_server(tmp_path, database_url), migrated_templates)
+    server = premigrated(make_server(tmp_path, database_url), migrated_templates, forked=False)
     server.env["PANELKEY_SHUTDOWN_GRACE"] = "60"
     yield server.start("--workers", str(request.param))
     server.stop()
@@ -150,7 +150,7 @@ def test_when_the_grace_ends_a_request_being_handled_is_answered_and_one_uploadi
     """The grace ends with one request still uploading (dropped without an answer: none
     of it ran) and one whose write waits on the store (the test holds its write lock):
     that one is let finish and answered, its write not left unreported."""
-    server = premigrated(make_server(tmp_path), migrated_templates)
+    server = premigrated(make_server(tmp_path), migrated_templates, forked=False)
     server.env["PANELKEY_SHUTDOWN_GRACE"] = str(GRACE)
     server.start()
     assert server.proc is not None

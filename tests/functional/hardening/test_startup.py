@@ -94,7 +94,7 @@ def test_an_admin_password_that_does_not_match_the_store_is_warned_about(
     tmp_path: Path, migrated_templates: MigratedTemplates
 ) -> None:
     # the store's admin was made with the test's password, as a first start makes it
-    server = premigrated(make_server(tmp_path), migrated_templates)
+    server = premigrated(make_server(tmp_path), migrated_templates, forked=False)
     server.env["PANELKEY_ADMIN_PASSWORD"] = "not-the-stored-one"
     server.start()
     server.stop()

@@ -56,7 +56,8 @@ def _answers(server: Server) -> bool:
 
 @pytest.fixture
 def two(tmp_path: Path, migrated_templates: MigratedTemplates) -> Iterator[Server]:
-    server = premigrated(make_server(tmp_path), migrated_templates).start("--workers", "2")
+    server = premigrated(make_server(tmp_path), migrated_templates, forked=False)
+    server.start("--workers", "2")
     assert server.proc is not None
     parent = server.proc.pid
     _until(lambda: len(_children(parent)) == 2, "two workers")

@@ -4,6 +4,7 @@ the docs name no route the table lacks."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -30,7 +31,10 @@ def _documented() -> set[tuple[str, str]]:
     }
 
 
+@functools.cache
 def _documents() -> dict[str, dict[str, dict[str, object]]]:
+    """The three documents, rendered and parsed once, by the worker that runs the checks
+    (not at collection: two seconds, most of it the YAML's parse)."""
     docs = rendered()
     return {
         "openapi.json": json.loads(docs["/openapi.json"][0]),
@@ -40,7 +44,6 @@ def _documents() -> dict[str, dict[str, dict[str, object]]]:
 
 
 DOCUMENTED = _documented()
-DOCUMENTS = _documents()
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
@@ -52,7 +55,7 @@ def test_every_route_is_in_the_rest_docs(route: Route) -> None:
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
 def test_every_route_is_in_both_openapi_documents(route: Route) -> None:
-    for name, document in DOCUMENTS.items():
+    for name, document in _documents().items():
         operation = document["paths"].get(route.path, {}).get(route.method.lower())
         assert isinstance(operation, dict), f"{name} lacks {route.method} {route.path}"
         assert operation["summary"] == route.summary, name

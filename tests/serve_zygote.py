@@ -1,0 +1,150 @@
+"""Starts `panelkey serve` for the tests, its imports paid once per test process.
+
+A real start spends most of its second and a half of CPU importing panelkey and what it
+uses (SQLAlchemy, uvicorn, lxml, ...). This helper process imports them once; for each
+server a test starts it forks a child, which runs the installed `panelkey` script's entry
+point with that server's argv, environment and log file, in a session of its own, exactly
+as the process `Popen` would start. Nothing runs here before a fork but those imports: no
+thread, no event loop, no store, no socket (prometheus_client is not imported: a server
+with metrics sets its folder before it is).
+
+Protocol, one JSON line each way on stdin/stdout: `{"argv", "env", "log", "status"}` is
+answered by `{"pid"}`; when a child ends, its exit code (as `Popen.returncode` gives it)
+is written to its `status` file. On end of input every child still running is sent
+SIGTERM, and this process ends.
+
+tests/conftest.py `Server` uses it (`ForkedServe` is the handle a test sees as `proc`);
+tests about starting itself keep a real process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import select
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+
+# What `panelkey serve` imports before it listens, and what its worker imports lazily.
+# (Found with `python -X importtime` on a served request: what a real server imports.)
+PRELOAD = (
+    "panelkey.cli.panelkey",
+    "panelkey.server",
+    "panelkey.console.browse",
+    "panelkey.console.curl",
+    "panelkey.console.pages",
+    "panelkey.console.testing",
+    "uvicorn.lifespan.on",
+    "uvicorn.loops.auto",
+    "uvicorn.protocols.http.auto",
+    "uvicorn.protocols.websockets.auto",
+    "uvloop",
+    "cryptography.hazmat.backends.openssl.backend",
+    "swagger_ui_bundle",
+)
+
+
+def _preload() -> Callable[[], object]:
+    """Import what a server imports; the `panelkey` script's entry point."""
+    # The script's folder first on the path, as for the installed script (not tests/).
+    sys.path[0] = os.path.dirname(sys.executable)
+    for name in PRELOAD:
+        importlib.import_module(name)
+    main: Callable[[], object] = sys.modules["panelkey.cli.panelkey"].main
+    return main
+
+
+def _run_child(entry: Callable[[], object], request: dict[str, object]) -> None:
+    """In the forked child: become the `panelkey serve` process `request` describes."""
+    code = 1
+    try:
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDONLY)
+        log = os.open(str(request["log"]), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.dup2(null, 0)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.close(null)
+        os.close(log)
+        env = request["env"]
+        assert isinstance(env, dict)
+        os.environ.clear()
+        os.environ.update(env)
+        argv = request["argv"]
+        assert isinstance(argv, list)
+        sys.argv = [str(a) for a in argv]
+        try:
+            code = _exit_code(entry())
+        except SystemExit as exc:
+            code = _exit_code(exc.code)
+    except BaseException:  # noqa: BLE001 - as the interpreter shows an uncaught one
+        traceback.print_exc()
+        code = 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+
+
+def _exit_code(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value
+    print(value, file=sys.stderr)
+    return 1
+
+
+def _reap(running: dict[int, str]) -> None:
+    """Write the exit code of every child that ended to its status file."""
+    while running:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        path = running.pop(pid, None)
+        if path is not None:
+            with open(path + ".part", "w") as f:
+                f.write(str(os.waitstatus_to_exitcode(status)))
+            os.replace(path + ".part", path)
+
+
+def main() -> None:
+    entry = _preload()
+    assert "prometheus_client" not in sys.modules, "a server with metrics needs it unimported"
+    running: dict[int, str] = {}
+    requests = sys.stdin.buffer
+    answers = sys.stdout
+    pending = b""
+    while True:
+        ready, _, _ = select.select([requests], [], [], 0.02)
+        _reap(running)
+        if not ready:
+            continue
+        chunk = os.read(requests.fileno(), 65536)
+        if not chunk:
+            break
+        pending += chunk
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            request = json.loads(line)
+            pid = os.fork()
+            if pid == 0:
+                _run_child(entry, request)
+            running[pid] = str(request["status"])
+            answers.write(json.dumps({"pid": pid}) + "\n")
+            answers.flush()
+    for pid in running:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+
+
+if __name__ == "__main__":
+    main()
