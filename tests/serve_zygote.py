@@ -78,9 +78,9 @@ def _run_child(entry: Callable[[], object], request: dict[str, object]) -> None:
         assert isinstance(argv, list)
         sys.argv = [str(a) for a in argv]
         try:
-            code = _exit_code(entry())
+            code = exit_code(entry())
         except SystemExit as exc:
-            code = _exit_code(exc.code)
+            code = exit_code(exc.code)
     except BaseException:  # noqa: BLE001 - as the interpreter shows an uncaught one
         traceback.print_exc()
         code = 1
@@ -91,7 +91,8 @@ def _run_child(entry: Callable[[], object], request: dict[str, object]) -> None:
         os._exit(code)
 
 
-def _exit_code(value: object) -> int:
+def exit_code(value: object) -> int:
+    """The exit status `sys.exit(value)` gives a process (a message goes to stderr)."""
     if value is None:
         return 0
     if isinstance(value, int):

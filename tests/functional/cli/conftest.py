@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BIN, MigratedTemplates
+from tests.serve_zygote import exit_code
 
 SCRIPTS = ("panelkey", "secret_key", "plesk")
 
@@ -101,9 +102,9 @@ def run_in_process(
         last_resort.setLevel(logging.WARNING)
         logging.getLogger().addHandler(last_resort)
         try:
-            code = _exit_code(main())
+            code = exit_code(main())
         except SystemExit as exc:
-            code = _exit_code(exc.code)
+            code = exit_code(exc.code)
         except Exception:  # noqa: BLE001 - as the interpreter shows an uncaught one
             traceback.print_exc(file=err)
             code = 1
@@ -122,16 +123,6 @@ def in_process(monkeypatch: pytest.MonkeyPatch) -> Run:
         return run_in_process(monkeypatch, command, env, cwd, stdin)
 
     return run
-
-
-def _exit_code(value: object) -> int:
-    """The exit status `sys.exit(value)` gives a process (a message goes to stderr)."""
-    if value is None:
-        return 0
-    if isinstance(value, int):
-        return value
-    print(value, file=sys.stderr)
-    return 1
 
 
 def store_in(data_dir: Path, templates: MigratedTemplates) -> str:
