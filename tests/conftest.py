@@ -465,9 +465,9 @@ class Server:
     env: dict[str, str]
     https_port: int
     http_port: int
-    proc: subprocess.Popen[str] | ForkedServe | None = None
+    proc: subprocess.Popen[str] | ForkedProcess | None = None
     output: list[str] = field(default_factory=list)
-    # Forked from the test process's serve zygote (tests/serve_zygote.py) instead of
+    # Forked from the test process's zygote (tests/zygote.py) instead of
     # started as a process of its own: the same entry point, argv, environment and log,
     # without a second and a half of imports. `premigrated` servers are forked; a first
     # start, and a test about starting or stopping itself, keeps a real process.
@@ -507,7 +507,7 @@ class Server:
         ]
         log_path = self.data_dir.parent / f"serve-{self.https_port}.log"
         if self.forked:
-            self.proc = serve_zygote().spawn(cmd, self.env, log_path)
+            self.proc = zygote().spawn(cmd, self.env, stdout=log_path, stderr=log_path)
         else:
             with open(log_path, "a") as log:
                 # The child keeps its own copy of the descriptor; ours is closed at once.
@@ -548,19 +548,20 @@ class Server:
                 self.proc.wait()
         self.proc = None
 
-    def cli(self, *args: str, tool: str = "secret_key") -> subprocess.CompletedProcess[str]:
-        """Run a console script (`secret_key`, `plesk`, `panelkey`) against this store."""
-        return subprocess.run(
-            [str(BIN / tool), *args], env=self.env, capture_output=True, text=True, timeout=60
-        )
+    def cli(self, *args: str, tool: str = "secret_key") -> Done:
+        """Run a console script (`secret_key`, `plesk`, `panelkey`) against this store, as
+        a process (forked by the zygote, see tests/functional/cli/conftest.py)."""
+        from tests.functional.cli.conftest import run_process  # which imports this module
+
+        return run_process([tool, *args], self.env)
 
     def command(self, *args: str, tool: str = "secret_key", stdin: str = "") -> Done:
         """`cli`, run in this process (see `run_tool`)."""
         return run_tool(self.env, tool, *args, stdin=stdin)
 
 
-class ForkedServe:
-    """A `panelkey serve` forked by the serve zygote, seen as the `Popen` a real start
+class ForkedProcess:
+    """A console script's process forked by the zygote, seen as the `Popen` a real start
     gives: pid, poll, wait, send_signal, terminate, kill, returncode (the zygote, its
     parent, writes the exit code to `status` when it ends)."""
 
@@ -594,15 +595,15 @@ class ForkedServe:
         self.send_signal(signal.SIGKILL)
 
 
-class ServeZygote:
-    """This test process's tests/serve_zygote.py, started at its first server."""
+class Zygote:
+    """This test process's tests/zygote.py, started at its first forked process."""
 
     def __init__(self) -> None:
         self._folder = Path(tempfile.mkdtemp(prefix="panelkey-zygote-"))
         self._count = itertools.count()
         with open(self._folder / "zygote.log", "w") as log:
             self._proc = subprocess.Popen(
-                [sys.executable, str(Path(__file__).with_name("serve_zygote.py"))],
+                [sys.executable, str(Path(__file__).with_name("zygote.py"))],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
@@ -610,18 +611,36 @@ class ServeZygote:
                 text=True,
             )
 
-    def spawn(self, argv: list[str], env: Mapping[str, str], log: Path) -> ForkedServe:
+    def spawn(
+        self,
+        argv: list[str],
+        env: Mapping[str, str],
+        *,
+        stdout: Path,
+        stderr: Path,
+        stdin: Path | None = None,
+        cwd: Path | None = None,
+    ) -> ForkedProcess:
+        """`argv` (an installed script's path and its arguments) as a forked process;
+        its output appended to `stdout` and `stderr` (one file for a server's log)."""
         assert self._proc.stdin is not None and self._proc.stdout is not None
         status = self._folder / f"status-{next(self._count)}"
-        request = {"argv": argv, "env": dict(env), "log": str(log), "status": str(status)}
+        request = {
+            "script": Path(argv[0]).name,
+            "argv": argv,
+            "env": dict(env),
+            "cwd": None if cwd is None else str(cwd),
+            "stdin": None if stdin is None else str(stdin),
+            "stdout": str(stdout),
+            "stderr": str(stderr),
+            "status": str(status),
+        }
         self._proc.stdin.write(json.dumps(request) + "\n")
         self._proc.stdin.flush()
         answer = self._proc.stdout.readline()
         if not answer:
-            raise RuntimeError(
-                f"the serve zygote ended: {(self._folder / 'zygote.log').read_text()}"
-            )
-        return ForkedServe(argv, int(json.loads(answer)["pid"]), status)
+            raise RuntimeError(f"the zygote ended: {(self._folder / 'zygote.log').read_text()}")
+        return ForkedProcess(argv, int(json.loads(answer)["pid"]), status)
 
     def close(self) -> None:
         """End the zygote (it sends SIGTERM to any server still running)."""
@@ -637,12 +656,12 @@ class ServeZygote:
         shutil.rmtree(self._folder, ignore_errors=True)
 
 
-_zygote: list[ServeZygote] = []
+_zygote: list[Zygote] = []
 
 
-def serve_zygote() -> ServeZygote:
+def zygote() -> Zygote:
     if not _zygote:
-        _zygote.append(ServeZygote())
+        _zygote.append(Zygote())
     return _zygote[0]
 
 

@@ -1,11 +1,13 @@
 """Running the console scripts as a user types them, two ways.
 
-As a process (`run_process`): what a user sees, and ~0.7 s of imports each. In this
-process (the `in_process` fixture): the same entry point the installed script calls
-(its `console_scripts` entry), with that script's argv, environment, working folder and
-standard input, its output captured and its exit turned into a code as the interpreter
-would; a few milliseconds. Each test function keeps at least one real process; the
-rest of its matrix, and its set-up and checks, run in this process.
+As a process (`run_process`): what a user sees, forked from the test process's zygote
+(tests/zygote.py: the installed script's entry point, argv, environment, working folder,
+standard input and output in a process of its own, without the ~0.7 s of imports a new
+interpreter pays); `fresh=True` starts the interpreter from nothing, as the installed
+script does, for the few tests that keep that. In this process (the `in_process`
+fixture): the same entry point, its output captured and its exit turned into a code as
+the interpreter would; a few milliseconds. Each test function keeps at least one
+process; the rest of its matrix, and its set-up and checks, run in this process.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, MigratedTemplates
-from tests.serve_zygote import exit_code
+from tests.conftest import BIN, MigratedTemplates, zygote
+from tests.zygote import exit_code
 
 SCRIPTS = ("panelkey", "secret_key", "plesk")
 
@@ -43,19 +46,42 @@ Run = Callable[..., Done]
 
 
 def run_process(
-    command: Sequence[str], env: Mapping[str, str], cwd: Path | None = None, stdin: str = ""
+    command: Sequence[str],
+    env: Mapping[str, str],
+    cwd: Path | None = None,
+    stdin: str = "",
+    *,
+    fresh: bool = False,
 ) -> Done:
-    """`command` (a console script and its arguments) as a process of its own."""
-    done = subprocess.run(
-        [str(BIN / command[0]), *command[1:]],
-        env=dict(env),
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return Done(list(command), done.returncode, done.stdout, done.stderr)
+    """`command` (a console script and its arguments) as a process of its own: forked by
+    the zygote, or with `fresh` a new interpreter."""
+    argv = [str(BIN / command[0]), *command[1:]]
+    if fresh:
+        done = subprocess.run(
+            argv, env=dict(env), cwd=cwd, input=stdin, capture_output=True, text=True, timeout=120
+        )
+        return Done(list(command), done.returncode, done.stdout, done.stderr)
+    with tempfile.TemporaryDirectory(prefix="panelkey-command-") as folder:
+        files = Path(folder)
+        (files / "stdin").write_text(stdin)
+        proc = zygote().spawn(
+            argv,
+            env,
+            stdout=files / "stdout",
+            stderr=files / "stderr",
+            stdin=files / "stdin",
+            cwd=cwd,
+        )
+        try:
+            code = proc.wait(120)
+        finally:
+            proc.kill()
+        # As `text=True` reads a pipe: the locale's encoding, universal newlines.
+        out, err = (
+            (files / name).read_text() if (files / name).exists() else ""
+            for name in ("stdout", "stderr")
+        )
+    return Done(list(command), code, out, err)
 
 
 def _entry(script: str) -> Callable[[], object]:

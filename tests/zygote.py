@@ -1,20 +1,26 @@
-"""Starts `panelkey serve` for the tests, its imports paid once per test process.
+"""Runs panelkey's console scripts for the tests, their imports paid once per test
+process.
 
 A real start spends most of its second and a half of CPU importing panelkey and what it
-uses (SQLAlchemy, uvicorn, lxml, ...). This helper process imports them once; for each
-server a test starts it forks a child, which runs the installed `panelkey` script's entry
-point with that server's argv, environment and log file, in a session of its own, exactly
-as the process `Popen` would start. Nothing runs here before a fork but those imports: no
+uses (SQLAlchemy, uvicorn, lxml, ...); a command such as `secret_key -c` most of its
+second. This helper process imports them once; for each server a test starts, and each
+command it runs as a process, it forks a child, which runs the installed script's entry
+point (`panelkey`, `secret_key`, `plesk`) with that process's argv, environment, working
+folder, standard input and output files, in a session of its own, exactly as the
+process `Popen` would start. Nothing runs here before a fork but those imports: no
 thread, no event loop, no store, no socket (prometheus_client is not imported: a server
 with metrics sets its folder before it is).
 
-Protocol, one JSON line each way on stdin/stdout: `{"argv", "env", "log", "status"}` is
-answered by `{"pid"}`; when a child ends, its exit code (as `Popen.returncode` gives it)
-is written to its `status` file. On end of input every child still running is sent
-SIGTERM, and this process ends.
+Protocol, one JSON line each way on stdin/stdout: `{"script", "argv", "env", "cwd",
+"stdin", "stdout", "stderr", "status"}` (stdin a file to read or null; stdout and stderr
+files appended to, the same one for a server's log) is answered by `{"pid"}`; when a
+child ends, its exit code (as `Popen.returncode` gives it) is written to its `status`
+file. On end of input every child still running is sent SIGTERM, and this process ends.
 
-tests/conftest.py `Server` uses it (`ForkedServe` is the handle a test sees as `proc`);
-tests about starting itself keep a real process.
+tests/conftest.py `Server` uses it for servers on a migrated store (`ForkedProcess` is
+the handle a test sees as `proc`), and tests/functional/cli/conftest.py `run_process` for
+commands; tests about starting itself, and one command of each script, keep a process
+started from nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from collections.abc import Callable
 # (Found with `python -X importtime` on a served request: what a real server imports.)
 PRELOAD = (
     "panelkey.cli.panelkey",
+    "panelkey.cli.secret_key",
+    "panelkey.cli.plesk",
     "panelkey.server",
     "panelkey.console.browse",
     "panelkey.console.curl",
@@ -48,28 +56,35 @@ PRELOAD = (
 )
 
 
-def _preload() -> Callable[[], object]:
-    """Import what a server imports; the `panelkey` script's entry point."""
+SCRIPTS = ("panelkey", "secret_key", "plesk")  # each `panelkey.cli.<script>:main`
+
+
+def _preload() -> dict[str, Callable[[], object]]:
+    """Import what a server and the commands import; each script's entry point."""
     # The script's folder first on the path, as for the installed script (not tests/).
     sys.path[0] = os.path.dirname(sys.executable)
     for name in PRELOAD:
         importlib.import_module(name)
-    main: Callable[[], object] = sys.modules["panelkey.cli.panelkey"].main
-    return main
+    return {script: sys.modules[f"panelkey.cli.{script}"].main for script in SCRIPTS}
+
+
+def _redirect(fd: int, path: object, flags: int) -> None:
+    opened = os.open(os.devnull if path is None else str(path), flags, 0o644)
+    os.dup2(opened, fd)
+    os.close(opened)
 
 
 def _run_child(entry: Callable[[], object], request: dict[str, object]) -> None:
-    """In the forked child: become the `panelkey serve` process `request` describes."""
+    """In the forked child: become the process `request` describes."""
     code = 1
     try:
         os.setsid()
-        null = os.open(os.devnull, os.O_RDONLY)
-        log = os.open(str(request["log"]), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        os.dup2(null, 0)
-        os.dup2(log, 1)
-        os.dup2(log, 2)
-        os.close(null)
-        os.close(log)
+        written = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        _redirect(0, request["stdin"], os.O_RDONLY)
+        _redirect(1, request["stdout"], written)
+        _redirect(2, request["stderr"], written)
+        if request["cwd"] is not None:
+            os.chdir(str(request["cwd"]))
         env = request["env"]
         assert isinstance(env, dict)
         os.environ.clear()
@@ -118,7 +133,7 @@ def _reap(running: dict[int, str]) -> None:
 
 
 def main() -> None:
-    entry = _preload()
+    entries = _preload()
     assert "prometheus_client" not in sys.modules, "a server with metrics needs it unimported"
     running: dict[int, str] = {}
     requests = sys.stdin.buffer
@@ -138,7 +153,7 @@ def main() -> None:
             request = json.loads(line)
             pid = os.fork()
             if pid == 0:
-                _run_child(entry, request)
+                _run_child(entries[str(request["script"])], request)
             running[pid] = str(request["status"])
             answers.write(json.dumps({"pid": pid}) + "\n")
             answers.flush()
