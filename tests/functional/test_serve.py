@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ADMIN_PASSWORD, MigratedTemplates, free_port, outside_env, run_tool
+from tests.functional.cli.conftest import run_process
 
 BIN = Path(sys.executable).parent
 
@@ -210,7 +211,7 @@ def test_plain_http_listener_can_be_turned_off(
 
 
 def test_version_and_help() -> None:
-    out = subprocess.run([str(BIN / "panelkey"), "--version"], capture_output=True, text=True)
+    out = run_process(["panelkey", "--version"], outside_env())
     assert out.returncode == 0 and out.stdout.startswith("panelkey ")
     for command in ("serve", "admin", "audit"):  # the same command's main, in this process
         helped = run_tool(outside_env(), "panelkey", command, "--help")
@@ -223,13 +224,7 @@ def test_admin_set_password_reads_stdin(
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANELKEY_")}
     env["PANELKEY_DATA_DIR"] = str(migrated(tmp_path / "d", migrated_templates))
-    out = subprocess.run(
-        [str(BIN / "panelkey"), "admin", "--set-password"],
-        input="second\n",
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    out = run_process(["panelkey", "admin", "--set-password"], env, stdin="second\n")
     assert out.returncode == 0, out.stderr
     assert "second" not in out.stdout + out.stderr
     from panelkey.config import load_settings
