@@ -78,7 +78,8 @@ class JournalMiddleware:
                     note.get("source") or self.address(scope),
                     note.get("credential") or presented(scope.get("headers", ())),
                     note.get("operation", ""),
-                    _operation(scope.get("method", ""), path),
+                    # An XML entry's operation is its label (describe.py): nothing here.
+                    _operation(scope.get("method", ""), path) if face == "rest" else "",
                     kept.status,
                     note.get("reason", ""),
                     elapsed,

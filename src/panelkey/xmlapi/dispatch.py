@@ -142,7 +142,7 @@ def run(
             except Exception as exc:  # noqa: BLE001 - one broken operation must not sink the packet
                 if is_store_failure(exc):
                     down = outage_of(req.ctx.panel.db).failed(exc)  # logged once an outage
-                    note(reason="store unavailable")
+                    note("reason", "store unavailable")
                 else:
                     log.exception("xml %s/%s failed", operator, tag)
                 results = [render.error(down or exc)]
