@@ -65,6 +65,9 @@ def _note_label(packet: etree._Element | None) -> None:
     note("operation", "-" if packet is None else packet_label(packet))
 
 
+_HEAD: parsing.Head = (LABEL_BYTES, _note_label)  # what a big packet's parse labels
+
+
 def _headers(scope: Scope) -> dict[str, str]:
     found: dict[str, str] = {}
     for name, value in scope.get("headers", ()):
@@ -216,7 +219,7 @@ class XmlApi:
         inline = not self.ctx.panel.faults.armed  # an injected delay must not hold the loop
         reads = not store or dispatch.only_reads(steps, count)
         if inline and count <= _INLINE_READS and reads:
-            return self._serialized(steps, req, limit, pretty)
+            return render.finish(dispatch.run(steps, req, limit, count), pretty)
         if inline and not reads:
             # A write waits for its commit: on the store's write lane (store/lane.py),
             # a cheaper hop than the default executor's.
@@ -246,10 +249,9 @@ class XmlApi:
         a time (the filter budget's refusals)."""
         noted = request_note.get()
         labelled = noted is not None
-        head = (LABEL_BYTES, _note_label) if labelled else None
         # A filter's items are counted while the packet is parsed: one naming more than
         # the budget allows is refused as soon as that many are read (budgets.py).
-        packet = parsing.parse_packet(body, filter_items=self.budget.operations, head=head)
+        packet = parsing.parse_packet(body, self.budget.operations, _HEAD if labelled else None)
         try:
             # The same bytes pass the same checks again (checked.py).
             key = self.checked.digest(body)

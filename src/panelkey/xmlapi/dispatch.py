@@ -88,6 +88,7 @@ def run(
     steps: Plan,
     req: Request,
     answer_limit: int | None = None,
+    operations: int | None = None,
 ) -> bytes:
     """The answer packet, serialized as render.finish takes it. An error in one operation
     answers in that operation only.
@@ -99,12 +100,13 @@ def run(
 
     Once the store fails (store/outage.py), that operation and every one after it answer
     1023 without running: each has its own transaction, so nothing of them is kept, and
-    none waits for a store known to be out."""
+    none waits for a store known to be out. `operations`: the plan's `count`, when the
+    caller has it already."""
     parts = [render.PACKET_OPEN]
     scope = req.identity.scope
     counting = metrics.enabled()
     faults = req.ctx.panel.faults
-    lone = count(steps) <= 1
+    lone = (count(steps) if operations is None else operations) <= 1
     limit = None if lone else answer_limit
     size = 0
     over = False
