@@ -1,8 +1,8 @@
 """The transport side of injected faults (core/testing/faults.py): where a face raised
 `Interrupt`, answer the rule's bare HTTP status, or drop the connection unanswered.
 
-Mounted around both faces, inside the journal's middleware, so the journal keeps what
-was answered (status 0 for a drop) with the rule noted as its reason.
+Answered inside the journal's middleware (server.api_app), so the journal keeps what was
+answered (status 0 for a drop) with the rule noted as its reason.
 """
 
 from __future__ import annotations
@@ -17,37 +17,31 @@ from panelkey.core.testing.faults import Interrupt
 log = logging.getLogger("panelkey.faults")
 
 
-class InjectedAnswers:
-    """Wraps the API app; turns an `Interrupt` into a status answer or a closed socket."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        try:
-            await self.app(scope, receive, send)
-        except Interrupt as signal:
-            rule = signal.rule
-            if rule.disconnect:
-                await _drop(receive)
-                return
-            status = rule.http_status or 500
-            try:
-                phrase = HTTPStatus(status).phrase
-            except ValueError:
-                phrase = "Injected fault"
-            body = f"{status} {phrase}\n".encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": status,
-                    "headers": [
-                        (b"content-type", b"text/plain"),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+async def answer(signal: Interrupt, receive: Any, send: Any) -> None:
+    """What the API app answers where a face raised `signal`: the rule's bare HTTP status,
+    or nothing at all (the connection dropped). The journal's middleware calls it
+    (server.api_app), in its own coroutine: no layer of ours around the faces."""
+    rule = signal.rule
+    if rule.disconnect:
+        await _drop(receive)
+        return
+    status = rule.http_status or 500
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Injected fault"
+    body = f"{status} {phrase}\n".encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _connection(receive: Any) -> Any:

@@ -18,7 +18,7 @@ from typing import Any
 
 import uvicorn
 
-from panelkey import metrics
+from panelkey import injected, metrics
 from panelkey.config import LivePanelIni, Settings
 from panelkey.console.app import PREFIX as CONSOLE_PREFIX
 from panelkey.console.app import Console
@@ -26,9 +26,9 @@ from panelkey.context import Context, Scope
 from panelkey.core.access.auth import AuthCounters, RateLimiter, SiblingCounter
 from panelkey.core.access.passwords import check_password
 from panelkey.core.panel import Panel
+from panelkey.core.testing.faults import Interrupt
 from panelkey.dnsserver import DnsListener, bind_sockets, bound_socket
 from panelkey.httpguard import Limits, RefusalLog, guarded, raise_fd_limit, with_tls
-from panelkey.injected import InjectedAnswers
 from panelkey.journal import AccessLog, Journal, JournalMiddleware, LogFormatter
 from panelkey.rest.app import RestApi
 from panelkey.shutdown import (
@@ -95,12 +95,13 @@ def api_app(ctx: Context, journal: Journal, access: AccessLog) -> JournalMiddlew
     """The ASGI app a worker serves: both faces and the console, injected faults turned
     into answers, every XML and REST request journaled and logged."""
     return JournalMiddleware(
-        InjectedAnswers(PanelkeyApp(ctx)),
+        PanelkeyApp(ctx),
         journal,
         access,
         lambda scope: Context.client_address(scope, ctx.live()),
         AGENT_PATH,
         REST_PREFIX,
+        recover=(Interrupt, injected.answer),
     )
 
 

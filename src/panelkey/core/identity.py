@@ -76,11 +76,12 @@ Verdict = Verified | Refused
 request_note: ContextVar[dict[str, str] | None] = ContextVar("panelkey_request_note", default=None)
 
 
-def note(**facts: str) -> None:
-    """Add facts to the current request's note, when something is listening."""
+def note(name: str, value: str) -> None:
+    """Add a fact to the current request's note, when something is listening (one name
+    and value: this runs several times a request, and keywords cost a dict each)."""
     current = request_note.get()
     if current is not None:
-        current.update(facts)
+        current[name] = value
 
 
 def operation_label(names: Iterable[str]) -> str:

@@ -114,7 +114,7 @@ class RestApi:
         if isinstance(exc, BodyTooLarge):
             return ApiError(413, "The request body is too large")
         if is_store_failure(exc):
-            note(reason="store unavailable")
+            note("reason", "store unavailable")
             exc = self.outage.failed(exc)  # one log line an outage
         known = from_exception(exc)
         if known is not None:
@@ -136,7 +136,7 @@ class RestApi:
         if not live.api_enabled:
             raise ApiError(403, "The API is turned off in panel.ini ([api] enabled = off)")
         address = Context.client_address(scope, live)
-        note(source=address)  # the journal's source: not worked out twice
+        note("source", address)  # the journal's source: not worked out twice
         if not live.allowed_ips.anyone and not live.allowed_ips.allows(address):
             raise ApiError(403, "Access from this address is not allowed ([api] allowedIPs)")
         if not Context.is_https(scope) and not live.allow_plain_http:

@@ -62,7 +62,10 @@ _INLINE_BODY = 16 * 1024
 
 
 def _note_label(packet: etree._Element | None) -> None:
-    note(operation="-" if packet is None else packet_label(packet))
+    note("operation", "-" if packet is None else packet_label(packet))
+
+
+_HEAD: parsing.Head = (LABEL_BYTES, _note_label)  # what a big packet's parse labels
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -107,57 +110,101 @@ class XmlApi:
         asked = headers.get("http_pretty_print")
         pretty = asked is not None and asked.strip().lower() == "true"
         try:
-            answer = await self._answer(scope, headers, body, pretty)
+            answer = self._answer(scope, headers, body, pretty)
+            if not isinstance(answer, bytes):
+                answer = await answer
         except Exception as exc:  # noqa: BLE001 - every answer is a packet, even then
             answer = render.serialize(render.system_error(self._failure(exc)), pretty)
-        await _send(send, 200, answer, _XML_HEADERS)
+        # The two messages sent here, without a coroutine of `_send`'s on this path.
+        headers_out = [*_XML_HEADERS, (b"content-length", b"%d" % len(answer))]
+        await send({"type": "http.response.start", "status": 200, "headers": headers_out})
+        await send({"type": "http.response.body", "body": answer})
 
-    async def _answer(
+    def _answer(
         self, scope: Scope, headers: dict[str, str], body: bytes, pretty: bool
-    ) -> bytes:
+    ) -> bytes | Awaitable[bytes]:
+        """The answer, or what will give it. Not a coroutine: a caller whose key the cache
+        verifies, with a packet answered on the loop, is answered at once; what must
+        wait (a store's check of the caller, a write, a refusal's pace) is a coroutine."""
         live = self.ctx.live()
         address = Context.client_address(scope, live)
-        note(source=address)
+        note("source", address)
         try:
             if not live.api_enabled:
                 raise PermissionDenied("Access to the API is disabled.")
             if not live.allowed_ips.allows(address):
                 raise PermissionDenied("Access to the API is not allowed from this address.")
             creds = xml_credentials(headers)
-            # A key the cache verifies is answered here, without a coroutine for it.
             cached = (
                 None
                 if creds.key is None
                 else self.ctx.panel.auth.check_key_cached(creds.key, address)
             )
-            if isinstance(cached, Verified):
-                identity = cached.identity
-            else:
-                identity = await self._authenticate(creds, address)
+            if not isinstance(cached, Verified):
+                return self._answer_checked(scope, creds, address, body, pretty)
+            identity = cached.identity
             if identity.rate is not None:
                 self.ctx.panel.auth.admit(identity)
         except PanelkeyError as exc:
             return render.serialize(render.system_error(exc), pretty)
+        return self._answer_for(scope, identity, address, body, pretty)
+
+    async def _answer_checked(
+        self, scope: Scope, creds: Credentials, address: str, body: bytes, pretty: bool
+    ) -> bytes:
+        """`_answer` for a caller the cache did not verify: the store or a password's hash
+        says who it is."""
+        try:
+            identity = await self._authenticate(creds, address)
+            if identity.rate is not None:
+                self.ctx.panel.auth.admit(identity)
+        except PanelkeyError as exc:
+            return render.serialize(render.system_error(exc), pretty)
+        answer = self._answer_for(scope, identity, address, body, pretty)
+        return answer if isinstance(answer, bytes) else await answer
+
+    def _answer_for(
+        self, scope: Scope, identity: Identity, address: str, body: bytes, pretty: bool
+    ) -> bytes | Awaitable[bytes]:
+        """The packet's answer for the authenticated `identity`, or what will give it."""
         pressure.authenticated(scope)
         req = Request(self.ctx, identity, address, FACE)
         try:
             if len(body) > _INLINE_BODY:
                 # Parsing, checking and running a big packet never holds the event loop.
-                return await asyncio.to_thread(self._run, body, req, pretty)
+                return self._refused_whole(
+                    asyncio.to_thread(self._run, body, req, pretty), identity, pretty
+                )
             answer = self._run_small(body, req, pretty)
-            return answer if isinstance(answer, bytes) else await answer
         except PanelkeyError as exc:  # the whole packet refused: malformed, past a budget
-            caller = f"key {identity.key_id}" if identity.key_id else f"login {identity.login}"
-            auth = self.ctx.panel.auth
-            await pressure.pressure_of(auth).pace.refusal(caller, auth.lockout_delay)
-            return render.serialize(render.system_error(exc), pretty)
+            return self._refusal(exc, identity, pretty)
+        if isinstance(answer, bytes):
+            return answer
+        return self._refused_whole(answer, identity, pretty)
+
+    async def _refused_whole(
+        self, answer: Awaitable[bytes], identity: Identity, pretty: bool
+    ) -> bytes:
+        """`answer` awaited, or the refusal of the whole packet it raised."""
+        try:
+            return await answer
+        except PanelkeyError as exc:
+            return await self._refusal(exc, identity, pretty)
+
+    async def _refusal(self, exc: PanelkeyError, identity: Identity, pretty: bool) -> bytes:
+        """The packet refused whole (malformed, past a budget): answered at the caller's
+        pace of refusals."""
+        caller = f"key {identity.key_id}" if identity.key_id else f"login {identity.login}"
+        auth = self.ctx.panel.auth
+        await pressure.pressure_of(auth).pace.refusal(caller, auth.lockout_delay)
+        return render.serialize(render.system_error(exc), pretty)
 
     def _failure(self, exc: Exception) -> Exception:
         """What to answer for a failure outside any operation (the caller's check, say):
         the store's is counted into its outage (one log line for all), anything else is
         a bug, logged with its traceback and answered 1023 "Internal error"."""
         if is_store_failure(exc):
-            note(reason="store unavailable")
+            note("reason", "store unavailable")
             return outage_of(self.ctx.panel.db).failed(exc)
         log.exception("xml request failed")
         return exc
@@ -172,7 +219,7 @@ class XmlApi:
         inline = not self.ctx.panel.faults.armed  # an injected delay must not hold the loop
         reads = not store or dispatch.only_reads(steps, count)
         if inline and count <= _INLINE_READS and reads:
-            return self._serialized(steps, req, limit, pretty)
+            return render.finish(dispatch.run(steps, req, limit, count), pretty)
         if inline and not reads:
             # A write waits for its commit: on the store's write lane (store/lane.py),
             # a cheaper hop than the default executor's.
@@ -200,11 +247,11 @@ class XmlApi:
         again (journal/describe.py): an accepted packet's from its plan, a small refused
         one's from its tree, a big one's from its first LABEL_BYTES when read a slice at
         a time (the filter budget's refusals)."""
-        labelled = request_note.get() is not None
-        head = (LABEL_BYTES, _note_label) if labelled else None
+        noted = request_note.get()
+        labelled = noted is not None
         # A filter's items are counted while the packet is parsed: one naming more than
         # the budget allows is refused as soon as that many are read (budgets.py).
-        packet = parsing.parse_packet(body, filter_items=self.budget.operations, head=head)
+        packet = parsing.parse_packet(body, self.budget.operations, _HEAD if labelled else None)
         try:
             # The same bytes pass the same checks again (checked.py).
             key = self.checked.digest(body)
@@ -220,8 +267,8 @@ class XmlApi:
             raise
         if not passwords:
             self.checked.add(key)
-        if labelled:
-            note(operation=dispatch.label(steps))
+        if noted is not None:
+            noted["operation"] = dispatch.label(steps)
         return steps, store
 
     async def _authenticate(self, creds: Credentials, address: str) -> Identity:

@@ -88,6 +88,7 @@ def run(
     steps: Plan,
     req: Request,
     answer_limit: int | None = None,
+    operations: int | None = None,
 ) -> bytes:
     """The answer packet, serialized as render.finish takes it. An error in one operation
     answers in that operation only.
@@ -99,11 +100,13 @@ def run(
 
     Once the store fails (store/outage.py), that operation and every one after it answer
     1023 without running: each has its own transaction, so nothing of them is kept, and
-    none waits for a store known to be out."""
+    none waits for a store known to be out. `operations`: the plan's `count`, when the
+    caller has it already."""
     parts = [render.PACKET_OPEN]
     scope = req.identity.scope
     counting = metrics.enabled()
-    lone = count(steps) <= 1
+    faults = req.ctx.panel.faults
+    lone = (count(steps) if operations is None else operations) <= 1
     limit = None if lone else answer_limit
     size = 0
     over = False
@@ -115,11 +118,11 @@ def run(
             tag = str(op.tag)
             if over:
                 assert limit is not None
-                parts.append(_wrapped(tag, [render.result_bytes(_over(limit))]))
+                _add_wrapped(parts, tag, [render.result_bytes(_over(limit))])
                 metrics.request("xml", f"{operator}/{tag}", "error")
                 continue
             if down is not None:
-                parts.append(_wrapped(tag, [render.result_bytes(render.error(down))]))
+                _add_wrapped(parts, tag, [render.result_bytes(render.error(down))])
                 metrics.request("xml", f"{operator}/{tag}", "error")
                 continue
             try:
@@ -129,7 +132,6 @@ def run(
                         req.identity, operator, tag, face=req.face, address=req.address
                     )
                 # A fault injected on purpose (core/testing) answers before the operation runs.
-                faults = req.ctx.panel.faults
                 fault = (
                     faults.before(FACE, (f"{operator}/{tag}",), req.identity)
                     if faults.armed
@@ -142,18 +144,19 @@ def run(
             except Exception as exc:  # noqa: BLE001 - one broken operation must not sink the packet
                 if is_store_failure(exc):
                     down = outage_of(req.ctx.panel.db).failed(exc)  # logged once an outage
-                    note(reason="store unavailable")
+                    note("reason", "store unavailable")
                 else:
                     log.exception("xml %s/%s failed", operator, tag)
                 results = [render.error(down or exc)]
-            blobs = [render.result_bytes(r) for r in results]
+            # A handler's result made once is bytes already: no call to serialize it.
+            blobs = [r if r.__class__ is bytes else render.result_bytes(r) for r in results]
             if limit is not None:
                 size += sum(len(b) for b in blobs)
                 if size > limit:
                     over = True
                     if is_read(operator, tag):
                         blobs = [render.result_bytes(_over(limit))]
-            parts.append(_wrapped(tag, blobs))
+            _add_wrapped(parts, tag, blobs)
             if counting:
                 failed = any(render.ERROR_STATUS in b for b in blobs)
                 metrics.request("xml", f"{operator}/{tag}", "error" if failed else "ok")
@@ -177,12 +180,16 @@ def _over(limit: int) -> etree._Element:
     return render.error(answer_limit_error(limit))
 
 
-def _wrapped(tag: str, blobs: list[bytes]) -> bytes:
-    """The operation's element around its serialized results; `<tag/>` when none."""
+def _add_wrapped(parts: list[bytes], tag: str, blobs: list[bytes]) -> None:
+    """The operation's element around its serialized results, `<tag/>` when none, added
+    to the answer's `parts` (joined once, with the rest of the answer)."""
     name = tag.encode()
     if not blobs:
-        return b"<" + name + b"/>"
-    return b"".join((b"<", name, b">", *blobs, b"</", name, b">"))
+        parts.append(b"<" + name + b"/>")
+        return
+    parts.append(b"<" + name + b">")
+    parts += blobs
+    parts.append(b"</" + name + b">")
 
 
 def _lone_over_limit(steps: Plan, answer: bytes, limit: int) -> bytes | None:
@@ -195,8 +202,8 @@ def _lone_over_limit(steps: Plan, answer: bytes, limit: int) -> bytes | None:
     tag = str(op.tag)
     if not is_read(operator, tag):
         return None  # a write ran: its answer stands
-    inner = _wrapped(tag, [render.result_bytes(_over(limit))])
     name = operator.encode()
-    return b"".join(
-        (render.PACKET_OPEN, b"<", name, b">", inner, b"</", name, b">", render.PACKET_CLOSE)
-    )
+    parts = [render.PACKET_OPEN, b"<" + name + b">"]
+    _add_wrapped(parts, tag, [render.result_bytes(_over(limit))])
+    parts += (b"</" + name + b">", render.PACKET_CLOSE)
+    return b"".join(parts)

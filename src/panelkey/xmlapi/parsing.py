@@ -32,7 +32,6 @@ _ENTITY_REFUSED = f"{INVALID} Entity references are not allowed"
 # A DOCTYPE can only carry entities, so refusing it before parsing keeps
 # entity expansion (billion laughs) and external fetches away from libxml2.
 # UTF-16 bodies are caught after parsing, from the document's DTD.
-# (Searched one by one: `in` is a fast search in C, an alternation in `re` is not.)
 _DTD_MARKERS = tuple(
     marker.encode(codec)
     for marker in ("<!DOCTYPE", "<!ENTITY")
@@ -183,11 +182,16 @@ def _holds_dtd(data: bytes) -> bool:
     # Each UTF-16 marker holds a zero byte, which a body in UTF-8 (most) never does:
     # one search for it spares that body four of the six. `find`, not `in`: on bytes,
     # `in` first tries its operand as an integer, and raises and clears a TypeError
-    # each time (three times the search itself for a small body).
+    # each time (three times the search itself for a small body). The two UTF-8 markers
+    # in one pass: their common prefix `<!` is searched in C, and the pass costs less than
+    # two `find`s, for a small body (one call fewer) and a 270 KB one alike.
+    if data.find(b"\x00") < 0:
+        return _UTF8_DTD.search(data) is not None
     find = data.find
-    if find(b"\x00") < 0:
-        return find(b"<!DOCTYPE") >= 0 or find(b"<!ENTITY") >= 0
     return any(find(marker) >= 0 for marker in _DTD_MARKERS)
+
+
+_UTF8_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 
 
 _LXML_POSITION = re.compile(r", line \d+, column \d+$")

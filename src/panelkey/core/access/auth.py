@@ -242,7 +242,7 @@ class Authenticator:
             key_id = entry.key_id
             self._usage[key_id] = (now, address)
             self._requests[key_id] = self._requests.get(key_id, 0) + 1
-            note(credential=entry.label)
+            note("credential", entry.label)
             self.counters.verified()
         return verdict
 
@@ -415,7 +415,7 @@ class Authenticator:
             detail=detail,
         )
         if not written:
-            note(repeat="1")  # counted into the interval's entry: no log line of its own
+            note("repeat", "1")  # counted into the interval's entry: no log line of its own
             return
         log.warning(
             "refused: reason=%s face=%s ip=%s key_id=%s %s",
@@ -429,15 +429,15 @@ class Authenticator:
         if not self._audit.repeat(AUTH_FAILED, face=face, source_ip=address, reason=reason):
             return False
         self._counted(verdict)
-        note(repeat="1")
+        note("repeat", "1")
         return True
 
     def _counted(self, verdict: Refused) -> None:
         """A refusal's note for the journal and its counts, however the audit takes it."""
-        note(reason=verdict.reason.value)
+        note("reason", verdict.reason.value)
         self.counters.refused(verdict.reason.value, verdict.reason in _KEY_REASONS)
         if verdict.key_id is not None:
-            note(credential=f"key {verdict.key_id}")
+            note("credential", f"key {verdict.key_id}")
             self._refusals[verdict.key_id] = self._refusals.get(verdict.key_id, 0) + 1
 
     async def refusal(
@@ -472,7 +472,7 @@ class Authenticator:
         wait = self.limiter.wait(key_id, rate)
         if wait:
             self._refusals[key_id] = self._refusals.get(key_id, 0) + 1
-            note(reason="rate limited")
+            note("reason", "rate limited")
             self.counters.refused("rate limited", True)
             raise RateLimited(
                 f"Rate limit of key {key_id} exceeded ({rate.text}): retry in {wait} s",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    """At most one method wins: a login and password, or a key."""
+class Credentials(NamedTuple):
+    """At most one method wins: a login and password, or a key. (A tuple: made for every
+    request, it costs a third of a frozen dataclass.)"""
 
     login: str | None = None
     password: str | None = None

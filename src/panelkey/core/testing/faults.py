@@ -167,7 +167,7 @@ class Faults:
             if rule.ratio < 1.0 and self._random.random() >= rule.ratio:
                 continue
             if self._fire(rule):
-                note(reason=f"injected: fault {rule.id} ({rule.describe()})")
+                note("reason", f"injected: fault {rule.id} ({rule.describe()})")
                 return rule
         return None
 
