@@ -32,11 +32,14 @@ _ENTITY_REFUSED = f"{INVALID} Entity references are not allowed"
 # A DOCTYPE can only carry entities, so refusing it before parsing keeps
 # entity expansion (billion laughs) and external fetches away from libxml2.
 # UTF-16 bodies are caught after parsing, from the document's DTD.
+_DTD_NAMES = ("DOCTYPE", "ENTITY")
 _DTD_MARKERS = tuple(
-    marker.encode(codec)
-    for marker in ("<!DOCTYPE", "<!ENTITY")
+    f"<!{name}".encode(codec)
+    for name in _DTD_NAMES
     for codec in ("utf-8", "utf-16-le", "utf-16-be")
 )
+# The UTF-8 markers in one pass (see _holds_dtd).
+_UTF8_DTD = re.compile(b"<!(?:" + "|".join(_DTD_NAMES).encode() + b")")
 
 # A big body naming a filter is parsed a slice at a time, its filters counted between two.
 _FILTER_MARKERS = tuple("<filter".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
@@ -189,9 +192,6 @@ def _holds_dtd(data: bytes) -> bool:
         return _UTF8_DTD.search(data) is not None
     find = data.find
     return any(find(marker) >= 0 for marker in _DTD_MARKERS)
-
-
-_UTF8_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 
 
 _LXML_POSITION = re.compile(r", line \d+, column \d+$")
