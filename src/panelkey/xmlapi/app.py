@@ -44,7 +44,7 @@ from panelkey.journal.describe import LABEL_BYTES, packet_label
 from panelkey.store.outage import is_store_failure, outage_of
 from panelkey.xmlapi import budgets, dispatch, parsing, render, validation, versions
 from panelkey.xmlapi.checked import Checked
-from panelkey.xmlapi.request import FACE, Request
+from panelkey.xmlapi.request import FACE, Request, request_of
 
 log = logging.getLogger("panelkey.xmlapi")
 
@@ -168,7 +168,7 @@ class XmlApi:
     ) -> bytes | Awaitable[bytes]:
         """The packet's answer for the authenticated `identity`, or what will give it."""
         pressure.authenticated(scope)
-        req = Request(self.ctx, identity, address, FACE)
+        req = request_of(self.ctx, identity, address)
         try:
             if len(body) > _INLINE_BODY:
                 # Parsing, checking and running a big packet never holds the event loop.
@@ -255,12 +255,15 @@ class XmlApi:
         try:
             # The same bytes pass the same checks again (checked.py).
             key = self.checked.digest(body)
-            passwords = 0
-            if not self.checked.passed(key):
+            if self.checked.passed(key):
+                steps, store, passwords, unsupported = dispatch.plan(packet)
+            else:
                 version = versions.check_version(packet)
-                passwords = budgets.check(packet, self.budget)
+                # The budgets checked on the plan's walk (dispatch.plan).
+                steps, store, passwords, unsupported = dispatch.plan(packet, self.budget)
                 validation.validate(packet, version)
-            steps, store = dispatch.plan(packet)
+            if unsupported is not None:
+                raise unsupported
         except PanelkeyError:
             if labelled and len(body) <= LABEL_BYTES:
                 _note_label(packet)

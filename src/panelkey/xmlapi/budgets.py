@@ -61,32 +61,48 @@ class Budget:
         )
 
 
-def check(packet: etree._Element, budget: Budget) -> int:
-    """Raise LimitReached or InvalidValue when the packet passes a budget; see above.
-    Else the number of passwords it sets."""
-    operations = 0
-    for operator in packet:
-        operations += len(operator)  # children counted in C
-    if operations > budget.operations:
-        # Comments and processing instructions are no operations: count exactly, in C.
-        operations = int(cast(float, packet.xpath("count(*/*)")))
-    if operations > budget.operations:
-        raise LimitReached(
-            f"Limit reached: the packet holds {operations} operations; this server runs at "
-            f"most {budget.operations} in one packet ([panelkey] maxOperationsPerPacket)"
-        )
-    passwords = 0
-    # A filter naming N objects is N lookups, as N operations would be (select.py): an
-    # operation counts as the items of its filter, at least one.
-    work = operations
-    for node in packet.iter("*"):
-        tag = str(node.tag)
+class Tally:
+    """One packet's budgets, checked on the walk that plans it (dispatch.plan), so that
+    lxml makes each element's proxy once: made, it has counted the operations (and
+    raised past them); the walk then hands it, in document order, every element that
+    has text or is a filter (`element`) and every operation with children (`below`);
+    `finish` checks what is counted over the whole packet. The first element past its
+    length raises at once, as a walk of the whole tree would."""
+
+    __slots__ = ("budget", "children", "operations", "passwords", "work")
+
+    def __init__(self, packet: etree._Element, budget: Budget) -> None:
+        self.budget = budget
+        # The packet's children, held for the walk (their proxies made once).
+        self.children = children = list(packet)
+        operations = 0
+        for operator in children:
+            operations += len(operator)  # children counted in C
+        if operations > budget.operations:
+            # Comments and processing instructions are no operations: count exactly, in C.
+            operations = int(cast(float, packet.xpath("count(*/*)")))
+        if operations > budget.operations:
+            raise LimitReached(
+                f"Limit reached: the packet holds {operations} operations; this server runs "
+                f"at most {budget.operations} in one packet ([panelkey] maxOperationsPerPacket)"
+            )
+        self.operations = operations
+        # A filter naming N objects is N lookups, as N operations would be (select.py): an
+        # operation counts as the items of its filter, at least one.
+        self.work = operations
+        self.passwords = 0
+        text = packet.text
+        if text:
+            self.element(packet, "packet", text)
+
+    def element(self, node: etree._Element, tag: str, text: str | None) -> None:
+        """An element with text, or a filter: its length checked (InvalidValue past it), a
+        password it sets counted, a filter's items counted."""
         if tag == "filter":
-            work += max(len(node) - 1, 0)
-        text = node.text
+            self.work += max(len(node) - 1, 0)
         if not text:
-            continue
-        limit = FIELD_LENGTHS.get(tag, budget.field_length)
+            return
+        limit = FIELD_LENGTHS.get(tag, self.budget.field_length)
         if len(text) > limit and (len(node) == 0 or text.strip()):
             raise InvalidValue(
                 f"Invalid value in line {cast('int | None', node.sourceline)}: element "
@@ -95,15 +111,29 @@ def check(packet: etree._Element, budget: Budget) -> int:
         if password_name(tag) or (
             tag == "name" and "pass" in text.lower() and _parent_tag(node) == "property"
         ):
-            passwords += 1
-    if work > budget.operations:
-        _check_filters(packet, operations, budget)
-    if passwords > budget.passwords:
-        raise LimitReached(
-            f"Limit reached: the packet sets {passwords} passwords; this server hashes at "
-            f"most {budget.passwords} in one packet ([panelkey] maxPasswordsPerPacket)"
-        )
-    return passwords
+            self.passwords += 1
+
+    def below(self, operation: etree._Element) -> None:
+        """`element` for every element under an operation, in document order."""
+        for node in operation.iterdescendants("*"):
+            tag = node.tag
+            text = node.text
+            if text or tag == "filter":
+                self.element(node, tag, text)
+
+    def finish(self, packet: etree._Element) -> int:
+        """LimitReached past the filters' items or the passwords; else the number of
+        passwords the packet sets."""
+        budget = self.budget
+        if self.work > budget.operations:
+            _check_filters(packet, self.operations, budget)
+        if self.passwords > budget.passwords:
+            raise LimitReached(
+                f"Limit reached: the packet sets {self.passwords} passwords; this server "
+                f"hashes at most {budget.passwords} in one packet ([panelkey] "
+                "maxPasswordsPerPacket)"
+            )
+        return self.passwords
 
 
 def _check_filters(packet: etree._Element, operations: int, budget: Budget) -> None:

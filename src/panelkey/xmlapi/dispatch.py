@@ -12,7 +12,7 @@ from panelkey.core.errors import MalformedRequest, PanelkeyError
 from panelkey.core.identity import note, operation_label
 from panelkey.store.outage import StoreUnavailable, is_store_failure, outage_of
 from panelkey.xmlapi import render
-from panelkey.xmlapi.budgets import answer_limit_error
+from panelkey.xmlapi.budgets import Budget, Tally, answer_limit_error
 from panelkey.xmlapi.operators import OPERATORS
 from panelkey.xmlapi.request import FACE, Handler, Request, needs_store
 
@@ -21,35 +21,54 @@ log = logging.getLogger("panelkey.xmlapi")
 Plan = list[tuple[str, list[tuple[etree._Element, Handler]]]]
 
 
-def plan(packet: etree._Element) -> tuple[Plan, bool]:
-    """Pair every operation with its handler before anything runs.
+# What `plan` gives: the plan; whether any handler needs the store; the passwords the
+# packet sets (counted when its budgets are checked); and the first operation the schema
+# may know but no handler serves yet, which the caller raises once the schema has had
+# its say, so that such a packet runs nothing. (A plain tuple: made for every packet.)
+Planned = tuple[Plan, bool, int, MalformedRequest | None]
 
-    Returns the plan and whether any handler needs the store. Raises MalformedRequest
-    for an operation the schema knows but no handler serves yet, so that such a packet
-    runs nothing at all.
-    """
+
+def plan(packet: etree._Element, budget: Budget | None = None) -> Planned:
+    """Pair every operation with its handler before anything runs; with `budget`, check
+    the packet's budgets on the same walk (budgets.Tally: LimitReached or InvalidValue
+    raised at once), so that lxml makes each element's proxy once."""
     steps: Plan = []
     store = False
-    for operator in packet:
+    unsupported: MalformedRequest | None = None
+    tally = None if budget is None else Tally(packet, budget)
+    for operator in packet if tally is None else tally.children:
         name = operator.tag
         if not isinstance(name, str):  # a comment or a processing instruction
             continue
+        if tally is not None:
+            text = operator.text
+            if text or name == "filter":
+                tally.element(operator, name, text)
         handlers = OPERATORS.get(name, _NO_HANDLERS)
         ops: list[tuple[etree._Element, Handler]] = []
         for op in operator:
             tag = op.tag
             if not isinstance(tag, str):
                 continue
+            if tally is not None:
+                text = op.text
+                if text or tag == "filter":
+                    tally.element(op, tag, text)
+                if len(op):
+                    tally.below(op)
             handler = handlers.get(tag)
             if handler is None:
-                raise MalformedRequest(
-                    f"Request is invalid. Error in line {op.sourceline}: operation "
-                    f"'{name}/{tag}' is not supported by this server"
-                )
+                if unsupported is None:
+                    unsupported = MalformedRequest(
+                        f"Request is invalid. Error in line {op.sourceline}: operation "
+                        f"'{name}/{tag}' is not supported by this server"
+                    )
+                continue
             store = store or needs_store(handler)
             ops.append((op, handler))
         steps.append((name, ops))
-    return steps, store
+    passwords = 0 if tally is None else tally.finish(packet)
+    return steps, store, passwords, unsupported
 
 
 _NO_HANDLERS: dict[str, Handler] = {}
@@ -148,8 +167,11 @@ def run(
                 else:
                     log.exception("xml %s/%s failed", operator, tag)
                 results = [render.error(down or exc)]
-            # A handler's result made once is bytes already: no call to serialize it.
-            blobs = [r if r.__class__ is bytes else render.result_bytes(r) for r in results]
+            # A handler's result made once is bytes already: no call to serialize it. (A
+            # loop: a list comprehension is a function call of its own.)
+            blobs: list[bytes] = []
+            for result in results:
+                blobs.append(result if result.__class__ is bytes else render.result_bytes(result))
             if limit is not None:
                 size += sum(len(b) for b in blobs)
                 if size > limit:
@@ -165,7 +187,7 @@ def run(
     if used and down is None:
         outage_of(req.ctx.panel.db).ok()
     answer = b"".join(parts)
-    if lone and answer_limit is not None:
+    if lone and answer_limit is not None and len(render.DECLARATION) + len(answer) > answer_limit:
         return _lone_over_limit(steps, answer, answer_limit) or answer
     return answer
 
@@ -193,11 +215,9 @@ def _add_wrapped(parts: list[bytes], tag: str, blobs: list[bytes]) -> None:
 
 
 def _lone_over_limit(steps: Plan, answer: bytes, limit: int) -> bytes | None:
-    """For the answer of a packet of one operation: past `limit` bytes, when that
-    operation only read, the answer with it saying 1024 instead (nothing was written,
-    nothing is lost). Else None."""
-    if len(render.DECLARATION) + len(answer) <= limit:
-        return None
+    """For the answer of a packet of one operation past `limit` bytes: when that operation
+    only read, the answer with it saying 1024 instead (nothing was written, nothing is
+    lost). Else None."""
     operator, op = next((o, op) for o, ops in steps for op, _ in ops)
     tag = str(op.tag)
     if not is_read(operator, tag):

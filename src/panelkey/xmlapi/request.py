@@ -42,6 +42,15 @@ class Request(NamedTuple):
     face: str = FACE
 
 
+_tuple_new = tuple.__new__
+
+
+def request_of(ctx: Context, identity: Identity, address: str) -> Request:
+    """The Request of a packet: tuple.__new__ in C, without the named tuple's __new__ in
+    Python (half the cost of making one)."""
+    return _tuple_new(Request, (ctx, identity, address, FACE))
+
+
 Handler = Callable[[Request, etree._Element], Sequence[etree._Element | bytes]]
 Operator = dict[str, Handler]
 

@@ -36,7 +36,7 @@ def validate(packet: etree._Element, version: str | None = None) -> None:
     """
     shape = _SHAPE_OF[version or version_of(packet)]
     with shape.lock:
-        schema = shape.schema()
+        schema = shape.compiled or shape.schema()
         if schema.validate(packet):
             return
         fault = next(iter(cast(Iterable[Any], schema.error_log)), None)
@@ -56,14 +56,14 @@ class _Shape:
     def __init__(self, lacks: frozenset[str]) -> None:
         self.lacks = lacks
         self.lock = threading.Lock()
-        self._loaded: etree.XMLSchema | None = None
+        self.compiled: etree.XMLSchema | None = None  # once `schema` has compiled it
         # Allowed children of the packet and of each operator, read from the document:
         # libxml2 leaves out the "expected" list once a repeated choice is satisfied.
         self.operators: tuple[str, ...] = ()
         self.operations: dict[str, tuple[str, ...]] = {}
 
     def schema(self) -> etree.XMLSchema:
-        if self._loaded is None:
+        if self.compiled is None:
             document = _agent_schema_document()
             for name in self.lacks:
                 for declared in cast(
@@ -74,8 +74,8 @@ class _Shape:
                     assert parent is not None
                     parent.remove(declared)
             self.operators, self.operations = _children_of_operators(document)
-            self._loaded = etree.XMLSchema(document)
-        return self._loaded
+            self.compiled = etree.XMLSchema(document)
+        return self.compiled
 
 
 _PACKET_CHOICE = "xs:element[@name='packet']//xs:choice/xs:element"
