@@ -7,6 +7,7 @@ import asyncio
 import io
 import logging
 import os
+import random
 import select
 import threading
 import time
@@ -245,6 +246,23 @@ def test_a_line_made_from_the_raw_entry_is_the_described_entrys(face: str, elaps
                 entry = entry_of(raw)
                 describe(entry)
                 assert line_of(raw) == access_line(entry) == line_of(raw)
+
+
+def test_a_lines_duration_is_the_entrys_however_near_a_half_it_falls() -> None:
+    # The line's duration text is made by hundredths (access.py): it must be what
+    # formatting the entry's round(elapsed, 2) gives, ties and near-ties included.
+    rng = random.Random(26)
+    values = [rng.uniform(0, 5) for _ in range(4000)]
+    values += [rng.randint(0, 2_000_000) / 1000 for _ in range(4000)]  # x.xx5 near-ties
+    values += [rng.randint(0, 40_000) / 8 for _ in range(2000)]  # exact binary halves
+    values += [(rng.randint(0, 10**7) + 0.5) / 100 for _ in range(2000)]
+    values += [0.005, 0.015, 0.125, 0.145, 10485.755, 10485.765, 1e7 + 0.005, 1e-9]
+    base = _raw(1_700_000_000.5, noted="server/get_protos")
+    for elapsed in values:
+        raw = (*base[:8], elapsed, *base[9:])
+        entry = entry_of(raw)
+        describe(entry)
+        assert line_of(raw) == access_line(entry), elapsed
 
 
 def test_long_and_non_ascii_lines_are_written_whole_and_in_order(logger: logging.Logger) -> None:

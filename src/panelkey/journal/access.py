@@ -86,7 +86,7 @@ def line_of(raw: Raw) -> str:
             describe(entry)
             return access_line(entry)
         operation, errcode = noted, errcode_of(got)
-    duration = round(elapsed, 2)  # as entry_of keeps it: the line's rounding is of that
+    duration = _duration_text(elapsed)
     key = (source, face, credential, operation, status, errcode, reason)
     head = _HEADS.get(key)
     if head is None:
@@ -95,7 +95,38 @@ def line_of(raw: Raw) -> str:
         outcome = outcome_of(status, errcode)
         head = _head(source, face, credential, operation, status, outcome, errcode, reason)
         _HEADS[key] = head
-    return f"{head} {duration:.1f}ms"
+    return f"{head} {duration}ms"
+
+
+# `f"{round(elapsed, 2):.1f}"` (the entry's rounding, then the line's) by hundredths of a
+# millisecond: both roundings of a float go through its exact decimal digits, a fifth of
+# a line's cost. Made once for each hundredth seen (bounded), exactly as then.
+_TENTHS: dict[int, str] = {}
+_TENTHS_KEPT = 1 << 16
+_EXACT_BELOW = 1 << 20  # hundredths: past them, the float product may be off by a hundredth
+
+
+def _duration_text(elapsed: float) -> str:
+    """The text of `round(elapsed, 2)` as `.1f`, the same as formatting it."""
+    scaled = elapsed * 100.0
+    whole = int(scaled)
+    part = scaled - whole
+    # The product is within 2**-33 of the exact one here: only a value that near a half
+    # could be rounded the other way than `round` rounds it (which halves go to even).
+    if not 0 <= whole < _EXACT_BELOW or -1e-6 < part - 0.5 < 1e-6:
+        return f"{round(elapsed, 2):.1f}"
+    hundredths = whole + 1 if part > 0.5 else whole
+    text = _TENTHS.get(hundredths)
+    if text is None:
+        # `hundredths / 100` is the float `round` gives: the one nearest that decimal.
+        text = f"{hundredths / 100:.1f}"
+        if len(_TENTHS) < _TENTHS_KEPT:
+            _TENTHS[hundredths] = text
+    return text
+
+
+# A time's milliseconds as logging writes them ("%03d"), made once.
+_MILLISECONDS = tuple(f"{ms:03d}" for ms in range(1000))
 
 
 class LogFormatter(logging.Formatter):
@@ -140,7 +171,9 @@ class LogFormatter(logging.Formatter):
             whole = int(at)
             if whole != second:
                 second, text = whole, self._text(whole)
-            made.append(f"{text},{int((at - whole) * 1000):03d} INFO {name}: {message(item)}")
+            made.append(
+                f"{text},{_MILLISECONDS[int((at - whole) * 1000)]} INFO {name}: {message(item)}"
+            )
         return made
 
 
