@@ -18,7 +18,9 @@ from panelkey.xmlapi.request import FACE, Handler, Request, needs_store
 
 log = logging.getLogger("panelkey.xmlapi")
 
-Plan = list[tuple[str, list[tuple[etree._Element, Handler]]]]
+# Each operator's name with its operations: element, handler and the element's name (read
+# from lxml once, where the plan is made).
+Plan = list[tuple[str, list[tuple[etree._Element, Handler, str]]]]
 
 
 # What `plan` gives: the plan; whether any handler needs the store; the passwords the
@@ -45,7 +47,7 @@ def plan(packet: etree._Element, budget: Budget | None = None) -> Planned:
             if text or name == "filter":
                 tally.element(operator, name, text)
         handlers = OPERATORS.get(name, _NO_HANDLERS)
-        ops: list[tuple[etree._Element, Handler]] = []
+        ops: list[tuple[etree._Element, Handler, str]] = []
         for op in operator:
             tag = op.tag
             if not isinstance(tag, str):
@@ -65,7 +67,7 @@ def plan(packet: etree._Element, budget: Budget | None = None) -> Planned:
                     )
                 continue
             store = store or needs_store(handler)
-            ops.append((op, handler))
+            ops.append((op, handler, tag))
         steps.append((name, ops))
     passwords = 0 if tally is None else tally.finish(packet)
     return steps, store, passwords, unsupported
@@ -86,9 +88,9 @@ def label(steps: Plan) -> str:
     """The journal's label of a plan (identity.operation_label), a lone operation's made
     at once."""
     if len(steps) == 1 and len(steps[0][1]) == 1:
-        operator, ((op, _),) = steps[0]
-        return f"{operator}/{op.tag}"
-    return operation_label(f"{o}/{op.tag}" for o, ops in steps for op, _ in ops)
+        operator, ((_, _, tag),) = steps[0]
+        return f"{operator}/{tag}"
+    return operation_label(f"{o}/{tag}" for o, ops in steps for _, _, tag in ops)
 
 
 def only_reads(steps: Plan, limit: int) -> bool:
@@ -96,9 +98,9 @@ def only_reads(steps: Plan, limit: int) -> bool:
     `get-domain-list`, ...): such a packet is cheaper run where it is than in a thread."""
     count = 0
     for operator, ops in steps:
-        for op, _ in ops:
+        for _, _, tag in ops:
             count += 1
-            if count > limit or not is_read(operator, str(op.tag)):
+            if count > limit or not is_read(operator, tag):
                 return False
     return True
 
@@ -133,8 +135,7 @@ def run(
     used = False  # an operation used the store and it answered
     for operator, ops in steps:
         parts.append(f"<{operator}>".encode())
-        for op, handler in ops:
-            tag = str(op.tag)
+        for op, handler, tag in ops:
             if over:
                 assert limit is not None
                 _add_wrapped(parts, tag, [render.result_bytes(_over(limit))])
@@ -218,8 +219,7 @@ def _lone_over_limit(steps: Plan, answer: bytes, limit: int) -> bytes | None:
     """For the answer of a packet of one operation past `limit` bytes: when that operation
     only read, the answer with it saying 1024 instead (nothing was written, nothing is
     lost). Else None."""
-    operator, op = next((o, op) for o, ops in steps for op, _ in ops)
-    tag = str(op.tag)
+    operator, tag = next((o, tag) for o, ops in steps for _, _, tag in ops)
     if not is_read(operator, tag):
         return None  # a write ran: its answer stands
     name = operator.encode()
