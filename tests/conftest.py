@@ -8,6 +8,7 @@ Where none answers, PostgreSQL tests are skipped with that reason.
 from __future__ import annotations
 
 import contextlib
+import functools
 import graphlib
 import itertools
 import json
@@ -15,6 +16,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+import httpx
 import psycopg
 import pytest
 import sqlalchemy as sa
@@ -442,6 +445,14 @@ def admin(panel: Panel) -> Identity:
     account = panel.accounts.admin()
     assert account is not None
     return account.identity()
+
+
+@functools.cache
+def system_trust() -> ssl.SSLContext:
+    """httpx's default TLS context (the system's CA bundle), made once per process: a
+    client made without `verify` loads the bundle again, a twentieth of a second of CPU,
+    also for a plain-HTTP URL. The suite's clients share this one."""
+    return httpx.create_ssl_context()
 
 
 PORT_ATTEMPTS = 5

@@ -17,15 +17,19 @@ refusals never lock the suite out; `panelkey_lockouts = true` in the pytest ini 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import secrets
+import select
+import shutil
 import signal
 import socket
 import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -37,6 +41,7 @@ from typing import Any
 import pytest
 
 START_SECONDS = 60.0
+COMMAND_SECONDS = 120.0
 
 
 class PanelkeyServerError(RuntimeError):
@@ -55,6 +60,10 @@ class PanelkeyServer:
     env: dict[str, str]
     pid: int
     _proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    _commands: _Commands | None = field(default=None, repr=False, compare=False)
+    _commands_lock: threading.Lock = field(
+        default_factory=threading.Lock, repr=False, compare=False
+    )
 
     @property
     def admin_login(self) -> str:
@@ -153,19 +162,33 @@ class PanelkeyServer:
         self._command("snapshot", "restore", name)
 
     def _command_with(self, stdin: str, *args: str) -> str:
+        """`panelkey <args>` on the server's store, `stdin` its input: its output, or
+        PanelkeyServerError with what it printed on stderr."""
+        with self._commands_lock:
+            if self._commands is None and hasattr(os, "fork"):
+                self._commands = _Commands(self.env)
+            if self._commands is not None:
+                try:
+                    code, out, err = self._commands.run(args, stdin)
+                except _CommandsGone:
+                    self._commands = None
+                else:
+                    return _command_output(args, code, out, err)
         done = subprocess.run(
             [sys.executable, "-m", "panelkey.cli.panelkey", *args],
             env=self.env,
             input=stdin,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=COMMAND_SECONDS,
         )
-        if done.returncode != 0:
-            raise PanelkeyServerError(done.stderr.strip() or f"panelkey {args[0]} failed")
-        return done.stdout
+        return _command_output(args, done.returncode, done.stdout, done.stderr)
 
     def stop(self) -> None:
+        with self._commands_lock:
+            if self._commands is not None:
+                self._commands.close()
+                self._commands = None
         proc = self._proc
         if proc is None or proc.poll() is not None:
             return
@@ -177,16 +200,7 @@ class PanelkeyServer:
             proc.wait()
 
     def _command(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "panelkey.cli.panelkey", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if done.returncode != 0:
-            raise PanelkeyServerError(done.stderr.strip() or f"panelkey {args[0]} failed")
-        return done.stdout
+        return self._command_with("", *args)
 
     def _rest(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
@@ -205,6 +219,82 @@ class PanelkeyServer:
             raise PanelkeyServerError(
                 f"{method} {path}: {exc.code} {exc.read().decode(errors='replace')}"
             ) from None
+
+
+def _command_output(args: tuple[str, ...], code: int, out: str, err: str) -> str:
+    if code != 0:
+        raise PanelkeyServerError(err.strip() or f"panelkey {args[0]} failed")
+    return out
+
+
+class _CommandsGone(Exception):
+    """The commands' process could not be started or has ended."""
+
+
+class _Commands:
+    """The server's `panelkey` commands, forked from one process that imported them
+    once (panelkey/cli/warm.py): a command costs a few hundredths of a second instead of
+    the second a new interpreter spends on its imports. The process is a child of this
+    one with the server's environment, started at the first command; nothing of
+    panelkey is imported here."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        # the commands' input and output: beside the server's data folder, not in it
+        self._folder = Path(tempfile.mkdtemp(prefix="panelkey-commands-"))
+        try:
+            with open(self._folder / "warm.log", "wb") as log:
+                self._proc = subprocess.Popen(
+                    [sys.executable, "-m", "panelkey.cli.warm"],
+                    env=dict(env),
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    start_new_session=True,  # ended with the commands it runs
+                )
+        except OSError as exc:
+            raise _CommandsGone(str(exc)) from None
+
+    def run(self, args: tuple[str, ...], stdin: str) -> tuple[int, str, str]:
+        """(exit code, stdout, stderr) of `panelkey <args>` given `stdin`."""
+        proc = self._proc
+        assert proc.stdin is not None and proc.stdout is not None
+        paths = {name: self._folder / name for name in ("stdin", "stdout", "stderr")}
+        paths["stdin"].write_text(stdin)
+        for name in ("stdout", "stderr"):
+            paths[name].write_bytes(b"")
+        request = {"argv": list(args), "cwd": os.getcwd(), **{k: str(v) for k, v in paths.items()}}
+        try:
+            proc.stdin.write((json.dumps(request) + "\n").encode())
+            proc.stdin.flush()
+        except OSError:
+            self.close()
+            raise _CommandsGone("the commands' process has ended") from None
+        ready, _, _ = select.select([proc.stdout], [], [], COMMAND_SECONDS)
+        line = proc.stdout.readline() if ready else b""
+        if not ready:
+            self.close()
+            raise subprocess.TimeoutExpired(["panelkey", *args], COMMAND_SECONDS)
+        if not line:
+            self.close()
+            raise _CommandsGone("the commands' process has ended")
+        code = int(json.loads(line)["code"])
+        read = {n: paths[n].read_text(errors="replace") for n in ("stdout", "stderr")}
+        return code, read["stdout"], read["stderr"]
+
+    def close(self) -> None:
+        """End the process (and any command still running)."""
+        proc = self._proc
+        for pipe in (proc.stdin, proc.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        shutil.rmtree(self._folder, ignore_errors=True)
 
 
 def _free_port() -> int:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from panelkey.journal import access_line
-from tests.conftest import ADMIN_PASSWORD, Server
+from tests.conftest import ADMIN_PASSWORD, Server, system_trust
 
 AGENT = "/enterprise/control/agent.php"
 PROTOS = "<packet><server><get_protos/></server></packet>"
@@ -38,7 +38,7 @@ def _send(server: Server, key: str, count: int) -> float:
     """`count` requests: XML with a key and REST with a password in turn, the second one
     refused (a wrong key; later ones from the same source would be counted into that
     refusal's audit entry and write no line); returns when the last one ended."""
-    with httpx.Client(base_url=server.http_url, timeout=30) as client:
+    with httpx.Client(base_url=server.http_url, timeout=30, verify=system_trust()) as client:
         for n in range(count):
             if n == 1:
                 r = client.post(AGENT, headers={"KEY": WRONG_KEY}, content=PROTOS)
@@ -108,7 +108,7 @@ def test_every_line_is_written_when_sigterm_comes_before_a_flush(
     before = len(_access_lines(server))
     assert before == 3
     count = 120
-    with httpx.Client(base_url=server.http_url, timeout=30) as client:
+    with httpx.Client(base_url=server.http_url, timeout=30, verify=system_trust()) as client:
         for _ in range(count):
             client.post(AGENT, headers={"KEY": key}, content=PROTOS)
     assert server.proc is not None

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from lxml import etree
 
-from tests.conftest import ADMIN_PASSWORD, Server
+from tests.conftest import ADMIN_PASSWORD, Server, system_trust
 
 AGENT = "/enterprise/control/agent.php"
 PROTOS = b"<packet><server><get_protos/></server></packet>"
@@ -23,7 +23,9 @@ def server(module_server: Server) -> Server:
 
 
 def xml_ok(server: Server, key: str) -> bool:
-    answer = httpx.post(server.http_url + AGENT, content=PROTOS, headers={"KEY": key})
+    answer = httpx.post(
+        server.http_url + AGENT, content=PROTOS, headers={"KEY": key}, verify=system_trust()
+    )
     root = etree.fromstring(answer.content)
     if root.find("system") is not None:
         assert root.findtext("system/errcode") == "11003", answer.text
@@ -77,6 +79,7 @@ def test_xml_key_works_on_rest_and_xml_delete_refuses_it_on_both(
         content=b"<packet><secret_key><create><description>x</description></create>"
         b"</secret_key></packet>",
         headers={"KEY": admin},
+        verify=system_trust(),
     )
     key = etree.fromstring(answer.content).findtext("secret_key/create/result/key")
     assert key
@@ -86,6 +89,7 @@ def test_xml_key_works_on_rest_and_xml_delete_refuses_it_on_both(
         content=f"<packet><secret_key><delete><filter><key>{key}</key></filter></delete>"
         f"</secret_key></packet>".encode(),
         headers={"KEY": admin},
+        verify=system_trust(),
     )
     assert etree.fromstring(answer.content).findtext("secret_key/delete/result/status") == "ok"
     assert not rest_ok(rest, key)

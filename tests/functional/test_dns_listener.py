@@ -35,6 +35,7 @@ from tests.conftest import (
     free_port,
     make_server,
     premigrated,
+    system_trust,
 )
 from tests.functional.xml.xml_helpers import AGENT, packet, parse
 
@@ -48,7 +49,7 @@ class Live:
     site_id: str
 
     def xml(self, inner: str) -> etree._Element:
-        with httpx.Client(timeout=10) as client:
+        with httpx.Client(timeout=10, verify=system_trust()) as client:
             response = client.post(
                 self.server.http_url + AGENT,
                 content=packet(inner),

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from lxml import etree
 
-from tests.conftest import Server
+from tests.conftest import Server, system_trust
 
 AGENT = "/enterprise/control/agent.php"
 
@@ -22,7 +22,7 @@ def test_keys_acknowledged_before_a_kill_are_kept(
     server = server_factory(url).start()
     admin = server.command("-c").stdout.strip()
     values = []
-    with httpx.Client(timeout=10) as client:
+    with httpx.Client(timeout=10, verify=system_trust()) as client:
         for i in range(10):
             body = (
                 f"<packet><secret_key><create><ip_address>127.0.0.1</ip_address>"
@@ -39,7 +39,7 @@ def test_keys_acknowledged_before_a_kill_are_kept(
     listed = server.command("--list").stdout
     for i in range(10):
         assert f"Description: kept {i}" in listed
-    with httpx.Client(timeout=10) as client:
+    with httpx.Client(timeout=10, verify=system_trust()) as client:
         for value in values:
             answer = client.post(
                 server.http_url + AGENT,
@@ -63,7 +63,7 @@ def test_dns_writes_acknowledged_before_a_kill_are_kept(
     server = server_factory(url).start()
     admin = server.command("-c").stdout.strip()
     headers = {"KEY": admin}
-    with httpx.Client(timeout=10) as client:
+    with httpx.Client(timeout=10, verify=system_trust()) as client:
         made = client.post(
             server.http_url + AGENT,
             headers=headers,
@@ -79,7 +79,7 @@ def test_dns_writes_acknowledged_before_a_kill_are_kept(
     stop = threading.Event()
 
     def writer(n: int) -> None:
-        with httpx.Client(timeout=10) as client:
+        with httpx.Client(timeout=10, verify=system_trust()) as client:
             for i in range(10_000):
                 if stop.is_set():
                     return
@@ -122,7 +122,7 @@ def test_dns_writes_acknowledged_before_a_kill_are_kept(
         t.join()
     acknowledged_adds, acknowledged_dels = list(added), set(deleted)
     server.start()
-    with httpx.Client(timeout=10) as client:
+    with httpx.Client(timeout=10, verify=system_trust()) as client:
         zone = client.post(
             server.http_url + AGENT,
             headers=headers,

@@ -32,6 +32,7 @@ from panelkey.core.rows import insert
 from panelkey.core.text import fits
 from panelkey.store import tables
 from panelkey.store.database import Database
+from panelkey.store.prepared import built
 
 CERT_NOT_FOUND = "Certificate does not exist"
 _NOT_KEY = "The private key is not a PEM private key without a passphrase"
@@ -193,10 +194,12 @@ class Certificates(Owned[Certificate]):
     def __init__(self, db: Database, domains: Domains) -> None:
         super().__init__(db, domains)
         self._ips = Ips(db)
-        q = sa.select(*(_C.c[c] for c in self.columns))
-        self._in_repository = db.prepare(
-            q.where(_C.c.repository == sa.bindparam("v")).order_by(_C.c.name)
-        )
+        self._in_repository = db.prepare(built((Certificates, "repository"), self._repository_read))
+
+    @classmethod
+    def _repository_read(cls) -> sa.Select[Any]:
+        q = sa.select(*(_C.c[c] for c in cls.columns))
+        return q.where(_C.c.repository == sa.bindparam("v")).order_by(_C.c.name)
 
     def repository(self, actor: Identity, domain: Domain | None) -> tuple[str, int | None]:
         """(repository, domain id) of a subscription (a site counts as its subscription)

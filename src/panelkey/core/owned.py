@@ -40,6 +40,7 @@ from panelkey.core.identity import Identity
 from panelkey.core.rows import insert
 from panelkey.core.server.properties import Properties
 from panelkey.store.database import Database
+from panelkey.store.prepared import built
 
 Row = tuple[Any, ...]
 Ids = builtins.list[int] | sa.Select[Any]
@@ -107,11 +108,17 @@ class Stored(Generic[T]):
     def __init__(self, db: Database) -> None:
         self._db = db
         self._properties = Properties(db)
-        t = self.table
+        self._select, by_id, every = built((type(self), "stored"), self._stored_reads)
+        self._by_id = db.prepare(by_id)
+        self._all = db.prepare(every)
+
+    @classmethod
+    def _stored_reads(cls) -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
+        """The family's columns; its reads by id and of all (built once per process)."""
+        t = cls.table
         v: sa.BindParameter[Any] = sa.bindparam("v")
-        self._select = sa.select(*(t.c[c] for c in self.columns))
-        self._by_id = db.prepare(self._select.where(t.c.id == v))
-        self._all = db.prepare(self._select.order_by(t.c.id))
+        select = sa.select(*(t.c[c] for c in cls.columns))
+        return select, select.where(t.c.id == v), select.order_by(t.c.id)
 
     # -- rows -----------------------------------------------------------------------
 
@@ -224,13 +231,19 @@ class Owned(Stored[T]):
         super().__init__(db)
         self._domains = domains
         domains.on_delete(self.purge)
-        t = self.table
-        v: sa.BindParameter[Any] = sa.bindparam("v")
         self._parent_at = self.columns.index(self.parent_column)
-        self._by_name = db.prepare(self._select.where(t.c[self.name_column] == v).order_by(t.c.id))
-        self._of_parent = db.prepare(
-            self._select.where(t.c[self.parent_column] == v).order_by(t.c.id)
-        )
+        by_name, of_parent = built((type(self), "owned"), self._owned_reads)
+        self._by_name = db.prepare(by_name)
+        self._of_parent = db.prepare(of_parent)
+
+    @classmethod
+    def _owned_reads(cls) -> tuple[sa.Select[Any], sa.Select[Any]]:
+        """The family's reads by name and of a parent (built once per process)."""
+        t = cls.table
+        v: sa.BindParameter[Any] = sa.bindparam("v")
+        select = built((cls, "stored"), cls._stored_reads)[0]
+        by_name = select.where(t.c[cls.name_column] == v).order_by(t.c.id)
+        return by_name, select.where(t.c[cls.parent_column] == v).order_by(t.c.id)
 
     def _parent_id(self, domain: Domain) -> int:
         """The id rows of `domain` are kept under (a subscription's, for some families)."""

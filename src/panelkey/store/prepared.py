@@ -30,8 +30,8 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import sqlalchemy as sa
 
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from panelkey.store.database import Database
 
 Row = tuple[Any, ...]
+T = TypeVar("T")
 
 
 # Compiled statements by dialect and SQLAlchemy's cache key, with their columns' result
@@ -47,6 +48,44 @@ Row = tuple[Any, ...]
 # other literal values shares the SQL.
 _COMPILED: dict[tuple[Any, ...], tuple[Any, list[Any] | None]] = {}
 _COMPILED_LOCK = threading.Lock()
+# What `built` made, by its key; and the statements among it, by id, with what each
+# became once prepared for a dialect: preparing such a statement again (every store a
+# process opens prepares the core's reads) is a dictionary look-up, where building it
+# and its cache key cost most of opening a store.
+_BUILT: dict[Hashable, Any] = {}
+_KEPT: dict[int, Any] = {}
+_PLANS: dict[tuple[int, type[Any], str], _Plan] = {}
+# The PostgreSQL dialect with positional `%s` binds, one per dialect class.
+_FORMAT_DIALECTS: dict[type[Any], Any] = {}
+
+
+def built(key: Hashable, build: Callable[[], T]) -> T:
+    """What `build()` returns (statements, or a tuple or mapping of them), made once per
+    process for `key`: the core's reads depend on the tables alone, not on the store, so
+    every store opened in a process shares them, and `Database.prepare` finds a statement
+    made here already compiled for its dialect."""
+    found = _BUILT.get(key)
+    if found is None:
+        made = build()
+        with _COMPILED_LOCK:
+            found = _BUILT.setdefault(key, made)
+            if found is made:
+                items = made.values() if isinstance(made, Mapping) else made
+                for item in items if isinstance(made, tuple | list | Mapping) else (made,):
+                    if isinstance(item, sa.Select | sa.CompoundSelect):
+                        _KEPT[id(item)] = item
+    return cast(T, found)
+
+
+class _Plan(NamedTuple):
+    """A statement prepared for a dialect: its SQL, how its arguments are passed, and its
+    columns' result processors."""
+
+    sql: str
+    named: bool
+    defaults: dict[str, Any]
+    order: tuple[str, ...]
+    processors: list[Any] | None
 
 
 def _compile(
@@ -73,6 +112,33 @@ def _compile(
     return compiled, None, made[1]
 
 
+def _plan(statement: sa.Select[Any] | sa.CompoundSelect[Any], dialect: Any) -> _Plan:
+    """`statement` prepared for `dialect` (from `_PLANS` when `built` made it)."""
+    kept = _KEPT.get(id(statement)) is statement
+    at = (id(statement), type(dialect), dialect.paramstyle)
+    if kept and (found := _PLANS.get(at)) is not None:
+        return found
+    compiled, extracted, processors = _compile(statement, dialect)
+    if compiled._bind_processors:  # noqa: SLF001 - no public way to ask; see below
+        # A bind type that needs converting (dates, JSON...) would need SQLAlchemy's
+        # processing: such statements stay on the ordinary path.
+        raise ValueError(f"binds need processing: {sorted(compiled._bind_processors)}")  # noqa: SLF001
+    # Literals in the statement (coalesce(x, '') and the like) are binds too, with
+    # values: those are fixed here, the caller's named ones are filled per call.
+    defaults = compiled.construct_params(_check=False, extracted_parameters=extracted)
+    plan = _Plan(
+        sql=str(compiled),
+        named=not compiled.positional,
+        defaults=dict(defaults),
+        order=tuple(compiled.positiontup or ()),
+        processors=processors,
+    )
+    if kept:
+        with _COMPILED_LOCK:
+            _PLANS.setdefault(at, plan)
+    return plan
+
+
 class Prepared:
     """One SELECT with named `sa.bindparam`s, compiled for one store."""
 
@@ -82,21 +148,14 @@ class Prepared:
         dialect = db.engine.dialect
         if not db.is_sqlite:
             # Positional `%s` binds: psycopg reads a tuple faster than a dict.
-            dialect = cast(Any, type(dialect))(paramstyle="format")
-        compiled, extracted, processors = _compile(statement, dialect)
-        if compiled._bind_processors:  # noqa: SLF001 - no public way to ask; see below
-            # A bind type that needs converting (dates, JSON...) would need SQLAlchemy's
-            # processing: such statements stay on the ordinary path.
-            raise ValueError(f"binds need processing: {sorted(compiled._bind_processors)}")  # noqa: SLF001
-        self.sql = str(compiled)
+            dialect = _format_dialect(type(dialect))
+        plan = _plan(statement, dialect)
+        self.sql = plan.sql
         self._db = db
-        # Literals in the statement (coalesce(x, '') and the like) are binds too, with
-        # values: those are fixed here, the caller's named ones are filled per call.
-        defaults = compiled.construct_params(_check=False, extracted_parameters=extracted)
-        self._named = not compiled.positional
-        self._defaults = dict(defaults)
-        self._order: Sequence[str] = tuple(compiled.positiontup or ())
-        self._processors = processors
+        self._named = plan.named
+        self._defaults = plan.defaults  # read only: shared by every store's Prepared
+        self._order: Sequence[str] = plan.order
+        self._processors = plan.processors
 
     def _args(self, params: Mapping[str, Any]) -> Any:
         if self._named:
@@ -134,6 +193,14 @@ class Prepared:
     def scalar(self, conn: sa.Connection | None = None, /, **params: Any) -> Any:
         row = self.first(conn, **params)
         return None if row is None else row[0]
+
+
+def _format_dialect(kind: type[Any]) -> Any:
+    """The dialect `kind` with positional `%s` binds, made once per process."""
+    found = _FORMAT_DIALECTS.get(kind)
+    if found is None:
+        found = _FORMAT_DIALECTS.setdefault(kind, kind(paramstyle="format"))
+    return found
 
 
 class Readers:

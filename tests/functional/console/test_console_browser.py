@@ -28,7 +28,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import ADMIN_PASSWORD, MigratedTemplates, Server, make_server, premigrated
+from tests.conftest import (
+    ADMIN_PASSWORD,
+    MigratedTemplates,
+    Server,
+    make_server,
+    premigrated,
+    system_trust,
+)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -51,7 +58,9 @@ Page = Any  # playwright's sync Page (its stubs are not typed for mypy --strict 
 
 def _xml(server: Server, body: str, **headers: str) -> str:
     auth = headers or {"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": ADMIN_PASSWORD}
-    return httpx.post(server.http_url + AGENT, headers=auth, content=body).text
+    return httpx.post(
+        server.http_url + AGENT, headers=auth, content=body, verify=system_trust()
+    ).text
 
 
 def _cert(server: Server) -> ssl.SSLContext:
@@ -224,7 +233,9 @@ def test_the_servers_root_leads_to_the_console(server: Server) -> None:
     assert root.status_code == 303 and root.headers["location"] == "/console/"
     login = httpx.get(server.https_url + "/", verify=_cert(server), follow_redirects=True)
     assert login.url.path == "/console/login" and "Log in" in login.text
-    assert httpx.get(server.http_url + "/console/login").status_code == 403  # HTTPS only
+    assert (
+        httpx.get(server.http_url + "/console/login", verify=system_trust()).status_code == 403
+    )  # HTTPS only
 
 
 def test_the_session_cookie_is_secure_and_pages_are_locked_down(

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import MigratedTemplates, Server, make_server, premigrated
+from tests.conftest import MigratedTemplates, Server, make_server, premigrated, system_trust
 
 AGENT = "/enterprise/control/agent.php"
 WAIT = 30.0  # generous: a deadline for the test to fail rather than hang, not a measure
@@ -50,6 +50,7 @@ def _answers(server: Server) -> bool:
         content=b"<packet><server><get_protos/></server></packet>",
         headers={"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": server.admin_password},
         timeout=10,
+        verify=system_trust(),
     )
     return response.status_code == 200 and b"<proto>" in response.content
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from panelkey.core.access.keypolicy import expires_epoch
-from tests.conftest import Server, free_port
+from tests.conftest import Server, free_port, system_trust
 from tests.functional.rest.rest_helpers import https
 from tests.functional.scale.test_revocation import (  # noqa: F401 - two_servers: a fixture
     fresh_connections,
@@ -99,7 +99,7 @@ def test_a_rate_holds_across_two_workers_and_metrics_add_them_up(
             content=PROTOS,
             headers={"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": "wrong"},
         )
-    text = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text
+    text = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", verify=system_trust()).text
 
     def value(pattern: str) -> float:
         found = re.search(pattern + r" ([0-9.e+]+)", text)

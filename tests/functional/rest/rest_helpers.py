@@ -18,7 +18,7 @@ from panelkey.context import Context
 from panelkey.core.identity import Identity
 from panelkey.core.panel import Panel
 from panelkey.rest.app import RestApi
-from tests.conftest import ADMIN_PASSWORD, Server
+from tests.conftest import ADMIN_PASSWORD, Server, system_trust
 from tests.factories import key_of
 from tests.functional.xml.xml_helpers import XmlClient
 
@@ -99,7 +99,7 @@ def https(server: Server) -> httpx.Client:
 
 
 def plain(server: Server) -> httpx.Client:
-    return httpx.Client(base_url=f"{server.http_url}/api/v2", timeout=30)
+    return httpx.Client(base_url=f"{server.http_url}/api/v2", timeout=30, verify=system_trust())
 
 
 def eventually(check: Callable[[], bool], seconds: float = 3.0) -> bool:

@@ -11,7 +11,14 @@ import httpx
 import pytest
 from lxml import etree
 
-from tests.conftest import MigratedTemplates, Server, make_server, pg_schema, premigrated
+from tests.conftest import (
+    MigratedTemplates,
+    Server,
+    make_server,
+    pg_schema,
+    premigrated,
+    system_trust,
+)
 
 AGENT = "/enterprise/control/agent.php"
 PROTOS = b"<packet><server><get_protos/></server></packet>"
@@ -22,7 +29,9 @@ REVOCATION_BOUND = 1.0  # model.md: other servers refuse a deleted key within on
 def fresh_connections() -> httpx.Client:
     """A client that opens a new connection for each request (so that workers take
     turns), made once: making a client costs more than a request."""
-    return httpx.Client(timeout=10, limits=httpx.Limits(max_keepalive_connections=0))
+    return httpx.Client(
+        timeout=10, limits=httpx.Limits(max_keepalive_connections=0), verify=system_trust()
+    )
 
 
 def post(server: Server, body: bytes, key: str) -> etree._Element:

@@ -17,7 +17,7 @@ import pytest
 
 from panelkey.journal import Journal
 from panelkey.pytest_plugin import PanelkeyServer, PanelkeyServerError, start_server
-from tests.conftest import run_tool
+from tests.conftest import run_tool, system_trust
 from tests.functional.testing.worker_connections import AGENT, Pinned, children, per_worker, until
 
 PROTOS = "<packet><server><get_protos/></server></packet>"
@@ -54,7 +54,13 @@ def _rules(server: PanelkeyServer) -> list[dict[str, object]]:
 
 
 def _post(server: PanelkeyServer, packet: str, headers: dict[str, str]) -> httpx.Response:
-    return httpx.post(server.http_url + AGENT, content=packet.encode(), headers=headers, timeout=30)
+    return httpx.post(
+        server.http_url + AGENT,
+        content=packet.encode(),
+        headers=headers,
+        timeout=30,
+        verify=system_trust(),
+    )
 
 
 def _rest(server: PanelkeyServer) -> httpx.Client:
@@ -222,7 +228,9 @@ def test_a_drop_closes_the_connection_unanswered(two: PanelkeyServer) -> None:
 def test_a_ratio_answers_a_share_of_the_calls(two: PanelkeyServer) -> None:
     panelkey(two, "fault", "add", "--operation", "server/get_protos", "--http-status", "503",
              "--ratio", "0.5")  # fmt: skip
-    with httpx.Client(base_url=two.http_url, headers=_admin(two), timeout=30) as client:
+    with httpx.Client(
+        base_url=two.http_url, headers=_admin(two), timeout=30, verify=system_trust()
+    ) as client:
         statuses = [client.post(AGENT, content=PROTOS.encode()).status_code for _ in range(40)]
     refused = statuses.count(503)
     assert 5 <= refused <= 35 and refused + statuses.count(200) == 40, statuses

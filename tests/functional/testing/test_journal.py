@@ -10,7 +10,7 @@ import time
 
 import httpx
 
-from tests.conftest import ADMIN_PASSWORD, BIN, Server
+from tests.conftest import ADMIN_PASSWORD, BIN, Server, system_trust
 
 AGENT = "/enterprise/control/agent.php"
 CUSTOMER_PASSWORD = "cust-pw-31337"
@@ -41,7 +41,7 @@ def _access_lines(server: Server, count: int) -> list[str]:
 
 def test_journal_holds_refusals_with_reasons_and_no_secrets(server: Server) -> None:
     admin = {"HTTP_AUTH_LOGIN": "admin", "HTTP_AUTH_PASSWD": ADMIN_PASSWORD}
-    with httpx.Client(base_url=server.http_url, timeout=30) as client:
+    with httpx.Client(base_url=server.http_url, timeout=30, verify=system_trust()) as client:
         made = client.post(
             AGENT,
             headers=admin,
@@ -92,7 +92,7 @@ def test_journal_holds_refusals_with_reasons_and_no_secrets(server: Server) -> N
 
 def test_journal_follow_prints_new_entries_as_they_come(server: Server) -> None:
     protos = b"<packet><server><get_protos/></server></packet>"
-    with httpx.Client(base_url=server.http_url, timeout=30) as client:
+    with httpx.Client(base_url=server.http_url, timeout=30, verify=system_trust()) as client:
         client.post(AGENT, headers={"KEY": WRONG_KEY}, content=protos)  # the past
     deadline = time.monotonic() + 10
     while not server.command("journal", "--json", tool="panelkey").stdout:
@@ -113,7 +113,7 @@ def test_journal_follow_prints_new_entries_as_they_come(server: Server) -> None:
     try:
         # the past first: once it is printed, the command is following
         assert printed.get(timeout=30)["operation"] == "server/get_protos"
-        with httpx.Client(base_url=server.http_url, timeout=30) as client:
+        with httpx.Client(base_url=server.http_url, timeout=30, verify=system_trust()) as client:
             client.post(AGENT, headers={"KEY": WRONG_KEY}, content=b"<packet><server><get/>"
                         b"</server></packet>")  # fmt: skip
             client.post(

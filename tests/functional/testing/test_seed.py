@@ -15,7 +15,7 @@ from panelkey.core.panel import Panel
 from panelkey.core.server import seed
 from panelkey.core.server.stock import STOCK_PLANS
 from panelkey.store import tables
-from tests.conftest import MigratedTemplates, Server, premigrated
+from tests.conftest import MigratedTemplates, Server, premigrated, system_trust
 from tests.functional.cli.conftest import Done, run_in_process
 
 GOOD = {
@@ -138,6 +138,7 @@ def test_seed_and_reset_commands(
         headers={"KEY": "0123abcd-0000-1111-2222-333344445555"},
         content="<packet><webspace><get><filter/><dataset><gen_info/></dataset></get>"
         "</webspace></packet>",
+        verify=system_trust(),
     ).text
     assert "<status>ok</status>" in answer and "<name>example.com</name>" in answer
     assert "admin.example" not in answer  # the seeded key is jdoe's, and sees only its own

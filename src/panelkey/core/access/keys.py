@@ -28,6 +28,7 @@ from panelkey.core.errors import (
 from panelkey.core.identity import Identity
 from panelkey.store import tables
 from panelkey.store.database import Database
+from panelkey.store.prepared import built
 
 _NO_RATE = Rate(0, 1)
 KEY_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -113,16 +114,26 @@ class Keys:
         self, db: Database, accounts: Accounts, audit: Audit, on_change: Callable[[], None]
     ) -> None:
         self._db = db
-        self._base = self._build_select()
-        k, a = tables.secret_keys, tables.accounts
-        # The reads of one key and of all (get_info, --list): compiled once (prepared.py).
-        v: sa.BindParameter[Any] = sa.bindparam("v")
+        # The reads of one key and of all (get_info, --list): built once per process,
+        # compiled once (prepared.py).
+        reads = built(Keys, self._build_reads)
+        self._base = reads["base"]
         self._names = tuple(self._base.selected_columns.keys())
-        self._by_id = db.prepare(self._base.where(k.c.id == v))
-        self._by_digest = db.prepare(self._base.where(k.c.digest == v))
+        self._by_id = db.prepare(reads["id"])
+        self._by_digest = db.prepare(reads["digest"])
         self._all = db.prepare(self._base)
-        self._of_owner = db.prepare(self._base.where(k.c.owner_id == v))
-        self._lookup = sa.select(
+        self._of_owner = db.prepare(reads["owner"])
+        self._lookup = reads["lookup"]
+        self._accounts = accounts
+        self._audit = audit
+        self._on_change = on_change
+
+    @classmethod
+    def _build_reads(cls) -> dict[str, sa.Select[Any]]:
+        k, a = tables.secret_keys, tables.accounts
+        v: sa.BindParameter[Any] = sa.bindparam("v")
+        base = cls._build_select()
+        lookup = sa.select(
             k.c.id,
             k.c.addresses,
             k.c.owner_id,
@@ -134,9 +145,13 @@ class Keys:
             k.c.scope,
             k.c.rate,
         ).select_from(k.join(a, k.c.owner_id == a.c.id))
-        self._accounts = accounts
-        self._audit = audit
-        self._on_change = on_change
+        return {
+            "base": base,
+            "id": base.where(k.c.id == v),
+            "digest": base.where(k.c.digest == v),
+            "owner": base.where(k.c.owner_id == v),
+            "lookup": lookup,
+        }
 
     @property
     def db(self) -> Database:

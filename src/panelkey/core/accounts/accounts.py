@@ -24,6 +24,7 @@ from panelkey.core.rows import insert
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
+from panelkey.store.prepared import built
 
 LOGIN_RE = patterns.compiled(patterns.LOGIN)
 EMAIL_RE = patterns.compiled(patterns.EMAIL)
@@ -151,21 +152,15 @@ class Accounts:
 
     def __init__(self, db: Database, on_change: Callable[[], None]) -> None:
         self._db = db
-        self._base = self._build_select()
         self._on_change = on_change
         self._properties = Properties(db)
-        # The reads every request makes, compiled once (store/prepared.py).
-        a = tables.accounts
-        v: sa.BindParameter[Any] = sa.bindparam("v")
-        self._by = {
-            "id": db.prepare(self._base.where(a.c.id == v)),
-            "login": db.prepare(self._base.where(a.c.login_key == v)),
-            "guid": db.prepare(self._base.where(a.c.guid == v)),
-            "external_id": db.prepare(self._base.where(a.c.external_id == v)),
-        }
-        self._all = db.prepare(self._base.order_by(a.c.id))
-        owner_of = sa.select(a.c.owner_id).where(a.c.id == v).scalar_subquery()
-        self._with_owner = db.prepare(self._base.where(sa.or_(a.c.id == v, a.c.id == owner_of)))
+        # The reads every request makes, built once per process and compiled once
+        # (store/prepared.py).
+        reads = built(Accounts, self._build_reads)
+        self._base = reads["base"]
+        self._by = {by: db.prepare(reads[by]) for by in ("id", "login", "guid", "external_id")}
+        self._all = db.prepare(reads["all"])
+        self._with_owner = db.prepare(reads["with_owner"])
         # `find`'s finder of each kind of reference (_REFS), made once: it serves every
         # filter naming an account.
         self._finders: dict[str, Callable[[Any], Account | None]] = {
@@ -176,6 +171,22 @@ class Accounts:
         }
 
     # -- reading --------------------------------------------------------------------
+
+    @classmethod
+    def _build_reads(cls) -> dict[str, sa.Select[Any]]:
+        a = tables.accounts
+        v: sa.BindParameter[Any] = sa.bindparam("v")
+        base = cls._build_select()
+        owner_of = sa.select(a.c.owner_id).where(a.c.id == v).scalar_subquery()
+        return {
+            "base": base,
+            "id": base.where(a.c.id == v),
+            "login": base.where(a.c.login_key == v),
+            "guid": base.where(a.c.guid == v),
+            "external_id": base.where(a.c.external_id == v),
+            "all": base.order_by(a.c.id),
+            "with_owner": base.where(sa.or_(a.c.id == v, a.c.id == owner_of)),
+        }
 
     @staticmethod
     def _build_select() -> sa.Select[Any]:

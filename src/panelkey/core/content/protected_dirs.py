@@ -29,6 +29,7 @@ from panelkey.core.owned import Findable, Ids, Named
 from panelkey.core.rows import insert
 from panelkey.store import tables
 from panelkey.store.database import Database
+from panelkey.store.prepared import built
 
 EVENT, USER_EVENT = "protected_dir", "protected_dir_user"
 NOT_FOUND = "Protected URL is not found"
@@ -117,6 +118,13 @@ def _location(values: Mapping[str, Any], current: Mapping[str, bool]) -> dict[st
     return out
 
 
+def _user_reads() -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
+    """The users of every directory, of one, and one by id."""
+    v: sa.BindParameter[Any] = sa.bindparam("v")
+    users = sa.select(_U.c.id, _U.c.dir_id, _U.c.login, _U.c.created).order_by(_U.c.id)
+    return users, users.where(_U.c.dir_id == v), users.where(_U.c.id == v)
+
+
 class ProtectedDirs(Findable[ProtectedDir]):
     table = _P
     record = ProtectedDir
@@ -124,12 +132,11 @@ class ProtectedDirs(Findable[ProtectedDir]):
 
     def __init__(self, db: Database, domains: Domains) -> None:
         super().__init__(db, domains)
-        # the users' reads, compiled once as the directories' are
-        v: sa.BindParameter[Any] = sa.bindparam("v")
-        users = sa.select(_U.c.id, _U.c.dir_id, _U.c.login, _U.c.created).order_by(_U.c.id)
+        # the users' reads, built and compiled once as the directories' are
+        users, users_of, user_by_id = built((ProtectedDirs, "users"), _user_reads)
         self._users = db.prepare(users)
-        self._users_of = db.prepare(users.where(_U.c.dir_id == v))
-        self._user_by_id = db.prepare(users.where(_U.c.id == v))
+        self._users_of = db.prepare(users_of)
+        self._user_by_id = db.prepare(user_by_id)
 
     def _children(self, conn: sa.Connection, actor: Identity | None, ids: Ids) -> None:
         conn.execute(_U.delete().where(_U.c.dir_id.in_(ids)))

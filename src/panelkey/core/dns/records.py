@@ -24,7 +24,7 @@ from panelkey.core.errors import InvalidValue, NotFound
 from panelkey.core.identity import Identity
 from panelkey.store import tables
 from panelkey.store.database import Database
-from panelkey.store.prepared import Write
+from panelkey.store.prepared import Write, built
 
 __all__ = ["TYPES", "DEFAULT_TTL", "Record", "Dns", "absolute_host", "host_in_zone"]
 
@@ -126,14 +126,21 @@ def insert_record(
     return record
 
 
+def _record_reads() -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """A zone's records, and one record by id (built once per process)."""
+    q = sa.select(*RECORD_COLUMNS)
+    zone = q.where(_R.c.domain_id == sa.bindparam("v")).order_by(_R.c.id)
+    return zone, q.where(_R.c.id == sa.bindparam("v"))
+
+
 class Dns:
     def __init__(self, db: Database, domains: Domains) -> None:
         self._db = db
         self._domains = domains
         domains.on_delete(self.purge)
-        q = sa.select(*RECORD_COLUMNS)
-        self._zone = db.prepare(q.where(_R.c.domain_id == sa.bindparam("v")).order_by(_R.c.id))
-        self._by_id = db.prepare(q.where(_R.c.id == sa.bindparam("v")))
+        zone, by_id = built(Dns, _record_reads)
+        self._zone = db.prepare(zone)
+        self._by_id = db.prepare(by_id)
 
     @staticmethod
     def purge(conn: sa.Connection, domain_ids: list[int]) -> None:

@@ -38,7 +38,7 @@ from panelkey.core.refs import Ref, resolve
 from panelkey.core.rows import insert
 from panelkey.store import tables
 from panelkey.store.database import Database
-from panelkey.store.prepared import Prepared
+from panelkey.store.prepared import Prepared, built
 
 # Deletes what belongs to the given domains, in the caller's transaction.
 Purger = Callable[[sa.Connection, "builtins.list[int]"], None]
@@ -68,22 +68,27 @@ def _kind_of(actor: Identity) -> str:
     return kind if kind in _ACTOR_KINDS else _CUSTOMER
 
 
+def _properties_read() -> sa.Select[Any]:
+    """A domain's properties, by name."""
+    p = tables.properties
+    return (
+        sa.select(p.c.name, p.c.value)
+        .where(p.c.kind == PROPERTY_KIND, p.c.object_id == sa.bindparam("v"))
+        .order_by(p.c.name)
+    )
+
+
 class Domains:
     def __init__(self, db: Database, accounts: Accounts) -> None:
         self._db = db
-        self._base = self._build_select()
+        self._base = built((Domains, "base"), self._build_select)
         self._accounts = accounts
         self._purgers: builtins.list[Purger] = []
         self._name_checks: builtins.list[NameCheck] = []
         self._makers: builtins.list[Made] = []
         # The reads by filter, compiled once per (filter, kind of actor): prepared.py.
         self._prepared: dict[tuple[str, str], Prepared] = {}
-        p = tables.properties
-        self._props = db.prepare(
-            sa.select(p.c.name, p.c.value)
-            .where(p.c.kind == PROPERTY_KIND, p.c.object_id == sa.bindparam("v"))
-            .order_by(p.c.name)
-        )
+        self._props = db.prepare(built((Domains, "properties"), _properties_read))
 
     def on_delete(self, purge: Purger) -> None:
         """Run `purge(conn, domain_ids)` inside every delete's transaction, before the
@@ -193,28 +198,33 @@ class Domains:
         kind = _kind_of(actor)
         prepared = self._prepared.get((by, kind))
         if prepared is None:
-            d, p = tables.domains, tables.properties
-            v: sa.BindParameter[Any] = sa.bindparam("v")
-            held = sa.select(p.c.object_id).where(
-                p.c.kind == PROPERTY_KIND, p.c.name == sa.bindparam("n"), p.c.value == v
-            )
-            where = {
-                "all": None,
-                "id": d.c.id == v,
-                "ascii": d.c.ascii_name == v,
-                "guid": d.c.guid == v,
-                "owner": d.c.owner_id == v,
-                "base": d.c.base_domain_id == v,
-                "property": d.c.id.in_(held),
-            }[by]
-            q = self._base
-            seen = self._visible_to(kind)
-            if seen is not None:
-                q = q.where(seen)
-            if where is not None:
-                q = q.where(where)
+            q = built((Domains, "find", by, kind), lambda: self._find_read(by, kind))
             prepared = self._prepared[(by, kind)] = self._db.prepare(q)
         return [_domain(r) for r in prepared.all(actor=actor.account_id, **params)]
+
+    def _find_read(self, by: str, kind: str) -> sa.Select[Any]:
+        """The read `_find` prepares for a filter `by` and a kind of actor."""
+        d, p = tables.domains, tables.properties
+        v: sa.BindParameter[Any] = sa.bindparam("v")
+        held = sa.select(p.c.object_id).where(
+            p.c.kind == PROPERTY_KIND, p.c.name == sa.bindparam("n"), p.c.value == v
+        )
+        where = {
+            "all": None,
+            "id": d.c.id == v,
+            "ascii": d.c.ascii_name == v,
+            "guid": d.c.guid == v,
+            "owner": d.c.owner_id == v,
+            "base": d.c.base_domain_id == v,
+            "property": d.c.id.in_(held),
+        }[by]
+        q = self._base
+        seen = self._visible_to(kind)
+        if seen is not None:
+            q = q.where(seen)
+        if where is not None:
+            q = q.where(where)
+        return q
 
     @staticmethod
     def _visible_to(kind: str) -> Any:

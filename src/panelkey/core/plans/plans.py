@@ -34,6 +34,7 @@ from panelkey.core.rows import insert
 from panelkey.core.text import fits
 from panelkey.store import tables
 from panelkey.store.database import Database
+from panelkey.store.prepared import built
 
 KINDS = ("service", "addon", "reseller")
 # Plesk's event object classes.
@@ -90,24 +91,29 @@ def hosted(values: Mapping[str, Mapping[str, str]]) -> bool:
     return values.get("plan", {}).get("hosting-type", "vrt_hst") == "vrt_hst"
 
 
+def _plan_reads() -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
+    """Plans with their owner's login; one by id; a plan's settings (built once per
+    process)."""
+    p, a, s = tables.plans, tables.accounts, tables.plan_settings
+    base = (
+        sa.select(p, a.c.login.label("owner_login"))
+        .select_from(p.join(a, p.c.owner_id == a.c.id))
+        .order_by(p.c.id)
+    )
+    v: sa.BindParameter[Any] = sa.bindparam("v")
+    settings = sa.select(s.c.block, s.c.name, s.c.value).where(s.c.plan_id == v)
+    return base, base.where(p.c.id == v), settings
+
+
 class Plans:
     def __init__(self, db: Database, accounts: Accounts) -> None:
         self._db = db
         self._accounts = accounts
         self._purgers: builtins.list[Purger] = []
         self._ips = Ips(db)
-        p, a = tables.plans, tables.accounts
-        self._base = (
-            sa.select(p, a.c.login.label("owner_login"))
-            .select_from(p.join(a, p.c.owner_id == a.c.id))
-            .order_by(p.c.id)
-        )
-        s = tables.plan_settings
-        v: sa.BindParameter[Any] = sa.bindparam("v")
-        by_id = self._base.where(p.c.id == v)
+        self._base, by_id, settings = built(Plans, _plan_reads)
         self._names = tuple(str(c.key) for c in by_id.selected_columns)
         self._by_id = db.prepare(by_id)
-        settings = sa.select(s.c.block, s.c.name, s.c.value).where(s.c.plan_id == v)
         self._settings = db.prepare(settings)
 
     def on_delete(self, purge: Purger) -> None:

@@ -31,6 +31,7 @@ from panelkey.core.server.php_handlers import refuse_disabled
 from panelkey.core.server.properties import Properties
 from panelkey.store import tables
 from panelkey.store.database import Database
+from panelkey.store.prepared import built
 
 Given = Mapping[str, Iterable[tuple[str, str]]]
 # Blocks a customer may change on its own subscription, and the permission it needs.
@@ -62,31 +63,38 @@ def check(given: Given, allowed: Iterable[str] = SUBSCRIPTION_BLOCKS) -> Checked
     return out
 
 
+def _subscription_reads() -> tuple[sa.Select[Any], sa.Select[Any], sa.CompoundSelect[Any]]:
+    """A subscription's plans; its own values; both in one read (built once per process)."""
+    sp, s = tables.subscription_plans, tables.domain_settings
+    v: sa.BindParameter[Any] = sa.bindparam("v")
+    plans_of = sa.select(sp.c.plan_id, sp.c.kind).where(sp.c.domain_id == v)
+    own = sa.select(s.c.block, s.c.name, s.c.value).where(s.c.domain_id == v)
+    # Both of the above in one read, for `effective`: (kind, plan_id, None, None) rows
+    # for plans, (block, None, name, value) rows for the domain's own values.
+    layers = sa.union_all(
+        sa.select(
+            sp.c.kind,
+            sp.c.plan_id,
+            sa.cast(sa.null(), sa.String),
+            sa.cast(sa.null(), sa.Text),
+        ).where(sp.c.domain_id == v),
+        sa.select(s.c.block, sa.cast(sa.null(), sa.Integer), s.c.name, s.c.value).where(
+            s.c.domain_id == v
+        ),
+    )
+    return plans_of, own, layers
+
+
 class Subscriptions:
     def __init__(self, db: Database, domains: Domains, plans: Plans, ips: Ips) -> None:
         self._db = db
         self._domains = domains
         self._plans = plans
         self._ips = ips
-        sp, s = tables.subscription_plans, tables.domain_settings
-        v: sa.BindParameter[Any] = sa.bindparam("v")
-        self._plans_of = db.prepare(sa.select(sp.c.plan_id, sp.c.kind).where(sp.c.domain_id == v))
-        self._own = db.prepare(sa.select(s.c.block, s.c.name, s.c.value).where(s.c.domain_id == v))
-        # Both of the above in one read, for `effective`: (kind, plan_id, None, None) rows
-        # for plans, (block, None, name, value) rows for the domain's own values.
-        self._layers = db.prepare(
-            sa.union_all(
-                sa.select(
-                    sp.c.kind,
-                    sp.c.plan_id,
-                    sa.cast(sa.null(), sa.String),
-                    sa.cast(sa.null(), sa.Text),
-                ).where(sp.c.domain_id == v),
-                sa.select(s.c.block, sa.cast(sa.null(), sa.Integer), s.c.name, s.c.value).where(
-                    s.c.domain_id == v
-                ),
-            )
-        )
+        plans_of, own, layers = built(Subscriptions, _subscription_reads)
+        self._plans_of = db.prepare(plans_of)
+        self._own = db.prepare(own)
+        self._layers = db.prepare(layers)
 
     def check_ip(self, owner: Account, address: str) -> None:
         """Refuse an address outside the pool `owner` may host on (the server's for the
