@@ -51,8 +51,8 @@ def test_an_accepted_body_is_kept_and_planned_again_from_a_new_parse(face: XmlAp
     assert face.checked.passed(Checked.digest(body))
     again, store = face._prepare(body)
     assert not store
-    assert [(o, [(op.tag, h) for op, h in ops]) for o, ops in again] == [
-        (o, [(op.tag, h) for op, h in ops]) for o, ops in first
+    assert [(o, [(op.tag, h, tag) for op, h, tag in ops]) for o, ops in again] == [
+        (o, [(op.tag, h, tag) for op, h, tag in ops]) for o, ops in first
     ]
     assert again[0][1][0][0] is not first[0][1][0][0]  # a tree of its own
 
