@@ -35,8 +35,10 @@ import shutil
 import signal
 import sys
 import tempfile
-import traceback
 from collections.abc import Callable
+from typing import NoReturn
+
+from panelkey.cli.warm import exit_with
 
 # What `panelkey serve` imports before it listens, and what its worker imports lazily.
 # (Found with `python -X importtime` on a served request: what a real server imports.)
@@ -99,10 +101,10 @@ def _redirect(fd: int, path: object, flags: int) -> None:
     os.close(opened)
 
 
-def _run_child(entry: Callable[[], object], request: dict[str, object]) -> None:
+def _run_child(entry: Callable[[], object], request: dict[str, object]) -> NoReturn:
     """In the forked child: become the process `request` describes."""
-    code = 1
-    try:
+
+    def run() -> object:
         os.setsid()
         written = os.O_WRONLY | os.O_APPEND | os.O_CREAT
         _redirect(0, request["stdin"], os.O_RDONLY)
@@ -117,28 +119,9 @@ def _run_child(entry: Callable[[], object], request: dict[str, object]) -> None:
         argv = request["argv"]
         assert isinstance(argv, list)
         sys.argv = [str(a) for a in argv]
-        try:
-            code = exit_code(entry())
-        except SystemExit as exc:
-            code = exit_code(exc.code)
-    except BaseException:  # noqa: BLE001 - as the interpreter shows an uncaught one
-        traceback.print_exc()
-        code = 1
-    finally:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
-        os._exit(code)
+        return entry()
 
-
-def exit_code(value: object) -> int:
-    """The exit status `sys.exit(value)` gives a process (a message goes to stderr)."""
-    if value is None:
-        return 0
-    if isinstance(value, int):
-        return value
-    print(value, file=sys.stderr)
-    return 1
+    exit_with(run)
 
 
 def _reap(running: dict[int, str]) -> None:

@@ -22,7 +22,8 @@ import json
 import os
 import sys
 import traceback
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 from panelkey.cli import panelkey
 
@@ -33,18 +34,29 @@ def _redirect(fd: int, path: str, flags: int) -> None:
     os.close(opened)
 
 
-def _child(request: dict[str, Any]) -> None:
+def _child(request: dict[str, Any]) -> NoReturn:
     """In the forked child: run the command, then end with its exit code."""
-    code = 1
-    try:
+
+    def run() -> object:
         _redirect(0, str(request["stdin"]), os.O_RDONLY)
         _redirect(1, str(request["stdout"]), os.O_WRONLY | os.O_TRUNC)
         _redirect(2, str(request["stderr"]), os.O_WRONLY | os.O_TRUNC)
         os.chdir(str(request["cwd"]))
         # argv[0] as `python -m panelkey.cli.panelkey` sets it
         sys.argv = [str(panelkey.__file__), *map(str, request["argv"])]
+        return panelkey.main()
+
+    exit_with(run)
+
+
+def exit_with(run: Callable[[], object]) -> NoReturn:
+    """In a forked child: `run()`, then end the process as the interpreter would have
+    ended it, had `run` been its main: the exit status of what it returned or raised
+    (SystemExit), a traceback and 1 for anything else; its output flushed first."""
+    code = 1
+    try:
         try:
-            code = exit_code(panelkey.main())
+            code = exit_code(run())
         except SystemExit as exc:
             code = exit_code(exc.code)
     except BaseException:  # noqa: BLE001 - as the interpreter shows an uncaught one

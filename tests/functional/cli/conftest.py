@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from panelkey.cli.warm import exit_code
 from tests.conftest import BIN, MigratedTemplates, zygote
-from tests.zygote import exit_code
 
 SCRIPTS = ("panelkey", "secret_key", "plesk")
 
