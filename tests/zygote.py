@@ -38,7 +38,7 @@ import tempfile
 from collections.abc import Callable
 from typing import NoReturn
 
-from panelkey.cli.warm import exit_with
+from panelkey.cli.warm import exit_with, requests_in
 
 # What `panelkey serve` imports before it listens, and what its worker imports lazily.
 # (Found with `python -X importtime` on a served request: what a real server imports.)
@@ -155,10 +155,8 @@ def main() -> None:
         chunk = os.read(requests.fileno(), 65536)
         if not chunk:
             break
-        pending += chunk
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            request = json.loads(line)
+        requests_read, pending = requests_in(pending + chunk)
+        for request in requests_read:
             pid = os.fork()
             if pid == 0:
                 _run_child(entries[str(request["script"])], request)

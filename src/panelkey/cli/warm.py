@@ -79,6 +79,12 @@ def exit_code(value: object) -> int:
     return 1
 
 
+def requests_in(pending: bytes) -> tuple[list[dict[str, Any]], bytes]:
+    """The whole JSON lines `pending` begins with, parsed, and the part line after them."""
+    *lines, rest = pending.split(b"\n")
+    return [json.loads(line) for line in lines], rest
+
+
 def main() -> None:
     requests = os.fdopen(os.dup(0), "rb", buffering=0)
     answers = os.fdopen(os.dup(1), "w")
@@ -87,10 +93,8 @@ def main() -> None:
         chunk = requests.read(65536)
         if not chunk:
             return
-        pending += chunk
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            request = json.loads(line)
+        requests_read, pending = requests_in(pending + chunk)
+        for request in requests_read:
             pid = os.fork()
             if pid == 0:
                 _child(request)
