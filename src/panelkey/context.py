@@ -21,6 +21,11 @@ from panelkey.core.panel import Panel
 Scope = dict[str, Any]
 
 
+# The scope's key under which whoever keeps the request (the journal's middleware) may put
+# an object whose `took(chunk)` is handed each chunk of the body `read_body` reads.
+BODY_KEEPER = "panelkey.body_keeper"
+
+
 class BodyTooLarge(Exception):
     """The request body passed the configured limit; it was not read further."""
 
@@ -130,6 +135,7 @@ class Context:
                         raise BodyTooLarge()
                 except ValueError:
                     pass
+        keeper = scope.get(BODY_KEEPER)
         chunks: list[bytes] = []
         size = 0
         more = True
@@ -138,6 +144,8 @@ class Context:
             if message["type"] == "http.disconnect":
                 raise ClientGone()
             chunk = message.get("body", b"")
+            if keeper is not None:
+                keeper.took(chunk)
             size += len(chunk)
             if size > limit:
                 raise BodyTooLarge()

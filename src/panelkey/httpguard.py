@@ -162,9 +162,10 @@ class TurnWrite:
         held = self._held
         if not held:
             self._turn.hold(self, self._loop)
-        held.append(bytes(data))
-        self._size += len(data)
-        if self._size > HOLD_LIMIT or (len(held) > 1 and self._in_hand[0] <= 1):
+        # A copy only of what the caller may change after (uvicorn writes bytes).
+        held.append(data if data.__class__ is bytes else bytes(data))
+        size = self._size = self._size + len(data)
+        if size > HOLD_LIMIT or (len(held) > 1 and self._in_hand[0] <= 1):
             self.flush()
 
     def writelines(self, chunks: Any) -> None:
@@ -181,6 +182,11 @@ class TurnWrite:
 
     def get_write_buffer_size(self) -> int:
         return int(self._transport.get_write_buffer_size()) + self._size
+
+    def is_closing(self) -> bool:
+        # Its own method, asked once a request: `__getattr__` is reached only after a
+        # failed lookup, which makes and drops an AttributeError each time.
+        return bool(self._transport.is_closing())
 
     def write_eof(self) -> None:
         self.flush()
@@ -320,6 +326,9 @@ class Deadlines:
         self._sweep = loop.call_later(self.every, self._swept, loop) if self.open else None
 
 
+_Base = HttpToolsProtocol
+
+
 class GuardedHttp(HttpToolsProtocol):
     """Made per worker by `guarded`, which sets the limits as class attributes; a subclass
     with `tls` set serves HTTPS, shaking hands itself."""
@@ -443,7 +452,7 @@ class GuardedHttp(HttpToolsProtocol):
             return
         if self._head_bytes >= 0:
             self._head_bytes += len(data)
-        super().data_received(data)
+        _Base.data_received(self, data)
         # Still inside the head after all that (a head and its body in one read is fine).
         if self._head_bytes > HEAD_LIMIT:
             self._close_with(_HEAD_TOO_LARGE, linger=True)
@@ -454,44 +463,54 @@ class GuardedHttp(HttpToolsProtocol):
             return
         super().shutdown()
 
+    # The callbacks every request runs call uvicorn's by name, not through `super()` (an
+    # object made each call), and set the deadline inline (`_arm`'s work, no call more).
+
     def on_message_begin(self) -> None:
-        super().on_message_begin()
+        _Base.on_message_begin(self)
         if self._head_bytes < 0:
             self._head_bytes = 0
         if self._idle or not self._deadline:  # else the connection's first head
-            self._arm(self.header_timeout)
+            seconds = self.header_timeout
+            self._deadline = self.loop.time() + seconds if seconds > 0 else 0.0
+            self._idle = False
 
     def on_headers_complete(self) -> None:
-        self._disarm()
         self._head_bytes = -1
         before = self.cycle
-        super().on_headers_complete()
+        _Base.on_headers_complete(self)
         if self.cycle is not before:  # a request to answer (not an upgrade)
             self._begun += 1
             self.in_hand[0] += 1
             _BEGUN[0] += 1
-        self._arm(self.body_timeout)  # disarmed at once when there is no body
+        # The head's deadline becomes the body's, disarmed at once when there is no body.
+        seconds = self.body_timeout
+        self._deadline = self.loop.time() + seconds if seconds > 0 else 0.0
+        self._idle = False
 
     def on_response_complete(self) -> None:
-        # uvicorn's, with its keep-alive timer made a deadline of the sweep's.
+        # uvicorn's, with its keep-alive timer made a deadline of the sweep's (so uvicorn's
+        # own keep-alive task, which only uvicorn's version of this arms, is never set).
         if self._begun > 0:
             self._begun -= 1
             self.in_hand[0] -= 1
         self.server_state.total_requests += 1
         if self.transport.is_closing():
             return
-        self._unset_keepalive_if_required()
-        self.flow.resume_reading()
+        flow = self.flow
+        if flow.read_paused:
+            flow.resume_reading()
         if self.pipeline:  # pipelined requests wait for this answer
             cycle, app = self.pipeline.pop()
             self._start_asgi_task(cycle, app)
         elif not self._deadline:  # a body still coming keeps its own deadline
-            self._arm(self.timeout_keep_alive)
+            seconds = self.timeout_keep_alive
+            self._deadline = self.loop.time() + seconds if seconds > 0 else 0.0
             self._idle = True
 
     def on_message_complete(self) -> None:
-        self._disarm()
-        super().on_message_complete()
+        self._deadline = 0.0
+        _Base.on_message_complete(self)
 
     # -- timers -----------------------------------------------------------------------
 

@@ -198,6 +198,22 @@ def test_a_packet_in_any_encoding_loses_its_password(
         assert "<login>joe</login>" in out  # read as the parser reads it, not blanked
 
 
+def test_a_declaration_read_before_is_read_the_same_again() -> None:
+    """A declaration the journal has read is known the next time: each body still gets
+    its own declaration's encoding, and one Python cannot read is still not kept."""
+    latin = '<?xml version="1.0" encoding="ISO-8859-1"?><packet><n>Zoë</n></packet>'
+    utf8 = latin.replace("ISO-8859-1", "UTF-8")
+    unknown = b'<?xml version="1.0" encoding="X-NO-SUCH"?><packet/>'
+    for _ in range(3):
+        assert redact("xml", latin.encode("iso-8859-1")) == latin
+        assert redact("xml", utf8.encode()) == utf8
+        assert "not kept" in redact("xml", unknown)
+        assert (
+            redact("xml", b"<packet><n>Zo\xc3\xab</n></packet>")
+            == "<packet><n>Zo\u00eb</n></packet>"
+        )
+
+
 def test_a_packet_in_an_encoding_python_cannot_read_is_not_kept() -> None:
     body = b'<?xml version="1.0" encoding="X-NO-SUCH"?>' + _PACKET.encode()
     out = redact("xml", body)

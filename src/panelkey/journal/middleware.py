@@ -11,6 +11,7 @@ from time import time as wall_time
 from typing import Any
 
 from panelkey import metrics
+from panelkey.context import BODY_KEEPER
 from panelkey.core.identity import request_note
 from panelkey.journal.access import AccessLog, access_log
 from panelkey.journal.describe import Raw, entry_of, presented
@@ -71,15 +72,18 @@ class JournalMiddleware:
             except self._caught as exc:
                 await self._recover(exc, receive, send)
             return
-        kept = _Kept(receive, send)
+        kept = _Kept(send)
+        # The faces' one body reader (Context.read_body) hands it each chunk it reads:
+        # no wrapper coroutine around every `receive`.
+        scope[BODY_KEEPER] = kept
         note: dict[str, str] = {}
         token = request_note.set(note)
         started = perf_counter()
         try:
             try:
-                await self.app(scope, kept.receive, kept.send)
+                await self.app(scope, receive, kept.send)
             except self._caught as exc:
-                await self._recover(exc, kept.receive, kept.send)
+                await self._recover(exc, receive, kept.send)
         finally:
             request_note.reset(token)
             elapsed = (perf_counter() - started) * 1000
@@ -143,26 +147,24 @@ def _recurring(method: str, path: str) -> str:
 
 
 class _Kept:
-    """One request's receive and send, passed through, keeping the bodies (each up to
-    about BODY_LIMIT) and the status."""
+    """One request's send, passed through, and the bodies (each up to about BODY_LIMIT)
+    and the status: the request's body as the face reads it (`took`, a BodyKeeper), the
+    answer's as it is sent."""
 
-    __slots__ = ("_receive", "_send", "given", "status", "taken", "_sizes")
+    __slots__ = ("_send", "given", "status", "taken", "_taken_size", "_given_size")
 
-    def __init__(self, receive: Any, send: Any) -> None:
-        self._receive = receive
+    def __init__(self, send: Any) -> None:
         self._send = send
         self.taken: list[bytes] = []
         self.given: list[bytes] = []
         self.status = 0
-        self._sizes = [0, 0]
+        self._taken_size = 0
+        self._given_size = 0
 
-    async def receive(self) -> Any:
-        message = await self._receive()
-        chunk = message.get("body", b"")
-        if chunk and self._sizes[0] <= BODY_LIMIT:
+    def took(self, chunk: bytes) -> None:
+        if chunk and self._taken_size <= BODY_LIMIT:
             self.taken.append(chunk)
-            self._sizes[0] += len(chunk)
-        return message
+            self._taken_size += len(chunk)
 
     def send(self, message: Any) -> Awaitable[None]:
         # Not a coroutine: the caller awaits the server's own send, with no coroutine
@@ -170,9 +172,9 @@ class _Kept:
         kind = message["type"]
         if kind == "http.response.body":
             chunk = message.get("body", b"")
-            if chunk and self._sizes[1] <= BODY_LIMIT:
+            if chunk and self._given_size <= BODY_LIMIT:
                 self.given.append(chunk)
-                self._sizes[1] += len(chunk)
+                self._given_size += len(chunk)
         elif kind == "http.response.start":
             self.status = int(message["status"])
         return self._send(message)  # type: ignore[no-any-return]

@@ -178,6 +178,29 @@ def _wide(first: bytes) -> str:
 def _xml_encoding(head: bytes) -> tuple[str, int]:
     """The codec a packet is read with, as an XML parser finds it (a mark, the family of
     the first bytes, then the declaration of that family), and the mark's length."""
+    if head[:1] == b"<":
+        # No mark, no wide or EBCDIC family starts so (most packets, every answer): UTF-8
+        # unless a declaration says otherwise; a declaration seen before is read once.
+        if head[:5] != b"<?xml":
+            return "utf-8", 0
+        end = head.find(b">", 0, 200) + 1
+        if end:
+            known = _DECLARATIONS.get(head[:end])
+            if known is None:
+                known = _read_encoding(head)
+                if len(_DECLARATIONS) >= _DECLARATIONS_KEPT:
+                    _DECLARATIONS.clear()
+                _DECLARATIONS[head[:end]] = known
+            return known
+    return _read_encoding(head)
+
+
+# Declarations (the bytes up to their `>`, all `_DECLARED` reads) and what they give.
+_DECLARATIONS: dict[bytes, tuple[str, int]] = {}
+_DECLARATIONS_KEPT = 64
+
+
+def _read_encoding(head: bytes) -> tuple[str, int]:
     for mark, codec in _BOMS:
         if head.startswith(mark):
             return codec, len(mark)

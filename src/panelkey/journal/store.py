@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +198,7 @@ class Journal:
             # rows, ten times more for a big body's).
             for start in range(0, len(rows), _ROWS_A_STATEMENT):
                 part = rows[start : start + _ROWS_A_STATEMENT]
-                conn.execute(_insert(len(part)), [value for row in part for value in row])
+                conn.execute(_insert(len(part)), list(chain.from_iterable(part)))
             conn.execute(
                 "DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", (self.size,)
             )
