@@ -85,6 +85,9 @@ class JournalMiddleware:
             except self._caught as exc:
                 await self._recover(exc, receive, kept.send)
         finally:
+            # The keeper holds the server's send, whose request cycle holds the scope:
+            # left there, a cycle for the garbage collector to find, every request.
+            scope.pop(BODY_KEEPER, None)
             request_note.reset(token)
             elapsed = (perf_counter() - started) * 1000
             # Only what the request leaves behind is taken here; `entry_of`, `describe`

@@ -127,6 +127,8 @@ def run(
     scope = req.identity.scope
     counting = metrics.enabled()
     faults = req.ctx.panel.faults
+    # Asked once a packet: a rule armed while it runs applies from the next packet on.
+    armed = faults.armed
     lone = (count(steps) if operations is None else operations) <= 1
     limit = None if lone else answer_limit
     size = 0
@@ -134,7 +136,8 @@ def run(
     down: StoreUnavailable | None = None
     used = False  # an operation used the store and it answered
     for operator, ops in steps:
-        parts.append(f"<{operator}>".encode())
+        opened, closed = _tags(operator)
+        parts.append(opened)
         for op, handler, tag in ops:
             if over:
                 assert limit is not None
@@ -152,11 +155,7 @@ def run(
                         req.identity, operator, tag, face=req.face, address=req.address
                     )
                 # A fault injected on purpose (core/testing) answers before the operation runs.
-                fault = (
-                    faults.before(FACE, (f"{operator}/{tag}",), req.identity)
-                    if faults.armed
-                    else None
-                )
+                fault = faults.before(FACE, (f"{operator}/{tag}",), req.identity) if armed else None
                 results = [_injected(fault.errcode, fault.errtext)] if fault else handler(req, op)
                 used = used or (fault is None and needs_store(handler))
             except PanelkeyError as exc:
@@ -183,7 +182,7 @@ def run(
             if counting:
                 failed = any(render.ERROR_STATUS in b for b in blobs)
                 metrics.request("xml", f"{operator}/{tag}", "error" if failed else "ok")
-        parts.append(f"</{operator}>".encode())
+        parts.append(closed)
     parts.append(render.PACKET_CLOSE)
     if used and down is None:
         outage_of(req.ctx.panel.db).ok()
@@ -191,6 +190,21 @@ def run(
     if lone and answer_limit is not None and len(render.DECLARATION) + len(answer) > answer_limit:
         return _lone_over_limit(steps, answer, answer_limit) or answer
     return answer
+
+
+def _tags(name: str) -> tuple[bytes, bytes]:
+    """An element's start and end tags as bytes, made once for each name (the operators:
+    few, named by the schema)."""
+    tags = _TAGS.get(name)
+    if tags is None:
+        encoded = name.encode()
+        tags = (b"<" + encoded + b">", b"</" + encoded + b">")
+        if len(_TAGS) < 4096:
+            _TAGS[name] = tags
+    return tags
+
+
+_TAGS: dict[str, tuple[bytes, bytes]] = {}
 
 
 def _injected(errcode: int | None, errtext: str) -> etree._Element:
