@@ -73,7 +73,7 @@ class SqliteChangeWatcher(ChangeWatcher):
 
 
 class PostgresChangeWatcher(ChangeWatcher):
-    """LISTEN on one connection in a thread; every NOTIFY drops the caches.
+    """LISTEN on one connection in a thread; every NOTIFY of its schema drops the caches.
 
     Reconnects after a lost connection, and drops the caches then too, since
     notifications sent while it was away are gone.
@@ -98,13 +98,19 @@ class PostgresChangeWatcher(ChangeWatcher):
                 with self._psycopg.connect(autocommit=True, **self._params) as conn:
                     self._conn = conn
                     conn.execute(f"LISTEN {CHANNEL}")
+                    row = conn.execute("SELECT current_schema()").fetchone()
+                    schema = (row[0] if row else None) or ""
                     self._on_change(True)
                     self._ready.set()
                     while not self._stop.is_set():
                         # A short wait: `close` is seen within a tenth of a second (a
                         # stopping worker waits for it), at ten idle wake-ups a second.
                         for note in conn.notifies(timeout=0.1, stop_after=1):
-                            self._on_change(note.payload != "key")
+                            kind, _, where = note.payload.partition(" ")
+                            # Another schema's change is another panel's; a payload
+                            # without a schema (a writer of an older version) is anyone's.
+                            if not where or where == schema:
+                                self._on_change(kind != "key")
             except Exception:  # noqa: BLE001 - any failure means: reconnect and resync
                 self._ready.set()
                 if not self._stop.wait(0.5):

@@ -333,7 +333,12 @@ class Database:
         if group is not None:
             group.changed(kind)  # its caches dropped again after its commit
         if not self.is_sqlite:
-            conn.execute(sa.text("SELECT pg_notify(:c, :k)"), {"c": CHANNEL, "k": kind})
+            # The channel is the database's: the schema in the payload tells the stores
+            # of other schemas (other panels on the same database) that it is not theirs.
+            conn.execute(
+                sa.text("SELECT pg_notify(:c, :k || ' ' || coalesce(current_schema(), ''))"),
+                {"c": CHANNEL, "k": kind},
+            )
 
     # -- schema ---------------------------------------------------------------------
 
@@ -431,14 +436,33 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+_BUSY_SECONDS = 30  # how long a connection waits for another's lock
+
+
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={_BUSY_SECONDS * 1000}")
+    _wal(cur)
     cur.execute("PRAGMA synchronous=FULL")  # an acknowledged write survives a kill or a crash
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def _wal(cur: sqlite3.Cursor) -> None:
+    """The file in WAL mode. Connections turning a new file to WAL together can each hold
+    the read lock the other's change waits for; SQLite then refuses one at once, without
+    its busy timeout (which could only wait forever there). It is tried again, for as long
+    as the busy timeout waits for any other lock."""
+    deadline = time.monotonic() + _BUSY_SECONDS
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.005)
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:
