@@ -151,8 +151,8 @@ def _recurring(method: str, path: str) -> str:
 
 class _Kept:
     """One request's send, passed through, and the bodies (each up to about BODY_LIMIT)
-    and the status: the request's body as the face reads it (`took`, a BodyKeeper), the
-    answer's as it is sent."""
+    and the status: the request's body as the face reads it (`took`, called by
+    `Context.read_body` through the scope's BODY_KEEPER), the answer's as it is sent."""
 
     __slots__ = ("_send", "given", "status", "taken", "_taken_size", "_given_size")
 
