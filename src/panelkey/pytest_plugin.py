@@ -303,6 +303,36 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+_PORT_ATTEMPTS = 5
+_PORT_TAKEN = "cannot listen for HTTP on 127.0.0.1:"  # startup.listen_failure's line
+_IN_USE = "Address already in use"
+
+
+def _serve(
+    data_dir: Path, env: dict[str, str], ready: Path, extra_args: tuple[str, ...]
+) -> subprocess.Popen[bytes]:
+    # The child keeps its own copy of the log's descriptor; ours is closed at once.
+    with open(data_dir / "server.log", "wb") as log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "panelkey.cli.panelkey",
+                "serve",
+                "--https-port",
+                "0",
+                "--http-port",
+                str(_free_port()),
+                "--ready-file",
+                str(ready),
+                *extra_args,
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
 def start_server(
     data_dir: Path, extra_args: tuple[str, ...] = (), *, lockouts: bool = False
 ) -> PanelkeyServer:
@@ -322,33 +352,22 @@ def start_server(
     if not lockouts:
         # 0 turns each count off; the source's also turns wrong-key throttling off.
         env.update(PANELKEY_LOCKOUT_FAILURES="0", PANELKEY_LOCKOUT_LOGIN_FAILURES="0")
-    # The child keeps its own copy of the log's descriptor; ours is closed at once.
-    with open(data_dir / "server.log", "wb") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "panelkey.cli.panelkey",
-                "serve",
-                "--https-port",
-                "0",
-                "--http-port",
-                str(_free_port()),
-                "--ready-file",
-                str(ready),
-                *extra_args,
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + START_SECONDS
-    while not ready.exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            output = (data_dir / "server.log").read_text(errors="replace")
-            raise PanelkeyServerError(f"panelkey serve did not start:\n{output}")
-        time.sleep(0.05)
+    # The HTTP port is picked here (0 turns plain HTTP off), so another process may take
+    # it before the server binds it: then the server is started again on another.
+    for attempt in range(_PORT_ATTEMPTS):
+        proc = _serve(data_dir, env, ready, extra_args)
+        deadline = time.monotonic() + START_SECONDS
+        while not ready.exists():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                proc.wait()
+                output = (data_dir / "server.log").read_text(errors="replace")
+                if _PORT_TAKEN in output and _IN_USE in output and attempt + 1 < _PORT_ATTEMPTS:
+                    break
+                raise PanelkeyServerError(f"panelkey serve did not start:\n{output}")
+            time.sleep(0.05)
+        else:
+            break
     facts = json.loads(ready.read_text())
     return PanelkeyServer(
         url=facts["https_url"],
