@@ -326,9 +326,6 @@ class Deadlines:
         self._sweep = loop.call_later(self.every, self._swept, loop) if self.open else None
 
 
-_Base = HttpToolsProtocol
-
-
 class GuardedHttp(HttpToolsProtocol):
     """Made per worker by `guarded`, which sets the limits as class attributes; a subclass
     with `tls` set serves HTTPS, shaking hands itself."""
@@ -452,7 +449,7 @@ class GuardedHttp(HttpToolsProtocol):
             return
         if self._head_bytes >= 0:
             self._head_bytes += len(data)
-        _Base.data_received(self, data)
+        HttpToolsProtocol.data_received(self, data)
         # Still inside the head after all that (a head and its body in one read is fine).
         if self._head_bytes > HEAD_LIMIT:
             self._close_with(_HEAD_TOO_LARGE, linger=True)
@@ -464,53 +461,45 @@ class GuardedHttp(HttpToolsProtocol):
         super().shutdown()
 
     # The callbacks every request runs call uvicorn's by name, not through `super()` (an
-    # object made each call), and set the deadline inline (`_arm`'s work, no call more).
+    # object made each call).
 
     def on_message_begin(self) -> None:
-        _Base.on_message_begin(self)
+        HttpToolsProtocol.on_message_begin(self)
         if self._head_bytes < 0:
             self._head_bytes = 0
         if self._idle or not self._deadline:  # else the connection's first head
-            seconds = self.header_timeout
-            self._deadline = self.loop.time() + seconds if seconds > 0 else 0.0
-            self._idle = False
+            self._arm(self.header_timeout)
 
     def on_headers_complete(self) -> None:
         self._head_bytes = -1
         before = self.cycle
-        _Base.on_headers_complete(self)
+        HttpToolsProtocol.on_headers_complete(self)
         if self.cycle is not before:  # a request to answer (not an upgrade)
             self._begun += 1
             self.in_hand[0] += 1
             _BEGUN[0] += 1
-        # The head's deadline becomes the body's, disarmed at once when there is no body.
-        seconds = self.body_timeout
-        self._deadline = self.loop.time() + seconds if seconds > 0 else 0.0
-        self._idle = False
+        self._arm(self.body_timeout)  # disarmed at once when there is no body
 
     def on_response_complete(self) -> None:
-        # uvicorn's, with its keep-alive timer made a deadline of the sweep's (so uvicorn's
-        # own keep-alive task, which only uvicorn's version of this arms, is never set).
+        # uvicorn's, with its keep-alive timer made a deadline of the sweep's.
         if self._begun > 0:
             self._begun -= 1
             self.in_hand[0] -= 1
         self.server_state.total_requests += 1
         if self.transport.is_closing():
             return
-        flow = self.flow
-        if flow.read_paused:
-            flow.resume_reading()
+        self._unset_keepalive_if_required()
+        self.flow.resume_reading()
         if self.pipeline:  # pipelined requests wait for this answer
             cycle, app = self.pipeline.pop()
             self._start_asgi_task(cycle, app)
         elif not self._deadline:  # a body still coming keeps its own deadline
-            seconds = self.timeout_keep_alive
-            self._deadline = self.loop.time() + seconds if seconds > 0 else 0.0
+            self._arm(self.timeout_keep_alive)
             self._idle = True
 
     def on_message_complete(self) -> None:
-        self._deadline = 0.0
-        _Base.on_message_complete(self)
+        self._disarm()
+        HttpToolsProtocol.on_message_complete(self)
 
     # -- timers -----------------------------------------------------------------------
 

@@ -333,6 +333,19 @@ def _serve(
         )
 
 
+def _failed_start(proc: subprocess.Popen[bytes], data_dir: Path, ready: Path) -> str | None:
+    """None once the server listens (its ready file written); else, the server stopped,
+    its log."""
+    deadline = time.monotonic() + START_SECONDS
+    while not ready.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            return (data_dir / "server.log").read_text(errors="replace")
+        time.sleep(0.05)
+    return None
+
+
 def start_server(
     data_dir: Path, extra_args: tuple[str, ...] = (), *, lockouts: bool = False
 ) -> PanelkeyServer:
@@ -354,20 +367,13 @@ def start_server(
         env.update(PANELKEY_LOCKOUT_FAILURES="0", PANELKEY_LOCKOUT_LOGIN_FAILURES="0")
     # The HTTP port is picked here (0 turns plain HTTP off), so another process may take
     # it before the server binds it: then the server is started again on another.
-    for attempt in range(_PORT_ATTEMPTS):
+    for attempt in range(1, _PORT_ATTEMPTS + 1):
         proc = _serve(data_dir, env, ready, extra_args)
-        deadline = time.monotonic() + START_SECONDS
-        while not ready.exists():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                proc.wait()
-                output = (data_dir / "server.log").read_text(errors="replace")
-                if _PORT_TAKEN in output and _IN_USE in output and attempt + 1 < _PORT_ATTEMPTS:
-                    break
-                raise PanelkeyServerError(f"panelkey serve did not start:\n{output}")
-            time.sleep(0.05)
-        else:
+        failed = _failed_start(proc, data_dir, ready)
+        if failed is None:
             break
+        if not (_PORT_TAKEN in failed and _IN_USE in failed) or attempt == _PORT_ATTEMPTS:
+            raise PanelkeyServerError(f"panelkey serve did not start:\n{failed}")
     facts = json.loads(ready.read_text())
     return PanelkeyServer(
         url=facts["https_url"],

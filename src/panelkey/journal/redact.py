@@ -8,6 +8,7 @@ is redacted as its UTF-8 twin is. Which names are secret is the core's rule
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import re
 from typing import Any
@@ -185,19 +186,15 @@ def _xml_encoding(head: bytes) -> tuple[str, int]:
             return "utf-8", 0
         end = head.find(b">", 0, 200) + 1
         if end:
-            known = _DECLARATIONS.get(head[:end])
-            if known is None:
-                known = _read_encoding(head)
-                if len(_DECLARATIONS) >= _DECLARATIONS_KEPT:
-                    _DECLARATIONS.clear()
-                _DECLARATIONS[head[:end]] = known
-            return known
+            return _declared_encoding(head[:end])
     return _read_encoding(head)
 
 
-# Declarations (the bytes up to their `>`, all `_DECLARED` reads) and what they give.
-_DECLARATIONS: dict[bytes, tuple[str, int]] = {}
-_DECLARATIONS_KEPT = 64
+@functools.lru_cache(maxsize=64)
+def _declared_encoding(declaration: bytes) -> tuple[str, int]:
+    """`_read_encoding` of a head that starts with this declaration (the bytes up to its
+    `>`: all that `_DECLARED` and the family read), remembered."""
+    return _read_encoding(declaration)
 
 
 def _read_encoding(head: bytes) -> tuple[str, int]:

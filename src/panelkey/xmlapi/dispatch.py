@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from lxml import etree
@@ -192,19 +193,12 @@ def run(
     return answer
 
 
+@functools.lru_cache(maxsize=1024)
 def _tags(name: str) -> tuple[bytes, bytes]:
     """An element's start and end tags as bytes, made once for each name (the operators:
     few, named by the schema)."""
-    tags = _TAGS.get(name)
-    if tags is None:
-        encoded = name.encode()
-        tags = (b"<" + encoded + b">", b"</" + encoded + b">")
-        if len(_TAGS) < 4096:
-            _TAGS[name] = tags
-    return tags
-
-
-_TAGS: dict[str, tuple[bytes, bytes]] = {}
+    encoded = name.encode()
+    return b"<" + encoded + b">", b"</" + encoded + b">"
 
 
 def _injected(errcode: int | None, errtext: str) -> etree._Element:
